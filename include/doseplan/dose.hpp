@@ -1,0 +1,63 @@
+// doseplan — dose arithmetic: a dose rate and a body weight to what the patient takes.
+//
+//   exact daily dose   = rate (mg/kg/day) x weight (kg) x 1 day
+//   rounded daily dose = the nearest multiple of the product's smallest step (Product::smallest_step:
+//                        25 mg for 25/50/100 mg capsules; 10 mg for 100 mg/mL solution measured to
+//                        0.1 mL); an exact half goes down (project default, docs/rules.md)
+//   administrations    = the rounded daily dose shared between the day's doses as evenly as the
+//                        step allows; the steps left over go one each to the earliest doses of the
+//                        day (project default), each dose made of the fewest capsules or tablets
+//   actual rate        = rounded daily dose / weight / 1 day, with its deviation from the target
+// Nothing is clamped: a dose the product can not give is an Error, and the deviation is reported.
+#ifndef DOSEPLAN_DOSE_HPP_
+#define DOSEPLAN_DOSE_HPP_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "doseplan/regimen.hpp"
+#include "doseplan/units.hpp"
+
+namespace doseplan {
+
+// Universal Medication Schedule slots.
+enum class Slot { morning, noon, evening, bedtime };
+const char* slot_name(Slot s);  // "morning", ...
+// Slots used for n doses a day: 1 morning; 2 morning, evening; 3 morning, noon, evening;
+// 4 all four. REQUIRES: 1 <= n <= 4.
+std::vector<Slot> slots_for(int doses_per_day);
+
+struct UnitCount {
+  int count = 0;
+  DrugMass strength{};
+};
+
+struct Administration {
+  Slot slot = Slot::morning;
+  DrugMass amount{};
+  std::vector<UnitCount> units;      // solids: e.g. {1 x 100 mg, 1 x 50 mg}, largest first
+  std::optional<DrugVolume> volume;  // solutions: the volume to measure
+};
+
+struct DailyDose {
+  DoseRate target_rate{};
+  DrugMass exact_daily{};
+  DrugMass rounded_daily{};
+  DoseRate actual_rate{};
+  double deviation_percent = 0;  // (rounded - exact) / exact x 100
+  std::vector<Administration> administrations;
+};
+
+// REQUIRES: weight > 0, rate > 0, 1 <= doses_per_day <= 4, a product with a step > 0.
+// Throws Error "dose.not_representable" when the daily dose rounds to nothing, and
+// "dose.too_small_to_split" when it can not give every administration at least one step.
+DailyDose calculate_daily_dose(DoseRate rate, BodyMass weight, int doses_per_day,
+                               const Product& product);
+
+// "1 x 100 mg + 1 x 50 mg" (solids, with the multiplication sign) or "1.5 mL (150 mg)".
+std::string describe_administration(const Administration& a);
+
+}  // namespace doseplan
+
+#endif  // DOSEPLAN_DOSE_HPP_

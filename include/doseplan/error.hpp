@@ -1,0 +1,44 @@
+// doseplan — errors.
+//
+// Every failure the library reports is a doseplan::Error: one or more Problems, each with a stable
+// id (listed in docs/errors.md), the place it concerns (a command-line field such as "weight", or
+// "rules/cyclosporine-itp.json:/dose/range/min") and a message a person can act on.
+//
+// The library never prints and never exits: the command line turns an Error into a message on
+// stderr and exit code 2 (bad input) in one place, src/cli/main.cpp.
+#ifndef DOSEPLAN_ERROR_HPP_
+#define DOSEPLAN_ERROR_HPP_
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace doseplan {
+
+// One thing that is wrong.
+struct Problem {
+  std::string id;       // stable, e.g. "input.out_of_range"; see docs/errors.md
+  std::string where;    // field name, or file + JSON pointer
+  std::string message;  // what is wrong, the value, what was expected, and its source
+
+  // "where: message [id]"
+  std::string to_string() const;
+};
+
+// Bad input or bad rules: everything that was found wrong, not only the first problem.
+class Error : public std::runtime_error {
+ public:
+  explicit Error(std::vector<Problem> problems);
+  Error(std::string id, std::string where, std::string message);
+
+  const std::vector<Problem>& problems() const { return problems_; }
+  // Id of the first problem (convenience for callers and tests).
+  const std::string& id() const { return problems_.front().id; }
+
+ private:
+  std::vector<Problem> problems_;
+};
+
+}  // namespace doseplan
+
+#endif  // DOSEPLAN_ERROR_HPP_

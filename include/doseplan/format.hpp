@@ -1,0 +1,34 @@
+// doseplan — writing numbers and doses the safe way (ISMP list of error-prone abbreviations).
+//
+// Every renderer goes through these functions:
+//   - no trailing zero:   1 mg, never 1.0 mg;         - always a leading zero: 0.5 mg, never .5 mg;
+//   - thousands separators: 1,500 mg;                  - a space between number and unit;
+//   - "mcg", never µg;  "daily" / "twice daily", never QD / BID.
+#ifndef DOSEPLAN_FORMAT_HPP_
+#define DOSEPLAN_FORMAT_HPP_
+
+#include <string>
+
+#include "doseplan/units.hpp"
+
+namespace doseplan {
+
+// `value` rounded to at most `max_decimals` decimals, then written without trailing zeros, with a
+// leading zero and with "," every three digits: 1500 -> "1,500", 0.50 -> "0.5", 4.8387 -> "4.84".
+// Negative values keep their sign ("-3.2"); -0 is written "0".
+std::string format_number(double value, int max_decimals = 2);
+
+std::string format_mg(DrugMass m);                 // "310 mg", "1,500 mg", "0.5 mg"
+std::string format_mL(DrugVolume v);               // "1.5 mL"
+std::string format_kg(BodyMass w);                 // "62 kg", "61.92 kg"
+std::string format_dose_rate(DoseRate r);          // "4.84 mg/kg/day"
+std::string format_daily_amount(DailyAmount a);    // "310 mg/day"
+std::string format_percent(double percent);        // "-3.23%", "+1.5%", "0%"
+
+// Frequency in words: 1 -> "once daily", 2 -> "twice daily", 3 -> "three times daily",
+// n -> "n times daily".
+std::string frequency_words(int doses_per_day);
+
+}  // namespace doseplan
+
+#endif  // DOSEPLAN_FORMAT_HPP_

@@ -1,0 +1,124 @@
+// doseplan — from a request (patient + choices) to a Plan: phases, doses and monitoring visits.
+//
+// make_plan() is the whole pipeline:
+//   validate the request against the regimen (never clamps: out of range is an Error)
+//   -> DoseCalculator (dose.hpp) for each dose level
+//   -> build_phases(): dated phases, taper steps
+//   -> plan_visits(): baseline and periodic tests merged into dated visits
+// A Plan is a plain value holding everything a renderer needs: no renderer looks at the rules.
+#ifndef DOSEPLAN_PLAN_HPP_
+#define DOSEPLAN_PLAN_HPP_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "doseplan/dates.hpp"
+#include "doseplan/dose.hpp"
+#include "doseplan/regimen.hpp"
+#include "doseplan/rules.hpp"
+#include "doseplan/units.hpp"
+
+namespace doseplan {
+
+inline constexpr int kPlanFormatVersion = 1;
+
+struct PlanRequest {
+  std::string regimen_id;
+  BodyMass weight{};
+  Date start{};
+  std::optional<DoseRate> dose;          // default: the regimen's default dose
+  std::optional<int> doses_per_day;      // default: the regimen's default
+  std::optional<std::string> product_id; // default: the regimen's first product
+  std::map<std::string, Span> phase_durations;  // by phase id, e.g. {"induction", 3 months}
+  std::optional<DoseRate> taper_step;
+  std::optional<Span> taper_every;
+};
+
+// Plausible body weights (not a dosing limit): outside this range the input is taken as a typo.
+inline constexpr double kMinPlausibleWeightKg = 0.5;
+inline constexpr double kMaxPlausibleWeightKg = 350;
+
+struct PlannedPhase {
+  std::string phase_id;
+  LocalizedText name;
+  int step = 0;   // taper: 1..steps; otherwise 0
+  int steps = 0;
+  Date first{};
+  Date last{};    // inclusive
+  DailyDose dose;
+  Provenance dose_from;
+  Provenance duration_from;
+  LocalizedText note;
+};
+
+struct VisitItem {
+  std::string monitoring_id;
+  LocalizedText name;
+  std::vector<std::string> tests;  // lab ids
+  LocalizedText timing;
+  std::string reason;              // "baseline 1 of 2", "every 2 weeks for 3 months"
+  Provenance from;                 // the interval's (or baseline count's) provenance
+};
+
+struct Visit {
+  Date date{};
+  bool baseline = false;  // before day 1
+  std::vector<VisitItem> items;
+};
+
+// A value no source gives, as used in this plan.
+struct ProjectDefaultUse {
+  std::string what;   // "default dose"
+  std::string value;  // "5 mg/kg/day"
+  std::string reason;
+  bool overridden = false;  // the user chose another value
+};
+
+struct Plan {
+  int format_version = kPlanFormatVersion;
+  struct RegimenRef {
+    std::string id;
+    std::string file;
+    Regimen::Drug drug;
+    LocalizedText indication;
+    std::string evidence;
+  } regimen;
+  BodyMass weight{};
+  Date start{};
+  Date end{};  // last day of treatment
+  Sourced<DoseRate> chosen_rate;
+  DoseRule dose_rule;
+  Sourced<int> doses_per_day;
+  Product product;
+  std::vector<PlannedPhase> phases;
+  std::vector<Visit> visits;
+  std::vector<LabTest> labs;  // the tests named in visits
+  std::vector<Source> sources;
+  std::vector<ProjectDefaultUse> project_defaults;
+  std::vector<Sourced<LocalizedText>> warnings;
+  std::vector<Disagreement> disagreements;
+  std::vector<std::string> advisories;  // e.g. rounding took the dose outside the range
+  LocalizedText disclaimer;
+};
+
+// The educational-aid disclaimer every output carries.
+LocalizedText disclaimer();
+
+// Throws Error (ids in docs/errors.md) for an unknown regimen or product, a weight outside the
+// plausible range, a dose, number of doses a day or duration outside the regimen's range, a product
+// the regimen does not allow, and doses the product can not give.
+Plan make_plan(const RuleSet& rules, const PlanRequest& request);
+
+// Dated phases from `start` (used by make_plan; exposed for tests and other tools).
+// `chosen` is the dose of the chosen_dose phase; durations must already be validated.
+std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest& request,
+                                       const Product& product, DoseRate chosen, int doses_per_day);
+
+// Monitoring visits for a course from `start` to `end` (inclusive), merged by date, sorted.
+std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end);
+
+}  // namespace doseplan
+
+#endif  // DOSEPLAN_PLAN_HPP_

@@ -1,0 +1,52 @@
+// doseplan — loading and checking the rules: regimens, products and the labs catalogue.
+//
+// A rules directory holds one JSON file per regimen (<id>.json), products.json and labs.json
+// (docs/rules.md describes every field). Loading reports every problem at once, each with the file
+// name and the JSON pointer of the offending value, e.g.
+//   rules/cyclosporine-itp.json:/dose/range/min: expected a number [rules.wrong_type]
+#ifndef DOSEPLAN_RULES_HPP_
+#define DOSEPLAN_RULES_HPP_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doseplan/error.hpp"
+#include "doseplan/regimen.hpp"
+
+namespace doseplan {
+
+struct RuleSet {
+  std::string directory;
+  std::vector<Regimen> regimens;  // sorted by id
+  std::vector<Product> products;
+  std::vector<LabTest> labs;
+
+  const Regimen* find_regimen(std::string_view id) const;
+  const Product* find_product(std::string_view id) const;
+  const LabTest* find_lab(std::string_view id) const;
+};
+
+// Which rules directory to use, in this order: `explicit_dir` (--rules), `env_dir`
+// ($DOSEPLAN_RULES), the installed data directory, the source tree's rules/.
+// Throws Error "rules.not_found" when none exists.
+std::string find_rules_dir(const std::optional<std::string>& explicit_dir, const char* env_dir);
+
+// Parse texts already read (tests use these with in-memory files). `file` names the text in
+// messages. Each throws Error with every problem found. Cross-file checks (products and tests a
+// regimen names) are done by check_rule_set().
+Regimen parse_regimen(std::string_view json_text, const std::string& file);
+std::vector<Product> parse_products(std::string_view json_text, const std::string& file);
+std::vector<LabTest> parse_labs(std::string_view json_text, const std::string& file);
+
+// Problems between files: unknown product or test ids, a product of another drug, modified and
+// non-modified cyclosporine in one regimen. Returns them (empty when all is well).
+std::vector<Problem> check_rule_set(const RuleSet& rules);
+
+// Read and check a whole directory. Throws Error listing every problem in every file.
+RuleSet load_rules(const std::string& directory);
+
+}  // namespace doseplan
+
+#endif  // DOSEPLAN_RULES_HPP_

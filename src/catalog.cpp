@@ -1,0 +1,107 @@
+// Finding the rules directory and loading every file in it.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "doseplan/rules.hpp"
+
+#ifndef DOSEPLAN_SOURCE_RULES_DIR
+#define DOSEPLAN_SOURCE_RULES_DIR ""
+#endif
+#ifndef DOSEPLAN_INSTALLED_RULES_DIR
+#define DOSEPLAN_INSTALLED_RULES_DIR ""
+#endif
+
+namespace doseplan {
+namespace fs = std::filesystem;
+
+namespace {
+
+template <class T>
+const T* find_by_id(const std::vector<T>& items, std::string_view id) {
+  for (const T& item : items)
+    if (item.id == id) return &item;
+  return nullptr;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("rules.unreadable", path.string(), "cannot read the file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+const Regimen* RuleSet::find_regimen(std::string_view id) const { return find_by_id(regimens, id); }
+const Product* RuleSet::find_product(std::string_view id) const { return find_by_id(products, id); }
+const LabTest* RuleSet::find_lab(std::string_view id) const { return find_by_id(labs, id); }
+
+std::string find_rules_dir(const std::optional<std::string>& explicit_dir, const char* env_dir) {
+  if (explicit_dir) {
+    if (!fs::is_directory(*explicit_dir)) {
+      throw Error("rules.not_found", "rules", "\"" + *explicit_dir + "\" is not a directory");
+    }
+    return *explicit_dir;
+  }
+  if (env_dir && *env_dir) {
+    if (!fs::is_directory(env_dir)) {
+      throw Error("rules.not_found", "DOSEPLAN_RULES",
+                  "\"" + std::string(env_dir) + "\" is not a directory");
+    }
+    return env_dir;
+  }
+  for (const char* candidate : {DOSEPLAN_INSTALLED_RULES_DIR, DOSEPLAN_SOURCE_RULES_DIR}) {
+    if (*candidate && fs::is_directory(candidate)) return candidate;
+  }
+  throw Error("rules.not_found", "rules",
+              "no rules directory found: give --rules DIR or set DOSEPLAN_RULES");
+}
+
+RuleSet load_rules(const std::string& directory) {
+  RuleSet rules;
+  rules.directory = directory;
+  std::vector<Problem> problems;
+  auto collect = [&](auto&& parse) {
+    try {
+      parse();
+    } catch (const Error& e) {
+      problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+    }
+  };
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& path : files) {
+    const std::string name = path.filename().string();
+    const std::string shown = (fs::path(directory) / name).string();
+    collect([&] {
+      const std::string text = read_file(path);
+      if (name == "products.json") {
+        rules.products = parse_products(text, shown);
+      } else if (name == "labs.json") {
+        rules.labs = parse_labs(text, shown);
+      } else {
+        Regimen r = parse_regimen(text, shown);
+        if (r.id + ".json" != name) {
+          throw Error("rules.id_mismatch", shown + ":/id",
+                      "regimen id \"" + r.id + "\" does not match the file name " + name);
+        }
+        rules.regimens.push_back(std::move(r));
+      }
+    });
+  }
+  if (problems.empty()) {
+    const std::vector<Problem> cross = check_rule_set(rules);
+    problems.insert(problems.end(), cross.begin(), cross.end());
+  }
+  if (!problems.empty()) throw Error(std::move(problems));
+  return rules;
+}
+
+}  // namespace doseplan

@@ -1,0 +1,136 @@
+#include <algorithm>
+#include <climits>
+#include <cmath>
+
+#include "doseplan/dose.hpp"
+#include "doseplan/error.hpp"
+#include "doseplan/format.hpp"
+
+namespace doseplan {
+namespace {
+
+// Tolerance for floating-point noise when comparing amounts already in whole steps.
+constexpr double kEpsilon = 1e-9;
+
+// Fewest units of the given strengths (in whole steps) adding up to `target` steps.
+// Returns counts per strength (same order as `strengths`), or nothing if impossible.
+std::optional<std::vector<int>> fewest_units(long long target, const std::vector<long long>& strengths) {
+  std::vector<int> best(static_cast<std::size_t>(target + 1), INT_MAX);
+  std::vector<int> last(static_cast<std::size_t>(target + 1), -1);
+  best[0] = 0;
+  for (long long amount = 1; amount <= target; ++amount) {
+    // Larger strengths first, so that ties prefer them.
+    for (int i = static_cast<int>(strengths.size()) - 1; i >= 0; --i) {
+      const long long s = strengths[static_cast<std::size_t>(i)];
+      if (s > amount || best[static_cast<std::size_t>(amount - s)] == INT_MAX) continue;
+      const int candidate = best[static_cast<std::size_t>(amount - s)] + 1;
+      if (candidate < best[static_cast<std::size_t>(amount)]) {
+        best[static_cast<std::size_t>(amount)] = candidate;
+        last[static_cast<std::size_t>(amount)] = i;
+      }
+    }
+  }
+  if (best[static_cast<std::size_t>(target)] == INT_MAX) return std::nullopt;
+  std::vector<int> counts(strengths.size(), 0);
+  for (long long amount = target; amount > 0;) {
+    const int i = last[static_cast<std::size_t>(amount)];
+    ++counts[static_cast<std::size_t>(i)];
+    amount -= strengths[static_cast<std::size_t>(i)];
+  }
+  return counts;
+}
+
+}  // namespace
+
+const char* slot_name(Slot s) {
+  switch (s) {
+    case Slot::morning:
+      return "morning";
+    case Slot::noon:
+      return "noon";
+    case Slot::evening:
+      return "evening";
+    case Slot::bedtime:
+      return "bedtime";
+  }
+  return "";
+}
+
+std::vector<Slot> slots_for(int doses_per_day) {
+  switch (doses_per_day) {
+    case 1:
+      return {Slot::morning};
+    case 2:
+      return {Slot::morning, Slot::evening};
+    case 3:
+      return {Slot::morning, Slot::noon, Slot::evening};
+    default:
+      return {Slot::morning, Slot::noon, Slot::evening, Slot::bedtime};
+  }
+}
+
+DailyDose calculate_daily_dose(DoseRate rate, BodyMass weight, int doses_per_day,
+                               const Product& product) {
+  DailyDose d;
+  d.target_rate = rate;
+  d.exact_daily = DrugMass(rate * weight * days(1));
+  const DrugMass step = product.smallest_step();
+  const double q = d.exact_daily / step;  // dimensionless: exact dose in steps
+  auto steps = static_cast<long long>(std::floor(q + kEpsilon));
+  if (q - static_cast<double>(steps) > 0.5 + kEpsilon) ++steps;  // nearest; a half goes down
+  if (steps <= 0) {
+    throw Error("dose.not_representable", "dose",
+                "the daily dose " + format_mg(d.exact_daily) + " is less than half of " +
+                    format_mg(step) + ", the smallest amount " + product.name.en + " can give");
+  }
+  if (steps < doses_per_day) {
+    throw Error("dose.too_small_to_split", "doses-per-day",
+                "the daily dose " + format_mg(step * static_cast<double>(steps)) +
+                    " can not be split into " + std::to_string(doses_per_day) + " doses of at least " +
+                    format_mg(step) + " each with " + product.name.en + "; choose fewer doses a day");
+  }
+  d.rounded_daily = step * static_cast<double>(steps);
+  d.actual_rate = DoseRate(d.rounded_daily / (weight * days(1)));
+  d.deviation_percent = (d.rounded_daily - d.exact_daily) / d.exact_daily * 100.0;
+
+  std::vector<long long> strength_steps;
+  for (DrugMass s : product.strengths) strength_steps.push_back(std::llround(s / step));
+  const long long base = steps / doses_per_day;
+  const long long extra = steps % doses_per_day;
+  const std::vector<Slot> slots = slots_for(doses_per_day);
+  for (int i = 0; i < doses_per_day; ++i) {
+    Administration a;
+    a.slot = slots[static_cast<std::size_t>(i)];
+    const long long n = base + (i < extra ? 1 : 0);
+    a.amount = step * static_cast<double>(n);
+    if (product.is_solid()) {
+      const auto counts = fewest_units(n, strength_steps);
+      // With step = gcd of strengths every multiple of the step that is at least the largest
+      // strength can be made; smaller odd amounts may not (e.g. strengths 50 and 75).
+      if (!counts) {
+        throw Error("dose.not_representable", "dose",
+                    format_mg(a.amount) + " can not be made of " + product.name.en);
+      }
+      for (int k = static_cast<int>(counts->size()) - 1; k >= 0; --k) {
+        const int c = (*counts)[static_cast<std::size_t>(k)];
+        if (c > 0) a.units.push_back({c, product.strengths[static_cast<std::size_t>(k)]});
+      }
+    } else {
+      a.volume = DrugVolume(a.amount / *product.concentration);
+    }
+    d.administrations.push_back(std::move(a));
+  }
+  return d;
+}
+
+std::string describe_administration(const Administration& a) {
+  if (a.volume) return format_mL(*a.volume) + " (" + format_mg(a.amount) + ")";
+  std::string out;
+  for (const UnitCount& u : a.units) {
+    if (!out.empty()) out += " + ";
+    out += std::to_string(u.count) + " \u00d7 " + format_mg(u.strength);
+  }
+  return out;
+}
+
+}  // namespace doseplan

@@ -1,0 +1,65 @@
+// MonitoringPlanner: baseline and periodic tests on the calendar, merged into visits by date.
+//
+// Baseline: `n` occasions before day 1, spaced by the regimen's baseline_spacing and counted back
+// from day 1 (n = 2, 7 days: day -14 and day -7).
+// Periodic: each interval "every E for L" places tests at anchor + k x E (k = 1, 2, ...) while the
+// date is before start + L (the sum of the lengths so far) and not after the last day of treatment.
+// The next interval continues from the last test placed (its anchor), so "every 2 weeks for 3
+// months, then monthly" gives the first monthly test one month after the last fortnightly one.
+// Months are added to the anchor (never chained), clamped to the month's end (dates.hpp).
+#include <map>
+
+#include "doseplan/plan.hpp"
+
+namespace doseplan {
+namespace {
+
+Span times(const Span& s, int k) { return Span{s.count * k, s.unit}; }
+
+std::string describe_interval(const MonitoringInterval& iv) {
+  std::string out = "every " + to_string(iv.every);
+  if (iv.length) out += " for the first " + to_string(*iv.length);
+  return out;
+}
+
+}  // namespace
+
+std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end) {
+  std::map<Date, Visit> by_date;
+  auto add = [&](Date d, const MonitoringRule& rule, std::string reason, const Provenance& from) {
+    Visit& v = by_date[d];
+    v.date = d;
+    v.baseline = d < start;
+    v.items.push_back({rule.id, rule.name, rule.tests, rule.timing, std::move(reason), from});
+  };
+  for (const MonitoringRule& rule : regimen.monitoring) {
+    const int n = rule.baseline_occasions.value;
+    const date::days spacing = add_span(start, regimen.baseline_spacing.value) - start;
+    for (int i = 0; i < n; ++i) {
+      const Date d = start - spacing * (n - i);  // occasion 1 is the earliest
+      add(d, rule,
+          "baseline " + std::to_string(i + 1) + " of " + std::to_string(n) + ", before day 1",
+          rule.baseline_occasions.from);
+    }
+    Date anchor = start;
+    Date segment_end = start;
+    for (const MonitoringInterval& iv : rule.intervals) {
+      // The end of this interval: start + the lengths so far (mixed units add by dates).
+      segment_end = iv.length ? add_span(segment_end, *iv.length) : end + date::days{1};
+      Date last_placed = anchor;
+      for (int k = 1;; ++k) {
+        const Date d = add_span(anchor, times(iv.every, k));
+        if (d >= segment_end || d > end) break;
+        add(d, rule, describe_interval(iv), iv.from);
+        last_placed = d;
+      }
+      anchor = last_placed;
+    }
+  }
+  std::vector<Visit> out;
+  out.reserve(by_date.size());
+  for (auto& [d, v] : by_date) out.push_back(std::move(v));
+  return out;
+}
+
+}  // namespace doseplan

@@ -1,0 +1,147 @@
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "doseplan/format.hpp"
+#include "doseplan/render.hpp"
+
+namespace doseplan {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Numbers are written rounded to 6 decimals, so 310 is 310 and not 309.99999999999994.
+double clean(double v) { return std::round(v * 1e6) / 1e6; }
+
+// A quantity as {"value", "unit"} with a UCUM unit.
+json q(double value, const char* ucum) { return {{"value", clean(value)}, {"unit", ucum}}; }
+
+json text(const LocalizedText& t) { return {{"en", t.en}, {"zh-CN", t.zh}}; }
+
+json provenance(const Provenance& p) {
+  json j = json::object();
+  if (p.project_default) {
+    j["project_default"] = true;
+    j["reason"] = p.reason;
+  } else {
+    j["source"] = p.source_id;
+  }
+  if (p.overridden) j["overridden_by_user"] = true;
+  return j;
+}
+
+json daily_dose(const DailyDose& d) {
+  json admins = json::array();
+  for (const Administration& a : d.administrations) {
+    json j = {{"slot", slot_name(a.slot)}, {"amount", q(in_mg(a.amount), "mg")},
+              {"text", describe_administration(a)}};
+    if (a.volume) {
+      j["volume"] = q(in_mL(*a.volume), "mL");
+    } else {
+      json units = json::array();
+      for (const UnitCount& u : a.units)
+        units.push_back({{"count", u.count}, {"strength", q(in_mg(u.strength), "mg")}});
+      j["units"] = units;
+    }
+    admins.push_back(j);
+  }
+  return {{"target_rate", q(in_mg_per_kg_per_day(d.target_rate), "mg/kg/d")},
+          {"exact_daily", q(in_mg(d.exact_daily), "mg")},
+          {"rounded_daily", q(in_mg(d.rounded_daily), "mg")},
+          {"actual_rate", q(in_mg_per_kg_per_day(d.actual_rate), "mg/kg/d")},
+          {"deviation", q(in_mg(d.rounded_daily - d.exact_daily), "mg")},
+          {"deviation_percent", clean(d.deviation_percent)},
+          {"administrations", admins}};
+}
+
+}  // namespace
+
+std::string render_json(const Plan& plan) {
+  json j;
+  j["format"] = "doseplan-plan";
+  j["format_version"] = plan.format_version;
+  j["disclaimer"] = text(plan.disclaimer);
+  j["regimen"] = {{"id", plan.regimen.id},
+                  {"drug", {{"id", plan.regimen.drug.id}, {"name", text(plan.regimen.drug.name)}}},
+                  {"indication", text(plan.regimen.indication)},
+                  {"evidence", plan.regimen.evidence}};
+  j["patient"] = {{"weight", q(in_kg(plan.weight), "kg")}};
+  j["start"] = format_date(plan.start);
+  j["end"] = format_date(plan.end);
+  j["dose"] = {
+      {"chosen_rate", q(in_mg_per_kg_per_day(plan.chosen_rate.value), "mg/kg/d")},
+      {"chosen_rate_from", provenance(plan.chosen_rate.from)},
+      {"allowed_range",
+       {{"min", q(in_mg_per_kg_per_day(plan.dose_rule.min), "mg/kg/d")},
+        {"max", q(in_mg_per_kg_per_day(plan.dose_rule.max), "mg/kg/d")},
+        {"from", provenance(plan.dose_rule.range_from)}}},
+      {"doses_per_day", plan.doses_per_day.value},
+      {"doses_per_day_words", frequency_words(plan.doses_per_day.value)},
+      {"doses_per_day_from", provenance(plan.doses_per_day.from)}};
+  json strengths = json::array();
+  for (DrugMass s : plan.product.strengths) strengths.push_back(q(in_mg(s), "mg"));
+  j["product"] = {{"id", plan.product.id},
+                  {"name", text(plan.product.name)},
+                  {"variant", plan.product.variant},
+                  {"market_names", plan.product.market_names},
+                  {"strengths", strengths},
+                  {"smallest_step", q(in_mg(plan.product.smallest_step()), "mg")}};
+  json phases = json::array();
+  for (const PlannedPhase& p : plan.phases) {
+    json ph = {{"id", p.phase_id}, {"name", text(p.name)}, {"first", format_date(p.first)},
+               {"last", format_date(p.last)}, {"days", (p.last - p.first).count() + 1}};
+    if (p.steps > 0) {
+      ph["step"] = p.step;
+      ph["steps"] = p.steps;
+    }
+    ph["dose"] = daily_dose(p.dose);
+    ph["dose_from"] = provenance(p.dose_from);
+    ph["duration_from"] = provenance(p.duration_from);
+    if (!p.note.en.empty()) ph["note"] = text(p.note);
+    phases.push_back(ph);
+  }
+  j["phases"] = phases;
+  json visits = json::array();
+  for (const Visit& v : plan.visits) {
+    json items = json::array();
+    for (const VisitItem& item : v.items) {
+      json it = {{"id", item.monitoring_id}, {"name", text(item.name)}, {"tests", item.tests},
+                 {"reason", item.reason}, {"from", provenance(item.from)}};
+      if (!item.timing.en.empty()) it["timing"] = text(item.timing);
+      items.push_back(it);
+    }
+    visits.push_back({{"date", format_date(v.date)}, {"baseline", v.baseline}, {"items", items}});
+  }
+  j["visits"] = visits;
+  json labs = json::array();
+  for (const LabTest& l : plan.labs)
+    labs.push_back({{"id", l.id}, {"name", text(l.name)}, {"loinc", l.loinc}});
+  j["tests"] = labs;
+  j["advisories"] = plan.advisories;
+  json warnings = json::array();
+  for (const auto& w : plan.warnings)
+    warnings.push_back({{"text", text(w.value)}, {"from", provenance(w.from)}});
+  j["warnings"] = warnings;
+  json disagreements = json::array();
+  for (const Disagreement& d : plan.disagreements) {
+    json positions = json::array();
+    for (const auto& p : d.positions)
+      positions.push_back({{"text", text(p.value)}, {"from", provenance(p.from)}});
+    disagreements.push_back({{"topic", text(d.topic)}, {"positions", positions}});
+  }
+  j["disagreements"] = disagreements;
+  json defaults = json::array();
+  for (const ProjectDefaultUse& d : plan.project_defaults) {
+    defaults.push_back({{"what", d.what}, {"value", d.value}, {"reason", d.reason},
+                        {"overridden_by_user", d.overridden}});
+  }
+  j["project_defaults"] = defaults;
+  json sources = json::array();
+  for (const Source& s : plan.sources) {
+    sources.push_back({{"id", s.id}, {"citation", s.citation}, {"location", s.location},
+                       {"quote", s.quote}});
+  }
+  j["sources"] = sources;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace doseplan

@@ -1,0 +1,56 @@
+#include "doseplan/request.hpp"
+
+#include "json_reader.hpp"
+
+namespace doseplan {
+
+PlanRequest parse_plan_request(std::string_view json_text, const std::string& file,
+                               PlanRequest q) {
+  detail::Diagnostics diag(file);
+  const detail::json root_json = detail::parse_json(json_text, diag);
+  if (!diag.ok()) throw Error(std::move(diag.problems()));
+  detail::Obj root(root_json, "", diag);
+  // Runs `parse` on a string field; its Error becomes a problem at the field's pointer.
+  auto field = [&](std::string_view key, bool required, auto&& parse) {
+    const auto text = root.string(key, required);
+    if (!text) return;
+    try {
+      parse(*text, root.at(key));
+    } catch (const Error& e) {
+      for (const Problem& p : e.problems()) diag.problems().push_back({p.id, file + ":" + root.at(key), p.message});
+    }
+  };
+  const bool have_regimen = !q.regimen_id.empty();
+  field("regimen", !have_regimen, [&](const std::string& s, const std::string&) { q.regimen_id = s; });
+  field("weight", in_kg(q.weight) == 0,
+        [&](const std::string& s, const std::string& where) { q.weight = parse_body_mass(s, where); });
+  field("start", q.start == Date{},
+        [&](const std::string& s, const std::string& where) { q.start = parse_date(s, where); });
+  field("dose", false,
+        [&](const std::string& s, const std::string& where) { q.dose = parse_dose_rate(s, where); });
+  if (const auto n = root.integer("doses_per_day", false)) q.doses_per_day = *n;
+  field("product", false, [&](const std::string& s, const std::string&) { q.product_id = s; });
+  if (auto durations = root.object("phase_durations", false)) {
+    if (root_json.contains("phase_durations")) {
+      for (const auto& [key, value] : root_json["phase_durations"].items()) {
+        if (const auto span = durations->span(key)) q.phase_durations[key] = *span;
+      }
+    }
+    durations->finish();
+  }
+  field("taper_step", false, [&](const std::string& s, const std::string& where) {
+    q.taper_step = parse_dose_rate(s, where);
+  });
+  field("taper_every", false, [&](const std::string& s, const std::string& where) {
+    q.taper_every = parse_span(s, where);
+  });
+  root.finish();
+  // The rules reader's ids start with "rules."; in a request they are input problems.
+  for (Problem& p : diag.problems()) {
+    if (p.id.rfind("rules.", 0) == 0) p.id = "request." + p.id.substr(6);
+  }
+  if (!diag.ok()) throw Error(std::move(diag.problems()));
+  return q;
+}
+
+}  // namespace doseplan

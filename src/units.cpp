@@ -1,0 +1,287 @@
+// doseplan — parsing typed quantities from what people type (contract in doseplan/units.hpp).
+//
+// One table lists every unit spelling the parser knows, with its kind and its factor to the
+// internal unit of that kind. A spelling may appear under several kinds ("g" is a drug mass and a
+// body mass); the row of the expected kind wins, and the first row names the kind in errors.
+// Units of kinds that no parse_* function accepts ("mg/day", "mg/kg") are listed too, so that a
+// dose typed as "5 mg/kg" is reported as the wrong kind rather than as an unknown unit.
+//
+// Choices the header leaves open:
+//   - the number is read by std::from_chars: ".5" and "5." are accepted, so is an exponent
+//     ("1e3 mg"); a leading "+" is not;
+//   - unit spellings are matched ignoring ASCII case (no two known units differ only in case);
+//   - micro may be typed as "u", U+00B5 MICRO SIGN or U+03BC GREEK SMALL LETTER MU; the product
+//     sign as "*", U+00B7 MIDDLE DOT or U+22C5 DOT OPERATOR; spaces around "/", "*", "(" and ")"
+//     are ignored, and U+00A0 NO-BREAK SPACE counts as a space;
+//   - "-0" is read as zero.
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "doseplan/error.hpp"
+#include "doseplan/units.hpp"
+
+namespace doseplan {
+namespace {
+
+enum class Kind {
+  body_mass,            // internal unit kg (body weight)
+  length,               // cm
+  drug_mass,            // mg
+  dose_rate,            // mg/(kg*d)
+  daily_amount,         // mg/d       (known for messages only)
+  dose_per_body_mass,   // mg/kg      (known for messages only)
+  drug_volume,          // mL
+  mass_concentration,   // mg/mL
+  molar_concentration,  // umol/mL
+  creatinine_mass,      // umol/mL from a creatinine mass concentration (MW 113.12)
+};
+
+// What a quantity of each kind is called in "… is a drug mass".
+std::string_view kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::body_mass:
+      return "a body mass";
+    case Kind::length:
+      return "a length";
+    case Kind::drug_mass:
+      return "a drug mass";
+    case Kind::dose_rate:
+      return "a dose rate";
+    case Kind::daily_amount:
+      return "a daily amount (not per kilogram of body weight)";
+    case Kind::dose_per_body_mass:
+      return "a dose per kilogram (not per day)";
+    case Kind::drug_volume:
+      return "a volume";
+    case Kind::mass_concentration:
+      return "a mass concentration";
+    case Kind::molar_concentration:
+      return "a molar concentration";
+    case Kind::creatinine_mass:
+      return "a creatinine mass concentration";
+  }
+  return "a quantity";
+}
+
+struct Unit {
+  std::string_view spelling;  // lower case, micro as "u", product as "*", no spaces
+  Kind kind;
+  double factor;  // value in the internal unit of `kind` per 1 of this unit
+};
+
+constexpr double kPound = 0.45359237;  // kg, exact by definition
+// Creatinine: 1 mg/dL = 88.4 umol/L = 0.0884 umol/mL (standard conversion, MW 113.12).
+constexpr double kCreatinineMgPerDl = 0.0884;
+
+// clang-format off
+constexpr Unit kUnits[] = {
+    {"mg", Kind::drug_mass, 1},       {"g", Kind::drug_mass, 1000},
+    {"mcg", Kind::drug_mass, 1e-3},   {"ug", Kind::drug_mass, 1e-3},
+    {"kg", Kind::body_mass, 1},       {"g", Kind::body_mass, 1e-3},
+    {"lb", Kind::body_mass, kPound},  {"lbs", Kind::body_mass, kPound},
+    {"cm", Kind::length, 1},          {"m", Kind::length, 100},
+    {"mm", Kind::length, 0.1},        {"in", Kind::length, 2.54},
+    {"mg/kg/d", Kind::dose_rate, 1},  {"mg/kg/day", Kind::dose_rate, 1},
+    {"mg/kg/24h", Kind::dose_rate, 1},
+    {"mg/(kg*d)", Kind::dose_rate, 1}, {"mg/(kg*day)", Kind::dose_rate, 1},
+    {"mg/(kg*24h)", Kind::dose_rate, 1},
+    {"mg/d", Kind::daily_amount, 1},  {"mg/day", Kind::daily_amount, 1},
+    {"mg/24h", Kind::daily_amount, 1},
+    {"mg/kg", Kind::dose_per_body_mass, 1},
+    {"ml", Kind::drug_volume, 1},     {"l", Kind::drug_volume, 1000},
+    {"mg/ml", Kind::mass_concentration, 1},    {"mg/dl", Kind::mass_concentration, 1e-2},
+    {"mg/l", Kind::mass_concentration, 1e-3},  {"mcg/ml", Kind::mass_concentration, 1e-3},
+    {"ug/ml", Kind::mass_concentration, 1e-3}, {"ng/ml", Kind::mass_concentration, 1e-6},
+    {"mcg/l", Kind::mass_concentration, 1e-6}, {"ug/l", Kind::mass_concentration, 1e-6},
+    {"mmol/l", Kind::molar_concentration, 1},  {"umol/l", Kind::molar_concentration, 1e-3},
+    {"nmol/l", Kind::molar_concentration, 1e-6},
+    {"mg/dl", Kind::creatinine_mass, kCreatinineMgPerDl},
+};
+// clang-format on
+
+// What a parse_* function accepts: one kind (or two), and how to say so in an error.
+struct Expected {
+  Kind kind;
+  Kind also;
+  std::string_view what;  // "a body mass such as …"
+};
+
+constexpr Expected kBodyMass{Kind::body_mass, Kind::body_mass,
+                             R"(a body mass such as "62 kg" or "136.5 lb")"};
+constexpr Expected kHeight{Kind::length, Kind::length, R"(a height such as "165 cm" or "1.65 m")"};
+constexpr Expected kDrugMass{Kind::drug_mass, Kind::drug_mass,
+                             R"(a drug mass such as "310 mg" or "1.5 g")"};
+constexpr Expected kDoseRate{Kind::dose_rate, Kind::dose_rate,
+                             R"(a dose rate such as "5 mg/kg/day" or "2.5 mg/kg/d")"};
+constexpr Expected kDrugVolume{Kind::drug_volume, Kind::drug_volume,
+                               R"(a drug volume such as "2.5 mL" or "0.5 L")"};
+constexpr Expected kMassConcentration{Kind::mass_concentration, Kind::mass_concentration,
+                                      R"(a mass concentration such as "200 ng/mL" or "1.1 mg/dL")"};
+constexpr Expected kMolarConcentration{
+    Kind::molar_concentration, Kind::molar_concentration,
+    R"(a molar concentration such as "97 umol/L" or "0.097 mmol/L")"};
+constexpr Expected kCreatinine{
+    Kind::molar_concentration, Kind::creatinine_mass,
+    R"(a creatinine concentration such as "97 umol/L" or "1.1 mg/dL" (mass units: mg/dL only))"};
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string quoted(std::string_view s) {
+  return '"' + std::string(s) + '"';
+}
+
+// A unit as typed, brought to the spelling of the table; at[i] is the offset in the typed text
+// of normalized character i (to quote trailing text as typed).
+struct Normalized {
+  std::string text;
+  std::vector<std::size_t> at;
+};
+
+Normalized normalize(std::string_view typed) {
+  static constexpr std::pair<std::string_view, char> kReplace[] = {
+      {"\xC2\xB5", 'u'},      // U+00B5 MICRO SIGN
+      {"\xCE\xBC", 'u'},      // U+03BC GREEK SMALL LETTER MU
+      {"\xC2\xB7", '*'},      // U+00B7 MIDDLE DOT
+      {"\xE2\x8B\x85", '*'},  // U+22C5 DOT OPERATOR
+      {"\xC2\xA0", ' '},      // U+00A0 NO-BREAK SPACE
+  };
+  // Spaces are dropped after "/", "*", "(" and before "/", "*", ")".
+  auto opens = [](char c) { return c == '/' || c == '*' || c == '('; };
+  auto closes = [](char c) { return c == '/' || c == '*' || c == ')'; };
+  Normalized out;
+  std::size_t space_at = std::string_view::npos;  // start of a pending run of spaces
+  for (std::size_t i = 0; i < typed.size();) {
+    char c = typed[i];
+    std::size_t width = 1;
+    for (const auto& [from, to] : kReplace) {
+      if (typed.substr(i).starts_with(from)) {
+        c = to;
+        width = from.size();
+        break;
+      }
+    }
+    if (is_space(c)) {
+      if (space_at == std::string_view::npos) space_at = i;
+    } else {
+      // Keep one space between two words; drop spaces at either end and around operators.
+      if (space_at != std::string_view::npos && !out.text.empty() && !closes(c) &&
+          !opens(out.text.back())) {
+        out.text += ' ';
+        out.at.push_back(space_at);
+      }
+      space_at = std::string_view::npos;
+      out.text += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      out.at.push_back(i);
+    }
+    i += width;
+  }
+  return out;
+}
+
+[[noreturn]] void fail(std::string id, std::string_view field, const std::string& message,
+                       const Expected& expected) {
+  throw Error(std::move(id), std::string(field),
+              message + "; expected " + std::string(expected.what));
+}
+
+// The value of `text` in the internal unit of the expected kind.
+double parse(std::string_view text, std::string_view field, const Expected& expected) {
+  const std::string_view body = trim(text);
+  if (body.empty()) fail("quantity.empty", field, "empty value " + quoted(text), expected);
+
+  double number = 0;
+  const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), number);
+  if (ec == std::errc::invalid_argument) {
+    fail("quantity.no_number", field, quoted(text) + " does not start with a number", expected);
+  }
+  if (ec == std::errc::result_out_of_range || !std::isfinite(number)) {
+    fail("quantity.not_finite", field, quoted(text) + " is not a finite number", expected);
+  }
+  if (number < 0) fail("quantity.negative", field, quoted(text) + " is negative", expected);
+  if (number == 0) number = 0;  // "-0"
+
+  const std::string_view typed_unit =
+      trim(body.substr(static_cast<std::size_t>(end - body.data())));
+  const Normalized unit = normalize(typed_unit);
+  if (unit.text.empty()) {
+    fail("quantity.missing_unit", field, quoted(text) + " has no unit", expected);
+  }
+
+  const Unit* known = nullptr;
+  for (const Unit& u : kUnits) {
+    if (u.spelling != unit.text) continue;
+    if (u.kind == expected.kind || u.kind == expected.also) {
+      const double value = number * u.factor;
+      if (!std::isfinite(value)) {
+        fail("quantity.not_finite", field, quoted(text) + " is too large", expected);
+      }
+      return value;
+    }
+    if (known == nullptr) known = &u;
+  }
+  if (known != nullptr) {
+    fail("quantity.wrong_kind", field, quoted(text) + " is " + std::string(kind_name(known->kind)),
+         expected);
+  }
+  // A complete unit followed by a space and more text: "62 kg x".
+  for (const Unit& u : kUnits) {
+    const std::string_view n = unit.text;
+    if (n.size() > u.spelling.size() + 1 && n.starts_with(u.spelling) &&
+        n[u.spelling.size()] == ' ') {
+      const std::string_view junk = typed_unit.substr(unit.at[u.spelling.size() + 1]);
+      fail("quantity.trailing_text", field,
+           "unexpected text " + quoted(junk) + " after the unit in " + quoted(text), expected);
+    }
+  }
+  fail("quantity.unknown_unit", field, "unknown unit " + quoted(typed_unit) + " in " + quoted(text),
+       expected);
+}
+
+}  // namespace
+
+BodyMass parse_body_mass(std::string_view text, std::string_view field) {
+  return kilograms(parse(text, field, kBodyMass));
+}
+
+Length parse_height(std::string_view text, std::string_view field) {
+  return centimetres(parse(text, field, kHeight));
+}
+
+DrugMass parse_drug_mass(std::string_view text, std::string_view field) {
+  return milligrams(parse(text, field, kDrugMass));
+}
+
+DoseRate parse_dose_rate(std::string_view text, std::string_view field) {
+  return mg_per_kg_per_day(parse(text, field, kDoseRate));
+}
+
+DrugVolume parse_drug_volume(std::string_view text, std::string_view field) {
+  return millilitres(parse(text, field, kDrugVolume));
+}
+
+MassConcentration parse_mass_concentration(std::string_view text, std::string_view field) {
+  return parse(text, field, kMassConcentration) * units::mg / units::mL;
+}
+
+MolarConcentration parse_molar_concentration(std::string_view text, std::string_view field) {
+  return parse(text, field, kMolarConcentration) * units::umol / units::mL;
+}
+
+MolarConcentration parse_creatinine(std::string_view text, std::string_view field) {
+  return parse(text, field, kCreatinine) * units::umol / units::mL;
+}
+
+}  // namespace doseplan
