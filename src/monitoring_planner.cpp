@@ -17,7 +17,8 @@ namespace {
 Span times(const Span& s, int k) { return Span{s.count * k, s.unit}; }
 
 std::string describe_interval(const MonitoringInterval& iv) {
-  std::string out = "every " + to_string(iv.every);
+  std::string out = iv.every.count == 1 ? "every " + to_string(iv.every).substr(2)
+                                        : "every " + to_string(iv.every);
   if (iv.length) out += " for the first " + to_string(*iv.length);
   return out;
 }

@@ -184,7 +184,8 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   note_default(plan, "baseline spacing", to_string(r->baseline_spacing.value),
                r->baseline_spacing.from);
   for (const MonitoringRule& m : r->monitoring) {
-    note_default(plan, m.id + " baseline", std::to_string(m.baseline_occasions.value) + " occasions",
+    note_default(plan, m.id + " baseline", std::to_string(m.baseline_occasions.value) +
+                     (m.baseline_occasions.value == 1 ? " occasion" : " occasions"),
                  m.baseline_occasions.from);
     for (const MonitoringInterval& iv : m.intervals) {
       note_default(plan, m.id + " interval",

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <sstream>
 
 #include "doseplan/format.hpp"
@@ -25,6 +26,45 @@ std::string administrations(const DailyDose& d) {
     if (!out.empty()) out += "; ";
     out += std::string(slot_name(a.slot)) + " " + format_mg(a.amount) + " (" +
            describe_administration(a) + ")";
+  }
+  return out;
+}
+
+struct MonitoringSummary {
+  std::string name;
+  std::string schedule;  // "baseline x2 [source]; every 2 weeks for the first 3 months [source]; ..."
+  std::string timing;
+};
+
+// One line per monitored item, from the reasons of its visits, in order of first appearance.
+std::vector<MonitoringSummary> summarize_monitoring(const Plan& plan) {
+  std::vector<MonitoringSummary> out;
+  std::vector<std::string> ids;
+  std::vector<std::vector<std::string>> reasons;
+  for (const Visit& v : plan.visits) {
+    for (const VisitItem& item : v.items) {
+      std::size_t k = 0;
+      while (k < ids.size() && ids[k] != item.monitoring_id) ++k;
+      if (k == ids.size()) {
+        ids.push_back(item.monitoring_id);
+        reasons.emplace_back();
+        out.push_back({item.name.en, "", item.timing.en});
+      }
+      // Baseline occasions are summarised once, by the last one ("baseline 2 of 2").
+      std::string reason = item.reason;
+      if (v.baseline) {
+        const auto of = reason.find(" of ");
+        const auto comma = reason.find(',');
+        const std::string n = reason.substr(of + 4, comma - of - 4);
+        reason = "before day 1, " + n + (n == "1" ? " occasion" : " occasions");
+      }
+      reason += tag(item.from);
+      auto& seen = reasons[k];
+      if (std::find(seen.begin(), seen.end(), reason) == seen.end()) seen.push_back(reason);
+    }
+  }
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    for (const std::string& r : reasons[k]) out[k].schedule += (out[k].schedule.empty() ? "" : "; then ") + r;
   }
   return out;
 }
@@ -97,15 +137,18 @@ std::string render_text(const Plan& plan) {
   }
   o << "\n";
 
-  o << "MONITORING\n";
+  o << "MONITORING (tests due on each date)\n";
   for (const Visit& v : plan.visits) {
-    o << "  " << format_date(v.date) << (v.baseline ? "  baseline" : "") << "\n";
-    for (const VisitItem& item : v.items) {
-      o << "    - " << item.name.en << ": " << test_names(plan, item) << " (" << item.reason
-        << tag(item.from) << ")";
-      if (!item.timing.en.empty()) o << ". " << item.timing.en;
-      o << "\n";
+    o << "  " << format_date(v.date) << (v.baseline ? " (baseline)" : "") << "  ";
+    for (std::size_t i = 0; i < v.items.size(); ++i) {
+      o << (i ? "; " : "") << test_names(plan, v.items[i]);
     }
+    o << "\n";
+  }
+  o << "\n  Why and when:\n";
+  for (const MonitoringSummary& m : summarize_monitoring(plan)) {
+    o << "  - " << m.name << ": " << m.schedule << "\n";
+    if (!m.timing.empty()) o << "    " << m.timing << "\n";
   }
   o << "\n";
 
