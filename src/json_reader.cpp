@@ -192,7 +192,10 @@ Provenance Obj::provenance() {
       diag_->add("rules.bad_value", at("project_default"),
                  "project_default may only be true; name a \"source\" instead");
     }
-    p.reason = string("reason").value_or("");
+    p.reason = string("reason", false).value_or("");
+    if (p.project_default && p.reason.empty()) {
+      diag_->add("rules.no_provenance", at("reason"), "a project default needs a \"reason\"");
+    }
   }
   get("note", false);  // optional free text beside a source
   if (has_source && has_default) {

@@ -165,7 +165,7 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   note_default(plan, "uneven split", "extra to the earliest doses", r->dose.uneven_split_from);
   if (product->volume_step) {
     note_default(plan, "measurable volume", format_mL(*product->volume_step),
-                 Provenance{"", true, "the smallest volume doseplan asks anyone to measure", false});
+                 product->volume_step_from);
   }
   std::set<std::string> seen_phase;
   for (const PlannedPhase& p : plan.phases) {

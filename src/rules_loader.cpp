@@ -394,9 +394,6 @@ void RegimenReader::check_sources(const Regimen& r) {
       diag_.add("rules.unknown_source", ptr + "/source",
                 "source \"" + p.source_id + "\" is not listed in /sources");
     }
-    if (p.project_default && p.reason.empty()) {
-      diag_.add("rules.no_provenance", ptr + "/reason", "a project default needs a reason");
-    }
   }
 }
 
@@ -478,10 +475,7 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
       if (auto step = p.object("volume_step_mL")) {
         const auto v = step->number("value");
         if (v && *v > 0) prod.volume_step = millilitres(*v);
-        Provenance pv = step->provenance();
-        if (pv.project_default && pv.reason.empty()) {
-          diag.add("rules.no_provenance", step->at("reason"), "a project default needs a reason");
-        }
+        prod.volume_step_from = step->provenance();
         step->finish();
       }
     }

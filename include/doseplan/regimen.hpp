@@ -56,11 +56,14 @@ struct Product {
   std::vector<DrugMass> strengths;        // solids: the unit strengths available
   std::optional<MassConcentration> concentration;  // solutions: mg/mL
   std::optional<DrugVolume> volume_step;           // solutions: smallest measurable volume
+  Provenance volume_step_from;
   Provenance from;         // where strengths and concentration come from
 
   bool is_solid() const { return form != Form::oral_solution; }
-  // The smallest amount that can be given: the gcd of the strengths for solids,
-  // concentration x volume step for solutions.
+  // The rounding step: the gcd of the strengths for solids (25 mg for 25/50/100 mg capsules),
+  // concentration x volume step for solutions. Not every multiple of the step can be made when
+  // the smallest strength is larger than the step (10 and 25 mg capsules can not make 15 mg):
+  // such a dose is refused, never changed (dose.not_representable).
   DrugMass smallest_step() const;
 };
 

@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
                "An educational aid, never a prescriber."};
   app.set_version_flag("--version", std::string("doseplan ") + doseplan::version());
   app.require_subcommand(1);
+  app.fallthrough();  // --rules is accepted after the subcommand too
   std::optional<std::string> rules_dir;
   app.add_option("--rules", rules_dir, "Rules directory (default: $DOSEPLAN_RULES, installed, source tree)");
 
@@ -161,9 +162,12 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);  // prints help, version or the usage error
-    return code == 0 ? kExitOk : kExitBadInput;
+    std::cerr << "doseplan: error: " << e.what() << " [usage.invalid]\n"
+              << "Run with --help for more information.\n";
+    return kExitBadInput;
   }
   try {
     if (plan->parsed()) return run_plan(po, rules_dir);

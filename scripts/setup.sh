@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# doseplan set-up for a Debian 12 machine, run as root (or with sudo available).
+#
+#   scripts/setup.sh example   install what is missing, build, print the plan of an example patient
+#   scripts/setup.sh test      install what is missing, build, run the whole test suite (ctest)
+#
+# Idempotent: packages already installed are not touched; apt-get update runs only when something
+# is missing. The build goes to build/ (override with BUILD_DIR=...).
+set -euo pipefail
+
+mode="${1:-example}"
+case "$mode" in
+  example|test) ;;
+  *) echo "usage: scripts/setup.sh example|test" >&2; exit 2 ;;
+esac
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${BUILD_DIR:-$root/build}"
+
+# Everything the build and the tests need, from Debian 12.
+packages=(
+  cmake ninja-build g++ pkg-config
+  libboost-dev libhowardhinnant-date-dev libcli11-dev nlohmann-json3-dev catch2
+  python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+jobs="$(nproc 2>/dev/null || echo 2)"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j "$jobs"
+
+if [ "$mode" = example ]; then
+  "$build/doseplan" plan --input "$root/examples/patient-itp.json"
+else
+  ctest --test-dir "$build" --output-on-failure -j "$jobs"
+fi

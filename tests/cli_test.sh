@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# End-to-end tests of the doseplan command line: exit codes, stdout, stderr, output files.
+# Usage: cli_test.sh PATH/TO/doseplan TESTS_DATA_DIR
+# Expected numbers are worked out by hand in tests/plan_test.cpp and tests/dose_calculator_test.cpp.
+set -u
+bin="$1"
+data="$2"
+unset DOSEPLAN_RULES
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME CONDITION...
+  local name="$1"; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name" >&2; fi
+}
+contains() { grep -qF -- "$2" "$1"; }
+run() {  # run ARGS... ; sets $code, $tmp/out, $tmp/err
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+  code=$?
+}
+
+itp=(plan --regimen cyclosporine-itp --weight 62kg --start 2026-12-01)
+
+# --- the ITP example, text
+run "${itp[@]}"
+check "plan exits 0" test "$code" -eq 0
+check "weight" contains "$tmp/out" "Weight                62 kg"
+check "chosen dose is a project default" contains "$tmp/out" "5 mg/kg/day [project default]"
+check "exact daily dose" contains "$tmp/out" "Exact daily dose      310 mg"
+check "rounded daily dose" contains "$tmp/out" "Rounded daily dose    300 mg, twice daily"
+check "morning capsules" contains "$tmp/out" "morning             150 mg = 1 × 100 mg + 1 × 50 mg"
+check "actual dose and deviation" contains "$tmp/out" "4.84 mg/kg/day (deviation -10 mg, -3.23%)"
+check "induction dates" contains "$tmp/out" "Induction       2026-12-01 to 2027-02-28"
+check "maintenance dates" contains "$tmp/out" "Maintenance     2027-04-12 to 2027-06-11"
+check "a monitoring date" contains "$tmp/out" "2026-12-15  cycloSPORINE whole-blood trough level (C0)"
+check "source quoted" contains "$tmp/out" "采用环孢菌素A 4~6mg/(kg·天)"
+check "disclaimer" contains "$tmp/out" "Educational aid only, not a prescription"
+check "project defaults listed" contains "$tmp/out" "PROJECT DEFAULTS"
+check "nothing on stderr" test ! -s "$tmp/err"
+
+# --- JSON
+run "${itp[@]}" --format json
+check "json exits 0" test "$code" -eq 0
+check "json parses and has the numbers" python3 - "$tmp/out" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+ind = p["phases"][0]
+assert p["format_version"] == 1
+assert ind["dose"]["exact_daily"] == {"value": 310, "unit": "mg"}
+assert ind["dose"]["rounded_daily"] == {"value": 300, "unit": "mg"}
+assert ind["first"] == "2026-12-01" and ind["last"] == "2027-02-28"
+assert p["visits"][0]["date"] == "2026-11-17" and p["visits"][0]["baseline"] is True
+assert "Educational aid" in p["disclaimer"]["en"]
+assert any(s["id"] == "itp6-003" for s in p["sources"])
+assert any(d["what"] == "dose (induction)" for d in p["project_defaults"])
+PY
+
+# --- the example patient file (the README's first command)
+run plan --input "$(dirname "$0")/../examples/patient-itp.json"
+check "example patient exits 0" test "$code" -eq 0
+check "example patient plan" contains "$tmp/out" "Rounded daily dose    300 mg"
+run plan --input "$(dirname "$0")/../examples/patient-itp.json" --weight 70kg
+check "a flag overrides the file" contains "$tmp/out" "Exact daily dose      350 mg"
+
+# --- bad input: exit 2, a message naming the field, nothing on stdout
+run plan --regimen cyclosporine-itp --weight "62 kgg" --start 2026-12-01
+check "bad weight exits 2" test "$code" -eq 2
+check "bad weight message" contains "$tmp/err" \
+  'doseplan: error: weight: unknown unit "kgg" in "62 kgg"; expected a body mass such as "62 kg" or "136.5 lb" [quantity.unknown_unit]'
+check "bad weight prints no plan" test ! -s "$tmp/out"
+
+run "${itp[@]}" --dose 7mg/kg/d
+check "dose out of range exits 2" test "$code" -eq 2
+check "dose out of range message" contains "$tmp/err" \
+  'doseplan: error: dose: 7 mg/kg/day is outside the allowed range 4–6 mg/kg/day; source itp6-003 (shared/sources/003_95ea8ec565388f16.txt)'
+
+run "${itp[@]}" --doses-per-day 4
+check "doses per day out of range exits 2" test "$code" -eq 2
+check "doses per day message" contains "$tmp/err" "doses-per-day: 4 doses a day is outside the allowed range 2–3 doses a day"
+
+run "${itp[@]}" --induction 4mo
+check "induction too long exits 2" test "$code" -eq 2
+check "induction message" contains "$tmp/err" "induction: 4 months is outside the allowed range 2 months to 3 months"
+
+run plan --regimen cyclosporine-itp --weight 62kg --start 2026-02-30
+check "impossible date exits 2" test "$code" -eq 2
+check "impossible date message" contains "$tmp/err" "[input.bad_date]"
+
+run plan --regimen nope --weight 62kg --start 2026-12-01
+check "unknown regimen exits 2" test "$code" -eq 2
+check "unknown regimen lists known ones" contains "$tmp/err" 'no regimen "nope"; known: cyclosporine-itp'
+
+run plan --bogus
+check "unknown flag exits 2" test "$code" -eq 2
+check "usage error id" contains "$tmp/err" "[usage.invalid]"
+
+run --help
+check "--help exits 0" test "$code" -eq 0
+run --version
+check "--version exits 0" test "$code" -eq 0
+
+run --rules "$data/rules" plan --regimen test-taper --weight 50kg --start 2026-01-31
+check "--rules chooses the rules directory" contains "$tmp/out" "Induction       2026-01-31 to 2026-03-13"
+DOSEPLAN_RULES="$data/rules" "$bin" plan --regimen test-taper --weight 50kg --start 2026-01-31 >"$tmp/out" 2>&1
+check "DOSEPLAN_RULES chooses the rules directory" contains "$tmp/out" "TESTdrug"
+
+# --- -o FILE: written whole on success, not at all on failure, no temporary left behind
+run "${itp[@]}" -o "$tmp/plan.txt"
+check "-o exits 0" test "$code" -eq 0
+check "-o writes the plan" contains "$tmp/plan.txt" "310 mg"
+check "-o prints nothing" test ! -s "$tmp/out"
+run "${itp[@]}" --dose 9mg/kg/d -o "$tmp/bad.txt"
+check "-o on bad input exits 2" test "$code" -eq 2
+check "-o on bad input writes no file" test ! -e "$tmp/bad.txt"
+check "no temporary files left" test -z "$(find "$tmp" -name '.*.XXXXXX' -o -name '.plan.txt.*' -o -name '.bad.txt.*')"
+
+echo "$passed passed, $failed failed"
+test "$failed" -eq 0

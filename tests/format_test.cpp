@@ -1,0 +1,196 @@
+// Specification of how numbers and doses are written (doseplan/format.hpp), after the ISMP list of
+// error-prone abbreviations, symbols and dose designations: no trailing zero, always a leading
+// zero, thousands separators, a space before the unit, "mcg" never "µg", words never QD / BID.
+//
+// Rounding cases avoid values that sit on a half in decimal (4.835, 2.675, 0.125): in binary they
+// are slightly above or below the half, so their rounding says nothing about the rule.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "doseplan/format.hpp"
+#include "doseplan/units.hpp"
+
+using namespace doseplan;
+using Catch::Matchers::Contains;
+using Catch::Matchers::EndsWith;
+using Catch::Matchers::StartsWith;
+
+namespace {
+
+// What no dose text may contain (ISMP): trailing ".0", a bare leading ".", µg, QD, BID, "-0".
+void check_safe(const std::string& text) {
+  INFO("text: \"" << text << "\"");
+  CHECK_THAT(text, !Contains(".0 "));
+  CHECK_THAT(text, !EndsWith(".0"));
+  CHECK_THAT(text, !StartsWith("."));
+  CHECK_THAT(text, !Contains(" ."));
+  CHECK_THAT(text, !Contains("-."));
+  CHECK_THAT(text, !Contains("\xC2\xB5"));  // µ (micro sign, U+00B5)
+  CHECK_THAT(text, !Contains("\xCE\xBC"));  // μ (Greek mu, U+03BC)
+  CHECK_THAT(text, !Contains("QD"));
+  CHECK_THAT(text, !Contains("BID"));
+  CHECK_THAT(text, !Contains("TID"));
+  CHECK_THAT(text, !Contains("QID"));
+  CHECK_THAT(text, !StartsWith("-0 "));
+  CHECK(text != "-0");
+  CHECK(text != "-0%");
+  CHECK(text != "+0%");
+}
+
+}  // namespace
+
+// ----------------------------------------------------------------------------- format_number
+
+TEST_CASE("a whole number is written without a trailing zero") {
+  CHECK(format_number(1) == "1");
+  CHECK(format_number(1.0) == "1");
+  CHECK(format_number(310) == "310");
+  CHECK(format_number(5.0, 2) == "5");
+  CHECK(format_number(100) == "100");  // zeros of the integer part stay
+  CHECK(format_number(0) == "0");
+}
+
+TEST_CASE("a fraction loses its trailing zeros but keeps its leading zero") {
+  CHECK(format_number(0.5) == "0.5");
+  CHECK(format_number(0.50) == "0.5");
+  CHECK(format_number(1.5) == "1.5");
+  CHECK(format_number(2.25) == "2.25");
+  CHECK(format_number(0.05) == "0.05");
+  CHECK(format_number(10.10) == "10.1");
+}
+
+TEST_CASE("thousands are separated by commas") {
+  CHECK(format_number(999) == "999");
+  CHECK(format_number(1000) == "1,000");
+  CHECK(format_number(1500) == "1,500");
+  CHECK(format_number(12345) == "12,345");
+  CHECK(format_number(123456) == "123,456");
+  CHECK(format_number(1000000) == "1,000,000");
+  CHECK(format_number(1234567.89) == "1,234,567.89");
+  CHECK(format_number(1234.5) == "1,234.5");  // no separator in the fraction
+}
+
+TEST_CASE("a number is rounded to at most max_decimals decimals") {
+  CHECK(format_number(4.8387) == "4.84");  // 4.8387 -> 4.84 (third decimal 8 rounds up)
+  CHECK(format_number(4.8327) == "4.83");  // third decimal 2 rounds down
+  CHECK(format_number(61.915358505) == "61.92");
+  CHECK(format_number(3.14159, 3) == "3.142");
+  CHECK(format_number(3.14159, 4) == "3.1416");
+  CHECK(format_number(2.6, 0) == "3");
+  CHECK(format_number(2.4, 0) == "2");
+  CHECK(format_number(1234.6, 0) == "1,235");
+  CHECK(format_number(1.996) == "2");  // 1.996 -> 2.00 -> "2", not "2.0" or "2.00"
+  CHECK(format_number(0.996) == "1");
+  CHECK(format_number(999.996) == "1,000");  // rounding carries into a new thousands group
+  CHECK(format_number(0.004) == "0");        // less than half of the last decimal
+  CHECK(format_number(0.006) == "0.01");
+  CHECK(format_number(1.2049) == "1.2");  // 1.2049 -> 1.20 -> "1.2"
+}
+
+TEST_CASE("negative numbers keep their sign") {
+  CHECK(format_number(-3.23) == "-3.23");
+  CHECK(format_number(-3.2) == "-3.2");
+  CHECK(format_number(-3.2345) == "-3.23");
+  CHECK(format_number(-1500) == "-1,500");
+  CHECK(format_number(-0.5) == "-0.5");
+  CHECK(format_number(-123456.7) == "-123,456.7");
+}
+
+TEST_CASE("a negative number that rounds to zero is written 0, never -0") {
+  CHECK(format_number(-0.001) == "0");  // -0.001 -> -0.00 -> "0"
+  CHECK(format_number(-0.004, 2) == "0");
+  CHECK(format_number(-0.4, 0) == "0");
+  CHECK(format_number(-0.0) == "0");
+  CHECK(format_number(-0.0, 0) == "0");
+  CHECK(format_number(-0.006) == "-0.01");  // but a value that rounds away from zero keeps it
+}
+
+// -------------------------------------------------------------------------- quantities + units
+
+TEST_CASE("a drug mass is written in mg with a space before the unit") {
+  CHECK(format_mg(milligrams(310)) == "310 mg");
+  CHECK(format_mg(milligrams(1)) == "1 mg");
+  CHECK(format_mg(milligrams(1500)) == "1,500 mg");
+  CHECK(format_mg(milligrams(0.5)) == "0.5 mg");
+  CHECK(format_mg(milligrams(12.5)) == "12.5 mg");
+  CHECK(format_mg(milligrams(4.8387)) == "4.84 mg");
+}
+
+TEST_CASE("a volume is written in mL") {
+  CHECK(format_mL(millilitres(1.5)) == "1.5 mL");
+  CHECK(format_mL(millilitres(2)) == "2 mL");
+  CHECK(format_mL(millilitres(0.25)) == "0.25 mL");
+  CHECK(format_mL(millilitres(1000)) == "1,000 mL");
+}
+
+TEST_CASE("a body weight is written in kg") {
+  CHECK(format_kg(kilograms(62)) == "62 kg");
+  CHECK(format_kg(kilograms(61.92)) == "61.92 kg");
+  // 136.5 lb x 0.45359237 = 61.915358505 kg -> 61.92
+  CHECK(format_kg(kilograms(61.915358505)) == "61.92 kg");
+  CHECK(format_kg(kilograms(3.25)) == "3.25 kg");
+}
+
+TEST_CASE("a dose rate is written in mg/kg/day") {
+  // 300 mg/day for 62 kg = 4.8387... mg/kg/day
+  CHECK(format_dose_rate(mg_per_kg_per_day(300.0 / 62.0)) == "4.84 mg/kg/day");
+  CHECK(format_dose_rate(mg_per_kg_per_day(5)) == "5 mg/kg/day");
+  CHECK(format_dose_rate(mg_per_kg_per_day(2.5)) == "2.5 mg/kg/day");
+  CHECK(format_dose_rate(mg_per_kg_per_day(0.5)) == "0.5 mg/kg/day");
+}
+
+TEST_CASE("a daily amount is written in mg/day") {
+  // 5 mg/kg/day x 62 kg = 310 mg/day
+  CHECK(format_daily_amount(mg_per_day(310)) == "310 mg/day");
+  CHECK(format_daily_amount(mg_per_day(1500)) == "1,500 mg/day");
+  CHECK(format_daily_amount(mg_per_day(0.75)) == "0.75 mg/day");
+}
+
+TEST_CASE("a percentage has an explicit sign, except zero") {
+  CHECK(format_percent(1.5) == "+1.5%");
+  CHECK(format_percent(-3.23) == "-3.23%");
+  CHECK(format_percent(0) == "0%");
+  CHECK(format_percent(-0.0) == "0%");
+  CHECK(format_percent(0.001) == "0%");   // rounds to 0: no sign
+  CHECK(format_percent(-0.001) == "0%");  // rounds to -0: no "-0%" and no "+0%"
+  CHECK(format_percent(10) == "+10%");
+  CHECK(format_percent(-3.2345) == "-3.23%");
+  // (310 - 300) / 300 = 3.333...%
+  CHECK(format_percent((310.0 - 300.0) / 300.0 * 100.0) == "+3.33%");
+  CHECK(format_percent(1500) == "+1,500%");
+}
+
+// ---------------------------------------------------------------------------- frequency_words
+
+TEST_CASE("the number of doses per day is written in words, never as an abbreviation") {
+  CHECK(frequency_words(1) == "once daily");
+  CHECK(frequency_words(2) == "twice daily");
+  CHECK(frequency_words(3) == "three times daily");
+  CHECK(frequency_words(4) == "4 times daily");
+  CHECK(frequency_words(6) == "6 times daily");
+}
+
+// -------------------------------------------------------------------------- error-prone forms
+
+TEST_CASE("no formatted text contains an error-prone form") {
+  std::vector<std::string> texts;
+  for (double v : {0.0, -0.0, 0.001, -0.001, 0.5, 1.0, 1.004, 2.0, 10.0, 310.0, 1500.0, 1000000.0,
+                   4.8387, 0.996, 1.996, 999.996}) {
+    texts.push_back(format_number(v));
+    texts.push_back(format_mg(milligrams(v)));
+    texts.push_back(format_mL(millilitres(v)));
+    texts.push_back(format_kg(kilograms(v)));
+    texts.push_back(format_dose_rate(mg_per_kg_per_day(v)));
+    texts.push_back(format_daily_amount(mg_per_day(v)));
+    texts.push_back(format_percent(v));
+    texts.push_back(format_percent(-v));
+  }
+  for (int n = 1; n <= 6; ++n) texts.push_back(frequency_words(n));
+  for (const std::string& text : texts) check_safe(text);
+  CHECK(format_mg(milligrams(1.0)) == "1 mg");     // never "1.0 mg"
+  CHECK(format_mg(milligrams(1.004)) == "1 mg");   // rounds to 1.00: still "1 mg"
+  CHECK(format_mg(milligrams(0.5)) == "0.5 mg");   // never ".5 mg"
+  CHECK(format_mL(millilitres(10.0)) == "10 mL");  // never "10.0 mL"
+  CHECK(format_percent(-0.001) == "0%");           // never "-0%"
+}

@@ -1,0 +1,237 @@
+// Specification of the rules loader (doseplan/rules.hpp): what a rules file must say, and how every
+// problem is reported with its file and JSON pointer. Uses the test-only rules in tests/data/rules.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "doseplan/rules.hpp"
+#include "test_support.hpp"
+
+using namespace doseplan;
+using doseplan::testing::problems_of;
+using doseplan::testing::slurp;
+using doseplan::testing::test_rules_dir;
+using json = nlohmann::json;
+
+namespace {
+
+json good_regimen() { return json::parse(slurp(test_rules_dir() + "/test-taper.json")); }
+
+std::vector<Problem> problems_in(const json& j) {
+  return problems_of([&] { parse_regimen(j.dump(), "t.json"); });
+}
+
+// "where [id]" of each problem, for compact comparisons.
+std::vector<std::string> places(const std::vector<Problem>& problems) {
+  std::vector<std::string> out;
+  for (const Problem& p : problems) out.push_back(p.where + " [" + p.id + "]");
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the test rules directory loads with its regimen, products and tests") {
+  const RuleSet rules = load_rules(test_rules_dir());
+  REQUIRE(rules.regimens.size() == 1);
+  CHECK(rules.products.size() == 3);
+  CHECK(rules.labs.size() == 1);
+  const Regimen& r = rules.regimens.front();
+  CHECK(r.id == "test-taper");
+  CHECK(in_mg_per_kg_per_day(r.dose.min) == 2);
+  CHECK(in_mg_per_kg_per_day(r.dose.max) == 8);
+  CHECK(in_mg_per_kg_per_day(r.dose.default_dose.value) == 4);
+  CHECK(r.dose.default_dose.from.project_default);
+  CHECK(r.dose.range_from.source_id == "test-src");
+  REQUIRE(r.phases.size() == 3);
+  CHECK(r.phases[0].default_duration.value == Span{6, Span::Unit::week});
+  CHECK(r.phases[1].kind == PhaseRule::Kind::taper);
+  CHECK(in_mg_per_kg_per_day(r.phases[1].step.value) == 1);
+  CHECK(in_mg_per_kg_per_day(r.phases[2].level.value) == 2);
+  REQUIRE(r.monitoring.size() == 1);
+  REQUIRE(r.monitoring[0].intervals.size() == 2);
+  CHECK(r.monitoring[0].intervals[0].length == Span{1, Span::Unit::month});
+  CHECK_FALSE(r.monitoring[0].intervals[1].length.has_value());
+  // Strengths are sorted; the smallest step of 10 and 25 mg capsules is their gcd, 5 mg.
+  const Product* capsule = rules.find_product("test-capsule");
+  REQUIRE(capsule);
+  CHECK(in_mg(capsule->strengths.front()) == 10);
+  CHECK(in_mg(capsule->smallest_step()) == 5);
+  // 50 mg/mL measured to 0.2 mL: 10 mg.
+  CHECK(in_mg(rules.find_product("test-solution")->smallest_step()) == Approx(10));
+}
+
+TEST_CASE("the shipped rules load without a problem") {
+  const RuleSet rules = load_rules(doseplan::testing::real_rules_dir());
+  CHECK(rules.find_regimen("cyclosporine-itp"));
+  CHECK(rules.find_product("cyclosporine-modified-capsule"));
+}
+
+TEST_CASE("a JSON syntax error is reported with line and column") {
+  const auto problems = problems_of([] { parse_regimen("{\n  \"id\": ,\n}", "bad.json"); });
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.syntax");
+  // Line 2 is `  "id": ,`; the comma is its 9th character.
+  CHECK(problems[0].where == "bad.json:2:9");
+}
+
+TEST_CASE("every problem in a file is reported at once, each with file and JSON pointer") {
+  json j = good_regimen();
+  j.erase("id");
+  j["dose"]["doses_per_day"]["min"] = "two";
+  j["dose"]["default"]["value"] = 9;  // range is 2-8
+  j["dose"]["defualt"] = 1;           // misspelt key
+  j["indication"].erase("zh");
+  j["phases"][0]["duration"]["source"] = "nope";
+  CHECK(places(problems_in(j)) ==
+        std::vector<std::string>{
+            "t.json:/id [rules.missing_field]",
+            "t.json:/indication/zh [rules.missing_language]",
+            "t.json:/dose/default/value [rules.default_outside_range]",
+            "t.json:/dose/doses_per_day/min [rules.wrong_type]",
+            "t.json:/dose/defualt [rules.unknown_field]",
+            "t.json:/phases/0/duration/source [rules.unknown_source]",
+        });
+}
+
+TEST_CASE("a clinical number without a source or project default is refused") {
+  json j = good_regimen();
+  j["dose"]["range"].erase("source");
+  auto problems = problems_in(j);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.no_provenance");
+  CHECK(problems[0].where == "t.json:/dose/range");
+
+  j = good_regimen();
+  j["dose"]["default"].erase("reason");
+  problems = problems_in(j);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.no_provenance");
+  CHECK(problems[0].where == "t.json:/dose/default/reason");
+}
+
+TEST_CASE("a dose range with min above max is refused") {
+  json j = good_regimen();
+  j["dose"]["range"]["min"] = 9;
+  const auto problems = problems_in(j);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.range_order");
+  CHECK(problems[0].where == "t.json:/dose/range");
+}
+
+TEST_CASE("a default duration outside the allowed durations is refused") {
+  json j = good_regimen();
+  j["phases"][0]["default_duration"]["value"] = "3 months";  // allowed 4-8 weeks
+  const auto problems = problems_in(j);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.default_outside_range");
+  CHECK(problems[0].where == "t.json:/phases/0/default_duration/value");
+}
+
+TEST_CASE("a duration that is not a span is refused") {
+  json j = good_regimen();
+  j["phases"][1]["every"]["value"] = "3 fortnights";
+  const auto problems = problems_in(j);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.bad_value");
+  CHECK(problems[0].where == "t.json:/phases/1/every/value");
+}
+
+TEST_CASE("a taper must lead to a fixed-dose phase") {
+  json j = good_regimen();
+  j["phases"].erase(2);
+  const auto problems = problems_in(j);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.phase_order");
+  CHECK(problems[0].where == "t.json:/phases/1");
+}
+
+TEST_CASE("a dose in another unit than mg/kg/d is refused") {
+  json j = good_regimen();
+  j["phases"][2]["level"]["unit"] = "mg/d";
+  const auto problems = problems_in(j);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.bad_unit");
+  CHECK(problems[0].where == "t.json:/phases/2/level/unit");
+}
+
+TEST_CASE("only the last monitoring interval may run to the end of the course") {
+  json j = good_regimen();
+  j["monitoring"]["items"][0]["intervals"][0].erase("for");
+  const auto problems = problems_in(j);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.bad_value");
+  CHECK(problems[0].where == "t.json:/monitoring/items/0/intervals/0/for");
+}
+
+TEST_CASE("a regimen whose id does not match its file name is refused") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("doseplan-rules-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (const char* f : {"products.json", "labs.json"}) fs::copy_file(test_rules_dir() + "/" + f, dir / f);
+  fs::copy_file(test_rules_dir() + "/test-taper.json", dir / "renamed.json");
+  const auto problems = problems_of([&] { load_rules(dir.string()); });
+  fs::remove_all(dir);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.id_mismatch");
+  CHECK(problems[0].where == (dir / "renamed.json").string() + ":/id");
+}
+
+namespace {
+
+RuleSet rule_set_with_products(const std::vector<std::string>& product_ids) {
+  RuleSet rules = load_rules(test_rules_dir());
+  rules.regimens.front().products = product_ids;
+  return rules;
+}
+
+Product cyclosporine(const std::string& id, const std::string& variant) {
+  Product p;
+  p.id = id;
+  p.drug = "cyclosporine";
+  p.variant = variant;
+  p.strengths = {milligrams(25)};
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("a regimen naming an unknown product or test is refused") {
+  RuleSet rules = rule_set_with_products({"test-capsule", "no-such-product"});
+  rules.regimens.front().monitoring.front().tests.push_back("no-such-test");
+  const auto problems = check_rule_set(rules);
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].id == "rules.unknown_product");
+  CHECK(problems[0].where == rules.regimens.front().file + ":/products/1");
+  CHECK(problems[1].id == "rules.unknown_test");
+  CHECK(problems[1].where == rules.regimens.front().file + ":/monitoring/items/0/tests/1");
+}
+
+TEST_CASE("modified and non-modified cyclosporine are never listed in one regimen") {
+  RuleSet rules = rule_set_with_products({"csa-mod", "csa-nonmod"});
+  rules.regimens.front().drug.id = "cyclosporine";
+  rules.products.push_back(cyclosporine("csa-mod", "modified"));
+  rules.products.push_back(cyclosporine("csa-nonmod", "non-modified"));
+  const auto problems = check_rule_set(rules);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.mixed_cyclosporine");
+  CHECK_THAT(problems[0].message, Catch::Matchers::Contains("not interchangeable"));
+}
+
+TEST_CASE("a product of another drug is refused") {
+  RuleSet rules = rule_set_with_products({"csa-mod"});
+  rules.products.push_back(cyclosporine("csa-mod", "modified"));
+  const auto problems = check_rule_set(rules);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.product_drug_mismatch");
+}
+
+TEST_CASE("the rules directory is found in the documented order") {
+  const std::string dir = test_rules_dir();
+  CHECK(find_rules_dir(dir, "/nonexistent") == dir);          // --rules wins
+  CHECK(find_rules_dir(std::nullopt, dir.c_str()) == dir);     // then $DOSEPLAN_RULES
+  CHECK_FALSE(find_rules_dir(std::nullopt, nullptr).empty());  // then installed / source tree
+  const auto problems = problems_of([] { find_rules_dir(std::string("/nonexistent"), nullptr); });
+  CHECK(problems.at(0).id == "rules.not_found");
+}
