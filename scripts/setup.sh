@@ -40,10 +40,10 @@ fi
 
 jobs="$(nproc 2>/dev/null || echo 2)"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j "$jobs"
-
 if [ "$mode" = example ]; then
+  cmake --build "$build" -j "$jobs" --target doseplan_cli >&2
   "$build/doseplan" plan --input "$root/examples/patient-itp.json"
 else
+  cmake --build "$build" -j "$jobs"
   ctest --test-dir "$build" --output-on-failure -j "$jobs"
 fi
