@@ -36,9 +36,15 @@ std::string read_file(const fs::path& path) {
 
 }  // namespace
 
-const Regimen* RuleSet::find_regimen(std::string_view id) const { return find_by_id(regimens, id); }
-const Product* RuleSet::find_product(std::string_view id) const { return find_by_id(products, id); }
-const LabTest* RuleSet::find_lab(std::string_view id) const { return find_by_id(labs, id); }
+const Regimen* RuleSet::find_regimen(std::string_view id) const {
+  return find_by_id(regimens, id);
+}
+const Product* RuleSet::find_product(std::string_view id) const {
+  return find_by_id(products, id);
+}
+const LabTest* RuleSet::find_lab(std::string_view id) const {
+  return find_by_id(labs, id);
+}
 
 std::string find_rules_dir(const std::optional<std::string>& explicit_dir, const char* env_dir) {
   if (explicit_dir) {
@@ -74,7 +80,8 @@ RuleSet load_rules(const std::string& directory) {
   };
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(directory)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   for (const fs::path& path : files) {

@@ -36,15 +36,17 @@ Date parse_date(std::string_view text, std::string_view field) {
   const bool shape = s.size() == 10 && s[4] == '-' && s[7] == '-' && all_digits(s.substr(0, 4)) &&
                      all_digits(s.substr(5, 2)) && all_digits(s.substr(8, 2));
   if (!shape) {
-    throw Error("input.bad_date", std::string(field),
-                "\"" + std::string(text) + "\" is not a date; expected YYYY-MM-DD, e.g. 2026-12-01");
+    throw Error(
+        "input.bad_date", std::string(field),
+        "\"" + std::string(text) + "\" is not a date; expected YYYY-MM-DD, e.g. 2026-12-01");
   }
   const date::year_month_day ymd{date::year{to_int(s.substr(0, 4))},
                                  date::month{static_cast<unsigned>(to_int(s.substr(5, 2)))},
                                  date::day{static_cast<unsigned>(to_int(s.substr(8, 2)))}};
   if (!ymd.ok()) {
-    throw Error("input.bad_date", std::string(field),
-                "\"" + std::string(text) + "\" is not a day of the calendar (no such day in that month)");
+    throw Error(
+        "input.bad_date", std::string(field),
+        "\"" + std::string(text) + "\" is not a day of the calendar (no such day in that month)");
   }
   return Date{ymd};
 }
@@ -92,7 +94,9 @@ Span parse_span(std::string_view text, std::string_view field) {
 }
 
 std::string to_string(const Span& s) {
-  const char* name = s.unit == Span::Unit::day ? "day" : s.unit == Span::Unit::week ? "week" : "month";
+  const char* name = s.unit == Span::Unit::day    ? "day"
+                     : s.unit == Span::Unit::week ? "week"
+                                                  : "month";
   return std::to_string(s.count) + " " + name + (s.count == 1 ? "" : "s");
 }
 

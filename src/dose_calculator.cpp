@@ -14,7 +14,8 @@ constexpr double kEpsilon = 1e-9;
 
 // Fewest units of the given strengths (in whole steps) adding up to `target` steps.
 // Returns counts per strength (same order as `strengths`), or nothing if impossible.
-std::optional<std::vector<int>> fewest_units(long long target, const std::vector<long long>& strengths) {
+std::optional<std::vector<int>> fewest_units(long long target,
+                                             const std::vector<long long>& strengths) {
   std::vector<int> best(static_cast<std::size_t>(target + 1), INT_MAX);
   std::vector<int> last(static_cast<std::size_t>(target + 1), -1);
   best[0] = 0;
@@ -86,8 +87,9 @@ DailyDose calculate_daily_dose(DoseRate rate, BodyMass weight, int doses_per_day
   if (steps < doses_per_day) {
     throw Error("dose.too_small_to_split", "doses-per-day",
                 "the daily dose " + format_mg(step * static_cast<double>(steps)) +
-                    " can not be split into " + std::to_string(doses_per_day) + " doses of at least " +
-                    format_mg(step) + " each with " + product.name.en + "; choose fewer doses a day");
+                    " can not be split into " + std::to_string(doses_per_day) +
+                    " doses of at least " + format_mg(step) + " each with " + product.name.en +
+                    "; choose fewer doses a day");
   }
   d.rounded_daily = step * static_cast<double>(steps);
   d.actual_rate = DoseRate(d.rounded_daily / (weight * days(1)));

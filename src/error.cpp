@@ -40,4 +40,6 @@ Error::Error(std::string id, std::string where, std::string message)
 #define DOSEPLAN_VERSION "0.0.0"
 #endif
 
-const char* doseplan::version() { return DOSEPLAN_VERSION; }
+const char* doseplan::version() {
+  return DOSEPLAN_VERSION;
+}

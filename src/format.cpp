@@ -30,9 +30,15 @@ std::string format_number(double value, int max_decimals) {
   return (negative ? "-" : "") + grouped + frac;
 }
 
-std::string format_mg(DrugMass m) { return format_number(in_mg(m), 2) + " mg"; }
-std::string format_mL(DrugVolume v) { return format_number(in_mL(v), 2) + " mL"; }
-std::string format_kg(BodyMass w) { return format_number(in_kg(w), 2) + " kg"; }
+std::string format_mg(DrugMass m) {
+  return format_number(in_mg(m), 2) + " mg";
+}
+std::string format_mL(DrugVolume v) {
+  return format_number(in_mL(v), 2) + " mL";
+}
+std::string format_kg(BodyMass w) {
+  return format_number(in_kg(w), 2) + " kg";
+}
 std::string format_dose_rate(DoseRate r) {
   return format_number(in_mg_per_kg_per_day(r), 2) + " mg/kg/day";
 }

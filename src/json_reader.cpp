@@ -5,8 +5,8 @@
 namespace doseplan::detail {
 
 void Diagnostics::add(std::string id, const std::string& pointer, std::string message) {
-  problems_.push_back({std::move(id), file_ + ":" + (pointer.empty() ? "/" : pointer),
-                       std::move(message)});
+  problems_.push_back(
+      {std::move(id), file_ + ":" + (pointer.empty() ? "/" : pointer), std::move(message)});
 }
 
 json parse_json(std::string_view text, Diagnostics& diag) {
@@ -27,10 +27,9 @@ json parse_json(std::string_view text, Diagnostics& diag) {
     std::string what = e.what();
     const auto colon = what.rfind(": ");
     if (colon != std::string::npos) what = what.substr(colon + 2);
-    diag.problems().push_back({"rules.syntax",
-                               diag.file() + ":" + std::to_string(line) + ":" +
-                                   std::to_string(column),
-                               "JSON syntax error: " + what});
+    diag.problems().push_back(
+        {"rules.syntax", diag.file() + ":" + std::to_string(line) + ":" + std::to_string(column),
+         "JSON syntax error: " + what});
     return json();
   }
 }
@@ -56,7 +55,9 @@ Obj::Obj(const json& j, std::string pointer, Diagnostics& diag)
   }
 }
 
-bool Obj::has(std::string_view key) const { return valid_ && j_->contains(key); }
+bool Obj::has(std::string_view key) const {
+  return valid_ && j_->contains(key);
+}
 
 const json* Obj::get(std::string_view key, bool required) {
   if (!valid_) return nullptr;
@@ -80,7 +81,8 @@ std::optional<Obj> Obj::object(std::string_view key, bool required) {
 const json* Obj::array(std::string_view key, bool required) {
   const json* v = get(key, required);
   if (v && !v->is_array()) {
-    diag_->add("rules.wrong_type", at(key), std::string("expected an array, found ") + type_name(*v));
+    diag_->add("rules.wrong_type", at(key),
+               std::string("expected an array, found ") + type_name(*v));
     return nullptr;
   }
   return v;
@@ -90,7 +92,8 @@ std::optional<std::string> Obj::string(std::string_view key, bool required) {
   const json* v = get(key, required);
   if (!v) return std::nullopt;
   if (!v->is_string()) {
-    diag_->add("rules.wrong_type", at(key), std::string("expected a string, found ") + type_name(*v));
+    diag_->add("rules.wrong_type", at(key),
+               std::string("expected a string, found ") + type_name(*v));
     return std::nullopt;
   }
   std::string s = v->get<std::string>();
@@ -105,7 +108,8 @@ std::optional<double> Obj::number(std::string_view key, bool required) {
   const json* v = get(key, required);
   if (!v) return std::nullopt;
   if (!v->is_number()) {
-    diag_->add("rules.wrong_type", at(key), std::string("expected a number, found ") + type_name(*v));
+    diag_->add("rules.wrong_type", at(key),
+               std::string("expected a number, found ") + type_name(*v));
     return std::nullopt;
   }
   const double d = v->get<double>();
@@ -131,7 +135,8 @@ std::optional<bool> Obj::boolean(std::string_view key, bool required) {
   const json* v = get(key, required);
   if (!v) return std::nullopt;
   if (!v->is_boolean()) {
-    diag_->add("rules.wrong_type", at(key), std::string("expected true or false, found ") + type_name(*v));
+    diag_->add("rules.wrong_type", at(key),
+               std::string("expected true or false, found ") + type_name(*v));
     return std::nullopt;
   }
   return v->get<bool>();

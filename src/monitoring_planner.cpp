@@ -14,7 +14,9 @@
 namespace doseplan {
 namespace {
 
-Span times(const Span& s, int k) { return Span{s.count * k, s.unit}; }
+Span times(const Span& s, int k) {
+  return Span{s.count * k, s.unit};
+}
 
 std::string describe_interval(const MonitoringInterval& iv) {
   std::string out = iv.every.count == 1 ? "every " + to_string(iv.every).substr(2)

@@ -25,10 +25,10 @@ std::string cite(const Regimen& r, const Provenance& p) {
 void check_request(const Regimen& r, const PlanRequest& q) {
   const double kg = in_kg(q.weight);
   if (!(kg >= kMinPlausibleWeightKg && kg <= kMaxPlausibleWeightKg)) {
-    out_of_range("weight", format_kg(q.weight),
-                 format_number(kMinPlausibleWeightKg) + "–" + format_number(kMaxPlausibleWeightKg) +
-                     " kg",
-                 "doseplan's plausibility limits for a body weight (docs/errors.md)");
+    out_of_range(
+        "weight", format_kg(q.weight),
+        format_number(kMinPlausibleWeightKg) + "–" + format_number(kMaxPlausibleWeightKg) + " kg",
+        "doseplan's plausibility limits for a body weight (docs/errors.md)");
   }
   const DoseRule& d = r.dose;
   if (q.dose && (*q.dose < d.min || *q.dose > d.max)) {
@@ -80,7 +80,8 @@ std::string join_ids(const std::vector<std::string>& ids) {
 
 void note_default(Plan& plan, const std::string& what, const std::string& value,
                   const Provenance& from) {
-  if (from.project_default) plan.project_defaults.push_back({what, value, from.reason, from.overridden});
+  if (from.project_default)
+    plan.project_defaults.push_back({what, value, from.reason, from.overridden});
 }
 
 }  // namespace
@@ -90,7 +91,8 @@ LocalizedText disclaimer() {
       "Educational aid only, not a prescription or medical advice. doseplan turns published "
       "regimens into a schedule to discuss with your doctor; doses and tests must be decided and "
       "supervised by a physician who knows the patient.",
-      "仅供学习参考，不是处方，也不构成医疗建议。doseplan 将已发表的治疗方案整理成日程，供您与医生讨论；"
+      "仅供学习参考，不是处方，也不构成医疗建议。doseplan "
+      "将已发表的治疗方案整理成日程，供您与医生讨论；"
       "剂量和检查必须由了解患者情况的医生决定并监督。"};
 }
 
@@ -184,13 +186,15 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   note_default(plan, "baseline spacing", to_string(r->baseline_spacing.value),
                r->baseline_spacing.from);
   for (const MonitoringRule& m : r->monitoring) {
-    note_default(plan, m.id + " baseline", std::to_string(m.baseline_occasions.value) +
+    note_default(plan, m.id + " baseline",
+                 std::to_string(m.baseline_occasions.value) +
                      (m.baseline_occasions.value == 1 ? " occasion" : " occasions"),
                  m.baseline_occasions.from);
     for (const MonitoringInterval& iv : m.intervals) {
-      note_default(plan, m.id + " interval",
-                   "every " + to_string(iv.every) + (iv.length ? " for " + to_string(*iv.length) : ""),
-                   iv.from);
+      note_default(
+          plan, m.id + " interval",
+          "every " + to_string(iv.every) + (iv.length ? " for " + to_string(*iv.length) : ""),
+          iv.from);
     }
   }
 

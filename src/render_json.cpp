@@ -10,12 +10,18 @@ namespace {
 using json = nlohmann::ordered_json;
 
 // Numbers are written rounded to 6 decimals, so 310 is 310 and not 309.99999999999994.
-double clean(double v) { return std::round(v * 1e6) / 1e6; }
+double clean(double v) {
+  return std::round(v * 1e6) / 1e6;
+}
 
 // A quantity as {"value", "unit"} with a UCUM unit.
-json q(double value, const char* ucum) { return {{"value", clean(value)}, {"unit", ucum}}; }
+json q(double value, const char* ucum) {
+  return {{"value", clean(value)}, {"unit", ucum}};
+}
 
-json text(const LocalizedText& t) { return {{"en", t.en}, {"zh-CN", t.zh}}; }
+json text(const LocalizedText& t) {
+  return {{"en", t.en}, {"zh-CN", t.zh}};
+}
 
 json provenance(const Provenance& p) {
   json j = json::object();
@@ -32,7 +38,8 @@ json provenance(const Provenance& p) {
 json daily_dose(const DailyDose& d) {
   json admins = json::array();
   for (const Administration& a : d.administrations) {
-    json j = {{"slot", slot_name(a.slot)}, {"amount", q(in_mg(a.amount), "mg")},
+    json j = {{"slot", slot_name(a.slot)},
+              {"amount", q(in_mg(a.amount), "mg")},
               {"text", describe_administration(a)}};
     if (a.volume) {
       j["volume"] = q(in_mL(*a.volume), "mL");
@@ -67,16 +74,15 @@ std::string render_json(const Plan& plan) {
   j["patient"] = {{"weight", q(in_kg(plan.weight), "kg")}};
   j["start"] = format_date(plan.start);
   j["end"] = format_date(plan.end);
-  j["dose"] = {
-      {"chosen_rate", q(in_mg_per_kg_per_day(plan.chosen_rate.value), "mg/kg/d")},
-      {"chosen_rate_from", provenance(plan.chosen_rate.from)},
-      {"allowed_range",
-       {{"min", q(in_mg_per_kg_per_day(plan.dose_rule.min), "mg/kg/d")},
-        {"max", q(in_mg_per_kg_per_day(plan.dose_rule.max), "mg/kg/d")},
-        {"from", provenance(plan.dose_rule.range_from)}}},
-      {"doses_per_day", plan.doses_per_day.value},
-      {"doses_per_day_words", frequency_words(plan.doses_per_day.value)},
-      {"doses_per_day_from", provenance(plan.doses_per_day.from)}};
+  j["dose"] = {{"chosen_rate", q(in_mg_per_kg_per_day(plan.chosen_rate.value), "mg/kg/d")},
+               {"chosen_rate_from", provenance(plan.chosen_rate.from)},
+               {"allowed_range",
+                {{"min", q(in_mg_per_kg_per_day(plan.dose_rule.min), "mg/kg/d")},
+                 {"max", q(in_mg_per_kg_per_day(plan.dose_rule.max), "mg/kg/d")},
+                 {"from", provenance(plan.dose_rule.range_from)}}},
+               {"doses_per_day", plan.doses_per_day.value},
+               {"doses_per_day_words", frequency_words(plan.doses_per_day.value)},
+               {"doses_per_day_from", provenance(plan.doses_per_day.from)}};
   json strengths = json::array();
   for (DrugMass s : plan.product.strengths) strengths.push_back(q(in_mg(s), "mg"));
   j["product"] = {{"id", plan.product.id},
@@ -87,8 +93,11 @@ std::string render_json(const Plan& plan) {
                   {"smallest_step", q(in_mg(plan.product.smallest_step()), "mg")}};
   json phases = json::array();
   for (const PlannedPhase& p : plan.phases) {
-    json ph = {{"id", p.phase_id}, {"name", text(p.name)}, {"first", format_date(p.first)},
-               {"last", format_date(p.last)}, {"days", (p.last - p.first).count() + 1}};
+    json ph = {{"id", p.phase_id},
+               {"name", text(p.name)},
+               {"first", format_date(p.first)},
+               {"last", format_date(p.last)},
+               {"days", (p.last - p.first).count() + 1}};
     if (p.steps > 0) {
       ph["step"] = p.step;
       ph["steps"] = p.steps;
@@ -104,8 +113,11 @@ std::string render_json(const Plan& plan) {
   for (const Visit& v : plan.visits) {
     json items = json::array();
     for (const VisitItem& item : v.items) {
-      json it = {{"id", item.monitoring_id}, {"name", text(item.name)}, {"tests", item.tests},
-                 {"reason", item.reason}, {"from", provenance(item.from)}};
+      json it = {{"id", item.monitoring_id},
+                 {"name", text(item.name)},
+                 {"tests", item.tests},
+                 {"reason", item.reason},
+                 {"from", provenance(item.from)}};
       if (!item.timing.en.empty()) it["timing"] = text(item.timing);
       items.push_back(it);
     }
@@ -131,14 +143,16 @@ std::string render_json(const Plan& plan) {
   j["disagreements"] = disagreements;
   json defaults = json::array();
   for (const ProjectDefaultUse& d : plan.project_defaults) {
-    defaults.push_back({{"what", d.what}, {"value", d.value}, {"reason", d.reason},
+    defaults.push_back({{"what", d.what},
+                        {"value", d.value},
+                        {"reason", d.reason},
                         {"overridden_by_user", d.overridden}});
   }
   j["project_defaults"] = defaults;
   json sources = json::array();
   for (const Source& s : plan.sources) {
-    sources.push_back({{"id", s.id}, {"citation", s.citation}, {"location", s.location},
-                       {"quote", s.quote}});
+    sources.push_back(
+        {{"id", s.id}, {"citation", s.citation}, {"location", s.location}, {"quote", s.quote}});
   }
   j["sources"] = sources;
   return j.dump(2) + "\n";

@@ -32,7 +32,8 @@ std::string administrations(const DailyDose& d) {
 
 struct MonitoringSummary {
   std::string name;
-  std::string schedule;  // "baseline x2 [source]; every 2 weeks for the first 3 months [source]; ..."
+  std::string
+      schedule;  // "baseline x2 [source]; every 2 weeks for the first 3 months [source]; ..."
   std::string timing;
 };
 
@@ -64,7 +65,8 @@ std::vector<MonitoringSummary> summarize_monitoring(const Plan& plan) {
     }
   }
   for (std::size_t k = 0; k < out.size(); ++k) {
-    for (const std::string& r : reasons[k]) out[k].schedule += (out[k].schedule.empty() ? "" : "; then ") + r;
+    for (const std::string& r : reasons[k])
+      out[k].schedule += (out[k].schedule.empty() ? "" : "; then ") + r;
   }
   return out;
 }

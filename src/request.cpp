@@ -4,8 +4,7 @@
 
 namespace doseplan {
 
-PlanRequest parse_plan_request(std::string_view json_text, const std::string& file,
-                               PlanRequest q) {
+PlanRequest parse_plan_request(std::string_view json_text, const std::string& file, PlanRequest q) {
   detail::Diagnostics diag(file);
   const detail::json root_json = detail::parse_json(json_text, diag);
   if (!diag.ok()) throw Error(std::move(diag.problems()));
@@ -17,17 +16,21 @@ PlanRequest parse_plan_request(std::string_view json_text, const std::string& fi
     try {
       parse(*text, root.at(key));
     } catch (const Error& e) {
-      for (const Problem& p : e.problems()) diag.problems().push_back({p.id, file + ":" + root.at(key), p.message});
+      for (const Problem& p : e.problems())
+        diag.problems().push_back({p.id, file + ":" + root.at(key), p.message});
     }
   };
   const bool have_regimen = !q.regimen_id.empty();
-  field("regimen", !have_regimen, [&](const std::string& s, const std::string&) { q.regimen_id = s; });
-  field("weight", in_kg(q.weight) == 0,
-        [&](const std::string& s, const std::string& where) { q.weight = parse_body_mass(s, where); });
+  field("regimen", !have_regimen,
+        [&](const std::string& s, const std::string&) { q.regimen_id = s; });
+  field("weight", in_kg(q.weight) == 0, [&](const std::string& s, const std::string& where) {
+    q.weight = parse_body_mass(s, where);
+  });
   field("start", q.start == Date{},
         [&](const std::string& s, const std::string& where) { q.start = parse_date(s, where); });
-  field("dose", false,
-        [&](const std::string& s, const std::string& where) { q.dose = parse_dose_rate(s, where); });
+  field("dose", false, [&](const std::string& s, const std::string& where) {
+    q.dose = parse_dose_rate(s, where);
+  });
   if (const auto n = root.integer("doses_per_day", false)) q.doses_per_day = *n;
   field("product", false, [&](const std::string& s, const std::string&) { q.product_id = s; });
   if (auto durations = root.object("phase_durations", false)) {

@@ -78,7 +78,8 @@ Regimen RegimenReader::read(const json& root_json) {
   }
   r.id = root.string("id").value_or("");
   if (const json* revs = root.array("revisions")) {
-    if (revs->empty()) diag_.add("rules.bad_value", root.at("revisions"), "list at least one revision");
+    if (revs->empty())
+      diag_.add("rules.bad_value", root.at("revisions"), "list at least one revision");
     for (const auto& [j, ptr] : elements(revs, root.at("revisions"))) {
       Obj rev(*j, ptr, diag_);
       if (const auto d = rev.string("date")) {
@@ -101,8 +102,9 @@ Regimen RegimenReader::read(const json& root_json) {
   if (const auto ev = root.string("evidence")) {
     if (!kEvidenceLevels.count(*ev)) {
       diag_.add("rules.bad_value", root.at("evidence"),
-                "\"" + *ev + "\" is not an evidence level; expected label, guideline, trial, "
-                             "case series or experimental");
+                "\"" + *ev +
+                    "\" is not an evidence level; expected label, guideline, trial, "
+                    "case series or experimental");
     }
     r.evidence = *ev;
   }
@@ -116,7 +118,8 @@ Regimen RegimenReader::read(const json& root_json) {
       }
       r.products.push_back(j->get<std::string>());
     }
-    if (r.products.empty()) diag_.add("rules.bad_value", root.at("products"), "list at least one product");
+    if (r.products.empty())
+      diag_.add("rules.bad_value", root.at("products"), "list at least one product");
   }
   read_phases(root, r);
   read_monitoring(root, r);
@@ -129,7 +132,8 @@ Regimen RegimenReader::read(const json& root_json) {
 void RegimenReader::read_sources(Obj& root, Regimen& r) {
   const json* sources = root.array("sources");
   if (!sources) return;
-  if (sources->empty()) diag_.add("rules.bad_value", root.at("sources"), "list at least one source");
+  if (sources->empty())
+    diag_.add("rules.bad_value", root.at("sources"), "list at least one source");
   std::set<std::string> ids;
   for (const auto& [j, ptr] : elements(sources, root.at("sources"))) {
     Obj s(*j, ptr, diag_);
@@ -151,8 +155,9 @@ void RegimenReader::read_dose(Obj& root, Regimen& r) {
   if (!dose) return;
   DoseRule& d = r.dose;
   if (const auto basis = dose->string("basis"); basis && *basis != "per_kg_per_day") {
-    diag_.add("rules.bad_value", dose->at("basis"),
-              "\"" + *basis + "\" is not a dose basis this version supports; expected per_kg_per_day");
+    diag_.add(
+        "rules.bad_value", dose->at("basis"),
+        "\"" + *basis + "\" is not a dose basis this version supports; expected per_kg_per_day");
   }
   if (const auto unit = dose->string("unit"); unit && *unit != "mg/kg/d") {
     diag_.add("rules.bad_unit", dose->at("unit"), "expected \"mg/kg/d\", found \"" + *unit + "\"");
@@ -193,8 +198,9 @@ void RegimenReader::read_dose(Obj& root, Regimen& r) {
     dpd->finish();
     if (lo && hi) {
       if (*lo < 1 || *hi > 4 || *lo > *hi) {
-        diag_.add("rules.range_order", dpd->pointer(),
-                  "expected 1 <= min <= max <= 4 (the four slots of the Universal Medication Schedule)");
+        diag_.add(
+            "rules.range_order", dpd->pointer(),
+            "expected 1 <= min <= max <= 4 (the four slots of the Universal Medication Schedule)");
       } else {
         d.doses_per_day_min = *lo;
         d.doses_per_day_max = *hi;
@@ -214,8 +220,8 @@ void RegimenReader::read_dose(Obj& root, Regimen& r) {
       }
     }
   }
-  for (auto [key, target] : {std::pair{"rounding", &d.rounding_from},
-                             std::pair{"uneven_split", &d.uneven_split_from}}) {
+  for (auto [key, target] :
+       {std::pair{"rounding", &d.rounding_from}, std::pair{"uneven_split", &d.uneven_split_from}}) {
     if (auto o = dose->object(key)) {
       *target = provenance(*o);
       o->finish();
@@ -276,8 +282,7 @@ void RegimenReader::read_phases(Obj& root, Regimen& r) {
       if (ph.min_duration.count > 0 && ph.max_duration.count > 0 && v.count > 0) {
         if (span_less(ph.max_duration, ph.min_duration, anchor)) {
           diag_.add("rules.range_order", p.at("duration"), "expected min <= max");
-        } else if (span_less(v, ph.min_duration, anchor) ||
-                   span_less(ph.max_duration, v, anchor)) {
+        } else if (span_less(v, ph.min_duration, anchor) || span_less(ph.max_duration, v, anchor)) {
           diag_.add("rules.default_outside_range", p.at("default_duration") + "/value",
                     "the default duration lies outside the allowed duration");
         }
@@ -294,8 +299,7 @@ void RegimenReader::read_phases(Obj& root, Regimen& r) {
   }
   for (std::size_t i = 0; i < r.phases.size(); ++i) {
     if (r.phases[i].kind != PhaseRule::Kind::taper) continue;
-    if (i == 0 || i + 1 >= r.phases.size() ||
-        r.phases[i + 1].kind != PhaseRule::Kind::fixed_dose) {
+    if (i == 0 || i + 1 >= r.phases.size() || r.phases[i + 1].kind != PhaseRule::Kind::fixed_dose) {
       diag_.add("rules.phase_order", root.at("phases") + "/" + std::to_string(i),
                 "a taper must come after a dosed phase and before a fixed_dose phase it tapers to");
     }
@@ -313,7 +317,8 @@ void RegimenReader::read_monitoring(Obj& root, Regimen& r) {
     MonitoringRule rule;
     rule.id = m.string("id").value_or("");
     if (!rule.id.empty() && !ids.insert(rule.id).second) {
-      diag_.add("rules.duplicate_id", m.at("id"), "monitoring id \"" + rule.id + "\" is used twice");
+      diag_.add("rules.duplicate_id", m.at("id"),
+                "monitoring id \"" + rule.id + "\" is used twice");
     }
     rule.name = m.text("name");
     if (const json* tests = m.array("tests")) {
@@ -339,7 +344,8 @@ void RegimenReader::read_monitoring(Obj& root, Regimen& r) {
     }
     const json* intervals = m.array("intervals");
     const auto list = elements(intervals, m.at("intervals"));
-    if (intervals && list.empty()) diag_.add("rules.bad_value", m.at("intervals"), "list at least one interval");
+    if (intervals && list.empty())
+      diag_.add("rules.bad_value", m.at("intervals"), "list at least one interval");
     for (std::size_t i = 0; i < list.size(); ++i) {
       Obj iv(*list[i].first, list[i].second, diag_);
       MonitoringInterval interval;
@@ -368,7 +374,8 @@ void RegimenReader::read_warnings(Obj& root, Regimen& r) {
     w.finish();
     r.warnings.push_back(std::move(t));
   }
-  for (const auto& [j, ptr] : elements(root.array("disagreements", false), root.at("disagreements"))) {
+  for (const auto& [j, ptr] :
+       elements(root.array("disagreements", false), root.at("disagreements"))) {
     Obj d(*j, ptr, diag_);
     Disagreement dis;
     dis.topic = d.text("topic");
@@ -397,7 +404,9 @@ void RegimenReader::check_sources(const Regimen& r) {
   }
 }
 
-[[noreturn]] void fail(Diagnostics& diag) { throw Error(std::move(diag.problems())); }
+[[noreturn]] void fail(Diagnostics& diag) {
+  throw Error(std::move(diag.problems()));
+}
 
 }  // namespace
 
@@ -438,7 +447,8 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
     }
     prod.drug = p.string("drug").value_or("");
     prod.variant = p.string("variant", false).value_or("");
-    if (prod.drug == "cyclosporine" && prod.variant != "modified" && prod.variant != "non-modified") {
+    if (prod.drug == "cyclosporine" && prod.variant != "modified" &&
+        prod.variant != "non-modified") {
       diag.add("rules.bad_value", p.at("variant"),
                "a cyclosporine product must say \"modified\" or \"non-modified\"");
     }

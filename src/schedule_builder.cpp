@@ -31,8 +31,10 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
       Provenance every_from = rule.every.from;
       const DoseRate step = request.taper_step.value_or(rule.step.value);
       const Span every = request.taper_every.value_or(rule.every.value);
-      if (request.taper_step && !(*request.taper_step == rule.step.value)) step_from.overridden = true;
-      if (request.taper_every && !(*request.taper_every == rule.every.value)) every_from.overridden = true;
+      if (request.taper_step && !(*request.taper_step == rule.step.value))
+        step_from.overridden = true;
+      if (request.taper_every && !(*request.taper_every == rule.every.value))
+        every_from.overridden = true;
       std::vector<DoseRate> levels;
       for (DoseRate level = previous - step; level > floor + mg_per_kg_per_day(kEpsilon);
            level = level - step) {

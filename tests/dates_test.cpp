@@ -12,9 +12,11 @@
 
 #include "doseplan/dates.hpp"
 #include "doseplan/error.hpp"
+#include "test_support.hpp"
 
 using namespace doseplan;
 using Catch::Matchers::Contains;
+using doseplan::testing::problem_of;
 
 namespace Catch {
 template <>
@@ -37,18 +39,6 @@ std::string plus_months(const char* iso, int n) {
 
 std::string plus_span(const char* iso, const Span& s) {
   return format_date(add_span(parse_date(iso), s));
-}
-
-// The one problem reported by `parse`, which must throw doseplan::Error.
-Problem problem_of(const std::function<void()>& parse) {
-  try {
-    parse();
-  } catch (const Error& e) {
-    REQUIRE(e.problems().size() == 1);
-    return e.problems().front();
-  }
-  FAIL("no doseplan::Error was thrown");
-  return {};
 }
 
 constexpr Span span_days(int n) {

@@ -8,18 +8,17 @@
 
 using namespace doseplan;
 using doseplan::testing::problems_of;
+using doseplan::testing::real_rules;
+using doseplan::testing::test_rules;
 
 namespace {
 
-const RuleSet& test_rules() {
-  static const RuleSet rules = load_rules(doseplan::testing::test_rules_dir());
-  return rules;
+const Product& capsule_10_25() {
+  return *test_rules().find_product("test-capsule");
 }
-const Product& capsule_10_25() { return *test_rules().find_product("test-capsule"); }
 
-Product modified_cyclosporine_capsules() {
-  static const RuleSet rules = load_rules(doseplan::testing::real_rules_dir());
-  return *rules.find_product("cyclosporine-modified-capsule");
+const Product& modified_cyclosporine_capsules() {
+  return *real_rules().find_product("cyclosporine-modified-capsule");
 }
 
 std::string units_of(const DailyDose& d, std::size_t i) {
@@ -33,8 +32,8 @@ TEST_CASE("ITP example: 5 mg/kg/day for 62 kg with 25/50/100 mg capsules, twice 
   // = 300 mg (325 would be 15 mg away, 300 only 10). 12 steps / 2 = 6 steps = 150 mg each,
   // made with the fewest capsules: 100 + 50. Actual 300 / 62 = 4.8387 mg/kg/day;
   // deviation (300 - 310) / 310 = -3.2258 %.
-  const DailyDose d =
-      calculate_daily_dose(mg_per_kg_per_day(5), kilograms(62), 2, modified_cyclosporine_capsules());
+  const DailyDose d = calculate_daily_dose(mg_per_kg_per_day(5), kilograms(62), 2,
+                                           modified_cyclosporine_capsules());
   CHECK(in_mg(d.exact_daily) == Approx(310));
   CHECK(in_mg(d.rounded_daily) == Approx(300));
   CHECK(in_mg_per_kg_per_day(d.actual_rate) == Approx(4.83871).epsilon(1e-5));
@@ -67,14 +66,22 @@ TEST_CASE("rounding table: daily dose, split and units for capsules and solution
       // 2.06 x 50 = 103 = 20.6 steps -> 21 steps = 105: 55 (25 + 3 x 10) + 50 (2 x 25).
       {2.06, 50, 2, "test-capsule", 105, {"1 \u00d7 25 mg + 3 \u00d7 10 mg", "2 \u00d7 25 mg"}},
       // 3 x 70 = 210 -> 42 steps over 3 doses = 14 each = 70 mg = 2 x 25 + 2 x 10.
-      {3, 70, 3, "test-capsule", 210,
+      {3,
+       70,
+       3,
+       "test-capsule",
+       210,
        {"2 \u00d7 25 mg + 2 \u00d7 10 mg", "2 \u00d7 25 mg + 2 \u00d7 10 mg",
         "2 \u00d7 25 mg + 2 \u00d7 10 mg"}},
       // 2 x 41 = 82 -> 16.4 steps -> 16 = 80 mg once daily = 2 x 25 + 3 x 10 (5 units; 8 x 10
       // would be 8).
       {2, 41, 1, "test-capsule", 80, {"2 \u00d7 25 mg + 3 \u00d7 10 mg"}},
       // 8 x 12.5 = 100 -> 20 steps, 3 doses: 7 + 7 + 6 = 35, 35, 30 mg.
-      {8, 12.5, 3, "test-capsule", 100,
+      {8,
+       12.5,
+       3,
+       "test-capsule",
+       100,
        {"1 \u00d7 25 mg + 1 \u00d7 10 mg", "1 \u00d7 25 mg + 1 \u00d7 10 mg", "3 \u00d7 10 mg"}},
       // Solution: 4 x 62 = 248 mg -> 24.8 steps of 10 -> 25 = 250 mg: 130 + 120 mg = 2.6 + 2.4 mL.
       {4, 62, 2, "test-solution", 250, {"2.6 mL (130 mg)", "2.4 mL (120 mg)"}},
@@ -85,8 +92,8 @@ TEST_CASE("rounding table: daily dose, split and units for capsules and solution
   };
   for (const Case& c : cases) {
     CAPTURE(c.rate, c.weight, c.doses, c.product);
-    const DailyDose d = calculate_daily_dose(mg_per_kg_per_day(c.rate), kilograms(c.weight), c.doses,
-                                             *test_rules().find_product(c.product));
+    const DailyDose d = calculate_daily_dose(mg_per_kg_per_day(c.rate), kilograms(c.weight),
+                                             c.doses, *test_rules().find_product(c.product));
     CHECK(in_mg(d.rounded_daily) == Approx(c.rounded));
     REQUIRE(d.administrations.size() == c.admins.size());
     DrugMass sum = milligrams(0);
@@ -110,20 +117,18 @@ TEST_CASE("three doses a day use the morning, noon and evening slots") {
 
 TEST_CASE("a daily dose below half the smallest step is refused, not rounded up") {
   // 2 x 1.2 = 2.4 mg = 0.48 steps of 5 mg.
-  const auto problems = problems_of([] {
-    calculate_daily_dose(mg_per_kg_per_day(2), kilograms(1.2), 1, capsule_10_25());
-  });
+  const auto problems = problems_of(
+      [] { calculate_daily_dose(mg_per_kg_per_day(2), kilograms(1.2), 1, capsule_10_25()); });
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].id == "dose.not_representable");
-  CHECK_THAT(problems[0].message, Catch::Matchers::Contains("2.4 mg") &&
-                                      Catch::Matchers::Contains("5 mg"));
+  CHECK_THAT(problems[0].message,
+             Catch::Matchers::Contains("2.4 mg") && Catch::Matchers::Contains("5 mg"));
 }
 
 TEST_CASE("a daily dose too small to give each administration a step is refused") {
   // 2 x 3 = 6 mg -> 1.2 -> 1 step of 5 mg; two doses would need 2 steps.
-  const auto problems = problems_of([] {
-    calculate_daily_dose(mg_per_kg_per_day(2), kilograms(3), 2, capsule_10_25());
-  });
+  const auto problems = problems_of(
+      [] { calculate_daily_dose(mg_per_kg_per_day(2), kilograms(3), 2, capsule_10_25()); });
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].id == "dose.too_small_to_split");
   CHECK(problems[0].where == "doses-per-day");
@@ -131,9 +136,8 @@ TEST_CASE("a daily dose too small to give each administration a step is refused"
 
 TEST_CASE("an amount the capsules can not make is refused") {
   // 3 x 10 = 30 mg -> 6 steps -> 15 mg twice: 15 mg can not be made of 10 and 25 mg capsules.
-  const auto problems = problems_of([] {
-    calculate_daily_dose(mg_per_kg_per_day(3), kilograms(10), 2, capsule_10_25());
-  });
+  const auto problems = problems_of(
+      [] { calculate_daily_dose(mg_per_kg_per_day(3), kilograms(10), 2, capsule_10_25()); });
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].id == "dose.not_representable");
   CHECK_THAT(problems[0].message, Catch::Matchers::Contains("15 mg"));

@@ -6,17 +6,10 @@
 
 using namespace doseplan;
 using doseplan::testing::problems_of;
+using doseplan::testing::real_rules;
+using doseplan::testing::test_rules;
 
 namespace {
-
-const RuleSet& test_rules() {
-  static const RuleSet rules = load_rules(doseplan::testing::test_rules_dir());
-  return rules;
-}
-const RuleSet& real_rules() {
-  static const RuleSet rules = load_rules(doseplan::testing::real_rules_dir());
-  return rules;
-}
 
 PlanRequest test_request() {
   PlanRequest q;
@@ -85,16 +78,16 @@ TEST_CASE("engine: monitoring dates with baseline, a month-end interval and a mo
 TEST_CASE("engine: durations and the taper can be chosen within the rule") {
   PlanRequest q = test_request();
   q.phase_durations["induction"] = Span{8, Span::Unit::week};  // 01-31 + 56 days = 03-28
-  q.taper_step = mg_per_kg_per_day(0.5);   // 4 -> 3.5, 3, 2.5 (2 is the maintenance level)
+  q.taper_step = mg_per_kg_per_day(0.5);  // 4 -> 3.5, 3, 2.5 (2 is the maintenance level)
   q.taper_every = Span{2, Span::Unit::week};
   q.dose = mg_per_kg_per_day(4);
   const Plan p = make_plan(test_rules(), q);
   // 3.5 x 50 = 175 mg, 3 x 50 = 150 mg, 2.5 x 50 = 125 mg; 2 weeks each from 03-28.
-  CHECK(phase_lines(p) == std::vector<std::string>{
-                              "induction 2026-01-31..2026-03-27 200",
-                              "taper 2026-03-28..2026-04-10 175", "taper 2026-04-11..2026-04-24 150",
-                              "taper 2026-04-25..2026-05-08 125",
-                              "maintenance 2026-05-09..2026-06-05 100"});
+  CHECK(phase_lines(p) == std::vector<std::string>{"induction 2026-01-31..2026-03-27 200",
+                                                   "taper 2026-03-28..2026-04-10 175",
+                                                   "taper 2026-04-11..2026-04-24 150",
+                                                   "taper 2026-04-25..2026-05-08 125",
+                                                   "maintenance 2026-05-09..2026-06-05 100"});
   CHECK(p.phases[0].duration_from.overridden);
   CHECK(p.phases[1].dose_from.overridden);
   // A dose chosen by the user is still listed among the project defaults, marked as overridden.
@@ -120,15 +113,17 @@ TEST_CASE("engine: choices outside the rule are refused with the range and its s
   q.doses_per_day = 4;
   problems = refused(q);
   CHECK(problems.at(0).where == "doses-per-day");
-  CHECK_THAT(problems.at(0).message, Catch::Matchers::StartsWith(
-                                         "4 doses a day is outside the allowed range 1–3 doses a day"));
+  CHECK_THAT(
+      problems.at(0).message,
+      Catch::Matchers::StartsWith("4 doses a day is outside the allowed range 1–3 doses a day"));
 
   q = test_request();
   q.phase_durations["induction"] = Span{3, Span::Unit::week};
   problems = refused(q);
   CHECK(problems.at(0).where == "induction");
-  CHECK_THAT(problems.at(0).message,
-             Catch::Matchers::StartsWith("3 weeks is outside the allowed range 4 weeks to 8 weeks"));
+  CHECK_THAT(
+      problems.at(0).message,
+      Catch::Matchers::StartsWith("3 weeks is outside the allowed range 4 weeks to 8 weeks"));
 
   // 1 month from 01-31 is 02-28; 5 weeks is 03-07: longer than the maximum.
   q = test_request();
@@ -145,15 +140,13 @@ TEST_CASE("engine: choices outside the rule are refused with the range and its s
 }
 
 TEST_CASE("engine: implausible weights, unknown regimens and disallowed products are refused") {
-  auto first = [](PlanRequest q) {
-    return problems_of([&] { make_plan(test_rules(), q); }).at(0);
-  };
+  auto first = [](PlanRequest q) { return problems_of([&] { make_plan(test_rules(), q); }).at(0); };
   PlanRequest q = test_request();
   q.weight = kilograms(0.4);
   CHECK(first(q).id == "input.out_of_range");
   CHECK(first(q).where == "weight");
-  CHECK_THAT(first(q).message, Catch::Matchers::StartsWith(
-                                   "0.4 kg is outside the allowed range 0.5–350 kg"));
+  CHECK_THAT(first(q).message,
+             Catch::Matchers::StartsWith("0.4 kg is outside the allowed range 0.5–350 kg"));
   q.weight = kilograms(351);
   CHECK(first(q).id == "input.out_of_range");
 
@@ -216,11 +209,11 @@ TEST_CASE("cyclosporine-itp: 62 kg from 2026-12-01 with the defaults") {
   //   3.5 x 62 = 217 -> 8.68 -> 225 mg; 03-01..03-14, 03-15..03-28, 03-29..04-11.
   // Maintenance 3 x 62 = 186 -> 7.44 -> 175 mg for 2 months: 04-12 + 2 months = 06-12, last 06-11.
   const Plan p = make_plan(real_rules(), itp_request());
-  CHECK(phase_lines(p) == std::vector<std::string>{
-                              "induction 2026-12-01..2027-02-28 300",
-                              "taper 2027-03-01..2027-03-14 275", "taper 2027-03-15..2027-03-28 250",
-                              "taper 2027-03-29..2027-04-11 225",
-                              "maintenance 2027-04-12..2027-06-11 175"});
+  CHECK(phase_lines(p) == std::vector<std::string>{"induction 2026-12-01..2027-02-28 300",
+                                                   "taper 2027-03-01..2027-03-14 275",
+                                                   "taper 2027-03-15..2027-03-28 250",
+                                                   "taper 2027-03-29..2027-04-11 225",
+                                                   "maintenance 2027-04-12..2027-06-11 175"});
   // 225 mg twice daily: 9 steps -> 5 + 4 = 125 mg (100 + 25) and 100 mg (100).
   CHECK(describe_administration(p.phases[3].dose.administrations[0]) ==
         "1 \u00d7 100 mg + 1 \u00d7 25 mg");
@@ -235,10 +228,10 @@ TEST_CASE("cyclosporine-itp: monitoring dates") {
   //   (11-24). Every 2 weeks until 2027-03-01: 12-15, 12-29, 01-12, 01-26, 02-09, 02-23.
   //   Monthly from 02-23: 03-23, 04-23, 05-23 (06-23 is after the last day 06-11).
   const Plan p = make_plan(real_rules(), itp_request());
-  CHECK(visit_dates(p) ==
-        std::vector<std::string>{"2026-11-17", "2026-11-24", "2026-12-15", "2026-12-29",
-                                 "2027-01-12", "2027-01-26", "2027-02-09", "2027-02-23",
-                                 "2027-03-23", "2027-04-23", "2027-05-23"});
+  CHECK(visit_dates(p) == std::vector<std::string>{"2026-11-17", "2026-11-24", "2026-12-15",
+                                                   "2026-12-29", "2027-01-12", "2027-01-26",
+                                                   "2027-02-09", "2027-02-23", "2027-03-23",
+                                                   "2027-04-23", "2027-05-23"});
   CHECK(p.visits[0].items.size() == 1);  // kidney function, baseline 1 of 2
   CHECK(p.visits[0].items[0].monitoring_id == "kidney-function");
   CHECK(p.visits[1].items.size() == 3);  // blood count, liver, kidney
@@ -276,10 +269,11 @@ TEST_CASE("cyclosporine-itp: the allowed range and its source are quoted when a 
   q.dose = mg_per_kg_per_day(7);
   const auto problems = problems_of([&] { make_plan(real_rules(), q); });
   REQUIRE(problems.size() == 1);
-  CHECK_THAT(problems[0].message,
-             Catch::Matchers::StartsWith("7 mg/kg/day is outside the allowed range 4–6 mg/kg/day; "
-                                         "source itp6-003 (shared/sources/003_95ea8ec565388f16.txt)") &&
-                 Catch::Matchers::Contains("4~6mg/(kg·天)"));
+  CHECK_THAT(
+      problems[0].message,
+      Catch::Matchers::StartsWith("7 mg/kg/day is outside the allowed range 4–6 mg/kg/day; "
+                                  "source itp6-003 (shared/sources/003_95ea8ec565388f16.txt)") &&
+          Catch::Matchers::Contains("4~6mg/(kg·天)"));
 }
 
 TEST_CASE("cyclosporine-itp: the three-dose option and the 2-3 month ranges") {

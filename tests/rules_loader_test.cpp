@@ -17,7 +17,9 @@ using json = nlohmann::json;
 
 namespace {
 
-json good_regimen() { return json::parse(slurp(test_rules_dir() + "/test-taper.json")); }
+json good_regimen() {
+  return json::parse(slurp(test_rules_dir() + "/test-taper.json"));
+}
 
 std::vector<Problem> problems_in(const json& j) {
   return problems_of([&] { parse_regimen(j.dump(), "t.json"); });
@@ -28,6 +30,13 @@ std::vector<std::string> places(const std::vector<Problem>& problems) {
   std::vector<std::string> out;
   for (const Problem& p : problems) out.push_back(p.where + " [" + p.id + "]");
   return out;
+}
+
+// "where [id]" of the one problem in `j`.
+std::string only_problem(const json& j) {
+  const auto problems = problems_in(j);
+  REQUIRE(problems.size() == 1);
+  return places(problems).front();
 }
 
 }  // namespace
@@ -84,92 +93,68 @@ TEST_CASE("every problem in a file is reported at once, each with file and JSON 
   j["dose"]["defualt"] = 1;           // misspelt key
   j["indication"].erase("zh");
   j["phases"][0]["duration"]["source"] = "nope";
-  CHECK(places(problems_in(j)) ==
-        std::vector<std::string>{
-            "t.json:/id [rules.missing_field]",
-            "t.json:/indication/zh [rules.missing_language]",
-            "t.json:/dose/default/value [rules.default_outside_range]",
-            "t.json:/dose/doses_per_day/min [rules.wrong_type]",
-            "t.json:/dose/defualt [rules.unknown_field]",
-            "t.json:/phases/0/duration/source [rules.unknown_source]",
-        });
+  CHECK(places(problems_in(j)) == std::vector<std::string>{
+                                      "t.json:/id [rules.missing_field]",
+                                      "t.json:/indication/zh [rules.missing_language]",
+                                      "t.json:/dose/default/value [rules.default_outside_range]",
+                                      "t.json:/dose/doses_per_day/min [rules.wrong_type]",
+                                      "t.json:/dose/defualt [rules.unknown_field]",
+                                      "t.json:/phases/0/duration/source [rules.unknown_source]",
+                                  });
 }
 
 TEST_CASE("a clinical number without a source or project default is refused") {
   json j = good_regimen();
   j["dose"]["range"].erase("source");
-  auto problems = problems_in(j);
-  REQUIRE(problems.size() == 1);
-  CHECK(problems[0].id == "rules.no_provenance");
-  CHECK(problems[0].where == "t.json:/dose/range");
+  CHECK(only_problem(j) == "t.json:/dose/range [rules.no_provenance]");
 
   j = good_regimen();
   j["dose"]["default"].erase("reason");
-  problems = problems_in(j);
-  REQUIRE(problems.size() == 1);
-  CHECK(problems[0].id == "rules.no_provenance");
-  CHECK(problems[0].where == "t.json:/dose/default/reason");
+  CHECK(only_problem(j) == "t.json:/dose/default/reason [rules.no_provenance]");
 }
 
 TEST_CASE("a dose range with min above max is refused") {
   json j = good_regimen();
   j["dose"]["range"]["min"] = 9;
-  const auto problems = problems_in(j);
-  REQUIRE(problems.size() == 1);
-  CHECK(problems[0].id == "rules.range_order");
-  CHECK(problems[0].where == "t.json:/dose/range");
+  CHECK(only_problem(j) == "t.json:/dose/range [rules.range_order]");
 }
 
 TEST_CASE("a default duration outside the allowed durations is refused") {
   json j = good_regimen();
   j["phases"][0]["default_duration"]["value"] = "3 months";  // allowed 4-8 weeks
-  const auto problems = problems_in(j);
-  REQUIRE(problems.size() == 1);
-  CHECK(problems[0].id == "rules.default_outside_range");
-  CHECK(problems[0].where == "t.json:/phases/0/default_duration/value");
+  CHECK(only_problem(j) == "t.json:/phases/0/default_duration/value [rules.default_outside_range]");
 }
 
 TEST_CASE("a duration that is not a span is refused") {
   json j = good_regimen();
   j["phases"][1]["every"]["value"] = "3 fortnights";
-  const auto problems = problems_in(j);
-  REQUIRE(problems.size() == 1);
-  CHECK(problems[0].id == "rules.bad_value");
-  CHECK(problems[0].where == "t.json:/phases/1/every/value");
+  CHECK(only_problem(j) == "t.json:/phases/1/every/value [rules.bad_value]");
 }
 
 TEST_CASE("a taper must lead to a fixed-dose phase") {
   json j = good_regimen();
   j["phases"].erase(2);
-  const auto problems = problems_in(j);
-  REQUIRE(problems.size() == 1);
-  CHECK(problems[0].id == "rules.phase_order");
-  CHECK(problems[0].where == "t.json:/phases/1");
+  CHECK(only_problem(j) == "t.json:/phases/1 [rules.phase_order]");
 }
 
 TEST_CASE("a dose in another unit than mg/kg/d is refused") {
   json j = good_regimen();
   j["phases"][2]["level"]["unit"] = "mg/d";
-  const auto problems = problems_in(j);
-  REQUIRE(problems.size() == 1);
-  CHECK(problems[0].id == "rules.bad_unit");
-  CHECK(problems[0].where == "t.json:/phases/2/level/unit");
+  CHECK(only_problem(j) == "t.json:/phases/2/level/unit [rules.bad_unit]");
 }
 
 TEST_CASE("only the last monitoring interval may run to the end of the course") {
   json j = good_regimen();
   j["monitoring"]["items"][0]["intervals"][0].erase("for");
-  const auto problems = problems_in(j);
-  REQUIRE(problems.size() == 1);
-  CHECK(problems[0].id == "rules.bad_value");
-  CHECK(problems[0].where == "t.json:/monitoring/items/0/intervals/0/for");
+  CHECK(only_problem(j) == "t.json:/monitoring/items/0/intervals/0/for [rules.bad_value]");
 }
 
 TEST_CASE("a regimen whose id does not match its file name is refused") {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("doseplan-rules-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  for (const char* f : {"products.json", "labs.json"}) fs::copy_file(test_rules_dir() + "/" + f, dir / f);
+  for (const char* f : {"products.json", "labs.json"})
+    fs::copy_file(test_rules_dir() + "/" + f, dir / f);
   fs::copy_file(test_rules_dir() + "/test-taper.json", dir / "renamed.json");
   const auto problems = problems_of([&] { load_rules(dir.string()); });
   fs::remove_all(dir);
@@ -229,7 +214,7 @@ TEST_CASE("a product of another drug is refused") {
 
 TEST_CASE("the rules directory is found in the documented order") {
   const std::string dir = test_rules_dir();
-  CHECK(find_rules_dir(dir, "/nonexistent") == dir);          // --rules wins
+  CHECK(find_rules_dir(dir, "/nonexistent") == dir);           // --rules wins
   CHECK(find_rules_dir(std::nullopt, dir.c_str()) == dir);     // then $DOSEPLAN_RULES
   CHECK_FALSE(find_rules_dir(std::nullopt, nullptr).empty());  // then installed / source tree
   const auto problems = problems_of([] { find_rules_dir(std::string("/nonexistent"), nullptr); });

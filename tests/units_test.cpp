@@ -7,25 +7,13 @@
 
 #include "doseplan/error.hpp"
 #include "doseplan/units.hpp"
+#include "test_support.hpp"
 
 using namespace doseplan;
 using Catch::Matchers::Contains;
+using doseplan::testing::problem_of;
 
-namespace {
-
-// The one problem reported by `parse`, which must throw doseplan::Error.
-Problem problem_of(const std::function<void()>& parse) {
-  try {
-    parse();
-  } catch (const Error& e) {
-    REQUIRE(e.problems().size() == 1);
-    return e.problems().front();
-  }
-  FAIL("no doseplan::Error was thrown");
-  return {};
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // ------------------------------------------------------------------------------- body mass
 

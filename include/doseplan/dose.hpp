@@ -1,7 +1,8 @@
 // doseplan — dose arithmetic: a dose rate and a body weight to what the patient takes.
 //
 //   exact daily dose   = rate (mg/kg/day) x weight (kg) x 1 day
-//   rounded daily dose = the nearest multiple of the product's smallest step (Product::smallest_step:
+//   rounded daily dose = the nearest multiple of the product's smallest step
+//   (Product::smallest_step:
 //                        25 mg for 25/50/100 mg capsules; 10 mg for 100 mg/mL solution measured to
 //                        0.1 mL); an exact half goes down (project default, docs/rules.md)
 //   administrations    = the rounded daily dose shared between the day's doses as evenly as the

@@ -18,12 +18,12 @@ namespace doseplan {
 // Negative values keep their sign ("-3.2"); -0 is written "0".
 std::string format_number(double value, int max_decimals = 2);
 
-std::string format_mg(DrugMass m);                 // "310 mg", "1,500 mg", "0.5 mg"
-std::string format_mL(DrugVolume v);               // "1.5 mL"
-std::string format_kg(BodyMass w);                 // "62 kg", "61.92 kg"
-std::string format_dose_rate(DoseRate r);          // "4.84 mg/kg/day"
-std::string format_daily_amount(DailyAmount a);    // "310 mg/day"
-std::string format_percent(double percent);        // "-3.23%", "+1.5%", "0%"
+std::string format_mg(DrugMass m);               // "310 mg", "1,500 mg", "0.5 mg"
+std::string format_mL(DrugVolume v);             // "1.5 mL"
+std::string format_kg(BodyMass w);               // "62 kg", "61.92 kg"
+std::string format_dose_rate(DoseRate r);        // "4.84 mg/kg/day"
+std::string format_daily_amount(DailyAmount a);  // "310 mg/day"
+std::string format_percent(double percent);      // "-3.23%", "+1.5%", "0%"
 
 // Frequency in words: 1 -> "once daily", 2 -> "twice daily", 3 -> "three times daily",
 // n -> "n times daily".

@@ -28,9 +28,9 @@ struct PlanRequest {
   std::string regimen_id;
   BodyMass weight{};
   Date start{};
-  std::optional<DoseRate> dose;          // default: the regimen's default dose
-  std::optional<int> doses_per_day;      // default: the regimen's default
-  std::optional<std::string> product_id; // default: the regimen's first product
+  std::optional<DoseRate> dose;                 // default: the regimen's default dose
+  std::optional<int> doses_per_day;             // default: the regimen's default
+  std::optional<std::string> product_id;        // default: the regimen's first product
   std::map<std::string, Span> phase_durations;  // by phase id, e.g. {"induction", 3 months}
   std::optional<DoseRate> taper_step;
   std::optional<Span> taper_every;
@@ -43,10 +43,10 @@ inline constexpr double kMaxPlausibleWeightKg = 350;
 struct PlannedPhase {
   std::string phase_id;
   LocalizedText name;
-  int step = 0;   // taper: 1..steps; otherwise 0
+  int step = 0;  // taper: 1..steps; otherwise 0
   int steps = 0;
   Date first{};
-  Date last{};    // inclusive
+  Date last{};  // inclusive
   DailyDose dose;
   Provenance dose_from;
   Provenance duration_from;
@@ -58,8 +58,8 @@ struct VisitItem {
   LocalizedText name;
   std::vector<std::string> tests;  // lab ids
   LocalizedText timing;
-  std::string reason;              // "baseline 1 of 2", "every 2 weeks for 3 months"
-  Provenance from;                 // the interval's (or baseline count's) provenance
+  std::string reason;  // "baseline 1 of 2", "every 2 weeks for 3 months"
+  Provenance from;     // the interval's (or baseline count's) provenance
 };
 
 struct Visit {

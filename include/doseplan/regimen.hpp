@@ -47,17 +47,17 @@ struct Sourced {
 // A product (formulation) from rules/products.json.
 struct Product {
   enum class Form { capsule, tablet, oral_solution };
-  std::string id;          // "cyclosporine-modified-capsule"
-  std::string drug;        // "cyclosporine"
-  std::string variant;     // "modified" / "non-modified" for cyclosporine; may be empty
+  std::string id;       // "cyclosporine-modified-capsule"
+  std::string drug;     // "cyclosporine"
+  std::string variant;  // "modified" / "non-modified" for cyclosporine; may be empty
   Form form = Form::capsule;
-  LocalizedText name;      // "cycloSPORINE (modified) capsules"
-  std::vector<std::string> market_names;  // "Neoral", "Gengraf", "新山地明"
-  std::vector<DrugMass> strengths;        // solids: the unit strengths available
+  LocalizedText name;                              // "cycloSPORINE (modified) capsules"
+  std::vector<std::string> market_names;           // "Neoral", "Gengraf", "新山地明"
+  std::vector<DrugMass> strengths;                 // solids: the unit strengths available
   std::optional<MassConcentration> concentration;  // solutions: mg/mL
   std::optional<DrugVolume> volume_step;           // solutions: smallest measurable volume
   Provenance volume_step_from;
-  Provenance from;         // where strengths and concentration come from
+  Provenance from;  // where strengths and concentration come from
 
   bool is_solid() const { return form != Form::oral_solution; }
   // The rounding step: the gcd of the strengths for solids (25 mg for 25/50/100 mg capsules),
@@ -71,8 +71,8 @@ struct Product {
 struct LabTest {
   std::string id;  // "creatinine"
   LocalizedText name;
-  std::string loinc;                       // "2160-0"
-  std::vector<std::string> units;          // UCUM units accepted, e.g. "umol/L", "mg/dL"
+  std::string loinc;               // "2160-0"
+  std::vector<std::string> units;  // UCUM units accepted, e.g. "umol/L", "mg/dL"
 };
 
 // The dose rule of the regimen's first (chosen-dose) phase: per kg of body weight, per day.
@@ -128,11 +128,11 @@ struct MonitoringInterval {
 struct MonitoringRule {
   std::string id;  // "kidney-function"
   LocalizedText name;
-  std::vector<std::string> tests;  // ids in the labs catalogue
-  LocalizedText timing;            // e.g. "trough (C0): just before the morning dose"
+  std::vector<std::string> tests;   // ids in the labs catalogue
+  LocalizedText timing;             // e.g. "trough (C0): just before the morning dose"
   Sourced<int> baseline_occasions;  // tests before day 1 (0: none)
   std::vector<MonitoringInterval> intervals;
-  Provenance from;                 // why this item is monitored at all
+  Provenance from;  // why this item is monitored at all
 };
 
 // A disagreement between sources, shown in every output (never resolved silently).
@@ -146,7 +146,7 @@ struct Regimen {
   std::string id;
   std::string file;  // where it was loaded from (for messages)
   struct Drug {
-    std::string id;  // "cyclosporine"
+    std::string id;      // "cyclosporine"
     LocalizedText name;  // English with Tall Man letters: "cycloSPORINE"
   } drug;
   LocalizedText indication;

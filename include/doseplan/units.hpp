@@ -52,8 +52,7 @@ struct micromole_base_unit : bu::base_unit<micromole_base_unit, bu::amount_dimen
   static const char* name() { return "micromole"; }
   static const char* symbol() { return "umol"; }
 };
-struct body_kilogram_base_unit
-    : bu::base_unit<body_kilogram_base_unit, body_mass_dimension, 1006> {
+struct body_kilogram_base_unit : bu::base_unit<body_kilogram_base_unit, body_mass_dimension, 1006> {
   static const char* name() { return "kilogram body weight"; }
   static const char* symbol() { return "kg"; }
 };
@@ -91,36 +90,70 @@ using Area = units::bu::quantity<units::area_unit>;
 using DrugMass = units::bu::quantity<units::drug_mass_unit>;
 using Duration = units::bu::quantity<units::time_unit>;
 using DrugVolume = units::bu::quantity<units::volume_unit>;
-using DoseRate = units::bu::quantity<units::dose_rate_unit>;          // mg/kg/day
+using DoseRate = units::bu::quantity<units::dose_rate_unit>;              // mg/kg/day
 using DailyAmount = units::bu::quantity<units::drug_mass_per_time_unit>;  // mg/day
 using MassConcentration = units::bu::quantity<units::mass_concentration_unit>;
 using MolarConcentration = units::bu::quantity<units::molar_concentration_unit>;
 
 // Constructors from bare numbers (input boundary).
-inline BodyMass kilograms(double v) { return v * units::kg_body; }
-inline Length centimetres(double v) { return v * units::cm; }
-inline DrugMass milligrams(double v) { return v * units::mg; }
-inline Duration days(double v) { return v * units::day; }
-inline DrugVolume millilitres(double v) { return v * units::mL; }
+inline BodyMass kilograms(double v) {
+  return v * units::kg_body;
+}
+inline Length centimetres(double v) {
+  return v * units::cm;
+}
+inline DrugMass milligrams(double v) {
+  return v * units::mg;
+}
+inline Duration days(double v) {
+  return v * units::day;
+}
+inline DrugVolume millilitres(double v) {
+  return v * units::mL;
+}
 inline DoseRate mg_per_kg_per_day(double v) {
   return v * units::mg / (units::kg_body * units::day);
 }
-inline DailyAmount mg_per_day(double v) { return v * units::mg / units::day; }
+inline DailyAmount mg_per_day(double v) {
+  return v * units::mg / units::day;
+}
 // 1 ng/mL = 1e-6 mg/mL.
-inline MassConcentration ng_per_mL(double v) { return v * 1e-6 * units::mg / units::mL; }
+inline MassConcentration ng_per_mL(double v) {
+  return v * 1e-6 * units::mg / units::mL;
+}
 // 1 umol/L = 1e-3 umol/mL.
-inline MolarConcentration umol_per_L(double v) { return v * 1e-3 * units::umol / units::mL; }
+inline MolarConcentration umol_per_L(double v) {
+  return v * 1e-3 * units::umol / units::mL;
+}
 
 // Accessors to bare numbers (output boundary).
-inline double in_kg(BodyMass q) { return q.value(); }
-inline double in_cm(Length q) { return q.value(); }
-inline double in_mg(DrugMass q) { return q.value(); }
-inline double in_days(Duration q) { return q.value(); }
-inline double in_mL(DrugVolume q) { return q.value(); }
-inline double in_mg_per_kg_per_day(DoseRate q) { return q.value(); }
-inline double in_mg_per_day(DailyAmount q) { return q.value(); }
-inline double in_ng_per_mL(MassConcentration q) { return q.value() * 1e6; }
-inline double in_umol_per_L(MolarConcentration q) { return q.value() * 1e3; }
+inline double in_kg(BodyMass q) {
+  return q.value();
+}
+inline double in_cm(Length q) {
+  return q.value();
+}
+inline double in_mg(DrugMass q) {
+  return q.value();
+}
+inline double in_days(Duration q) {
+  return q.value();
+}
+inline double in_mL(DrugVolume q) {
+  return q.value();
+}
+inline double in_mg_per_kg_per_day(DoseRate q) {
+  return q.value();
+}
+inline double in_mg_per_day(DailyAmount q) {
+  return q.value();
+}
+inline double in_ng_per_mL(MassConcentration q) {
+  return q.value() * 1e6;
+}
+inline double in_umol_per_L(MolarConcentration q) {
+  return q.value() * 1e3;
+}
 
 // ------------------------------------------------------------------ parsing what people type
 //

@@ -2,6 +2,7 @@
 // the output, and turn errors into messages and exit codes in one place (main):
 //   0 success · 1 unexpected internal error · 2 bad input, bad rules or bad usage.
 // Data go to stdout (or -o FILE, written atomically); diagnostics go to stderr.
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -9,7 +10,6 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <unistd.h>
 
 #include "doseplan/doseplan.hpp"
 
@@ -33,7 +33,10 @@ void write_atomically(const std::string& path, const std::string& data) {
   bool ok = true;
   for (std::size_t done = 0; ok && done < data.size();) {
     const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n <= 0) ok = false; else done += static_cast<std::size_t>(n);
+    if (n <= 0)
+      ok = false;
+    else
+      done += static_cast<std::size_t>(n);
   }
   ok = ::fsync(fd) == 0 && ok;
   ok = ::close(fd) == 0 && ok;
@@ -98,13 +101,15 @@ PlanRequest to_request(const PlanOptions& o) {
   for (const std::string& pd : o.phase_durations) {
     const auto eq = pd.find('=');
     if (eq == std::string::npos || eq == 0) {
-      throw Error("input.bad_span", "phase-duration", "\"" + pd + "\" is not ID=DURATION, e.g. induction=3mo");
+      throw Error("input.bad_span", "phase-duration",
+                  "\"" + pd + "\" is not ID=DURATION, e.g. induction=3mo");
     }
     q.phase_durations[pd.substr(0, eq)] = parse_span(pd.substr(eq + 1), "phase-duration");
   }
   if (!o.taper_step.empty()) q.taper_step = parse_dose_rate(o.taper_step, "taper-step");
   if (!o.taper_every.empty()) q.taper_every = parse_span(o.taper_every, "taper-every");
-  if (q.regimen_id.empty()) throw Error("input.missing", "regimen", "give --regimen ID (or \"regimen\" in --input)");
+  if (q.regimen_id.empty())
+    throw Error("input.missing", "regimen", "give --regimen ID (or \"regimen\" in --input)");
   if (in_kg(q.weight) == 0 && o.weight.empty() && o.input.empty()) {
     throw Error("input.missing", "weight", "give --weight, e.g. --weight 62kg");
   }
@@ -135,13 +140,15 @@ void report(const Error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"doseplan — documented drug regimens as weight-based dosing and monitoring schedules.\n"
-               "An educational aid, never a prescriber."};
+  CLI::App app{
+      "doseplan — documented drug regimens as weight-based dosing and monitoring schedules.\n"
+      "An educational aid, never a prescriber."};
   app.set_version_flag("--version", std::string("doseplan ") + doseplan::version());
   app.require_subcommand(1);
   app.fallthrough();  // --rules is accepted after the subcommand too
   std::optional<std::string> rules_dir;
-  app.add_option("--rules", rules_dir, "Rules directory (default: $DOSEPLAN_RULES, installed, source tree)");
+  app.add_option("--rules", rules_dir,
+                 "Rules directory (default: $DOSEPLAN_RULES, installed, source tree)");
 
   PlanOptions po;
   CLI::App* plan = app.add_subcommand("plan", "Dosing and monitoring plan for one patient");
@@ -150,7 +157,8 @@ int main(int argc, char** argv) {
   plan->add_option("--weight", po.weight, "Body weight with unit: 62kg, 136.5 lb");
   plan->add_option("--start", po.start, "First day of treatment, YYYY-MM-DD");
   plan->add_option("--dose", po.dose, "Dose within the regimen's range: 5mg/kg/d");
-  plan->add_option("--doses-per-day", po.doses_per_day, "Administrations a day, within the regimen's range");
+  plan->add_option("--doses-per-day", po.doses_per_day,
+                   "Administrations a day, within the regimen's range");
   plan->add_option("--product", po.product, "Product id from rules/products.json");
   plan->add_option("--induction", po.induction, "Length of the induction phase: 3mo, 10 weeks");
   plan->add_option("--maintenance", po.maintenance, "Length of the maintenance phase: 2mo");
