@@ -46,7 +46,8 @@ Date parse_date(std::string_view text, std::string_view field) {
   if (!ymd.ok()) {
     throw Error(
         "input.bad_date", std::string(field),
-        "\"" + std::string(text) + "\" is not a day of the calendar (no such day in that month)");
+        "\"" + std::string(text) +
+            "\" is not a day of the calendar (no such month, or no such day in that month)");
   }
   return Date{ymd};
 }

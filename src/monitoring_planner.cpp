@@ -45,10 +45,18 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end) {
           rule.baseline_occasions.from);
     }
     Date anchor = start;
-    Date segment_end = start;
+    int months = 0;  // the lengths so far, months and days apart, added to `start` (not chained)
+    int days = 0;
     for (const MonitoringInterval& iv : rule.intervals) {
-      // The end of this interval: start + the lengths so far (mixed units add by dates).
-      segment_end = iv.length ? add_span(segment_end, *iv.length) : end + date::days{1};
+      Date segment_end = end + date::days{1};
+      if (iv.length) {
+        if (iv.length->unit == Span::Unit::month) {
+          months += iv.length->count;
+        } else {
+          days += iv.length->count * (iv.length->unit == Span::Unit::week ? 7 : 1);
+        }
+        segment_end = add_months(start, months) + date::days{days};
+      }
       Date last_placed = anchor;
       for (int k = 1;; ++k) {
         const Date d = add_span(anchor, times(iv.every, k));

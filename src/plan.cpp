@@ -1,4 +1,5 @@
 // make_plan(): validate the request against the regimen, then build phases and visits.
+#include <algorithm>
 #include <set>
 
 #include "doseplan/error.hpp"
@@ -38,10 +39,12 @@ void check_request(const Regimen& r, const PlanRequest& q) {
   }
   if (q.doses_per_day &&
       (*q.doses_per_day < d.doses_per_day_min || *q.doses_per_day > d.doses_per_day_max)) {
-    out_of_range("doses-per-day", std::to_string(*q.doses_per_day) + " doses a day",
-                 std::to_string(d.doses_per_day_min) + "–" + std::to_string(d.doses_per_day_max) +
-                     " doses a day",
-                 cite(r, d.doses_per_day_from));
+    out_of_range(
+        "doses-per-day",
+        std::to_string(*q.doses_per_day) + (*q.doses_per_day == 1 ? " dose" : " doses") + " a day",
+        std::to_string(d.doses_per_day_min) + "–" + std::to_string(d.doses_per_day_max) +
+            " doses a day",
+        cite(r, d.doses_per_day_from));
   }
   std::set<std::string> phase_ids;
   for (const PhaseRule& p : r.phases) {
@@ -69,6 +72,13 @@ void check_request(const Regimen& r, const PlanRequest& q) {
   }
   if (q.taper_every && q.taper_every->count <= 0) {
     throw Error("input.out_of_range", "taper-every", "the taper interval must be at least 1 day");
+  }
+  const bool has_taper = std::any_of(r.phases.begin(), r.phases.end(), [](const PhaseRule& p) {
+    return p.kind == PhaseRule::Kind::taper;
+  });
+  if ((q.taper_step || q.taper_every) && !has_taper) {
+    throw Error("input.not_applicable", q.taper_step ? "taper-step" : "taper-every",
+                "regimen " + r.id + " has no taper");
   }
 }
 
@@ -117,13 +127,16 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   bool allowed = false;
   for (const auto& id : r->products) allowed = allowed || id == product_id;
   if (!allowed) {
+    // Name the formulation clash plainly when a cyclosporine variant is refused.
+    std::string why;
+    const Product* usual = rules.find_product(r->products.front());
+    if (product->drug == "cyclosporine" && usual && usual->variant != product->variant) {
+      why = " (" + product->variant + " cycloSPORINE is not interchangeable with " +
+            usual->variant + " cycloSPORINE)";
+    }
     throw Error("input.product_not_allowed", "product",
                 "regimen " + r->id + " may be given only as " + join_ids(r->products) + ", not " +
-                    product_id +
-                    (product->variant.empty() ? ""
-                                              : " (" + product->variant +
-                                                    " cycloSPORINE is not interchangeable with "
-                                                    "the regimen's formulation)"));
+                    product_id + why);
   }
 
   Plan plan;
@@ -195,6 +208,28 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
           plan, m.id + " interval",
           "every " + to_string(iv.every) + (iv.length ? " for " + to_string(*iv.length) : ""),
           iv.from);
+    }
+  }
+
+  // A taper that vanished or whose steps give the same dose after rounding is said plainly.
+  for (std::size_t i = 0; i < r->phases.size(); ++i) {
+    if (r->phases[i].kind != PhaseRule::Kind::taper) continue;
+    const bool any =
+        std::any_of(plan.phases.begin(), plan.phases.end(),
+                    [&](const PlannedPhase& p) { return p.phase_id == r->phases[i].id; });
+    if (!any) {
+      plan.advisories.push_back("No " + r->phases[i].name.en +
+                                " step: the dose before it is not more than one step above the " +
+                                r->phases[i + 1].name.en + " level, which follows at once.");
+    }
+  }
+  for (std::size_t k = 1; k < plan.phases.size(); ++k) {
+    const PlannedPhase& a = plan.phases[k - 1];
+    const PlannedPhase& b = plan.phases[k];
+    if (a.dose.rounded_daily == b.dose.rounded_daily) {
+      plan.advisories.push_back("From " + format_date(b.first) + " (" + b.name.en +
+                                ") the daily dose after rounding is still " +
+                                format_mg(b.dose.rounded_daily) + ", the same as before.");
     }
   }
 

@@ -6,8 +6,15 @@ namespace doseplan {
 
 PlanRequest parse_plan_request(std::string_view json_text, const std::string& file, PlanRequest q) {
   detail::Diagnostics diag(file);
+  // The rules reader's ids start with "rules."; in a request they are input problems.
+  auto fail = [&diag]() {
+    for (Problem& p : diag.problems()) {
+      if (p.id.rfind("rules.", 0) == 0) p.id = "request." + p.id.substr(6);
+    }
+    throw Error(std::move(diag.problems()));
+  };
   const detail::json root_json = detail::parse_json(json_text, diag);
-  if (!diag.ok()) throw Error(std::move(diag.problems()));
+  if (!diag.ok()) fail();
   detail::Obj root(root_json, "", diag);
   // Runs `parse` on a string field; its Error becomes a problem at the field's pointer.
   auto field = [&](std::string_view key, bool required, auto&& parse) {
@@ -48,11 +55,7 @@ PlanRequest parse_plan_request(std::string_view json_text, const std::string& fi
     q.taper_every = parse_span(s, where);
   });
   root.finish();
-  // The rules reader's ids start with "rules."; in a request they are input problems.
-  for (Problem& p : diag.problems()) {
-    if (p.id.rfind("rules.", 0) == 0) p.id = "request." + p.id.substr(6);
-  }
-  if (!diag.ok()) throw Error(std::move(diag.problems()));
+  if (!diag.ok()) fail();
   return q;
 }
 

@@ -19,6 +19,14 @@ constexpr int kFormatVersion = 1;
 const std::set<std::string, std::less<>> kEvidenceLevels = {"label", "guideline", "trial",
                                                             "case series", "experimental"};
 
+void check_format_version(Obj& root) {
+  if (const auto v = root.integer("format_version"); v && *v != kFormatVersion) {
+    root.diag().add("rules.format_version", root.at("format_version"),
+                    "this doseplan reads format version " + std::to_string(kFormatVersion) +
+                        ", found " + std::to_string(*v));
+  }
+}
+
 // Reading one regimen file. Remembers every provenance with its pointer, to check source ids
 // once all sources are known.
 class RegimenReader {
@@ -71,11 +79,7 @@ Regimen RegimenReader::read(const json& root_json) {
   Regimen r;
   Obj root(root_json, "", diag_);
   if (!root.valid()) return r;
-  if (const auto v = root.integer("format_version"); v && *v != kFormatVersion) {
-    diag_.add("rules.format_version", root.at("format_version"),
-              "this doseplan reads format version " + std::to_string(kFormatVersion) + ", found " +
-                  std::to_string(*v));
-  }
+  check_format_version(root);
   r.id = root.string("id").value_or("");
   if (const json* revs = root.array("revisions")) {
     if (revs->empty())
@@ -427,16 +431,24 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
   if (!diag.ok()) fail(diag);
   Obj root(root_json, "", diag);
   std::vector<Product> out;
-  root.integer("format_version");
+  check_format_version(root);
   std::set<std::string> source_ids;
   for (const auto& [j, ptr] : elements(root.array("sources"), root.at("sources"))) {
     Obj s(*j, ptr, diag);
-    if (auto id = s.string("id")) source_ids.insert(*id);
+    if (auto id = s.string("id"); id && !source_ids.insert(*id).second) {
+      diag.add("rules.duplicate_id", s.at("id"), "source id \"" + *id + "\" is used twice");
+    }
     s.string("citation");
     s.string("location");
     s.string("quote");
     s.finish();
   }
+  auto check_source = [&](const Provenance& from, const std::string& where) {
+    if (!from.source_id.empty() && !source_ids.count(from.source_id)) {
+      diag.add("rules.unknown_source", where,
+               "source \"" + from.source_id + "\" is not listed in /sources");
+    }
+  };
   std::set<std::string> ids;
   for (const auto& [j, ptr] : elements(root.array("products"), root.at("products"))) {
     Obj p(*j, ptr, diag);
@@ -476,6 +488,9 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
         prod.strengths.push_back(milligrams(s->get<double>()));
       }
       std::sort(prod.strengths.begin(), prod.strengths.end());
+      if (prod.strengths.empty() && p.has("strengths_mg")) {
+        diag.add("rules.bad_value", p.at("strengths_mg"), "list at least one strength");
+      }
     } else {
       if (const auto c = p.number("concentration_mg_per_mL"); c && *c > 0) {
         prod.concentration = milligrams(*c) / millilitres(1);
@@ -484,16 +499,18 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
       }
       if (auto step = p.object("volume_step_mL")) {
         const auto v = step->number("value");
-        if (v && *v > 0) prod.volume_step = millilitres(*v);
+        if (v && *v > 0) {
+          prod.volume_step = millilitres(*v);
+        } else if (v) {
+          diag.add("rules.bad_value", step->at("value"), "must be greater than 0");
+        }
         prod.volume_step_from = step->provenance();
+        check_source(prod.volume_step_from, step->at("source"));
         step->finish();
       }
     }
     prod.from = p.provenance();
-    if (!prod.from.source_id.empty() && !source_ids.count(prod.from.source_id)) {
-      diag.add("rules.unknown_source", p.at("source"),
-               "source \"" + prod.from.source_id + "\" is not listed in /sources");
-    }
+    check_source(prod.from, p.at("source"));
     p.finish();
     out.push_back(std::move(prod));
   }
@@ -507,7 +524,7 @@ std::vector<LabTest> parse_labs(std::string_view json_text, const std::string& f
   const json root_json = detail::parse_json(json_text, diag);
   if (!diag.ok()) fail(diag);
   Obj root(root_json, "", diag);
-  root.integer("format_version");
+  check_format_version(root);
   if (auto src = root.object("source")) {
     src->string("citation");
     src->string("location");
@@ -554,7 +571,8 @@ std::vector<Problem> check_rule_set(const RuleSet& rules) {
       }
       if (!p->variant.empty()) variants.insert(p->variant);
     }
-    if (variants.count("modified") && variants.count("non-modified")) {
+    if (r.drug.id == "cyclosporine" && variants.count("modified") &&
+        variants.count("non-modified")) {
       diag.add("rules.mixed_cyclosporine", "/products",
                "modified and non-modified cycloSPORINE are not interchangeable and may not be "
                "listed in one regimen");

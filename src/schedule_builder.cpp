@@ -1,10 +1,24 @@
 // ScheduleBuilder: the regimen's phases laid out on the calendar from the start date.
+#include "doseplan/error.hpp"
+#include "doseplan/format.hpp"
 #include "doseplan/plan.hpp"
 
 namespace doseplan {
 namespace {
 
 constexpr double kEpsilon = 1e-9;
+
+// The dose of one phase; a dose the product can not give names the phase.
+DailyDose phase_dose(const std::string& phase, DoseRate rate, const PlanRequest& request,
+                     int doses_per_day, const Product& product) {
+  try {
+    return calculate_daily_dose(rate, request.weight, doses_per_day, product);
+  } catch (const Error& e) {
+    std::vector<Problem> problems = e.problems();
+    for (Problem& p : problems) p.message = phase + ": " + p.message;
+    throw Error(std::move(problems));
+  }
+}
 
 Span duration_of(const PhaseRule& rule, const PlanRequest& request, Provenance* from) {
   const auto it = request.phase_durations.find(rule.id);
@@ -48,7 +62,9 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
         p.steps = static_cast<int>(levels.size());
         p.first = next;
         p.last = add_span(next, every) - date::days{1};
-        p.dose = calculate_daily_dose(levels[k], request.weight, doses_per_day, product);
+        p.dose = phase_dose(rule.name.en + " step " + std::to_string(k + 1) + " (" +
+                                format_dose_rate(levels[k]) + ")",
+                            levels[k], request, doses_per_day, product);
         p.dose_from = step_from;
         p.duration_from = every_from;
         p.note = rule.note;
@@ -64,7 +80,8 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
     p.first = next;
     p.last = add_span(next, duration_of(rule, request, &p.duration_from)) - date::days{1};
     const DoseRate rate = rule.kind == PhaseRule::Kind::chosen_dose ? chosen : rule.level.value;
-    p.dose = calculate_daily_dose(rate, request.weight, doses_per_day, product);
+    p.dose = phase_dose(rule.name.en + " (" + format_dose_rate(rate) + ")", rate, request,
+                        doses_per_day, product);
     p.dose_from = rule.kind == PhaseRule::Kind::chosen_dose ? regimen.dose.default_dose.from
                                                             : rule.level.from;
     if (rule.kind == PhaseRule::Kind::chosen_dose && request.dose) p.dose_from.overridden = true;

@@ -64,6 +64,18 @@ check "example patient plan" contains "$tmp/out" "Rounded daily dose    300 mg"
 run plan --input "$(dirname "$0")/../examples/patient-itp.json" --weight 70kg
 check "a flag overrides the file" contains "$tmp/out" "Exact daily dose      350 mg"
 
+printf '{"regimen": "cyclosporine-itp"}' >"$tmp/partial.json"
+run plan --input "$tmp/partial.json" --weight 62kg --start 2026-12-01
+check "a file may leave out what the flags give" contains "$tmp/out" "Exact daily dose      310 mg"
+printf '{"regimen": "cyclosporine-itp", "weight": 62}' >"$tmp/bad-request.json"
+run plan --input "$tmp/bad-request.json"
+check "a bad request file exits 2" test "$code" -eq 2
+check "a bad request file names the pointer" contains "$tmp/err" "bad-request.json:/weight: expected a string, found a number [request.wrong_type]"
+check "a request file without a start says so" contains "$tmp/err" "bad-request.json:/start: required field is missing [request.missing_field]"
+printf '{"regimen": ' >"$tmp/truncated.json"
+run plan --input "$tmp/truncated.json"
+check "a truncated request file is a syntax error" contains "$tmp/err" "[request.syntax]"
+
 # --- bad input: exit 2, a message naming the field, nothing on stdout
 run plan --regimen cyclosporine-itp --weight "62 kgg" --start 2026-12-01
 check "bad weight exits 2" test "$code" -eq 2

@@ -182,8 +182,16 @@ TEST_CASE("engine: rounding that leaves the dose range is said plainly, never co
   q.taper_step = mg_per_kg_per_day(3);  // 2 -> no taper step above the maintenance level 2
   const Plan p = make_plan(test_rules(), q);
   CHECK(in_mg(p.phases[0].dose.rounded_daily) == Approx(10));
-  REQUIRE(p.advisories.size() == 1);
-  CHECK_THAT(p.advisories[0], Catch::Matchers::Contains("1.92 mg/kg/day") &&
+  // The step of 3 from 2 passes the maintenance level 2 at once, and maintenance (2 x 5.2 = 10.4
+  // -> 10 mg) gives the same daily dose: both are said too.
+  REQUIRE(p.advisories.size() == 3);
+  CHECK(p.advisories[0] ==
+        "No Taper step: the dose before it is not more than one step above the Maintenance level, "
+        "which follows at once.");
+  CHECK(p.advisories[1] ==
+        "From 2026-03-14 (Maintenance) the daily dose after rounding is still 10 mg, the same as "
+        "before.");
+  CHECK_THAT(p.advisories[2], Catch::Matchers::Contains("1.92 mg/kg/day") &&
                                   Catch::Matchers::Contains("outside the regimen's range 2–8"));
 }
 
@@ -286,4 +294,43 @@ TEST_CASE("cyclosporine-itp: the three-dose option and the 2-3 month ranges") {
   CHECK(in_mg(p.phases[0].dose.administrations[2].amount) == Approx(100));
   // Maintenance 2027-04-12 + 3 months = 07-12, last day 07-11.
   CHECK(format_date(p.end) == "2027-07-11");
+}
+
+TEST_CASE("engine: a dose the product can not give names the phase") {
+  // 5 kg: induction 4 x 5 = 20 mg = 10 + 10; the taper step 3 x 5 = 15 mg = 3 steps of 5 mg
+  // -> 10 + 5 mg, and 5 mg can not be made of 10 and 25 mg capsules.
+  PlanRequest q = test_request();
+  q.weight = kilograms(5);
+  const Problem p = doseplan::testing::problem_of([&] { make_plan(test_rules(), q); });
+  CHECK(p.id == "dose.not_representable");
+  CHECK(p.message == "Taper step 1 (3 mg/kg/day): 5 mg can not be made of TESTdrug capsules");
+}
+
+TEST_CASE("engine: taper options are refused for a regimen without a taper") {
+  RuleSet rules = test_rules();
+  auto& phases = rules.regimens.front().phases;
+  phases.erase(phases.begin() + 1);  // induction, then maintenance
+  PlanRequest q = test_request();
+  q.taper_step = mg_per_kg_per_day(1);
+  const Problem p = doseplan::testing::problem_of([&] { make_plan(rules, q); });
+  CHECK(p.id == "input.not_applicable");
+  CHECK(p.where == "taper-step");
+}
+
+TEST_CASE("monitoring: the lengths of successive intervals are added to the start, not chained") {
+  // Start 2026-01-31. Weekly for 2 weeks: 02-07 (02-14 is not before 01-31 + 14 days = 02-14).
+  // Then every 10 days for 1 month more: the interval ends at 01-31 + 1 month + 14 days
+  //   = 02-28 + 14 = 03-14; from the anchor 02-07: 02-17, 02-27, 03-09 (03-19 is past 03-14).
+  // Then every 2 months to the end 2026-06-30: from 03-09: 05-09 (07-09 is past the end).
+  Regimen r = test_rules().regimens.front();
+  MonitoringRule& m = r.monitoring.front();
+  m.baseline_occasions.value = 0;
+  m.intervals = {{Span{1, Span::Unit::week}, Span{2, Span::Unit::week}, {}},
+                 {Span{10, Span::Unit::day}, Span{1, Span::Unit::month}, {}},
+                 {Span{2, Span::Unit::month}, std::nullopt, {}}};
+  std::vector<std::string> dates;
+  for (const Visit& v : plan_visits(r, parse_date("2026-01-31"), parse_date("2026-06-30")))
+    dates.push_back(format_date(v.date));
+  CHECK(dates == std::vector<std::string>{"2026-02-07", "2026-02-17", "2026-02-27", "2026-03-09",
+                                          "2026-05-09"});
 }

@@ -220,3 +220,27 @@ TEST_CASE("the rules directory is found in the documented order") {
   const auto problems = problems_of([] { find_rules_dir(std::string("/nonexistent"), nullptr); });
   CHECK(problems.at(0).id == "rules.not_found");
 }
+
+TEST_CASE("a product without strengths or with a zero measuring step is refused") {
+  json j = json::parse(slurp(test_rules_dir() + "/products.json"));
+  j["products"][0]["strengths_mg"] = json::array();
+  j["products"][1]["volume_step_mL"]["value"] = 0;
+  j["products"][1]["volume_step_mL"]["source"] = "nope";
+  j["products"][1]["volume_step_mL"].erase("project_default");
+  j["products"][1]["volume_step_mL"].erase("reason");
+  const auto problems = problems_of([&] { parse_products(j.dump(), "p.json"); });
+  CHECK(places(problems) == std::vector<std::string>{
+                                "p.json:/products/0/strengths_mg [rules.bad_value]",
+                                "p.json:/products/1/volume_step_mL/value [rules.bad_value]",
+                                "p.json:/products/1/volume_step_mL/source [rules.unknown_source]",
+                            });
+}
+
+TEST_CASE("products and labs files must be of the format version this doseplan reads") {
+  json j = json::parse(slurp(test_rules_dir() + "/labs.json"));
+  j["format_version"] = 2;
+  const auto problems = problems_of([&] { parse_labs(j.dump(), "l.json"); });
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.format_version");
+  CHECK(problems[0].message == "this doseplan reads format version 1, found 2");
+}

@@ -1,6 +1,7 @@
 // doseplan — the regimen model: what a rules file says, as typed values.
 //
-// A Regimen is loaded from rules/<id>.json by load_regimen() (rules.hpp) and never changed after.
+// A Regimen is read from rules/<id>.json by parse_regimen() / load_rules() (rules.hpp) and never
+// changed after.
 // Every clinical number carries a Provenance: the id of a source in `sources`, or the flag
 // project_default with a one-line reason (a value no source gives, shown as such in every output).
 #ifndef DOSEPLAN_REGIMEN_HPP_

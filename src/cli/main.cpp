@@ -81,16 +81,19 @@ struct PlanOptions {
 };
 
 PlanRequest to_request(const PlanOptions& o) {
+  // The three values every plan needs, from the flags; a request file (--input) gives what the
+  // flags leave out, and every flag given wins over the file.
   PlanRequest q;
-  // Flags first, so the file only fills what the flags leave out... and flags win: apply the
-  // file as the base, then the flags.
-  if (!o.input.empty()) {
-    PlanRequest base;
-    q = parse_plan_request(read_text_file(o.input, "input"), o.input, base);
-  }
   if (!o.regimen.empty()) q.regimen_id = o.regimen;
   if (!o.weight.empty()) q.weight = parse_body_mass(o.weight, "weight");
   if (!o.start.empty()) q.start = parse_date(o.start, "start");
+  if (!o.input.empty()) {
+    const PlanRequest from_flags = q;
+    q = parse_plan_request(read_text_file(o.input, "input"), o.input, q);
+    if (!o.regimen.empty()) q.regimen_id = from_flags.regimen_id;
+    if (!o.weight.empty()) q.weight = from_flags.weight;
+    if (!o.start.empty()) q.start = from_flags.start;
+  }
   if (!o.dose.empty()) q.dose = parse_dose_rate(o.dose, "dose");
   if (o.doses_per_day) q.doses_per_day = *o.doses_per_day;
   if (!o.product.empty()) q.product_id = o.product;
@@ -113,7 +116,7 @@ PlanRequest to_request(const PlanOptions& o) {
   if (in_kg(q.weight) == 0 && o.weight.empty() && o.input.empty()) {
     throw Error("input.missing", "weight", "give --weight, e.g. --weight 62kg");
   }
-  if (q.start == Date{} && o.start.empty()) {
+  if (q.start == Date{} && o.start.empty() && o.input.empty()) {
     throw Error("input.missing", "start", "give --start YYYY-MM-DD, e.g. --start 2026-12-01");
   }
   return q;
