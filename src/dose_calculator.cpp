@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <numeric>
 
 #include "doseplan/dose.hpp"
 #include "doseplan/error.hpp"
@@ -41,6 +42,100 @@ std::optional<std::vector<int>> fewest_units(long long target,
   return counts;
 }
 
+std::vector<UnitCount> as_units(const std::vector<int>& counts,
+                                const std::vector<DrugMass>& sizes) {
+  std::vector<UnitCount> out;
+  for (int k = static_cast<int>(counts.size()) - 1; k >= 0; --k) {
+    const int c = counts[static_cast<std::size_t>(k)];
+    if (c > 0) out.push_back({c, sizes[static_cast<std::size_t>(k)]});
+  }
+  return out;
+}
+
+// The fewest vials whose content is at least `amount` (the rest is discarded).
+std::vector<UnitCount> vials_for(DrugMass amount, const std::vector<DrugMass>& sizes) {
+  if (sizes.empty()) return {};
+  long long g = 0;
+  for (DrugMass s : sizes) g = std::gcd(g, std::llround(in_mg(s)));
+  if (g <= 0) return {};
+  std::vector<long long> steps;
+  for (DrugMass s : sizes) steps.push_back(std::llround(in_mg(s)) / g);
+  const auto need =
+      static_cast<long long>(std::ceil(in_mg(amount) / static_cast<double>(g) - kEpsilon));
+  const long long largest = *std::max_element(steps.begin(), steps.end());
+  std::optional<std::vector<int>> best;
+  int best_count = INT_MAX;
+  for (long long total = need; total <= need + largest; ++total) {
+    const auto counts = fewest_units(total, steps);
+    if (!counts) continue;
+    int n = 0;
+    for (int c : *counts) n += c;
+    if (n < best_count) {
+      best_count = n;
+      best = counts;
+    }
+  }
+  return best ? as_units(*best, sizes) : std::vector<UnitCount>{};
+}
+
+// Rounds `exact_daily` to the product's step and shares it between `doses_per_day`
+// administrations (see dose.hpp).
+DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product& product) {
+  DailyDose d;
+  d.exact_daily = exact_daily;
+  const DrugMass step = product.smallest_step();
+  if (!(step > milligrams(0))) {
+    throw Error("dose.not_representable", "product",
+                product.name.en + " has no rounding step: its product entry is incomplete");
+  }
+  const double q = d.exact_daily / step;  // dimensionless: exact dose in steps
+  auto steps = static_cast<long long>(std::floor(q + kEpsilon));
+  if (q - static_cast<double>(steps) > 0.5 + kEpsilon) ++steps;  // nearest; a half goes down
+  if (steps <= 0) {
+    throw Error("dose.not_representable", "dose",
+                "the daily dose " + format_mg(d.exact_daily) + " is less than half of " +
+                    format_mg(step) + ", the smallest amount " + product.name.en + " can give");
+  }
+  if (steps < doses_per_day) {
+    throw Error("dose.too_small_to_split", "doses-per-day",
+                "the daily dose " + format_mg(step * static_cast<double>(steps)) +
+                    " can not be split into " + std::to_string(doses_per_day) +
+                    " doses of at least " + format_mg(step) + " each with " + product.name.en +
+                    "; choose fewer doses a day");
+  }
+  d.rounded_daily = step * static_cast<double>(steps);
+  d.deviation_percent = (d.rounded_daily - d.exact_daily) / d.exact_daily * 100.0;
+
+  std::vector<long long> strength_steps;
+  for (DrugMass s : product.strengths) strength_steps.push_back(std::llround(s / step));
+  const long long base = steps / doses_per_day;
+  const long long extra = steps % doses_per_day;
+  const std::vector<Slot> slots = slots_for(doses_per_day);
+  for (int i = 0; i < doses_per_day; ++i) {
+    Administration a;
+    a.slot = slots[static_cast<std::size_t>(i)];
+    const long long n = base + (i < extra ? 1 : 0);
+    a.amount = step * static_cast<double>(n);
+    if (product.is_solid()) {
+      const auto counts = fewest_units(n, strength_steps);
+      // With step = gcd of strengths every multiple of the step that is at least the largest
+      // strength can be made; smaller odd amounts may not (e.g. strengths 50 and 75).
+      if (!counts) {
+        throw Error("dose.not_representable", "dose",
+                    format_mg(a.amount) + " can not be made of " + product.name.en);
+      }
+      a.units = as_units(*counts, product.strengths);
+    } else if (product.form == Product::Form::iv_vial) {
+      a.intravenous = true;
+      a.vials = vials_for(a.amount, product.strengths);
+    } else {
+      a.volume = DrugVolume(a.amount / *product.concentration);
+    }
+    d.administrations.push_back(std::move(a));
+  }
+  return d;
+}
+
 }  // namespace
 
 const char* slot_name(Slot s) {
@@ -72,67 +167,65 @@ std::vector<Slot> slots_for(int doses_per_day) {
 
 DailyDose calculate_daily_dose(DoseRate rate, BodyMass weight, int doses_per_day,
                                const Product& product) {
-  DailyDose d;
-  d.target_rate = rate;
-  d.exact_daily = DrugMass(rate * weight * days(1));
-  const DrugMass step = product.smallest_step();
-  const double q = d.exact_daily / step;  // dimensionless: exact dose in steps
-  auto steps = static_cast<long long>(std::floor(q + kEpsilon));
-  if (q - static_cast<double>(steps) > 0.5 + kEpsilon) ++steps;  // nearest; a half goes down
-  if (steps <= 0) {
-    throw Error("dose.not_representable", "dose",
-                "the daily dose " + format_mg(d.exact_daily) + " is less than half of " +
-                    format_mg(step) + ", the smallest amount " + product.name.en + " can give");
-  }
-  if (steps < doses_per_day) {
-    throw Error("dose.too_small_to_split", "doses-per-day",
-                "the daily dose " + format_mg(step * static_cast<double>(steps)) +
-                    " can not be split into " + std::to_string(doses_per_day) +
-                    " doses of at least " + format_mg(step) + " each with " + product.name.en +
-                    "; choose fewer doses a day");
-  }
-  d.rounded_daily = step * static_cast<double>(steps);
-  d.actual_rate = DoseRate(d.rounded_daily / (weight * days(1)));
-  d.deviation_percent = (d.rounded_daily - d.exact_daily) / d.exact_daily * 100.0;
+  return calculate_dose(rate, BodySize{weight, std::nullopt}, doses_per_day, product);
+}
 
-  std::vector<long long> strength_steps;
-  for (DrugMass s : product.strengths) strength_steps.push_back(std::llround(s / step));
-  const long long base = steps / doses_per_day;
-  const long long extra = steps % doses_per_day;
-  const std::vector<Slot> slots = slots_for(doses_per_day);
-  for (int i = 0; i < doses_per_day; ++i) {
+DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int doses_per_day,
+                         const Product& product) {
+  const Duration one_day = days(1);
+  DailyDose d;
+  if (const auto* cells = std::get_if<CellCount>(&target)) {
     Administration a;
-    a.slot = slots[static_cast<std::size_t>(i)];
-    const long long n = base + (i < extra ? 1 : 0);
-    a.amount = step * static_cast<double>(n);
-    if (product.is_solid()) {
-      const auto counts = fewest_units(n, strength_steps);
-      // With step = gcd of strengths every multiple of the step that is at least the largest
-      // strength can be made; smaller odd amounts may not (e.g. strengths 50 and 75).
-      if (!counts) {
-        throw Error("dose.not_representable", "dose",
-                    format_mg(a.amount) + " can not be made of " + product.name.en);
-      }
-      for (int k = static_cast<int>(counts->size()) - 1; k >= 0; --k) {
-        const int c = (*counts)[static_cast<std::size_t>(k)];
-        if (c > 0) a.units.push_back({c, product.strengths[static_cast<std::size_t>(k)]});
-      }
-    } else {
-      a.volume = DrugVolume(a.amount / *product.concentration);
+    a.cells = *cells;
+    a.intravenous = true;
+    d.administrations.push_back(a);
+    d.target = target;
+    return d;
+  }
+  DrugMass exact{};
+  if (const auto* rate = std::get_if<DoseRate>(&target)) {
+    exact = DrugMass(*rate * body.weight * one_day);
+  } else if (const auto* amount = std::get_if<DailyAmount>(&target)) {
+    exact = DrugMass(*amount * one_day);
+  } else if (const auto* per_dose = std::get_if<DrugMass>(&target)) {
+    exact = *per_dose * static_cast<double>(doses_per_day);
+  } else if (const auto* per_area = std::get_if<DosePerArea>(&target)) {
+    if (!body.bsa) {
+      throw Error("input.missing", "height",
+                  "an mg/m2 dose needs the body-surface area: give --height (with --weight)");
     }
-    d.administrations.push_back(std::move(a));
+    exact = DrugMass(*per_area * *body.bsa) * static_cast<double>(doses_per_day);
+  }
+  d = round_and_split(exact, doses_per_day, product);
+  d.target = target;
+  const bool daily = std::holds_alternative<DoseRate>(target) ||
+                     std::holds_alternative<DailyAmount>(target) || product.is_solid() ||
+                     product.form == Product::Form::oral_solution;
+  if (daily) d.actual_rate = DoseRate(d.rounded_daily / (body.weight * one_day));
+  if (body.bsa && std::holds_alternative<DosePerArea>(target)) {
+    d.actual_per_area =
+        DosePerArea(d.rounded_daily / static_cast<double>(doses_per_day) / *body.bsa);
   }
   return d;
 }
 
 std::string describe_administration(const Administration& a) {
+  if (a.cells) return format_number(a.cells->millions) + " million cells IV";
   if (a.volume) return format_mL(*a.volume) + " (" + format_mg(a.amount) + ")";
-  std::string out;
-  for (const UnitCount& u : a.units) {
-    if (!out.empty()) out += " + ";
-    out += std::to_string(u.count) + " \u00d7 " + format_mg(u.strength);
+  const auto list = [](const std::vector<UnitCount>& units) {
+    std::string out;
+    for (const UnitCount& u : units) {
+      if (!out.empty()) out += " + ";
+      out += std::to_string(u.count) + " \u00d7 " + format_mg(u.strength);
+    }
+    return out;
+  };
+  if (a.intravenous) {
+    std::string out = format_mg(a.amount) + " IV";
+    if (!a.vials.empty()) out += " (vials: " + list(a.vials) + ")";
+    return out;
   }
-  return out;
+  return list(a.units);
 }
 
 }  // namespace doseplan

@@ -27,13 +27,23 @@ std::string describe_interval(const MonitoringInterval& iv) {
 
 }  // namespace
 
-std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end) {
+std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
+                               const std::vector<Date>& administrations) {
   std::map<Date, Visit> by_date;
-  auto add = [&](Date d, const MonitoringRule& rule, std::string reason, const Provenance& from) {
+  auto add = [&](Date d, const MonitoringRule& rule, std::string reason, const Provenance& from,
+                 int window_days = 0) {
     Visit& v = by_date[d];
     v.date = d;
     v.baseline = d < start;
-    v.items.push_back({rule.id, rule.name, rule.tests, rule.timing, std::move(reason), from});
+    // One item per monitoring rule and day: a second reason on the same day is added to it.
+    for (VisitItem& item : v.items) {
+      if (item.monitoring_id == rule.id) {
+        item.reason += "; " + reason;
+        return;
+      }
+    }
+    v.items.push_back(
+        {rule.id, rule.name, rule.tests, rule.timing, window_days, std::move(reason), from});
   };
   for (const MonitoringRule& rule : regimen.monitoring) {
     const int n = rule.baseline_occasions.value;
@@ -66,6 +76,26 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end) {
       }
       anchor = last_placed;
     }
+    for (std::size_t k = 0; k < administrations.size(); ++k) {
+      for (const AroundDose& around : rule.around_doses) {
+        std::string when =
+            around.day == 0 ? "on the day of"
+            : around.day < 0
+                ? std::to_string(-around.day) + (around.day == -1 ? " day" : " days") + " before"
+                : "day " + std::to_string(around.day) +
+                      (around.window_days > 0
+                           ? "–" + std::to_string(around.day + around.window_days)
+                           : "") +
+                      " after";
+        add(administrations[k] + date::days{around.day}, rule,
+            around.label.en + ": " + when + " administration " + std::to_string(k + 1), around.from,
+            around.window_days);
+      }
+    }
+    for (const Sourced<Span>& at : rule.at) {
+      add(add_span(start, at.value), rule, to_string(at.value) + " after the start", at.from);
+    }
+    if (rule.at_end) add(end, rule, "end of treatment", *rule.at_end);
   }
   std::vector<Visit> out;
   out.reserve(by_date.size());

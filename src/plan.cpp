@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 
+#include "doseplan/body.hpp"
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
 #include "doseplan/plan.hpp"
@@ -23,6 +24,10 @@ std::string cite(const Regimen& r, const Provenance& p) {
               value + " is outside the allowed range " + range + "; " + citation);
 }
 
+std::string range_text(const DoseValue& lo, const DoseValue& hi) {
+  return format_number(dose_number(lo)) + "–" + format_dose(hi);
+}
+
 void check_request(const Regimen& r, const PlanRequest& q) {
   const double kg = in_kg(q.weight);
   if (!(kg >= kMinPlausibleWeightKg && kg <= kMaxPlausibleWeightKg)) {
@@ -31,11 +36,33 @@ void check_request(const Regimen& r, const PlanRequest& q) {
         format_number(kMinPlausibleWeightKg) + "–" + format_number(kMaxPlausibleWeightKg) + " kg",
         "doseplan's plausibility limits for a body weight (docs/errors.md)");
   }
+  if (q.height) {
+    const double cm = in_cm(*q.height);
+    if (!(cm >= kMinPlausibleHeightCm && cm <= kMaxPlausibleHeightCm)) {
+      out_of_range(
+          "height", format_number(cm) + " cm",
+          format_number(kMinPlausibleHeightCm) + "–" + format_number(kMaxPlausibleHeightCm) + " cm",
+          "doseplan's plausibility limits for a height (docs/errors.md)");
+    }
+  }
+  if (q.age_years && !(*q.age_years >= 0 && *q.age_years <= 120)) {
+    out_of_range("age", format_number(*q.age_years) + " years", "0–120 years",
+                 "doseplan's plausibility limits for an age (docs/errors.md)");
+  }
   const DoseRule& d = r.dose;
-  if (q.dose && (*q.dose < d.min || *q.dose > d.max)) {
-    out_of_range("dose", format_dose_rate(*q.dose),
-                 format_number(in_mg_per_kg_per_day(d.min)) + "–" + format_dose_rate(d.max),
-                 cite(r, d.range_from));
+  if (q.dose) {
+    if (!r.uses_chosen_dose()) {
+      throw Error("input.not_applicable", "dose",
+                  "regimen " + r.id + " gives each dose itself; no dose is chosen");
+    }
+    if (!same_kind(*q.dose, *d.min)) {
+      throw Error("input.wrong_dose_kind", "dose",
+                  format_dose(*q.dose) + " is not a dose in " + dose_unit(*d.min) +
+                      ", the unit of regimen " + r.id);
+    }
+    if (dose_less(*q.dose, *d.min) || dose_less(*d.max, *q.dose)) {
+      out_of_range("dose", format_dose(*q.dose), range_text(*d.min, *d.max), cite(r, d.range_from));
+    }
   }
   if (q.doses_per_day &&
       (*q.doses_per_day < d.doses_per_day_min || *q.doses_per_day > d.doses_per_day_max)) {
@@ -49,11 +76,22 @@ void check_request(const Regimen& r, const PlanRequest& q) {
   std::set<std::string> phase_ids;
   for (const PhaseRule& p : r.phases) {
     phase_ids.insert(p.id);
+    if (const auto it = q.cycle_counts.find(p.id); it != q.cycle_counts.end()) {
+      if (p.kind != PhaseRule::Kind::cycles) {
+        throw Error("input.not_applicable", p.id, "phase " + p.id + " is not a cycles phase");
+      }
+      if (it->second < p.min_count || it->second > p.max_count) {
+        out_of_range(p.id, std::to_string(it->second) + " cycles",
+                     std::to_string(p.min_count) + "–" + std::to_string(p.max_count) + " cycles",
+                     cite(r, p.count_from));
+      }
+    }
     const auto it = q.phase_durations.find(p.id);
     if (it == q.phase_durations.end()) continue;
-    if (p.kind == PhaseRule::Kind::taper) {
+    if (p.kind == PhaseRule::Kind::taper || p.kind == PhaseRule::Kind::cycles) {
       throw Error("input.not_applicable", p.id,
-                  "the taper's length follows from its step and interval; set those instead");
+                  "the length of phase " + p.id +
+                      " follows from its steps (or cycles) and interval; set those instead");
     }
     if (span_less(it->second, p.min_duration, q.start) ||
         span_less(p.max_duration, it->second, q.start)) {
@@ -63,6 +101,11 @@ void check_request(const Regimen& r, const PlanRequest& q) {
     }
   }
   for (const auto& [id, span] : q.phase_durations) {
+    if (!phase_ids.count(id)) {
+      throw Error("input.unknown_phase", id, "regimen " + r.id + " has no phase \"" + id + "\"");
+    }
+  }
+  for (const auto& [id, count] : q.cycle_counts) {
     if (!phase_ids.count(id)) {
       throw Error("input.unknown_phase", id, "regimen " + r.id + " has no phase \"" + id + "\"");
     }
@@ -80,6 +123,20 @@ void check_request(const Regimen& r, const PlanRequest& q) {
     throw Error("input.not_applicable", q.taper_step ? "taper-step" : "taper-every",
                 "regimen " + r.id + " has no taper");
   }
+  const bool per_area = std::any_of(r.phases.begin(), r.phases.end(),
+                                    [&](const PhaseRule& p) {
+                                      for (const CycleDose& cd : p.cycle_doses)
+                                        if (std::holds_alternative<DosePerArea>(cd.dose.value))
+                                          return true;
+                                      return false;
+                                    }) ||
+                        (d.min && std::holds_alternative<DosePerArea>(*d.min));
+  if (per_area && !q.height) {
+    throw Error("input.missing", "height",
+                "regimen " + r.id +
+                    " doses per m2 of body-surface area: give --height, e.g. "
+                    "--height 165cm");
+  }
 }
 
 std::string join_ids(const std::vector<std::string>& ids) {
@@ -90,8 +147,136 @@ std::string join_ids(const std::vector<std::string>& ids) {
 
 void note_default(Plan& plan, const std::string& what, const std::string& value,
                   const Provenance& from) {
-  if (from.project_default)
+  if (from.project_default) {
     plan.project_defaults.push_back({what, value, from.reason, from.overridden});
+  }
+}
+
+// Population limits: a patient outside them gets the regimen's message as an advisory (the
+// regimen was not studied there); a missing age is said too.
+void check_population(Plan& plan, const Regimen& r, const PlanRequest& q) {
+  auto check = [&](const std::optional<PopulationLimit>& limit, std::optional<double> value,
+                   const char* what) {
+    if (!limit) return;
+    if (!value) {
+      plan.advisories.push_back(std::string("The regimen is described for a limited ") + what +
+                                " range (" + limit->message.en + "); no " + what +
+                                " was given, so it was not checked.");
+      return;
+    }
+    if ((limit->min && *value < *limit->min) || (limit->max && *value > *limit->max)) {
+      plan.advisories.push_back(limit->message.en);
+    }
+  };
+  check(r.population.age_years, q.age_years, "age");
+  check(r.population.weight_kg, in_kg(q.weight), "weight");
+}
+
+void list_project_defaults(Plan& plan, const Regimen& r, const Product& product) {
+  if (plan.chosen) note_default(plan, "dose", format_dose(plan.chosen->value), plan.chosen->from);
+  if (r.dose.doses_per_day_max > 1) {
+    note_default(plan, "doses a day", std::to_string(plan.doses_per_day.value),
+                 plan.doses_per_day.from);
+  }
+  note_default(plan, "rounding", "nearest " + format_mg(product.smallest_step()) + ", half down",
+               r.dose.rounding_from);
+  if (r.dose.doses_per_day_max > 1) {
+    note_default(plan, "uneven split", "extra to the earliest doses", r.dose.uneven_split_from);
+  }
+  if (product.volume_step) {
+    note_default(plan, "measurable volume", format_mL(*product.volume_step),
+                 product.volume_step_from);
+  }
+  if (product.rounding_step) {
+    note_default(plan, "IV rounding step", format_mg(*product.rounding_step),
+                 product.rounding_step_from);
+  }
+  std::set<std::string> seen_phase;
+  for (const PlannedPhase& p : plan.phases) {
+    if (!seen_phase.insert(p.phase_id).second) continue;
+    if (p.cycle) {
+      note_default(plan, p.phase_id + " interval", "see phase table", p.duration_from);
+    } else if (p.steps > 0) {
+      note_default(plan, p.phase_id + " step", "see phase table", p.dose_from);
+      note_default(plan, p.phase_id + " interval", "see phase table", p.duration_from);
+    } else {
+      note_default(plan, p.phase_id + " duration",
+                   std::to_string((p.last - p.first).count() + 1) + " days", p.duration_from);
+      if (!plan.chosen || !(p.dose.target == plan.chosen->value)) {
+        note_default(plan, p.phase_id + " dose", format_dose(p.dose.target), p.dose_from);
+      }
+    }
+  }
+  for (const PhaseRule& ph : r.phases) {
+    if (ph.kind == PhaseRule::Kind::cycles) {
+      note_default(plan, ph.id + " count", std::to_string(ph.default_count.value),
+                   ph.default_count.from);
+    }
+  }
+  note_default(plan, "baseline spacing", to_string(r.baseline_spacing.value),
+               r.baseline_spacing.from);
+  for (const MonitoringRule& m : r.monitoring) {
+    note_default(plan, m.id + " baseline",
+                 std::to_string(m.baseline_occasions.value) +
+                     (m.baseline_occasions.value == 1 ? " occasion" : " occasions"),
+                 m.baseline_occasions.from);
+    for (const MonitoringInterval& iv : m.intervals) {
+      note_default(
+          plan, m.id + " interval",
+          "every " + to_string(iv.every) + (iv.length ? " for " + to_string(*iv.length) : ""),
+          iv.from);
+    }
+    for (const AroundDose& a : m.around_doses) {
+      note_default(plan, m.id + " around each dose", "day " + std::to_string(a.day), a.from);
+    }
+    for (const Sourced<Span>& at : m.at) {
+      note_default(plan, m.id + " at", to_string(at.value), at.from);
+    }
+  }
+}
+
+void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
+  // A taper that vanished or steps that give the same dose after rounding are said plainly.
+  for (std::size_t i = 0; i < r.phases.size(); ++i) {
+    if (r.phases[i].kind != PhaseRule::Kind::taper) continue;
+    const bool any =
+        std::any_of(plan.phases.begin(), plan.phases.end(),
+                    [&](const PlannedPhase& p) { return p.phase_id == r.phases[i].id; });
+    if (!any) {
+      plan.advisories.push_back("No " + r.phases[i].name.en +
+                                " step: the dose before it is not more than one step above the " +
+                                r.phases[i + 1].name.en + " level, which follows at once.");
+    }
+  }
+  for (std::size_t k = 1; k < plan.phases.size(); ++k) {
+    const PlannedPhase& a = plan.phases[k - 1];
+    const PlannedPhase& b = plan.phases[k];
+    if (a.cycle || b.cycle) continue;
+    if (a.dose.rounded_daily == b.dose.rounded_daily) {
+      plan.advisories.push_back("From " + format_date(b.first) + " (" + b.name.en +
+                                ") the daily dose after rounding is still " +
+                                format_mg(b.dose.rounded_daily) + ", the same as before.");
+    }
+  }
+  // Rounding never changes the range silently: say so when the chosen dose leaves it.
+  if (!plan.chosen || !r.dose.min) return;
+  for (const PlannedPhase& p : plan.phases) {
+    if (!(p.dose.target == plan.chosen->value)) continue;
+    std::optional<DoseValue> actual;
+    if (std::holds_alternative<DoseRate>(p.dose.target) && p.dose.actual_rate) {
+      actual = *p.dose.actual_rate;
+    } else if (std::holds_alternative<DosePerArea>(p.dose.target) && p.dose.actual_per_area) {
+      actual = *p.dose.actual_per_area;
+    }
+    if (!actual) continue;
+    if (dose_less(*actual, *r.dose.min) || dose_less(*r.dose.max, *actual)) {
+      plan.advisories.push_back(
+          "After rounding to what " + product.name.en + " can give, the " + p.name.en +
+          " dose is " + format_dose(*actual) + ", outside the regimen's range " +
+          range_text(*r.dose.min, *r.dose.max) + ". Discuss the dose with the prescriber.");
+      return;
+    }
+  }
 }
 
 }  // namespace
@@ -142,12 +327,22 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   Plan plan;
   plan.regimen = {r->id, r->file, r->drug, r->indication, r->evidence};
   plan.weight = q.weight;
+  plan.height = q.height;
+  plan.age_years = q.age_years;
+  BodySize body{q.weight, std::nullopt};
+  if (q.height) {
+    body.bsa = bsa(r->bsa_formula, *q.height, q.weight);
+    plan.bsa = body.bsa;
+    plan.bsa_formula = r->bsa_formula;
+  }
   plan.start = q.start;
   plan.dose_rule = r->dose;
-  plan.chosen_rate = r->dose.default_dose;
-  if (q.dose) {
-    plan.chosen_rate.value = *q.dose;
-    plan.chosen_rate.from.overridden = true;
+  if (r->uses_chosen_dose()) {
+    plan.chosen = *r->dose.default_dose;
+    if (q.dose) {
+      plan.chosen->value = *q.dose;
+      plan.chosen->from.overridden = true;
+    }
   }
   plan.doses_per_day = r->dose.default_doses_per_day;
   if (q.doses_per_day) {
@@ -155,9 +350,17 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
     plan.doses_per_day.from.overridden = true;
   }
   plan.product = *product;
-  plan.phases = build_phases(*r, q, *product, plan.chosen_rate.value, plan.doses_per_day.value);
-  plan.end = plan.phases.empty() ? q.start : plan.phases.back().last;
-  plan.visits = plan_visits(*r, q.start, plan.end);
+  plan.phases =
+      build_phases(*r, q, *product, body,
+                   plan.chosen ? std::optional<DoseValue>(plan.chosen->value) : std::nullopt,
+                   plan.doses_per_day.value);
+  plan.end = q.start;
+  std::vector<Date> administrations;
+  for (const PlannedPhase& p : plan.phases) {
+    plan.end = std::max(plan.end, p.last);
+    if (p.cycle) administrations.push_back(p.first);
+  }
+  plan.visits = plan_visits(*r, q.start, plan.end, administrations);
 
   std::set<std::string> lab_ids;
   for (const Visit& v : plan.visits)
@@ -169,81 +372,9 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   plan.warnings = r->warnings;
   plan.disagreements = r->disagreements;
   plan.disclaimer = disclaimer();
-
-  // Project defaults used, in the order a reader meets them.
-  note_default(plan, "dose (induction)", format_dose_rate(plan.chosen_rate.value),
-               plan.chosen_rate.from);
-  note_default(plan, "doses a day", std::to_string(plan.doses_per_day.value),
-               plan.doses_per_day.from);
-  note_default(plan, "rounding", "nearest " + format_mg(product->smallest_step()) + ", half down",
-               r->dose.rounding_from);
-  note_default(plan, "uneven split", "extra to the earliest doses", r->dose.uneven_split_from);
-  if (product->volume_step) {
-    note_default(plan, "measurable volume", format_mL(*product->volume_step),
-                 product->volume_step_from);
-  }
-  std::set<std::string> seen_phase;
-  for (const PlannedPhase& p : plan.phases) {
-    if (!seen_phase.insert(p.phase_id).second) continue;
-    if (p.steps > 0) {
-      note_default(plan, p.phase_id + " step", "see phase table", p.dose_from);
-      note_default(plan, p.phase_id + " interval", "see phase table", p.duration_from);
-    } else {
-      note_default(plan, p.phase_id + " duration",
-                   std::to_string((p.last - p.first).count() + 1) + " days", p.duration_from);
-      if (p.phase_id != r->phases.front().id) {
-        note_default(plan, p.phase_id + " dose", format_dose_rate(p.dose.target_rate), p.dose_from);
-      }
-    }
-  }
-  note_default(plan, "baseline spacing", to_string(r->baseline_spacing.value),
-               r->baseline_spacing.from);
-  for (const MonitoringRule& m : r->monitoring) {
-    note_default(plan, m.id + " baseline",
-                 std::to_string(m.baseline_occasions.value) +
-                     (m.baseline_occasions.value == 1 ? " occasion" : " occasions"),
-                 m.baseline_occasions.from);
-    for (const MonitoringInterval& iv : m.intervals) {
-      note_default(
-          plan, m.id + " interval",
-          "every " + to_string(iv.every) + (iv.length ? " for " + to_string(*iv.length) : ""),
-          iv.from);
-    }
-  }
-
-  // A taper that vanished or whose steps give the same dose after rounding is said plainly.
-  for (std::size_t i = 0; i < r->phases.size(); ++i) {
-    if (r->phases[i].kind != PhaseRule::Kind::taper) continue;
-    const bool any =
-        std::any_of(plan.phases.begin(), plan.phases.end(),
-                    [&](const PlannedPhase& p) { return p.phase_id == r->phases[i].id; });
-    if (!any) {
-      plan.advisories.push_back("No " + r->phases[i].name.en +
-                                " step: the dose before it is not more than one step above the " +
-                                r->phases[i + 1].name.en + " level, which follows at once.");
-    }
-  }
-  for (std::size_t k = 1; k < plan.phases.size(); ++k) {
-    const PlannedPhase& a = plan.phases[k - 1];
-    const PlannedPhase& b = plan.phases[k];
-    if (a.dose.rounded_daily == b.dose.rounded_daily) {
-      plan.advisories.push_back("From " + format_date(b.first) + " (" + b.name.en +
-                                ") the daily dose after rounding is still " +
-                                format_mg(b.dose.rounded_daily) + ", the same as before.");
-    }
-  }
-
-  // Rounding never changes the range silently: say so when it leaves it.
-  for (const PlannedPhase& p : plan.phases) {
-    if (p.phase_id != r->phases.front().id) continue;
-    if (p.dose.actual_rate < r->dose.min || p.dose.actual_rate > r->dose.max) {
-      plan.advisories.push_back(
-          "After rounding to what " + product->name.en + " can give, the " + p.name.en +
-          " dose is " + format_dose_rate(p.dose.actual_rate) + ", outside the regimen's range " +
-          format_number(in_mg_per_kg_per_day(r->dose.min)) + "–" + format_dose_rate(r->dose.max) +
-          ". Discuss the dose with the prescriber.");
-    }
-  }
+  list_project_defaults(plan, *r, *product);
+  check_population(plan, *r, q);
+  add_advisories(plan, *r, *product);
   return plan;
 }
 

@@ -3,7 +3,107 @@
 #include <cmath>
 #include <numeric>
 
+#include "doseplan/error.hpp"
+#include "doseplan/format.hpp"
+
 namespace doseplan {
+
+const char* dose_unit(const DoseValue& v) {
+  switch (v.index()) {
+    case 0:
+      return "mg/kg/d";
+    case 1:
+      return "mg/d";
+    case 2:
+      return "mg";
+    case 3:
+      return "mg/m2";
+    default:
+      return "10*6 cells";
+  }
+}
+
+double dose_number(const DoseValue& v) {
+  struct {
+    double operator()(DoseRate r) const { return in_mg_per_kg_per_day(r); }
+    double operator()(DailyAmount a) const { return in_mg_per_day(a); }
+    double operator()(DrugMass m) const { return in_mg(m); }
+    double operator()(DosePerArea d) const { return in_mg_per_m2(d); }
+    double operator()(CellCount c) const { return c.millions; }
+  } number;
+  return std::visit(number, v);
+}
+
+std::optional<DoseValue> make_dose(double value, std::string_view unit) {
+  if (unit == "mg/kg/d") return DoseValue{mg_per_kg_per_day(value)};
+  if (unit == "mg/d") return DoseValue{mg_per_day(value)};
+  if (unit == "mg") return DoseValue{milligrams(value)};
+  if (unit == "mg/m2") return DoseValue{mg_per_m2(value)};
+  if (unit == "10*6 cells") return DoseValue{CellCount{value}};
+  return std::nullopt;
+}
+
+DoseValue parse_dose_like(std::string_view text, std::string_view field, const DoseValue& like) {
+  switch (like.index()) {
+    case 0:
+      return parse_dose_rate(text, field);
+    case 1:
+      return parse_daily_amount(text, field);
+    case 2:
+      return parse_drug_mass(text, field);
+    case 3:
+      return parse_dose_per_area(text, field);
+    default:
+      return parse_cell_count(text, field);
+  }
+}
+
+DoseValue parse_dose(std::string_view text, std::string_view field) {
+  // Each parser knows every unit; a "wrong kind" answer means: try the next kind of dose.
+  const DoseValue kinds[] = {DoseRate{}, DailyAmount{}, DrugMass{}, DosePerArea{}, CellCount{}};
+  for (const DoseValue& like : kinds) {
+    try {
+      return parse_dose_like(text, field, like);
+    } catch (const Error& e) {
+      if (e.id() != "quantity.wrong_kind") throw;
+    }
+  }
+  throw Error("quantity.wrong_kind", std::string(field),
+              "\"" + std::string(text) +
+                  "\" is not a dose; expected a dose such as \"5 mg/kg/day\", \"125 mg/day\", "
+                  "\"1,500 mg\", \"750 mg/m2\" or \"50 million cells\"");
+}
+
+std::string format_dose(const DoseValue& v) {
+  switch (v.index()) {
+    case 0:
+      return format_dose_rate(std::get<DoseRate>(v));
+    case 1:
+      return format_number(dose_number(v)) + " mg/day";
+    case 2:
+      return format_mg(std::get<DrugMass>(v));
+    case 3:
+      return format_number(dose_number(v)) + " mg/m\u00b2";
+    default:
+      return format_number(dose_number(v)) + " million cells";
+  }
+}
+
+bool same_kind(const DoseValue& a, const DoseValue& b) {
+  return a.index() == b.index();
+}
+
+bool dose_less(const DoseValue& a, const DoseValue& b) {
+  return dose_number(a) < dose_number(b);
+}
+
+bool Regimen::uses_chosen_dose() const {
+  for (const PhaseRule& p : phases) {
+    if (p.kind == PhaseRule::Kind::chosen_dose) return true;
+    if (p.kind == PhaseRule::Kind::cycles && p.cycle_doses.empty()) return true;
+  }
+  return false;
+}
 
 const Source* Regimen::find_source(const std::string& source_id) const {
   for (const Source& s : sources)
@@ -12,6 +112,8 @@ const Source* Regimen::find_source(const std::string& source_id) const {
 }
 
 DrugMass Product::smallest_step() const {
+  if (form == Form::iv_vial) return rounding_step.value_or(milligrams(0));
+  if (form == Form::cells) return milligrams(0);
   if (!is_solid()) {
     if (!concentration || !volume_step) return milligrams(0);
     return DrugMass(*concentration * *volume_step);

@@ -35,14 +35,27 @@ json provenance(const Provenance& p) {
   return j;
 }
 
+json dose_json(const DoseValue& v) {
+  return q(dose_number(v), dose_unit(v));
+}
+
 json daily_dose(const DailyDose& d) {
   json admins = json::array();
   for (const Administration& a : d.administrations) {
     json j = {{"slot", slot_name(a.slot)},
               {"amount", q(in_mg(a.amount), "mg")},
               {"text", describe_administration(a)}};
-    if (a.volume) {
+    if (a.cells) {
+      j.erase("amount");
+      j["cells"] = q(a.cells->millions, "10*6 cells");
+    } else if (a.volume) {
       j["volume"] = q(in_mL(*a.volume), "mL");
+    } else if (a.intravenous) {
+      j["route"] = "IV";
+      json vials = json::array();
+      for (const UnitCount& u : a.vials)
+        vials.push_back({{"count", u.count}, {"size", q(in_mg(u.strength), "mg")}});
+      j["vials"] = vials;
     } else {
       json units = json::array();
       for (const UnitCount& u : a.units)
@@ -51,13 +64,17 @@ json daily_dose(const DailyDose& d) {
     }
     admins.push_back(j);
   }
-  return {{"target_rate", q(in_mg_per_kg_per_day(d.target_rate), "mg/kg/d")},
-          {"exact_daily", q(in_mg(d.exact_daily), "mg")},
-          {"rounded_daily", q(in_mg(d.rounded_daily), "mg")},
-          {"actual_rate", q(in_mg_per_kg_per_day(d.actual_rate), "mg/kg/d")},
-          {"deviation", q(in_mg(d.rounded_daily - d.exact_daily), "mg")},
-          {"deviation_percent", clean(d.deviation_percent)},
-          {"administrations", admins}};
+  json j = {{"target", dose_json(d.target)}};
+  if (!std::holds_alternative<CellCount>(d.target)) {
+    j["exact_daily"] = q(in_mg(d.exact_daily), "mg");
+    j["rounded_daily"] = q(in_mg(d.rounded_daily), "mg");
+    if (d.actual_rate) j["actual_rate"] = q(in_mg_per_kg_per_day(*d.actual_rate), "mg/kg/d");
+    if (d.actual_per_area) j["actual_per_area"] = q(in_mg_per_m2(*d.actual_per_area), "mg/m2");
+    j["deviation"] = q(in_mg(d.rounded_daily - d.exact_daily), "mg");
+    j["deviation_percent"] = clean(d.deviation_percent);
+  }
+  j["administrations"] = admins;
+  return j;
 }
 
 }  // namespace
@@ -72,17 +89,24 @@ std::string render_json(const Plan& plan) {
                   {"indication", text(plan.regimen.indication)},
                   {"evidence", plan.regimen.evidence}};
   j["patient"] = {{"weight", q(in_kg(plan.weight), "kg")}};
+  if (plan.height) j["patient"]["height"] = q(in_cm(*plan.height), "cm");
+  if (plan.bsa) {
+    j["patient"]["bsa"] = q(in_m2(*plan.bsa), "m2");
+    j["patient"]["bsa_formula"] = plan.bsa_formula;
+  }
+  if (plan.age_years) j["patient"]["age"] = q(*plan.age_years, "a");
   j["start"] = format_date(plan.start);
   j["end"] = format_date(plan.end);
-  j["dose"] = {{"chosen_rate", q(in_mg_per_kg_per_day(plan.chosen_rate.value), "mg/kg/d")},
-               {"chosen_rate_from", provenance(plan.chosen_rate.from)},
-               {"allowed_range",
-                {{"min", q(in_mg_per_kg_per_day(plan.dose_rule.min), "mg/kg/d")},
-                 {"max", q(in_mg_per_kg_per_day(plan.dose_rule.max), "mg/kg/d")},
-                 {"from", provenance(plan.dose_rule.range_from)}}},
-               {"doses_per_day", plan.doses_per_day.value},
+  j["dose"] = {{"doses_per_day", plan.doses_per_day.value},
                {"doses_per_day_words", frequency_words(plan.doses_per_day.value)},
                {"doses_per_day_from", provenance(plan.doses_per_day.from)}};
+  if (plan.chosen) {
+    j["dose"]["chosen"] = dose_json(plan.chosen->value);
+    j["dose"]["chosen_from"] = provenance(plan.chosen->from);
+    j["dose"]["allowed_range"] = {{"min", dose_json(*plan.dose_rule.min)},
+                                  {"max", dose_json(*plan.dose_rule.max)},
+                                  {"from", provenance(plan.dose_rule.range_from)}};
+  }
   json strengths = json::array();
   for (DrugMass s : plan.product.strengths) strengths.push_back(q(in_mg(s), "mg"));
   j["product"] = {{"id", plan.product.id},
@@ -99,9 +123,10 @@ std::string render_json(const Plan& plan) {
                {"last", format_date(p.last)},
                {"days", (p.last - p.first).count() + 1}};
     if (p.steps > 0) {
-      ph["step"] = p.step;
-      ph["steps"] = p.steps;
+      ph[p.cycle ? "cycle" : "step"] = p.step;
+      ph[p.cycle ? "cycles" : "steps"] = p.steps;
     }
+    if (p.conditional) ph["only_if_needed"] = true;
     ph["dose"] = daily_dose(p.dose);
     ph["dose_from"] = provenance(p.dose_from);
     ph["duration_from"] = provenance(p.duration_from);
@@ -119,6 +144,7 @@ std::string render_json(const Plan& plan) {
                  {"reason", item.reason},
                  {"from", provenance(item.from)}};
       if (!item.timing.en.empty()) it["timing"] = text(item.timing);
+      if (item.window_days > 0) it["window_days"] = item.window_days;
       items.push_back(it);
     }
     visits.push_back({{"date", format_date(v.date)}, {"baseline", v.baseline}, {"items", items}});
@@ -126,7 +152,7 @@ std::string render_json(const Plan& plan) {
   j["visits"] = visits;
   json labs = json::array();
   for (const LabTest& l : plan.labs)
-    labs.push_back({{"id", l.id}, {"name", text(l.name)}, {"loinc", l.loinc}});
+    labs.push_back({{"id", l.id}, {"name", text(l.name)}, {"kind", l.kind}, {"loinc", l.loinc}});
   j["tests"] = labs;
   j["advisories"] = plan.advisories;
   json warnings = json::array();

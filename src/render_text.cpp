@@ -21,6 +21,9 @@ std::string pad(std::string s, std::size_t width) {
 }
 
 std::string administrations(const DailyDose& d) {
+  if (d.administrations.size() == 1 && d.administrations.front().intravenous) {
+    return describe_administration(d.administrations.front());
+  }
   std::string out;
   for (const Administration& a : d.administrations) {
     if (!out.empty()) out += "; ";
@@ -28,6 +31,29 @@ std::string administrations(const DailyDose& d) {
            describe_administration(a) + ")";
   }
   return out;
+}
+
+// How the exact dose was made: "5 mg/kg/day × 62 kg", "500 mg/m² × 1.8 m²", "1,500 mg × 2".
+std::string exact_basis(const Plan& plan, const PlannedPhase& p) {
+  const DoseValue& t = p.dose.target;
+  if (std::holds_alternative<DoseRate>(t))
+    return format_dose(t) + " \u00d7 " + format_kg(plan.weight);
+  if (std::holds_alternative<DosePerArea>(t) && plan.bsa) {
+    return format_dose(t) + " \u00d7 " + format_number(in_m2(*plan.bsa)) + " m\u00b2";
+  }
+  if (std::holds_alternative<DrugMass>(t) && !p.cycle) {
+    return format_dose(t) + " \u00d7 " + std::to_string(p.dose.administrations.size());
+  }
+  return format_dose(t);
+}
+
+// The dose actually given, per kg a day or per m2.
+std::string actual_text(const DailyDose& d) {
+  if (std::holds_alternative<DosePerArea>(d.target) && d.actual_per_area) {
+    return format_dose(*d.actual_per_area);
+  }
+  if (d.actual_rate) return format_dose_rate(*d.actual_rate);
+  return "";
 }
 
 struct MonitoringSummary {
@@ -94,33 +120,44 @@ std::string render_text(const Plan& plan) {
 
   o << "PATIENT\n";
   o << "  " << pad("Weight", 22) << format_kg(plan.weight) << "\n";
+  if (plan.height) o << "  " << pad("Height", 22) << format_number(in_cm(*plan.height)) << " cm\n";
+  if (plan.bsa) {
+    o << "  " << pad("Body-surface area", 22) << format_number(in_m2(*plan.bsa)) << " m\u00b2 ("
+      << (plan.bsa_formula == "dubois" ? "DuBois" : "Mosteller") << ")\n";
+  }
+  if (plan.age_years) o << "  " << pad("Age", 22) << format_number(*plan.age_years) << " years\n";
   o << "  " << pad("First day", 22) << format_date(plan.start) << "\n";
   o << "  " << pad("Last day", 22) << format_date(plan.end) << "\n\n";
 
   o << "DOSE\n";
-  o << "  " << pad("Chosen dose", 22) << format_dose_rate(plan.chosen_rate.value)
-    << tag(plan.chosen_rate.from) << "; allowed "
-    << format_number(in_mg_per_kg_per_day(plan.dose_rule.min)) << "–"
-    << format_dose_rate(plan.dose_rule.max) << tag(plan.dose_rule.range_from) << "\n";
-  if (first) {
+  if (plan.chosen) {
+    o << "  " << pad("Chosen dose", 22) << format_dose(plan.chosen->value) << tag(plan.chosen->from)
+      << "; allowed " << format_number(dose_number(*plan.dose_rule.min)) << "–"
+      << format_dose(*plan.dose_rule.max) << tag(plan.dose_rule.range_from) << "\n";
+  }
+  o << "  " << pad("Product", 22) << plan.product.name.en;
+  if (!plan.product.market_names.empty()) {
+    o << " (";
+    for (std::size_t i = 0; i < plan.product.market_names.size(); ++i)
+      o << (i ? ", " : "") << plan.product.market_names[i];
+    o << ")";
+  }
+  o << "\n";
+  if (first && !first->dose.administrations.front().cells) {
     const DailyDose& d = first->dose;
-    o << "  " << pad("Exact daily dose", 22) << format_mg(d.exact_daily) << " ("
-      << format_dose_rate(d.target_rate) << " × " << format_kg(plan.weight) << ")\n";
-    o << "  " << pad("Product", 22) << plan.product.name.en;
-    if (!plan.product.market_names.empty()) {
-      o << " (";
-      for (std::size_t i = 0; i < plan.product.market_names.size(); ++i)
-        o << (i ? ", " : "") << plan.product.market_names[i];
-      o << ")";
+    const char* per = first->cycle ? "dose" : "daily dose";
+    o << "  " << pad(std::string("Exact ") + per, 22) << format_mg(d.exact_daily) << " ("
+      << exact_basis(plan, *first) << ")\n";
+    o << "  " << pad(std::string("Rounded ") + per, 22) << format_mg(d.rounded_daily);
+    if (!first->cycle) {
+      o << ", " << frequency_words(plan.doses_per_day.value) << tag(plan.doses_per_day.from);
     }
     o << "\n";
-    o << "  " << pad("Rounded daily dose", 22) << format_mg(d.rounded_daily) << ", "
-      << frequency_words(plan.doses_per_day.value) << tag(plan.doses_per_day.from) << "\n";
     for (const Administration& a : d.administrations) {
-      o << "    " << pad(slot_name(a.slot), 20) << format_mg(a.amount) << " = "
-        << describe_administration(a) << "\n";
+      o << "    " << pad(first->cycle ? "infusion" : slot_name(a.slot), 20) << format_mg(a.amount)
+        << " = " << describe_administration(a) << "\n";
     }
-    o << "  " << pad("Actual dose", 22) << format_dose_rate(d.actual_rate) << " (deviation "
+    o << "  " << pad("Actual dose", 22) << actual_text(d) << " (deviation "
       << format_mg(d.rounded_daily - d.exact_daily) << ", " << format_percent(d.deviation_percent)
       << ")\n";
   }
@@ -131,10 +168,17 @@ std::string render_text(const Plan& plan) {
   for (const PlannedPhase& p : plan.phases) {
     std::string name = p.name.en;
     if (p.steps > 0) name += " " + std::to_string(p.step) + "/" + std::to_string(p.steps);
-    o << "  " << pad(name, 16) << format_date(p.first) << " to " << format_date(p.last) << "  "
-      << format_dose_rate(p.dose.target_rate) << tag(p.dose_from) << " -> "
-      << format_mg(p.dose.rounded_daily) << "/day (" << format_dose_rate(p.dose.actual_rate)
-      << "): " << administrations(p.dose) << "\n";
+    o << "  " << pad(name, 16) << format_date(p.first);
+    if (p.last != p.first) o << " to " << format_date(p.last);
+    o << "  " << format_dose(p.dose.target) << tag(p.dose_from);
+    if (!p.dose.administrations.front().cells) {
+      o << " -> " << format_mg(p.dose.rounded_daily) << (p.cycle ? "" : "/day");
+      const std::string actual = actual_text(p.dose);
+      if (!actual.empty()) o << " (" << actual << ")";
+    }
+    o << ": " << administrations(p.dose);
+    if (p.conditional) o << " [only if needed]";
+    o << "\n";
     if (!p.note.en.empty() && p.step <= 1) o << "  " << pad("", 16) << p.note.en << "\n";
   }
   o << "\n";

@@ -35,9 +35,8 @@ PlanRequest parse_plan_request(std::string_view json_text, const std::string& fi
   });
   field("start", q.start == Date{},
         [&](const std::string& s, const std::string& where) { q.start = parse_date(s, where); });
-  field("dose", false, [&](const std::string& s, const std::string& where) {
-    q.dose = parse_dose_rate(s, where);
-  });
+  field("dose", false,
+        [&](const std::string& s, const std::string& where) { q.dose = parse_dose(s, where); });
   if (const auto n = root.integer("doses_per_day", false)) q.doses_per_day = *n;
   field("product", false, [&](const std::string& s, const std::string&) { q.product_id = s; });
   if (auto durations = root.object("phase_durations", false)) {

@@ -41,18 +41,34 @@ class RegimenReader {
     refs_.emplace_back(o.pointer(), p);
     return p;
   }
-  std::optional<DoseRate> dose_rate(Obj& o, std::string_view key) {
+  // {"value": N, "unit": U} inside `o`: a dose of one of the units of regimen.hpp.
+  std::optional<DoseValue> dose_value(Obj& o, std::string_view key = "value") {
     const auto unit = o.string("unit");
-    if (unit && *unit != "mg/kg/d") {
-      diag_.add("rules.bad_unit", o.at("unit"), "expected \"mg/kg/d\", found \"" + *unit + "\"");
-    }
     const auto v = o.number(key);
-    if (!v) return std::nullopt;
+    if (!unit || !v) return std::nullopt;
+    const auto dose = make_dose(*v, *unit);
+    if (!dose) {
+      diag_.add(
+          "rules.bad_unit", o.at("unit"),
+          "\"" + *unit + "\" is not a dose unit; expected mg/kg/d, mg/d, mg, mg/m2 or 10*6 cells");
+      return std::nullopt;
+    }
     if (*v <= 0) {
       diag_.add("rules.bad_value", o.at(key), "a dose must be greater than 0");
       return std::nullopt;
     }
-    return mg_per_kg_per_day(*v);
+    return dose;
+  }
+  // {"value": N, "unit": U, <provenance>} at parent[key].
+  std::optional<Sourced<DoseValue>> sourced_dose(Obj& parent, std::string_view key,
+                                                 bool required = true) {
+    auto o = parent.object(key, required);
+    if (!o) return std::nullopt;
+    const auto dose = dose_value(*o);
+    Sourced<DoseValue> out{dose.value_or(DoseValue{}), provenance(*o)};
+    o->finish();
+    if (!dose) return std::nullopt;
+    return out;
   }
   // {"value": "3 months", <provenance>}
   Sourced<Span> sourced_span(Obj& parent, std::string_view key, bool required = true) {
@@ -64,15 +80,44 @@ class RegimenReader {
     o->finish();
     return out;
   }
+  // {"value": N, <provenance>} with a whole number N in [lo, hi].
+  Sourced<int> sourced_int(Obj& parent, std::string_view key, int lo, int hi) {
+    Sourced<int> out;
+    auto o = parent.object(key);
+    if (!o) return out;
+    const auto v = o->integer("value");
+    if (v && (*v < lo || *v > hi)) {
+      diag_.add("rules.bad_value", o->at("value"),
+                "expected " + std::to_string(lo) + " to " + std::to_string(hi));
+    }
+    out.value = v.value_or(lo);
+    out.from = provenance(*o);
+    o->finish();
+    return out;
+  }
+  void check_same_kind(const std::string& where, const DoseValue& a, const DoseValue& b) {
+    if (!same_kind(a, b)) {
+      diag_.add("rules.bad_unit", where,
+                std::string("expected ") + dose_unit(b) + " like the dose it continues, found " +
+                    dose_unit(a));
+    }
+  }
   void read_sources(Obj& root, Regimen& r);
+  void read_population(Obj& root, Regimen& r);
   void read_dose(Obj& root, Regimen& r);
   void read_phases(Obj& root, Regimen& r);
+  void read_duration(Obj& p, PhaseRule& ph);
+  void read_cycles(Obj& p, PhaseRule& ph);
   void read_monitoring(Obj& root, Regimen& r);
+  void read_lab_rules(Obj& root, Regimen& r);
   void read_warnings(Obj& root, Regimen& r);
+  void read_test_cases(Obj& root, Regimen& r);
   void check_sources(const Regimen& r);
 
   Diagnostics& diag_;
   std::vector<std::pair<std::string, Provenance>> refs_;
+  bool range_given_ = false;
+  bool default_given_ = false;
 };
 
 Regimen RegimenReader::read(const json& root_json) {
@@ -89,7 +134,7 @@ Regimen RegimenReader::read(const json& root_json) {
       if (const auto d = rev.string("date")) {
         try {
           parse_date(*d, rev.at("date"));
-        } catch (const Error& e) {
+        } catch (const Error&) {
           diag_.add("rules.bad_value", rev.at("date"), "\"" + *d + "\" is not a YYYY-MM-DD date");
         }
       }
@@ -113,6 +158,7 @@ Regimen RegimenReader::read(const json& root_json) {
     r.evidence = *ev;
   }
   read_sources(root, r);
+  read_population(root, r);
   read_dose(root, r);
   if (const json* products = root.array("products")) {
     for (const auto& [j, ptr] : elements(products, root.at("products"))) {
@@ -127,7 +173,9 @@ Regimen RegimenReader::read(const json& root_json) {
   }
   read_phases(root, r);
   read_monitoring(root, r);
+  read_lab_rules(root, r);
   read_warnings(root, r);
+  read_test_cases(root, r);
   root.finish();
   check_sources(r);
   return r;
@@ -154,20 +202,62 @@ void RegimenReader::read_sources(Obj& root, Regimen& r) {
   }
 }
 
+void RegimenReader::read_population(Obj& root, Regimen& r) {
+  auto pop = root.object("population", false);
+  if (!pop) return;
+  for (auto [key, target] : {std::pair{"age_years", &r.population.age_years},
+                             std::pair{"weight_kg", &r.population.weight_kg}}) {
+    auto o = pop->object(key, false);
+    if (!o) continue;
+    PopulationLimit limit;
+    limit.min = o->number("min", false);
+    limit.max = o->number("max", false);
+    if (!limit.min && !limit.max)
+      diag_.add("rules.missing_field", o->pointer(), "give min, max or both");
+    if (limit.min && limit.max && *limit.min > *limit.max) {
+      diag_.add("rules.range_order", o->pointer(), "expected min <= max");
+    }
+    limit.message = o->text("message");
+    limit.from = provenance(*o);
+    o->finish();
+    *target = limit;
+  }
+  pop->finish();
+}
+
 void RegimenReader::read_dose(Obj& root, Regimen& r) {
   auto dose = root.object("dose");
   if (!dose) return;
   DoseRule& d = r.dose;
-  if (const auto basis = dose->string("basis"); basis && *basis != "per_kg_per_day") {
-    diag_.add(
-        "rules.bad_value", dose->at("basis"),
-        "\"" + *basis + "\" is not a dose basis this version supports; expected per_kg_per_day");
+  static const std::pair<const char*, const char*> kBases[] = {{"per_kg_per_day", "mg/kg/d"},
+                                                               {"per_day", "mg/d"},
+                                                               {"per_dose", "mg"},
+                                                               {"per_m2_per_dose", "mg/m2"},
+                                                               {"cells_per_dose", "10*6 cells"}};
+  const auto basis = dose->string("basis");
+  const auto unit = dose->string("unit");
+  if (basis && unit) {
+    bool known = false;
+    for (const auto& [b, u] : kBases) {
+      if (*basis != b) continue;
+      known = true;
+      if (*unit != u) {
+        diag_.add("rules.bad_unit", dose->at("unit"),
+                  "basis " + *basis + " is written in \"" + u + "\", found \"" + *unit + "\"");
+      }
+    }
+    if (!known) {
+      diag_.add("rules.bad_value", dose->at("basis"),
+                "\"" + *basis +
+                    "\" is not a dose basis; expected per_kg_per_day, per_day, per_dose, "
+                    "per_m2_per_dose or cells_per_dose");
+    }
   }
-  if (const auto unit = dose->string("unit"); unit && *unit != "mg/kg/d") {
-    diag_.add("rules.bad_unit", dose->at("unit"), "expected \"mg/kg/d\", found \"" + *unit + "\"");
-  }
+  const std::string u = unit.value_or("");
   bool range_ok = false;
-  if (auto range = dose->object("range")) {
+  range_given_ = dose->has("range");
+  default_given_ = dose->has("default");
+  if (auto range = dose->object("range", false)) {
     const auto lo = range->number("min");
     const auto hi = range->number("max");
     d.range_from = provenance(*range);
@@ -175,27 +265,30 @@ void RegimenReader::read_dose(Obj& root, Regimen& r) {
     if (lo && hi) {
       if (*lo <= 0 || *lo > *hi) {
         diag_.add("rules.range_order", range->pointer(), "expected 0 < min <= max");
-      } else {
-        d.min = mg_per_kg_per_day(*lo);
-        d.max = mg_per_kg_per_day(*hi);
+      } else if (auto a = make_dose(*lo, u), b = make_dose(*hi, u); a && b) {
+        d.min = a;
+        d.max = b;
         range_ok = true;
       }
     }
   }
-  if (auto def = dose->object("default")) {
+  if (auto def = dose->object("default", false)) {
     const auto v = def->number("value");
-    d.default_dose.from = provenance(*def);
+    Provenance from = provenance(*def);
     def->finish();
     if (v) {
-      d.default_dose.value = mg_per_kg_per_day(*v);
-      if (range_ok && (d.default_dose.value < d.min || d.default_dose.value > d.max)) {
-        diag_.add("rules.default_outside_range", def->at("value"),
-                  "the default dose lies outside the dose range");
+      if (auto value = make_dose(*v, u)) {
+        d.default_dose = Sourced<DoseValue>{*value, from};
+        if (range_ok && (dose_less(*value, *d.min) || dose_less(*d.max, *value))) {
+          diag_.add("rules.default_outside_range", def->at("value"),
+                    "the default dose lies outside the dose range");
+        }
       }
     }
   }
   bool dpd_ok = false;
-  if (auto dpd = dose->object("doses_per_day")) {
+  d.doses_per_day_min = d.doses_per_day_max = 1;
+  if (auto dpd = dose->object("doses_per_day", false)) {
     const auto lo = dpd->integer("min");
     const auto hi = dpd->integer("max");
     d.doses_per_day_from = provenance(*dpd);
@@ -212,7 +305,7 @@ void RegimenReader::read_dose(Obj& root, Regimen& r) {
       }
     }
   }
-  if (auto def = dose->object("default_doses_per_day")) {
+  if (auto def = dose->object("default_doses_per_day", dpd_ok)) {
     const auto v = def->integer("value");
     d.default_doses_per_day.from = provenance(*def);
     def->finish();
@@ -231,7 +324,88 @@ void RegimenReader::read_dose(Obj& root, Regimen& r) {
       o->finish();
     }
   }
+  if (auto bsa = dose->object("bsa_formula", false)) {
+    r.bsa_formula = bsa->string("value").value_or("mosteller");
+    if (r.bsa_formula != "mosteller" && r.bsa_formula != "dubois") {
+      diag_.add("rules.bad_value", bsa->at("value"), "expected mosteller or dubois");
+    }
+    provenance(*bsa);
+    bsa->finish();
+  }
   dose->finish();
+}
+
+void RegimenReader::read_duration(Obj& p, PhaseRule& ph) {
+  if (auto dur = p.object("duration")) {
+    ph.min_duration = dur->span("min").value_or(Span{});
+    ph.max_duration = dur->span("max").value_or(Span{});
+    ph.duration_from = provenance(*dur);
+    dur->finish();
+  }
+  ph.default_duration = sourced_span(p, "default_duration");
+  const Date anchor = Date{date::year{2001} / 1 / 31};  // a month end: the hardest case
+  if (ph.min_duration.count > 0 && ph.max_duration.count > 0) {
+    if (span_less(ph.max_duration, ph.min_duration, anchor)) {
+      p.diag().add("rules.range_order", p.at("duration"), "expected min <= max");
+      return;
+    }
+    const Span& v = ph.default_duration.value;
+    if (v.count > 0 &&
+        (span_less(v, ph.min_duration, anchor) || span_less(ph.max_duration, v, anchor))) {
+      p.diag().add("rules.default_outside_range", p.at("default_duration") + "/value",
+                   "the default duration lies outside the allowed duration");
+    }
+  }
+}
+
+void RegimenReader::read_cycles(Obj& p, PhaseRule& ph) {
+  ph.every = sourced_span(p, "every");
+  if (auto count = p.object("count")) {
+    const auto lo = count->integer("min");
+    const auto hi = count->integer("max");
+    ph.count_from = provenance(*count);
+    count->finish();
+    if (lo && hi) {
+      if (*lo < 1 || *lo > *hi || *hi > 100) {
+        diag_.add("rules.range_order", count->pointer(), "expected 1 <= min <= max <= 100");
+      } else {
+        ph.min_count = *lo;
+        ph.max_count = *hi;
+      }
+    }
+  }
+  ph.default_count = sourced_int(p, "default_count", 1, 100);
+  if (ph.max_count > 0 &&
+      (ph.default_count.value < ph.min_count || ph.default_count.value > ph.max_count)) {
+    diag_.add("rules.default_outside_range", p.at("default_count") + "/value",
+              "the default count lies outside the allowed count");
+  }
+  int next = 1;
+  for (const auto& [j, ptr] : elements(p.array("doses", false), p.at("doses"))) {
+    Obj c(*j, ptr, diag_);
+    CycleDose cd;
+    cd.from_cycle = c.integer("from_cycle").value_or(0);
+    cd.to_cycle = c.integer("to_cycle").value_or(0);
+    const auto dose = dose_value(c);
+    cd.dose.from = provenance(c);
+    c.finish();
+    if (cd.from_cycle != next || cd.to_cycle < cd.from_cycle) {
+      diag_.add("rules.bad_value", ptr,
+                "cycle doses must cover cycles 1, 2, ... in order without gaps; expected "
+                "from_cycle " +
+                    std::to_string(next));
+    }
+    next = cd.to_cycle + 1;
+    if (dose) {
+      cd.dose.value = *dose;
+      ph.cycle_doses.push_back(cd);
+    }
+  }
+  if (!ph.cycle_doses.empty() && ph.max_count > 0 && next - 1 < ph.max_count) {
+    diag_.add("rules.bad_value", p.at("doses"),
+              "the cycle doses stop at cycle " + std::to_string(next - 1) + " but up to " +
+                  std::to_string(ph.max_count) + " cycles are allowed");
+  }
 }
 
 void RegimenReader::read_phases(Obj& root, Regimen& r) {
@@ -248,65 +422,113 @@ void RegimenReader::read_phases(Obj& root, Regimen& r) {
     }
     ph.name = p.text("name");
     const std::string kind = p.string("kind").value_or("");
-    if (kind == "chosen_dose") {
-      ph.kind = PhaseRule::Kind::chosen_dose;
-    } else if (kind == "taper") {
-      ph.kind = PhaseRule::Kind::taper;
-    } else if (kind == "fixed_dose") {
-      ph.kind = PhaseRule::Kind::fixed_dose;
-    } else if (!kind.empty()) {
+    static const std::pair<const char*, PhaseRule::Kind> kKinds[] = {
+        {"chosen_dose", PhaseRule::Kind::chosen_dose},
+        {"fixed_dose", PhaseRule::Kind::fixed_dose},
+        {"taper", PhaseRule::Kind::taper},
+        {"titration", PhaseRule::Kind::titration},
+        {"cycles", PhaseRule::Kind::cycles}};
+    bool known = false;
+    for (const auto& [name, k] : kKinds) {
+      if (kind == name) {
+        ph.kind = k;
+        known = true;
+      }
+    }
+    if (!known && !kind.empty()) {
       diag_.add("rules.bad_value", p.at("kind"),
-                "\"" + kind + "\" is not a phase kind; expected chosen_dose, taper or fixed_dose");
+                "\"" + kind +
+                    "\" is not a phase kind; expected chosen_dose, fixed_dose, taper, titration "
+                    "or cycles");
     }
     if (p.has("note")) ph.note = p.text("note");
-    if (ph.kind == PhaseRule::Kind::taper) {
-      if (auto step = p.object("step")) {
-        ph.step.value = dose_rate(*step, "value").value_or(DoseRate{});
-        ph.step.from = provenance(*step);
-        step->finish();
-      }
-      ph.every = sourced_span(p, "every");
-    } else {
-      if (ph.kind == PhaseRule::Kind::fixed_dose) {
-        if (auto level = p.object("level")) {
-          ph.level.value = dose_rate(*level, "value").value_or(DoseRate{});
-          ph.level.from = provenance(*level);
-          level->finish();
-        }
-      }
-      if (auto dur = p.object("duration")) {
-        ph.min_duration = dur->span("min").value_or(Span{});
-        ph.max_duration = dur->span("max").value_or(Span{});
-        ph.duration_from = provenance(*dur);
-        dur->finish();
-      }
-      ph.default_duration = sourced_span(p, "default_duration");
-      const Date anchor = Date{date::year{2001} / 1 / 31};  // a month end: the hardest case
-      const Span& v = ph.default_duration.value;
-      if (ph.min_duration.count > 0 && ph.max_duration.count > 0 && v.count > 0) {
-        if (span_less(ph.max_duration, ph.min_duration, anchor)) {
-          diag_.add("rules.range_order", p.at("duration"), "expected min <= max");
-        } else if (span_less(v, ph.min_duration, anchor) || span_less(ph.max_duration, v, anchor)) {
-          diag_.add("rules.default_outside_range", p.at("default_duration") + "/value",
-                    "the default duration lies outside the allowed duration");
-        }
-      }
+    switch (ph.kind) {
+      case PhaseRule::Kind::chosen_dose:
+        read_duration(p, ph);
+        break;
+      case PhaseRule::Kind::fixed_dose:
+        ph.level = sourced_dose(p, "level");
+        read_duration(p, ph);
+        break;
+      case PhaseRule::Kind::taper:
+        ph.step = sourced_dose(p, "step");
+        ph.every = sourced_span(p, "every");
+        break;
+      case PhaseRule::Kind::titration:
+        ph.step = sourced_dose(p, "step");
+        ph.every = sourced_span(p, "every");
+        ph.level = sourced_dose(p, "level");
+        if (p.has("max_steps")) ph.max_steps = sourced_int(p, "max_steps", 1, 50);
+        ph.conditional = p.boolean("conditional", false).value_or(false);
+        read_duration(p, ph);
+        break;
+      case PhaseRule::Kind::cycles:
+        read_cycles(p, ph);
+        break;
     }
     p.finish();
     r.phases.push_back(std::move(ph));
   }
-  // The shape of the course: a chosen-dose phase first; a taper only between two dosed phases,
-  // ending at a fixed_dose phase.
-  if (!r.phases.empty() && r.phases.front().kind != PhaseRule::Kind::chosen_dose) {
-    diag_.add("rules.phase_order", root.at("phases") + "/0/kind",
-              "the first phase must be the chosen_dose phase");
-  }
+  // The shape of the course: a taper or titration follows a dosed phase; a taper ends at a
+  // fixed_dose phase; steps are of the kind of the dose they change.
   for (std::size_t i = 0; i < r.phases.size(); ++i) {
-    if (r.phases[i].kind != PhaseRule::Kind::taper) continue;
-    if (i == 0 || i + 1 >= r.phases.size() || r.phases[i + 1].kind != PhaseRule::Kind::fixed_dose) {
-      diag_.add("rules.phase_order", root.at("phases") + "/" + std::to_string(i),
+    const PhaseRule& ph = r.phases[i];
+    const std::string ptr = root.at("phases") + "/" + std::to_string(i);
+    const bool stepping =
+        ph.kind == PhaseRule::Kind::taper || ph.kind == PhaseRule::Kind::titration;
+    if (stepping && (i == 0 || r.phases[i - 1].kind == PhaseRule::Kind::cycles ||
+                     r.phases[i - 1].kind == PhaseRule::Kind::taper)) {
+      diag_.add("rules.phase_order", ptr, "a taper or titration must follow a daily dosed phase");
+    }
+    if (ph.kind == PhaseRule::Kind::taper &&
+        (i + 1 >= r.phases.size() || r.phases[i + 1].kind != PhaseRule::Kind::fixed_dose)) {
+      diag_.add("rules.phase_order", ptr,
                 "a taper must come after a dosed phase and before a fixed_dose phase it tapers to");
     }
+  }
+  // Units that must agree: a taper works in mg/kg/day from and to doses in mg/kg/day; a titration
+  // steps in mg/kg/day from a dose in mg/kg/day, or in mg/day; its maximum is in mg/kg/day.
+  std::optional<DoseValue> previous;
+  for (std::size_t i = 0; i < r.phases.size(); ++i) {
+    const PhaseRule& ph = r.phases[i];
+    const std::string ptr = root.at("phases") + "/" + std::to_string(i);
+    auto need_rate = [&](const std::optional<Sourced<DoseValue>>& v, const std::string& where) {
+      if (v && !std::holds_alternative<DoseRate>(v->value)) {
+        diag_.add("rules.bad_unit", where,
+                  std::string("expected mg/kg/d, found ") + dose_unit(v->value));
+      }
+    };
+    if (ph.kind == PhaseRule::Kind::taper) {
+      need_rate(ph.step, ptr + "/step/unit");
+      if (previous && !std::holds_alternative<DoseRate>(*previous)) {
+        diag_.add("rules.bad_unit", ptr, "a taper needs the dose before it in mg/kg/d");
+      }
+      if (i + 1 < r.phases.size())
+        need_rate(r.phases[i + 1].level,
+                  root.at("phases") + "/" + std::to_string(i + 1) + "/level/unit");
+    } else if (ph.kind == PhaseRule::Kind::titration) {
+      need_rate(ph.level, ptr + "/level/unit");
+      if (ph.step && std::holds_alternative<DoseRate>(ph.step->value) && previous &&
+          !std::holds_alternative<DoseRate>(*previous)) {
+        diag_.add("rules.bad_unit", ptr + "/step/unit",
+                  "a step in mg/kg/d needs the dose before it in mg/kg/d");
+      }
+      if (ph.step && !std::holds_alternative<DoseRate>(ph.step->value) &&
+          !std::holds_alternative<DailyAmount>(ph.step->value)) {
+        diag_.add("rules.bad_unit", ptr + "/step/unit",
+                  std::string("expected mg/kg/d or mg/d, found ") + dose_unit(ph.step->value));
+      }
+      if (ph.level) previous = ph.level->value;
+    } else if (ph.kind == PhaseRule::Kind::chosen_dose) {
+      previous = r.dose.min;
+    } else if (ph.kind == PhaseRule::Kind::fixed_dose && ph.level) {
+      previous = ph.level->value;
+    }
+  }
+  if (r.uses_chosen_dose() && (!range_given_ || !default_given_)) {
+    diag_.add("rules.missing_field", root.at("dose") + "/range",
+              "a regimen with a chosen_dose phase (or cycles without doses) needs a dose range "
+              "and default");
   }
 }
 
@@ -337,19 +559,9 @@ void RegimenReader::read_monitoring(Obj& root, Regimen& r) {
     }
     if (m.has("timing")) rule.timing = m.text("timing");
     rule.from = provenance(m);
-    if (auto base = m.object("baseline_occasions")) {
-      const auto n = base->integer("value");
-      if (n && (*n < 0 || *n > 3)) {
-        diag_.add("rules.bad_value", base->at("value"), "expected 0 to 3 baseline occasions");
-      }
-      rule.baseline_occasions.value = n.value_or(0);
-      rule.baseline_occasions.from = provenance(*base);
-      base->finish();
-    }
-    const json* intervals = m.array("intervals");
-    const auto list = elements(intervals, m.at("intervals"));
-    if (intervals && list.empty())
-      diag_.add("rules.bad_value", m.at("intervals"), "list at least one interval");
+    if (m.has("baseline_occasions"))
+      rule.baseline_occasions = sourced_int(m, "baseline_occasions", 0, 3);
+    const auto list = elements(m.array("intervals", false), m.at("intervals"));
     for (std::size_t i = 0; i < list.size(); ++i) {
       Obj iv(*list[i].first, list[i].second, diag_);
       MonitoringInterval interval;
@@ -363,10 +575,114 @@ void RegimenReader::read_monitoring(Obj& root, Regimen& r) {
       }
       rule.intervals.push_back(interval);
     }
+    for (const auto& [aj, aptr] : elements(m.array("around_doses", false), m.at("around_doses"))) {
+      Obj a(*aj, aptr, diag_);
+      AroundDose around;
+      around.day = a.integer("day").value_or(0);
+      around.window_days = a.integer("window_days", false).value_or(0);
+      if (around.day < -14 || around.day > 60 || around.window_days < 0 ||
+          around.window_days > 14) {
+        diag_.add("rules.bad_value", aptr, "expected day -14 to 60 and window_days 0 to 14");
+      }
+      around.label = a.text("label");
+      around.from = provenance(a);
+      a.finish();
+      rule.around_doses.push_back(around);
+    }
+    for (const auto& [aj, aptr] : elements(m.array("at", false), m.at("at"))) {
+      Obj a(*aj, aptr, diag_);
+      Sourced<Span> at{a.span("value").value_or(Span{}), provenance(a)};
+      a.finish();
+      rule.at.push_back(at);
+    }
+    if (auto end = m.object("at_end", false)) {
+      rule.at_end = provenance(*end);
+      end->finish();
+    }
+    if (rule.baseline_occasions.value == 0 && rule.intervals.empty() && rule.around_doses.empty() &&
+        rule.at.empty() && !rule.at_end) {
+      diag_.add(
+          "rules.bad_value", m.pointer(),
+          "a monitoring item needs baseline_occasions, intervals, around_doses, at or at_end");
+    }
     m.finish();
     r.monitoring.push_back(std::move(rule));
   }
   mon->finish();
+}
+
+void RegimenReader::read_lab_rules(Obj& root, Regimen& r) {
+  static const std::pair<const char*, LabRule::Condition> kConditions[] = {
+      {"rise_over_baseline_percent", LabRule::Condition::rise_over_baseline_percent},
+      {"above_uln_multiple", LabRule::Condition::above_uln_multiple},
+      {"above", LabRule::Condition::above},
+      {"below", LabRule::Condition::below},
+      {"outside_range", LabRule::Condition::outside_range}};
+  static const std::pair<const char*, LabRule::Action> kActions[] = {
+      {"repeat_test", LabRule::Action::repeat_test},
+      {"reduce_dose", LabRule::Action::reduce_dose},
+      {"interrupt", LabRule::Action::interrupt},
+      {"stop_and_contact", LabRule::Action::stop_and_contact},
+      {"contact_doctor", LabRule::Action::contact_doctor}};
+  std::set<std::string> ids;
+  for (const auto& [j, ptr] : elements(root.array("lab_rules", false), root.at("lab_rules"))) {
+    Obj o(*j, ptr, diag_);
+    LabRule rule;
+    rule.id = o.string("id").value_or("");
+    if (!rule.id.empty() && !ids.insert(rule.id).second) {
+      diag_.add("rules.duplicate_id", o.at("id"), "lab rule id \"" + rule.id + "\" is used twice");
+    }
+    rule.test = o.string("test").value_or("");
+    if (auto c = o.object("condition")) {
+      const std::string kind = c->string("kind").value_or("");
+      bool known = false;
+      for (const auto& [name, k] : kConditions) {
+        if (kind == name) {
+          rule.condition = k;
+          known = true;
+        }
+      }
+      if (!known) {
+        diag_.add("rules.bad_value", c->at("kind"),
+                  "\"" + kind +
+                      "\" is not a condition; expected rise_over_baseline_percent, "
+                      "above_uln_multiple, above, below or outside_range");
+      }
+      if (rule.condition == LabRule::Condition::outside_range) {
+        rule.low = c->number("low").value_or(0);
+        rule.high = c->number("high").value_or(0);
+        if (rule.low > rule.high)
+          diag_.add("rules.range_order", c->pointer(), "expected low <= high");
+      } else {
+        rule.threshold = c->number("threshold").value_or(0);
+        if (rule.threshold <= 0)
+          diag_.add("rules.bad_value", c->at("threshold"), "must be greater than 0");
+      }
+      const bool needs_unit = rule.condition == LabRule::Condition::above ||
+                              rule.condition == LabRule::Condition::below ||
+                              rule.condition == LabRule::Condition::outside_range;
+      rule.unit = c->string("unit", needs_unit).value_or("");
+      c->finish();
+    }
+    const std::string action = o.string("action").value_or("");
+    bool known = false;
+    for (const auto& [name, a] : kActions) {
+      if (action == name) {
+        rule.action = a;
+        known = true;
+      }
+    }
+    if (!known && !action.empty()) {
+      diag_.add("rules.bad_value", o.at("action"),
+                "\"" + action +
+                    "\" is not an action; expected repeat_test, reduce_dose, interrupt, "
+                    "stop_and_contact or contact_doctor");
+    }
+    rule.advice = o.text("advice");
+    rule.from = provenance(o);
+    o.finish();
+    r.lab_rules.push_back(std::move(rule));
+  }
 }
 
 void RegimenReader::read_warnings(Obj& root, Regimen& r) {
@@ -396,6 +712,43 @@ void RegimenReader::read_warnings(Obj& root, Regimen& r) {
     }
     d.finish();
     r.disagreements.push_back(std::move(dis));
+  }
+}
+
+void RegimenReader::read_test_cases(Obj& root, Regimen& r) {
+  for (const auto& [j, ptr] : elements(root.array("test_cases", false), root.at("test_cases"))) {
+    Obj t(*j, ptr, diag_);
+    GoldenCase g;
+    g.pointer = ptr;
+    g.name = t.string("name").value_or("");
+    g.worked = t.string("worked").value_or("");
+    if (const json* req = t.get("request", true)) g.request_json = req->dump();
+    if (auto expect = t.object("expect")) {
+      for (const auto& [pj, pptr] :
+           elements(expect->array("phases", false), expect->at("phases"))) {
+        Obj p(*pj, pptr, diag_);
+        GoldenCase::PhaseExpect e;
+        e.id = p.string("id").value_or("");
+        e.first = p.string("first").value_or("");
+        e.last = p.string("last").value_or("");
+        e.daily_mg = p.number("daily_mg", false);
+        e.administration = p.string("administration", false).value_or("");
+        p.finish();
+        g.phases.push_back(e);
+      }
+      for (const auto& [vj, vptr] :
+           elements(expect->array("visits", false), expect->at("visits"))) {
+        if (vj->is_string()) {
+          g.visits.push_back(vj->get<std::string>());
+        } else {
+          diag_.add("rules.wrong_type", vptr, "expected a date YYYY-MM-DD");
+        }
+      }
+      g.has_visits = expect->has("visits");
+      expect->finish();
+    }
+    t.finish();
+    r.test_cases.push_back(std::move(g));
   }
 }
 
@@ -465,21 +818,31 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
                "a cyclosporine product must say \"modified\" or \"non-modified\"");
     }
     const std::string form = p.string("form").value_or("");
-    if (form == "capsule") {
-      prod.form = Product::Form::capsule;
-    } else if (form == "tablet") {
-      prod.form = Product::Form::tablet;
-    } else if (form == "oral_solution") {
-      prod.form = Product::Form::oral_solution;
-    } else if (!form.empty()) {
+    static const std::pair<const char*, Product::Form> kForms[] = {
+        {"capsule", Product::Form::capsule},
+        {"tablet", Product::Form::tablet},
+        {"oral_solution", Product::Form::oral_solution},
+        {"iv_vial", Product::Form::iv_vial},
+        {"cells", Product::Form::cells}};
+    bool known_form = false;
+    for (const auto& [name, f] : kForms) {
+      if (form == name) {
+        prod.form = f;
+        known_form = true;
+      }
+    }
+    if (!known_form && !form.empty()) {
       diag.add("rules.bad_value", p.at("form"),
-               "\"" + form + "\" is not a form; expected capsule, tablet or oral_solution");
+               "\"" + form +
+                   "\" is not a form; expected capsule, tablet, oral_solution, iv_vial or cells");
     }
     prod.name = p.text("name");
     for (const auto& [m, mptr] : elements(p.array("market_names", false), p.at("market_names"))) {
       if (m->is_string()) prod.market_names.push_back(m->get<std::string>());
     }
-    if (prod.is_solid()) {
+    if (prod.form == Product::Form::cells) {
+      // Cells are counted, not weighed: no strengths, no rounding.
+    } else if (prod.is_solid() || prod.form == Product::Form::iv_vial) {
       for (const auto& [s, sptr] : elements(p.array("strengths_mg"), p.at("strengths_mg"))) {
         if (!s->is_number() || s->get<double>() <= 0) {
           diag.add("rules.bad_value", sptr, "a strength is a number of mg greater than 0");
@@ -490,6 +853,19 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
       std::sort(prod.strengths.begin(), prod.strengths.end());
       if (prod.strengths.empty() && p.has("strengths_mg")) {
         diag.add("rules.bad_value", p.at("strengths_mg"), "list at least one strength");
+      }
+      if (prod.form == Product::Form::iv_vial) {
+        if (auto step = p.object("rounding_step_mg")) {
+          const auto v = step->number("value");
+          if (v && *v > 0) {
+            prod.rounding_step = milligrams(*v);
+          } else if (v) {
+            diag.add("rules.bad_value", step->at("value"), "must be greater than 0");
+          }
+          prod.rounding_step_from = step->provenance();
+          check_source(prod.rounding_step_from, step->at("source"));
+          step->finish();
+        }
       }
     } else {
       if (const auto c = p.number("concentration_mg_per_mL"); c && *c > 0) {
@@ -540,7 +916,11 @@ std::vector<LabTest> parse_labs(std::string_view json_text, const std::string& f
       diag.add("rules.duplicate_id", t.at("id"), "test id \"" + lab.id + "\" is used twice");
     }
     lab.name = t.text("name");
-    lab.loinc = t.string("loinc").value_or("");
+    lab.kind = t.string("kind", false).value_or("lab");
+    if (lab.kind != "lab" && lab.kind != "vital" && lab.kind != "assessment") {
+      diag.add("rules.bad_value", t.at("kind"), "expected lab, vital or assessment");
+    }
+    lab.loinc = t.string("loinc", lab.kind != "assessment").value_or("");
     for (const auto& [u, uptr] : elements(t.array("units"), t.at("units"))) {
       if (u->is_string()) lab.units.push_back(u->get<std::string>());
     }

@@ -1,4 +1,17 @@
 // ScheduleBuilder: the regimen's phases laid out on the calendar from the start date.
+//
+//   chosen_dose, fixed_dose  one row from its first day for its duration
+//   taper       one row per step: from the previous dose down by `step` every `every`, while
+//               above the next (fixed_dose) phase's level
+//   titration   one row per step: from the previous dose up by `step` every `every`, while not
+//               above the maximum (`level`) and not past `max_steps`; the last row lasts until
+//               the phase's duration ends. A step in mg/day is added to the previous rounded daily
+//               dose; the maximum in mg/kg/day is then weight x maximum, rounded to the product.
+//   cycles      one row per administration: cycle k on start + (k - 1) x every (from the anchor)
+// Steps of a phase are computed from its first day (never chained), like months in dates.hpp.
+#include <algorithm>
+#include <cmath>
+
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
 #include "doseplan/plan.hpp"
@@ -9,10 +22,10 @@ namespace {
 constexpr double kEpsilon = 1e-9;
 
 // The dose of one phase; a dose the product can not give names the phase.
-DailyDose phase_dose(const std::string& phase, DoseRate rate, const PlanRequest& request,
+DailyDose phase_dose(const std::string& phase, const DoseValue& dose, const BodySize& body,
                      int doses_per_day, const Product& product) {
   try {
-    return calculate_daily_dose(rate, request.weight, doses_per_day, product);
+    return calculate_dose(dose, body, doses_per_day, product);
   } catch (const Error& e) {
     std::vector<Problem> problems = e.problems();
     for (Problem& p : problems) p.message = phase + ": " + p.message;
@@ -28,66 +41,177 @@ Span duration_of(const PhaseRule& rule, const PlanRequest& request, Provenance* 
   return it->second;
 }
 
+Span times(const Span& s, int k) {
+  return Span{s.count * k, s.unit};
+}
+
+std::string step_name(const PhaseRule& rule, int k, const DoseValue& dose) {
+  return rule.name.en + " step " + std::to_string(k) + " (" + format_dose(dose) + ")";
+}
+
+// The amount `rate` x weight rounded to the product's step (the cap of an mg/day titration).
+DrugMass rounded_amount(DoseRate rate, BodyMass weight, const Product& product) {
+  const DrugMass step = product.smallest_step();
+  const double q = DrugMass(rate * weight * days(1)) / step;
+  auto n = std::floor(q + kEpsilon);
+  if (q - n > 0.5 + kEpsilon) n += 1;
+  return step * n;
+}
+
 }  // namespace
 
 std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest& request,
-                                       const Product& product, DoseRate chosen, int doses_per_day) {
+                                       const Product& product, const BodySize& body,
+                                       const std::optional<DoseValue>& chosen, int doses_per_day) {
   std::vector<PlannedPhase> out;
   Date next = request.start;
-  DoseRate previous = chosen;
+  std::optional<DoseValue> previous;  // the dose of the last daily phase
+  DrugMass previous_daily{};          // ... and its rounded daily amount
   for (std::size_t i = 0; i < regimen.phases.size(); ++i) {
     const PhaseRule& rule = regimen.phases[i];
-    if (rule.kind == PhaseRule::Kind::taper) {
-      // From the previous phase's dose down by `step` every `every`, while above the next phase's
-      // level (validated by the loader: a taper is always followed by a fixed_dose phase).
-      const DoseRate floor = regimen.phases[i + 1].level.value;
-      Provenance step_from = rule.step.from;
-      Provenance every_from = rule.every.from;
-      const DoseRate step = request.taper_step.value_or(rule.step.value);
-      const Span every = request.taper_every.value_or(rule.every.value);
-      if (request.taper_step && !(*request.taper_step == rule.step.value))
-        step_from.overridden = true;
-      if (request.taper_every && !(*request.taper_every == rule.every.value))
-        every_from.overridden = true;
-      std::vector<DoseRate> levels;
-      for (DoseRate level = previous - step; level > floor + mg_per_kg_per_day(kEpsilon);
-           level = level - step) {
-        levels.push_back(level);
-      }
-      for (std::size_t k = 0; k < levels.size(); ++k) {
-        PlannedPhase p;
-        p.phase_id = rule.id;
-        p.name = rule.name;
-        p.step = static_cast<int>(k + 1);
-        p.steps = static_cast<int>(levels.size());
+    PlannedPhase base;
+    base.phase_id = rule.id;
+    base.name = rule.name;
+    base.note = rule.note;
+    switch (rule.kind) {
+      case PhaseRule::Kind::chosen_dose:
+      case PhaseRule::Kind::fixed_dose: {
+        PlannedPhase p = base;
         p.first = next;
-        p.last = add_span(next, every) - date::days{1};
-        p.dose = phase_dose(rule.name.en + " step " + std::to_string(k + 1) + " (" +
-                                format_dose_rate(levels[k]) + ")",
-                            levels[k], request, doses_per_day, product);
-        p.dose_from = step_from;
-        p.duration_from = every_from;
-        p.note = rule.note;
+        p.last = add_span(next, duration_of(rule, request, &p.duration_from)) - date::days{1};
+        const bool is_chosen = rule.kind == PhaseRule::Kind::chosen_dose;
+        const DoseValue dose = is_chosen ? *chosen : rule.level->value;
+        p.dose = phase_dose(rule.name.en + " (" + format_dose(dose) + ")", dose, body,
+                            doses_per_day, product);
+        p.dose_from = is_chosen ? regimen.dose.default_dose->from : rule.level->from;
+        if (is_chosen && request.dose) p.dose_from.overridden = true;
+        previous = dose;
+        previous_daily = p.dose.rounded_daily;
         next = p.last + date::days{1};
         out.push_back(std::move(p));
+        break;
       }
-      continue;
+      case PhaseRule::Kind::taper: {
+        // Validated by the loader: a taper in mg/kg/day follows a dose in mg/kg/day and leads to
+        // a fixed_dose phase in mg/kg/day.
+        const DoseRate floor = std::get<DoseRate>(regimen.phases[i + 1].level->value);
+        Provenance step_from = rule.step->from;
+        Provenance every_from = rule.every.from;
+        const DoseRate rule_step = std::get<DoseRate>(rule.step->value);
+        const DoseRate step = request.taper_step.value_or(rule_step);
+        const Span every = request.taper_every.value_or(rule.every.value);
+        if (request.taper_step && !(*request.taper_step == rule_step)) step_from.overridden = true;
+        if (request.taper_every && !(*request.taper_every == rule.every.value)) {
+          every_from.overridden = true;
+        }
+        std::vector<DoseRate> levels;
+        for (DoseRate level = std::get<DoseRate>(*previous) - step;
+             level > floor + mg_per_kg_per_day(kEpsilon); level = level - step) {
+          levels.push_back(level);
+        }
+        const Date phase_start = next;
+        for (std::size_t k = 0; k < levels.size(); ++k) {
+          PlannedPhase p = base;
+          p.step = static_cast<int>(k + 1);
+          p.steps = static_cast<int>(levels.size());
+          p.first = add_span(phase_start, times(every, static_cast<int>(k)));
+          p.last = add_span(phase_start, times(every, static_cast<int>(k + 1))) - date::days{1};
+          p.dose = phase_dose(step_name(rule, p.step, levels[k]), levels[k], body, doses_per_day,
+                              product);
+          p.dose_from = step_from;
+          p.duration_from = every_from;
+          next = p.last + date::days{1};
+          out.push_back(std::move(p));
+        }
+        break;
+      }
+      case PhaseRule::Kind::titration: {
+        Provenance duration_from;
+        const Span duration = duration_of(rule, request, &duration_from);
+        const Date phase_start = next;
+        const Date phase_last = add_span(phase_start, duration) - date::days{1};
+        const int max_steps = rule.max_steps ? rule.max_steps->value : 1000;
+        std::vector<DoseValue> levels;
+        if (const auto* rate_step = std::get_if<DoseRate>(&rule.step->value)) {
+          const DoseRate cap = std::get<DoseRate>(rule.level->value);
+          for (int k = 1; k <= max_steps; ++k) {
+            const DoseRate level =
+                std::get<DoseRate>(*previous) + *rate_step * static_cast<double>(k);
+            if (level > cap + mg_per_kg_per_day(kEpsilon)) break;
+            levels.emplace_back(level);
+          }
+        } else {
+          const DailyAmount amount_step = std::get<DailyAmount>(rule.step->value);
+          const DrugMass cap =
+              rounded_amount(std::get<DoseRate>(rule.level->value), body.weight, product);
+          for (int k = 1; k <= max_steps; ++k) {
+            const DrugMass level =
+                previous_daily + DrugMass(amount_step * days(1)) * static_cast<double>(k);
+            if (level > cap + milligrams(kEpsilon)) break;
+            levels.emplace_back(DailyAmount(level / days(1)));
+          }
+        }
+        if (levels.empty()) levels.push_back(*previous);  // already at the maximum: stay there
+        for (std::size_t k = 0; k < levels.size(); ++k) {
+          PlannedPhase p = base;
+          p.step = static_cast<int>(k + 1);
+          p.steps = static_cast<int>(levels.size());
+          p.conditional = rule.conditional;
+          p.first = add_span(phase_start, times(rule.every.value, static_cast<int>(k)));
+          if (p.first > phase_last) break;
+          p.last = k + 1 == levels.size()
+                       ? phase_last
+                       : std::min(phase_last,
+                                  add_span(phase_start,
+                                           times(rule.every.value, static_cast<int>(k + 1))) -
+                                      date::days{1});
+          p.dose = phase_dose(step_name(rule, p.step, levels[k]), levels[k], body, doses_per_day,
+                              product);
+          p.dose_from = rule.step->from;
+          p.duration_from = duration_from;
+          previous = levels[k];
+          previous_daily = p.dose.rounded_daily;
+          out.push_back(std::move(p));
+        }
+        for (PlannedPhase& p : out) {
+          if (p.phase_id == rule.id)
+            p.steps =
+                static_cast<int>(std::count_if(out.begin(), out.end(), [&](const PlannedPhase& q) {
+                  return q.phase_id == rule.id;
+                }));
+        }
+        next = phase_last + date::days{1};
+        break;
+      }
+      case PhaseRule::Kind::cycles: {
+        const auto it = request.cycle_counts.find(rule.id);
+        const int count = it == request.cycle_counts.end() ? rule.default_count.value : it->second;
+        const Date phase_start = next;
+        for (int k = 1; k <= count; ++k) {
+          PlannedPhase p = base;
+          p.cycle = true;
+          p.step = k;
+          p.steps = count;
+          p.first = p.last = add_span(phase_start, times(rule.every.value, k - 1));
+          DoseValue dose = chosen ? *chosen : DoseValue{};
+          p.dose_from = chosen ? regimen.dose.default_dose->from : Provenance{};
+          if (chosen && request.dose) p.dose_from.overridden = true;
+          for (const CycleDose& cd : rule.cycle_doses) {
+            if (k >= cd.from_cycle && k <= cd.to_cycle) {
+              dose = cd.dose.value;
+              p.dose_from = cd.dose.from;
+            }
+          }
+          p.duration_from = rule.every.from;
+          p.dose =
+              phase_dose(rule.name.en + " " + std::to_string(k) + " (" + format_dose(dose) + ")",
+                         dose, body, 1, product);
+          out.push_back(std::move(p));
+        }
+        next = add_span(phase_start, times(rule.every.value, count));
+        break;
+      }
     }
-    PlannedPhase p;
-    p.phase_id = rule.id;
-    p.name = rule.name;
-    p.note = rule.note;
-    p.first = next;
-    p.last = add_span(next, duration_of(rule, request, &p.duration_from)) - date::days{1};
-    const DoseRate rate = rule.kind == PhaseRule::Kind::chosen_dose ? chosen : rule.level.value;
-    p.dose = phase_dose(rule.name.en + " (" + format_dose_rate(rate) + ")", rate, request,
-                        doses_per_day, product);
-    p.dose_from = rule.kind == PhaseRule::Kind::chosen_dose ? regimen.dose.default_dose.from
-                                                            : rule.level.from;
-    if (rule.kind == PhaseRule::Kind::chosen_dose && request.dose) p.dose_from.overridden = true;
-    previous = rate;
-    next = p.last + date::days{1};
-    out.push_back(std::move(p));
   }
   return out;
 }

@@ -33,7 +33,9 @@ enum class Kind {
   length,               // cm
   drug_mass,            // mg
   dose_rate,            // mg/(kg*d)
-  daily_amount,         // mg/d       (known for messages only)
+  daily_amount,         // mg/d
+  dose_per_area,        // mg/m2 (per administration)
+  cell_count,           // millions of cells
   dose_per_body_mass,   // mg/kg      (known for messages only)
   drug_volume,          // mL
   mass_concentration,   // mg/mL
@@ -54,6 +56,10 @@ std::string_view kind_name(Kind kind) {
       return "a dose rate";
     case Kind::daily_amount:
       return "a daily amount (not per kilogram of body weight)";
+    case Kind::dose_per_area:
+      return "a dose per m2 of body-surface area";
+    case Kind::cell_count:
+      return "a number of cells";
     case Kind::dose_per_body_mass:
       return "a dose per kilogram (not per day)";
     case Kind::drug_volume:
@@ -93,6 +99,10 @@ constexpr Unit kUnits[] = {
     {"mg/d", Kind::daily_amount, 1},  {"mg/day", Kind::daily_amount, 1},
     {"mg/24h", Kind::daily_amount, 1},
     {"mg/kg", Kind::dose_per_body_mass, 1},
+    {"mg/m2", Kind::dose_per_area, 1},  {"mg/m^2", Kind::dose_per_area, 1},
+    {"mg/m\xC2\xB2", Kind::dose_per_area, 1},
+    {"million cells", Kind::cell_count, 1}, {"10*6 cells", Kind::cell_count, 1},
+    {"cells", Kind::cell_count, 1e-6},
     {"ml", Kind::drug_volume, 1},     {"l", Kind::drug_volume, 1000},
     {"mg/ml", Kind::mass_concentration, 1},    {"mg/dl", Kind::mass_concentration, 1e-2},
     {"mg/l", Kind::mass_concentration, 1e-3},  {"mcg/ml", Kind::mass_concentration, 1e-3},
@@ -118,6 +128,12 @@ constexpr Expected kDrugMass{Kind::drug_mass, Kind::drug_mass,
                              R"(a drug mass such as "310 mg" or "1.5 g")"};
 constexpr Expected kDoseRate{Kind::dose_rate, Kind::dose_rate,
                              R"(a dose rate such as "5 mg/kg/day" or "2.5 mg/kg/d")"};
+constexpr Expected kDailyAmount{Kind::daily_amount, Kind::daily_amount,
+                                R"(a daily amount such as "125 mg/day" or "25 mg/d")"};
+constexpr Expected kDosePerArea{Kind::dose_per_area, Kind::dose_per_area,
+                                R"(a dose per m2 such as "750 mg/m2")"};
+constexpr Expected kCellCount{Kind::cell_count, Kind::cell_count,
+                              R"(a number of cells such as "50 million cells")"};
 constexpr Expected kDrugVolume{Kind::drug_volume, Kind::drug_volume,
                                R"(a drug volume such as "2.5 mL" or "0.5 L")"};
 constexpr Expected kMassConcentration{Kind::mass_concentration, Kind::mass_concentration,
@@ -266,6 +282,18 @@ DrugMass parse_drug_mass(std::string_view text, std::string_view field) {
 
 DoseRate parse_dose_rate(std::string_view text, std::string_view field) {
   return mg_per_kg_per_day(parse(text, field, kDoseRate));
+}
+
+DailyAmount parse_daily_amount(std::string_view text, std::string_view field) {
+  return mg_per_day(parse(text, field, kDailyAmount));
+}
+
+DosePerArea parse_dose_per_area(std::string_view text, std::string_view field) {
+  return mg_per_m2(parse(text, field, kDosePerArea));
+}
+
+CellCount parse_cell_count(std::string_view text, std::string_view field) {
+  return CellCount{parse(text, field, kCellCount)};
 }
 
 DrugVolume parse_drug_volume(std::string_view text, std::string_view field) {

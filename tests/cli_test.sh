@@ -54,7 +54,7 @@ assert ind["first"] == "2026-12-01" and ind["last"] == "2027-02-28"
 assert p["visits"][0]["date"] == "2026-11-17" and p["visits"][0]["baseline"] is True
 assert "Educational aid" in p["disclaimer"]["en"]
 assert any(s["id"] == "itp6-003" for s in p["sources"])
-assert any(d["what"] == "dose (induction)" for d in p["project_defaults"])
+assert any(d["what"] == "dose" for d in p["project_defaults"])
 PY
 
 # --- the example patient file (the README's first command)

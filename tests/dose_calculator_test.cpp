@@ -36,7 +36,7 @@ TEST_CASE("ITP example: 5 mg/kg/day for 62 kg with 25/50/100 mg capsules, twice 
                                            modified_cyclosporine_capsules());
   CHECK(in_mg(d.exact_daily) == Approx(310));
   CHECK(in_mg(d.rounded_daily) == Approx(300));
-  CHECK(in_mg_per_kg_per_day(d.actual_rate) == Approx(4.83871).epsilon(1e-5));
+  CHECK(in_mg_per_kg_per_day(*d.actual_rate) == Approx(4.83871).epsilon(1e-5));
   CHECK(d.deviation_percent == Approx(-3.22581).epsilon(1e-5));
   REQUIRE(d.administrations.size() == 2);
   CHECK(d.administrations[0].slot == Slot::morning);

@@ -93,7 +93,7 @@ TEST_CASE("engine: durations and the taper can be chosen within the rule") {
   // A dose chosen by the user is still listed among the project defaults, marked as overridden.
   bool dose_listed = false;
   for (const auto& d : p.project_defaults)
-    if (d.what == "dose (induction)") dose_listed = d.overridden;
+    if (d.what == "dose") dose_listed = d.overridden;
   CHECK(dose_listed);
 }
 
@@ -202,9 +202,9 @@ TEST_CASE("every plan carries the disclaimer, its sources and the project defaul
   CHECK(p.sources.size() == 1);
   std::vector<std::string> whats;
   for (const auto& d : p.project_defaults) whats.push_back(d.what);
-  CHECK(whats == std::vector<std::string>{"dose (induction)", "rounding", "uneven split",
-                                          "induction duration", "taper step", "taper interval",
-                                          "maintenance duration", "baseline spacing"});
+  CHECK(whats == std::vector<std::string>{"dose", "rounding", "uneven split", "induction duration",
+                                          "taper step", "taper interval", "maintenance duration",
+                                          "baseline spacing"});
 }
 
 // ------------------------------------------------------------------ the real ITP regimen

@@ -48,16 +48,17 @@ TEST_CASE("the test rules directory loads with its regimen, products and tests")
   CHECK(rules.labs.size() == 1);
   const Regimen& r = rules.regimens.front();
   CHECK(r.id == "test-taper");
-  CHECK(in_mg_per_kg_per_day(r.dose.min) == 2);
-  CHECK(in_mg_per_kg_per_day(r.dose.max) == 8);
-  CHECK(in_mg_per_kg_per_day(r.dose.default_dose.value) == 4);
-  CHECK(r.dose.default_dose.from.project_default);
+  CHECK(dose_number(*r.dose.min) == 2);
+  CHECK(dose_number(*r.dose.max) == 8);
+  CHECK(std::holds_alternative<DoseRate>(*r.dose.min));
+  CHECK(dose_number(r.dose.default_dose->value) == 4);
+  CHECK(r.dose.default_dose->from.project_default);
   CHECK(r.dose.range_from.source_id == "test-src");
   REQUIRE(r.phases.size() == 3);
   CHECK(r.phases[0].default_duration.value == Span{6, Span::Unit::week});
   CHECK(r.phases[1].kind == PhaseRule::Kind::taper);
-  CHECK(in_mg_per_kg_per_day(r.phases[1].step.value) == 1);
-  CHECK(in_mg_per_kg_per_day(r.phases[2].level.value) == 2);
+  CHECK(dose_number(r.phases[1].step->value) == 1);
+  CHECK(dose_number(r.phases[2].level->value) == 2);
   REQUIRE(r.monitoring.size() == 1);
   REQUIRE(r.monitoring[0].intervals.size() == 2);
   CHECK(r.monitoring[0].intervals[0].length == Span{1, Span::Unit::month});
@@ -138,6 +139,12 @@ TEST_CASE("a taper must lead to a fixed-dose phase") {
 }
 
 TEST_CASE("a dose in another unit than mg/kg/d is refused") {
+  json j = good_regimen();
+  j["phases"][2]["level"]["unit"] = "mg/kg/week";
+  CHECK(only_problem(j) == "t.json:/phases/2/level/unit [rules.bad_unit]");
+}
+
+TEST_CASE("a taper must lead to a level in mg/kg/d") {
   json j = good_regimen();
   j["phases"][2]["level"]["unit"] = "mg/d";
   CHECK(only_problem(j) == "t.json:/phases/2/level/unit [rules.bad_unit]");

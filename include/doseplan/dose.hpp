@@ -39,15 +39,26 @@ struct Administration {
   DrugMass amount{};
   std::vector<UnitCount> units;      // solids: e.g. {1 x 100 mg, 1 x 50 mg}, largest first
   std::optional<DrugVolume> volume;  // solutions: the volume to measure
+  std::vector<UnitCount> vials;      // IV: the fewest vials that hold the amount, largest first
+  bool intravenous = false;
+  std::optional<CellCount> cells;  // cell infusions: no mass
 };
 
+// The dose of one day of a daily phase, or of one administration of a cycles phase.
 struct DailyDose {
-  DoseRate target_rate{};
-  DrugMass exact_daily{};
-  DrugMass rounded_daily{};
-  DoseRate actual_rate{};
-  double deviation_percent = 0;  // (rounded - exact) / exact x 100
+  DoseValue target = DoseRate{};        // as the rule (or the user) gave it
+  DrugMass exact_daily{};               // target x weight (or x BSA, or x doses a day), unrounded
+  DrugMass rounded_daily{};             // what the product can give
+  std::optional<DoseRate> actual_rate;  // rounded / weight / day (daily phases)
+  std::optional<DosePerArea> actual_per_area;  // rounded / BSA (mg/m2 doses)
+  double deviation_percent = 0;                // (rounded - exact) / exact x 100
   std::vector<Administration> administrations;
+};
+
+// What the dose arithmetic needs to know of the patient.
+struct BodySize {
+  BodyMass weight{};
+  std::optional<Area> bsa;  // REQUIRED for mg/m2 doses
 };
 
 // REQUIRES: weight > 0, rate > 0, 1 <= doses_per_day <= 4, a product with a step > 0.
@@ -56,7 +67,16 @@ struct DailyDose {
 DailyDose calculate_daily_dose(DoseRate rate, BodyMass weight, int doses_per_day,
                                const Product& product);
 
-// "1 x 100 mg + 1 x 50 mg" (solids, with the multiplication sign) or "1.5 mL (150 mg)".
+// Any kind of dose (regimen.hpp DoseValue): mg/kg/day and mg/day are daily amounts split into
+// `doses_per_day`; mg is per administration (x doses_per_day a day); mg/m2 is per administration
+// (x BSA); cells are given as they are. IV doses are rounded to the product's rounding step and
+// drawn from the fewest vials. Throws as calculate_daily_dose, and Error "input.missing" for an
+// mg/m2 dose without a BSA.
+DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int doses_per_day,
+                         const Product& product);
+
+// "1 x 100 mg + 1 x 50 mg" (solids, with the multiplication sign), "1.5 mL (150 mg)",
+// "900 mg IV (vials: 1 x 1,000 mg)" or "50 million cells IV".
 std::string describe_administration(const Administration& a);
 
 }  // namespace doseplan

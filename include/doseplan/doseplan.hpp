@@ -8,6 +8,7 @@
 #ifndef DOSEPLAN_DOSEPLAN_HPP_
 #define DOSEPLAN_DOSEPLAN_HPP_
 
+#include "doseplan/body.hpp"
 #include "doseplan/dates.hpp"
 #include "doseplan/dose.hpp"
 #include "doseplan/error.hpp"

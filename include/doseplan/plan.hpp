@@ -28,12 +28,15 @@ struct PlanRequest {
   std::string regimen_id;
   BodyMass weight{};
   Date start{};
-  std::optional<DoseRate> dose;                 // default: the regimen's default dose
+  std::optional<Length> height;                 // needed for mg/m2 doses (body-surface area)
+  std::optional<double> age_years;              // checked against the regimen's population
+  std::optional<DoseValue> dose;                // default: the regimen's default (same kind)
   std::optional<int> doses_per_day;             // default: the regimen's default
   std::optional<std::string> product_id;        // default: the regimen's first product
   std::map<std::string, Span> phase_durations;  // by phase id, e.g. {"induction", 3 months}
   std::optional<DoseRate> taper_step;
   std::optional<Span> taper_every;
+  std::map<std::string, int> cycle_counts;  // by phase id, for cycles phases
 };
 
 // Plausible body weights (not a dosing limit): outside this range the input is taken as a typo.
@@ -43,8 +46,10 @@ inline constexpr double kMaxPlausibleWeightKg = 350;
 struct PlannedPhase {
   std::string phase_id;
   LocalizedText name;
-  int step = 0;  // taper: 1..steps; otherwise 0
+  int step = 0;  // taper, titration: step 1..steps; cycles: cycle 1..steps; otherwise 0
   int steps = 0;
+  bool cycle = false;        // one administration on `first` (== `last`)
+  bool conditional = false;  // a titration step taken only if needed (see `note`)
   Date first{};
   Date last{};  // inclusive
   DailyDose dose;
@@ -58,8 +63,9 @@ struct VisitItem {
   LocalizedText name;
   std::vector<std::string> tests;  // lab ids
   LocalizedText timing;
-  std::string reason;  // "baseline 1 of 2", "every 2 weeks for 3 months"
-  Provenance from;     // the interval's (or baseline count's) provenance
+  int window_days = 0;  // the visit may take place from `date` to date + window
+  std::string reason;   // "baseline 1 of 2", "every 2 weeks for 3 months"
+  Provenance from;      // the interval's (or baseline count's) provenance
 };
 
 struct Visit {
@@ -86,9 +92,13 @@ struct Plan {
     std::string evidence;
   } regimen;
   BodyMass weight{};
+  std::optional<Length> height;
+  std::optional<Area> bsa;
+  std::string bsa_formula;  // "mosteller" or "dubois", when bsa is set
+  std::optional<double> age_years;
   Date start{};
-  Date end{};  // last day of treatment
-  Sourced<DoseRate> chosen_rate;
+  Date end{};                                // last day of treatment
+  std::optional<Sourced<DoseValue>> chosen;  // the chosen dose, when a phase uses one
   DoseRule dose_rule;
   Sourced<int> doses_per_day;
   Product product;
@@ -112,12 +122,16 @@ LocalizedText disclaimer();
 Plan make_plan(const RuleSet& rules, const PlanRequest& request);
 
 // Dated phases from `start` (used by make_plan; exposed for tests and other tools).
-// `chosen` is the dose of the chosen_dose phase; durations must already be validated.
+// `chosen` is the dose of the chosen_dose phase (and of cycles without doses); durations and
+// counts must already be validated.
 std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest& request,
-                                       const Product& product, DoseRate chosen, int doses_per_day);
+                                       const Product& product, const BodySize& body,
+                                       const std::optional<DoseValue>& chosen, int doses_per_day);
 
 // Monitoring visits for a course from `start` to `end` (inclusive), merged by date, sorted.
-std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end);
+// `administrations` are the days of cycle administrations (for tests around each dose).
+std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
+                               const std::vector<Date>& administrations = {});
 
 }  // namespace doseplan
 

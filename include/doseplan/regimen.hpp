@@ -9,6 +9,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "doseplan/dates.hpp"
@@ -47,7 +49,7 @@ struct Sourced {
 
 // A product (formulation) from rules/products.json.
 struct Product {
-  enum class Form { capsule, tablet, oral_solution };
+  enum class Form { capsule, tablet, oral_solution, iv_vial, cells };
   std::string id;       // "cyclosporine-modified-capsule"
   std::string drug;     // "cyclosporine"
   std::string variant;  // "modified" / "non-modified" for cyclosporine; may be empty
@@ -58,11 +60,14 @@ struct Product {
   std::optional<MassConcentration> concentration;  // solutions: mg/mL
   std::optional<DrugVolume> volume_step;           // solutions: smallest measurable volume
   Provenance volume_step_from;
+  std::optional<DrugMass> rounding_step;  // IV vials: doses rounded to this step
+  Provenance rounding_step_from;
   Provenance from;  // where strengths and concentration come from
 
-  bool is_solid() const { return form != Form::oral_solution; }
+  bool is_solid() const { return form == Form::capsule || form == Form::tablet; }
   // The rounding step: the gcd of the strengths for solids (25 mg for 25/50/100 mg capsules),
-  // concentration x volume step for solutions. Not every multiple of the step can be made when
+  // concentration x volume step for solutions, `rounding_step` for IV vials (strengths there are
+  // vial sizes, not what is given). Not every multiple of the step can be made when
   // the smallest strength is larger than the step (10 and 25 mg capsules can not make 15 mg):
   // such a dose is refused, never changed (dose.not_representable).
   DrugMass smallest_step() const;
@@ -72,48 +77,106 @@ struct Product {
 struct LabTest {
   std::string id;  // "creatinine"
   LocalizedText name;
-  std::string loinc;               // "2160-0"
+  std::string kind = "lab";        // lab | vital | assessment (an examination, not a sample)
+  std::string loinc;               // "2160-0"; may be empty for an assessment
   std::vector<std::string> units;  // UCUM units accepted, e.g. "umol/L", "mg/dL"
 };
 
-// The dose rule of the regimen's first (chosen-dose) phase: per kg of body weight, per day.
+// A dose as a rule writes it. Which alternative also says how it is given:
+//   DoseRate     mg/kg/day   a daily dose per kg of body weight, split into the day's doses
+//   DailyAmount  mg/day      a daily amount (e.g. a titration step of +25 mg/day)
+//   DrugMass     mg          an amount per administration (1,500 mg twice daily; 1,000 mg IV)
+//   DosePerArea  mg/m2       an amount per administration per m2 of body-surface area
+//   CellCount    10*6 cells  cells per infusion
+using DoseValue = std::variant<DoseRate, DailyAmount, DrugMass, DosePerArea, CellCount>;
+
+// The UCUM-style unit written in rules for each alternative: "mg/kg/d", "mg/d", "mg", "mg/m2",
+// "10*6 cells".
+const char* dose_unit(const DoseValue& v);
+// The number in that unit (output boundary).
+double dose_number(const DoseValue& v);
+// Builds a DoseValue from a number and a unit of the list above; nullopt for another unit.
+std::optional<DoseValue> make_dose(double value, std::string_view unit);
+// Reads a dose of any kind: "5 mg/kg/d", "125 mg/day", "1500 mg", "750 mg/m2", "50 million cells".
+// Throws Error (quantity.*) naming `field`; a unit that is no dose is quantity.wrong_kind.
+DoseValue parse_dose(std::string_view text, std::string_view field);
+// Reads what a user typed as a dose of the same kind as `like` ("750 mg/m2" where an mg/m2 dose
+// is expected). Throws Error (quantity.*) naming `field`.
+DoseValue parse_dose_like(std::string_view text, std::string_view field, const DoseValue& like);
+// "5 mg/kg/day", "125 mg/day", "1,500 mg", "750 mg/m2", "50 million cells" (ISMP style).
+std::string format_dose(const DoseValue& v);
+// Same alternative (so the two can be compared).
+bool same_kind(const DoseValue& a, const DoseValue& b);
+// a < b. REQUIRES: same_kind(a, b).
+bool dose_less(const DoseValue& a, const DoseValue& b);
+
+// The regimen's dose rule: the dose the prescriber may choose, and how the day is split.
 struct DoseRule {
-  enum class Basis { per_kg_per_day };
-  Basis basis = Basis::per_kg_per_day;
-  DoseRate min{};
-  DoseRate max{};
+  std::optional<DoseValue> min;  // all three of one kind; absent when no phase uses a chosen dose
+  std::optional<DoseValue> max;
   Provenance range_from;
-  Sourced<DoseRate> default_dose;
+  std::optional<Sourced<DoseValue>> default_dose;
   int doses_per_day_min = 1;
   int doses_per_day_max = 1;
   Provenance doses_per_day_from;
-  Sourced<int> default_doses_per_day;
+  Sourced<int> default_doses_per_day{1, {}};
   // How a daily dose that does not split evenly is shared between administrations.
   Provenance uneven_split_from;
   // How a daily dose is rounded to what the product can give.
   Provenance rounding_from;
 };
 
+// Who the regimen is for. A limit with no value is not checked.
+struct PopulationLimit {
+  std::optional<double> min;  // years or kg
+  std::optional<double> max;
+  Provenance from;
+  LocalizedText message;  // shown when the patient is outside the limit
+};
+struct Population {
+  std::optional<PopulationLimit> age_years;
+  std::optional<PopulationLimit> weight_kg;
+};
+
+// Doses of some cycles of a cycles phase: cycles from..to (1-based, inclusive).
+struct CycleDose {
+  int from_cycle = 1;
+  int to_cycle = 1;
+  Sourced<DoseValue> dose;
+};
+
 // One phase of the regimen.
 struct PhaseRule {
   enum class Kind {
-    chosen_dose,  // the dose the prescriber chose within DoseRule (induction)
+    chosen_dose,  // the dose the prescriber chose within DoseRule, for a duration
+    fixed_dose,   // a fixed level, for a duration
     taper,        // from the previous phase's dose down by `step` every `every` to the next phase's
-    fixed_dose    // a fixed level (maintenance)
+    titration,    // from the previous phase's dose up by `step` every `every` to `level` (a
+                  // maximum), then at the maximum until the phase's duration ends
+    cycles        // one administration every `every`, `count` times, with per-cycle doses
   };
-  std::string id;  // "induction", "taper", "maintenance"
+  std::string id;  // "induction", "taper", "maintenance", "pulses"
   LocalizedText name;
   Kind kind = Kind::chosen_dose;
-  // Duration (chosen_dose and fixed_dose phases): allowed range and default.
+  // Duration (chosen_dose, fixed_dose, titration): allowed range and default.
   Span min_duration{};
   Span max_duration{};
   Provenance duration_from;
   Sourced<Span> default_duration;
-  // fixed_dose: the level.
-  Sourced<DoseRate> level;
-  // taper: the step and how often it is taken.
-  Sourced<DoseRate> step;
+  // fixed_dose: the level; titration: the maximum.
+  std::optional<Sourced<DoseValue>> level;
+  // taper and titration: the step and how often it is taken; titration may cap the step count.
+  std::optional<Sourced<DoseValue>> step;
   Sourced<Span> every;
+  std::optional<Sourced<int>> max_steps;
+  // titration: the increases are made only if needed (e.g. response insufficient); said in `note`.
+  bool conditional = false;
+  // cycles: how many (range and default) and the doses; cycles without doses use the chosen dose.
+  int min_count = 0;
+  int max_count = 0;
+  Provenance count_from;
+  Sourced<int> default_count;
+  std::vector<CycleDose> cycle_doses;
   LocalizedText note;  // printed with the phase
 };
 
@@ -125,6 +188,15 @@ struct MonitoringInterval {
   Provenance from;
 };
 
+// Tests placed relative to each administration of a cycles phase: `day` 0 is the day of the
+// administration, -1 the day before; the visit may take place from `day` to `day + window_days`.
+struct AroundDose {
+  int day = 0;
+  int window_days = 0;
+  LocalizedText label;  // "before the infusion", "nadir"
+  Provenance from;
+};
+
 // One monitored item: a group of tests done together.
 struct MonitoringRule {
   std::string id;  // "kidney-function"
@@ -133,7 +205,50 @@ struct MonitoringRule {
   LocalizedText timing;             // e.g. "trough (C0): just before the morning dose"
   Sourced<int> baseline_occasions;  // tests before day 1 (0: none)
   std::vector<MonitoringInterval> intervals;
-  Provenance from;  // why this item is monitored at all
+  std::vector<AroundDose> around_doses;
+  std::vector<Sourced<Span>> at;     // single visits at start + span (may be after the course)
+  std::optional<Provenance> at_end;  // a visit on the last day of treatment
+  Provenance from;                   // why this item is monitored at all
+};
+
+// A rule on a recorded result, used by the tracker to advise (educationally).
+struct LabRule {
+  enum class Condition {
+    rise_over_baseline_percent,  // value >= baseline x (1 + threshold/100)
+    above_uln_multiple,          // value > threshold x upper limit of normal
+    above,                       // value > threshold (in `unit`)
+    below,                       // value < threshold (in `unit`)
+    outside_range                // value < low or value > high (in `unit`)
+  };
+  enum class Action { repeat_test, reduce_dose, interrupt, stop_and_contact, contact_doctor };
+  std::string id;
+  std::string test;  // lab id
+  Condition condition = Condition::above;
+  double threshold = 0;  // percent, multiple or value in `unit` (a boundary: units vary by test)
+  double low = 0, high = 0;
+  std::string unit;  // for above/below/outside_range
+  Action action = Action::contact_doctor;
+  LocalizedText advice;
+  Provenance from;
+};
+
+// A worked example kept in the regimen file: a request and what the plan must say, worked out by
+// hand (`worked`). `doseplan check-rules` builds each plan and compares.
+struct GoldenCase {
+  std::string pointer;  // JSON pointer of the case in the file, for messages
+  std::string name;
+  std::string worked;        // how the expected numbers were worked out
+  std::string request_json;  // a plan request (request.hpp)
+  struct PhaseExpect {
+    std::string id;     // phase id
+    std::string first;  // YYYY-MM-DD
+    std::string last;
+    std::optional<double> daily_mg;  // rounded daily dose (or per administration for cycles)
+    std::string administration;      // describe_administration() of the first administration
+  };
+  std::vector<PhaseExpect> phases;  // every planned phase row, in order
+  bool has_visits = false;
+  std::vector<std::string> visits;  // every visit date, in order
 };
 
 // A disagreement between sources, shown in every output (never resolved silently).
@@ -153,14 +268,20 @@ struct Regimen {
   LocalizedText indication;
   std::string evidence;  // label | guideline | trial | case series | experimental
   std::vector<Source> sources;
+  Population population;
   DoseRule dose;
   std::vector<std::string> products;  // product ids allowed; the first is the default
   std::vector<PhaseRule> phases;
   std::vector<MonitoringRule> monitoring;
   Sourced<Span> baseline_spacing;  // days between baseline occasions, counted back from day 1
+  std::vector<LabRule> lab_rules;
+  std::vector<GoldenCase> test_cases;
   std::vector<Sourced<LocalizedText>> warnings;
   std::vector<Disagreement> disagreements;
+  std::string bsa_formula = "mosteller";  // for mg/m2 doses: mosteller | dubois
 
+  // True when some phase gives the chosen dose (a chosen_dose phase, or cycles without doses).
+  bool uses_chosen_dose() const;
   const Source* find_source(const std::string& id) const;
 };
 

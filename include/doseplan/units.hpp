@@ -69,6 +69,7 @@ using amount_unit = bu::unit<bu::amount_dimension, system>;
 using volume_unit = bu::unit<bu::volume_dimension, system>;
 using dose_rate_unit = decltype(drug_mass_unit() / (body_mass_unit() * time_unit()));
 using drug_mass_per_time_unit = decltype(drug_mass_unit() / time_unit());
+using dose_per_area_unit = decltype(drug_mass_unit() / area_unit());
 using mass_concentration_unit = decltype(drug_mass_unit() / volume_unit());
 using molar_concentration_unit = decltype(amount_unit() / volume_unit());
 
@@ -92,8 +93,15 @@ using Duration = units::bu::quantity<units::time_unit>;
 using DrugVolume = units::bu::quantity<units::volume_unit>;
 using DoseRate = units::bu::quantity<units::dose_rate_unit>;              // mg/kg/day
 using DailyAmount = units::bu::quantity<units::drug_mass_per_time_unit>;  // mg/day
+using DosePerArea = units::bu::quantity<units::dose_per_area_unit>;       // mg/m2 (per dose)
 using MassConcentration = units::bu::quantity<units::mass_concentration_unit>;
 using MolarConcentration = units::bu::quantity<units::molar_concentration_unit>;
+
+// A number of cells (stem-cell infusions), in millions. Not a mass: no product rounding applies.
+struct CellCount {
+  double millions = 0;
+  friend auto operator<=>(const CellCount&, const CellCount&) = default;
+};
 
 // Constructors from bare numbers (input boundary).
 inline BodyMass kilograms(double v) {
@@ -116,6 +124,13 @@ inline DoseRate mg_per_kg_per_day(double v) {
 }
 inline DailyAmount mg_per_day(double v) {
   return v * units::mg / units::day;
+}
+// 1 m2 = 10,000 cm2.
+inline Area square_metres(double v) {
+  return v * 1e4 * units::cm2;
+}
+inline DosePerArea mg_per_m2(double v) {
+  return v * 1e-4 * units::mg / units::cm2;
 }
 // 1 ng/mL = 1e-6 mg/mL.
 inline MassConcentration ng_per_mL(double v) {
@@ -148,6 +163,12 @@ inline double in_mg_per_kg_per_day(DoseRate q) {
 inline double in_mg_per_day(DailyAmount q) {
   return q.value();
 }
+inline double in_m2(Area q) {
+  return q.value() * 1e-4;
+}
+inline double in_mg_per_m2(DosePerArea q) {
+  return q.value() * 1e4;
+}
 inline double in_ng_per_mL(MassConcentration q) {
   return q.value() * 1e6;
 }
@@ -174,6 +195,9 @@ inline double in_umol_per_L(MolarConcentration q) {
 //   height          cm, m, mm, in                     "165cm", "1.65 m", "65 in"
 //   drug mass       mg, g, mcg, ug, µg                "310 mg", "1.5 g"
 //   dose rate       mg/kg/d, mg/kg/day, mg/kg/24h, mg/(kg·d)   "5mg/kg/d", "5 mg/kg/day"
+//   daily amount    mg/d, mg/day, mg/24h                        "125 mg/day"
+//   dose per area   mg/m2, mg/m^2, mg/m²                        "750 mg/m2"
+//   cells           million cells, 10*6 cells, cells            "50 million cells"
 //   drug volume     mL, L                             "2.5 mL"
 //   mass conc.      ng/mL, mcg/L, ug/L, µg/L, mcg/mL, ug/mL, mg/dL, mg/L, mg/mL
 //   molar conc.     umol/L, µmol/L, mmol/L, nmol/L
@@ -182,6 +206,10 @@ BodyMass parse_body_mass(std::string_view text, std::string_view field = "weight
 Length parse_height(std::string_view text, std::string_view field = "height");
 DrugMass parse_drug_mass(std::string_view text, std::string_view field = "amount");
 DoseRate parse_dose_rate(std::string_view text, std::string_view field = "dose");
+DailyAmount parse_daily_amount(std::string_view text, std::string_view field = "dose");   // mg/d
+DosePerArea parse_dose_per_area(std::string_view text, std::string_view field = "dose");  // mg/m2
+CellCount parse_cell_count(std::string_view text,
+                           std::string_view field = "dose");  // million cells
 DrugVolume parse_drug_volume(std::string_view text, std::string_view field = "volume");
 MassConcentration parse_mass_concentration(std::string_view text,
                                            std::string_view field = "concentration");

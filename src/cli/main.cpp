@@ -94,7 +94,7 @@ PlanRequest to_request(const PlanOptions& o) {
     if (!o.weight.empty()) q.weight = from_flags.weight;
     if (!o.start.empty()) q.start = from_flags.start;
   }
-  if (!o.dose.empty()) q.dose = parse_dose_rate(o.dose, "dose");
+  if (!o.dose.empty()) q.dose = parse_dose(o.dose, "dose");
   if (o.doses_per_day) q.doses_per_day = *o.doses_per_day;
   if (!o.product.empty()) q.product_id = o.product;
   if (!o.induction.empty()) q.phase_durations["induction"] = parse_span(o.induction, "induction");
