@@ -53,6 +53,15 @@ PlanRequest parse_plan_request(std::string_view json_text, const std::string& fi
   field("taper_every", false, [&](const std::string& s, const std::string& where) {
     q.taper_every = parse_span(s, where);
   });
+  field("height", false,
+        [&](const std::string& s, const std::string& where) { q.height = parse_height(s, where); });
+  if (const auto age = root.number("age_years", false)) q.age_years = *age;
+  if (auto counts = root.object("cycle_counts", false)) {
+    for (const auto& [key, value] : root_json["cycle_counts"].items()) {
+      if (const auto n = counts->integer(key)) q.cycle_counts[key] = *n;
+    }
+    counts->finish();
+  }
   root.finish();
   if (!diag.ok()) fail();
   return q;

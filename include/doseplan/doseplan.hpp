@@ -9,10 +9,12 @@
 #define DOSEPLAN_DOSEPLAN_HPP_
 
 #include "doseplan/body.hpp"
+#include "doseplan/check.hpp"
 #include "doseplan/dates.hpp"
 #include "doseplan/dose.hpp"
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/plan.hpp"
 #include "doseplan/regimen.hpp"
 #include "doseplan/render.hpp"

@@ -5,7 +5,9 @@
 
 #include <string>
 
+#include "doseplan/i18n.hpp"
 #include "doseplan/plan.hpp"
+#include "doseplan/rules.hpp"
 
 namespace doseplan {
 
@@ -14,6 +16,14 @@ std::string render_text(const Plan& plan);
 
 // The same plan as JSON (format_version, typed numbers with their units, both languages).
 std::string render_json(const Plan& plan);
+
+// `doseplan regimens`: id, drug, indication and evidence level of each regimen.
+std::string render_regimen_list_text(const RuleSet& rules, Lang lang);
+std::string render_regimen_list_json(const RuleSet& rules);
+
+// `doseplan show ID`: the whole regimen, readably, with its sources and quotes.
+std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lang);
+std::string render_regimen_json(const Regimen& r, const RuleSet& rules);
 
 }  // namespace doseplan
 

@@ -3,7 +3,8 @@
 //   {"regimen": "cyclosporine-itp", "weight": "62 kg", "start": "2026-12-01",
 //    "dose": "5 mg/kg/d", "doses_per_day": 2, "product": "cyclosporine-modified-capsule",
 //    "phase_durations": {"induction": "3 months"}, "taper_step": "0.5 mg/kg/d",
-//    "taper_every": "2 weeks"}
+//    "taper_every": "2 weeks", "height": "165 cm", "age_years": 45,
+//    "cycle_counts": {"pulses": 12}}
 // Quantities are strings with their unit, read by the parsers of units.hpp. Only "regimen",
 // "weight" and "start" are required. Unknown fields are errors, never ignored.
 #ifndef DOSEPLAN_REQUEST_HPP_

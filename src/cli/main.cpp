@@ -76,7 +76,17 @@ struct PlanOptions {
   std::vector<std::string> phase_durations;  // ID=SPAN
   std::string taper_step;
   std::string taper_every;
+  std::string height;
+  std::optional<double> age;
+  std::vector<std::string> cycles;  // ID=N
   std::string format = "text";
+  std::string output;
+};
+
+struct ListOptions {
+  std::string id;
+  std::string format = "text";
+  std::string lang = "en";
   std::string output;
 };
 
@@ -111,6 +121,20 @@ PlanRequest to_request(const PlanOptions& o) {
   }
   if (!o.taper_step.empty()) q.taper_step = parse_dose_rate(o.taper_step, "taper-step");
   if (!o.taper_every.empty()) q.taper_every = parse_span(o.taper_every, "taper-every");
+  if (!o.height.empty()) q.height = parse_height(o.height, "height");
+  if (o.age) q.age_years = *o.age;
+  for (const std::string& c : o.cycles) {
+    const auto eq = c.find('=');
+    int n = 0;
+    const bool ok = eq != std::string::npos && eq > 0 && eq + 1 < c.size() &&
+                    c.find_first_not_of("0123456789", eq + 1) == std::string::npos &&
+                    c.size() - eq - 1 <= 3;
+    if (ok) n = std::stoi(c.substr(eq + 1));
+    if (!ok || n < 1) {
+      throw Error("input.bad_count", "cycles", "\"" + c + "\" is not ID=COUNT, e.g. pulses=12");
+    }
+    q.cycle_counts[c.substr(0, eq)] = n;
+  }
   if (q.regimen_id.empty())
     throw Error("input.missing", "regimen", "give --regimen ID (or \"regimen\" in --input)");
   if (in_kg(q.weight) == 0 && o.weight.empty() && o.input.empty()) {
@@ -122,9 +146,13 @@ PlanRequest to_request(const PlanOptions& o) {
   return q;
 }
 
+RuleSet load(const std::optional<std::string>& rules_dir) {
+  return load_rules(find_rules_dir(rules_dir, std::getenv("DOSEPLAN_RULES")));
+}
+
 int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) {
   const PlanRequest q = to_request(o);
-  const RuleSet rules = load_rules(find_rules_dir(rules_dir, std::getenv("DOSEPLAN_RULES")));
+  const RuleSet rules = load(rules_dir);
   const Plan plan = make_plan(rules, q);
   std::string out;
   if (o.format == "json") {
@@ -133,6 +161,41 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
     out = render_text(plan);
   }
   emit(out, o.output);
+  return kExitOk;
+}
+
+int run_regimens(const ListOptions& o, const std::optional<std::string>& rules_dir) {
+  const Lang lang = parse_lang(o.lang);
+  const RuleSet rules = load(rules_dir);
+  emit(o.format == "json" ? render_regimen_list_json(rules) : render_regimen_list_text(rules, lang),
+       o.output);
+  return kExitOk;
+}
+
+int run_show(const ListOptions& o, const std::optional<std::string>& rules_dir) {
+  const Lang lang = parse_lang(o.lang);
+  const RuleSet rules = load(rules_dir);
+  const Regimen* r = rules.find_regimen(o.id);
+  if (!r) {
+    std::string known;
+    for (const Regimen& reg : rules.regimens) known += (known.empty() ? "" : ", ") + reg.id;
+    throw Error("input.unknown_regimen", "regimen", "no regimen \"" + o.id + "\"; known: " + known);
+  }
+  emit(o.format == "json" ? render_regimen_json(*r, rules) : render_regimen_text(*r, rules, lang),
+       o.output);
+  return kExitOk;
+}
+
+// Stages 1-3 in load_rules, stage 4 the golden cases; every problem is printed, exit 2 if any.
+int run_check_rules(const std::string& dir_arg, const std::optional<std::string>& rules_dir) {
+  const std::string dir = dir_arg.empty() ? find_rules_dir(rules_dir, std::getenv("DOSEPLAN_RULES"))
+                                          : find_rules_dir(dir_arg, nullptr);
+  const RuleSet rules = load_rules(dir);
+  const std::vector<Problem> problems = check_test_cases(rules);
+  if (!problems.empty()) throw Error(problems);
+  std::cout << dir << ": " << rules.regimens.size() << " regimens, " << rules.products.size()
+            << " products, " << rules.labs.size() << " tests, " << count_test_cases(rules)
+            << " golden cases: no problems\n";
   return kExitOk;
 }
 
@@ -168,8 +231,27 @@ int main(int argc, char** argv) {
   plan->add_option("--phase-duration", po.phase_durations, "Length of any phase: ID=DURATION");
   plan->add_option("--taper-step", po.taper_step, "Taper step: 0.5mg/kg/d");
   plan->add_option("--taper-every", po.taper_every, "Taper interval: 2 weeks");
+  plan->add_option("--height", po.height, "Height with unit, for mg/m2 doses: 165cm, 65 in");
+  plan->add_option("--age", po.age, "Age in years, checked against the regimen's population");
+  plan->add_option("--cycles", po.cycles, "Number of cycles of a cycles phase: ID=COUNT");
   plan->add_option("--format", po.format, "Output format")->check(CLI::IsMember({"text", "json"}));
   plan->add_option("-o,--output", po.output, "Write to FILE (atomically) instead of stdout");
+
+  ListOptions lo;
+  CLI::App* regimens =
+      app.add_subcommand("regimens", "List the regimens: id, drug, indication, evidence");
+  CLI::App* show = app.add_subcommand("show", "Print one regimen with its sources and quotes");
+  show->add_option("ID", lo.id, "Regimen id")->required();
+  for (CLI::App* sub : {regimens, show}) {
+    sub->add_option("--format", lo.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    sub->add_option("--lang", lo.lang, "Language: en or zh-CN")
+        ->check(CLI::IsMember({"en", "zh-CN"}));
+    sub->add_option("-o,--output", lo.output, "Write to FILE (atomically) instead of stdout");
+  }
+  std::string check_dir;
+  CLI::App* check =
+      app.add_subcommand("check-rules", "Check a rules directory and run its golden cases");
+  check->add_option("DIR", check_dir, "Rules directory (default: as for other commands)");
 
   try {
     app.parse(argc, argv);
@@ -182,6 +264,9 @@ int main(int argc, char** argv) {
   }
   try {
     if (plan->parsed()) return run_plan(po, rules_dir);
+    if (regimens->parsed()) return run_regimens(lo, rules_dir);
+    if (show->parsed()) return run_show(lo, rules_dir);
+    if (check->parsed()) return run_check_rules(check_dir, rules_dir);
   } catch (const Error& e) {
     report(e);
     return kExitBadInput;

@@ -1,0 +1,377 @@
+// `doseplan regimens` and `doseplan show`: the rules as a pharmacist reads them.
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "doseplan/format.hpp"
+#include "doseplan/plan.hpp"
+#include "doseplan/render.hpp"
+
+namespace doseplan {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string tag(const Provenance& p, Lang lang) {
+  if (p.project_default) return " [" + tr(lang, "project default") + ": " + p.reason + "]";
+  if (!p.source_id.empty()) return " [" + tr(lang, "source") + " " + p.source_id + "]";
+  return "";
+}
+
+json prov(const Provenance& p) {
+  if (p.project_default) return {{"project_default", true}, {"reason", p.reason}};
+  return {{"source", p.source_id}};
+}
+
+json text(const LocalizedText& t) {
+  return {{"en", t.en}, {"zh-CN", t.zh}};
+}
+json dose(const DoseValue& v) {
+  return {{"value", dose_number(v)}, {"unit", dose_unit(v)}};
+}
+
+const char* kind_name(PhaseRule::Kind k) {
+  switch (k) {
+    case PhaseRule::Kind::chosen_dose:
+      return "chosen_dose";
+    case PhaseRule::Kind::fixed_dose:
+      return "fixed_dose";
+    case PhaseRule::Kind::taper:
+      return "taper";
+    case PhaseRule::Kind::titration:
+      return "titration";
+    case PhaseRule::Kind::cycles:
+      return "cycles";
+  }
+  return "";
+}
+
+const char* condition_name(LabRule::Condition c) {
+  switch (c) {
+    case LabRule::Condition::rise_over_baseline_percent:
+      return "rise_over_baseline_percent";
+    case LabRule::Condition::above_uln_multiple:
+      return "above_uln_multiple";
+    case LabRule::Condition::above:
+      return "above";
+    case LabRule::Condition::below:
+      return "below";
+    case LabRule::Condition::outside_range:
+      return "outside_range";
+  }
+  return "";
+}
+
+const char* action_name(LabRule::Action a) {
+  switch (a) {
+    case LabRule::Action::repeat_test:
+      return "repeat_test";
+    case LabRule::Action::reduce_dose:
+      return "reduce_dose";
+    case LabRule::Action::interrupt:
+      return "interrupt";
+    case LabRule::Action::stop_and_contact:
+      return "stop_and_contact";
+    case LabRule::Action::contact_doctor:
+      return "contact_doctor";
+  }
+  return "";
+}
+
+// "creatinine rises 25% or more over baseline", "ALT above 3 x ULN", "neutrophils below 1.3 10*9/L"
+std::string condition_text(const LabRule& r, const RuleSet& rules, Lang lang) {
+  const LabTest* lab = rules.find_lab(r.test);
+  const std::string name = lab ? pick(lab->name, lang) : r.test;
+  switch (r.condition) {
+    case LabRule::Condition::rise_over_baseline_percent:
+      return name + " \u2265 " + format_number(r.threshold) + "% above baseline";
+    case LabRule::Condition::above_uln_multiple:
+      return name + " > " + format_number(r.threshold) + " \u00d7 upper limit of normal";
+    case LabRule::Condition::above:
+      return name + " > " + format_number(r.threshold) + " " + r.unit;
+    case LabRule::Condition::below:
+      return name + " < " + format_number(r.threshold) + " " + r.unit;
+    case LabRule::Condition::outside_range:
+      return name + " outside " + format_number(r.low) + "–" + format_number(r.high) + " " + r.unit;
+  }
+  return name;
+}
+
+std::string test_names(const MonitoringRule& m, const RuleSet& rules, Lang lang) {
+  std::string out;
+  for (const std::string& id : m.tests) {
+    const LabTest* lab = rules.find_lab(id);
+    out += (out.empty() ? "" : ", ") + (lab ? pick(lab->name, lang) : id);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_regimen_list_text(const RuleSet& rules, Lang lang) {
+  std::ostringstream o;
+  for (const Regimen& r : rules.regimens) {
+    o << r.id << "\n    " << pick(r.drug.name, lang) << " — " << pick(r.indication, lang) << " ("
+      << tr(lang, r.evidence) << ")\n";
+  }
+  o << "\n" << pick(disclaimer(), lang) << "\n";
+  return o.str();
+}
+
+std::string render_regimen_list_json(const RuleSet& rules) {
+  json list = json::array();
+  for (const Regimen& r : rules.regimens) {
+    list.push_back({{"id", r.id},
+                    {"drug", {{"id", r.drug.id}, {"name", text(r.drug.name)}}},
+                    {"indication", text(r.indication)},
+                    {"evidence", r.evidence}});
+  }
+  json j = {{"format", "doseplan-regimens"},
+            {"format_version", 1},
+            {"disclaimer", text(disclaimer())},
+            {"regimens", list}};
+  return j.dump(2) + "\n";
+}
+
+std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lang) {
+  std::ostringstream o;
+  o << pick(r.drug.name, lang) << " — " << pick(r.indication, lang) << "\n";
+  o << tr(lang, "Regimen") << ": " << r.id << "    " << tr(lang, "Evidence") << ": "
+    << tr(lang, r.evidence) << "\n\n";
+  if (r.population.age_years || r.population.weight_kg) {
+    o << tr(lang, "Population") << "\n";
+    for (auto [name, limit] : {std::pair{"age", &r.population.age_years},
+                               std::pair{"weight", &r.population.weight_kg}}) {
+      if (!*limit) continue;
+      o << "  " << tr(lang, name) << ": " << ((*limit)->min ? format_number(*(*limit)->min) : "")
+        << "–" << ((*limit)->max ? format_number(*(*limit)->max) : "") << ". "
+        << pick((*limit)->message, lang) << tag((*limit)->from, lang) << "\n";
+    }
+    o << "\n";
+  }
+  o << tr(lang, "Dose") << "\n";
+  if (r.dose.min) {
+    o << "  " << tr(lang, "Allowed range") << ": " << format_number(dose_number(*r.dose.min)) << "–"
+      << format_dose(*r.dose.max) << tag(r.dose.range_from, lang) << "\n";
+  }
+  if (r.dose.default_dose) {
+    o << "  " << tr(lang, "Default") << ": " << format_dose(r.dose.default_dose->value)
+      << tag(r.dose.default_dose->from, lang) << "\n";
+  }
+  if (r.dose.doses_per_day_max > 1) {
+    o << "  " << tr(lang, "Doses a day") << ": " << r.dose.doses_per_day_min << "–"
+      << r.dose.doses_per_day_max << tag(r.dose.doses_per_day_from, lang) << "; "
+      << tr(lang, "Default") << " " << r.dose.default_doses_per_day.value
+      << tag(r.dose.default_doses_per_day.from, lang) << "\n";
+  }
+  o << "\n" << tr(lang, "Products") << "\n";
+  for (const std::string& id : r.products) {
+    const Product* p = rules.find_product(id);
+    o << "  " << id;
+    if (p) {
+      o << ": " << pick(p->name, lang);
+      if (!p->strengths.empty()) {
+        o << " (";
+        for (std::size_t i = 0; i < p->strengths.size(); ++i)
+          o << (i ? ", " : "") << format_mg(p->strengths[i]);
+        o << ")";
+      }
+    }
+    o << "\n";
+  }
+  o << "\n" << tr(lang, "Phases") << "\n";
+  for (const PhaseRule& p : r.phases) {
+    o << "  " << p.id << " — " << pick(p.name, lang) << " (" << kind_name(p.kind) << ")\n";
+    if (p.level) {
+      o << "    " << tr(lang, p.kind == PhaseRule::Kind::titration ? "maximum" : "level") << ": "
+        << format_dose(p.level->value) << tag(p.level->from, lang) << "\n";
+    }
+    if (p.step) {
+      o << "    " << tr(lang, "step") << ": " << format_dose(p.step->value)
+        << tag(p.step->from, lang) << "; " << tr(lang, "every") << " " << to_string(p.every.value)
+        << tag(p.every.from, lang) << "\n";
+    }
+    if (p.max_count > 0) {
+      o << "    " << tr(lang, "cycles") << ": " << p.min_count << "–" << p.max_count
+        << tag(p.count_from, lang) << "; " << tr(lang, "Default") << " " << p.default_count.value
+        << tag(p.default_count.from, lang) << "; " << tr(lang, "every") << " "
+        << to_string(p.every.value) << tag(p.every.from, lang) << "\n";
+      for (const CycleDose& cd : p.cycle_doses) {
+        o << "    " << cd.from_cycle
+          << (cd.to_cycle > cd.from_cycle ? "–" + std::to_string(cd.to_cycle) : "") << ": "
+          << format_dose(cd.dose.value) << tag(cd.dose.from, lang) << "\n";
+      }
+    }
+    if (p.max_duration.count > 0) {
+      o << "    " << tr(lang, "duration") << ": " << to_string(p.min_duration) << " – "
+        << to_string(p.max_duration) << tag(p.duration_from, lang) << "; " << tr(lang, "Default")
+        << " " << to_string(p.default_duration.value) << tag(p.default_duration.from, lang) << "\n";
+    }
+    if (p.conditional) o << "    " << tr(lang, "only if needed") << "\n";
+    if (!pick(p.note, lang).empty()) o << "    " << pick(p.note, lang) << "\n";
+  }
+  o << "\n" << tr(lang, "Monitoring") << "\n";
+  for (const MonitoringRule& m : r.monitoring) {
+    o << "  " << pick(m.name, lang) << ": " << test_names(m, rules, lang) << tag(m.from, lang)
+      << "\n";
+    if (m.baseline_occasions.value > 0) {
+      o << "    " << tr(lang, "baseline") << " \u00d7" << m.baseline_occasions.value
+        << tag(m.baseline_occasions.from, lang) << "\n";
+    }
+    for (const MonitoringInterval& iv : m.intervals) {
+      o << "    " << tr(lang, "every") << " " << to_string(iv.every);
+      if (iv.length) o << " " << tr(lang, "for") << " " << to_string(*iv.length);
+      o << tag(iv.from, lang) << "\n";
+    }
+    for (const AroundDose& a : m.around_doses) {
+      o << "    " << tr(lang, "around each administration") << ": " << pick(a.label, lang)
+        << " (day " << a.day << (a.window_days ? "–" + std::to_string(a.day + a.window_days) : "")
+        << ")" << tag(a.from, lang) << "\n";
+    }
+    for (const Sourced<Span>& at : m.at) {
+      o << "    " << to_string(at.value) << " " << tr(lang, "after the start") << tag(at.from, lang)
+        << "\n";
+    }
+    if (m.at_end)
+      o << "    " << tr(lang, "at the end of treatment") << tag(*m.at_end, lang) << "\n";
+    if (!pick(m.timing, lang).empty()) o << "    " << pick(m.timing, lang) << "\n";
+  }
+  if (!r.lab_rules.empty()) {
+    o << "\n" << tr(lang, "Lab rules") << "\n";
+    for (const LabRule& l : r.lab_rules) {
+      o << "  " << condition_text(l, rules, lang) << " → " << action_name(l.action) << ": "
+        << pick(l.advice, lang) << tag(l.from, lang) << "\n";
+    }
+  }
+  if (!r.warnings.empty()) {
+    o << "\n" << tr(lang, "Warnings") << "\n";
+    for (const auto& w : r.warnings)
+      o << "  - " << pick(w.value, lang) << tag(w.from, lang) << "\n";
+  }
+  if (!r.disagreements.empty()) {
+    o << "\n" << tr(lang, "Where sources disagree") << "\n";
+    for (const Disagreement& d : r.disagreements) {
+      o << "  " << pick(d.topic, lang) << "\n";
+      for (const auto& p : d.positions)
+        o << "    - " << pick(p.value, lang) << tag(p.from, lang) << "\n";
+    }
+  }
+  o << "\n" << tr(lang, "Sources") << "\n";
+  for (const Source& s : r.sources) {
+    o << "  [" << s.id << "] " << s.citation << ". " << s.location << "\n      \u201c" << s.quote
+      << "\u201d\n";
+  }
+  o << "\n" << tr(lang, "Golden cases") << ": " << r.test_cases.size() << "\n";
+  o << "\n" << tr(lang, "Disclaimer") << "\n  " << pick(disclaimer(), lang) << "\n";
+  return o.str();
+}
+
+std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
+  json j;
+  j["format"] = "doseplan-regimen";
+  j["format_version"] = 1;
+  j["disclaimer"] = text(disclaimer());
+  j["id"] = r.id;
+  j["drug"] = {{"id", r.drug.id}, {"name", text(r.drug.name)}};
+  j["indication"] = text(r.indication);
+  j["evidence"] = r.evidence;
+  json pop = json::object();
+  for (auto [name, limit] : {std::pair{"age_years", &r.population.age_years},
+                             std::pair{"weight_kg", &r.population.weight_kg}}) {
+    if (!*limit) continue;
+    json l = {{"message", text((*limit)->message)}, {"from", prov((*limit)->from)}};
+    if ((*limit)->min) l["min"] = *(*limit)->min;
+    if ((*limit)->max) l["max"] = *(*limit)->max;
+    pop[name] = l;
+  }
+  j["population"] = pop;
+  json d = json::object();
+  if (r.dose.min) {
+    d["range"] = {
+        {"min", dose(*r.dose.min)}, {"max", dose(*r.dose.max)}, {"from", prov(r.dose.range_from)}};
+  }
+  if (r.dose.default_dose) {
+    d["default"] = {{"dose", dose(r.dose.default_dose->value)},
+                    {"from", prov(r.dose.default_dose->from)}};
+  }
+  d["doses_per_day"] = {{"min", r.dose.doses_per_day_min},
+                        {"max", r.dose.doses_per_day_max},
+                        {"default", r.dose.default_doses_per_day.value}};
+  j["dose"] = d;
+  j["products"] = r.products;
+  json phases = json::array();
+  for (const PhaseRule& p : r.phases) {
+    json ph = {{"id", p.id}, {"name", text(p.name)}, {"kind", kind_name(p.kind)}};
+    if (p.level) ph["level"] = {{"dose", dose(p.level->value)}, {"from", prov(p.level->from)}};
+    if (p.step) {
+      ph["step"] = {{"dose", dose(p.step->value)}, {"from", prov(p.step->from)}};
+      ph["every"] = {{"value", to_string(p.every.value)}, {"from", prov(p.every.from)}};
+    }
+    if (p.max_count > 0) {
+      ph["count"] = {
+          {"min", p.min_count}, {"max", p.max_count}, {"default", p.default_count.value}};
+      ph["every"] = {{"value", to_string(p.every.value)}, {"from", prov(p.every.from)}};
+      json doses = json::array();
+      for (const CycleDose& cd : p.cycle_doses) {
+        doses.push_back({{"from_cycle", cd.from_cycle},
+                         {"to_cycle", cd.to_cycle},
+                         {"dose", dose(cd.dose.value)},
+                         {"from", prov(cd.dose.from)}});
+      }
+      ph["doses"] = doses;
+    }
+    if (p.max_duration.count > 0) {
+      ph["duration"] = {{"min", to_string(p.min_duration)},
+                        {"max", to_string(p.max_duration)},
+                        {"default", to_string(p.default_duration.value)},
+                        {"from", prov(p.duration_from)}};
+    }
+    if (p.conditional) ph["only_if_needed"] = true;
+    phases.push_back(ph);
+  }
+  j["phases"] = phases;
+  json mon = json::array();
+  for (const MonitoringRule& m : r.monitoring) {
+    json item = {{"id", m.id},
+                 {"name", text(m.name)},
+                 {"tests", m.tests},
+                 {"baseline_occasions", m.baseline_occasions.value}};
+    json ivs = json::array();
+    for (const MonitoringInterval& iv : m.intervals) {
+      json x = {{"every", to_string(iv.every)}, {"from", prov(iv.from)}};
+      if (iv.length) x["for"] = to_string(*iv.length);
+      ivs.push_back(x);
+    }
+    item["intervals"] = ivs;
+    mon.push_back(item);
+  }
+  j["monitoring"] = mon;
+  json labs = json::array();
+  for (const LabRule& l : r.lab_rules) {
+    labs.push_back({{"id", l.id},
+                    {"test", l.test},
+                    {"condition", condition_name(l.condition)},
+                    {"text", condition_text(l, rules, Lang::en)},
+                    {"action", action_name(l.action)},
+                    {"advice", text(l.advice)},
+                    {"from", prov(l.from)}});
+  }
+  j["lab_rules"] = labs;
+  json disagreements = json::array();
+  for (const Disagreement& dis : r.disagreements) {
+    json positions = json::array();
+    for (const auto& p : dis.positions)
+      positions.push_back({{"text", text(p.value)}, {"from", prov(p.from)}});
+    disagreements.push_back({{"topic", text(dis.topic)}, {"positions", positions}});
+  }
+  j["disagreements"] = disagreements;
+  json sources = json::array();
+  for (const Source& s : r.sources) {
+    sources.push_back(
+        {{"id", s.id}, {"citation", s.citation}, {"location", s.location}, {"quote", s.quote}});
+  }
+  j["sources"] = sources;
+  j["test_cases"] = r.test_cases.size();
+  return j.dump(2) + "\n";
+}
+
+}  // namespace doseplan
