@@ -921,6 +921,7 @@ std::vector<LabTest> parse_labs(std::string_view json_text, const std::string& f
       diag.add("rules.bad_value", t.at("kind"), "expected lab, vital or assessment");
     }
     lab.loinc = t.string("loinc", lab.kind != "assessment").value_or("");
+    lab.loinc_from_project = t.boolean("loinc_from_project", false).value_or(false);
     for (const auto& [u, uptr] : elements(t.array("units"), t.at("units"))) {
       if (u->is_string()) lab.units.push_back(u->get<std::string>());
     }

@@ -79,6 +79,7 @@ struct LabTest {
   LocalizedText name;
   std::string kind = "lab";        // lab | vital | assessment (an examination, not a sample)
   std::string loinc;               // "2160-0"; may be empty for an assessment
+  bool loinc_from_project = false;  // not in shared/clinical-facts.md: supplied, to be checked
   std::vector<std::string> units;  // UCUM units accepted, e.g. "umol/L", "mg/dL"
 };
 
