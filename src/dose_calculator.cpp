@@ -52,7 +52,7 @@ std::vector<UnitCount> as_units(const std::vector<int>& counts,
   return out;
 }
 
-// The fewest vials whose content is at least `amount` (the rest is discarded).
+// The vials that hold `amount` with the least left over, and the fewest vials among those.
 std::vector<UnitCount> vials_for(DrugMass amount, const std::vector<DrugMass>& sizes) {
   if (sizes.empty()) return {};
   long long g = 0;
@@ -63,19 +63,10 @@ std::vector<UnitCount> vials_for(DrugMass amount, const std::vector<DrugMass>& s
   const auto need =
       static_cast<long long>(std::ceil(in_mg(amount) / static_cast<double>(g) - kEpsilon));
   const long long largest = *std::max_element(steps.begin(), steps.end());
-  std::optional<std::vector<int>> best;
-  int best_count = INT_MAX;
   for (long long total = need; total <= need + largest; ++total) {
-    const auto counts = fewest_units(total, steps);
-    if (!counts) continue;
-    int n = 0;
-    for (int c : *counts) n += c;
-    if (n < best_count) {
-      best_count = n;
-      best = counts;
-    }
+    if (const auto counts = fewest_units(total, steps)) return as_units(*counts, sizes);
   }
-  return best ? as_units(*best, sizes) : std::vector<UnitCount>{};
+  return {};
 }
 
 // Rounds `exact_daily` to the product's step and shares it between `doses_per_day`

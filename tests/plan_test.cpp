@@ -153,7 +153,7 @@ TEST_CASE("engine: implausible weights, unknown regimens and disallowed products
   q = test_request();
   q.regimen_id = "nope";
   CHECK(first(q).id == "input.unknown_regimen");
-  CHECK(first(q).message == "no regimen \"nope\"; known: test-taper");
+  CHECK(first(q).message == "no regimen \"nope\"; known: test-cycles, test-taper, test-titration");
 
   q = test_request();
   q.product_id = "test-other-capsule";
@@ -308,7 +308,7 @@ TEST_CASE("engine: a dose the product can not give names the phase") {
 
 TEST_CASE("engine: taper options are refused for a regimen without a taper") {
   RuleSet rules = test_rules();
-  auto& phases = rules.regimens.front().phases;
+  auto& phases = doseplan::testing::regimen(rules, "test-taper").phases;
   phases.erase(phases.begin() + 1);  // induction, then maintenance
   PlanRequest q = test_request();
   q.taper_step = mg_per_kg_per_day(1);
@@ -322,7 +322,7 @@ TEST_CASE("monitoring: the lengths of successive intervals are added to the star
   // Then every 10 days for 1 month more: the interval ends at 01-31 + 1 month + 14 days
   //   = 02-28 + 14 = 03-14; from the anchor 02-07: 02-17, 02-27, 03-09 (03-19 is past 03-14).
   // Then every 2 months to the end 2026-06-30: from 03-09: 05-09 (07-09 is past the end).
-  Regimen r = test_rules().regimens.front();
+  Regimen r = *test_rules().find_regimen("test-taper");
   MonitoringRule& m = r.monitoring.front();
   m.baseline_occasions.value = 0;
   m.intervals = {{Span{1, Span::Unit::week}, Span{2, Span::Unit::week}, {}},
@@ -333,4 +333,142 @@ TEST_CASE("monitoring: the lengths of successive intervals are added to the star
     dates.push_back(format_date(v.date));
   CHECK(dates == std::vector<std::string>{"2026-02-07", "2026-02-17", "2026-02-27", "2026-03-09",
                                           "2026-05-09"});
+}
+
+// ------------------------------------------------------------------ cycles, mg/m2, IV vials
+
+namespace {
+
+PlanRequest cycles_request() {
+  PlanRequest q;
+  q.regimen_id = "test-cycles";
+  q.weight = kilograms(68);
+  q.height = centimetres(170);
+  q.start = parse_date("2026-01-31");
+  return q;
+}
+
+std::vector<std::string> administrations_of(const Plan& p) {
+  std::vector<std::string> out;
+  for (const PlannedPhase& ph : p.phases) {
+    out.push_back(format_date(ph.first) + " " +
+                  describe_administration(ph.dose.administrations[0]));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("engine: cycles in mg/m2 on month ends, rounded to 10 mg, from the least-waste vials") {
+  // BSA (Mosteller) = sqrt(170 x 68 / 3600) = sqrt(3.211111) = 1.791957 m2.
+  // 500 mg/m2 x 1.791957 = 895.98 mg -> 89.598 steps of 10 -> 900 mg = 1 x 500 + 4 x 100 (no
+  // waste). 750 mg/m2 x 1.791957 = 1,343.97 mg -> 1,340 mg; vials of 100 and 500 can not make
+  // 1,340: the least over is 1,400 = 2 x 500 + 4 x 100. Loading every month from 01-31 (anchored,
+  // clamped): 01-31, 02-28, 03-31. The booster phase starts at 01-31 + 3 months = 04-30, every 2
+  // weeks, default 2 cycles at the chosen 500 mg/m2: 04-30, 05-14.
+  const Plan p = make_plan(test_rules(), cycles_request());
+  CHECK(in_m2(*p.bsa) == Approx(1.791957).epsilon(1e-6));
+  CHECK(administrations_of(p) ==
+        std::vector<std::string>{"2026-01-31 900 mg IV (vials: 1 × 500 mg + 4 × 100 mg)",
+                                 "2026-02-28 1,340 mg IV (vials: 2 × 500 mg + 4 × 100 mg)",
+                                 "2026-03-31 1,340 mg IV (vials: 2 × 500 mg + 4 × 100 mg)",
+                                 "2026-04-30 900 mg IV (vials: 1 × 500 mg + 4 × 100 mg)",
+                                 "2026-05-14 900 mg IV (vials: 1 × 500 mg + 4 × 100 mg)"});
+  CHECK(p.phases[1].cycle);
+  CHECK(p.phases[1].step == 2);
+  CHECK(p.phases[1].steps == 3);
+  CHECK(in_mg_per_m2(*p.phases[0].dose.actual_per_area) == Approx(502.2443).epsilon(1e-6));
+  CHECK(format_date(p.end) == "2026-05-14");
+}
+
+TEST_CASE(
+    "engine: tests the day before and 10-14 days after each dose, at 6 months and at the end") {
+  // Day -1: 01-30, 02-27, 03-30, 04-29, 05-13. Day 10 (window 4): 02-10, 03-10, 04-10, 05-10,
+  // 05-24. At 6 months: 07-31. At the end: 05-14.
+  const Plan p = make_plan(test_rules(), cycles_request());
+  CHECK(visit_dates(p) == std::vector<std::string>{"2026-01-30", "2026-02-10", "2026-02-27",
+                                                   "2026-03-10", "2026-03-30", "2026-04-10",
+                                                   "2026-04-29", "2026-05-10", "2026-05-13",
+                                                   "2026-05-14", "2026-05-24", "2026-07-31"});
+  CHECK(p.visits[1].items.at(0).window_days == 4);
+  CHECK(p.visits[1].items.at(0).reason == "nadir: day 10–14 after administration 1");
+  CHECK(p.visits[0].items.at(0).reason == "before the infusion: 1 day before administration 1");
+  CHECK(p.visits[9].items.at(0).reason == "end of treatment");
+  CHECK(p.visits[11].items.at(0).reason == "6 months after the start");
+}
+
+TEST_CASE("engine: a cycles count within the rule, and mg/m2 without a height, are handled") {
+  PlanRequest q = cycles_request();
+  q.cycle_counts["booster"] = 4;  // 04-30, 05-14, 05-28, 06-11
+  CHECK(format_date(make_plan(test_rules(), q).end) == "2026-06-11");
+  q.cycle_counts["booster"] = 5;
+  CHECK(doseplan::testing::problem_of([&] { make_plan(test_rules(), q); }).where == "booster");
+  q = cycles_request();
+  q.height.reset();
+  const Problem p = doseplan::testing::problem_of([&] { make_plan(test_rules(), q); });
+  CHECK(p.id == "input.missing");
+  CHECK(p.where == "height");
+  q = cycles_request();
+  q.dose = mg_per_kg_per_day(5);  // an mg/kg/day dose for an mg/m2 regimen
+  CHECK(doseplan::testing::problem_of([&] { make_plan(test_rules(), q); }).id ==
+        "input.wrong_dose_kind");
+  q.dose = mg_per_m2(600);  // booster at 600 mg/m2 x 1.791957 = 1,075.17 -> 1,080 mg
+  CHECK(in_mg(make_plan(test_rules(), q).phases[3].dose.rounded_daily) == Approx(1080));
+}
+
+// ------------------------------------------------------------------ titration, population
+
+TEST_CASE("engine: a titration in mg/day stops at the maximum in mg/kg/day") {
+  // 60 kg, start 03-31: 1 mg/kg/day = 60 mg for 1 month (last day 04-29). Steps of +25 mg/day
+  // every month from 04-30; the maximum 2 x 60 = 120 mg: 85 (04-30..05-29), 110, then 135 would
+  // pass 120, so 110 mg lasts to the end of the 4-month phase: 04-30 + 4 months = 08-30, last
+  // 08-29.
+  PlanRequest q;
+  q.regimen_id = "test-titration";
+  q.weight = kilograms(60);
+  q.start = parse_date("2026-03-31");
+  const Plan p = make_plan(test_rules(), q);
+  CHECK(phase_lines(p) == std::vector<std::string>{"start 2026-03-31..2026-04-29 60",
+                                                   "up 2026-04-30..2026-05-29 85",
+                                                   "up 2026-05-30..2026-08-29 110"});
+  CHECK(describe_administration(p.phases[2].dose.administrations[0]) ==
+        "4 \u00d7 25 mg + 1 \u00d7 10 mg");
+  // Monthly tests from the start, anchored: 04-30, 05-31, 06-30, 07-31 (08-31 is after 08-29).
+  CHECK(visit_dates(p) ==
+        std::vector<std::string>{"2026-04-30", "2026-05-31", "2026-06-30", "2026-07-31"});
+}
+
+TEST_CASE("engine: a titration in mg/kg/day with a step limit, only if needed") {
+  // Step 0.25 mg/kg/day every month, at most 2 steps, from 1 mg/kg/day at 60 kg:
+  // 1.25 x 60 = 75 mg, 1.5 x 60 = 90 mg (the third step would be allowed by the maximum 2, but
+  // not by max_steps).
+  RuleSet rules = test_rules();
+  PhaseRule& up = doseplan::testing::regimen(rules, "test-titration").phases[1];
+  REQUIRE(up.id == "up");
+  up.step->value = mg_per_kg_per_day(0.25);
+  up.max_steps = Sourced<int>{2, {}};
+  up.conditional = true;
+  PlanRequest q;
+  q.regimen_id = "test-titration";
+  q.weight = kilograms(60);
+  q.start = parse_date("2026-03-31");
+  const Plan p = make_plan(rules, q);
+  CHECK(phase_lines(p) == std::vector<std::string>{"start 2026-03-31..2026-04-29 60",
+                                                   "up 2026-04-30..2026-05-29 75",
+                                                   "up 2026-05-30..2026-08-29 90"});
+  CHECK(p.phases[1].conditional);
+}
+
+TEST_CASE("engine: population limits give the regimen's message, or say the age was not given") {
+  PlanRequest q;
+  q.regimen_id = "test-titration";
+  q.weight = kilograms(60);
+  q.start = parse_date("2026-03-31");
+  CHECK_THAT(make_plan(test_rules(), q).advisories.at(0),
+             Catch::Matchers::Contains("no age was given"));
+  q.age_years = 16;
+  CHECK(make_plan(test_rules(), q).advisories.at(0) ==
+        "Studied in adults (18 years and over) only.");
+  q.age_years = 18;
+  CHECK(make_plan(test_rules(), q).advisories.empty());
 }

@@ -43,10 +43,11 @@ std::string only_problem(const json& j) {
 
 TEST_CASE("the test rules directory loads with its regimen, products and tests") {
   const RuleSet rules = load_rules(test_rules_dir());
-  REQUIRE(rules.regimens.size() == 1);
-  CHECK(rules.products.size() == 3);
+  REQUIRE(rules.regimens.size() == 3);  // sorted by id
+  CHECK(rules.regimens[0].id == "test-cycles");
+  CHECK(rules.products.size() == 4);
   CHECK(rules.labs.size() == 1);
-  const Regimen& r = rules.regimens.front();
+  const Regimen& r = *rules.find_regimen("test-taper");
   CHECK(r.id == "test-taper");
   CHECK(dose_number(*r.dose.min) == 2);
   CHECK(dose_number(*r.dose.max) == 8);
@@ -163,6 +164,7 @@ TEST_CASE("a regimen whose id does not match its file name is refused") {
   for (const char* f : {"products.json", "labs.json"})
     fs::copy_file(test_rules_dir() + "/" + f, dir / f);
   fs::copy_file(test_rules_dir() + "/test-taper.json", dir / "renamed.json");
+  fs::copy_file(test_rules_dir() + "/test-cycles.json", dir / "test-cycles.json");
   const auto problems = problems_of([&] { load_rules(dir.string()); });
   fs::remove_all(dir);
   REQUIRE(problems.size() == 1);
@@ -174,6 +176,7 @@ namespace {
 
 RuleSet rule_set_with_products(const std::vector<std::string>& product_ids) {
   RuleSet rules = load_rules(test_rules_dir());
+  rules.regimens = {*rules.find_regimen("test-taper")};
   rules.regimens.front().products = product_ids;
   return rules;
 }

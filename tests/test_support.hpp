@@ -56,6 +56,14 @@ inline const RuleSet& real_rules() {
   return rules;
 }
 
+// A regimen of `rules` by id, for tests that change it. REQUIRES: it exists.
+inline Regimen& regimen(RuleSet& rules, std::string_view id) {
+  for (Regimen& r : rules.regimens)
+    if (r.id == id) return r;
+  FAIL("no regimen " << id);
+  throw;
+}
+
 }  // namespace doseplan::testing
 
 #endif  // DOSEPLAN_TESTS_TEST_SUPPORT_HPP_

@@ -39,7 +39,8 @@ struct Administration {
   DrugMass amount{};
   std::vector<UnitCount> units;      // solids: e.g. {1 x 100 mg, 1 x 50 mg}, largest first
   std::optional<DrugVolume> volume;  // solutions: the volume to measure
-  std::vector<UnitCount> vials;      // IV: the fewest vials that hold the amount, largest first
+  std::vector<UnitCount> vials;      // IV: the vials holding the amount with the least left over
+                                     // (fewest vials among those), largest first
   bool intravenous = false;
   std::optional<CellCount> cells;  // cell infusions: no mass
 };

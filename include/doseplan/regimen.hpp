@@ -77,10 +77,10 @@ struct Product {
 struct LabTest {
   std::string id;  // "creatinine"
   LocalizedText name;
-  std::string kind = "lab";        // lab | vital | assessment (an examination, not a sample)
-  std::string loinc;               // "2160-0"; may be empty for an assessment
+  std::string kind = "lab";         // lab | vital | assessment (an examination, not a sample)
+  std::string loinc;                // "2160-0"; may be empty for an assessment
   bool loinc_from_project = false;  // not in shared/clinical-facts.md: supplied, to be checked
-  std::vector<std::string> units;  // UCUM units accepted, e.g. "umol/L", "mg/dL"
+  std::vector<std::string> units;   // UCUM units accepted, e.g. "umol/L", "mg/dL"
 };
 
 // A dose as a rule writes it. Which alternative also says how it is given:
