@@ -118,6 +118,33 @@ check "--rules chooses the rules directory" contains "$tmp/out" "Induction      
 DOSEPLAN_RULES="$data/rules" "$bin" plan --regimen test-taper --weight 50kg --start 2026-01-31 >"$tmp/out" 2>&1
 check "DOSEPLAN_RULES chooses the rules directory" contains "$tmp/out" "TESTdrug"
 
+# --- regimens, show, check-rules
+run --rules "$data/rules" regimens
+check "regimens exits 0" test "$code" -eq 0
+check "regimens lists ids" contains "$tmp/out" "test-titration"
+check "regimens shows drug and evidence" contains "$tmp/out" "TESTdrug — Engine tests (experimental)"
+check "regimens carries the disclaimer" contains "$tmp/out" "Educational aid only"
+run --rules "$data/rules" regimens --format json
+check "regimens json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [r["id"] for r in d["regimens"]] == ["test-cycles","test-taper","test-titration"]; assert "Educational" in d["disclaimer"]["en"]' "$tmp/out"
+run --rules "$data/rules" show test-taper --lang zh-CN
+check "show in Chinese" contains "$tmp/out" "测试药 — 引擎测试"
+check "show quotes the source" contains "$tmp/out" "“2-8 mg/kg/day, 1-3 doses a day.”"
+check "show labels in Chinese" contains "$tmp/out" "允许范围: 2–8 mg/kg/day [来源 test-src]"
+run --rules "$data/rules" show test-taper --format json
+check "show json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["dose"]["range"]["min"] == {"value": 2, "unit": "mg/kg/d"}' "$tmp/out"
+run --rules "$data/rules" show nope
+check "show of an unknown regimen exits 2" test "$code" -eq 2
+run check-rules "$data/rules"
+check "check-rules on good rules exits 0" test "$code" -eq 0
+check "check-rules counts" contains "$tmp/out" "3 regimens, 4 products, 1 tests, 0 golden cases: no problems"
+mkdir "$tmp/badrules"
+cp "$data/rules/"*.json "$tmp/badrules/"
+cp "$data/bad/several_at_once.json" "$tmp/badrules/test-taper.json"
+run check-rules "$tmp/badrules"
+check "check-rules on bad rules exits 2" test "$code" -eq 2
+check "check-rules reports every problem" test "$(grep -c 'doseplan: error:' "$tmp/err")" -eq 2
+check "check-rules names file and pointer" contains "$tmp/err" "test-taper.json:/evidence: \"anecdote\" is not an evidence level"
+
 # --- -o FILE: written whole on success, not at all on failure, no temporary left behind
 run "${itp[@]}" -o "$tmp/plan.txt"
 check "-o exits 0" test "$code" -eq 0

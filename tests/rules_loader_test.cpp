@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "doseplan/rules.hpp"
 #include "test_support.hpp"
@@ -253,4 +254,26 @@ TEST_CASE("products and labs files must be of the format version this doseplan r
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].id == "rules.format_version");
   CHECK(problems[0].message == "this doseplan reads format version 1, found 2");
+}
+
+TEST_CASE("each bad file in tests/data/bad gives exactly its expected problems") {
+  // One file per check of the loader, made by tests/data/bad/make_bad_files.py with the expected
+  // messages written by hand beside each.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(DOSEPLAN_TEST_DATA_DIR) / "bad";
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    ++files;
+    const std::string name = entry.path().filename().string();
+    CAPTURE(name);
+    std::vector<std::string> expected;
+    std::istringstream lines(slurp(fs::path(entry.path()).replace_extension(".expected").string()));
+    for (std::string line; std::getline(lines, line);) expected.push_back(line);
+    std::vector<std::string> actual;
+    for (const Problem& p : problems_of([&] { parse_regimen(slurp(entry.path().string()), name); }))
+      actual.push_back(p.to_string());
+    CHECK(actual == expected);
+  }
+  CHECK(files >= 18);
 }
