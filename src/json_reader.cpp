@@ -202,7 +202,7 @@ Provenance Obj::provenance() {
       diag_->add("rules.no_provenance", at("reason"), "a project default needs a \"reason\"");
     }
   }
-  get("note", false);  // optional free text beside a source
+  p.note = string("note", false).value_or("");  // optional free text beside a source
   if (has_source && has_default) {
     diag_->add("rules.no_provenance", pointer_,
                "a value has either a \"source\" or \"project_default\": true, not both");

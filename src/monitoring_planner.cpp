@@ -18,10 +18,11 @@ Span times(const Span& s, int k) {
   return Span{s.count * k, s.unit};
 }
 
-std::string describe_interval(const MonitoringInterval& iv) {
+// "every 2 weeks for the first 3 months", "every month for the next 9 months", "every month".
+std::string describe_interval(const MonitoringInterval& iv, bool first) {
   std::string out = iv.every.count == 1 ? "every " + to_string(iv.every).substr(2)
                                         : "every " + to_string(iv.every);
-  if (iv.length) out += " for the first " + to_string(*iv.length);
+  if (iv.length) out += (first ? " for the first " : " for the next ") + to_string(*iv.length);
   return out;
 }
 
@@ -58,6 +59,7 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
     int months = 0;  // the lengths so far, months and days apart, added to `start` (not chained)
     int days = 0;
     for (const MonitoringInterval& iv : rule.intervals) {
+      const bool first_interval = &iv == &rule.intervals.front();
       Date segment_end = end + date::days{1};
       if (iv.length) {
         if (iv.length->unit == Span::Unit::month) {
@@ -71,7 +73,7 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
       for (int k = 1;; ++k) {
         const Date d = add_span(anchor, times(iv.every, k));
         if (d >= segment_end || d > end) break;
-        add(d, rule, describe_interval(iv), iv.from);
+        add(d, rule, describe_interval(iv, first_interval), iv.from);
         last_placed = d;
       }
       anchor = last_placed;

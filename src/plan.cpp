@@ -178,8 +178,12 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
     note_default(plan, "doses a day", std::to_string(plan.doses_per_day.value),
                  plan.doses_per_day.from);
   }
-  note_default(plan, "rounding", "nearest " + format_mg(product.smallest_step()) + ", half down",
-               r.dose.rounding_from);
+  if (product.form != Product::Form::cells) {
+    note_default(plan, "rounding", "nearest " + format_mg(product.smallest_step()) + ", half down",
+                 r.dose.rounding_from);
+  }
+  if (plan.bsa)
+    note_default(plan, "body-surface area formula", plan.bsa_formula, r.bsa_formula_from);
   if (r.dose.doses_per_day_max > 1) {
     note_default(plan, "uneven split", "extra to the earliest doses", r.dose.uneven_split_from);
   }
@@ -191,20 +195,33 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
     note_default(plan, "IV rounding step", format_mg(*product.rounding_step),
                  product.rounding_step_from);
   }
-  std::set<std::string> seen_phase;
-  for (const PlannedPhase& p : plan.phases) {
-    if (!seen_phase.insert(p.phase_id).second) continue;
-    if (p.cycle) {
-      note_default(plan, p.phase_id + " interval", "see phase table", p.duration_from);
-    } else if (p.steps > 0) {
-      note_default(plan, p.phase_id + " step", "see phase table", p.dose_from);
-      note_default(plan, p.phase_id + " interval", "see phase table", p.duration_from);
-    } else {
-      note_default(plan, p.phase_id + " duration",
-                   std::to_string((p.last - p.first).count() + 1) + " days", p.duration_from);
-      if (!plan.chosen || !(p.dose.target == plan.chosen->value)) {
-        note_default(plan, p.phase_id + " dose", format_dose(p.dose.target), p.dose_from);
-      }
+  for (const PhaseRule& ph : r.phases) {
+    const auto row = std::find_if(plan.phases.begin(), plan.phases.end(),
+                                  [&](const PlannedPhase& p) { return p.phase_id == ph.id; });
+    if (row == plan.phases.end()) continue;
+    switch (ph.kind) {
+      case PhaseRule::Kind::cycles:
+        note_default(plan, ph.id + " interval", to_string(ph.every.value), ph.every.from);
+        break;
+      case PhaseRule::Kind::taper:  // the planned rows carry the user's overrides
+        note_default(plan, ph.id + " step", format_dose(ph.step->value), row->dose_from);
+        note_default(plan, ph.id + " interval", to_string(ph.every.value), row->duration_from);
+        break;
+      case PhaseRule::Kind::titration:
+        note_default(plan, ph.id + " step", format_dose(ph.step->value), ph.step->from);
+        note_default(plan, ph.id + " interval", to_string(ph.every.value), ph.every.from);
+        note_default(plan, ph.id + " maximum", format_dose(ph.level->value), ph.level->from);
+        note_default(plan, ph.id + " duration", to_string(ph.default_duration.value),
+                     row->duration_from);
+        break;
+      case PhaseRule::Kind::chosen_dose:
+      case PhaseRule::Kind::fixed_dose:
+        note_default(plan, ph.id + " duration",
+                     std::to_string((row->last - row->first).count() + 1) + " days",
+                     row->duration_from);
+        if (ph.level)
+          note_default(plan, ph.id + " dose", format_dose(ph.level->value), ph.level->from);
+        break;
     }
   }
   for (const PhaseRule& ph : r.phases) {
@@ -365,11 +382,13 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   std::set<std::string> lab_ids;
   for (const Visit& v : plan.visits)
     for (const VisitItem& item : v.items) lab_ids.insert(item.tests.begin(), item.tests.end());
+  for (const LabRule& rule : r->lab_rules) lab_ids.insert(rule.test);
   for (const std::string& id : lab_ids)
     if (const LabTest* lab = rules.find_lab(id)) plan.labs.push_back(*lab);
 
   plan.sources = r->sources;
   plan.warnings = r->warnings;
+  plan.lab_rules = r->lab_rules;
   plan.disagreements = r->disagreements;
   plan.disclaimer = disclaimer();
   list_project_defaults(plan, *r, *product);

@@ -155,6 +155,18 @@ std::string render_json(const Plan& plan) {
     labs.push_back({{"id", l.id}, {"name", text(l.name)}, {"kind", l.kind}, {"loinc", l.loinc}});
   j["tests"] = labs;
   j["advisories"] = plan.advisories;
+  json lab_rules = json::array();
+  for (const LabRule& rule : plan.lab_rules) {
+    std::string name = rule.test;
+    for (const LabTest& lab : plan.labs)
+      if (lab.id == rule.test) name = lab.name.en;
+    lab_rules.push_back({{"id", rule.id},
+                         {"test", rule.test},
+                         {"condition", describe_condition(rule, name)},
+                         {"advice", text(rule.advice)},
+                         {"from", provenance(rule.from)}});
+  }
+  j["lab_rules"] = lab_rules;
   json warnings = json::array();
   for (const auto& w : plan.warnings)
     warnings.push_back({{"text", text(w.value)}, {"from", provenance(w.from)}});

@@ -13,13 +13,18 @@ using json = nlohmann::ordered_json;
 
 std::string tag(const Provenance& p, Lang lang) {
   if (p.project_default) return " [" + tr(lang, "project default") + ": " + p.reason + "]";
-  if (!p.source_id.empty()) return " [" + tr(lang, "source") + " " + p.source_id + "]";
+  if (!p.source_id.empty()) {
+    return " [" + tr(lang, "source") + " " + p.source_id + (p.note.empty() ? "" : "; " + p.note) +
+           "]";
+  }
   return "";
 }
 
 json prov(const Provenance& p) {
   if (p.project_default) return {{"project_default", true}, {"reason", p.reason}};
-  return {{"source", p.source_id}};
+  json j = {{"source", p.source_id}};
+  if (!p.note.empty()) j["note"] = p.note;
+  return j;
 }
 
 json text(const LocalizedText& t) {
@@ -44,6 +49,28 @@ const char* kind_name(PhaseRule::Kind k) {
   }
   return "";
 }
+
+}  // namespace
+
+// "Serum creatinine ≥ 25% above baseline", "ALT > 3 × upper limit of normal".
+std::string describe_condition(const LabRule& r, const std::string& test_name) {
+  switch (r.condition) {
+    case LabRule::Condition::rise_over_baseline_percent:
+      return test_name + " \u2265 " + format_number(r.threshold) + "% above baseline";
+    case LabRule::Condition::above_uln_multiple:
+      return test_name + " > " + format_number(r.threshold) + " \u00d7 upper limit of normal";
+    case LabRule::Condition::above:
+      return test_name + " > " + format_number(r.threshold) + " " + r.unit;
+    case LabRule::Condition::below:
+      return test_name + " < " + format_number(r.threshold) + " " + r.unit;
+    case LabRule::Condition::outside_range:
+      return test_name + " outside " + format_number(r.low) + "–" + format_number(r.high) + " " +
+             r.unit;
+  }
+  return test_name;
+}
+
+namespace {
 
 const char* condition_name(LabRule::Condition c) {
   switch (c) {
@@ -77,23 +104,9 @@ const char* action_name(LabRule::Action a) {
   return "";
 }
 
-// "creatinine rises 25% or more over baseline", "ALT above 3 x ULN", "neutrophils below 1.3 10*9/L"
 std::string condition_text(const LabRule& r, const RuleSet& rules, Lang lang) {
   const LabTest* lab = rules.find_lab(r.test);
-  const std::string name = lab ? pick(lab->name, lang) : r.test;
-  switch (r.condition) {
-    case LabRule::Condition::rise_over_baseline_percent:
-      return name + " \u2265 " + format_number(r.threshold) + "% above baseline";
-    case LabRule::Condition::above_uln_multiple:
-      return name + " > " + format_number(r.threshold) + " \u00d7 upper limit of normal";
-    case LabRule::Condition::above:
-      return name + " > " + format_number(r.threshold) + " " + r.unit;
-    case LabRule::Condition::below:
-      return name + " < " + format_number(r.threshold) + " " + r.unit;
-    case LabRule::Condition::outside_range:
-      return name + " outside " + format_number(r.low) + "–" + format_number(r.high) + " " + r.unit;
-  }
-  return name;
+  return describe_condition(r, lab ? pick(lab->name, lang) : r.test);
 }
 
 std::string test_names(const MonitoringRule& m, const RuleSet& rules, Lang lang) {

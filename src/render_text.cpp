@@ -16,7 +16,7 @@ std::string tag(const Provenance& p) {
 
 std::string pad(std::string s, std::size_t width) {
   // Width in characters of the ASCII labels used here.
-  if (s.size() < width) s.append(width - s.size(), ' ');
+  s.append(s.size() < width ? width - s.size() : 1, ' ');  // always at least one space
   return s;
 }
 
@@ -79,7 +79,7 @@ std::vector<MonitoringSummary> summarize_monitoring(const Plan& plan) {
       }
       // Baseline occasions are summarised once, by the last one ("baseline 2 of 2").
       std::string reason = item.reason;
-      if (v.baseline) {
+      if (reason.rfind("baseline ", 0) == 0) {  // "baseline 2 of 2, before day 1"
         const auto of = reason.find(" of ");
         const auto comma = reason.find(',');
         const std::string n = reason.substr(of + 4, comma - of - 4);
@@ -198,6 +198,17 @@ std::string render_text(const Plan& plan) {
   }
   o << "\n";
 
+  if (!plan.lab_rules.empty()) {
+    o << "WHAT A RESULT MAY MEAN (educational; always ask your doctor)\n";
+    for (const LabRule& rule : plan.lab_rules) {
+      std::string name = rule.test;
+      for (const LabTest& lab : plan.labs)
+        if (lab.id == rule.test) name = lab.name.en;
+      o << "  - " << describe_condition(rule, name) << ": " << rule.advice.en << tag(rule.from)
+        << "\n";
+    }
+    o << "\n";
+  }
   if (!plan.warnings.empty()) {
     o << "WARNINGS\n";
     for (const auto& w : plan.warnings) o << "  - " << w.value.en << tag(w.from) << "\n";

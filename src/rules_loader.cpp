@@ -329,7 +329,7 @@ void RegimenReader::read_dose(Obj& root, Regimen& r) {
     if (r.bsa_formula != "mosteller" && r.bsa_formula != "dubois") {
       diag_.add("rules.bad_value", bsa->at("value"), "expected mosteller or dubois");
     }
-    provenance(*bsa);
+    r.bsa_formula_from = provenance(*bsa);
     bsa->finish();
   }
   dose->finish();
@@ -957,6 +957,12 @@ std::vector<Problem> check_rule_set(const RuleSet& rules) {
       diag.add("rules.mixed_cyclosporine", "/products",
                "modified and non-modified cycloSPORINE are not interchangeable and may not be "
                "listed in one regimen");
+    }
+    for (std::size_t i = 0; i < r.lab_rules.size(); ++i) {
+      if (!rules.find_lab(r.lab_rules[i].test)) {
+        diag.add("rules.unknown_test", "/lab_rules/" + std::to_string(i) + "/test",
+                 "test \"" + r.lab_rules[i].test + "\" is not in labs.json");
+      }
     }
     for (std::size_t i = 0; i < r.monitoring.size(); ++i) {
       for (std::size_t k = 0; k < r.monitoring[i].tests.size(); ++k) {

@@ -108,6 +108,7 @@ struct Plan {
   std::vector<Source> sources;
   std::vector<ProjectDefaultUse> project_defaults;
   std::vector<Sourced<LocalizedText>> warnings;
+  std::vector<LabRule> lab_rules;  // what a result means (educational), for patients and trackers
   std::vector<Disagreement> disagreements;
   std::vector<std::string> advisories;  // e.g. rounding took the dose outside the range
   LocalizedText disclaimer;

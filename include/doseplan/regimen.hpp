@@ -38,6 +38,7 @@ struct Provenance {
   bool project_default = false;  // no source gives this value
   std::string reason;            // why this default (required for project defaults)
   bool overridden = false;       // set by the planner when the user chose another value
+  std::string note;              // optional remark beside a source ("secondary source")
 };
 
 // A value with its provenance.
@@ -280,6 +281,7 @@ struct Regimen {
   std::vector<Sourced<LocalizedText>> warnings;
   std::vector<Disagreement> disagreements;
   std::string bsa_formula = "mosteller";  // for mg/m2 doses: mosteller | dubois
+  Provenance bsa_formula_from;
 
   // True when some phase gives the chosen dose (a chosen_dose phase, or cycles without doses).
   bool uses_chosen_dose() const;

@@ -17,6 +17,9 @@ std::string render_text(const Plan& plan);
 // The same plan as JSON (format_version, typed numbers with their units, both languages).
 std::string render_json(const Plan& plan);
 
+// A lab rule's condition in words: "Serum creatinine ≥ 25% above baseline".
+std::string describe_condition(const LabRule& r, const std::string& test_name);
+
 // `doseplan regimens`: id, drug, indication and evidence level of each regimen.
 std::string render_regimen_list_text(const RuleSet& rules, Lang lang);
 std::string render_regimen_list_json(const RuleSet& rules);
