@@ -196,12 +196,17 @@ Product cyclosporine(const std::string& id, const std::string& variant) {
 TEST_CASE("a regimen naming an unknown product or test is refused") {
   RuleSet rules = rule_set_with_products({"test-capsule", "no-such-product"});
   rules.regimens.front().monitoring.front().tests.push_back("no-such-test");
+  LabRule rule;
+  rule.test = "no-such-lab";
+  rules.regimens.front().lab_rules.push_back(rule);
   const auto problems = check_rule_set(rules);
-  REQUIRE(problems.size() == 2);
+  REQUIRE(problems.size() == 3);
+  CHECK(problems[2].id == "rules.unknown_test");
+  CHECK(problems[2].where == rules.regimens.front().file + ":/monitoring/items/0/tests/1");
+  CHECK(problems[1].where == rules.regimens.front().file + ":/lab_rules/0/test");
   CHECK(problems[0].id == "rules.unknown_product");
   CHECK(problems[0].where == rules.regimens.front().file + ":/products/1");
-  CHECK(problems[1].id == "rules.unknown_test");
-  CHECK(problems[1].where == rules.regimens.front().file + ":/monitoring/items/0/tests/1");
+
 }
 
 TEST_CASE("modified and non-modified cyclosporine are never listed in one regimen") {
