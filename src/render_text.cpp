@@ -85,6 +85,10 @@ std::vector<MonitoringSummary> summarize_monitoring(const Plan& plan) {
         const std::string n = reason.substr(of + 4, comma - of - 4);
         reason = "before day 1, " + n + (n == "1" ? " occasion" : " occasions");
       }
+      // "... before administration 3" is summarised as "... before each administration".
+      if (const auto at = reason.rfind(" administration "); at != std::string::npos) {
+        reason = reason.substr(0, at) + " each administration";
+      }
       reason += tag(item.from);
       auto& seen = reasons[k];
       if (std::find(seen.begin(), seen.end(), reason) == seen.end()) seen.push_back(reason);
@@ -185,7 +189,10 @@ std::string render_text(const Plan& plan) {
 
   o << "MONITORING (tests due on each date)\n";
   for (const Visit& v : plan.visits) {
-    o << "  " << format_date(v.date) << (v.baseline ? " (baseline)" : "") << "  ";
+    int window = 0;
+    for (const VisitItem& item : v.items) window = std::max(window, item.window_days);
+    o << "  " << format_date(v.date) << (v.baseline ? " (before day 1)" : "")
+      << (window > 0 ? " (up to " + format_date(v.date + date::days{window}) + ")" : "") << "  ";
     for (std::size_t i = 0; i < v.items.size(); ++i) {
       o << (i ? "; " : "") << test_names(plan, v.items[i]);
     }
