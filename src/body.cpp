@@ -1,5 +1,6 @@
 #include "doseplan/body.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace doseplan {
@@ -14,6 +15,35 @@ Area bsa_dubois(Length height, BodyMass weight) {
 
 Area bsa(std::string_view formula, Length height, BodyMass weight) {
   return formula == "dubois" ? bsa_dubois(height, weight) : bsa_mosteller(height, weight);
+}
+
+BodyMass ideal_body_weight(Length height, Sex sex) {
+  const double inches = in_cm(height) / 2.54;
+  return kilograms((sex == Sex::male ? 50.0 : 45.5) + 2.3 * (inches - 60.0));
+}
+
+BodyMass adjusted_body_weight(BodyMass actual, BodyMass ideal) {
+  return ideal + 0.4 * (actual - ideal);
+}
+
+Clearance egfr_ckd_epi_2021(MolarConcentration creatinine, double age_years, Sex sex) {
+  const double scr = creatinine_in_mg_per_dL(creatinine);
+  const bool female = sex == Sex::female;
+  const double kappa = female ? 0.7 : 0.9;
+  const double alpha = female ? -0.241 : -0.302;
+  const double ratio = scr / kappa;
+  const double egfr = 142.0 * std::pow(std::min(ratio, 1.0), alpha) *
+                      std::pow(std::max(ratio, 1.0), -1.200) * std::pow(0.9938, age_years) *
+                      (female ? 1.012 : 1.0);
+  return mL_per_min(egfr);
+}
+
+Clearance crcl_cockcroft_gault(MolarConcentration creatinine, double age_years, BodyMass weight,
+                               Sex sex) {
+  const double scr = creatinine_in_mg_per_dL(creatinine);
+  const double crcl =
+      (140.0 - age_years) * in_kg(weight) / (72.0 * scr) * (sex == Sex::female ? 0.85 : 1.0);
+  return mL_per_min(crcl);
 }
 
 }  // namespace doseplan

@@ -72,6 +72,7 @@ using drug_mass_per_time_unit = decltype(drug_mass_unit() / time_unit());
 using dose_per_area_unit = decltype(drug_mass_unit() / area_unit());
 using mass_concentration_unit = decltype(drug_mass_unit() / volume_unit());
 using molar_concentration_unit = decltype(amount_unit() / volume_unit());
+using clearance_unit = decltype(volume_unit() / time_unit());
 
 BOOST_UNITS_STATIC_CONSTANT(kg_body, body_mass_unit);
 BOOST_UNITS_STATIC_CONSTANT(cm, length_unit);
@@ -96,6 +97,7 @@ using DailyAmount = units::bu::quantity<units::drug_mass_per_time_unit>;  // mg/
 using DosePerArea = units::bu::quantity<units::dose_per_area_unit>;       // mg/m2 (per dose)
 using MassConcentration = units::bu::quantity<units::mass_concentration_unit>;
 using MolarConcentration = units::bu::quantity<units::molar_concentration_unit>;
+using Clearance = units::bu::quantity<units::clearance_unit>;  // mL/min (stored as mL/day)
 
 // A number of cells (stem-cell infusions), in millions. Not a mass: no product rounding applies.
 struct CellCount {
@@ -131,6 +133,10 @@ inline Area square_metres(double v) {
 }
 inline DosePerArea mg_per_m2(double v) {
   return v * 1e-4 * units::mg / units::cm2;
+}
+// 1 mL/min = 1,440 mL/day.
+inline Clearance mL_per_min(double v) {
+  return v * 1440.0 * units::mL / units::day;
 }
 // 1 ng/mL = 1e-6 mg/mL.
 inline MassConcentration ng_per_mL(double v) {
@@ -168,6 +174,13 @@ inline double in_m2(Area q) {
 }
 inline double in_mg_per_m2(DosePerArea q) {
   return q.value() * 1e4;
+}
+inline double in_mL_per_min(Clearance q) {
+  return q.value() / 1440.0;
+}
+// Creatinine: 1 mg/dL = 88.4 umol/L (MW 113.12).
+inline double creatinine_in_mg_per_dL(MolarConcentration q) {
+  return q.value() * 1e3 / 88.4;
 }
 inline double in_ng_per_mL(MassConcentration q) {
   return q.value() * 1e6;
