@@ -21,7 +21,7 @@ build="${BUILD_DIR:-$root/build}"
 packages=(
   cmake ninja-build g++ pkg-config
   libboost-dev libhowardhinnant-date-dev libcli11-dev nlohmann-json3-dev catch2
-  python3
+  python3 python3-jsonschema
 )
 
 missing=()
