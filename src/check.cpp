@@ -28,8 +28,8 @@ void check_case(std::vector<Problem>& out, const RuleSet& rules, const Regimen& 
     plan = make_plan(rules, parse_plan_request(g.request_json, at + "/request", base));
   } catch (const Error& e) {
     for (const Problem& p : e.problems()) {
-      out.push_back({"rules.golden_error", at + "/request",
-                     "the case's request is refused: " + p.to_string()});
+      out.push_back({"rules.golden_error", p.where,
+                     "the case's request is refused: " + p.message + " [" + p.id + "]"});
     }
     return;
   }

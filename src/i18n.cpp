@@ -8,7 +8,7 @@ namespace doseplan {
 
 Lang parse_lang(std::string_view text) {
   if (text == "en") return Lang::en;
-  if (text == "zh-CN" || text == "zh") return Lang::zh_CN;
+  if (text == "zh-CN") return Lang::zh_CN;
   throw Error(
       "input.bad_lang", "lang",
       "\"" + std::string(text) + "\" is not a language doseplan writes; expected en or zh-CN");

@@ -1,6 +1,7 @@
 #include "json_reader.hpp"
 
 #include <cmath>
+#include <cstdlib>
 
 namespace doseplan::detail {
 
@@ -128,7 +129,13 @@ std::optional<int> Obj::integer(std::string_view key, bool required) {
                std::string("expected a whole number, found ") + type_name(*v));
     return std::nullopt;
   }
-  return v->get<int>();
+  const bool fits = v->is_number_unsigned() ? v->get<unsigned long long>() <= 1000000000ULL
+                                            : std::llabs(v->get<long long>()) <= 1000000000LL;
+  if (!fits) {
+    diag_->add("rules.bad_value", at(key), "the number is too large");
+    return std::nullopt;
+  }
+  return static_cast<int>(v->get<long long>());
 }
 
 std::optional<bool> Obj::boolean(std::string_view key, bool required) {

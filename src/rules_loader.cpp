@@ -95,13 +95,6 @@ class RegimenReader {
     o->finish();
     return out;
   }
-  void check_same_kind(const std::string& where, const DoseValue& a, const DoseValue& b) {
-    if (!same_kind(a, b)) {
-      diag_.add("rules.bad_unit", where,
-                std::string("expected ") + dose_unit(b) + " like the dose it continues, found " +
-                    dose_unit(a));
-    }
-  }
   void read_sources(Obj& root, Regimen& r);
   void read_population(Obj& root, Regimen& r);
   void read_dose(Obj& root, Regimen& r);
@@ -305,6 +298,10 @@ void RegimenReader::read_dose(Obj& root, Regimen& r) {
       }
     }
   }
+  if (dose->has("default_doses_per_day") && !dose->has("doses_per_day")) {
+    diag_.add("rules.missing_field", dose->at("doses_per_day"),
+              "a default number of doses a day needs the allowed range \"doses_per_day\"");
+  }
   if (auto def = dose->object("default_doses_per_day", dpd_ok)) {
     const auto v = def->integer("value");
     d.default_doses_per_day.from = provenance(*def);
@@ -401,6 +398,20 @@ void RegimenReader::read_cycles(Obj& p, PhaseRule& ph) {
       ph.cycle_doses.push_back(cd);
     }
   }
+  if (!ph.cycle_doses.empty() && ph.max_count > 0 && next - 1 > ph.max_count) {
+    diag_.add("rules.bad_value", p.at("doses"),
+              "the cycle doses go to cycle " + std::to_string(next - 1) + " but at most " +
+                  std::to_string(ph.max_count) + " cycles are allowed");
+  }
+  for (std::size_t k = 0; k < ph.cycle_doses.size(); ++k) {
+    const DoseValue& v = ph.cycle_doses[k].dose.value;
+    if (std::holds_alternative<DoseRate>(v) || std::holds_alternative<DailyAmount>(v)) {
+      diag_.add(
+          "rules.bad_unit", p.at("doses") + "/" + std::to_string(k) + "/unit",
+          std::string("a cycle dose is given once: expected mg, mg/m2 or 10*6 cells, found ") +
+              dose_unit(v));
+    }
+  }
   if (!ph.cycle_doses.empty() && ph.max_count > 0 && next - 1 < ph.max_count) {
     diag_.add("rules.bad_value", p.at("doses"),
               "the cycle doses stop at cycle " + std::to_string(next - 1) + " but up to " +
@@ -448,6 +459,12 @@ void RegimenReader::read_phases(Obj& root, Regimen& r) {
         break;
       case PhaseRule::Kind::fixed_dose:
         ph.level = sourced_dose(p, "level");
+        if (ph.level && (std::holds_alternative<DosePerArea>(ph.level->value) ||
+                         std::holds_alternative<CellCount>(ph.level->value))) {
+          diag_.add("rules.bad_unit", p.at("level") + "/unit",
+                    std::string("a daily level is in mg/kg/d, mg/d or mg (per dose), found ") +
+                        dose_unit(ph.level->value));
+        }
         read_duration(p, ph);
         break;
       case PhaseRule::Kind::taper:
@@ -526,7 +543,7 @@ void RegimenReader::read_phases(Obj& root, Regimen& r) {
     }
   }
   if (r.uses_chosen_dose() && (!range_given_ || !default_given_)) {
-    diag_.add("rules.missing_field", root.at("dose") + "/range",
+    diag_.add("rules.missing_field", root.at("dose") + (range_given_ ? "/default" : "/range"),
               "a regimen with a chosen_dose phase (or cycles without doses) needs a dose range "
               "and default");
   }
@@ -838,7 +855,11 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
     }
     prod.name = p.text("name");
     for (const auto& [m, mptr] : elements(p.array("market_names", false), p.at("market_names"))) {
-      if (m->is_string()) prod.market_names.push_back(m->get<std::string>());
+      if (m->is_string()) {
+        prod.market_names.push_back(m->get<std::string>());
+      } else {
+        diag.add("rules.wrong_type", mptr, "expected a name");
+      }
     }
     if (prod.form == Product::Form::cells) {
       // Cells are counted, not weighed: no strengths, no rounding.
@@ -923,7 +944,11 @@ std::vector<LabTest> parse_labs(std::string_view json_text, const std::string& f
     lab.loinc = t.string("loinc", lab.kind != "assessment").value_or("");
     lab.loinc_from_project = t.boolean("loinc_from_project", false).value_or(false);
     for (const auto& [u, uptr] : elements(t.array("units"), t.at("units"))) {
-      if (u->is_string()) lab.units.push_back(u->get<std::string>());
+      if (u->is_string()) {
+        lab.units.push_back(u->get<std::string>());
+      } else {
+        diag.add("rules.wrong_type", uptr, "expected a UCUM unit");
+      }
     }
     t.finish();
     out.push_back(std::move(lab));
@@ -959,9 +984,18 @@ std::vector<Problem> check_rule_set(const RuleSet& rules) {
                "listed in one regimen");
     }
     for (std::size_t i = 0; i < r.lab_rules.size(); ++i) {
-      if (!rules.find_lab(r.lab_rules[i].test)) {
+      const LabRule& rule = r.lab_rules[i];
+      const LabTest* lab = rules.find_lab(rule.test);
+      if (!lab) {
         diag.add("rules.unknown_test", "/lab_rules/" + std::to_string(i) + "/test",
-                 "test \"" + r.lab_rules[i].test + "\" is not in labs.json");
+                 "test \"" + rule.test + "\" is not in labs.json");
+      } else if (!rule.unit.empty() && !lab->units.empty() &&
+                 std::find(lab->units.begin(), lab->units.end(), rule.unit) == lab->units.end()) {
+        std::string known;
+        for (const std::string& u : lab->units) known += (known.empty() ? "" : ", ") + u;
+        diag.add("rules.bad_unit", "/lab_rules/" + std::to_string(i) + "/condition/unit",
+                 "\"" + rule.unit + "\" is not a unit of " + rule.test + " in labs.json (" + known +
+                     ")");
       }
     }
     for (std::size_t i = 0; i < r.monitoring.size(); ++i) {

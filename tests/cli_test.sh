@@ -134,6 +134,9 @@ run --rules "$data/rules" show test-taper --format json
 check "show json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["dose"]["range"]["min"] == {"value": 2, "unit": "mg/kg/d"}' "$tmp/out"
 run --rules "$data/rules" show nope
 check "show of an unknown regimen exits 2" test "$code" -eq 2
+run --rules "$data/rules" regimens --lang fr
+check "an unknown language exits 2" test "$code" -eq 2
+check "an unknown language is named" contains "$tmp/err" "lang: \"fr\" is not a language doseplan writes; expected en or zh-CN [input.bad_lang]"
 run check-rules "$data/rules"
 check "check-rules on good rules exits 0" test "$code" -eq 0
 check "check-rules counts" contains "$tmp/out" "3 regimens, 4 products, 1 tests, 0 golden cases: no problems"

@@ -206,7 +206,6 @@ TEST_CASE("a regimen naming an unknown product or test is refused") {
   CHECK(problems[1].where == rules.regimens.front().file + ":/lab_rules/0/test");
   CHECK(problems[0].id == "rules.unknown_product");
   CHECK(problems[0].where == rules.regimens.front().file + ":/products/1");
-
 }
 
 TEST_CASE("modified and non-modified cyclosporine are never listed in one regimen") {
@@ -281,4 +280,38 @@ TEST_CASE("each bad file in tests/data/bad gives exactly its expected problems")
     CHECK(actual == expected);
   }
   CHECK(files >= 18);
+}
+
+TEST_CASE("a default number of doses a day needs its allowed range") {
+  json j = good_regimen();
+  j["dose"].erase("doses_per_day");
+  CHECK(only_problem(j) == "t.json:/dose/doses_per_day [rules.missing_field]");
+}
+
+TEST_CASE("a whole number too large to hold is refused, not wrapped") {
+  json j = good_regimen();
+  j["monitoring"]["items"][0]["baseline_occasions"]["value"] = 4294967298LL;
+  CHECK(only_problem(j) == "t.json:/monitoring/items/0/baseline_occasions/value [rules.bad_value]");
+}
+
+TEST_CASE("cycle doses are given once, and stop at the largest count") {
+  json j = json::parse(slurp(test_rules_dir() + "/test-cycles.json"));
+  j["phases"][0]["doses"][1]["to_cycle"] = 5;  // at most 3 cycles
+  j["phases"][0]["doses"][0]["unit"] = "mg/kg/d";
+  CHECK(places(problems_in(j)) ==
+        std::vector<std::string>{"t.json:/phases/0/doses [rules.bad_value]",
+                                 "t.json:/phases/0/doses/0/unit [rules.bad_unit]"});
+}
+
+TEST_CASE("a lab rule's unit must be one of its test's units") {
+  RuleSet rules = rule_set_with_products({"test-capsule"});
+  LabRule rule;
+  rule.test = "creatinine";  // umol/L or mg/dL in tests/data/rules/labs.json
+  rule.unit = "mmol/L";
+  rules.regimens.front().lab_rules.push_back(rule);
+  const auto problems = check_rule_set(rules);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].where == rules.regimens.front().file + ":/lab_rules/0/condition/unit");
+  CHECK(problems[0].message ==
+        "\"mmol/L\" is not a unit of creatinine in labs.json (umol/L, mg/dL)");
 }

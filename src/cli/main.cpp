@@ -244,8 +244,7 @@ int main(int argc, char** argv) {
   show->add_option("ID", lo.id, "Regimen id")->required();
   for (CLI::App* sub : {regimens, show}) {
     sub->add_option("--format", lo.format, "Output format")->check(CLI::IsMember({"text", "json"}));
-    sub->add_option("--lang", lo.lang, "Language: en or zh-CN")
-        ->check(CLI::IsMember({"en", "zh-CN"}));
+    sub->add_option("--lang", lo.lang, "Language: en or zh-CN");  // checked by parse_lang
     sub->add_option("-o,--output", lo.output, "Write to FILE (atomically) instead of stdout");
   }
   std::string check_dir;
