@@ -2,8 +2,22 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "doseplan/error.hpp"
 
 namespace doseplan {
+
+Sex parse_sex(std::string_view text, std::string_view field) {
+  if (text == "female" || text == "f" || text == "F") return Sex::female;
+  if (text == "male" || text == "m" || text == "M") return Sex::male;
+  throw Error("input.bad_sex", std::string(field),
+              "\"" + std::string(text) + "\" is not female or male");
+}
+
+const char* to_string(Sex sex) {
+  return sex == Sex::female ? "female" : "male";
+}
 
 Area bsa_mosteller(Length height, BodyMass weight) {
   return square_metres(std::sqrt(in_cm(height) * in_kg(weight) / 3600.0));

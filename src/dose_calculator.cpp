@@ -69,6 +69,20 @@ std::vector<UnitCount> vials_for(DrugMass amount, const std::vector<DrugMass>& s
   return {};
 }
 
+// How the product's rounding step is made.
+std::string step_explanation(const Product& product) {
+  if (product.form == Product::Form::iv_vial) return "the product's IV rounding step";
+  if (!product.is_solid()) {
+    return format_number(in_mg(DrugMass(*product.concentration * millilitres(1)))) + " mg/mL × " +
+           format_mL(*product.volume_step) + " measurable";
+  }
+  std::string s = "greatest common divisor of ";
+  for (std::size_t i = 0; i < product.strengths.size(); ++i) {
+    s += (i ? ", " : "") + format_mg(product.strengths[i]);
+  }
+  return s;
+}
+
 // Rounds `exact_daily` to the product's step and shares it between `doses_per_day`
 // administrations (see dose.hpp).
 DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product& product) {
@@ -96,6 +110,23 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
   }
   d.rounded_daily = step * static_cast<double>(steps);
   d.deviation_percent = (d.rounded_daily - d.exact_daily) / d.exact_daily * 100.0;
+  d.audit.push_back({"rounding step", step_explanation(product), format_mg(step),
+                     "products.json: " + product.id});
+  d.audit.push_back(
+      {"rounded dose",
+       format_mg(d.exact_daily) + " ÷ " + format_mg(step) + " = " + format_number(q, 3) +
+           " steps → " + std::to_string(steps) + " steps (nearest; an exact half goes down)",
+       format_mg(d.rounded_daily) + " (deviation " + format_mg(d.rounded_daily - d.exact_daily) +
+           ", " + format_percent(d.deviation_percent) + ")",
+       "rounding rule (docs/formulas.md)"});
+  if (doses_per_day > 1) {
+    d.audit.push_back({"split into doses",
+                       std::to_string(steps) + " steps ÷ " + std::to_string(doses_per_day) +
+                           " doses = " + std::to_string(steps / doses_per_day) + " each, " +
+                           std::to_string(steps % doses_per_day) +
+                           " left over, one each to the earliest doses",
+                       "", "uneven-split rule (docs/formulas.md)"});
+  }
 
   std::vector<long long> strength_steps;
   for (DrugMass s : product.strengths) strength_steps.push_back(std::llround(s / step));
@@ -122,6 +153,11 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
     } else {
       a.volume = DrugVolume(a.amount / *product.concentration);
     }
+    d.audit.push_back({std::string(slot_name(a.slot)) + " dose", format_mg(a.amount),
+                       describe_administration(a),
+                       product.is_solid() ? "fewest units of " + product.id
+                       : a.intravenous    ? "vials with the least left over, then the fewest"
+                                          : "volume = amount ÷ concentration"});
     d.administrations.push_back(std::move(a));
   }
   return d;
@@ -187,15 +223,39 @@ DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int dose
     }
     exact = DrugMass(*per_area * *body.bsa) * static_cast<double>(doses_per_day);
   }
+  std::string how;
+  if (const auto* rate = std::get_if<DoseRate>(&target)) {
+    how = format_dose_rate(*rate) + " × " + format_kg(body.weight) + " × 1 day";
+  } else if (std::holds_alternative<DailyAmount>(target)) {
+    how = format_number(in_mg_per_day(std::get<DailyAmount>(target))) + " mg/day × 1 day";
+  } else if (const auto* per_dose = std::get_if<DrugMass>(&target)) {
+    how = format_mg(*per_dose) + " × " + std::to_string(doses_per_day) + " a day";
+  } else {
+    how = format_number(in_mg_per_m2(std::get<DosePerArea>(target))) + " mg/m² × " +
+          format_number(in_m2(*body.bsa), 4) + " m²";
+  }
   d = round_and_split(exact, doses_per_day, product);
+  d.audit.insert(d.audit.begin(),
+                 AuditStep{doses_per_day > 1 || !std::holds_alternative<DosePerArea>(target)
+                               ? "exact daily dose"
+                               : "exact dose",
+                           how, format_mg(exact), ""});
   d.target = target;
   const bool daily = std::holds_alternative<DoseRate>(target) ||
                      std::holds_alternative<DailyAmount>(target) || product.is_solid() ||
                      product.form == Product::Form::oral_solution;
-  if (daily) d.actual_rate = DoseRate(d.rounded_daily / (body.weight * one_day));
+  if (daily) {
+    d.actual_rate = DoseRate(d.rounded_daily / (body.weight * one_day));
+    d.audit.push_back({"actual dose", format_mg(d.rounded_daily) + " ÷ " + format_kg(body.weight),
+                       format_dose_rate(*d.actual_rate), ""});
+  }
   if (body.bsa && std::holds_alternative<DosePerArea>(target)) {
     d.actual_per_area =
         DosePerArea(d.rounded_daily / static_cast<double>(doses_per_day) / *body.bsa);
+    d.audit.push_back(
+        {"actual dose",
+         format_mg(d.rounded_daily) + " ÷ " + format_number(in_m2(*body.bsa), 4) + " m²",
+         format_number(in_mg_per_m2(*d.actual_per_area)) + " mg/m²", ""});
   }
   return d;
 }

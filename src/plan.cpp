@@ -10,14 +10,6 @@
 namespace doseplan {
 namespace {
 
-// "source itp6-003 (shared/sources/003_95ea8ec565388f16.txt): “…”" or "project default: reason".
-std::string cite(const Regimen& r, const Provenance& p) {
-  if (p.project_default) return "project default: " + p.reason;
-  const Source* s = r.find_source(p.source_id);
-  if (!s) return "source " + p.source_id;
-  return "source " + s->id + " (" + s->location + "): \u201c" + s->quote + "\u201d";
-}
-
 [[noreturn]] void out_of_range(const std::string& field, const std::string& value,
                                const std::string& range, const std::string& citation) {
   throw Error("input.out_of_range", field,
@@ -45,9 +37,19 @@ void check_request(const Regimen& r, const PlanRequest& q) {
           "doseplan's plausibility limits for a height (docs/errors.md)");
     }
   }
-  if (q.age_years && !(*q.age_years >= 0 && *q.age_years <= 120)) {
+  if (q.age_years &&
+      !(*q.age_years >= kMinPlausibleAgeYears && *q.age_years <= kMaxPlausibleAgeYears)) {
     out_of_range("age", format_number(*q.age_years) + " years", "0–120 years",
                  "doseplan's plausibility limits for an age (docs/errors.md)");
+  }
+  if (q.birth_date && *q.birth_date > q.start) {
+    throw Error("input.out_of_range", "birth-date",
+                format_date(*q.birth_date) + " is after the start date " + format_date(q.start));
+  }
+  if (q.creatinine && !(in_umol_per_L(*q.creatinine) > 0 && in_umol_per_L(*q.creatinine) < 5000)) {
+    out_of_range("creatinine", format_number(in_umol_per_L(*q.creatinine)) + " umol/L",
+                 "more than 0 and less than 5,000 umol/L",
+                 "doseplan's plausibility limits for a serum creatinine (docs/errors.md)");
   }
   const DoseRule& d = r.dose;
   if (q.dose) {
@@ -168,8 +170,67 @@ void check_population(Plan& plan, const Regimen& r, const PlanRequest& q) {
       plan.advisories.push_back(limit->message.en);
     }
   };
-  check(r.population.age_years, q.age_years, "age");
+  check(r.population.age_years, plan.age_years, "age");
   check(r.population.weight_kg, in_kg(q.weight), "weight");
+}
+
+// Whole years from `birth` to `on`.
+double age_on(Date birth, Date on) {
+  const date::year_month_day b{birth}, d{on};
+  int years = static_cast<int>(d.year()) - static_cast<int>(b.year());
+  if (d.month() < b.month() || (d.month() == b.month() && d.day() < b.day())) --years;
+  return years;
+}
+
+// Body size and kidney function from what was given; each with how it was made.
+void measure_body(Plan& plan, const Regimen& r) {
+  const std::string w = format_kg(plan.weight);
+  if (plan.bsa) {
+    plan.body_audit.push_back(
+        {"body-surface area",
+         r.bsa_formula == "dubois"
+             ? "DuBois: 0.007184 × " + format_number(in_cm(*plan.height)) + "^0.725 × " +
+                   format_number(in_kg(plan.weight)) + "^0.425"
+             : "Mosteller: √(" + format_number(in_cm(*plan.height)) + " cm × " + w + " / 3600)",
+         format_number(in_m2(*plan.bsa), 4) + " m²",
+         r.bsa_formula == "dubois" ? "DuBois & DuBois 1916" : "Mosteller, NEJM 1987;317:1098"});
+  }
+  if (plan.height && plan.sex) {
+    const bool male = *plan.sex == Sex::male;
+    plan.ideal_weight = ideal_body_weight(*plan.height, *plan.sex);
+    plan.adjusted_weight = adjusted_body_weight(plan.weight, *plan.ideal_weight);
+    plan.body_audit.push_back({"ideal body weight",
+                               std::string("Devine: ") + (male ? "50" : "45.5") +
+                                   " kg + 2.3 kg × (" +
+                                   format_number(in_cm(*plan.height) / 2.54, 2) + " in − 60 in)",
+                               format_kg(*plan.ideal_weight), "Devine 1974"});
+    plan.body_audit.push_back({"adjusted body weight",
+                               format_kg(*plan.ideal_weight) + " + 0.4 × (" + w + " − " +
+                                   format_kg(*plan.ideal_weight) + ")",
+                               format_kg(*plan.adjusted_weight),
+                               "common pharmacy practice (clincalc.com)"});
+  }
+  if (plan.creatinine && plan.age_years && plan.sex) {
+    const double scr = creatinine_in_mg_per_dL(*plan.creatinine);
+    const bool female = *plan.sex == Sex::female;
+    const std::string scr_text = format_number(in_umol_per_L(*plan.creatinine), 1) +
+                                 " umol/L = " + format_number(scr, 3) + " mg/dL (÷ 88.4)";
+    plan.egfr = egfr_ckd_epi_2021(*plan.creatinine, *plan.age_years, *plan.sex);
+    plan.crcl = crcl_cockcroft_gault(*plan.creatinine, *plan.age_years, plan.weight, *plan.sex);
+    plan.body_audit.push_back({"eGFR (CKD-EPI 2021)",
+                               "142 × min(Scr/" + std::string(female ? "0.7" : "0.9") + ", 1)^" +
+                                   (female ? "−0.241" : "−0.302") + " × max(Scr/" +
+                                   (female ? "0.7" : "0.9") + ", 1)^−1.200 × 0.9938^" +
+                                   format_number(*plan.age_years) + (female ? " × 1.012" : "") +
+                                   "; Scr " + scr_text,
+                               format_number(in_mL_per_min(*plan.egfr), 1) + " mL/min/1.73 m²",
+                               "Inker et al., NEJM 2021"});
+    plan.body_audit.push_back(
+        {"creatinine clearance (Cockcroft–Gault)",
+         "(140 − " + format_number(*plan.age_years) + ") × " + w + " / (72 × " +
+             format_number(scr, 3) + " mg/dL)" + (female ? " × 0.85" : ""),
+         format_number(in_mL_per_min(*plan.crcl), 1) + " mL/min", "Cockcroft & Gault 1976"});
+  }
 }
 
 void list_project_defaults(Plan& plan, const Regimen& r, const Product& product) {
@@ -346,6 +407,18 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   plan.weight = q.weight;
   plan.height = q.height;
   plan.age_years = q.age_years;
+  if (q.birth_date) {
+    const double age = age_on(*q.birth_date, q.start);
+    if (q.age_years && *q.age_years != age) {
+      throw Error("input.conflict", "age",
+                  "age " + format_number(*q.age_years) + " does not match the birth date " +
+                      format_date(*q.birth_date) + " (" + format_number(age) + " on " +
+                      format_date(q.start) + ")");
+    }
+    plan.age_years = age;
+  }
+  plan.sex = q.sex;
+  plan.creatinine = q.creatinine;
   BodySize body{q.weight, std::nullopt};
   if (q.height) {
     body.bsa = bsa(r->bsa_formula, *q.height, q.weight);
@@ -391,6 +464,7 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   plan.lab_rules = r->lab_rules;
   plan.disagreements = r->disagreements;
   plan.disclaimer = disclaimer();
+  measure_body(plan, *r);
   list_project_defaults(plan, *r, *product);
   check_population(plan, *r, q);
   add_advisories(plan, *r, *product);

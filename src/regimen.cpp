@@ -97,6 +97,13 @@ bool dose_less(const DoseValue& a, const DoseValue& b) {
   return dose_number(a) < dose_number(b);
 }
 
+std::string cite(const Regimen& r, const Provenance& p) {
+  if (p.project_default) return "project default: " + p.reason;
+  const Source* s = r.find_source(p.source_id);
+  if (!s) return "source " + p.source_id;
+  return "source " + s->id + " (" + s->location + "): \u201c" + s->quote + "\u201d";
+}
+
 bool Regimen::uses_chosen_dose() const {
   for (const PhaseRule& p : phases) {
     if (p.kind == PhaseRule::Kind::chosen_dose) return true;

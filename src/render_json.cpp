@@ -39,6 +39,14 @@ json dose_json(const DoseValue& v) {
   return q(dose_number(v), dose_unit(v));
 }
 
+json audit_json(const std::vector<AuditStep>& audit) {
+  json out = json::array();
+  for (const AuditStep& a : audit) {
+    out.push_back({{"what", a.what}, {"how", a.how}, {"result", a.result}, {"basis", a.basis}});
+  }
+  return out;
+}
+
 json daily_dose(const DailyDose& d) {
   json admins = json::array();
   for (const Administration& a : d.administrations) {
@@ -74,6 +82,7 @@ json daily_dose(const DailyDose& d) {
     j["deviation_percent"] = clean(d.deviation_percent);
   }
   j["administrations"] = admins;
+  j["audit"] = audit_json(d.audit);
   return j;
 }
 
@@ -95,6 +104,17 @@ std::string render_json(const Plan& plan) {
     j["patient"]["bsa_formula"] = plan.bsa_formula;
   }
   if (plan.age_years) j["patient"]["age"] = q(*plan.age_years, "a");
+  if (plan.sex) j["patient"]["sex"] = to_string(*plan.sex);
+  if (plan.creatinine) j["patient"]["creatinine"] = q(in_umol_per_L(*plan.creatinine), "umol/L");
+  if (plan.ideal_weight) {
+    j["patient"]["ideal_body_weight"] = q(in_kg(*plan.ideal_weight), "kg");
+    j["patient"]["adjusted_body_weight"] = q(in_kg(*plan.adjusted_weight), "kg");
+  }
+  if (plan.egfr) {
+    j["patient"]["egfr_ckd_epi_2021"] = q(in_mL_per_min(*plan.egfr), "mL/min/{1.73_m2}");
+    j["patient"]["crcl_cockcroft_gault"] = q(in_mL_per_min(*plan.crcl), "mL/min");
+  }
+  j["patient"]["audit"] = audit_json(plan.body_audit);
   j["start"] = format_date(plan.start);
   j["end"] = format_date(plan.end);
   j["dose"] = {{"doses_per_day", plan.doses_per_day.value},

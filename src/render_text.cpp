@@ -114,7 +114,7 @@ std::string test_names(const Plan& plan, const VisitItem& item) {
 
 }  // namespace
 
-std::string render_text(const Plan& plan) {
+std::string render_text(const Plan& plan, bool explain) {
   std::ostringstream o;
   const PlannedPhase* first = plan.phases.empty() ? nullptr : &plan.phases.front();
   o << "DOSEPLAN — EDUCATIONAL AID, NOT A PRESCRIPTION\n";
@@ -130,6 +130,21 @@ std::string render_text(const Plan& plan) {
       << (plan.bsa_formula == "dubois" ? "DuBois" : "Mosteller") << ")\n";
   }
   if (plan.age_years) o << "  " << pad("Age", 22) << format_number(*plan.age_years) << " years\n";
+  if (plan.sex) o << "  " << pad("Sex", 22) << to_string(*plan.sex) << "\n";
+  if (plan.ideal_weight) {
+    o << "  " << pad("Ideal body weight", 22) << format_kg(*plan.ideal_weight) << " (Devine)\n";
+    o << "  " << pad("Adjusted body weight", 22) << format_kg(*plan.adjusted_weight) << "\n";
+  }
+  if (plan.creatinine) {
+    o << "  " << pad("Creatinine", 22) << format_number(in_umol_per_L(*plan.creatinine), 1)
+      << " umol/L (" << format_number(creatinine_in_mg_per_dL(*plan.creatinine), 2) << " mg/dL)\n";
+  }
+  if (plan.egfr) {
+    o << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan.egfr), 0)
+      << " mL/min/1.73 m² (CKD-EPI 2021)\n";
+    o << "  " << pad("Creatinine clearance", 22) << format_number(in_mL_per_min(*plan.crcl), 0)
+      << " mL/min (Cockcroft–Gault)\n";
+  }
   o << "  " << pad("First day", 22) << format_date(plan.start) << "\n";
   o << "  " << pad("Last day", 22) << format_date(plan.end) << "\n\n";
 
@@ -234,6 +249,28 @@ std::string render_text(const Plan& plan) {
     for (const ProjectDefaultUse& d : plan.project_defaults) {
       o << "  - " << d.what << ": " << d.value << (d.overridden ? " (overridden by the user)" : "")
         << ". " << d.reason << "\n";
+    }
+    o << "\n";
+  }
+  if (explain) {
+    o << "HOW EACH NUMBER WAS MADE\n";
+    auto steps = [&o](const std::vector<AuditStep>& audit) {
+      for (const AuditStep& a : audit) {
+        o << "    - " << a.what << ": " << a.how;
+        if (!a.result.empty()) o << " = " << a.result;
+        if (!a.basis.empty()) o << "  [" << a.basis << "]";
+        o << "\n";
+      }
+    };
+    if (!plan.body_audit.empty()) {
+      o << "  Body size and kidney function\n";
+      steps(plan.body_audit);
+    }
+    for (const PlannedPhase& p : plan.phases) {
+      o << "  " << p.name.en;
+      if (p.steps > 0) o << " " << p.step << "/" << p.steps;
+      o << " (" << format_date(p.first) << ")\n";
+      steps(p.dose.audit);
     }
     o << "\n";
   }

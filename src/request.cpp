@@ -1,5 +1,6 @@
 #include "doseplan/request.hpp"
 
+#include "doseplan/body.hpp"
 #include "json_reader.hpp"
 
 namespace doseplan {
@@ -56,6 +57,14 @@ PlanRequest parse_plan_request(std::string_view json_text, const std::string& fi
   field("height", false,
         [&](const std::string& s, const std::string& where) { q.height = parse_height(s, where); });
   if (const auto age = root.number("age_years", false)) q.age_years = *age;
+  field("birth_date", false, [&](const std::string& s, const std::string& where) {
+    q.birth_date = parse_date(s, where);
+  });
+  field("sex", false,
+        [&](const std::string& s, const std::string& where) { q.sex = parse_sex(s, where); });
+  field("creatinine", false, [&](const std::string& s, const std::string& where) {
+    q.creatinine = parse_creatinine(s, where);
+  });
   if (auto counts = root.object("cycle_counts", false)) {
     for (const auto& [key, value] : root_json["cycle_counts"].items()) {
       if (const auto n = counts->integer(key)) q.cycle_counts[key] = *n;

@@ -21,16 +21,28 @@ namespace {
 
 constexpr double kEpsilon = 1e-9;
 
-// The dose of one phase; a dose the product can not give names the phase.
+// The dose of one phase; a dose the product can not give names the phase. The audit starts with
+// the rule the dose comes from.
 DailyDose phase_dose(const std::string& phase, const DoseValue& dose, const BodySize& body,
-                     int doses_per_day, const Product& product) {
+                     int doses_per_day, const Product& product, const std::string& basis) {
   try {
-    return calculate_dose(dose, body, doses_per_day, product);
+    DailyDose d = calculate_dose(dose, body, doses_per_day, product);
+    d.audit.insert(d.audit.begin(), AuditStep{"dose rule", phase, format_dose(dose), basis});
+    return d;
   } catch (const Error& e) {
     std::vector<Problem> problems = e.problems();
     for (Problem& p : problems) p.message = phase + ": " + p.message;
     throw Error(std::move(problems));
   }
+}
+
+// Where a phase's dose comes from, for the audit trail.
+std::string basis_of(const Regimen& regimen, const Provenance& from, bool chosen = false) {
+  if (from.overridden) {
+    return "chosen by the user within " + format_number(dose_number(*regimen.dose.min)) + "–" +
+           format_dose(*regimen.dose.max) + " (" + cite(regimen, regimen.dose.range_from) + ")";
+  }
+  return (chosen ? "regimen default: " : "") + cite(regimen, from);
 }
 
 Span duration_of(const PhaseRule& rule, const PlanRequest& request, Provenance* from) {
@@ -81,10 +93,10 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
         p.last = add_span(next, duration_of(rule, request, &p.duration_from)) - date::days{1};
         const bool is_chosen = rule.kind == PhaseRule::Kind::chosen_dose;
         const DoseValue dose = is_chosen ? *chosen : rule.level->value;
-        p.dose = phase_dose(rule.name.en + " (" + format_dose(dose) + ")", dose, body,
-                            doses_per_day, product);
         p.dose_from = is_chosen ? regimen.dose.default_dose->from : rule.level->from;
         if (is_chosen && request.dose) p.dose_from.overridden = true;
+        p.dose = phase_dose(rule.name.en + " (" + format_dose(dose) + ")", dose, body,
+                            doses_per_day, product, basis_of(regimen, p.dose_from, is_chosen));
         previous = dose;
         previous_daily = p.dose.rounded_daily;
         next = p.last + date::days{1};
@@ -116,10 +128,11 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
           p.steps = static_cast<int>(levels.size());
           p.first = add_span(phase_start, times(every, static_cast<int>(k)));
           p.last = add_span(phase_start, times(every, static_cast<int>(k + 1))) - date::days{1};
-          p.dose = phase_dose(step_name(rule, p.step, levels[k]), levels[k], body, doses_per_day,
-                              product);
           p.dose_from = step_from;
           p.duration_from = every_from;
+          p.dose =
+              phase_dose(step_name(rule, p.step, levels[k]), levels[k], body, doses_per_day,
+                         product, "previous dose − step; step: " + basis_of(regimen, step_from));
           next = p.last + date::days{1};
           out.push_back(std::move(p));
         }
@@ -165,10 +178,12 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
                                   add_span(phase_start,
                                            times(rule.every.value, static_cast<int>(k + 1))) -
                                       date::days{1});
-          p.dose = phase_dose(step_name(rule, p.step, levels[k]), levels[k], body, doses_per_day,
-                              product);
           p.dose_from = rule.step->from;
           p.duration_from = duration_from;
+          p.dose = phase_dose(step_name(rule, p.step, levels[k]), levels[k], body, doses_per_day,
+                              product,
+                              "previous dose + step; step: " + basis_of(regimen, rule.step->from) +
+                                  "; maximum: " + basis_of(regimen, rule.level->from));
           previous = levels[k];
           previous_daily = p.dose.rounded_daily;
           out.push_back(std::move(p));
@@ -203,9 +218,9 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
             }
           }
           p.duration_from = rule.every.from;
-          p.dose =
-              phase_dose(rule.name.en + " " + std::to_string(k) + " (" + format_dose(dose) + ")",
-                         dose, body, 1, product);
+          p.dose = phase_dose(
+              rule.name.en + " " + std::to_string(k) + " (" + format_dose(dose) + ")", dose, body,
+              1, product, basis_of(regimen, p.dose_from, chosen.has_value()));
           out.push_back(std::move(p));
         }
         next = add_span(phase_start, times(rule.every.value, count));

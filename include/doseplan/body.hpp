@@ -22,6 +22,9 @@
 namespace doseplan {
 
 enum class Sex { female, male };
+// "female" or "male" (also "f", "m"); throws Error "input.bad_sex" naming `field`.
+Sex parse_sex(std::string_view text, std::string_view field = "sex");
+const char* to_string(Sex sex);  // "female", "male"
 
 // REQUIRES: height > 0, weight > 0.
 Area bsa_mosteller(Length height, BodyMass weight);

@@ -45,6 +45,14 @@ struct Administration {
   std::optional<CellCount> cells;  // cell infusions: no mass
 };
 
+// One step of how a number was made, for `plan --explain` and the JSON plan's "audit".
+struct AuditStep {
+  std::string what;    // "exact daily dose"
+  std::string how;     // "5 mg/kg/day × 62 kg × 1 day" (formula with its inputs and units)
+  std::string result;  // "310 mg"
+  std::string basis;   // the rule and its source, or doseplan's documented rule (docs/formulas.md)
+};
+
 // The dose of one day of a daily phase, or of one administration of a cycles phase.
 struct DailyDose {
   DoseValue target = DoseRate{};        // as the rule (or the user) gave it
@@ -54,6 +62,7 @@ struct DailyDose {
   std::optional<DosePerArea> actual_per_area;  // rounded / BSA (mg/m2 doses)
   double deviation_percent = 0;                // (rounded - exact) / exact x 100
   std::vector<Administration> administrations;
+  std::vector<AuditStep> audit;  // how every number above was made, in order
 };
 
 // What the dose arithmetic needs to know of the patient.

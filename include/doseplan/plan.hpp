@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "doseplan/body.hpp"
 #include "doseplan/dates.hpp"
 #include "doseplan/dose.hpp"
 #include "doseplan/regimen.hpp"
@@ -28,12 +29,15 @@ struct PlanRequest {
   std::string regimen_id;
   BodyMass weight{};
   Date start{};
-  std::optional<Length> height;                 // needed for mg/m2 doses (body-surface area)
-  std::optional<double> age_years;              // checked against the regimen's population
-  std::optional<DoseValue> dose;                // default: the regimen's default (same kind)
-  std::optional<int> doses_per_day;             // default: the regimen's default
-  std::optional<std::string> product_id;        // default: the regimen's first product
-  std::map<std::string, Span> phase_durations;  // by phase id, e.g. {"induction", 3 months}
+  std::optional<Length> height;                  // needed for mg/m2 doses (body-surface area)
+  std::optional<double> age_years;               // checked against the regimen's population
+  std::optional<Date> birth_date;                // gives the age at the start date
+  std::optional<Sex> sex;                        // for ideal body weight and kidney function
+  std::optional<MolarConcentration> creatinine;  // baseline serum creatinine (either unit typed)
+  std::optional<DoseValue> dose;                 // default: the regimen's default (same kind)
+  std::optional<int> doses_per_day;              // default: the regimen's default
+  std::optional<std::string> product_id;         // default: the regimen's first product
+  std::map<std::string, Span> phase_durations;   // by phase id, e.g. {"induction", 3 months}
   std::optional<DoseRate> taper_step;
   std::optional<Span> taper_every;
   std::map<std::string, int> cycle_counts;  // by phase id, for cycles phases
@@ -96,6 +100,14 @@ struct Plan {
   std::optional<Area> bsa;
   std::string bsa_formula;  // "mosteller" or "dubois", when bsa is set
   std::optional<double> age_years;
+  std::optional<Sex> sex;
+  std::optional<MolarConcentration> creatinine;
+  // Body size and kidney function, when the inputs allow (docs/formulas.md); for information.
+  std::optional<BodyMass> ideal_weight;
+  std::optional<BodyMass> adjusted_weight;
+  std::optional<Clearance> egfr;      // CKD-EPI 2021, per 1.73 m2
+  std::optional<Clearance> crcl;      // Cockcroft-Gault
+  std::vector<AuditStep> body_audit;  // how each of the above was made
   Date start{};
   Date end{};                                // last day of treatment
   std::optional<Sourced<DoseValue>> chosen;  // the chosen dose, when a phase uses one

@@ -288,6 +288,9 @@ struct Regimen {
   const Source* find_source(const std::string& id) const;
 };
 
+// "source itp6-003 (shared/sources/003_….txt): “…”" or "project default: <reason>".
+std::string cite(const Regimen& r, const Provenance& p);
+
 }  // namespace doseplan
 
 #endif  // DOSEPLAN_REGIMEN_HPP_

@@ -11,8 +11,9 @@
 
 namespace doseplan {
 
-// For clinicians: a summary, then the phase table, then the monitoring calendar.
-std::string render_text(const Plan& plan);
+// For clinicians: a summary, then the phase table, then the monitoring calendar. With `explain`,
+// a last section shows how every number was made (the audit trail).
+std::string render_text(const Plan& plan, bool explain = false);
 
 // The same plan as JSON (format_version, typed numbers with their units, both languages).
 std::string render_json(const Plan& plan);

@@ -4,7 +4,8 @@
 //    "dose": "5 mg/kg/d", "doses_per_day": 2, "product": "cyclosporine-modified-capsule",
 //    "phase_durations": {"induction": "3 months"}, "taper_step": "0.5 mg/kg/d",
 //    "taper_every": "2 weeks", "height": "165 cm", "age_years": 45,
-//    "cycle_counts": {"pulses": 12}}
+//    "cycle_counts": {"pulses": 12}, "birth_date": "1981-05-02", "sex": "female",
+//    "creatinine": "97 umol/L"}
 // Quantities are strings with their unit, read by the parsers of units.hpp. Only "regimen",
 // "weight" and "start" are required. Unknown fields are errors, never ignored.
 #ifndef DOSEPLAN_REQUEST_HPP_

@@ -78,6 +78,10 @@ struct PlanOptions {
   std::string taper_every;
   std::string height;
   std::optional<double> age;
+  std::string birth_date;
+  std::string sex;
+  std::string creatinine;
+  bool explain = false;
   std::vector<std::string> cycles;  // ID=N
   std::string format = "text";
   std::string output;
@@ -123,6 +127,9 @@ PlanRequest to_request(const PlanOptions& o) {
   if (!o.taper_every.empty()) q.taper_every = parse_span(o.taper_every, "taper-every");
   if (!o.height.empty()) q.height = parse_height(o.height, "height");
   if (o.age) q.age_years = *o.age;
+  if (!o.birth_date.empty()) q.birth_date = parse_date(o.birth_date, "birth-date");
+  if (!o.sex.empty()) q.sex = parse_sex(o.sex, "sex");
+  if (!o.creatinine.empty()) q.creatinine = parse_creatinine(o.creatinine, "creatinine");
   for (const std::string& c : o.cycles) {
     const auto eq = c.find('=');
     int n = 0;
@@ -158,7 +165,7 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
   if (o.format == "json") {
     out = render_json(plan);
   } else {
-    out = render_text(plan);
+    out = render_text(plan, o.explain);
   }
   emit(out, o.output);
   return kExitOk;
@@ -234,6 +241,12 @@ int main(int argc, char** argv) {
   plan->add_option("--height", po.height, "Height with unit, for mg/m2 doses: 165cm, 65 in");
   plan->add_option("--age", po.age, "Age in years, checked against the regimen's population");
   plan->add_option("--cycles", po.cycles, "Number of cycles of a cycles phase: ID=COUNT");
+  plan->add_option("--birth-date", po.birth_date,
+                   "Birth date YYYY-MM-DD (gives the age at the start)");
+  plan->add_option("--sex", po.sex,
+                   "female or male (ideal body weight, eGFR, creatinine clearance)");
+  plan->add_option("--creatinine", po.creatinine, "Baseline serum creatinine: 97umol/L, 1.1 mg/dL");
+  plan->add_flag("--explain", po.explain, "Show how every number was made (text format)");
   plan->add_option("--format", po.format, "Output format")->check(CLI::IsMember({"text", "json"}));
   plan->add_option("-o,--output", po.output, "Write to FILE (atomically) instead of stdout");
 
