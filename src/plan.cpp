@@ -1,5 +1,6 @@
 // make_plan(): validate the request against the regimen, then build phases and visits.
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "doseplan/body.hpp"
@@ -336,23 +337,93 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
                                 format_mg(b.dose.rounded_daily) + ", the same as before.");
     }
   }
-  // Rounding never changes the range silently: say so when the chosen dose leaves it.
+  // Rounding never changes the range silently: say so when the chosen dose leaves it, or moves
+  // more than the regimen's tolerance; with the policy "refuse" the plan is refused instead.
   if (!plan.chosen || !r.dose.min) return;
   for (const PlannedPhase& p : plan.phases) {
     if (!(p.dose.target == plan.chosen->value)) continue;
     std::optional<DoseValue> actual;
+    double amount_per_unit = 0;  // mg per 1 of the dose unit: kg x 1 day, or the BSA
     if (std::holds_alternative<DoseRate>(p.dose.target) && p.dose.actual_rate) {
       actual = *p.dose.actual_rate;
+      amount_per_unit = in_kg(plan.weight);
     } else if (std::holds_alternative<DosePerArea>(p.dose.target) && p.dose.actual_per_area) {
       actual = *p.dose.actual_per_area;
+      amount_per_unit = in_m2(*plan.bsa);
     }
     if (!actual) continue;
-    if (dose_less(*actual, *r.dose.min) || dose_less(*r.dose.max, *actual)) {
-      plan.advisories.push_back(
-          "After rounding to what " + product.name.en + " can give, the " + p.name.en +
-          " dose is " + format_dose(*actual) + ", outside the regimen's range " +
-          range_text(*r.dose.min, *r.dose.max) + ". Discuss the dose with the prescriber.");
-      return;
+    const bool outside = dose_less(*actual, *r.dose.min) || dose_less(*r.dose.max, *actual);
+    const bool past_tolerance =
+        r.dose.rounding_tolerance_percent &&
+        std::abs(p.dose.deviation_percent) > *r.dose.rounding_tolerance_percent;
+    if (!outside && !past_tolerance) continue;
+    std::string text = "After rounding to what " + product.name.en + " can give, the " + p.name.en +
+                       " dose is " + format_dose(*actual) + " (" + format_mg(p.dose.rounded_daily) +
+                       " instead of " + format_mg(p.dose.exact_daily) + ", " +
+                       format_percent(p.dose.deviation_percent) + ")";
+    if (outside) text += ", outside the regimen's range " + range_text(*r.dose.min, *r.dose.max);
+    if (past_tolerance) {
+      text += std::string(outside ? "; " : ", ") + "more than the tolerance of " +
+              format_number(*r.dose.rounding_tolerance_percent) + "% (" +
+              cite(r, r.dose.rounding_from) + ")";
+    }
+    // The amounts nearest the exact dose whose actual dose lies inside the range.
+    const DrugMass step = product.smallest_step();
+    const double lo = dose_number(*r.dose.min) * amount_per_unit;
+    const double hi = dose_number(*r.dose.max) * amount_per_unit;
+    const double exact = in_mg(p.dose.exact_daily);
+    const double s_mg = in_mg(step);
+    std::vector<double> inside;
+    const double below = std::floor(exact / s_mg) * s_mg;
+    const double above = std::ceil(exact / s_mg) * s_mg;
+    for (double c : {below, above}) {
+      double k = c;
+      // Move into the range if needed (at most a few steps).
+      for (int n = 0; n < 1000 && k < lo - 1e-9; ++n) k += s_mg;
+      for (int n = 0; n < 1000 && k > hi + 1e-9; ++n) k -= s_mg;
+      if (k >= lo - 1e-9 && k <= hi + 1e-9 && k > 0 &&
+          std::find(inside.begin(), inside.end(), k) == inside.end()) {
+        inside.push_back(k);
+      }
+    }
+    if (inside.empty()) {
+      text += ". No amount " + product.name.en + " can give lies inside the range";
+    } else {
+      text += ". Nearest amounts inside the range: ";
+      for (std::size_t i = 0; i < inside.size(); ++i) {
+        text += (i ? " or " : "") + format_mg(milligrams(inside[i])) + " (" +
+                format_number(inside[i] / amount_per_unit) + " " +
+                (std::holds_alternative<DoseRate>(p.dose.target) ? "mg/kg/day" : "mg/m\u00b2") +
+                ")";
+      }
+    }
+    text += ". Discuss the dose with the prescriber.";
+    if (r.dose.rounding_policy == DoseRule::RoundingPolicy::refuse) {
+      throw Error("dose.rounding_outside_range", "dose", text);
+    }
+    plan.advisories.push_back(text);
+    return;
+  }
+}
+
+// Maxima per administration and per day are enforced on what is given: refused, never clamped.
+void check_maxima(const Plan& plan, const Regimen& r) {
+  for (const PlannedPhase& p : plan.phases) {
+    const std::string name = p.name.en + (p.steps > 0 ? " " + std::to_string(p.step) : "");
+    if (r.dose.max_per_day && p.dose.rounded_daily > r.dose.max_per_day->value + milligrams(1e-9) &&
+        !p.cycle) {
+      throw Error("input.above_maximum", "dose",
+                  name + ": " + format_mg(p.dose.rounded_daily) + " a day is above the maximum " +
+                      format_mg(r.dose.max_per_day->value) + " a day; " +
+                      cite(r, r.dose.max_per_day->from));
+    }
+    for (const Administration& a : p.dose.administrations) {
+      if (r.dose.max_per_dose && a.amount > r.dose.max_per_dose->value + milligrams(1e-9)) {
+        throw Error("input.above_maximum", "dose",
+                    name + ": " + format_mg(a.amount) + " in one dose is above the maximum " +
+                        format_mg(r.dose.max_per_dose->value) + " per dose; " +
+                        cite(r, r.dose.max_per_dose->from));
+      }
     }
   }
 }
@@ -464,6 +535,7 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   plan.lab_rules = r->lab_rules;
   plan.disagreements = r->disagreements;
   plan.disclaimer = disclaimer();
+  check_maxima(plan, *r);
   measure_body(plan, *r);
   list_project_defaults(plan, *r, *product);
   check_population(plan, *r, q);

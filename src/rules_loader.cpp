@@ -314,12 +314,41 @@ void RegimenReader::read_dose(Obj& root, Regimen& r) {
       }
     }
   }
-  for (auto [key, target] :
-       {std::pair{"rounding", &d.rounding_from}, std::pair{"uneven_split", &d.uneven_split_from}}) {
-    if (auto o = dose->object(key)) {
-      *target = provenance(*o);
-      o->finish();
+  if (auto o = dose->object("rounding")) {
+    d.rounding_from = provenance(*o);
+    if (const auto t = o->number("tolerance_percent", false)) {
+      if (*t <= 0 || *t > 50) {
+        diag_.add("rules.bad_value", o->at("tolerance_percent"),
+                  "expected more than 0 and at most 50");
+      }
+      d.rounding_tolerance_percent = *t;
     }
+    if (const auto policy = o->string("policy", false)) {
+      if (*policy == "refuse") {
+        d.rounding_policy = DoseRule::RoundingPolicy::refuse;
+      } else if (*policy != "advise") {
+        diag_.add("rules.bad_value", o->at("policy"), "expected advise or refuse");
+      }
+    }
+    o->finish();
+  }
+  if (auto o = dose->object("uneven_split")) {
+    d.uneven_split_from = provenance(*o);
+    o->finish();
+  }
+  for (auto [key, target] :
+       {std::pair{"max_per_dose", &d.max_per_dose}, std::pair{"max_per_day", &d.max_per_day}}) {
+    auto o = dose->object(key, false);
+    if (!o) continue;
+    const auto v = o->number("value");
+    const auto mg = o->string("unit");
+    if (mg && *mg != "mg")
+      diag_.add("rules.bad_unit", o->at("unit"), "expected \"mg\", found \"" + *mg + "\"");
+    if (v && *v <= 0)
+      diag_.add("rules.bad_value", o->at("value"), "a maximum must be greater than 0");
+    Sourced<DrugMass> m{milligrams(v.value_or(0)), provenance(*o)};
+    o->finish();
+    if (v && *v > 0) *target = m;
   }
   if (auto bsa = dose->object("bsa_formula", false)) {
     r.bsa_formula = bsa->string("value").value_or("mosteller");

@@ -118,6 +118,20 @@ check "--rules chooses the rules directory" contains "$tmp/out" "Induction      
 DOSEPLAN_RULES="$data/rules" "$bin" plan --regimen test-taper --weight 50kg --start 2026-01-31 >"$tmp/out" 2>&1
 check "DOSEPLAN_RULES chooses the rules directory" contains "$tmp/out" "TESTdrug"
 
+run "${itp[@]}" --product cyclosporine-nonmodified-capsule
+check "non-modified cyclosporine is refused for a modified regimen" test "$code" -eq 2
+check "the refusal says why" contains "$tmp/err" "not cyclosporine-nonmodified-capsule (non-modified cycloSPORINE is not interchangeable with modified cycloSPORINE) [input.product_not_allowed]"
+run "${itp[@]}" --height 165cm --sex female --birth-date 1981-05-02 --creatinine 97umol/L --explain
+check "explain exits 0" test "$code" -eq 0
+check "explain shows the exact dose step" contains "$tmp/out" "exact daily dose: 5 mg/kg/day × 62 kg × 1 day = 310 mg"
+check "explain shows the rounding" contains "$tmp/out" "rounded dose: 310 mg ÷ 25 mg = 12.4 steps → 12 steps"
+check "eGFR in the plan" contains "$tmp/out" "eGFR                  63 mL/min/1.73 m² (CKD-EPI 2021)"
+run "${itp[@]}" --sex other
+check "a bad sex exits 2" test "$code" -eq 2
+check "a bad sex is named" contains "$tmp/err" 'sex: "other" is not female or male [input.bad_sex]'
+run "${itp[@]}" --creatinine 0umol/L
+check "a zero creatinine exits 2" test "$code" -eq 2
+
 # --- regimens, show, check-rules
 run --rules "$data/rules" regimens
 check "regimens exits 0" test "$code" -eq 0

@@ -472,3 +472,116 @@ TEST_CASE("engine: population limits give the regimen's message, or say the age 
   q.age_years = 18;
   CHECK(make_plan(test_rules(), q).advisories.empty());
 }
+
+// ------------------------------------------------------------------ rounding policy and maxima
+
+namespace {
+
+RuleSet with_rounding(double tolerance, DoseRule::RoundingPolicy policy) {
+  RuleSet rules = test_rules();
+  DoseRule& d = doseplan::testing::regimen(rules, "test-taper").dose;
+  d.rounding_tolerance_percent = tolerance;
+  d.rounding_policy = policy;
+  return rules;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "engine: rounding past the tolerance is said, with the nearest amounts inside the range") {
+  // 43 kg x 3 mg/kg/day = 129 mg -> 25.8 steps of 5 -> 130 mg, +0.78%: past a 0.5% tolerance,
+  // inside the range. Nearest amounts: 125 mg (125 / 43 = 2.91) and 130 mg (3.02).
+  PlanRequest q = test_request();
+  q.weight = kilograms(43);
+  q.dose = mg_per_kg_per_day(3);
+  const Plan p = make_plan(with_rounding(0.5, DoseRule::RoundingPolicy::advise), q);
+  REQUIRE_FALSE(p.advisories.empty());
+  CHECK(p.advisories.back() ==
+        "After rounding to what TESTdrug capsules can give, the Induction dose is 3.02 mg/kg/day "
+        "(130 mg instead of 129 mg, +0.78%), more than the tolerance of 0.5% (project default: "
+        "Test rounding.). Nearest amounts inside the range: 125 mg (2.91 mg/kg/day) or 130 mg "
+        "(3.02 mg/kg/day). Discuss the dose with the prescriber.");
+}
+
+TEST_CASE("engine: rounding below the range offers the nearest amount inside it") {
+  // 41 kg x 2 = 82 mg -> 16.4 steps -> 80 mg = 1.95 mg/kg/day, below 2 and -2.44%. Inside the
+  // range (at least 82 mg) the nearest amount of 5 mg steps is 85 mg = 2.07 mg/kg/day.
+  PlanRequest q = test_request();
+  q.weight = kilograms(41);
+  q.dose = mg_per_kg_per_day(2);
+  const Plan p = make_plan(with_rounding(2, DoseRule::RoundingPolicy::advise), q);
+  const std::string& a = p.advisories.back();
+  CHECK_THAT(a, Catch::Matchers::Contains("the Induction dose is 1.95 mg/kg/day (80 mg instead of "
+                                          "82 mg, -2.44%), outside the regimen's range 2–8 "
+                                          "mg/kg/day; more than the tolerance of 2%"));
+  CHECK_THAT(
+      a, Catch::Matchers::Contains("Nearest amounts inside the range: 85 mg (2.07 mg/kg/day)."));
+}
+
+TEST_CASE("engine: with the policy refuse, such a rounding refuses the plan") {
+  PlanRequest q = test_request();
+  q.weight = kilograms(41);
+  q.dose = mg_per_kg_per_day(2);
+  const Problem p = doseplan::testing::problem_of(
+      [&] { make_plan(with_rounding(2, DoseRule::RoundingPolicy::refuse), q); });
+  CHECK(p.id == "dose.rounding_outside_range");
+  CHECK_THAT(p.message, Catch::Matchers::Contains("85 mg (2.07 mg/kg/day)"));
+}
+
+TEST_CASE("engine: maxima per dose and per day are refused with their source, never clamped") {
+  // 50 kg x 4 mg/kg/day = 200 mg = 100 mg twice daily.
+  RuleSet rules = test_rules();
+  DoseRule& d = doseplan::testing::regimen(rules, "test-taper").dose;
+  d.max_per_dose = Sourced<DrugMass>{milligrams(90), {"test-src", false, "", false, ""}};
+  Problem p = doseplan::testing::problem_of([&] { make_plan(rules, test_request()); });
+  CHECK(p.id == "input.above_maximum");
+  CHECK(p.message ==
+        "Induction: 100 mg in one dose is above the maximum 90 mg per dose; source test-src "
+        "(tests/data/rules/test-taper.json): \u201c2-8 mg/kg/day, 1-3 doses a day.\u201d");
+  d.max_per_dose.reset();
+  d.max_per_day = Sourced<DrugMass>{milligrams(150), {"test-src", false, "", false, ""}};
+  p = doseplan::testing::problem_of([&] { make_plan(rules, test_request()); });
+  CHECK_THAT(p.message, Catch::Matchers::StartsWith(
+                            "Induction: 200 mg a day is above the maximum 150 mg a day; source"));
+}
+
+TEST_CASE("engine: age from the birth date, body size and kidney function in the plan") {
+  // Born 1981-05-02, start 2026-01-31: 44 years (the birthday is still to come in 2026).
+  // 170 cm female: 66.929 in -> IBW 45.5 + 2.3 x 6.929 = 61.437 kg; 50 kg actual -> adjusted
+  // 61.437 + 0.4 x (50 - 61.437) = 56.862 kg.
+  // 1.1 mg/dL, 44 y female: 142 x (1.1/0.7)^-1.2 x 0.9938^44 x 1.012 = 63.54; CG (96 x 50) /
+  // (72 x 1.1) x 0.85 = 51.52.
+  PlanRequest q = test_request();
+  q.birth_date = parse_date("1981-05-02");
+  q.sex = Sex::female;
+  q.height = centimetres(170);
+  q.creatinine = parse_creatinine("1.1 mg/dL");
+  const Plan p = make_plan(test_rules(), q);
+  CHECK(*p.age_years == 44);
+  CHECK(in_kg(*p.ideal_weight) == Approx(61.437).epsilon(1e-4));
+  CHECK(in_kg(*p.adjusted_weight) == Approx(56.862).epsilon(1e-4));
+  CHECK(in_mL_per_min(*p.egfr) == Approx(63.54).epsilon(1e-3));
+  CHECK(in_mL_per_min(*p.crcl) == Approx(51.52).epsilon(1e-3));
+  CHECK(p.body_audit.size() == 5);
+  q.age_years = 45;
+  CHECK(doseplan::testing::problem_of([&] { make_plan(test_rules(), q); }).id == "input.conflict");
+  q.age_years.reset();
+  q.creatinine = umol_per_L(0);
+  const Problem z = doseplan::testing::problem_of([&] { make_plan(test_rules(), q); });
+  CHECK(z.id == "input.out_of_range");
+  CHECK(z.where == "creatinine");
+}
+
+TEST_CASE("engine: every dose carries its audit trail, from the rule to the capsules") {
+  const Plan p = make_plan(test_rules(), test_request());
+  std::vector<std::string> whats;
+  for (const AuditStep& a : p.phases[0].dose.audit) whats.push_back(a.what);
+  CHECK(whats == std::vector<std::string>{"dose rule", "exact daily dose", "rounding step",
+                                          "rounded dose", "split into doses", "morning dose",
+                                          "evening dose", "actual dose"});
+  CHECK(p.phases[0].dose.audit[1].how == "4 mg/kg/day × 50 kg × 1 day");
+  CHECK(p.phases[0].dose.audit[1].result == "200 mg");
+  CHECK(p.phases[0].dose.audit[2].result == "5 mg");
+  CHECK_THAT(p.phases[0].dose.audit[0].basis,
+             Catch::Matchers::StartsWith("regimen default: project default"));
+}

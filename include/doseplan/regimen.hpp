@@ -126,6 +126,15 @@ struct DoseRule {
   Provenance uneven_split_from;
   // How a daily dose is rounded to what the product can give.
   Provenance rounding_from;
+  // How far rounding may move the dose (percent of the exact dose) before the plan says so, and
+  // what happens when rounding leaves the range or passes it: advise (the plan says so plainly
+  // and offers the nearest doses inside the range) or refuse (an Error with those doses).
+  std::optional<double> rounding_tolerance_percent;
+  enum class RoundingPolicy { advise, refuse };
+  RoundingPolicy rounding_policy = RoundingPolicy::advise;
+  // Maxima the rule sets, enforced on what is given (refused, never clamped).
+  std::optional<Sourced<DrugMass>> max_per_dose;
+  std::optional<Sourced<DrugMass>> max_per_day;
 };
 
 // Who the regimen is for. A limit with no value is not checked.
