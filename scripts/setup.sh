@@ -20,7 +20,7 @@ build="${BUILD_DIR:-$root/build}"
 # Everything the build and the tests need, from Debian 12.
 packages=(
   cmake ninja-build g++ pkg-config
-  libboost-dev libhowardhinnant-date-dev libcli11-dev nlohmann-json3-dev catch2
+  libboost-dev libhowardhinnant-date-dev libcli11-dev nlohmann-json3-dev catch2 librapidcheck-dev
   python3 python3-jsonschema
 )
 

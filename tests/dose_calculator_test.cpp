@@ -2,6 +2,7 @@
 // hand in the comment beside it.
 #include <catch2/catch.hpp>
 
+#include "doseplan/body.hpp"
 #include "doseplan/dose.hpp"
 #include "doseplan/rules.hpp"
 #include "test_support.hpp"
@@ -141,4 +142,160 @@ TEST_CASE("an amount the capsules can not make is refused") {
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].id == "dose.not_representable");
   CHECK_THAT(problems[0].message, Catch::Matchers::Contains("15 mg"));
+}
+
+TEST_CASE("rounding table with the shipped products: every kind of dose") {
+  struct Case {
+    const char* label;
+    DoseValue dose;
+    double weight_kg;
+    std::optional<double> height_cm;
+    int doses;
+    const char* product;
+    double rounded;
+    std::vector<std::string> admins;
+  };
+  const std::vector<Case> cases = {
+      // 2.5 x 70 = 175 mg = 7 steps of 25: 4 + 3 = 100 and 75 mg.
+      {"CsA caps RA start",
+       mg_per_kg_per_day(2.5),
+       70,
+       {},
+       2,
+       "cyclosporine-modified-capsule",
+       175,
+       {"1 × 100 mg", "1 × 50 mg + 1 × 25 mg"}},
+      // 1.2 x 45 = 54 mg = 2.16 steps -> 2 = 50 mg: 25 + 25.
+      {"CsA caps low",
+       mg_per_kg_per_day(1.2),
+       45,
+       {},
+       2,
+       "cyclosporine-modified-capsule",
+       50,
+       {"1 × 25 mg", "1 × 25 mg"}},
+      // 6 x 80 = 480 mg = 19.2 -> 19 = 475 mg over three doses: 7, 6, 6 steps = 175, 150, 150.
+      {"CsA caps three doses",
+       mg_per_kg_per_day(6),
+       80,
+       {},
+       3,
+       "cyclosporine-modified-capsule",
+       475,
+       {"1 × 100 mg + 1 × 50 mg + 1 × 25 mg", "1 × 100 mg + 1 × 50 mg", "1 × 100 mg + 1 × 50 mg"}},
+      // Solution, step 100 mg/mL x 0.1 mL = 10 mg: 2.4 x 58 = 139.2 -> 13.92 -> 140 = 70 + 70.
+      {"CsA solution",
+       mg_per_kg_per_day(2.4),
+       58,
+       {},
+       2,
+       "cyclosporine-modified-solution",
+       140,
+       {"0.7 mL (70 mg)", "0.7 mL (70 mg)"}},
+      // 4.3 x 75 = 322.5 -> 32.25 -> 320 = 160 + 160 mg = 1.6 mL each.
+      {"CsA solution SSc",
+       mg_per_kg_per_day(4.3),
+       75,
+       {},
+       2,
+       "cyclosporine-modified-solution",
+       320,
+       {"1.6 mL (160 mg)", "1.6 mL (160 mg)"}},
+      // Cyclophosphamide tablets 25/50: 1 x 70 = 70 -> 2.8 -> 3 steps = 75 mg once daily.
+      {"CYC tablets start",
+       mg_per_kg_per_day(1),
+       70,
+       {},
+       1,
+       "cyclophosphamide-tablet",
+       75,
+       {"1 × 50 mg + 1 × 25 mg"}},
+      // 2 x 62 = 124 -> 4.96 -> 5 steps = 125 mg.
+      {"CYC tablets max",
+       mg_per_kg_per_day(2),
+       62,
+       {},
+       1,
+       "cyclophosphamide-tablet",
+       125,
+       {"2 × 50 mg + 1 × 25 mg"}},
+      // 125 mg/day as a daily amount: exactly 5 steps.
+      {"CYC tablets mg/day",
+       mg_per_day(125),
+       62,
+       {},
+       1,
+       "cyclophosphamide-tablet",
+       125,
+       {"2 × 50 mg + 1 × 25 mg"}},
+      // Mycophenolate 1,500 mg per dose twice daily = 3,000 mg: 500 mg tablets, 3 each.
+      {"MMF tablets",
+       milligrams(1500),
+       62,
+       {},
+       2,
+       "mycophenolate-tablet",
+       3000,
+       {"3 × 500 mg", "3 × 500 mg"}},
+      // The same with 250 mg capsules: 6 each.
+      {"MMF capsules",
+       milligrams(1500),
+       62,
+       {},
+       2,
+       "mycophenolate-capsule",
+       3000,
+       {"6 × 250 mg", "6 × 250 mg"}},
+      // Rituximab 375 mg/m2 x 1.791957 m2 (170 cm, 68 kg) = 671.98 -> 67.198 steps of 10 -> 670 mg;
+      // vials 100/500 with the least left over: 700 = 1 x 500 + 2 x 100.
+      {"RTX 375 mg/m2",
+       mg_per_m2(375),
+       68,
+       170,
+       1,
+       "rituximab-iv-vial",
+       670,
+       {"670 mg IV (vials: 1 × 500 mg + 2 × 100 mg)"}},
+      // Rituximab 1,000 mg fixed: 2 x 500 mg vials, nothing left over.
+      {"RTX 1,000 mg",
+       milligrams(1000),
+       68,
+       {},
+       1,
+       "rituximab-iv-vial",
+       1000,
+       {"1,000 mg IV (vials: 2 × 500 mg)"}},
+      // Cyclophosphamide IV 750 mg/m2 x 1.685724 m2 (165 cm, 62 kg) = 1,264.29 -> 1,260 mg; vials
+      // 500/1,000/2,000: 1,500 = 1,000 + 500 leaves the least over.
+      {"CYC IV 750",
+       mg_per_m2(750),
+       62,
+       165,
+       1,
+       "cyclophosphamide-iv-vial",
+       1260,
+       {"1,260 mg IV (vials: 1 × 1,000 mg + 1 × 500 mg)"}},
+  };
+  const RuleSet& rules = real_rules();
+  for (const Case& c : cases) {
+    CAPTURE(c.label);
+    BodySize body{kilograms(c.weight_kg), std::nullopt};
+    if (c.height_cm) body.bsa = bsa_mosteller(centimetres(*c.height_cm), body.weight);
+    const DailyDose d = calculate_dose(c.dose, body, c.doses, *rules.find_product(c.product));
+    CHECK(in_mg(d.rounded_daily) == Approx(c.rounded));
+    REQUIRE(d.administrations.size() == c.admins.size());
+    DrugMass sum = milligrams(0);
+    for (std::size_t i = 0; i < c.admins.size(); ++i) {
+      CHECK(describe_administration(d.administrations[i]) == c.admins[i]);
+      sum += d.administrations[i].amount;
+    }
+    CHECK(in_mg(sum) == Approx(c.rounded));
+  }
+}
+
+TEST_CASE("cells are given as they are, without rounding") {
+  const DailyDose d = calculate_dose(CellCount{50}, BodySize{kilograms(60), std::nullopt}, 1,
+                                     *real_rules().find_product("umbilical-cord-msc"));
+  REQUIRE(d.administrations.size() == 1);
+  CHECK(describe_administration(d.administrations[0]) == "50 million cells IV");
 }

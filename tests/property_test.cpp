@@ -1,0 +1,115 @@
+// Property tests (rapidcheck) over random patients and choices, for every regimen of the shipped
+// catalogue. Each property is checked on a few hundred generated cases (RC_PARAMS in CTest fixes
+// the seed so that a run is reproducible).
+#include <rapidcheck/catch.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "doseplan/plan.hpp"
+#include "test_support.hpp"
+
+using namespace doseplan;
+using doseplan::testing::real_rules;
+
+namespace {
+
+// A random but plausible request for `r`: adult weight and height, a start in 2026-2030, a dose
+// and a number of doses a day inside the regimen's ranges.
+PlanRequest random_request(const Regimen& r) {
+  PlanRequest q;
+  q.regimen_id = r.id;
+  q.weight = kilograms(*rc::gen::inRange(35, 150) + *rc::gen::inRange(0, 10) / 10.0);
+  q.height = centimetres(*rc::gen::inRange(140, 201));
+  const int year = *rc::gen::inRange(2026, 2031);
+  const unsigned month = static_cast<unsigned>(*rc::gen::inRange(1, 13));
+  const unsigned day = static_cast<unsigned>(*rc::gen::inRange(1, 29)) +
+                       (*rc::gen::inRange(0, 4) == 0 ? 2u : 0u);  // now and then a 29th-31st
+  date::year_month_day ymd{date::year{year}, date::month{month}, date::day{day}};
+  if (!ymd.ok()) ymd = ymd.year() / ymd.month() / date::last;
+  q.start = Date{ymd};
+  if (r.dose.min && r.dose.max && r.uses_chosen_dose()) {
+    const double lo = dose_number(*r.dose.min);
+    const double hi = dose_number(*r.dose.max);
+    const double f = *rc::gen::inRange(0, 101) / 100.0;
+    q.dose = *make_dose(lo + (hi - lo) * f, dose_unit(*r.dose.min));
+  }
+  q.doses_per_day = *rc::gen::inRange(r.dose.doses_per_day_min, r.dose.doses_per_day_max + 1);
+  return q;
+}
+
+// The amount an administration is made of.
+double made_of(const Administration& a, const Product& p) {
+  if (a.volume) return in_mL(*a.volume) * in_mg(DrugMass(*p.concentration * millilitres(1)));
+  double sum = 0;
+  for (const UnitCount& u : a.intravenous ? a.vials : a.units) sum += u.count * in_mg(u.strength);
+  return sum;
+}
+
+}  // namespace
+
+TEST_CASE("properties of every plan of the catalogue") {
+  const RuleSet& rules = real_rules();
+  for (const Regimen& regimen : rules.regimens) {
+    rc::prop(regimen.id + ": doses add up, are made of real units, and dates are in order", [&] {
+      const PlanRequest q = random_request(regimen);
+      Plan plan;
+      try {
+        plan = make_plan(rules, q);
+      } catch (const Error& e) {
+        // A refusal is allowed only for a dose the product can not give at this weight.
+        RC_ASSERT(e.id().rfind("dose.", 0) == 0);
+        return;
+      }
+      RC_ASSERT(!plan.phases.empty());
+      Date previous_last = plan.start - date::days{1};
+      for (const PlannedPhase& p : plan.phases) {
+        // Phases are contiguous (daily phases) or strictly later (cycles), never overlapping.
+        if (p.cycle) {
+          RC_ASSERT(p.first > previous_last);
+        } else {
+          RC_ASSERT(p.first == previous_last + date::days{1});
+        }
+        RC_ASSERT(p.last >= p.first);
+        previous_last = p.last;
+        const DailyDose& d = p.dose;
+        if (d.administrations.front().cells) continue;
+        // Administrations add up to the rounded daily dose.
+        double sum = 0;
+        for (const Administration& a : d.administrations) sum += in_mg(a.amount);
+        RC_ASSERT(std::abs(sum - in_mg(d.rounded_daily)) < 1e-6);
+        // Every amount is made of real product units (IV: vials hold at least the amount).
+        for (const Administration& a : d.administrations) {
+          const double made = made_of(a, plan.product);
+          if (a.intravenous) {
+            RC_ASSERT(made + 1e-6 >= in_mg(a.amount));
+          } else {
+            RC_ASSERT(std::abs(made - in_mg(a.amount)) < 1e-6);
+          }
+        }
+        // Rounding is to the nearest step: never more than half a step away.
+        const double step = in_mg(plan.product.smallest_step());
+        RC_ASSERT(std::abs(in_mg(d.rounded_daily) - in_mg(d.exact_daily)) <= step / 2 + 1e-6);
+      }
+      RC_ASSERT(plan.end == previous_last);
+      // Visits are sorted, one per date.
+      for (std::size_t i = 1; i < plan.visits.size(); ++i) {
+        RC_ASSERT(plan.visits[i - 1].date < plan.visits[i].date);
+      }
+      // A chosen dose that rounding took outside the range is always said.
+      if (plan.chosen && plan.phases.front().dose.actual_rate &&
+          std::holds_alternative<DoseRate>(plan.chosen->value)) {
+        const DoseRate actual = *plan.phases.front().dose.actual_rate;
+        const bool outside =
+            actual < std::get<DoseRate>(*regimen.dose.min) - mg_per_kg_per_day(1e-9) ||
+            actual > std::get<DoseRate>(*regimen.dose.max) + mg_per_kg_per_day(1e-9);
+        if (outside) {
+          bool said = false;
+          for (const std::string& a : plan.advisories)
+            said = said || a.find("outside the regimen's range") != std::string::npos;
+          RC_ASSERT(said);
+        }
+      }
+    });
+  }
+}
