@@ -315,3 +315,20 @@ TEST_CASE("a lab rule's unit must be one of its test's units") {
   CHECK(problems[0].message ==
         "\"mmol/L\" is not a unit of creatinine in labs.json (umol/L, mg/dL)");
 }
+
+TEST_CASE("rounding tolerance and policy, and maxima, are read with their checks") {
+  json j = good_regimen();
+  j["dose"]["rounding"]["tolerance_percent"] = 10;
+  j["dose"]["rounding"]["policy"] = "refuse";
+  j["dose"]["max_per_dose"] = {{"value", 500}, {"unit", "mg"}, {"source", "test-src"}};
+  const Regimen r = parse_regimen(j.dump(), "t.json");
+  CHECK(*r.dose.rounding_tolerance_percent == 10);
+  CHECK(r.dose.rounding_policy == DoseRule::RoundingPolicy::refuse);
+  CHECK(in_mg(r.dose.max_per_dose->value) == 500);
+  CHECK_FALSE(r.dose.max_per_day.has_value());
+  j["dose"]["rounding"]["policy"] = "clamp";
+  j["dose"]["max_per_dose"]["unit"] = "g";
+  CHECK(places(problems_in(j)) ==
+        std::vector<std::string>{"t.json:/dose/rounding/policy [rules.bad_value]",
+                                 "t.json:/dose/max_per_dose/unit [rules.bad_unit]"});
+}
