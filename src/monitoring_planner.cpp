@@ -7,6 +7,7 @@
 // The next interval continues from the last test placed (its anchor), so "every 2 weeks for 3
 // months, then monthly" gives the first monthly test one month after the last fortnightly one.
 // Months are added to the anchor (never chained), clamped to the month's end (dates.hpp).
+#include <algorithm>
 #include <map>
 
 #include "doseplan/plan.hpp"
@@ -28,23 +29,36 @@ std::string describe_interval(const MonitoringInterval& iv, bool first) {
 
 }  // namespace
 
+// The window of a periodic visit: a quarter of its interval, at least 1 and at most 7 days on
+// either side (project default, docs/rules.md): every 2 weeks -> ±3 days, monthly -> ±7 days.
+int window_for(const Span& every, Date anchor) {
+  const auto interval_days = static_cast<int>((add_span(anchor, every) - anchor).count());
+  return std::clamp(interval_days / 4, 1, 7);
+}
+
 std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
-                               const std::vector<Date>& administrations) {
+                               const std::vector<Date>& administrations,
+                               const std::vector<Date>& dose_changes) {
   std::map<Date, Visit> by_date;
   auto add = [&](Date d, const MonitoringRule& rule, std::string reason, const Provenance& from,
-                 int window_days = 0) {
+                 int before = 0, int after = 0) {
     Visit& v = by_date[d];
     v.date = d;
     v.baseline = d < start;
-    // One item per monitoring rule and day: a second reason on the same day is added to it.
+    // One item per monitoring rule and day: a second reason on the same day is added to it, and
+    // the window is the narrower of the two.
     for (VisitItem& item : v.items) {
       if (item.monitoring_id == rule.id) {
         item.reason += "; " + reason;
+        item.window_before = std::min(item.window_before, before);
+        item.window_after = std::min(item.window_after, after);
         return;
       }
     }
-    v.items.push_back(
-        {rule.id, rule.name, rule.tests, rule.timing, window_days, std::move(reason), from});
+    VisitItem item{rule.id, rule.name, rule.tests, rule.timing, std::move(reason), from};
+    item.window_before = before;
+    item.window_after = after;
+    v.items.push_back(std::move(item));
   };
   for (const MonitoringRule& rule : regimen.monitoring) {
     const int n = rule.baseline_occasions.value;
@@ -69,11 +83,12 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
         }
         segment_end = add_months(start, months) + date::days{days};
       }
+      const int window = window_for(iv.every, start);
       Date last_placed = anchor;
       for (int k = 1;; ++k) {
         const Date d = add_span(anchor, times(iv.every, k));
         if (d >= segment_end || d > end) break;
-        add(d, rule, describe_interval(iv, first_interval), iv.from);
+        add(d, rule, describe_interval(iv, first_interval), iv.from, window, window);
         last_placed = d;
       }
       anchor = last_placed;
@@ -91,13 +106,31 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
                       " after";
         add(administrations[k] + date::days{around.day}, rule,
             around.label.en + ": " + when + " administration " + std::to_string(k + 1), around.from,
-            around.window_days);
+            0, around.window_days);
       }
     }
     for (const Sourced<Span>& at : rule.at) {
-      add(add_span(start, at.value), rule, to_string(at.value) + " after the start", at.from);
+      add(add_span(start, at.value), rule, to_string(at.value) + " after the start", at.from, 7, 7);
     }
-    if (rule.at_end) add(end, rule, "end of treatment", *rule.at_end);
+    if (rule.at_end) add(end, rule, "end of treatment", *rule.at_end, 7, 0);
+    // A re-check after every dose change: unless a visit of this item already falls within the
+    // rule's days after the change, one is added on the last of those days (window: 3 days
+    // before it, none after).
+    if (rule.after_dose_change) {
+      for (const Date change : dose_changes) {
+        const Date by = add_span(change, rule.after_dose_change->value);
+        bool covered = false;
+        for (auto it = by_date.upper_bound(change); it != by_date.end() && it->first <= by; ++it) {
+          for (const VisitItem& item : it->second.items) covered |= item.monitoring_id == rule.id;
+        }
+        if (!covered) {
+          add(by, rule,
+              "re-check " + to_string(rule.after_dose_change->value) +
+                  " after the dose change of " + format_date(change),
+              rule.after_dose_change->from, 3, 0);
+        }
+      }
+    }
   }
   std::vector<Visit> out;
   out.reserve(by_date.size());

@@ -311,6 +311,10 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
     for (const Sourced<Span>& at : m.at) {
       note_default(plan, m.id + " at", to_string(at.value), at.from);
     }
+    if (m.after_dose_change) {
+      note_default(plan, m.id + " re-check after a dose change",
+                   "within " + to_string(m.after_dose_change->value), m.after_dose_change->from);
+    }
   }
 }
 
@@ -517,11 +521,17 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
                    plan.doses_per_day.value);
   plan.end = q.start;
   std::vector<Date> administrations;
-  for (const PlannedPhase& p : plan.phases) {
+  std::vector<Date> dose_changes;
+  for (std::size_t i = 0; i < plan.phases.size(); ++i) {
+    const PlannedPhase& p = plan.phases[i];
     plan.end = std::max(plan.end, p.last);
     if (p.cycle) administrations.push_back(p.first);
+    if (i > 0 && !p.cycle && !plan.phases[i - 1].cycle &&
+        !(p.dose.rounded_daily == plan.phases[i - 1].dose.rounded_daily)) {
+      dose_changes.push_back(p.first);
+    }
   }
-  plan.visits = plan_visits(*r, q.start, plan.end, administrations);
+  plan.visits = plan_visits(*r, q.start, plan.end, administrations, dose_changes);
 
   std::set<std::string> lab_ids;
   for (const Visit& v : plan.visits)

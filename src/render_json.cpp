@@ -164,7 +164,8 @@ std::string render_json(const Plan& plan) {
                  {"reason", item.reason},
                  {"from", provenance(item.from)}};
       if (!item.timing.en.empty()) it["timing"] = text(item.timing);
-      if (item.window_days > 0) it["window_days"] = item.window_days;
+      it["window_before_days"] = item.window_before;
+      it["window_after_days"] = item.window_after;
       items.push_back(it);
     }
     visits.push_back({{"date", format_date(v.date)}, {"baseline", v.baseline}, {"items", items}});

@@ -204,10 +204,20 @@ std::string render_text(const Plan& plan, bool explain) {
 
   o << "MONITORING (tests due on each date)\n";
   for (const Visit& v : plan.visits) {
-    int window = 0;
-    for (const VisitItem& item : v.items) window = std::max(window, item.window_days);
-    o << "  " << format_date(v.date) << (v.baseline ? " (before day 1)" : "")
-      << (window > 0 ? " (up to " + format_date(v.date + date::days{window}) + ")" : "") << "  ";
+    // The window every item of the visit allows.
+    int before = 1000, after = 1000;
+    for (const VisitItem& item : v.items) {
+      before = std::min(before, item.window_before);
+      after = std::min(after, item.window_after);
+    }
+    o << "  " << format_date(v.date) << (v.baseline ? " (before day 1)" : "");
+    if (before > 0 && before == after) {
+      o << " \u00b1" << before << " d";
+    } else if (before > 0 || after > 0) {
+      o << " (" << format_date(v.date - date::days{before}) << " to "
+        << format_date(v.date + date::days{after}) << ")";
+    }
+    o << "  ";
     for (std::size_t i = 0; i < v.items.size(); ++i) {
       o << (i ? "; " : "") << test_names(plan, v.items[i]);
     }

@@ -645,6 +645,7 @@ void RegimenReader::read_monitoring(Obj& root, Regimen& r) {
       rule.at_end = provenance(*end);
       end->finish();
     }
+    if (m.has("after_dose_change")) rule.after_dose_change = sourced_span(m, "after_dose_change");
     if (rule.baseline_occasions.value == 0 && rule.intervals.empty() && rule.around_doses.empty() &&
         rule.at.empty() && !rule.at_end) {
       diag_.add(

@@ -34,7 +34,7 @@ check "morning capsules" contains "$tmp/out" "morning             150 mg = 1 × 
 check "actual dose and deviation" contains "$tmp/out" "4.84 mg/kg/day (deviation -10 mg, -3.23%)"
 check "induction dates" contains "$tmp/out" "Induction       2026-12-01 to 2027-02-28"
 check "maintenance dates" contains "$tmp/out" "Maintenance     2027-04-12 to 2027-06-11"
-check "a monitoring date" contains "$tmp/out" "2026-12-15  cycloSPORINE whole-blood trough level (C0)"
+check "a monitoring date" contains "$tmp/out" "2026-12-15 ±3 d  cycloSPORINE whole-blood trough level (C0)"
 check "source quoted" contains "$tmp/out" "采用环孢菌素A 4~6mg/(kg·天)"
 check "disclaimer" contains "$tmp/out" "Educational aid only, not a prescription"
 check "project defaults listed" contains "$tmp/out" "PROJECT DEFAULTS"

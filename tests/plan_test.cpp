@@ -235,18 +235,33 @@ TEST_CASE("cyclosporine-itp: monitoring dates") {
   // Baseline: kidney function twice (day -14 = 11-17, day -7 = 11-24); blood count and liver once
   //   (11-24). Every 2 weeks until 2027-03-01: 12-15, 12-29, 01-12, 01-26, 02-09, 02-23.
   //   Monthly from 02-23: 03-23, 04-23, 05-23 (06-23 is after the last day 06-11).
+  // Re-checks (drug level and kidney) within 2 weeks of each dose change: 03-01 -> 03-15 added;
+  //   03-15 is covered by 03-23; 03-29 -> 04-12 added; 04-12 is covered by 04-23.
   const Plan p = make_plan(real_rules(), itp_request());
-  CHECK(visit_dates(p) == std::vector<std::string>{"2026-11-17", "2026-11-24", "2026-12-15",
-                                                   "2026-12-29", "2027-01-12", "2027-01-26",
-                                                   "2027-02-09", "2027-02-23", "2027-03-23",
-                                                   "2027-04-23", "2027-05-23"});
+  CHECK(visit_dates(p) == std::vector<std::string>{
+                              "2026-11-17", "2026-11-24", "2026-12-15", "2026-12-29", "2027-01-12",
+                              "2027-01-26", "2027-02-09", "2027-02-23", "2027-03-15", "2027-03-23",
+                              "2027-04-12", "2027-04-23", "2027-05-23"});
   CHECK(p.visits[0].items.size() == 1);  // kidney function, baseline 1 of 2
   CHECK(p.visits[0].items[0].monitoring_id == "kidney-function");
   CHECK(p.visits[1].items.size() == 3);  // blood count, liver, kidney
-  for (std::size_t i = 2; i < p.visits.size(); ++i) {
+  for (std::size_t i : {2, 3, 4, 5, 6, 7, 9, 11, 12}) {
     CHECK(p.visits[i].items.size() == 4);  // + the cyclosporine trough level
     CHECK(p.visits[i].items[0].monitoring_id == "cyclosporine-level");
   }
+  // The re-check visits hold the drug level and kidney function only, due by the day (3 days'
+  // window before, none after).
+  for (std::size_t i : {8, 10}) {
+    REQUIRE(p.visits[i].items.size() == 2);
+    CHECK(p.visits[i].items[0].monitoring_id == "cyclosporine-level");
+    CHECK(p.visits[i].items[1].monitoring_id == "kidney-function");
+    CHECK(p.visits[i].items[0].window_before == 3);
+    CHECK(p.visits[i].items[0].window_after == 0);
+  }
+  CHECK(p.visits[8].items[0].reason == "re-check 2 weeks after the dose change of 2027-03-01");
+  // Fortnightly visits have a window of ±3 days, monthly ones ±7 days.
+  CHECK(p.visits[2].items[0].window_before == 3);
+  CHECK(p.visits[9].items[0].window_after == 7);
 }
 
 TEST_CASE("cyclosporine-itp: a start on 2026-01-31 with a 2-month induction ends on 03-30") {
@@ -390,7 +405,8 @@ TEST_CASE(
                                                    "2026-03-10", "2026-03-30", "2026-04-10",
                                                    "2026-04-29", "2026-05-10", "2026-05-13",
                                                    "2026-05-14", "2026-05-24", "2026-07-31"});
-  CHECK(p.visits[1].items.at(0).window_days == 4);
+  CHECK(p.visits[1].items.at(0).window_before == 0);
+  CHECK(p.visits[1].items.at(0).window_after == 4);
   CHECK(p.visits[1].items.at(0).reason == "nadir: day 10–14 after administration 1");
   CHECK(p.visits[0].items.at(0).reason == "before the infusion: 1 day before administration 1");
   CHECK(p.visits[9].items.at(0).reason == "end of treatment");

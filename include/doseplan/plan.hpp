@@ -67,9 +67,10 @@ struct VisitItem {
   LocalizedText name;
   std::vector<std::string> tests;  // lab ids
   LocalizedText timing;
-  int window_days = 0;  // the visit may take place from `date` to date + window
-  std::string reason;   // "baseline 1 of 2", "every 2 weeks for 3 months"
-  Provenance from;      // the interval's (or baseline count's) provenance
+  std::string reason;     // "baseline 1 of 2, before day 1", "every 2 weeks for the first 3 months"
+  Provenance from;        // the interval's (or baseline count's) provenance
+  int window_before = 0;  // the visit may take place from date - window_before days
+  int window_after = 0;   // ... to date + window_after days
 };
 
 struct Visit {
@@ -143,8 +144,11 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
 
 // Monitoring visits for a course from `start` to `end` (inclusive), merged by date, sorted.
 // `administrations` are the days of cycle administrations (for tests around each dose).
+// `dose_changes` are the first days of daily phases whose dose differs from the day before (for
+// the re-checks after a dose change).
 std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
-                               const std::vector<Date>& administrations = {});
+                               const std::vector<Date>& administrations = {},
+                               const std::vector<Date>& dose_changes = {});
 
 }  // namespace doseplan
 

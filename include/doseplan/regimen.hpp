@@ -219,7 +219,8 @@ struct MonitoringRule {
   std::vector<AroundDose> around_doses;
   std::vector<Sourced<Span>> at;     // single visits at start + span (may be after the course)
   std::optional<Provenance> at_end;  // a visit on the last day of treatment
-  Provenance from;                   // why this item is monitored at all
+  std::optional<Sourced<Span>> after_dose_change;  // re-check within this span of a dose change
+  Provenance from;                                 // why this item is monitored at all
 };
 
 // A rule on a recorded result, used by the tracker to advise (educationally).
