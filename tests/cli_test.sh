@@ -57,6 +57,25 @@ assert any(s["id"] == "itp6-003" for s in p["sources"])
 assert any(d["what"] == "dose" for d in p["project_defaults"])
 PY
 
+# --- CSV: one row per administration and per test, with the disclaimer and the sources
+run "${itp[@]}" --format csv
+check "csv exits 0" test "$code" -eq 0
+check "csv rows" python3 - "$tmp/out" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+kinds = [r["kind"] for r in rows]
+# 2026-12-01..2027-06-11 is 193 days, twice daily.
+assert kinds.count("dose") == 386, kinds.count("dose")
+# 13 visits: 1 + 3 items at baseline, 9 visits of 4 items, 2 re-checks of 2 items.
+assert kinds.count("test") == 44, kinds.count("test")
+assert kinds.count("disclaimer") == 1 and "Educational aid" in rows[kinds.index("disclaimer")]["reason"]
+assert kinds.count("source") >= 1
+first = rows[0]
+assert (first["date"], first["slot"], first["amount_mg"], first["made_of"]) == ("2026-12-01", "morning", "150", "1 × 100 mg + 1 × 50 mg")
+last_dose = [r for r in rows if r["kind"] == "dose"][-1]
+assert (last_dose["date"], last_dose["slot"], last_dose["amount_mg"]) == ("2027-06-11", "evening", "75")
+PY
+
 # --- the example patient file (the README's first command)
 run plan --input "$(dirname "$0")/../examples/patient-itp.json"
 check "example patient exits 0" test "$code" -eq 0

@@ -15,6 +15,10 @@ namespace doseplan {
 // a last section shows how every number was made (the audit trail).
 std::string render_text(const Plan& plan, bool explain = false);
 
+// One row per administration (every day of every phase) and one per test of every visit, then the
+// disclaimer and the sources; RFC 4180 (comma, CRLF, quoted where needed), UTF-8.
+std::string render_csv(const Plan& plan);
+
 // The same plan as JSON (format_version, typed numbers with their units, both languages).
 std::string render_json(const Plan& plan);
 

@@ -164,6 +164,8 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
   std::string out;
   if (o.format == "json") {
     out = render_json(plan);
+  } else if (o.format == "csv") {
+    out = render_csv(plan);
   } else {
     out = render_text(plan, o.explain);
   }
@@ -247,7 +249,8 @@ int main(int argc, char** argv) {
                    "female or male (ideal body weight, eGFR, creatinine clearance)");
   plan->add_option("--creatinine", po.creatinine, "Baseline serum creatinine: 97umol/L, 1.1 mg/dL");
   plan->add_flag("--explain", po.explain, "Show how every number was made (text format)");
-  plan->add_option("--format", po.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  plan->add_option("--format", po.format, "Output format: text, json or csv")
+      ->check(CLI::IsMember({"text", "json", "csv"}));
   plan->add_option("-o,--output", po.output, "Write to FILE (atomically) instead of stdout");
 
   ListOptions lo;

@@ -1,0 +1,83 @@
+// CSV plan: one row per administration and one per test, then the disclaimer and the sources
+// (rows of kind "disclaimer" and "source"), so that no copy of the schedule travels without them.
+#include <sstream>
+
+#include "doseplan/format.hpp"
+#include "doseplan/render.hpp"
+
+namespace doseplan {
+namespace {
+
+// RFC 4180: a field with a comma, a quote or a line break is quoted, quotes doubled.
+std::string field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void row(std::ostringstream& o, std::initializer_list<std::string> fields) {
+  bool first = true;
+  for (const std::string& f : fields) {
+    if (!first) o << ',';
+    o << field(f);
+    first = false;
+  }
+  o << "\r\n";
+}
+
+std::string citation(const Provenance& p) {
+  if (p.project_default) return "project default: " + p.reason;
+  return p.source_id.empty() ? "" : "source " + p.source_id;
+}
+
+}  // namespace
+
+std::string render_csv(const Plan& plan) {
+  std::ostringstream o;
+  row(o, {"kind", "date", "slot", "phase", "step", "amount_mg", "made_of", "volume_mL", "tests",
+          "test_names", "window", "reason", "source"});
+  for (const PlannedPhase& p : plan.phases) {
+    const std::string step =
+        p.steps > 0 ? std::to_string(p.step) + "/" + std::to_string(p.steps) : "";
+    for (Date d = p.first; d <= p.last; d += date::days{1}) {
+      for (const Administration& a : p.dose.administrations) {
+        row(o, {"dose", format_date(d), p.cycle ? "infusion" : slot_name(a.slot), p.name.en, step,
+                a.cells ? "" : format_number(in_mg(a.amount), 3), describe_administration(a),
+                a.volume ? format_number(in_mL(*a.volume), 3) : "", "", "", "",
+                format_dose(p.dose.target), citation(p.dose_from)});
+      }
+    }
+  }
+  for (const Visit& v : plan.visits) {
+    for (const VisitItem& item : v.items) {
+      std::string ids, names;
+      for (const std::string& id : item.tests) {
+        ids += (ids.empty() ? "" : ";") + id;
+        std::string name = id;
+        for (const LabTest& lab : plan.labs)
+          if (lab.id == id) name = lab.name.en;
+        names += (names.empty() ? "" : "; ") + name;
+      }
+      const std::string window = item.window_before || item.window_after
+                                     ? "-" + std::to_string(item.window_before) + "/+" +
+                                           std::to_string(item.window_after) + " d"
+                                     : "";
+      row(o, {"test", format_date(v.date), "", item.name.en, "", "", "", "", ids, names, window,
+              item.reason + (item.timing.en.empty() ? "" : " " + item.timing.en),
+              citation(item.from)});
+    }
+  }
+  row(o, {"disclaimer", "", "", "", "", "", "", "", "", "", "",
+          plan.disclaimer.en + " " + plan.disclaimer.zh, ""});
+  for (const Source& s : plan.sources) {
+    row(o, {"source", "", "", "", "", "", "", "", "", "", "",
+            s.citation + ": \u201c" + s.quote + "\u201d", s.id + " (" + s.location + ")"});
+  }
+  return o.str();
+}
+
+}  // namespace doseplan
