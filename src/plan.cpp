@@ -122,6 +122,15 @@ void check_request(const Regimen& r, const PlanRequest& q) {
   const bool has_taper = std::any_of(r.phases.begin(), r.phases.end(), [](const PhaseRule& p) {
     return p.kind == PhaseRule::Kind::taper;
   });
+  for (const PhaseRule& p : r.phases) {
+    if (p.kind == PhaseRule::Kind::taper && q.taper_step &&
+        !(p.step && std::holds_alternative<DoseRate>(p.step->value))) {
+      throw Error("input.not_applicable", "taper-step",
+                  "the taper of regimen " + r.id +
+                      " is not in mg/kg/day; its step can not be set "
+                      "in mg/kg/day");
+    }
+  }
   if ((q.taper_step || q.taper_every) && !has_taper) {
     throw Error("input.not_applicable", q.taper_step ? "taper-step" : "taper-every",
                 "regimen " + r.id + " has no taper");
@@ -266,7 +275,10 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
         note_default(plan, ph.id + " interval", to_string(ph.every.value), ph.every.from);
         break;
       case PhaseRule::Kind::taper:  // the planned rows carry the user's overrides
-        note_default(plan, ph.id + " step", format_dose(ph.step->value), row->dose_from);
+        note_default(plan, ph.id + " step",
+                     ph.step ? format_dose(ph.step->value)
+                             : format_number(ph.step_percent->value) + "% of the starting dose",
+                     row->dose_from);
         note_default(plan, ph.id + " interval", to_string(ph.every.value), row->duration_from);
         break;
       case PhaseRule::Kind::titration:

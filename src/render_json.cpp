@@ -30,6 +30,7 @@ json provenance(const Provenance& p) {
     j["reason"] = p.reason;
   } else {
     j["source"] = p.source_id;
+    if (!p.note.empty()) j["note"] = p.note;
   }
   if (p.overridden) j["overridden_by_user"] = true;
   return j;
@@ -117,9 +118,14 @@ std::string render_json(const Plan& plan) {
   j["patient"]["audit"] = audit_json(plan.body_audit);
   j["start"] = format_date(plan.start);
   j["end"] = format_date(plan.end);
-  j["dose"] = {{"doses_per_day", plan.doses_per_day.value},
-               {"doses_per_day_words", frequency_words(plan.doses_per_day.value)},
-               {"doses_per_day_from", provenance(plan.doses_per_day.from)}};
+  j["dose"] = {
+      {"doses_per_day", plan.doses_per_day.value},
+      {"doses_per_day_words", frequency_words(plan.doses_per_day.value)},
+  };
+  if (plan.dose_rule.doses_per_day_max > 1 || !plan.doses_per_day.from.source_id.empty() ||
+      plan.doses_per_day.from.project_default) {
+    j["dose"]["doses_per_day_from"] = provenance(plan.doses_per_day.from);
+  }
   if (plan.chosen) {
     j["dose"]["chosen"] = dose_json(plan.chosen->value);
     j["dose"]["chosen_from"] = provenance(plan.chosen->from);

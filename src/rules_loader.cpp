@@ -497,7 +497,20 @@ void RegimenReader::read_phases(Obj& root, Regimen& r) {
         read_duration(p, ph);
         break;
       case PhaseRule::Kind::taper:
-        ph.step = sourced_dose(p, "step");
+        if (auto step = p.object("step"); step && step->has("unit") &&
+                                          step->get("unit", false)->is_string() &&
+                                          step->get("unit", false)->get<std::string>() == "%") {
+          // A step in percent of the dose the taper starts from.
+          const auto v = step->number("value");
+          if (v && (*v <= 0 || *v >= 100)) {
+            diag_.add("rules.bad_value", step->at("value"),
+                      "a percent step lies between 0 and 100");
+          }
+          ph.step_percent = Sourced<double>{v.value_or(0), provenance(*step)};
+          step->finish();
+        } else {
+          ph.step = sourced_dose(p, "step");
+        }
         ph.every = sourced_span(p, "every");
         break;
       case PhaseRule::Kind::titration:
@@ -545,13 +558,22 @@ void RegimenReader::read_phases(Obj& root, Regimen& r) {
       }
     };
     if (ph.kind == PhaseRule::Kind::taper) {
-      need_rate(ph.step, ptr + "/step/unit");
-      if (previous && !std::holds_alternative<DoseRate>(*previous)) {
-        diag_.add("rules.bad_unit", ptr, "a taper needs the dose before it in mg/kg/d");
+      // mg/kg/d steps work from and to doses in mg/kg/d; mg/d and percent steps from and to any
+      // daily dose (compared as mg a day).
+      const bool rate_step = ph.step && std::holds_alternative<DoseRate>(ph.step->value);
+      if (ph.step && !rate_step && !std::holds_alternative<DailyAmount>(ph.step->value)) {
+        diag_.add("rules.bad_unit", ptr + "/step/unit",
+                  std::string("expected mg/kg/d, mg/d or %, found ") + dose_unit(ph.step->value));
       }
-      if (i + 1 < r.phases.size())
-        need_rate(r.phases[i + 1].level,
-                  root.at("phases") + "/" + std::to_string(i + 1) + "/level/unit");
+      if (rate_step) {
+        if (previous && !std::holds_alternative<DoseRate>(*previous)) {
+          diag_.add("rules.bad_unit", ptr,
+                    "a taper in mg/kg/d needs the dose before it in mg/kg/d");
+        }
+        if (i + 1 < r.phases.size())
+          need_rate(r.phases[i + 1].level,
+                    root.at("phases") + "/" + std::to_string(i + 1) + "/level/unit");
+      }
     } else if (ph.kind == PhaseRule::Kind::titration) {
       need_rate(ph.level, ptr + "/level/unit");
       if (ph.step && std::holds_alternative<DoseRate>(ph.step->value) && previous &&

@@ -61,6 +61,15 @@ std::string step_name(const PhaseRule& rule, int k, const DoseValue& dose) {
   return rule.name.en + " step " + std::to_string(k) + " (" + format_dose(dose) + ")";
 }
 
+// A daily dose as mg a day, for comparing levels of different kinds.
+double mg_a_day(const DoseValue& dose, const BodySize& body, int doses_per_day) {
+  if (const auto* rate = std::get_if<DoseRate>(&dose))
+    return in_mg(DrugMass(*rate * body.weight * days(1)));
+  if (const auto* amount = std::get_if<DailyAmount>(&dose)) return in_mg_per_day(*amount);
+  if (const auto* per_dose = std::get_if<DrugMass>(&dose)) return in_mg(*per_dose) * doses_per_day;
+  return 0;
+}
+
 // The amount `rate` x weight rounded to the product's step (the cap of an mg/day titration).
 DrugMass rounded_amount(DoseRate rate, BodyMass weight, const Product& product) {
   const DrugMass step = product.smallest_step();
@@ -104,22 +113,38 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
         break;
       }
       case PhaseRule::Kind::taper: {
-        // Validated by the loader: a taper in mg/kg/day follows a dose in mg/kg/day and leads to
-        // a fixed_dose phase in mg/kg/day.
-        const DoseRate floor = std::get<DoseRate>(regimen.phases[i + 1].level->value);
-        Provenance step_from = rule.step->from;
+        // Down from the previous dose by `step` every `every`, while above the next (fixed_dose)
+        // phase's level. A step in mg/kg/day works in mg/kg/day (validated by the loader); a step
+        // in mg/day from the previous rounded daily dose; a percent step takes that percent of
+        // the dose the taper starts from at each step. Levels are compared as mg a day.
+        const DoseValue& floor_dose = regimen.phases[i + 1].level->value;
+        const double floor_mg = mg_a_day(floor_dose, body, doses_per_day);
+        Provenance step_from = rule.step ? rule.step->from : rule.step_percent->from;
         Provenance every_from = rule.every.from;
-        const DoseRate rule_step = std::get<DoseRate>(rule.step->value);
-        const DoseRate step = request.taper_step.value_or(rule_step);
         const Span every = request.taper_every.value_or(rule.every.value);
-        if (request.taper_step && !(*request.taper_step == rule_step)) step_from.overridden = true;
         if (request.taper_every && !(*request.taper_every == rule.every.value)) {
           every_from.overridden = true;
         }
-        std::vector<DoseRate> levels;
-        for (DoseRate level = std::get<DoseRate>(*previous) - step;
-             level > floor + mg_per_kg_per_day(kEpsilon); level = level - step) {
-          levels.push_back(level);
+        std::vector<DoseValue> levels;
+        if (rule.step && std::holds_alternative<DoseRate>(rule.step->value)) {
+          const DoseRate rule_step = std::get<DoseRate>(rule.step->value);
+          const DoseRate step = request.taper_step.value_or(rule_step);
+          if (request.taper_step && !(*request.taper_step == rule_step))
+            step_from.overridden = true;
+          const DoseRate floor = std::get<DoseRate>(floor_dose);
+          for (DoseRate level = std::get<DoseRate>(*previous) - step;
+               level > floor + mg_per_kg_per_day(kEpsilon); level = level - step) {
+            levels.emplace_back(level);
+          }
+        } else {
+          const double start_mg = in_mg(previous_daily);
+          const double step_mg = rule.step ? in_mg_per_day(std::get<DailyAmount>(rule.step->value))
+                                           : start_mg * rule.step_percent->value / 100.0;
+          for (int k = 1; k < 1000; ++k) {
+            const double level = start_mg - k * step_mg;
+            if (level <= floor_mg + kEpsilon) break;
+            levels.emplace_back(mg_per_day(level));
+          }
         }
         const Date phase_start = next;
         for (std::size_t k = 0; k < levels.size(); ++k) {
@@ -130,9 +155,12 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
           p.last = add_span(phase_start, times(every, static_cast<int>(k + 1))) - date::days{1};
           p.dose_from = step_from;
           p.duration_from = every_from;
-          p.dose =
-              phase_dose(step_name(rule, p.step, levels[k]), levels[k], body, doses_per_day,
-                         product, "previous dose − step; step: " + basis_of(regimen, step_from));
+          const std::string how = rule.step_percent ? "previous dose − " +
+                                                          format_number(rule.step_percent->value) +
+                                                          "% of the starting dose per step; step: "
+                                                    : "previous dose − step; step: ";
+          p.dose = phase_dose(step_name(rule, p.step, levels[k]), levels[k], body, doses_per_day,
+                              product, how + basis_of(regimen, step_from));
           next = p.last + date::days{1};
           out.push_back(std::move(p));
         }

@@ -13,6 +13,8 @@
         doses a day, the longest duration of each phase that has a range and the most cycles of
         each cycles phase (so that overridden_by_user, the other kinds of administration and the
         body-size and kidney fields appear).
+   Beyond the schema, the ids each plan names must resolve within it: every provenance source in
+   /sources, every test of a visit or lab rule in /tests.
 3. Deliberately broken copies of a valid plan are REJECTED (disclaimer removed, no sources, a
    quantity without unit, an unknown or renamed field, ...), so that this test can fail; and a
    few variations the schema allows on purpose are ACCEPTED.
@@ -118,6 +120,38 @@ def other_choices(shown):
         if isinstance(count, dict) and isinstance(count.get("max"), int):
             args += ["--cycles", "%s=%d" % (phase["id"], count["max"])]
     return args
+
+
+def unresolved_ids(plan):
+    """Ids that name nothing in the same plan (beyond the schema): provenance sources not in
+    /sources, and test ids of visits and lab rules not in /tests. The empty source of
+    /dose/doses_per_day_from is the known quirk the schema describes, and is not reported."""
+    sources = {s.get("id") for s in plan.get("sources", [])}
+    tests = {t.get("id") for t in plan.get("tests", [])}
+    out = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            source = node.get("source")
+            known_quirk = path == ["dose", "doses_per_day_from"] and source == ""
+            if isinstance(source, str) and source not in sources and not known_quirk:
+                out.append("%s: source %r is not in /sources" % (pointer(path), source))
+            for key, value in node.items():
+                walk(value, path + [key])
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, path + [i])
+
+    walk(plan, [])
+    for v, visit in enumerate(plan.get("visits", [])):
+        for i, item in enumerate(visit.get("items", [])):
+            for test in item.get("tests", []):
+                if test not in tests:
+                    out.append("/visits/%d/items/%d: test %r is not in /tests" % (v, i, test))
+    for r, rule in enumerate(plan.get("lab_rules", [])):
+        if rule.get("test") not in tests:
+            out.append("/lab_rules/%d: test %r is not in /tests" % (r, rule.get("test")))
+    return out
 
 
 # --- broken and allowed copies of a valid plan ---------------------------------------------------
@@ -285,6 +319,7 @@ def main(argv):
     results.ok("regimens --format json lists %d regimens" % len(ids))
 
     sample = None
+    kinds = set()
     for regimen in ids:
         shown, problems = run(binary, ["show", regimen, "--format", "json"])
         if problems:
@@ -304,6 +339,16 @@ def main(argv):
                 results.fail(label, describe(errors))
                 continue
             results.ok(label)
+            unresolved = unresolved_ids(plan)
+            label = "plan %s (%s): every source and test id it names is in the plan" % (
+                regimen, what)
+            if unresolved:
+                results.fail(label, unresolved[:10])
+            else:
+                results.ok(label)
+            for phase in plan["phases"]:
+                for a in phase["dose"]["administrations"]:
+                    kinds.update(k for k in ("units", "volume", "vials", "cells") if k in a)
             if sample is None and what == "defaults":
                 try:
                     first_administration(plan, "units")
@@ -311,6 +356,9 @@ def main(argv):
                         sample = (regimen, plan)
                 except KeyError:
                     pass
+
+    print("NOTE kinds of administration in the valid plans: %s" %
+          (", ".join(sorted(kinds)) or "none"))
 
     # 3. Broken copies must be rejected; allowed variations accepted.
     if sample is None:

@@ -178,6 +178,7 @@ struct PhaseRule {
   std::optional<Sourced<DoseValue>> level;
   // taper and titration: the step and how often it is taken; titration may cap the step count.
   std::optional<Sourced<DoseValue>> step;
+  std::optional<Sourced<double>> step_percent;  // taper: percent of the dose it starts from
   Sourced<Span> every;
   std::optional<Sourced<int>> max_steps;
   // titration: the increases are made only if needed (e.g. response insufficient); said in `note`.
