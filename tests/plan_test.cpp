@@ -601,3 +601,31 @@ TEST_CASE("engine: every dose carries its audit trail, from the rule to the caps
   CHECK_THAT(p.phases[0].dose.audit[0].basis,
              Catch::Matchers::StartsWith("regimen default: project default"));
 }
+
+TEST_CASE("engine: a taper in mg/day, or in percent of the starting dose") {
+  // 50 kg, induction 4 mg/kg/day = 200 mg to 03-13; maintenance 2 mg/kg/day = 100 mg.
+  // Step 40 mg/day: 160, 120 (80 would not be above 100). Step 20% of 200 mg = 40 mg: the same.
+  // 160 mg = 80 + 80 (2 x 25 + 3 x 10); 120 mg = 60 + 60.
+  // Rows: 03-14..03-20, 03-21..03-27; maintenance 03-28 + 4 weeks = 04-25, last 04-24.
+  for (const bool percent : {false, true}) {
+    CAPTURE(percent);
+    RuleSet rules = test_rules();
+    PhaseRule& taper = doseplan::testing::regimen(rules, "test-taper").phases[1];
+    if (percent) {
+      taper.step.reset();
+      taper.step_percent = Sourced<double>{20, {}};
+    } else {
+      taper.step = Sourced<DoseValue>{mg_per_day(40), {}};
+    }
+    const Plan p = make_plan(rules, test_request());
+    CHECK(phase_lines(p) == std::vector<std::string>{"induction 2026-01-31..2026-03-13 200",
+                                                     "taper 2026-03-14..2026-03-20 160",
+                                                     "taper 2026-03-21..2026-03-27 120",
+                                                     "maintenance 2026-03-28..2026-04-24 100"});
+    CHECK(describe_administration(p.phases[1].dose.administrations[0]) ==
+          "2 \u00d7 25 mg + 3 \u00d7 10 mg");
+    PlanRequest q = test_request();
+    q.taper_step = mg_per_kg_per_day(1);  // a step in mg/kg/day can not replace these
+    CHECK(doseplan::testing::problem_of([&] { make_plan(rules, q); }).id == "input.not_applicable");
+  }
+}

@@ -332,3 +332,18 @@ TEST_CASE("rounding tolerance and policy, and maxima, are read with their checks
         std::vector<std::string>{"t.json:/dose/rounding/policy [rules.bad_value]",
                                  "t.json:/dose/max_per_dose/unit [rules.bad_unit]"});
 }
+
+TEST_CASE("a taper step may be in mg/d or in percent, but not in mg/m2") {
+  json j = good_regimen();
+  j["phases"][1]["step"] = {{"value", 20}, {"unit", "%"}, {"source", "test-src"}};
+  const Regimen r = parse_regimen(j.dump(), "t.json");
+  CHECK(r.phases[1].step_percent->value == 20);
+  CHECK_FALSE(r.phases[1].step.has_value());
+  j["phases"][1]["step"] = {{"value", 40}, {"unit", "mg/d"}, {"source", "test-src"}};
+  CHECK(
+      std::holds_alternative<DailyAmount>(parse_regimen(j.dump(), "t.json").phases[1].step->value));
+  j["phases"][1]["step"] = {{"value", 100}, {"unit", "%"}, {"source", "test-src"}};
+  CHECK(only_problem(j) == "t.json:/phases/1/step/value [rules.bad_value]");
+  j["phases"][1]["step"] = {{"value", 40}, {"unit", "mg/m2"}, {"source", "test-src"}};
+  CHECK(only_problem(j) == "t.json:/phases/1/step/unit [rules.bad_unit]");
+}
