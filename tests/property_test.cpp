@@ -3,6 +3,7 @@
 // the seed so that a run is reproducible).
 #include <rapidcheck/catch.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -35,7 +36,24 @@ PlanRequest random_request(const Regimen& r) {
     q.dose = *make_dose(lo + (hi - lo) * f, dose_unit(*r.dose.min));
   }
   q.doses_per_day = *rc::gen::inRange(r.dose.doses_per_day_min, r.dose.doses_per_day_max + 1);
+  // Phase lengths anywhere in their allowed range (when min and max share a unit).
+  for (const PhaseRule& p : r.phases) {
+    if (p.max_duration.count > 0 && p.min_duration.unit == p.max_duration.unit &&
+        (p.kind == PhaseRule::Kind::chosen_dose || p.kind == PhaseRule::Kind::fixed_dose ||
+         p.kind == PhaseRule::Kind::titration)) {
+      q.phase_durations[p.id] = Span{
+          *rc::gen::inRange(p.min_duration.count, p.max_duration.count + 1), p.min_duration.unit};
+    }
+    if (p.kind == PhaseRule::Kind::cycles) {
+      q.cycle_counts[p.id] = *rc::gen::inRange(p.min_count, p.max_count + 1);
+    }
+  }
   return q;
+}
+
+// The longest span of `s` in days (a month counts 31).
+int days_of(const Span& s) {
+  return s.count * (s.unit == Span::Unit::day ? 1 : s.unit == Span::Unit::week ? 7 : 31);
 }
 
 // The amount an administration is made of.
@@ -92,9 +110,47 @@ TEST_CASE("properties of every plan of the catalogue") {
         RC_ASSERT(std::abs(in_mg(d.rounded_daily) - in_mg(d.exact_daily)) <= step / 2 + 1e-6);
       }
       RC_ASSERT(plan.end == previous_last);
-      // Visits are sorted, one per date.
+      // Visits are sorted, one per date, no test twice on one day.
       for (std::size_t i = 1; i < plan.visits.size(); ++i) {
         RC_ASSERT(plan.visits[i - 1].date < plan.visits[i].date);
+      }
+      for (const Visit& v : plan.visits) {
+        for (std::size_t a = 0; a < v.items.size(); ++a)
+          for (std::size_t b = a + 1; b < v.items.size(); ++b)
+            RC_ASSERT(v.items[a].monitoring_id != v.items[b].monitoring_id);
+      }
+      auto visits_of = [&](const std::string& id) {
+        std::vector<Date> dates;
+        for (const Visit& v : plan.visits)
+          for (const VisitItem& item : v.items)
+            if (item.monitoring_id == id) dates.push_back(v.date);
+        return dates;
+      };
+      for (const MonitoringRule& m : regimen.monitoring) {
+        const std::vector<Date> dates = visits_of(m.id);
+        // Every dose change is followed by a re-check within the rule's span.
+        if (m.after_dose_change) {
+          for (std::size_t i = 1; i < plan.phases.size(); ++i) {
+            const PlannedPhase& p = plan.phases[i];
+            if (p.cycle || p.dose.rounded_daily == plan.phases[i - 1].dose.rounded_daily) continue;
+            const Date by = add_span(p.first, m.after_dose_change->value);
+            RC_ASSERT(std::any_of(dates.begin(), dates.end(),
+                                  [&](Date d) { return d > p.first && d <= by; }));
+          }
+        }
+        // Periodic monitoring covers the whole course: no gap longer than the longest interval.
+        if (!m.intervals.empty() && !m.intervals.back().length) {
+          int longest = 0;
+          for (const MonitoringInterval& iv : m.intervals)
+            longest = std::max(longest, days_of(iv.every));
+          Date previous = plan.start;
+          for (Date d : dates) {
+            if (d <= plan.start || d > plan.end) continue;
+            RC_ASSERT((d - previous).count() <= longest);
+            previous = d;
+          }
+          RC_ASSERT((plan.end - previous).count() <= longest);
+        }
       }
       // A chosen dose that rounding took outside the range is always said.
       if (plan.chosen && plan.phases.front().dose.actual_rate &&
