@@ -237,11 +237,12 @@ TEST_CASE("cyclosporine-itp: monitoring dates") {
   //   Monthly from 02-23: 03-23, 04-23, 05-23 (06-23 is after the last day 06-11).
   // Re-checks (drug level and kidney) within 2 weeks of each dose change: 03-01 -> 03-15 added;
   //   03-15 is covered by 03-23; 03-29 -> 04-12 added; 04-12 is covered by 04-23.
+  // End of treatment (06-11): blood count and kidney function.
   const Plan p = make_plan(real_rules(), itp_request());
   CHECK(visit_dates(p) == std::vector<std::string>{
                               "2026-11-17", "2026-11-24", "2026-12-15", "2026-12-29", "2027-01-12",
                               "2027-01-26", "2027-02-09", "2027-02-23", "2027-03-15", "2027-03-23",
-                              "2027-04-12", "2027-04-23", "2027-05-23"});
+                              "2027-04-12", "2027-04-23", "2027-05-23", "2027-06-11"});
   CHECK(p.visits[0].items.size() == 1);  // kidney function, baseline 1 of 2
   CHECK(p.visits[0].items[0].monitoring_id == "kidney-function");
   CHECK(p.visits[1].items.size() == 3);  // blood count, liver, kidney
@@ -259,6 +260,11 @@ TEST_CASE("cyclosporine-itp: monitoring dates") {
     CHECK(p.visits[i].items[0].window_after == 0);
   }
   CHECK(p.visits[8].items[0].reason == "re-check 2 weeks after the dose change of 2027-03-01");
+  // The last day of treatment: blood count and kidney function, up to 7 days before.
+  REQUIRE(p.visits[13].items.size() == 2);
+  CHECK(p.visits[13].items[0].monitoring_id == "blood-count");
+  CHECK(p.visits[13].items[0].reason == "end of treatment");
+  CHECK(p.visits[13].items[0].window_before == 7);
   // Fortnightly visits have a window of ±3 days, monthly ones ±7 days.
   CHECK(p.visits[2].items[0].window_before == 3);
   CHECK(p.visits[9].items[0].window_after == 7);
