@@ -20,8 +20,10 @@ build="${BUILD_DIR:-$root/build}"
 # Everything the build and the tests need, from Debian 12.
 packages=(
   cmake ninja-build g++ pkg-config
-  libboost-dev libhowardhinnant-date-dev libcli11-dev nlohmann-json3-dev catch2 librapidcheck-dev
-  python3 python3-jsonschema
+  libboost-dev libboost-locale-dev libhowardhinnant-date-dev libcli11-dev nlohmann-json3-dev
+  catch2 librapidcheck-dev
+  libcairo2-dev libpango1.0-dev fontconfig fonts-noto-cjk gettext
+  python3 python3-jsonschema poppler-utils
 )
 
 missing=()

@@ -1,10 +1,48 @@
+// Output language through a gettext message catalogue read by Boost.Locale: po/zh_CN/*.po are
+// merged and compiled (msgcat, msgfmt) into <locale dir>/zh_CN/LC_MESSAGES/doseplan.mo at build
+// time. Boost.Locale reads the catalogue itself, so no system locale needs to be installed.
 #include "doseplan/i18n.hpp"
 
-#include <map>
+#include <boost/locale.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
 
 #include "doseplan/error.hpp"
 
+#ifndef DOSEPLAN_BUILD_LOCALE_DIR
+#define DOSEPLAN_BUILD_LOCALE_DIR ""
+#endif
+#ifndef DOSEPLAN_INSTALLED_LOCALE_DIR
+#define DOSEPLAN_INSTALLED_LOCALE_DIR ""
+#endif
+
 namespace doseplan {
+namespace {
+
+// Where the compiled catalogue is: $DOSEPLAN_LOCALE_DIR, the installed one, the build tree's.
+std::string locale_dir() {
+  namespace fs = std::filesystem;
+  const char* env = std::getenv("DOSEPLAN_LOCALE_DIR");
+  for (const char* dir :
+       {env ? env : "", DOSEPLAN_INSTALLED_LOCALE_DIR, DOSEPLAN_BUILD_LOCALE_DIR}) {
+    if (*dir && fs::exists(fs::path(dir) / "zh_CN" / "LC_MESSAGES" / "doseplan.mo")) return dir;
+  }
+  return "";
+}
+
+const std::locale& chinese() {
+  static const std::locale loc = [] {
+    boost::locale::generator gen;
+    const std::string dir = locale_dir();
+    if (!dir.empty()) gen.add_messages_path(dir);
+    gen.add_messages_domain("doseplan");
+    return gen("zh_CN.UTF-8");
+  }();
+  return loc;
+}
+
+}  // namespace
 
 Lang parse_lang(std::string_view text) {
   if (text == "en") return Lang::en;
@@ -19,53 +57,14 @@ const std::string& pick(const LocalizedText& t, Lang lang) {
 }
 
 std::string tr(Lang lang, std::string_view key) {
-  static const std::map<std::string_view, std::string_view> kZh = {
-      {"Regimens", "治疗方案"},
-      {"Regimen", "治疗方案"},
-      {"Drug", "药物"},
-      {"Indication", "适应证"},
-      {"Evidence", "证据等级"},
-      {"Population", "适用人群"},
-      {"Dose", "剂量"},
-      {"Allowed range", "允许范围"},
-      {"Default", "默认"},
-      {"Doses a day", "每日次数"},
-      {"Products", "剂型"},
-      {"Phases", "治疗阶段"},
-      {"Monitoring", "监测"},
-      {"Lab rules", "化验结果规则"},
-      {"Warnings", "注意事项"},
-      {"Where sources disagree", "来源之间的分歧"},
-      {"Sources", "来源"},
-      {"Golden cases", "验证用例"},
-      {"Disclaimer", "免责声明"},
-      {"project default", "项目默认值"},
-      {"source", "来源"},
-      {"duration", "疗程"},
-      {"every", "每"},
-      {"for", "持续"},
-      {"step", "步长"},
-      {"maximum", "最大"},
-      {"level", "剂量水平"},
-      {"cycles", "周期"},
-      {"baseline", "基线"},
-      {"only if needed", "仅在需要时"},
-      {"age", "年龄"},
-      {"weight", "体重"},
-      {"label", "药品说明书"},
-      {"guideline", "指南"},
-      {"trial", "临床试验"},
-      {"case series", "病例系列"},
-      {"experimental", "实验性"},
-      {"at the end of treatment", "疗程结束时"},
-      {"around each administration", "每次给药前后"},
-      {"after the start", "开始后"},
-  };
-  if (lang == Lang::zh_CN) {
-    const auto it = kZh.find(key);
-    if (it != kZh.end()) return std::string(it->second);
-  }
-  return std::string(key);
+  if (lang == Lang::en) return std::string(key);
+  static std::mutex m;  // the catalogue is built once; translate() itself is thread-safe
+  const std::lock_guard<std::mutex> lock(m);
+  return boost::locale::translate(std::string(key)).str(chinese());
+}
+
+bool catalogue_available() {
+  return !locale_dir().empty();
 }
 
 }  // namespace doseplan

@@ -114,7 +114,7 @@ std::string test_names(const Plan& plan, const VisitItem& item) {
 
 }  // namespace
 
-std::string render_text(const Plan& plan, bool explain) {
+std::string render_text(const Plan& plan, bool explain, Lang /*lang*/) {
   std::ostringstream o;
   const PlannedPhase* first = plan.phases.empty() ? nullptr : &plan.phases.front();
   o << "DOSEPLAN — EDUCATIONAL AID, NOT A PRESCRIPTION\n";

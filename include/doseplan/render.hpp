@@ -13,7 +13,18 @@ namespace doseplan {
 
 // For clinicians: a summary, then the phase table, then the monitoring calendar. With `explain`,
 // a last section shows how every number was made (the audit trail).
-std::string render_text(const Plan& plan, bool explain = false);
+std::string render_text(const Plan& plan, bool explain = false, Lang lang = Lang::en);
+
+// One self-contained HTML file (no external fonts, scripts or images) with print CSS for A4:
+// page one has the patient, regimen, sources, a pill card (drug, what it is for, how much in
+// product units for each slot: morning, noon, evening, bedtime) and what to test when; then a
+// calendar with each day's doses as tick boxes, phase changes marked and monitoring days
+// highlighted with their tests. The disclaimer is on every printed page.
+std::string render_html(const Plan& plan, Lang lang = Lang::en);
+
+// The same content as a PDF (cairo + pango), A4, fonts embedded (Noto CJK covers Chinese), page
+// numbers, the patient label and the plan date on every page. Returns the PDF bytes.
+std::string render_pdf(const Plan& plan, Lang lang = Lang::en);
 
 // One row per administration (every day of every phase) and one per test of every visit, then the
 // disclaimer and the sources; RFC 4180 (comma, CRLF, quoted where needed), UTF-8.
