@@ -2,21 +2,58 @@
 #include <sstream>
 
 #include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/render.hpp"
 
 namespace doseplan {
 namespace {
 
+Lang g_lang = Lang::en;  // the language of the render in progress (set by render_text)
+
+std::string L(std::string_view english) {
+  return tr(g_lang, english);
+}
+
 std::string tag(const Provenance& p) {
-  if (p.overridden) return " [chosen by the user]";
-  if (p.project_default) return " [project default]";
-  if (!p.source_id.empty()) return " [source " + p.source_id + "]";
+  if (p.overridden) return " [" + L("chosen by the user") + "]";
+  if (p.project_default) return " [" + L("project default") + "]";
+  if (!p.source_id.empty()) return " [" + L("source") + " " + p.source_id + "]";
   return "";
 }
 
+// Columns on a terminal: East Asian wide characters take two.
+std::size_t display_width(const std::string& s) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    char32_t cp = c;
+    std::size_t n = 1;
+    if (c >= 0xF0) {
+      n = 4;
+      cp = c & 0x07;
+    } else if (c >= 0xE0) {
+      n = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xC0) {
+      n = 2;
+      cp = c & 0x1F;
+    }
+    for (std::size_t k = 1; k < n && i + k < s.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+    const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                      (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                      (cp >= 0xFFE0 && cp <= 0xFFE6);
+    width += wide ? 2 : 1;
+    i += n;
+  }
+  return width;
+}
+
 std::string pad(std::string s, std::size_t width) {
-  // Width in characters of the ASCII labels used here.
-  s.append(s.size() < width ? width - s.size() : 1, ' ');  // always at least one space
+  const std::size_t w = display_width(s);
+  s.append(w < width ? width - w : 1, ' ');  // always at least one space
   return s;
 }
 
@@ -27,8 +64,8 @@ std::string administrations(const DailyDose& d) {
   std::string out;
   for (const Administration& a : d.administrations) {
     if (!out.empty()) out += "; ";
-    out += std::string(slot_name(a.slot)) + " " + format_mg(a.amount) + " (" +
-           describe_administration(a) + ")";
+    out +=
+        L(slot_name(a.slot)) + " " + format_mg(a.amount) + " (" + describe_administration(a) + ")";
   }
   return out;
 }
@@ -75,7 +112,7 @@ std::vector<MonitoringSummary> summarize_monitoring(const Plan& plan) {
       if (k == ids.size()) {
         ids.push_back(item.monitoring_id);
         reasons.emplace_back();
-        out.push_back({item.name.en, "", item.timing.en});
+        out.push_back({pick(item.name, g_lang), "", pick(item.timing, g_lang)});
       }
       // Baseline occasions are summarised once, by the last one ("baseline 2 of 2").
       std::string reason = item.reason;
@@ -106,7 +143,7 @@ std::string test_names(const Plan& plan, const VisitItem& item) {
   for (const std::string& id : item.tests) {
     std::string name = id;
     for (const LabTest& lab : plan.labs)
-      if (lab.id == id) name = lab.name.en;
+      if (lab.id == id) name = pick(lab.name, g_lang);
     out += (out.empty() ? "" : ", ") + name;
   }
   return out;
@@ -114,47 +151,52 @@ std::string test_names(const Plan& plan, const VisitItem& item) {
 
 }  // namespace
 
-std::string render_text(const Plan& plan, bool explain, Lang /*lang*/) {
+std::string render_text(const Plan& plan, bool explain, Lang lang) {
+  g_lang = lang;
   std::ostringstream o;
   const PlannedPhase* first = plan.phases.empty() ? nullptr : &plan.phases.front();
-  o << "DOSEPLAN — EDUCATIONAL AID, NOT A PRESCRIPTION\n";
-  o << plan.regimen.drug.name.en << " (" << plan.regimen.drug.name.zh << ") for "
-    << plan.regimen.indication.en << "\n";
-  o << "Regimen " << plan.regimen.id << ", evidence: " << plan.regimen.evidence << "\n\n";
+  o << L("DOSEPLAN — EDUCATIONAL AID, NOT A PRESCRIPTION") << "\n";
+  o << plan.regimen.drug.name.en << " (" << plan.regimen.drug.name.zh << ") — "
+    << pick(plan.regimen.indication, lang) << "\n";
+  o << L("Regimen") << " " << plan.regimen.id << ", " << L("evidence") << ": "
+    << L(plan.regimen.evidence) << "\n\n";
 
-  o << "PATIENT\n";
-  o << "  " << pad("Weight", 22) << format_kg(plan.weight) << "\n";
-  if (plan.height) o << "  " << pad("Height", 22) << format_number(in_cm(*plan.height)) << " cm\n";
+  o << L("PATIENT") << "\n";
+  o << "  " << pad(L("Weight"), 22) << format_kg(plan.weight) << "\n";
+  if (plan.height)
+    o << "  " << pad(L("Height"), 22) << format_number(in_cm(*plan.height)) << " cm\n";
   if (plan.bsa) {
-    o << "  " << pad("Body-surface area", 22) << format_number(in_m2(*plan.bsa)) << " m\u00b2 ("
+    o << "  " << pad(L("Body-surface area"), 22) << format_number(in_m2(*plan.bsa)) << " m\u00b2 ("
       << (plan.bsa_formula == "dubois" ? "DuBois" : "Mosteller") << ")\n";
   }
-  if (plan.age_years) o << "  " << pad("Age", 22) << format_number(*plan.age_years) << " years\n";
-  if (plan.sex) o << "  " << pad("Sex", 22) << to_string(*plan.sex) << "\n";
+  if (plan.age_years)
+    o << "  " << pad(L("Age"), 22) << format_number(*plan.age_years) << " " << L("years") << "\n";
+  if (plan.sex) o << "  " << pad(L("Sex"), 22) << L(to_string(*plan.sex)) << "\n";
   if (plan.ideal_weight) {
-    o << "  " << pad("Ideal body weight", 22) << format_kg(*plan.ideal_weight) << " (Devine)\n";
-    o << "  " << pad("Adjusted body weight", 22) << format_kg(*plan.adjusted_weight) << "\n";
+    o << "  " << pad(L("Ideal body weight"), 22) << format_kg(*plan.ideal_weight) << " (Devine)\n";
+    o << "  " << pad(L("Adjusted body weight"), 22) << format_kg(*plan.adjusted_weight) << "\n";
   }
   if (plan.creatinine) {
-    o << "  " << pad("Creatinine", 22) << format_number(in_umol_per_L(*plan.creatinine), 1)
+    o << "  " << pad(L("Creatinine"), 22) << format_number(in_umol_per_L(*plan.creatinine), 1)
       << " umol/L (" << format_number(creatinine_in_mg_per_dL(*plan.creatinine), 2) << " mg/dL)\n";
   }
   if (plan.egfr) {
     o << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan.egfr), 0)
       << " mL/min/1.73 m² (CKD-EPI 2021)\n";
-    o << "  " << pad("Creatinine clearance", 22) << format_number(in_mL_per_min(*plan.crcl), 0)
+    o << "  " << pad(L("Creatinine clearance"), 22) << format_number(in_mL_per_min(*plan.crcl), 0)
       << " mL/min (Cockcroft–Gault)\n";
   }
-  o << "  " << pad("First day", 22) << format_date(plan.start) << "\n";
-  o << "  " << pad("Last day", 22) << format_date(plan.end) << "\n\n";
+  o << "  " << pad(L("First day"), 22) << format_date(plan.start) << "\n";
+  o << "  " << pad(L("Last day"), 22) << format_date(plan.end) << "\n\n";
 
-  o << "DOSE\n";
+  o << L("DOSE") << "\n";
   if (plan.chosen) {
-    o << "  " << pad("Chosen dose", 22) << format_dose(plan.chosen->value) << tag(plan.chosen->from)
-      << "; allowed " << format_number(dose_number(*plan.dose_rule.min)) << "–"
-      << format_dose(*plan.dose_rule.max) << tag(plan.dose_rule.range_from) << "\n";
+    o << "  " << pad(L("Chosen dose"), 22) << format_dose(plan.chosen->value)
+      << tag(plan.chosen->from) << "; " << L("allowed") << " "
+      << format_number(dose_number(*plan.dose_rule.min)) << "–" << format_dose(*plan.dose_rule.max)
+      << tag(plan.dose_rule.range_from) << "\n";
   }
-  o << "  " << pad("Product", 22) << plan.product.name.en;
+  o << "  " << pad(L("Product"), 22) << pick(plan.product.name, lang);
   if (!plan.product.market_names.empty()) {
     o << " (";
     for (std::size_t i = 0; i < plan.product.market_names.size(); ++i)
@@ -165,44 +207,44 @@ std::string render_text(const Plan& plan, bool explain, Lang /*lang*/) {
   if (first && !first->dose.administrations.front().cells) {
     const DailyDose& d = first->dose;
     const char* per = first->cycle ? "dose" : "daily dose";
-    o << "  " << pad(std::string("Exact ") + per, 22) << format_mg(d.exact_daily) << " ("
+    o << "  " << pad(L(std::string("Exact ") + per), 22) << format_mg(d.exact_daily) << " ("
       << exact_basis(plan, *first) << ")\n";
-    o << "  " << pad(std::string("Rounded ") + per, 22) << format_mg(d.rounded_daily);
+    o << "  " << pad(L(std::string("Rounded ") + per), 22) << format_mg(d.rounded_daily);
     if (!first->cycle) {
-      o << ", " << frequency_words(plan.doses_per_day.value) << tag(plan.doses_per_day.from);
+      o << ", " << L(frequency_words(plan.doses_per_day.value)) << tag(plan.doses_per_day.from);
     }
     o << "\n";
     for (const Administration& a : d.administrations) {
-      o << "    " << pad(first->cycle ? "infusion" : slot_name(a.slot), 20) << format_mg(a.amount)
-        << " = " << describe_administration(a) << "\n";
+      o << "    " << pad(L(first->cycle ? "infusion" : slot_name(a.slot)), 20)
+        << format_mg(a.amount) << " = " << describe_administration(a) << "\n";
     }
-    o << "  " << pad("Actual dose", 22) << actual_text(d) << " (deviation "
+    o << "  " << pad(L("Actual dose"), 22) << actual_text(d) << " (" << L("deviation") << " "
       << format_mg(d.rounded_daily - d.exact_daily) << ", " << format_percent(d.deviation_percent)
       << ")\n";
   }
   for (const std::string& a : plan.advisories) o << "  ! " << a << "\n";
   o << "\n";
 
-  o << "PHASES\n";
+  o << L("PHASES") << "\n";
   for (const PlannedPhase& p : plan.phases) {
-    std::string name = p.name.en;
+    std::string name = pick(p.name, lang);
     if (p.steps > 0) name += " " + std::to_string(p.step) + "/" + std::to_string(p.steps);
     o << "  " << pad(name, 16) << format_date(p.first);
-    if (p.last != p.first) o << " to " << format_date(p.last);
+    if (p.last != p.first) o << " " << L("to") << " " << format_date(p.last);
     o << "  " << format_dose(p.dose.target) << tag(p.dose_from);
     if (!p.dose.administrations.front().cells) {
-      o << " -> " << format_mg(p.dose.rounded_daily) << (p.cycle ? "" : "/day");
+      o << " -> " << format_mg(p.dose.rounded_daily) << (p.cycle ? "" : L("/day"));
       const std::string actual = actual_text(p.dose);
       if (!actual.empty()) o << " (" << actual << ")";
     }
     o << ": " << administrations(p.dose);
-    if (p.conditional) o << " [only if needed]";
+    if (p.conditional) o << " [" << L("only if needed") << "]";
     o << "\n";
-    if (!p.note.en.empty() && p.step <= 1) o << "  " << pad("", 16) << p.note.en << "\n";
+    if (!p.note.en.empty() && p.step <= 1) o << "  " << pad("", 16) << pick(p.note, lang) << "\n";
   }
   o << "\n";
 
-  o << "MONITORING (tests due on each date)\n";
+  o << L("MONITORING (tests due on each date)") << "\n";
   for (const Visit& v : plan.visits) {
     // The window every item of the visit allows.
     int before = 1000, after = 1000;
@@ -210,11 +252,11 @@ std::string render_text(const Plan& plan, bool explain, Lang /*lang*/) {
       before = std::min(before, item.window_before);
       after = std::min(after, item.window_after);
     }
-    o << "  " << format_date(v.date) << (v.baseline ? " (before day 1)" : "");
+    o << "  " << format_date(v.date) << (v.baseline ? " (" + L("before day 1") + ")" : "");
     if (before > 0 && before == after) {
-      o << " \u00b1" << before << " d";
+      o << " \u00b1" << before << " " << L("d");
     } else if (before > 0 || after > 0) {
-      o << " (" << format_date(v.date - date::days{before}) << " to "
+      o << " (" << format_date(v.date - date::days{before}) << " " << L("to") << " "
         << format_date(v.date + date::days{after}) << ")";
     }
     o << "  ";
@@ -223,7 +265,7 @@ std::string render_text(const Plan& plan, bool explain, Lang /*lang*/) {
     }
     o << "\n";
   }
-  o << "\n  Why and when:\n";
+  o << "\n  " << L("Why and when") << ":\n";
   for (const MonitoringSummary& m : summarize_monitoring(plan)) {
     o << "  - " << m.name << ": " << m.schedule << "\n";
     if (!m.timing.empty()) o << "    " << m.timing << "\n";
@@ -231,39 +273,40 @@ std::string render_text(const Plan& plan, bool explain, Lang /*lang*/) {
   o << "\n";
 
   if (!plan.lab_rules.empty()) {
-    o << "WHAT A RESULT MAY MEAN (educational; always ask your doctor)\n";
+    o << L("WHAT A RESULT MAY MEAN (educational; always ask your doctor)") << "\n";
     for (const LabRule& rule : plan.lab_rules) {
       std::string name = rule.test;
       for (const LabTest& lab : plan.labs)
-        if (lab.id == rule.test) name = lab.name.en;
-      o << "  - " << describe_condition(rule, name) << ": " << rule.advice.en << tag(rule.from)
-        << "\n";
+        if (lab.id == rule.test) name = pick(lab.name, lang);
+      o << "  - " << describe_condition(rule, name) << ": " << pick(rule.advice, lang)
+        << tag(rule.from) << "\n";
     }
     o << "\n";
   }
   if (!plan.warnings.empty()) {
-    o << "WARNINGS\n";
-    for (const auto& w : plan.warnings) o << "  - " << w.value.en << tag(w.from) << "\n";
+    o << L("WARNINGS") << "\n";
+    for (const auto& w : plan.warnings) o << "  - " << pick(w.value, lang) << tag(w.from) << "\n";
     o << "\n";
   }
   if (!plan.disagreements.empty()) {
-    o << "WHERE SOURCES DISAGREE (both shown; doseplan does not choose)\n";
+    o << L("WHERE SOURCES DISAGREE (both shown; doseplan does not choose)") << "\n";
     for (const Disagreement& d : plan.disagreements) {
-      o << "  " << d.topic.en << ":\n";
-      for (const auto& p : d.positions) o << "    - " << p.value.en << tag(p.from) << "\n";
+      o << "  " << pick(d.topic, lang) << ":\n";
+      for (const auto& p : d.positions) o << "    - " << pick(p.value, lang) << tag(p.from) << "\n";
     }
     o << "\n";
   }
   if (!plan.project_defaults.empty()) {
-    o << "PROJECT DEFAULTS (values no source gives; each can be overridden)\n";
+    o << L("PROJECT DEFAULTS (values no source gives; each can be overridden)") << "\n";
     for (const ProjectDefaultUse& d : plan.project_defaults) {
-      o << "  - " << d.what << ": " << d.value << (d.overridden ? " (overridden by the user)" : "")
-        << ". " << d.reason << "\n";
+      o << "  - " << d.what << ": " << d.value
+        << (d.overridden ? " (" + L("overridden by the user") + ")" : "") << ". " << d.reason
+        << "\n";
     }
     o << "\n";
   }
   if (explain) {
-    o << "HOW EACH NUMBER WAS MADE\n";
+    o << L("HOW EACH NUMBER WAS MADE") << "\n";
     auto steps = [&o](const std::vector<AuditStep>& audit) {
       for (const AuditStep& a : audit) {
         o << "    - " << a.what << ": " << a.how;
@@ -273,24 +316,24 @@ std::string render_text(const Plan& plan, bool explain, Lang /*lang*/) {
       }
     };
     if (!plan.body_audit.empty()) {
-      o << "  Body size and kidney function\n";
+      o << "  " << L("Body size and kidney function") << "\n";
       steps(plan.body_audit);
     }
     for (const PlannedPhase& p : plan.phases) {
-      o << "  " << p.name.en;
+      o << "  " << pick(p.name, lang);
       if (p.steps > 0) o << " " << p.step << "/" << p.steps;
       o << " (" << format_date(p.first) << ")\n";
       steps(p.dose.audit);
     }
     o << "\n";
   }
-  o << "SOURCES\n";
+  o << L("SOURCES") << "\n";
   for (const Source& s : plan.sources) {
     o << "  [" << s.id << "] " << s.citation << ". " << s.location << "\n";
     o << "      \u201c" << s.quote << "\u201d\n";
   }
   o << "\n";
-  o << "DISCLAIMER\n  " << plan.disclaimer.en << "\n  " << plan.disclaimer.zh << "\n";
+  o << L("DISCLAIMER") << "\n  " << plan.disclaimer.en << "\n  " << plan.disclaimer.zh << "\n";
   return o.str();
 }
 

@@ -57,6 +57,16 @@ assert any(s["id"] == "itp6-003" for s in p["sources"])
 assert any(d["what"] == "dose" for d in p["project_defaults"])
 PY
 
+# --- Simplified Chinese through the message catalogue
+run "${itp[@]}" --lang zh-CN
+check "zh-CN exits 0" test "$code" -eq 0
+check "zh-CN labels" contains "$tmp/out" "取整后日剂量          300 mg, 每日2次"
+check "zh-CN slots" contains "$tmp/out" "早上                150 mg = 1 × 100 mg + 1 × 50 mg"
+check "zh-CN phase names from the rules" contains "$tmp/out" "诱导期          2026-12-01 至 2027-02-28"
+check "zh-CN keeps the disclaimer" contains "$tmp/out" "仅供学习参考，不是处方"
+run "${itp[@]}" --lang fr
+check "plan with an unknown language exits 2" test "$code" -eq 2
+
 # --- CSV: one row per administration and per test, with the disclaimer and the sources
 run "${itp[@]}" --format csv
 check "csv exits 0" test "$code" -eq 0

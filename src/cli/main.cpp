@@ -84,6 +84,7 @@ struct PlanOptions {
   bool explain = false;
   std::vector<std::string> cycles;  // ID=N
   std::string format = "text";
+  std::string lang = "en";
   std::string output;
 };
 
@@ -159,6 +160,7 @@ RuleSet load(const std::optional<std::string>& rules_dir) {
 
 int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) {
   const PlanRequest q = to_request(o);
+  const Lang lang = parse_lang(o.lang);
   const RuleSet rules = load(rules_dir);
   const Plan plan = make_plan(rules, q);
   std::string out;
@@ -166,8 +168,12 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
     out = render_json(plan);
   } else if (o.format == "csv") {
     out = render_csv(plan);
+  } else if (o.format == "html") {
+    out = render_html(plan, lang);
+  } else if (o.format == "pdf") {
+    out = render_pdf(plan, lang);
   } else {
-    out = render_text(plan, o.explain);
+    out = render_text(plan, o.explain, lang);
   }
   emit(out, o.output);
   return kExitOk;
@@ -249,8 +255,9 @@ int main(int argc, char** argv) {
                    "female or male (ideal body weight, eGFR, creatinine clearance)");
   plan->add_option("--creatinine", po.creatinine, "Baseline serum creatinine: 97umol/L, 1.1 mg/dL");
   plan->add_flag("--explain", po.explain, "Show how every number was made (text format)");
-  plan->add_option("--format", po.format, "Output format: text, json or csv")
-      ->check(CLI::IsMember({"text", "json", "csv"}));
+  plan->add_option("--format", po.format, "Output format: text, json, csv, html or pdf")
+      ->check(CLI::IsMember({"text", "json", "csv", "html", "pdf"}));
+  plan->add_option("--lang", po.lang, "Language: en or zh-CN (text, HTML, PDF)");
   plan->add_option("-o,--output", po.output, "Write to FILE (atomically) instead of stdout");
 
   ListOptions lo;
