@@ -52,6 +52,24 @@ std::string format_percent(double percent) {
   return s + "%";
 }
 
+std::string tall_man(std::string text) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"cyclosporine", "cycloSPORINE"}, {"cycloserine", "cycloSERINE"},
+      {"rituximab", "riTUXimab"},       {"infliximab", "inFLIXimab"},
+      {"sandimmune", "SandIMMUNE"},     {"sandostatin", "SandoSTATIN"},
+  };
+  std::string lower = text;
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (const auto& [plain, tall] : kNames) {
+    const std::string p = plain;
+    for (std::size_t at = lower.find(p); at != std::string::npos;
+         at = lower.find(p, at + p.size())) {
+      text.replace(at, p.size(), tall);
+    }
+  }
+  return text;
+}
+
 std::string frequency_words(int doses_per_day) {
   switch (doses_per_day) {
     case 1:

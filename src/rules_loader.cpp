@@ -4,6 +4,7 @@
 #include <numeric>
 #include <set>
 
+#include "doseplan/format.hpp"
 #include "doseplan/rules.hpp"
 #include "json_reader.hpp"
 
@@ -138,6 +139,11 @@ Regimen RegimenReader::read(const json& root_json) {
   if (auto drug = root.object("drug")) {
     r.drug.id = drug->string("id").value_or("");
     r.drug.name = drug->text("name");
+    if (!r.drug.name.en.empty() && tall_man(r.drug.name.en) != r.drug.name.en) {
+      diag_.add("rules.tall_man", drug->at("name") + "/en",
+                "write \"" + tall_man(r.drug.name.en) + "\" (Tall Man letters, FDA/ISMP), not \"" +
+                    r.drug.name.en + "\"");
+    }
     drug->finish();
   }
   r.indication = root.text("indication");
@@ -906,6 +912,11 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
                    "\" is not a form; expected capsule, tablet, oral_solution, iv_vial or cells");
     }
     prod.name = p.text("name");
+    if (!prod.name.en.empty() && tall_man(prod.name.en) != prod.name.en) {
+      diag.add("rules.tall_man", p.at("name") + "/en",
+               "write \"" + tall_man(prod.name.en) + "\" (Tall Man letters, FDA/ISMP), not \"" +
+                   prod.name.en + "\"");
+    }
     for (const auto& [m, mptr] : elements(p.array("market_names", false), p.at("market_names"))) {
       if (m->is_string()) {
         prod.market_names.push_back(m->get<std::string>());

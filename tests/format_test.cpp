@@ -194,3 +194,14 @@ TEST_CASE("no formatted text contains an error-prone form") {
   CHECK(format_mL(millilitres(10.0)) == "10 mL");  // never "10.0 mL"
   CHECK(format_percent(-0.001) == "0%");           // never "-0%"
 }
+
+TEST_CASE("Tall Man names replace look-alike drug names whatever their case") {
+  CHECK(tall_man("cyclosporine") == "cycloSPORINE");
+  CHECK(tall_man("Cyclosporine (modified) capsules") == "cycloSPORINE (modified) capsules");
+  CHECK(tall_man("CYCLOSERINE") == "cycloSERINE");
+  CHECK(tall_man("rituximab 375 mg/m2") == "riTUXimab 375 mg/m2");
+  CHECK(tall_man("infliximab") == "inFLIXimab");
+  CHECK(tall_man("Sandimmune and Sandostatin") == "SandIMMUNE and SandoSTATIN");
+  CHECK(tall_man("cycloSPORINE") == "cycloSPORINE");                  // already Tall Man: unchanged
+  CHECK(tall_man("mycophenolate 环孢素") == "mycophenolate 环孢素");  // nothing to change
+}

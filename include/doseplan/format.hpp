@@ -25,6 +25,12 @@ std::string format_dose_rate(DoseRate r);        // "4.84 mg/kg/day"
 std::string format_daily_amount(DailyAmount a);  // "310 mg/day"
 std::string format_percent(double percent);      // "-3.23%", "+1.5%", "0%"
 
+// Tall Man lettering (FDA/ISMP) for the look-alike names doseplan knows: cyclosporine ->
+// "cycloSPORINE" (vs cycloSERINE), rituximab -> "riTUXimab" (vs inFLIXimab), Sandimmune ->
+// "SandIMMUNE" (vs SandoSTATIN), and their partners. Each known name inside `text` is rewritten,
+// whatever its case ("Cyclosporine", "CYCLOSPORINE"); other text is left as it is.
+std::string tall_man(std::string text);
+
 // Frequency in words: 1 -> "once daily", 2 -> "twice daily", 3 -> "three times daily",
 // n -> "n times daily".
 std::string frequency_words(int doses_per_day);

@@ -67,3 +67,5 @@ case("taper_unit", setp(["phases", 2, "level", "unit"], "mg/d"),
 case("several_at_once", lambda j: (setp(["evidence"], "anecdote")(j), delp(["id"])(j)),
      ['/id: required field is missing [rules.missing_field]',
       '/evidence: "anecdote" is not an evidence level; expected label, guideline, trial, case series or experimental [rules.bad_value]'])
+case("tall_man", setp(["drug", "name", "en"], "Cyclosporine"),
+     ['/drug/name/en: write "cycloSPORINE" (Tall Man letters, FDA/ISMP), not "Cyclosporine" [rules.tall_man]'])
