@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs doseplan from BUILD_DIR into a temporary prefix, builds examples/consumer against the
+# installed package with find_package(doseplan CONFIG), runs it and checks its output (the ITP
+# plan of 62 kg from 2026-12-01: 300, 275, 250, 225 and 175 mg a day; see tests/plan_test.cpp).
+set -u
+build="$1"
+source_dir="$2"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAILED: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null || fail "cmake --install"
+test -f "$tmp/prefix/lib/cmake/doseplan/doseplanConfig.cmake" || fail "no package config"
+test -f "$tmp/prefix/lib/cmake/doseplan/doseplanConfigVersion.cmake" || fail "no version file"
+test -x "$tmp/prefix/bin/doseplan" || fail "no executable"
+test -f "$tmp/prefix/share/doseplan/rules/cyclosporine-itp.json" || fail "no rules"
+test -f "$tmp/prefix/share/locale/zh_CN/LC_MESSAGES/doseplan.mo" || fail "no catalogue"
+cmake -S "$source_dir/examples/consumer" -B "$tmp/consumer" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$tmp/prefix" >"$tmp/configure.log" 2>&1 || { cat "$tmp/configure.log"; fail "configure consumer"; }
+cmake --build "$tmp/consumer" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; fail "build consumer"; }
+out="$(DOSEPLAN_RULES="$tmp/prefix/share/doseplan/rules" "$tmp/consumer/consumer")" || fail "run consumer"
+expected="2026-12-01 induction 300 mg/day
+2027-03-01 taper 275 mg/day
+2027-03-15 taper 250 mg/day
+2027-03-29 taper 225 mg/day
+2027-04-12 maintenance 175 mg/day"
+[ "$(echo "$out" | head -5)" = "$expected" ] || { echo "$out"; fail "consumer output"; }
+echo "$out" | grep -q "Educational aid only" || fail "disclaimer"
+# The installed executable reads the installed rules and catalogue.
+DOSEPLAN_RULES="$tmp/prefix/share/doseplan/rules" DOSEPLAN_LOCALE_DIR="$tmp/prefix/share/locale" \
+  "$tmp/prefix/bin/doseplan" plan --regimen cyclosporine-itp --weight 62kg --start 2026-12-01 --lang zh-CN \
+  | grep -q "取整后日剂量" || fail "installed executable in zh-CN"
+echo "1 passed, 0 failed"
