@@ -89,7 +89,7 @@ json daily_dose(const DailyDose& d) {
 
 }  // namespace
 
-std::string render_json(const Plan& plan) {
+std::string render_json(const Plan& plan, int indent) {
   json j;
   j["format"] = "doseplan-plan";
   j["format_version"] = plan.format_version;
@@ -220,7 +220,7 @@ std::string render_json(const Plan& plan) {
         {{"id", s.id}, {"citation", s.citation}, {"location", s.location}, {"quote", s.quote}});
   }
   j["sources"] = sources;
-  return j.dump(2) + "\n";
+  return j.dump(indent) + "\n";
 }
 
 }  // namespace doseplan

@@ -162,6 +162,28 @@ check "a bad sex is named" contains "$tmp/err" 'sex: "other" is not female or ma
 run "${itp[@]}" --creatinine 0umol/L
 check "a zero creatinine exits 2" test "$code" -eq 2
 
+# --- batch: JSON Lines in, one result per line in order, a summary on stderr
+printf '%s\n' '{"regimen":"cyclosporine-itp","weight":"62 kg","start":"2026-12-01"}' \
+  '{"regimen":"cyclosporine-itp","weight":"62 kgg","start":"2026-12-01"}' '' \
+  '{"regimen":"cyclosporine-itp","weight":"50 kg","start":"2026-01-31","dose":"4 mg/kg/d","doses_per_day":3}' \
+  >"$tmp/requests.jsonl"
+run batch --input "$tmp/requests.jsonl"
+check "batch with a bad line exits 2" test "$code" -eq 2
+check "batch summary" contains "$tmp/err" "doseplan batch: 4 lines, 2 plans, 2 refused"
+check "batch results" python3 - "$tmp/out" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert [l["line"] for l in lines] == [1, 2, 3, 4]
+assert [l["ok"] for l in lines] == [True, False, False, True]
+assert lines[0]["plan"]["phases"][0]["dose"]["rounded_daily"] == {"value": 300, "unit": "mg"}
+assert lines[1]["errors"][0]["id"] == "quantity.unknown_unit" and lines[1]["errors"][0]["where"] == "line 2:/weight"
+assert lines[2]["errors"][0]["id"] == "request.empty_line"
+# 4 x 50 = 200 mg three times daily: 75, 75, 50 mg (see rules/cyclosporine-itp.json, case 2).
+assert [a["amount"]["value"] for a in lines[3]["plan"]["phases"][0]["dose"]["administrations"]] == [75, 75, 50]
+PY
+head -1 "$tmp/requests.jsonl" | "$bin" batch >"$tmp/out" 2>"$tmp/err"
+check "batch from stdin exits 0 when every line is planned" test "$?" -eq 0
+
 # --- regimens, show, check-rules
 run --rules "$data/rules" regimens
 check "regimens exits 0" test "$code" -eq 0

@@ -8,6 +8,7 @@
 #ifndef DOSEPLAN_DOSEPLAN_HPP_
 #define DOSEPLAN_DOSEPLAN_HPP_
 
+#include "doseplan/batch.hpp"
 #include "doseplan/body.hpp"
 #include "doseplan/check.hpp"
 #include "doseplan/dates.hpp"

@@ -31,7 +31,8 @@ std::string render_pdf(const Plan& plan, Lang lang = Lang::en);
 std::string render_csv(const Plan& plan);
 
 // The same plan as JSON (format_version, typed numbers with their units, both languages).
-std::string render_json(const Plan& plan);
+// `indent` as for nlohmann::json::dump: 2 (the default) for people, -1 for one line.
+std::string render_json(const Plan& plan, int indent = 2);
 
 // A lab rule's condition in words: "Serum creatinine ≥ 25% above baseline".
 std::string describe_condition(const LabRule& r, const std::string& test_name);

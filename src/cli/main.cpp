@@ -214,6 +214,27 @@ int run_check_rules(const std::string& dir_arg, const std::optional<std::string>
   return kExitOk;
 }
 
+// JSON Lines in (a file or stdin), JSON Lines out; a summary on stderr; exit 2 if any line failed.
+int run_batch_command(const std::string& input, const std::string& output,
+                      const std::optional<std::string>& rules_dir) {
+  const RuleSet rules = load(rules_dir);
+  std::ifstream file;
+  if (!input.empty() && input != "-") {
+    file.open(input, std::ios::binary);
+    if (!file) throw Error("input.unreadable", "input", "cannot read \"" + input + "\"");
+  }
+  std::istream& in = file.is_open() ? static_cast<std::istream&>(file) : std::cin;
+  std::ostringstream buffer;
+  const bool to_file = !output.empty() && output != "-";
+  const BatchSummary s =
+      run_batch(rules, in, to_file ? static_cast<std::ostream&>(buffer) : std::cout);
+  if (to_file) write_atomically(output, buffer.str());
+  std::cout << std::flush;
+  std::cerr << "doseplan batch: " << s.lines << " lines, " << s.plans << " plans, " << s.errors
+            << " refused\n";
+  return s.errors == 0 ? kExitOk : kExitBadInput;
+}
+
 void report(const Error& e) {
   for (const Problem& p : e.problems()) std::cerr << "doseplan: error: " << p.to_string() << "\n";
 }
@@ -270,6 +291,11 @@ int main(int argc, char** argv) {
     sub->add_option("--lang", lo.lang, "Language: en or zh-CN");  // checked by parse_lang
     sub->add_option("-o,--output", lo.output, "Write to FILE (atomically) instead of stdout");
   }
+  std::string batch_input, batch_output;
+  CLI::App* batch =
+      app.add_subcommand("batch", "Plan requests as JSON Lines in, JSON plans as JSON Lines out");
+  batch->add_option("--input", batch_input, "JSON Lines file (default: standard input)");
+  batch->add_option("-o,--output", batch_output, "Write to FILE (atomically) instead of stdout");
   std::string check_dir;
   CLI::App* check =
       app.add_subcommand("check-rules", "Check a rules directory and run its golden cases");
@@ -289,6 +315,7 @@ int main(int argc, char** argv) {
     if (regimens->parsed()) return run_regimens(lo, rules_dir);
     if (show->parsed()) return run_show(lo, rules_dir);
     if (check->parsed()) return run_check_rules(check_dir, rules_dir);
+    if (batch->parsed()) return run_batch_command(batch_input, batch_output, rules_dir);
   } catch (const Error& e) {
     report(e);
     return kExitBadInput;

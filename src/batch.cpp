@@ -1,0 +1,40 @@
+#include "doseplan/batch.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "doseplan/plan.hpp"
+#include "doseplan/render.hpp"
+#include "doseplan/request.hpp"
+
+namespace doseplan {
+
+BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out) {
+  BatchSummary summary;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF files
+    const int n = ++summary.lines;
+    const std::string name = "line " + std::to_string(n);
+    try {
+      if (line.find_first_not_of(" \t") == std::string::npos) {
+        throw Error("request.empty_line", name, "the line is empty; expected a plan request");
+      }
+      const Plan plan = make_plan(rules, parse_plan_request(line, name));
+      std::string json = render_json(plan, -1);
+      if (!json.empty() && json.back() == '\n') json.pop_back();
+      out << "{\"line\":" << n << ",\"ok\":true,\"plan\":" << json << "}\n";
+      ++summary.plans;
+    } catch (const Error& e) {
+      nlohmann::ordered_json errors = nlohmann::ordered_json::array();
+      for (const Problem& p : e.problems()) {
+        errors.push_back({{"id", p.id}, {"where", p.where}, {"message", p.message}});
+      }
+      out << nlohmann::ordered_json{{"line", n}, {"ok", false}, {"errors", errors}}.dump() << "\n";
+      ++summary.errors;
+    }
+  }
+  return summary;
+}
+
+}  // namespace doseplan
