@@ -26,6 +26,11 @@ packages=(
   python3 python3-jsonschema poppler-utils
 )
 
+# Node.js and npm run the FHIR validator of the test suite (the `fhir` package from npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -46,6 +51,10 @@ if [ "$mode" = example ]; then
   cmake --build "$build" -j "$jobs" --target doseplan_cli >&2
   "$build/doseplan" plan --input "$root/examples/patient-itp.json"
 else
+  # The FHIR validator, at the version tests/fhir/package-lock.json pins.
+  if [ ! -d "$root/tests/fhir/node_modules/fhir" ]; then
+    (cd "$root/tests/fhir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
   cmake --build "$build" -j "$jobs"
   ctest --test-dir "$build" --output-on-failure -j "$jobs"
 fi

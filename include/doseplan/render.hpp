@@ -37,6 +37,11 @@ std::string render_json(const Plan& plan, int indent = 2);
 // A lab rule's condition in words: "Serum creatinine ≥ 25% above baseline".
 std::string describe_condition(const LabRule& r, const std::string& test_name);
 
+// FHIR R4 Bundle (collection): Patient, body weight Observation, a MedicationRequest per phase
+// (Dosage per planned row), a ServiceRequest per test of every visit and a CarePlan tying them;
+// all drafts/proposals, with the disclaimer and sources as notes (docs/fhir.md).
+std::string render_fhir(const Plan& plan);
+
 // `doseplan regimens`: id, drug, indication and evidence level of each regimen.
 std::string render_regimen_list_text(const RuleSet& rules, Lang lang);
 std::string render_regimen_list_json(const RuleSet& rules);

@@ -168,6 +168,8 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
     out = render_json(plan);
   } else if (o.format == "csv") {
     out = render_csv(plan);
+  } else if (o.format == "fhir") {
+    out = render_fhir(plan);
   } else if (o.format == "html") {
     out = render_html(plan, lang);
   } else if (o.format == "pdf") {
@@ -276,8 +278,8 @@ int main(int argc, char** argv) {
                    "female or male (ideal body weight, eGFR, creatinine clearance)");
   plan->add_option("--creatinine", po.creatinine, "Baseline serum creatinine: 97umol/L, 1.1 mg/dL");
   plan->add_flag("--explain", po.explain, "Show how every number was made (text format)");
-  plan->add_option("--format", po.format, "Output format: text, json, csv, html or pdf")
-      ->check(CLI::IsMember({"text", "json", "csv", "html", "pdf"}));
+  plan->add_option("--format", po.format, "Output format: text, json, csv, html, pdf or fhir")
+      ->check(CLI::IsMember({"text", "json", "csv", "html", "pdf", "fhir"}));
   plan->add_option("--lang", po.lang, "Language: en or zh-CN (text, HTML, PDF)");
   plan->add_option("-o,--output", po.output, "Write to FILE (atomically) instead of stdout");
 

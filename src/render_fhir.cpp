@@ -1,0 +1,259 @@
+// FHIR R4 export: a Bundle (type collection) holding
+//   Patient (no identifying data), Observation body weight (and height), one MedicationRequest per
+//   phase with a Dosage per planned row and dose (Dosage.sequence orders phases and taper steps;
+//   timing.repeat with frequency, period, boundsPeriod and when; doseAndRate in UCUM), one
+//   ServiceRequest per test of every visit (LOINC code, date or window), and a CarePlan tying them
+//   together. Every resource is status "draft" and every request intent "proposal": doseplan is
+//   an educational aid, never an order. The disclaimer and the sources are notes of the CarePlan
+//   and of every MedicationRequest.
+// Identifiers are urn:uuid values made from the plan's content (no clock, no randomness), so the
+// same plan always gives the same Bundle.
+#include <cstdint>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "doseplan/format.hpp"
+#include "doseplan/render.hpp"
+
+namespace doseplan {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+constexpr const char* kUcum = "http://unitsofmeasure.org";
+constexpr const char* kLoinc = "http://loinc.org";
+
+std::uint64_t fnv1a(const std::string& s, std::uint64_t h = 1469598103934665603ULL) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+// A version-4-shaped UUID from `key` (deterministic).
+std::string uuid(const std::string& key) {
+  const std::uint64_t a = fnv1a(key), b = fnv1a(key, a ^ 0x9E3779B97F4A7C15ULL);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFF),
+                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3FFF)),
+                static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
+  return std::string("urn:uuid:") + buf;
+}
+
+double clean(double v) { return std::round(v * 1e6) / 1e6; }
+
+json quantity(double value, const char* unit, const char* code) {
+  return {{"value", clean(value)}, {"unit", unit}, {"system", kUcum}, {"code", code}};
+}
+
+const char* when_code(Slot s) {
+  switch (s) {
+    case Slot::morning:
+      return "MORN";
+    case Slot::noon:
+      return "NOON";
+    case Slot::evening:
+      return "EVE";
+    case Slot::bedtime:
+      return "HS";
+  }
+  return "MORN";
+}
+
+json notes(const Plan& plan) {
+  json n = json::array();
+  n.push_back({{"text", plan.disclaimer.en + " " + plan.disclaimer.zh}});
+  std::string sources = "Sources: ";
+  for (const Source& s : plan.sources) {
+    sources += "[" + s.id + "] " + s.citation + " (" + s.location + "): \u201c" + s.quote + "\u201d ";
+  }
+  n.push_back({{"text", sources}});
+  for (const ProjectDefaultUse& d : plan.project_defaults) {
+    n.push_back({{"text", "Project default (no source gives it): " + d.what + " = " + d.value +
+                              ". " + d.reason}});
+  }
+  return n;
+}
+
+// The Dosage entries of one planned row: one per distinct amount in the day.
+void add_dosages(json& out, const PlannedPhase& p, int sequence, const Plan& plan) {
+  if (p.cycle) {
+    const Administration& a = p.dose.administrations.front();
+    json dose = a.cells ? quantity(a.cells->millions, "million cells", "10*6")
+                        : quantity(in_mg(a.amount), "mg", "mg");
+    out.push_back({{"sequence", sequence},
+                   {"text", p.name.en + " " + std::to_string(p.step) + "/" +
+                                std::to_string(p.steps) + ": " + describe_administration(a)},
+                   {"timing", {{"event", json::array({format_date(p.first)})}}},
+                   {"route", {{"text", "intravenous"}}},
+                   {"doseAndRate", json::array({{{"doseQuantity", dose}}})}});
+    return;
+  }
+  // Group the day's administrations by amount (150 mg morning and evening share one Dosage).
+  std::vector<std::pair<DrugMass, std::vector<const Administration*>>> groups;
+  for (const Administration& a : p.dose.administrations) {
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const auto& g) { return g.first == a.amount; });
+    if (it == groups.end()) {
+      groups.push_back({a.amount, {&a}});
+    } else {
+      it->second.push_back(&a);
+    }
+  }
+  for (const auto& [amount, admins] : groups) {
+    json when = json::array();
+    std::string slots;
+    for (const Administration* a : admins) {
+      when.push_back(when_code(a->slot));
+      slots += (slots.empty() ? "" : ", ") + std::string(slot_name(a->slot));
+    }
+    out.push_back(
+        {{"sequence", sequence},
+         {"text", p.name.en + (p.steps > 0 ? " " + std::to_string(p.step) + "/" + std::to_string(p.steps) : "") +
+                      ": " + format_mg(amount) + " (" + describe_administration(*admins.front()) +
+                      ") " + slots + ", " + format_date(p.first) + " to " + format_date(p.last)},
+         {"timing",
+          {{"repeat",
+            {{"boundsPeriod", {{"start", format_date(p.first)}, {"end", format_date(p.last)}}},
+             {"frequency", static_cast<int>(admins.size())},
+             {"period", 1},
+             {"periodUnit", "d"},
+             {"when", when}}}}},
+         {"route", {{"text", "oral"}}},
+         {"doseAndRate", json::array({{{"doseQuantity", quantity(in_mg(amount), "mg", "mg")}}})},
+         {"maxDosePerPeriod",
+          {{"numerator", quantity(in_mg(p.dose.rounded_daily), "mg", "mg")},
+           {"denominator", quantity(1, "day", "d")}}}});
+  }
+  (void)plan;
+}
+
+}  // namespace
+
+std::string render_fhir(const Plan& plan) {
+  const std::string key = plan.regimen.id + "|" + format_date(plan.start) + "|" +
+                          format_number(in_kg(plan.weight), 3);
+  const std::string patient_url = uuid(key + "|patient");
+  const json subject = {{"reference", patient_url}};
+  json entries = json::array();
+  auto add = [&entries](const std::string& url, json resource) {
+    entries.push_back({{"fullUrl", url}, {"resource", std::move(resource)}});
+  };
+
+  json patient = {{"resourceType", "Patient"},
+                  {"text", {{"status", "generated"},
+                            {"div", "<div xmlns=\"http://www.w3.org/1999/xhtml\">Patient of an "
+                                    "educational doseplan schedule (no identifying data)</div>"}}}};
+  if (plan.sex) patient["gender"] = *plan.sex == Sex::female ? "female" : "male";
+  add(patient_url, patient);
+
+  auto observation = [&](const char* loinc, const char* display, json value) {
+    return json{{"resourceType", "Observation"},
+                {"status", "final"},
+                {"category", json::array({{{"coding", json::array({{{"system",
+                    "http://terminology.hl7.org/CodeSystem/observation-category"},
+                    {"code", "vital-signs"}}})}}})},
+                {"code", {{"coding", json::array({{{"system", kLoinc}, {"code", loinc},
+                                                   {"display", display}}})},
+                          {"text", display}}},
+                {"subject", subject},
+                {"effectiveDateTime", format_date(plan.start)},
+                {"valueQuantity", value}};
+  };
+  const std::string weight_url = uuid(key + "|weight");
+  add(weight_url, observation("29463-7", "Body weight", quantity(in_kg(plan.weight), "kg", "kg")));
+  json activities = json::array();
+  if (plan.height) {
+    add(uuid(key + "|height"),
+        observation("8302-2", "Body height", quantity(in_cm(*plan.height), "cm", "cm")));
+  }
+
+  // One MedicationRequest per phase (in order), with a Dosage per row.
+  std::vector<std::string> phase_ids;
+  for (const PlannedPhase& p : plan.phases) {
+    if (std::find(phase_ids.begin(), phase_ids.end(), p.phase_id) == phase_ids.end()) {
+      phase_ids.push_back(p.phase_id);
+    }
+  }
+  for (const std::string& id : phase_ids) {
+    json dosages = json::array();
+    std::string name;
+    for (std::size_t i = 0; i < plan.phases.size(); ++i) {
+      if (plan.phases[i].phase_id != id) continue;
+      name = plan.phases[i].name.en;
+      add_dosages(dosages, plan.phases[i], static_cast<int>(i + 1), plan);
+    }
+    const std::string url = uuid(key + "|medication|" + id);
+    add(url, {{"resourceType", "MedicationRequest"},
+              {"status", "draft"},
+              {"intent", "proposal"},
+              {"medicationCodeableConcept",
+               {{"text", plan.regimen.drug.name.en + " (" + plan.regimen.drug.name.zh + "), " +
+                             plan.product.name.en}}},
+              {"subject", subject},
+              {"reasonCode", json::array({{{"text", plan.regimen.indication.en}}})},
+              {"note", notes(plan)},
+              {"dosageInstruction", dosages}});
+    activities.push_back({{"reference", {{"reference", url}, {"display", name}}}});
+  }
+
+  // One ServiceRequest per test of every visit.
+  for (const Visit& v : plan.visits) {
+    for (const VisitItem& item : v.items) {
+      for (const std::string& test : item.tests) {
+        const LabTest* lab = nullptr;
+        for (const LabTest& l : plan.labs)
+          if (l.id == test) lab = &l;
+        json code = {{"text", lab ? lab->name.en : test}};
+        if (lab && !lab->loinc.empty()) {
+          code["coding"] = json::array({{{"system", kLoinc}, {"code", lab->loinc},
+                                         {"display", lab->name.en}}});
+        }
+        json sr = {{"resourceType", "ServiceRequest"},
+                   {"status", "draft"},
+                   {"intent", "proposal"},
+                   {"code", code},
+                   {"subject", subject}};
+        if (item.window_before > 0 || item.window_after > 0) {
+          sr["occurrencePeriod"] = {
+              {"start", format_date(v.date - date::days{item.window_before})},
+              {"end", format_date(v.date + date::days{item.window_after})}};
+        } else {
+          sr["occurrenceDateTime"] = format_date(v.date);
+        }
+        sr["reasonCode"] = json::array({{{"text", item.name.en + ": " + item.reason}}});
+        if (!item.timing.en.empty()) sr["note"] = json::array({{{"text", item.timing.en}}});
+        const std::string url = uuid(key + "|test|" + format_date(v.date) + "|" + item.monitoring_id +
+                                     "|" + test);
+        add(url, sr);
+        activities.push_back({{"reference", {{"reference", url}}}});
+      }
+    }
+  }
+
+  json care_plan = {{"resourceType", "CarePlan"},
+                    {"status", "draft"},
+                    {"intent", "proposal"},
+                    {"title", plan.regimen.drug.name.en + " — " + plan.regimen.indication.en},
+                    {"description", "doseplan regimen " + plan.regimen.id + " (evidence: " +
+                                        plan.regimen.evidence + "). Educational aid only."},
+                    {"subject", subject},
+                    {"period", {{"start", format_date(plan.start)}, {"end", format_date(plan.end)}}},
+                    {"supportingInfo", json::array({{{"reference", weight_url}}})},
+                    {"activity", activities},
+                    {"note", notes(plan)}};
+  const json care_plan_entry = {{"fullUrl", uuid(key + "|careplan")}, {"resource", care_plan}};
+  entries.insert(entries.begin() + 1, care_plan_entry);  // after the Patient
+
+  json bundle = {{"resourceType", "Bundle"},
+                 {"identifier", {{"system", "urn:ietf:rfc:3986"}, {"value", uuid(key + "|bundle")}}},
+                 {"type", "collection"},
+                 {"entry", entries}};
+  return bundle.dump(2) + "\n";
+}
+
+}  // namespace doseplan
