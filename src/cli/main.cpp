@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "doseplan/doseplan.hpp"
+#include "doseplan/ics.hpp"
+#include "track_cli.hpp"
 
 namespace {
 
@@ -85,6 +87,7 @@ struct PlanOptions {
   std::vector<std::string> cycles;  // ID=N
   std::string format = "text";
   std::string lang = "en";
+  int reminder_minutes = 24 * 60;
   std::string output;
 };
 
@@ -168,6 +171,11 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
     out = render_json(plan);
   } else if (o.format == "csv") {
     out = render_csv(plan);
+  } else if (o.format == "ics") {
+    IcsOptions ics;
+    ics.lang = lang;
+    ics.reminder_minutes_before = o.reminder_minutes;
+    out = render_ics(plan, ics);
   } else if (o.format == "fhir") {
     out = render_fhir(plan);
   } else if (o.format == "html") {
@@ -278,8 +286,10 @@ int main(int argc, char** argv) {
                    "female or male (ideal body weight, eGFR, creatinine clearance)");
   plan->add_option("--creatinine", po.creatinine, "Baseline serum creatinine: 97umol/L, 1.1 mg/dL");
   plan->add_flag("--explain", po.explain, "Show how every number was made (text format)");
-  plan->add_option("--format", po.format, "Output format: text, json, csv, html, pdf or fhir")
-      ->check(CLI::IsMember({"text", "json", "csv", "html", "pdf", "fhir"}));
+  plan->add_option("--format", po.format, "Output format: text, json, csv, html, pdf, ics or fhir")
+      ->check(CLI::IsMember({"text", "json", "csv", "html", "pdf", "ics", "fhir"}));
+  plan->add_option("--reminder", po.reminder_minutes,
+                   "Calendar reminder, minutes before each visit (ics; 0: none; default 1440)");
   plan->add_option("--lang", po.lang, "Language: en or zh-CN (text, HTML, PDF)");
   plan->add_option("-o,--output", po.output, "Write to FILE (atomically) instead of stdout");
 
@@ -303,6 +313,8 @@ int main(int argc, char** argv) {
       app.add_subcommand("check-rules", "Check a rules directory and run its golden cases");
   check->add_option("DIR", check_dir, "Rules directory (default: as for other commands)");
 
+  const auto run_track = cli::add_track_commands(app, rules_dir);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -318,6 +330,7 @@ int main(int argc, char** argv) {
     if (show->parsed()) return run_show(lo, rules_dir);
     if (check->parsed()) return run_check_rules(check_dir, rules_dir);
     if (batch->parsed()) return run_batch_command(batch_input, batch_output, rules_dir);
+    if (const auto code = run_track()) return *code;
   } catch (const Error& e) {
     report(e);
     return kExitBadInput;
