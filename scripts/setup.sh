@@ -24,7 +24,7 @@ packages=(
   catch2 librapidcheck-dev
   libcairo2-dev libpango1.0-dev fontconfig fonts-noto-cjk gettext
   libsqlitecpp-dev libsqlite3-dev sqlite3 python3-icalendar
-  python3 python3-jsonschema poppler-utils
+  python3 python3-jsonschema poppler-utils gettext-base
 )
 
 # Node.js and npm run the FHIR validator of the test suite (the `fhir` package from npm).

@@ -1,6 +1,7 @@
 #include "json_reader.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace doseplan::detail {
@@ -8,6 +9,32 @@ namespace doseplan::detail {
 void Diagnostics::add(std::string id, const std::string& pointer, std::string message) {
   problems_.push_back(
       {std::move(id), file_ + ":" + (pointer.empty() ? "/" : pointer), std::move(message)});
+}
+
+// `s` with every byte that is not part of valid UTF-8 written as \xNN (messages stay readable).
+std::string printable_utf8(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xE  ? 3
+                    : (c >> 3) == 0x1E ? 4
+                                       : 0;
+    bool ok = n > 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k)
+      ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+    if (ok) {
+      out.append(s, i, n);
+      i += n;
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+      ++i;
+    }
+  }
+  return out;
 }
 
 json parse_json(std::string_view text, Diagnostics& diag) {
@@ -30,7 +57,7 @@ json parse_json(std::string_view text, Diagnostics& diag) {
     if (colon != std::string::npos) what = what.substr(colon + 2);
     diag.problems().push_back(
         {"rules.syntax", diag.file() + ":" + std::to_string(line) + ":" + std::to_string(column),
-         "JSON syntax error: " + what});
+         "JSON syntax error: " + printable_utf8(what)});
     return json();
   }
 }
