@@ -1,11 +1,413 @@
-// iCalendar export: see ics.hpp. (Being written.)
+// iCalendar (RFC 5545) export of the monitoring visits of a plan: see ics.hpp and docs/calendar.md.
+//
+// - One VEVENT per visit. A visit with a trough level (an item whose timing text mentions the
+//   trough or C0) is a timed event at 07:30 floating local time lasting 30 minutes, before the
+//   morning dose (project default); every other visit is an all-day event.
+// - UID: from the regimen id, the start date, the visit date and the patient label, so that
+//   exporting the same plan again gives the same UIDs (a re-import updates the events).
+// - DTSTAMP: the plan's start date at 00:00:00 UTC; the library never reads the clock, so two
+//   exports of the same plan are byte for byte the same.
+// - TEXT values escaped (\\ \; \, \n); content lines folded at 75 octets (CRLF + one space),
+//   never inside a UTF-8 sequence or an escape; every line ends with CRLF.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <regex>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "doseplan/doseplan.hpp"
 #include "doseplan/error.hpp"
 #include "doseplan/ics.hpp"
 
 namespace doseplan {
+namespace {
 
-std::string render_ics(const Plan&, const IcsOptions&) {
-  throw Error("output.unsupported", "format", "the calendar renderer is not built yet");
+// Project defaults (docs/calendar.md): a trough level is drawn before the morning dose.
+constexpr const char* kTroughTime = "073000";  // 07:30 floating local time
+constexpr const char* kTroughClock = "07:30";
+constexpr const char* kTroughDuration = "PT30M";
+constexpr int kMaxReminderMinutes = 4 * 7 * 24 * 60;  // 4 weeks
+
+constexpr std::size_t kMaxLineOctets = 75;  // RFC 5545 §3.1, without the CRLF
+
+// `tmpl` with each {name} replaced by its value.
+std::string fill(std::string tmpl, std::initializer_list<std::pair<std::string_view, std::string>> values) {
+  for (const auto& [name, value] : values) {
+    const std::string key = "{" + std::string(name) + "}";
+    for (std::size_t at = tmpl.find(key); at != std::string::npos; at = tmpl.find(key, at + value.size())) {
+      tmpl.replace(at, key.size(), value);
+    }
+  }
+  return tmpl;
+}
+
+// RFC 5545 §3.3.11 TEXT: backslash, semicolon and comma escaped, a line break written \n. Other
+// control characters are not allowed in TEXT and are dropped (a tab stays).
+std::string escape_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case ';': out += "\\;"; break;
+      case ',': out += "\\,"; break;
+      case '\n': out += "\\n"; break;
+      case '\r':
+        if (i + 1 < s.size() && s[i + 1] == '\n') break;  // CRLF: one line break
+        out += "\\n";
+        break;
+      default:
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) break;
+        out += c;
+    }
+  }
+  return out;
+}
+
+// Length of the unit starting at s[i] that a fold must not split: an escape pair (\n, \,) or one
+// UTF-8 character.
+std::size_t unit_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = 1;
+  if (c == '\\') {
+    n = 2;
+  } else if ((c & 0xE0) == 0xC0) {
+    n = 2;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+  }
+  return std::min(n, s.size() - i);
+}
+
+// One content line, folded (RFC 5545 §3.1): at most 75 octets a line, a continuation line is
+// CRLF + one space + the rest; every line ends with CRLF.
+std::string fold(std::string_view line) {
+  std::string out;
+  out.reserve(line.size() + line.size() / 70 * 3 + 2);
+  std::size_t used = 0;  // octets on the current output line
+  for (std::size_t i = 0; i < line.size();) {
+    const std::size_t n = unit_length(line, i);
+    if (used + n > kMaxLineOctets) {
+      out += "\r\n ";
+      used = 1;
+    }
+    out.append(line.substr(i, n));
+    used += n;
+    i += n;
+  }
+  return out + "\r\n";
+}
+
+// A piece of a UID: letters, digits and '-' as they are, every other octet as _XX (hex), so that
+// '.', the separator of the pieces, never appears inside one, the UID is plain ASCII without TEXT
+// escapes or '%', and different labels give different UIDs.
+std::string uid_piece(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x80 && std::isalnum(u) != 0) || c == '-') {
+      out += c;
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "_%02X", u);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+// "20261201"
+std::string ics_date(Date d) {
+  std::string s = format_date(d);
+  std::erase(s, '-');
+  return s;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Whether the item is a trough level: its timing text mentions the trough or C0.
+bool is_trough(const VisitItem& item) {
+  const std::string en = lower(item.timing.en);
+  if (en.find("trough") != std::string::npos) return true;
+  for (std::size_t at = en.find("c0"); at != std::string::npos; at = en.find("c0", at + 1)) {
+    const bool start = at == 0 || std::isalnum(static_cast<unsigned char>(en[at - 1])) == 0;
+    const bool end = at + 2 == en.size() || std::isalnum(static_cast<unsigned char>(en[at + 2])) == 0;
+    if (start && end) return true;
+  }
+  return item.timing.zh.find("谷浓度") != std::string::npos;
+}
+
+class IcsWriter {
+ public:
+  IcsWriter(const Plan& plan, const IcsOptions& options) : plan_(plan), opt_(options) {}
+
+  std::string render() {
+    line("BEGIN:VCALENDAR");
+    line("VERSION:2.0");
+    line(std::string("PRODID:-//doseplan//doseplan ") + version() + "//EN");
+    line("CALSCALE:GREGORIAN");
+    line("METHOD:PUBLISH");
+    text("X-WR-CALNAME", calendar_name());
+    text("X-WR-CALDESC", calendar_description());
+    for (std::size_t k = 0; k < plan_.visits.size(); ++k) event(plan_.visits[k], k);
+    line("END:VCALENDAR");
+    return out_;
+  }
+
+ private:
+  const Plan& plan_;
+  const IcsOptions& opt_;
+  std::string out_;
+
+  std::string t(std::string_view key) const { return tr(opt_.lang, key); }
+  std::string p(const LocalizedText& text) const { return pick(text, opt_.lang); }
+  const char* lang_tag() const { return opt_.lang == Lang::zh_CN ? "zh-CN" : "en"; }
+
+  void line(std::string_view content) { out_ += fold(content); }
+  void text(std::string_view name, std::string_view value) {
+    line(std::string(name) + ":" + escape_text(value));
+  }
+  // A text property with its language (RFC 5545 §3.2.10).
+  void localized(std::string_view name, std::string_view value) {
+    line(std::string(name) + ";LANGUAGE=" + lang_tag() + ":" + escape_text(value));
+  }
+
+  std::string calendar_name() const {
+    std::string name = fill(t("{drug} monitoring visits ({regimen})"),
+                            {{"drug", p(plan_.regimen.drug.name)}, {"regimen", plan_.regimen.id}});
+    if (!opt_.patient_label.empty()) name += " \u2014 " + opt_.patient_label;
+    return name;
+  }
+
+  // "cycloSPORINE — Refractory immune thrombocytopenia (ITP) (cyclosporine-itp)"
+  std::string regimen_line() const {
+    return fill(t("{drug} \u2014 {indication} ({regimen})"),
+                {{"drug", p(plan_.regimen.drug.name)},
+                 {"indication", p(plan_.regimen.indication)},
+                 {"regimen", plan_.regimen.id}});
+  }
+
+  std::string calendar_description() const {
+    std::string d = p(plan_.disclaimer) + "\n\n" + regimen_line() + "\n\n" + t("Sources:");
+    for (const Source& s : plan_.sources) {
+      d += "\n- " + s.id + ": " + s.citation + (s.location.empty() ? "" : " (" + s.location + ")");
+    }
+    return d;
+  }
+
+  std::string uid(const Visit& v) const {
+    std::string u = "doseplan." + uid_piece(plan_.regimen.id) + "." + ics_date(plan_.start) + "." +
+                    ics_date(v.date);
+    if (!opt_.patient_label.empty()) u += "." + uid_piece(opt_.patient_label);
+    return u + "@doseplan";
+  }
+
+  std::string lab_name(const std::string& id) const {
+    for (const LabTest& lab : plan_.labs)
+      if (lab.id == id) return p(lab.name);
+    return id;
+  }
+
+  std::string list(const std::vector<std::string>& names) const {
+    const std::string sep = opt_.lang == Lang::zh_CN ? t(", ") : ", ";
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : sep) + n;
+    return out;
+  }
+
+  std::vector<std::string> test_names(const Visit& v) const {
+    std::vector<std::string> names;
+    for (const VisitItem& item : v.items) {
+      for (const std::string& id : item.tests) {
+        std::string n = lab_name(id);
+        if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(std::move(n));
+      }
+    }
+    return names;
+  }
+
+  std::string summary(const Visit& v) const {
+    return fill(t("Tests: {tests}"), {{"tests", list(test_names(v))}});
+  }
+
+  std::string source_tag(const Provenance& from) const {
+    if (from.project_default) return t("project default");
+    return fill(t("source {id}"), {{"id", from.source_id}});
+  }
+
+  std::string description(const Visit& v, std::size_t k, bool timed) const {
+    std::string d = regimen_line() + "\n";
+    if (!opt_.patient_label.empty()) {
+      d += fill(t("Patient: {label}"), {{"label", opt_.patient_label}}) + "\n";
+    }
+    d += fill(t(v.baseline ? "Visit {k} of {n}: {date} (before day 1: baseline tests)"
+                           : "Visit {k} of {n}: {date}"),
+              {{"k", std::to_string(k + 1)},
+               {"n", std::to_string(plan_.visits.size())},
+               {"date", format_date(v.date)}}) +
+         "\n";
+    // The window every item of the visit allows (the narrowest).
+    int before = 0, after = 0;
+    for (std::size_t i = 0; i < v.items.size(); ++i) {
+      before = i == 0 ? v.items[i].window_before : std::min(before, v.items[i].window_before);
+      after = i == 0 ? v.items[i].window_after : std::min(after, v.items[i].window_after);
+    }
+    if (before > 0 || after > 0) {
+      d += fill(t("May be done {from} to {to}."),
+                {{"from", format_date(v.date - date::days{before})},
+                 {"to", format_date(v.date + date::days{after})}}) +
+           "\n";
+    }
+    if (timed) {
+      d += fill(t("At {time} (doseplan default time): the blood level is a trough, taken just "
+                  "before the morning dose. Move the event to just before your own morning dose."),
+                {{"time", kTroughClock}}) +
+           "\n";
+    }
+    d += "\n";
+    for (const VisitItem& item : v.items) {
+      std::vector<std::string> names;
+      for (const std::string& id : item.tests) names.push_back(lab_name(id));
+      d += "- " + fill(t("{item}: {tests}"), {{"item", p(item.name)}, {"tests", list(names)}}) + "\n";
+      d += "  " +
+           fill(t("Why: {reason} ({source})"),
+                {{"reason", reason(item.reason)}, {"source", source_tag(item.from)}}) +
+           "\n";
+      if (!p(item.timing).empty()) {
+        d += "  " + fill(t("How: {timing}"), {{"timing", p(item.timing)}}) + "\n";
+      }
+    }
+    return d + "\n" + p(plan_.disclaimer);
+  }
+
+  // The planner's reasons are English ("every 2 weeks for the first 3 months; end of
+  // treatment"); in Chinese each part it can read is translated, any other part stays English.
+  std::string reason(const std::string& en) const {
+    if (opt_.lang == Lang::en || !catalogue_available()) return en;
+    std::string out;
+    std::size_t from = 0;
+    while (true) {
+      const std::size_t at = en.find("; ", from);
+      const std::string part = en.substr(from, at == std::string::npos ? std::string::npos : at - from);
+      out += (out.empty() ? "" : "\uff1b") + reason_part(part);
+      if (at == std::string::npos) break;
+      from = at + 2;
+    }
+    return out;
+  }
+
+  // "3 months" -> "3个月"; empty when it is not a span.
+  std::string span(const std::string& s) const {
+    static const std::regex re(R"(^(\d+) (day|week|month)s?$)");
+    std::smatch m;
+    if (!std::regex_match(s, m, re)) return "";
+    const std::string n = m[1];
+    const std::string unit = m[2];
+    if (n == "1") return t("1 " + unit);
+    return fill(t("{n} " + unit + "s"), {{"n", n}});
+  }
+
+  std::string reason_part(const std::string& part) const {
+    std::smatch m;
+    static const std::regex baseline(R"(^baseline (\d+) of (\d+), before day 1$)");
+    static const std::regex every(R"(^every (.+?)(?: for the (first|next) (\d+ \w+))?$)");
+    static const std::regex after_start(R"(^(\d+ \w+) after the start$)");
+    static const std::regex recheck(R"(^re-check (\d+ \w+) after the dose change of (\d{4}-\d{2}-\d{2})$)");
+    static const std::regex around(
+        R"(^(.+): (on the day of|(\d+) days? before|day (\d+)(?:–(\d+))? after) administration (\d+)$)");
+    if (std::regex_match(part, m, baseline)) {
+      return fill(t("baseline {i} of {n}, before day 1"), {{"i", m[1]}, {"n", m[2]}});
+    }
+    if (std::regex_match(part, m, every)) {
+      const std::string unit = m[1];
+      std::string each;
+      if (unit == "day" || unit == "week" || unit == "month") {
+        each = t("every " + unit);
+      } else if (const std::string s = span(unit); !s.empty()) {
+        each = fill(t("every {span}"), {{"span", s}});
+      }
+      if (!each.empty()) {
+        if (!m[2].matched) return fill(t("{every} (repeated)"), {{"every", each}});
+        if (const std::string s = span(m[3]); !s.empty()) {
+          return fill(t(m[2] == "first" ? "{every} for the first {span}" : "{every} for the next {span}"),
+                      {{"every", each}, {"span", s}});
+        }
+      }
+    }
+    if (std::regex_match(part, m, after_start)) {
+      if (const std::string s = span(m[1]); !s.empty()) return fill(t("{span} after the start"), {{"span", s}});
+    }
+    if (part == "end of treatment") return t("end of treatment");
+    if (std::regex_match(part, m, recheck)) {
+      if (const std::string s = span(m[1]); !s.empty()) {
+        return fill(t("re-check {span} after the dose change of {date}"), {{"span", s}, {"date", m[2]}});
+      }
+    }
+    if (std::regex_match(part, m, around)) {
+      const std::string label = m[1];
+      const std::string k = m[6];
+      if (m[2] == "on the day of") {
+        return fill(t("{label}: on the day of administration {k}"), {{"label", label}, {"k", k}});
+      }
+      if (m[3].matched) {
+        return fill(t("{label}: {n} day(s) before administration {k}"),
+                    {{"label", label}, {"n", m[3]}, {"k", k}});
+      }
+      if (m[5].matched) {
+        return fill(t("{label}: day {a}–{b} after administration {k}"),
+                    {{"label", label}, {"a", m[4]}, {"b", m[5]}, {"k", k}});
+      }
+      return fill(t("{label}: day {a} after administration {k}"), {{"label", label}, {"a", m[4]}, {"k", k}});
+    }
+    return part;
+  }
+
+  void event(const Visit& v, std::size_t k) {
+    bool timed = false;
+    for (const VisitItem& item : v.items) timed = timed || is_trough(item);
+    const std::string sum = summary(v);
+    line("BEGIN:VEVENT");
+    text("UID", uid(v));
+    line("DTSTAMP:" + ics_date(plan_.start) + "T000000Z");
+    if (timed) {
+      line("DTSTART:" + ics_date(v.date) + "T" + kTroughTime);
+      line(std::string("DURATION:") + kTroughDuration);
+    } else {
+      line("DTSTART;VALUE=DATE:" + ics_date(v.date));
+      line("DTEND;VALUE=DATE:" + ics_date(v.date + date::days{1}));
+      line("TRANSP:TRANSPARENT");
+    }
+    localized("SUMMARY", sum);
+    localized("DESCRIPTION", description(v, k, timed));
+    if (opt_.reminder_minutes_before > 0) {
+      line("BEGIN:VALARM");
+      line("ACTION:DISPLAY");
+      text("DESCRIPTION", fill(t("Reminder: {summary}"), {{"summary", sum}}));
+      line("TRIGGER:-PT" + std::to_string(opt_.reminder_minutes_before) + "M");
+      line("END:VALARM");
+    }
+    line("END:VEVENT");
+  }
+};
+
+}  // namespace
+
+std::string render_ics(const Plan& plan, const IcsOptions& options) {
+  if (options.reminder_minutes_before < 0 || options.reminder_minutes_before > kMaxReminderMinutes) {
+    throw Error("input.out_of_range", "reminder",
+                std::to_string(options.reminder_minutes_before) +
+                    " minutes is not a reminder doseplan writes; expected 0 (no reminder) to " +
+                    std::to_string(kMaxReminderMinutes) + " minutes (4 weeks) before the visit");
+  }
+  return IcsWriter(plan, options).render();
 }
 
 }  // namespace doseplan

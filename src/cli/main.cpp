@@ -88,6 +88,7 @@ struct PlanOptions {
   std::string format = "text";
   std::string lang = "en";
   int reminder_minutes = 24 * 60;
+  std::string label;
   std::string output;
 };
 
@@ -175,6 +176,7 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
     IcsOptions ics;
     ics.lang = lang;
     ics.reminder_minutes_before = o.reminder_minutes;
+    ics.patient_label = o.label;
     out = render_ics(plan, ics);
   } else if (o.format == "fhir") {
     out = render_fhir(plan);
@@ -288,6 +290,8 @@ int main(int argc, char** argv) {
   plan->add_flag("--explain", po.explain, "Show how every number was made (text format)");
   plan->add_option("--format", po.format, "Output format: text, json, csv, html, pdf, ics or fhir")
       ->check(CLI::IsMember({"text", "json", "csv", "html", "pdf", "ics", "fhir"}));
+  plan->add_option("--label", po.label,
+                   "Pseudonymous patient label, part of every calendar event's UID (ics)");
   plan->add_option("--reminder", po.reminder_minutes,
                    "Calendar reminder, minutes before each visit (ics; 0: none; default 1440)");
   plan->add_option("--lang", po.lang, "Language: en or zh-CN (text, HTML, PDF)");
