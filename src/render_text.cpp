@@ -178,7 +178,8 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
   }
   if (plan.creatinine) {
     o << "  " << pad(L("Creatinine"), 22) << format_number(in_umol_per_L(*plan.creatinine), 1)
-      << " umol/L (" << format_number(creatinine_in_mg_per_dL(*plan.creatinine), 2) << " mg/dL)\n";
+      << " " << L("umol/L") << " (" << format_number(creatinine_in_mg_per_dL(*plan.creatinine), 2)
+      << " mg/dL)\n";
   }
   if (plan.egfr) {
     o << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan.egfr), 0)
