@@ -6,10 +6,12 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${ASAN_BUILD_DIR:-$root/build-asan}"
 jobs="$(nproc 2>/dev/null || echo 2)"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDOSEPLAN_SANITIZE=ON >/dev/null
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDOSEPLAN_SANITIZE=ON \
+  -DDOSEPLAN_BUILD_BENCHMARKS=OFF >/dev/null
 cmake --build "$build" -j "$jobs"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
-# The install test builds a second program against the package: not needed twice.
-ctest --test-dir "$build" --output-on-failure -j "$jobs" -E "install_and_consume"
+# The install test builds a second program against the package, and the compile-fail tests only
+# compile: neither needs running twice.
+ctest --test-dir "$build" --output-on-failure -j "$jobs" -E "install_and_consume|compile_fail"
