@@ -71,7 +71,7 @@ DoseValue parse_dose(std::string_view text, std::string_view field) {
   throw Error("quantity.wrong_kind", std::string(field),
               "\"" + std::string(text) +
                   "\" is not a dose; expected a dose such as \"5 mg/kg/day\", \"125 mg/day\", "
-                  "\"1,500 mg\", \"750 mg/m2\" or \"50 million cells\"");
+                  "\"1500 mg\", \"750 mg/m2\" or \"50 million cells\"");
 }
 
 std::string format_dose(const DoseValue& v) {

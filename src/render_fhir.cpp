@@ -8,9 +8,9 @@
 //   and of every MedicationRequest.
 // Identifiers are urn:uuid values made from the plan's content (no clock, no randomness), so the
 // same plan always gives the same Bundle.
-#include <cstdint>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -44,7 +44,9 @@ std::string uuid(const std::string& key) {
   return std::string("urn:uuid:") + buf;
 }
 
-double clean(double v) { return std::round(v * 1e6) / 1e6; }
+double clean(double v) {
+  return std::round(v * 1e6) / 1e6;
+}
 
 json quantity(double value, const char* unit, const char* code) {
   return {{"value", clean(value)}, {"unit", unit}, {"system", kUcum}, {"code", code}};
@@ -69,9 +71,19 @@ json notes(const Plan& plan) {
   n.push_back({{"text", plan.disclaimer.en + " " + plan.disclaimer.zh}});
   std::string sources = "Sources: ";
   for (const Source& s : plan.sources) {
-    sources += "[" + s.id + "] " + s.citation + " (" + s.location + "): \u201c" + s.quote + "\u201d ";
+    sources +=
+        "[" + s.id + "] " + s.citation + " (" + s.location + "): \u201c" + s.quote + "\u201d ";
   }
   n.push_back({{"text", sources}});
+  for (const std::string& a : plan.advisories) n.push_back({{"text", "Advisory: " + a}});
+  for (const auto& w : plan.warnings) {
+    n.push_back({{"text", "Warning: " + w.value.en + " " + w.value.zh}});
+  }
+  for (const Disagreement& d : plan.disagreements) {
+    std::string t = "Sources disagree on " + d.topic.en + ":";
+    for (const auto& p : d.positions) t += " [" + p.from.source_id + "] " + p.value.en;
+    n.push_back({{"text", t}});
+  }
   for (const ProjectDefaultUse& d : plan.project_defaults) {
     n.push_back({{"text", "Project default (no source gives it): " + d.what + " = " + d.value +
                               ". " + d.reason}});
@@ -113,9 +125,11 @@ void add_dosages(json& out, const PlannedPhase& p, int sequence, const Plan& pla
     }
     out.push_back(
         {{"sequence", sequence},
-         {"text", p.name.en + (p.steps > 0 ? " " + std::to_string(p.step) + "/" + std::to_string(p.steps) : "") +
-                      ": " + format_mg(amount) + " (" + describe_administration(*admins.front()) +
-                      ") " + slots + ", " + format_date(p.first) + " to " + format_date(p.last)},
+         {"text",
+          p.name.en +
+              (p.steps > 0 ? " " + std::to_string(p.step) + "/" + std::to_string(p.steps) : "") +
+              ": " + format_mg(amount) + " (" + describe_administration(*admins.front()) + ") " +
+              slots + ", " + format_date(p.first) + " to " + format_date(p.last)},
          {"timing",
           {{"repeat",
             {{"boundsPeriod", {{"start", format_date(p.first)}, {"end", format_date(p.last)}}},
@@ -125,6 +139,7 @@ void add_dosages(json& out, const PlannedPhase& p, int sequence, const Plan& pla
              {"when", when}}}}},
          {"route", {{"text", "oral"}}},
          {"doseAndRate", json::array({{{"doseQuantity", quantity(in_mg(amount), "mg", "mg")}}})},
+         // The planned total of the day (not a regimen maximum).
          {"maxDosePerPeriod",
           {{"numerator", quantity(in_mg(p.dose.rounded_daily), "mg", "mg")},
            {"denominator", quantity(1, "day", "d")}}}});
@@ -135,8 +150,10 @@ void add_dosages(json& out, const PlannedPhase& p, int sequence, const Plan& pla
 }  // namespace
 
 std::string render_fhir(const Plan& plan) {
+  // Identifiers come from the whole plan's content: the same plan gives the same Bundle, any
+  // difference (a dose, a product, a duration) gives other identifiers.
   const std::string key = plan.regimen.id + "|" + format_date(plan.start) + "|" +
-                          format_number(in_kg(plan.weight), 3);
+                          std::to_string(fnv1a(render_json(plan, -1)));
   const std::string patient_url = uuid(key + "|patient");
   const json subject = {{"reference", patient_url}};
   json entries = json::array();
@@ -145,24 +162,30 @@ std::string render_fhir(const Plan& plan) {
   };
 
   json patient = {{"resourceType", "Patient"},
-                  {"text", {{"status", "generated"},
-                            {"div", "<div xmlns=\"http://www.w3.org/1999/xhtml\">Patient of an "
-                                    "educational doseplan schedule (no identifying data)</div>"}}}};
+                  {"text",
+                   {{"status", "generated"},
+                    {"div",
+                     "<div xmlns=\"http://www.w3.org/1999/xhtml\">Patient of an "
+                     "educational doseplan schedule (no identifying data)</div>"}}}};
   if (plan.sex) patient["gender"] = *plan.sex == Sex::female ? "female" : "male";
   add(patient_url, patient);
 
   auto observation = [&](const char* loinc, const char* display, json value) {
-    return json{{"resourceType", "Observation"},
-                {"status", "final"},
-                {"category", json::array({{{"coding", json::array({{{"system",
-                    "http://terminology.hl7.org/CodeSystem/observation-category"},
-                    {"code", "vital-signs"}}})}}})},
-                {"code", {{"coding", json::array({{{"system", kLoinc}, {"code", loinc},
-                                                   {"display", display}}})},
-                          {"text", display}}},
-                {"subject", subject},
-                {"effectiveDateTime", format_date(plan.start)},
-                {"valueQuantity", value}};
+    return json{
+        {"resourceType", "Observation"},
+        {"status", "final"},
+        {"category",
+         json::array(
+             {{{"coding",
+                json::array(
+                    {{{"system", "http://terminology.hl7.org/CodeSystem/observation-category"},
+                      {"code", "vital-signs"}}})}}})},
+        {"code",
+         {{"coding", json::array({{{"system", kLoinc}, {"code", loinc}, {"display", display}}})},
+          {"text", display}}},
+        {"subject", subject},
+        {"effectiveDateTime", format_date(plan.start)},
+        {"valueQuantity", value}};
   };
   const std::string weight_url = uuid(key + "|weight");
   add(weight_url, observation("29463-7", "Body weight", quantity(in_kg(plan.weight), "kg", "kg")));
@@ -210,8 +233,8 @@ std::string render_fhir(const Plan& plan) {
           if (l.id == test) lab = &l;
         json code = {{"text", lab ? lab->name.en : test}};
         if (lab && !lab->loinc.empty()) {
-          code["coding"] = json::array({{{"system", kLoinc}, {"code", lab->loinc},
-                                         {"display", lab->name.en}}});
+          code["coding"] =
+              json::array({{{"system", kLoinc}, {"code", lab->loinc}, {"display", lab->name.en}}});
         }
         json sr = {{"resourceType", "ServiceRequest"},
                    {"status", "draft"},
@@ -219,40 +242,41 @@ std::string render_fhir(const Plan& plan) {
                    {"code", code},
                    {"subject", subject}};
         if (item.window_before > 0 || item.window_after > 0) {
-          sr["occurrencePeriod"] = {
-              {"start", format_date(v.date - date::days{item.window_before})},
-              {"end", format_date(v.date + date::days{item.window_after})}};
+          sr["occurrencePeriod"] = {{"start", format_date(v.date - date::days{item.window_before})},
+                                    {"end", format_date(v.date + date::days{item.window_after})}};
         } else {
           sr["occurrenceDateTime"] = format_date(v.date);
         }
         sr["reasonCode"] = json::array({{{"text", item.name.en + ": " + item.reason}}});
         if (!item.timing.en.empty()) sr["note"] = json::array({{{"text", item.timing.en}}});
-        const std::string url = uuid(key + "|test|" + format_date(v.date) + "|" + item.monitoring_id +
-                                     "|" + test);
+        const std::string url =
+            uuid(key + "|test|" + format_date(v.date) + "|" + item.monitoring_id + "|" + test);
         add(url, sr);
         activities.push_back({{"reference", {{"reference", url}}}});
       }
     }
   }
 
-  json care_plan = {{"resourceType", "CarePlan"},
-                    {"status", "draft"},
-                    {"intent", "proposal"},
-                    {"title", plan.regimen.drug.name.en + " — " + plan.regimen.indication.en},
-                    {"description", "doseplan regimen " + plan.regimen.id + " (evidence: " +
-                                        plan.regimen.evidence + "). Educational aid only."},
-                    {"subject", subject},
-                    {"period", {{"start", format_date(plan.start)}, {"end", format_date(plan.end)}}},
-                    {"supportingInfo", json::array({{{"reference", weight_url}}})},
-                    {"activity", activities},
-                    {"note", notes(plan)}};
+  json care_plan = {
+      {"resourceType", "CarePlan"},
+      {"status", "draft"},
+      {"intent", "proposal"},
+      {"title", plan.regimen.drug.name.en + " — " + plan.regimen.indication.en},
+      {"description", "doseplan regimen " + plan.regimen.id +
+                          " (evidence: " + plan.regimen.evidence + "). Educational aid only."},
+      {"subject", subject},
+      {"period", {{"start", format_date(plan.start)}, {"end", format_date(plan.end)}}},
+      {"supportingInfo", json::array({{{"reference", weight_url}}})},
+      {"activity", activities},
+      {"note", notes(plan)}};
   const json care_plan_entry = {{"fullUrl", uuid(key + "|careplan")}, {"resource", care_plan}};
   entries.insert(entries.begin() + 1, care_plan_entry);  // after the Patient
 
-  json bundle = {{"resourceType", "Bundle"},
-                 {"identifier", {{"system", "urn:ietf:rfc:3986"}, {"value", uuid(key + "|bundle")}}},
-                 {"type", "collection"},
-                 {"entry", entries}};
+  json bundle = {
+      {"resourceType", "Bundle"},
+      {"identifier", {{"system", "urn:ietf:rfc:3986"}, {"value", uuid(key + "|bundle")}}},
+      {"type", "collection"},
+      {"entry", entries}};
   return bundle.dump(2) + "\n";
 }
 

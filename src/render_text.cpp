@@ -8,7 +8,7 @@
 namespace doseplan {
 namespace {
 
-Lang g_lang = Lang::en;  // the language of the render in progress (set by render_text)
+thread_local Lang g_lang = Lang::en;  // the language of this thread's render (set by render_text)
 
 std::string L(std::string_view english) {
   return tr(g_lang, english);

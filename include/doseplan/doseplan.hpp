@@ -16,6 +16,7 @@
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
 #include "doseplan/i18n.hpp"
+#include "doseplan/ics.hpp"
 #include "doseplan/plan.hpp"
 #include "doseplan/regimen.hpp"
 #include "doseplan/render.hpp"
