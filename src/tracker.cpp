@@ -1,7 +1,1482 @@
-// The tracker: being written (issue 7).
-#include "doseplan/error.hpp"
+// The patient monitoring tracker (contract in doseplan/tracker.hpp, user guide in docs/tracker.md).
+//
+// Storage: one SQLite file (SQLiteCpp), schema versioned by PRAGMA user_version and marked by
+// PRAGMA application_id; WAL journal, synchronous=FULL, a busy timeout, foreign keys on. Every
+// change is one BEGIN IMMEDIATE transaction, so a second writer waits (busy timeout) instead of
+// failing half-way, and a crash leaves either the whole change or nothing. Results and patients
+// are append-only: triggers refuse UPDATE and DELETE, and a visit marked done can not be undone.
+//
+// Every input is checked before the database is touched; a failed check throws doseplan::Error
+// and the transaction (if one was opened) is rolled back without having written anything.
 #include "doseplan/tracker.hpp"
 
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#include "doseplan/body.hpp"
+#include "doseplan/error.hpp"
+#include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
+#include "doseplan/render.hpp"
+#include "doseplan/request.hpp"
+
 namespace doseplan {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+constexpr int kBusyTimeoutMs = 15000;
+constexpr std::size_t kMaxNote = 500;
+constexpr std::size_t kMaxLabel = 40;
+
+// ------------------------------------------------------------------ small helpers
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string in_quotes(std::string_view s) {
+  return '"' + std::string(s) + '"';
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+// `v` to 12 significant digits: unit conversions leave no noise (200 ng/mL read through mg/mL is
+// 200, not 199.99999999999997), so a value on a rule's boundary is judged as typed.
+double tidy(double v) {
+  if (v == 0 || !std::isfinite(v)) return v;
+  const double scale = std::pow(10.0, 11 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
+  return std::round(v * scale) / scale;
+}
+
+// The shortest text that reads back as exactly `v`.
+std::string exact_number(double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+void check_label(const std::string& label, const std::string& field = "label") {
+  const auto ok_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  };
+  const bool ok = !label.empty() && label.size() <= kMaxLabel &&
+                  std::all_of(label.begin(), label.end(), ok_char) &&
+                  std::isalnum(static_cast<unsigned char>(label.front()));
+  if (!ok) {
+    throw Error("tracker.bad_label", field,
+                in_quotes(label) +
+                    " is not a patient label; a label is a pseudonym of 1 to 40 letters, digits, "
+                    "\".\", \"_\" or \"-\", starting with a letter or digit (e.g. \"pt-07\"); do "
+                    "not use names or record numbers");
+  }
+}
+
+void check_note(const std::string& note, const std::string& field = "note") {
+  if (note.size() > kMaxNote) {
+    throw Error("tracker.bad_note", field,
+                "the note has " + std::to_string(note.size()) + " bytes; at most " +
+                    std::to_string(kMaxNote) + " are kept");
+  }
+  for (char c : note) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      throw Error("tracker.bad_note", field,
+                  "the note contains a control character (a line break or tab); write it on one "
+                  "line");
+    }
+  }
+}
+
+void check_not_future(Date d, Date today, const std::string& field) {
+  if (d > today) {
+    throw Error("tracker.future_date", field,
+                format_date(d) + " is after today (" + format_date(today) +
+                    "); only what has happened can be recorded (give --today if the date used "
+                    "as today is wrong)");
+  }
+}
+
+// ------------------------------------------------------------------ units of recorded results
+//
+// Dimensions of the values of labs.json, with a base unit each; a spelling's factor converts to
+// the base. Mass and molar concentrations convert into each other through the molar mass of the
+// analyte (kMolarMass). Spellings are compared after normalisation: ASCII lower case, micro
+// ("µ", "μ") as "u", "^" as "*", spaces removed.
+enum class Dim {
+  molar,      // umol/L
+  mass,       // ng/mL (= ug/L)
+  count,      // 10*9/L (= 10*3/uL)
+  catalytic,  // U/L
+  pressure,   // mm[Hg]
+  mass_rate,  // g/(24.h)
+  // Known only to say what a wrong unit is:
+  drug_mass,
+  volume,
+  body_mass,
+  fraction,
+};
+
+std::string_view dim_name(Dim d) {
+  switch (d) {
+    case Dim::molar:
+      return "a molar concentration";
+    case Dim::mass:
+      return "a mass concentration";
+    case Dim::count:
+      return "a count per volume";
+    case Dim::catalytic:
+      return "an enzyme activity";
+    case Dim::pressure:
+      return "a pressure";
+    case Dim::mass_rate:
+      return "an amount per 24 hours";
+    case Dim::drug_mass:
+      return "a mass, not a concentration";
+    case Dim::volume:
+      return "a volume";
+    case Dim::body_mass:
+      return "a body mass";
+    case Dim::fraction:
+      return "a fraction";
+  }
+  return "a quantity";
+}
+
+struct TUnit {
+  std::string_view spelling;
+  Dim dim;
+  double factor;
+};
+
+// clang-format off
+constexpr TUnit kTUnits[] = {
+    {"umol/l", Dim::molar, 1},          {"mmol/l", Dim::molar, 1000},
+    {"nmol/l", Dim::molar, 1e-3},
+    {"ng/ml", Dim::mass, 1},            {"ug/l", Dim::mass, 1},
+    {"mcg/l", Dim::mass, 1},            {"ug/ml", Dim::mass, 1e3},
+    {"mcg/ml", Dim::mass, 1e3},         {"mg/l", Dim::mass, 1e3},
+    {"mg/dl", Dim::mass, 1e4},          {"g/l", Dim::mass, 1e6},
+    {"g/dl", Dim::mass, 1e7},           {"mg/ml", Dim::mass, 1e6},
+    {"10*9/l", Dim::count, 1},          {"10*3/ul", Dim::count, 1},
+    {"u/l", Dim::catalytic, 1},         {"iu/l", Dim::catalytic, 1},
+    {"mm[hg]", Dim::pressure, 1},       {"mmhg", Dim::pressure, 1},
+    {"g/(24.h)", Dim::mass_rate, 1},    {"g/(24h)", Dim::mass_rate, 1},
+    {"g/24h", Dim::mass_rate, 1},       {"g/d", Dim::mass_rate, 1},
+    {"g/day", Dim::mass_rate, 1},       {"mg/(24.h)", Dim::mass_rate, 1e-3},
+    {"mg/(24h)", Dim::mass_rate, 1e-3}, {"mg/24h", Dim::mass_rate, 1e-3},
+    {"mg/d", Dim::mass_rate, 1e-3},     {"mg/day", Dim::mass_rate, 1e-3},
+    {"mg", Dim::drug_mass, 1},          {"g", Dim::drug_mass, 1},
+    {"mcg", Dim::drug_mass, 1},         {"ug", Dim::drug_mass, 1},
+    {"ng", Dim::drug_mass, 1},          {"ml", Dim::volume, 1},
+    {"l", Dim::volume, 1},              {"kg", Dim::body_mass, 1},
+    {"lb", Dim::body_mass, 1},          {"%", Dim::fraction, 1},
+};
+// clang-format on
+
+// Molar masses (g/mol) of the analytes that labs.json lists in both mass and molar units:
+// c[umol/L] = c[ug/L] / M. Creatinine uses the library's 1 mg/dL = 88.4 umol/L (M = 10,000/88.4,
+// about 113.12). Urea nitrogen (BUN) counts the two nitrogen atoms of urea (2 x 14.007);
+// triglycerides are counted as triolein.
+const std::map<std::string, double, std::less<>>& molar_masses() {
+  static const std::map<std::string, double, std::less<>> m = {
+      {"creatinine", 10000.0 / 88.4},
+      {"bilirubin", 584.66},
+      {"bun", 28.014},
+      {"urea", 60.06},
+      {"magnesium", 24.305},
+      {"uric-acid", 168.11},
+      {"cholesterol", 386.65},
+      {"triglycerides", 885.7},
+      {"potassium", 39.098},
+  };
+  return m;
+}
+
+std::string normalize_unit(std::string_view typed) {
+  std::string out;
+  for (std::size_t i = 0; i < typed.size();) {
+    const std::string_view rest = typed.substr(i);
+    if (rest.starts_with("\xC2\xB5") || rest.starts_with("\xCE\xBC")) {
+      out += 'u';
+      i += 2;
+      continue;
+    }
+    if (rest.starts_with("\xC2\xA0")) {
+      i += 2;
+      continue;
+    }
+    const char c = typed[i++];
+    if (is_space(c)) continue;
+    if (c == '^') {
+      out += '*';
+    } else {
+      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  return out;
+}
+
+const TUnit* find_unit(std::string_view typed) {
+  const std::string n = normalize_unit(typed);
+  for (const TUnit& u : kTUnits)
+    if (u.spelling == n) return &u;
+  return nullptr;
+}
+
+bool is_result_dim(Dim d) {
+  return d == Dim::molar || d == Dim::mass || d == Dim::count || d == Dim::catalytic ||
+         d == Dim::pressure || d == Dim::mass_rate;
+}
+
+// What the tracker knows of a test's values.
+struct TestUnits {
+  const TUnit* canonical = nullptr;  // the first unit of labs.json
+  std::set<Dim> dims;                // accepted dimensions
+  std::optional<double> molar_mass;  // when both mass and molar are accepted
+};
+
+TestUnits test_units(const LabTest& test, std::string_view field) {
+  if (test.units.empty()) {
+    throw Error("tracker.no_value", std::string(field),
+                test.id + " (" + test.name.en +
+                    ") has no value to record; record its parts (e.g. platelets, wbc, "
+                    "neutrophils for a blood count) or mark the visit done with `doseplan track "
+                    "done`");
+  }
+  TestUnits t;
+  for (const std::string& unit : test.units) {
+    const TUnit* u = find_unit(unit);
+    if (u == nullptr || !is_result_dim(u->dim)) {
+      throw Error("tracker.no_conversion", std::string(field),
+                  "labs.json lists the unit " + in_quotes(unit) + " for " + test.id +
+                      ", which the tracker can not read; the tracker needs an update");
+    }
+    if (t.canonical == nullptr) t.canonical = u;
+    t.dims.insert(u->dim);
+  }
+  if (t.dims.count(Dim::mass) && t.dims.count(Dim::molar)) {
+    const auto& m = molar_masses();
+    const auto it = m.find(test.id);
+    if (it == m.end()) {
+      throw Error("tracker.no_conversion", std::string(field),
+                  test.id +
+                      " is listed in mass and molar units, and the tracker does not know "
+                      "its molar mass; the tracker needs an update");
+    }
+    t.molar_mass = it->second;
+  } else if (const auto it = molar_masses().find(test.id); it != molar_masses().end()) {
+    t.molar_mass = it->second;  // e.g. potassium: a mass unit is converted too
+    if (t.dims.count(Dim::molar)) t.dims.insert(Dim::mass);
+    if (t.dims.count(Dim::mass)) t.dims.insert(Dim::molar);
+  }
+  return t;
+}
+
+// `value` in the base unit of `from` to the canonical unit of `t`; nullopt for another dimension.
+std::optional<double> convert(const TestUnits& t, double base_value, Dim from) {
+  const Dim to = t.canonical->dim;
+  double base = base_value;
+  if (from != to) {
+    if (!t.molar_mass) return std::nullopt;
+    if (from == Dim::mass && to == Dim::molar) {
+      base = base_value / *t.molar_mass;
+    } else if (from == Dim::molar && to == Dim::mass) {
+      base = base_value * *t.molar_mass;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return tidy(base / t.canonical->factor);
+}
+
+std::string example_of(const LabTest& test) {
+  const std::string& u = test.units.front();
+  std::string n = "1";
+  const TUnit* t = find_unit(u);
+  if (t) {
+    switch (t->dim) {
+      case Dim::molar:
+        n = "97";
+        break;
+      case Dim::mass:
+        n = "250";
+        break;
+      case Dim::count:
+        n = "2.5";
+        break;
+      case Dim::catalytic:
+        n = "30";
+        break;
+      case Dim::pressure:
+        n = "135";
+        break;
+      default:
+        n = "0.2";
+    }
+  }
+  return in_quotes(n + " " + u);
+}
+
+std::string expected_for(const LabTest& test) {
+  std::string s =
+      "; expected " + test.id + " in " + join(test.units, " or ") + ", such as " + example_of(test);
+  const TUnit* t = find_unit(test.units.front());
+  if (t && t->dim == Dim::pressure) {
+    s += " (one number: systolic-bp and diastolic-bp are recorded separately)";
+  }
+  return s;
+}
+
+struct SplitValue {
+  std::string number;  // as typed
+  std::string unit;    // as typed, trimmed
+  double value = 0;
+};
+
+// Reads the number like the units parsers (std::from_chars, no "+", not negative) and keeps the
+// unit text; errors quantity.* with the test's units as the expected value.
+SplitValue split_value(const LabTest& test, std::string_view text, std::string_view field) {
+  const std::string f(field);
+  const std::string exp = expected_for(test);
+  const std::string_view body = trim(text);
+  if (body.empty()) throw Error("quantity.empty", f, "empty value " + in_quotes(text) + exp);
+  double number = 0;
+  const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), number);
+  if (ec == std::errc::invalid_argument) {
+    throw Error("quantity.no_number", f, in_quotes(text) + " does not start with a number" + exp);
+  }
+  if (ec == std::errc::result_out_of_range || !std::isfinite(number)) {
+    throw Error("quantity.not_finite", f, in_quotes(text) + " is not a finite number" + exp);
+  }
+  if (number < 0) throw Error("quantity.negative", f, in_quotes(text) + " is negative" + exp);
+  if (number == 0) number = 0;
+  SplitValue s;
+  s.number = std::string(body.substr(0, static_cast<std::size_t>(end - body.data())));
+  s.unit = std::string(trim(body.substr(static_cast<std::size_t>(end - body.data()))));
+  s.value = number;
+  if (s.unit.empty())
+    throw Error("quantity.missing_unit", f, in_quotes(text) + " has no unit" + exp);
+  return s;
+}
+
+[[noreturn]] void wrong_unit(const LabTest& test, std::string_view text, const SplitValue& s,
+                             std::string_view field) {
+  const TUnit* u = find_unit(s.unit);
+  const std::string f(field);
+  if (u == nullptr) {
+    std::string msg = "unknown unit " + in_quotes(s.unit) + " in " + in_quotes(text);
+    if (!s.unit.empty() && s.unit.front() == '/' && s.unit.size() > 1 &&
+        std::isdigit(static_cast<unsigned char>(s.unit[1]))) {
+      msg = in_quotes(text) + " is two numbers; record one value at a time";
+    }
+    throw Error("quantity.unknown_unit", f, msg + expected_for(test));
+  }
+  throw Error("tracker.wrong_unit", f,
+              in_quotes(text) + " is " + std::string(dim_name(u->dim)) + ", not a unit of " +
+                  test.id + expected_for(test));
+}
+
+}  // namespace
+
+void check_patient_label(const std::string& label) {
+  check_label(label);
+}
+
+Measurement parse_measurement(const LabTest& test, std::string_view text, std::string_view field) {
+  const TestUnits t = test_units(test, field);
+  const SplitValue s = split_value(test, text, field);
+  Measurement m;
+  m.value_entered = s.number;
+  m.unit_entered = s.unit;
+  m.unit = test.units.front();
+  // Creatinine and drug levels through the library's parsers (their unit tables and errors).
+  const bool creatinine = test.id == "creatinine";
+  const bool drug_level = t.dims.size() == 1 && *t.dims.begin() == Dim::mass;
+  if (creatinine || drug_level) {
+    double base = 0;
+    Dim from = Dim::molar;
+    try {
+      if (creatinine) {
+        base = in_umol_per_L(parse_creatinine(text, field));
+      } else {
+        base = in_ng_per_mL(parse_mass_concentration(text, field));
+        from = Dim::mass;
+      }
+    } catch (const Error& e) {
+      if (e.id() == "quantity.wrong_kind" || e.id() == "quantity.unknown_unit") {
+        wrong_unit(test, text, s, field);
+      }
+      throw;
+    }
+    const auto v = convert(t, base, from);
+    if (!v) wrong_unit(test, text, s, field);
+    m.value = *v;
+    return m;
+  }
+  const TUnit* u = find_unit(s.unit);
+  if (u == nullptr || !t.dims.count(u->dim)) wrong_unit(test, text, s, field);
+  const auto v = convert(t, s.value * u->factor, u->dim);
+  if (!v) wrong_unit(test, text, s, field);
+  if (!std::isfinite(*v)) {
+    throw Error("quantity.not_finite", std::string(field),
+                in_quotes(text) + " is too large" + expected_for(test));
+  }
+  m.value = *v;
+  return m;
+}
+
+std::string describe_measurement(const Measurement& m) {
+  std::string s = m.value_entered + " " + m.unit_entered;
+  const TUnit* a = find_unit(m.unit_entered);
+  const TUnit* b = find_unit(m.unit);
+  const bool same = a != nullptr && b != nullptr && a->dim == b->dim && a->factor == b->factor;
+  if (!same) s += " (" + format_number(m.value, 3) + " " + m.unit + ")";
+  return s;
+}
+
+std::optional<double> to_canonical(const LabTest& test, double value, std::string_view unit) {
+  try {
+    const TestUnits t = test_units(test, "unit");
+    const TUnit* u = find_unit(unit);
+    if (u == nullptr || !t.dims.count(u->dim)) return std::nullopt;
+    if (test.id == "creatinine" && u->dim == Dim::mass) {
+      // As parse_creatinine: 1 mg/dL = 88.4 umol/L.
+      return convert(t, value * u->factor / 1e4 * 88.4, Dim::molar);
+    }
+    return convert(t, value * u->factor, u->dim);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+std::string describe_valid_tests(const std::vector<LabTest>& labs) {
+  std::vector<std::string> parts;
+  for (const LabTest& t : labs) {
+    if (t.units.empty()) continue;
+    parts.push_back(t.id + " (" + join(t.units, ", ") + ")");
+  }
+  return join(parts, ", ");
+}
+
+// ------------------------------------------------------------------ requests as JSON
+
+std::string write_plan_request(const PlanRequest& q) {
+  json j = json::object();
+  j["regimen"] = q.regimen_id;
+  j["weight"] = exact_number(in_kg(q.weight)) + " kg";
+  j["start"] = format_date(q.start);
+  if (q.dose) j["dose"] = exact_number(dose_number(*q.dose)) + " " + dose_unit(*q.dose);
+  if (q.doses_per_day) j["doses_per_day"] = *q.doses_per_day;
+  if (q.product_id) j["product"] = *q.product_id;
+  if (!q.phase_durations.empty()) {
+    json d = json::object();
+    for (const auto& [id, span] : q.phase_durations) d[id] = to_string(span);
+    j["phase_durations"] = d;
+  }
+  if (q.taper_step)
+    j["taper_step"] = exact_number(in_mg_per_kg_per_day(*q.taper_step)) + " mg/kg/d";
+  if (q.taper_every) j["taper_every"] = to_string(*q.taper_every);
+  if (q.height) j["height"] = exact_number(in_cm(*q.height)) + " cm";
+  if (q.age_years) j["age_years"] = *q.age_years;
+  if (q.birth_date) j["birth_date"] = format_date(*q.birth_date);
+  if (q.sex) j["sex"] = to_string(*q.sex);
+  // The internal unit umol/mL is mmol/L: written so, the value reads back exactly.
+  if (q.creatinine) j["creatinine"] = exact_number(q.creatinine->value()) + " mmol/L";
+  if (!q.cycle_counts.empty()) {
+    json c = json::object();
+    for (const auto& [id, n] : q.cycle_counts) c[id] = n;
+    j["cycle_counts"] = c;
+  }
+  return j.dump();
+}
+
+PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_text,
+                                   const std::string& file) {
+  json p;
+  try {
+    p = json::parse(json_text);
+  } catch (const json::exception& e) {
+    throw Error("tracker.not_a_plan", file,
+                std::string("not JSON (") + e.what() +
+                    "); expected a plan written by `doseplan plan --format json`");
+  }
+  if (!p.is_object() || p.value("format", "") != "doseplan-plan") {
+    throw Error("tracker.not_a_plan", file,
+                "not a doseplan JSON plan (no \"format\": \"doseplan-plan\"); expected a plan "
+                "written by `doseplan plan --format json`, or give the plan flags or --input "
+                "REQUEST.json");
+  }
+  const auto not_rebuilt = [&](const std::string& why) {
+    return Error("tracker.plan_not_rebuilt", file,
+                 why +
+                     "; start tracking with the flags or the request file the plan was made "
+                     "with (e.g. doseplan track start --label pt-01 --input patient.json)");
+  };
+  PlanRequest q;
+  try {
+    q.regimen_id = p.at("regimen").at("id").get<std::string>();
+    const Regimen* r = rules.find_regimen(q.regimen_id);
+    if (r == nullptr) throw not_rebuilt("the rules have no regimen \"" + q.regimen_id + "\"");
+    const json& pt = p.at("patient");
+    q.weight = kilograms(pt.at("weight").at("value").get<double>());
+    q.start = parse_date(p.at("start").get<std::string>(), file + ":/start");
+    if (pt.contains("height")) q.height = centimetres(pt["height"]["value"].get<double>());
+    if (pt.contains("age")) q.age_years = pt["age"]["value"].get<double>();
+    if (pt.contains("sex")) q.sex = parse_sex(pt["sex"].get<std::string>(), file + ":/patient/sex");
+    if (pt.contains("creatinine")) {
+      q.creatinine = umol_per_L(pt["creatinine"]["value"].get<double>());
+    }
+    const json& dose = p.at("dose");
+    const auto overridden = [](const json& prov) {
+      return prov.is_object() && prov.value("overridden_by_user", false);
+    };
+    if (dose.contains("chosen") && overridden(dose.value("chosen_from", json::object()))) {
+      q.dose = make_dose(dose["chosen"]["value"].get<double>(),
+                         dose["chosen"]["unit"].get<std::string>());
+    }
+    if (dose.contains("doses_per_day") &&
+        overridden(dose.value("doses_per_day_from", json::object()))) {
+      q.doses_per_day = dose["doses_per_day"].get<int>();
+    }
+    const std::string product = p.at("product").at("id").get<std::string>();
+    if (r->products.empty() || product != r->products.front()) q.product_id = product;
+    // Phase rows: cycle counts, and the lengths the user chose.
+    std::map<std::string, std::pair<Date, Date>> spans;
+    std::map<std::string, int> rows;
+    std::set<std::string> chosen_length;
+    for (const json& ph : p.at("phases")) {
+      const std::string id = ph.at("id").get<std::string>();
+      const Date first = parse_date(ph.at("first").get<std::string>(), file);
+      const Date last = parse_date(ph.at("last").get<std::string>(), file);
+      auto [it, inserted] = spans.try_emplace(id, first, last);
+      if (!inserted) {
+        it->second.first = std::min(it->second.first, first);
+        it->second.second = std::max(it->second.second, last);
+      }
+      ++rows[id];
+      if (overridden(ph.value("duration_from", json::object()))) chosen_length.insert(id);
+    }
+    for (const PhaseRule& rule : r->phases) {
+      if (!spans.count(rule.id)) continue;
+      if (rule.kind == PhaseRule::Kind::cycles) {
+        q.cycle_counts[rule.id] = rows[rule.id];
+      } else if (rule.kind != PhaseRule::Kind::taper && chosen_length.count(rule.id)) {
+        const auto& [first, last] = spans[rule.id];
+        q.phase_durations[rule.id] =
+            Span{static_cast<int>((last - first).count()) + 1, Span::Unit::day};
+      }
+    }
+    // Only counts the regimen does not fix are requests; the default count is left out.
+    for (auto it = q.cycle_counts.begin(); it != q.cycle_counts.end();) {
+      bool keep = false;
+      for (const PhaseRule& rule : r->phases)
+        if (rule.id == it->first && it->second != rule.default_count.value) keep = true;
+      it = keep ? std::next(it) : q.cycle_counts.erase(it);
+    }
+  } catch (const json::exception& e) {
+    throw not_rebuilt(std::string("the plan lacks a field the request needs (") + e.what() + ")");
+  }
+  Plan rebuilt;
+  try {
+    rebuilt = make_plan(rules, q);
+  } catch (const Error& e) {
+    throw not_rebuilt("planning it again fails: " + e.problems().front().to_string());
+  }
+  if (json::parse(render_json(rebuilt)) != p) {
+    throw not_rebuilt(
+        "planned again from its regimen, patient, start, dose, product and cycle counts, it "
+        "differs from the file (other choices were made, or the rules changed)");
+  }
+  return q;
+}
+
+// ------------------------------------------------------------------ advice
+
+Date TrackedVisit::window_first() const {
+  return date - date::days(window_before);
+}
+Date TrackedVisit::window_last() const {
+  return date + date::days(window_after);
+}
+
+namespace {
+
+const LabTest* find_lab(const std::vector<LabTest>& labs, std::string_view id) {
+  for (const LabTest& t : labs)
+    if (t.id == id) return &t;
+  return nullptr;
+}
+
+std::string shown(const Measurement& m) {
+  return describe_measurement(m);
+}
+
+bool judge(const LabRule& rule, double v, double low, double high) {
+  switch (rule.condition) {
+    case LabRule::Condition::above:
+      return v > high;
+    case LabRule::Condition::below:
+      return v < low;
+    case LabRule::Condition::outside_range:
+      return v < low || v > high;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& labs, Date start,
+                           const std::vector<TrackedResult>& all_results, Date today,
+                           const std::optional<std::string>& only_test) {
+  std::vector<Advice> out;
+  for (const LabRule& rule : regimen.lab_rules) {
+    if (only_test && rule.test != *only_test) continue;
+    Advice a;
+    a.rule = rule;
+    a.advice = rule.advice;
+    a.disclaimer = disclaimer();
+    a.source = cite(regimen, rule.from);
+    const LabTest* lab = find_lab(labs, rule.test);
+    a.test_name = lab ? lab->name : LocalizedText{rule.test, rule.test};
+    a.condition = describe_condition(rule, a.test_name.en);
+    if (lab == nullptr || lab->units.empty()) {
+      a.status = Advice::Status::cannot_evaluate;
+      a.detail = "the labs catalogue has no values for the test \"" + rule.test + "\"";
+      out.push_back(std::move(a));
+      continue;
+    }
+    a.unit = lab->units.front();
+    std::vector<const TrackedResult*> rs;
+    for (const TrackedResult& r : all_results)
+      if (r.test == rule.test && r.date <= today) rs.push_back(&r);
+    std::stable_sort(rs.begin(), rs.end(), [](const TrackedResult* x, const TrackedResult* y) {
+      return x->date != y->date ? x->date < y->date : x->id < y->id;
+    });
+    if (rs.empty()) {
+      a.status = Advice::Status::no_result;
+      a.detail = "no " + a.test_name.en + " result recorded up to " + format_date(today);
+      out.push_back(std::move(a));
+      continue;
+    }
+    const std::string& u = a.unit;
+    switch (rule.condition) {
+      case LabRule::Condition::rise_over_baseline_percent: {
+        std::vector<const TrackedResult*> pre, post;
+        for (const TrackedResult* r : rs) (r->date < start ? pre : post).push_back(r);
+        if (post.empty()) {
+          a.status = Advice::Status::no_result;
+          a.detail = "no " + a.test_name.en + " result on treatment (from " + format_date(start) +
+                     ") yet; the rule compares those with the baseline";
+          break;
+        }
+        a.result = *post.back();
+        if (pre.empty()) {
+          a.status = Advice::Status::cannot_evaluate;
+          a.detail = "no pretreatment " + a.test_name.en + " result (dated before " +
+                     format_date(start) +
+                     ") to make a baseline from; record the values from before treatment";
+          break;
+        }
+        double sum = 0;
+        for (const TrackedResult* r : pre) {
+          sum += r->value.value;
+          a.baseline_dates.push_back(r->date);
+        }
+        const double baseline = sum / static_cast<double>(pre.size());
+        a.baseline = baseline;
+        if (!(baseline > 0)) {
+          a.status = Advice::Status::cannot_evaluate;
+          a.detail = "the baseline is 0 " + u + "; a rise in percent can not be computed";
+          break;
+        }
+        const auto change = [&](const TrackedResult* r) {
+          return (r->value.value - baseline) / baseline * 100.0;
+        };
+        const auto reached = [&](const TrackedResult* r) {
+          return change(r) >= rule.threshold - 1e-9;
+        };
+        a.change_percent = change(post.back());
+        a.status = reached(post.back()) ? Advice::Status::reached : Advice::Status::not_reached;
+        if (a.status == Advice::Status::reached && post.size() >= 2 &&
+            reached(post[post.size() - 2])) {
+          a.also_reached_on = post[post.size() - 2]->date;
+        }
+        a.detail = shown(post.back()->value) + " on " + format_date(post.back()->date) + " is " +
+                   format_percent(*a.change_percent) + " from the baseline " +
+                   format_number(baseline, 3) + " " + u + " (mean of " +
+                   std::to_string(pre.size()) + " pretreatment result" +
+                   (pre.size() == 1 ? "" : "s") + "); the rule is a rise of " +
+                   format_number(rule.threshold) + "% or more";
+        break;
+      }
+      case LabRule::Condition::above_uln_multiple: {
+        const TrackedResult* latest = rs.back();
+        a.result = *latest;
+        if (!latest->uln || !(latest->uln->value > 0)) {
+          a.status = Advice::Status::cannot_evaluate;
+          a.detail = "the result of " + format_date(latest->date) +
+                     " was recorded without the upper limit of normal of the laboratory; "
+                     "record it again with --uln (as printed on the report) to judge this rule";
+          break;
+        }
+        const double limit = rule.threshold * latest->uln->value;
+        const auto reached = [&](const TrackedResult* r) {
+          return r->uln && r->uln->value > 0 && r->value.value > rule.threshold * r->uln->value;
+        };
+        a.status = reached(latest) ? Advice::Status::reached : Advice::Status::not_reached;
+        if (a.status == Advice::Status::reached && rs.size() >= 2 && reached(rs[rs.size() - 2])) {
+          a.also_reached_on = rs[rs.size() - 2]->date;
+        }
+        a.detail = shown(latest->value) + " on " + format_date(latest->date) + " is " +
+                   format_number(latest->value.value / latest->uln->value, 2) +
+                   " × the upper limit of normal " + shown(*latest->uln) +
+                   "; the rule is more than " + format_number(rule.threshold) + " × (" +
+                   format_number(limit, 3) + " " + u + ")";
+        break;
+      }
+      case LabRule::Condition::above:
+      case LabRule::Condition::below:
+      case LabRule::Condition::outside_range: {
+        const TrackedResult* latest = rs.back();
+        a.result = *latest;
+        const bool range = rule.condition == LabRule::Condition::outside_range;
+        const auto lo = to_canonical(*lab, range ? rule.low : rule.threshold, rule.unit);
+        const auto hi = to_canonical(*lab, range ? rule.high : rule.threshold, rule.unit);
+        if (!lo || !hi) {
+          a.status = Advice::Status::cannot_evaluate;
+          a.detail = "the rule's unit \"" + rule.unit + "\" can not be compared with " +
+                     join(lab->units, ", ");
+          break;
+        }
+        const auto reached = [&](const TrackedResult* r) {
+          return judge(rule, r->value.value, *lo, *hi);
+        };
+        a.status = reached(latest) ? Advice::Status::reached : Advice::Status::not_reached;
+        if (a.status == Advice::Status::reached && rs.size() >= 2 && reached(rs[rs.size() - 2])) {
+          a.also_reached_on = rs[rs.size() - 2]->date;
+        }
+        std::string limit;
+        if (range) {
+          limit = "outside " + format_number(*lo, 3) + "–" + format_number(*hi, 3) + " " + u;
+        } else {
+          limit = std::string(rule.condition == LabRule::Condition::above ? "above " : "below ") +
+                  format_number(*lo, 3) + " " + u;
+        }
+        a.detail = "latest: " + shown(latest->value) + " on " + format_date(latest->date) +
+                   "; the rule is a value " + limit;
+        break;
+      }
+    }
+    if (a.also_reached_on) {
+      a.detail +=
+          "; the result before it (" + format_date(*a.also_reached_on) + ") also met the rule";
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ the store
+
+std::string default_tracker_path(const char* xdg_data_home, const char* home) {
+  if (xdg_data_home != nullptr && xdg_data_home[0] == '/') {
+    return (fs::path(xdg_data_home) / "doseplan" / "tracker.db").string();
+  }
+  if (home != nullptr && home[0] == '/') {
+    return (fs::path(home) / ".local" / "share" / "doseplan" / "tracker.db").string();
+  }
+  throw Error("tracker.no_db_path", "db",
+              "neither $XDG_DATA_HOME nor $HOME is an absolute directory; give --db FILE");
+}
+
+namespace {
+
+// Migration k (1-based) takes the schema from version k-1 to k. Never edit a released one: add.
+const char* const kMigrations[] = {
+    // 1: patients, their plan (JSON + the request that made it), visits, results.
+    R"sql(
+CREATE TABLE patients (
+  id INTEGER PRIMARY KEY,
+  label TEXT NOT NULL UNIQUE,
+  created_on TEXT NOT NULL
+);
+CREATE TABLE plans (
+  id INTEGER PRIMARY KEY,
+  patient_id INTEGER NOT NULL UNIQUE REFERENCES patients(id),
+  regimen_id TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  end_date TEXT NOT NULL,
+  plan_json TEXT NOT NULL,
+  request_json TEXT NOT NULL,
+  created_on TEXT NOT NULL
+);
+CREATE TABLE visits (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES plans(id),
+  date TEXT NOT NULL,
+  baseline INTEGER NOT NULL CHECK (baseline IN (0, 1)),
+  window_before INTEGER NOT NULL,
+  window_after INTEGER NOT NULL,
+  tests_json TEXT NOT NULL,
+  items_json TEXT NOT NULL,
+  done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+  done_on TEXT,
+  done_note TEXT NOT NULL DEFAULT '',
+  UNIQUE (plan_id, date)
+);
+CREATE TABLE results (
+  id INTEGER PRIMARY KEY,
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  test TEXT NOT NULL,
+  date TEXT NOT NULL,
+  value_as_entered TEXT NOT NULL,
+  unit_as_entered TEXT NOT NULL,
+  value_canonical REAL NOT NULL,
+  unit_canonical TEXT NOT NULL,
+  uln_as_entered TEXT,
+  uln_unit_as_entered TEXT,
+  uln_canonical REAL,
+  note TEXT NOT NULL DEFAULT '',
+  recorded_on TEXT NOT NULL
+);
+CREATE INDEX results_by_patient ON results (patient_id, test, date);
+CREATE TRIGGER results_append_only_update BEFORE UPDATE ON results
+  BEGIN SELECT RAISE(ABORT, 'recorded results are never changed'); END;
+CREATE TRIGGER results_append_only_delete BEFORE DELETE ON results
+  BEGIN SELECT RAISE(ABORT, 'recorded results are never deleted'); END;
+CREATE TRIGGER patients_kept BEFORE DELETE ON patients
+  BEGIN SELECT RAISE(ABORT, 'tracked patients are never deleted'); END;
+CREATE TRIGGER plans_kept BEFORE DELETE ON plans
+  BEGIN SELECT RAISE(ABORT, 'tracked plans are never deleted'); END;
+CREATE TRIGGER visits_kept BEFORE DELETE ON visits
+  BEGIN SELECT RAISE(ABORT, 'planned visits are never deleted'); END;
+CREATE TRIGGER visits_done_kept BEFORE UPDATE ON visits WHEN OLD.done = 1
+  BEGIN SELECT RAISE(ABORT, 'a visit marked done stays done'); END;
+)sql",
+};
+static_assert(static_cast<int>(std::size(kMigrations)) == kTrackerSchemaVersion);
+
+[[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::string& path) {
+  const int code = e.getErrorCode() & 0xff;
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    throw Error("tracker.db_busy", path,
+                std::string("the database stayed locked by another process for more than ") +
+                    std::to_string(kBusyTimeoutMs / 1000) + " s (" + e.what() +
+                    "); nothing was changed, try again");
+  }
+  if (code == SQLITE_NOTADB) {
+    throw Error("tracker.not_tracker_db", path,
+                "not a doseplan tracker database (not an SQLite file); give another --db FILE");
+  }
+  throw Error("tracker.db_error", path,
+              std::string("database error: ") + e.what() + "; nothing was changed");
+}
+
+json text_json(const LocalizedText& t) {
+  return {{"en", t.en}, {"zh", t.zh}};
+}
+LocalizedText text_of(const json& j) {
+  return {j.value("en", ""), j.value("zh", "")};
+}
+
+json item_json(const VisitItem& it) {
+  return {{"monitoring_id", it.monitoring_id},
+          {"name", text_json(it.name)},
+          {"tests", it.tests},
+          {"timing", text_json(it.timing)},
+          {"reason", it.reason},
+          {"from",
+           {{"source_id", it.from.source_id},
+            {"project_default", it.from.project_default},
+            {"reason", it.from.reason},
+            {"overridden", it.from.overridden},
+            {"note", it.from.note}}},
+          {"window_before", it.window_before},
+          {"window_after", it.window_after}};
+}
+
+VisitItem item_of(const json& j) {
+  VisitItem it;
+  it.monitoring_id = j.value("monitoring_id", "");
+  it.name = text_of(j.value("name", json::object()));
+  it.tests = j.value("tests", std::vector<std::string>{});
+  it.timing = text_of(j.value("timing", json::object()));
+  it.reason = j.value("reason", "");
+  const json from = j.value("from", json::object());
+  it.from.source_id = from.value("source_id", "");
+  it.from.project_default = from.value("project_default", false);
+  it.from.reason = from.value("reason", "");
+  it.from.overridden = from.value("overridden", false);
+  it.from.note = from.value("note", "");
+  it.window_before = j.value("window_before", 0);
+  it.window_after = j.value("window_after", 0);
+  return it;
+}
+
+Date date_of(const std::string& s) {
+  return parse_date(s, "database");
+}
+
+void bind_text(SQLite::Statement& st, int i, const std::string& s) {
+  st.bind(i, s);
+}
+
+}  // namespace
+
+struct Tracker::Impl {
+  std::string path;
+  std::unique_ptr<SQLite::Database> db;
+  int version = 0;
+
+  template <class F>
+  auto guarded(F&& f) const {
+    try {
+      return f();
+    } catch (const SQLite::Exception& e) {
+      rethrow_sqlite(e, path);
+    }
+  }
+
+  std::int64_t patient_id(const std::string& label) const {
+    SQLite::Statement st(*db, "SELECT id FROM patients WHERE label = ?");
+    bind_text(st, 1, label);
+    if (st.executeStep()) return st.getColumn(0).getInt64();
+    std::vector<std::string> known;
+    SQLite::Statement all(*db, "SELECT label FROM patients ORDER BY label");
+    while (all.executeStep()) known.push_back(all.getColumn(0).getString());
+    throw Error(
+        "tracker.unknown_patient", "label",
+        "no tracked patient " + in_quotes(label) + " in " + path +
+            (known.empty() ? std::string("; no patient is tracked yet (doseplan track start)")
+                           : "; tracked: " + join(known, ", ")));
+  }
+
+  TrackedPatient read_patient(SQLite::Statement& st) const {
+    TrackedPatient p;
+    p.id = st.getColumn(0).getInt64();
+    p.label = st.getColumn(1).getString();
+    p.regimen_id = st.getColumn(2).getString();
+    p.start = date_of(st.getColumn(3).getString());
+    p.end = date_of(st.getColumn(4).getString());
+    p.tracked_since = date_of(st.getColumn(5).getString());
+    return p;
+  }
+
+  static constexpr const char* kPatientSelect =
+      "SELECT p.id, p.label, pl.regimen_id, pl.start_date, pl.end_date, p.created_on "
+      "FROM patients p JOIN plans pl ON pl.patient_id = p.id";
+
+  std::vector<TrackedResult> read_results(const std::string& where,
+                                          const std::string& label) const {
+    SQLite::Statement st(
+        *db,
+        "SELECT r.id, p.label, r.test, r.date, r.value_as_entered, r.unit_as_entered, "
+        "r.value_canonical, r.unit_canonical, r.uln_as_entered, r.uln_unit_as_entered, "
+        "r.uln_canonical, r.note, r.recorded_on FROM results r JOIN patients p ON p.id = "
+        "r.patient_id " +
+            where + " ORDER BY r.date, r.id");
+    if (!label.empty()) bind_text(st, 1, label);
+    std::vector<TrackedResult> out;
+    while (st.executeStep()) {
+      TrackedResult r;
+      r.id = st.getColumn(0).getInt64();
+      r.label = st.getColumn(1).getString();
+      r.test = st.getColumn(2).getString();
+      r.date = date_of(st.getColumn(3).getString());
+      r.value = {st.getColumn(4).getString(), st.getColumn(5).getString(),
+                 st.getColumn(6).getDouble(), st.getColumn(7).getString()};
+      if (!st.getColumn(10).isNull()) {
+        r.uln = Measurement{st.getColumn(8).getString(), st.getColumn(9).getString(),
+                            st.getColumn(10).getDouble(), r.value.unit};
+      }
+      r.note = st.getColumn(11).getString();
+      r.recorded_on = date_of(st.getColumn(12).getString());
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  std::vector<TrackedVisit> read_visits(std::int64_t patient) const {
+    SQLite::Statement st(*db,
+                         "SELECT v.id, v.date, v.baseline, v.window_before, v.window_after, "
+                         "v.tests_json, v.items_json, v.done, v.done_on, v.done_note FROM visits v "
+                         "JOIN plans pl ON pl.id = v.plan_id WHERE pl.patient_id = ? ORDER BY "
+                         "v.date");
+    st.bind(1, static_cast<int64_t>(patient));
+    std::vector<TrackedVisit> out;
+    while (st.executeStep()) {
+      TrackedVisit v;
+      v.id = st.getColumn(0).getInt64();
+      v.date = date_of(st.getColumn(1).getString());
+      v.baseline = st.getColumn(2).getInt() != 0;
+      v.window_before = st.getColumn(3).getInt();
+      v.window_after = st.getColumn(4).getInt();
+      v.tests = json::parse(st.getColumn(5).getString()).get<std::vector<std::string>>();
+      for (const json& it : json::parse(st.getColumn(6).getString()))
+        v.items.push_back(item_of(it));
+      v.done = st.getColumn(7).getInt() != 0;
+      if (!st.getColumn(8).isNull()) v.done_on = date_of(st.getColumn(8).getString());
+      v.done_note = st.getColumn(9).getString();
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+  void open(Mode mode, bool create_directory) {
+    const fs::path p(path);
+    if (mode == Mode::create_if_missing) {
+      if (create_directory && p.has_parent_path()) {
+        std::error_code ec;
+        fs::path dir;
+        for (const fs::path& part : p.parent_path()) {
+          dir /= part;
+          if (fs::exists(dir, ec)) continue;
+          if (!fs::create_directory(dir, ec) || ec) break;
+          fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+        }
+      }
+      const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (fd >= 0) {
+        const bool ok = ::fchmod(fd, 0600) == 0;
+        ::close(fd);
+        if (!ok) throw Error("tracker.db_open", "db", "cannot set mode 0600 on " + path);
+      } else if (errno != EEXIST) {
+        throw Error("tracker.db_open", "db",
+                    "cannot create " + path + ": " + std::strerror(errno) +
+                        (p.has_parent_path() && !fs::exists(p.parent_path())
+                             ? " (the directory does not exist)"
+                             : ""));
+      }
+    } else {
+      std::error_code ec;
+      if (!fs::exists(p, ec)) {
+        throw Error("tracker.no_db", "db",
+                    "no tracker database at " + path +
+                        "; start tracking a patient first (doseplan track start --label ... "
+                        "--regimen ...), or give --db FILE");
+      }
+    }
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      throw Error("tracker.db_open", "db", path + " is a directory; give --db FILE");
+    }
+    guarded([&] {
+      db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE, kBusyTimeoutMs);
+      db->exec("PRAGMA foreign_keys = ON");
+      // The first statement that reads the file: a file that is not SQLite fails here.
+      const int app_id = db->execAndGet("PRAGMA application_id").getInt();
+      const int tables = db->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+      if (app_id != kTrackerApplicationId && !(app_id == 0 && tables == 0)) {
+        throw Error("tracker.not_tracker_db", "db",
+                    path + " is an SQLite database of another program; give another --db FILE");
+      }
+      const std::string mode_now = db->execAndGet("PRAGMA journal_mode = WAL").getString();
+      (void)mode_now;  // "wal"; a file system without shared memory keeps its own mode
+      db->exec("PRAGMA synchronous = FULL");
+      version = db->execAndGet("PRAGMA user_version").getInt();
+      if (version > kTrackerSchemaVersion) {
+        throw Error("tracker.db_newer", "db",
+                    path + " has schema version " + std::to_string(version) +
+                        ", newer than this doseplan knows (" +
+                        std::to_string(kTrackerSchemaVersion) + "); use a newer doseplan");
+      }
+      if (version < kTrackerSchemaVersion) migrate();
+      return 0;
+    });
+  }
+
+  void migrate() {
+    SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
+    // Another process may have migrated while this one waited for the lock.
+    version = db->execAndGet("PRAGMA user_version").getInt();
+    if (version > kTrackerSchemaVersion) {
+      throw Error("tracker.db_newer", "db",
+                  path + " has schema version " + std::to_string(version) +
+                      ", newer than this doseplan knows; use a newer doseplan");
+    }
+    if (version == 0) {
+      db->exec("PRAGMA application_id = " + std::to_string(kTrackerApplicationId));
+    }
+    for (int v = version; v < kTrackerSchemaVersion; ++v) db->exec(kMigrations[v]);
+    db->exec("PRAGMA user_version = " + std::to_string(kTrackerSchemaVersion));
+    tx.commit();
+    version = kTrackerSchemaVersion;
+  }
+};
+
+Tracker::Tracker(const std::string& path, Mode mode, bool create_directory)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  impl_->open(mode, create_directory);
+}
+Tracker::~Tracker() = default;
+Tracker::Tracker(Tracker&&) noexcept = default;
+Tracker& Tracker::operator=(Tracker&&) noexcept = default;
+
+const std::string& Tracker::path() const {
+  return impl_->path;
+}
+int Tracker::schema_version() const {
+  return impl_->version;
+}
+
+TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
+                              const PlanRequest& request, Date today) {
+  check_label(label);
+  const Plan plan = make_plan(rules, request);
+  const std::string plan_text = render_json(plan);
+  const std::string request_text = write_plan_request(request);
+  // The stored request must give the same plan again (exports rebuild the plan from it).
+  if (render_json(make_plan(rules, parse_plan_request(request_text, "request"))) != plan_text) {
+    throw std::logic_error("the request does not rebuild the same plan: " + request_text);
+  }
+  return impl_->guarded([&] {
+    SQLite::Database& db = *impl_->db;
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    {
+      SQLite::Statement st(db, "SELECT 1 FROM patients WHERE label = ?");
+      bind_text(st, 1, label);
+      if (st.executeStep()) {
+        throw Error("tracker.duplicate_patient", "label",
+                    in_quotes(label) + " is already tracked in " + impl_->path +
+                        "; choose another label (history is never overwritten)");
+      }
+    }
+    SQLite::Statement ins(db, "INSERT INTO patients (label, created_on) VALUES (?, ?)");
+    bind_text(ins, 1, label);
+    bind_text(ins, 2, format_date(today));
+    ins.exec();
+    const std::int64_t pid = db.getLastInsertRowid();
+    SQLite::Statement pl(db,
+                         "INSERT INTO plans (patient_id, regimen_id, start_date, end_date, "
+                         "plan_json, request_json, created_on) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    pl.bind(1, static_cast<int64_t>(pid));
+    bind_text(pl, 2, plan.regimen.id);
+    bind_text(pl, 3, format_date(plan.start));
+    bind_text(pl, 4, format_date(plan.end));
+    bind_text(pl, 5, plan_text);
+    bind_text(pl, 6, request_text);
+    bind_text(pl, 7, format_date(today));
+    pl.exec();
+    const std::int64_t plan_id = db.getLastInsertRowid();
+    SQLite::Statement vi(db,
+                         "INSERT INTO visits (plan_id, date, baseline, window_before, "
+                         "window_after, tests_json, items_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const Visit& v : plan.visits) {
+      int before = 0, after = 0;
+      std::vector<std::string> tests;
+      json items = json::array();
+      for (const VisitItem& it : v.items) {
+        before = std::max(before, it.window_before);
+        after = std::max(after, it.window_after);
+        for (const std::string& t : it.tests)
+          if (std::find(tests.begin(), tests.end(), t) == tests.end()) tests.push_back(t);
+        items.push_back(item_json(it));
+      }
+      vi.reset();
+      vi.clearBindings();
+      vi.bind(1, static_cast<int64_t>(plan_id));
+      bind_text(vi, 2, format_date(v.date));
+      vi.bind(3, v.baseline ? 1 : 0);
+      vi.bind(4, before);
+      vi.bind(5, after);
+      bind_text(vi, 6, json(tests).dump());
+      bind_text(vi, 7, items.dump());
+      vi.exec();
+    }
+    tx.commit();
+    TrackedPatient p;
+    p.id = pid;
+    p.label = label;
+    p.regimen_id = plan.regimen.id;
+    p.start = plan.start;
+    p.end = plan.end;
+    p.tracked_since = today;
+    return p;
+  });
+}
+
+std::vector<TrackedPatient> Tracker::patients() const {
+  return impl_->guarded([&] {
+    SQLite::Statement st(*impl_->db, std::string(Impl::kPatientSelect) + " ORDER BY p.label");
+    std::vector<TrackedPatient> out;
+    while (st.executeStep()) out.push_back(impl_->read_patient(st));
+    return out;
+  });
+}
+
+TrackedPatient Tracker::patient(const std::string& label) const {
+  return impl_->guarded([&] {
+    impl_->patient_id(label);
+    SQLite::Statement st(*impl_->db, std::string(Impl::kPatientSelect) + " WHERE p.label = ?");
+    bind_text(st, 1, label);
+    st.executeStep();
+    return impl_->read_patient(st);
+  });
+}
+
+std::string Tracker::plan_json(const std::string& label) const {
+  return impl_->guarded([&] {
+    const std::int64_t pid = impl_->patient_id(label);
+    SQLite::Statement st(*impl_->db, "SELECT plan_json FROM plans WHERE patient_id = ?");
+    st.bind(1, static_cast<int64_t>(pid));
+    st.executeStep();
+    return st.getColumn(0).getString();
+  });
+}
+
+PlanRequest Tracker::request(const std::string& label) const {
+  const std::string text = impl_->guarded([&] {
+    const std::int64_t pid = impl_->patient_id(label);
+    SQLite::Statement st(*impl_->db, "SELECT request_json FROM plans WHERE patient_id = ?");
+    st.bind(1, static_cast<int64_t>(pid));
+    st.executeStep();
+    return st.getColumn(0).getString();
+  });
+  return parse_plan_request(text, "tracker:" + label);
+}
+
+Plan Tracker::rebuild_plan(const RuleSet& rules, const std::string& label, bool* changed) const {
+  const Plan plan = make_plan(rules, request(label));
+  if (changed) *changed = json::parse(render_json(plan)) != json::parse(plan_json(label));
+  return plan;
+}
+
+Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
+  // Every check before the database is touched.
+  check_label(r.label);
+  check_not_future(r.date, r.today, "date");
+  check_note(r.note);
+  const LabTest* lab = rules.find_lab(r.test);
+  if (lab == nullptr) {
+    throw Error("tracker.unknown_test", "test",
+                "no test " + in_quotes(r.test) +
+                    "; tests with their units: " + describe_valid_tests(rules.labs));
+  }
+  Measurement value = parse_measurement(*lab, r.value, "value");
+  std::optional<Measurement> uln;
+  if (r.uln) {
+    uln = parse_measurement(*lab, *r.uln, "uln");
+    if (!(uln->value > 0)) {
+      throw Error("tracker.bad_uln", "uln",
+                  "the upper limit of normal must be above 0, as printed on the report");
+    }
+  }
+  return impl_->guarded([&] {
+    SQLite::Database& db = *impl_->db;
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const std::int64_t pid = impl_->patient_id(r.label);
+    Recorded out;
+    {
+      SQLite::Statement st(db,
+                           "SELECT id FROM results WHERE patient_id = ? AND test = ? AND date = ? "
+                           "ORDER BY id");
+      st.bind(1, static_cast<int64_t>(pid));
+      bind_text(st, 2, r.test);
+      bind_text(st, 3, format_date(r.date));
+      while (st.executeStep()) out.same_day.push_back(st.getColumn(0).getInt64());
+    }
+    SQLite::Statement ins(
+        db,
+        "INSERT INTO results (patient_id, test, date, value_as_entered, unit_as_entered, "
+        "value_canonical, unit_canonical, uln_as_entered, uln_unit_as_entered, uln_canonical, "
+        "note, recorded_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, static_cast<int64_t>(pid));
+    bind_text(ins, 2, r.test);
+    bind_text(ins, 3, format_date(r.date));
+    bind_text(ins, 4, value.value_entered);
+    bind_text(ins, 5, value.unit_entered);
+    ins.bind(6, value.value);
+    bind_text(ins, 7, value.unit);
+    if (uln) {
+      bind_text(ins, 8, uln->value_entered);
+      bind_text(ins, 9, uln->unit_entered);
+      ins.bind(10, uln->value);
+    } else {
+      ins.bind(8);
+      ins.bind(9);
+      ins.bind(10);
+    }
+    bind_text(ins, 11, r.note);
+    bind_text(ins, 12, format_date(r.today));
+    ins.exec();
+    out.result.id = db.getLastInsertRowid();
+    tx.commit();
+    out.result.label = r.label;
+    out.result.test = r.test;
+    out.result.date = r.date;
+    out.result.value = value;
+    out.result.uln = uln;
+    out.result.note = r.note;
+    out.result.recorded_on = r.today;
+    return out;
+  });
+}
+
+MarkedDone Tracker::mark_done(const std::string& label, Date visit_date, Date done_on,
+                              const std::string& note, Date today) {
+  check_label(label);
+  check_not_future(done_on, today, "on");
+  check_note(note);
+  return impl_->guarded([&] {
+    SQLite::Database& db = *impl_->db;
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const std::int64_t pid = impl_->patient_id(label);
+    std::vector<TrackedVisit> visits = impl_->read_visits(pid);
+    auto it = std::find_if(visits.begin(), visits.end(),
+                           [&](const TrackedVisit& v) { return v.date == visit_date; });
+    if (it == visits.end()) {
+      std::vector<TrackedVisit> near = visits;
+      std::sort(near.begin(), near.end(), [&](const TrackedVisit& a, const TrackedVisit& b) {
+        return std::abs((a.date - visit_date).count()) < std::abs((b.date - visit_date).count());
+      });
+      std::vector<std::string> dates;
+      for (std::size_t i = 0; i < near.size() && i < 3; ++i)
+        dates.push_back(format_date(near[i].date));
+      std::sort(dates.begin(), dates.end());
+      throw Error("tracker.unknown_visit", "visit",
+                  "no visit of " + label + " is planned on " + format_date(visit_date) +
+                      (dates.empty() ? std::string() : "; the nearest: " + join(dates, ", ")) +
+                      " (doseplan track due --label " + label + " lists them)");
+    }
+    MarkedDone out;
+    if (it->done) {
+      out.visit = *it;
+      out.already_done = true;
+      return out;  // nothing to change; the transaction is rolled back unwritten
+    }
+    SQLite::Statement up(db, "UPDATE visits SET done = 1, done_on = ?, done_note = ? WHERE id = ?");
+    bind_text(up, 1, format_date(done_on));
+    bind_text(up, 2, note);
+    up.bind(3, static_cast<int64_t>(it->id));
+    up.exec();
+    tx.commit();
+    it->done = true;
+    it->done_on = done_on;
+    it->done_note = note;
+    out.visit = *it;
+    return out;
+  });
+}
+
+std::vector<TrackedResult> Tracker::results(const std::string& label) const {
+  return impl_->guarded([&] {
+    impl_->patient_id(label);
+    return impl_->read_results("WHERE p.label = ?", label);
+  });
+}
+
+std::vector<TrackedVisit> Tracker::visits(const std::string& label) const {
+  return impl_->guarded([&] { return impl_->read_visits(impl_->patient_id(label)); });
+}
+
+std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date today,
+                                   Span within) const {
+  const Date horizon = add_span(today, within);
+  return impl_->guarded([&] {
+    // One read transaction: a consistent snapshot across patients.
+    SQLite::Transaction tx(*impl_->db, SQLite::TransactionBehavior::DEFERRED);
+    std::vector<TrackedPatient> ps;
+    if (label) {
+      impl_->patient_id(*label);
+      SQLite::Statement st(*impl_->db, std::string(Impl::kPatientSelect) + " WHERE p.label = ?");
+      bind_text(st, 1, *label);
+      while (st.executeStep()) ps.push_back(impl_->read_patient(st));
+    } else {
+      SQLite::Statement st(*impl_->db, std::string(Impl::kPatientSelect) + " ORDER BY p.label");
+      while (st.executeStep()) ps.push_back(impl_->read_patient(st));
+    }
+    std::vector<DueVisit> out;
+    for (const TrackedPatient& p : ps) {
+      const std::vector<TrackedResult> results = impl_->read_results("WHERE p.label = ?", p.label);
+      for (const TrackedVisit& v : impl_->read_visits(p.id)) {
+        if (v.done) continue;
+        DueVisit d;
+        d.label = p.label;
+        d.regimen_id = p.regimen_id;
+        d.visit = v;
+        if (today > v.window_last()) {
+          d.status = DueVisit::Status::overdue;
+          d.days = static_cast<int>((today - v.window_last()).count());
+        } else if (v.window_first() <= today) {
+          d.status = DueVisit::Status::due;
+          d.days = static_cast<int>((v.window_last() - today).count());
+        } else if (v.window_first() <= horizon) {
+          d.status = DueVisit::Status::upcoming;
+          d.days = static_cast<int>((v.window_first() - today).count());
+        } else {
+          continue;
+        }
+        for (const std::string& t : v.tests) {
+          for (const TrackedResult& r : results) {
+            if (r.test == t && r.date >= v.window_first() && r.date <= v.window_last()) {
+              d.tests_recorded.push_back(t);
+              break;
+            }
+          }
+        }
+        out.push_back(std::move(d));
+      }
+    }
+    tx.commit();
+    std::stable_sort(out.begin(), out.end(), [](const DueVisit& a, const DueVisit& b) {
+      if (a.status != b.status) return a.status < b.status;
+      if (a.visit.date != b.visit.date) return a.visit.date < b.visit.date;
+      return a.label < b.label;
+    });
+    return out;
+  });
+}
+
+std::vector<Advice> Tracker::advise(const RuleSet& rules, const std::string& label, Date today,
+                                    const std::optional<std::string>& only_test) const {
+  if (only_test && rules.find_lab(*only_test) == nullptr) {
+    throw Error("tracker.unknown_test", "test",
+                "no test " + in_quotes(*only_test) +
+                    "; tests with their units: " + describe_valid_tests(rules.labs));
+  }
+  const TrackedPatient p = patient(label);
+  const Regimen* regimen = rules.find_regimen(p.regimen_id);
+  if (regimen == nullptr) {
+    throw Error("input.unknown_regimen", "regimen",
+                "the plan of " + label + " uses the regimen \"" + p.regimen_id +
+                    "\", which the rules in " + rules.directory + " do not have");
+  }
+  return doseplan::advise(*regimen, rules.labs, p.start, results(label), today, only_test);
+}
 
 }  // namespace doseplan

@@ -1,7 +1,254 @@
 // doseplan — the patient monitoring tracker: a local SQLite store of plans, recorded results and
-// visits done, with due/overdue lists and educational advice from the regimen's lab rules.
-// (Being written; see issue 7 and docs/tracker.md.)
+// visits done, with due/overdue lists and educational advice from the regimen's lab rules
+// (docs/tracker.md).
+//
+// One database holds several patients, each under a pseudonymous label. A patient is tracked
+// from a plan: the plan is stored as its JSON (render_json) together with the request that made
+// it, so that it can be rebuilt (for a calendar), and its visits are stored as rows.
+//
+// Nothing recorded is ever lost: every change is one SQLite transaction (WAL mode, a busy timeout,
+// synchronous=FULL), results are only ever added (triggers refuse UPDATE and DELETE), and a bad
+// input throws doseplan::Error before anything is written.
+//
+// The library never reads the clock and never reads the environment: `today` is always an input,
+// and default_tracker_path() is given $XDG_DATA_HOME and $HOME by the caller.
 #ifndef DOSEPLAN_TRACKER_HPP_
 #define DOSEPLAN_TRACKER_HPP_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doseplan/dates.hpp"
+#include "doseplan/plan.hpp"
+#include "doseplan/regimen.hpp"
+#include "doseplan/rules.hpp"
+
+namespace doseplan {
+
+// Version of the database schema this library writes (PRAGMA user_version). Older databases are
+// migrated when opened; a newer one is refused (tracker.db_newer).
+inline constexpr int kTrackerSchemaVersion = 1;
+// PRAGMA application_id of a doseplan tracker database ("DOSP").
+inline constexpr std::int32_t kTrackerApplicationId = 0x444F5350;
+
+// The default database: $XDG_DATA_HOME/doseplan/tracker.db when XDG_DATA_HOME is set to an
+// absolute path, else $HOME/.local/share/doseplan/tracker.db. Pass std::getenv(...) or nullptr.
+// Throws Error "tracker.no_db_path" when neither gives a place.
+std::string default_tracker_path(const char* xdg_data_home, const char* home);
+
+// Throws Error "tracker.bad_label" unless `label` is 1 to 40 letters, digits, ".", "_" or "-",
+// starting with a letter or digit.
+void check_patient_label(const std::string& label);
+
+// ------------------------------------------------------------------ measured values
+
+// A value as entered and in the test's canonical unit (the first unit of the test in labs.json).
+struct Measurement {
+  std::string value_entered;  // the number exactly as typed: "1.10"
+  std::string unit_entered;   // the unit exactly as typed: "mg/dL"
+  double value = 0;           // in `unit`
+  std::string unit;           // canonical: "umol/L"
+};
+
+// Reads `text` ("1.1 mg/dL", "135 mmHg", "2.1 10*9/L") as a result of `test`. Creatinine goes
+// through parse_creatinine and drug levels through parse_mass_concentration; other dimensions
+// (counts 10*9/L = 10*3/uL, U/L, mm[Hg], g/(24.h), mass and molar concentrations with the molar
+// mass of the analyte) through the tracker's own strict table. Throws Error naming `field`:
+// quantity.* as the units parsers do (empty, no number, negative, missing or unknown unit),
+// tracker.wrong_unit for a unit of another dimension (with the test's valid units),
+// tracker.no_value for a test that has no numeric value (cbc, urinalysis, assessments),
+// tracker.no_conversion when labs.json lists a unit the tracker can not convert.
+Measurement parse_measurement(const LabTest& test, std::string_view text,
+                              std::string_view field = "value");
+
+// "1.5 mg/dL (132.6 umol/L)": as entered, then the canonical value when the unit differs ("150
+// mmHg" alone: mmHg is mm[Hg]).
+std::string describe_measurement(const Measurement& m);
+
+// Converts `value` in `unit` (as a rule writes it: "mm[Hg]", "10*3/uL") to the canonical unit of
+// `test`; nullopt when the unit is not of the test's dimensions.
+std::optional<double> to_canonical(const LabTest& test, double value, std::string_view unit);
+
+// "creatinine (umol/L, mg/dL), cyclosporine-trough (ng/mL), ..." — the tests that take a value.
+std::string describe_valid_tests(const std::vector<LabTest>& labs);
+
+// ------------------------------------------------------------------ requests as JSON
+
+// A request as the JSON of request.hpp, readable by parse_plan_request (numbers in the internal
+// units, written so that they read back exactly).
+std::string write_plan_request(const PlanRequest& request);
+
+// The request behind a JSON plan written by render_json (`doseplan plan --format json`). The
+// request is rebuilt from the plan's regimen, patient, start, dose, product and cycle counts and
+// then planned again: the rebuilt plan must equal the file, or Error "tracker.plan_not_rebuilt"
+// asks for the flags or request file the plan was made with. "tracker.not_a_plan" when the text
+// is not a doseplan JSON plan.
+PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_text,
+                                   const std::string& file);
+
+// ------------------------------------------------------------------ what the store holds
+
+struct TrackedPatient {
+  std::int64_t id = 0;
+  std::string label;  // pseudonymous: letters, digits, ".", "_", "-"; 1 to 40 characters
+  std::string regimen_id;
+  Date start{};
+  Date end{};
+  Date tracked_since{};  // the `today` of `start`
+};
+
+struct TrackedResult {
+  std::int64_t id = 0;
+  std::string label;
+  std::string test;  // lab id
+  Date date{};       // when the sample was taken or the reading made
+  Measurement value;
+  std::optional<Measurement> uln;  // upper limit of normal, as printed on the report
+  std::string note;
+  Date recorded_on{};  // the `today` of the record
+};
+
+struct TrackedVisit {
+  std::int64_t id = 0;
+  Date date{};
+  bool baseline = false;
+  int window_before = 0;  // the largest of the visit's items
+  int window_after = 0;
+  std::vector<std::string> tests;  // lab ids, in the plan's order, once each
+  std::vector<VisitItem> items;    // as planned (names, tests, reason, timing, windows)
+  bool done = false;
+  std::optional<Date> done_on;
+  std::string done_note;
+
+  Date window_first() const;  // date - window_before
+  Date window_last() const;   // date + window_after
+};
+
+struct DueVisit {
+  enum class Status { overdue, due, upcoming };
+  std::string label;
+  std::string regimen_id;
+  TrackedVisit visit;
+  Status status = Status::upcoming;
+  int days =
+      0;  // overdue: days past the window; due: days left in it; upcoming: days until it opens
+  std::vector<std::string> tests_recorded;  // tests of the visit with a result inside its window
+};
+
+// One lab rule judged on the recorded results (educational; always ask the doctor).
+struct Advice {
+  enum class Status {
+    reached,          // the rule's condition holds: `advice` applies
+    not_reached,      // the latest result does not meet the condition
+    cannot_evaluate,  // e.g. no pretreatment result for a baseline, no upper limit of normal
+    no_result         // nothing recorded for the test yet
+  };
+  LabRule rule;
+  LocalizedText test_name;
+  Status status = Status::no_result;
+  std::optional<TrackedResult> result;  // the result judged (the latest one that counts)
+  std::optional<double> baseline;       // rise_over_baseline_percent: mean, canonical unit
+  std::vector<Date> baseline_dates;     // the pretreatment results averaged
+  std::optional<double> change_percent;
+  std::optional<Date> also_reached_on;  // the previous result of the same kind also reached it
+  std::string unit;                     // the canonical unit of the test
+  std::string condition;     // describe_condition(): "Serum creatinine ≥ 25% above baseline"
+  std::string detail;        // one English sentence: what was compared with what
+  std::string source;        // cite(regimen, rule.from)
+  LocalizedText advice;      // the rule's advice (both languages)
+  LocalizedText disclaimer;  // disclaimer()
+};
+
+// Judges every lab rule of `regimen` (or only those of `only_test`) on `results` dated on or
+// before `today`. The baseline of a rise rule is the mean of the results dated before `start`;
+// the rule then judges the latest result dated on or after `start`. Other rules judge the latest
+// result. above_uln_multiple needs the upper limit of normal recorded with the result.
+std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& labs, Date start,
+                           const std::vector<TrackedResult>& results, Date today,
+                           const std::optional<std::string>& only_test = std::nullopt);
+
+// What to record.
+struct RecordRequest {
+  std::string label;
+  std::string test;                // lab id
+  std::string value;               // "1.1 mg/dL"
+  Date date{};                     // of the sample; not after `today`
+  std::optional<std::string> uln;  // "1.2 mg/dL": upper limit of normal of the report
+  std::string note;                // at most 500 characters, no control characters
+  Date today{};
+};
+
+struct Recorded {
+  TrackedResult result;
+  std::vector<std::int64_t> same_day;  // earlier results of the same test on the same date (kept)
+};
+
+struct MarkedDone {
+  TrackedVisit visit;
+  bool already_done = false;  // nothing was changed
+};
+
+class Tracker {
+ public:
+  enum class Mode { open_existing, create_if_missing };
+
+  // Opens the database at `path` and migrates it to kTrackerSchemaVersion. create_if_missing
+  // creates the file with mode 0600 (and, for the default path, its directory with 0700).
+  // Errors: tracker.no_db (no file, open_existing), tracker.db_open, tracker.not_tracker_db,
+  // tracker.db_newer, tracker.db_busy, tracker.db_error.
+  Tracker(const std::string& path, Mode mode, bool create_directory = false);
+  ~Tracker();
+  Tracker(Tracker&&) noexcept;
+  Tracker& operator=(Tracker&&) noexcept;
+
+  const std::string& path() const;
+  int schema_version() const;
+
+  // Starts tracking `label` on the plan make_plan(rules, request) builds: patient, plan (JSON and
+  // request) and visits in one transaction. tracker.bad_label, tracker.duplicate_patient, and
+  // every error of make_plan.
+  TrackedPatient start(const RuleSet& rules, const std::string& label, const PlanRequest& request,
+                       Date today);
+
+  std::vector<TrackedPatient> patients() const;
+  TrackedPatient patient(const std::string& label) const;  // tracker.unknown_patient
+  std::string plan_json(const std::string& label) const;   // as stored
+  PlanRequest request(const std::string& label) const;     // as stored
+  // The plan rebuilt from the stored request with `rules`; `changed` is set when it differs from
+  // the stored plan JSON (the rules changed since tracking started).
+  Plan rebuild_plan(const RuleSet& rules, const std::string& label, bool* changed = nullptr) const;
+
+  // Validates everything, then adds the result in one transaction. tracker.bad_label,
+  // tracker.future_date, tracker.bad_note, tracker.unknown_test, tracker.no_value,
+  // tracker.wrong_unit, tracker.bad_uln, quantity.*, tracker.unknown_patient.
+  Recorded record(const RuleSet& rules, const RecordRequest& request);
+
+  // Marks the visit planned on `visit_date` done on `done_on`. tracker.unknown_visit,
+  // tracker.future_date, tracker.bad_note, tracker.unknown_patient.
+  MarkedDone mark_done(const std::string& label, Date visit_date, Date done_on,
+                       const std::string& note, Date today);
+
+  std::vector<TrackedResult> results(const std::string& label) const;  // by date, then id
+  std::vector<TrackedVisit> visits(const std::string& label) const;    // by date
+
+  // Visits not done that are overdue (their window ended before `today`), due (`today` is inside
+  // their window) or upcoming (their window opens within `within` of `today`), of one patient or
+  // of all; overdue first, then by date.
+  std::vector<DueVisit> due(const std::optional<std::string>& label, Date today, Span within) const;
+
+  // advise() on the patient's results with the regimen of their plan from `rules`.
+  std::vector<Advice> advise(const RuleSet& rules, const std::string& label, Date today,
+                             const std::optional<std::string>& only_test = std::nullopt) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace doseplan
 
 #endif  // DOSEPLAN_TRACKER_HPP_

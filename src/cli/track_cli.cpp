@@ -1,13 +1,793 @@
-// `doseplan track`: being written (issue 7).
+// `doseplan track`: the patient monitoring tracker on the command line (docs/tracker.md).
+//
+//   track start     start tracking a patient (label) on a plan: the `plan` flags, --input
+//                   REQUEST.json, or --plan PLAN.json written by `doseplan plan --format json`
+//   track record    record a result: test, value with unit, date, optional --uln and --note
+//   track done      mark a planned visit done
+//   track due       visits overdue, due now, or opening within --within (default 14 days)
+//   track history   a patient's results and visits
+//   track advise    the regimen's lab rules judged on the recorded results (educational)
+//   track export    the plan as a calendar (ics) or as stored (json)
+//   track patients  the patients of the database
+//
+// This file is the only place of doseplan that reads the system date: when --today is not given,
+// the local date is used and printed on stderr. Errors are thrown as doseplan::Error and reported
+// by main() (exit 2); nothing is stored when a command fails.
 #include "track_cli.hpp"
 
-namespace doseplan::cli {
+#include <unistd.h>
 
-std::function<std::optional<int>()> add_track_commands(CLI::App& app,
-                                                       const std::optional<std::string>&) {
-  CLI::App* track = app.add_subcommand("track", "Patient monitoring tracker (not built yet)");
-  return [track]() -> std::optional<int> {
-    if (!track->parsed()) return std::nullopt;
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "doseplan/doseplan.hpp"
+#include "doseplan/ics.hpp"
+#include "doseplan/tracker.hpp"
+
+namespace doseplan::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+
+// ------------------------------------------------------------------ shared plumbing
+
+std::string read_file(const std::string& path, const std::string& field) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("input.unreadable", field, "cannot read \"" + path + "\"");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Temporary file in the same directory + rename: a reader never sees half a file.
+void write_atomically(const std::string& path, const std::string& data) {
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+  const int fd = mkstemp(tmpl.data());
+  if (fd < 0) throw Error("output.unwritable", "output", "cannot create a file in " + dir.string());
+  bool ok = true;
+  for (std::size_t done = 0; ok && done < data.size();) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n <= 0)
+      ok = false;
+    else
+      done += static_cast<std::size_t>(n);
+  }
+  ok = ::fsync(fd) == 0 && ok;
+  ok = ::close(fd) == 0 && ok;
+  if (ok) ok = std::rename(tmpl.c_str(), path.c_str()) == 0;
+  if (!ok) {
+    std::remove(tmpl.c_str());
+    throw Error("output.unwritable", "output", "cannot write " + path);
+  }
+}
+
+void emit(const std::string& data, const std::string& output) {
+  if (output.empty() || output == "-") {
+    std::cout << data << std::flush;
+  } else {
+    write_atomically(output, data);
+  }
+}
+
+// Options most track subcommands share.
+struct Common {
+  std::string db;
+  std::string today;
+  std::string lang = "en";
+  std::string format = "text";
+};
+
+void add_db(CLI::App* sub, Common& c) {
+  sub->add_option("--db", c.db,
+                  "Tracker database (default: $XDG_DATA_HOME/doseplan/tracker.db, else "
+                  "~/.local/share/doseplan/tracker.db)");
+}
+void add_today(CLI::App* sub, Common& c) {
+  sub->add_option("--today", c.today,
+                  "The date taken as today, YYYY-MM-DD (default: the system date)");
+}
+void add_lang(CLI::App* sub, Common& c) {
+  sub->add_option("--lang", c.lang, "Language: en or zh-CN");
+}
+void add_format(CLI::App* sub, Common& c) {
+  sub->add_option("--format", c.format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+}
+
+// --today, or the local system date (said on stderr).
+Date today_of(const Common& c) {
+  if (!c.today.empty()) return parse_date(c.today, "today");
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  const Date d = date::year(local.tm_year + 1900) /
+                 date::month(static_cast<unsigned>(local.tm_mon + 1)) /
+                 date::day(static_cast<unsigned>(local.tm_mday));
+  std::cerr << "doseplan track: today is " << format_date(d)
+            << " (the system date; give --today YYYY-MM-DD to choose)\n";
+  return d;
+}
+
+Tracker open_db(const Common& c, Tracker::Mode mode) {
+  if (!c.db.empty()) return Tracker(c.db, mode, false);
+  return Tracker(default_tracker_path(std::getenv("XDG_DATA_HOME"), std::getenv("HOME")), mode,
+                 true);
+}
+
+RuleSet load(const std::optional<std::string>& rules_dir) {
+  return load_rules(find_rules_dir(rules_dir, std::getenv("DOSEPLAN_RULES")));
+}
+
+void need(const std::string& value, const std::string& field, const std::string& example) {
+  if (value.empty()) throw Error("input.missing", field, "give --" + field + ", e.g. " + example);
+}
+
+// A translated sentence with {date} and {n} filled in.
+std::string fill(std::string text, const std::string& date_text, const std::string& n) {
+  for (const auto& [key, value] : {std::pair<std::string, std::string>{"{date}", date_text},
+                                   std::pair<std::string, std::string>{"{n}", n}}) {
+    for (auto at = text.find(key); at != std::string::npos;
+         at = text.find(key, at + value.size())) {
+      text.replace(at, key.size(), value);
+    }
+  }
+  return text;
+}
+
+std::string window_text(const TrackedVisit& v) {
+  if (v.window_before == 0 && v.window_after == 0) return "";
+  if (v.window_before == v.window_after) return " ±" + std::to_string(v.window_after) + " d";
+  if (v.window_before == 0) return " +" + std::to_string(v.window_after) + " d";
+  if (v.window_after == 0) return " -" + std::to_string(v.window_before) + " d";
+  return " -" + std::to_string(v.window_before) + "/+" + std::to_string(v.window_after) + " d";
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+std::string shown(const Measurement& m) {
+  return describe_measurement(m);
+}
+
+json measurement_json(const Measurement& m) {
+  return {{"as_entered", {{"value", m.value_entered}, {"unit", m.unit_entered}}},
+          {"canonical", {{"value", m.value}, {"unit", m.unit}}}};
+}
+
+json result_json(const TrackedResult& r) {
+  json j = {{"id", r.id},
+            {"label", r.label},
+            {"test", r.test},
+            {"date", format_date(r.date)},
+            {"value", measurement_json(r.value)}};
+  if (r.uln) j["uln"] = measurement_json(*r.uln);
+  j["note"] = r.note;
+  j["recorded_on"] = format_date(r.recorded_on);
+  return j;
+}
+
+json visit_json(const TrackedVisit& v) {
+  json items = json::array();
+  for (const VisitItem& it : v.items) {
+    items.push_back({{"id", it.monitoring_id},
+                     {"name", {{"en", it.name.en}, {"zh-CN", it.name.zh}}},
+                     {"tests", it.tests},
+                     {"reason", it.reason}});
+  }
+  json j = {{"date", format_date(v.date)},
+            {"baseline", v.baseline},
+            {"window_before_days", v.window_before},
+            {"window_after_days", v.window_after},
+            {"tests", v.tests},
+            {"items", items},
+            {"done", v.done}};
+  if (v.done_on) j["done_on"] = format_date(*v.done_on);
+  if (!v.done_note.empty()) j["done_note"] = v.done_note;
+  return j;
+}
+
+const char* status_id(Advice::Status s) {
+  switch (s) {
+    case Advice::Status::reached:
+      return "reached";
+    case Advice::Status::not_reached:
+      return "not_reached";
+    case Advice::Status::cannot_evaluate:
+      return "cannot_evaluate";
+    case Advice::Status::no_result:
+      return "no_result";
+  }
+  return "";
+}
+
+json advice_json(const Advice& a) {
+  json j = {{"rule", a.rule.id},
+            {"test", a.rule.test},
+            {"status", status_id(a.status)},
+            {"condition", a.condition},
+            {"detail", a.detail}};
+  if (a.result) j["result"] = result_json(*a.result);
+  if (a.baseline) {
+    j["baseline"] = {{"value", *a.baseline}, {"unit", a.unit}};
+    json dates = json::array();
+    for (Date d : a.baseline_dates) dates.push_back(format_date(d));
+    j["baseline_dates"] = dates;
+  }
+  if (a.change_percent) j["change_percent"] = *a.change_percent;
+  if (a.also_reached_on) j["previous_result_also_reached"] = format_date(*a.also_reached_on);
+  j["advice"] = {{"en", a.advice.en}, {"zh-CN", a.advice.zh}};
+  j["source"] = a.source;
+  j["disclaimer"] = {{"en", a.disclaimer.en}, {"zh-CN", a.disclaimer.zh}};
+  return j;
+}
+
+std::string advice_text(const std::vector<Advice>& advice, Lang lang) {
+  std::ostringstream o;
+  const auto L = [lang](std::string_view k) { return tr(lang, k); };
+  o << L("ADVICE (educational only: always ask your doctor)") << "\n";
+  for (const Advice& a : advice) {
+    std::string mark;
+    switch (a.status) {
+      case Advice::Status::reached:
+        mark = "[!] " + L("reached");
+        break;
+      case Advice::Status::not_reached:
+        mark = "[ok] " + L("not reached");
+        break;
+      case Advice::Status::cannot_evaluate:
+        mark = "[?] " + L("can not be evaluated");
+        break;
+      case Advice::Status::no_result:
+        mark = "[-] " + L("no result yet");
+        break;
+    }
+    o << "  " << mark << " — " << a.rule.id << ": " << a.condition << "\n";
+    o << "      " << a.detail << "\n";
+    if (a.status == Advice::Status::reached) {
+      o << "      " << L("Advice") << ": " << pick(a.advice, lang) << "\n";
+    }
+    o << "      " << L("Source") << ": " << a.source << "\n";
+  }
+  if (!advice.empty()) o << "  " << pick(advice.front().disclaimer, lang) << "\n";
+  return o.str();
+}
+
+// ------------------------------------------------------------------ the plan flags (as `plan`)
+
+struct PlanFlags {
+  std::string plan_file;  // a JSON plan (render_json)
+  std::string input;      // a request file
+  std::string regimen, weight, start, dose, product, induction, maintenance;
+  std::optional<int> doses_per_day;
+  std::vector<std::string> phase_durations, cycles;
+  std::string taper_step, taper_every, height, birth_date, sex, creatinine;
+  std::optional<double> age;
+};
+
+void add_plan_flags(CLI::App* sub, PlanFlags& o) {
+  sub->add_option("--plan", o.plan_file,
+                  "A JSON plan written by `doseplan plan --format json` (instead of the flags)");
+  sub->add_option("--input", o.input, "Plan request as JSON (flags override its values)");
+  sub->add_option("--regimen", o.regimen, "Regimen id, e.g. cyclosporine-itp");
+  sub->add_option("--weight", o.weight, "Body weight with unit: 62kg, 136.5 lb");
+  sub->add_option("--start", o.start, "First day of treatment, YYYY-MM-DD");
+  sub->add_option("--dose", o.dose, "Dose within the regimen's range: 5mg/kg/d");
+  sub->add_option("--doses-per-day", o.doses_per_day, "Administrations a day");
+  sub->add_option("--product", o.product, "Product id from rules/products.json");
+  sub->add_option("--induction", o.induction, "Length of the induction phase: 3mo");
+  sub->add_option("--maintenance", o.maintenance, "Length of the maintenance phase: 2mo");
+  sub->add_option("--phase-duration", o.phase_durations, "Length of any phase: ID=DURATION");
+  sub->add_option("--taper-step", o.taper_step, "Taper step: 0.5mg/kg/d");
+  sub->add_option("--taper-every", o.taper_every, "Taper interval: 2 weeks");
+  sub->add_option("--height", o.height, "Height with unit: 165cm");
+  sub->add_option("--age", o.age, "Age in years");
+  sub->add_option("--cycles", o.cycles, "Number of cycles of a cycles phase: ID=COUNT");
+  sub->add_option("--birth-date", o.birth_date, "Birth date YYYY-MM-DD");
+  sub->add_option("--sex", o.sex, "female or male");
+  sub->add_option("--creatinine", o.creatinine, "Baseline serum creatinine: 97umol/L");
+}
+
+bool any_plan_flag(const PlanFlags& o) {
+  return !o.input.empty() || !o.regimen.empty() || !o.weight.empty() || !o.start.empty() ||
+         !o.dose.empty() || o.doses_per_day || !o.product.empty() || !o.induction.empty() ||
+         !o.maintenance.empty() || !o.phase_durations.empty() || !o.cycles.empty() ||
+         !o.taper_step.empty() || !o.taper_every.empty() || !o.height.empty() ||
+         !o.birth_date.empty() || !o.sex.empty() || !o.creatinine.empty() || o.age;
+}
+
+// As `doseplan plan` reads its flags (src/cli/main.cpp).
+PlanRequest to_request(const PlanFlags& o) {
+  PlanRequest q;
+  if (!o.regimen.empty()) q.regimen_id = o.regimen;
+  if (!o.weight.empty()) q.weight = parse_body_mass(o.weight, "weight");
+  if (!o.start.empty()) q.start = parse_date(o.start, "start");
+  if (!o.input.empty()) {
+    const PlanRequest from_flags = q;
+    q = parse_plan_request(read_file(o.input, "input"), o.input, q);
+    if (!o.regimen.empty()) q.regimen_id = from_flags.regimen_id;
+    if (!o.weight.empty()) q.weight = from_flags.weight;
+    if (!o.start.empty()) q.start = from_flags.start;
+  }
+  if (!o.dose.empty()) q.dose = parse_dose(o.dose, "dose");
+  if (o.doses_per_day) q.doses_per_day = *o.doses_per_day;
+  if (!o.product.empty()) q.product_id = o.product;
+  if (!o.induction.empty()) q.phase_durations["induction"] = parse_span(o.induction, "induction");
+  if (!o.maintenance.empty()) {
+    q.phase_durations["maintenance"] = parse_span(o.maintenance, "maintenance");
+  }
+  for (const std::string& pd : o.phase_durations) {
+    const auto eq = pd.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw Error("input.bad_span", "phase-duration",
+                  "\"" + pd + "\" is not ID=DURATION, e.g. induction=3mo");
+    }
+    q.phase_durations[pd.substr(0, eq)] = parse_span(pd.substr(eq + 1), "phase-duration");
+  }
+  if (!o.taper_step.empty()) q.taper_step = parse_dose_rate(o.taper_step, "taper-step");
+  if (!o.taper_every.empty()) q.taper_every = parse_span(o.taper_every, "taper-every");
+  if (!o.height.empty()) q.height = parse_height(o.height, "height");
+  if (o.age) q.age_years = *o.age;
+  if (!o.birth_date.empty()) q.birth_date = parse_date(o.birth_date, "birth-date");
+  if (!o.sex.empty()) q.sex = parse_sex(o.sex, "sex");
+  if (!o.creatinine.empty()) q.creatinine = parse_creatinine(o.creatinine, "creatinine");
+  for (const std::string& c : o.cycles) {
+    const auto eq = c.find('=');
+    int n = 0;
+    const bool ok = eq != std::string::npos && eq > 0 && eq + 1 < c.size() &&
+                    c.find_first_not_of("0123456789", eq + 1) == std::string::npos &&
+                    c.size() - eq - 1 <= 3;
+    if (ok) n = std::stoi(c.substr(eq + 1));
+    if (!ok || n < 1) {
+      throw Error("input.bad_count", "cycles", "\"" + c + "\" is not ID=COUNT, e.g. pulses=12");
+    }
+    q.cycle_counts[c.substr(0, eq)] = n;
+  }
+  if (q.regimen_id.empty())
+    throw Error("input.missing", "regimen", "give --regimen ID (or \"regimen\" in --input)");
+  if (in_kg(q.weight) == 0 && o.weight.empty() && o.input.empty()) {
+    throw Error("input.missing", "weight", "give --weight, e.g. --weight 62kg");
+  }
+  if (q.start == Date{} && o.start.empty() && o.input.empty()) {
+    throw Error("input.missing", "start", "give --start YYYY-MM-DD, e.g. --start 2026-12-01");
+  }
+  return q;
+}
+
+// ------------------------------------------------------------------ the subcommands
+
+struct State {
+  std::optional<std::string> const* rules_dir = nullptr;
+  CLI::App *track = nullptr, *start = nullptr, *record = nullptr, *done = nullptr, *due = nullptr,
+           *history = nullptr, *advise = nullptr, *exporter = nullptr, *patients = nullptr;
+  Common c;
+  PlanFlags plan;
+  std::string label, test, value, date, uln, note, visit, on, within = "14d", output;
+  int reminder = 24 * 60;
+};
+
+int run_start(State& s) {
+  need(s.label, "label", "--label pt-01");
+  check_patient_label(s.label);
+  const Date today = today_of(s.c);
+  if (!s.plan.plan_file.empty() && any_plan_flag(s.plan)) {
+    throw Error(
+        "input.conflict", "plan",
+        "give either --plan PLAN.json or the plan flags (--regimen, --input, ...), not both");
+  }
+  std::optional<PlanRequest> q;
+  std::string plan_text;
+  if (!s.plan.plan_file.empty()) {
+    plan_text = read_file(s.plan.plan_file, "plan");
+  } else {
+    q = to_request(s.plan);
+  }
+  const RuleSet rules = load(*s.rules_dir);
+  if (!q) q = request_from_plan_json(rules, plan_text, s.plan.plan_file);
+  (void)make_plan(rules, *q);  // every plan error before the database file is created
+  Tracker t = open_db(s.c, Tracker::Mode::create_if_missing);
+  const TrackedPatient p = t.start(rules, s.label, *q, today);
+  const std::vector<TrackedVisit> visits = t.visits(s.label);
+  std::cout << "Tracking " << p.label << ": " << p.regimen_id << ", " << format_date(p.start)
+            << " to " << format_date(p.end) << "; " << visits.size() << " visits stored.\n"
+            << "Database: " << fs::absolute(t.path()).string() << "\n"
+            << "Next: doseplan track due --label " << p.label << "\n";
+  return 0;
+}
+
+int run_record(State& s) {
+  need(s.label, "label", "--label pt-01");
+  need(s.test, "test", "--test creatinine");
+  need(s.value, "value", "--value \"97 umol/L\"");
+  need(s.date, "date", "--date 2026-12-15");
+  const Lang lang = parse_lang(s.c.lang);
+  RecordRequest r;
+  r.label = s.label;
+  r.test = s.test;
+  r.value = s.value;
+  r.date = parse_date(s.date, "date");
+  if (!s.uln.empty()) r.uln = s.uln;
+  r.note = s.note;
+  r.today = today_of(s.c);
+  const RuleSet rules = load(*s.rules_dir);
+  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  const Recorded rec = t.record(rules, r);
+  const LabTest* lab = rules.find_lab(r.test);
+  std::cout << tr(lang, "Recorded") << " #" << rec.result.id << " " << r.label << ": "
+            << pick(lab->name, lang) << " " << shown(rec.result.value);
+  if (rec.result.uln) std::cout << ", ULN " << shown(*rec.result.uln);
+  std::cout << ", " << format_date(r.date) << "\n";
+  if (!rec.same_day.empty()) {
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < rec.same_day.size() && i < 5; ++i) {
+      ids.push_back("#" + std::to_string(rec.same_day[i]));
+    }
+    if (rec.same_day.size() > 5) ids.push_back("…");
+    std::cout << "Also kept: " << rec.same_day.size() << " earlier " << r.test << " result"
+              << (rec.same_day.size() == 1 ? "" : "s") << " of " << format_date(r.date) << " ("
+              << join(ids, ", ") << ").\n";
+  }
+  // Advice on the rules of this test; the result is already stored, so a failure here is only
+  // reported.
+  try {
+    const std::vector<Advice> advice = t.advise(rules, r.label, r.today, r.test);
+    if (advice.empty()) {
+      std::cout << "No lab rule of " << t.patient(r.label).regimen_id << " concerns " << r.test
+                << ".\n";
+    } else {
+      std::cout << advice_text(advice, lang);
+    }
+  } catch (const Error& e) {
+    std::cerr << "doseplan track: advice not available: " << e.problems().front().to_string()
+              << "\n";
+  }
+  return 0;
+}
+
+int run_done(State& s) {
+  need(s.label, "label", "--label pt-01");
+  need(s.visit, "visit", "--visit 2026-12-15 (the planned date)");
+  const Date visit = parse_date(s.visit, "visit");
+  const Date today = today_of(s.c);
+  const Date on = s.on.empty() ? today : parse_date(s.on, "on");
+  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  const MarkedDone m = t.mark_done(s.label, visit, on, s.note, today);
+  if (m.already_done) {
+    std::cout << "The visit of " << format_date(visit) << " was already marked done on "
+              << format_date(*m.visit.done_on) << "; nothing changed.\n";
+  } else {
+    std::cout << "Visit of " << format_date(visit) << " marked done on " << format_date(on)
+              << " for " << s.label << ".\n";
+  }
+  return 0;
+}
+
+int run_due(State& s) {
+  const Lang lang = parse_lang(s.c.lang);
+  const Span within = parse_span(s.within, "within");
+  const Date today = today_of(s.c);
+  std::optional<std::string> label;
+  if (!s.label.empty()) label = s.label;
+  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  const std::vector<DueVisit> due = t.due(label, today, within);
+  if (s.c.format == "json") {
+    json out = {{"today", format_date(today)}, {"within", to_string(within)}};
+    json list = json::array();
+    for (const DueVisit& d : due) {
+      json j = {{"label", d.label},
+                {"regimen", d.regimen_id},
+                {"status", d.status == DueVisit::Status::overdue ? "overdue"
+                           : d.status == DueVisit::Status::due   ? "due"
+                                                                 : "upcoming"},
+                {"days", d.days},
+                {"window_first", format_date(d.visit.window_first())},
+                {"window_last", format_date(d.visit.window_last())},
+                {"visit", visit_json(d.visit)},
+                {"tests_recorded", d.tests_recorded}};
+      list.push_back(j);
+    }
+    out["visits"] = list;
+    emit(out.dump(2) + "\n", "");
+    return 0;
+  }
+  const auto L = [lang](std::string_view k) { return tr(lang, k); };
+  std::ostringstream o;
+  o << L("Today") << ": " << format_date(today) << " · "
+    << fill(L("overdue, due now, and opening within {n}"), "", to_string(within)) << "\n";
+  if (due.empty()) o << L("Nothing is due.") << "\n";
+  std::vector<std::string> labels;
+  for (const DueVisit& d : due) {
+    if (std::find(labels.begin(), labels.end(), d.label) == labels.end()) labels.push_back(d.label);
+  }
+  for (const std::string& who : labels) {
+    bool header = false;
+    for (const DueVisit& d : due) {
+      if (d.label != who) continue;
+      if (!header) {
+        o << "\n" << who << " (" << d.regimen_id << ")\n";
+        header = true;
+      }
+      std::string status, when;
+      const std::string n = std::to_string(d.days);
+      switch (d.status) {
+        case DueVisit::Status::overdue:
+          status = L("OVERDUE");
+          when =
+              fill(L("window ended {date}, {n} days ago"), format_date(d.visit.window_last()), n);
+          break;
+        case DueVisit::Status::due:
+          status = L("DUE NOW");
+          when = d.days == 0
+                     ? fill(L("window ends {date} (today)"), format_date(d.visit.window_last()), n)
+                     : fill(L("window ends {date}, in {n} days"),
+                            format_date(d.visit.window_last()), n);
+          break;
+        case DueVisit::Status::upcoming:
+          status = L("UPCOMING");
+          when =
+              fill(L("window opens {date}, in {n} days"), format_date(d.visit.window_first()), n);
+          break;
+      }
+      if (lang == Lang::en) status.resize(std::max<std::size_t>(status.size(), 8), ' ');
+      o << "  " << status << "  " << format_date(d.visit.date) << window_text(d.visit) << "  "
+        << when << (d.visit.baseline ? "  (" + L("baseline") + ")" : "") << "\n";
+      std::vector<std::string> names;
+      for (const VisitItem& it : d.visit.items) names.push_back(pick(it.name, lang));
+      o << "      " << join(names, "; ") << "\n";
+      o << "      " << L("tests") << ": " << join(d.visit.tests, ", ");
+      if (!d.tests_recorded.empty()) {
+        o << "  [" << L("recorded in the window") << ": " << join(d.tests_recorded, ", ") << "]";
+      }
+      o << "\n";
+    }
+  }
+  if (!due.empty()) {
+    o << "\n"
+      << L("Mark a visit done") << ": doseplan track done --label " << due.front().label
+      << " --visit " << format_date(due.front().visit.date) << "\n";
+  }
+  emit(o.str(), "");
+  return 0;
+}
+
+int run_history(State& s) {
+  need(s.label, "label", "--label pt-01");
+  const Lang lang = parse_lang(s.c.lang);
+  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  const TrackedPatient p = t.patient(s.label);
+  std::vector<TrackedResult> results = t.results(s.label);
+  if (!s.test.empty()) {
+    std::erase_if(results, [&](const TrackedResult& r) { return r.test != s.test; });
+  }
+  const std::vector<TrackedVisit> visits = t.visits(s.label);
+  if (s.c.format == "json") {
+    json out = {{"label", p.label},
+                {"regimen", p.regimen_id},
+                {"start", format_date(p.start)},
+                {"end", format_date(p.end)},
+                {"tracked_since", format_date(p.tracked_since)}};
+    json rs = json::array();
+    for (const TrackedResult& r : results) rs.push_back(result_json(r));
+    out["results"] = rs;
+    json vs = json::array();
+    for (const TrackedVisit& v : visits) vs.push_back(visit_json(v));
+    out["visits"] = vs;
+    emit(out.dump(2) + "\n", "");
+    return 0;
+  }
+  const auto L = [lang](std::string_view k) { return tr(lang, k); };
+  std::ostringstream o;
+  o << p.label << " · " << p.regimen_id << " · " << format_date(p.start) << " – "
+    << format_date(p.end) << " · " << L("tracked since") << " " << format_date(p.tracked_since)
+    << "\n\n";
+  o << L("RESULTS") << (s.test.empty() ? "" : " (" + s.test + ")") << "\n";
+  if (results.empty()) o << "  " << L("none recorded") << "\n";
+  for (const TrackedResult& r : results) {
+    o << "  #" << r.id << "  " << format_date(r.date) << "  " << r.test << "  " << shown(r.value);
+    if (r.uln) o << "  ULN " << shown(*r.uln);
+    if (!r.note.empty()) o << "  — " << r.note;
+    o << "\n";
+  }
+  o << "\n" << L("VISITS") << "\n";
+  for (const TrackedVisit& v : visits) {
+    o << "  " << format_date(v.date) << window_text(v) << "  ";
+    if (v.done) {
+      o << L("done on") << " " << format_date(*v.done_on);
+      if (!v.done_note.empty()) o << " — " << v.done_note;
+    } else {
+      o << L("not done");
+    }
+    o << "  (" << join(v.tests, ", ") << ")\n";
+  }
+  emit(o.str(), "");
+  return 0;
+}
+
+int run_advise(State& s) {
+  need(s.label, "label", "--label pt-01");
+  const Lang lang = parse_lang(s.c.lang);
+  const Date today = today_of(s.c);
+  const RuleSet rules = load(*s.rules_dir);
+  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  std::optional<std::string> only;
+  if (!s.test.empty()) only = s.test;
+  const std::vector<Advice> advice = t.advise(rules, s.label, today, only);
+  const TrackedPatient p = t.patient(s.label);
+  if (s.c.format == "json") {
+    json out = {{"label", p.label}, {"regimen", p.regimen_id}, {"today", format_date(today)}};
+    json list = json::array();
+    for (const Advice& a : advice) list.push_back(advice_json(a));
+    out["advice"] = list;
+    out["disclaimer"] = {{"en", disclaimer().en}, {"zh-CN", disclaimer().zh}};
+    emit(out.dump(2) + "\n", "");
+    return 0;
+  }
+  std::ostringstream o;
+  o << p.label << " · " << p.regimen_id << " · " << tr(lang, "results up to") << " "
+    << format_date(today) << "\n";
+  if (advice.empty()) {
+    o << "The regimen " << p.regimen_id << " has no lab rule"
+      << (only ? " for " + *only : std::string()) << ".\n"
+      << pick(disclaimer(), lang) << "\n";
+  } else {
+    o << advice_text(advice, lang);
+  }
+  emit(o.str(), "");
+  return 0;
+}
+
+int run_export(State& s) {
+  need(s.label, "label", "--label pt-01");
+  const Lang lang = parse_lang(s.c.lang);
+  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  if (s.c.format == "json") {
+    emit(t.plan_json(s.label), s.output);
+    return 0;
+  }
+  const RuleSet rules = load(*s.rules_dir);
+  bool changed = false;
+  const Plan plan = t.rebuild_plan(rules, s.label, &changed);
+  if (changed) {
+    std::cerr << "doseplan track: warning: the rules changed since " << s.label
+              << " was tracked; the calendar follows the plan as the current rules make it, "
+                 "which differs from the stored plan (doseplan track export --format json)\n";
+  }
+  IcsOptions ics;
+  ics.lang = lang;
+  ics.reminder_minutes_before = s.reminder;
+  ics.patient_label = s.label;
+  emit(render_ics(plan, ics), s.output);
+  return 0;
+}
+
+int run_patients(State& s) {
+  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  const std::vector<TrackedPatient> ps = t.patients();
+  if (s.c.format == "json") {
+    json list = json::array();
+    for (const TrackedPatient& p : ps) {
+      list.push_back({{"label", p.label},
+                      {"regimen", p.regimen_id},
+                      {"start", format_date(p.start)},
+                      {"end", format_date(p.end)},
+                      {"tracked_since", format_date(p.tracked_since)}});
+    }
+    emit(json({{"database", t.path()}, {"patients", list}}).dump(2) + "\n", "");
+    return 0;
+  }
+  std::ostringstream o;
+  o << t.path() << ": " << ps.size() << (ps.size() == 1 ? " patient" : " patients") << "\n";
+  for (const TrackedPatient& p : ps) {
+    o << "  " << p.label << "  " << p.regimen_id << "  " << format_date(p.start) << " – "
+      << format_date(p.end) << "  (tracked since " << format_date(p.tracked_since) << ")\n";
+  }
+  emit(o.str(), "");
+  return 0;
+}
+
+}  // namespace
+
+std::function<std::optional<int>()> add_track_commands(
+    CLI::App& app, const std::optional<std::string>& rules_dir) {
+  auto s = std::make_shared<State>();
+  s->rules_dir = &rules_dir;
+  State& st = *s;
+  st.track = app.add_subcommand(
+      "track", "Patient monitoring tracker: record results, see what is due, educational advice");
+  st.track->require_subcommand(1);
+
+  st.start = st.track->add_subcommand("start", "Start tracking a patient (label) on a plan");
+  st.start->add_option("--label", st.label, "Pseudonymous patient label, e.g. pt-01");
+  add_plan_flags(st.start, st.plan);
+  add_db(st.start, st.c);
+  add_today(st.start, st.c);
+
+  st.record = st.track->add_subcommand("record", "Record a result: test, value with unit, date");
+  st.record->add_option("--label", st.label, "Patient label");
+  st.record->add_option("--test", st.test, "Test id from rules/labs.json, e.g. creatinine");
+  st.record->add_option("--value", st.value, "Value with unit: \"97 umol/L\", \"1.1 mg/dL\"");
+  st.record->add_option("--date", st.date, "Date of the sample or reading, YYYY-MM-DD");
+  st.record->add_option("--uln", st.uln, "Upper limit of normal from the report, with unit");
+  st.record->add_option("--note", st.note, "A note (one line, up to 500 characters)");
+  add_db(st.record, st.c);
+  add_today(st.record, st.c);
+  add_lang(st.record, st.c);
+
+  st.done = st.track->add_subcommand("done", "Mark a planned visit done");
+  st.done->add_option("--label", st.label, "Patient label");
+  st.done->add_option("--visit", st.visit, "The planned date of the visit, YYYY-MM-DD");
+  st.done->add_option("--on", st.on, "The date it was done (default: today)");
+  st.done->add_option("--note", st.note, "A note (one line)");
+  add_db(st.done, st.c);
+  add_today(st.done, st.c);
+
+  st.due = st.track->add_subcommand("due", "Visits overdue, due now or coming up");
+  st.due->add_option("--label", st.label, "Patient label (default: every patient)");
+  st.due->add_option("--within", st.within, "Look ahead this far: 14d, 2 weeks, 1 month");
+  add_db(st.due, st.c);
+  add_today(st.due, st.c);
+  add_lang(st.due, st.c);
+  add_format(st.due, st.c);
+
+  st.history = st.track->add_subcommand("history", "A patient's results and visits");
+  st.history->add_option("--label", st.label, "Patient label");
+  st.history->add_option("--test", st.test, "Only this test");
+  add_db(st.history, st.c);
+  add_lang(st.history, st.c);
+  add_format(st.history, st.c);
+
+  st.advise = st.track->add_subcommand(
+      "advise", "What the regimen's lab rules say about the recorded results (educational)");
+  st.advise->add_option("--label", st.label, "Patient label");
+  st.advise->add_option("--test", st.test, "Only the rules of this test");
+  add_db(st.advise, st.c);
+  add_today(st.advise, st.c);
+  add_lang(st.advise, st.c);
+  add_format(st.advise, st.c);
+
+  st.exporter =
+      st.track->add_subcommand("export", "The plan as a calendar (ics) or as stored (json)");
+  st.exporter->add_option("--label", st.label, "Patient label");
+  st.exporter->add_option("--format", st.c.format, "ics or json")
+      ->check(CLI::IsMember({"ics", "json"}));
+  st.exporter->add_option("--reminder", st.reminder,
+                          "Calendar reminder, minutes before each visit (0: none; default 1440)");
+  st.exporter->add_option("-o,--output", st.output, "Write to FILE (atomically) instead of stdout");
+  add_db(st.exporter, st.c);
+  add_lang(st.exporter, st.c);
+
+  st.patients = st.track->add_subcommand("patients", "The patients of the database");
+  add_db(st.patients, st.c);
+  add_format(st.patients, st.c);
+
+  return [s]() -> std::optional<int> {
+    State& x = *s;
+    if (!x.track->parsed()) return std::nullopt;
+    if (x.start->parsed()) return run_start(x);
+    if (x.record->parsed()) return run_record(x);
+    if (x.done->parsed()) return run_done(x);
+    if (x.due->parsed()) return run_due(x);
+    if (x.history->parsed()) return run_history(x);
+    if (x.advise->parsed()) return run_advise(x);
+    if (x.exporter->parsed()) {
+      if (x.c.format == "text") x.c.format = "ics";
+      return run_export(x);
+    }
+    if (x.patients->parsed()) return run_patients(x);
     return 1;
   };
 }

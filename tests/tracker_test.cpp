@@ -1,0 +1,613 @@
+// Unit tests of the tracker (src/tracker.cpp): values and units, the SQLite store, due visits and
+// advice from the lab rules. End-to-end tests of `doseplan track` are in tests/track_test.sh.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "doseplan/doseplan.hpp"
+#include "doseplan/tracker.hpp"
+#include "test_support.hpp"
+
+using namespace doseplan;
+using doseplan::testing::problem_of;
+using doseplan::testing::real_rules;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh directory, removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "doseplan-tracker-XXXXXX").string();
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+const LabTest& lab(const std::string& id) {
+  const LabTest* t = real_rules().find_lab(id);
+  REQUIRE(t != nullptr);
+  return *t;
+}
+
+PlanRequest itp_request() {
+  PlanRequest q;
+  q.regimen_id = "cyclosporine-itp";
+  q.weight = kilograms(62);
+  q.start = parse_date("2026-12-01");
+  return q;
+}
+
+Date d(const char* s) {
+  return parse_date(s);
+}
+
+TrackedResult result(const std::string& test, const char* date, const std::string& value,
+                     std::int64_t id, std::optional<std::string> uln = std::nullopt) {
+  TrackedResult r;
+  r.id = id;
+  r.test = test;
+  r.date = d(date);
+  r.value = parse_measurement(lab(test), value);
+  if (uln) r.uln = parse_measurement(lab(test), *uln, "uln");
+  r.recorded_on = r.date;
+  return r;
+}
+
+Advice advice_of(const std::vector<Advice>& all, const std::string& rule_id) {
+  for (const Advice& a : all)
+    if (a.rule.id == rule_id) return a;
+  FAIL("no advice for rule " << rule_id);
+  throw;
+}
+
+int count_rows(const std::string& db, const std::string& table) {
+  SQLite::Database c(db, SQLite::OPEN_READONLY);
+  return c.execAndGet("SELECT count(*) FROM " + table).getInt();
+}
+
+}  // namespace
+
+TEST_CASE("tracker: the default database path follows XDG", "[tracker]") {
+  CHECK(default_tracker_path("/x/data", "/home/a") == "/x/data/doseplan/tracker.db");
+  CHECK(default_tracker_path(nullptr, "/home/a") == "/home/a/.local/share/doseplan/tracker.db");
+  // A relative XDG_DATA_HOME is ignored (XDG base directory specification).
+  CHECK(default_tracker_path("data", "/home/a") == "/home/a/.local/share/doseplan/tracker.db");
+  CHECK(default_tracker_path("", "/home/a") == "/home/a/.local/share/doseplan/tracker.db");
+  CHECK(problem_of([] { default_tracker_path(nullptr, nullptr); }).id == "tracker.no_db_path");
+}
+
+TEST_CASE("tracker: values are read with their unit and kept as entered", "[tracker][units]") {
+  SECTION("creatinine through parse_creatinine") {
+    const Measurement m = parse_measurement(lab("creatinine"), " 1.10 mg/dL ");
+    CHECK(m.value_entered == "1.10");
+    CHECK(m.unit_entered == "mg/dL");
+    CHECK(m.unit == "umol/L");
+    CHECK(m.value == 97.24);  // exactly: conversions are tidied to 12 significant digits
+    const Measurement u = parse_measurement(lab("creatinine"), "97 µmol/L");
+    CHECK(u.value == Approx(97));
+    CHECK(u.unit_entered == "µmol/L");
+    CHECK(describe_measurement(m) == "1.10 mg/dL (97.24 umol/L)");
+    CHECK(describe_measurement(u) == "97 µmol/L");
+  }
+  SECTION("drug levels through parse_mass_concentration") {
+    const Measurement m = parse_measurement(lab("cyclosporine-trough"), "0.25 mcg/mL");
+    CHECK(m.value == Approx(250));
+    CHECK(m.unit == "ng/mL");
+    CHECK(parse_measurement(lab("cyclosporine-trough"), "180 ng/mL").value == Approx(180));
+  }
+  SECTION("blood pressure: one positive number in mmHg") {
+    const Measurement m = parse_measurement(lab("systolic-bp"), "150 mmHg");
+    CHECK(m.value == 150);
+    CHECK(m.unit == "mm[Hg]");
+    CHECK(describe_measurement(m) == "150 mmHg");
+    CHECK(parse_measurement(lab("systolic-bp"), "150 mm[Hg]").value == 150);
+    CHECK(parse_measurement(lab("diastolic-bp"), "95 mm Hg").value == 95);
+    const Problem p = problem_of([] { parse_measurement(lab("systolic-bp"), "150/95 mmHg"); });
+    CHECK(p.id == "quantity.unknown_unit");
+    CHECK_THAT(p.message, Catch::Contains("two numbers"));
+    CHECK(problem_of([] { parse_measurement(lab("systolic-bp"), "150"); }).id ==
+          "quantity.missing_unit");
+    CHECK(problem_of([] { parse_measurement(lab("systolic-bp"), "-150 mmHg"); }).id ==
+          "quantity.negative");
+    CHECK(problem_of([] { parse_measurement(lab("systolic-bp"), "+150 mmHg"); }).id ==
+          "quantity.no_number");
+    CHECK(problem_of([] { parse_measurement(lab("systolic-bp"), "20 kPa"); }).id ==
+          "quantity.unknown_unit");
+  }
+  SECTION("counts: 10*9/L and 10*3/uL are the same") {
+    CHECK(parse_measurement(lab("neutrophils"), "1.2 10*3/uL").value == Approx(1.2));
+    CHECK(parse_measurement(lab("neutrophils"), "1.2 10^9/L").value == Approx(1.2));
+    CHECK(parse_measurement(lab("neutrophils"), "1.2 10*3/µL").unit == "10*9/L");
+  }
+  SECTION("mass and molar units through the molar mass") {
+    // Bilirubin 1 mg/dL = 10,000 ug/L / 584.66 g/mol = 17.1 umol/L.
+    CHECK(parse_measurement(lab("bilirubin"), "1 mg/dL").value == Approx(17.104).epsilon(1e-4));
+    // BUN: canonical mg/dL; 10 mmol/L of urea nitrogen = 28.0 mg/dL.
+    CHECK(parse_measurement(lab("bun"), "10 mmol/L").value == Approx(28.014));
+    CHECK(parse_measurement(lab("urine-protein-24h"), "300 mg/24h").value == Approx(0.3));
+  }
+  SECTION("the wrong dimension is refused with the test's units") {
+    const Problem p = problem_of([] { parse_measurement(lab("creatinine"), "97 mmHg"); });
+    CHECK(p.id == "tracker.wrong_unit");
+    CHECK(p.where == "value");
+    CHECK_THAT(p.message, Catch::Contains("umol/L or mg/dL"));
+    CHECK(problem_of([] { parse_measurement(lab("creatinine"), "1.1 mg"); }).id ==
+          "tracker.wrong_unit");
+    CHECK(problem_of([] { parse_measurement(lab("cyclosporine-trough"), "97 umol/L"); }).id ==
+          "tracker.wrong_unit");
+    CHECK(problem_of([] { parse_measurement(lab("alt"), "30 mg/dL"); }).id == "tracker.wrong_unit");
+    CHECK(problem_of([] { parse_measurement(lab("potassium"), "4 U/L"); }).id ==
+          "tracker.wrong_unit");
+  }
+  SECTION("a test without a value") {
+    const Problem p = problem_of([] { parse_measurement(lab("cbc"), "1 10*9/L"); });
+    CHECK(p.id == "tracker.no_value");
+  }
+}
+
+TEST_CASE("tracker: every unit of labs.json can be read", "[tracker][units]") {
+  for (const LabTest& t : real_rules().labs) {
+    for (const std::string& unit : t.units) {
+      INFO(t.id << " in " << unit);
+      const Measurement m = parse_measurement(t, "2 " + unit);
+      CHECK(m.unit == t.units.front());
+      CHECK(m.value > 0);
+      CHECK(to_canonical(t, 2, unit).has_value());
+    }
+  }
+  CHECK(to_canonical(lab("neutrophils"), 1.3, "10*3/uL") == Approx(1.3));
+  CHECK(to_canonical(lab("creatinine"), 1, "mg/dL") == Approx(88.4));
+  CHECK_FALSE(to_canonical(lab("creatinine"), 1, "mm[Hg]").has_value());
+  const std::string list = describe_valid_tests(real_rules().labs);
+  CHECK_THAT(list, Catch::Contains("creatinine (umol/L, mg/dL)"));
+  CHECK_THAT(list, !Catch::Contains("cbc"));
+}
+
+TEST_CASE("tracker: a request is written so that it reads back to the same plan", "[tracker]") {
+  const RuleSet& rules = real_rules();
+  PlanRequest q = itp_request();
+  q.weight = parse_body_mass("136.5 lb");
+  q.dose = parse_dose("4.5 mg/kg/d", "dose");
+  q.doses_per_day = 2;
+  q.phase_durations["induction"] = parse_span("10 weeks");
+  q.taper_step = parse_dose_rate("0.5 mg/kg/d");
+  q.taper_every = parse_span("3 weeks");
+  q.height = parse_height("165 cm");
+  q.sex = Sex::female;
+  q.birth_date = d("1981-05-02");
+  q.creatinine = parse_creatinine("1.1 mg/dL");
+  const std::string text = write_plan_request(q);
+  const PlanRequest back = parse_plan_request(text, "request");
+  CHECK(in_kg(back.weight) == in_kg(q.weight));
+  CHECK(back.creatinine->value() == q.creatinine->value());
+  CHECK(render_json(make_plan(rules, back)) == render_json(make_plan(rules, q)));
+}
+
+TEST_CASE("tracker: a JSON plan gives back its request", "[tracker]") {
+  const RuleSet& rules = real_rules();
+  PlanRequest q = itp_request();
+  q.doses_per_day = 3;
+  const std::string plan = render_json(make_plan(rules, q));
+  const PlanRequest back = request_from_plan_json(rules, plan, "plan.json");
+  CHECK(render_json(make_plan(rules, back)) == plan);
+  // A plan made with choices the JSON does not carry exactly is refused, never approximated.
+  PlanRequest tapered = itp_request();
+  tapered.taper_step = parse_dose_rate("1 mg/kg/d");
+  const Problem p = problem_of(
+      [&] { request_from_plan_json(rules, render_json(make_plan(rules, tapered)), "plan.json"); });
+  CHECK(p.id == "tracker.plan_not_rebuilt");
+  CHECK(problem_of([&] { request_from_plan_json(rules, "{\"regimen\": 1}", "x.json"); }).id ==
+        "tracker.not_a_plan");
+  CHECK(problem_of([&] { request_from_plan_json(rules, "not json", "x.json"); }).id ==
+        "tracker.not_a_plan");
+}
+
+TEST_CASE("tracker: the database is created 0600 in WAL mode with a schema version",
+          "[tracker][store]") {
+  TempDir dir;
+  const std::string db = dir.file("sub/dir/t.db");
+  {
+    Tracker t(db, Tracker::Mode::create_if_missing, true);
+    CHECK(t.schema_version() == kTrackerSchemaVersion);
+  }
+  struct stat st {};
+  REQUIRE(::stat(db.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  REQUIRE(::stat(dir.file("sub/dir").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
+  SQLite::Database c(db, SQLite::OPEN_READONLY);
+  CHECK(c.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  CHECK(c.execAndGet("PRAGMA user_version").getInt() == kTrackerSchemaVersion);
+  CHECK(c.execAndGet("PRAGMA application_id").getInt() == kTrackerApplicationId);
+}
+
+TEST_CASE("tracker: databases of other programs or newer versions are refused",
+          "[tracker][store]") {
+  TempDir dir;
+  CHECK(problem_of([&] { Tracker(dir.file("none.db"), Tracker::Mode::open_existing); }).id ==
+        "tracker.no_db");
+  CHECK_FALSE(fs::exists(dir.file("none.db")));
+  { std::ofstream(dir.file("text.db")) << "hello, this is not SQLite at all, just some text\n"; }
+  CHECK(problem_of([&] { Tracker(dir.file("text.db"), Tracker::Mode::open_existing); }).id ==
+        "tracker.not_tracker_db");
+  {
+    SQLite::Database other(dir.file("other.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    other.exec("CREATE TABLE t (x)");
+  }
+  CHECK(problem_of([&] { Tracker(dir.file("other.db"), Tracker::Mode::open_existing); }).id ==
+        "tracker.not_tracker_db");
+  { Tracker t(dir.file("new.db"), Tracker::Mode::create_if_missing); }
+  {
+    SQLite::Database c(dir.file("new.db"), SQLite::OPEN_READWRITE);
+    c.exec("PRAGMA user_version = 99");
+  }
+  CHECK(problem_of([&] { Tracker(dir.file("new.db"), Tracker::Mode::open_existing); }).id ==
+        "tracker.db_newer");
+  CHECK(problem_of([&] {
+          Tracker(dir.file("no/such/dir/x.db"), Tracker::Mode::create_if_missing);
+        }).id == "tracker.db_open");
+}
+
+TEST_CASE("tracker: start stores the plan with its request and its visits", "[tracker][store]") {
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  Tracker t(db, Tracker::Mode::create_if_missing);
+  const RuleSet& rules = real_rules();
+  const Plan plan = make_plan(rules, itp_request());
+  const TrackedPatient p = t.start(rules, "pt-01", itp_request(), d("2026-11-10"));
+  CHECK(p.label == "pt-01");
+  CHECK(p.regimen_id == "cyclosporine-itp");
+  CHECK(p.start == d("2026-12-01"));
+  CHECK(p.end == plan.end);
+  CHECK(t.plan_json("pt-01") == render_json(plan));
+  CHECK(render_json(make_plan(rules, t.request("pt-01"))) == render_json(plan));
+  const std::vector<TrackedVisit> visits = t.visits("pt-01");
+  REQUIRE(visits.size() == plan.visits.size());
+  CHECK(visits.front().date == plan.visits.front().date);
+  CHECK(visits.front().baseline);
+  CHECK(visits.front().items.size() == plan.visits.front().items.size());
+  bool changed = true;
+  t.rebuild_plan(rules, "pt-01", &changed);
+  CHECK_FALSE(changed);
+
+  CHECK(problem_of([&] { t.start(rules, "pt-01", itp_request(), d("2026-11-10")); }).id ==
+        "tracker.duplicate_patient");
+  CHECK(problem_of([&] { t.start(rules, "Jane Doe", itp_request(), d("2026-11-10")); }).id ==
+        "tracker.bad_label");
+  CHECK(problem_of([&] { t.start(rules, "", itp_request(), d("2026-11-10")); }).id ==
+        "tracker.bad_label");
+  CHECK(problem_of([&] { t.start(rules, "-x", itp_request(), d("2026-11-10")); }).id ==
+        "tracker.bad_label");
+  PlanRequest bad = itp_request();
+  bad.weight = kilograms(1000);
+  CHECK(problem_of([&] { t.start(rules, "pt-02", bad, d("2026-11-10")); }).id.rfind("input.", 0) ==
+        0);
+  CHECK(count_rows(db, "patients") == 1);
+  CHECK(count_rows(db, "plans") == 1);
+
+  t.start(rules, "pt-02", itp_request(), d("2026-11-11"));
+  const std::vector<TrackedPatient> ps = t.patients();
+  REQUIRE(ps.size() == 2);
+  CHECK(ps[1].label == "pt-02");
+  CHECK(problem_of([&] { t.visits("pt-03"); }).id == "tracker.unknown_patient");
+}
+
+TEST_CASE("tracker: record keeps every result and bad input stores nothing", "[tracker][store]") {
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  Tracker t(db, Tracker::Mode::create_if_missing);
+  const RuleSet& rules = real_rules();
+  t.start(rules, "pt-01", itp_request(), d("2026-11-10"));
+  RecordRequest r;
+  r.label = "pt-01";
+  r.test = "creatinine";
+  r.value = "1.10 mg/dL";
+  r.date = d("2026-11-17");
+  r.today = d("2026-11-20");
+  r.note = "fasting";
+  const Recorded rec = t.record(rules, r);
+  CHECK(rec.result.id == 1);
+  CHECK(rec.same_day.empty());
+  const Recorded again = t.record(rules, r);  // the same result twice: both are kept
+  CHECK(again.same_day == std::vector<std::int64_t>{1});
+  {
+    SQLite::Database c(db, SQLite::OPEN_READONLY);
+    SQLite::Statement st(c,
+                         "SELECT value_as_entered, unit_as_entered, value_canonical, "
+                         "unit_canonical, note, recorded_on FROM results WHERE id = 1");
+    REQUIRE(st.executeStep());
+    CHECK(st.getColumn(0).getString() == "1.10");
+    CHECK(st.getColumn(1).getString() == "mg/dL");
+    CHECK(st.getColumn(2).getDouble() == Approx(97.24));
+    CHECK(st.getColumn(3).getString() == "umol/L");
+    CHECK(st.getColumn(4).getString() == "fasting");
+    CHECK(st.getColumn(5).getString() == "2026-11-20");
+  }
+  const auto refused = [&](RecordRequest bad) {
+    return problem_of([&] { t.record(rules, bad); }).id;
+  };
+  RecordRequest b = r;
+  b.test = "creatine";
+  CHECK(refused(b) == "tracker.unknown_test");
+  b = r;
+  b.value = "97 mmHg";
+  CHECK(refused(b) == "tracker.wrong_unit");
+  b = r;
+  b.value = "-1 mg/dL";
+  CHECK(refused(b) == "quantity.negative");
+  b = r;
+  b.label = "pt-09";
+  CHECK(refused(b) == "tracker.unknown_patient");
+  b = r;
+  b.date = d("2026-11-21");
+  CHECK(refused(b) == "tracker.future_date");
+  b = r;
+  b.note = "two\nlines";
+  CHECK(refused(b) == "tracker.bad_note");
+  b = r;
+  b.note = std::string(501, 'x');
+  CHECK(refused(b) == "tracker.bad_note");
+  b = r;
+  b.uln = "0 mg/dL";
+  CHECK(refused(b) == "tracker.bad_uln");
+  b = r;
+  b.uln = "1.2 mmHg";
+  CHECK(refused(b) == "tracker.wrong_unit");
+  b = r;
+  b.test = "cbc";
+  CHECK(refused(b) == "tracker.no_value");
+  CHECK(count_rows(db, "results") == 2);
+
+  // Append-only: the store itself refuses to change or delete a result.
+  SQLite::Database c(db, SQLite::OPEN_READWRITE);
+  CHECK_THROWS(c.exec("DELETE FROM results"));
+  CHECK_THROWS(c.exec("UPDATE results SET value_canonical = 0"));
+  CHECK_THROWS(c.exec("DELETE FROM patients"));
+  CHECK(count_rows(db, "results") == 2);
+}
+
+TEST_CASE("tracker: due and overdue and upcoming visits and visits marked done",
+          "[tracker][store]") {
+  TempDir dir;
+  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  const RuleSet& rules = real_rules();
+  t.start(rules, "pt-01", itp_request(), d("2026-11-10"));
+  // ITP visits: 2026-11-17 and 2026-11-24 (baseline, no window), 2026-12-15 ±3 d, 2026-12-29 ±3 d.
+  std::vector<DueVisit> due = t.due(std::string("pt-01"), d("2026-12-13"), parse_span("14d"));
+  REQUIRE(due.size() == 4);
+  CHECK(due[0].status == DueVisit::Status::overdue);
+  CHECK(due[0].visit.date == d("2026-11-17"));
+  CHECK(due[0].days == 26);
+  CHECK(due[1].status == DueVisit::Status::overdue);
+  CHECK(due[2].status == DueVisit::Status::due);  // window 2026-12-12 .. 2026-12-18
+  CHECK(due[2].visit.date == d("2026-12-15"));
+  CHECK(due[2].days == 5);
+  CHECK(due[3].status == DueVisit::Status::upcoming);  // window opens 2026-12-26
+  CHECK(due[3].days == 13);
+  CHECK(t.due(std::nullopt, d("2026-12-13"), parse_span("7d")).size() == 3);
+
+  RecordRequest r;
+  r.label = "pt-01";
+  r.test = "creatinine";
+  r.value = "97 umol/L";
+  r.date = d("2026-12-13");
+  r.today = d("2026-12-13");
+  t.record(rules, r);
+  due = t.due(std::string("pt-01"), d("2026-12-13"), parse_span("14d"));
+  CHECK(due[2].tests_recorded == std::vector<std::string>{"creatinine"});
+
+  const MarkedDone m = t.mark_done("pt-01", d("2026-11-17"), d("2026-11-17"), "", d("2026-12-13"));
+  CHECK_FALSE(m.already_done);
+  CHECK(m.visit.done_on == d("2026-11-17"));
+  const MarkedDone again =
+      t.mark_done("pt-01", d("2026-11-17"), d("2026-12-01"), "", d("2026-12-13"));
+  CHECK(again.already_done);
+  CHECK(again.visit.done_on == d("2026-11-17"));  // unchanged
+  due = t.due(std::string("pt-01"), d("2026-12-13"), parse_span("14d"));
+  CHECK(due.size() == 3);
+  CHECK(problem_of([&] {
+          t.mark_done("pt-01", d("2026-11-18"), d("2026-11-18"), "", d("2026-12-13"));
+        }).id == "tracker.unknown_visit");
+  CHECK(problem_of([&] {
+          t.mark_done("pt-01", d("2026-12-15"), d("2026-12-20"), "", d("2026-12-13"));
+        }).id == "tracker.future_date");
+}
+
+TEST_CASE("tracker: creatinine rise over the mean of the pretreatment values",
+          "[tracker][advice]") {
+  const RuleSet& rules = real_rules();
+  const Regimen& itp = *rules.find_regimen("cyclosporine-itp");
+  const Date start = d("2026-12-01");
+  std::vector<TrackedResult> rs = {result("creatinine", "2026-11-17", "90 umol/L", 1),
+                                   result("creatinine", "2026-11-28", "110 umol/L", 2)};
+  SECTION("no result on treatment yet") {
+    const Advice a =
+        advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")), "creatinine-rise-25");
+    CHECK(a.status == Advice::Status::no_result);
+  }
+  SECTION("exactly 25% above the baseline of 100 is reached") {
+    rs.push_back(result("creatinine", "2026-12-15", "125 umol/L", 3));
+    const Advice a =
+        advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")), "creatinine-rise-25");
+    CHECK(a.status == Advice::Status::reached);
+    CHECK(*a.baseline == Approx(100));
+    CHECK(a.baseline_dates.size() == 2);
+    CHECK(*a.change_percent == Approx(25));
+    CHECK_THAT(a.advice.en, Catch::Contains("repeating the test within 2 weeks"));
+    CHECK_THAT(a.advice.zh, Catch::Contains("2周内复查"));
+    CHECK_THAT(a.source, Catch::Contains("cyclosporine-creatinine-rule"));
+    CHECK_THAT(a.disclaimer.en, Catch::Contains("Educational aid"));
+    CHECK(a.condition == "Serum creatinine \u2265 25% above baseline");
+    CHECK_FALSE(a.also_reached_on);
+  }
+  SECTION("24.9% is not reached; the latest result counts") {
+    rs.push_back(result("creatinine", "2026-12-15", "130 umol/L", 3));
+    rs.push_back(result("creatinine", "2026-12-29", "124.9 umol/L", 4));
+    const Advice a =
+        advice_of(advise(itp, rules.labs, start, rs, d("2027-01-02")), "creatinine-rise-25");
+    CHECK(a.status == Advice::Status::not_reached);
+    CHECK(a.result->id == 4);
+    // As of an earlier day, the earlier result is the latest.
+    CHECK(advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")), "creatinine-rise-25")
+              .status == Advice::Status::reached);
+  }
+  SECTION("a repeat above the threshold is said") {
+    rs.push_back(result("creatinine", "2026-12-15", "1.5 mg/dL", 3));
+    rs.push_back(result("creatinine", "2026-12-29", "140 umol/L", 4));
+    const Advice a =
+        advice_of(advise(itp, rules.labs, start, rs, d("2027-01-02")), "creatinine-rise-25");
+    CHECK(a.status == Advice::Status::reached);
+    CHECK(a.also_reached_on == d("2026-12-15"));
+  }
+  SECTION("no pretreatment value: no baseline") {
+    std::vector<TrackedResult> only = {result("creatinine", "2026-12-15", "140 umol/L", 3)};
+    const Advice a =
+        advice_of(advise(itp, rules.labs, start, only, d("2026-12-20")), "creatinine-rise-25");
+    CHECK(a.status == Advice::Status::cannot_evaluate);
+    CHECK_THAT(a.detail, Catch::Contains("pretreatment"));
+  }
+  SECTION("the threshold is the regimen's: psoriasis 25% and 50%, RA 30%") {
+    rs.push_back(result("creatinine", "2026-12-15", "128 umol/L", 3));
+    const Regimen& pso = *rules.find_regimen("cyclosporine-psoriasis");
+    const std::vector<Advice> p = advise(pso, rules.labs, start, rs, d("2026-12-20"));
+    CHECK(advice_of(p, "creatinine-rise-25").status == Advice::Status::reached);
+    CHECK(advice_of(p, "creatinine-rise-50").status == Advice::Status::not_reached);
+    const Regimen& ra = *rules.find_regimen("cyclosporine-ra");
+    CHECK(advice_of(advise(ra, rules.labs, start, rs, d("2026-12-20")), "creatinine-rise-30")
+              .status == Advice::Status::not_reached);
+  }
+}
+
+TEST_CASE("tracker: thresholds in the rule's unit", "[tracker][advice]") {
+  const RuleSet& rules = real_rules();
+  const Date start = d("2026-12-01");
+  SECTION("blood pressure over the threshold") {
+    const Regimen& itp = *rules.find_regimen("cyclosporine-itp");
+    std::vector<TrackedResult> rs = {result("systolic-bp", "2026-12-10", "140 mmHg", 1)};
+    CHECK(advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")), "systolic-high").status ==
+          Advice::Status::not_reached);  // above 140, not at 140
+    rs.push_back(result("systolic-bp", "2026-12-15", "141 mm[Hg]", 2));
+    const Advice a =
+        advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")), "systolic-high");
+    CHECK(a.status == Advice::Status::reached);
+    CHECK_THAT(a.source, Catch::Contains("gengraf-hypertension"));
+    CHECK(advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")), "diastolic-high").status ==
+          Advice::Status::no_result);
+  }
+  SECTION("drug level outside the target range") {
+    const Regimen& itp = *rules.find_regimen("cyclosporine-itp");
+    const auto status = [&](const std::string& v) {
+      std::vector<TrackedResult> rs = {result("cyclosporine-trough", "2026-12-15", v, 1)};
+      return advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")),
+                       "trough-outside-haematologica")
+          .status;
+    };
+    CHECK(status("150 ng/mL") == Advice::Status::reached);
+    CHECK(status("200 ng/mL") == Advice::Status::not_reached);
+    CHECK(status("400 ng/mL") == Advice::Status::not_reached);
+    CHECK(status("0.45 mcg/mL") == Advice::Status::reached);
+  }
+  SECTION("low neutrophils before an infusion, in 10*9/L or 10*3/uL") {
+    const Regimen& scot = *rules.find_regimen("cyclophosphamide-iv-scot");
+    std::vector<TrackedResult> rs = {result("neutrophils", "2026-12-15", "0.9 10*3/uL", 1)};
+    const Advice a =
+        advice_of(advise(scot, rules.labs, start, rs, d("2026-12-20")), "neutrophils-nadir-low");
+    CHECK(a.status == Advice::Status::reached);
+    const Regimen& mmf = *rules.find_regimen("mycophenolate-ssc");  // threshold 1.3 10*3/uL
+    std::vector<TrackedResult> ok = {result("neutrophils", "2026-12-15", "1.3 10*9/L", 1)};
+    CHECK(advice_of(advise(mmf, rules.labs, start, ok, d("2026-12-20")), "anc-low").status ==
+          Advice::Status::not_reached);
+    ok.push_back(result("neutrophils", "2026-12-16", "1.29 10*9/L", 2));
+    CHECK(advice_of(advise(mmf, rules.labs, start, ok, d("2026-12-20")), "anc-low").status ==
+          Advice::Status::reached);
+  }
+  SECTION("a multiple of the upper limit of normal needs that limit") {
+    Regimen r = *rules.find_regimen("cyclosporine-itp");
+    LabRule alt;
+    alt.id = "alt-3x";
+    alt.test = "alt";
+    alt.condition = LabRule::Condition::above_uln_multiple;
+    alt.threshold = 3;
+    alt.advice = {"ALT above 3 x ULN.", "ALT高于正常上限3倍。"};
+    alt.from.source_id = "gengraf-label";
+    r.lab_rules = {alt};
+    std::vector<TrackedResult> rs = {result("alt", "2026-12-15", "130 U/L", 1)};
+    const Advice none = advise(r, rules.labs, start, rs, d("2026-12-20")).front();
+    CHECK(none.status == Advice::Status::cannot_evaluate);
+    CHECK_THAT(none.detail, Catch::Contains("upper limit of normal"));
+    rs = {result("alt", "2026-12-15", "130 U/L", 1, "40 U/L")};
+    CHECK(advise(r, rules.labs, start, rs, d("2026-12-20")).front().status ==
+          Advice::Status::reached);
+    rs = {result("alt", "2026-12-15", "110 U/L", 1, "40 U/L")};
+    CHECK(advise(r, rules.labs, start, rs, d("2026-12-20")).front().status ==
+          Advice::Status::not_reached);
+  }
+}
+
+TEST_CASE("tracker: advice through the store", "[tracker][advice][store]") {
+  TempDir dir;
+  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  const RuleSet& rules = real_rules();
+  t.start(rules, "pt-01", itp_request(), d("2026-11-10"));
+  RecordRequest r;
+  r.label = "pt-01";
+  r.test = "creatinine";
+  r.today = d("2026-12-20");
+  for (const auto& [date, value] : std::vector<std::pair<const char*, const char*>>{
+           {"2026-11-17", "95 umol/L"}, {"2026-11-28", "1.2 mg/dL"}, {"2026-12-15", "1.5 mg/dL"}}) {
+    r.date = d(date);
+    r.value = value;
+    t.record(rules, r);
+  }
+  const std::vector<Advice> all = t.advise(rules, "pt-01", d("2026-12-20"));
+  CHECK(all.size() == rules.find_regimen("cyclosporine-itp")->lab_rules.size());
+  const Advice a = advice_of(all, "creatinine-rise-25");
+  CHECK(a.status == Advice::Status::reached);
+  // Baseline (95 + 106.08) / 2 = 100.54 umol/L; 1.5 mg/dL = 132.6 umol/L: +31.89%.
+  CHECK(*a.baseline == Approx(100.54));
+  CHECK(*a.change_percent == Approx(31.89).epsilon(1e-3));
+  CHECK(t.advise(rules, "pt-01", d("2026-12-20"), std::string("creatinine")).size() == 1);
+  CHECK(problem_of([&] { t.advise(rules, "pt-01", d("2026-12-20"), std::string("nope")); }).id ==
+        "tracker.unknown_test");
+}
+
+TEST_CASE("tracker: two connections writing at once both succeed", "[tracker][store]") {
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  const RuleSet& rules = real_rules();
+  Tracker a(db, Tracker::Mode::create_if_missing);
+  a.start(rules, "pt-01", itp_request(), d("2026-11-10"));
+  Tracker b(db, Tracker::Mode::open_existing);
+  // b holds the write lock for a moment; a waits (busy timeout) instead of failing.
+  SQLite::Database holder(db, SQLite::OPEN_READWRITE);
+  holder.exec("BEGIN IMMEDIATE");
+  RecordRequest r;
+  r.label = "pt-01";
+  r.test = "creatinine";
+  r.value = "97 umol/L";
+  r.date = d("2026-11-17");
+  r.today = d("2026-11-17");
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    holder.exec("COMMIT");
+  });
+  CHECK_NOTHROW(a.record(rules, r));
+  release.join();
+  CHECK_NOTHROW(b.record(rules, r));
+  CHECK(b.results("pt-01").size() == 2);
+}
