@@ -13,6 +13,8 @@
 
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
+#include "file_io.hpp"
+#include "request_flags.hpp"
 #include "track_cli.hpp"
 
 namespace {
@@ -24,67 +26,17 @@ constexpr int kExitOk = 0;
 constexpr int kExitInternal = 1;
 constexpr int kExitBadInput = 2;
 
-// Writes `data` to `path` through a temporary file in the same directory and a rename, so that a
-// reader never sees half a file and a failure leaves no file behind.
-void write_atomically(const std::string& path, const std::string& data) {
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
-  const int fd = mkstemp(tmpl.data());
-  if (fd < 0) throw Error("output.unwritable", "output", "cannot create a file in " + dir.string());
-  bool ok = true;
-  for (std::size_t done = 0; ok && done < data.size();) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n <= 0)
-      ok = false;
-    else
-      done += static_cast<std::size_t>(n);
-  }
-  ok = ::fsync(fd) == 0 && ok;
-  ok = ::close(fd) == 0 && ok;
-  if (ok) ok = std::rename(tmpl.c_str(), path.c_str()) == 0;
-  if (!ok) {
-    std::remove(tmpl.c_str());
-    throw Error("output.unwritable", "output", "cannot write " + path);
-  }
-}
-
-std::string read_text_file(const std::string& path, const std::string& field) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("input.unreadable", field, "cannot read \"" + path + "\"");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void emit(const std::string& data, const std::string& output) {
   if (output.empty() || output == "-") {
     std::cout << data << std::flush;
   } else {
-    write_atomically(output, data);
+    cli::write_atomically(output, data);
   }
 }
 
 struct PlanOptions {
-  std::string input;
-  std::string regimen;
-  std::string weight;
-  std::string start;
-  std::string dose;
-  std::optional<int> doses_per_day;
-  std::string product;
-  std::string induction;
-  std::string maintenance;
-  std::vector<std::string> phase_durations;  // ID=SPAN
-  std::string taper_step;
-  std::string taper_every;
-  std::string height;
-  std::optional<double> age;
-  std::string birth_date;
-  std::string sex;
-  std::string creatinine;
+  cli::RequestFlags request;
   bool explain = false;
-  std::vector<std::string> cycles;  // ID=N
   std::string format = "text";
   std::string lang = "en";
   int reminder_minutes = 24 * 60;
@@ -99,71 +51,12 @@ struct ListOptions {
   std::string output;
 };
 
-PlanRequest to_request(const PlanOptions& o) {
-  // The three values every plan needs, from the flags; a request file (--input) gives what the
-  // flags leave out, and every flag given wins over the file.
-  PlanRequest q;
-  if (!o.regimen.empty()) q.regimen_id = o.regimen;
-  if (!o.weight.empty()) q.weight = parse_body_mass(o.weight, "weight");
-  if (!o.start.empty()) q.start = parse_date(o.start, "start");
-  if (!o.input.empty()) {
-    const PlanRequest from_flags = q;
-    q = parse_plan_request(read_text_file(o.input, "input"), o.input, q);
-    if (!o.regimen.empty()) q.regimen_id = from_flags.regimen_id;
-    if (!o.weight.empty()) q.weight = from_flags.weight;
-    if (!o.start.empty()) q.start = from_flags.start;
-  }
-  if (!o.dose.empty()) q.dose = parse_dose(o.dose, "dose");
-  if (o.doses_per_day) q.doses_per_day = *o.doses_per_day;
-  if (!o.product.empty()) q.product_id = o.product;
-  if (!o.induction.empty()) q.phase_durations["induction"] = parse_span(o.induction, "induction");
-  if (!o.maintenance.empty()) {
-    q.phase_durations["maintenance"] = parse_span(o.maintenance, "maintenance");
-  }
-  for (const std::string& pd : o.phase_durations) {
-    const auto eq = pd.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw Error("input.bad_span", "phase-duration",
-                  "\"" + pd + "\" is not ID=DURATION, e.g. induction=3mo");
-    }
-    q.phase_durations[pd.substr(0, eq)] = parse_span(pd.substr(eq + 1), "phase-duration");
-  }
-  if (!o.taper_step.empty()) q.taper_step = parse_dose_rate(o.taper_step, "taper-step");
-  if (!o.taper_every.empty()) q.taper_every = parse_span(o.taper_every, "taper-every");
-  if (!o.height.empty()) q.height = parse_height(o.height, "height");
-  if (o.age) q.age_years = *o.age;
-  if (!o.birth_date.empty()) q.birth_date = parse_date(o.birth_date, "birth-date");
-  if (!o.sex.empty()) q.sex = parse_sex(o.sex, "sex");
-  if (!o.creatinine.empty()) q.creatinine = parse_creatinine(o.creatinine, "creatinine");
-  for (const std::string& c : o.cycles) {
-    const auto eq = c.find('=');
-    int n = 0;
-    const bool ok = eq != std::string::npos && eq > 0 && eq + 1 < c.size() &&
-                    c.find_first_not_of("0123456789", eq + 1) == std::string::npos &&
-                    c.size() - eq - 1 <= 3;
-    if (ok) n = std::stoi(c.substr(eq + 1));
-    if (!ok || n < 1) {
-      throw Error("input.bad_count", "cycles", "\"" + c + "\" is not ID=COUNT, e.g. pulses=12");
-    }
-    q.cycle_counts[c.substr(0, eq)] = n;
-  }
-  if (q.regimen_id.empty())
-    throw Error("input.missing", "regimen", "give --regimen ID (or \"regimen\" in --input)");
-  if (in_kg(q.weight) == 0 && o.weight.empty() && o.input.empty()) {
-    throw Error("input.missing", "weight", "give --weight, e.g. --weight 62kg");
-  }
-  if (q.start == Date{} && o.start.empty() && o.input.empty()) {
-    throw Error("input.missing", "start", "give --start YYYY-MM-DD, e.g. --start 2026-12-01");
-  }
-  return q;
-}
-
 RuleSet load(const std::optional<std::string>& rules_dir) {
   return load_rules(find_rules_dir(rules_dir, std::getenv("DOSEPLAN_RULES")));
 }
 
 int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) {
-  const PlanRequest q = to_request(o);
+  const PlanRequest q = cli::to_request(o.request);
   const Lang lang = parse_lang(o.lang);
   const RuleSet rules = load(rules_dir);
   const Plan plan = make_plan(rules, q);
@@ -240,7 +133,7 @@ int run_batch_command(const std::string& input, const std::string& output,
   const bool to_file = !output.empty() && output != "-";
   const BatchSummary s =
       run_batch(rules, in, to_file ? static_cast<std::ostream&>(buffer) : std::cout);
-  if (to_file) write_atomically(output, buffer.str());
+  if (to_file) cli::write_atomically(output, buffer.str());
   std::cout << std::flush;
   std::cerr << "doseplan batch: " << s.lines << " lines, " << s.plans << " plans, " << s.errors
             << " refused\n";
@@ -266,27 +159,7 @@ int main(int argc, char** argv) {
 
   PlanOptions po;
   CLI::App* plan = app.add_subcommand("plan", "Dosing and monitoring plan for one patient");
-  plan->add_option("--input", po.input, "Plan request as JSON (flags override its values)");
-  plan->add_option("--regimen", po.regimen, "Regimen id, e.g. cyclosporine-itp");
-  plan->add_option("--weight", po.weight, "Body weight with unit: 62kg, 136.5 lb");
-  plan->add_option("--start", po.start, "First day of treatment, YYYY-MM-DD");
-  plan->add_option("--dose", po.dose, "Dose within the regimen's range: 5mg/kg/d");
-  plan->add_option("--doses-per-day", po.doses_per_day,
-                   "Administrations a day, within the regimen's range");
-  plan->add_option("--product", po.product, "Product id from rules/products.json");
-  plan->add_option("--induction", po.induction, "Length of the induction phase: 3mo, 10 weeks");
-  plan->add_option("--maintenance", po.maintenance, "Length of the maintenance phase: 2mo");
-  plan->add_option("--phase-duration", po.phase_durations, "Length of any phase: ID=DURATION");
-  plan->add_option("--taper-step", po.taper_step, "Taper step: 0.5mg/kg/d");
-  plan->add_option("--taper-every", po.taper_every, "Taper interval: 2 weeks");
-  plan->add_option("--height", po.height, "Height with unit, for mg/m2 doses: 165cm, 65 in");
-  plan->add_option("--age", po.age, "Age in years, checked against the regimen's population");
-  plan->add_option("--cycles", po.cycles, "Number of cycles of a cycles phase: ID=COUNT");
-  plan->add_option("--birth-date", po.birth_date,
-                   "Birth date YYYY-MM-DD (gives the age at the start)");
-  plan->add_option("--sex", po.sex,
-                   "female or male (ideal body weight, eGFR, creatinine clearance)");
-  plan->add_option("--creatinine", po.creatinine, "Baseline serum creatinine: 97umol/L, 1.1 mg/dL");
+  cli::add_request_flags(plan, po.request);
   plan->add_flag("--explain", po.explain, "Show how every number was made (text format)");
   plan->add_option("--format", po.format, "Output format: text, json, csv, html, pdf, ics or fhir")
       ->check(CLI::IsMember({"text", "json", "csv", "html", "pdf", "ics", "fhir"}));

@@ -15,6 +15,9 @@
 // by main() (exit 2); nothing is stored when a command fails.
 #include "track_cli.hpp"
 
+#include "file_io.hpp"
+#include "request_flags.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,38 +43,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
 // ------------------------------------------------------------------ shared plumbing
-
-std::string read_file(const std::string& path, const std::string& field) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("input.unreadable", field, "cannot read \"" + path + "\"");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Temporary file in the same directory + rename: a reader never sees half a file.
-void write_atomically(const std::string& path, const std::string& data) {
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
-  const int fd = mkstemp(tmpl.data());
-  if (fd < 0) throw Error("output.unwritable", "output", "cannot create a file in " + dir.string());
-  bool ok = true;
-  for (std::size_t done = 0; ok && done < data.size();) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n <= 0)
-      ok = false;
-    else
-      done += static_cast<std::size_t>(n);
-  }
-  ok = ::fsync(fd) == 0 && ok;
-  ok = ::close(fd) == 0 && ok;
-  if (ok) ok = std::rename(tmpl.c_str(), path.c_str()) == 0;
-  if (!ok) {
-    std::remove(tmpl.c_str());
-    throw Error("output.unwritable", "output", "cannot write " + path);
-  }
-}
 
 void emit(const std::string& data, const std::string& output) {
   if (output.empty() || output == "-") {
@@ -269,104 +240,12 @@ std::string advice_text(const std::vector<Advice>& advice, Lang lang) {
 
 // ------------------------------------------------------------------ the plan flags (as `plan`)
 
+// A plan file (`--plan`, a JSON plan written by `doseplan plan --format json`) or the flags of
+// `doseplan plan` (request_flags.hpp).
 struct PlanFlags {
-  std::string plan_file;  // a JSON plan (render_json)
-  std::string input;      // a request file
-  std::string regimen, weight, start, dose, product, induction, maintenance;
-  std::optional<int> doses_per_day;
-  std::vector<std::string> phase_durations, cycles;
-  std::string taper_step, taper_every, height, birth_date, sex, creatinine;
-  std::optional<double> age;
+  std::string plan_file;
+  RequestFlags request;
 };
-
-void add_plan_flags(CLI::App* sub, PlanFlags& o) {
-  sub->add_option("--plan", o.plan_file,
-                  "A JSON plan written by `doseplan plan --format json` (instead of the flags)");
-  sub->add_option("--input", o.input, "Plan request as JSON (flags override its values)");
-  sub->add_option("--regimen", o.regimen, "Regimen id, e.g. cyclosporine-itp");
-  sub->add_option("--weight", o.weight, "Body weight with unit: 62kg, 136.5 lb");
-  sub->add_option("--start", o.start, "First day of treatment, YYYY-MM-DD");
-  sub->add_option("--dose", o.dose, "Dose within the regimen's range: 5mg/kg/d");
-  sub->add_option("--doses-per-day", o.doses_per_day, "Administrations a day");
-  sub->add_option("--product", o.product, "Product id from rules/products.json");
-  sub->add_option("--induction", o.induction, "Length of the induction phase: 3mo");
-  sub->add_option("--maintenance", o.maintenance, "Length of the maintenance phase: 2mo");
-  sub->add_option("--phase-duration", o.phase_durations, "Length of any phase: ID=DURATION");
-  sub->add_option("--taper-step", o.taper_step, "Taper step: 0.5mg/kg/d");
-  sub->add_option("--taper-every", o.taper_every, "Taper interval: 2 weeks");
-  sub->add_option("--height", o.height, "Height with unit: 165cm");
-  sub->add_option("--age", o.age, "Age in years");
-  sub->add_option("--cycles", o.cycles, "Number of cycles of a cycles phase: ID=COUNT");
-  sub->add_option("--birth-date", o.birth_date, "Birth date YYYY-MM-DD");
-  sub->add_option("--sex", o.sex, "female or male");
-  sub->add_option("--creatinine", o.creatinine, "Baseline serum creatinine: 97umol/L");
-}
-
-bool any_plan_flag(const PlanFlags& o) {
-  return !o.input.empty() || !o.regimen.empty() || !o.weight.empty() || !o.start.empty() ||
-         !o.dose.empty() || o.doses_per_day || !o.product.empty() || !o.induction.empty() ||
-         !o.maintenance.empty() || !o.phase_durations.empty() || !o.cycles.empty() ||
-         !o.taper_step.empty() || !o.taper_every.empty() || !o.height.empty() ||
-         !o.birth_date.empty() || !o.sex.empty() || !o.creatinine.empty() || o.age;
-}
-
-// As `doseplan plan` reads its flags (src/cli/main.cpp).
-PlanRequest to_request(const PlanFlags& o) {
-  PlanRequest q;
-  if (!o.regimen.empty()) q.regimen_id = o.regimen;
-  if (!o.weight.empty()) q.weight = parse_body_mass(o.weight, "weight");
-  if (!o.start.empty()) q.start = parse_date(o.start, "start");
-  if (!o.input.empty()) {
-    const PlanRequest from_flags = q;
-    q = parse_plan_request(read_file(o.input, "input"), o.input, q);
-    if (!o.regimen.empty()) q.regimen_id = from_flags.regimen_id;
-    if (!o.weight.empty()) q.weight = from_flags.weight;
-    if (!o.start.empty()) q.start = from_flags.start;
-  }
-  if (!o.dose.empty()) q.dose = parse_dose(o.dose, "dose");
-  if (o.doses_per_day) q.doses_per_day = *o.doses_per_day;
-  if (!o.product.empty()) q.product_id = o.product;
-  if (!o.induction.empty()) q.phase_durations["induction"] = parse_span(o.induction, "induction");
-  if (!o.maintenance.empty()) {
-    q.phase_durations["maintenance"] = parse_span(o.maintenance, "maintenance");
-  }
-  for (const std::string& pd : o.phase_durations) {
-    const auto eq = pd.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw Error("input.bad_span", "phase-duration",
-                  "\"" + pd + "\" is not ID=DURATION, e.g. induction=3mo");
-    }
-    q.phase_durations[pd.substr(0, eq)] = parse_span(pd.substr(eq + 1), "phase-duration");
-  }
-  if (!o.taper_step.empty()) q.taper_step = parse_dose_rate(o.taper_step, "taper-step");
-  if (!o.taper_every.empty()) q.taper_every = parse_span(o.taper_every, "taper-every");
-  if (!o.height.empty()) q.height = parse_height(o.height, "height");
-  if (o.age) q.age_years = *o.age;
-  if (!o.birth_date.empty()) q.birth_date = parse_date(o.birth_date, "birth-date");
-  if (!o.sex.empty()) q.sex = parse_sex(o.sex, "sex");
-  if (!o.creatinine.empty()) q.creatinine = parse_creatinine(o.creatinine, "creatinine");
-  for (const std::string& c : o.cycles) {
-    const auto eq = c.find('=');
-    int n = 0;
-    const bool ok = eq != std::string::npos && eq > 0 && eq + 1 < c.size() &&
-                    c.find_first_not_of("0123456789", eq + 1) == std::string::npos &&
-                    c.size() - eq - 1 <= 3;
-    if (ok) n = std::stoi(c.substr(eq + 1));
-    if (!ok || n < 1) {
-      throw Error("input.bad_count", "cycles", "\"" + c + "\" is not ID=COUNT, e.g. pulses=12");
-    }
-    q.cycle_counts[c.substr(0, eq)] = n;
-  }
-  if (q.regimen_id.empty())
-    throw Error("input.missing", "regimen", "give --regimen ID (or \"regimen\" in --input)");
-  if (in_kg(q.weight) == 0 && o.weight.empty() && o.input.empty()) {
-    throw Error("input.missing", "weight", "give --weight, e.g. --weight 62kg");
-  }
-  if (q.start == Date{} && o.start.empty() && o.input.empty()) {
-    throw Error("input.missing", "start", "give --start YYYY-MM-DD, e.g. --start 2026-12-01");
-  }
-  return q;
-}
 
 // ------------------------------------------------------------------ the subcommands
 
@@ -384,7 +263,7 @@ int run_start(State& s) {
   need(s.label, "label", "--label pt-01");
   check_patient_label(s.label);
   const Date today = today_of(s.c);
-  if (!s.plan.plan_file.empty() && any_plan_flag(s.plan)) {
+  if (!s.plan.plan_file.empty() && any_request_flag(s.plan.request)) {
     throw Error(
         "input.conflict", "plan",
         "give either --plan PLAN.json or the plan flags (--regimen, --input, ...), not both");
@@ -392,9 +271,9 @@ int run_start(State& s) {
   std::optional<PlanRequest> q;
   std::string plan_text;
   if (!s.plan.plan_file.empty()) {
-    plan_text = read_file(s.plan.plan_file, "plan");
+    plan_text = read_text_file(s.plan.plan_file, "plan");
   } else {
-    q = to_request(s.plan);
+    q = to_request(s.plan.request);
   }
   const RuleSet rules = load(*s.rules_dir);
   if (!q) q = request_from_plan_json(rules, plan_text, s.plan.plan_file);
@@ -712,7 +591,10 @@ std::function<std::optional<int>()> add_track_commands(
 
   st.start = st.track->add_subcommand("start", "Start tracking a patient (label) on a plan");
   st.start->add_option("--label", st.label, "Pseudonymous patient label, e.g. pt-01");
-  add_plan_flags(st.start, st.plan);
+  st.start->add_option(
+      "--plan", st.plan.plan_file,
+      "A JSON plan written by `doseplan plan --format json` (instead of the flags)");
+  add_request_flags(st.start, st.plan.request);
   add_db(st.start, st.c);
   add_today(st.start, st.c);
 
