@@ -59,6 +59,14 @@ json parse_json(std::string_view text, Diagnostics& diag) {
         {"rules.syntax", diag.file() + ":" + std::to_string(line) + ":" + std::to_string(column),
          "JSON syntax error: " + printable_utf8(what)});
     return json();
+  } catch (const json::exception& e) {
+    // Not a syntax error but a value JSON can not hold, e.g. a number overflow (1e400).
+    std::string what = e.what();
+    const auto close = what.find("] ");
+    if (close != std::string::npos) what = what.substr(close + 2);
+    diag.problems().push_back(
+        {"rules.syntax", diag.file(), "JSON value out of range: " + printable_utf8(what)});
+    return json();
   }
 }
 

@@ -4,6 +4,7 @@
 //
 // Rounding cases avoid values that sit on a half in decimal (4.835, 2.675, 0.125): in binary they
 // are slightly above or below the half, so their rounding says nothing about the rule.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -204,4 +205,12 @@ TEST_CASE("Tall Man names replace look-alike drug names whatever their case") {
   CHECK(tall_man("Sandimmune and Sandostatin") == "SandIMMUNE and SandoSTATIN");
   CHECK(tall_man("cycloSPORINE") == "cycloSPORINE");                  // already Tall Man: unchanged
   CHECK(tall_man("mycophenolate 环孢素") == "mycophenolate 环孢素");  // nothing to change
+}
+
+TEST_CASE("regression (fuzz): a very large number is written whole, never truncated") {
+  // 1e80 has 81 digits before the decimal point; a fixed 64-byte buffer used to cut it short.
+  std::string s = format_number(1e80, 0);
+  s.erase(std::remove(s.begin(), s.end(), ','), s.end());
+  CHECK(s.size() == 81);
+  CHECK(s.rfind("1000000000000000", 0) == 0);
 }

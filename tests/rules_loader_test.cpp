@@ -347,3 +347,11 @@ TEST_CASE("a taper step may be in mg/d or in percent, but not in mg/m2") {
   j["phases"][1]["step"] = {{"value", 40}, {"unit", "mg/m2"}, {"source", "test-src"}};
   CHECK(only_problem(j) == "t.json:/phases/1/step/unit [rules.bad_unit]");
 }
+
+TEST_CASE("regression (fuzz): a number JSON can not hold is a reported problem, not a crash") {
+  const auto problems = problems_of([] { parse_regimen("{\"format_version\": 1e400}", "n.json"); });
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].id == "rules.syntax");
+  CHECK(problems[0].where == "n.json");
+  CHECK_THAT(problems[0].message, Catch::Matchers::Contains("number overflow"));
+}
