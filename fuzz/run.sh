@@ -11,8 +11,10 @@
 # committed seeds (fuzz/corpus/<target>/, read only: new inputs are never written there). An input
 # that crashes, leaks, times out or runs out of memory is copied to fuzz/crashes/<target>/ when it
 # is new; triage it there (docs/reliability.md: a bug not fixed yet moves to fuzz/findings/).
-# At the end a table gives, per target: executions, executions a second, coverage (cov: edges,
-# ft: features), the working corpus size and the findings of this run.
+# After the run the working corpus is minimised (-merge=1). At the end a table gives, per target:
+# executions, executions a second, coverage of the corpus (cov: edges, ft: features, corpus:
+# inputs, as libFuzzer counts them when it loads the working corpus and the seeds) and the
+# findings of this run (failing inputs, distinct failures).
 #
 # Environment:
 #   FUZZ_BUILD_DIR   build directory (default: build-fuzz next to fuzz/)
@@ -110,13 +112,22 @@ for t in "${targets[@]}"; do
     elapsed="$(sed -nE 's/.* time: ([0-9]+)s.*/\1/p' <<<"$last")"
     [[ -n "$execs" && -n "$elapsed" && "$elapsed" -gt 0 ]] && rate=$((execs / elapsed))
   fi
+  # The working corpus keeps every input ever added: minimise it (-merge=1 keeps the smallest
+  # set of inputs with the same features) so that it does not grow from run to run.
+  rm -rf "$work.merged" && mkdir -p "$work.merged"
+  if "$build/fuzz/${t}_fuzzer" -merge=1 -max_len="$(max_len "$t")" -timeout=30 \
+    "$work.merged" "$work" >"$build/merge-$t.log" 2>&1; then
+    rm -rf "$work" && mv "$work.merged" "$work"
+  else
+    rm -rf "$work.merged"
+  fi
   # Coverage of the corpus at the end of the run, measured the same way in both modes: the
-  # corpus is run once (-runs=0) and libFuzzer's "INITED cov: C ft: F" line read.
+  # corpus is run once (-runs=0) and libFuzzer's "INITED cov: C ft: F corp: N/SIZE" line read.
   inited="$("$build/fuzz/${t}_fuzzer" -runs=0 -max_len="$(max_len "$t")" -timeout=30 "$work" \
     "$root/fuzz/corpus/$t" 2>&1 | grep -E 'INITED cov: ' | tail -n 1 || true)"
   cov="$(sed -nE 's/.*cov: ([0-9]+).*/\1/p' <<<"$inited")"
   ft="$(sed -nE 's/.*ft: ([0-9]+).*/\1/p' <<<"$inited")"
-  corpus_files="$(find "$work" -type f | wc -l)"
+  corpus_files="$(sed -nE 's/.*corp: ([0-9]+).*/\1/p' <<<"$inited")"
 
   # Findings: one input per distinct failure is kept under fuzz/crashes/<target>/, unless that
   # failure is already known (an input under fuzz/findings/<target>/ fails the same way).
@@ -157,7 +168,7 @@ for t in "${targets[@]}"; do
   fi
   unset known seen count
   summary+=("$(printf '%-9s %12s %8s %7s %7s %7s   %s' "$t" "${execs:-?}" "${rate:-?}" \
-    "${cov:-?}" "${ft:-?}" "$corpus_files" "$inputs inputs, $distinct distinct")")
+    "${cov:-?}" "${ft:-?}" "${corpus_files:-?}" "$inputs inputs, $distinct distinct")")
 done
 
 echo
