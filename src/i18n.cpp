@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <unordered_map>
 
 #include "doseplan/error.hpp"
 
@@ -58,9 +59,62 @@ const std::string& pick(const LocalizedText& t, Lang lang) {
 
 std::string tr(Lang lang, std::string_view key) {
   if (lang == Lang::en) return std::string(key);
-  static std::mutex m;  // the catalogue is built once; translate() itself is thread-safe
+  // Translations already looked up are kept: make_plan asks for the same few sentences for every
+  // plan, and a look-up through Boost.Locale costs a std::string and a facet search each time.
+  static std::mutex m;
+  static std::unordered_map<std::string, std::string> seen;
   const std::lock_guard<std::mutex> lock(m);
-  return boost::locale::translate(std::string(key)).str(chinese());
+  const std::string k(key);
+  if (const auto it = seen.find(k); it != seen.end()) return it->second;
+  std::string out = boost::locale::translate(k).str(chinese());
+  seen.emplace(k, out);
+  return out;
+}
+
+std::string fill(std::string pattern,
+                 std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
+  for (const auto& [name, value] : values) {
+    const std::string key = "{" + std::string(name) + "}";
+    for (std::size_t at = pattern.find(key); at != std::string::npos;
+         at = pattern.find(key, at + value.size())) {
+      pattern.replace(at, key.size(), value);
+    }
+  }
+  return pattern;
+}
+
+LocalizedText tr_both(std::string_view key, LocalizedArgs values) {
+  LocalizedText out{std::string(key), tr(Lang::zh_CN, key)};
+  for (const auto& [name, value] : values) {
+    out.en = fill(std::move(out.en), {{name, value.en}});
+    out.zh = fill(std::move(out.zh), {{name, value.zh.empty() ? value.en : value.zh}});
+  }
+  return out;
+}
+
+LocalizedText same_text(std::string text) {
+  LocalizedText out{text, {}};
+  out.zh = std::move(text);
+  return out;
+}
+
+LocalizedText span_text(const Span& span) {
+  const char* key = span.unit == Span::Unit::day    ? (span.count == 1 ? "1 day" : "{n} days")
+                    : span.unit == Span::Unit::week ? (span.count == 1 ? "1 week" : "{n} weeks")
+                                                    : (span.count == 1 ? "1 month" : "{n} months");
+  return tr_both(key, {{"n", same_text(std::to_string(span.count))}});
+}
+
+LocalizedText every_text(const Span& e) {
+  if (e.count != 1) return tr_both("every {span}", {{"span", span_text(e)}});
+  return tr_both(e.unit == Span::Unit::day    ? "every day"
+                 : e.unit == Span::Unit::week ? "every week"
+                                              : "every month");
+}
+
+LocalizedText join_texts(const LocalizedText& a, const LocalizedText& b) {
+  if (a.en.empty() && a.zh.empty()) return b;
+  return {a.en + "; " + b.en, a.zh + "\uff1b" + b.zh};
 }
 
 bool catalogue_available() {

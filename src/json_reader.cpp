@@ -239,9 +239,14 @@ Provenance Obj::provenance() {
       diag_->add("rules.bad_value", at("project_default"),
                  "project_default may only be true; name a \"source\" instead");
     }
-    p.reason = string("reason", false).value_or("");
-    if (p.project_default && p.reason.empty()) {
-      diag_->add("rules.no_provenance", at("reason"), "a project default needs a \"reason\"");
+    // The reason is shown in every output, in both languages: {"en": …, "zh": …}.
+    if (!has("reason")) {
+      if (p.project_default) {
+        diag_->add("rules.no_provenance", at("reason"),
+                   "a project default needs a \"reason\" ({\"en\": …, \"zh\": …})");
+      }
+    } else {
+      p.reason = text("reason");
     }
   }
   p.note = string("note", false).value_or("");  // optional free text beside a source

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <map>
 
+#include "doseplan/i18n.hpp"
 #include "doseplan/plan.hpp"
 
 namespace doseplan {
@@ -19,12 +20,47 @@ Span times(const Span& s, int k) {
   return Span{s.count * k, s.unit};
 }
 
-// "every 2 weeks for the first 3 months", "every month for the next 9 months", "every month".
-std::string describe_interval(const MonitoringInterval& iv, bool first) {
-  std::string out = iv.every.count == 1 ? "every " + to_string(iv.every).substr(2)
-                                        : "every " + to_string(iv.every);
-  if (iv.length) out += (first ? " for the first " : " for the next ") + to_string(*iv.length);
-  return out;
+// "every 2 weeks for the first 3 months", "every month for the next 9 months", "every month"
+// (English and Chinese: docs/rules.md, the catalogue po/zh_CN/core.po).
+LocalizedText describe_interval(const MonitoringInterval& iv, bool first) {
+  const LocalizedText every = every_text(iv.every);
+  if (!iv.length) return every;
+  return tr_both(first ? "{every} for the first {span}" : "{every} for the next {span}",
+                 {{"every", every}, {"span", span_text(*iv.length)}});
+}
+
+// A test around administration k: "pre-dose: on the day of administration 2"; with `each`, as
+// the course summary says it: "pre-dose: on the day of each administration".
+LocalizedText describe_around(const AroundDose& around, std::size_t k, bool each) {
+  const LocalizedText label = around.label;
+  const LocalizedText n = same_text(std::to_string(k + 1));
+  const LocalizedText a = same_text(std::to_string(around.day));
+  if (around.day == 0) {
+    return each
+               ? tr_both("{label}: on the day of each administration", {{"label", label}})
+               : tr_both("{label}: on the day of administration {k}", {{"label", label}, {"k", n}});
+  }
+  if (around.day < 0) {
+    const LocalizedText before = same_text(std::to_string(-around.day));
+    if (each) {
+      return tr_both(around.day == -1 ? "{label}: {n} day before each administration"
+                                      : "{label}: {n} days before each administration",
+                     {{"label", label}, {"n", before}});
+    }
+    return tr_both(around.day == -1 ? "{label}: {n} day before administration {k}"
+                                    : "{label}: {n} days before administration {k}",
+                   {{"label", label}, {"n", before}, {"k", n}});
+  }
+  if (around.window_days > 0) {
+    const LocalizedText b = same_text(std::to_string(around.day + around.window_days));
+    return each ? tr_both("{label}: day {a}\u2013{b} after each administration",
+                          {{"label", label}, {"a", a}, {"b", b}})
+                : tr_both("{label}: day {a}\u2013{b} after administration {k}",
+                          {{"label", label}, {"a", a}, {"b", b}, {"k", n}});
+  }
+  return each ? tr_both("{label}: day {a} after each administration", {{"label", label}, {"a", a}})
+              : tr_both("{label}: day {a} after administration {k}",
+                        {{"label", label}, {"a", a}, {"k", n}});
 }
 
 }  // namespace
@@ -40,22 +76,27 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
                                const std::vector<Date>& administrations,
                                const std::vector<Date>& dose_changes) {
   std::map<Date, Visit> by_date;
-  auto add = [&](Date d, const MonitoringRule& rule, std::string reason, const Provenance& from,
-                 int before = 0, int after = 0) {
+  // `summary` is the reason as the course summary says it (the same for every occasion of a
+  // kind); empty: the reason itself.
+  auto add = [&](Date d, const MonitoringRule& rule, LocalizedText reason, const Provenance& from,
+                 int before = 0, int after = 0, LocalizedText summary = {}) {
     Visit& v = by_date[d];
     v.date = d;
     v.baseline = d < start;
+    if (summary.en.empty()) summary = reason;
     // One item per monitoring rule and day: a second reason on the same day is added to it, and
     // the window is the narrower of the two.
     for (VisitItem& item : v.items) {
       if (item.monitoring_id == rule.id) {
-        item.reason += "; " + reason;
+        item.reason = join_texts(item.reason, reason);
+        item.summaries.push_back(std::move(summary));
         item.window_before = std::min(item.window_before, before);
         item.window_after = std::min(item.window_after, after);
         return;
       }
     }
-    VisitItem item{rule.id, rule.name, rule.tests, rule.timing, std::move(reason), from};
+    VisitItem item{rule.id, rule.name, rule.tests, rule.timing, std::move(reason), {}, from};
+    item.summaries.push_back(std::move(summary));
     item.window_before = before;
     item.window_after = after;
     v.items.push_back(std::move(item));
@@ -65,9 +106,13 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
     const date::days spacing = add_span(start, regimen.baseline_spacing.value) - start;
     for (int i = 0; i < n; ++i) {
       const Date d = start - spacing * (n - i);  // occasion 1 is the earliest
+      const LocalizedText count = same_text(std::to_string(n));
       add(d, rule,
-          "baseline " + std::to_string(i + 1) + " of " + std::to_string(n) + ", before day 1",
-          rule.baseline_occasions.from);
+          tr_both("baseline {i} of {n}, before day 1",
+                  {{"i", same_text(std::to_string(i + 1))}, {"n", count}}),
+          rule.baseline_occasions.from, 0, 0,
+          tr_both(n == 1 ? "before day 1, {n} occasion" : "before day 1, {n} occasions",
+                  {{"n", count}}));
     }
     Date anchor = start;
     int months = 0;  // the lengths so far, months and days apart, added to `start` (not chained)
@@ -85,34 +130,26 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
       }
       const int window = window_for(iv.every, start);
       Date last_placed = anchor;
+      const LocalizedText reason = describe_interval(iv, first_interval);
       for (int k = 1;; ++k) {
         const Date d = add_span(anchor, times(iv.every, k));
         if (d >= segment_end || d > end) break;
-        add(d, rule, describe_interval(iv, first_interval), iv.from, window, window);
+        add(d, rule, reason, iv.from, window, window);
         last_placed = d;
       }
       anchor = last_placed;
     }
     for (std::size_t k = 0; k < administrations.size(); ++k) {
       for (const AroundDose& around : rule.around_doses) {
-        std::string when =
-            around.day == 0 ? "on the day of"
-            : around.day < 0
-                ? std::to_string(-around.day) + (around.day == -1 ? " day" : " days") + " before"
-                : "day " + std::to_string(around.day) +
-                      (around.window_days > 0
-                           ? "–" + std::to_string(around.day + around.window_days)
-                           : "") +
-                      " after";
-        add(administrations[k] + date::days{around.day}, rule,
-            around.label.en + ": " + when + " administration " + std::to_string(k + 1), around.from,
-            0, around.window_days);
+        add(administrations[k] + date::days{around.day}, rule, describe_around(around, k, false),
+            around.from, 0, around.window_days, describe_around(around, k, true));
       }
     }
     for (const Sourced<Span>& at : rule.at) {
-      add(add_span(start, at.value), rule, to_string(at.value) + " after the start", at.from, 7, 7);
+      add(add_span(start, at.value), rule,
+          tr_both("{span} after the start", {{"span", span_text(at.value)}}), at.from, 7, 7);
     }
-    if (rule.at_end) add(end, rule, "end of treatment", *rule.at_end, 7, 0);
+    if (rule.at_end) add(end, rule, tr_both("end of treatment"), *rule.at_end, 7, 0);
     // A re-check after every dose change: unless a visit of this item already falls within the
     // rule's days after the change, one is added on the last of those days (window: 3 days
     // before it, none after).
@@ -124,10 +161,12 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
           for (const VisitItem& item : it->second.items) covered |= item.monitoring_id == rule.id;
         }
         if (!covered) {
+          const LocalizedText span = span_text(rule.after_dose_change->value);
           add(by, rule,
-              "re-check " + to_string(rule.after_dose_change->value) +
-                  " after the dose change of " + format_date(change),
-              rule.after_dose_change->from, 3, 0);
+              tr_both("re-check {span} after the dose change of {date}",
+                      {{"span", span}, {"date", same_text(format_date(change))}}),
+              rule.after_dose_change->from, 3, 0,
+              tr_both("re-check {span} after each dose change", {{"span", span}}));
         }
       }
     }

@@ -6,6 +6,7 @@
 #include "doseplan/body.hpp"
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/plan.hpp"
 
 namespace doseplan {
@@ -157,11 +158,16 @@ std::string join_ids(const std::vector<std::string>& ids) {
   return out;
 }
 
-void note_default(Plan& plan, const std::string& what, const std::string& value,
-                  const Provenance& from) {
+void note_default(Plan& plan, LocalizedText what, LocalizedText value, const Provenance& from) {
   if (from.project_default) {
-    plan.project_defaults.push_back({what, value, from.reason, from.overridden});
+    plan.project_defaults.push_back(
+        {std::move(what), std::move(value), from.reason, from.overridden});
   }
+}
+
+// "Induction, duration" / "诱导期疗程": a value of a phase or monitored item, by its name.
+LocalizedText of(const LocalizedText& name, std::string_view key) {
+  return tr_both("{name}, {what}", {{"name", name}, {"what", tr_both(key)}});
 }
 
 // Population limits: a patient outside them gets the regimen's message as an advisory (the
@@ -171,13 +177,14 @@ void check_population(Plan& plan, const Regimen& r, const PlanRequest& q) {
                    const char* what) {
     if (!limit) return;
     if (!value) {
-      plan.advisories.push_back(std::string("The regimen is described for a limited ") + what +
-                                " range (" + limit->message.en + "); no " + what +
-                                " was given, so it was not checked.");
+      plan.advisories.push_back(tr_both(std::string("The regimen is described for a limited ") +
+                                            what + " range ({limit}); no " + what +
+                                            " was given, so it was not checked.",
+                                        {{"limit", limit->message}}));
       return;
     }
     if ((limit->min && *value < *limit->min) || (limit->max && *value > *limit->max)) {
-      plan.advisories.push_back(limit->message.en);
+      plan.advisories.push_back(limit->message);
     }
   };
   check(r.population.age_years, plan.age_years, "age");
@@ -244,26 +251,35 @@ void measure_body(Plan& plan, const Regimen& r) {
 }
 
 void list_project_defaults(Plan& plan, const Regimen& r, const Product& product) {
-  if (plan.chosen) note_default(plan, "dose", format_dose(plan.chosen->value), plan.chosen->from);
+  const auto same = [](std::string text) { return same_text(std::move(text)); };
+  if (plan.chosen) {
+    note_default(plan, tr_both("dose"), same(format_dose(plan.chosen->value)), plan.chosen->from);
+  }
   if (r.dose.doses_per_day_max > 1) {
-    note_default(plan, "doses a day", std::to_string(plan.doses_per_day.value),
+    note_default(plan, tr_both("doses a day"), same(std::to_string(plan.doses_per_day.value)),
                  plan.doses_per_day.from);
   }
   if (product.form != Product::Form::cells) {
-    note_default(plan, "rounding", "nearest " + format_mg(product.smallest_step()) + ", half down",
-                 r.dose.rounding_from);
+    note_default(
+        plan, tr_both("rounding"),
+        tr_both("nearest {step}, half down", {{"step", same(format_mg(product.smallest_step()))}}),
+        r.dose.rounding_from);
   }
-  if (plan.bsa)
-    note_default(plan, "body-surface area formula", plan.bsa_formula, r.bsa_formula_from);
+  if (plan.bsa) {
+    note_default(plan, tr_both("body-surface area formula"),
+                 tr_both(plan.bsa_formula == "dubois" ? "DuBois" : "Mosteller"),
+                 r.bsa_formula_from);
+  }
   if (r.dose.doses_per_day_max > 1) {
-    note_default(plan, "uneven split", "extra to the earliest doses", r.dose.uneven_split_from);
+    note_default(plan, tr_both("uneven split"), tr_both("extra to the earliest doses"),
+                 r.dose.uneven_split_from);
   }
   if (product.volume_step) {
-    note_default(plan, "measurable volume", format_mL(*product.volume_step),
+    note_default(plan, tr_both("measurable volume"), same(format_mL(*product.volume_step)),
                  product.volume_step_from);
   }
   if (product.rounding_step) {
-    note_default(plan, "IV rounding step", format_mg(*product.rounding_step),
+    note_default(plan, tr_both("IV rounding step"), same(format_mg(*product.rounding_step)),
                  product.rounding_step_from);
   }
   for (const PhaseRule& ph : r.phases) {
@@ -272,60 +288,70 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
     if (row == plan.phases.end()) continue;
     switch (ph.kind) {
       case PhaseRule::Kind::cycles:
-        note_default(plan, ph.id + " interval", to_string(ph.every.value), ph.every.from);
+        note_default(plan, of(ph.name, "interval"), span_text(ph.every.value), ph.every.from);
         break;
       case PhaseRule::Kind::taper:  // the planned rows carry the user's overrides
-        note_default(plan, ph.id + " step",
-                     ph.step ? format_dose(ph.step->value)
-                             : format_number(ph.step_percent->value) + "% of the starting dose",
+        note_default(plan, of(ph.name, "step"),
+                     ph.step ? same(format_dose(ph.step->value))
+                             : tr_both("{percent}% of the starting dose",
+                                       {{"percent", same(format_number(ph.step_percent->value))}}),
                      row->dose_from);
-        note_default(plan, ph.id + " interval", to_string(ph.every.value), row->duration_from);
+        note_default(plan, of(ph.name, "interval"), span_text(ph.every.value), row->duration_from);
         break;
       case PhaseRule::Kind::titration:
-        note_default(plan, ph.id + " step", format_dose(ph.step->value), ph.step->from);
-        note_default(plan, ph.id + " interval", to_string(ph.every.value), ph.every.from);
-        note_default(plan, ph.id + " maximum", format_dose(ph.level->value), ph.level->from);
-        note_default(plan, ph.id + " duration", to_string(ph.default_duration.value),
+        note_default(plan, of(ph.name, "step"), same(format_dose(ph.step->value)), ph.step->from);
+        note_default(plan, of(ph.name, "interval"), span_text(ph.every.value), ph.every.from);
+        note_default(plan, of(ph.name, "maximum"), same(format_dose(ph.level->value)),
+                     ph.level->from);
+        note_default(plan, of(ph.name, "duration"), span_text(ph.default_duration.value),
                      row->duration_from);
         break;
       case PhaseRule::Kind::chosen_dose:
       case PhaseRule::Kind::fixed_dose:
-        note_default(plan, ph.id + " duration",
-                     std::to_string((row->last - row->first).count() + 1) + " days",
+        note_default(plan, of(ph.name, "duration"),
+                     span_text(Span{static_cast<int>((row->last - row->first).count() + 1),
+                                    Span::Unit::day}),
                      row->duration_from);
-        if (ph.level)
-          note_default(plan, ph.id + " dose", format_dose(ph.level->value), ph.level->from);
+        if (ph.level) {
+          note_default(plan, of(ph.name, "dose"), same(format_dose(ph.level->value)),
+                       ph.level->from);
+        }
         break;
     }
   }
   for (const PhaseRule& ph : r.phases) {
     if (ph.kind == PhaseRule::Kind::cycles) {
-      note_default(plan, ph.id + " count", std::to_string(ph.default_count.value),
+      note_default(plan, of(ph.name, "count"), same(std::to_string(ph.default_count.value)),
                    ph.default_count.from);
     }
   }
-  note_default(plan, "baseline spacing", to_string(r.baseline_spacing.value),
+  note_default(plan, tr_both("baseline spacing"), span_text(r.baseline_spacing.value),
                r.baseline_spacing.from);
   for (const MonitoringRule& m : r.monitoring) {
-    note_default(plan, m.id + " baseline",
-                 std::to_string(m.baseline_occasions.value) +
-                     (m.baseline_occasions.value == 1 ? " occasion" : " occasions"),
-                 m.baseline_occasions.from);
+    const int n = m.baseline_occasions.value;
+    note_default(
+        plan, of(m.name, "baseline"),
+        tr_both(n == 1 ? "{n} occasion" : "{n} occasions", {{"n", same(std::to_string(n))}}),
+        m.baseline_occasions.from);
     for (const MonitoringInterval& iv : m.intervals) {
-      note_default(
-          plan, m.id + " interval",
-          "every " + to_string(iv.every) + (iv.length ? " for " + to_string(*iv.length) : ""),
-          iv.from);
+      const LocalizedText every = every_text(iv.every);
+      note_default(plan, of(m.name, "interval"),
+                   iv.length ? tr_both("{every} for {span}",
+                                       {{"every", every}, {"span", span_text(*iv.length)}})
+                             : every,
+                   iv.from);
     }
     for (const AroundDose& a : m.around_doses) {
-      note_default(plan, m.id + " around each dose", "day " + std::to_string(a.day), a.from);
+      note_default(plan, of(m.name, "around each dose"),
+                   tr_both("day {n}", {{"n", same(std::to_string(a.day))}}), a.from);
     }
     for (const Sourced<Span>& at : m.at) {
-      note_default(plan, m.id + " at", to_string(at.value), at.from);
+      note_default(plan, of(m.name, "at"), span_text(at.value), at.from);
     }
     if (m.after_dose_change) {
-      note_default(plan, m.id + " re-check after a dose change",
-                   "within " + to_string(m.after_dose_change->value), m.after_dose_change->from);
+      note_default(plan, of(m.name, "re-check after a dose change"),
+                   tr_both("within {span}", {{"span", span_text(m.after_dose_change->value)}}),
+                   m.after_dose_change->from);
     }
   }
 }
@@ -338,9 +364,10 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
         std::any_of(plan.phases.begin(), plan.phases.end(),
                     [&](const PlannedPhase& p) { return p.phase_id == r.phases[i].id; });
     if (!any) {
-      plan.advisories.push_back("No " + r.phases[i].name.en +
-                                " step: the dose before it is not more than one step above the " +
-                                r.phases[i + 1].name.en + " level, which follows at once.");
+      plan.advisories.push_back(
+          tr_both("No {taper} step: the dose before it is not more than one step above the "
+                  "{next} level, which follows at once.",
+                  {{"taper", r.phases[i].name}, {"next", r.phases[i + 1].name}}));
     }
   }
   for (std::size_t k = 1; k < plan.phases.size(); ++k) {
@@ -348,9 +375,12 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
     const PlannedPhase& b = plan.phases[k];
     if (a.cycle || b.cycle) continue;
     if (a.dose.rounded_daily == b.dose.rounded_daily) {
-      plan.advisories.push_back("From " + format_date(b.first) + " (" + b.name.en +
-                                ") the daily dose after rounding is still " +
-                                format_mg(b.dose.rounded_daily) + ", the same as before.");
+      plan.advisories.push_back(
+          tr_both("From {date} ({phase}) the daily dose after rounding is still {amount}, the "
+                  "same as before.",
+                  {{"date", same_text(format_date(b.first))},
+                   {"phase", b.name},
+                   {"amount", same_text(format_mg(b.dose.rounded_daily))}}));
     }
   }
   // Rounding never changes the range silently: say so when the chosen dose leaves it, or moves
@@ -373,15 +403,33 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
         r.dose.rounding_tolerance_percent &&
         std::abs(p.dose.deviation_percent) > *r.dose.rounding_tolerance_percent;
     if (!outside && !past_tolerance) continue;
-    std::string text = "After rounding to what " + product.name.en + " can give, the " + p.name.en +
-                       " dose is " + format_dose(*actual) + " (" + format_mg(p.dose.rounded_daily) +
-                       " instead of " + format_mg(p.dose.exact_daily) + ", " +
-                       format_percent(p.dose.deviation_percent) + ")";
-    if (outside) text += ", outside the regimen's range " + range_text(*r.dose.min, *r.dose.max);
+    const auto same = [](std::string text) { return same_text(std::move(text)); };
+    LocalizedText text = tr_both(
+        "After rounding to what {product} can give, the {phase} dose is {dose} ({rounded} instead "
+        "of {exact}, {percent})",
+        {{"product", product.name},
+         {"phase", p.name},
+         {"dose", same(format_dose(*actual))},
+         {"rounded", same(format_mg(p.dose.rounded_daily))},
+         {"exact", same(format_mg(p.dose.exact_daily))},
+         {"percent", same(format_percent(p.dose.deviation_percent))}});
+    const auto append = [&text](const LocalizedText& more) {
+      text.en += more.en;
+      text.zh += more.zh;
+    };
+    if (outside) {
+      append(tr_both(", outside the regimen's range {range}",
+                     {{"range", same(range_text(*r.dose.min, *r.dose.max))}}));
+    }
     if (past_tolerance) {
-      text += std::string(outside ? "; " : ", ") + "more than the tolerance of " +
-              format_number(*r.dose.rounding_tolerance_percent) + "% (" +
-              cite(r, r.dose.rounding_from) + ")";
+      const Provenance& from = r.dose.rounding_from;
+      const LocalizedText why =
+          from.project_default ? tr_both("project default: {reason}", {{"reason", from.reason}})
+                               : tr_both("source {id}", {{"id", same(from.source_id)}});
+      append(tr_both(
+          outside ? "; more than the tolerance of {percent}% ({why})"
+                  : ", more than the tolerance of {percent}% ({why})",
+          {{"percent", same(format_number(*r.dose.rounding_tolerance_percent))}, {"why", why}}));
     }
     // The amounts nearest the exact dose whose actual dose lies inside the range.
     const DrugMass step = product.smallest_step();
@@ -403,19 +451,24 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
       }
     }
     if (inside.empty()) {
-      text += ". No amount " + product.name.en + " can give lies inside the range";
+      append(tr_both(". No amount {product} can give lies inside the range",
+                     {{"product", product.name}}));
     } else {
-      text += ". Nearest amounts inside the range: ";
+      LocalizedText amounts;
       for (std::size_t i = 0; i < inside.size(); ++i) {
-        text += (i ? " or " : "") + format_mg(milligrams(inside[i])) + " (" +
-                format_number(inside[i] / amount_per_unit) + " " +
-                (std::holds_alternative<DoseRate>(p.dose.target) ? "mg/kg/day" : "mg/m\u00b2") +
-                ")";
+        const LocalizedText amount = tr_both(
+            "{amount} ({dose})",
+            {{"amount", same(format_mg(milligrams(inside[i])))},
+             {"dose", same(format_number(inside[i] / amount_per_unit) + " " +
+                           (std::holds_alternative<DoseRate>(p.dose.target) ? "mg/kg/day"
+                                                                            : "mg/m\u00b2"))}});
+        amounts = i == 0 ? amount : tr_both("{a} or {b}", {{"a", amounts}, {"b", amount}});
       }
+      append(tr_both(". Nearest amounts inside the range: {amounts}", {{"amounts", amounts}}));
     }
-    text += ". Discuss the dose with the prescriber.";
+    append(tr_both(". Discuss the dose with the prescriber."));
     if (r.dose.rounding_policy == DoseRule::RoundingPolicy::refuse) {
-      throw Error("dose.rounding_outside_range", "dose", text);
+      throw Error("dose.rounding_outside_range", "dose", text.en);
     }
     plan.advisories.push_back(text);
     return;

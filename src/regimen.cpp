@@ -98,7 +98,7 @@ bool dose_less(const DoseValue& a, const DoseValue& b) {
 }
 
 std::string cite(const Regimen& r, const Provenance& p) {
-  if (p.project_default) return "project default: " + p.reason;
+  if (p.project_default) return "project default: " + p.reason.en;
   const Source* s = r.find_source(p.source_id);
   if (!s) return "source " + p.source_id;
   return "source " + s->id + " (" + s->location + "): \u201c" + s->quote + "\u201d";

@@ -30,7 +30,7 @@ void row(std::ostringstream& o, std::initializer_list<std::string> fields) {
 }
 
 std::string citation(const Provenance& p) {
-  if (p.project_default) return "project default: " + p.reason;
+  if (p.project_default) return "project default: " + p.reason.en;
   return p.source_id.empty() ? "" : "source " + p.source_id;
 }
 
@@ -67,7 +67,7 @@ std::string render_csv(const Plan& plan) {
                                            std::to_string(item.window_after) + " d"
                                      : "";
       row(o, {"test", format_date(v.date), "", item.name.en, "", "", "", "", ids, names, window,
-              item.reason + (item.timing.en.empty() ? "" : " " + item.timing.en),
+              item.reason.en + (item.timing.en.empty() ? "" : " " + item.timing.en),
               citation(item.from)});
     }
   }

@@ -75,7 +75,9 @@ json notes(const Plan& plan) {
         "[" + s.id + "] " + s.citation + " (" + s.location + "): \u201c" + s.quote + "\u201d ";
   }
   n.push_back({{"text", sources}});
-  for (const std::string& a : plan.advisories) n.push_back({{"text", "Advisory: " + a}});
+  for (const LocalizedText& a : plan.advisories) {
+    n.push_back({{"text", "Advisory: " + a.en + " " + a.zh}});
+  }
   for (const auto& w : plan.warnings) {
     n.push_back({{"text", "Warning: " + w.value.en + " " + w.value.zh}});
   }
@@ -85,8 +87,8 @@ json notes(const Plan& plan) {
     n.push_back({{"text", t}});
   }
   for (const ProjectDefaultUse& d : plan.project_defaults) {
-    n.push_back({{"text", "Project default (no source gives it): " + d.what + " = " + d.value +
-                              ". " + d.reason}});
+    n.push_back({{"text", "Project default (no source gives it): " + d.what.en + " = " +
+                              d.value.en + ". " + d.reason.en + " " + d.reason.zh}});
   }
   return n;
 }
@@ -247,7 +249,7 @@ std::string render_fhir(const Plan& plan) {
         } else {
           sr["occurrenceDateTime"] = format_date(v.date);
         }
-        sr["reasonCode"] = json::array({{{"text", item.name.en + ": " + item.reason}}});
+        sr["reasonCode"] = json::array({{{"text", item.name.en + ": " + item.reason.en}}});
         if (!item.timing.en.empty()) sr["note"] = json::array({{{"text", item.timing.en}}});
         const std::string url =
             uuid(key + "|test|" + format_date(v.date) + "|" + item.monitoring_id + "|" + test);

@@ -262,10 +262,6 @@ class HtmlWriter {
   // Labels and texts in the output language, escaped.
   std::string t(std::string_view key) const { return esc(tr(lang_, key)); }
   std::string p(const LocalizedText& text) const { return esc(pick(text, lang_)); }
-  // A generated English text (reasons, project defaults, advisories): marked as English.
-  std::string english(const std::string& text) const {
-    return lang_ == Lang::en ? esc(text) : el("span", attr("lang", "en"), esc(text));
-  }
 
   std::string source_tag(const Provenance& from) const {
     std::string tag;
@@ -386,7 +382,7 @@ class HtmlWriter {
 
   std::string alerts() const {
     std::vector<std::string> items;
-    for (const std::string& a : plan_.advisories) items.push_back(english(a));
+    for (const LocalizedText& a : plan_.advisories) items.push_back(p(a));
     for (const auto& w : plan_.warnings) items.push_back(p(w.value) + source_tag(w.from));
     return section("alerts", tr(lang_, "Important"), list("", items));
   }
@@ -569,9 +565,10 @@ class HtmlWriter {
     std::vector<std::string> reasons;
     for (const VisitItem& item : v.items) {
       tests += el("div", "", p(item.name) + source_tag(item.from));
-      if (std::find(reasons.begin(), reasons.end(), item.reason) != reasons.end()) continue;
-      reasons.push_back(item.reason);
-      why += el("div", "", english(item.reason));
+      const std::string reason = p(item.reason);
+      if (std::find(reasons.begin(), reasons.end(), reason) != reasons.end()) continue;
+      reasons.push_back(reason);
+      why += el("div", "", reason);
     }
     return table_row({{date},
                       {window_text(v), attr("class", "window")},
@@ -611,9 +608,7 @@ class HtmlWriter {
     std::vector<std::string> items;
     for (const LabRule& rule : plan_.lab_rules) {
       const std::string name = test_name(rule.test);
-      // The Chinese advice states the condition itself; the English condition is generated.
-      const std::string condition =
-          lang_ == Lang::en ? esc(describe_condition(rule, name)) : esc(name);
+      const std::string condition = esc(describe_condition(rule, name, lang_));
       items.push_back(el("strong", "", condition) + t(": ") + p(rule.advice) +
                       source_tag(rule.from));
     }
@@ -637,10 +632,10 @@ class HtmlWriter {
   std::string project_defaults() const {
     std::string body;
     for (const ProjectDefaultUse& d : plan_.project_defaults) {
-      std::string value = english(d.value);
+      std::string value = p(d.value);
       if (d.overridden)
         value += " " + el("span", attr("class", "src"), "[" + t("overridden by the user") + "]");
-      body += table_row({{english(d.what)}, {value}, {english(d.reason), attr("class", "reason")}});
+      body += table_row({{p(d.what)}, {value}, {p(d.reason), attr("class", "reason")}});
     }
     if (body.empty()) return "";
     return section(

@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <regex>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -32,17 +31,6 @@ constexpr int kMaxReminderMinutes = 4 * 7 * 24 * 60;  // 4 weeks
 
 constexpr std::size_t kMaxLineOctets = 75;  // RFC 5545 §3.1, without the CRLF
 
-// `tmpl` with each {name} replaced by its value.
-std::string fill(std::string tmpl, std::initializer_list<std::pair<std::string_view, std::string>> values) {
-  for (const auto& [name, value] : values) {
-    const std::string key = "{" + std::string(name) + "}";
-    for (std::size_t at = tmpl.find(key); at != std::string::npos; at = tmpl.find(key, at + value.size())) {
-      tmpl.replace(at, key.size(), value);
-    }
-  }
-  return tmpl;
-}
-
 // RFC 5545 §3.3.11 TEXT: backslash, semicolon and comma escaped, a line break written \n. Other
 // control characters are not allowed in TEXT and are dropped (a tab stays).
 std::string escape_text(std::string_view s) {
@@ -51,10 +39,18 @@ std::string escape_text(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case ';': out += "\\;"; break;
-      case ',': out += "\\,"; break;
-      case '\n': out += "\\n"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case ';':
+        out += "\\;";
+        break;
+      case ',':
+        out += "\\,";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
       case '\r':
         if (i + 1 < s.size() && s[i + 1] == '\n') break;  // CRLF: one line break
         out += "\\n";
@@ -139,7 +135,8 @@ bool is_trough(const VisitItem& item) {
   if (en.find("trough") != std::string::npos) return true;
   for (std::size_t at = en.find("c0"); at != std::string::npos; at = en.find("c0", at + 1)) {
     const bool start = at == 0 || std::isalnum(static_cast<unsigned char>(en[at - 1])) == 0;
-    const bool end = at + 2 == en.size() || std::isalnum(static_cast<unsigned char>(en[at + 2])) == 0;
+    const bool end =
+        at + 2 == en.size() || std::isalnum(static_cast<unsigned char>(en[at + 2])) == 0;
     if (start && end) return true;
   }
   return item.timing.zh.find("谷浓度") != std::string::npos;
@@ -276,98 +273,17 @@ class IcsWriter {
     for (const VisitItem& item : v.items) {
       std::vector<std::string> names;
       for (const std::string& id : item.tests) names.push_back(lab_name(id));
-      d += "- " + fill(t("{item}: {tests}"), {{"item", p(item.name)}, {"tests", list(names)}}) + "\n";
+      d += "- " + fill(t("{item}: {tests}"), {{"item", p(item.name)}, {"tests", list(names)}}) +
+           "\n";
       d += "  " +
            fill(t("Why: {reason} ({source})"),
-                {{"reason", reason(item.reason)}, {"source", source_tag(item.from)}}) +
+                {{"reason", p(item.reason)}, {"source", source_tag(item.from)}}) +
            "\n";
       if (!p(item.timing).empty()) {
         d += "  " + fill(t("How: {timing}"), {{"timing", p(item.timing)}}) + "\n";
       }
     }
     return d + "\n" + p(plan_.disclaimer);
-  }
-
-  // The planner's reasons are English ("every 2 weeks for the first 3 months; end of
-  // treatment"); in Chinese each part it can read is translated, any other part stays English.
-  std::string reason(const std::string& en) const {
-    if (opt_.lang == Lang::en || !catalogue_available()) return en;
-    std::string out;
-    std::size_t from = 0;
-    while (true) {
-      const std::size_t at = en.find("; ", from);
-      const std::string part = en.substr(from, at == std::string::npos ? std::string::npos : at - from);
-      out += (out.empty() ? "" : "\uff1b") + reason_part(part);
-      if (at == std::string::npos) break;
-      from = at + 2;
-    }
-    return out;
-  }
-
-  // "3 months" -> "3个月"; empty when it is not a span.
-  std::string span(const std::string& s) const {
-    static const std::regex re(R"(^(\d+) (day|week|month)s?$)");
-    std::smatch m;
-    if (!std::regex_match(s, m, re)) return "";
-    const std::string n = m[1];
-    const std::string unit = m[2];
-    if (n == "1") return t("1 " + unit);
-    return fill(t("{n} " + unit + "s"), {{"n", n}});
-  }
-
-  std::string reason_part(const std::string& part) const {
-    std::smatch m;
-    static const std::regex baseline(R"(^baseline (\d+) of (\d+), before day 1$)");
-    static const std::regex every(R"(^every (.+?)(?: for the (first|next) (\d+ \w+))?$)");
-    static const std::regex after_start(R"(^(\d+ \w+) after the start$)");
-    static const std::regex recheck(R"(^re-check (\d+ \w+) after the dose change of (\d{4}-\d{2}-\d{2})$)");
-    static const std::regex around(
-        R"(^(.+): (on the day of|(\d+) days? before|day (\d+)(?:–(\d+))? after) administration (\d+)$)");
-    if (std::regex_match(part, m, baseline)) {
-      return fill(t("baseline {i} of {n}, before day 1"), {{"i", m[1]}, {"n", m[2]}});
-    }
-    if (std::regex_match(part, m, every)) {
-      const std::string unit = m[1];
-      std::string each;
-      if (unit == "day" || unit == "week" || unit == "month") {
-        each = t("every " + unit);
-      } else if (const std::string s = span(unit); !s.empty()) {
-        each = fill(t("every {span}"), {{"span", s}});
-      }
-      if (!each.empty()) {
-        if (!m[2].matched) return fill(t("{every} (repeated)"), {{"every", each}});
-        if (const std::string s = span(m[3]); !s.empty()) {
-          return fill(t(m[2] == "first" ? "{every} for the first {span}" : "{every} for the next {span}"),
-                      {{"every", each}, {"span", s}});
-        }
-      }
-    }
-    if (std::regex_match(part, m, after_start)) {
-      if (const std::string s = span(m[1]); !s.empty()) return fill(t("{span} after the start"), {{"span", s}});
-    }
-    if (part == "end of treatment") return t("end of treatment");
-    if (std::regex_match(part, m, recheck)) {
-      if (const std::string s = span(m[1]); !s.empty()) {
-        return fill(t("re-check {span} after the dose change of {date}"), {{"span", s}, {"date", m[2]}});
-      }
-    }
-    if (std::regex_match(part, m, around)) {
-      const std::string label = m[1];
-      const std::string k = m[6];
-      if (m[2] == "on the day of") {
-        return fill(t("{label}: on the day of administration {k}"), {{"label", label}, {"k", k}});
-      }
-      if (m[3].matched) {
-        return fill(t("{label}: {n} day(s) before administration {k}"),
-                    {{"label", label}, {"n", m[3]}, {"k", k}});
-      }
-      if (m[5].matched) {
-        return fill(t("{label}: day {a}–{b} after administration {k}"),
-                    {{"label", label}, {"a", m[4]}, {"b", m[5]}, {"k", k}});
-      }
-      return fill(t("{label}: day {a} after administration {k}"), {{"label", label}, {"a", m[4]}, {"k", k}});
-    }
-    return part;
   }
 
   void event(const Visit& v, std::size_t k) {
@@ -401,7 +317,8 @@ class IcsWriter {
 }  // namespace
 
 std::string render_ics(const Plan& plan, const IcsOptions& options) {
-  if (options.reminder_minutes_before < 0 || options.reminder_minutes_before > kMaxReminderMinutes) {
+  if (options.reminder_minutes_before < 0 ||
+      options.reminder_minutes_before > kMaxReminderMinutes) {
     throw Error("input.out_of_range", "reminder",
                 std::to_string(options.reminder_minutes_before) +
                     " minutes is not a reminder doseplan writes; expected 0 (no reminder) to " +

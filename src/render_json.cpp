@@ -27,7 +27,7 @@ json provenance(const Provenance& p) {
   json j = json::object();
   if (p.project_default) {
     j["project_default"] = true;
-    j["reason"] = p.reason;
+    j["reason"] = text(p.reason);
   } else {
     j["source"] = p.source_id;
     if (!p.note.empty()) j["note"] = p.note;
@@ -167,7 +167,7 @@ std::string render_json(const Plan& plan, int indent) {
       json it = {{"id", item.monitoring_id},
                  {"name", text(item.name)},
                  {"tests", item.tests},
-                 {"reason", item.reason},
+                 {"reason", text(item.reason)},
                  {"from", provenance(item.from)}};
       if (!item.timing.en.empty()) it["timing"] = text(item.timing);
       it["window_before_days"] = item.window_before;
@@ -181,15 +181,19 @@ std::string render_json(const Plan& plan, int indent) {
   for (const LabTest& l : plan.labs)
     labs.push_back({{"id", l.id}, {"name", text(l.name)}, {"kind", l.kind}, {"loinc", l.loinc}});
   j["tests"] = labs;
-  j["advisories"] = plan.advisories;
+  json advisories = json::array();
+  for (const LocalizedText& a : plan.advisories) advisories.push_back(text(a));
+  j["advisories"] = advisories;
   json lab_rules = json::array();
   for (const LabRule& rule : plan.lab_rules) {
-    std::string name = rule.test;
+    LocalizedText name{rule.test, rule.test};
     for (const LabTest& lab : plan.labs)
-      if (lab.id == rule.test) name = lab.name.en;
+      if (lab.id == rule.test) name = lab.name;
+    const LocalizedText condition{describe_condition(rule, name.en, Lang::en),
+                                  describe_condition(rule, name.zh, Lang::zh_CN)};
     lab_rules.push_back({{"id", rule.id},
                          {"test", rule.test},
-                         {"condition", describe_condition(rule, name)},
+                         {"condition", text(condition)},
                          {"advice", text(rule.advice)},
                          {"from", provenance(rule.from)}});
   }
@@ -208,9 +212,9 @@ std::string render_json(const Plan& plan, int indent) {
   j["disagreements"] = disagreements;
   json defaults = json::array();
   for (const ProjectDefaultUse& d : plan.project_defaults) {
-    defaults.push_back({{"what", d.what},
-                        {"value", d.value},
-                        {"reason", d.reason},
+    defaults.push_back({{"what", text(d.what)},
+                        {"value", text(d.value)},
+                        {"reason", text(d.reason)},
                         {"overridden_by_user", d.overridden}});
   }
   j["project_defaults"] = defaults;

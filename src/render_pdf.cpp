@@ -556,7 +556,7 @@ void alerts_block(Doc& doc) {
     t.rows.push_back({Cell{
         {{"! " + std::move(text), {.size = 8.5, .bold = true, .colour = kAlert}}}, kAlertFill}});
   };
-  for (const std::string& a : p.advisories) add(a);
+  for (const LocalizedText& a : p.advisories) add(pick(a, doc.lang()));
   for (const auto& w : p.warnings) add(pick(w.value, doc.lang()) + tag(w.from, doc.lang()));
   if (!t.rows.empty()) draw_table(doc, t);
 }
@@ -672,7 +672,7 @@ void results_block(Doc& doc) {
     std::string name = rule.test;
     for (const LabTest& lab : p.labs)
       if (lab.id == rule.test) name = pick(lab.name, doc.lang());
-    items.push_back({{describe_condition(rule, name), kBold},
+    items.push_back({{describe_condition(rule, name, doc.lang()), kBold},
                      {pick(rule.advice, doc.lang()) + tag(rule.from, doc.lang()), kBody}});
   }
   if (!items.empty()) {
@@ -790,9 +790,10 @@ void disagreements_block(Doc& doc) {
 void defaults_block(Doc& doc) {
   std::vector<Stack> items;
   for (const ProjectDefaultUse& d : doc.plan().project_defaults) {
-    std::string head_line = d.what + ": " + d.value;
+    const Lang lang = doc.lang();
+    std::string head_line = pick(d.what, lang) + doc.tr(": ") + pick(d.value, lang);
     if (d.overridden) head_line += " (" + doc.tr("overridden by the user") + ")";
-    items.push_back({{head_line, kBold}, {d.reason, kBody}});
+    items.push_back({{head_line, kBold}, {pick(d.reason, lang), kBody}});
   }
   if (!items.empty()) {
     draw_table(doc,

@@ -12,7 +12,9 @@ namespace {
 using json = nlohmann::ordered_json;
 
 std::string tag(const Provenance& p, Lang lang) {
-  if (p.project_default) return " [" + tr(lang, "project default") + ": " + p.reason + "]";
+  if (p.project_default) {
+    return " [" + tr(lang, "project default") + tr(lang, ": ") + pick(p.reason, lang) + "]";
+  }
   if (!p.source_id.empty()) {
     return " [" + tr(lang, "source") + " " + p.source_id + (p.note.empty() ? "" : "; " + p.note) +
            "]";
@@ -21,7 +23,9 @@ std::string tag(const Provenance& p, Lang lang) {
 }
 
 json prov(const Provenance& p) {
-  if (p.project_default) return {{"project_default", true}, {"reason", p.reason}};
+  if (p.project_default) {
+    return {{"project_default", true}, {"reason", {{"en", p.reason.en}, {"zh-CN", p.reason.zh}}}};
+  }
   json j = {{"source", p.source_id}};
   if (!p.note.empty()) j["note"] = p.note;
   return j;
@@ -53,19 +57,34 @@ const char* kind_name(PhaseRule::Kind k) {
 }  // namespace
 
 // "Serum creatinine ≥ 25% above baseline", "ALT > 3 × upper limit of normal".
-std::string describe_condition(const LabRule& r, const std::string& test_name) {
+std::string display_unit(std::string_view unit) {
+  if (unit == "mm[Hg]") return "mmHg";
+  if (unit == "10*9/L") return "10\u2079/L";
+  if (unit == "10*3/uL") return "10\u00b3/\u00b5L";
+  return std::string(unit);
+}
+
+std::string describe_condition(const LabRule& r, const std::string& test_name, Lang lang) {
+  const std::string unit = display_unit(r.unit);
   switch (r.condition) {
     case LabRule::Condition::rise_over_baseline_percent:
-      return test_name + " \u2265 " + format_number(r.threshold) + "% above baseline";
+      return fill(tr(lang, "{test} \u2265 {n}% above baseline"),
+                  {{"test", test_name}, {"n", format_number(r.threshold)}});
     case LabRule::Condition::above_uln_multiple:
-      return test_name + " > " + format_number(r.threshold) + " \u00d7 upper limit of normal";
+      return fill(tr(lang, "{test} > {n} \u00d7 upper limit of normal"),
+                  {{"test", test_name}, {"n", format_number(r.threshold)}});
     case LabRule::Condition::above:
-      return test_name + " > " + format_number(r.threshold) + " " + r.unit;
+      return fill(tr(lang, "{test} > {n} {unit}"),
+                  {{"test", test_name}, {"n", format_number(r.threshold)}, {"unit", unit}});
     case LabRule::Condition::below:
-      return test_name + " < " + format_number(r.threshold) + " " + r.unit;
+      return fill(tr(lang, "{test} < {n} {unit}"),
+                  {{"test", test_name}, {"n", format_number(r.threshold)}, {"unit", unit}});
     case LabRule::Condition::outside_range:
-      return test_name + " outside " + format_number(r.low) + "–" + format_number(r.high) + " " +
-             r.unit;
+      return fill(tr(lang, "{test} outside {low}\u2013{high} {unit}"),
+                  {{"test", test_name},
+                   {"low", format_number(r.low)},
+                   {"high", format_number(r.high)},
+                   {"unit", unit}});
   }
   return test_name;
 }
@@ -106,7 +125,7 @@ const char* action_name(LabRule::Action a) {
 
 std::string condition_text(const LabRule& r, const RuleSet& rules, Lang lang) {
   const LabTest* lab = rules.find_lab(r.test);
-  return describe_condition(r, lab ? pick(lab->name, lang) : r.test);
+  return describe_condition(r, lab ? pick(lab->name, lang) : r.test, lang);
 }
 
 std::string test_names(const MonitoringRule& m, const RuleSet& rules, Lang lang) {

@@ -114,26 +114,17 @@ std::vector<MonitoringSummary> summarize_monitoring(const Plan& plan) {
         reasons.emplace_back();
         out.push_back({pick(item.name, g_lang), "", pick(item.timing, g_lang)});
       }
-      // Baseline occasions are summarised once, by the last one ("baseline 2 of 2").
-      std::string reason = item.reason;
-      if (reason.rfind("baseline ", 0) == 0) {  // "baseline 2 of 2, before day 1"
-        const auto of = reason.find(" of ");
-        const auto comma = reason.find(',');
-        const std::string n = reason.substr(of + 4, comma - of - 4);
-        reason = "before day 1, " + n + (n == "1" ? " occasion" : " occasions");
-      }
-      // "... before administration 3" is summarised as "... before each administration".
-      if (const auto at = reason.rfind(" administration "); at != std::string::npos) {
-        reason = reason.substr(0, at) + " each administration";
-      }
-      reason += tag(item.from);
+      // Each kind of reason once ("before day 1, 2 occasions", "... each administration").
       auto& seen = reasons[k];
-      if (std::find(seen.begin(), seen.end(), reason) == seen.end()) seen.push_back(reason);
+      for (const LocalizedText& summary : item.summaries) {
+        const std::string reason = pick(summary, g_lang) + tag(item.from);
+        if (std::find(seen.begin(), seen.end(), reason) == seen.end()) seen.push_back(reason);
+      }
     }
   }
   for (std::size_t k = 0; k < out.size(); ++k) {
     for (const std::string& r : reasons[k])
-      out[k].schedule += (out[k].schedule.empty() ? "" : "; then ") + r;
+      out[k].schedule += (out[k].schedule.empty() ? "" : L("; then ")) + r;
   }
   return out;
 }
@@ -223,7 +214,7 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
       << format_mg(d.rounded_daily - d.exact_daily) << ", " << format_percent(d.deviation_percent)
       << ")\n";
   }
-  for (const std::string& a : plan.advisories) o << "  ! " << a << "\n";
+  for (const LocalizedText& a : plan.advisories) o << "  ! " << pick(a, lang) << "\n";
   o << "\n";
 
   o << L("PHASES") << "\n";
@@ -279,7 +270,7 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
       std::string name = rule.test;
       for (const LabTest& lab : plan.labs)
         if (lab.id == rule.test) name = pick(lab.name, lang);
-      o << "  - " << describe_condition(rule, name) << ": " << pick(rule.advice, lang)
+      o << "  - " << describe_condition(rule, name, lang) << L(": ") << pick(rule.advice, lang)
         << tag(rule.from) << "\n";
     }
     o << "\n";
@@ -300,9 +291,9 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
   if (!plan.project_defaults.empty()) {
     o << L("PROJECT DEFAULTS (values no source gives; each can be overridden)") << "\n";
     for (const ProjectDefaultUse& d : plan.project_defaults) {
-      o << "  - " << d.what << ": " << d.value
-        << (d.overridden ? " (" + L("overridden by the user") + ")" : "") << ". " << d.reason
-        << "\n";
+      o << "  - " << pick(d.what, lang) << L(": ") << pick(d.value, lang)
+        << (d.overridden ? " (" + L("overridden by the user") + ")" : "") << L(". ")
+        << pick(d.reason, lang) << "\n";
     }
     o << "\n";
   }

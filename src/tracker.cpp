@@ -672,7 +672,8 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
     a.source = cite(regimen, rule.from);
     const LabTest* lab = find_lab(labs, rule.test);
     a.test_name = lab ? lab->name : LocalizedText{rule.test, rule.test};
-    a.condition = describe_condition(rule, a.test_name.en);
+    a.condition = {describe_condition(rule, a.test_name.en, Lang::en),
+                   describe_condition(rule, a.test_name.zh, Lang::zh_CN)};
     if (lab == nullptr || lab->units.empty()) {
       a.status = Advice::Status::cannot_evaluate;
       a.detail = "the labs catalogue has no values for the test \"" + rule.test + "\"";
@@ -909,8 +910,18 @@ static_assert(static_cast<int>(std::size(kMigrations)) == kTrackerSchemaVersion)
 json text_json(const LocalizedText& t) {
   return {{"en", t.en}, {"zh", t.zh}};
 }
+// Also reads a plain string, as databases written before texts were bilingual hold for reasons
+// (English only: the Chinese falls back to it).
 LocalizedText text_of(const json& j) {
+  if (j.is_string()) return {j.get<std::string>(), j.get<std::string>()};
+  if (!j.is_object()) return {};
   return {j.value("en", ""), j.value("zh", "")};
+}
+
+json summaries_json(const std::vector<LocalizedText>& summaries) {
+  json out = json::array();
+  for (const LocalizedText& t : summaries) out.push_back(text_json(t));
+  return out;
 }
 
 json item_json(const VisitItem& it) {
@@ -918,11 +929,12 @@ json item_json(const VisitItem& it) {
           {"name", text_json(it.name)},
           {"tests", it.tests},
           {"timing", text_json(it.timing)},
-          {"reason", it.reason},
+          {"reason", text_json(it.reason)},
+          {"summaries", summaries_json(it.summaries)},
           {"from",
            {{"source_id", it.from.source_id},
             {"project_default", it.from.project_default},
-            {"reason", it.from.reason},
+            {"reason", text_json(it.from.reason)},
             {"overridden", it.from.overridden},
             {"note", it.from.note}}},
           {"window_before", it.window_before},
@@ -935,11 +947,12 @@ VisitItem item_of(const json& j) {
   it.name = text_of(j.value("name", json::object()));
   it.tests = j.value("tests", std::vector<std::string>{});
   it.timing = text_of(j.value("timing", json::object()));
-  it.reason = j.value("reason", "");
+  it.reason = text_of(j.value("reason", json()));
+  for (const json& s : j.value("summaries", json::array())) it.summaries.push_back(text_of(s));
   const json from = j.value("from", json::object());
   it.from.source_id = from.value("source_id", "");
   it.from.project_default = from.value("project_default", false);
-  it.from.reason = from.value("reason", "");
+  it.from.reason = text_of(from.value("reason", json()));
   it.from.overridden = from.value("overridden", false);
   it.from.note = from.value("note", "");
   it.window_before = j.value("window_before", 0);

@@ -54,7 +54,10 @@ assert ind["first"] == "2026-12-01" and ind["last"] == "2027-02-28"
 assert p["visits"][0]["date"] == "2026-11-17" and p["visits"][0]["baseline"] is True
 assert "Educational aid" in p["disclaimer"]["en"]
 assert any(s["id"] == "itp6-003" for s in p["sources"])
-assert any(d["what"] == "dose" for d in p["project_defaults"])
+assert any(d["what"] == {"en": "dose", "zh-CN": "剂量"} for d in p["project_defaults"])
+# Generated sentences carry both languages (the catalogue gives the Chinese).
+assert p["visits"][0]["items"][0]["reason"] == {
+    "en": "baseline 1 of 2, before day 1", "zh-CN": "基线检查第1次（共2次），治疗开始前"}
 PY
 
 # --- Simplified Chinese through the message catalogue

@@ -212,12 +212,13 @@ def check_page_one(rep, name, tree, plan, lang):
     for w in plan["warnings"]:
         rep.check(norm(w["text"][k]) in body, name + ": warning " + w["text"]["en"][:40])
     for a in plan["advisories"]:
-        rep.check(norm(a) in body, name + ": advisory " + a[:40])
+        rep.check(norm(a[k]) in body, name + ": advisory " + a["en"][:40])
     for d in plan["disagreements"]:
         for p in d["positions"]:
             rep.check(norm(p["text"][k]) in body, name + ": disagreement " + p["text"]["en"][:40])
     for d in plan["project_defaults"]:
-        rep.check(norm(d["reason"]) in body, name + ": project default " + d["what"])
+        rep.check(norm(d["what"][k]) in body and norm(d["value"][k]) in body and
+                  norm(d["reason"][k]) in body, name + ": project default " + d["what"]["en"])
     # The pill card: the product units of every administration, and every phase name.
     cards = tree.root.find_all(lambda e: e.tag == "table" and "card" in e.classes)
     if rep.check(len(cards) == 1, name + ": one pill card"):

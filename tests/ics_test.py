@@ -149,8 +149,7 @@ def check_calendar(name, raw, plan, lang, reminder=dt.timedelta(days=-1)):
                       where + ": test %s in SUMMARY and DESCRIPTION" % t)
             if "timing" in item:
                 check(item["timing"][key] in description, where + ": timing of " + item["id"])
-            if lang == "en":
-                check(item["reason"] in description, where + ": reason of " + item["id"])
+            check(item["reason"][key] in description, where + ": reason of " + item["id"])
         before, after = window(visit)
         if before or after:
             lo = (day - dt.timedelta(days=before)).isoformat()

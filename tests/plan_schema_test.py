@@ -236,8 +236,12 @@ def mutations():
                                            "note": "a remark beside the source"}
 
     def overridden_default(p):
-        p["phases"][0]["dose_from"] = {"project_default": True, "reason": "why",
+        p["phases"][0]["dose_from"] = {"project_default": True,
+                                       "reason": {"en": "why", "zh-CN": "原因"},
                                        "overridden_by_user": True}
+
+    def reason_english_only(p):
+        p["visits"][0]["items"][0]["reason"] = p["visits"][0]["items"][0]["reason"]["en"]
 
     return [
         ("the disclaimer removed", False, no_disclaimer, ()),
@@ -271,6 +275,8 @@ def mutations():
         ("no phases", False, no_phases, ("phases",)),
         ("a note beside a source (allowed)", True, note_beside_source, None),
         ("an overridden project default (allowed)", True, overridden_default, None),
+        ("a visit reason in English only", False, reason_english_only,
+         ("visits", 0, "items", 0, "reason")),
     ]
 
 

@@ -71,7 +71,7 @@ TEST_CASE("engine: monitoring dates with baseline, a month-end interval and a mo
   CHECK(p.visits[0].baseline);
   CHECK(p.visits[1].baseline);
   CHECK_FALSE(p.visits[2].baseline);
-  CHECK(p.visits[0].items.at(0).reason == "baseline 1 of 2, before day 1");
+  CHECK(p.visits[0].items.at(0).reason.en == "baseline 1 of 2, before day 1");
   CHECK(p.visits[2].items.at(0).tests == std::vector<std::string>{"creatinine"});
 }
 
@@ -93,7 +93,7 @@ TEST_CASE("engine: durations and the taper can be chosen within the rule") {
   // A dose chosen by the user is still listed among the project defaults, marked as overridden.
   bool dose_listed = false;
   for (const auto& d : p.project_defaults)
-    if (d.what == "dose") dose_listed = d.overridden;
+    if (d.what.en == "dose") dose_listed = d.overridden;
   CHECK(dose_listed);
 }
 
@@ -185,14 +185,14 @@ TEST_CASE("engine: rounding that leaves the dose range is said plainly, never co
   // The step of 3 from 2 passes the maintenance level 2 at once, and maintenance (2 x 5.2 = 10.4
   // -> 10 mg) gives the same daily dose: both are said too.
   REQUIRE(p.advisories.size() == 3);
-  CHECK(p.advisories[0] ==
+  CHECK(p.advisories[0].en ==
         "No Taper step: the dose before it is not more than one step above the Maintenance level, "
         "which follows at once.");
-  CHECK(p.advisories[1] ==
+  CHECK(p.advisories[1].en ==
         "From 2026-03-14 (Maintenance) the daily dose after rounding is still 10 mg, the same as "
         "before.");
-  CHECK_THAT(p.advisories[2], Catch::Matchers::Contains("1.92 mg/kg/day") &&
-                                  Catch::Matchers::Contains("outside the regimen's range 2–8"));
+  CHECK_THAT(p.advisories[2].en, Catch::Matchers::Contains("1.92 mg/kg/day") &&
+                                     Catch::Matchers::Contains("outside the regimen's range 2–8"));
 }
 
 TEST_CASE("every plan carries the disclaimer, its sources and the project defaults it used") {
@@ -201,9 +201,9 @@ TEST_CASE("every plan carries the disclaimer, its sources and the project defaul
   CHECK_FALSE(p.disclaimer.zh.empty());
   CHECK(p.sources.size() == 1);
   std::vector<std::string> whats;
-  for (const auto& d : p.project_defaults) whats.push_back(d.what);
-  CHECK(whats == std::vector<std::string>{"dose", "rounding", "uneven split", "induction duration",
-                                          "taper step", "taper interval", "maintenance duration",
+  for (const auto& d : p.project_defaults) whats.push_back(d.what.en);
+  CHECK(whats == std::vector<std::string>{"dose", "rounding", "uneven split", "Induction, duration",
+                                          "Taper, step", "Taper, interval", "Maintenance, duration",
                                           "baseline spacing"});
 }
 
@@ -259,11 +259,11 @@ TEST_CASE("cyclosporine-itp: monitoring dates") {
     CHECK(p.visits[i].items[0].window_before == 3);
     CHECK(p.visits[i].items[0].window_after == 0);
   }
-  CHECK(p.visits[8].items[0].reason == "re-check 2 weeks after the dose change of 2027-03-01");
+  CHECK(p.visits[8].items[0].reason.en == "re-check 2 weeks after the dose change of 2027-03-01");
   // The last day of treatment: blood count and kidney function, up to 7 days before.
   REQUIRE(p.visits[13].items.size() == 2);
   CHECK(p.visits[13].items[0].monitoring_id == "blood-count");
-  CHECK(p.visits[13].items[0].reason == "end of treatment");
+  CHECK(p.visits[13].items[0].reason.en == "end of treatment");
   CHECK(p.visits[13].items[0].window_before == 7);
   // Fortnightly visits have a window of ±3 days, monthly ones ±7 days.
   CHECK(p.visits[2].items[0].window_before == 3);
@@ -413,10 +413,10 @@ TEST_CASE(
                                                    "2026-05-14", "2026-05-24", "2026-07-31"});
   CHECK(p.visits[1].items.at(0).window_before == 0);
   CHECK(p.visits[1].items.at(0).window_after == 4);
-  CHECK(p.visits[1].items.at(0).reason == "nadir: day 10–14 after administration 1");
-  CHECK(p.visits[0].items.at(0).reason == "before the infusion: 1 day before administration 1");
-  CHECK(p.visits[9].items.at(0).reason == "end of treatment");
-  CHECK(p.visits[11].items.at(0).reason == "6 months after the start");
+  CHECK(p.visits[1].items.at(0).reason.en == "nadir: day 10–14 after administration 1");
+  CHECK(p.visits[0].items.at(0).reason.en == "before the infusion: 1 day before administration 1");
+  CHECK(p.visits[9].items.at(0).reason.en == "end of treatment");
+  CHECK(p.visits[11].items.at(0).reason.en == "6 months after the start");
 }
 
 TEST_CASE("engine: a cycles count within the rule, and mg/m2 without a height, are handled") {
@@ -486,10 +486,10 @@ TEST_CASE("engine: population limits give the regimen's message, or say the age 
   q.regimen_id = "test-titration";
   q.weight = kilograms(60);
   q.start = parse_date("2026-03-31");
-  CHECK_THAT(make_plan(test_rules(), q).advisories.at(0),
+  CHECK_THAT(make_plan(test_rules(), q).advisories.at(0).en,
              Catch::Matchers::Contains("no age was given"));
   q.age_years = 16;
-  CHECK(make_plan(test_rules(), q).advisories.at(0) ==
+  CHECK(make_plan(test_rules(), q).advisories.at(0).en ==
         "Studied in adults (18 years and over) only.");
   q.age_years = 18;
   CHECK(make_plan(test_rules(), q).advisories.empty());
@@ -518,7 +518,7 @@ TEST_CASE(
   q.dose = mg_per_kg_per_day(3);
   const Plan p = make_plan(with_rounding(0.5, DoseRule::RoundingPolicy::advise), q);
   REQUIRE_FALSE(p.advisories.empty());
-  CHECK(p.advisories.back() ==
+  CHECK(p.advisories.back().en ==
         "After rounding to what TESTdrug capsules can give, the Induction dose is 3.02 mg/kg/day "
         "(130 mg instead of 129 mg, +0.78%), more than the tolerance of 0.5% (project default: "
         "Test rounding.). Nearest amounts inside the range: 125 mg (2.91 mg/kg/day) or 130 mg "
@@ -532,7 +532,7 @@ TEST_CASE("engine: rounding below the range offers the nearest amount inside it"
   q.weight = kilograms(41);
   q.dose = mg_per_kg_per_day(2);
   const Plan p = make_plan(with_rounding(2, DoseRule::RoundingPolicy::advise), q);
-  const std::string& a = p.advisories.back();
+  const std::string& a = p.advisories.back().en;
   CHECK_THAT(a, Catch::Matchers::Contains("the Induction dose is 1.95 mg/kg/day (80 mg instead of "
                                           "82 mg, -2.44%), outside the regimen's range 2–8 "
                                           "mg/kg/day; more than the tolerance of 2%"));
@@ -554,14 +554,14 @@ TEST_CASE("engine: maxima per dose and per day are refused with their source, ne
   // 50 kg x 4 mg/kg/day = 200 mg = 100 mg twice daily.
   RuleSet rules = test_rules();
   DoseRule& d = doseplan::testing::regimen(rules, "test-taper").dose;
-  d.max_per_dose = Sourced<DrugMass>{milligrams(90), {"test-src", false, "", false, ""}};
+  d.max_per_dose = Sourced<DrugMass>{milligrams(90), {"test-src", false, {}, false, ""}};
   Problem p = doseplan::testing::problem_of([&] { make_plan(rules, test_request()); });
   CHECK(p.id == "input.above_maximum");
   CHECK(p.message ==
         "Induction: 100 mg in one dose is above the maximum 90 mg per dose; source test-src "
         "(tests/data/rules/test-taper.json): \u201c2-8 mg/kg/day, 1-3 doses a day.\u201d");
   d.max_per_dose.reset();
-  d.max_per_day = Sourced<DrugMass>{milligrams(150), {"test-src", false, "", false, ""}};
+  d.max_per_day = Sourced<DrugMass>{milligrams(150), {"test-src", false, {}, false, ""}};
   p = doseplan::testing::problem_of([&] { make_plan(rules, test_request()); });
   CHECK_THAT(p.message, Catch::Matchers::StartsWith(
                             "Induction: 200 mg a day is above the maximum 150 mg a day; source"));

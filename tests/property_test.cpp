@@ -161,8 +161,9 @@ TEST_CASE("properties of every plan of the catalogue") {
             actual > std::get<DoseRate>(*regimen.dose.max) + mg_per_kg_per_day(1e-9);
         if (outside) {
           bool said = false;
-          for (const std::string& a : plan.advisories)
-            said = said || a.find("outside the regimen's range") != std::string::npos;
+          for (const LocalizedText& a : plan.advisories) {
+            said = said || a.en.find("outside the regimen's range") != std::string::npos;
+          }
           RC_ASSERT(said);
         }
       }

@@ -452,7 +452,8 @@ TEST_CASE("tracker: creatinine rise over the mean of the pretreatment values",
     CHECK_THAT(a.advice.zh, Catch::Contains("2周内复查"));
     CHECK_THAT(a.source, Catch::Contains("cyclosporine-creatinine-rule"));
     CHECK_THAT(a.disclaimer.en, Catch::Contains("Educational aid"));
-    CHECK(a.condition == "Serum creatinine \u2265 25% above baseline");
+    CHECK(a.condition.en == "Serum creatinine \u2265 25% above baseline");
+    CHECK(a.condition.zh == "血肌酐比基线升高 \u2265 25%");
     CHECK_FALSE(a.also_reached_on);
   }
   SECTION("24.9% is not reached; the latest result counts") {

@@ -4,9 +4,12 @@
 #ifndef DOSEPLAN_I18N_HPP_
 #define DOSEPLAN_I18N_HPP_
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "doseplan/dates.hpp"
 #include "doseplan/regimen.hpp"
 
 namespace doseplan {
@@ -22,6 +25,29 @@ const std::string& pick(const LocalizedText& t, Lang lang);
 // The label `key` in `lang` ("Dose" / "剂量") from the message catalogue (po/zh_CN/*.po); the key
 // itself when it has no translation or the catalogue is missing.
 std::string tr(Lang lang, std::string_view key);
+
+// `pattern` with each placeholder {name} replaced by its value ("{n} weeks", {{"n", "2"}}).
+std::string fill(std::string pattern,
+                 std::initializer_list<std::pair<std::string_view, std::string_view>> values);
+
+// A sentence of the program's own in both languages, for texts a Plan carries (visit reasons,
+// advisories, project defaults): `key` is the English sentence with named placeholders ("every
+// {span}"), also the msgid in the catalogue; each placeholder is filled with its value in the same
+// language. Without a catalogue the Chinese text is the English one.
+using LocalizedArgs = std::initializer_list<std::pair<std::string_view, LocalizedText>>;
+LocalizedText tr_both(std::string_view key, LocalizedArgs values = {});
+
+// A text that is the same in both languages (a date, a number with its unit, an id).
+LocalizedText same_text(std::string text);
+
+// "3 months" / "3个月", "1 week" / "1周".
+LocalizedText span_text(const Span& span);
+
+// "every 2 weeks" / "每2周", "every month" / "每月".
+LocalizedText every_text(const Span& span);
+
+// `a` and `b` joined by "; " (English) and "；" (Chinese); `b` alone when `a` is empty.
+LocalizedText join_texts(const LocalizedText& a, const LocalizedText& b);
 
 // Whether the compiled zh-CN catalogue was found ($DOSEPLAN_LOCALE_DIR, installed, build tree).
 bool catalogue_available();

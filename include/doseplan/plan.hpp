@@ -67,7 +67,12 @@ struct VisitItem {
   LocalizedText name;
   std::vector<std::string> tests;  // lab ids
   LocalizedText timing;
-  std::string reason;     // "baseline 1 of 2, before day 1", "every 2 weeks for the first 3 months"
+  // Why the test is on this day, in both languages: "baseline 1 of 2, before day 1", "every 2
+  // weeks for the first 3 months"; two reasons on one day are joined ("; ").
+  LocalizedText reason;
+  // Each reason as a summary of the whole course says it, once per kind: "before day 1,
+  // 2 occasions", "pre-dose: on the day of each administration" (render_text's "Why and when").
+  std::vector<LocalizedText> summaries;
   Provenance from;        // the interval's (or baseline count's) provenance
   int window_before = 0;  // the visit may take place from date - window_before days
   int window_after = 0;   // ... to date + window_after days
@@ -80,10 +85,11 @@ struct Visit {
 };
 
 // A value no source gives, as used in this plan.
+// Texts in both languages (en, zh-CN): the plan is made once and rendered in either.
 struct ProjectDefaultUse {
-  std::string what;   // "default dose"
-  std::string value;  // "5 mg/kg/day"
-  std::string reason;
+  LocalizedText what;       // "dose" / "剂量"
+  LocalizedText value;      // "5 mg/kg/day"
+  LocalizedText reason;     // from the rules (Provenance::reason)
   bool overridden = false;  // the user chose another value
 };
 
@@ -123,7 +129,7 @@ struct Plan {
   std::vector<Sourced<LocalizedText>> warnings;
   std::vector<LabRule> lab_rules;  // what a result means (educational), for patients and trackers
   std::vector<Disagreement> disagreements;
-  std::vector<std::string> advisories;  // e.g. rounding took the dose outside the range
+  std::vector<LocalizedText> advisories;  // e.g. rounding took the dose outside the range
   LocalizedText disclaimer;
 };
 

@@ -36,7 +36,7 @@ struct Source {
 struct Provenance {
   std::string source_id;         // id of a Source; empty for a project default
   bool project_default = false;  // no source gives this value
-  std::string reason;            // why this default (required for project defaults)
+  LocalizedText reason;          // why this default (required for project defaults)
   bool overridden = false;       // set by the planner when the user chose another value
   std::string note;              // optional remark beside a source ("secondary source")
 };

@@ -35,7 +35,10 @@ std::string render_csv(const Plan& plan);
 std::string render_json(const Plan& plan, int indent = 2);
 
 // A lab rule's condition in words: "Serum creatinine ≥ 25% above baseline".
-std::string describe_condition(const LabRule& r, const std::string& test_name);
+std::string describe_condition(const LabRule& r, const std::string& test_name,
+                               Lang lang = Lang::en);
+// A unit as people read it: "mm[Hg]" (UCUM, as the rules write it) -> "mmHg", "10*9/L" -> "10⁹/L".
+std::string display_unit(std::string_view unit);
 
 // FHIR R4 Bundle (collection): Patient, body weight Observation, a MedicationRequest per phase
 // (Dosage per planned row), a ServiceRequest per test of every visit and a CarePlan tying them;

@@ -156,7 +156,7 @@ struct Advice {
   std::optional<double> change_percent;
   std::optional<Date> also_reached_on;  // the previous result of the same kind also reached it
   std::string unit;                     // the canonical unit of the test
-  std::string condition;     // describe_condition(): "Serum creatinine ≥ 25% above baseline"
+  LocalizedText condition;   // describe_condition(): "Serum creatinine ≥ 25% above baseline"
   std::string detail;        // one English sentence: what was compared with what
   std::string source;        // cite(regimen, rule.from)
   LocalizedText advice;      // the rule's advice (both languages)

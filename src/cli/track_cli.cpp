@@ -158,7 +158,7 @@ json visit_json(const TrackedVisit& v) {
     items.push_back({{"id", it.monitoring_id},
                      {"name", {{"en", it.name.en}, {"zh-CN", it.name.zh}}},
                      {"tests", it.tests},
-                     {"reason", it.reason}});
+                     {"reason", {{"en", it.reason.en}, {"zh-CN", it.reason.zh}}}});
   }
   json j = {{"date", format_date(v.date)},
             {"baseline", v.baseline},
@@ -190,7 +190,7 @@ json advice_json(const Advice& a) {
   json j = {{"rule", a.rule.id},
             {"test", a.rule.test},
             {"status", status_id(a.status)},
-            {"condition", a.condition},
+            {"condition", {{"en", a.condition.en}, {"zh-CN", a.condition.zh}}},
             {"detail", a.detail}};
   if (a.result) j["result"] = result_json(*a.result);
   if (a.baseline) {
@@ -227,7 +227,7 @@ std::string advice_text(const std::vector<Advice>& advice, Lang lang) {
         mark = "[-] " + L("no result yet");
         break;
     }
-    o << "  " << mark << " — " << a.rule.id << ": " << a.condition << "\n";
+    o << "  " << mark << " — " << a.rule.id << ": " << pick(a.condition, lang) << "\n";
     o << "      " << a.detail << "\n";
     if (a.status == Advice::Status::reached) {
       o << "      " << L("Advice") << ": " << pick(a.advice, lang) << "\n";
