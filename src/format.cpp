@@ -1,51 +1,74 @@
 #include "doseplan/format.hpp"
 
-#include <cmath>
-#include <cstdio>
+#include <charconv>
+#include <cstring>
 #include <string>
+#include <system_error>
 
 namespace doseplan {
 
-std::string format_number(double value, int max_decimals) {
+namespace {
+// A number with 2 decimals at most, then its unit: one string, one allocation.
+std::string with_unit(double value, const char* unit) {
+  std::string s;
+  append_number(s, value, 2);
+  s += unit;
+  return s;
+}
+}  // namespace
+
+void append_number(std::string& out, double value, int max_decimals) {
   if (max_decimals < 0) max_decimals = 0;
   if (max_decimals > 9) max_decimals = 9;
-  // Large values have many digits: size the buffer first, never truncate.
-  const int n = std::snprintf(nullptr, 0, "%.*f", max_decimals, value);
-  std::string s(static_cast<std::size_t>(n > 0 ? n : 0) + 1, '\0');
-  std::snprintf(s.data(), s.size(), "%.*f", max_decimals, value);
-  s.resize(static_cast<std::size_t>(n > 0 ? n : 0));
-  if (s.find('.') != std::string::npos) {
-    while (!s.empty() && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
+  // std::to_chars with a precision writes what printf("%.*f") writes (exactly rounded, "nan",
+  // "inf"), without the locale and the multi-precision path of printf. The largest double has
+  // 309 digits before the point: the buffer always holds the whole number, never truncated.
+  char buf[400];
+  const auto [end_of_number, ec] =
+      std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, max_decimals);
+  const char* p = buf;
+  const char* end = ec == std::errc() ? end_of_number : buf;
+  const bool negative = p != end && *p == '-';
+  if (negative) ++p;
+  const char* dot =
+      static_cast<const char*>(std::memchr(p, '.', static_cast<std::size_t>(end - p)));
+  if (dot) {  // no trailing zero, no trailing point
+    while (end > dot && end[-1] == '0') --end;
+    if (end == dot + 1) end = dot;
+    if (end == dot) dot = nullptr;
   }
-  bool negative = !s.empty() && s.front() == '-';
-  if (negative) s.erase(0, 1);
-  if (s == "0") negative = false;  // no "-0"
-  const auto dot = s.find('.');
-  std::string int_part = s.substr(0, dot);
-  const std::string frac = dot == std::string::npos ? "" : s.substr(dot);
-  std::string grouped;
-  for (std::size_t i = 0; i < int_part.size(); ++i) {
-    if (i > 0 && (int_part.size() - i) % 3 == 0) grouped += ',';
-    grouped += int_part[i];
+  const char* int_end = dot ? dot : end;
+  const auto int_len = static_cast<std::size_t>(int_end - p);
+  const bool zero = int_len == 1 && *p == '0' && !dot;  // no "-0"
+  out.reserve(out.size() + int_len + int_len / 3 + static_cast<std::size_t>(end - int_end) + 1);
+  if (negative && !zero) out += '-';
+  for (std::size_t i = 0; i < int_len; ++i) {
+    if (i > 0 && (int_len - i) % 3 == 0) out += ',';
+    out += p[i];
   }
-  return (negative ? "-" : "") + grouped + frac;
+  out.append(int_end, end);
+}
+
+std::string format_number(double value, int max_decimals) {
+  std::string s;
+  append_number(s, value, max_decimals);
+  return s;
 }
 
 std::string format_mg(DrugMass m) {
-  return format_number(in_mg(m), 2) + " mg";
+  return with_unit(in_mg(m), " mg");
 }
 std::string format_mL(DrugVolume v) {
-  return format_number(in_mL(v), 2) + " mL";
+  return with_unit(in_mL(v), " mL");
 }
 std::string format_kg(BodyMass w) {
-  return format_number(in_kg(w), 2) + " kg";
+  return with_unit(in_kg(w), " kg");
 }
 std::string format_dose_rate(DoseRate r) {
-  return format_number(in_mg_per_kg_per_day(r), 2) + " mg/kg/day";
+  return with_unit(in_mg_per_kg_per_day(r), " mg/kg/day");
 }
 std::string format_daily_amount(DailyAmount a) {
-  return format_number(in_mg_per_day(a), 2) + " mg/day";
+  return with_unit(in_mg_per_day(a), " mg/day");
 }
 
 std::string format_percent(double percent) {

@@ -6,6 +6,10 @@
 // are slightly above or below the half, so their rounding says nothing about the rule.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -213,4 +217,92 @@ TEST_CASE("regression (fuzz): a very large number is written whole, never trunca
   s.erase(std::remove(s.begin(), s.end(), ','), s.end());
   CHECK(s.size() == 81);
   CHECK(s.rfind("1000000000000000", 0) == 0);
+}
+
+namespace {
+
+// format_number as it was written with snprintf("%.*f") before it used std::to_chars: the
+// reference the new code must match digit for digit.
+std::string format_number_with_printf(double value, int max_decimals) {
+  if (max_decimals < 0) max_decimals = 0;
+  if (max_decimals > 9) max_decimals = 9;
+  const int n = std::snprintf(nullptr, 0, "%.*f", max_decimals, value);
+  std::string s(static_cast<std::size_t>(n > 0 ? n : 0) + 1, '\0');
+  std::snprintf(s.data(), s.size(), "%.*f", max_decimals, value);
+  s.resize(static_cast<std::size_t>(n > 0 ? n : 0));
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  bool negative = !s.empty() && s.front() == '-';
+  if (negative) s.erase(0, 1);
+  if (s == "0") negative = false;
+  const auto dot = s.find('.');
+  std::string int_part = s.substr(0, dot);
+  const std::string frac = dot == std::string::npos ? "" : s.substr(dot);
+  std::string grouped;
+  for (std::size_t i = 0; i < int_part.size(); ++i) {
+    if (i > 0 && (int_part.size() - i) % 3 == 0) grouped += ',';
+    grouped += int_part[i];
+  }
+  return (negative ? "-" : "") + grouped + frac;
+}
+
+}  // namespace
+
+TEST_CASE("format_number writes what printf(\"%.*f\") wrote, for any value and decimals") {
+  // Exact halves in binary (0.125, 2.5, 0.375) round to even in both; values just beside a
+  // decimal half; negative zero; large and tiny values; the decimals clamped to 0..9.
+  const std::vector<double> fixed = {0.125,   2.5,      3.5,    0.375,       -0.125,      1e-10,
+                                     -1e-10,  0.005,    0.015,  1.005,       2.675,       4.835,
+                                     -0.0,    999.995,  999.5,  1e15,        123456789.5, 1e22,
+                                     1.7e308, 4.9e-324, 1234.5, -999999.999, 0.1,         1e-5};
+  for (double v : fixed) {
+    for (int d = -1; d <= 11; ++d) {
+      INFO("value " << v << ", decimals " << d);
+      CHECK(format_number(v, d) == format_number_with_printf(v, d));
+    }
+  }
+  // Random values over many magnitudes (a fixed seed: the test is the same every time).
+  std::uint64_t state = 20261122;
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  int mismatches = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double mantissa = static_cast<double>(next() % 100000000) / 1e4;  // 0 .. 9999.9999
+    const int exponent = static_cast<int>(next() % 13) - 6;                 // 1e-6 .. 1e6
+    double v = mantissa * std::pow(10.0, exponent);
+    if (next() % 2) v = -v;
+    if (i % 4 == 0) {  // arbitrary bit patterns too (finite, not huge)
+      double bits = 0;
+      const std::uint64_t b = next();
+      std::memcpy(&bits, &b, sizeof bits);
+      if (std::isfinite(bits) && std::abs(bits) < 1e30) v = bits;
+    }
+    const int d = static_cast<int>(next() % 10);
+    if (format_number(v, d) != format_number_with_printf(v, d)) {
+      ++mismatches;
+      UNSCOPED_INFO("value " << v << " decimals " << d << ": " << format_number(v, d) << " vs "
+                             << format_number_with_printf(v, d));
+    }
+  }
+  CHECK(mismatches == 0);
+}
+
+TEST_CASE("append_number appends to what is there") {
+  std::string s = "dose ";
+  append_number(s, 1500);
+  CHECK(s == "dose 1,500");
+  append_number(s, -0.004);
+  CHECK(s == "dose 1,5000");
+  s = "x";
+  append_number(s, 4.8387, 3);
+  CHECK(s == "x4.839");
+  s.clear();
+  append_number(s, -1234.5, 0);  // exact half, to even: -1234
+  CHECK(s == "-1,234");
 }

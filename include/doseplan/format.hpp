@@ -17,6 +17,8 @@ namespace doseplan {
 // leading zero and with "," every three digits: 1500 -> "1,500", 0.50 -> "0.5", 4.8387 -> "4.84".
 // Negative values keep their sign ("-3.2"); -0 is written "0".
 std::string format_number(double value, int max_decimals = 2);
+// The same, appended to `out` (no temporary string).
+void append_number(std::string& out, double value, int max_decimals = 2);
 
 std::string format_mg(DrugMass m);               // "310 mg", "1,500 mg", "0.5 mg"
 std::string format_mL(DrugVolume v);             // "1.5 mL"
