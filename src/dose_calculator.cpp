@@ -108,6 +108,8 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
                     " doses of at least " + format_mg(step) + " each with " + product.name.en +
                     "; choose fewer doses a day");
   }
+  // The audit: 2 or 3 steps here, one per dose, then up to 3 more added by the callers.
+  d.audit.reserve(static_cast<std::size_t>(doses_per_day) + 6);
   d.rounded_daily = step * static_cast<double>(steps);
   d.deviation_percent = (d.rounded_daily - d.exact_daily) / d.exact_daily * 100.0;
   d.audit.push_back({"rounding step", step_explanation(product), format_mg(step),
@@ -133,6 +135,7 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
   const long long base = steps / doses_per_day;
   const long long extra = steps % doses_per_day;
   const std::vector<Slot> slots = slots_for(doses_per_day);
+  d.administrations.reserve(static_cast<std::size_t>(doses_per_day));
   for (int i = 0; i < doses_per_day; ++i) {
     Administration a;
     a.slot = slots[static_cast<std::size_t>(i)];

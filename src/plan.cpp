@@ -602,6 +602,7 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   for (const Visit& v : plan.visits)
     for (const VisitItem& item : v.items) lab_ids.insert(item.tests.begin(), item.tests.end());
   for (const LabRule& rule : r->lab_rules) lab_ids.insert(rule.test);
+  plan.labs.reserve(lab_ids.size());
   for (const std::string& id : lab_ids)
     if (const LabTest* lab = rules.find_lab(id)) plan.labs.push_back(*lab);
 

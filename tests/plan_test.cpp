@@ -1,5 +1,6 @@
 // Specification of make_plan(): phases, doses and monitoring dates, worked out by hand.
 #include <catch2/catch.hpp>
+#include <type_traits>
 
 #include "doseplan/plan.hpp"
 #include "test_support.hpp"
@@ -8,6 +9,13 @@ using namespace doseplan;
 using doseplan::testing::problems_of;
 using doseplan::testing::real_rules;
 using doseplan::testing::test_rules;
+
+// Vectors of phases, doses and visits move their elements when they grow: a copy would copy every
+// string of the audit trail (Boost.Units quantities do not declare their copy noexcept; dose.hpp).
+static_assert(std::is_nothrow_move_constructible_v<Administration>);
+static_assert(std::is_nothrow_move_constructible_v<DailyDose>);
+static_assert(std::is_nothrow_move_constructible_v<PlannedPhase>);
+static_assert(std::is_nothrow_move_constructible_v<Visit>);
 
 namespace {
 

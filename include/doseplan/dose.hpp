@@ -43,6 +43,16 @@ struct Administration {
                                      // (fewest vials among those), largest first
   bool intravenous = false;
   std::optional<CellCount> cells;  // cell infusions: no mass
+
+  // Boost.Units quantities do not declare their copy noexcept, so without these a vector of
+  // administrations (or of phases, through DailyDose) would copy every element, strings and all,
+  // each time it grows. Moving a quantity copies a double: it never throws.
+  Administration() = default;
+  Administration(const Administration&) = default;
+  Administration(Administration&&) noexcept = default;
+  Administration& operator=(const Administration&) = default;
+  Administration& operator=(Administration&&) noexcept = default;
+  ~Administration() = default;
 };
 
 // One step of how a number was made, for `plan --explain` and the JSON plan's "audit".
@@ -63,6 +73,14 @@ struct DailyDose {
   double deviation_percent = 0;                // (rounded - exact) / exact x 100
   std::vector<Administration> administrations;
   std::vector<AuditStep> audit;  // how every number above was made, in order
+
+  // noexcept moves: see Administration.
+  DailyDose() = default;
+  DailyDose(const DailyDose&) = default;
+  DailyDose(DailyDose&&) noexcept = default;
+  DailyDose& operator=(const DailyDose&) = default;
+  DailyDose& operator=(DailyDose&&) noexcept = default;
+  ~DailyDose() = default;
 };
 
 // What the dose arithmetic needs to know of the patient.
