@@ -6,12 +6,17 @@
 #include "doseplan/plan.hpp"
 #include "doseplan/render.hpp"
 #include "doseplan/request.hpp"
+#include "plan_json.hpp"
 
 namespace doseplan {
 
 BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out) {
   BatchSummary summary;
   std::string line;
+  // One output record at a time, in a buffer that keeps its capacity from line to line; the
+  // blocks every plan of a regimen shares are written once (plan_json.hpp).
+  std::string record;
+  detail::PlanJsonCache cache;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF files
     const int n = ++summary.lines;
@@ -21,9 +26,13 @@ BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out
         throw Error("request.empty_line", name, "the line is empty; expected a plan request");
       }
       const Plan plan = make_plan(rules, parse_plan_request(line, name));
-      std::string json = render_json(plan, -1);
-      if (!json.empty() && json.back() == '\n') json.pop_back();
-      out << "{\"line\":" << n << ",\"ok\":true,\"plan\":" << json << "}\n";
+      record.clear();
+      record += "{\"line\":";
+      record += std::to_string(n);
+      record += ",\"ok\":true,\"plan\":";
+      detail::append_plan_json(record, plan, -1, &cache);
+      record += "}\n";
+      out.write(record.data(), static_cast<std::streamsize>(record.size()));
       ++summary.plans;
     } catch (const Error& e) {
       nlohmann::ordered_json errors = nlohmann::ordered_json::array();

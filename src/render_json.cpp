@@ -1,13 +1,16 @@
 #include <cmath>
-#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "doseplan/format.hpp"
 #include "doseplan/render.hpp"
+#include "json_writer.hpp"
+#include "plan_json.hpp"
 
 namespace doseplan {
 namespace {
 
-using json = nlohmann::ordered_json;
+using detail::JsonWriter;
 
 // Numbers are written rounded to 6 decimals, so 310 is 310 and not 309.99999999999994.
 double clean(double v) {
@@ -15,216 +18,471 @@ double clean(double v) {
 }
 
 // A quantity as {"value", "unit"} with a UCUM unit.
-json q(double value, const char* ucum) {
-  return {{"value", clean(value)}, {"unit", ucum}};
+void q(JsonWriter& w, double value, const char* ucum) {
+  w.begin_object();
+  w.member_number("value", clean(value));
+  w.member("unit", ucum);
+  w.end_object();
 }
 
-json text(const LocalizedText& t) {
-  return {{"en", t.en}, {"zh-CN", t.zh}};
+void text(JsonWriter& w, const LocalizedText& t) {
+  w.begin_object();
+  w.member("en", t.en);
+  w.member("zh-CN", t.zh);
+  w.end_object();
 }
 
-json provenance(const Provenance& p) {
-  json j = json::object();
+void provenance(JsonWriter& w, const Provenance& p) {
+  w.begin_object();
   if (p.project_default) {
-    j["project_default"] = true;
-    j["reason"] = text(p.reason);
+    w.member_bool("project_default", true);
+    w.key("reason");
+    text(w, p.reason);
   } else {
-    j["source"] = p.source_id;
-    if (!p.note.empty()) j["note"] = p.note;
+    w.member("source", p.source_id);
+    if (!p.note.empty()) w.member("note", p.note);
   }
-  if (p.overridden) j["overridden_by_user"] = true;
-  return j;
+  if (p.overridden) w.member_bool("overridden_by_user", true);
+  w.end_object();
 }
 
-json dose_json(const DoseValue& v) {
-  return q(dose_number(v), dose_unit(v));
+void dose_json(JsonWriter& w, const DoseValue& v) {
+  q(w, dose_number(v), dose_unit(v));
 }
 
-json audit_json(const std::vector<AuditStep>& audit) {
-  json out = json::array();
+void audit_json(JsonWriter& w, const std::vector<AuditStep>& audit) {
+  w.begin_array();
   for (const AuditStep& a : audit) {
-    out.push_back({{"what", a.what}, {"how", a.how}, {"result", a.result}, {"basis", a.basis}});
+    w.begin_object();
+    w.member("what", a.what);
+    w.member("how", a.how);
+    w.member("result", a.result);
+    w.member("basis", a.basis);
+    w.end_object();
   }
-  return out;
+  w.end_array();
 }
 
-json daily_dose(const DailyDose& d) {
-  json admins = json::array();
-  for (const Administration& a : d.administrations) {
-    json j = {{"slot", slot_name(a.slot)},
-              {"amount", q(in_mg(a.amount), "mg")},
-              {"text", describe_administration(a)}};
-    if (a.cells) {
-      j.erase("amount");
-      j["cells"] = q(a.cells->millions, "10*6 cells");
-    } else if (a.volume) {
-      j["volume"] = q(in_mL(*a.volume), "mL");
-    } else if (a.intravenous) {
-      j["route"] = "IV";
-      json vials = json::array();
-      for (const UnitCount& u : a.vials)
-        vials.push_back({{"count", u.count}, {"size", q(in_mg(u.strength), "mg")}});
-      j["vials"] = vials;
-    } else {
-      json units = json::array();
-      for (const UnitCount& u : a.units)
-        units.push_back({{"count", u.count}, {"strength", q(in_mg(u.strength), "mg")}});
-      j["units"] = units;
-    }
-    admins.push_back(j);
+void unit_counts(JsonWriter& w, const std::vector<UnitCount>& units, const char* size_key) {
+  w.begin_array();
+  for (const UnitCount& u : units) {
+    w.begin_object();
+    w.member_int("count", u.count);
+    w.key(size_key);
+    q(w, in_mg(u.strength), "mg");
+    w.end_object();
   }
-  json j = {{"target", dose_json(d.target)}};
+  w.end_array();
+}
+
+void daily_dose(JsonWriter& w, const DailyDose& d) {
+  w.begin_object();
+  w.key("target");
+  dose_json(w, d.target);
   if (!std::holds_alternative<CellCount>(d.target)) {
-    j["exact_daily"] = q(in_mg(d.exact_daily), "mg");
-    j["rounded_daily"] = q(in_mg(d.rounded_daily), "mg");
-    if (d.actual_rate) j["actual_rate"] = q(in_mg_per_kg_per_day(*d.actual_rate), "mg/kg/d");
-    if (d.actual_per_area) j["actual_per_area"] = q(in_mg_per_m2(*d.actual_per_area), "mg/m2");
-    j["deviation"] = q(in_mg(d.rounded_daily - d.exact_daily), "mg");
-    j["deviation_percent"] = clean(d.deviation_percent);
+    w.key("exact_daily");
+    q(w, in_mg(d.exact_daily), "mg");
+    w.key("rounded_daily");
+    q(w, in_mg(d.rounded_daily), "mg");
+    if (d.actual_rate) {
+      w.key("actual_rate");
+      q(w, in_mg_per_kg_per_day(*d.actual_rate), "mg/kg/d");
+    }
+    if (d.actual_per_area) {
+      w.key("actual_per_area");
+      q(w, in_mg_per_m2(*d.actual_per_area), "mg/m2");
+    }
+    w.key("deviation");
+    q(w, in_mg(d.rounded_daily - d.exact_daily), "mg");
+    w.member_number("deviation_percent", clean(d.deviation_percent));
   }
-  j["administrations"] = admins;
-  j["audit"] = audit_json(d.audit);
-  return j;
+  w.key("administrations");
+  w.begin_array();
+  for (const Administration& a : d.administrations) {
+    w.begin_object();
+    w.member("slot", slot_name(a.slot));
+    if (!a.cells) {  // a cell infusion has no mass: its count comes after the text
+      w.key("amount");
+      q(w, in_mg(a.amount), "mg");
+    }
+    w.member("text", describe_administration(a));
+    if (a.cells) {
+      w.key("cells");
+      q(w, a.cells->millions, "10*6 cells");
+    } else if (a.volume) {
+      w.key("volume");
+      q(w, in_mL(*a.volume), "mL");
+    } else if (a.intravenous) {
+      w.member("route", "IV");
+      w.key("vials");
+      unit_counts(w, a.vials, "size");
+    } else {
+      w.key("units");
+      unit_counts(w, a.units, "strength");
+    }
+    w.end_object();
+  }
+  w.end_array();
+  w.key("audit");
+  audit_json(w, d.audit);
+  w.end_object();
+}
+
+void patient(JsonWriter& w, const Plan& plan) {
+  w.begin_object();
+  w.key("weight");
+  q(w, in_kg(plan.weight), "kg");
+  if (plan.height) {
+    w.key("height");
+    q(w, in_cm(*plan.height), "cm");
+  }
+  if (plan.bsa) {
+    w.key("bsa");
+    q(w, in_m2(*plan.bsa), "m2");
+    w.member("bsa_formula", plan.bsa_formula);
+  }
+  if (plan.age_years) {
+    w.key("age");
+    q(w, *plan.age_years, "a");
+  }
+  if (plan.sex) w.member("sex", to_string(*plan.sex));
+  if (plan.creatinine) {
+    w.key("creatinine");
+    q(w, in_umol_per_L(*plan.creatinine), "umol/L");
+  }
+  if (plan.ideal_weight) {
+    w.key("ideal_body_weight");
+    q(w, in_kg(*plan.ideal_weight), "kg");
+    w.key("adjusted_body_weight");
+    q(w, in_kg(*plan.adjusted_weight), "kg");
+  }
+  if (plan.egfr) {
+    w.key("egfr_ckd_epi_2021");
+    q(w, in_mL_per_min(*plan.egfr), "mL/min/{1.73_m2}");
+    w.key("crcl_cockcroft_gault");
+    q(w, in_mL_per_min(*plan.crcl), "mL/min");
+  }
+  w.key("audit");
+  audit_json(w, plan.body_audit);
+  w.end_object();
+}
+
+void dose(JsonWriter& w, const Plan& plan) {
+  w.begin_object();
+  w.member_int("doses_per_day", plan.doses_per_day.value);
+  w.member("doses_per_day_words", frequency_words(plan.doses_per_day.value));
+  if (plan.dose_rule.doses_per_day_max > 1 || !plan.doses_per_day.from.source_id.empty() ||
+      plan.doses_per_day.from.project_default) {
+    w.key("doses_per_day_from");
+    provenance(w, plan.doses_per_day.from);
+  }
+  if (plan.chosen) {
+    w.key("chosen");
+    dose_json(w, plan.chosen->value);
+    w.key("chosen_from");
+    provenance(w, plan.chosen->from);
+    w.key("allowed_range");
+    w.begin_object();
+    w.key("min");
+    dose_json(w, *plan.dose_rule.min);
+    w.key("max");
+    dose_json(w, *plan.dose_rule.max);
+    w.key("from");
+    provenance(w, plan.dose_rule.range_from);
+    w.end_object();
+  }
+  w.end_object();
+}
+
+void product(JsonWriter& w, const Product& p) {
+  w.begin_object();
+  w.member("id", p.id);
+  w.key("name");
+  text(w, p.name);
+  w.member("variant", p.variant);
+  w.key("market_names");
+  w.begin_array();
+  for (const std::string& m : p.market_names) w.string(m);
+  w.end_array();
+  w.key("strengths");
+  w.begin_array();
+  for (DrugMass s : p.strengths) q(w, in_mg(s), "mg");
+  w.end_array();
+  w.key("smallest_step");
+  q(w, in_mg(p.smallest_step()), "mg");
+  w.end_object();
+}
+
+void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases) {
+  w.begin_array();
+  for (const PlannedPhase& p : phases) {
+    w.begin_object();
+    w.member("id", p.phase_id);
+    w.key("name");
+    text(w, p.name);
+    w.member("first", format_date(p.first));
+    w.member("last", format_date(p.last));
+    w.member_int("days", (p.last - p.first).count() + 1);
+    if (p.steps > 0) {
+      w.member_int(p.cycle ? "cycle" : "step", p.step);
+      w.member_int(p.cycle ? "cycles" : "steps", p.steps);
+    }
+    if (p.conditional) w.member_bool("only_if_needed", true);
+    w.key("dose");
+    daily_dose(w, p.dose);
+    w.key("dose_from");
+    provenance(w, p.dose_from);
+    w.key("duration_from");
+    provenance(w, p.duration_from);
+    if (!p.note.en.empty()) {
+      w.key("note");
+      text(w, p.note);
+    }
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void visits(JsonWriter& w, const std::vector<Visit>& visits) {
+  w.begin_array();
+  for (const Visit& v : visits) {
+    w.begin_object();
+    w.member("date", format_date(v.date));
+    w.member_bool("baseline", v.baseline);
+    w.key("items");
+    w.begin_array();
+    for (const VisitItem& item : v.items) {
+      w.begin_object();
+      w.member("id", item.monitoring_id);
+      w.key("name");
+      text(w, item.name);
+      w.key("tests");
+      w.begin_array();
+      for (const std::string& t : item.tests) w.string(t);
+      w.end_array();
+      w.key("reason");
+      text(w, item.reason);
+      w.key("from");
+      provenance(w, item.from);
+      if (!item.timing.en.empty()) {
+        w.key("timing");
+        text(w, item.timing);
+      }
+      w.member_int("window_before_days", item.window_before);
+      w.member_int("window_after_days", item.window_after);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void labs(JsonWriter& w, const std::vector<LabTest>& labs) {
+  w.begin_array();
+  for (const LabTest& l : labs) {
+    w.begin_object();
+    w.member("id", l.id);
+    w.key("name");
+    text(w, l.name);
+    w.member("kind", l.kind);
+    w.member("loinc", l.loinc);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void lab_rules(JsonWriter& w, const std::vector<LabRule>& rules, const std::vector<LabTest>& labs) {
+  w.begin_array();
+  for (const LabRule& rule : rules) {
+    LocalizedText name{rule.test, rule.test};
+    for (const LabTest& lab : labs)
+      if (lab.id == rule.test) name = lab.name;
+    w.begin_object();
+    w.member("id", rule.id);
+    w.member("test", rule.test);
+    w.key("condition");
+    text(w, LocalizedText{describe_condition(rule, name.en, Lang::en),
+                          describe_condition(rule, name.zh, Lang::zh_CN)});
+    w.key("advice");
+    text(w, rule.advice);
+    w.key("from");
+    provenance(w, rule.from);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void warnings(JsonWriter& w, const std::vector<Sourced<LocalizedText>>& warnings) {
+  w.begin_array();
+  for (const auto& x : warnings) {
+    w.begin_object();
+    w.key("text");
+    text(w, x.value);
+    w.key("from");
+    provenance(w, x.from);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void disagreements(JsonWriter& w, const std::vector<Disagreement>& disagreements) {
+  w.begin_array();
+  for (const Disagreement& d : disagreements) {
+    w.begin_object();
+    w.key("topic");
+    text(w, d.topic);
+    w.key("positions");
+    warnings(w, d.positions);  // the same shape: {"text", "from"}
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void project_defaults(JsonWriter& w, const std::vector<ProjectDefaultUse>& defaults) {
+  w.begin_array();
+  for (const ProjectDefaultUse& d : defaults) {
+    w.begin_object();
+    w.key("what");
+    text(w, d.what);
+    w.key("value");
+    text(w, d.value);
+    w.key("reason");
+    text(w, d.reason);
+    w.member_bool("overridden_by_user", d.overridden);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void sources(JsonWriter& w, const std::vector<Source>& sources) {
+  w.begin_array();
+  for (const Source& s : sources) {
+    w.begin_object();
+    w.member("id", s.id);
+    w.member("citation", s.citation);
+    w.member("location", s.location);
+    w.member("quote", s.quote);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+// A block kept from an earlier plan when `same`, else written now (and kept).
+template <class Write>
+void kept_block(JsonWriter& w, std::string& kept, bool same, Write write) {
+  if (!same) {
+    kept.clear();
+    JsonWriter block(kept, w.indent(), w.depth());
+    write(block);
+  }
+  w.raw(kept);
+}
+
+// `kept` = `value`, reporting whether they were equal already.
+template <class T>
+bool keep(T& kept, const T& value) {
+  if (kept == value) return true;
+  kept = value;
+  return false;
 }
 
 }  // namespace
 
+namespace detail {
+
+void append_plan_json(std::string& out, const Plan& plan, int indent, PlanJsonCache* cache) {
+  JsonWriter w(out, indent);
+  w.begin_object();
+  w.member("format", "doseplan-plan");
+  w.member_int("format_version", plan.format_version);
+  w.key("disclaimer");
+  text(w, plan.disclaimer);
+  w.key("regimen");
+  w.begin_object();
+  w.member("id", plan.regimen.id);
+  w.key("drug");
+  w.begin_object();
+  w.member("id", plan.regimen.drug.id);
+  w.key("name");
+  text(w, plan.regimen.drug.name);
+  w.end_object();
+  w.key("indication");
+  text(w, plan.regimen.indication);
+  w.member("evidence", plan.regimen.evidence);
+  w.end_object();
+  w.key("patient");
+  patient(w, plan);
+  w.member("start", format_date(plan.start));
+  w.member("end", format_date(plan.end));
+  w.key("dose");
+  dose(w, plan);
+  w.key("product");
+  product(w, plan.product);
+  w.key("phases");
+  phases(w, plan.phases);
+  w.key("visits");
+  visits(w, plan.visits);
+  if (!cache) {
+    w.key("tests");
+    labs(w, plan.labs);
+    w.key("advisories");
+    w.begin_array();
+    for (const LocalizedText& a : plan.advisories) text(w, a);
+    w.end_array();
+    w.key("lab_rules");
+    lab_rules(w, plan.lab_rules, plan.labs);
+    w.key("warnings");
+    warnings(w, plan.warnings);
+    w.key("disagreements");
+    disagreements(w, plan.disagreements);
+    w.key("project_defaults");
+    project_defaults(w, plan.project_defaults);
+    w.key("sources");
+    sources(w, plan.sources);
+  } else {
+    PlanJsonCache::Entry& e = cache->entry(plan.regimen.id);
+    // Every comparison runs (and copies what changed): `valid` only says whether the kept bytes
+    // were finished, with this indent.
+    bool valid = e.valid && e.indent == indent;
+    e.indent = indent;
+    e.valid = false;  // until every block below is written (an exception leaves it invalid)
+    const bool labs_same = keep(e.labs, plan.labs);
+    w.key("tests");
+    kept_block(w, e.labs_json, valid && labs_same, [&](JsonWriter& b) { labs(b, plan.labs); });
+    w.key("advisories");
+    w.begin_array();
+    for (const LocalizedText& a : plan.advisories) text(w, a);
+    w.end_array();
+    // The conditions name the tests: the block depends on the labs too.
+    const bool rules_same = keep(e.lab_rules, plan.lab_rules) && labs_same;
+    w.key("lab_rules");
+    kept_block(w, e.lab_rules_json, valid && rules_same,
+               [&](JsonWriter& b) { lab_rules(b, plan.lab_rules, plan.labs); });
+    w.key("warnings");
+    kept_block(w, e.warnings_json, keep(e.warnings, plan.warnings) && valid,
+               [&](JsonWriter& b) { warnings(b, plan.warnings); });
+    w.key("disagreements");
+    kept_block(w, e.disagreements_json, keep(e.disagreements, plan.disagreements) && valid,
+               [&](JsonWriter& b) { disagreements(b, plan.disagreements); });
+    w.key("project_defaults");
+    project_defaults(w, plan.project_defaults);
+    w.key("sources");
+    kept_block(w, e.sources_json, keep(e.sources, plan.sources) && valid,
+               [&](JsonWriter& b) { sources(b, plan.sources); });
+    e.valid = true;
+  }
+  w.end_object();
+}
+
+}  // namespace detail
+
 std::string render_json(const Plan& plan, int indent) {
-  json j;
-  j["format"] = "doseplan-plan";
-  j["format_version"] = plan.format_version;
-  j["disclaimer"] = text(plan.disclaimer);
-  j["regimen"] = {{"id", plan.regimen.id},
-                  {"drug", {{"id", plan.regimen.drug.id}, {"name", text(plan.regimen.drug.name)}}},
-                  {"indication", text(plan.regimen.indication)},
-                  {"evidence", plan.regimen.evidence}};
-  j["patient"] = {{"weight", q(in_kg(plan.weight), "kg")}};
-  if (plan.height) j["patient"]["height"] = q(in_cm(*plan.height), "cm");
-  if (plan.bsa) {
-    j["patient"]["bsa"] = q(in_m2(*plan.bsa), "m2");
-    j["patient"]["bsa_formula"] = plan.bsa_formula;
-  }
-  if (plan.age_years) j["patient"]["age"] = q(*plan.age_years, "a");
-  if (plan.sex) j["patient"]["sex"] = to_string(*plan.sex);
-  if (plan.creatinine) j["patient"]["creatinine"] = q(in_umol_per_L(*plan.creatinine), "umol/L");
-  if (plan.ideal_weight) {
-    j["patient"]["ideal_body_weight"] = q(in_kg(*plan.ideal_weight), "kg");
-    j["patient"]["adjusted_body_weight"] = q(in_kg(*plan.adjusted_weight), "kg");
-  }
-  if (plan.egfr) {
-    j["patient"]["egfr_ckd_epi_2021"] = q(in_mL_per_min(*plan.egfr), "mL/min/{1.73_m2}");
-    j["patient"]["crcl_cockcroft_gault"] = q(in_mL_per_min(*plan.crcl), "mL/min");
-  }
-  j["patient"]["audit"] = audit_json(plan.body_audit);
-  j["start"] = format_date(plan.start);
-  j["end"] = format_date(plan.end);
-  j["dose"] = {
-      {"doses_per_day", plan.doses_per_day.value},
-      {"doses_per_day_words", frequency_words(plan.doses_per_day.value)},
-  };
-  if (plan.dose_rule.doses_per_day_max > 1 || !plan.doses_per_day.from.source_id.empty() ||
-      plan.doses_per_day.from.project_default) {
-    j["dose"]["doses_per_day_from"] = provenance(plan.doses_per_day.from);
-  }
-  if (plan.chosen) {
-    j["dose"]["chosen"] = dose_json(plan.chosen->value);
-    j["dose"]["chosen_from"] = provenance(plan.chosen->from);
-    j["dose"]["allowed_range"] = {{"min", dose_json(*plan.dose_rule.min)},
-                                  {"max", dose_json(*plan.dose_rule.max)},
-                                  {"from", provenance(plan.dose_rule.range_from)}};
-  }
-  json strengths = json::array();
-  for (DrugMass s : plan.product.strengths) strengths.push_back(q(in_mg(s), "mg"));
-  j["product"] = {{"id", plan.product.id},
-                  {"name", text(plan.product.name)},
-                  {"variant", plan.product.variant},
-                  {"market_names", plan.product.market_names},
-                  {"strengths", strengths},
-                  {"smallest_step", q(in_mg(plan.product.smallest_step()), "mg")}};
-  json phases = json::array();
-  for (const PlannedPhase& p : plan.phases) {
-    json ph = {{"id", p.phase_id},
-               {"name", text(p.name)},
-               {"first", format_date(p.first)},
-               {"last", format_date(p.last)},
-               {"days", (p.last - p.first).count() + 1}};
-    if (p.steps > 0) {
-      ph[p.cycle ? "cycle" : "step"] = p.step;
-      ph[p.cycle ? "cycles" : "steps"] = p.steps;
-    }
-    if (p.conditional) ph["only_if_needed"] = true;
-    ph["dose"] = daily_dose(p.dose);
-    ph["dose_from"] = provenance(p.dose_from);
-    ph["duration_from"] = provenance(p.duration_from);
-    if (!p.note.en.empty()) ph["note"] = text(p.note);
-    phases.push_back(ph);
-  }
-  j["phases"] = phases;
-  json visits = json::array();
-  for (const Visit& v : plan.visits) {
-    json items = json::array();
-    for (const VisitItem& item : v.items) {
-      json it = {{"id", item.monitoring_id},
-                 {"name", text(item.name)},
-                 {"tests", item.tests},
-                 {"reason", text(item.reason)},
-                 {"from", provenance(item.from)}};
-      if (!item.timing.en.empty()) it["timing"] = text(item.timing);
-      it["window_before_days"] = item.window_before;
-      it["window_after_days"] = item.window_after;
-      items.push_back(it);
-    }
-    visits.push_back({{"date", format_date(v.date)}, {"baseline", v.baseline}, {"items", items}});
-  }
-  j["visits"] = visits;
-  json labs = json::array();
-  for (const LabTest& l : plan.labs)
-    labs.push_back({{"id", l.id}, {"name", text(l.name)}, {"kind", l.kind}, {"loinc", l.loinc}});
-  j["tests"] = labs;
-  json advisories = json::array();
-  for (const LocalizedText& a : plan.advisories) advisories.push_back(text(a));
-  j["advisories"] = advisories;
-  json lab_rules = json::array();
-  for (const LabRule& rule : plan.lab_rules) {
-    LocalizedText name{rule.test, rule.test};
-    for (const LabTest& lab : plan.labs)
-      if (lab.id == rule.test) name = lab.name;
-    const LocalizedText condition{describe_condition(rule, name.en, Lang::en),
-                                  describe_condition(rule, name.zh, Lang::zh_CN)};
-    lab_rules.push_back({{"id", rule.id},
-                         {"test", rule.test},
-                         {"condition", text(condition)},
-                         {"advice", text(rule.advice)},
-                         {"from", provenance(rule.from)}});
-  }
-  j["lab_rules"] = lab_rules;
-  json warnings = json::array();
-  for (const auto& w : plan.warnings)
-    warnings.push_back({{"text", text(w.value)}, {"from", provenance(w.from)}});
-  j["warnings"] = warnings;
-  json disagreements = json::array();
-  for (const Disagreement& d : plan.disagreements) {
-    json positions = json::array();
-    for (const auto& p : d.positions)
-      positions.push_back({{"text", text(p.value)}, {"from", provenance(p.from)}});
-    disagreements.push_back({{"topic", text(d.topic)}, {"positions", positions}});
-  }
-  j["disagreements"] = disagreements;
-  json defaults = json::array();
-  for (const ProjectDefaultUse& d : plan.project_defaults) {
-    defaults.push_back({{"what", text(d.what)},
-                        {"value", text(d.value)},
-                        {"reason", text(d.reason)},
-                        {"overridden_by_user", d.overridden}});
-  }
-  j["project_defaults"] = defaults;
-  json sources = json::array();
-  for (const Source& s : plan.sources) {
-    sources.push_back(
-        {{"id", s.id}, {"citation", s.citation}, {"location", s.location}, {"quote", s.quote}});
-  }
-  j["sources"] = sources;
-  return j.dump(indent) + "\n";
+  std::string out;
+  out.reserve(64 * 1024);
+  detail::append_plan_json(out, plan, indent);
+  out += '\n';
+  return out;
 }
 
 }  // namespace doseplan

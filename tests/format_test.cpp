@@ -226,10 +226,9 @@ namespace {
 std::string format_number_with_printf(double value, int max_decimals) {
   if (max_decimals < 0) max_decimals = 0;
   if (max_decimals > 9) max_decimals = 9;
-  const int n = std::snprintf(nullptr, 0, "%.*f", max_decimals, value);
-  std::string s(static_cast<std::size_t>(n > 0 ? n : 0) + 1, '\0');
-  std::snprintf(s.data(), s.size(), "%.*f", max_decimals, value);
-  s.resize(static_cast<std::size_t>(n > 0 ? n : 0));
+  char buf[400];  // the largest double has 309 digits before the point
+  const int n = std::snprintf(buf, sizeof buf, "%.*f", max_decimals, value);
+  std::string s(buf, static_cast<std::size_t>(n > 0 ? n : 0));
   if (s.find('.') != std::string::npos) {
     while (!s.empty() && s.back() == '0') s.pop_back();
     if (!s.empty() && s.back() == '.') s.pop_back();

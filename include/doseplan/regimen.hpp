@@ -22,6 +22,7 @@ namespace doseplan {
 struct LocalizedText {
   std::string en;
   std::string zh;  // Simplified Chinese (zh-CN)
+  friend bool operator==(const LocalizedText&, const LocalizedText&) = default;
 };
 
 // One reference: a file of ../shared/sources/ or a label, guideline or trial.
@@ -30,6 +31,7 @@ struct Source {
   std::string citation;  // human-readable reference
   std::string location;  // file name in shared/sources/, or an address
   std::string quote;     // the sentence encoded, verbatim
+  friend bool operator==(const Source&, const Source&) = default;
 };
 
 // Where a number comes from.
@@ -39,6 +41,7 @@ struct Provenance {
   LocalizedText reason;          // why this default (required for project defaults)
   bool overridden = false;       // set by the planner when the user chose another value
   std::string note;              // optional remark beside a source ("secondary source")
+  friend bool operator==(const Provenance&, const Provenance&) = default;
 };
 
 // A value with its provenance.
@@ -46,6 +49,7 @@ template <class T>
 struct Sourced {
   T value{};
   Provenance from;
+  friend bool operator==(const Sourced&, const Sourced&) = default;
 };
 
 // A product (formulation) from rules/products.json.
@@ -82,6 +86,7 @@ struct LabTest {
   std::string loinc;                // "2160-0"; may be empty for an assessment
   bool loinc_from_project = false;  // not in shared/clinical-facts.md: supplied, to be checked
   std::vector<std::string> units;   // UCUM units accepted, e.g. "umol/L", "mg/dL"
+  friend bool operator==(const LabTest&, const LabTest&) = default;
 };
 
 // A dose as a rule writes it. Which alternative also says how it is given:
@@ -243,6 +248,7 @@ struct LabRule {
   Action action = Action::contact_doctor;
   LocalizedText advice;
   Provenance from;
+  friend bool operator==(const LabRule&, const LabRule&) = default;
 };
 
 // A worked example kept in the regimen file: a request and what the plan must say, worked out by
@@ -268,6 +274,7 @@ struct GoldenCase {
 struct Disagreement {
   LocalizedText topic;
   std::vector<Sourced<LocalizedText>> positions;
+  friend bool operator==(const Disagreement&, const Disagreement&) = default;
 };
 
 struct Regimen {

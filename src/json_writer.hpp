@@ -1,0 +1,98 @@
+// Internal: writing JSON straight into a std::string, without building a tree.
+//
+// The bytes are those of nlohmann::json::dump(indent) for the same values and key order: with
+// `indent` < 0 one line with no spaces ({"a":1,"b":[true,"x"]}); with `indent` >= 0 one member
+// or element per line, `indent` spaces per level, ": " after keys, and empty objects and arrays
+// as {} and []. Strings are escaped as dump() escapes them (ensure_ascii off): \" \\ \b \f \n \r
+// \t, other control characters as \u00XX (lower-case hex), everything else (UTF-8) as it is.
+// Invalid UTF-8 is refused (std::invalid_argument), never written. Integers are written as
+// integers; a double as the shortest decimal that reads back as the same double (std::to_chars),
+// laid out as nlohmann lays it out: 310.0, 0.5, 1e+20, 1e-05; NaN and infinities as null.
+// (nlohmann's Grisu2 sometimes writes 17 digits where fewer name the same double:
+// 152.57442699999999 for 152.574427. The number is the same; the text here is the shorter.)
+#ifndef DOSEPLAN_SRC_JSON_WRITER_HPP_
+#define DOSEPLAN_SRC_JSON_WRITER_HPP_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace doseplan::detail {
+
+// Appends `text` to `out` as a JSON string, quotes included.
+void append_json_string(std::string& out, std::string_view text);
+
+// Appends `value` as nlohmann::json::dump() writes a double.
+void append_json_double(std::string& out, double value);
+
+class JsonWriter {
+ public:
+  // Writes to `out` (appended to what is there). `indent` as for nlohmann::json::dump.
+  explicit JsonWriter(std::string& out, int indent = -1) : out_(out), indent_(indent) {}
+  // A writer for one value that will be placed at `depth` inside another document (see raw()):
+  // its lines are indented as they will be there.
+  JsonWriter(std::string& out, int indent, int depth)
+      : out_(out), indent_(indent), base_depth_(static_cast<std::size_t>(depth)) {}
+
+  void begin_object();
+  void end_object();
+  void begin_array();
+  void end_array();
+  // The next member's key: a value (or begin_object / begin_array) must follow.
+  void key(std::string_view k);
+
+  void string(std::string_view s);
+  void boolean(bool b);
+  void integer(std::int64_t i);
+  void number(double d);
+  void null();
+  // Bytes that are already one JSON value written by a JsonWriter of the same indent at the same
+  // depth (a block kept from an earlier plan): appended as they are.
+  void raw(std::string_view json);
+
+  // key(k) then the value, for short calls.
+  void member(std::string_view k, std::string_view s) {
+    key(k);
+    string(s);
+  }
+  void member(std::string_view k, const char* s) {
+    key(k);
+    string(s);
+  }
+  void member(std::string_view k, const std::string& s) {
+    key(k);
+    string(s);
+  }
+  void member_bool(std::string_view k, bool b) {
+    key(k);
+    boolean(b);
+  }
+  void member_int(std::string_view k, std::int64_t i) {
+    key(k);
+    integer(i);
+  }
+  void member_number(std::string_view k, double d) {
+    key(k);
+    number(d);
+  }
+
+  // How deep the writer is (0: outside any object or array).
+  int depth() const { return static_cast<int>(base_depth_ + open_.size()); }
+  int indent() const { return indent_; }
+
+ private:
+  void before_value();
+  void newline_and_indent(std::size_t depth);
+
+  std::string& out_;
+  int indent_;
+  std::size_t base_depth_ = 0;
+  // One entry per open object or array: whether it has a member or element yet.
+  std::vector<bool> open_;
+  bool after_key_ = false;
+};
+
+}  // namespace doseplan::detail
+
+#endif  // DOSEPLAN_SRC_JSON_WRITER_HPP_

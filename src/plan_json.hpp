@@ -1,0 +1,47 @@
+// Internal: the JSON plan (render_json) written straight into a string, for `batch`.
+#ifndef DOSEPLAN_SRC_PLAN_JSON_HPP_
+#define DOSEPLAN_SRC_PLAN_JSON_HPP_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "doseplan/plan.hpp"
+
+namespace doseplan::detail {
+
+// The blocks of a JSON plan that every plan of a regimen shares (tests, lab_rules, warnings,
+// disagreements, sources), kept as bytes between plans. A kept block is used only when the plan
+// holds exactly the values it was written from (compared member by member), so a cache can never
+// put another plan's text in: it only saves writing the same bytes again. Not thread-safe: one
+// cache per thread (`batch` plans one line after another).
+class PlanJsonCache {
+ public:
+  struct Entry {
+    int indent = 0;
+    std::vector<LabTest> labs;
+    std::string labs_json;
+    std::vector<LabRule> lab_rules;  // the conditions name the tests: with `labs` too
+    std::string lab_rules_json;
+    std::vector<Sourced<LocalizedText>> warnings;
+    std::string warnings_json;
+    std::vector<Disagreement> disagreements;
+    std::string disagreements_json;
+    std::vector<Source> sources;
+    std::string sources_json;
+    bool valid = false;
+  };
+  Entry& entry(const std::string& regimen_id) { return entries_[regimen_id]; }
+
+ private:
+  std::map<std::string, Entry> entries_;
+};
+
+// Appends the JSON plan to `out`: the bytes of render_json(plan, indent) without the final
+// newline. With a cache, blocks shared by the plans of a regimen are written once.
+void append_plan_json(std::string& out, const Plan& plan, int indent,
+                      PlanJsonCache* cache = nullptr);
+
+}  // namespace doseplan::detail
+
+#endif  // DOSEPLAN_SRC_PLAN_JSON_HPP_
