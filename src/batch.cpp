@@ -26,13 +26,15 @@ BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out
         throw Error("request.empty_line", name, "the line is empty; expected a plan request");
       }
       const Plan plan = make_plan(rules, parse_plan_request(line, name));
-      record.clear();
-      record += "{\"line\":";
-      record += std::to_string(n);
-      record += ",\"ok\":true,\"plan\":";
-      detail::append_plan_json(record, plan, -1, &cache);
-      record += "}\n";
-      out.write(record.data(), static_cast<std::streamsize>(record.size()));
+      // `record` keeps its size from line to line (spare room after the text: plan_json.hpp).
+      const std::string head = "{\"line\":" + std::to_string(n) + ",\"ok\":true,\"plan\":";
+      if (record.size() < head.size()) record.resize(head.size());
+      record.replace(0, head.size(), head);
+      std::size_t end = detail::write_plan_json(record, head.size(), plan, -1, &cache);
+      if (record.size() < end + 2) record.resize(end + 2);
+      record.replace(end, 2, "}\n");
+      end += 2;
+      out.write(record.data(), static_cast<std::streamsize>(end));
       ++summary.plans;
     } catch (const Error& e) {
       nlohmann::ordered_json errors = nlohmann::ordered_json::array();

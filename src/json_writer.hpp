@@ -28,17 +28,23 @@ void append_json_double(std::string& out, double value);
 
 class JsonWriter {
  public:
-  // Writes to `out` (appended to what is there). `indent` as for nlohmann::json::dump.
-  explicit JsonWriter(std::string& out, int indent = -1) : out_(out), indent_(indent) {}
-  // A writer for one value that will be placed at `depth` inside another document (see raw()):
-  // its lines are indented as they will be there.
-  JsonWriter(std::string& out, int indent, int depth)
-      : out_(out), indent_(indent), base_depth_(static_cast<std::size_t>(depth)) {}
+  // Writes into `out` from offset `at` (at <= out.size()). The writer uses `out` as a buffer: it
+  // may make it longer than the text (spare room, whatever bytes), so the text is the first end()
+  // bytes; out.resize(end()) leaves only them. `indent` as for nlohmann::json::dump. With
+  // `depth`, the value will be placed at that depth inside another document (see raw()): its
+  // lines are indented as they will be there.
+  JsonWriter(std::string& out, std::size_t at, int indent = -1, int depth = 0)
+      : out_(out), len_(at), indent_(indent), base_depth_(static_cast<std::size_t>(depth)) {}
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
 
-  void begin_object();
-  void end_object();
-  void begin_array();
-  void end_array();
+  // Where the text written so far ends in `out`.
+  std::size_t end() const { return len_; }
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
   // The next member's key: a value (or begin_object / begin_array) must follow.
   void key(std::string_view k);
 
@@ -78,18 +84,33 @@ class JsonWriter {
   }
 
   // How deep the writer is (0: outside any object or array).
-  int depth() const { return static_cast<int>(base_depth_ + open_.size()); }
+  int depth() const { return static_cast<int>(base_depth_ + depth_); }
   int indent() const { return indent_; }
 
  private:
+  static constexpr std::size_t kMaxDepth = 64;
+
+  // Room for `n` more bytes at the end of the text; returns where they go. Write them, then
+  // commit(end).
+  char* room(std::size_t n) {
+    if (out_.size() - len_ < n) grow(n);
+    return out_.data() + len_;
+  }
+  void commit(const char* end) { len_ = static_cast<std::size_t>(end - out_.data()); }
+  void grow(std::size_t n);
+  void open(char bracket);
+  void close(char bracket);
+  // The separator and line break before a value (nothing after a key).
   void before_value();
-  void newline_and_indent(std::size_t depth);
+  char* newline_and_indent(char* p, std::size_t depth);
 
   std::string& out_;
+  std::size_t len_;  // the text written so far; out_ may be longer (spare room)
   int indent_;
-  std::size_t base_depth_ = 0;
-  // One entry per open object or array: whether it has a member or element yet.
-  std::vector<bool> open_;
+  std::size_t base_depth_;
+  std::size_t depth_ = 0;
+  // Per open object or array: whether it has a member or element yet.
+  bool has_items_[kMaxDepth] = {};
   bool after_key_ = false;
 };
 

@@ -37,10 +37,12 @@ class PlanJsonCache {
   std::map<std::string, Entry> entries_;
 };
 
-// Appends the JSON plan to `out`: the bytes of render_json(plan, indent) without the final
-// newline. With a cache, blocks shared by the plans of a regimen are written once.
-void append_plan_json(std::string& out, const Plan& plan, int indent,
-                      PlanJsonCache* cache = nullptr);
+// Writes the JSON plan into `buf` from offset `at`: the bytes of render_json(plan, indent)
+// without the final newline. Returns where they end; `buf` may be longer (spare room kept for the
+// next plan: see JsonWriter). With a cache, blocks shared by the plans of a regimen are written
+// once.
+std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, int indent,
+                            PlanJsonCache* cache = nullptr);
 
 }  // namespace doseplan::detail
 

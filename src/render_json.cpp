@@ -373,8 +373,9 @@ template <class Write>
 void kept_block(JsonWriter& w, std::string& kept, bool same, Write write) {
   if (!same) {
     kept.clear();
-    JsonWriter block(kept, w.indent(), w.depth());
+    JsonWriter block(kept, 0, w.indent(), w.depth());
     write(block);
+    kept.resize(block.end());
   }
   w.raw(kept);
 }
@@ -391,8 +392,9 @@ bool keep(T& kept, const T& value) {
 
 namespace detail {
 
-void append_plan_json(std::string& out, const Plan& plan, int indent, PlanJsonCache* cache) {
-  JsonWriter w(out, indent);
+std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, int indent,
+                            PlanJsonCache* cache) {
+  JsonWriter w(buf, at, indent);
   w.begin_object();
   w.member("format", "doseplan-plan");
   w.member_int("format_version", plan.format_version);
@@ -473,14 +475,14 @@ void append_plan_json(std::string& out, const Plan& plan, int indent, PlanJsonCa
     e.valid = true;
   }
   w.end_object();
+  return w.end();
 }
 
 }  // namespace detail
 
 std::string render_json(const Plan& plan, int indent) {
   std::string out;
-  out.reserve(64 * 1024);
-  detail::append_plan_json(out, plan, indent);
+  out.resize(detail::write_plan_json(out, 0, plan, indent));
   out += '\n';
   return out;
 }

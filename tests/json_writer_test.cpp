@@ -181,7 +181,7 @@ TEST_CASE("json numbers: the same double as nlohmann::json, in as many digits or
 TEST_CASE("json writer: one line with no spaces, or nlohmann's indented layout") {
   auto write = [](int indent) {
     std::string out;
-    JsonWriter w(out, indent);
+    JsonWriter w(out, 0, indent);
     w.begin_object();
     w.member("a", "x");
     w.member_int("n", -3);
@@ -200,6 +200,7 @@ TEST_CASE("json writer: one line with no spaces, or nlohmann's indented layout")
     w.end_object();
     w.member_bool("b", false);
     w.end_object();
+    out.resize(w.end());
     return out;
   };
   CHECK(write(-1) == R"({"a":"x","n":-3,"list":[true,null,2.5,{},[]],"empty":{},"b":false})");
@@ -225,17 +226,18 @@ TEST_CASE("json writer: a block written apart is placed at its depth") {
   for (const int indent : {-1, 2}) {
     std::string block;
     {
-      JsonWriter b(block, indent, 1);
+      JsonWriter b(block, 0, indent, 1);
       b.begin_array();
       b.string("s");
       b.begin_object();
       b.member_int("k", 1);
       b.end_object();
       b.end_array();
+      block.resize(b.end());
     }
     std::string whole, direct;
     for (std::string* out : {&whole, &direct}) {
-      JsonWriter w(*out, indent);
+      JsonWriter w(*out, 0, indent);
       w.begin_object();
       w.member_int("before", 0);
       w.key("block");
@@ -251,6 +253,7 @@ TEST_CASE("json writer: a block written apart is placed at its depth") {
       }
       w.member_int("after", 2);
       w.end_object();
+      out->resize(w.end());
     }
     INFO("indent " << indent);
     CHECK(whole == direct);
@@ -309,7 +312,7 @@ TEST_CASE("JSON plans: blocks kept between plans give the bytes of a plan writte
     for (const PlanRequest& q : requests) {
       const Plan plan = make_plan(real_rules(), q);
       std::string kept;
-      detail::append_plan_json(kept, plan, -1, &cache);
+      kept.resize(detail::write_plan_json(kept, 0, plan, -1, &cache));
       INFO(q.regimen_id << ", round " << round);
       CHECK(kept + "\n" == render_json(plan, -1));
     }
@@ -321,7 +324,7 @@ TEST_CASE("JSON plans: a kept block is never used for a plan whose values differ
   const Plan plan = make_plan(real_rules(), q);
   detail::PlanJsonCache cache;
   std::string first;
-  detail::append_plan_json(first, plan, -1, &cache);
+  first.resize(detail::write_plan_json(first, 0, plan, -1, &cache));
   // Same regimen id, other values in each kept block.
   Plan other = plan;
   REQUIRE(!other.sources.empty());
@@ -331,17 +334,17 @@ TEST_CASE("JSON plans: a kept block is never used for a plan whose values differ
   other.warnings.push_back({LocalizedText{"one more warning", "又一个警告"}, {}});
   other.disagreements.clear();
   std::string second;
-  detail::append_plan_json(second, other, -1, &cache);
+  second.resize(detail::write_plan_json(second, 0, other, -1, &cache));
   CHECK(second + "\n" == render_json(other, -1));
   CHECK(second.find("another quote") != std::string::npos);
   CHECK(second.find("one more warning") != std::string::npos);
   // And back: the first plan's blocks again, not the second's.
   std::string third;
-  detail::append_plan_json(third, plan, -1, &cache);
+  third.resize(detail::write_plan_json(third, 0, plan, -1, &cache));
   CHECK(third == first);
   // An indented plan after compact ones does not take their bytes.
   std::string indented;
-  detail::append_plan_json(indented, plan, 2, &cache);
+  indented.resize(detail::write_plan_json(indented, 0, plan, 2, &cache));
   CHECK(indented + "\n" == render_json(plan, 2));
 }
 
