@@ -62,10 +62,15 @@ std::string tr(Lang lang, std::string_view key) {
   // Translations already looked up are kept: make_plan asks for the same few sentences for every
   // plan, and a look-up through Boost.Locale costs a std::string and a facet search each time.
   static std::mutex m;
-  static std::unordered_map<std::string, std::string> seen;
+  // Looked up by std::string_view, without making a std::string of the key first.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  static std::unordered_map<std::string, std::string, Hash, std::equal_to<>> seen;
   const std::lock_guard<std::mutex> lock(m);
+  if (const auto it = seen.find(key); it != seen.end()) return it->second;
   const std::string k(key);
-  if (const auto it = seen.find(k); it != seen.end()) return it->second;
   std::string out = boost::locale::translate(k).str(chinese());
   seen.emplace(k, out);
   return out;
@@ -83,11 +88,30 @@ std::string fill(std::string pattern,
   return pattern;
 }
 
+namespace {
+
+// Every "{name}" in `text` replaced by `value`, in place: what fill() does for one placeholder,
+// without building the "{name}" string (make_plan fills a few hundred placeholders a plan).
+void fill_in_place(std::string& text, std::string_view name, std::string_view value) {
+  const std::size_t key_size = name.size() + 2;
+  for (std::size_t at = text.find('{'); at != std::string::npos; at = text.find('{', at)) {
+    if (text.size() - at >= key_size && text[at + key_size - 1] == '}' &&
+        text.compare(at + 1, name.size(), name) == 0) {
+      text.replace(at, key_size, value);
+      at += value.size();
+    } else {
+      ++at;
+    }
+  }
+}
+
+}  // namespace
+
 LocalizedText tr_both(std::string_view key, LocalizedArgs values) {
   LocalizedText out{std::string(key), tr(Lang::zh_CN, key)};
   for (const auto& [name, value] : values) {
-    out.en = fill(std::move(out.en), {{name, value.en}});
-    out.zh = fill(std::move(out.zh), {{name, value.zh.empty() ? value.en : value.zh}});
+    fill_in_place(out.en, name, value.en);
+    fill_in_place(out.zh, name, value.zh.empty() ? value.en : value.zh);
   }
   return out;
 }

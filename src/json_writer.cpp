@@ -46,9 +46,9 @@ std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
 }
 
 // The bytes of `x` that need a look (non-ASCII, below 0x20, '"' or '\'), as the high bit of
-// each such byte: the classic "has a byte less than n" and "has a zero byte" tests. Only the
-// lowest flagged byte is sure to be right (a borrow may flag bytes above it): enough to find the
-// first.
+// each such byte: the classic "has a byte less than n" and "has a zero byte" tests. Every byte
+// that needs a look is flagged; a borrow may also flag a plain byte above one that does, so the
+// lowest flag is the first such byte, and a word without flags is all plain.
 std::uint64_t special(std::uint64_t x) {
   const std::uint64_t control = (x - kOnes * 0x20) & ~x & kHigh;
   const std::uint64_t q = x ^ (kOnes * '"');
@@ -139,6 +139,20 @@ char* write_json_string(char* dst, std::string_view text) {
       p += plain;
       dst += plain;
       p = write_special(p, begin, end, dst);
+    }
+    // The last 1 to 7 bytes of a string of 8 or more: the last 8 bytes are looked at again, those
+    // already written shifted out.
+    const auto left = static_cast<std::size_t>(end - p);
+    if (left > 0 && text.size() >= 8) {
+      std::uint64_t x;
+      std::memcpy(&x, end - 8, sizeof x);
+      const unsigned shift = static_cast<unsigned>(8 * (8 - left));
+      if ((special(x) >> shift) == 0) {  // no false "plain": see special()
+        x >>= shift;
+        std::memcpy(dst, &x, sizeof x);  // `left` bytes kept
+        dst += left;
+        p = end;
+      }
     }
   }
   while (p < end) {  // the last few bytes (or all, one by one)
@@ -287,13 +301,17 @@ void JsonWriter::close(char bracket) {
   commit(p);
 }
 
-void JsonWriter::key(std::string_view k) {
-  char* p = room(2 + (base_depth_ + depth_) * static_cast<std::size_t>(indent_ < 0 ? 0 : indent_) +
-                 string_room(k) + 2);
+void JsonWriter::key(JsonKey k) {
+  const std::size_t spaces =
+      (base_depth_ + depth_) * static_cast<std::size_t>(indent_ < 0 ? 0 : indent_);
+  char* p = room(k.size() + spaces + 6);
   if (has_items_[depth_ - 1]) *p++ = ',';
   has_items_[depth_ - 1] = true;
   if (indent_ >= 0) p = newline_and_indent(p, depth_);
-  p = write_json_string(p, k);
+  *p++ = '"';
+  std::memcpy(p, k.data(), k.size());
+  p += k.size();
+  *p++ = '"';
   *p++ = ':';
   if (indent_ >= 0) *p++ = ' ';
   commit(p);

@@ -26,6 +26,27 @@ void append_json_string(std::string& out, std::string_view text);
 // Appends `value` as nlohmann::json::dump() writes a double.
 void append_json_double(std::string& out, double value);
 
+// A member name written in the source: checked when the program is compiled (printable ASCII,
+// nothing to escape), then copied as it is. A name that would need escaping does not compile.
+class JsonKey {
+ public:
+  template <std::size_t N>
+  consteval JsonKey(const char (&name)[N]) : name_(name), size_(N - 1) {  // NOLINT: implicit
+    for (std::size_t i = 0; i + 1 < N; ++i) {
+      const auto c = static_cast<unsigned char>(name[i]);
+      if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+        throw "a JSON key written by doseplan must be printable ASCII with nothing to escape";
+      }
+    }
+  }
+  const char* data() const { return name_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  const char* name_;
+  std::size_t size_;
+};
+
 class JsonWriter {
  public:
   // Writes into `out` from offset `at` (at <= out.size()). The writer uses `out` as a buffer: it
@@ -46,7 +67,7 @@ class JsonWriter {
   void begin_array() { open('['); }
   void end_array() { close(']'); }
   // The next member's key: a value (or begin_object / begin_array) must follow.
-  void key(std::string_view k);
+  void key(JsonKey k);
 
   void string(std::string_view s);
   void boolean(bool b);
@@ -58,27 +79,27 @@ class JsonWriter {
   void raw(std::string_view json);
 
   // key(k) then the value, for short calls.
-  void member(std::string_view k, std::string_view s) {
+  void member(JsonKey k, std::string_view s) {
     key(k);
     string(s);
   }
-  void member(std::string_view k, const char* s) {
+  void member(JsonKey k, const char* s) {
     key(k);
     string(s);
   }
-  void member(std::string_view k, const std::string& s) {
+  void member(JsonKey k, const std::string& s) {
     key(k);
     string(s);
   }
-  void member_bool(std::string_view k, bool b) {
+  void member_bool(JsonKey k, bool b) {
     key(k);
     boolean(b);
   }
-  void member_int(std::string_view k, std::int64_t i) {
+  void member_int(JsonKey k, std::int64_t i) {
     key(k);
     integer(i);
   }
-  void member_number(std::string_view k, double d) {
+  void member_number(JsonKey k, double d) {
     key(k);
     number(d);
   }

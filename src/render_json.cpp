@@ -63,7 +63,7 @@ void audit_json(JsonWriter& w, const std::vector<AuditStep>& audit) {
   w.end_array();
 }
 
-void unit_counts(JsonWriter& w, const std::vector<UnitCount>& units, const char* size_key) {
+void unit_counts(JsonWriter& w, const std::vector<UnitCount>& units, detail::JsonKey size_key) {
   w.begin_array();
   for (const UnitCount& u : units) {
     w.begin_object();
@@ -224,8 +224,13 @@ void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases) {
     w.member("last", format_date(p.last));
     w.member_int("days", (p.last - p.first).count() + 1);
     if (p.steps > 0) {
-      w.member_int(p.cycle ? "cycle" : "step", p.step);
-      w.member_int(p.cycle ? "cycles" : "steps", p.steps);
+      if (p.cycle) {
+        w.member_int("cycle", p.step);
+        w.member_int("cycles", p.steps);
+      } else {
+        w.member_int("step", p.step);
+        w.member_int("steps", p.steps);
+      }
     }
     if (p.conditional) w.member_bool("only_if_needed", true);
     w.key("dose");

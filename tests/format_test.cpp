@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/units.hpp"
 
 using namespace doseplan;
@@ -304,4 +305,32 @@ TEST_CASE("append_number appends to what is there") {
   s.clear();
   append_number(s, -1234.5, 0);  // exact half, to even: -1234
   CHECK(s == "-1,234");
+}
+
+// ------------------------------------------------------------------ sentences in both languages
+
+TEST_CASE("tr_both fills every placeholder in both languages") {
+  // A key without a translation: the Chinese text is the English pattern, filled the same way.
+  const LocalizedText t = tr_both("doseplan test {a}, {name} and {a} again {n}",
+                                  {{"a", LocalizedText{"one", "一"}},
+                                   {"n", LocalizedText{"2", ""}},  // no Chinese: the English
+                                   {"name", LocalizedText{"x{a}y", "乙"}}});
+  CHECK(t.en == "doseplan test one, x{a}y and one again 2");
+  CHECK(t.zh == "doseplan test 一, 乙 and 一 again 2");
+  // A placeholder name that is the start of another, braces that are no placeholder.
+  const LocalizedText u =
+      tr_both("doseplan test {n}{nn} {n {} {n}", {{"n", same_text("5")}, {"nn", same_text("6")}});
+  CHECK(u.en == "doseplan test 56 {n {} 5");
+  CHECK(tr_both("doseplan test without placeholders").en == "doseplan test without placeholders");
+}
+
+TEST_CASE("spans and intervals are said in both languages") {
+  CHECK(span_text(Span{2, Span::Unit::week}).en == "2 weeks");
+  CHECK(span_text(Span{1, Span::Unit::month}).en == "1 month");
+  CHECK(every_text(Span{2, Span::Unit::week}).en == "every 2 weeks");
+  CHECK(every_text(Span{1, Span::Unit::month}).en == "every month");
+  if (catalogue_available()) {
+    CHECK(span_text(Span{3, Span::Unit::month}).zh == "3个月");
+    CHECK(every_text(Span{2, Span::Unit::week}).zh == "每2周");
+  }
 }

@@ -384,3 +384,21 @@ TEST_CASE("batch: each plan line holds the JSON plan of the same request") {
     CHECK(line.find("input.unknown_regimen") != std::string::npos);
   }
 }
+
+TEST_CASE("json strings: the last bytes of a long string are looked at too") {
+  // Lengths 8..24 with the character to escape in the last 7 bytes, after an escape or not.
+  for (std::size_t n = 8; n <= 24; ++n) {
+    for (std::size_t back = 1; back <= 7 && back <= n; ++back) {
+      std::string s(n, 'y');
+      s[n - back] = '"';
+      std::string expected = "\"" + s.substr(0, n - back) + "\\\"" + s.substr(n - back + 1) + "\"";
+      INFO("length " << n << ", quote " << back << " from the end");
+      CHECK(str(s) == expected);
+      s[0] = '\n';  // an escape before it as well
+      expected = "\"\\n" + s.substr(1, n - back - 1) + "\\\"" + s.substr(n - back + 1) + "\"";
+      CHECK(str(s) == expected);
+      s[n - back] = 'z';  // and none at the end
+      CHECK(str(s) == "\"\\n" + s.substr(1) + "\"");
+    }
+  }
+}
