@@ -29,7 +29,25 @@ class PlanJsonCache {
     std::string disagreements_json;
     std::vector<Source> sources;
     std::string sources_json;
+    // Mostly the same from plan to plan (the user's choices change it).
+    std::vector<ProjectDefaultUse> project_defaults;
+    std::string project_defaults_json;
     bool valid = false;
+
+    // Provenances (phases, visits, the dose) as written, with the depth and indent they were
+    // written at: a plan repeats a few of them many times, long reasons in two languages
+    // included. `fingerprint` makes most comparisons one integer compare.
+    struct KeptProvenance {
+      std::size_t fingerprint = 0;
+      Provenance from;
+      std::string json;
+    };
+    std::vector<KeptProvenance> provenances;
+    // The kept text of `from` at that depth and indent, or null.
+    const std::string* find(const Provenance& from, int at_depth, int with_indent) const;
+    // Keeps `json` for `from` (at most kMaxProvenances: then they are all dropped).
+    void keep(const Provenance& from, int at_depth, int with_indent, std::string json);
+    static constexpr std::size_t kMaxProvenances = 128;
   };
   Entry& entry(const std::string& regimen_id) { return entries_[regimen_id]; }
 

@@ -32,7 +32,7 @@ void text(JsonWriter& w, const LocalizedText& t) {
   w.end_object();
 }
 
-void provenance(JsonWriter& w, const Provenance& p) {
+void write_provenance(JsonWriter& w, const Provenance& p) {
   w.begin_object();
   if (p.project_default) {
     w.member_bool("project_default", true);
@@ -44,6 +44,24 @@ void provenance(JsonWriter& w, const Provenance& p) {
   }
   if (p.overridden) w.member_bool("overridden_by_user", true);
   w.end_object();
+}
+
+// A provenance; with a cache, its text is written once and then copied (plan_json.hpp).
+void provenance(JsonWriter& w, const Provenance& p, detail::PlanJsonCache::Entry* cache = nullptr) {
+  if (!cache) {
+    write_provenance(w, p);
+    return;
+  }
+  if (const std::string* kept = cache->find(p, w.depth(), w.indent())) {
+    w.raw(*kept);
+    return;
+  }
+  std::string json;
+  JsonWriter b(json, 0, w.indent(), w.depth());
+  write_provenance(b, p);
+  json.resize(b.end());
+  w.raw(json);
+  cache->keep(p, w.depth(), w.indent(), std::move(json));
 }
 
 void dose_json(JsonWriter& w, const DoseValue& v) {
@@ -167,20 +185,20 @@ void patient(JsonWriter& w, const Plan& plan) {
   w.end_object();
 }
 
-void dose(JsonWriter& w, const Plan& plan) {
+void dose(JsonWriter& w, const Plan& plan, detail::PlanJsonCache::Entry* cache) {
   w.begin_object();
   w.member_int("doses_per_day", plan.doses_per_day.value);
   w.member("doses_per_day_words", frequency_words(plan.doses_per_day.value));
   if (plan.dose_rule.doses_per_day_max > 1 || !plan.doses_per_day.from.source_id.empty() ||
       plan.doses_per_day.from.project_default) {
     w.key("doses_per_day_from");
-    provenance(w, plan.doses_per_day.from);
+    provenance(w, plan.doses_per_day.from, cache);
   }
   if (plan.chosen) {
     w.key("chosen");
     dose_json(w, plan.chosen->value);
     w.key("chosen_from");
-    provenance(w, plan.chosen->from);
+    provenance(w, plan.chosen->from, cache);
     w.key("allowed_range");
     w.begin_object();
     w.key("min");
@@ -188,7 +206,7 @@ void dose(JsonWriter& w, const Plan& plan) {
     w.key("max");
     dose_json(w, *plan.dose_rule.max);
     w.key("from");
-    provenance(w, plan.dose_rule.range_from);
+    provenance(w, plan.dose_rule.range_from, cache);
     w.end_object();
   }
   w.end_object();
@@ -213,7 +231,8 @@ void product(JsonWriter& w, const Product& p) {
   w.end_object();
 }
 
-void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases) {
+void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases,
+            detail::PlanJsonCache::Entry* cache) {
   w.begin_array();
   for (const PlannedPhase& p : phases) {
     w.begin_object();
@@ -236,9 +255,9 @@ void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases) {
     w.key("dose");
     daily_dose(w, p.dose);
     w.key("dose_from");
-    provenance(w, p.dose_from);
+    provenance(w, p.dose_from, cache);
     w.key("duration_from");
-    provenance(w, p.duration_from);
+    provenance(w, p.duration_from, cache);
     if (!p.note.en.empty()) {
       w.key("note");
       text(w, p.note);
@@ -248,7 +267,7 @@ void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases) {
   w.end_array();
 }
 
-void visits(JsonWriter& w, const std::vector<Visit>& visits) {
+void visits(JsonWriter& w, const std::vector<Visit>& visits, detail::PlanJsonCache::Entry* cache) {
   w.begin_array();
   for (const Visit& v : visits) {
     w.begin_object();
@@ -268,7 +287,7 @@ void visits(JsonWriter& w, const std::vector<Visit>& visits) {
       w.key("reason");
       text(w, item.reason);
       w.key("from");
-      provenance(w, item.from);
+      provenance(w, item.from, cache);
       if (!item.timing.en.empty()) {
         w.key("timing");
         text(w, item.timing);
@@ -397,8 +416,32 @@ bool keep(T& kept, const T& value) {
 
 namespace detail {
 
+namespace {
+std::size_t fingerprint(const Provenance& p, int depth, int indent) {
+  return ((p.source_id.size() * 131 + p.reason.en.size()) * 131 + p.reason.zh.size()) * 131 +
+         p.note.size() * 8 + (p.project_default ? 4 : 0) + (p.overridden ? 2 : 0) +
+         static_cast<std::size_t>(depth) * 1000003 + static_cast<std::size_t>(indent + 1) * 7919;
+}
+}  // namespace
+
+const std::string* PlanJsonCache::Entry::find(const Provenance& from, int at_depth,
+                                              int with_indent) const {
+  const std::size_t fp = fingerprint(from, at_depth, with_indent);
+  for (const KeptProvenance& k : provenances) {
+    if (k.fingerprint == fp && k.from == from) return &k.json;
+  }
+  return nullptr;
+}
+
+void PlanJsonCache::Entry::keep(const Provenance& from, int at_depth, int with_indent,
+                                std::string json) {
+  if (provenances.size() >= kMaxProvenances) provenances.clear();
+  provenances.push_back({fingerprint(from, at_depth, with_indent), from, std::move(json)});
+}
+
 std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, int indent,
                             PlanJsonCache* cache) {
+  PlanJsonCache::Entry* const kept = cache ? &cache->entry(plan.regimen.id) : nullptr;
   JsonWriter w(buf, at, indent);
   w.begin_object();
   w.member("format", "doseplan-plan");
@@ -423,14 +466,14 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
   w.member("start", format_date(plan.start));
   w.member("end", format_date(plan.end));
   w.key("dose");
-  dose(w, plan);
+  dose(w, plan, kept);
   w.key("product");
   product(w, plan.product);
   w.key("phases");
-  phases(w, plan.phases);
+  phases(w, plan.phases, kept);
   w.key("visits");
-  visits(w, plan.visits);
-  if (!cache) {
+  visits(w, plan.visits, kept);
+  if (!kept) {
     w.key("tests");
     labs(w, plan.labs);
     w.key("advisories");
@@ -448,7 +491,7 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
     w.key("sources");
     sources(w, plan.sources);
   } else {
-    PlanJsonCache::Entry& e = cache->entry(plan.regimen.id);
+    PlanJsonCache::Entry& e = *kept;
     // Every comparison runs (and copies what changed): `valid` only says whether the kept bytes
     // were finished, with this indent.
     bool valid = e.valid && e.indent == indent;
@@ -473,7 +516,8 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
     kept_block(w, e.disagreements_json, keep(e.disagreements, plan.disagreements) && valid,
                [&](JsonWriter& b) { disagreements(b, plan.disagreements); });
     w.key("project_defaults");
-    project_defaults(w, plan.project_defaults);
+    kept_block(w, e.project_defaults_json, keep(e.project_defaults, plan.project_defaults) && valid,
+               [&](JsonWriter& b) { project_defaults(b, plan.project_defaults); });
     w.key("sources");
     kept_block(w, e.sources_json, keep(e.sources, plan.sources) && valid,
                [&](JsonWriter& b) { sources(b, plan.sources); });

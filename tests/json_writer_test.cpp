@@ -402,3 +402,39 @@ TEST_CASE("json strings: the last bytes of a long string are looked at too") {
     }
   }
 }
+
+TEST_CASE("JSON plans: a kept provenance is used only for an equal one") {
+  // Reasons of the same length (the kept texts are first told apart by sizes), in phases,
+  // visits and project defaults; then the first plan again.
+  const Plan plan = make_plan(real_rules(), golden_requests().front());
+  REQUIRE(!plan.phases.empty());
+  REQUIRE(!plan.visits.empty());
+  detail::PlanJsonCache cache;
+  std::string first;
+  first.resize(detail::write_plan_json(first, 0, plan, -1, &cache));
+  Plan other = plan;
+  auto swap_case = [](std::string& s) {
+    for (char& c : s) {
+      if (c >= 'a' && c <= 'z') {
+        c = static_cast<char>(c - 'a' + 'A');
+        return;
+      }
+    }
+    s += "x";
+  };
+  swap_case(other.phases[0].dose_from.reason.en);
+  swap_case(other.phases[0].dose_from.source_id);
+  swap_case(other.visits[0].items[0].from.reason.en);
+  swap_case(other.visits[0].items[0].from.source_id);
+  if (!other.project_defaults.empty()) swap_case(other.project_defaults[0].reason.en);
+  std::string second;
+  second.resize(detail::write_plan_json(second, 0, other, -1, &cache));
+  CHECK(second + "\n" == render_json(other, -1));
+  CHECK(second != first);
+  std::string third;
+  third.resize(detail::write_plan_json(third, 0, plan, -1, &cache));
+  CHECK(third == first);
+  std::string indented;
+  indented.resize(detail::write_plan_json(indented, 0, other, 2, &cache));
+  CHECK(indented + "\n" == render_json(other, 2));
+}

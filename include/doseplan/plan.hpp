@@ -91,6 +91,7 @@ struct ProjectDefaultUse {
   LocalizedText value;      // "5 mg/kg/day"
   LocalizedText reason;     // from the rules (Provenance::reason)
   bool overridden = false;  // the user chose another value
+  friend bool operator==(const ProjectDefaultUse&, const ProjectDefaultUse&) = default;
 };
 
 struct Plan {
