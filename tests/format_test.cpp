@@ -293,6 +293,37 @@ TEST_CASE("format_number writes what printf(\"%.*f\") wrote, for any value and d
   CHECK(mismatches == 0);
 }
 
+TEST_CASE("format_number rounds values next to a decimal half as printf does") {
+  // k + 0.5 units of the last kept decimal, and the doubles just beside it: the shortest text of
+  // these ends on the 5, or is 9s and 0s next to it (the cases where a shortcut could go wrong).
+  std::uint64_t state = 7;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 11;
+  };
+  int mismatches = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const int d = static_cast<int>(next() % 10);
+    const double unit = std::pow(10.0, -d);
+    const double half = (static_cast<double>(next() % 300000) + 0.5) * unit;
+    for (double v : {half, std::nextafter(half, 0.0), std::nextafter(half, 1e9), -half,
+                     (static_cast<double>(next() % 3000000) + 0.95) * unit}) {
+      if (format_number(v, d) != format_number_with_printf(v, d)) {
+        ++mismatches;
+        UNSCOPED_INFO("value " << v << " decimals " << d << ": " << format_number(v, d) << " vs "
+                               << format_number_with_printf(v, d));
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  CHECK(format_number(9.995, 2) == format_number_with_printf(9.995, 2));
+  CHECK(format_number(99999.9999, 3) == "100,000");  // the carry makes a new digit
+  CHECK(format_number(0.125, 2) == "0.12");          // an exact half in binary: to even
+  CHECK(format_number(0.375, 2) == "0.38");
+  CHECK(format_number(262143.995, 2) == format_number_with_printf(262143.995, 2));
+  CHECK(format_number(262144.005, 2) == format_number_with_printf(262144.005, 2));
+}
+
 TEST_CASE("append_number appends to what is there") {
   std::string s = "dose ";
   append_number(s, 1500);
