@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "doseplan/error.hpp"
+#include "doseplan/format.hpp"
 
 #ifndef DOSEPLAN_BUILD_LOCALE_DIR
 #define DOSEPLAN_BUILD_LOCALE_DIR ""
@@ -110,6 +111,51 @@ LocalizedText every_text(const Span& e) {
   return tr_both(e.unit == Span::Unit::day    ? "every day"
                  : e.unit == Span::Unit::week ? "every week"
                                               : "every month");
+}
+
+std::string format_dose_rate(DoseRate r, Lang lang) {
+  if (lang == Lang::en) return format_dose_rate(r);
+  return format_number(in_mg_per_kg_per_day(r), 2) + " mg/(kg\u00b7\u5929)";
+}
+
+std::string format_dose(const DoseValue& v, Lang lang) {
+  if (lang == Lang::en) return format_dose(v);
+  if (const auto* r = std::get_if<DoseRate>(&v)) return format_dose_rate(*r, lang);
+  if (std::holds_alternative<DailyAmount>(v)) {
+    return format_number(dose_number(v)) + " mg/\u5929";
+  }
+  if (std::holds_alternative<CellCount>(v)) {
+    return fill(tr(lang, "{n} million cells"), {{"n", format_number(dose_number(v))}});
+  }
+  return format_dose(v);  // mg, mg/m²: the same notation
+}
+
+LocalizedText dose_text(const DoseValue& v) {
+  return {format_dose(v, Lang::en), format_dose(v, Lang::zh_CN)};
+}
+
+std::string describe_administration(const Administration& a, Lang lang) {
+  if (lang == Lang::en || (!a.cells && !a.intravenous)) return describe_administration(a);
+  if (a.cells) {
+    return fill(tr(lang, "{n} million cells IV"), {{"n", format_number(a.cells->millions)}});
+  }
+  std::string vials;
+  for (const UnitCount& u : a.vials) {
+    vials +=
+        (vials.empty() ? "" : " + ") + std::to_string(u.count) + " \u00d7 " + format_mg(u.strength);
+  }
+  return fill(tr(lang, vials.empty() ? "{amount} IV" : "{amount} IV (vials: {vials})"),
+              {{"amount", format_mg(a.amount)}, {"vials", vials}});
+}
+
+LocalizedText cite_text(const Regimen& regimen, const Provenance& from) {
+  if (from.project_default) return tr_both("project default: {reason}", {{"reason", from.reason}});
+  const Source* s = regimen.find_source(from.source_id);
+  if (!s) return tr_both("source {id}", {{"id", same_text(from.source_id)}});
+  return tr_both("source {id} ({location}): \u201c{quote}\u201d",
+                 {{"id", same_text(s->id)},
+                  {"location", same_text(s->location)},
+                  {"quote", same_text(s->quote)}});
 }
 
 LocalizedText join_texts(const LocalizedText& a, const LocalizedText& b) {

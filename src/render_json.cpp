@@ -43,7 +43,10 @@ json dose_json(const DoseValue& v) {
 json audit_json(const std::vector<AuditStep>& audit) {
   json out = json::array();
   for (const AuditStep& a : audit) {
-    out.push_back({{"what", a.what}, {"how", a.how}, {"result", a.result}, {"basis", a.basis}});
+    json step = {{"what", text(a.what)}, {"how", text(a.how)}};
+    if (!a.result.en.empty()) step["result"] = text(a.result);
+    if (!a.basis.en.empty()) step["basis"] = text(a.basis);
+    out.push_back(std::move(step));
   }
   return out;
 }

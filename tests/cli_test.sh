@@ -198,7 +198,7 @@ check "regimens json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])
 run --rules "$data/rules" show test-taper --lang zh-CN
 check "show in Chinese" contains "$tmp/out" "测试药 — 引擎测试"
 check "show quotes the source" contains "$tmp/out" "“2-8 mg/kg/day, 1-3 doses a day.”"
-check "show labels in Chinese" contains "$tmp/out" "允许范围: 2–8 mg/kg/day [来源 test-src]"
+check "show labels in Chinese" contains "$tmp/out" "允许范围: 2–8 mg/(kg·天) [来源 test-src]"
 run --rules "$data/rules" show test-taper --format json
 check "show json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["dose"]["range"]["min"] == {"value": 2, "unit": "mg/kg/d"}' "$tmp/out"
 run --rules "$data/rules" show nope
