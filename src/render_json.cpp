@@ -30,7 +30,7 @@ json provenance(const Provenance& p) {
     j["reason"] = text(p.reason);
   } else {
     j["source"] = p.source_id;
-    if (!p.note.empty()) j["note"] = p.note;
+    if (!p.note.en.empty()) j["note"] = text(p.note);
   }
   if (p.overridden) j["overridden_by_user"] = true;
   return j;

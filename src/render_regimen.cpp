@@ -16,8 +16,8 @@ std::string tag(const Provenance& p, Lang lang) {
     return " [" + tr(lang, "project default") + tr(lang, ": ") + pick(p.reason, lang) + "]";
   }
   if (!p.source_id.empty()) {
-    return " [" + tr(lang, "source") + " " + p.source_id + (p.note.empty() ? "" : "; " + p.note) +
-           "]";
+    return " [" + tr(lang, "source") + " " + p.source_id +
+           (p.note.en.empty() ? "" : "; " + pick(p.note, lang)) + "]";
   }
   return "";
 }
@@ -27,7 +27,7 @@ json prov(const Provenance& p) {
     return {{"project_default", true}, {"reason", {{"en", p.reason.en}, {"zh-CN", p.reason.zh}}}};
   }
   json j = {{"source", p.source_id}};
-  if (!p.note.empty()) j["note"] = p.note;
+  if (!p.note.en.empty()) j["note"] = {{"en", p.note.en}, {"zh-CN", p.note.zh}};
   return j;
 }
 

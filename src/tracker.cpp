@@ -936,7 +936,7 @@ json item_json(const VisitItem& it) {
             {"project_default", it.from.project_default},
             {"reason", text_json(it.from.reason)},
             {"overridden", it.from.overridden},
-            {"note", it.from.note}}},
+            {"note", text_json(it.from.note)}}},
           {"window_before", it.window_before},
           {"window_after", it.window_after}};
 }
@@ -954,7 +954,7 @@ VisitItem item_of(const json& j) {
   it.from.project_default = from.value("project_default", false);
   it.from.reason = text_of(from.value("reason", json()));
   it.from.overridden = from.value("overridden", false);
-  it.from.note = from.value("note", "");
+  it.from.note = text_of(from.value("note", json()));
   it.window_before = j.value("window_before", 0);
   it.window_after = j.value("window_after", 0);
   return it;

@@ -2,7 +2,8 @@
 """With --lang zh-CN, no English sentence of the program's own is left (issue 6: every
 user-visible string through the message catalogue).
 
-For every regimen of the catalogue, the text and HTML plans in Simplified Chinese are read and
+For every regimen of the catalogue, the text and HTML plans in Simplified Chinese (and the
+regimen as `doseplan show` prints it) are read and
 every Latin word of three letters or more is collected, outside the parts that are English on
 purpose:
   - the sources (citations and quotes are verbatim, in their own language);
@@ -128,10 +129,14 @@ def main(argv):
         print("FAIL: expected the catalogue's regimens, found %d" % len(regimens))
         return 1
     for regimen in regimens:
-        for fmt, visible in (("text", text_visible), ("html", html_visible)):
-            args = [binary, "plan", "--rules", rules_dir, "--regimen", regimen, "--weight", "62kg",
-                    "--height", "165cm", "--start", "2026-12-01", "--lang", "zh-CN",
-                    "--format", fmt]
+        for fmt, visible in (("text", text_visible), ("html", html_visible),
+                             ("show", text_visible)):
+            if fmt == "show":  # the regimen as the rules give it (doseplan show)
+                args = [binary, "show", "--rules", rules_dir, regimen, "--lang", "zh-CN"]
+            else:
+                args = [binary, "plan", "--rules", rules_dir, "--regimen", regimen, "--weight",
+                        "62kg", "--height", "165cm", "--start", "2026-12-01", "--lang", "zh-CN",
+                        "--format", fmt]
             if fmt == "text":
                 args.append("--explain")
             r = subprocess.run(args, capture_output=True, text=True)
@@ -140,7 +145,10 @@ def main(argv):
                 print("FAIL %s: exit %d: %s" % (name, r.returncode, r.stderr.strip()))
                 failed += 1
                 continue
-            text = strip_ids(visible(r.stdout), ids)
+            text = visible(r.stdout)
+            if fmt == "show":  # "  induction — 诱导期": the id a user types, then the name
+                text = re.sub(r"(?m)^(\s*)[a-z0-9_-]+ \u2014 ", r"\1", text)
+            text = strip_ids(text, ids)
             stray = sorted(w for w in latin_words(text) if w not in allowed)
             if stray:
                 failed += 1
