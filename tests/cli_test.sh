@@ -89,6 +89,17 @@ assert (first["date"], first["slot"], first["amount_mg"], first["made_of"]) == (
 last_dose = [r for r in rows if r["kind"] == "dose"][-1]
 assert (last_dose["date"], last_dose["slot"], last_dose["amount_mg"]) == ("2027-06-11", "evening", "75")
 PY
+run "${itp[@]}" --format csv --lang zh-CN
+check "csv in Chinese: names, doses and reasons" python3 - "$tmp/out" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+first = rows[0]
+# Keys stay keys (kind, slot); what people read is in Chinese, doses with Chinese units.
+assert (first["kind"], first["slot"], first["phase"], first["volume_mL"] or "", first["reason"]) == (
+    "dose", "morning", "诱导期", "", "5 mg/(kg·天)"), first
+tests = [r for r in rows if r["kind"] == "test"]
+assert tests[0]["date"] == "2026-11-17" and tests[0]["reason"] == "基线检查第1次（共2次），治疗开始前", tests[0]
+PY
 
 # --- the example patient file (the README's first command)
 run plan --input "$(dirname "$0")/../examples/patient-itp.json"

@@ -64,7 +64,7 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
   if (o.format == "json") {
     out = render_json(plan);
   } else if (o.format == "csv") {
-    out = render_csv(plan);
+    out = render_csv(plan, lang);
   } else if (o.format == "ics") {
     IcsOptions ics;
     ics.lang = lang;
@@ -167,7 +167,8 @@ int main(int argc, char** argv) {
                    "Pseudonymous patient label, part of every calendar event's UID (ics)");
   plan->add_option("--reminder", po.reminder_minutes,
                    "Calendar reminder, minutes before each visit (ics; 0: none; default 1440)");
-  plan->add_option("--lang", po.lang, "Language: en or zh-CN (text, HTML, PDF)");
+  plan->add_option("--lang", po.lang,
+                   "Language: en or zh-CN (text, HTML, PDF, CSV, ICS; JSON and FHIR carry both)");
   plan->add_option("-o,--output", po.output, "Write to FILE (atomically) instead of stdout");
 
   ListOptions lo;
