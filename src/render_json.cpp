@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/render.hpp"
 
 namespace doseplan {
@@ -56,7 +57,8 @@ json daily_dose(const DailyDose& d) {
   for (const Administration& a : d.administrations) {
     json j = {{"slot", slot_name(a.slot)},
               {"amount", q(in_mg(a.amount), "mg")},
-              {"text", describe_administration(a)}};
+              {"text", text({describe_administration(a, Lang::en),
+                             describe_administration(a, Lang::zh_CN)})}};
     if (a.cells) {
       j.erase("amount");
       j["cells"] = q(a.cells->millions, "10*6 cells");
@@ -123,7 +125,8 @@ std::string render_json(const Plan& plan, int indent) {
   j["end"] = format_date(plan.end);
   j["dose"] = {
       {"doses_per_day", plan.doses_per_day.value},
-      {"doses_per_day_words", frequency_words(plan.doses_per_day.value)},
+      {"doses_per_day_words", text({frequency_words(plan.doses_per_day.value),
+                                    tr(Lang::zh_CN, frequency_words(plan.doses_per_day.value))})},
   };
   if (plan.dose_rule.doses_per_day_max > 1 || !plan.doses_per_day.from.source_id.empty() ||
       plan.doses_per_day.from.project_default) {
