@@ -69,6 +69,14 @@ check "zh-CN phase names from the rules" contains "$tmp/out" "诱导期         
 check "zh-CN keeps the disclaimer" contains "$tmp/out" "仅供学习参考，不是处方"
 run "${itp[@]}" --lang fr
 check "plan with an unknown language exits 2" test "$code" -eq 2
+# An error in Chinese: the English details, then what the error id means in Chinese.
+run plan --regimen cyclosporine-itp --weight 500kg --start 2026-12-01 --lang zh-CN
+check "zh-CN error exits 2" test "$code" -eq 2
+check "zh-CN error keeps the English details" contains "$tmp/err" "weight: 500 kg is outside the allowed range 0.5–350 kg"
+check "zh-CN error says what the id means" contains "$tmp/err" "doseplan：错误：数值超出允许范围；不会自动调整。（weight；上一行为英文详情）[input.out_of_range]"
+check "zh-CN error writes nothing to stdout" test ! -s "$tmp/out"
+run plan --regimen cyclosporine-itp --weight 500kg --start 2026-12-01
+check "English error has one line" test "$(wc -l <"$tmp/err")" -eq 1
 
 # --- CSV: one row per administration and per test, with the disclaimer and the sources
 run "${itp[@]}" --format csv
