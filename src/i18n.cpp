@@ -58,38 +58,95 @@ const std::string& pick(const LocalizedText& t, Lang lang) {
   return lang == Lang::zh_CN && !t.zh.empty() ? t.zh : t.en;
 }
 
+namespace {
+
+struct StringHash {
+  using is_transparent = void;  // find() with a string_view, without making a std::string
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+// The Chinese of `key` from the catalogue. make_plan asks for the same few dozen sentences for
+// every plan (docs/i18n.md), so each thread keeps those it has looked up: after the first plan a
+// look-up is one hash and no lock. Boost.Locale is asked under a mutex (the catalogue is built
+// on first use).
+const std::string& chinese_of(std::string_view key) {
+  thread_local std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> seen;
+  if (const auto it = seen.find(key); it != seen.end()) return it->second;
+  std::string text;
+  {
+    static std::mutex m;
+    const std::lock_guard<std::mutex> lock(m);
+    text = boost::locale::translate(std::string(key)).str(chinese());
+  }
+  return seen.emplace(std::string(key), std::move(text)).first->second;
+}
+
+// Appends `pattern` to `out` with each {name} replaced by value_of(name), in one pass (a value is
+// never searched for placeholders itself); a {…} with no value is kept as it is.
+template <class ValueOf>
+void fill_into(std::string& out, std::string_view pattern, const ValueOf& value_of) {
+  std::size_t i = 0;
+  while (i < pattern.size()) {
+    const std::size_t open = pattern.find('{', i);
+    const std::size_t close = open == std::string_view::npos ? open : pattern.find('}', open + 1);
+    if (close == std::string_view::npos) {
+      out.append(pattern.substr(i));
+      return;
+    }
+    if (const std::string_view* value = value_of(pattern.substr(open + 1, close - open - 1))) {
+      out.append(pattern.substr(i, open - i));
+      out.append(*value);
+      i = close + 1;
+    } else {
+      out.append(pattern.substr(i, open + 1 - i));
+      i = open + 1;
+    }
+  }
+}
+
+}  // namespace
+
 std::string tr(Lang lang, std::string_view key) {
   if (lang == Lang::en) return std::string(key);
-  // Translations already looked up are kept: make_plan asks for the same few sentences for every
-  // plan, and a look-up through Boost.Locale costs a std::string and a facet search each time.
-  static std::mutex m;
-  static std::unordered_map<std::string, std::string> seen;
-  const std::lock_guard<std::mutex> lock(m);
-  const std::string k(key);
-  if (const auto it = seen.find(k); it != seen.end()) return it->second;
-  std::string out = boost::locale::translate(k).str(chinese());
-  seen.emplace(k, out);
-  return out;
+  return chinese_of(key);
 }
 
 std::string fill(std::string pattern,
                  std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
-  for (const auto& [name, value] : values) {
-    const std::string key = "{" + std::string(name) + "}";
-    for (std::size_t at = pattern.find(key); at != std::string::npos;
-         at = pattern.find(key, at + value.size())) {
-      pattern.replace(at, key.size(), value);
+  if (pattern.find('{') == std::string::npos) return pattern;
+  std::string out;
+  out.reserve(pattern.size() + 32);
+  fill_into(out, pattern, [&values](std::string_view name) -> const std::string_view* {
+    for (const auto& v : values) {
+      if (v.first == name) return &v.second;
     }
-  }
-  return pattern;
+    return nullptr;
+  });
+  return out;
 }
 
 LocalizedText tr_both(std::string_view key, LocalizedArgs values) {
-  LocalizedText out{std::string(key), tr(Lang::zh_CN, key)};
-  for (const auto& [name, value] : values) {
-    out.en = fill(std::move(out.en), {{name, value.en}});
-    out.zh = fill(std::move(out.zh), {{name, value.zh.empty() ? value.en : value.zh}});
-  }
+  LocalizedText out;
+  const std::string& zh = chinese_of(key);
+  if (values.size() == 0) return {std::string(key), zh};
+  out.en.reserve(key.size() + 32);
+  out.zh.reserve(zh.size() + 32);
+  std::string_view found;
+  const auto value_in = [&values, &found](bool chinese) {
+    return [&values, &found, chinese](std::string_view name) -> const std::string_view* {
+      for (const auto& [n, v] : values) {
+        if (n == name) {
+          found = chinese && !v.zh.empty() ? v.zh : v.en;
+          return &found;
+        }
+      }
+      return nullptr;
+    };
+  };
+  fill_into(out.en, key, value_in(false));
+  fill_into(out.zh, zh, value_in(true));
   return out;
 }
 
