@@ -6,6 +6,7 @@
 #include "doseplan/dose.hpp"
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
 
 namespace doseplan {
 namespace {
@@ -70,17 +71,21 @@ std::vector<UnitCount> vials_for(DrugMass amount, const std::vector<DrugMass>& s
 }
 
 // How the product's rounding step is made.
-std::string step_explanation(const Product& product) {
-  if (product.form == Product::Form::iv_vial) return "the product's IV rounding step";
+LocalizedText step_explanation(const Product& product) {
+  if (product.form == Product::Form::iv_vial) return tr_both("the product's IV rounding step");
   if (!product.is_solid()) {
-    return format_number(in_mg(DrugMass(*product.concentration * millilitres(1)))) + " mg/mL × " +
-           format_mL(*product.volume_step) + " measurable";
+    return tr_both(
+        "{concentration} mg/mL × {volume} measurable",
+        {{"concentration",
+          same_text(format_number(in_mg(DrugMass(*product.concentration * millilitres(1)))))},
+         {"volume", same_text(format_mL(*product.volume_step))}});
   }
-  std::string s = "greatest common divisor of ";
+  std::string strengths;
   for (std::size_t i = 0; i < product.strengths.size(); ++i) {
-    s += (i ? ", " : "") + format_mg(product.strengths[i]);
+    strengths += (i ? ", " : "") + format_mg(product.strengths[i]);
   }
-  return s;
+  return tr_both("greatest common divisor of {strengths}",
+                 {{"strengths", same_text(std::move(strengths))}});
 }
 
 // Rounds `exact_daily` to the product's step and shares it between `doses_per_day`
@@ -112,22 +117,31 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
   d.audit.reserve(static_cast<std::size_t>(doses_per_day) + 6);
   d.rounded_daily = step * static_cast<double>(steps);
   d.deviation_percent = (d.rounded_daily - d.exact_daily) / d.exact_daily * 100.0;
-  d.audit.push_back({"rounding step", step_explanation(product), format_mg(step),
-                     "products.json: " + product.id});
+  d.audit.push_back({tr_both("rounding step"), step_explanation(product),
+                     same_text(format_mg(step)), same_text("products.json: " + product.id)});
   d.audit.push_back(
-      {"rounded dose",
-       format_mg(d.exact_daily) + " ÷ " + format_mg(step) + " = " + format_number(q, 3) +
-           " steps → " + std::to_string(steps) + " steps (nearest; an exact half goes down)",
-       format_mg(d.rounded_daily) + " (deviation " + format_mg(d.rounded_daily - d.exact_daily) +
-           ", " + format_percent(d.deviation_percent) + ")",
-       "rounding rule (docs/formulas.md)"});
+      {tr_both("rounded dose"),
+       tr_both("{exact} ÷ {step} = {q} steps → {n} steps (nearest; an exact half goes down)",
+               {{"exact", same_text(format_mg(d.exact_daily))},
+                {"step", same_text(format_mg(step))},
+                {"q", same_text(format_number(q, 3))},
+                {"n", same_text(std::to_string(steps))}}),
+       tr_both("{rounded} (deviation {difference}, {percent})",
+               {{"rounded", same_text(format_mg(d.rounded_daily))},
+                {"difference", same_text(format_mg(d.rounded_daily - d.exact_daily))},
+                {"percent", same_text(format_percent(d.deviation_percent))}}),
+       tr_both("rounding rule (docs/formulas.md)")});
   if (doses_per_day > 1) {
-    d.audit.push_back({"split into doses",
-                       std::to_string(steps) + " steps ÷ " + std::to_string(doses_per_day) +
-                           " doses = " + std::to_string(steps / doses_per_day) + " each, " +
-                           std::to_string(steps % doses_per_day) +
-                           " left over, one each to the earliest doses",
-                       "", "uneven-split rule (docs/formulas.md)"});
+    d.audit.push_back(
+        {tr_both("split into doses"),
+         tr_both("{steps} steps ÷ {doses} doses = {each} each, {left} left over, one each to the "
+                 "earliest doses",
+                 {{"steps", same_text(std::to_string(steps))},
+                  {"doses", same_text(std::to_string(doses_per_day))},
+                  {"each", same_text(std::to_string(steps / doses_per_day))},
+                  {"left", same_text(std::to_string(steps % doses_per_day))}}),
+         {},
+         tr_both("uneven-split rule (docs/formulas.md)")});
   }
 
   std::vector<long long> strength_steps;
@@ -156,11 +170,14 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
     } else {
       a.volume = DrugVolume(a.amount / *product.concentration);
     }
-    d.audit.push_back({std::string(slot_name(a.slot)) + " dose", format_mg(a.amount),
-                       describe_administration(a),
-                       product.is_solid() ? "fewest units of " + product.id
-                       : a.intravenous    ? "vials with the least left over, then the fewest"
-                                          : "volume = amount ÷ concentration"});
+    d.audit.push_back(
+        {tr_both("{slot} dose", {{"slot", tr_both(slot_name(a.slot))}}),
+         same_text(format_mg(a.amount)),
+         {describe_administration(a, Lang::en), describe_administration(a, Lang::zh_CN)},
+         product.is_solid()
+             ? tr_both("fewest units of {product}", {{"product", same_text(product.id)}})
+         : a.intravenous ? tr_both("vials with the least left over, then the fewest")
+                         : tr_both("volume = amount ÷ concentration")});
     d.administrations.push_back(std::move(a));
   }
   return d;
@@ -226,39 +243,46 @@ DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int dose
     }
     exact = DrugMass(*per_area * *body.bsa) * static_cast<double>(doses_per_day);
   }
-  std::string how;
+  LocalizedText how;
   if (const auto* rate = std::get_if<DoseRate>(&target)) {
-    how = format_dose_rate(*rate) + " × " + format_kg(body.weight) + " × 1 day";
+    how = tr_both("{rate} × {weight} × 1 day",
+                  {{"rate", dose_text(*rate)}, {"weight", same_text(format_kg(body.weight))}});
   } else if (std::holds_alternative<DailyAmount>(target)) {
-    how = format_number(in_mg_per_day(std::get<DailyAmount>(target))) + " mg/day × 1 day";
+    how = tr_both("{amount} × 1 day", {{"amount", dose_text(target)}});
   } else if (const auto* per_dose = std::get_if<DrugMass>(&target)) {
-    how = format_mg(*per_dose) + " × " + std::to_string(doses_per_day) + " a day";
+    how = tr_both("{dose} × {n} a day", {{"dose", same_text(format_mg(*per_dose))},
+                                         {"n", same_text(std::to_string(doses_per_day))}});
   } else {
-    how = format_number(in_mg_per_m2(std::get<DosePerArea>(target))) + " mg/m² × " +
-          format_number(in_m2(*body.bsa), 4) + " m²";
+    how = same_text(format_number(in_mg_per_m2(std::get<DosePerArea>(target))) + " mg/m² × " +
+                    format_number(in_m2(*body.bsa), 4) + " m²");
   }
   d = round_and_split(exact, doses_per_day, product);
   d.audit.insert(d.audit.begin(),
-                 AuditStep{doses_per_day > 1 || !std::holds_alternative<DosePerArea>(target)
-                               ? "exact daily dose"
-                               : "exact dose",
-                           how, format_mg(exact), ""});
+                 AuditStep{tr_both(doses_per_day > 1 || !std::holds_alternative<DosePerArea>(target)
+                                       ? "exact daily dose"
+                                       : "exact dose"),
+                           how,
+                           same_text(format_mg(exact)),
+                           {}});
   d.target = target;
   const bool daily = std::holds_alternative<DoseRate>(target) ||
                      std::holds_alternative<DailyAmount>(target) || product.is_solid() ||
                      product.form == Product::Form::oral_solution;
   if (daily) {
     d.actual_rate = DoseRate(d.rounded_daily / (body.weight * one_day));
-    d.audit.push_back({"actual dose", format_mg(d.rounded_daily) + " ÷ " + format_kg(body.weight),
-                       format_dose_rate(*d.actual_rate), ""});
+    d.audit.push_back({tr_both("actual dose"),
+                       same_text(format_mg(d.rounded_daily) + " ÷ " + format_kg(body.weight)),
+                       dose_text(*d.actual_rate),
+                       {}});
   }
   if (body.bsa && std::holds_alternative<DosePerArea>(target)) {
     d.actual_per_area =
         DosePerArea(d.rounded_daily / static_cast<double>(doses_per_day) / *body.bsa);
     d.audit.push_back(
-        {"actual dose",
-         format_mg(d.rounded_daily) + " ÷ " + format_number(in_m2(*body.bsa), 4) + " m²",
-         format_number(in_mg_per_m2(*d.actual_per_area)) + " mg/m²", ""});
+        {tr_both("actual dose"),
+         same_text(format_mg(d.rounded_daily) + " ÷ " + format_number(in_m2(*body.bsa), 4) + " m²"),
+         dose_text(*d.actual_per_area),
+         {}});
   }
   return d;
 }

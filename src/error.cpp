@@ -24,6 +24,80 @@ std::string Problem::to_string() const {
   return out;
 }
 
+std::string error_meaning(std::string_view id) {
+  // One sentence a person can read for each id (docs/errors.md has the details). The Chinese is
+  // in the catalogue (po/zh_CN/core.po), looked up with tr().
+  static const std::pair<std::string_view, std::string_view> kMeanings[] = {
+      {"usage.invalid", "The command line is not one doseplan understands."},
+      {"quantity.empty", "A quantity is empty."},
+      {"quantity.no_number", "A quantity does not start with a number."},
+      {"quantity.missing_unit", "A quantity has no unit."},
+      {"quantity.negative", "A quantity is negative."},
+      {"quantity.not_finite", "A number is not finite or too large."},
+      {"quantity.wrong_kind", "A quantity has a unit of another kind."},
+      {"quantity.unknown_unit", "A unit doseplan does not know."},
+      {"quantity.trailing_text", "A quantity is followed by other text."},
+      {"input.missing", "A value the plan needs is missing."},
+      {"input.unreadable", "The input file can not be read."},
+      {"input.bad_date", "A date is not a real day in YYYY-MM-DD form."},
+      {"input.bad_span", "A duration can not be read."},
+      {"input.bad_count", "A cycle count can not be read."},
+      {"input.bad_lang", "A language doseplan does not write."},
+      {"input.bad_sex", "The sex is neither female nor male."},
+      {"input.conflict", "Two values disagree."},
+      {"input.above_maximum",
+       "A dose is above the regimen's maximum; it is refused, never lowered."},
+      {"input.out_of_range", "A value is outside the allowed range; nothing is changed to fit."},
+      {"input.wrong_dose_kind", "The dose is of another kind than the regimen's."},
+      {"input.not_applicable", "A value that does not apply to this regimen."},
+      {"input.unknown_phase", "The regimen has no phase with this id."},
+      {"input.unknown_regimen", "No regimen with this id."},
+      {"input.unknown_product", "No product with this id."},
+      {"input.product_not_allowed", "The regimen does not allow this product."},
+      {"dose.not_representable", "The dose can not be given with this product."},
+      {"dose.rounding_outside_range", "Rounding takes the dose outside the regimen's range."},
+      {"dose.too_small_to_split", "The daily dose is too small to split into that many doses."},
+      {"output.unwritable", "The output file can not be written; no file was left."},
+      {"output.font_missing", "No installed font has these characters."},
+      {"output.pdf_failed", "The PDF could not be made."},
+      {"output.unsupported", "This output is not built into this doseplan."},
+      {"request.missing_field", "A request lacks a field it needs."},
+      {"request.wrong_type", "A request field has the wrong type."},
+      {"request.bad_value", "A request field has a value that can not be used."},
+      {"request.empty_line", "A blank line in the batch input."},
+      {"request.unknown_field", "A request field doseplan does not know."},
+      {"request.syntax", "The request is not valid JSON."},
+      {"tracker.bad_label", "A patient label can not be used."},
+      {"tracker.bad_note", "A note can not be stored."},
+      {"tracker.bad_uln", "The upper limit of normal can not be used."},
+      {"tracker.db", "The tracker database can not be used."},
+      {"tracker.db_busy",
+       "The tracker database is locked by another program; nothing was changed."},
+      {"tracker.db_error", "A database error; nothing was changed."},
+      {"tracker.db_newer", "The database was written by a newer doseplan."},
+      {"tracker.db_open", "The tracker database can not be opened."},
+      {"tracker.duplicate_patient", "A patient with this label is already tracked."},
+      {"tracker.future_date", "A date after today."},
+      {"tracker.no_conversion", "The value can not be converted to the test's unit."},
+      {"tracker.no_db", "No tracker database there yet."},
+      {"tracker.no_db_path", "No place for the tracker database."},
+      {"tracker.no_value", "A result needs a value."},
+      {"tracker.not_a_plan", "The stored plan can not be read."},
+      {"tracker.not_tracker_db", "The file is not a doseplan tracker database."},
+      {"tracker.plan_not_rebuilt", "The stored plan could not be made again."},
+      {"tracker.unknown_patient", "No patient with this label."},
+      {"tracker.unknown_test", "No test with this id."},
+      {"tracker.unknown_visit", "No visit on that date."},
+      {"tracker.wrong_unit", "A unit this test is not measured in."},
+      {"internal.empty_error", "An error without a description."},
+  };
+  for (const auto& [known, meaning] : kMeanings) {
+    if (known == id) return std::string(meaning);
+  }
+  if (id.substr(0, 6) == "rules.") return "A rules file has a problem.";
+  return "";
+}
+
 Error::Error(std::vector<Problem> problems)
     : std::runtime_error(join(problems)), problems_(std::move(problems)) {
   if (problems_.empty()) problems_.push_back({"internal.empty_error", "", "unspecified error"});

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "doseplan/error.hpp"
+#include "doseplan/format.hpp"
 
 #ifndef DOSEPLAN_BUILD_LOCALE_DIR
 #define DOSEPLAN_BUILD_LOCALE_DIR ""
@@ -57,62 +58,95 @@ const std::string& pick(const LocalizedText& t, Lang lang) {
   return lang == Lang::zh_CN && !t.zh.empty() ? t.zh : t.en;
 }
 
-std::string tr(Lang lang, std::string_view key) {
-  if (lang == Lang::en) return std::string(key);
-  // Translations already looked up are kept: make_plan asks for the same few sentences for every
-  // plan, and a look-up through Boost.Locale costs a std::string and a facet search each time.
-  static std::mutex m;
-  // Looked up by std::string_view, without making a std::string of the key first.
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  static std::unordered_map<std::string, std::string, Hash, std::equal_to<>> seen;
-  const std::lock_guard<std::mutex> lock(m);
-  if (const auto it = seen.find(key); it != seen.end()) return it->second;
-  const std::string k(key);
-  std::string out = boost::locale::translate(k).str(chinese());
-  seen.emplace(k, out);
-  return out;
-}
-
-std::string fill(std::string pattern,
-                 std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
-  for (const auto& [name, value] : values) {
-    const std::string key = "{" + std::string(name) + "}";
-    for (std::size_t at = pattern.find(key); at != std::string::npos;
-         at = pattern.find(key, at + value.size())) {
-      pattern.replace(at, key.size(), value);
-    }
-  }
-  return pattern;
-}
-
 namespace {
 
-// Every "{name}" in `text` replaced by `value`, in place: what fill() does for one placeholder,
-// without building the "{name}" string (make_plan fills a few hundred placeholders a plan).
-void fill_in_place(std::string& text, std::string_view name, std::string_view value) {
-  const std::size_t key_size = name.size() + 2;
-  for (std::size_t at = text.find('{'); at != std::string::npos; at = text.find('{', at)) {
-    if (text.size() - at >= key_size && text[at + key_size - 1] == '}' &&
-        text.compare(at + 1, name.size(), name) == 0) {
-      text.replace(at, key_size, value);
-      at += value.size();
+struct StringHash {
+  using is_transparent = void;  // find() with a string_view, without making a std::string
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+// The Chinese of `key` from the catalogue. make_plan asks for the same few dozen sentences for
+// every plan (docs/i18n.md), so each thread keeps those it has looked up: after the first plan a
+// look-up is one hash and no lock. Boost.Locale is asked under a mutex (the catalogue is built
+// on first use).
+const std::string& chinese_of(std::string_view key) {
+  thread_local std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> seen;
+  if (const auto it = seen.find(key); it != seen.end()) return it->second;
+  std::string text;
+  {
+    static std::mutex m;
+    const std::lock_guard<std::mutex> lock(m);
+    text = boost::locale::translate(std::string(key)).str(chinese());
+  }
+  return seen.emplace(std::string(key), std::move(text)).first->second;
+}
+
+// Appends `pattern` to `out` with each {name} replaced by value_of(name), in one pass (a value is
+// never searched for placeholders itself); a {…} with no value is kept as it is.
+template <class ValueOf>
+void fill_into(std::string& out, std::string_view pattern, const ValueOf& value_of) {
+  std::size_t i = 0;
+  while (i < pattern.size()) {
+    const std::size_t open = pattern.find('{', i);
+    const std::size_t close = open == std::string_view::npos ? open : pattern.find('}', open + 1);
+    if (close == std::string_view::npos) {
+      out.append(pattern.substr(i));
+      return;
+    }
+    if (const std::string_view* value = value_of(pattern.substr(open + 1, close - open - 1))) {
+      out.append(pattern.substr(i, open - i));
+      out.append(*value);
+      i = close + 1;
     } else {
-      ++at;
+      out.append(pattern.substr(i, open + 1 - i));
+      i = open + 1;
     }
   }
 }
 
 }  // namespace
 
+std::string tr(Lang lang, std::string_view key) {
+  if (lang == Lang::en) return std::string(key);
+  return chinese_of(key);
+}
+
+std::string fill(std::string pattern,
+                 std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
+  if (pattern.find('{') == std::string::npos) return pattern;
+  std::string out;
+  out.reserve(pattern.size() + 32);
+  fill_into(out, pattern, [&values](std::string_view name) -> const std::string_view* {
+    for (const auto& v : values) {
+      if (v.first == name) return &v.second;
+    }
+    return nullptr;
+  });
+  return out;
+}
+
 LocalizedText tr_both(std::string_view key, LocalizedArgs values) {
-  LocalizedText out{std::string(key), tr(Lang::zh_CN, key)};
-  for (const auto& [name, value] : values) {
-    fill_in_place(out.en, name, value.en);
-    fill_in_place(out.zh, name, value.zh.empty() ? value.en : value.zh);
-  }
+  LocalizedText out;
+  const std::string& zh = chinese_of(key);
+  if (values.size() == 0) return {std::string(key), zh};
+  out.en.reserve(key.size() + 32);
+  out.zh.reserve(zh.size() + 32);
+  std::string_view found;
+  const auto value_in = [&values, &found](bool chinese) {
+    return [&values, &found, chinese](std::string_view name) -> const std::string_view* {
+      for (const auto& [n, v] : values) {
+        if (n == name) {
+          found = chinese && !v.zh.empty() ? v.zh : v.en;
+          return &found;
+        }
+      }
+      return nullptr;
+    };
+  };
+  fill_into(out.en, key, value_in(false));
+  fill_into(out.zh, zh, value_in(true));
   return out;
 }
 
@@ -134,6 +168,51 @@ LocalizedText every_text(const Span& e) {
   return tr_both(e.unit == Span::Unit::day    ? "every day"
                  : e.unit == Span::Unit::week ? "every week"
                                               : "every month");
+}
+
+std::string format_dose_rate(DoseRate r, Lang lang) {
+  if (lang == Lang::en) return format_dose_rate(r);
+  return format_number(in_mg_per_kg_per_day(r), 2) + " mg/(kg\u00b7\u5929)";
+}
+
+std::string format_dose(const DoseValue& v, Lang lang) {
+  if (lang == Lang::en) return format_dose(v);
+  if (const auto* r = std::get_if<DoseRate>(&v)) return format_dose_rate(*r, lang);
+  if (std::holds_alternative<DailyAmount>(v)) {
+    return format_number(dose_number(v)) + " mg/\u5929";
+  }
+  if (std::holds_alternative<CellCount>(v)) {
+    return fill(tr(lang, "{n} million cells"), {{"n", format_number(dose_number(v))}});
+  }
+  return format_dose(v);  // mg, mg/m²: the same notation
+}
+
+LocalizedText dose_text(const DoseValue& v) {
+  return {format_dose(v, Lang::en), format_dose(v, Lang::zh_CN)};
+}
+
+std::string describe_administration(const Administration& a, Lang lang) {
+  if (lang == Lang::en || (!a.cells && !a.intravenous)) return describe_administration(a);
+  if (a.cells) {
+    return fill(tr(lang, "{n} million cells IV"), {{"n", format_number(a.cells->millions)}});
+  }
+  std::string vials;
+  for (const UnitCount& u : a.vials) {
+    vials +=
+        (vials.empty() ? "" : " + ") + std::to_string(u.count) + " \u00d7 " + format_mg(u.strength);
+  }
+  return fill(tr(lang, vials.empty() ? "{amount} IV" : "{amount} IV (vials: {vials})"),
+              {{"amount", format_mg(a.amount)}, {"vials", vials}});
+}
+
+LocalizedText cite_text(const Regimen& regimen, const Provenance& from) {
+  if (from.project_default) return tr_both("project default: {reason}", {{"reason", from.reason}});
+  const Source* s = regimen.find_source(from.source_id);
+  if (!s) return tr_both("source {id}", {{"id", same_text(from.source_id)}});
+  return tr_both("source {id} ({location}): \u201c{quote}\u201d",
+                 {{"id", same_text(s->id)},
+                  {"location", same_text(s->location)},
+                  {"quote", same_text(s->quote)}});
 }
 
 LocalizedText join_texts(const LocalizedText& a, const LocalizedText& b) {

@@ -249,7 +249,7 @@ Provenance Obj::provenance() {
       p.reason = text("reason");
     }
   }
-  p.note = string("note", false).value_or("");  // optional free text beside a source
+  if (has("note")) p.note = text("note");  // optional remark beside a source: {"en", "zh"}
   if (has_source && has_default) {
     diag_->add("rules.no_provenance", pointer_,
                "a value has either a \"source\" or \"project_default\": true, not both");

@@ -22,6 +22,12 @@ std::string range_text(const DoseValue& lo, const DoseValue& hi) {
   return format_number(dose_number(lo)) + "–" + format_dose(hi);
 }
 
+// "2–8 mg/kg/day" / "2–8 mg/(kg·天)".
+LocalizedText range_texts(const DoseValue& lo, const DoseValue& hi) {
+  const std::string low = format_number(dose_number(lo)) + "\u2013";
+  return {low + format_dose(hi, Lang::en), low + format_dose(hi, Lang::zh_CN)};
+}
+
 void check_request(const Regimen& r, const PlanRequest& q) {
   const double kg = in_kg(q.weight);
   if (!(kg >= kMinPlausibleWeightKg && kg <= kMaxPlausibleWeightKg)) {
@@ -204,28 +210,30 @@ void measure_body(Plan& plan, const Regimen& r) {
   const std::string w = format_kg(plan.weight);
   if (plan.bsa) {
     plan.body_audit.push_back(
-        {"body-surface area",
-         r.bsa_formula == "dubois"
-             ? "DuBois: 0.007184 × " + format_number(in_cm(*plan.height)) + "^0.725 × " +
-                   format_number(in_kg(plan.weight)) + "^0.425"
-             : "Mosteller: √(" + format_number(in_cm(*plan.height)) + " cm × " + w + " / 3600)",
-         format_number(in_m2(*plan.bsa), 4) + " m²",
-         r.bsa_formula == "dubois" ? "DuBois & DuBois 1916" : "Mosteller, NEJM 1987;317:1098"});
+        {tr_both("body-surface area"),
+         same_text(r.bsa_formula == "dubois"
+                       ? "DuBois: 0.007184 × " + format_number(in_cm(*plan.height)) + "^0.725 × " +
+                             format_number(in_kg(plan.weight)) + "^0.425"
+                       : "Mosteller: √(" + format_number(in_cm(*plan.height)) + " cm × " + w +
+                             " / 3600)"),
+         same_text(format_number(in_m2(*plan.bsa), 4) + " m²"),
+         same_text(r.bsa_formula == "dubois" ? "DuBois & DuBois 1916"
+                                             : "Mosteller, NEJM 1987;317:1098")});
   }
   if (plan.height && plan.sex) {
     const bool male = *plan.sex == Sex::male;
     plan.ideal_weight = ideal_body_weight(*plan.height, *plan.sex);
     plan.adjusted_weight = adjusted_body_weight(plan.weight, *plan.ideal_weight);
-    plan.body_audit.push_back({"ideal body weight",
-                               std::string("Devine: ") + (male ? "50" : "45.5") +
-                                   " kg + 2.3 kg × (" +
-                                   format_number(in_cm(*plan.height) / 2.54, 2) + " in − 60 in)",
-                               format_kg(*plan.ideal_weight), "Devine 1974"});
-    plan.body_audit.push_back({"adjusted body weight",
-                               format_kg(*plan.ideal_weight) + " + 0.4 × (" + w + " − " +
-                                   format_kg(*plan.ideal_weight) + ")",
-                               format_kg(*plan.adjusted_weight),
-                               "common pharmacy practice (clincalc.com)"});
+    plan.body_audit.push_back(
+        {tr_both("ideal body weight"),
+         same_text(std::string("Devine: ") + (male ? "50" : "45.5") + " kg + 2.3 kg × (" +
+                   format_number(in_cm(*plan.height) / 2.54, 2) + " in − 60 in)"),
+         same_text(format_kg(*plan.ideal_weight)), same_text("Devine 1974")});
+    plan.body_audit.push_back({tr_both("adjusted body weight"),
+                               same_text(format_kg(*plan.ideal_weight) + " + 0.4 × (" + w + " − " +
+                                         format_kg(*plan.ideal_weight) + ")"),
+                               same_text(format_kg(*plan.adjusted_weight)),
+                               tr_both("common pharmacy practice (clincalc.com)")});
   }
   if (plan.creatinine && plan.age_years && plan.sex) {
     const double scr = creatinine_in_mg_per_dL(*plan.creatinine);
@@ -234,26 +242,27 @@ void measure_body(Plan& plan, const Regimen& r) {
                                  " umol/L = " + format_number(scr, 3) + " mg/dL (÷ 88.4)";
     plan.egfr = egfr_ckd_epi_2021(*plan.creatinine, *plan.age_years, *plan.sex);
     plan.crcl = crcl_cockcroft_gault(*plan.creatinine, *plan.age_years, plan.weight, *plan.sex);
-    plan.body_audit.push_back({"eGFR (CKD-EPI 2021)",
-                               "142 × min(Scr/" + std::string(female ? "0.7" : "0.9") + ", 1)^" +
-                                   (female ? "−0.241" : "−0.302") + " × max(Scr/" +
-                                   (female ? "0.7" : "0.9") + ", 1)^−1.200 × 0.9938^" +
-                                   format_number(*plan.age_years) + (female ? " × 1.012" : "") +
-                                   "; Scr " + scr_text,
-                               format_number(in_mL_per_min(*plan.egfr), 1) + " mL/min/1.73 m²",
-                               "Inker et al., NEJM 2021"});
     plan.body_audit.push_back(
-        {"creatinine clearance (Cockcroft–Gault)",
-         "(140 − " + format_number(*plan.age_years) + ") × " + w + " / (72 × " +
-             format_number(scr, 3) + " mg/dL)" + (female ? " × 0.85" : ""),
-         format_number(in_mL_per_min(*plan.crcl), 1) + " mL/min", "Cockcroft & Gault 1976"});
+        {tr_both("eGFR (CKD-EPI 2021)"),
+         same_text("142 × min(Scr/" + std::string(female ? "0.7" : "0.9") + ", 1)^" +
+                   (female ? "−0.241" : "−0.302") + " × max(Scr/" + (female ? "0.7" : "0.9") +
+                   ", 1)^−1.200 × 0.9938^" + format_number(*plan.age_years) +
+                   (female ? " × 1.012" : "") + "; Scr " + scr_text),
+         same_text(format_number(in_mL_per_min(*plan.egfr), 1) + " mL/min/1.73 m²"),
+         same_text("Inker et al., NEJM 2021")});
+    plan.body_audit.push_back(
+        {tr_both("creatinine clearance (Cockcroft–Gault)"),
+         same_text("(140 − " + format_number(*plan.age_years) + ") × " + w + " / (72 × " +
+                   format_number(scr, 3) + " mg/dL)" + (female ? " × 0.85" : "")),
+         same_text(format_number(in_mL_per_min(*plan.crcl), 1) + " mL/min"),
+         same_text("Cockcroft & Gault 1976")});
   }
 }
 
 void list_project_defaults(Plan& plan, const Regimen& r, const Product& product) {
   const auto same = [](std::string text) { return same_text(std::move(text)); };
   if (plan.chosen) {
-    note_default(plan, tr_both("dose"), same(format_dose(plan.chosen->value)), plan.chosen->from);
+    note_default(plan, tr_both("dose"), dose_text(plan.chosen->value), plan.chosen->from);
   }
   if (r.dose.doses_per_day_max > 1) {
     note_default(plan, tr_both("doses a day"), same(std::to_string(plan.doses_per_day.value)),
@@ -292,17 +301,16 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
         break;
       case PhaseRule::Kind::taper:  // the planned rows carry the user's overrides
         note_default(plan, of(ph.name, "step"),
-                     ph.step ? same(format_dose(ph.step->value))
+                     ph.step ? dose_text(ph.step->value)
                              : tr_both("{percent}% of the starting dose",
                                        {{"percent", same(format_number(ph.step_percent->value))}}),
                      row->dose_from);
         note_default(plan, of(ph.name, "interval"), span_text(ph.every.value), row->duration_from);
         break;
       case PhaseRule::Kind::titration:
-        note_default(plan, of(ph.name, "step"), same(format_dose(ph.step->value)), ph.step->from);
+        note_default(plan, of(ph.name, "step"), dose_text(ph.step->value), ph.step->from);
         note_default(plan, of(ph.name, "interval"), span_text(ph.every.value), ph.every.from);
-        note_default(plan, of(ph.name, "maximum"), same(format_dose(ph.level->value)),
-                     ph.level->from);
+        note_default(plan, of(ph.name, "maximum"), dose_text(ph.level->value), ph.level->from);
         note_default(plan, of(ph.name, "duration"), span_text(ph.default_duration.value),
                      row->duration_from);
         break;
@@ -313,8 +321,7 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
                                     Span::Unit::day}),
                      row->duration_from);
         if (ph.level) {
-          note_default(plan, of(ph.name, "dose"), same(format_dose(ph.level->value)),
-                       ph.level->from);
+          note_default(plan, of(ph.name, "dose"), dose_text(ph.level->value), ph.level->from);
         }
         break;
     }
@@ -409,7 +416,7 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
         "of {exact}, {percent})",
         {{"product", product.name},
          {"phase", p.name},
-         {"dose", same(format_dose(*actual))},
+         {"dose", dose_text(*actual)},
          {"rounded", same(format_mg(p.dose.rounded_daily))},
          {"exact", same(format_mg(p.dose.exact_daily))},
          {"percent", same(format_percent(p.dose.deviation_percent))}});
@@ -419,7 +426,7 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
     };
     if (outside) {
       append(tr_both(", outside the regimen's range {range}",
-                     {{"range", same(range_text(*r.dose.min, *r.dose.max))}}));
+                     {{"range", range_texts(*r.dose.min, *r.dose.max)}}));
     }
     if (past_tolerance) {
       const Provenance& from = r.dose.rounding_from;
@@ -459,9 +466,9 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
         const LocalizedText amount = tr_both(
             "{amount} ({dose})",
             {{"amount", same(format_mg(milligrams(inside[i])))},
-             {"dose", same(format_number(inside[i] / amount_per_unit) + " " +
-                           (std::holds_alternative<DoseRate>(p.dose.target) ? "mg/kg/day"
-                                                                            : "mg/m\u00b2"))}});
+             {"dose", dose_text(std::holds_alternative<DoseRate>(p.dose.target)
+                                    ? DoseValue{mg_per_kg_per_day(inside[i] / amount_per_unit)}
+                                    : DoseValue{mg_per_m2(inside[i] / amount_per_unit)})}});
         amounts = i == 0 ? amount : tr_both("{a} or {b}", {{"a", amounts}, {"b", amount}});
       }
       append(tr_both(". Nearest amounts inside the range: {amounts}", {{"amounts", amounts}}));

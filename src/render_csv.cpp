@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/render.hpp"
 
 namespace doseplan {
@@ -29,14 +30,15 @@ void row(std::ostringstream& o, std::initializer_list<std::string> fields) {
   o << "\r\n";
 }
 
-std::string citation(const Provenance& p) {
-  if (p.project_default) return "project default: " + p.reason.en;
-  return p.source_id.empty() ? "" : "source " + p.source_id;
+std::string citation(const Provenance& p, Lang lang) {
+  if (p.project_default)
+    return pick(tr_both("project default: {reason}", {{"reason", p.reason}}), lang);
+  return p.source_id.empty() ? "" : fill(tr(lang, "source {id}"), {{"id", p.source_id}});
 }
 
 }  // namespace
 
-std::string render_csv(const Plan& plan) {
+std::string render_csv(const Plan& plan, Lang lang) {
   std::ostringstream o;
   row(o, {"kind", "date", "slot", "phase", "step", "amount_mg", "made_of", "volume_mL", "tests",
           "test_names", "window", "reason", "source"});
@@ -45,10 +47,11 @@ std::string render_csv(const Plan& plan) {
         p.steps > 0 ? std::to_string(p.step) + "/" + std::to_string(p.steps) : "";
     for (Date d = p.first; d <= p.last; d += date::days{1}) {
       for (const Administration& a : p.dose.administrations) {
-        row(o, {"dose", format_date(d), p.cycle ? "infusion" : slot_name(a.slot), p.name.en, step,
-                a.cells ? "" : format_number(in_mg(a.amount), 3), describe_administration(a),
-                a.volume ? format_number(in_mL(*a.volume), 3) : "", "", "", "",
-                format_dose(p.dose.target), citation(p.dose_from)});
+        row(o,
+            {"dose", format_date(d), p.cycle ? "infusion" : slot_name(a.slot), pick(p.name, lang),
+             step, a.cells ? "" : format_number(in_mg(a.amount), 3),
+             describe_administration(a, lang), a.volume ? format_number(in_mL(*a.volume), 3) : "",
+             "", "", "", format_dose(p.dose.target, lang), citation(p.dose_from, lang)});
       }
     }
   }
@@ -59,16 +62,18 @@ std::string render_csv(const Plan& plan) {
         ids += (ids.empty() ? "" : ";") + id;
         std::string name = id;
         for (const LabTest& lab : plan.labs)
-          if (lab.id == id) name = lab.name.en;
+          if (lab.id == id) name = pick(lab.name, lang);
         names += (names.empty() ? "" : "; ") + name;
       }
       const std::string window = item.window_before || item.window_after
                                      ? "-" + std::to_string(item.window_before) + "/+" +
                                            std::to_string(item.window_after) + " d"
                                      : "";
-      row(o, {"test", format_date(v.date), "", item.name.en, "", "", "", "", ids, names, window,
-              item.reason.en + (item.timing.en.empty() ? "" : " " + item.timing.en),
-              citation(item.from)});
+      row(o,
+          {"test", format_date(v.date), "", pick(item.name, lang), "", "", "", "", ids, names,
+           window,
+           pick(item.reason, lang) + (item.timing.en.empty() ? "" : " " + pick(item.timing, lang)),
+           citation(item.from, lang)});
     }
   }
   row(o, {"disclaimer", "", "", "", "", "", "", "", "", "", "",

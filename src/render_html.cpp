@@ -304,14 +304,7 @@ class HtmlWriter {
     return esc(out);
   }
 
-  std::string cells_text(CellCount c) const {
-    return esc(format_number(c.millions)) + " " + t("million cells");
-  }
-
-  std::string dose_text(const DoseValue& v) const {
-    if (const auto* cells = std::get_if<CellCount>(&v)) return cells_text(*cells);
-    return esc(format_dose(v));
-  }
+  std::string dose_text(const DoseValue& v) const { return esc(format_dose(v, lang_)); }
 
   // What one administration is in product units: "1 × 100 mg + 1 × 50 mg", "1.5 mL",
   // "vials: 1 × 1,000 mg"; nothing for cells.
@@ -335,7 +328,7 @@ class HtmlWriter {
   }
 
   std::string amount(const Administration& a) const {
-    return a.cells ? cells_text(*a.cells) : esc(format_mg(a.amount));
+    return a.cells ? dose_text(*a.cells) : esc(format_mg(a.amount));
   }
 
   std::string phase_label(const PlannedPhase& ph, const PlannedPhase& last) const {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/render.hpp"
 #include "json_writer.hpp"
 #include "plan_json.hpp"
@@ -40,7 +41,10 @@ void write_provenance(JsonWriter& w, const Provenance& p) {
     text(w, p.reason);
   } else {
     w.member("source", p.source_id);
-    if (!p.note.empty()) w.member("note", p.note);
+    if (!p.note.en.empty()) {
+      w.key("note");
+      text(w, p.note);
+    }
   }
   if (p.overridden) w.member_bool("overridden_by_user", true);
   w.end_object();
@@ -72,10 +76,18 @@ void audit_json(JsonWriter& w, const std::vector<AuditStep>& audit) {
   w.begin_array();
   for (const AuditStep& a : audit) {
     w.begin_object();
-    w.member("what", a.what);
-    w.member("how", a.how);
-    w.member("result", a.result);
-    w.member("basis", a.basis);
+    w.key("what");
+    text(w, a.what);
+    w.key("how");
+    text(w, a.how);
+    if (!a.result.en.empty()) {
+      w.key("result");
+      text(w, a.result);
+    }
+    if (!a.basis.en.empty()) {
+      w.key("basis");
+      text(w, a.basis);
+    }
     w.end_object();
   }
   w.end_array();
@@ -123,7 +135,9 @@ void daily_dose(JsonWriter& w, const DailyDose& d) {
       w.key("amount");
       q(w, in_mg(a.amount), "mg");
     }
-    w.member("text", describe_administration(a));
+    w.key("text");
+    text(w, LocalizedText{describe_administration(a, Lang::en),
+                          describe_administration(a, Lang::zh_CN)});
     if (a.cells) {
       w.key("cells");
       q(w, a.cells->millions, "10*6 cells");
@@ -188,7 +202,9 @@ void patient(JsonWriter& w, const Plan& plan) {
 void dose(JsonWriter& w, const Plan& plan, detail::PlanJsonCache::Entry* cache) {
   w.begin_object();
   w.member_int("doses_per_day", plan.doses_per_day.value);
-  w.member("doses_per_day_words", frequency_words(plan.doses_per_day.value));
+  w.key("doses_per_day_words");
+  const std::string words = frequency_words(plan.doses_per_day.value);
+  text(w, LocalizedText{words, tr(Lang::zh_CN, words)});
   if (plan.dose_rule.doses_per_day_max > 1 || !plan.doses_per_day.from.source_id.empty() ||
       plan.doses_per_day.from.project_default) {
     w.key("doses_per_day_from");
@@ -419,7 +435,7 @@ namespace detail {
 namespace {
 std::size_t fingerprint(const Provenance& p, int depth, int indent) {
   return ((p.source_id.size() * 131 + p.reason.en.size()) * 131 + p.reason.zh.size()) * 131 +
-         p.note.size() * 8 + (p.project_default ? 4 : 0) + (p.overridden ? 2 : 0) +
+         p.note.en.size() * 8 + (p.project_default ? 4 : 0) + (p.overridden ? 2 : 0) +
          static_cast<std::size_t>(depth) * 1000003 + static_cast<std::size_t>(indent + 1) * 7919;
 }
 }  // namespace

@@ -155,9 +155,10 @@ std::string slot_label(Slot s, Lang lang) {
 }
 
 // What is given at one administration, short: "150 mg", "840 mg IV", "1.5 mL (150 mg)".
-std::string amount_text(const Administration& a) {
-  if (a.cells || a.volume) return describe_administration(a);
-  return format_mg(a.amount) + (a.intravenous ? " IV" : "");
+std::string amount_text(const Administration& a, Lang lang) {
+  if (a.cells || a.volume) return describe_administration(a, lang);
+  if (!a.intravenous) return format_mg(a.amount);
+  return fill(tr(lang, "{amount} IV"), {{"amount", format_mg(a.amount)}});
 }
 
 const PlannedPhase* phase_on(const Plan& plan, Date d) {
@@ -524,10 +525,10 @@ void regimen_block(Doc& doc) {
       {doc.tr("Evidence"), doc.tr(p.regimen.evidence)},
       {doc.tr("Regimen id"), p.regimen.id}};
   if (p.chosen) {
-    std::string dose = format_dose(p.chosen->value) + tag(p.chosen->from, lang);
+    std::string dose = format_dose(p.chosen->value, lang) + tag(p.chosen->from, lang);
     if (p.dose_rule.min && p.dose_rule.max) {
       dose += "; " + doc.tr("allowed") + " " + format_number(dose_number(*p.dose_rule.min)) +
-              "\u2013" + format_dose(*p.dose_rule.max) + tag(p.dose_rule.range_from, lang);
+              "\u2013" + format_dose(*p.dose_rule.max, lang) + tag(p.dose_rule.range_from, lang);
     }
     rows.emplace_back(doc.tr("Dose"), dose);
   }
@@ -562,9 +563,9 @@ void alerts_block(Doc& doc) {
 }
 
 // What to take at one slot: the amount, then the product units.
-Stack take(const Administration& a) {
-  Stack s{{amount_text(a), kBold}};
-  if (!a.cells && !a.volume) s.push_back({describe_administration(a), kSmall});
+Stack take(const Administration& a, Lang lang) {
+  Stack s{{amount_text(a, lang), kBold}};
+  if (!a.cells && !a.volume) s.push_back({describe_administration(a, lang), kSmall});
   return s;
 }
 
@@ -619,7 +620,7 @@ void pill_card(Doc& doc) {
       Cell all;
       all.span = static_cast<int>(slots.size());
       for (const Administration& a : p.dose.administrations) {
-        const Stack s = take(a);
+        const Stack s = take(a, lang);
         all.lines.insert(all.lines.end(), s.begin(), s.end());
       }
       row.push_back(all);
@@ -628,7 +629,7 @@ void pill_card(Doc& doc) {
         const auto a = std::find_if(p.dose.administrations.begin(), p.dose.administrations.end(),
                                     [s](const Administration& x) { return x.slot == s; });
         row.push_back(a == p.dose.administrations.end() ? Cell{{{"\u2014", kSmallMuted}}}
-                                                        : Cell{take(*a)});
+                                                        : Cell{take(*a, lang)});
       }
     }
     t.rows.push_back(row);
@@ -711,7 +712,7 @@ Cell day_cell(Doc& doc, Date d, bool in_month) {
   if (phase) {
     for (const Administration& a : phase->dose.administrations) {
       const std::string slot = phase->cycle ? "" : slot_label(a.slot, lang) + " ";
-      c.lines.push_back({slot + amount_text(a), kTiny, true});
+      c.lines.push_back({slot + amount_text(a, lang), kTiny, true});
     }
   }
   if (visit) {

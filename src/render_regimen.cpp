@@ -16,8 +16,8 @@ std::string tag(const Provenance& p, Lang lang) {
     return " [" + tr(lang, "project default") + tr(lang, ": ") + pick(p.reason, lang) + "]";
   }
   if (!p.source_id.empty()) {
-    return " [" + tr(lang, "source") + " " + p.source_id + (p.note.empty() ? "" : "; " + p.note) +
-           "]";
+    return " [" + tr(lang, "source") + " " + p.source_id +
+           (p.note.en.empty() ? "" : "; " + pick(p.note, lang)) + "]";
   }
   return "";
 }
@@ -27,7 +27,7 @@ json prov(const Provenance& p) {
     return {{"project_default", true}, {"reason", {{"en", p.reason.en}, {"zh-CN", p.reason.zh}}}};
   }
   json j = {{"source", p.source_id}};
-  if (!p.note.empty()) j["note"] = p.note;
+  if (!p.note.en.empty()) j["note"] = {{"en", p.note.en}, {"zh-CN", p.note.zh}};
   return j;
 }
 
@@ -123,6 +123,13 @@ const char* action_name(LabRule::Action a) {
   return "";
 }
 
+// What an action or a phase kind means, in words: "repeat_test" -> "repeat the test".
+std::string in_words(std::string_view id, Lang lang) {
+  std::string words(id);
+  for (char& c : words) c = c == '_' ? ' ' : c;
+  return tr(lang, words);
+}
+
 std::string condition_text(const LabRule& r, const RuleSet& rules, Lang lang) {
   const LabTest* lab = rules.find_lab(r.test);
   return describe_condition(r, lab ? pick(lab->name, lang) : r.test, lang);
@@ -183,10 +190,10 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
   o << tr(lang, "Dose") << "\n";
   if (r.dose.min) {
     o << "  " << tr(lang, "Allowed range") << ": " << format_number(dose_number(*r.dose.min)) << "–"
-      << format_dose(*r.dose.max) << tag(r.dose.range_from, lang) << "\n";
+      << format_dose(*r.dose.max, lang) << tag(r.dose.range_from, lang) << "\n";
   }
   if (r.dose.default_dose) {
-    o << "  " << tr(lang, "Default") << ": " << format_dose(r.dose.default_dose->value)
+    o << "  " << tr(lang, "Default") << ": " << format_dose(r.dose.default_dose->value, lang)
       << tag(r.dose.default_dose->from, lang) << "\n";
   }
   if (r.dose.doses_per_day_max > 1) {
@@ -212,31 +219,33 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
   }
   o << "\n" << tr(lang, "Phases") << "\n";
   for (const PhaseRule& p : r.phases) {
-    o << "  " << p.id << " — " << pick(p.name, lang) << " (" << kind_name(p.kind) << ")\n";
+    o << "  " << p.id << " — " << pick(p.name, lang) << " (" << in_words(kind_name(p.kind), lang)
+      << ")\n";
     if (p.level) {
       o << "    " << tr(lang, p.kind == PhaseRule::Kind::titration ? "maximum" : "level") << ": "
-        << format_dose(p.level->value) << tag(p.level->from, lang) << "\n";
+        << format_dose(p.level->value, lang) << tag(p.level->from, lang) << "\n";
     }
     if (p.step) {
-      o << "    " << tr(lang, "step") << ": " << format_dose(p.step->value)
-        << tag(p.step->from, lang) << "; " << tr(lang, "every") << " " << to_string(p.every.value)
+      o << "    " << tr(lang, "step") << ": " << format_dose(p.step->value, lang)
+        << tag(p.step->from, lang) << "; " << pick(every_text(p.every.value), lang)
         << tag(p.every.from, lang) << "\n";
     }
     if (p.max_count > 0) {
       o << "    " << tr(lang, "cycles") << ": " << p.min_count << "–" << p.max_count
         << tag(p.count_from, lang) << "; " << tr(lang, "Default") << " " << p.default_count.value
-        << tag(p.default_count.from, lang) << "; " << tr(lang, "every") << " "
-        << to_string(p.every.value) << tag(p.every.from, lang) << "\n";
+        << tag(p.default_count.from, lang) << "; " << pick(every_text(p.every.value), lang)
+        << tag(p.every.from, lang) << "\n";
       for (const CycleDose& cd : p.cycle_doses) {
         o << "    " << cd.from_cycle
           << (cd.to_cycle > cd.from_cycle ? "–" + std::to_string(cd.to_cycle) : "") << ": "
-          << format_dose(cd.dose.value) << tag(cd.dose.from, lang) << "\n";
+          << format_dose(cd.dose.value, lang) << tag(cd.dose.from, lang) << "\n";
       }
     }
     if (p.max_duration.count > 0) {
-      o << "    " << tr(lang, "duration") << ": " << to_string(p.min_duration) << " – "
-        << to_string(p.max_duration) << tag(p.duration_from, lang) << "; " << tr(lang, "Default")
-        << " " << to_string(p.default_duration.value) << tag(p.default_duration.from, lang) << "\n";
+      o << "    " << tr(lang, "duration") << ": " << pick(span_text(p.min_duration), lang) << " – "
+        << pick(span_text(p.max_duration), lang) << tag(p.duration_from, lang) << "; "
+        << tr(lang, "Default") << " " << pick(span_text(p.default_duration.value), lang)
+        << tag(p.default_duration.from, lang) << "\n";
     }
     if (p.conditional) o << "    " << tr(lang, "only if needed") << "\n";
     if (!pick(p.note, lang).empty()) o << "    " << pick(p.note, lang) << "\n";
@@ -250,18 +259,24 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
         << tag(m.baseline_occasions.from, lang) << "\n";
     }
     for (const MonitoringInterval& iv : m.intervals) {
-      o << "    " << tr(lang, "every") << " " << to_string(iv.every);
-      if (iv.length) o << " " << tr(lang, "for") << " " << to_string(*iv.length);
+      const LocalizedText every = every_text(iv.every);
+      o << "    "
+        << pick(iv.length ? tr_both("{every} for {span}",
+                                    {{"every", every}, {"span", span_text(*iv.length)}})
+                          : every,
+                lang);
       o << tag(iv.from, lang) << "\n";
     }
     for (const AroundDose& a : m.around_doses) {
-      o << "    " << tr(lang, "around each administration") << ": " << pick(a.label, lang)
-        << " (day " << a.day << (a.window_days ? "–" + std::to_string(a.day + a.window_days) : "")
+      o << "    " << tr(lang, "around each administration") << ": " << pick(a.label, lang) << " ("
+        << fill(tr(lang, "day {n}"),
+                {{"n", std::to_string(a.day) +
+                           (a.window_days ? "–" + std::to_string(a.day + a.window_days) : "")}})
         << ")" << tag(a.from, lang) << "\n";
     }
     for (const Sourced<Span>& at : m.at) {
-      o << "    " << to_string(at.value) << " " << tr(lang, "after the start") << tag(at.from, lang)
-        << "\n";
+      o << "    " << pick(tr_both("{span} after the start", {{"span", span_text(at.value)}}), lang)
+        << tag(at.from, lang) << "\n";
     }
     if (m.at_end)
       o << "    " << tr(lang, "at the end of treatment") << tag(*m.at_end, lang) << "\n";
@@ -270,8 +285,8 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
   if (!r.lab_rules.empty()) {
     o << "\n" << tr(lang, "Lab rules") << "\n";
     for (const LabRule& l : r.lab_rules) {
-      o << "  " << condition_text(l, rules, lang) << " → " << action_name(l.action) << ": "
-        << pick(l.advice, lang) << tag(l.from, lang) << "\n";
+      o << "  " << condition_text(l, rules, lang) << " → " << in_words(action_name(l.action), lang)
+        << ": " << pick(l.advice, lang) << tag(l.from, lang) << "\n";
     }
   }
   if (!r.warnings.empty()) {

@@ -59,13 +59,13 @@ std::string pad(std::string s, std::size_t width) {
 
 std::string administrations(const DailyDose& d) {
   if (d.administrations.size() == 1 && d.administrations.front().intravenous) {
-    return describe_administration(d.administrations.front());
+    return describe_administration(d.administrations.front(), g_lang);
   }
   std::string out;
   for (const Administration& a : d.administrations) {
     if (!out.empty()) out += "; ";
-    out +=
-        L(slot_name(a.slot)) + " " + format_mg(a.amount) + " (" + describe_administration(a) + ")";
+    out += L(slot_name(a.slot)) + " " + format_mg(a.amount) + " (" +
+           describe_administration(a, g_lang) + ")";
   }
   return out;
 }
@@ -74,22 +74,22 @@ std::string administrations(const DailyDose& d) {
 std::string exact_basis(const Plan& plan, const PlannedPhase& p) {
   const DoseValue& t = p.dose.target;
   if (std::holds_alternative<DoseRate>(t))
-    return format_dose(t) + " \u00d7 " + format_kg(plan.weight);
+    return format_dose(t, g_lang) + " \u00d7 " + format_kg(plan.weight);
   if (std::holds_alternative<DosePerArea>(t) && plan.bsa) {
-    return format_dose(t) + " \u00d7 " + format_number(in_m2(*plan.bsa)) + " m\u00b2";
+    return format_dose(t, g_lang) + " \u00d7 " + format_number(in_m2(*plan.bsa)) + " m\u00b2";
   }
   if (std::holds_alternative<DrugMass>(t) && !p.cycle) {
-    return format_dose(t) + " \u00d7 " + std::to_string(p.dose.administrations.size());
+    return format_dose(t, g_lang) + " \u00d7 " + std::to_string(p.dose.administrations.size());
   }
-  return format_dose(t);
+  return format_dose(t, g_lang);
 }
 
 // The dose actually given, per kg a day or per m2.
 std::string actual_text(const DailyDose& d) {
   if (std::holds_alternative<DosePerArea>(d.target) && d.actual_per_area) {
-    return format_dose(*d.actual_per_area);
+    return format_dose(*d.actual_per_area, g_lang);
   }
-  if (d.actual_rate) return format_dose_rate(*d.actual_rate);
+  if (d.actual_rate) return format_dose_rate(*d.actual_rate, g_lang);
   return "";
 }
 
@@ -183,10 +183,10 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
 
   o << L("DOSE") << "\n";
   if (plan.chosen) {
-    o << "  " << pad(L("Chosen dose"), 22) << format_dose(plan.chosen->value)
+    o << "  " << pad(L("Chosen dose"), 22) << format_dose(plan.chosen->value, g_lang)
       << tag(plan.chosen->from) << "; " << L("allowed") << " "
-      << format_number(dose_number(*plan.dose_rule.min)) << "–" << format_dose(*plan.dose_rule.max)
-      << tag(plan.dose_rule.range_from) << "\n";
+      << format_number(dose_number(*plan.dose_rule.min)) << "–"
+      << format_dose(*plan.dose_rule.max, g_lang) << tag(plan.dose_rule.range_from) << "\n";
   }
   o << "  " << pad(L("Product"), 22) << pick(plan.product.name, lang);
   if (!plan.product.market_names.empty()) {
@@ -208,7 +208,7 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     o << "\n";
     for (const Administration& a : d.administrations) {
       o << "    " << pad(L(first->cycle ? "infusion" : slot_name(a.slot)), 20)
-        << format_mg(a.amount) << " = " << describe_administration(a) << "\n";
+        << format_mg(a.amount) << " = " << describe_administration(a, g_lang) << "\n";
     }
     o << "  " << pad(L("Actual dose"), 22) << actual_text(d) << " (" << L("deviation") << " "
       << format_mg(d.rounded_daily - d.exact_daily) << ", " << format_percent(d.deviation_percent)
@@ -223,7 +223,7 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     if (p.steps > 0) name += " " + std::to_string(p.step) + "/" + std::to_string(p.steps);
     o << "  " << pad(name, 16) << format_date(p.first);
     if (p.last != p.first) o << " " << L("to") << " " << format_date(p.last);
-    o << "  " << format_dose(p.dose.target) << tag(p.dose_from);
+    o << "  " << format_dose(p.dose.target, g_lang) << tag(p.dose_from);
     if (!p.dose.administrations.front().cells) {
       o << " -> " << format_mg(p.dose.rounded_daily) << (p.cycle ? "" : L("/day"));
       const std::string actual = actual_text(p.dose);
@@ -301,9 +301,9 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     o << L("HOW EACH NUMBER WAS MADE") << "\n";
     auto steps = [&o](const std::vector<AuditStep>& audit) {
       for (const AuditStep& a : audit) {
-        o << "    - " << a.what << ": " << a.how;
-        if (!a.result.empty()) o << " = " << a.result;
-        if (!a.basis.empty()) o << "  [" << a.basis << "]";
+        o << "    - " << pick(a.what, g_lang) << L(": ") << pick(a.how, g_lang);
+        if (!a.result.en.empty()) o << " = " << pick(a.result, g_lang);
+        if (!a.basis.en.empty()) o << "  [" << pick(a.basis, g_lang) << "]";
         o << "\n";
       }
     };

@@ -14,6 +14,7 @@
 
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/plan.hpp"
 
 namespace doseplan {
@@ -23,26 +24,39 @@ constexpr double kEpsilon = 1e-9;
 
 // The dose of one phase; a dose the product can not give names the phase. The audit starts with
 // the rule the dose comes from.
-DailyDose phase_dose(const std::string& phase, const DoseValue& dose, const BodySize& body,
-                     int doses_per_day, const Product& product, const std::string& basis) {
+DailyDose phase_dose(const LocalizedText& phase, const DoseValue& dose, const BodySize& body,
+                     int doses_per_day, const Product& product, LocalizedText basis) {
   try {
     DailyDose d = calculate_dose(dose, body, doses_per_day, product);
-    d.audit.insert(d.audit.begin(), AuditStep{"dose rule", phase, format_dose(dose), basis});
+    d.audit.insert(d.audit.begin(),
+                   AuditStep{tr_both("dose rule"), phase, dose_text(dose), std::move(basis)});
     return d;
   } catch (const Error& e) {
     std::vector<Problem> problems = e.problems();
-    for (Problem& p : problems) p.message = phase + ": " + p.message;
+    for (Problem& p : problems) p.message = phase.en + ": " + p.message;
     throw Error(std::move(problems));
   }
 }
 
 // Where a phase's dose comes from, for the audit trail.
-std::string basis_of(const Regimen& regimen, const Provenance& from, bool chosen = false) {
+LocalizedText basis_of(const Regimen& regimen, const Provenance& from, bool chosen = false) {
   if (from.overridden) {
-    return "chosen by the user within " + format_number(dose_number(*regimen.dose.min)) + "–" +
-           format_dose(*regimen.dose.max) + " (" + cite(regimen, regimen.dose.range_from) + ")";
+    const std::string low = format_number(dose_number(*regimen.dose.min)) + "\u2013";
+    const LocalizedText max = dose_text(*regimen.dose.max);
+    return tr_both("chosen by the user within {range} ({why})",
+                   {{"range", {low + max.en, low + max.zh}},
+                    {"why", cite_text(regimen, regimen.dose.range_from)}});
   }
-  return (chosen ? "regimen default: " : "") + cite(regimen, from);
+  if (chosen) return tr_both("regimen default: {why}", {{"why", cite_text(regimen, from)}});
+  return cite_text(regimen, from);
+}
+
+// "Induction (5 mg/kg/day)", "Infusion 2 (1,000 mg)".
+LocalizedText phase_label(const PhaseRule& rule, const DoseValue& dose, int k = 0) {
+  if (k == 0) return tr_both("{phase} ({dose})", {{"phase", rule.name}, {"dose", dose_text(dose)}});
+  return tr_both(
+      "{phase} {k} ({dose})",
+      {{"phase", rule.name}, {"k", same_text(std::to_string(k))}, {"dose", dose_text(dose)}});
 }
 
 Span duration_of(const PhaseRule& rule, const PlanRequest& request, Provenance* from) {
@@ -57,8 +71,10 @@ Span times(const Span& s, int k) {
   return Span{s.count * k, s.unit};
 }
 
-std::string step_name(const PhaseRule& rule, int k, const DoseValue& dose) {
-  return rule.name.en + " step " + std::to_string(k) + " (" + format_dose(dose) + ")";
+LocalizedText step_name(const PhaseRule& rule, int k, const DoseValue& dose) {
+  return tr_both(
+      "{phase} step {k} ({dose})",
+      {{"phase", rule.name}, {"k", same_text(std::to_string(k))}, {"dose", dose_text(dose)}});
 }
 
 // A daily dose as mg a day, for comparing levels of different kinds.
@@ -104,8 +120,8 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
         const DoseValue dose = is_chosen ? *chosen : rule.level->value;
         p.dose_from = is_chosen ? regimen.dose.default_dose->from : rule.level->from;
         if (is_chosen && request.dose) p.dose_from.overridden = true;
-        p.dose = phase_dose(rule.name.en + " (" + format_dose(dose) + ")", dose, body,
-                            doses_per_day, product, basis_of(regimen, p.dose_from, is_chosen));
+        p.dose = phase_dose(phase_label(rule, dose), dose, body, doses_per_day, product,
+                            basis_of(regimen, p.dose_from, is_chosen));
         previous = dose;
         previous_daily = p.dose.rounded_daily;
         next = p.last + date::days{1};
@@ -155,12 +171,15 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
           p.last = add_span(phase_start, times(every, static_cast<int>(k + 1))) - date::days{1};
           p.dose_from = step_from;
           p.duration_from = every_from;
-          const std::string how = rule.step_percent ? "previous dose − " +
-                                                          format_number(rule.step_percent->value) +
-                                                          "% of the starting dose per step; step: "
-                                                    : "previous dose − step; step: ";
+          LocalizedText how =
+              rule.step_percent
+                  ? tr_both("previous dose − {percent}% of the starting dose per step; step: {why}",
+                            {{"percent", same_text(format_number(rule.step_percent->value))},
+                             {"why", basis_of(regimen, step_from)}})
+                  : tr_both("previous dose − step; step: {why}",
+                            {{"why", basis_of(regimen, step_from)}});
           p.dose = phase_dose(step_name(rule, p.step, levels[k]), levels[k], body, doses_per_day,
-                              product, how + basis_of(regimen, step_from));
+                              product, std::move(how));
           next = p.last + date::days{1};
           out.push_back(std::move(p));
         }
@@ -210,8 +229,9 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
           p.duration_from = duration_from;
           p.dose = phase_dose(step_name(rule, p.step, levels[k]), levels[k], body, doses_per_day,
                               product,
-                              "previous dose + step; step: " + basis_of(regimen, rule.step->from) +
-                                  "; maximum: " + basis_of(regimen, rule.level->from));
+                              tr_both("previous dose + step; step: {step}; maximum: {maximum}",
+                                      {{"step", basis_of(regimen, rule.step->from)},
+                                       {"maximum", basis_of(regimen, rule.level->from)}}));
           previous = levels[k];
           previous_daily = p.dose.rounded_daily;
           out.push_back(std::move(p));
@@ -246,9 +266,8 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
             }
           }
           p.duration_from = rule.every.from;
-          p.dose = phase_dose(
-              rule.name.en + " " + std::to_string(k) + " (" + format_dose(dose) + ")", dose, body,
-              1, product, basis_of(regimen, p.dose_from, chosen.has_value()));
+          p.dose = phase_dose(phase_label(rule, dose, k), dose, body, 1, product,
+                              basis_of(regimen, p.dose_from, chosen.has_value()));
           out.push_back(std::move(p));
         }
         next = add_span(phase_start, times(rule.every.value, count));

@@ -669,14 +669,15 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
     a.rule = rule;
     a.advice = rule.advice;
     a.disclaimer = disclaimer();
-    a.source = cite(regimen, rule.from);
+    a.source = cite_text(regimen, rule.from);
     const LabTest* lab = find_lab(labs, rule.test);
     a.test_name = lab ? lab->name : LocalizedText{rule.test, rule.test};
     a.condition = {describe_condition(rule, a.test_name.en, Lang::en),
                    describe_condition(rule, a.test_name.zh, Lang::zh_CN)};
     if (lab == nullptr || lab->units.empty()) {
       a.status = Advice::Status::cannot_evaluate;
-      a.detail = "the labs catalogue has no values for the test \"" + rule.test + "\"";
+      a.detail = tr_both("the labs catalogue has no values for the test \"{test}\"",
+                         {{"test", same_text(rule.test)}});
       out.push_back(std::move(a));
       continue;
     }
@@ -689,7 +690,8 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
     });
     if (rs.empty()) {
       a.status = Advice::Status::no_result;
-      a.detail = "no " + a.test_name.en + " result recorded up to " + format_date(today);
+      a.detail = tr_both("no {test} result recorded up to {date}",
+                         {{"test", a.test_name}, {"date", same_text(format_date(today))}});
       out.push_back(std::move(a));
       continue;
     }
@@ -700,16 +702,19 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         for (const TrackedResult* r : rs) (r->date < start ? pre : post).push_back(r);
         if (post.empty()) {
           a.status = Advice::Status::no_result;
-          a.detail = "no " + a.test_name.en + " result on treatment (from " + format_date(start) +
-                     ") yet; the rule compares those with the baseline";
+          a.detail = tr_both(
+              "no {test} result on treatment (from {date}) yet; the rule compares those with the "
+              "baseline",
+              {{"test", a.test_name}, {"date", same_text(format_date(start))}});
           break;
         }
         a.result = *post.back();
         if (pre.empty()) {
           a.status = Advice::Status::cannot_evaluate;
-          a.detail = "no pretreatment " + a.test_name.en + " result (dated before " +
-                     format_date(start) +
-                     ") to make a baseline from; record the values from before treatment";
+          a.detail = tr_both(
+              "no pretreatment {test} result (dated before {date}) to make a baseline from; "
+              "record the values from before treatment",
+              {{"test", a.test_name}, {"date", same_text(format_date(start))}});
           break;
         }
         double sum = 0;
@@ -721,7 +726,8 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         a.baseline = baseline;
         if (!(baseline > 0)) {
           a.status = Advice::Status::cannot_evaluate;
-          a.detail = "the baseline is 0 " + u + "; a rise in percent can not be computed";
+          a.detail = tr_both("the baseline is 0 {unit}; a rise in percent can not be computed",
+                             {{"unit", same_text(u)}});
           break;
         }
         const auto change = [&](const TrackedResult* r) {
@@ -736,12 +742,19 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
             reached(post[post.size() - 2])) {
           a.also_reached_on = post[post.size() - 2]->date;
         }
-        a.detail = shown(post.back()->value) + " on " + format_date(post.back()->date) + " is " +
-                   format_percent(*a.change_percent) + " from the baseline " +
-                   format_number(baseline, 3) + " " + u + " (mean of " +
-                   std::to_string(pre.size()) + " pretreatment result" +
-                   (pre.size() == 1 ? "" : "s") + "); the rule is a rise of " +
-                   format_number(rule.threshold) + "% or more";
+        a.detail = tr_both(pre.size() == 1
+                               ? "{value} on {date} is {change} from the baseline {baseline} (mean "
+                                 "of {n} pretreatment result); the rule is a rise of {threshold}% "
+                                 "or more"
+                               : "{value} on {date} is {change} from the baseline {baseline} (mean "
+                                 "of {n} pretreatment results); the rule is a rise of {threshold}% "
+                                 "or more",
+                           {{"value", same_text(shown(post.back()->value))},
+                            {"date", same_text(format_date(post.back()->date))},
+                            {"change", same_text(format_percent(*a.change_percent))},
+                            {"baseline", same_text(format_number(baseline, 3) + " " + u)},
+                            {"n", same_text(std::to_string(pre.size()))},
+                            {"threshold", same_text(format_number(rule.threshold))}});
         break;
       }
       case LabRule::Condition::above_uln_multiple: {
@@ -749,9 +762,11 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         a.result = *latest;
         if (!latest->uln || !(latest->uln->value > 0)) {
           a.status = Advice::Status::cannot_evaluate;
-          a.detail = "the result of " + format_date(latest->date) +
-                     " was recorded without the upper limit of normal of the laboratory; "
-                     "record it again with --uln (as printed on the report) to judge this rule";
+          a.detail = tr_both(
+              "the result of {date} was recorded without the upper limit of normal of the "
+              "laboratory; record it again with --uln (as printed on the report) to judge this "
+              "rule",
+              {{"date", same_text(format_date(latest->date))}});
           break;
         }
         const double limit = rule.threshold * latest->uln->value;
@@ -762,11 +777,15 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         if (a.status == Advice::Status::reached && rs.size() >= 2 && reached(rs[rs.size() - 2])) {
           a.also_reached_on = rs[rs.size() - 2]->date;
         }
-        a.detail = shown(latest->value) + " on " + format_date(latest->date) + " is " +
-                   format_number(latest->value.value / latest->uln->value, 2) +
-                   " × the upper limit of normal " + shown(*latest->uln) +
-                   "; the rule is more than " + format_number(rule.threshold) + " × (" +
-                   format_number(limit, 3) + " " + u + ")";
+        a.detail = tr_both(
+            "{value} on {date} is {times} × the upper limit of normal {uln}; the rule is more "
+            "than {threshold} × ({limit})",
+            {{"value", same_text(shown(latest->value))},
+             {"date", same_text(format_date(latest->date))},
+             {"times", same_text(format_number(latest->value.value / latest->uln->value, 2))},
+             {"uln", same_text(shown(*latest->uln))},
+             {"threshold", same_text(format_number(rule.threshold))},
+             {"limit", same_text(format_number(limit, 3) + " " + u)}});
         break;
       }
       case LabRule::Condition::above:
@@ -779,8 +798,9 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         const auto hi = to_canonical(*lab, range ? rule.high : rule.threshold, rule.unit);
         if (!lo || !hi) {
           a.status = Advice::Status::cannot_evaluate;
-          a.detail = "the rule's unit \"" + rule.unit + "\" can not be compared with " +
-                     join(lab->units, ", ");
+          a.detail = tr_both(
+              "the rule's unit \"{unit}\" can not be compared with {units}",
+              {{"unit", same_text(rule.unit)}, {"units", same_text(join(lab->units, ", "))}});
           break;
         }
         const auto reached = [&](const TrackedResult* r) {
@@ -790,21 +810,29 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         if (a.status == Advice::Status::reached && rs.size() >= 2 && reached(rs[rs.size() - 2])) {
           a.also_reached_on = rs[rs.size() - 2]->date;
         }
-        std::string limit;
+        const LocalizedText value = same_text(shown(latest->value));
+        const LocalizedText date = same_text(format_date(latest->date));
         if (range) {
-          limit = "outside " + format_number(*lo, 3) + "–" + format_number(*hi, 3) + " " + u;
+          a.detail = tr_both("latest: {value} on {date}; the rule is a value outside {low}–{high}",
+                             {{"value", value},
+                              {"date", date},
+                              {"low", same_text(format_number(*lo, 3))},
+                              {"high", same_text(format_number(*hi, 3) + " " + u)}});
         } else {
-          limit = std::string(rule.condition == LabRule::Condition::above ? "above " : "below ") +
-                  format_number(*lo, 3) + " " + u;
+          a.detail = tr_both(rule.condition == LabRule::Condition::above
+                                 ? "latest: {value} on {date}; the rule is a value above {limit}"
+                                 : "latest: {value} on {date}; the rule is a value below {limit}",
+                             {{"value", value},
+                              {"date", date},
+                              {"limit", same_text(format_number(*lo, 3) + " " + u)}});
         }
-        a.detail = "latest: " + shown(latest->value) + " on " + format_date(latest->date) +
-                   "; the rule is a value " + limit;
         break;
       }
     }
     if (a.also_reached_on) {
-      a.detail +=
-          "; the result before it (" + format_date(*a.also_reached_on) + ") also met the rule";
+      a.detail =
+          join_texts(a.detail, tr_both("the result before it ({date}) also met the rule",
+                                       {{"date", same_text(format_date(*a.also_reached_on))}}));
     }
     out.push_back(std::move(a));
   }
@@ -936,7 +964,7 @@ json item_json(const VisitItem& it) {
             {"project_default", it.from.project_default},
             {"reason", text_json(it.from.reason)},
             {"overridden", it.from.overridden},
-            {"note", it.from.note}}},
+            {"note", text_json(it.from.note)}}},
           {"window_before", it.window_before},
           {"window_after", it.window_after}};
 }
@@ -954,7 +982,7 @@ VisitItem item_of(const json& j) {
   it.from.project_default = from.value("project_default", false);
   it.from.reason = text_of(from.value("reason", json()));
   it.from.overridden = from.value("overridden", false);
-  it.from.note = from.value("note", "");
+  it.from.note = text_of(from.value("note", json()));
   it.window_before = j.value("window_before", 0);
   it.window_after = j.value("window_after", 0);
   return it;

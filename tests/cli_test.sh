@@ -69,6 +69,14 @@ check "zh-CN phase names from the rules" contains "$tmp/out" "诱导期         
 check "zh-CN keeps the disclaimer" contains "$tmp/out" "仅供学习参考，不是处方"
 run "${itp[@]}" --lang fr
 check "plan with an unknown language exits 2" test "$code" -eq 2
+# An error in Chinese: the English details, then what the error id means in Chinese.
+run plan --regimen cyclosporine-itp --weight 500kg --start 2026-12-01 --lang zh-CN
+check "zh-CN error exits 2" test "$code" -eq 2
+check "zh-CN error keeps the English details" contains "$tmp/err" "weight: 500 kg is outside the allowed range 0.5–350 kg"
+check "zh-CN error says what the id means" contains "$tmp/err" "doseplan：错误：数值超出允许范围；不会自动调整。（weight；上一行为英文详情）[input.out_of_range]"
+check "zh-CN error writes nothing to stdout" test ! -s "$tmp/out"
+run plan --regimen cyclosporine-itp --weight 500kg --start 2026-12-01
+check "English error has one line" test "$(wc -l <"$tmp/err")" -eq 1
 
 # --- CSV: one row per administration and per test, with the disclaimer and the sources
 run "${itp[@]}" --format csv
@@ -88,6 +96,17 @@ first = rows[0]
 assert (first["date"], first["slot"], first["amount_mg"], first["made_of"]) == ("2026-12-01", "morning", "150", "1 × 100 mg + 1 × 50 mg")
 last_dose = [r for r in rows if r["kind"] == "dose"][-1]
 assert (last_dose["date"], last_dose["slot"], last_dose["amount_mg"]) == ("2027-06-11", "evening", "75")
+PY
+run "${itp[@]}" --format csv --lang zh-CN
+check "csv in Chinese: names, doses and reasons" python3 - "$tmp/out" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+first = rows[0]
+# Keys stay keys (kind, slot); what people read is in Chinese, doses with Chinese units.
+assert (first["kind"], first["slot"], first["phase"], first["volume_mL"] or "", first["reason"]) == (
+    "dose", "morning", "诱导期", "", "5 mg/(kg·天)"), first
+tests = [r for r in rows if r["kind"] == "test"]
+assert tests[0]["date"] == "2026-11-17" and tests[0]["reason"] == "基线检查第1次（共2次），治疗开始前", tests[0]
 PY
 
 # --- the example patient file (the README's first command)
@@ -198,7 +217,7 @@ check "regimens json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])
 run --rules "$data/rules" show test-taper --lang zh-CN
 check "show in Chinese" contains "$tmp/out" "测试药 — 引擎测试"
 check "show quotes the source" contains "$tmp/out" "“2-8 mg/kg/day, 1-3 doses a day.”"
-check "show labels in Chinese" contains "$tmp/out" "允许范围: 2–8 mg/kg/day [来源 test-src]"
+check "show labels in Chinese" contains "$tmp/out" "允许范围: 2–8 mg/(kg·天) [来源 test-src]"
 run --rules "$data/rules" show test-taper --format json
 check "show json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["dose"]["range"]["min"] == {"value": 2, "unit": "mg/kg/d"}' "$tmp/out"
 run --rules "$data/rules" show nope

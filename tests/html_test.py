@@ -230,7 +230,7 @@ def check_page_one(rep, name, tree, plan, lang):
                     v = u["strength"]["value"]
                     strength = ("{:,}".format(int(v)) if v == int(v) else "%g" % v) + " mg"
                     rep.check("%d × %s" % (u["count"], strength) in card,
-                              "%s: pill card units %s" % (name, a["text"]))
+                              "%s: pill card units %s" % (name, a["text"]["en"]))
     # What to test when: every visit date.
     visits = tree.root.find_all(lambda e: e.tag == "table" and "visits" in e.classes)
     if plan["visits"] and rep.check(len(visits) == 1, name + ": the table of tests"):
@@ -338,7 +338,7 @@ def check_language(rep, name, tree, plan, lang):
         for label in ("Patient", "Pill card", "What it is for", "What to test when", "Calendar"):
             rep.check(label in body, name + ": English label " + label)
         if daily:
-            words = plan["dose"]["doses_per_day_words"]
+            words = plan["dose"]["doses_per_day_words"]["en"]
             rep.check(words in body, name + ": " + words)
         rep.check(not re.search(r"[\u4e00-\u9fff]", tree.root.find_all(
             lambda e: e.tag == "h2")[0].text()), name + ": English headings")

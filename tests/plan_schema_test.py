@@ -233,7 +233,8 @@ def mutations():
 
     def note_beside_source(p):
         p["phases"][0]["duration_from"] = {"source": p["sources"][0]["id"],
-                                           "note": "a remark beside the source"}
+                                           "note": {"en": "a remark beside the source",
+                                                    "zh-CN": "来源旁的说明"}}
 
     def overridden_default(p):
         p["phases"][0]["dose_from"] = {"project_default": True,

@@ -605,14 +605,14 @@ TEST_CASE("engine: age from the birth date, body size and kidney function in the
 TEST_CASE("engine: every dose carries its audit trail, from the rule to the capsules") {
   const Plan p = make_plan(test_rules(), test_request());
   std::vector<std::string> whats;
-  for (const AuditStep& a : p.phases[0].dose.audit) whats.push_back(a.what);
+  for (const AuditStep& a : p.phases[0].dose.audit) whats.push_back(a.what.en);
   CHECK(whats == std::vector<std::string>{"dose rule", "exact daily dose", "rounding step",
                                           "rounded dose", "split into doses", "morning dose",
                                           "evening dose", "actual dose"});
-  CHECK(p.phases[0].dose.audit[1].how == "4 mg/kg/day × 50 kg × 1 day");
-  CHECK(p.phases[0].dose.audit[1].result == "200 mg");
-  CHECK(p.phases[0].dose.audit[2].result == "5 mg");
-  CHECK_THAT(p.phases[0].dose.audit[0].basis,
+  CHECK(p.phases[0].dose.audit[1].how.en == "4 mg/kg/day × 50 kg × 1 day");
+  CHECK(p.phases[0].dose.audit[1].result.en == "200 mg");
+  CHECK(p.phases[0].dose.audit[2].result.en == "5 mg");
+  CHECK_THAT(p.phases[0].dose.audit[0].basis.en,
              Catch::Matchers::StartsWith("regimen default: project default"));
 }
 

@@ -116,6 +116,20 @@ TEST_CASE("a clinical number without a source or project default is refused") {
   CHECK(only_problem(j) == "t.json:/dose/default/reason [rules.no_provenance]");
 }
 
+TEST_CASE("a project default's reason and a note are needed in both languages") {
+  json j = good_regimen();
+  j["dose"]["default"]["reason"] = "English only";
+  CHECK(only_problem(j) == "t.json:/dose/default/reason [rules.wrong_type]");
+
+  j = good_regimen();
+  j["dose"]["default"]["reason"] = {{"en", "English only"}};
+  CHECK(only_problem(j) == "t.json:/dose/default/reason/zh [rules.missing_language]");
+
+  j = good_regimen();
+  j["dose"]["range"]["note"] = {{"zh", "只有中文"}};
+  CHECK(only_problem(j) == "t.json:/dose/range/note/en [rules.missing_language]");
+}
+
 TEST_CASE("a dose range with min above max is refused") {
   json j = good_regimen();
   j["dose"]["range"]["min"] = 9;

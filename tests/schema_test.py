@@ -116,7 +116,7 @@ def regimen_mutations():
     def source_and_default(d):
         d["dose"]["rounding"]["source"] = d["sources"][0]["id"]
         d["dose"]["rounding"]["project_default"] = True
-        d["dose"]["rounding"]["reason"] = "both"
+        d["dose"]["rounding"]["reason"] = {"en": "both", "zh": "两者"}
 
     def default_without_reason(d):
         drop_provenance(d["dose"]["rounding"])
@@ -124,11 +124,11 @@ def regimen_mutations():
 
     def default_false(d):
         drop_provenance(d["dose"]["rounding"])
-        d["dose"]["rounding"].update({"project_default": False, "reason": "x"})
+        d["dose"]["rounding"].update({"project_default": False, "reason": {"en": "x", "zh": "x"}})
 
     def reason_beside_source(d):
         drop_provenance(d["dose"]["rounding"])
-        d["dose"]["rounding"].update({"source": d["sources"][0]["id"], "reason": "x"})
+        d["dose"]["rounding"].update({"source": d["sources"][0]["id"], "reason": {"en": "x", "zh": "x"}})
 
     def bad_span(d):
         d["monitoring"]["baseline_spacing"]["value"] = "3 fortnights"
@@ -185,7 +185,15 @@ def regimen_mutations():
         d["monitoring"]["baseline_spacing"]["value"] = " 7  d "
 
     def note_beside_default(d):
-        d["dose"]["rounding"]["note"] = "a note for people reading the file"
+        d["dose"]["rounding"]["note"] = {"en": "a note for people reading the file",
+                                         "zh": "给读这个文件的人的说明"}
+
+    def reason_english_only(d):
+        drop_provenance(d["dose"]["rounding"])
+        d["dose"]["rounding"].update({"project_default": True, "reason": "English only"})
+
+    def note_english_only(d):
+        d["dose"]["rounding"]["note"] = "English only"
 
     return [
         ("an unknown top-level key", False, unknown_top, ()),
@@ -213,6 +221,9 @@ def regimen_mutations():
         ("the short span \"1wk\" (the loader accepts it)", True, span_short_form, None),
         ("a span with extra spaces \" 7  d \" (the loader trims them)", True, span_spaces, None),
         ("a note beside a project default", True, note_beside_default, None),
+        ("a project-default reason in English only", False, reason_english_only,
+         ("dose", "rounding", "reason")),
+        ("a note in English only", False, note_english_only, ("dose", "rounding", "note")),
     ]
 
 

@@ -450,7 +450,8 @@ TEST_CASE("tracker: creatinine rise over the mean of the pretreatment values",
     CHECK(*a.change_percent == Approx(25));
     CHECK_THAT(a.advice.en, Catch::Contains("repeating the test within 2 weeks"));
     CHECK_THAT(a.advice.zh, Catch::Contains("2周内复查"));
-    CHECK_THAT(a.source, Catch::Contains("cyclosporine-creatinine-rule"));
+    CHECK_THAT(a.source.en, Catch::Contains("cyclosporine-creatinine-rule"));
+    CHECK_THAT(a.source.zh, Catch::Contains("来源 cyclosporine-creatinine-rule"));
     CHECK_THAT(a.disclaimer.en, Catch::Contains("Educational aid"));
     CHECK(a.condition.en == "Serum creatinine \u2265 25% above baseline");
     CHECK(a.condition.zh == "血肌酐比基线升高 \u2265 25%");
@@ -480,7 +481,8 @@ TEST_CASE("tracker: creatinine rise over the mean of the pretreatment values",
     const Advice a =
         advice_of(advise(itp, rules.labs, start, only, d("2026-12-20")), "creatinine-rise-25");
     CHECK(a.status == Advice::Status::cannot_evaluate);
-    CHECK_THAT(a.detail, Catch::Contains("pretreatment"));
+    CHECK_THAT(a.detail.en, Catch::Contains("pretreatment"));
+    CHECK_THAT(a.detail.zh, Catch::Contains("治疗前"));
   }
   SECTION("the threshold is the regimen's: psoriasis 25% and 50%, RA 30%") {
     rs.push_back(result("creatinine", "2026-12-15", "128 umol/L", 3));
@@ -506,7 +508,7 @@ TEST_CASE("tracker: thresholds in the rule's unit", "[tracker][advice]") {
     const Advice a =
         advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")), "systolic-high");
     CHECK(a.status == Advice::Status::reached);
-    CHECK_THAT(a.source, Catch::Contains("gengraf-hypertension"));
+    CHECK_THAT(a.source.en, Catch::Contains("gengraf-hypertension"));
     CHECK(advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")), "diastolic-high").status ==
           Advice::Status::no_result);
   }
@@ -550,7 +552,8 @@ TEST_CASE("tracker: thresholds in the rule's unit", "[tracker][advice]") {
     std::vector<TrackedResult> rs = {result("alt", "2026-12-15", "130 U/L", 1)};
     const Advice none = advise(r, rules.labs, start, rs, d("2026-12-20")).front();
     CHECK(none.status == Advice::Status::cannot_evaluate);
-    CHECK_THAT(none.detail, Catch::Contains("upper limit of normal"));
+    CHECK_THAT(none.detail.en, Catch::Contains("upper limit of normal"));
+    CHECK_THAT(none.detail.zh, Catch::Contains("正常值上限"));
     rs = {result("alt", "2026-12-15", "130 U/L", 1, "40 U/L")};
     CHECK(advise(r, rules.labs, start, rs, d("2026-12-20")).front().status ==
           Advice::Status::reached);

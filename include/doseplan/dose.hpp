@@ -56,11 +56,12 @@ struct Administration {
 };
 
 // One step of how a number was made, for `plan --explain` and the JSON plan's "audit".
+// Each text in English and Chinese (en, zh), made with the catalogue (i18n.hpp tr_both()).
 struct AuditStep {
-  std::string what;    // "exact daily dose"
-  std::string how;     // "5 mg/kg/day × 62 kg × 1 day" (formula with its inputs and units)
-  std::string result;  // "310 mg"
-  std::string basis;   // the rule and its source, or doseplan's documented rule (docs/formulas.md)
+  LocalizedText what;    // "exact daily dose"
+  LocalizedText how;     // "5 mg/kg/day × 62 kg × 1 day" (formula with its inputs and units)
+  LocalizedText result;  // "310 mg"
+  LocalizedText basis;   // the rule and its source, or doseplan's documented rule (formulas.md)
 };
 
 // The dose of one day of a daily phase, or of one administration of a cycles phase.

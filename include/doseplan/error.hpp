@@ -11,11 +11,17 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace doseplan {
 
 // One thing that is wrong.
+// What an error id means, in one English sentence ("A value is outside the allowed range; nothing
+// is changed to fit."); every rules.* id: "A rules file has a problem."; empty for an unknown id.
+// The CLI prints it in Chinese under the error with --lang zh-CN (docs/i18n.md).
+std::string error_meaning(std::string_view id);
+
 struct Problem {
   std::string id;       // stable, e.g. "input.out_of_range"; see docs/errors.md
   std::string where;    // field name, or file + JSON pointer

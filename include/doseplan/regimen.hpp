@@ -40,7 +40,7 @@ struct Provenance {
   bool project_default = false;  // no source gives this value
   LocalizedText reason;          // why this default (required for project defaults)
   bool overridden = false;       // set by the planner when the user chose another value
-  std::string note;              // optional remark beside a source ("secondary source")
+  LocalizedText note;            // optional remark beside a source ("secondary source")
   friend bool operator==(const Provenance&, const Provenance&) = default;
 };
 

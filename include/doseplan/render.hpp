@@ -27,8 +27,9 @@ std::string render_html(const Plan& plan, Lang lang = Lang::en);
 std::string render_pdf(const Plan& plan, Lang lang = Lang::en);
 
 // One row per administration (every day of every phase) and one per test of every visit, then the
-// disclaimer and the sources; RFC 4180 (comma, CRLF, quoted where needed), UTF-8.
-std::string render_csv(const Plan& plan);
+// disclaimer and the sources; RFC 4180 (comma, CRLF, quoted where needed), UTF-8. Column names and
+// kinds ("dose", "test", slots) are keys; names, reasons and sources are in `lang`.
+std::string render_csv(const Plan& plan, Lang lang = Lang::en);
 
 // The same plan as JSON (format_version, typed numbers with their units, both languages).
 // `indent` as for nlohmann::json::dump: 2 (the default) for people, -1 for one line.

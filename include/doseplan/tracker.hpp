@@ -157,8 +157,8 @@ struct Advice {
   std::optional<Date> also_reached_on;  // the previous result of the same kind also reached it
   std::string unit;                     // the canonical unit of the test
   LocalizedText condition;   // describe_condition(): "Serum creatinine ≥ 25% above baseline"
-  std::string detail;        // one English sentence: what was compared with what
-  std::string source;        // cite(regimen, rule.from)
+  LocalizedText detail;      // one sentence: what was compared with what
+  LocalizedText source;      // cite_text(regimen, rule.from)
   LocalizedText advice;      // the rule's advice (both languages)
   LocalizedText disclaimer;  // disclaimer()
 };

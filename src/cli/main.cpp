@@ -64,7 +64,7 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
   if (o.format == "json") {
     out = render_json(plan);
   } else if (o.format == "csv") {
-    out = render_csv(plan);
+    out = render_csv(plan, lang);
   } else if (o.format == "ics") {
     IcsOptions ics;
     ics.lang = lang;
@@ -140,8 +140,37 @@ int run_batch_command(const std::string& input, const std::string& output,
   return s.errors == 0 ? kExitOk : kExitBadInput;
 }
 
-void report(const Error& e) {
-  for (const Problem& p : e.problems()) std::cerr << "doseplan: error: " << p.to_string() << "\n";
+// Whether the command line asks for Chinese (--lang zh-CN or --lang=zh-CN), read from argv so
+// that errors met before or while the options are parsed are explained in Chinese too.
+bool wants_chinese(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--lang=zh-CN" ||
+        (a == "--lang" && i + 1 < argc && std::string_view(argv[i + 1]) == "zh-CN")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// One line a problem: "doseplan: error: where: message [id]". In Chinese a second line says what
+// the id means (the details, with values and sources, stay in English: docs/i18n.md).
+void report_problem(const Problem& p, bool chinese) {
+  std::cerr << "doseplan: error: " << p.to_string() << "\n";
+  const std::string meaning = error_meaning(p.id);
+  if (chinese && !meaning.empty()) {
+    std::cerr << fill(tr(Lang::zh_CN,
+                         "doseplan: error: {meaning} ({where}; the line above gives "
+                         "the details in English) [{id}]"),
+                      {{"meaning", tr(Lang::zh_CN, meaning)},
+                       {"where", p.where.empty() ? "doseplan" : p.where},
+                       {"id", p.id}})
+              << "\n";
+  }
+}
+
+void report(const Error& e, bool chinese) {
+  for (const Problem& p : e.problems()) report_problem(p, chinese);
 }
 
 }  // namespace
@@ -167,7 +196,8 @@ int main(int argc, char** argv) {
                    "Pseudonymous patient label, part of every calendar event's UID (ics)");
   plan->add_option("--reminder", po.reminder_minutes,
                    "Calendar reminder, minutes before each visit (ics; 0: none; default 1440)");
-  plan->add_option("--lang", po.lang, "Language: en or zh-CN (text, HTML, PDF)");
+  plan->add_option("--lang", po.lang,
+                   "Language: en or zh-CN (text, HTML, PDF, CSV, ICS; JSON and FHIR carry both)");
   plan->add_option("-o,--output", po.output, "Write to FILE (atomically) instead of stdout");
 
   ListOptions lo;
@@ -197,8 +227,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    std::cerr << "doseplan: error: " << e.what() << " [usage.invalid]\n"
-              << "Run with --help for more information.\n";
+    report_problem({"usage.invalid", "", e.what()}, wants_chinese(argc, argv));
+    std::cerr << "Run with --help for more information.\n";
     return kExitBadInput;
   }
   try {
@@ -209,7 +239,7 @@ int main(int argc, char** argv) {
     if (batch->parsed()) return run_batch_command(batch_input, batch_output, rules_dir);
     if (const auto code = run_track()) return *code;
   } catch (const Error& e) {
-    report(e);
+    report(e, wants_chinese(argc, argv));
     return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "doseplan: internal error: " << e.what() << "\n";

@@ -191,7 +191,7 @@ json advice_json(const Advice& a) {
             {"test", a.rule.test},
             {"status", status_id(a.status)},
             {"condition", {{"en", a.condition.en}, {"zh-CN", a.condition.zh}}},
-            {"detail", a.detail}};
+            {"detail", {{"en", a.detail.en}, {"zh-CN", a.detail.zh}}}};
   if (a.result) j["result"] = result_json(*a.result);
   if (a.baseline) {
     j["baseline"] = {{"value", *a.baseline}, {"unit", a.unit}};
@@ -202,7 +202,7 @@ json advice_json(const Advice& a) {
   if (a.change_percent) j["change_percent"] = *a.change_percent;
   if (a.also_reached_on) j["previous_result_also_reached"] = format_date(*a.also_reached_on);
   j["advice"] = {{"en", a.advice.en}, {"zh-CN", a.advice.zh}};
-  j["source"] = a.source;
+  j["source"] = {{"en", a.source.en}, {"zh-CN", a.source.zh}};
   j["disclaimer"] = {{"en", a.disclaimer.en}, {"zh-CN", a.disclaimer.zh}};
   return j;
 }
@@ -228,11 +228,11 @@ std::string advice_text(const std::vector<Advice>& advice, Lang lang) {
         break;
     }
     o << "  " << mark << " — " << a.rule.id << ": " << pick(a.condition, lang) << "\n";
-    o << "      " << a.detail << "\n";
+    o << "      " << pick(a.detail, lang) << "\n";
     if (a.status == Advice::Status::reached) {
       o << "      " << L("Advice") << ": " << pick(a.advice, lang) << "\n";
     }
-    o << "      " << L("Source") << ": " << a.source << "\n";
+    o << "      " << L("Source") << ": " << pick(a.source, lang) << "\n";
   }
   if (!advice.empty()) o << "  " << pick(advice.front().disclaimer, lang) << "\n";
   return o.str();
