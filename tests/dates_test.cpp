@@ -109,7 +109,7 @@ TEST_CASE("a date is written YYYY-MM-DD with zero padding") {
   CHECK(format_date(ymd(9999, 12, 31)) == "9999-12-31");
   CHECK(format_date(ymd(0, 1, 1)) == "0000-01-01");
   CHECK(format_date(ymd(10000, 1, 1)) == "10000-01-01");  // past the 4 digits: all of them
-  CHECK(format_date(ymd(-1, 1, 1)) == "-001-01-01");       // as printf("%04d") writes it
+  CHECK(format_date(ymd(-1, 1, 1)) == "-001-01-01");      // as printf("%04d") writes it
 }
 
 TEST_CASE("format_date and parse_date are inverse over whole years") {
