@@ -30,8 +30,9 @@
 namespace doseplan {
 
 // Version of the database schema this library writes (PRAGMA user_version). Older databases are
-// migrated when opened; a newer one is refused (tracker.db_newer).
-inline constexpr int kTrackerSchemaVersion = 1;
+// migrated when opened; a newer one is refused (tracker.db_newer). Version 2 keeps each visit's
+// window as columns and its items once per distinct set, so that due() filters in SQL.
+inline constexpr int kTrackerSchemaVersion = 2;
 // PRAGMA application_id of a doseplan tracker database ("DOSP").
 inline constexpr std::int32_t kTrackerApplicationId = 0x444F5350;
 
@@ -43,6 +44,11 @@ std::string default_tracker_path(const char* xdg_data_home, const char* home);
 // Throws Error "tracker.bad_label" unless `label` is 1 to 40 letters, digits, ".", "_" or "-",
 // starting with a letter or digit.
 void check_patient_label(const std::string& label);
+
+// Throws Error "input.out_of_range" (field "start") when a date of `plan`, its visits' windows
+// included, can not be stored: the tracker keeps dates as YYYY-MM-DD, from 0000-01-01 to
+// 9999-12-31. Tracker::start checks it; the command line checks it before creating a database.
+void check_plan_dates(const Plan& plan);
 
 // ------------------------------------------------------------------ measured values
 
@@ -112,6 +118,37 @@ struct TrackedResult {
   Date recorded_on{};  // the `today` of the record
 };
 
+// The items of a stored visit, read only. Visits with the same items share one list (the store
+// keeps each distinct set once), so that listing thousands of visits copies no item. Reads like
+// a const std::vector<VisitItem>.
+class VisitItems {
+ public:
+  using value_type = VisitItem;
+  using const_iterator = std::vector<VisitItem>::const_iterator;
+  using size_type = std::vector<VisitItem>::size_type;
+
+  VisitItems() = default;
+  VisitItems(std::vector<VisitItem> items)  // NOLINT(google-explicit-constructor): a list
+      : items_(std::make_shared<const std::vector<VisitItem>>(std::move(items))) {}
+
+  const std::vector<VisitItem>& list() const { return items_ ? *items_ : empty_list(); }
+  const_iterator begin() const { return list().begin(); }
+  const_iterator end() const { return list().end(); }
+  size_type size() const { return list().size(); }
+  bool empty() const { return list().empty(); }
+  const VisitItem& operator[](size_type i) const { return list()[i]; }
+  const VisitItem& at(size_type i) const { return list().at(i); }
+  const VisitItem& front() const { return list().front(); }
+  const VisitItem& back() const { return list().back(); }
+
+ private:
+  static const std::vector<VisitItem>& empty_list() {
+    static const std::vector<VisitItem> none;
+    return none;
+  }
+  std::shared_ptr<const std::vector<VisitItem>> items_;
+};
+
 struct TrackedVisit {
   std::int64_t id = 0;
   Date date{};
@@ -119,7 +156,7 @@ struct TrackedVisit {
   int window_before = 0;  // the largest of the visit's items
   int window_after = 0;
   std::vector<std::string> tests;  // lab ids, in the plan's order, once each
-  std::vector<VisitItem> items;    // as planned (names, tests, reason, timing, windows)
+  VisitItems items;                // as planned (names, tests, reason, timing, windows)
   bool done = false;
   std::optional<Date> done_on;
   std::string done_note;
