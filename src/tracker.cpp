@@ -1018,8 +1018,8 @@ std::int64_t day_number(Date d) {
 
 // The tests and items of a visit, as stored once per distinct set (visit_items).
 struct ItemSet {
-  std::vector<std::string> tests;
-  VisitItems items;  // shared by the visits of the set
+  SharedList<std::string> tests;  // shared by the visits of the set
+  VisitItems items;
 };
 
 ItemSet item_set_of(const std::string& tests_json, const std::string& items_json) {

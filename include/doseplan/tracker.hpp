@@ -16,6 +16,7 @@
 #define DOSEPLAN_TRACKER_HPP_
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -118,36 +119,43 @@ struct TrackedResult {
   Date recorded_on{};  // the `today` of the record
 };
 
-// The items of a stored visit, read only. Visits with the same items share one list (the store
-// keeps each distinct set once), so that listing thousands of visits copies no item. Reads like
-// a const std::vector<VisitItem>.
-class VisitItems {
+// A read-only list whose copies share one vector: the visits with the same items share their
+// items and tests (the store keeps each distinct set once), so that listing thousands of visits
+// copies none. Reads like a const std::vector<T>, and converts to one.
+template <class T>
+class SharedList {
  public:
-  using value_type = VisitItem;
-  using const_iterator = std::vector<VisitItem>::const_iterator;
-  using size_type = std::vector<VisitItem>::size_type;
+  using value_type = T;
+  using const_iterator = typename std::vector<T>::const_iterator;
+  using size_type = typename std::vector<T>::size_type;
 
-  VisitItems() = default;
-  VisitItems(std::vector<VisitItem> items)  // NOLINT(google-explicit-constructor): a list
-      : items_(std::make_shared<const std::vector<VisitItem>>(std::move(items))) {}
+  SharedList() = default;
+  SharedList(std::vector<T> items)  // NOLINT(google-explicit-constructor): a list
+      : items_(std::make_shared<const std::vector<T>>(std::move(items))) {}
+  SharedList(std::initializer_list<T> items) : SharedList(std::vector<T>(items)) {}
 
-  const std::vector<VisitItem>& list() const { return items_ ? *items_ : empty_list(); }
+  const std::vector<T>& list() const { return items_ ? *items_ : empty_list(); }
+  operator const std::vector<T>&() const { return list(); }  // NOLINT: reads as the vector
   const_iterator begin() const { return list().begin(); }
   const_iterator end() const { return list().end(); }
   size_type size() const { return list().size(); }
   bool empty() const { return list().empty(); }
-  const VisitItem& operator[](size_type i) const { return list()[i]; }
-  const VisitItem& at(size_type i) const { return list().at(i); }
-  const VisitItem& front() const { return list().front(); }
-  const VisitItem& back() const { return list().back(); }
+  const T& operator[](size_type i) const { return list()[i]; }
+  const T& at(size_type i) const { return list().at(i); }
+  const T& front() const { return list().front(); }
+  const T& back() const { return list().back(); }
+  friend bool operator==(const SharedList& a, const SharedList& b) { return a.list() == b.list(); }
+  friend bool operator==(const SharedList& a, const std::vector<T>& b) { return a.list() == b; }
 
  private:
-  static const std::vector<VisitItem>& empty_list() {
-    static const std::vector<VisitItem> none;
+  static const std::vector<T>& empty_list() {
+    static const std::vector<T> none;
     return none;
   }
-  std::shared_ptr<const std::vector<VisitItem>> items_;
+  std::shared_ptr<const std::vector<T>> items_;
 };
+
+using VisitItems = SharedList<VisitItem>;
 
 struct TrackedVisit {
   std::int64_t id = 0;
@@ -155,8 +163,8 @@ struct TrackedVisit {
   bool baseline = false;
   int window_before = 0;  // the largest of the visit's items
   int window_after = 0;
-  std::vector<std::string> tests;  // lab ids, in the plan's order, once each
-  VisitItems items;                // as planned (names, tests, reason, timing, windows)
+  SharedList<std::string> tests;  // lab ids, in the plan's order, once each
+  VisitItems items;               // as planned (names, tests, reason, timing, windows)
   bool done = false;
   std::optional<Date> done_on;
   std::string done_note;

@@ -166,7 +166,7 @@ json visit_json(const TrackedVisit& v) {
             {"baseline", v.baseline},
             {"window_before_days", v.window_before},
             {"window_after_days", v.window_after},
-            {"tests", v.tests},
+            {"tests", v.tests.list()},
             {"items", items},
             {"done", v.done}};
   if (v.done_on) j["done_on"] = format_date(*v.done_on);
@@ -394,10 +394,12 @@ int run_due(State& s) {
                     opens_in = L("window opens {date}, in {n} days"),
                     baseline = "  (" + L("baseline") + ")", tests = L("tests"),
                     recorded = L("recorded in the window");
-  std::ostringstream o;
-  o << L("Today") << ": " << format_date(today) << " · "
-    << fill(L("overdue, due now, and opening within {n}"), "", to_string(within)) << "\n";
-  if (due.empty()) o << L("Nothing is due.") << "\n";
+  // One string, written once: a visit is three lines.
+  std::string o;
+  o.reserve(256 + due.size() * 320);
+  o += L("Today") + ": " + format_date(today) + " · " +
+       fill(L("overdue, due now, and opening within {n}"), "", to_string(within)) + "\n";
+  if (due.empty()) o += L("Nothing is due.") + "\n";
   // Grouped by label, the labels in the order of their first visit in the list, each label's
   // visits in list order: one pass to group, one to print.
   std::vector<std::vector<const DueVisit*>> groups;
@@ -408,46 +410,59 @@ int run_due(State& s) {
     groups[it->second].push_back(&d);
   }
   for (const std::vector<const DueVisit*>& group : groups) {
-    o << "\n" << group.front()->label << " (" << group.front()->regimen_id << ")\n";
+    o += "\n" + group.front()->label + " (" + group.front()->regimen_id + ")\n";
     for (const DueVisit* dp : group) {
       const DueVisit& d = *dp;
-      std::string status, when;
+      const std::string* status = nullptr;
+      std::string when;
       const std::string n = std::to_string(d.days);
       switch (d.status) {
         case DueVisit::Status::overdue:
-          status = overdue;
+          status = &overdue;
           when = fill(ended, format_date(d.visit.window_last()), n);
           break;
         case DueVisit::Status::due:
-          status = due_now;
+          status = &due_now;
           when = fill(d.days == 0 ? ends_today : ends_in, format_date(d.visit.window_last()), n);
           break;
         case DueVisit::Status::upcoming:
-          status = upcoming;
+          status = &upcoming;
           when = fill(opens_in, format_date(d.visit.window_first()), n);
           break;
       }
-      if (lang == Lang::en) status.resize(std::max<std::size_t>(status.size(), 8), ' ');
-      o << "  " << status << "  " << format_date(d.visit.date) << window_text(d.visit) << "  "
-        << when << (d.visit.baseline ? baseline : std::string()) << "\n";
-      o << "      ";
+      o += "  ";
+      o += *status;
+      if (lang == Lang::en && status->size() < 8) o.append(8 - status->size(), ' ');
+      o += "  ";
+      o += format_date(d.visit.date);
+      o += window_text(d.visit);
+      o += "  ";
+      o += when;
+      if (d.visit.baseline) o += baseline;
+      o += "\n      ";
       for (std::size_t i = 0; i < d.visit.items.size(); ++i) {
-        o << (i == 0 ? "" : "; ") << pick(d.visit.items[i].name, lang);
+        if (i != 0) o += "; ";
+        o += pick(d.visit.items[i].name, lang);
       }
-      o << "\n";
-      o << "      " << tests << ": " << join(d.visit.tests, ", ");
+      o += "\n      ";
+      o += tests;
+      o += ": ";
+      o += join(d.visit.tests, ", ");
       if (!d.tests_recorded.empty()) {
-        o << "  [" << recorded << ": " << join(d.tests_recorded, ", ") << "]";
+        o += "  [";
+        o += recorded;
+        o += ": ";
+        o += join(d.tests_recorded, ", ");
+        o += "]";
       }
-      o << "\n";
+      o += "\n";
     }
   }
   if (!due.empty()) {
-    o << "\n"
-      << L("Mark a visit done") << ": doseplan track done --label " << due.front().label
-      << " --visit " << format_date(due.front().visit.date) << "\n";
+    o += "\n" + L("Mark a visit done") + ": doseplan track done --label " + due.front().label +
+         " --visit " + format_date(due.front().visit.date) + "\n";
   }
-  emit(o.str(), "");
+  emit(o, "");
   return 0;
 }
 
