@@ -362,6 +362,19 @@ TEST_CASE("tracker: record keeps every result and bad input stores nothing", "[t
   b = r;
   b.note = std::string(501, 'x');
   CHECK(refused(b) == "tracker.bad_note");
+  // "café" typed in Latin-1: stored, it made every JSON output of the patient fail.
+  b = r;
+  b.note = "caf\xE9";
+  CHECK(refused(b) == "tracker.bad_note");
+  b = r;
+  b.note = "ok \xE2\x82";  // cut short
+  CHECK(refused(b) == "tracker.bad_note");
+  b = r;
+  b.note = "caf\xC3\xA9, \xE7\xA9\xBA\xE8\x85\xB9 \xF0\x9F\x98\x80";  // café, 空腹, an emoji
+  CHECK(t.record(rules, b).result.note == b.note);
+  CHECK(problem_of([&] {
+          t.mark_done("pt-01", d("2026-11-17"), d("2026-11-17"), "\xFF", d("2026-11-20"));
+        }).id == "tracker.bad_note");
   b = r;
   b.uln = "0 mg/dL";
   CHECK(refused(b) == "tracker.bad_uln");
@@ -371,14 +384,27 @@ TEST_CASE("tracker: record keeps every result and bad input stores nothing", "[t
   b = r;
   b.test = "cbc";
   CHECK(refused(b) == "tracker.no_value");
-  CHECK(count_rows(db, "results") == 2);
+  CHECK(count_rows(db, "results") == 3);
 
   // Append-only: the store itself refuses to change or delete a result.
   SQLite::Database c(db, SQLite::OPEN_READWRITE);
   CHECK_THROWS(c.exec("DELETE FROM results"));
   CHECK_THROWS(c.exec("UPDATE results SET value_canonical = 0"));
   CHECK_THROWS(c.exec("DELETE FROM patients"));
-  CHECK(count_rows(db, "results") == 2);
+  CHECK(count_rows(db, "results") == 3);
+}
+
+TEST_CASE("tracker: error messages stay UTF-8 when what they quote is not", "[tracker]") {
+  // The bytes that are not UTF-8 are written \xNN; the rest, µ included, is kept.
+  CHECK(problem_of([&] { parse_measurement(lab("creatinine"), "97 \xC2\xB5mol/L\xFF"); }).message ==
+        "unknown unit \"\xC2\xB5mol/L\\xFF\" in \"97 \xC2\xB5mol/L\\xFF\"; expected creatinine in "
+        "umol/L or mg/dL, such as \"97 umol/L\"");
+  const Problem p = problem_of([&] { check_patient_label("pt-\xE9"); });
+  CHECK(p.message.rfind("\"pt-\\xE9\" is not a patient label", 0) == 0);
+  const Error e("x.y", "f\xC3", "a \xED\xA0\x80 b");  // cut short; a surrogate
+  CHECK(e.problems().front().where == "f\\xC3");
+  CHECK(e.problems().front().message == "a \\xED\\xA0\\x80 b");
+  CHECK(std::string(e.what()) == "f\\xC3: a \\xED\\xA0\\x80 b [x.y]");
 }
 
 // What due() must list, computed the plain way from visits() and results(): every visit not done
