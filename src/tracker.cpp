@@ -446,10 +446,23 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
     }
     throw Error("quantity.unknown_unit", f, msg + expected_for(test));
   }
+  // A unit of the right kind that the test does not list ("250 g/L" for a drug level that
+  // labs.json gives in ng/mL ... mg/dL): not a wrong kind, an unknown unit for this test.
+  if (is_result_dim(u->dim) && test_units(test, field).dims.count(u->dim)) {
+    throw Error("quantity.unknown_unit", f,
+                "the unit " + in_quotes(s.unit) + " in " + in_quotes(text) +
+                    " is not one of the units of " + test.id + expected_for(test));
+  }
   throw Error("tracker.wrong_unit", f,
               in_quotes(text) + " is " + std::string(dim_name(u->dim)) + ", not a unit of " +
                   test.id + expected_for(test));
 }
+
+// A serum creatinine at or above doseplan's plausibility limit (make_plan's, docs/errors.md) is a
+// typing mistake (a value in umol/L typed with mg/dL, a missing decimal point): refused, since a
+// recorded result can never be changed. 0 is kept (advise() says a baseline of 0 can not be
+// judged).
+constexpr double kMaxPlausibleCreatinineUmolPerL = 5000;
 
 }  // namespace
 
@@ -507,6 +520,20 @@ Measurement parse_measurement(const LabTest& test, std::string_view text, std::s
     }
     const auto v = convert(t, base, from);
     if (!v) wrong_unit(test, text, s, field);
+    if (!std::isfinite(*v)) {
+      throw Error("quantity.not_finite", std::string(field),
+                  in_quotes(text) + " is too large" + expected_for(test));
+    }
+    if (creatinine && !(*v < kMaxPlausibleCreatinineUmolPerL)) {
+      const TUnit* typed = find_unit(s.unit);
+      const bool in_umol = typed != nullptr && typed->dim == Dim::molar && typed->factor == 1;
+      throw Error("input.out_of_range", std::string(field),
+                  in_quotes(text) +
+                      (in_umol || *v >= 1e9 ? std::string()
+                                            : " (" + format_number(*v, 3) + " " + m.unit + ")") +
+                      " is not below 5,000 umol/L, doseplan's plausibility limit for a serum "
+                      "creatinine (docs/errors.md); was the unit mistyped (mg/dL for umol/L)?");
+    }
     m.value = *v;
     return m;
   }

@@ -384,6 +384,25 @@ TEST_CASE("tracker: record keeps every result and bad input stores nothing", "[t
   b = r;
   b.test = "cbc";
   CHECK(refused(b) == "tracker.no_value");
+  // Found by fuzz_tracker: 1e306 mmol/L was stored as an infinite creatinine (for ever: results
+  // are never changed). Too large for a number, and above the plausibility limit of make_plan.
+  b = r;
+  b.value = "1e306 mmol/L";
+  CHECK(refused(b) == "quantity.not_finite");
+  b = r;
+  b.value = "1e308 mg/dL";
+  CHECK(refused(b) == "quantity.not_finite");
+  b = r;
+  b.value = "60 mg/dL";  // 5,304 umol/L
+  CHECK(refused(b) == "input.out_of_range");
+  b = r;
+  b.value = "5000 umol/L";
+  CHECK(refused(b) == "input.out_of_range");
+  CHECK(parse_measurement(lab("creatinine"), "4999 umol/L").value == 4999);
+  CHECK(parse_measurement(lab("creatinine"), "0 umol/L").value == 0);
+  // A unit of the right kind that the test does not list is an unknown unit, not a wrong kind.
+  CHECK(problem_of([&] { parse_measurement(lab("cyclosporine-trough"), "250 g/L"); }).id ==
+        "quantity.unknown_unit");
   CHECK(count_rows(db, "results") == 3);
 
   // Append-only: the store itself refuses to change or delete a result.
