@@ -444,6 +444,13 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
         std::isdigit(static_cast<unsigned char>(s.unit[1]))) {
       msg = in_quotes(text) + " is two numbers; record one value at a time";
     }
+    if (!s.unit.empty() && s.unit.front() == ',' && s.unit.size() > 1 &&
+        std::isdigit(static_cast<unsigned char>(s.unit[1]))) {
+      std::string point = std::string(trim(text));
+      point[point.find(',')] = '.';
+      msg = in_quotes(text) + " has a decimal comma; write the number with a decimal point, " +
+            in_quotes(point);
+    }
     throw Error("quantity.unknown_unit", f, msg + expected_for(test));
   }
   // A unit of the right kind that the test does not list ("250 g/L" for a drug level that

@@ -400,6 +400,12 @@ TEST_CASE("tracker: record keeps every result and bad input stores nothing", "[t
   CHECK(refused(b) == "input.out_of_range");
   CHECK(parse_measurement(lab("creatinine"), "4999 umol/L").value == 4999);
   CHECK(parse_measurement(lab("creatinine"), "0 umol/L").value == 0);
+  // A decimal comma is said as such.
+  const Problem comma = problem_of([&] { parse_measurement(lab("creatinine"), "1,2 mg/dL"); });
+  CHECK(comma.id == "quantity.unknown_unit");
+  CHECK(comma.message.rfind("\"1,2 mg/dL\" has a decimal comma; write the number with a decimal "
+                            "point, \"1.2 mg/dL\"",
+                            0) == 0);
   // A unit of the right kind that the test does not list is an unknown unit, not a wrong kind.
   CHECK(problem_of([&] { parse_measurement(lab("cyclosporine-trough"), "250 g/L"); }).id ==
         "quantity.unknown_unit");
