@@ -366,9 +366,12 @@ int run_due(State& s) {
   Tracker t = open_db(s.c, Tracker::Mode::open_existing);
   const std::vector<DueVisit> due = t.due(label, today, within);
   if (s.c.format == "json") {
-    json out = {{"today", format_date(today)}, {"within", to_string(within)}};
-    json list = json::array();
-    for (const DueVisit& d : due) {
+    // Written visit by visit, as json{today, within, visits}.dump(2) writes it, without holding
+    // the whole tree (a visit is an element of depth 2: its lines are indented by 4 more).
+    std::string o = "{\n  \"today\": " + json(format_date(today)).dump() +
+                    ",\n  \"within\": " + json(to_string(within)).dump() + ",\n  \"visits\": [";
+    for (std::size_t i = 0; i < due.size(); ++i) {
+      const DueVisit& d = due[i];
       json j = {{"label", d.label},
                 {"regimen", d.regimen_id},
                 {"status", d.status == DueVisit::Status::overdue ? "overdue"
@@ -379,10 +382,14 @@ int run_due(State& s) {
                 {"window_last", format_date(d.visit.window_last())},
                 {"visit", visit_json(d.visit)},
                 {"tests_recorded", d.tests_recorded}};
-      list.push_back(j);
+      o += i == 0 ? "\n    " : ",\n    ";
+      for (const char c : j.dump(2)) {
+        o += c;
+        if (c == '\n') o += "    ";
+      }
     }
-    out["visits"] = list;
-    emit(out.dump(2) + "\n", "");
+    o += due.empty() ? "]\n}\n" : "\n  ]\n}\n";
+    emit(o, "");
     return 0;
   }
   const auto L = [lang](std::string_view k) { return tr(lang, k); };
