@@ -20,10 +20,13 @@
 //   - due() lists only visits not done, whose window opens by the horizon, sorted.
 //
 // The store (two patients, pt-01 on cyclosporine-itp and pt-02 on cyclophosphamide-iv-scot) is
-// made once per process under $TMPDIR (or /dev/shm when it exists) and made again after 2,000
-// writes, so that it does not grow without end; it is removed at exit.
+// made once per process in /dev/shm (or $TMPDIR) and made again after 2,000 writes, so that it
+// does not grow without end; it is removed at exit, or by the next process when libFuzzer ended
+// this one without running destructors.
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -117,9 +120,20 @@ struct Store {
     const fs::path root = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm")
                           : tmp != nullptr && *tmp         ? fs::path(tmp)
                                                            : fs::temp_directory_path();
-    std::string tmpl = (root / "doseplan-fuzz-tracker-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) broken("setup", "cannot make a temporary directory");
-    dir = tmpl;
+    // libFuzzer may end a process without running destructors: the stores of processes that
+    // are gone are removed here.
+    const std::string prefix = "doseplan-fuzz-tracker-";
+    for (const fs::directory_entry& e : fs::directory_iterator(root, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind(prefix, 0) != 0) continue;
+      const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+      if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+        fs::remove_all(e.path(), ec);
+      }
+    }
+    dir = root / (prefix + std::to_string(::getpid()));
+    fs::remove_all(dir, ec);
+    if (!fs::create_directory(dir, ec)) broken("setup", "cannot make " + dir.string());
     make();
   }
   ~Store() {

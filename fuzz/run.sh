@@ -47,7 +47,7 @@ max_len() {
     rules) echo 32768 ;;
     request) echo 4096 ;;
     quantity) echo 256 ;;
-    tracker) echo 16384 ;;
+    tracker) echo 65536 ;;
   esac
 }
 
