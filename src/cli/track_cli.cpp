@@ -119,12 +119,14 @@ std::string fill(std::string text, const std::string& date_text, const std::stri
   return text;
 }
 
-std::string window_text(const TrackedVisit& v) {
+// " ±3 d" (English) / " ±3 天" (Chinese): the days a visit may move.
+std::string window_text(const TrackedVisit& v, Lang lang) {
   if (v.window_before == 0 && v.window_after == 0) return "";
-  if (v.window_before == v.window_after) return " ±" + std::to_string(v.window_after) + " d";
-  if (v.window_before == 0) return " +" + std::to_string(v.window_after) + " d";
-  if (v.window_after == 0) return " -" + std::to_string(v.window_before) + " d";
-  return " -" + std::to_string(v.window_before) + "/+" + std::to_string(v.window_after) + " d";
+  const std::string d = " " + tr(lang, "d");
+  if (v.window_before == v.window_after) return " ±" + std::to_string(v.window_after) + d;
+  if (v.window_before == 0) return " +" + std::to_string(v.window_after) + d;
+  if (v.window_after == 0) return " -" + std::to_string(v.window_before) + d;
+  return " -" + std::to_string(v.window_before) + "/+" + std::to_string(v.window_after) + d;
 }
 
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
@@ -405,7 +407,8 @@ int run_due(State& s) {
   std::string o;
   o.reserve(256 + due.size() * 320);
   o += L("Today") + ": " + format_date(today) + " · " +
-       fill(L("overdue, due now, and opening within {n}"), "", to_string(within)) + "\n";
+       fill(L("overdue, due now, and opening within {n}"), "", pick(span_text(within), lang)) +
+       "\n";
   if (due.empty()) o += L("Nothing is due.") + "\n";
   // Grouped by label, the labels in the order of their first visit in the list, each label's
   // visits in list order: one pass to group, one to print.
@@ -442,7 +445,7 @@ int run_due(State& s) {
       if (lang == Lang::en && status->size() < 8) o.append(8 - status->size(), ' ');
       o += "  ";
       o += format_date(d.visit.date);
-      o += window_text(d.visit);
+      o += window_text(d.visit, lang);
       o += "  ";
       o += when;
       if (d.visit.baseline) o += baseline;
@@ -513,7 +516,7 @@ int run_history(State& s) {
   }
   o << "\n" << L("VISITS") << "\n";
   for (const TrackedVisit& v : visits) {
-    o << "  " << format_date(v.date) << window_text(v) << "  ";
+    o << "  " << format_date(v.date) << window_text(v, lang) << "  ";
     if (v.done) {
       o << L("done on") << " " << format_date(*v.done_on);
       if (!v.done_note.empty()) o << " — " << v.done_note;
