@@ -3,7 +3,7 @@
 #
 # Usage: fuzz/run.sh [SECONDS] [TARGET...]
 #   SECONDS  how long each target runs (-max_total_time), default 60
-#   TARGET   rules, request, quantity (default: all three, one after the other)
+#   TARGET   rules, request, quantity, tracker (default: all four, one after the other)
 #
 # Configures a separate build directory with clang and -DDOSEPLAN_FUZZ=ON (build-fuzz/, or
 # $FUZZ_BUILD_DIR), builds <target>_fuzzer for each target and runs it on a working corpus kept in
@@ -29,15 +29,15 @@ build="${FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${1:-60}"
 [[ $# -gt 0 ]] && shift
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [[ "$seconds" -eq 0 ]]; then
-  echo "usage: fuzz/run.sh [SECONDS] [rules|request|quantity]..." >&2
+  echo "usage: fuzz/run.sh [SECONDS] [rules|request|quantity|tracker]..." >&2
   exit 2
 fi
 targets=("$@")
-[[ ${#targets[@]} -eq 0 ]] && targets=(rules request quantity)
+[[ ${#targets[@]} -eq 0 ]] && targets=(rules request quantity tracker)
 for t in "${targets[@]}"; do
   case "$t" in
-    rules | request | quantity) ;;
-    *) echo "fuzz/run.sh: unknown target \"$t\" (rules, request, quantity)" >&2; exit 2 ;;
+    rules | request | quantity | tracker) ;;
+    *) echo "fuzz/run.sh: unknown target \"$t\" (rules, request, quantity, tracker)" >&2; exit 2 ;;
   esac
 done
 
@@ -47,6 +47,7 @@ max_len() {
     rules) echo 32768 ;;
     request) echo 4096 ;;
     quantity) echo 256 ;;
+    tracker) echo 65536 ;;
   esac
 }
 

@@ -29,6 +29,7 @@
 #include <set>
 #include <stdexcept>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
 #include "doseplan/body.hpp"
@@ -105,6 +106,41 @@ void check_label(const std::string& label, const std::string& field = "label") {
   }
 }
 
+// Whether `s` is valid UTF-8 (no stray or missing continuation bytes, no overlong forms, no
+// surrogates, nothing above U+10FFFF).
+bool is_valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 1;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (s.size() - i < n) return false;
+    const auto b1 = static_cast<unsigned char>(s[i + 1]);
+    if (b1 < lo || b1 > hi) return false;
+    for (std::size_t k = 2; k < n; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < 0x80 || b > 0xBF) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
 void check_note(const std::string& note, const std::string& field = "note") {
   if (note.size() > kMaxNote) {
     throw Error("tracker.bad_note", field,
@@ -117,6 +153,12 @@ void check_note(const std::string& note, const std::string& field = "note") {
                   "the note contains a control character (a line break or tab); write it on one "
                   "line");
     }
+  }
+  // Stored as typed and shown again (text and JSON): it must be text.
+  if (!is_valid_utf8(note)) {
+    throw Error("tracker.bad_note", field,
+                "the note is not valid UTF-8 text (was it typed in another encoding, such as "
+                "Latin-1?); write it again in UTF-8");
   }
 }
 
@@ -402,17 +444,59 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
         std::isdigit(static_cast<unsigned char>(s.unit[1]))) {
       msg = in_quotes(text) + " is two numbers; record one value at a time";
     }
+    if (!s.unit.empty() && s.unit.front() == ',' && s.unit.size() > 1 &&
+        std::isdigit(static_cast<unsigned char>(s.unit[1]))) {
+      std::string point = std::string(trim(text));
+      point[point.find(',')] = '.';
+      msg = in_quotes(text) + " has a decimal comma; write the number with a decimal point, " +
+            in_quotes(point);
+    }
     throw Error("quantity.unknown_unit", f, msg + expected_for(test));
+  }
+  // A unit of the right kind that the test does not list ("250 g/L" for a drug level that
+  // labs.json gives in ng/mL ... mg/dL): not a wrong kind, an unknown unit for this test.
+  if (is_result_dim(u->dim) && test_units(test, field).dims.count(u->dim)) {
+    throw Error("quantity.unknown_unit", f,
+                "the unit " + in_quotes(s.unit) + " in " + in_quotes(text) +
+                    " is not one of the units of " + test.id + expected_for(test));
   }
   throw Error("tracker.wrong_unit", f,
               in_quotes(text) + " is " + std::string(dim_name(u->dim)) + ", not a unit of " +
                   test.id + expected_for(test));
 }
 
+// A serum creatinine at or above doseplan's plausibility limit (make_plan's, docs/errors.md) is a
+// typing mistake (a value in umol/L typed with mg/dL, a missing decimal point): refused, since a
+// recorded result can never be changed. 0 is kept (advise() says a baseline of 0 can not be
+// judged).
+constexpr double kMaxPlausibleCreatinineUmolPerL = 5000;
+
 }  // namespace
 
 void check_patient_label(const std::string& label) {
   check_label(label);
+}
+
+void check_plan_dates(const Plan& plan) {
+  const Date first = date::year{0} / 1 / 1;
+  const Date last = date::year{9999} / 12 / 31;
+  Date lo = plan.start;
+  Date hi = plan.end;
+  for (const Visit& v : plan.visits) {
+    lo = std::min(lo, v.date);
+    hi = std::max(hi, v.date);
+    for (const VisitItem& it : v.items) {
+      lo = std::min(lo, v.date - date::days(it.window_before));
+      hi = std::max(hi, v.date + date::days(it.window_after));
+    }
+  }
+  if (lo < first || hi > last) {
+    throw Error("input.out_of_range", "start",
+                "the plan from " + format_date(plan.start) + " has dates from " + format_date(lo) +
+                    " to " + format_date(hi) +
+                    "; the tracker keeps dates from 0000-01-01 to 9999-12-31, so choose an "
+                    "earlier start");
+  }
 }
 
 Measurement parse_measurement(const LabTest& test, std::string_view text, std::string_view field) {
@@ -443,6 +527,20 @@ Measurement parse_measurement(const LabTest& test, std::string_view text, std::s
     }
     const auto v = convert(t, base, from);
     if (!v) wrong_unit(test, text, s, field);
+    if (!std::isfinite(*v)) {
+      throw Error("quantity.not_finite", std::string(field),
+                  in_quotes(text) + " is too large" + expected_for(test));
+    }
+    if (creatinine && !(*v < kMaxPlausibleCreatinineUmolPerL)) {
+      const TUnit* typed = find_unit(s.unit);
+      const bool in_umol = typed != nullptr && typed->dim == Dim::molar && typed->factor == 1;
+      throw Error("input.out_of_range", std::string(field),
+                  in_quotes(text) +
+                      (in_umol || *v >= 1e9 ? std::string()
+                                            : " (" + format_number(*v, 3) + " " + m.unit + ")") +
+                      " is not below 5,000 umol/L, doseplan's plausibility limit for a serum "
+                      "creatinine (docs/errors.md); was the unit mistyped (mg/dL for umol/L)?");
+    }
     m.value = *v;
     return m;
   }
@@ -916,6 +1014,43 @@ CREATE TRIGGER visits_kept BEFORE DELETE ON visits
 CREATE TRIGGER visits_done_kept BEFORE UPDATE ON visits WHEN OLD.done = 1
   BEGIN SELECT RAISE(ABORT, 'a visit marked done stays done'); END;
 )sql",
+    // 2: what `due` needs, as columns: the first and last day of each visit's window (days since
+    // 1970-01-01), and the visit's items and tests stored once per distinct set in visit_items
+    // (the visits of a regimen repeat a few sets: 684 sets for 120,338 visits of 10,000
+    // patients), so that listing visits parses no JSON but that of the sets it shows. The partial
+    // index visits_open holds the visits not done, by plan and first day of their window, with
+    // every column `due` reads; plans_by_patient gives a plan's patient and regimen without
+    // reading the plan's JSON.
+    // visits_done_kept is dropped while the rows are filled in (it refuses any UPDATE of a visit
+    // done) and made again as it was.
+    R"sql(
+CREATE TABLE visit_items (
+  id INTEGER PRIMARY KEY,
+  items_json TEXT NOT NULL UNIQUE,
+  tests_json TEXT NOT NULL
+);
+INSERT OR IGNORE INTO visit_items (items_json, tests_json)
+  SELECT items_json, tests_json FROM visits ORDER BY id;
+DROP TRIGGER visits_done_kept;
+ALTER TABLE visits ADD COLUMN items_id INTEGER REFERENCES visit_items(id);
+ALTER TABLE visits ADD COLUMN window_first INTEGER;
+ALTER TABLE visits ADD COLUMN window_last INTEGER;
+UPDATE visits SET
+  items_id = (SELECT i.id FROM visit_items i WHERE i.items_json = visits.items_json),
+  window_first = CAST(julianday(date) - 2440587.5 AS INTEGER) - window_before,
+  window_last = CAST(julianday(date) - 2440587.5 AS INTEGER) + window_after;
+ALTER TABLE visits DROP COLUMN items_json;
+ALTER TABLE visits DROP COLUMN tests_json;
+CREATE TRIGGER visits_done_kept BEFORE UPDATE ON visits WHEN OLD.done = 1
+  BEGIN SELECT RAISE(ABORT, 'a visit marked done stays done'); END;
+CREATE TRIGGER visit_items_kept_update BEFORE UPDATE ON visit_items
+  BEGIN SELECT RAISE(ABORT, 'planned visits are never changed'); END;
+CREATE TRIGGER visit_items_kept_delete BEFORE DELETE ON visit_items
+  BEGIN SELECT RAISE(ABORT, 'planned visits are never deleted'); END;
+CREATE INDEX visits_open ON visits (plan_id, window_first, window_last, date, baseline,
+  window_before, window_after, items_id, done) WHERE done = 0;
+CREATE INDEX plans_by_patient ON plans (patient_id, regimen_id);
+)sql",
 };
 static_assert(static_cast<int>(std::size(kMigrations)) == kTrackerSchemaVersion);
 
@@ -991,6 +1126,45 @@ VisitItem item_of(const json& j) {
 Date date_of(const std::string& s) {
   return parse_date(s, "database");
 }
+
+// A date as the window columns store it: days since 1970-01-01.
+std::int64_t day_number(Date d) {
+  return d.time_since_epoch().count();
+}
+
+// The tests and items of a visit, as stored once per distinct set (visit_items).
+struct ItemSet {
+  SharedList<std::string> tests;  // shared by the visits of the set
+  VisitItems items;
+};
+
+ItemSet item_set_of(const std::string& tests_json, const std::string& items_json) {
+  ItemSet s;
+  s.tests = json::parse(tests_json).get<std::vector<std::string>>();
+  std::vector<VisitItem> items;
+  for (const json& it : json::parse(items_json)) items.push_back(item_of(it));
+  s.items = std::move(items);
+  return s;
+}
+
+// The item sets read by one query, each parsed once.
+class ItemSets {
+ public:
+  // The set `id`; `tests_json` and `items_json` are read only the first time (`fetch` gives
+  // them as a pair of strings).
+  template <class Fetch>
+  const ItemSet& get(std::int64_t id, Fetch&& fetch) {
+    auto it = sets_.find(id);
+    if (it == sets_.end()) {
+      const auto [tests_json, items_json] = fetch();
+      it = sets_.emplace(id, item_set_of(tests_json, items_json)).first;
+    }
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::int64_t, ItemSet> sets_;
+};
 
 void bind_text(SQLite::Statement& st, int i, const std::string& s) {
   st.bind(i, s);
@@ -1071,13 +1245,32 @@ struct Tracker::Impl {
     return out;
   }
 
+  // The tests and items of the set `id` (visit_items), parsed once per set in `sets`.
+  const ItemSet& item_set(ItemSets& sets, std::optional<SQLite::Statement>& st,
+                          std::int64_t id) const {
+    return sets.get(id, [&] {
+      if (!st) st.emplace(*db, "SELECT tests_json, items_json FROM visit_items WHERE id = ?");
+      st->reset();
+      st->bind(1, static_cast<int64_t>(id));
+      if (!st->executeStep()) {
+        throw Error("tracker.db_error", path,
+                    "database error: visit items " + std::to_string(id) +
+                        " are missing; nothing was changed");
+      }
+      return std::pair<std::string, std::string>(st->getColumn(0).getString(),
+                                                 st->getColumn(1).getString());
+    });
+  }
+
   std::vector<TrackedVisit> read_visits(std::int64_t patient) const {
     SQLite::Statement st(*db,
                          "SELECT v.id, v.date, v.baseline, v.window_before, v.window_after, "
-                         "v.tests_json, v.items_json, v.done, v.done_on, v.done_note FROM visits v "
+                         "v.items_id, v.done, v.done_on, v.done_note FROM visits v "
                          "JOIN plans pl ON pl.id = v.plan_id WHERE pl.patient_id = ? ORDER BY "
                          "v.date");
     st.bind(1, static_cast<int64_t>(patient));
+    ItemSets sets;
+    std::optional<SQLite::Statement> items_st;
     std::vector<TrackedVisit> out;
     while (st.executeStep()) {
       TrackedVisit v;
@@ -1086,12 +1279,12 @@ struct Tracker::Impl {
       v.baseline = st.getColumn(2).getInt() != 0;
       v.window_before = st.getColumn(3).getInt();
       v.window_after = st.getColumn(4).getInt();
-      v.tests = json::parse(st.getColumn(5).getString()).get<std::vector<std::string>>();
-      for (const json& it : json::parse(st.getColumn(6).getString()))
-        v.items.push_back(item_of(it));
-      v.done = st.getColumn(7).getInt() != 0;
-      if (!st.getColumn(8).isNull()) v.done_on = date_of(st.getColumn(8).getString());
-      v.done_note = st.getColumn(9).getString();
+      const ItemSet& set = item_set(sets, items_st, st.getColumn(5).getInt64());
+      v.tests = set.tests;
+      v.items = set.items;
+      v.done = st.getColumn(6).getInt() != 0;
+      if (!st.getColumn(7).isNull()) v.done_on = date_of(st.getColumn(7).getString());
+      v.done_note = st.getColumn(8).getString();
       out.push_back(std::move(v));
     }
     return out;
@@ -1199,6 +1392,7 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
                               const PlanRequest& request, Date today) {
   check_label(label);
   const Plan plan = make_plan(rules, request);
+  check_plan_dates(plan);
   const std::string plan_text = render_json(plan);
   const std::string request_text = write_plan_request(request);
   // The stored request must give the same plan again (exports rebuild the plan from it).
@@ -1236,7 +1430,11 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
     const std::int64_t plan_id = db.getLastInsertRowid();
     SQLite::Statement vi(db,
                          "INSERT INTO visits (plan_id, date, baseline, window_before, "
-                         "window_after, tests_json, items_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                         "window_after, items_id, window_first, window_last) VALUES (?, ?, ?, ?, "
+                         "?, ?, ?, ?)");
+    SQLite::Statement set_ins(
+        db, "INSERT OR IGNORE INTO visit_items (items_json, tests_json) VALUES (?, ?)");
+    SQLite::Statement set_id(db, "SELECT id FROM visit_items WHERE items_json = ?");
     for (const Visit& v : plan.visits) {
       int before = 0, after = 0;
       std::vector<std::string> tests;
@@ -1248,6 +1446,17 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
           if (std::find(tests.begin(), tests.end(), t) == tests.end()) tests.push_back(t);
         items.push_back(item_json(it));
       }
+      // The set of items is stored once; visits with the same items share it.
+      const std::string items_text = items.dump();
+      set_ins.reset();
+      bind_text(set_ins, 1, items_text);
+      bind_text(set_ins, 2, json(tests).dump());
+      set_ins.exec();
+      set_id.reset();
+      bind_text(set_id, 1, items_text);
+      if (!set_id.executeStep()) throw std::logic_error("visit items not stored");
+      const std::int64_t items_id = set_id.getColumn(0).getInt64();
+      set_id.reset();
       vi.reset();
       vi.clearBindings();
       vi.bind(1, static_cast<int64_t>(plan_id));
@@ -1255,8 +1464,9 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
       vi.bind(3, v.baseline ? 1 : 0);
       vi.bind(4, before);
       vi.bind(5, after);
-      bind_text(vi, 6, json(tests).dump());
-      bind_text(vi, 7, items.dump());
+      vi.bind(6, static_cast<int64_t>(items_id));
+      vi.bind(7, static_cast<int64_t>(day_number(v.date - date::days(before))));
+      vi.bind(8, static_cast<int64_t>(day_number(v.date + date::days(after))));
       vi.exec();
     }
     tx.commit();
@@ -1445,61 +1655,128 @@ std::vector<TrackedVisit> Tracker::visits(const std::string& label) const {
   return impl_->guarded([&] { return impl_->read_visits(impl_->patient_id(label)); });
 }
 
+// One statement lists the visits to show: not done, and whose window opens by the horizon (the
+// partial index visits_open holds exactly the visits not done, by plan and first day of their
+// window, with every column read here). The tests recorded in each window come from the same
+// statement, and the item sets it names are read and parsed once each (visit_items). The statement
+// is stepped through the C API: SQLiteCpp's columns cost a shared pointer each.
 std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date today,
                                    Span within) const {
   const Date horizon = add_span(today, within);
+  static constexpr const char* kColumns =
+      "SELECT p.label, pl.regimen_id, v.id, v.window_first, v.window_before, v.window_after, "
+      "v.baseline, v.items_id, (SELECT group_concat(r.test, char(10)) FROM results r WHERE "
+      "r.patient_id = pl.patient_id AND r.date BETWEEN date(v.window_first * 86400, 'unixepoch') "
+      "AND date(v.window_last * 86400, 'unixepoch')) ";
+  // Plan by plan (plans_by_patient: not the plan's JSON), in the order of the patients' ids, so
+  // that SQLite steps through the patients and the index of visits not done (visits_open) in
+  // order instead of seeking each row anew; or the one patient of `label`.
+  const std::string sql =
+      std::string(kColumns) +
+      (label ? "FROM patients p CROSS JOIN plans pl INDEXED BY plans_by_patient CROSS JOIN visits "
+               "v INDEXED BY visits_open WHERE p.label = ?2 AND pl.patient_id = p.id AND "
+               "v.plan_id = pl.id AND v.done = 0 AND v.window_first <= ?1"
+             : "FROM plans pl INDEXED BY plans_by_patient CROSS JOIN patients p CROSS JOIN visits "
+               "v INDEXED BY visits_open WHERE p.id = pl.patient_id AND v.plan_id = pl.id AND "
+               "v.done = 0 AND v.window_first <= ?1");
   return impl_->guarded([&] {
     // One read transaction: a consistent snapshot across patients.
     SQLite::Transaction tx(*impl_->db, SQLite::TransactionBehavior::DEFERRED);
-    std::vector<TrackedPatient> ps;
-    if (label) {
-      impl_->patient_id(*label);
-      SQLite::Statement st(*impl_->db, std::string(Impl::kPatientSelect) + " WHERE p.label = ?");
-      bind_text(st, 1, *label);
-      while (st.executeStep()) ps.push_back(impl_->read_patient(st));
-    } else {
-      SQLite::Statement st(*impl_->db, std::string(Impl::kPatientSelect) + " ORDER BY p.label");
-      while (st.executeStep()) ps.push_back(impl_->read_patient(st));
+    if (label) impl_->patient_id(*label);  // tracker.unknown_patient
+    sqlite3* const handle = impl_->db->getHandle();
+    sqlite3_stmt* raw = nullptr;
+    if (const int rc = sqlite3_prepare_v2(handle, sql.c_str(), -1, &raw, nullptr);
+        rc != SQLITE_OK) {
+      throw SQLite::Exception(handle, rc);
     }
-    std::vector<DueVisit> out;
-    for (const TrackedPatient& p : ps) {
-      const std::vector<TrackedResult> results = impl_->read_results("WHERE p.label = ?", p.label);
-      for (const TrackedVisit& v : impl_->read_visits(p.id)) {
-        if (v.done) continue;
-        DueVisit d;
-        d.label = p.label;
-        d.regimen_id = p.regimen_id;
-        d.visit = v;
-        if (today > v.window_last()) {
-          d.status = DueVisit::Status::overdue;
-          d.days = static_cast<int>((today - v.window_last()).count());
-        } else if (v.window_first() <= today) {
-          d.status = DueVisit::Status::due;
-          d.days = static_cast<int>((v.window_last() - today).count());
-        } else if (v.window_first() <= horizon) {
-          d.status = DueVisit::Status::upcoming;
-          d.days = static_cast<int>((v.window_first() - today).count());
-        } else {
-          continue;
-        }
-        for (const std::string& t : v.tests) {
-          for (const TrackedResult& r : results) {
-            if (r.test == t && r.date >= v.window_first() && r.date <= v.window_last()) {
-              d.tests_recorded.push_back(t);
-              break;
-            }
-          }
-        }
-        out.push_back(std::move(d));
+    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
+    sqlite3_bind_int64(raw, 1, day_number(horizon));
+    if (label) sqlite3_bind_text(raw, 2, label->data(), static_cast<int>(label->size()), nullptr);
+    const auto text = [&](int col) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(raw, col));
+      return std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(raw, col)));
+    };
+    ItemSets sets;
+    std::optional<SQLite::Statement> items_st;
+    std::vector<DueVisit> found;
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+      DueVisit d;
+      d.label = text(0);
+      d.regimen_id = text(1);
+      TrackedVisit& v = d.visit;
+      v.id = sqlite3_column_int64(raw, 2);
+      v.window_before = sqlite3_column_int(raw, 4);
+      v.window_after = sqlite3_column_int(raw, 5);
+      v.date = Date(date::days(sqlite3_column_int64(raw, 3) + v.window_before));
+      v.baseline = sqlite3_column_int(raw, 6) != 0;
+      const ItemSet& set = impl_->item_set(sets, items_st, sqlite3_column_int64(raw, 7));
+      v.tests = set.tests;
+      v.items = set.items;
+      if (today > v.window_last()) {
+        d.status = DueVisit::Status::overdue;
+        d.days = static_cast<int>((today - v.window_last()).count());
+      } else if (v.window_first() <= today) {
+        d.status = DueVisit::Status::due;
+        d.days = static_cast<int>((v.window_last() - today).count());
+      } else {
+        d.status = DueVisit::Status::upcoming;
+        d.days = static_cast<int>((v.window_first() - today).count());
       }
+      // The tests of the visit with a result inside its window, in the visit's order.
+      if (sqlite3_column_type(raw, 8) != SQLITE_NULL) {
+        const std::string recorded = "\n" + std::string(text(8)) + "\n";
+        for (const std::string& t : v.tests) {
+          if (recorded.find("\n" + t + "\n") != std::string::npos) d.tests_recorded.push_back(t);
+        }
+      }
+      found.push_back(std::move(d));
     }
+    if (rc != SQLITE_DONE) throw SQLite::Exception(handle, rc);
     tx.commit();
-    std::stable_sort(out.begin(), out.end(), [](const DueVisit& a, const DueVisit& b) {
-      if (a.status != b.status) return a.status < b.status;
-      if (a.visit.date != b.visit.date) return a.visit.date < b.visit.date;
-      return a.label < b.label;
+    // Overdue first, then due, then upcoming; by date, then label. A patient has one visit a
+    // date, so the order is total. Small keys are sorted, then the visits are put in their
+    // order in place, each moved about once.
+    struct Key {
+      std::int64_t status_and_day;  // status, then date
+      std::uint64_t prefix;         // the label's first 8 bytes, big-endian: compared first
+      const std::string* label;
+      std::size_t index;
+    };
+    const auto prefix_of = [](const std::string& label) {
+      std::uint64_t p = 0;
+      for (std::size_t i = 0; i < 8; ++i) {
+        p = (p << 8) | (i < label.size() ? static_cast<unsigned char>(label[i]) : 0U);
+      }
+      return p;
+    };
+    std::vector<Key> keys;
+    keys.reserve(found.size());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      const DueVisit& d = found[i];
+      keys.push_back({(static_cast<std::int64_t>(d.status) << 40) + day_number(d.visit.date),
+                      prefix_of(d.label), &d.label, i});
+    }
+    std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+      if (a.status_and_day != b.status_and_day) return a.status_and_day < b.status_and_day;
+      if (a.prefix != b.prefix) return a.prefix < b.prefix;
+      return *a.label < *b.label;
     });
-    return out;
+    // Position i takes the visit found at keys[i].index: follow each cycle of the permutation.
+    std::vector<bool> placed(found.size(), false);
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (placed[i] || keys[i].index == i) continue;
+      DueVisit moving = std::move(found[i]);
+      std::size_t at = i;
+      while (keys[at].index != i) {
+        found[at] = std::move(found[keys[at].index]);
+        placed[at] = true;
+        at = keys[at].index;
+      }
+      found[at] = std::move(moving);
+      placed[at] = true;
+    }
+    return found;
   });
 }
 

@@ -362,6 +362,19 @@ TEST_CASE("tracker: record keeps every result and bad input stores nothing", "[t
   b = r;
   b.note = std::string(501, 'x');
   CHECK(refused(b) == "tracker.bad_note");
+  // "café" typed in Latin-1: stored, it made every JSON output of the patient fail.
+  b = r;
+  b.note = "caf\xE9";
+  CHECK(refused(b) == "tracker.bad_note");
+  b = r;
+  b.note = "ok \xE2\x82";  // cut short
+  CHECK(refused(b) == "tracker.bad_note");
+  b = r;
+  b.note = "caf\xC3\xA9, \xE7\xA9\xBA\xE8\x85\xB9 \xF0\x9F\x98\x80";  // café, 空腹, an emoji
+  CHECK(t.record(rules, b).result.note == b.note);
+  CHECK(problem_of([&] {
+          t.mark_done("pt-01", d("2026-11-17"), d("2026-11-17"), "\xFF", d("2026-11-20"));
+        }).id == "tracker.bad_note");
   b = r;
   b.uln = "0 mg/dL";
   CHECK(refused(b) == "tracker.bad_uln");
@@ -371,14 +384,241 @@ TEST_CASE("tracker: record keeps every result and bad input stores nothing", "[t
   b = r;
   b.test = "cbc";
   CHECK(refused(b) == "tracker.no_value");
-  CHECK(count_rows(db, "results") == 2);
+  // Found by fuzz_tracker: 1e306 mmol/L was stored as an infinite creatinine (for ever: results
+  // are never changed). Too large for a number, and above the plausibility limit of make_plan.
+  b = r;
+  b.value = "1e306 mmol/L";
+  CHECK(refused(b) == "quantity.not_finite");
+  b = r;
+  b.value = "1e308 mg/dL";
+  CHECK(refused(b) == "quantity.not_finite");
+  b = r;
+  b.value = "60 mg/dL";  // 5,304 umol/L
+  CHECK(refused(b) == "input.out_of_range");
+  b = r;
+  b.value = "5000 umol/L";
+  CHECK(refused(b) == "input.out_of_range");
+  CHECK(parse_measurement(lab("creatinine"), "4999 umol/L").value == 4999);
+  CHECK(parse_measurement(lab("creatinine"), "0 umol/L").value == 0);
+  // A decimal comma is said as such.
+  const Problem comma = problem_of([&] { parse_measurement(lab("creatinine"), "1,2 mg/dL"); });
+  CHECK(comma.id == "quantity.unknown_unit");
+  CHECK(comma.message.rfind("\"1,2 mg/dL\" has a decimal comma; write the number with a decimal "
+                            "point, \"1.2 mg/dL\"",
+                            0) == 0);
+  // A unit of the right kind that the test does not list is an unknown unit, not a wrong kind.
+  CHECK(problem_of([&] { parse_measurement(lab("cyclosporine-trough"), "250 g/L"); }).id ==
+        "quantity.unknown_unit");
+  CHECK(count_rows(db, "results") == 3);
 
   // Append-only: the store itself refuses to change or delete a result.
   SQLite::Database c(db, SQLite::OPEN_READWRITE);
   CHECK_THROWS(c.exec("DELETE FROM results"));
   CHECK_THROWS(c.exec("UPDATE results SET value_canonical = 0"));
   CHECK_THROWS(c.exec("DELETE FROM patients"));
-  CHECK(count_rows(db, "results") == 2);
+  CHECK(count_rows(db, "results") == 3);
+}
+
+TEST_CASE("tracker: error messages stay UTF-8 when what they quote is not", "[tracker]") {
+  // The bytes that are not UTF-8 are written \xNN; the rest, µ included, is kept.
+  CHECK(problem_of([&] { parse_measurement(lab("creatinine"), "97 \xC2\xB5mol/L\xFF"); }).message ==
+        "unknown unit \"\xC2\xB5mol/L\\xFF\" in \"97 \xC2\xB5mol/L\\xFF\"; expected creatinine in "
+        "umol/L or mg/dL, such as \"97 umol/L\"");
+  const Problem p = problem_of([&] { check_patient_label("pt-\xE9"); });
+  CHECK(p.message.rfind("\"pt-\\xE9\" is not a patient label", 0) == 0);
+  const Error e("x.y", "f\xC3", "a \xED\xA0\x80 b");  // cut short; a surrogate
+  CHECK(e.problems().front().where == "f\\xC3");
+  CHECK(e.problems().front().message == "a \\xED\\xA0\\x80 b");
+  CHECK(std::string(e.what()) == "f\\xC3: a \\xED\\xA0\\x80 b [x.y]");
+}
+
+// What due() must list, computed the plain way from visits() and results(): every visit not done
+// whose window opens by the horizon, with the tests that have a result inside the window.
+std::vector<DueVisit> due_the_plain_way(const Tracker& t, Date today, Span within) {
+  const Date horizon = add_span(today, within);
+  std::vector<DueVisit> out;
+  for (const TrackedPatient& p : t.patients()) {
+    const std::vector<TrackedResult> results = t.results(p.label);
+    for (const TrackedVisit& v : t.visits(p.label)) {
+      if (v.done || v.window_first() > horizon) continue;
+      DueVisit d;
+      d.label = p.label;
+      d.regimen_id = p.regimen_id;
+      d.visit = v;
+      if (today > v.window_last()) {
+        d.status = DueVisit::Status::overdue;
+        d.days = static_cast<int>((today - v.window_last()).count());
+      } else if (v.window_first() <= today) {
+        d.status = DueVisit::Status::due;
+        d.days = static_cast<int>((v.window_last() - today).count());
+      } else {
+        d.status = DueVisit::Status::upcoming;
+        d.days = static_cast<int>((v.window_first() - today).count());
+      }
+      for (const std::string& test : v.tests) {
+        for (const TrackedResult& r : results) {
+          if (r.test == test && r.date >= v.window_first() && r.date <= v.window_last()) {
+            d.tests_recorded.push_back(test);
+            break;
+          }
+        }
+      }
+      out.push_back(std::move(d));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const DueVisit& a, const DueVisit& b) {
+    if (a.status != b.status) return a.status < b.status;
+    if (a.visit.date != b.visit.date) return a.visit.date < b.visit.date;
+    return a.label < b.label;
+  });
+  return out;
+}
+
+void check_same_due(const std::vector<DueVisit>& got, const std::vector<DueVisit>& want) {
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO("visit " << i << ": " << want[i].label << " " << format_date(want[i].visit.date));
+    CHECK(got[i].label == want[i].label);
+    CHECK(got[i].regimen_id == want[i].regimen_id);
+    CHECK(got[i].visit.id == want[i].visit.id);
+    CHECK(got[i].visit.date == want[i].visit.date);
+    CHECK(got[i].visit.baseline == want[i].visit.baseline);
+    CHECK(got[i].visit.window_before == want[i].visit.window_before);
+    CHECK(got[i].visit.window_after == want[i].visit.window_after);
+    CHECK(got[i].visit.tests == want[i].visit.tests);
+    REQUIRE(got[i].visit.items.size() == want[i].visit.items.size());
+    for (std::size_t k = 0; k < got[i].visit.items.size(); ++k) {
+      CHECK(got[i].visit.items[k].monitoring_id == want[i].visit.items[k].monitoring_id);
+      CHECK(got[i].visit.items[k].name.en == want[i].visit.items[k].name.en);
+      CHECK(got[i].visit.items[k].name.zh == want[i].visit.items[k].name.zh);
+      CHECK(got[i].visit.items[k].tests == want[i].visit.items[k].tests);
+    }
+    CHECK_FALSE(got[i].visit.done);
+    CHECK(got[i].status == want[i].status);
+    CHECK(got[i].days == want[i].days);
+    CHECK(got[i].tests_recorded == want[i].tests_recorded);
+  }
+}
+
+// A copy of tests/data/tracker-v1/tracker-v1.db (schema 1, written by doseplan 2ba055a).
+std::string copy_of_v1_database(const TempDir& dir) {
+  const std::string db = dir.file("v1.db");
+  fs::copy_file(std::string(DOSEPLAN_TEST_DATA_DIR) + "/tracker-v1/tracker-v1.db", db);
+  fs::permissions(db, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  return db;
+}
+
+TEST_CASE("tracker: plans with dates the store can not read back are refused", "[tracker][store]") {
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  Tracker t(db, Tracker::Mode::create_if_missing);
+  const RuleSet& rules = real_rules();
+  // A plan running into the year 10000: its dates would be written "10000-01-24", which no
+  // date reader (YYYY-MM-DD) reads back. Refused before anything is written.
+  PlanRequest late = itp_request();
+  late.regimen_id = "mycophenolate-ssc";
+  late.start = d("9999-06-01");
+  const Problem p = problem_of([&] { t.start(rules, "pt-late", late, d("2026-11-10")); });
+  CHECK(p.id == "input.out_of_range");
+  CHECK(p.where == "start");
+  CHECK(count_rows(db, "patients") == 0);
+  CHECK(count_rows(db, "visits") == 0);
+  // A plan that ends in 9999 is kept, and read back.
+  late.regimen_id = "cyclosporine-itp";
+  late.start = d("9999-01-04");
+  t.start(rules, "pt-9999", late, d("2026-11-10"));
+  CHECK(t.visits("pt-9999").size() == 14);
+  CHECK(t.due(std::string("pt-9999"), d("9999-12-30"), parse_span("14d")).size() == 14);
+}
+
+TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the same visits",
+          "[tracker][store][migration]") {
+  TempDir dir;
+  const std::string db = copy_of_v1_database(dir);
+  {
+    SQLite::Database c(db, SQLite::OPEN_READONLY);
+    REQUIRE(c.execAndGet("PRAGMA user_version").getInt() == 1);
+  }
+  Tracker t(db, Tracker::Mode::open_existing);
+  CHECK(t.schema_version() == 2);
+  {
+    SQLite::Database c(db, SQLite::OPEN_READONLY);
+    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 2);
+    CHECK(c.execAndGet("PRAGMA application_id").getInt() == kTrackerApplicationId);
+    CHECK(c.execAndGet("PRAGMA integrity_check").getString() == "ok");
+    CHECK(c.execAndGet("SELECT count(*) FROM visits WHERE items_id IS NULL OR window_first IS "
+                       "NULL OR window_last IS NULL")
+              .getInt() == 0);
+  }
+  CHECK(count_rows(db, "patients") == 3);
+  CHECK(count_rows(db, "visits") == 60);
+  CHECK(count_rows(db, "results") == 9);
+
+  // What the old doseplan printed for 2026-12-28 (tests/data/tracker-v1/due.txt).
+  const std::vector<DueVisit> due = t.due(std::nullopt, d("2026-12-28"), parse_span("14d"));
+  REQUIRE(due.size() == 12);
+  CHECK(due[0].label == "ward3.b");
+  CHECK(due[0].visit.date == d("2026-09-28"));
+  CHECK(due[0].visit.baseline);
+  CHECK(due[0].status == DueVisit::Status::overdue);
+  CHECK(due[0].days == 91);
+  CHECK(due[7].visit.date == d("2026-12-14"));
+  CHECK(due[7].tests_recorded == std::vector<std::string>{"neutrophils"});
+  CHECK(due[8].label == "ward3.b");
+  CHECK(due[8].status == DueVisit::Status::due);
+  CHECK(due[9].label == "pt-01");
+  CHECK(due[9].visit.date == d("2026-12-29"));
+  CHECK(due[9].days == 4);
+  CHECK(due[9].visit.items.size() == 4);
+  CHECK(due[9].visit.items[0].name.en == "Cyclosporine blood level (trough, C0)");
+  CHECK(due[9].tests_recorded == std::vector<std::string>{"creatinine"});
+
+  // The visits marked done stay done, with their dates and notes.
+  const std::vector<TrackedVisit> visits = t.visits("pt-01");
+  REQUIRE(visits.size() == 14);
+  CHECK(visits[2].date == d("2026-12-15"));
+  CHECK(visits[2].done);
+  CHECK(visits[2].done_note == "GP practice");
+
+  // Opening it again changes nothing.
+  Tracker again(db, Tracker::Mode::open_existing);
+  CHECK(again.schema_version() == 2);
+  check_same_due(again.due(std::nullopt, d("2026-12-28"), parse_span("14d")), due);
+}
+
+TEST_CASE("tracker: due() lists what visits() and results() say, on any day", "[tracker][store]") {
+  TempDir dir;
+  const std::string db = copy_of_v1_database(dir);
+  Tracker t(db, Tracker::Mode::open_existing);
+  const RuleSet& rules = real_rules();
+  // Patients started by this version beside the migrated ones, one on the same plan as pt-01.
+  t.start(rules, "pt-05", itp_request(), d("2026-11-10"));
+  PlanRequest ra = itp_request();
+  ra.regimen_id = "cyclosporine-ra";
+  ra.start = d("2027-02-10");
+  t.start(rules, "a-first", ra, d("2026-11-10"));
+  t.mark_done("pt-05", d("2026-12-29"), d("2026-12-29"), "", d("2027-01-05"));
+  RecordRequest r;
+  r.label = "a-first";
+  r.test = "creatinine";
+  r.value = "88 umol/L";
+  r.date = d("2027-02-03");
+  r.today = d("2027-02-03");
+  t.record(rules, r);
+  for (Date today = d("2026-09-01"); today <= d("2028-11-01"); today += date::days(17)) {
+    for (const char* within : {"0d", "14d", "1 month"}) {
+      INFO("today " << format_date(today) << ", within " << within);
+      check_same_due(t.due(std::nullopt, today, parse_span(within)),
+                     due_the_plain_way(t, today, parse_span(within)));
+    }
+  }
+  // One patient.
+  const std::vector<DueVisit> one =
+      t.due(std::string("a-first"), d("2027-02-05"), parse_span("14d"));
+  std::vector<DueVisit> want = due_the_plain_way(t, d("2027-02-05"), parse_span("14d"));
+  std::erase_if(want, [](const DueVisit& v) { return v.label != "a-first"; });
+  check_same_due(one, want);
+  CHECK_FALSE(one.empty());
 }
 
 TEST_CASE("tracker: due and overdue and upcoming visits and visits marked done",

@@ -16,6 +16,7 @@
 #define DOSEPLAN_TRACKER_HPP_
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,8 +31,9 @@
 namespace doseplan {
 
 // Version of the database schema this library writes (PRAGMA user_version). Older databases are
-// migrated when opened; a newer one is refused (tracker.db_newer).
-inline constexpr int kTrackerSchemaVersion = 1;
+// migrated when opened; a newer one is refused (tracker.db_newer). Version 2 keeps each visit's
+// window as columns and its items once per distinct set, so that due() filters in SQL.
+inline constexpr int kTrackerSchemaVersion = 2;
 // PRAGMA application_id of a doseplan tracker database ("DOSP").
 inline constexpr std::int32_t kTrackerApplicationId = 0x444F5350;
 
@@ -43,6 +45,11 @@ std::string default_tracker_path(const char* xdg_data_home, const char* home);
 // Throws Error "tracker.bad_label" unless `label` is 1 to 40 letters, digits, ".", "_" or "-",
 // starting with a letter or digit.
 void check_patient_label(const std::string& label);
+
+// Throws Error "input.out_of_range" (field "start") when a date of `plan`, its visits' windows
+// included, can not be stored: the tracker keeps dates as YYYY-MM-DD, from 0000-01-01 to
+// 9999-12-31. Tracker::start checks it; the command line checks it before creating a database.
+void check_plan_dates(const Plan& plan);
 
 // ------------------------------------------------------------------ measured values
 
@@ -112,14 +119,52 @@ struct TrackedResult {
   Date recorded_on{};  // the `today` of the record
 };
 
+// A read-only list whose copies share one vector: the visits with the same items share their
+// items and tests (the store keeps each distinct set once), so that listing thousands of visits
+// copies none. Reads like a const std::vector<T>, and converts to one.
+template <class T>
+class SharedList {
+ public:
+  using value_type = T;
+  using const_iterator = typename std::vector<T>::const_iterator;
+  using size_type = typename std::vector<T>::size_type;
+
+  SharedList() = default;
+  SharedList(std::vector<T> items)  // NOLINT(google-explicit-constructor): a list
+      : items_(std::make_shared<const std::vector<T>>(std::move(items))) {}
+  SharedList(std::initializer_list<T> items) : SharedList(std::vector<T>(items)) {}
+
+  const std::vector<T>& list() const { return items_ ? *items_ : empty_list(); }
+  operator const std::vector<T>&() const { return list(); }  // NOLINT: reads as the vector
+  const_iterator begin() const { return list().begin(); }
+  const_iterator end() const { return list().end(); }
+  size_type size() const { return list().size(); }
+  bool empty() const { return list().empty(); }
+  const T& operator[](size_type i) const { return list()[i]; }
+  const T& at(size_type i) const { return list().at(i); }
+  const T& front() const { return list().front(); }
+  const T& back() const { return list().back(); }
+  friend bool operator==(const SharedList& a, const SharedList& b) { return a.list() == b.list(); }
+  friend bool operator==(const SharedList& a, const std::vector<T>& b) { return a.list() == b; }
+
+ private:
+  static const std::vector<T>& empty_list() {
+    static const std::vector<T> none;
+    return none;
+  }
+  std::shared_ptr<const std::vector<T>> items_;
+};
+
+using VisitItems = SharedList<VisitItem>;
+
 struct TrackedVisit {
   std::int64_t id = 0;
   Date date{};
   bool baseline = false;
   int window_before = 0;  // the largest of the visit's items
   int window_after = 0;
-  std::vector<std::string> tests;  // lab ids, in the plan's order, once each
-  std::vector<VisitItem> items;    // as planned (names, tests, reason, timing, windows)
+  SharedList<std::string> tests;  // lab ids, in the plan's order, once each
+  VisitItems items;               // as planned (names, tests, reason, timing, windows)
   bool done = false;
   std::optional<Date> done_on;
   std::string done_note;

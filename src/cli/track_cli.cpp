@@ -31,6 +31,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string_view>
+#include <unordered_map>
 
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
@@ -117,12 +119,14 @@ std::string fill(std::string text, const std::string& date_text, const std::stri
   return text;
 }
 
-std::string window_text(const TrackedVisit& v) {
+// " ±3 d" (English) / " ±3 天" (Chinese): the days a visit may move.
+std::string window_text(const TrackedVisit& v, Lang lang) {
   if (v.window_before == 0 && v.window_after == 0) return "";
-  if (v.window_before == v.window_after) return " ±" + std::to_string(v.window_after) + " d";
-  if (v.window_before == 0) return " +" + std::to_string(v.window_after) + " d";
-  if (v.window_after == 0) return " -" + std::to_string(v.window_before) + " d";
-  return " -" + std::to_string(v.window_before) + "/+" + std::to_string(v.window_after) + " d";
+  const std::string d = " " + tr(lang, "d");
+  if (v.window_before == v.window_after) return " ±" + std::to_string(v.window_after) + d;
+  if (v.window_before == 0) return " +" + std::to_string(v.window_after) + d;
+  if (v.window_after == 0) return " -" + std::to_string(v.window_before) + d;
+  return " -" + std::to_string(v.window_before) + "/+" + std::to_string(v.window_after) + d;
 }
 
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
@@ -164,7 +168,7 @@ json visit_json(const TrackedVisit& v) {
             {"baseline", v.baseline},
             {"window_before_days", v.window_before},
             {"window_after_days", v.window_after},
-            {"tests", v.tests},
+            {"tests", v.tests.list()},
             {"items", items},
             {"done", v.done}};
   if (v.done_on) j["done_on"] = format_date(*v.done_on);
@@ -277,7 +281,7 @@ int run_start(State& s) {
   }
   const RuleSet rules = load(*s.rules_dir);
   if (!q) q = request_from_plan_json(rules, plan_text, s.plan.plan_file);
-  (void)make_plan(rules, *q);  // every plan error before the database file is created
+  check_plan_dates(make_plan(rules, *q));  // every plan error before the database is created
   Tracker t = open_db(s.c, Tracker::Mode::create_if_missing);
   const TrackedPatient p = t.start(rules, s.label, *q, today);
   const std::vector<TrackedVisit> visits = t.visits(s.label);
@@ -364,9 +368,12 @@ int run_due(State& s) {
   Tracker t = open_db(s.c, Tracker::Mode::open_existing);
   const std::vector<DueVisit> due = t.due(label, today, within);
   if (s.c.format == "json") {
-    json out = {{"today", format_date(today)}, {"within", to_string(within)}};
-    json list = json::array();
-    for (const DueVisit& d : due) {
+    // Written visit by visit, as json{today, within, visits}.dump(2) writes it, without holding
+    // the whole tree (a visit is an element of depth 2: its lines are indented by 4 more).
+    std::string o = "{\n  \"today\": " + json(format_date(today)).dump() +
+                    ",\n  \"within\": " + json(to_string(within)).dump() + ",\n  \"visits\": [";
+    for (std::size_t i = 0; i < due.size(); ++i) {
+      const DueVisit& d = due[i];
       json j = {{"label", d.label},
                 {"regimen", d.regimen_id},
                 {"status", d.status == DueVisit::Status::overdue ? "overdue"
@@ -377,69 +384,95 @@ int run_due(State& s) {
                 {"window_last", format_date(d.visit.window_last())},
                 {"visit", visit_json(d.visit)},
                 {"tests_recorded", d.tests_recorded}};
-      list.push_back(j);
+      o += i == 0 ? "\n    " : ",\n    ";
+      for (const char c : j.dump(2)) {
+        o += c;
+        if (c == '\n') o += "    ";
+      }
     }
-    out["visits"] = list;
-    emit(out.dump(2) + "\n", "");
+    o += due.empty() ? "]\n}\n" : "\n  ]\n}\n";
+    emit(o, "");
     return 0;
   }
   const auto L = [lang](std::string_view k) { return tr(lang, k); };
-  std::ostringstream o;
-  o << L("Today") << ": " << format_date(today) << " · "
-    << fill(L("overdue, due now, and opening within {n}"), "", to_string(within)) << "\n";
-  if (due.empty()) o << L("Nothing is due.") << "\n";
-  std::vector<std::string> labels;
+  // The labels, translated once (not once a visit).
+  const std::string overdue = L("OVERDUE"), due_now = L("DUE NOW"), upcoming = L("UPCOMING"),
+                    ended = L("window ended {date}, {n} days ago"),
+                    ends_today = L("window ends {date} (today)"),
+                    ends_in = L("window ends {date}, in {n} days"),
+                    opens_in = L("window opens {date}, in {n} days"),
+                    baseline = "  (" + L("baseline") + ")", tests = L("tests"),
+                    recorded = L("recorded in the window");
+  // One string, written once: a visit is three lines.
+  std::string o;
+  o.reserve(256 + due.size() * 320);
+  o += L("Today") + ": " + format_date(today) + " · " +
+       fill(L("overdue, due now, and opening within {n}"), "", pick(span_text(within), lang)) +
+       "\n";
+  if (due.empty()) o += L("Nothing is due.") + "\n";
+  // Grouped by label, the labels in the order of their first visit in the list, each label's
+  // visits in list order: one pass to group, one to print.
+  std::vector<std::vector<const DueVisit*>> groups;
+  std::unordered_map<std::string_view, std::size_t> group_of;
   for (const DueVisit& d : due) {
-    if (std::find(labels.begin(), labels.end(), d.label) == labels.end()) labels.push_back(d.label);
+    const auto [it, added] = group_of.try_emplace(d.label, groups.size());
+    if (added) groups.emplace_back();
+    groups[it->second].push_back(&d);
   }
-  for (const std::string& who : labels) {
-    bool header = false;
-    for (const DueVisit& d : due) {
-      if (d.label != who) continue;
-      if (!header) {
-        o << "\n" << who << " (" << d.regimen_id << ")\n";
-        header = true;
-      }
-      std::string status, when;
+  for (const std::vector<const DueVisit*>& group : groups) {
+    o += "\n" + group.front()->label + " (" + group.front()->regimen_id + ")\n";
+    for (const DueVisit* dp : group) {
+      const DueVisit& d = *dp;
+      const std::string* status = nullptr;
+      std::string when;
       const std::string n = std::to_string(d.days);
       switch (d.status) {
         case DueVisit::Status::overdue:
-          status = L("OVERDUE");
-          when =
-              fill(L("window ended {date}, {n} days ago"), format_date(d.visit.window_last()), n);
+          status = &overdue;
+          when = fill(ended, format_date(d.visit.window_last()), n);
           break;
         case DueVisit::Status::due:
-          status = L("DUE NOW");
-          when = d.days == 0
-                     ? fill(L("window ends {date} (today)"), format_date(d.visit.window_last()), n)
-                     : fill(L("window ends {date}, in {n} days"),
-                            format_date(d.visit.window_last()), n);
+          status = &due_now;
+          when = fill(d.days == 0 ? ends_today : ends_in, format_date(d.visit.window_last()), n);
           break;
         case DueVisit::Status::upcoming:
-          status = L("UPCOMING");
-          when =
-              fill(L("window opens {date}, in {n} days"), format_date(d.visit.window_first()), n);
+          status = &upcoming;
+          when = fill(opens_in, format_date(d.visit.window_first()), n);
           break;
       }
-      if (lang == Lang::en) status.resize(std::max<std::size_t>(status.size(), 8), ' ');
-      o << "  " << status << "  " << format_date(d.visit.date) << window_text(d.visit) << "  "
-        << when << (d.visit.baseline ? "  (" + L("baseline") + ")" : "") << "\n";
-      std::vector<std::string> names;
-      for (const VisitItem& it : d.visit.items) names.push_back(pick(it.name, lang));
-      o << "      " << join(names, "; ") << "\n";
-      o << "      " << L("tests") << ": " << join(d.visit.tests, ", ");
-      if (!d.tests_recorded.empty()) {
-        o << "  [" << L("recorded in the window") << ": " << join(d.tests_recorded, ", ") << "]";
+      o += "  ";
+      o += *status;
+      if (lang == Lang::en && status->size() < 8) o.append(8 - status->size(), ' ');
+      o += "  ";
+      o += format_date(d.visit.date);
+      o += window_text(d.visit, lang);
+      o += "  ";
+      o += when;
+      if (d.visit.baseline) o += baseline;
+      o += "\n      ";
+      for (std::size_t i = 0; i < d.visit.items.size(); ++i) {
+        if (i != 0) o += "; ";
+        o += pick(d.visit.items[i].name, lang);
       }
-      o << "\n";
+      o += "\n      ";
+      o += tests;
+      o += ": ";
+      o += join(d.visit.tests, ", ");
+      if (!d.tests_recorded.empty()) {
+        o += "  [";
+        o += recorded;
+        o += ": ";
+        o += join(d.tests_recorded, ", ");
+        o += "]";
+      }
+      o += "\n";
     }
   }
   if (!due.empty()) {
-    o << "\n"
-      << L("Mark a visit done") << ": doseplan track done --label " << due.front().label
-      << " --visit " << format_date(due.front().visit.date) << "\n";
+    o += "\n" + L("Mark a visit done") + ": doseplan track done --label " + due.front().label +
+         " --visit " + format_date(due.front().visit.date) + "\n";
   }
-  emit(o.str(), "");
+  emit(o, "");
   return 0;
 }
 
@@ -483,7 +516,7 @@ int run_history(State& s) {
   }
   o << "\n" << L("VISITS") << "\n";
   for (const TrackedVisit& v : visits) {
-    o << "  " << format_date(v.date) << window_text(v) << "  ";
+    o << "  " << format_date(v.date) << window_text(v, lang) << "  ";
     if (v.done) {
       o << L("done on") << " " << format_date(*v.done_on);
       if (!v.done_note.empty()) o << " — " << v.done_note;

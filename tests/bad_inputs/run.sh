@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the bad-input catalogue (cases.txt): each case must exit 2, print its error id, name the
-# field, and leave no output file (nor a temporary one) behind.
+# field, and leave no output file (nor a temporary one) behind. Cases on the tracker database
+# ($DB: one patient, pt-01, with one result) must leave it byte for byte the same, and no other
+# file beside it (the sqlite3 shell checkpoints it before and after).
 # Usage: run.sh PATH/TO/doseplan SOURCE_RULES_DIR
 set -u
 bin="$1"
@@ -29,6 +31,18 @@ PY
 export RULES_MIXED="$tmp/rules-mixed" RULES_SYNTAX="$tmp/rules-syntax" RULES_NO_SOURCE="$tmp/rules-no-source"
 export FILES="$here"
 
+# The tracker database of the track cases, in a directory of its own.
+command -v sqlite3 >/dev/null || { echo "run.sh: the sqlite3 shell is needed" >&2; exit 1; }
+mkdir "$tmp/db"
+export DB="$tmp/db/tracker.db"
+"$bin" track start --db "$DB" --label pt-01 --regimen cyclosporine-itp --weight 62kg \
+  --start 2026-12-01 --today 2026-11-10 >/dev/null &&
+  "$bin" track record --db "$DB" --label pt-01 --test creatinine --value "95 umol/L" \
+    --date 2026-11-17 --today 2026-11-17 >/dev/null || { echo "run.sh: cannot make $DB" >&2; exit 1; }
+checkpoint() { sqlite3 -batch "$DB" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null; }
+# Arguments that can not be written in cases.txt (a UTF-8 file of one line a case).
+export NOTE_LATIN1=$'caf\xe9' NOTE_LONG="$(printf 'x%.0s' $(seq 501))"
+
 passed=0
 failed=0
 while IFS='|' read -r name id where args; do
@@ -40,17 +54,30 @@ while IFS='|' read -r name id where args; do
   out="$tmp/out-$name"
   export OUT="$out"
   # Expand $OUT, $FILES and $RULES_* in the arguments; quotes group words.
-  eval "set -- $(echo "$args" | envsubst '$OUT $FILES $RULES_MIXED $RULES_SYNTAX $RULES_NO_SOURCE')"
+  eval "set -- $(echo "$args" | envsubst '$OUT $FILES $RULES_MIXED $RULES_SYNTAX $RULES_NO_SOURCE $DB $NOTE_LATIN1 $NOTE_LONG')"
+  on_db=0
+  case "$args" in *'$DB'*) on_db=1 ;; esac
+  if [ "$on_db" -eq 1 ]; then
+    checkpoint
+    cp "$DB" "$tmp/db-before"
+    ls -A "$tmp/db" >"$tmp/db-files-before"
+  fi
   "$bin" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
   code=$?
   problem=""
-  [ "$code" -eq 2 ] || problem="exit $code, expected 2"
+  if [ "$on_db" -eq 1 ]; then
+    ls -A "$tmp/db" | cmp -s - "$tmp/db-files-before" || problem="a file appeared beside the database"
+    checkpoint
+    cmp -s "$DB" "$tmp/db-before" || problem="$problem; the database changed"
+  fi
+  [ "$code" -eq 2 ] || problem="$problem; exit $code, expected 2"
   grep -aqF "[$id]" "$tmp/stderr" || problem="$problem; no [$id] on stderr"
   grep -aF "[$id]" "$tmp/stderr" | grep -aqF -- "$where" || problem="$problem; the error does not name $where"
   # Messages are valid UTF-8 even when the input is not.
   iconv -f UTF-8 -t UTF-8 "$tmp/stderr" >/dev/null 2>&1 || problem="$problem; stderr is not valid UTF-8"
   [ ! -e "$out" ] || problem="$problem; an output file was written"
   [ -z "$(find "$tmp" -maxdepth 1 -name ".out-$name.*")" ] || problem="$problem; a temporary file was left"
+  problem="${problem#; }"
   if [ -z "$problem" ]; then
     passed=$((passed + 1))
   else
@@ -60,4 +87,4 @@ while IFS='|' read -r name id where args; do
   fi
 done <"$here/cases.txt"
 echo "$passed passed, $failed failed"
-test "$failed" -eq 0 && test "$passed" -ge 60
+test "$failed" -eq 0 && test "$passed" -ge 100
