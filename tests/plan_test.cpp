@@ -562,14 +562,14 @@ TEST_CASE("engine: maxima per dose and per day are refused with their source, ne
   // 50 kg x 4 mg/kg/day = 200 mg = 100 mg twice daily.
   RuleSet rules = test_rules();
   DoseRule& d = doseplan::testing::regimen(rules, "test-taper").dose;
-  d.max_per_dose = Sourced<DrugMass>{milligrams(90), {"test-src", false, {}, false, ""}};
+  d.max_per_dose = Sourced<DrugMass>{milligrams(90), {"test-src", false, {}, false, {}}};
   Problem p = doseplan::testing::problem_of([&] { make_plan(rules, test_request()); });
   CHECK(p.id == "input.above_maximum");
   CHECK(p.message ==
         "Induction: 100 mg in one dose is above the maximum 90 mg per dose; source test-src "
         "(tests/data/rules/test-taper.json): \u201c2-8 mg/kg/day, 1-3 doses a day.\u201d");
   d.max_per_dose.reset();
-  d.max_per_day = Sourced<DrugMass>{milligrams(150), {"test-src", false, {}, false, ""}};
+  d.max_per_day = Sourced<DrugMass>{milligrams(150), {"test-src", false, {}, false, {}}};
   p = doseplan::testing::problem_of([&] { make_plan(rules, test_request()); });
   CHECK_THAT(p.message, Catch::Matchers::StartsWith(
                             "Induction: 200 mg a day is above the maximum 150 mg a day; source"));
