@@ -1743,10 +1743,10 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
       const std::string* label;
       std::size_t index;
     };
-    const auto prefix_of = [](const std::string& text) {
+    const auto prefix_of = [](const std::string& name) {
       std::uint64_t p = 0;
       for (std::size_t i = 0; i < 8; ++i) {
-        p = (p << 8) | (i < text.size() ? static_cast<unsigned char>(text[i]) : 0U);
+        p = (p << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0U);
       }
       return p;
     };
