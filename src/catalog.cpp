@@ -67,7 +67,9 @@ std::string find_rules_dir(const std::optional<std::string>& explicit_dir, const
               "no rules directory found: give --rules DIR or set DOSEPLAN_RULES");
 }
 
-RuleSet load_rules(const std::string& directory) {
+namespace {
+
+RuleSet load_files(const std::string& directory, std::vector<fs::path> files) {
   RuleSet rules;
   rules.directory = directory;
   std::vector<Problem> problems;
@@ -78,11 +80,6 @@ RuleSet load_rules(const std::string& directory) {
       problems.insert(problems.end(), e.problems().begin(), e.problems().end());
     }
   };
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(directory)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json")
-      files.push_back(entry.path());
-  }
   std::sort(files.begin(), files.end());
   for (const fs::path& path : files) {
     const std::string name = path.filename().string();
@@ -109,6 +106,33 @@ RuleSet load_rules(const std::string& directory) {
   }
   if (!problems.empty()) throw Error(std::move(problems));
   return rules;
+}
+
+}  // namespace
+
+RuleSet load_rules(const std::string& directory) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      files.push_back(entry.path());
+  }
+  return load_files(directory, std::move(files));
+}
+
+RuleSet load_rules_for(const std::string& directory, std::string_view regimen_id) {
+  const bool plain_id =
+      !regimen_id.empty() && regimen_id != "products" && regimen_id != "labs" &&
+      std::all_of(regimen_id.begin(), regimen_id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      });
+  const fs::path dir(directory);
+  const fs::path regimen = dir / (std::string(regimen_id) + ".json");
+  if (!plain_id || !fs::is_regular_file(regimen)) return load_rules(directory);
+  std::vector<fs::path> files{regimen};
+  for (const char* name : {"products.json", "labs.json"}) {
+    if (fs::is_regular_file(dir / name)) files.push_back(dir / name);
+  }
+  return load_files(directory, std::move(files));
 }
 
 }  // namespace doseplan

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -368,4 +369,33 @@ TEST_CASE("regression (fuzz): a number JSON can not hold is a reported problem, 
   CHECK(problems[0].id == "rules.syntax");
   CHECK(problems[0].where == "n.json");
   CHECK_THAT(problems[0].message, Catch::Matchers::Contains("number overflow"));
+}
+
+TEST_CASE("load_rules_for reads the one regimen a plan needs, with products and labs") {
+  namespace fs = std::filesystem;
+  // A copy of the test rules with a broken file of another regimen beside them.
+  const fs::path dir =
+      fs::temp_directory_path() / ("doseplan-load-for-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* name : {"labs.json", "products.json", "test-taper.json", "test-cycles.json"}) {
+    fs::copy_file(fs::path(DOSEPLAN_TEST_DATA_DIR) / "rules" / name, dir / name);
+  }
+  { std::ofstream(dir / "broken.json") << "{ \"id\": \"broken\", "; }
+  const RuleSet rules = load_rules_for(dir.string(), "test-taper");
+  REQUIRE(rules.regimens.size() == 1);
+  CHECK(rules.regimens[0].id == "test-taper");
+  CHECK_FALSE(rules.products.empty());
+  CHECK_FALSE(rules.labs.empty());
+  // The whole directory, or an id with no file of its own, still meets the broken file.
+  CHECK_THROWS_WITH(load_rules(dir.string()), Catch::Contains("[rules.syntax]"));
+  CHECK_THROWS_WITH(load_rules_for(dir.string(), "no-such-regimen"),
+                    Catch::Contains("[rules.syntax]"));
+  CHECK_THROWS_WITH(load_rules_for(dir.string(), "../rules/test-taper"),
+                    Catch::Contains("[rules.syntax]"));
+  // The requested file itself is checked as load_rules checks it.
+  { std::ofstream(dir / "test-cycles.json") << "[]"; }
+  CHECK_THROWS_WITH(load_rules_for(dir.string(), "test-cycles"),
+                    Catch::Contains("test-cycles.json"));
+  fs::remove_all(dir);
 }

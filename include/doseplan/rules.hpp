@@ -47,6 +47,13 @@ std::vector<Problem> check_rule_set(const RuleSet& rules);
 // Read and check a whole directory. Throws Error listing every problem in every file.
 RuleSet load_rules(const std::string& directory);
 
+// Only what a plan of `regimen_id` needs: products.json, labs.json and <regimen_id>.json, with
+// the same checks (the checks between files on these three). A broken file of another regimen
+// does not stop the plan (`check-rules` finds it). When there is no such file (or the id could
+// name another path), loads everything as load_rules(), so an unknown regimen is reported with
+// the list of those there are.
+RuleSet load_rules_for(const std::string& directory, std::string_view regimen_id);
+
 }  // namespace doseplan
 
 #endif  // DOSEPLAN_RULES_HPP_

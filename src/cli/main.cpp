@@ -55,10 +55,15 @@ RuleSet load(const std::optional<std::string>& rules_dir) {
   return load_rules(find_rules_dir(rules_dir, std::getenv("DOSEPLAN_RULES")));
 }
 
+// The rules one regimen needs (its file, products, labs): a plan or `show` reads 3 files, not 13.
+RuleSet load_for(const std::optional<std::string>& rules_dir, const std::string& regimen_id) {
+  return load_rules_for(find_rules_dir(rules_dir, std::getenv("DOSEPLAN_RULES")), regimen_id);
+}
+
 int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) {
   const PlanRequest q = cli::to_request(o.request);
   const Lang lang = parse_lang(o.lang);
-  const RuleSet rules = load(rules_dir);
+  const RuleSet rules = load_for(rules_dir, q.regimen_id);
   const Plan plan = make_plan(rules, q);
   std::string out;
   if (o.format == "json") {
@@ -94,7 +99,7 @@ int run_regimens(const ListOptions& o, const std::optional<std::string>& rules_d
 
 int run_show(const ListOptions& o, const std::optional<std::string>& rules_dir) {
   const Lang lang = parse_lang(o.lang);
-  const RuleSet rules = load(rules_dir);
+  const RuleSet rules = load_for(rules_dir, o.id);
   const Regimen* r = rules.find_regimen(o.id);
   if (!r) {
     std::string known;
