@@ -3,36 +3,12 @@
 #include <string_view>
 #include <utility>
 
+#include "utf8.hpp"
+
 namespace doseplan {
 namespace {
 
-// Length of the valid UTF-8 sequence at the start of `s` (1 to 4), or 0 when it is not one
-// (a stray continuation byte, a sequence cut short, an overlong form, a surrogate, or a code
-// point above U+10FFFF).
-std::size_t utf8_sequence(std::string_view s) {
-  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char c = b(0);
-  if (c < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (s.size() < n || b(1) < lo || b(1) > hi) return 0;
-  for (std::size_t i = 2; i < n; ++i)
-    if (b(i) < 0x80 || b(i) > 0xBF) return 0;
-  return n;
-}
+using detail::utf8_sequence;
 
 // `s` with every byte that is not part of valid UTF-8 written as \xNN: a message quotes what the
 // user typed, and must stay valid UTF-8 (for terminals, JSON, logs) when that was not.

@@ -8,35 +8,18 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "utf8.hpp"
+
 namespace doseplan::detail {
 namespace {
 
 constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
 constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
 
-bool continuation(unsigned char c) {
-  return c >= 0x80 && c <= 0xBF;
-}
-
-// The length of the well-formed UTF-8 sequence at `p` (Unicode table 3-7: no overlong forms, no
-// surrogates, nothing above U+10FFFF), or 0.
+// The length of the well-formed UTF-8 sequence at `p`, or 0 (src/utf8.hpp).
 std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
-  const unsigned char c = p[0];
-  const auto left = static_cast<std::size_t>(end - p);
-  if (c >= 0xC2 && c <= 0xDF) return left >= 2 && continuation(p[1]) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (left < 3 || !continuation(p[2])) return 0;
-    const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
-    const unsigned char hi = c == 0xED ? 0x9F : 0xBF;
-    return p[1] >= lo && p[1] <= hi ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (left < 4 || !continuation(p[2]) || !continuation(p[3])) return 0;
-    const unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
-    const unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
-    return p[1] >= lo && p[1] <= hi ? 4 : 0;
-  }
-  return 0;
+  return utf8_sequence(
+      std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(end - p)));
 }
 
 [[noreturn]] void invalid_utf8(std::size_t index, unsigned char byte) {

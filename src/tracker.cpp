@@ -38,6 +38,7 @@
 #include "doseplan/i18n.hpp"
 #include "doseplan/render.hpp"
 #include "doseplan/request.hpp"
+#include "utf8.hpp"
 
 namespace doseplan {
 namespace {
@@ -106,40 +107,7 @@ void check_label(const std::string& label, const std::string& field = "label") {
   }
 }
 
-// Whether `s` is valid UTF-8 (no stray or missing continuation bytes, no overlong forms, no
-// surrogates, nothing above U+10FFFF).
-bool is_valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 1;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (s.size() - i < n) return false;
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if (b1 < lo || b1 > hi) return false;
-    for (std::size_t k = 2; k < n; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if (b < 0x80 || b > 0xBF) return false;
-    }
-    i += n;
-  }
-  return true;
-}
+using detail::is_valid_utf8;
 
 void check_note(const std::string& note, const std::string& field = "note") {
   if (note.size() > kMaxNote) {
