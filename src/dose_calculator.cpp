@@ -288,7 +288,13 @@ DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int dose
 }
 
 std::string describe_administration(const Administration& a) {
-  if (a.cells) return format_number(a.cells->millions) + " million cells IV";
+  return describe_administration(a, Lang::en);
+}
+
+std::string describe_administration(const Administration& a, Lang lang) {
+  if (a.cells) {
+    return fill(tr(lang, "{n} million cells IV"), {{"n", format_number(a.cells->millions)}});
+  }
   if (a.volume) return format_mL(*a.volume) + " (" + format_mg(a.amount) + ")";
   const auto list = [](const std::vector<UnitCount>& units) {
     std::string out;
@@ -299,9 +305,8 @@ std::string describe_administration(const Administration& a) {
     return out;
   };
   if (a.intravenous) {
-    std::string out = format_mg(a.amount) + " IV";
-    if (!a.vials.empty()) out += " (vials: " + list(a.vials) + ")";
-    return out;
+    return fill(tr(lang, a.vials.empty() ? "{amount} IV" : "{amount} IV (vials: {vials})"),
+                {{"amount", format_mg(a.amount)}, {"vials", list(a.vials)}});
   }
   return list(a.units);
 }

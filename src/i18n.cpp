@@ -197,18 +197,9 @@ LocalizedText dose_text(const DoseValue& v) {
   return {format_dose(v, Lang::en), format_dose(v, Lang::zh_CN)};
 }
 
-std::string describe_administration(const Administration& a, Lang lang) {
-  if (lang == Lang::en || (!a.cells && !a.intravenous)) return describe_administration(a);
-  if (a.cells) {
-    return fill(tr(lang, "{n} million cells IV"), {{"n", format_number(a.cells->millions)}});
-  }
-  std::string vials;
-  for (const UnitCount& u : a.vials) {
-    vials +=
-        (vials.empty() ? "" : " + ") + std::to_string(u.count) + " \u00d7 " + format_mg(u.strength);
-  }
-  return fill(tr(lang, vials.empty() ? "{amount} IV" : "{amount} IV (vials: {vials})"),
-              {{"amount", format_mg(a.amount)}, {"vials", vials}});
+LocalizedText dose_range_text(const DoseValue& low, const DoseValue& high) {
+  const std::string from = format_number(dose_number(low)) + "\u2013";
+  return {from + format_dose(high, Lang::en), from + format_dose(high, Lang::zh_CN)};
 }
 
 LocalizedText cite_text(const Regimen& regimen, const Provenance& from) {

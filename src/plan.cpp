@@ -19,13 +19,7 @@ namespace {
 }
 
 std::string range_text(const DoseValue& lo, const DoseValue& hi) {
-  return format_number(dose_number(lo)) + "–" + format_dose(hi);
-}
-
-// "2–8 mg/kg/day" / "2–8 mg/(kg·天)".
-LocalizedText range_texts(const DoseValue& lo, const DoseValue& hi) {
-  const std::string low = format_number(dose_number(lo)) + "\u2013";
-  return {low + format_dose(hi, Lang::en), low + format_dose(hi, Lang::zh_CN)};
+  return dose_range_text(lo, hi).en;
 }
 
 void check_request(const Regimen& r, const PlanRequest& q) {
@@ -426,7 +420,7 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
     };
     if (outside) {
       append(tr_both(", outside the regimen's range {range}",
-                     {{"range", range_texts(*r.dose.min, *r.dose.max)}}));
+                     {{"range", dose_range_text(*r.dose.min, *r.dose.max)}}));
     }
     if (past_tolerance) {
       const Provenance& from = r.dose.rounding_from;

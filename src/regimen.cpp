@@ -5,6 +5,7 @@
 
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
 
 namespace doseplan {
 
@@ -98,10 +99,7 @@ bool dose_less(const DoseValue& a, const DoseValue& b) {
 }
 
 std::string cite(const Regimen& r, const Provenance& p) {
-  if (p.project_default) return "project default: " + p.reason.en;
-  const Source* s = r.find_source(p.source_id);
-  if (!s) return "source " + p.source_id;
-  return "source " + s->id + " (" + s->location + "): \u201c" + s->quote + "\u201d";
+  return cite_text(r, p).en;  // i18n.hpp: the same words in both languages
 }
 
 bool Regimen::uses_chosen_dose() const {

@@ -41,10 +41,8 @@ DailyDose phase_dose(const LocalizedText& phase, const DoseValue& dose, const Bo
 // Where a phase's dose comes from, for the audit trail.
 LocalizedText basis_of(const Regimen& regimen, const Provenance& from, bool chosen = false) {
   if (from.overridden) {
-    const std::string low = format_number(dose_number(*regimen.dose.min)) + "\u2013";
-    const LocalizedText max = dose_text(*regimen.dose.max);
     return tr_both("chosen by the user within {range} ({why})",
-                   {{"range", {low + max.en, low + max.zh}},
+                   {{"range", dose_range_text(*regimen.dose.min, *regimen.dose.max)},
                     {"why", cite_text(regimen, regimen.dose.range_from)}});
   }
   if (chosen) return tr_both("regimen default: {why}", {{"why", cite_text(regimen, from)}});
