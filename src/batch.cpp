@@ -10,7 +10,9 @@
 
 namespace doseplan {
 
-BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out) {
+BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out, bool explain) {
+  PlanRequest base;
+  base.explain = explain;
   BatchSummary summary;
   std::string line;
   // One output record at a time, in a buffer that keeps its capacity from line to line; the
@@ -25,7 +27,7 @@ BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out
       if (line.find_first_not_of(" \t") == std::string::npos) {
         throw Error("request.empty_line", name, "the line is empty; expected a plan request");
       }
-      const Plan plan = make_plan(rules, parse_plan_request(line, name));
+      const Plan plan = make_plan(rules, parse_plan_request(line, name, base));
       // `record` keeps its size from line to line (spare room after the text: plan_json.hpp).
       const std::string head = "{\"line\":" + std::to_string(n) + ",\"ok\":true,\"plan\":";
       if (record.size() < head.size()) record.resize(head.size());

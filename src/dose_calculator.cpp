@@ -90,7 +90,8 @@ LocalizedText step_explanation(const Product& product) {
 
 // Rounds `exact_daily` to the product's step and shares it between `doses_per_day`
 // administrations (see dose.hpp).
-DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product& product) {
+DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product& product,
+                          bool explain) {
   DailyDose d;
   d.exact_daily = exact_daily;
   const DrugMass step = product.smallest_step();
@@ -113,35 +114,37 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
                     " doses of at least " + format_mg(step) + " each with " + product.name.en +
                     "; choose fewer doses a day");
   }
-  // The audit: 2 or 3 steps here, one per dose, then up to 3 more added by the callers.
-  d.audit.reserve(static_cast<std::size_t>(doses_per_day) + 6);
   d.rounded_daily = step * static_cast<double>(steps);
   d.deviation_percent = (d.rounded_daily - d.exact_daily) / d.exact_daily * 100.0;
-  d.audit.push_back({tr_both("rounding step"), step_explanation(product),
-                     same_text(format_mg(step)), same_text("products.json: " + product.id)});
-  d.audit.push_back(
-      {tr_both("rounded dose"),
-       tr_both("{exact} ÷ {step} = {q} steps → {n} steps (nearest; an exact half goes down)",
-               {{"exact", same_text(format_mg(d.exact_daily))},
-                {"step", same_text(format_mg(step))},
-                {"q", same_text(format_number(q, 3))},
-                {"n", same_text(std::to_string(steps))}}),
-       tr_both("{rounded} (deviation {difference}, {percent})",
-               {{"rounded", same_text(format_mg(d.rounded_daily))},
-                {"difference", same_text(format_mg(d.rounded_daily - d.exact_daily))},
-                {"percent", same_text(format_percent(d.deviation_percent))}}),
-       tr_both("rounding rule (docs/formulas.md)")});
-  if (doses_per_day > 1) {
+  // The audit: 2 or 3 steps here, one per dose, then up to 3 more added by the callers.
+  if (explain) {
+    d.audit.reserve(static_cast<std::size_t>(doses_per_day) + 6);
+    d.audit.push_back({tr_both("rounding step"), step_explanation(product),
+                       same_text(format_mg(step)), same_text("products.json: " + product.id)});
     d.audit.push_back(
-        {tr_both("split into doses"),
-         tr_both("{steps} steps ÷ {doses} doses = {each} each, {left} left over, one each to the "
-                 "earliest doses",
-                 {{"steps", same_text(std::to_string(steps))},
-                  {"doses", same_text(std::to_string(doses_per_day))},
-                  {"each", same_text(std::to_string(steps / doses_per_day))},
-                  {"left", same_text(std::to_string(steps % doses_per_day))}}),
-         {},
-         tr_both("uneven-split rule (docs/formulas.md)")});
+        {tr_both("rounded dose"),
+         tr_both("{exact} ÷ {step} = {q} steps → {n} steps (nearest; an exact half goes down)",
+                 {{"exact", same_text(format_mg(d.exact_daily))},
+                  {"step", same_text(format_mg(step))},
+                  {"q", same_text(format_number(q, 3))},
+                  {"n", same_text(std::to_string(steps))}}),
+         tr_both("{rounded} (deviation {difference}, {percent})",
+                 {{"rounded", same_text(format_mg(d.rounded_daily))},
+                  {"difference", same_text(format_mg(d.rounded_daily - d.exact_daily))},
+                  {"percent", same_text(format_percent(d.deviation_percent))}}),
+         tr_both("rounding rule (docs/formulas.md)")});
+    if (doses_per_day > 1) {
+      d.audit.push_back(
+          {tr_both("split into doses"),
+           tr_both("{steps} steps ÷ {doses} doses = {each} each, {left} left over, one each to the "
+                   "earliest doses",
+                   {{"steps", same_text(std::to_string(steps))},
+                    {"doses", same_text(std::to_string(doses_per_day))},
+                    {"each", same_text(std::to_string(steps / doses_per_day))},
+                    {"left", same_text(std::to_string(steps % doses_per_day))}}),
+           {},
+           tr_both("uneven-split rule (docs/formulas.md)")});
+    }
   }
 
   std::vector<long long> strength_steps;
@@ -170,14 +173,16 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
     } else {
       a.volume = DrugVolume(a.amount / *product.concentration);
     }
-    d.audit.push_back(
-        {tr_both("{slot} dose", {{"slot", tr_both(slot_name(a.slot))}}),
-         same_text(format_mg(a.amount)),
-         {describe_administration(a, Lang::en), describe_administration(a, Lang::zh_CN)},
-         product.is_solid()
-             ? tr_both("fewest units of {product}", {{"product", same_text(product.id)}})
-         : a.intravenous ? tr_both("vials with the least left over, then the fewest")
-                         : tr_both("volume = amount ÷ concentration")});
+    if (explain) {
+      d.audit.push_back(
+          {tr_both("{slot} dose", {{"slot", tr_both(slot_name(a.slot))}}),
+           same_text(format_mg(a.amount)),
+           {describe_administration(a, Lang::en), describe_administration(a, Lang::zh_CN)},
+           product.is_solid()
+               ? tr_both("fewest units of {product}", {{"product", same_text(product.id)}})
+           : a.intravenous ? tr_both("vials with the least left over, then the fewest")
+                           : tr_both("volume = amount ÷ concentration")});
+    }
     d.administrations.push_back(std::move(a));
   }
   return d;
@@ -212,13 +217,35 @@ std::vector<Slot> slots_for(int doses_per_day) {
   }
 }
 
+namespace {
+
+// How the exact dose is made from the target, for the audit.
+LocalizedText exact_dose_how(const DoseValue& target, const BodySize& body, int doses_per_day) {
+  LocalizedText how;
+  if (const auto* rate = std::get_if<DoseRate>(&target)) {
+    how = tr_both("{rate} × {weight} × 1 day",
+                  {{"rate", dose_text(*rate)}, {"weight", same_text(format_kg(body.weight))}});
+  } else if (std::holds_alternative<DailyAmount>(target)) {
+    how = tr_both("{amount} × 1 day", {{"amount", dose_text(target)}});
+  } else if (const auto* per_dose = std::get_if<DrugMass>(&target)) {
+    how = tr_both("{dose} × {n} a day", {{"dose", same_text(format_mg(*per_dose))},
+                                         {"n", same_text(std::to_string(doses_per_day))}});
+  } else {
+    how = same_text(format_number(in_mg_per_m2(std::get<DosePerArea>(target))) + " mg/m² × " +
+                    format_number(in_m2(*body.bsa), 4) + " m²");
+  }
+  return how;
+}
+
+}  // namespace
+
 DailyDose calculate_daily_dose(DoseRate rate, BodyMass weight, int doses_per_day,
                                const Product& product) {
   return calculate_dose(rate, BodySize{weight, std::nullopt}, doses_per_day, product);
 }
 
 DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int doses_per_day,
-                         const Product& product) {
+                         const Product& product, bool explain) {
   const Duration one_day = days(1);
   DailyDose d;
   if (const auto* cells = std::get_if<CellCount>(&target)) {
@@ -243,46 +270,38 @@ DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int dose
     }
     exact = DrugMass(*per_area * *body.bsa) * static_cast<double>(doses_per_day);
   }
-  LocalizedText how;
-  if (const auto* rate = std::get_if<DoseRate>(&target)) {
-    how = tr_both("{rate} × {weight} × 1 day",
-                  {{"rate", dose_text(*rate)}, {"weight", same_text(format_kg(body.weight))}});
-  } else if (std::holds_alternative<DailyAmount>(target)) {
-    how = tr_both("{amount} × 1 day", {{"amount", dose_text(target)}});
-  } else if (const auto* per_dose = std::get_if<DrugMass>(&target)) {
-    how = tr_both("{dose} × {n} a day", {{"dose", same_text(format_mg(*per_dose))},
-                                         {"n", same_text(std::to_string(doses_per_day))}});
-  } else {
-    how = same_text(format_number(in_mg_per_m2(std::get<DosePerArea>(target))) + " mg/m² × " +
-                    format_number(in_m2(*body.bsa), 4) + " m²");
+  d = round_and_split(exact, doses_per_day, product, explain);
+  if (explain) {
+    d.audit.insert(
+        d.audit.begin(),
+        AuditStep{tr_both(doses_per_day > 1 || !std::holds_alternative<DosePerArea>(target)
+                              ? "exact daily dose"
+                              : "exact dose"),
+                  exact_dose_how(target, body, doses_per_day),
+                  same_text(format_mg(exact)),
+                  {}});
   }
-  d = round_and_split(exact, doses_per_day, product);
-  d.audit.insert(d.audit.begin(),
-                 AuditStep{tr_both(doses_per_day > 1 || !std::holds_alternative<DosePerArea>(target)
-                                       ? "exact daily dose"
-                                       : "exact dose"),
-                           how,
-                           same_text(format_mg(exact)),
-                           {}});
   d.target = target;
   const bool daily = std::holds_alternative<DoseRate>(target) ||
                      std::holds_alternative<DailyAmount>(target) || product.is_solid() ||
                      product.form == Product::Form::oral_solution;
   if (daily) {
     d.actual_rate = DoseRate(d.rounded_daily / (body.weight * one_day));
-    d.audit.push_back({tr_both("actual dose"),
-                       same_text(format_mg(d.rounded_daily) + " ÷ " + format_kg(body.weight)),
-                       dose_text(*d.actual_rate),
-                       {}});
+    if (explain)
+      d.audit.push_back({tr_both("actual dose"),
+                         same_text(format_mg(d.rounded_daily) + " ÷ " + format_kg(body.weight)),
+                         dose_text(*d.actual_rate),
+                         {}});
   }
   if (body.bsa && std::holds_alternative<DosePerArea>(target)) {
     d.actual_per_area =
         DosePerArea(d.rounded_daily / static_cast<double>(doses_per_day) / *body.bsa);
-    d.audit.push_back(
-        {tr_both("actual dose"),
-         same_text(format_mg(d.rounded_daily) + " ÷ " + format_number(in_m2(*body.bsa), 4) + " m²"),
-         dose_text(*d.actual_per_area),
-         {}});
+    if (explain)
+      d.audit.push_back({tr_both("actual dose"),
+                         same_text(format_mg(d.rounded_daily) + " ÷ " +
+                                   format_number(in_m2(*body.bsa), 4) + " m²"),
+                         dose_text(*d.actual_per_area),
+                         {}});
   }
   return d;
 }

@@ -199,8 +199,20 @@ double age_on(Date birth, Date on) {
   return years;
 }
 
-// Body size and kidney function from what was given; each with how it was made.
-void measure_body(Plan& plan, const Regimen& r) {
+// Body size and kidney function from what was given (docs/formulas.md).
+void measure_body(Plan& plan) {
+  if (plan.height && plan.sex) {
+    plan.ideal_weight = ideal_body_weight(*plan.height, *plan.sex);
+    plan.adjusted_weight = adjusted_body_weight(plan.weight, *plan.ideal_weight);
+  }
+  if (plan.creatinine && plan.age_years && plan.sex) {
+    plan.egfr = egfr_ckd_epi_2021(*plan.creatinine, *plan.age_years, *plan.sex);
+    plan.crcl = crcl_cockcroft_gault(*plan.creatinine, *plan.age_years, plan.weight, *plan.sex);
+  }
+}
+
+// How measure_body's values were made, for the audit trail.
+void explain_body(Plan& plan, const Regimen& r) {
   const std::string w = format_kg(plan.weight);
   if (plan.bsa) {
     plan.body_audit.push_back(
@@ -214,10 +226,8 @@ void measure_body(Plan& plan, const Regimen& r) {
          same_text(r.bsa_formula == "dubois" ? "DuBois & DuBois 1916"
                                              : "Mosteller, NEJM 1987;317:1098")});
   }
-  if (plan.height && plan.sex) {
+  if (plan.ideal_weight) {
     const bool male = *plan.sex == Sex::male;
-    plan.ideal_weight = ideal_body_weight(*plan.height, *plan.sex);
-    plan.adjusted_weight = adjusted_body_weight(plan.weight, *plan.ideal_weight);
     plan.body_audit.push_back(
         {tr_both("ideal body weight"),
          same_text(std::string("Devine: ") + (male ? "50" : "45.5") + " kg + 2.3 kg × (" +
@@ -229,13 +239,11 @@ void measure_body(Plan& plan, const Regimen& r) {
                                same_text(format_kg(*plan.adjusted_weight)),
                                tr_both("common pharmacy practice (clincalc.com)")});
   }
-  if (plan.creatinine && plan.age_years && plan.sex) {
+  if (plan.egfr) {
     const double scr = creatinine_in_mg_per_dL(*plan.creatinine);
     const bool female = *plan.sex == Sex::female;
     const std::string scr_text = format_number(in_umol_per_L(*plan.creatinine), 1) +
                                  " umol/L = " + format_number(scr, 3) + " mg/dL (÷ 88.4)";
-    plan.egfr = egfr_ckd_epi_2021(*plan.creatinine, *plan.age_years, *plan.sex);
-    plan.crcl = crcl_cockcroft_gault(*plan.creatinine, *plan.age_years, plan.weight, *plan.sex);
     plan.body_audit.push_back(
         {tr_both("eGFR (CKD-EPI 2021)"),
          same_text("142 × min(Scr/" + std::string(female ? "0.7" : "0.9") + ", 1)^" +
@@ -544,6 +552,7 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   }
 
   Plan plan;
+  plan.explained = q.explain;
   plan.regimen = {r->id, r->file, r->drug, r->indication, r->evidence};
   plan.weight = q.weight;
   plan.height = q.height;
@@ -613,7 +622,8 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   plan.disagreements = r->disagreements;
   plan.disclaimer = disclaimer();
   check_maxima(plan, *r);
-  measure_body(plan, *r);
+  measure_body(plan);
+  if (q.explain) explain_body(plan, *r);
   list_project_defaults(plan, *r, *product);
   check_population(plan, *r, q);
   add_advisories(plan, *r, *product);

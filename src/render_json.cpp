@@ -105,7 +105,7 @@ void unit_counts(JsonWriter& w, const std::vector<UnitCount>& units, detail::Jso
   w.end_array();
 }
 
-void daily_dose(JsonWriter& w, const DailyDose& d) {
+void daily_dose(JsonWriter& w, const DailyDose& d, bool explained) {
   w.begin_object();
   w.key("target");
   dose_json(w, d.target);
@@ -155,8 +155,10 @@ void daily_dose(JsonWriter& w, const DailyDose& d) {
     w.end_object();
   }
   w.end_array();
-  w.key("audit");
-  audit_json(w, d.audit);
+  if (explained) {
+    w.key("audit");
+    audit_json(w, d.audit);
+  }
   w.end_object();
 }
 
@@ -194,8 +196,10 @@ void patient(JsonWriter& w, const Plan& plan) {
     w.key("crcl_cockcroft_gault");
     q(w, in_mL_per_min(*plan.crcl), "mL/min");
   }
-  w.key("audit");
-  audit_json(w, plan.body_audit);
+  if (plan.explained) {
+    w.key("audit");
+    audit_json(w, plan.body_audit);
+  }
   w.end_object();
 }
 
@@ -247,7 +251,7 @@ void product(JsonWriter& w, const Product& p) {
   w.end_object();
 }
 
-void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases,
+void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases, bool explained,
             detail::PlanJsonCache::Entry* cache) {
   w.begin_array();
   for (const PlannedPhase& p : phases) {
@@ -269,7 +273,7 @@ void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases,
     }
     if (p.conditional) w.member_bool("only_if_needed", true);
     w.key("dose");
-    daily_dose(w, p.dose);
+    daily_dose(w, p.dose, explained);
     w.key("dose_from");
     provenance(w, p.dose_from, cache);
     w.key("duration_from");
@@ -486,7 +490,7 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
   w.key("product");
   product(w, plan.product);
   w.key("phases");
-  phases(w, plan.phases, kept);
+  phases(w, plan.phases, plan.explained, kept);
   w.key("visits");
   visits(w, plan.visits, kept);
   if (!kept) {

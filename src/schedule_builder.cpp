@@ -22,18 +22,24 @@ namespace {
 
 constexpr double kEpsilon = 1e-9;
 
-// The dose of one phase; a dose the product can not give names the phase. The audit starts with
-// the rule the dose comes from.
-DailyDose phase_dose(const LocalizedText& phase, const DoseValue& dose, const BodySize& body,
-                     int doses_per_day, const Product& product, LocalizedText basis) {
+// The dose of one phase; a dose the product can not give names the phase. With
+// `request.explain` the audit starts with the rule the dose comes from. `phase()` and `basis()`
+// make the phase's name and that rule's text, only when they are needed.
+template <typename Phase, typename Basis>
+DailyDose phase_dose(const PlanRequest& request, Phase&& phase, const DoseValue& dose,
+                     const BodySize& body, int doses_per_day, const Product& product,
+                     Basis&& basis) {
   try {
-    DailyDose d = calculate_dose(dose, body, doses_per_day, product);
-    d.audit.insert(d.audit.begin(),
-                   AuditStep{tr_both("dose rule"), phase, dose_text(dose), std::move(basis)});
+    DailyDose d = calculate_dose(dose, body, doses_per_day, product, request.explain);
+    if (request.explain) {
+      d.audit.insert(d.audit.begin(),
+                     AuditStep{tr_both("dose rule"), phase(), dose_text(dose), basis()});
+    }
     return d;
   } catch (const Error& e) {
     std::vector<Problem> problems = e.problems();
-    for (Problem& p : problems) p.message = phase.en + ": " + p.message;
+    const std::string name = phase().en;
+    for (Problem& p : problems) p.message = name + ": " + p.message;
     throw Error(std::move(problems));
   }
 }
@@ -118,8 +124,9 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
         const DoseValue dose = is_chosen ? *chosen : rule.level->value;
         p.dose_from = is_chosen ? regimen.dose.default_dose->from : rule.level->from;
         if (is_chosen && request.dose) p.dose_from.overridden = true;
-        p.dose = phase_dose(phase_label(rule, dose), dose, body, doses_per_day, product,
-                            basis_of(regimen, p.dose_from, is_chosen));
+        p.dose = phase_dose(
+            request, [&] { return phase_label(rule, dose); }, dose, body, doses_per_day, product,
+            [&] { return basis_of(regimen, p.dose_from, is_chosen); });
         previous = dose;
         previous_daily = p.dose.rounded_daily;
         next = p.last + date::days{1};
@@ -169,15 +176,19 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
           p.last = add_span(phase_start, times(every, static_cast<int>(k + 1))) - date::days{1};
           p.dose_from = step_from;
           p.duration_from = every_from;
-          LocalizedText how =
-              rule.step_percent
-                  ? tr_both("previous dose − {percent}% of the starting dose per step; step: {why}",
-                            {{"percent", same_text(format_number(rule.step_percent->value))},
-                             {"why", basis_of(regimen, step_from)}})
-                  : tr_both("previous dose − step; step: {why}",
-                            {{"why", basis_of(regimen, step_from)}});
-          p.dose = phase_dose(step_name(rule, p.step, levels[k]), levels[k], body, doses_per_day,
-                              product, std::move(how));
+          const auto how = [&] {
+            return rule.step_percent
+                       ? tr_both(
+                             "previous dose − {percent}% of the starting dose per step; step: "
+                             "{why}",
+                             {{"percent", same_text(format_number(rule.step_percent->value))},
+                              {"why", basis_of(regimen, step_from)}})
+                       : tr_both("previous dose − step; step: {why}",
+                                 {{"why", basis_of(regimen, step_from)}});
+          };
+          p.dose = phase_dose(
+              request, [&] { return step_name(rule, p.step, levels[k]); }, levels[k], body,
+              doses_per_day, product, how);
           next = p.last + date::days{1};
           out.push_back(std::move(p));
         }
@@ -225,11 +236,14 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
                                       date::days{1});
           p.dose_from = rule.step->from;
           p.duration_from = duration_from;
-          p.dose = phase_dose(step_name(rule, p.step, levels[k]), levels[k], body, doses_per_day,
-                              product,
-                              tr_both("previous dose + step; step: {step}; maximum: {maximum}",
-                                      {{"step", basis_of(regimen, rule.step->from)},
-                                       {"maximum", basis_of(regimen, rule.level->from)}}));
+          p.dose = phase_dose(
+              request, [&] { return step_name(rule, p.step, levels[k]); }, levels[k], body,
+              doses_per_day, product,
+              [&] {
+                return tr_both("previous dose + step; step: {step}; maximum: {maximum}",
+                               {{"step", basis_of(regimen, rule.step->from)},
+                                {"maximum", basis_of(regimen, rule.level->from)}});
+              });
           previous = levels[k];
           previous_daily = p.dose.rounded_daily;
           out.push_back(std::move(p));
@@ -264,8 +278,9 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
             }
           }
           p.duration_from = rule.every.from;
-          p.dose = phase_dose(phase_label(rule, dose, k), dose, body, 1, product,
-                              basis_of(regimen, p.dose_from, chosen.has_value()));
+          p.dose = phase_dose(
+              request, [&] { return phase_label(rule, dose, k); }, dose, body, 1, product,
+              [&] { return basis_of(regimen, p.dose_from, chosen.has_value()); });
           out.push_back(std::move(p));
         }
         next = add_span(phase_start, times(rule.every.value, count));

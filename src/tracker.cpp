@@ -677,7 +677,11 @@ PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_t
   }
   Plan rebuilt;
   try {
-    rebuilt = make_plan(rules, q);
+    // A plan made with --explain carries its audit trail; compare like with like.
+    PlanRequest like = q;
+    like.explain =
+        p.contains("patient") && p["patient"].is_object() && p["patient"].contains("audit");
+    rebuilt = make_plan(rules, like);
   } catch (const Error& e) {
     throw not_rebuilt("planning it again fails: " + e.problems().front().to_string());
   }
@@ -1357,14 +1361,20 @@ int Tracker::schema_version() const {
 }
 
 TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
-                              const PlanRequest& request, Date today) {
+                              const PlanRequest& asked, Date today) {
   check_label(label);
+  // The plan is stored whole, with how every number was made, as the record of what was planned.
+  PlanRequest request = asked;
+  request.explain = true;
   const Plan plan = make_plan(rules, request);
   check_plan_dates(plan);
   const std::string plan_text = render_json(plan);
   const std::string request_text = write_plan_request(request);
   // The stored request must give the same plan again (exports rebuild the plan from it).
-  if (render_json(make_plan(rules, parse_plan_request(request_text, "request"))) != plan_text) {
+  PlanRequest only_explain;
+  only_explain.explain = true;
+  if (render_json(make_plan(rules, parse_plan_request(request_text, "request", only_explain))) !=
+      plan_text) {
     throw std::logic_error("the request does not rebuild the same plan: " + request_text);
   }
   return impl_->guarded([&] {
@@ -1490,7 +1500,9 @@ PlanRequest Tracker::request(const std::string& label) const {
 }
 
 Plan Tracker::rebuild_plan(const RuleSet& rules, const std::string& label, bool* changed) const {
-  const Plan plan = make_plan(rules, request(label));
+  PlanRequest q = request(label);
+  q.explain = true;  // as stored by start()
+  const Plan plan = make_plan(rules, q);
   if (changed) *changed = json::parse(render_json(plan)) != json::parse(plan_json(label));
   return plan;
 }

@@ -332,8 +332,9 @@ def main(argv):
         if problems:
             print("NOTE show %s failed; its second plan uses no other choices" % regimen)
         choices = other_choices(shown)
+        # The second plan is made with --explain: both shapes (with and without "audit") are checked.
         requests = [("defaults", DEFAULT_REQUEST),
-                    ("other choices", OTHER_REQUEST + choices)]
+                    ("other choices", OTHER_REQUEST + choices + ["--explain"])]
         for what, request in requests:
             args = ["plan", "--regimen", regimen] + request + ["--format", "json"]
             label = "plan %s (%s: %s) is valid" % (regimen, what, " ".join(request))
@@ -346,6 +347,22 @@ def main(argv):
                 results.fail(label, describe(errors))
                 continue
             results.ok(label)
+            explained = "--explain" in request
+            doses = [phase["dose"] for phase in plan["phases"]]
+            label = "plan %s (%s): %s" % (regimen, what, "every dose and the patient carry an audit"
+                                          if explained else "no audit without --explain")
+            with_audit = ["/patient"] if "audit" in plan["patient"] else []
+            with_audit += ["/phases/%d/dose" % i for i, d in enumerate(doses) if "audit" in d]
+            wanted = (["/patient"] + ["/phases/%d/dose" % i for i in range(len(doses))]
+                      if explained else [])
+            # Every dose's audit starts with the rule it comes from (a dose of cells: only that).
+            empty = ["/phases/%d/dose" % i for i, d in enumerate(doses)
+                     if explained and not d["audit"]]
+            if with_audit != wanted or empty:
+                results.fail(label, ["audit at %s, expected at %s; empty at %s"
+                                     % (with_audit[:3], wanted[:3], empty[:3])])
+            else:
+                results.ok(label)
             unresolved = unresolved_ids(plan)
             label = "plan %s (%s): every source and test id it names is in the plan" % (
                 regimen, what)

@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "doseplan/plan.hpp"
+#include "doseplan/render.hpp"
 #include "test_support.hpp"
 
 using namespace doseplan;
@@ -586,6 +587,7 @@ TEST_CASE("engine: age from the birth date, body size and kidney function in the
   q.sex = Sex::female;
   q.height = centimetres(170);
   q.creatinine = parse_creatinine("1.1 mg/dL");
+  q.explain = true;
   const Plan p = make_plan(test_rules(), q);
   CHECK(*p.age_years == 44);
   CHECK(in_kg(*p.ideal_weight) == Approx(61.437).epsilon(1e-4));
@@ -593,6 +595,11 @@ TEST_CASE("engine: age from the birth date, body size and kidney function in the
   CHECK(in_mL_per_min(*p.egfr) == Approx(63.54).epsilon(1e-3));
   CHECK(in_mL_per_min(*p.crcl) == Approx(51.52).epsilon(1e-3));
   CHECK(p.body_audit.size() == 5);
+  q.explain = false;  // the same values, without saying how they were made
+  const Plan quiet = make_plan(test_rules(), q);
+  CHECK(in_kg(*quiet.adjusted_weight) == in_kg(*p.adjusted_weight));
+  CHECK(in_mL_per_min(*quiet.crcl) == in_mL_per_min(*p.crcl));
+  CHECK(quiet.body_audit.empty());
   q.age_years = 45;
   CHECK(doseplan::testing::problem_of([&] { make_plan(test_rules(), q); }).id == "input.conflict");
   q.age_years.reset();
@@ -603,7 +610,9 @@ TEST_CASE("engine: age from the birth date, body size and kidney function in the
 }
 
 TEST_CASE("engine: every dose carries its audit trail, from the rule to the capsules") {
-  const Plan p = make_plan(test_rules(), test_request());
+  PlanRequest q = test_request();
+  q.explain = true;
+  const Plan p = make_plan(test_rules(), q);
   std::vector<std::string> whats;
   for (const AuditStep& a : p.phases[0].dose.audit) whats.push_back(a.what.en);
   CHECK(whats == std::vector<std::string>{"dose rule", "exact daily dose", "rounding step",
@@ -614,6 +623,39 @@ TEST_CASE("engine: every dose carries its audit trail, from the rule to the caps
   CHECK(p.phases[0].dose.audit[2].result.en == "5 mg");
   CHECK_THAT(p.phases[0].dose.audit[0].basis.en,
              Catch::Matchers::StartsWith("regimen default: project default"));
+}
+
+TEST_CASE("engine: without explain a plan is the same, only without its audit trail") {
+  for (const char* id : {"cyclosporine-itp", "mycophenolate-ssc", "cyclophosphamide-iv-scot",
+                         "rituximab-1000-ra", "msc-lupus"}) {
+    CAPTURE(id);
+    PlanRequest q;
+    q.regimen_id = id;
+    q.weight = kilograms(62);
+    q.height = centimetres(165);
+    q.sex = Sex::female;
+    q.age_years = 45;
+    q.creatinine = parse_creatinine("97 umol/L");
+    q.start = parse_date("2026-12-01");
+    q.explain = true;
+    Plan told = make_plan(real_rules(), q);
+    q.explain = false;
+    const Plan quiet = make_plan(real_rules(), q);
+    CHECK(told.explained);
+    CHECK_FALSE(quiet.explained);
+    CHECK(told.body_audit.size() == 5);  // BSA, IBW, adjusted weight, eGFR, CrCl
+    CHECK(quiet.body_audit.empty());
+    REQUIRE(told.phases.size() == quiet.phases.size());
+    for (std::size_t i = 0; i < quiet.phases.size(); ++i) {
+      CHECK(quiet.phases[i].dose.audit.empty());
+      CHECK_FALSE(told.phases[i].dose.audit.empty());  // a cell dose: the rule it comes from
+      told.phases[i].dose.audit.clear();
+    }
+    told.body_audit.clear();
+    told.explained = false;
+    CHECK(render_json(told) == render_json(quiet));  // nothing else differs
+    CHECK(render_json(quiet).find("\"audit\"") == std::string::npos);
+  }
 }
 
 TEST_CASE("engine: a taper in mg/day, or in percent of the starting dose") {

@@ -60,16 +60,23 @@ HOME="$tmp/home" "$bin" track patients >"$tmp/out" 2>&1
 check "patients of the default database" contains "$tmp/out" "pt-x  cyclosporine-itp"
 
 # From a JSON plan written by `doseplan plan --format json`, and from a request file.
-"$bin" plan "${itp[@]}" --doses-per-day 3 --format json -o "$tmp/plan.json"
+# The tracker keeps the plan with its audit trail (--explain), whether the file has it or not.
+"$bin" plan "${itp[@]}" --doses-per-day 3 --format json --explain -o "$tmp/plan.json"
+"$bin" plan "${itp[@]}" --doses-per-day 3 --format json -o "$tmp/plan-quiet.json"
 run track start "${D[@]}" --label pt-02 --plan "$tmp/plan.json" --today 2026-11-10
 check "start from a JSON plan" test "$code" -eq 0
-check "the JSON plan is stored as it was" python3 - "$db" "$tmp/plan.json" <<'PY'
+run track start --db "$tmp/quiet.db" --label pt-02 --plan "$tmp/plan-quiet.json" --today 2026-11-10
+check "start from a JSON plan made without --explain" test "$code" -eq 0
+check "the JSON plan is stored as it was, with its audit" python3 - "$db" "$tmp/plan.json" "$tmp/plan-quiet.json" "$tmp/quiet.db" <<'PY'
 import json, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-stored = json.loads(db.execute("SELECT plan_json FROM plans p JOIN patients x ON x.id = p.patient_id WHERE x.label = 'pt-02'").fetchone()[0])
-assert stored == json.load(open(sys.argv[2]))
-req = json.loads(db.execute("SELECT request_json FROM plans p JOIN patients x ON x.id = p.patient_id WHERE x.label = 'pt-02'").fetchone()[0])
-assert req["doses_per_day"] == 3, req
+def stored(label, column="plan_json", file=sys.argv[1]):
+    db = sqlite3.connect(file)
+    return json.loads(db.execute("SELECT %s FROM plans p JOIN patients x ON x.id = p.patient_id WHERE x.label = ?" % column, (label,)).fetchone()[0])
+explained, quiet = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+assert "audit" in explained["patient"] and "audit" not in quiet["patient"]
+assert stored("pt-02") == explained
+assert stored("pt-02", file=sys.argv[4]) == explained
+assert stored("pt-02", "request_json")["doses_per_day"] == 3
 PY
 printf '{"regimen": "cyclosporine-psoriasis", "weight": "70 kg", "start": "2026-12-01"}\n' >"$tmp/req.json"
 run track start "${D[@]}" --label pt-03 --input "$tmp/req.json" --today 2026-11-10

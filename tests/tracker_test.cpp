@@ -268,14 +268,19 @@ TEST_CASE("tracker: start stores the plan with its request and its visits", "[tr
   const std::string db = dir.file("t.db");
   Tracker t(db, Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
-  const Plan plan = make_plan(rules, itp_request());
+  PlanRequest explained = itp_request();
+  explained.explain = true;  // the tracker keeps the plan with its audit trail
+  const Plan plan = make_plan(rules, explained);
   const TrackedPatient p = t.start(rules, "pt-01", itp_request(), d("2026-11-10"));
   CHECK(p.label == "pt-01");
   CHECK(p.regimen_id == "cyclosporine-itp");
   CHECK(p.start == d("2026-12-01"));
   CHECK(p.end == plan.end);
   CHECK(t.plan_json("pt-01") == render_json(plan));
-  CHECK(render_json(make_plan(rules, t.request("pt-01"))) == render_json(plan));
+  PlanRequest stored = t.request("pt-01");
+  CHECK_FALSE(stored.explain);  // not part of the request
+  stored.explain = true;
+  CHECK(render_json(make_plan(rules, stored)) == render_json(plan));
   const std::vector<TrackedVisit> visits = t.visits("pt-01");
   REQUIRE(visits.size() == plan.visits.size());
   CHECK(visits.front().date == plan.visits.front().date);

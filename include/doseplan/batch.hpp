@@ -22,7 +22,9 @@ struct BatchSummary {
   int errors = 0;
 };
 
-BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out);
+// With `explain`, every plan carries its audit trail (PlanRequest::explain, the JSON "audit").
+BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out,
+                       bool explain = false);
 
 }  // namespace doseplan
 

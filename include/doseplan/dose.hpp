@@ -100,9 +100,10 @@ DailyDose calculate_daily_dose(DoseRate rate, BodyMass weight, int doses_per_day
 // `doses_per_day`; mg is per administration (x doses_per_day a day); mg/m2 is per administration
 // (x BSA); cells are given as they are. IV doses are rounded to the product's rounding step and
 // drawn from the fewest vials. Throws as calculate_daily_dose, and Error "input.missing" for an
-// mg/m2 dose without a BSA.
+// mg/m2 dose without a BSA. With `explain` false the audit trail is left empty (nothing else
+// changes): making its texts is most of the work of a dose.
 DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int doses_per_day,
-                         const Product& product);
+                         const Product& product, bool explain = true);
 
 // "1 x 100 mg + 1 x 50 mg" (solids, with the multiplication sign), "1.5 mL (150 mg)",
 // "900 mg IV (vials: 1 x 1,000 mg)" or "50 million cells IV".

@@ -41,6 +41,10 @@ struct PlanRequest {
   std::optional<DoseRate> taper_step;
   std::optional<Span> taper_every;
   std::map<std::string, int> cycle_counts;  // by phase id, for cycles phases
+  // Make the audit trail (how every number was made: `plan --explain`, the JSON "audit"). Off,
+  // the plan is the same without it, and much cheaper to make: a batch of thousands of plans,
+  // an HTML or PDF schedule, a calendar never show it.
+  bool explain = false;
 };
 
 // Plausible body weights (not a dosing limit): outside this range the input is taken as a typo.
@@ -115,7 +119,8 @@ struct Plan {
   std::optional<BodyMass> adjusted_weight;
   std::optional<Clearance> egfr;      // CKD-EPI 2021, per 1.73 m2
   std::optional<Clearance> crcl;      // Cockcroft-Gault
-  std::vector<AuditStep> body_audit;  // how each of the above was made
+  std::vector<AuditStep> body_audit;  // how each of the above was made (with `explained`)
+  bool explained = false;  // made with PlanRequest::explain: body_audit and every dose's audit
   Date start{};
   Date end{};                                // last day of treatment
   std::optional<Sourced<DoseValue>> chosen;  // the chosen dose, when a phase uses one

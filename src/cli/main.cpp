@@ -61,7 +61,8 @@ RuleSet load_for(const std::optional<std::string>& rules_dir, const std::string&
 }
 
 int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) {
-  const PlanRequest q = cli::to_request(o.request);
+  PlanRequest q = cli::to_request(o.request);
+  q.explain = o.explain;
   const Lang lang = parse_lang(o.lang);
   const RuleSet rules = load_for(rules_dir, q.regimen_id);
   const Plan plan = make_plan(rules, q);
@@ -125,7 +126,7 @@ int run_check_rules(const std::string& dir_arg, const std::optional<std::string>
 }
 
 // JSON Lines in (a file or stdin), JSON Lines out; a summary on stderr; exit 2 if any line failed.
-int run_batch_command(const std::string& input, const std::string& output,
+int run_batch_command(const std::string& input, const std::string& output, bool explain,
                       const std::optional<std::string>& rules_dir) {
   const RuleSet rules = load(rules_dir);
   std::ifstream file;
@@ -137,7 +138,7 @@ int run_batch_command(const std::string& input, const std::string& output,
   std::ostringstream buffer;
   const bool to_file = !output.empty() && output != "-";
   const BatchSummary s =
-      run_batch(rules, in, to_file ? static_cast<std::ostream&>(buffer) : std::cout);
+      run_batch(rules, in, to_file ? static_cast<std::ostream&>(buffer) : std::cout, explain);
   if (to_file) cli::write_atomically(output, buffer.str());
   std::cout << std::flush;
   std::cerr << "doseplan batch: " << s.lines << " lines, " << s.plans << " plans, " << s.errors
@@ -194,7 +195,8 @@ int main(int argc, char** argv) {
   PlanOptions po;
   CLI::App* plan = app.add_subcommand("plan", "Dosing and monitoring plan for one patient");
   cli::add_request_flags(plan, po.request);
-  plan->add_flag("--explain", po.explain, "Show how every number was made (text format)");
+  plan->add_flag("--explain", po.explain,
+                 "Show how every number was made (text: a last section; json: \"audit\")");
   plan->add_option("--format", po.format, "Output format: text, json, csv, html, pdf, ics or fhir")
       ->check(CLI::IsMember({"text", "json", "csv", "html", "pdf", "ics", "fhir"}));
   plan->add_option("--label", po.label,
@@ -216,10 +218,13 @@ int main(int argc, char** argv) {
     sub->add_option("-o,--output", lo.output, "Write to FILE (atomically) instead of stdout");
   }
   std::string batch_input, batch_output;
+  bool batch_explain = false;
   CLI::App* batch =
       app.add_subcommand("batch", "Plan requests as JSON Lines in, JSON plans as JSON Lines out");
   batch->add_option("--input", batch_input, "JSON Lines file (default: standard input)");
   batch->add_option("-o,--output", batch_output, "Write to FILE (atomically) instead of stdout");
+  batch->add_flag("--explain", batch_explain,
+                  "Each plan with its \"audit\": how every number was made (about 2× the work)");
   std::string check_dir;
   CLI::App* check =
       app.add_subcommand("check-rules", "Check a rules directory and run its golden cases");
@@ -241,7 +246,8 @@ int main(int argc, char** argv) {
     if (regimens->parsed()) return run_regimens(lo, rules_dir);
     if (show->parsed()) return run_show(lo, rules_dir);
     if (check->parsed()) return run_check_rules(check_dir, rules_dir);
-    if (batch->parsed()) return run_batch_command(batch_input, batch_output, rules_dir);
+    if (batch->parsed())
+      return run_batch_command(batch_input, batch_output, batch_explain, rules_dir);
     if (const auto code = run_track()) return *code;
   } catch (const Error& e) {
     report(e, wants_chinese(argc, argv));
