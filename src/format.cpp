@@ -79,7 +79,10 @@ void append_number(std::string& out, double value, int max_decimals) {
   const char* p = buf;
   const char* end = nullptr;
   bool negative = false;
-  if (std::isfinite(value)) {
+  if (std::fabs(value) < 1e15 && value == std::floor(value)) {  // whole: 310, 1,000 (no "-0")
+    negative = value < 0;
+    end = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(std::fabs(value))).ptr;
+  } else if (std::isfinite(value)) {
     negative = std::signbit(value);
     end = round_shortest(buf, buf + sizeof buf, std::fabs(value), max_decimals);
   }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "doseplan/error.hpp"
@@ -162,18 +163,42 @@ LocalizedText same_text(std::string text) {
   return out;
 }
 
-LocalizedText span_text(const Span& span) {
+namespace {
+
+LocalizedText make_span_text(const Span& span) {
   const char* key = span.unit == Span::Unit::day    ? (span.count == 1 ? "1 day" : "{n} days")
                     : span.unit == Span::Unit::week ? (span.count == 1 ? "1 week" : "{n} weeks")
                                                     : (span.count == 1 ? "1 month" : "{n} months");
   return tr_both(key, {{"n", same_text(std::to_string(span.count))}});
 }
 
-LocalizedText every_text(const Span& e) {
+LocalizedText make_every_text(const Span& e) {
   if (e.count != 1) return tr_both("every {span}", {{"span", span_text(e)}});
   return tr_both(e.unit == Span::Unit::day    ? "every day"
                  : e.unit == Span::Unit::week ? "every week"
                                               : "every month");
+}
+
+// span_text and every_text of the spans plans use, kept per thread: a plan asks for the same few
+// dozen ("2 weeks", "every month") again and again, and the texts depend on nothing else.
+template <class Make>
+LocalizedText kept_span_text(const Span& span, int which, Make make) {
+  constexpr int kCounts = 64;
+  if (span.count < 0 || span.count >= kCounts) return make();
+  thread_local std::optional<LocalizedText> kept[2][3][kCounts];
+  std::optional<LocalizedText>& slot = kept[which][static_cast<int>(span.unit)][span.count];
+  if (!slot) slot = make();
+  return *slot;
+}
+
+}  // namespace
+
+LocalizedText span_text(const Span& span) {
+  return kept_span_text(span, 0, [&span] { return make_span_text(span); });
+}
+
+LocalizedText every_text(const Span& e) {
+  return kept_span_text(e, 1, [&e] { return make_every_text(e); });
 }
 
 std::string format_dose_rate(DoseRate r, Lang lang) {

@@ -169,6 +169,11 @@ char* write_json_double(char* dst, double value) {
     put("0.0");
     return dst;
   }
+  if (value < 1e15 && value == std::floor(value)) {  // most numbers of a plan: 310.0, 14.0
+    dst = std::to_chars(dst, dst + 16, static_cast<std::int64_t>(value)).ptr;
+    put(".0");
+    return dst;
+  }
   // The shortest digits that read back as `value`, and the power of ten of the first one.
   char sci[32];
   const auto [sci_end, ec] =

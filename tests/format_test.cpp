@@ -100,6 +100,10 @@ TEST_CASE("negative numbers keep their sign") {
   CHECK(format_number(-3.2345) == "-3.23");
   CHECK(format_number(-1500) == "-1,500");
   CHECK(format_number(-0.5) == "-0.5");
+  CHECK(format_number(-310) == "-310");
+  CHECK(format_number(-0.0) == "0");
+  CHECK(format_number(999999999999999.0) == "999,999,999,999,999");
+  CHECK(format_number(1e15) == "1,000,000,000,000,000");
   CHECK(format_number(-123456.7) == "-123,456.7");
 }
 

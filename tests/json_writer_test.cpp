@@ -143,6 +143,24 @@ TEST_CASE("json numbers: doubles are written as nlohmann::json writes them") {
   CHECK(num(152.574427) == "152.574427");
 }
 
+TEST_CASE("json numbers: whole doubles (written without to_chars) as nlohmann::json writes them") {
+  CHECK(num(-310) == "-310.0");
+  CHECK(num(999999999999999.0) == "999999999999999.0");  // the largest whole one below 1e15
+  CHECK(num(1e15) == "1e+15");
+  CHECK(num(-1e15) == "-1e+15");
+  std::uint64_t state = 2463534242ULL;
+  for (int i = 0; i < 10000; ++i) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    const double magnitude = std::pow(10.0, static_cast<double>(state % 17));  // 1 .. 1e16
+    const double v = std::floor(static_cast<double>(state % 1000003) / 1000003.0 * magnitude) *
+                     (state % 2 ? 1 : -1);
+    INFO(v);
+    CHECK(num(v) == nlohmann::json(v).dump());
+  }
+}
+
 TEST_CASE("json numbers: the same double as nlohmann::json, in as many digits or fewer") {
   // Plan numbers are rounded to 6 decimals (render_json); other values too, and raw bits.
   std::uint64_t state = 88172645463325252ULL;
