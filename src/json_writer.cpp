@@ -48,6 +48,14 @@ const unsigned char* write_special(const unsigned char* p, const unsigned char* 
   if (c >= 0x80) {  // this and the characters after it that are not ASCII (Chinese text)
     const unsigned char* q = p;
     do {
+      // Most of it is Chinese: three bytes with a lead byte (E1-EC, EE, EF) that allows any
+      // continuation bytes; others (E0, ED: overlongs and surrogates excluded) by utf8_sequence.
+      const unsigned char lead = *q;
+      if (end - q >= 3 && lead >= 0xE1 && lead <= 0xEF && lead != 0xED && (q[1] & 0xC0) == 0x80 &&
+          (q[2] & 0xC0) == 0x80) {
+        q += 3;
+        continue;
+      }
       const std::size_t n = utf8_length(q, end);
       if (n == 0) invalid_utf8(static_cast<std::size_t>(q - begin), *q);
       q += n;

@@ -113,6 +113,29 @@ TEST_CASE("json strings: invalid UTF-8 is refused, never written") {
     CHECK_THROWS_AS(str(std::string("0123456789") + bad), std::invalid_argument);
   }
   CHECK_THROWS_WITH(str("ok \xFF"), "invalid UTF-8 byte at index 3: 0xFF");
+  // Every three-byte lead with every second byte and four kinds of third byte, after text and
+  // before more: refused exactly when nlohmann::json refuses to write it.
+  for (int lead = 0xE0; lead <= 0xEF; ++lead) {
+    for (int second = 0; second <= 0xFF; ++second) {
+      for (const int third : {0x41, 0x80, 0xBF, 0xC0}) {
+        const std::string text = std::string("\xE5\x89\x82 ") + static_cast<char>(lead) +
+                                 static_cast<char>(second) + static_cast<char>(third) +
+                                 "\xE9\x87\x8F";
+        bool valid = true;
+        try {
+          (void)nlohmann::json(text).dump();
+        } catch (const nlohmann::json::type_error&) {
+          valid = false;
+        }
+        INFO(lead << " " << second << " " << third);
+        if (valid) {
+          CHECK(str(text) == "\"" + text + "\"");
+        } else {
+          CHECK_THROWS_AS(str(text), std::invalid_argument);
+        }
+      }
+    }
+  }
   // The first and last code points of each length are fine.
   CHECK(str("\xC2\x80\xDF\xBF\xE0\xA0\x80\xEF\xBF\xBF\xF0\x90\x80\x80\xF4\x8F\xBF\xBF") ==
         "\"\xC2\x80\xDF\xBF\xE0\xA0\x80\xEF\xBF\xBF\xF0\x90\x80\x80\xF4\x8F\xBF\xBF\"");
