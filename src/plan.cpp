@@ -158,10 +158,11 @@ std::string join_ids(const std::vector<std::string>& ids) {
   return out;
 }
 
-void note_default(Plan& plan, LocalizedText what, LocalizedText value, const Provenance& from) {
+// `what()` and `value()` make the texts, only for a project default.
+template <class What, class Value>
+void note_default(Plan& plan, const Provenance& from, What&& what, Value&& value) {
   if (from.project_default) {
-    plan.project_defaults.push_back(
-        {std::move(what), std::move(value), from.reason, from.overridden});
+    plan.project_defaults.push_back({what(), value(), from.reason, from.overridden});
   }
 }
 
@@ -264,34 +265,42 @@ void explain_body(Plan& plan, const Regimen& r) {
 void list_project_defaults(Plan& plan, const Regimen& r, const Product& product) {
   const auto same = [](std::string text) { return same_text(std::move(text)); };
   if (plan.chosen) {
-    note_default(plan, tr_both("dose"), dose_text(plan.chosen->value), plan.chosen->from);
+    note_default(
+        plan, plan.chosen->from, [&] { return tr_both("dose"); },
+        [&] { return dose_text(plan.chosen->value); });
   }
   if (r.dose.doses_per_day_max > 1) {
-    note_default(plan, tr_both("doses a day"), same(std::to_string(plan.doses_per_day.value)),
-                 plan.doses_per_day.from);
+    note_default(
+        plan, plan.doses_per_day.from, [&] { return tr_both("doses a day"); },
+        [&] { return same(std::to_string(plan.doses_per_day.value)); });
   }
   if (product.form != Product::Form::cells) {
     note_default(
-        plan, tr_both("rounding"),
-        tr_both("nearest {step}, half down", {{"step", same(format_mg(product.smallest_step()))}}),
-        r.dose.rounding_from);
+        plan, r.dose.rounding_from, [&] { return tr_both("rounding"); },
+        [&] {
+          return tr_both("nearest {step}, half down",
+                         {{"step", same(format_mg(product.smallest_step()))}});
+        });
   }
   if (plan.bsa) {
-    note_default(plan, tr_both("body-surface area formula"),
-                 tr_both(plan.bsa_formula == "dubois" ? "DuBois" : "Mosteller"),
-                 r.bsa_formula_from);
+    note_default(
+        plan, r.bsa_formula_from, [&] { return tr_both("body-surface area formula"); },
+        [&] { return tr_both(plan.bsa_formula == "dubois" ? "DuBois" : "Mosteller"); });
   }
   if (r.dose.doses_per_day_max > 1) {
-    note_default(plan, tr_both("uneven split"), tr_both("extra to the earliest doses"),
-                 r.dose.uneven_split_from);
+    note_default(
+        plan, r.dose.uneven_split_from, [&] { return tr_both("uneven split"); },
+        [&] { return tr_both("extra to the earliest doses"); });
   }
   if (product.volume_step) {
-    note_default(plan, tr_both("measurable volume"), same(format_mL(*product.volume_step)),
-                 product.volume_step_from);
+    note_default(
+        plan, product.volume_step_from, [&] { return tr_both("measurable volume"); },
+        [&] { return same(format_mL(*product.volume_step)); });
   }
   if (product.rounding_step) {
-    note_default(plan, tr_both("IV rounding step"), same(format_mg(*product.rounding_step)),
-                 product.rounding_step_from);
+    note_default(
+        plan, product.rounding_step_from, [&] { return tr_both("IV rounding step"); },
+        [&] { return same(format_mg(*product.rounding_step)); });
   }
   for (const PhaseRule& ph : r.phases) {
     const auto row = std::find_if(plan.phases.begin(), plan.phases.end(),
@@ -299,68 +308,98 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
     if (row == plan.phases.end()) continue;
     switch (ph.kind) {
       case PhaseRule::Kind::cycles:
-        note_default(plan, of(ph.name, "interval"), span_text(ph.every.value), ph.every.from);
+        note_default(
+            plan, ph.every.from, [&] { return of(ph.name, "interval"); },
+            [&] { return span_text(ph.every.value); });
         break;
       case PhaseRule::Kind::taper:  // the planned rows carry the user's overrides
-        note_default(plan, of(ph.name, "step"),
-                     ph.step ? dose_text(ph.step->value)
+        note_default(
+            plan, row->dose_from, [&] { return of(ph.name, "step"); },
+            [&] {
+              return ph.step ? dose_text(ph.step->value)
                              : tr_both("{percent}% of the starting dose",
-                                       {{"percent", same(format_number(ph.step_percent->value))}}),
-                     row->dose_from);
-        note_default(plan, of(ph.name, "interval"), span_text(ph.every.value), row->duration_from);
+                                       {{"percent", same(format_number(ph.step_percent->value))}});
+            });
+        note_default(
+            plan, row->duration_from, [&] { return of(ph.name, "interval"); },
+            [&] { return span_text(ph.every.value); });
         break;
       case PhaseRule::Kind::titration:
-        note_default(plan, of(ph.name, "step"), dose_text(ph.step->value), ph.step->from);
-        note_default(plan, of(ph.name, "interval"), span_text(ph.every.value), ph.every.from);
-        note_default(plan, of(ph.name, "maximum"), dose_text(ph.level->value), ph.level->from);
-        note_default(plan, of(ph.name, "duration"), span_text(ph.default_duration.value),
-                     row->duration_from);
+        note_default(
+            plan, ph.step->from, [&] { return of(ph.name, "step"); },
+            [&] { return dose_text(ph.step->value); });
+        note_default(
+            plan, ph.every.from, [&] { return of(ph.name, "interval"); },
+            [&] { return span_text(ph.every.value); });
+        note_default(
+            plan, ph.level->from, [&] { return of(ph.name, "maximum"); },
+            [&] { return dose_text(ph.level->value); });
+        note_default(
+            plan, row->duration_from, [&] { return of(ph.name, "duration"); },
+            [&] { return span_text(ph.default_duration.value); });
         break;
       case PhaseRule::Kind::chosen_dose:
       case PhaseRule::Kind::fixed_dose:
-        note_default(plan, of(ph.name, "duration"),
-                     span_text(Span{static_cast<int>((row->last - row->first).count() + 1),
-                                    Span::Unit::day}),
-                     row->duration_from);
+        note_default(
+            plan, row->duration_from, [&] { return of(ph.name, "duration"); },
+            [&] {
+              return span_text(
+                  Span{static_cast<int>((row->last - row->first).count() + 1), Span::Unit::day});
+            });
         if (ph.level) {
-          note_default(plan, of(ph.name, "dose"), dose_text(ph.level->value), ph.level->from);
+          note_default(
+              plan, ph.level->from, [&] { return of(ph.name, "dose"); },
+              [&] { return dose_text(ph.level->value); });
         }
         break;
     }
   }
   for (const PhaseRule& ph : r.phases) {
     if (ph.kind == PhaseRule::Kind::cycles) {
-      note_default(plan, of(ph.name, "count"), same(std::to_string(ph.default_count.value)),
-                   ph.default_count.from);
+      note_default(
+          plan, ph.default_count.from, [&] { return of(ph.name, "count"); },
+          [&] { return same(std::to_string(ph.default_count.value)); });
     }
   }
-  note_default(plan, tr_both("baseline spacing"), span_text(r.baseline_spacing.value),
-               r.baseline_spacing.from);
+  note_default(
+      plan, r.baseline_spacing.from, [&] { return tr_both("baseline spacing"); },
+      [&] { return span_text(r.baseline_spacing.value); });
   for (const MonitoringRule& m : r.monitoring) {
     const int n = m.baseline_occasions.value;
     note_default(
-        plan, of(m.name, "baseline"),
-        tr_both(n == 1 ? "{n} occasion" : "{n} occasions", {{"n", same(std::to_string(n))}}),
-        m.baseline_occasions.from);
+        plan, m.baseline_occasions.from, [&] { return of(m.name, "baseline"); },
+        [&] {
+          return tr_both(n == 1 ? "{n} occasion" : "{n} occasions",
+                         {{"n", same(std::to_string(n))}});
+        });
     for (const MonitoringInterval& iv : m.intervals) {
       const LocalizedText every = every_text(iv.every);
-      note_default(plan, of(m.name, "interval"),
-                   iv.length ? tr_both("{every} for {span}",
+      note_default(
+          plan, iv.from, [&] { return of(m.name, "interval"); },
+          [&] {
+            return iv.length ? tr_both("{every} for {span}",
                                        {{"every", every}, {"span", span_text(*iv.length)}})
-                             : every,
-                   iv.from);
+                             : every;
+          });
     }
     for (const AroundDose& a : m.around_doses) {
-      note_default(plan, of(m.name, "around each dose"),
-                   tr_both("day {n}", {{"n", same(std::to_string(a.day))}}), a.from);
+      note_default(
+          plan, a.from, [&] { return of(m.name, "around each dose"); },
+          [&] {
+            return tr_both("day {n}", {{"n", same(std::to_string(a.day))}});
+          });
     }
     for (const Sourced<Span>& at : m.at) {
-      note_default(plan, of(m.name, "at"), span_text(at.value), at.from);
+      note_default(
+          plan, at.from, [&] { return of(m.name, "at"); }, [&] { return span_text(at.value); });
     }
     if (m.after_dose_change) {
-      note_default(plan, of(m.name, "re-check after a dose change"),
-                   tr_both("within {span}", {{"span", span_text(m.after_dose_change->value)}}),
-                   m.after_dose_change->from);
+      note_default(
+          plan, m.after_dose_change->from,
+          [&] { return of(m.name, "re-check after a dose change"); },
+          [&] {
+            return tr_both("within {span}", {{"span", span_text(m.after_dose_change->value)}});
+          });
     }
   }
 }
