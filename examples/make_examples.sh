@@ -16,7 +16,7 @@ for lang in en zh-CN; do
   done
   pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$out/itp-$lang.pdf" "$out/itp-$lang-page1"
 done
-"$bin" plan --input "$request" --format json -o "$out/itp.json"
+"$bin" plan --input "$request" --format json --explain -o "$out/itp.json"  # with the audit trail
 "$bin" plan --input "$request" --format csv -o "$out/itp.csv"
 "$bin" plan --input "$request" --format fhir -o "$out/itp-fhir.json"
 "$bin" plan --input "$request" --format ics --label patient-001 -o "$out/itp.ics"
