@@ -48,6 +48,18 @@ class PlanJsonCache {
     // Keeps `json` for `from` (at most kMaxProvenances: then they are all dropped).
     void keep(const Provenance& from, int at_depth, int with_indent, std::string json);
     static constexpr std::size_t kMaxProvenances = 128;
+
+    // Texts of phases and visits (names, reasons, timings) as written on one line (indent < 0),
+    // in a table of kTextSlots by fingerprint: a newer text takes the slot of an older one.
+    struct KeptText {
+      std::size_t fingerprint = 0;
+      LocalizedText text;
+      std::string json;
+    };
+    static constexpr std::size_t kTextSlots = 509;
+    std::vector<KeptText> texts;
+    const std::string* find(const LocalizedText& text) const;
+    void keep(const LocalizedText& text, std::string json);
   };
   Entry& entry(const std::string& regimen_id) { return entries_[regimen_id]; }
 

@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -48,6 +51,24 @@ void write_provenance(JsonWriter& w, const Provenance& p) {
   }
   if (p.overridden) w.member_bool("overridden_by_user", true);
   w.end_object();
+}
+
+// A text of a phase or a visit; with a cache (and on one line), written once and then copied.
+void kept_text(JsonWriter& w, const LocalizedText& t, detail::PlanJsonCache::Entry* cache) {
+  if (!cache || w.indent() >= 0) {
+    text(w, t);
+    return;
+  }
+  if (const std::string* kept = cache->find(t)) {
+    w.raw(*kept);
+    return;
+  }
+  std::string json;
+  JsonWriter b(json, 0, w.indent(), w.depth());
+  text(b, t);
+  json.resize(b.end());
+  w.raw(json);
+  cache->keep(t, std::move(json));
 }
 
 // A provenance; with a cache, its text is written once and then copied (plan_json.hpp).
@@ -258,7 +279,7 @@ void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases, bool explain
     w.begin_object();
     w.member("id", p.phase_id);
     w.key("name");
-    text(w, p.name);
+    kept_text(w, p.name, cache);
     w.member("first", format_date(p.first));
     w.member("last", format_date(p.last));
     w.member_int("days", (p.last - p.first).count() + 1);
@@ -299,18 +320,18 @@ void visits(JsonWriter& w, const std::vector<Visit>& visits, detail::PlanJsonCac
       w.begin_object();
       w.member("id", item.monitoring_id);
       w.key("name");
-      text(w, item.name);
+      kept_text(w, item.name, cache);
       w.key("tests");
       w.begin_array();
       for (const std::string& t : item.tests) w.string(t);
       w.end_array();
       w.key("reason");
-      text(w, item.reason);
+      kept_text(w, item.reason, cache);
       w.key("from");
       provenance(w, item.from, cache);
       if (!item.timing.en.empty()) {
         w.key("timing");
-        text(w, item.timing);
+        kept_text(w, item.timing, cache);
       }
       w.member_int("window_before_days", item.window_before);
       w.member_int("window_after_days", item.window_after);
@@ -442,7 +463,33 @@ std::size_t fingerprint(const Provenance& p, int depth, int indent) {
          p.note.en.size() * 8 + (p.project_default ? 4 : 0) + (p.overridden ? 2 : 0) +
          static_cast<std::size_t>(depth) * 1000003 + static_cast<std::size_t>(indent + 1) * 7919;
 }
+// Lengths and the last bytes of both languages: cheap, and different for most different texts
+// (a date or a number is often near the end); equal texts are then compared whole.
+std::size_t fingerprint(const LocalizedText& t) {
+  const auto tail = [](const std::string& s) {
+    std::uint64_t x = 0;
+    const std::size_t n = std::min<std::size_t>(8, s.size());
+    std::memcpy(&x, s.data() + s.size() - n, n);
+    return x;
+  };
+  return (t.en.size() * 1000003 + t.zh.size()) ^ (tail(t.en) * 0x9E3779B97F4A7C15ULL) ^
+         (tail(t.zh) * 0xC2B2AE3D27D4EB4FULL);
+}
+
 }  // namespace
+
+const std::string* PlanJsonCache::Entry::find(const LocalizedText& text) const {
+  if (texts.empty()) return nullptr;
+  const std::size_t fp = fingerprint(text);
+  const KeptText& k = texts[fp % kTextSlots];
+  return k.fingerprint == fp && k.text == text ? &k.json : nullptr;
+}
+
+void PlanJsonCache::Entry::keep(const LocalizedText& text, std::string json) {
+  if (texts.empty()) texts.resize(kTextSlots);
+  const std::size_t fp = fingerprint(text);
+  texts[fp % kTextSlots] = {fp, text, std::move(json)};
+}
 
 const std::string* PlanJsonCache::Entry::find(const Provenance& from, int at_depth,
                                               int with_indent) const {

@@ -389,6 +389,40 @@ TEST_CASE("JSON plans: a kept block is never used for a plan whose values differ
   CHECK(indented + "\n" == render_json(plan, 2));
 }
 
+TEST_CASE(
+    "JSON plans: a kept text (phase and visit names, reasons) is used only for an equal one") {
+  // Texts that differ only inside (a date in a reason), in length, or in one language.
+  PlanRequest q = golden_requests().front();
+  const Plan plan = make_plan(real_rules(), q);
+  REQUIRE(plan.visits.size() > 2);
+  REQUIRE(!plan.visits[1].items.empty());
+  detail::PlanJsonCache cache;
+  std::string first;
+  first.resize(detail::write_plan_json(first, 0, plan, -1, &cache));
+  for (int change = 0; change < 4; ++change) {
+    Plan other = plan;
+    LocalizedText& reason = other.visits[1].items[0].reason;
+    LocalizedText& name = other.phases[0].name;
+    if (change == 0) reason.en[reason.en.size() / 2] ^= 1;  // same length, same ends
+    if (change == 1) reason.zh += "。";
+    if (change == 2) name.zh = name.en;
+    if (change == 3) other.visits[1].items[0].timing = {"at 07:30", "07:30"};
+    std::string kept;
+    kept.resize(detail::write_plan_json(kept, 0, other, -1, &cache));
+    INFO("change " << change);
+    CHECK(kept + "\n" == render_json(other, -1));
+  }
+  // Start one day later: every date-bearing reason changes.
+  q.start += date::days{1};
+  const Plan later = make_plan(real_rules(), q);
+  std::string kept;
+  kept.resize(detail::write_plan_json(kept, 0, later, -1, &cache));
+  CHECK(kept + "\n" == render_json(later, -1));
+  std::string again;
+  again.resize(detail::write_plan_json(again, 0, plan, -1, &cache));
+  CHECK(again == first);
+}
+
 TEST_CASE("batch: each plan line holds the JSON plan of the same request") {
   std::string input;
   const std::vector<PlanRequest> requests = golden_requests();
