@@ -267,11 +267,7 @@ char* JsonWriter::newline_and_indent(char* p, std::size_t depth) {
   return p + spaces;
 }
 
-void JsonWriter::before_value() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
+void JsonWriter::separate() {
   if (depth_ == 0) return;  // the top-level value
   char* p = room(2 + (base_depth_ + depth_) * static_cast<std::size_t>(indent_ < 0 ? 0 : indent_));
   if (has_items_[depth_ - 1]) *p++ = ',';
@@ -280,16 +276,11 @@ void JsonWriter::before_value() {
   commit(p);
 }
 
-void JsonWriter::open(char bracket) {
-  if (depth_ == kMaxDepth) throw std::length_error("JSON nested too deep");
-  before_value();
-  char* p = room(1);
-  *p++ = bracket;
-  commit(p);
-  has_items_[depth_++] = false;
+void JsonWriter::too_deep() {
+  throw std::length_error("JSON nested too deep");
 }
 
-void JsonWriter::close(char bracket) {
+void JsonWriter::indented_close(char bracket) {
   const bool any = has_items_[--depth_];
   char* p = room(2 + (base_depth_ + depth_) * static_cast<std::size_t>(indent_ < 0 ? 0 : indent_));
   if (any && indent_ >= 0) p = newline_and_indent(p, depth_);
@@ -297,7 +288,7 @@ void JsonWriter::close(char bracket) {
   commit(p);
 }
 
-void JsonWriter::key(JsonKey k) {
+void JsonWriter::indented_key(JsonKey k) {
   const std::size_t spaces =
       (base_depth_ + depth_) * static_cast<std::size_t>(indent_ < 0 ? 0 : indent_);
   char* p = room(k.size() + spaces + 6);

@@ -14,6 +14,7 @@
 #define DOSEPLAN_SRC_JSON_WRITER_HPP_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,8 +67,21 @@ class JsonWriter {
   void end_object() { close('}'); }
   void begin_array() { open('['); }
   void end_array() { close(']'); }
-  // The next member's key: a value (or begin_object / begin_array) must follow.
-  void key(JsonKey k);
+  // The next member's key: a value (or begin_object / begin_array) must follow. Inline: a plan
+  // has about five hundred keys, and on one line (indent < 0) each is a few stores.
+  void key(JsonKey k) {
+    if (indent_ >= 0) return indented_key(k);
+    char* p = room(k.size() + 4);
+    if (has_items_[depth_ - 1]) *p++ = ',';
+    has_items_[depth_ - 1] = true;
+    *p++ = '"';
+    std::memcpy(p, k.data(), k.size());
+    p += k.size();
+    *p++ = '"';
+    *p++ = ':';
+    commit(p);
+    after_key_ = true;
+  }
 
   void string(std::string_view s);
   void boolean(bool b);
@@ -119,10 +133,33 @@ class JsonWriter {
   }
   void commit(const char* end) { len_ = static_cast<std::size_t>(end - out_.data()); }
   void grow(std::size_t n);
-  void open(char bracket);
-  void close(char bracket);
+  void indented_key(JsonKey k);
+  void open(char bracket) {
+    if (depth_ == kMaxDepth) too_deep();
+    before_value();
+    char* p = room(1);
+    *p++ = bracket;
+    commit(p);
+    has_items_[depth_++] = false;
+  }
+  void close(char bracket) {
+    if (indent_ >= 0) return indented_close(bracket);
+    --depth_;
+    char* p = room(1);
+    *p++ = bracket;
+    commit(p);
+  }
+  [[noreturn]] static void too_deep();
+  void indented_close(char bracket);
   // The separator and line break before a value (nothing after a key).
-  void before_value();
+  void before_value() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    separate();
+  }
+  void separate();
   char* newline_and_indent(char* p, std::size_t depth);
 
   std::string& out_;
