@@ -84,6 +84,16 @@ class JsonWriter {
   }
 
   void string(std::string_view s);
+  // A string written in the source (a unit, a slot): nothing to escape, checked when compiled.
+  void literal(JsonKey s) {
+    before_value();
+    char* p = room(s.size() + 2);
+    *p++ = '"';
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '"';
+    commit(p);
+  }
   void boolean(bool b);
   void integer(std::int64_t i);
   void number(double d);

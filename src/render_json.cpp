@@ -22,7 +22,14 @@ double clean(double v) {
 }
 
 // A quantity as {"value", "unit"} with a UCUM unit.
-void q(JsonWriter& w, double value, const char* ucum) {
+void q(JsonWriter& w, double value, detail::JsonKey ucum) {
+  w.begin_object();
+  w.member_number("value", clean(value));
+  w.key("unit");
+  w.literal(ucum);
+  w.end_object();
+}
+void q_unit_of_dose(JsonWriter& w, double value, const char* ucum) {  // a unit chosen when running
   w.begin_object();
   w.member_number("value", clean(value));
   w.member("unit", ucum);
@@ -90,7 +97,7 @@ void provenance(JsonWriter& w, const Provenance& p, detail::PlanJsonCache::Entry
 }
 
 void dose_json(JsonWriter& w, const DoseValue& v) {
-  q(w, dose_number(v), dose_unit(v));
+  q_unit_of_dose(w, dose_number(v), dose_unit(v));
 }
 
 void audit_json(JsonWriter& w, const std::vector<AuditStep>& audit) {
