@@ -4,7 +4,9 @@
 //   BM_ParseRequest              one request line as `batch` reads it
 //   BM_MakePlan/<case>           make_plan(): cyclosporine-itp 62 kg, mycophenolate-ssc 24 months
 //   BM_Render<Format>/<case>     each renderer on each of those two plans
-//   BM_Batch*/<lines>            run_batch() over N request lines held in memory (items/s)
+//   BM_Batch*/<lines>            run_batch() over N request lines held in memory (items/s): one
+//                                itp request N times, the golden requests in turn, or random
+//                                patients
 //   BM_TrackDue*                 Tracker::due() over a store of 10,000 patients (tracker.hpp)
 //
 // Timings are never tests: this program is not registered with CTest.
@@ -156,8 +158,8 @@ void BM_RenderFhir(benchmark::State& state, Case c) {
   run_render(state, c, [](const Plan& p) { return render_fhir(p); });
 }
 
-#define DOSEPLAN_RENDER_BENCH(fn, unit)                                 \
-  BENCHMARK_CAPTURE(fn, cyclosporine_itp_62kg, Case::itp)->Unit(unit);  \
+#define DOSEPLAN_RENDER_BENCH(fn, unit)                                \
+  BENCHMARK_CAPTURE(fn, cyclosporine_itp_62kg, Case::itp)->Unit(unit); \
   BENCHMARK_CAPTURE(fn, mycophenolate_ssc_24mo, Case::mmf)->Unit(unit)
 
 DOSEPLAN_RENDER_BENCH(BM_RenderText, benchmark::kMicrosecond);
@@ -208,14 +210,36 @@ std::vector<std::string> golden_lines() {
   return out;
 }
 
-enum class Mix { itp, golden };
+enum class Mix { itp, golden, random };
+
+// Random adult patients (fixed seed): every regimen in turn with its defaults, a weight of
+// 45-105 kg and a height of 150-190 cm to one decimal, a start date in 2026-2028. No two lines
+// alike, as in a real clinic's list: nothing can be reused from the line before but the rules.
+std::string random_line(std::int64_t i) {
+  static std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+  const auto next = [] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::vector<Regimen>& regimens = rules().regimens;
+  const Regimen& r = regimens[static_cast<std::size_t>(i) % regimens.size()];
+  const double kg = 45 + static_cast<double>(next() % 601) / 10;
+  const double cm = 150 + static_cast<double>(next() % 401) / 10;
+  const Date start = parse_date("2026-01-01") + date::days{static_cast<int>(next() % 1096)};
+  return "{\"regimen\": \"" + r.id + "\", \"weight\": \"" + format_number(kg, 1) +
+         " kg\", \"height\": \"" + format_number(cm, 1) + " cm\", \"start\": \"" +
+         format_date(start) + "\"}";
+}
 
 std::string batch_input(Mix mix, std::int64_t lines) {
   static const std::vector<std::string> golden = golden_lines();
   std::string text;
   for (std::int64_t i = 0; i < lines; ++i) {
-    text += mix == Mix::itp ? std::string(request_line(Case::itp))
-                            : golden[static_cast<std::size_t>(i) % golden.size()];
+    text += mix == Mix::itp      ? std::string(request_line(Case::itp))
+            : mix == Mix::golden ? golden[static_cast<std::size_t>(i) % golden.size()]
+                                 : random_line(i);
     text += '\n';
   }
   return text;
@@ -281,6 +305,15 @@ BENCHMARK_CAPTURE(BM_BatchPlanOnly, itp, Mix::itp)->Arg(1000)->Unit(benchmark::k
 BENCHMARK_CAPTURE(BM_BatchPlanOnly, golden_mix, Mix::golden)
     ->Arg(1000)
     ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BatchKeep, random_patients, Mix::random)
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BatchDiscard, random_patients, Mix::random)
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BatchPlanOnly, random_patients, Mix::random)
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond);
 
 // ------------------------------------------------------------------ track due
 
@@ -320,10 +353,10 @@ struct TrackerStore {
     } else {
       const char* base = std::getenv("DOSEPLAN_BENCH_TMP");
       std::error_code ec;
-      const std::filesystem::path root =
-          base != nullptr && *base                         ? std::filesystem::path(base)
-          : std::filesystem::is_directory("/dev/shm", ec) ? std::filesystem::path("/dev/shm")
-                                                           : std::filesystem::temp_directory_path();
+      const std::filesystem::path root = base != nullptr && *base ? std::filesystem::path(base)
+                                         : std::filesystem::is_directory("/dev/shm", ec)
+                                             ? std::filesystem::path("/dev/shm")
+                                             : std::filesystem::temp_directory_path();
       dir = root / ("doseplan-bench-" + std::to_string(::getpid()));
       std::filesystem::create_directories(dir);
       path = (dir / "tracker.db").string();
@@ -365,8 +398,7 @@ struct TrackerStore {
         tracker->record(rules(), rr);
       }
     }
-    const double s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cerr << "tracker store: " << kTrackedPatients << " patients, " << visits
               << " visits, built in " << s << " s in " << path << "\n";
   }
