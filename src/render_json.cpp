@@ -236,7 +236,7 @@ void dose(JsonWriter& w, const Plan& plan, detail::PlanJsonCache::Entry* cache) 
   w.member_int("doses_per_day", plan.doses_per_day.value);
   w.key("doses_per_day_words");
   const std::string words = frequency_words(plan.doses_per_day.value);
-  text(w, LocalizedText{words, tr(Lang::zh_CN, words)});
+  kept_text(w, LocalizedText{words, tr(Lang::zh_CN, words)}, cache);
   if (plan.dose_rule.doses_per_day_max > 1 || !plan.doses_per_day.from.source_id.empty() ||
       plan.doses_per_day.from.project_default) {
     w.key("doses_per_day_from");
@@ -260,11 +260,11 @@ void dose(JsonWriter& w, const Plan& plan, detail::PlanJsonCache::Entry* cache) 
   w.end_object();
 }
 
-void product(JsonWriter& w, const Product& p) {
+void product(JsonWriter& w, const Product& p, detail::PlanJsonCache::Entry* cache) {
   w.begin_object();
   w.member("id", p.id);
   w.key("name");
-  text(w, p.name);
+  kept_text(w, p.name, cache);
   w.member("variant", p.variant);
   w.key("market_names");
   w.begin_array();
@@ -308,7 +308,7 @@ void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases, bool explain
     provenance(w, p.duration_from, cache);
     if (!p.note.en.empty()) {
       w.key("note");
-      text(w, p.note);
+      kept_text(w, p.note, cache);
     }
     w.end_object();
   }
@@ -521,7 +521,7 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
   w.member("format", "doseplan-plan");
   w.member_int("format_version", plan.format_version);
   w.key("disclaimer");
-  text(w, plan.disclaimer);
+  kept_text(w, plan.disclaimer, kept);
   w.key("regimen");
   w.begin_object();
   w.member("id", plan.regimen.id);
@@ -529,10 +529,10 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
   w.begin_object();
   w.member("id", plan.regimen.drug.id);
   w.key("name");
-  text(w, plan.regimen.drug.name);
+  kept_text(w, plan.regimen.drug.name, kept);
   w.end_object();
   w.key("indication");
-  text(w, plan.regimen.indication);
+  kept_text(w, plan.regimen.indication, kept);
   w.member("evidence", plan.regimen.evidence);
   w.end_object();
   w.key("patient");
@@ -542,7 +542,7 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
   w.key("dose");
   dose(w, plan, kept);
   w.key("product");
-  product(w, plan.product);
+  product(w, plan.product, kept);
   w.key("phases");
   phases(w, plan.phases, plan.explained, kept);
   w.key("visits");
