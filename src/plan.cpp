@@ -647,12 +647,16 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   }
   plan.visits = plan_visits(*r, q.start, plan.end, administrations, dose_changes);
 
-  std::set<std::string> lab_ids;
+  // The tests named, once each, in the order of their ids (views of the plan's own strings).
+  std::vector<std::string_view> lab_ids;
   for (const Visit& v : plan.visits)
-    for (const VisitItem& item : v.items) lab_ids.insert(item.tests.begin(), item.tests.end());
-  for (const LabRule& rule : r->lab_rules) lab_ids.insert(rule.test);
+    for (const VisitItem& item : v.items)
+      lab_ids.insert(lab_ids.end(), item.tests.begin(), item.tests.end());
+  for (const LabRule& rule : r->lab_rules) lab_ids.push_back(rule.test);
+  std::sort(lab_ids.begin(), lab_ids.end());
+  lab_ids.erase(std::unique(lab_ids.begin(), lab_ids.end()), lab_ids.end());
   plan.labs.reserve(lab_ids.size());
-  for (const std::string& id : lab_ids)
+  for (const std::string_view id : lab_ids)
     if (const LabTest* lab = rules.find_lab(id)) plan.labs.push_back(*lab);
 
   plan.sources = r->sources;
