@@ -24,6 +24,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -1106,9 +1107,192 @@ struct ItemSet {
   VisitItems items;
 };
 
+// Reads the items_json that item_json() writes (an array of items) straight into VisitItems,
+// without building the JSON tree: parsing the item sets listed was the larger part of due()'s
+// own work. Anything item_json() does not write (an unknown key, another type, a plain-string
+// text of an older database) stops it: the caller then reads the text with item_of(), so that
+// what is read, and every error, stays item_of()'s.
+class ItemsReader final : public nlohmann::json_sax<json> {
+ public:
+  std::vector<VisitItem> items;
+
+  bool null() override { return false; }
+  bool boolean(bool b) override {
+    if (at_ == At::from_member && (key_ == "project_default" || key_ == "overridden")) {
+      (key_ == "project_default" ? item().from.project_default : item().from.overridden) = b;
+      at_ = At::from;
+      return true;
+    }
+    return false;
+  }
+  bool number_integer(number_integer_t n) override { return window(n); }
+  bool number_unsigned(number_unsigned_t n) override {
+    return n <= static_cast<number_unsigned_t>(std::numeric_limits<number_integer_t>::max()) &&
+           window(static_cast<number_integer_t>(n));
+  }
+  bool number_float(number_float_t, const string_t&) override { return false; }
+  bool binary(binary_t&) override { return false; }
+  bool string(string_t& s) override {
+    switch (at_) {
+      case At::item_member:
+        if (key_ == "monitoring_id") {
+          item().monitoring_id = std::move(s);
+          at_ = At::item;
+          return true;
+        }
+        return false;
+      case At::from_member:
+        if (key_ == "source_id") {
+          item().from.source_id = std::move(s);
+          at_ = At::from;
+          return true;
+        }
+        return false;
+      case At::text_member:
+        if (key_ == "en" || key_ == "zh") {
+          (key_ == "en" ? text_->en : text_->zh) = std::move(s);
+          at_ = At::text;
+          return true;
+        }
+        return false;
+      case At::tests:
+        item().tests.push_back(std::move(s));
+        return true;
+      default:
+        return false;
+    }
+  }
+  bool start_object(std::size_t) override {
+    switch (at_) {
+      case At::items:
+        items.emplace_back();
+        at_ = At::item;
+        return true;
+      case At::item_member:
+        if (key_ == "from") {
+          item().from = {};
+          at_ = At::from;
+          return true;
+        }
+        return open_text(text_named(item(), key_), At::item);
+      case At::from_member:
+        return open_text(key_ == "reason" ? &item().from.reason
+                         : key_ == "note" ? &item().from.note
+                                          : nullptr,
+                         At::from);
+      case At::summaries:
+        item().summaries.emplace_back();
+        return open_text(&item().summaries.back(), At::summaries);
+      default:
+        return false;
+    }
+  }
+  bool key(string_t& k) override {
+    if (at_ != At::item && at_ != At::from && at_ != At::text) return false;
+    key_ = std::move(k);
+    at_ = at_ == At::item ? At::item_member : at_ == At::from ? At::from_member : At::text_member;
+    return true;
+  }
+  bool end_object() override {
+    switch (at_) {
+      case At::item:
+        at_ = At::items;
+        return true;
+      case At::from:
+        at_ = At::item;
+        return true;
+      case At::text:
+        at_ = text_parent_;
+        return true;
+      default:
+        return false;
+    }
+  }
+  bool start_array(std::size_t) override {
+    if (at_ == At::start) {
+      at_ = At::items;
+      return true;
+    }
+    if (at_ != At::item_member) return false;
+    if (key_ == "tests") {
+      item().tests.clear();
+      at_ = At::tests;
+      return true;
+    }
+    if (key_ == "summaries") {
+      item().summaries.clear();
+      at_ = At::summaries;
+      return true;
+    }
+    return false;
+  }
+  bool end_array() override {
+    if (at_ == At::items) {
+      at_ = At::done;
+      return true;
+    }
+    if (at_ != At::tests && at_ != At::summaries) return false;
+    at_ = At::item;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+  bool complete() const { return at_ == At::done; }
+
+ private:
+  // Where the reader is: in the array of items, in an item (or after one of its keys), in its
+  // "from", in a text ({"en", "zh"}), or in the "tests" or "summaries" of an item.
+  enum class At {
+    start,
+    items,
+    item,
+    item_member,
+    from,
+    from_member,
+    text,
+    text_member,
+    tests,
+    summaries,
+    done
+  };
+
+  VisitItem& item() { return items.back(); }
+  static LocalizedText* text_named(VisitItem& it, const std::string& key) {
+    if (key == "name") return &it.name;
+    if (key == "timing") return &it.timing;
+    if (key == "reason") return &it.reason;
+    return nullptr;
+  }
+  bool open_text(LocalizedText* text, At parent) {
+    if (text == nullptr) return false;
+    *text = {};
+    text_ = text;
+    text_parent_ = parent;
+    at_ = At::text;
+    return true;
+  }
+  bool window(number_integer_t n) {
+    if (at_ != At::item_member || (key_ != "window_before" && key_ != "window_after")) return false;
+    (key_ == "window_before" ? item().window_before : item().window_after) = static_cast<int>(n);
+    at_ = At::item;
+    return true;
+  }
+
+  At at_ = At::start;
+  At text_parent_ = At::item;
+  std::string key_;
+  LocalizedText* text_ = nullptr;
+};
+
 ItemSet item_set_of(const std::string& tests_json, const std::string& items_json) {
   ItemSet s;
   s.tests = json::parse(tests_json).get<std::vector<std::string>>();
+  ItemsReader reader;
+  if (json::sax_parse(items_json, &reader) && reader.complete()) {
+    s.items = std::move(reader.items);
+    return s;
+  }
   std::vector<VisitItem> items;
   for (const json& it : json::parse(items_json)) items.push_back(item_of(it));
   s.items = std::move(items);
@@ -1297,7 +1481,8 @@ struct Tracker::Impl {
       throw Error("tracker.db_open", "db", path + " is a directory; give --db FILE");
     }
     guarded([&] {
-      db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE, kBusyTimeoutMs);
+      db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                                              kBusyTimeoutMs);
       db->exec("PRAGMA foreign_keys = ON");
       // The first statement that reads the file: a file that is not SQLite fails here.
       const int app_id = db->execAndGet("PRAGMA application_id").getInt();
@@ -1633,9 +1818,7 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
   const Date horizon = add_span(today, within);
   static constexpr const char* kColumns =
       "SELECT p.label, pl.regimen_id, v.id, v.window_first, v.window_before, v.window_after, "
-      "v.baseline, v.items_id, (SELECT group_concat(r.test, char(10)) FROM results r WHERE "
-      "r.patient_id = pl.patient_id AND r.date BETWEEN date(v.window_first * 86400, 'unixepoch') "
-      "AND date(v.window_last * 86400, 'unixepoch')) ";
+      "v.baseline, v.items_id, pl.patient_id ";
   // Plan by plan (plans_by_patient: not the plan's JSON), in the order of the patients' ids, so
   // that SQLite steps through the patients and the index of visits not done (visits_open) in
   // order instead of seeking each row anew; or the one patient of `label`.
@@ -1667,8 +1850,81 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     ItemSets sets;
     std::optional<SQLite::Statement> items_st;
     std::vector<DueVisit> found;
+    // The tests recorded in each window. The rows come patient by patient, in the order of the
+    // patients' ids, and so do the results in results_by_patient (patient, test, date): a second
+    // statement walks the results alongside, seeking only when it is behind the patient. So a
+    // patient without results costs nothing once the walk has passed them, and a patient's
+    // results are read once, not once a visit.
+    sqlite3_stmt* raw_results = nullptr;
+    if (const int rc = sqlite3_prepare_v2(
+            handle,
+            "SELECT patient_id, test, date FROM results INDEXED BY results_by_patient WHERE "
+            "patient_id >= ?1 ORDER BY patient_id, test, date",
+            -1, &raw_results, nullptr);
+        rc != SQLITE_OK) {
+      throw SQLite::Exception(handle, rc);
+    }
+    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> results_st(raw_results,
+                                                                           sqlite3_finalize);
+    const auto result_text = [&](int col) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(raw_results, col));
+      return std::string_view(p ? p : "",
+                              static_cast<std::size_t>(sqlite3_column_bytes(raw_results, col)));
+    };
+    bool walking = false;              // raw_results has been stepped since its last reset
+    std::int64_t results_patient = 0;  // the patient of its current row; INT64_MAX at the end
+    const auto step_results = [&] {
+      const int step = sqlite3_step(raw_results);
+      if (step != SQLITE_ROW && step != SQLITE_DONE) throw SQLite::Exception(handle, step);
+      results_patient = step == SQLITE_ROW ? sqlite3_column_int64(raw_results, 0)
+                                           : std::numeric_limits<std::int64_t>::max();
+    };
+    std::vector<std::pair<std::string, std::string>> recorded;  // test, date (YYYY-MM-DD)
+    std::int64_t patient = 0;
+    std::size_t patient_begin = 0;  // the patient's first visit in `found`
+    const auto add_tests_recorded = [&] {
+      if (patient_begin == found.size()) return;
+      if (!walking || results_patient < patient) {
+        sqlite3_reset(raw_results);
+        sqlite3_bind_int64(raw_results, 1, patient);
+        walking = true;
+        step_results();
+      }
+      if (results_patient != patient) return;  // no result
+      Date first = found[patient_begin].visit.window_first();
+      Date last = found[patient_begin].visit.window_last();
+      for (std::size_t i = patient_begin + 1; i < found.size(); ++i) {
+        first = std::min(first, found[i].visit.window_first());
+        last = std::max(last, found[i].visit.window_last());
+      }
+      const std::string first_text = format_date(first), last_text = format_date(last);
+      recorded.clear();
+      for (; results_patient == patient; step_results()) {
+        const std::string_view on = result_text(2);
+        if (first_text <= on && on <= last_text) recorded.emplace_back(result_text(1), on);
+      }
+      if (recorded.empty()) return;
+      // The tests of each visit with a result inside its window (dates compared as the text
+      // stored, as SQL compares them), in the visit's order.
+      for (std::size_t i = patient_begin; i < found.size(); ++i) {
+        DueVisit& d = found[i];
+        const std::string from = format_date(d.visit.window_first());
+        const std::string to = format_date(d.visit.window_last());
+        for (const std::string& t : d.visit.tests) {
+          const bool in_window = std::any_of(recorded.begin(), recorded.end(), [&](const auto& r) {
+            return r.first == t && from <= r.second && r.second <= to;
+          });
+          if (in_window) d.tests_recorded.push_back(t);
+        }
+      }
+    };
     int rc = SQLITE_ROW;
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+      if (const std::int64_t id = sqlite3_column_int64(raw, 8); found.empty() || id != patient) {
+        add_tests_recorded();
+        patient = id;
+        patient_begin = found.size();
+      }
       DueVisit d;
       d.label = text(0);
       d.regimen_id = text(1);
@@ -1691,16 +1947,10 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
         d.status = DueVisit::Status::upcoming;
         d.days = static_cast<int>((v.window_first() - today).count());
       }
-      // The tests of the visit with a result inside its window, in the visit's order.
-      if (sqlite3_column_type(raw, 8) != SQLITE_NULL) {
-        const std::string recorded = "\n" + std::string(text(8)) + "\n";
-        for (const std::string& t : v.tests) {
-          if (recorded.find("\n" + t + "\n") != std::string::npos) d.tests_recorded.push_back(t);
-        }
-      }
       found.push_back(std::move(d));
     }
     if (rc != SQLITE_DONE) throw SQLite::Exception(handle, rc);
+    add_tests_recorded();
     tx.commit();
     // Overdue first, then due, then upcoming; by date, then label. A patient has one visit a
     // date, so the order is total. Small keys are sorted, then the visits are put in their
