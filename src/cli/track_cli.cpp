@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -34,6 +35,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "../json_writer.hpp"  // the library's JSON writer (internal): track due --format json
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
 #include "doseplan/tracker.hpp"
@@ -359,6 +361,158 @@ int run_done(State& s) {
   return 0;
 }
 
+// Output written in pieces of about this size: the text of 10,000 patients is megabytes, and
+// memory touched for the first time is slow to get (page faults); the bytes are the same.
+constexpr std::size_t kOutputPiece = 1 << 16;
+
+// Writes `o` to stdout once it holds a piece, and empties it.
+void emit_piece(std::string& o, bool last = false) {
+  if (o.size() < kOutputPiece && !last) return;
+  std::cout.write(o.data(), static_cast<std::streamsize>(o.size()));
+  if (last) std::cout.flush();
+  o.clear();
+}
+
+void append_int(std::string& o, long long n) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, n);
+  o.append(buf, r.ptr);
+}
+
+void append_join(std::string& o, const std::vector<std::string>& parts, std::string_view sep) {
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i != 0) o += sep;
+    o += parts[i];
+  }
+}
+
+// A translated sentence with {date} and {n}, split once into its literal parts and its places,
+// then filled visit by visit as fill() fills it.
+class Sentence {
+ public:
+  explicit Sentence(const std::string& text) {
+    std::size_t from = 0;
+    for (;;) {
+      const std::size_t date_at = text.find("{date}", from), n_at = text.find("{n}", from);
+      const std::size_t at = std::min(date_at, n_at);
+      parts_.push_back({text.substr(from, at == std::string::npos ? std::string::npos : at - from),
+                        at == std::string::npos ? Place::none
+                        : at == date_at         ? Place::date
+                                                : Place::n});
+      if (at == std::string::npos) break;
+      from = at + (at == date_at ? 6 : 3);
+    }
+  }
+  void append(std::string& o, Date date, int n) const {
+    for (const Part& part : parts_) {
+      o += part.literal;
+      if (part.place == Place::date) o += format_date(date);
+      if (part.place == Place::n) append_int(o, n);
+    }
+  }
+
+ private:
+  enum class Place { none, date, n };
+  struct Part {
+    std::string literal;
+    Place place;
+  };
+  std::vector<Part> parts_;
+};
+
+// window_text(), appended.
+void append_window(std::string& o, const TrackedVisit& v, const std::string& days) {
+  if (v.window_before == 0 && v.window_after == 0) return;
+  if (v.window_before == v.window_after) {
+    o += " ±";
+    append_int(o, v.window_after);
+  } else if (v.window_before == 0) {
+    o += " +";
+    append_int(o, v.window_after);
+  } else if (v.window_after == 0) {
+    o += " -";
+    append_int(o, v.window_before);
+  } else {
+    o += " -";
+    append_int(o, v.window_before);
+    o += "/+";
+    append_int(o, v.window_after);
+  }
+  o += days;
+}
+
+const char* status_id(DueVisit::Status s) {
+  switch (s) {
+    case DueVisit::Status::overdue:
+      return "overdue";
+    case DueVisit::Status::due:
+      return "due";
+    case DueVisit::Status::upcoming:
+      return "upcoming";
+  }
+  return "";
+}
+
+// One visit of `track due --format json`, as visit_json() and dump() write it, at depth 2.
+void write_due_json(std::string& o, const DueVisit& d) {
+  using detail::JsonWriter;
+  std::size_t end = o.size();
+  {
+    JsonWriter w(o, end, 2, 2);
+    w.begin_object();
+    w.member("label", d.label);
+    w.member("regimen", d.regimen_id);
+    w.member("status", status_id(d.status));
+    w.member_int("days", d.days);
+    w.member("window_first", format_date(d.visit.window_first()));
+    w.member("window_last", format_date(d.visit.window_last()));
+    const TrackedVisit& v = d.visit;
+    w.key("visit");
+    w.begin_object();
+    w.member("date", format_date(v.date));
+    w.member_bool("baseline", v.baseline);
+    w.member_int("window_before_days", v.window_before);
+    w.member_int("window_after_days", v.window_after);
+    w.key("tests");
+    w.begin_array();
+    for (const std::string& t : v.tests) w.string(t);
+    w.end_array();
+    w.key("items");
+    w.begin_array();
+    for (const VisitItem& it : v.items) {
+      w.begin_object();
+      w.member("id", it.monitoring_id);
+      w.key("name");
+      w.begin_object();
+      w.member("en", it.name.en);
+      w.member("zh-CN", it.name.zh);
+      w.end_object();
+      w.key("tests");
+      w.begin_array();
+      for (const std::string& t : it.tests) w.string(t);
+      w.end_array();
+      w.key("reason");
+      w.begin_object();
+      w.member("en", it.reason.en);
+      w.member("zh-CN", it.reason.zh);
+      w.end_object();
+      w.end_object();
+    }
+    w.end_array();
+    w.member_bool("done", v.done);
+    if (v.done_on) w.member("done_on", format_date(*v.done_on));
+    if (!v.done_note.empty()) w.member("done_note", v.done_note);
+    w.end_object();
+    w.key("tests_recorded");
+    w.begin_array();
+    for (const std::string& t : d.tests_recorded) w.string(t);
+    w.end_array();
+    w.end_object();
+    end = w.end();
+  }
+  o.resize(end);
+}
+
 int run_due(State& s) {
   const Lang lang = parse_lang(s.c.lang);
   const Span within = parse_span(s.within, "within");
@@ -367,77 +521,83 @@ int run_due(State& s) {
   if (!s.label.empty()) label = s.label;
   Tracker t = open_db(s.c, Tracker::Mode::open_existing);
   const std::vector<DueVisit> due = t.due(label, today, within);
+  std::string o;
+  o.reserve(kOutputPiece + (1 << 14));
   if (s.c.format == "json") {
-    // Written visit by visit, as json{today, within, visits}.dump(2) writes it, without holding
-    // the whole tree (a visit is an element of depth 2: its lines are indented by 4 more).
-    std::string o = "{\n  \"today\": " + json(format_date(today)).dump() +
-                    ",\n  \"within\": " + json(to_string(within)).dump() + ",\n  \"visits\": [";
+    // Written visit by visit with the JSON writer (the bytes of json{today, within,
+    // visits}.dump(2), as before), a piece at a time.
+    o = "{\n  \"today\": " + json(format_date(today)).dump() +
+        ",\n  \"within\": " + json(to_string(within)).dump() + ",\n  \"visits\": [";
     for (std::size_t i = 0; i < due.size(); ++i) {
-      const DueVisit& d = due[i];
-      json j = {{"label", d.label},
-                {"regimen", d.regimen_id},
-                {"status", d.status == DueVisit::Status::overdue ? "overdue"
-                           : d.status == DueVisit::Status::due   ? "due"
-                                                                 : "upcoming"},
-                {"days", d.days},
-                {"window_first", format_date(d.visit.window_first())},
-                {"window_last", format_date(d.visit.window_last())},
-                {"visit", visit_json(d.visit)},
-                {"tests_recorded", d.tests_recorded}};
       o += i == 0 ? "\n    " : ",\n    ";
-      for (const char c : j.dump(2)) {
-        o += c;
-        if (c == '\n') o += "    ";
-      }
+      write_due_json(o, due[i]);
+      emit_piece(o);
     }
     o += due.empty() ? "]\n}\n" : "\n  ]\n}\n";
-    emit(o, "");
+    emit_piece(o, true);
     return 0;
   }
   const auto L = [lang](std::string_view k) { return tr(lang, k); };
   // The labels, translated once (not once a visit).
   const std::string overdue = L("OVERDUE"), due_now = L("DUE NOW"), upcoming = L("UPCOMING"),
-                    ended = L("window ended {date}, {n} days ago"),
-                    ends_today = L("window ends {date} (today)"),
-                    ends_in = L("window ends {date}, in {n} days"),
-                    opens_in = L("window opens {date}, in {n} days"),
                     baseline = "  (" + L("baseline") + ")", tests = L("tests"),
-                    recorded = L("recorded in the window");
-  // One string, written once: a visit is three lines.
-  std::string o;
-  o.reserve(256 + due.size() * 320);
+                    recorded = L("recorded in the window"), days = " " + L("d");
+  const Sentence ended(L("window ended {date}, {n} days ago")),
+      ends_today(L("window ends {date} (today)")), ends_in(L("window ends {date}, in {n} days")),
+      opens_in(L("window opens {date}, in {n} days"));
   o += L("Today") + ": " + format_date(today) + " · " +
        fill(L("overdue, due now, and opening within {n}"), "", pick(span_text(within), lang)) +
        "\n";
   if (due.empty()) o += L("Nothing is due.") + "\n";
   // Grouped by label, the labels in the order of their first visit in the list, each label's
-  // visits in list order: one pass to group, one to print.
-  std::vector<std::vector<const DueVisit*>> groups;
-  std::unordered_map<std::string_view, std::size_t> group_of;
-  for (const DueVisit& d : due) {
-    const auto [it, added] = group_of.try_emplace(d.label, groups.size());
-    if (added) groups.emplace_back();
-    groups[it->second].push_back(&d);
+  // visits in list order: one pass numbers the groups, a counting sort puts the visits in order.
+  std::vector<std::size_t> group(due.size());
+  std::vector<std::size_t> first_of_group;  // where each group begins in `order`, then its end
+  {
+    std::unordered_map<std::string_view, std::size_t> group_of;
+    group_of.reserve(due.size());
+    std::vector<std::size_t> count;
+    for (std::size_t i = 0; i < due.size(); ++i) {
+      const auto [it, added] = group_of.try_emplace(due[i].label, count.size());
+      if (added) count.push_back(0);
+      group[i] = it->second;
+      ++count[it->second];
+    }
+    first_of_group.resize(count.size() + 1, 0);
+    for (std::size_t g = 0; g < count.size(); ++g) {
+      first_of_group[g + 1] = first_of_group[g] + count[g];
+    }
   }
-  for (const std::vector<const DueVisit*>& group : groups) {
-    o += "\n" + group.front()->label + " (" + group.front()->regimen_id + ")\n";
-    for (const DueVisit* dp : group) {
-      const DueVisit& d = *dp;
+  std::vector<const DueVisit*> order(due.size());
+  {
+    std::vector<std::size_t> next(first_of_group.begin(), first_of_group.end() - 1);
+    for (std::size_t i = 0; i < due.size(); ++i) order[next[group[i]]++] = &due[i];
+  }
+  for (std::size_t g = 0; g + 1 < first_of_group.size(); ++g) {
+    const DueVisit& first = *order[first_of_group[g]];
+    o += '\n';
+    o += first.label;
+    o += " (";
+    o += first.regimen_id;
+    o += ")\n";
+    for (std::size_t k = first_of_group[g]; k < first_of_group[g + 1]; ++k) {
+      const DueVisit& d = *order[k];
       const std::string* status = nullptr;
-      std::string when;
-      const std::string n = std::to_string(d.days);
+      const Sentence* when = nullptr;
+      Date when_date = d.visit.window_last();
       switch (d.status) {
         case DueVisit::Status::overdue:
           status = &overdue;
-          when = fill(ended, format_date(d.visit.window_last()), n);
+          when = &ended;
           break;
         case DueVisit::Status::due:
           status = &due_now;
-          when = fill(d.days == 0 ? ends_today : ends_in, format_date(d.visit.window_last()), n);
+          when = d.days == 0 ? &ends_today : &ends_in;
           break;
         case DueVisit::Status::upcoming:
           status = &upcoming;
-          when = fill(opens_in, format_date(d.visit.window_first()), n);
+          when = &opens_in;
+          when_date = d.visit.window_first();
           break;
       }
       o += "  ";
@@ -445,9 +605,9 @@ int run_due(State& s) {
       if (lang == Lang::en && status->size() < 8) o.append(8 - status->size(), ' ');
       o += "  ";
       o += format_date(d.visit.date);
-      o += window_text(d.visit, lang);
+      append_window(o, d.visit, days);
       o += "  ";
-      o += when;
+      when->append(o, when_date, d.days);
       if (d.visit.baseline) o += baseline;
       o += "\n      ";
       for (std::size_t i = 0; i < d.visit.items.size(); ++i) {
@@ -457,22 +617,23 @@ int run_due(State& s) {
       o += "\n      ";
       o += tests;
       o += ": ";
-      o += join(d.visit.tests, ", ");
+      append_join(o, d.visit.tests, ", ");
       if (!d.tests_recorded.empty()) {
         o += "  [";
         o += recorded;
         o += ": ";
-        o += join(d.tests_recorded, ", ");
+        append_join(o, d.tests_recorded, ", ");
         o += "]";
       }
       o += "\n";
+      emit_piece(o);
     }
   }
   if (!due.empty()) {
     o += "\n" + L("Mark a visit done") + ": doseplan track done --label " + due.front().label +
          " --visit " + format_date(due.front().visit.date) + "\n";
   }
-  emit(o, "");
+  emit_piece(o, true);
   return 0;
 }
 
