@@ -1849,7 +1849,31 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     };
     ItemSets sets;
     std::optional<SQLite::Statement> items_st;
-    std::vector<DueVisit> found;
+    // What is read of each visit listed, small: the DueVisits are made at the end, once each and
+    // in their final order (each has several strings and lists; growing a vector of them moved
+    // them all, and it was megabytes of memory touched for nothing).
+    struct Row {
+      const ItemSet* set;  // in `sets` (a node-based map: it does not move)
+      std::int64_t visit_id;
+      std::int32_t window_first;  // days since 1970-01-01, as stored
+      std::int32_t window_before;
+      std::int32_t window_after;
+      std::uint32_t patient;  // in `patients`
+      std::int32_t recorded;  // in `recorded_lists`, or -1: none
+      DueVisit::Status status;
+      std::int32_t days;
+      bool baseline;
+      Date date() const { return Date(date::days(window_first + window_before)); }
+      Date first() const { return Date(date::days(window_first)); }
+      Date last() const { return Date(date::days(window_first + window_before + window_after)); }
+    };
+    struct Patient {
+      std::string label;
+      std::string regimen_id;
+    };
+    std::vector<Row> rows;
+    std::vector<Patient> patients;
+    std::vector<std::vector<std::string>> recorded_lists;
     // The tests recorded in each window. The rows come patient by patient, in the order of the
     // patients' ids, and so do the results in results_by_patient (patient, test, date): a second
     // statement walks the results alongside, seeking only when it is behind the patient. So a
@@ -1881,9 +1905,9 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     };
     std::vector<std::pair<std::string, std::string>> recorded;  // test, date (YYYY-MM-DD)
     std::int64_t patient = 0;
-    std::size_t patient_begin = 0;  // the patient's first visit in `found`
+    std::size_t patient_begin = 0;  // the patient's first visit in `rows`
     const auto add_tests_recorded = [&] {
-      if (patient_begin == found.size()) return;
+      if (patient_begin == rows.size()) return;
       if (!walking || results_patient < patient) {
         sqlite3_reset(raw_results);
         sqlite3_bind_int64(raw_results, 1, patient);
@@ -1891,11 +1915,11 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
         step_results();
       }
       if (results_patient != patient) return;  // no result
-      Date first = found[patient_begin].visit.window_first();
-      Date last = found[patient_begin].visit.window_last();
-      for (std::size_t i = patient_begin + 1; i < found.size(); ++i) {
-        first = std::min(first, found[i].visit.window_first());
-        last = std::max(last, found[i].visit.window_last());
+      Date first = rows[patient_begin].first();
+      Date last = rows[patient_begin].last();
+      for (std::size_t i = patient_begin + 1; i < rows.size(); ++i) {
+        first = std::min(first, rows[i].first());
+        last = std::max(last, rows[i].last());
       }
       const std::string first_text = format_date(first), last_text = format_date(last);
       recorded.clear();
@@ -1906,55 +1930,59 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
       if (recorded.empty()) return;
       // The tests of each visit with a result inside its window (dates compared as the text
       // stored, as SQL compares them), in the visit's order.
-      for (std::size_t i = patient_begin; i < found.size(); ++i) {
-        DueVisit& d = found[i];
-        const std::string from = format_date(d.visit.window_first());
-        const std::string to = format_date(d.visit.window_last());
-        for (const std::string& t : d.visit.tests) {
-          const bool in_window = std::any_of(recorded.begin(), recorded.end(), [&](const auto& r) {
-            return r.first == t && from <= r.second && r.second <= to;
+      for (std::size_t i = patient_begin; i < rows.size(); ++i) {
+        Row& r = rows[i];
+        const std::string from = format_date(r.first());
+        const std::string to = format_date(r.last());
+        std::vector<std::string> tests;
+        for (const std::string& t : r.set->tests) {
+          const bool in_window = std::any_of(recorded.begin(), recorded.end(), [&](const auto& x) {
+            return x.first == t && from <= x.second && x.second <= to;
           });
-          if (in_window) d.tests_recorded.push_back(t);
+          if (in_window) tests.push_back(t);
+        }
+        if (!tests.empty()) {
+          r.recorded = static_cast<std::int32_t>(recorded_lists.size());
+          recorded_lists.push_back(std::move(tests));
         }
       }
     };
+    const std::int64_t today_day = day_number(today);
     int rc = SQLITE_ROW;
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-      if (const std::int64_t id = sqlite3_column_int64(raw, 8); found.empty() || id != patient) {
+      if (const std::int64_t id = sqlite3_column_int64(raw, 8); rows.empty() || id != patient) {
         add_tests_recorded();
         patient = id;
-        patient_begin = found.size();
+        patient_begin = rows.size();
+        patients.push_back({std::string(text(0)), std::string(text(1))});
       }
-      DueVisit d;
-      d.label = text(0);
-      d.regimen_id = text(1);
-      TrackedVisit& v = d.visit;
-      v.id = sqlite3_column_int64(raw, 2);
-      v.window_before = sqlite3_column_int(raw, 4);
-      v.window_after = sqlite3_column_int(raw, 5);
-      v.date = Date(date::days(sqlite3_column_int64(raw, 3) + v.window_before));
-      v.baseline = sqlite3_column_int(raw, 6) != 0;
-      const ItemSet& set = impl_->item_set(sets, items_st, sqlite3_column_int64(raw, 7));
-      v.tests = set.tests;
-      v.items = set.items;
-      if (today > v.window_last()) {
-        d.status = DueVisit::Status::overdue;
-        d.days = static_cast<int>((today - v.window_last()).count());
-      } else if (v.window_first() <= today) {
-        d.status = DueVisit::Status::due;
-        d.days = static_cast<int>((v.window_last() - today).count());
+      Row r{};
+      r.visit_id = sqlite3_column_int64(raw, 2);
+      r.window_first = static_cast<std::int32_t>(sqlite3_column_int64(raw, 3));
+      r.window_before = sqlite3_column_int(raw, 4);
+      r.window_after = sqlite3_column_int(raw, 5);
+      r.baseline = sqlite3_column_int(raw, 6) != 0;
+      r.set = &impl_->item_set(sets, items_st, sqlite3_column_int64(raw, 7));
+      r.patient = static_cast<std::uint32_t>(patients.size() - 1);
+      r.recorded = -1;
+      const std::int64_t first = r.window_first, last = first + r.window_before + r.window_after;
+      if (today_day > last) {
+        r.status = DueVisit::Status::overdue;
+        r.days = static_cast<std::int32_t>(today_day - last);
+      } else if (first <= today_day) {
+        r.status = DueVisit::Status::due;
+        r.days = static_cast<std::int32_t>(last - today_day);
       } else {
-        d.status = DueVisit::Status::upcoming;
-        d.days = static_cast<int>((v.window_first() - today).count());
+        r.status = DueVisit::Status::upcoming;
+        r.days = static_cast<std::int32_t>(first - today_day);
       }
-      found.push_back(std::move(d));
+      rows.push_back(r);
     }
     if (rc != SQLITE_DONE) throw SQLite::Exception(handle, rc);
     add_tests_recorded();
     tx.commit();
     // Overdue first, then due, then upcoming; by date, then label. A patient has one visit a
-    // date, so the order is total. Small keys are sorted, then the visits are put in their
-    // order in place, each moved about once.
+    // date, so the order is total. Small keys are sorted, then the visits are made in order.
     struct Key {
       std::int64_t status_and_day;  // status, then date
       std::uint64_t prefix;         // the label's first 8 bytes, big-endian: compared first
@@ -1968,31 +1996,40 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
       }
       return p;
     };
+    std::vector<std::uint64_t> prefixes;
+    prefixes.reserve(patients.size());
+    for (const Patient& pt : patients) prefixes.push_back(prefix_of(pt.label));
     std::vector<Key> keys;
-    keys.reserve(found.size());
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      const DueVisit& d = found[i];
-      keys.push_back({(static_cast<std::int64_t>(d.status) << 40) + day_number(d.visit.date),
-                      prefix_of(d.label), &d.label, i});
+    keys.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const Row& r = rows[i];
+      keys.push_back(
+          {(static_cast<std::int64_t>(r.status) << 40) + r.window_first + r.window_before,
+           prefixes[r.patient], &patients[r.patient].label, i});
     }
     std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
       if (a.status_and_day != b.status_and_day) return a.status_and_day < b.status_and_day;
       if (a.prefix != b.prefix) return a.prefix < b.prefix;
       return *a.label < *b.label;
     });
-    // Position i takes the visit found at keys[i].index: follow each cycle of the permutation.
-    std::vector<bool> placed(found.size(), false);
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      if (placed[i] || keys[i].index == i) continue;
-      DueVisit moving = std::move(found[i]);
-      std::size_t at = i;
-      while (keys[at].index != i) {
-        found[at] = std::move(found[keys[at].index]);
-        placed[at] = true;
-        at = keys[at].index;
-      }
-      found[at] = std::move(moving);
-      placed[at] = true;
+    std::vector<DueVisit> found(rows.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const Row& r = rows[keys[i].index];
+      const Patient& pt = patients[r.patient];
+      DueVisit& d = found[i];
+      d.label = pt.label;
+      d.regimen_id = pt.regimen_id;
+      TrackedVisit& v = d.visit;
+      v.id = r.visit_id;
+      v.date = r.date();
+      v.baseline = r.baseline;
+      v.window_before = r.window_before;
+      v.window_after = r.window_after;
+      v.tests = r.set->tests;
+      v.items = r.set->items;
+      d.status = r.status;
+      d.days = r.days;
+      if (r.recorded >= 0) d.tests_recorded = std::move(recorded_lists[r.recorded]);
     }
     return found;
   });
