@@ -1285,10 +1285,163 @@ class ItemsReader final : public nlohmann::json_sax<json> {
   LocalizedText* text_ = nullptr;
 };
 
+// Drives `sax` over `text` for the JSON that item_json() writes, faster than nlohmann's lexer:
+// objects, arrays, strings without escapes, integers, true and false. Returns false at anything
+// else (an escape, a fraction, null, a control character, bytes that are not UTF-8, a syntax
+// error); the caller then reads the text the ordinary way.
+bool simple_sax_parse(std::string_view text, nlohmann::json_sax<json>& sax) {
+  std::size_t at = 0;
+  const auto skip_space = [&] {
+    while (at < text.size() &&
+           (text[at] == ' ' || text[at] == '\n' || text[at] == '\r' || text[at] == '\t')) {
+      ++at;
+    }
+  };
+  std::string str;
+  // A string at `at` (its opening quote), into `str`.
+  const auto read_string = [&] {
+    ++at;
+    const std::size_t begin = at;
+    while (at < text.size()) {
+      const auto c = static_cast<unsigned char>(text[at]);
+      if (c == '"') {
+        str.assign(text.data() + begin, at - begin);
+        ++at;
+        return true;
+      }
+      if (c == '\\' || c < 0x20) return false;
+      if (c < 0x80) {
+        ++at;
+      } else {
+        const std::size_t n = detail::utf8_sequence(text.substr(at));
+        if (n == 0) return false;
+        at += n;
+      }
+    }
+    return false;
+  };
+  // What encloses the value being read: true for an object, false for an array.
+  std::vector<bool> in_object;
+  bool expect_value = true;  // else a separator or a closing bracket
+  for (;;) {
+    skip_space();
+    if (at == text.size()) return false;
+    const char c = text[at];
+    if (!expect_value) {
+      if (in_object.empty()) return false;
+      if (c == ',') {
+        ++at;
+        skip_space();
+        if (in_object.back()) {
+          if (at == text.size() || text[at] != '"' || !read_string()) return false;
+          skip_space();
+          if (at == text.size() || text[at] != ':') return false;
+          ++at;
+          if (!sax.key(str)) return false;
+        }
+        expect_value = true;
+        continue;
+      }
+      if (c != (in_object.back() ? '}' : ']')) return false;
+      ++at;
+      if (!(in_object.back() ? sax.end_object() : sax.end_array())) return false;
+      in_object.pop_back();
+    } else if (c == '{' || c == '[') {
+      ++at;
+      const bool object = c == '{';
+      if (!(object ? sax.start_object(std::size_t(-1)) : sax.start_array(std::size_t(-1)))) {
+        return false;
+      }
+      in_object.push_back(object);
+      skip_space();
+      if (at < text.size() && text[at] == (object ? '}' : ']')) {
+        ++at;
+        if (!(object ? sax.end_object() : sax.end_array())) return false;
+        in_object.pop_back();
+      } else if (object) {
+        if (at == text.size() || text[at] != '"' || !read_string()) return false;
+        skip_space();
+        if (at == text.size() || text[at] != ':') return false;
+        ++at;
+        if (!sax.key(str)) return false;
+        continue;
+      } else {
+        continue;
+      }
+    } else if (c == '"') {
+      if (!read_string() || !sax.string(str)) return false;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      const bool negative = c == '-';
+      if (negative) ++at;
+      const std::size_t begin = at;
+      while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
+      const std::size_t digits = at - begin;
+      if (digits == 0 || digits > 18 || (digits > 1 && text[begin] == '0')) return false;
+      if (at < text.size() && (text[at] == '.' || text[at] == 'e' || text[at] == 'E')) {
+        return false;
+      }
+      std::int64_t n = 0;
+      for (std::size_t i = begin; i < at; ++i) n = n * 10 + (text[i] - '0');
+      if (!(negative ? sax.number_integer(-n)
+                     : sax.number_unsigned(static_cast<std::uint64_t>(n)))) {
+        return false;
+      }
+    } else if (text.substr(at, 4) == "true" || text.substr(at, 5) == "false") {
+      const bool b = c == 't';
+      at += b ? 4 : 5;
+      if (!sax.boolean(b)) return false;
+    } else {
+      return false;
+    }
+    expect_value = false;
+    if (in_object.empty()) {
+      skip_space();
+      return at == text.size();
+    }
+  }
+}
+
+// An array of strings (tests_json), for simple_sax_parse.
+class StringsReader final : public nlohmann::json_sax<json> {
+ public:
+  std::vector<std::string> strings;
+  bool null() override { return false; }
+  bool boolean(bool) override { return false; }
+  bool number_integer(number_integer_t) override { return false; }
+  bool number_unsigned(number_unsigned_t) override { return false; }
+  bool number_float(number_float_t, const string_t&) override { return false; }
+  bool binary(binary_t&) override { return false; }
+  bool string(string_t& s) override {
+    if (depth_ != 1) return false;
+    strings.push_back(std::move(s));
+    return true;
+  }
+  bool start_object(std::size_t) override { return false; }
+  bool key(string_t&) override { return false; }
+  bool end_object() override { return false; }
+  bool start_array(std::size_t) override { return depth_++ == 0; }
+  bool end_array() override { return --depth_ == 0; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  int depth_ = 0;
+};
+
 ItemSet item_set_of(const std::string& tests_json, const std::string& items_json) {
   ItemSet s;
-  s.tests = json::parse(tests_json).get<std::vector<std::string>>();
+  if (StringsReader tests; simple_sax_parse(tests_json, tests)) {
+    s.tests = std::move(tests.strings);
+  } else {
+    s.tests = json::parse(tests_json).get<std::vector<std::string>>();
+  }
   ItemsReader reader;
+  if (simple_sax_parse(items_json, reader) && reader.complete()) {
+    s.items = std::move(reader.items);
+    return s;
+  }
+  reader = ItemsReader();
   if (json::sax_parse(items_json, &reader) && reader.complete()) {
     s.items = std::move(reader.items);
     return s;
