@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -373,13 +374,48 @@ void emit_piece(std::string& o, bool last = false) {
   o.clear();
 }
 
-void append_int(std::string& o, long long n) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, n);
-  o.append(buf, r.ptr);
-}
+// stdout through a buffer of kOutputPiece bytes: the text is appended with plain copies (no
+// std::string growth checks) and written a piece at a time.
+class TextOut {
+ public:
+  TextOut() : buf_(kOutputPiece) {}
+  TextOut(const TextOut&) = delete;
+  TextOut& operator=(const TextOut&) = delete;
 
-void append_join(std::string& o, const std::vector<std::string>& parts, std::string_view sep) {
+  TextOut& operator+=(std::string_view s) {
+    if (buf_.size() - len_ < s.size()) {
+      flush();
+      if (s.size() > buf_.size()) {
+        std::cout.write(s.data(), static_cast<std::streamsize>(s.size()));
+        return *this;
+      }
+    }
+    std::memcpy(buf_.data() + len_, s.data(), s.size());
+    len_ += s.size();
+    return *this;
+  }
+  TextOut& operator+=(char c) { return *this += std::string_view(&c, 1); }
+  void integer(long long n) {
+    char digits[24];
+    const auto r = std::to_chars(digits, digits + sizeof digits, n);
+    *this += std::string_view(digits, static_cast<std::size_t>(r.ptr - digits));
+  }
+  // Writes what is buffered and flushes stdout.
+  void finish() {
+    flush();
+    std::cout.flush();
+  }
+
+ private:
+  void flush() {
+    std::cout.write(buf_.data(), static_cast<std::streamsize>(len_));
+    len_ = 0;
+  }
+  std::vector<char> buf_;
+  std::size_t len_ = 0;
+};
+
+void append_join(TextOut& o, const std::vector<std::string>& parts, std::string_view sep) {
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i != 0) o += sep;
     o += parts[i];
@@ -403,11 +439,11 @@ class Sentence {
       from = at + (at == date_at ? 6 : 3);
     }
   }
-  void append(std::string& o, Date date, int n) const {
+  void append(TextOut& o, Date date, int n) const {
     for (const Part& part : parts_) {
       o += part.literal;
       if (part.place == Place::date) o += format_date(date);
-      if (part.place == Place::n) append_int(o, n);
+      if (part.place == Place::n) o.integer(n);
     }
   }
 
@@ -421,22 +457,22 @@ class Sentence {
 };
 
 // window_text(), appended.
-void append_window(std::string& o, const TrackedVisit& v, const std::string& days) {
+void append_window(TextOut& o, const TrackedVisit& v, const std::string& days) {
   if (v.window_before == 0 && v.window_after == 0) return;
   if (v.window_before == v.window_after) {
     o += " ±";
-    append_int(o, v.window_after);
+    o.integer(v.window_after);
   } else if (v.window_before == 0) {
     o += " +";
-    append_int(o, v.window_after);
+    o.integer(v.window_after);
   } else if (v.window_after == 0) {
     o += " -";
-    append_int(o, v.window_before);
+    o.integer(v.window_before);
   } else {
     o += " -";
-    append_int(o, v.window_before);
+    o.integer(v.window_before);
     o += "/+";
-    append_int(o, v.window_after);
+    o.integer(v.window_after);
   }
   o += days;
 }
@@ -521,13 +557,13 @@ int run_due(State& s) {
   if (!s.label.empty()) label = s.label;
   Tracker t = open_db(s.c, Tracker::Mode::open_existing);
   const std::vector<DueVisit> due = t.due(label, today, within);
-  std::string o;
-  o.reserve(kOutputPiece + (1 << 14));
   if (s.c.format == "json") {
+    std::string o;
+    o.reserve(kOutputPiece + (1 << 14));
     // Written visit by visit with the JSON writer (the bytes of json{today, within,
     // visits}.dump(2), as before), a piece at a time.
-    o = "{\n  \"today\": " + json(format_date(today)).dump() +
-        ",\n  \"within\": " + json(to_string(within)).dump() + ",\n  \"visits\": [";
+    o += "{\n  \"today\": " + json(format_date(today)).dump() +
+         ",\n  \"within\": " + json(to_string(within)).dump() + ",\n  \"visits\": [";
     for (std::size_t i = 0; i < due.size(); ++i) {
       o += i == 0 ? "\n    " : ",\n    ";
       write_due_json(o, due[i]);
@@ -545,10 +581,11 @@ int run_due(State& s) {
   const Sentence ended(L("window ended {date}, {n} days ago")),
       ends_today(L("window ends {date} (today)")), ends_in(L("window ends {date}, in {n} days")),
       opens_in(L("window opens {date}, in {n} days"));
-  o += L("Today") + ": " + format_date(today) + " · " +
-       fill(L("overdue, due now, and opening within {n}"), "", pick(span_text(within), lang)) +
-       "\n";
-  if (due.empty()) o += L("Nothing is due.") + "\n";
+  TextOut out;
+  out += L("Today") + ": " + format_date(today) + " · " +
+         fill(L("overdue, due now, and opening within {n}"), "", pick(span_text(within), lang)) +
+         "\n";
+  if (due.empty()) out += L("Nothing is due.") + "\n";
   // Grouped by label, the labels in the order of their first visit in the list, each label's
   // visits in list order: one pass numbers the groups, a counting sort puts the visits in order.
   std::vector<std::size_t> group(due.size());
@@ -575,11 +612,11 @@ int run_due(State& s) {
   }
   for (std::size_t g = 0; g + 1 < first_of_group.size(); ++g) {
     const DueVisit& first = *order[first_of_group[g]];
-    o += '\n';
-    o += first.label;
-    o += " (";
-    o += first.regimen_id;
-    o += ")\n";
+    out += '\n';
+    out += first.label;
+    out += " (";
+    out += first.regimen_id;
+    out += ")\n";
     for (std::size_t k = first_of_group[g]; k < first_of_group[g + 1]; ++k) {
       const DueVisit& d = *order[k];
       const std::string* status = nullptr;
@@ -600,40 +637,40 @@ int run_due(State& s) {
           when_date = d.visit.window_first();
           break;
       }
-      o += "  ";
-      o += *status;
-      if (lang == Lang::en && status->size() < 8) o.append(8 - status->size(), ' ');
-      o += "  ";
-      o += format_date(d.visit.date);
-      append_window(o, d.visit, days);
-      o += "  ";
-      when->append(o, when_date, d.days);
-      if (d.visit.baseline) o += baseline;
-      o += "\n      ";
+      out += "  ";
+      out += *status;
+      if (lang == Lang::en && status->size() < 8)
+        out += std::string_view("        ", 8 - status->size());
+      out += "  ";
+      out += format_date(d.visit.date);
+      append_window(out, d.visit, days);
+      out += "  ";
+      when->append(out, when_date, d.days);
+      if (d.visit.baseline) out += baseline;
+      out += "\n      ";
       for (std::size_t i = 0; i < d.visit.items.size(); ++i) {
-        if (i != 0) o += "; ";
-        o += pick(d.visit.items[i].name, lang);
+        if (i != 0) out += "; ";
+        out += pick(d.visit.items[i].name, lang);
       }
-      o += "\n      ";
-      o += tests;
-      o += ": ";
-      append_join(o, d.visit.tests, ", ");
+      out += "\n      ";
+      out += tests;
+      out += ": ";
+      append_join(out, d.visit.tests, ", ");
       if (!d.tests_recorded.empty()) {
-        o += "  [";
-        o += recorded;
-        o += ": ";
-        append_join(o, d.tests_recorded, ", ");
-        o += "]";
+        out += "  [";
+        out += recorded;
+        out += ": ";
+        append_join(out, d.tests_recorded, ", ");
+        out += "]";
       }
-      o += "\n";
-      emit_piece(o);
+      out += "\n";
     }
   }
   if (!due.empty()) {
-    o += "\n" + L("Mark a visit done") + ": doseplan track done --label " + due.front().label +
-         " --visit " + format_date(due.front().visit.date) + "\n";
+    out += "\n" + L("Mark a visit done") + ": doseplan track done --label " + due.front().label +
+           " --visit " + format_date(due.front().visit.date) + "\n";
   }
-  emit_piece(o, true);
+  out.finish();
   return 0;
 }
 
