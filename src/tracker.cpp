@@ -1984,21 +1984,26 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
                "v INDEXED BY visits_open WHERE p.id = pl.patient_id AND v.plan_id = pl.id AND "
                "v.done = 0 AND v.window_first <= ?1");
   return impl_->guarded([&] {
-    // The statement reads each page once (about 700 of them for 10,000 patients): a page cache
-    // of 256 kB instead of SQLite's 2 MB serves it as well, and a process that lists once does
-    // not fill 2 MB of memory it touches for the first time (page faults). Restored after.
-    const int cache_size = impl_->db->execAndGet("PRAGMA cache_size").getInt();
-    impl_->db->exec("PRAGMA cache_size = -256");
-    const struct RestoreCacheSize {
-      SQLite::Database& db;
-      int size;
-      ~RestoreCacheSize() {
+    // Every patient's list reads each page once (about 700 of them for 10,000 patients): a page
+    // cache of 256 kB instead of SQLite's 2 MB serves it as well, and a process that lists once
+    // does not fill 2 MB of memory it touches for the first time (page faults). Restored after.
+    // (One patient's list reads a few pages: nothing to gain.)
+    struct CacheSize {
+      SQLite::Database* db = nullptr;
+      int size = 0;
+      ~CacheSize() {
+        if (db == nullptr) return;
         try {
-          db.exec("PRAGMA cache_size = " + std::to_string(size));
+          db->exec("PRAGMA cache_size = " + std::to_string(size));
         } catch (const SQLite::Exception&) {  // only a performance setting
         }
       }
-    } restore{*impl_->db, cache_size};
+    } restore;
+    if (!label) {
+      restore.size = impl_->db->execAndGet("PRAGMA cache_size").getInt();
+      impl_->db->exec("PRAGMA cache_size = -256");
+      restore.db = impl_->db.get();
+    }
     // One read transaction: a consistent snapshot across patients.
     SQLite::Transaction tx(*impl_->db, SQLite::TransactionBehavior::DEFERRED);
     if (label) impl_->patient_id(*label);  // tracker.unknown_patient
