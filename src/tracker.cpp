@@ -30,6 +30,7 @@
 #include <set>
 #include <stdexcept>
 #include <system_error>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -2155,36 +2156,63 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     add_tests_recorded();
     tx.commit();
     // Overdue first, then due, then upcoming; by date, then label. A patient has one visit a
-    // date, so the order is total. Small keys are sorted, then the visits are made in order.
-    struct Key {
-      std::int64_t status_and_day;  // status, then date
-      std::uint64_t prefix;         // the label's first 8 bytes, big-endian: compared first
-      const std::string* label;
-      std::size_t index;
-    };
-    const auto prefix_of = [](const std::string& name) {
+    // date, so the order is total. The patients are ranked by label once; then each visit is one
+    // 64-bit key (status, date, rank), and the keys are sorted, not the visits.
+    const auto prefix_of = [](const std::string& name) {  // the first 8 bytes, big-endian
       std::uint64_t p = 0;
       for (std::size_t i = 0; i < 8; ++i) {
         p = (p << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0U);
       }
       return p;
     };
-    std::vector<std::uint64_t> prefixes;
-    prefixes.reserve(patients.size());
-    for (const Patient& pt : patients) prefixes.push_back(prefix_of(pt.label));
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> by_label;  // prefix, patient
+    by_label.reserve(patients.size());
+    for (std::size_t i = 0; i < patients.size(); ++i) {
+      by_label.emplace_back(prefix_of(patients[i].label), static_cast<std::uint32_t>(i));
+    }
+    const auto label_order = [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return patients[a.second].label < patients[b.second].label;
+    };
+    // (Often already so: labels given in the order the patients came.)
+    if (!std::is_sorted(by_label.begin(), by_label.end(), label_order)) {
+      std::sort(by_label.begin(), by_label.end(), label_order);
+    }
+    std::vector<std::uint32_t> rank(patients.size());
+    for (std::size_t i = 0; i < by_label.size(); ++i) {
+      rank[by_label[i].second] = static_cast<std::uint32_t>(i);
+    }
+    // Dates from 0000-01-01 to 9999-12-31 (what the store keeps) are days -719,528 to 2,932,896:
+    // 30 bits once offset. (Other days, which only a damaged store could hold, are sorted the
+    // slower way, in the same order.)
+    constexpr std::int64_t kDayOffset = std::int64_t{1} << 29;
+    struct Key {
+      std::uint64_t order;  // status (2 bits), day + kDayOffset (30 bits), rank (32 bits)
+      std::uint32_t index;  // in `rows`
+    };
     std::vector<Key> keys;
     keys.reserve(rows.size());
+    bool packed = true;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const Row& r = rows[i];
-      keys.push_back(
-          {(static_cast<std::int64_t>(r.status) << 40) + r.window_first + r.window_before,
-           prefixes[r.patient], &patients[r.patient].label, i});
+      const std::int64_t day = std::int64_t{r.window_first} + r.window_before + kDayOffset;
+      packed = packed && day >= 0 && day < (std::int64_t{1} << 30);
+      keys.push_back({(static_cast<std::uint64_t>(r.status) << 62) |
+                          (static_cast<std::uint64_t>(day & ((std::int64_t{1} << 30) - 1)) << 32) |
+                          rank[r.patient],
+                      static_cast<std::uint32_t>(i)});
     }
-    std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-      if (a.status_and_day != b.status_and_day) return a.status_and_day < b.status_and_day;
-      if (a.prefix != b.prefix) return a.prefix < b.prefix;
-      return *a.label < *b.label;
-    });
+    if (packed) {
+      std::sort(keys.begin(), keys.end(),
+                [](const Key& a, const Key& b) { return a.order < b.order; });
+    } else {
+      std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+        const Row& x = rows[a.index];
+        const Row& y = rows[b.index];
+        return std::tuple(x.status, x.date(), rank[x.patient]) <
+               std::tuple(y.status, y.date(), rank[y.patient]);
+      });
+    }
     std::vector<DueVisit> found(rows.size());
     for (std::size_t i = 0; i < keys.size(); ++i) {
       const Row& r = rows[keys[i].index];
