@@ -495,6 +495,19 @@ void write_due_json(std::string& o, const DueVisit& d) {
   std::size_t end = o.size();
   {
     JsonWriter w(o, end, 2, 2);
+    const auto strings = [&w](detail::JsonKey key, const std::vector<std::string>& list) {
+      w.key(key);
+      w.begin_array();
+      for (const std::string& t : list) w.string(t);
+      w.end_array();
+    };
+    const auto text = [&w](detail::JsonKey key, const LocalizedText& t) {
+      w.key(key);
+      w.begin_object();
+      w.member("en", t.en);
+      w.member("zh-CN", t.zh);
+      w.end_object();
+    };
     w.begin_object();
     w.member("label", d.label);
     w.member("regimen", d.regimen_id);
@@ -509,29 +522,15 @@ void write_due_json(std::string& o, const DueVisit& d) {
     w.member_bool("baseline", v.baseline);
     w.member_int("window_before_days", v.window_before);
     w.member_int("window_after_days", v.window_after);
-    w.key("tests");
-    w.begin_array();
-    for (const std::string& t : v.tests) w.string(t);
-    w.end_array();
+    strings("tests", v.tests);
     w.key("items");
     w.begin_array();
     for (const VisitItem& it : v.items) {
       w.begin_object();
       w.member("id", it.monitoring_id);
-      w.key("name");
-      w.begin_object();
-      w.member("en", it.name.en);
-      w.member("zh-CN", it.name.zh);
-      w.end_object();
-      w.key("tests");
-      w.begin_array();
-      for (const std::string& t : it.tests) w.string(t);
-      w.end_array();
-      w.key("reason");
-      w.begin_object();
-      w.member("en", it.reason.en);
-      w.member("zh-CN", it.reason.zh);
-      w.end_object();
+      text("name", it.name);
+      strings("tests", it.tests);
+      text("reason", it.reason);
       w.end_object();
     }
     w.end_array();
@@ -539,10 +538,7 @@ void write_due_json(std::string& o, const DueVisit& d) {
     if (v.done_on) w.member("done_on", format_date(*v.done_on));
     if (!v.done_note.empty()) w.member("done_note", v.done_note);
     w.end_object();
-    w.key("tests_recorded");
-    w.begin_array();
-    for (const std::string& t : d.tests_recorded) w.string(t);
-    w.end_array();
+    strings("tests_recorded", d.tests_recorded);
     w.end_object();
     end = w.end();
   }
