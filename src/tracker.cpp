@@ -24,11 +24,13 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 #include <system_error>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -1110,9 +1112,345 @@ struct ItemSet {
   VisitItems items;
 };
 
+// Reads the items_json that item_json() writes (an array of items) straight into VisitItems,
+// without building the JSON tree: parsing the item sets listed was the larger part of due()'s
+// own work. Anything item_json() does not write (an unknown key, another type, a plain-string
+// text of an older database) stops it: the caller then reads the text with item_of(), so that
+// what is read, and every error, stays item_of()'s.
+class ItemsReader final : public nlohmann::json_sax<json> {
+ public:
+  std::vector<VisitItem> items;
+
+  bool null() override { return false; }
+  bool boolean(bool b) override {
+    if (at_ == At::from_member && (key_ == "project_default" || key_ == "overridden")) {
+      (key_ == "project_default" ? item().from.project_default : item().from.overridden) = b;
+      at_ = At::from;
+      return true;
+    }
+    return false;
+  }
+  bool number_integer(number_integer_t n) override { return window(n); }
+  bool number_unsigned(number_unsigned_t n) override {
+    return n <= static_cast<number_unsigned_t>(std::numeric_limits<number_integer_t>::max()) &&
+           window(static_cast<number_integer_t>(n));
+  }
+  bool number_float(number_float_t, const string_t&) override { return false; }
+  bool binary(binary_t&) override { return false; }
+  bool string(string_t& s) override {
+    switch (at_) {
+      case At::item_member:
+        if (key_ == "monitoring_id") {
+          item().monitoring_id = std::move(s);
+          at_ = At::item;
+          return true;
+        }
+        return false;
+      case At::from_member:
+        if (key_ == "source_id") {
+          item().from.source_id = std::move(s);
+          at_ = At::from;
+          return true;
+        }
+        return false;
+      case At::text_member:
+        if (key_ == "en" || key_ == "zh") {
+          (key_ == "en" ? text_->en : text_->zh) = std::move(s);
+          at_ = At::text;
+          return true;
+        }
+        return false;
+      case At::tests:
+        item().tests.push_back(std::move(s));
+        return true;
+      default:
+        return false;
+    }
+  }
+  bool start_object(std::size_t) override {
+    switch (at_) {
+      case At::items:
+        items.emplace_back();
+        at_ = At::item;
+        return true;
+      case At::item_member:
+        if (key_ == "from") {
+          item().from = {};
+          at_ = At::from;
+          return true;
+        }
+        return open_text(text_named(item(), key_), At::item);
+      case At::from_member:
+        return open_text(key_ == "reason" ? &item().from.reason
+                         : key_ == "note" ? &item().from.note
+                                          : nullptr,
+                         At::from);
+      case At::summaries:
+        item().summaries.emplace_back();
+        return open_text(&item().summaries.back(), At::summaries);
+      default:
+        return false;
+    }
+  }
+  bool key(string_t& k) override {
+    if (at_ != At::item && at_ != At::from && at_ != At::text) return false;
+    key_ = std::move(k);
+    at_ = at_ == At::item ? At::item_member : at_ == At::from ? At::from_member : At::text_member;
+    return true;
+  }
+  bool end_object() override {
+    switch (at_) {
+      case At::item:
+        at_ = At::items;
+        return true;
+      case At::from:
+        at_ = At::item;
+        return true;
+      case At::text:
+        at_ = text_parent_;
+        return true;
+      default:
+        return false;
+    }
+  }
+  bool start_array(std::size_t) override {
+    if (at_ == At::start) {
+      at_ = At::items;
+      return true;
+    }
+    if (at_ != At::item_member) return false;
+    if (key_ == "tests") {
+      item().tests.clear();
+      at_ = At::tests;
+      return true;
+    }
+    if (key_ == "summaries") {
+      item().summaries.clear();
+      at_ = At::summaries;
+      return true;
+    }
+    return false;
+  }
+  bool end_array() override {
+    if (at_ == At::items) {
+      at_ = At::done;
+      return true;
+    }
+    if (at_ != At::tests && at_ != At::summaries) return false;
+    at_ = At::item;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+  bool complete() const { return at_ == At::done; }
+
+ private:
+  // Where the reader is: in the array of items, in an item (or after one of its keys), in its
+  // "from", in a text ({"en", "zh"}), or in the "tests" or "summaries" of an item.
+  enum class At {
+    start,
+    items,
+    item,
+    item_member,
+    from,
+    from_member,
+    text,
+    text_member,
+    tests,
+    summaries,
+    done
+  };
+
+  VisitItem& item() { return items.back(); }
+  static LocalizedText* text_named(VisitItem& it, const std::string& key) {
+    if (key == "name") return &it.name;
+    if (key == "timing") return &it.timing;
+    if (key == "reason") return &it.reason;
+    return nullptr;
+  }
+  bool open_text(LocalizedText* text, At parent) {
+    if (text == nullptr) return false;
+    *text = {};
+    text_ = text;
+    text_parent_ = parent;
+    at_ = At::text;
+    return true;
+  }
+  bool window(number_integer_t n) {
+    if (at_ != At::item_member || (key_ != "window_before" && key_ != "window_after")) return false;
+    (key_ == "window_before" ? item().window_before : item().window_after) = static_cast<int>(n);
+    at_ = At::item;
+    return true;
+  }
+
+  At at_ = At::start;
+  At text_parent_ = At::item;
+  std::string key_;
+  LocalizedText* text_ = nullptr;
+};
+
+// Drives `sax` over `text` for the JSON that item_json() writes, faster than nlohmann's lexer:
+// objects, arrays, strings without escapes, integers, true and false. Returns false at anything
+// else (an escape, a fraction, null, a control character, bytes that are not UTF-8, a syntax
+// error); the caller then reads the text the ordinary way.
+bool simple_sax_parse(std::string_view text, nlohmann::json_sax<json>& sax) {
+  std::size_t at = 0;
+  const auto skip_space = [&] {
+    while (at < text.size() &&
+           (text[at] == ' ' || text[at] == '\n' || text[at] == '\r' || text[at] == '\t')) {
+      ++at;
+    }
+  };
+  std::string str;
+  // A string at `at` (its opening quote), into `str`.
+  const auto read_string = [&] {
+    ++at;
+    const std::size_t begin = at;
+    while (at < text.size()) {
+      const auto c = static_cast<unsigned char>(text[at]);
+      if (c == '"') {
+        str.assign(text.data() + begin, at - begin);
+        ++at;
+        return true;
+      }
+      if (c == '\\' || c < 0x20) return false;
+      if (c < 0x80) {
+        ++at;
+      } else {
+        const std::size_t n = detail::utf8_sequence(text.substr(at));
+        if (n == 0) return false;
+        at += n;
+      }
+    }
+    return false;
+  };
+  // What encloses the value being read: true for an object, false for an array.
+  std::vector<bool> in_object;
+  bool expect_value = true;  // else a separator or a closing bracket
+  for (;;) {
+    skip_space();
+    if (at == text.size()) return false;
+    const char c = text[at];
+    if (!expect_value) {
+      if (in_object.empty()) return false;
+      if (c == ',') {
+        ++at;
+        skip_space();
+        if (in_object.back()) {
+          if (at == text.size() || text[at] != '"' || !read_string()) return false;
+          skip_space();
+          if (at == text.size() || text[at] != ':') return false;
+          ++at;
+          if (!sax.key(str)) return false;
+        }
+        expect_value = true;
+        continue;
+      }
+      if (c != (in_object.back() ? '}' : ']')) return false;
+      ++at;
+      if (!(in_object.back() ? sax.end_object() : sax.end_array())) return false;
+      in_object.pop_back();
+    } else if (c == '{' || c == '[') {
+      ++at;
+      const bool object = c == '{';
+      if (!(object ? sax.start_object(std::size_t(-1)) : sax.start_array(std::size_t(-1)))) {
+        return false;
+      }
+      in_object.push_back(object);
+      skip_space();
+      if (at < text.size() && text[at] == (object ? '}' : ']')) {
+        ++at;
+        if (!(object ? sax.end_object() : sax.end_array())) return false;
+        in_object.pop_back();
+      } else if (object) {
+        if (at == text.size() || text[at] != '"' || !read_string()) return false;
+        skip_space();
+        if (at == text.size() || text[at] != ':') return false;
+        ++at;
+        if (!sax.key(str)) return false;
+        continue;
+      } else {
+        continue;
+      }
+    } else if (c == '"') {
+      if (!read_string() || !sax.string(str)) return false;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      const bool negative = c == '-';
+      if (negative) ++at;
+      const std::size_t begin = at;
+      while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
+      const std::size_t digits = at - begin;
+      if (digits == 0 || digits > 18 || (digits > 1 && text[begin] == '0')) return false;
+      if (at < text.size() && (text[at] == '.' || text[at] == 'e' || text[at] == 'E')) {
+        return false;
+      }
+      std::int64_t n = 0;
+      for (std::size_t i = begin; i < at; ++i) n = n * 10 + (text[i] - '0');
+      if (!(negative ? sax.number_integer(-n)
+                     : sax.number_unsigned(static_cast<std::uint64_t>(n)))) {
+        return false;
+      }
+    } else if (text.substr(at, 4) == "true" || text.substr(at, 5) == "false") {
+      const bool b = c == 't';
+      at += b ? 4 : 5;
+      if (!sax.boolean(b)) return false;
+    } else {
+      return false;
+    }
+    expect_value = false;
+    if (in_object.empty()) {
+      skip_space();
+      return at == text.size();
+    }
+  }
+}
+
+// An array of strings (tests_json), for simple_sax_parse.
+class StringsReader final : public nlohmann::json_sax<json> {
+ public:
+  std::vector<std::string> strings;
+  bool null() override { return false; }
+  bool boolean(bool) override { return false; }
+  bool number_integer(number_integer_t) override { return false; }
+  bool number_unsigned(number_unsigned_t) override { return false; }
+  bool number_float(number_float_t, const string_t&) override { return false; }
+  bool binary(binary_t&) override { return false; }
+  bool string(string_t& s) override {
+    if (depth_ != 1) return false;
+    strings.push_back(std::move(s));
+    return true;
+  }
+  bool start_object(std::size_t) override { return false; }
+  bool key(string_t&) override { return false; }
+  bool end_object() override { return false; }
+  bool start_array(std::size_t) override { return depth_++ == 0; }
+  bool end_array() override { return --depth_ == 0; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  int depth_ = 0;
+};
+
 ItemSet item_set_of(const std::string& tests_json, const std::string& items_json) {
   ItemSet s;
-  s.tests = json::parse(tests_json).get<std::vector<std::string>>();
+  if (StringsReader tests; simple_sax_parse(tests_json, tests)) {
+    s.tests = std::move(tests.strings);
+  } else {
+    s.tests = json::parse(tests_json).get<std::vector<std::string>>();
+  }
+  ItemsReader reader;
+  if (simple_sax_parse(items_json, reader) && reader.complete()) {
+    s.items = std::move(reader.items);
+    return s;
+  }
+  reader = ItemsReader();
+  if (json::sax_parse(items_json, &reader) && reader.complete()) {
+    s.items = std::move(reader.items);
+    return s;
+  }
   std::vector<VisitItem> items;
   for (const json& it : json::parse(items_json)) items.push_back(item_of(it));
   s.items = std::move(items);
@@ -1301,7 +1639,8 @@ struct Tracker::Impl {
       throw Error("tracker.db_open", "db", path + " is a directory; give --db FILE");
     }
     guarded([&] {
-      db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE, kBusyTimeoutMs);
+      db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                                              kBusyTimeoutMs);
       db->exec("PRAGMA foreign_keys = ON");
       // The first statement that reads the file: a file that is not SQLite fails here.
       const int app_id = db->execAndGet("PRAGMA application_id").getInt();
@@ -1645,9 +1984,7 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
   const Date horizon = add_span(today, within);
   static constexpr const char* kColumns =
       "SELECT p.label, pl.regimen_id, v.id, v.window_first, v.window_before, v.window_after, "
-      "v.baseline, v.items_id, (SELECT group_concat(r.test, char(10)) FROM results r WHERE "
-      "r.patient_id = pl.patient_id AND r.date BETWEEN date(v.window_first * 86400, 'unixepoch') "
-      "AND date(v.window_last * 86400, 'unixepoch')) ";
+      "v.baseline, v.items_id, pl.patient_id ";
   // Plan by plan (plans_by_patient: not the plan's JSON), in the order of the patients' ids, so
   // that SQLite steps through the patients and the index of visits not done (visits_open) in
   // order instead of seeking each row anew; or the one patient of `label`.
@@ -1660,6 +1997,26 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
                "v INDEXED BY visits_open WHERE p.id = pl.patient_id AND v.plan_id = pl.id AND "
                "v.done = 0 AND v.window_first <= ?1");
   return impl_->guarded([&] {
+    // Every patient's list reads each page once (about 700 of them for 10,000 patients): a page
+    // cache of 256 kB instead of SQLite's 2 MB serves it as well, and a process that lists once
+    // does not fill 2 MB of memory it touches for the first time (page faults). Restored after.
+    // (One patient's list reads a few pages: nothing to gain.)
+    struct CacheSize {
+      SQLite::Database* db = nullptr;
+      int size = 0;
+      ~CacheSize() {
+        if (db == nullptr) return;
+        try {
+          db->exec("PRAGMA cache_size = " + std::to_string(size));
+        } catch (const SQLite::Exception&) {  // only a performance setting
+        }
+      }
+    } restore;
+    if (!label) {
+      restore.size = impl_->db->execAndGet("PRAGMA cache_size").getInt();
+      impl_->db->exec("PRAGMA cache_size = -256");
+      restore.db = impl_->db.get();
+    }
     // One read transaction: a consistent snapshot across patients.
     SQLite::Transaction tx(*impl_->db, SQLite::TransactionBehavior::DEFERRED);
     if (label) impl_->patient_id(*label);  // tracker.unknown_patient
@@ -1678,83 +2035,214 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     };
     ItemSets sets;
     std::optional<SQLite::Statement> items_st;
-    std::vector<DueVisit> found;
-    int rc = SQLITE_ROW;
-    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-      DueVisit d;
-      d.label = text(0);
-      d.regimen_id = text(1);
-      TrackedVisit& v = d.visit;
-      v.id = sqlite3_column_int64(raw, 2);
-      v.window_before = sqlite3_column_int(raw, 4);
-      v.window_after = sqlite3_column_int(raw, 5);
-      v.date = Date(date::days(sqlite3_column_int64(raw, 3) + v.window_before));
-      v.baseline = sqlite3_column_int(raw, 6) != 0;
-      const ItemSet& set = impl_->item_set(sets, items_st, sqlite3_column_int64(raw, 7));
-      v.tests = set.tests;
-      v.items = set.items;
-      if (today > v.window_last()) {
-        d.status = DueVisit::Status::overdue;
-        d.days = static_cast<int>((today - v.window_last()).count());
-      } else if (v.window_first() <= today) {
-        d.status = DueVisit::Status::due;
-        d.days = static_cast<int>((v.window_last() - today).count());
-      } else {
-        d.status = DueVisit::Status::upcoming;
-        d.days = static_cast<int>((v.window_first() - today).count());
+    // What is read of each visit listed, small: the DueVisits are made at the end, once each and
+    // in their final order (each has several strings and lists; growing a vector of them moved
+    // them all, and it was megabytes of memory touched for nothing).
+    struct Row {
+      const ItemSet* set;  // in `sets` (a node-based map: it does not move)
+      std::int64_t visit_id;
+      std::int32_t window_first;  // days since 1970-01-01, as stored
+      std::int32_t window_before;
+      std::int32_t window_after;
+      std::uint32_t patient;  // in `patients`
+      std::int32_t recorded;  // in `recorded_lists`, or -1: none
+      DueVisit::Status status;
+      std::int32_t days;
+      bool baseline;
+      Date date() const { return Date(date::days(window_first + window_before)); }
+      Date first() const { return Date(date::days(window_first)); }
+      Date last() const { return Date(date::days(window_first + window_before + window_after)); }
+    };
+    struct Patient {
+      std::string label;
+      std::string regimen_id;
+    };
+    std::vector<Row> rows;
+    std::vector<Patient> patients;
+    std::vector<std::vector<std::string>> recorded_lists;
+    // The tests recorded in each window. The rows come patient by patient, in the order of the
+    // patients' ids, and so do the results in results_by_patient (patient, test, date): a second
+    // statement walks the results alongside, seeking only when it is behind the patient. So a
+    // patient without results costs nothing once the walk has passed them, and a patient's
+    // results are read once, not once a visit.
+    sqlite3_stmt* raw_results = nullptr;
+    if (const int rc = sqlite3_prepare_v2(
+            handle,
+            "SELECT patient_id, test, date FROM results INDEXED BY results_by_patient WHERE "
+            "patient_id >= ?1 ORDER BY patient_id, test, date",
+            -1, &raw_results, nullptr);
+        rc != SQLITE_OK) {
+      throw SQLite::Exception(handle, rc);
+    }
+    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> results_st(raw_results,
+                                                                           sqlite3_finalize);
+    const auto result_text = [&](int col) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(raw_results, col));
+      return std::string_view(p ? p : "",
+                              static_cast<std::size_t>(sqlite3_column_bytes(raw_results, col)));
+    };
+    bool walking = false;              // raw_results has been stepped since its last reset
+    std::int64_t results_patient = 0;  // the patient of its current row; INT64_MAX at the end
+    const auto step_results = [&] {
+      const int step = sqlite3_step(raw_results);
+      if (step != SQLITE_ROW && step != SQLITE_DONE) throw SQLite::Exception(handle, step);
+      results_patient = step == SQLITE_ROW ? sqlite3_column_int64(raw_results, 0)
+                                           : std::numeric_limits<std::int64_t>::max();
+    };
+    std::vector<std::pair<std::string, std::string>> recorded;  // test, date (YYYY-MM-DD)
+    std::int64_t patient = 0;
+    std::size_t patient_begin = 0;  // the patient's first visit in `rows`
+    const auto add_tests_recorded = [&] {
+      if (patient_begin == rows.size()) return;
+      if (!walking || results_patient < patient) {
+        sqlite3_reset(raw_results);
+        sqlite3_bind_int64(raw_results, 1, patient);
+        walking = true;
+        step_results();
       }
-      // The tests of the visit with a result inside its window, in the visit's order.
-      if (sqlite3_column_type(raw, 8) != SQLITE_NULL) {
-        const std::string recorded = "\n" + std::string(text(8)) + "\n";
-        for (const std::string& t : v.tests) {
-          if (recorded.find("\n" + t + "\n") != std::string::npos) d.tests_recorded.push_back(t);
+      if (results_patient != patient) return;  // no result
+      Date first = rows[patient_begin].first();
+      Date last = rows[patient_begin].last();
+      for (std::size_t i = patient_begin + 1; i < rows.size(); ++i) {
+        first = std::min(first, rows[i].first());
+        last = std::max(last, rows[i].last());
+      }
+      const std::string first_text = format_date(first), last_text = format_date(last);
+      recorded.clear();
+      for (; results_patient == patient; step_results()) {
+        const std::string_view on = result_text(2);
+        if (first_text <= on && on <= last_text) recorded.emplace_back(result_text(1), on);
+      }
+      if (recorded.empty()) return;
+      // The tests of each visit with a result inside its window (dates compared as the text
+      // stored, as SQL compares them), in the visit's order.
+      for (std::size_t i = patient_begin; i < rows.size(); ++i) {
+        Row& r = rows[i];
+        const std::string from = format_date(r.first());
+        const std::string to = format_date(r.last());
+        std::vector<std::string> tests;
+        for (const std::string& t : r.set->tests) {
+          const bool in_window = std::any_of(recorded.begin(), recorded.end(), [&](const auto& x) {
+            return x.first == t && from <= x.second && x.second <= to;
+          });
+          if (in_window) tests.push_back(t);
+        }
+        if (!tests.empty()) {
+          r.recorded = static_cast<std::int32_t>(recorded_lists.size());
+          recorded_lists.push_back(std::move(tests));
         }
       }
-      found.push_back(std::move(d));
+    };
+    const std::int64_t today_day = day_number(today);
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+      if (const std::int64_t id = sqlite3_column_int64(raw, 8); rows.empty() || id != patient) {
+        add_tests_recorded();
+        patient = id;
+        patient_begin = rows.size();
+        patients.push_back({std::string(text(0)), std::string(text(1))});
+      }
+      Row r{};
+      r.visit_id = sqlite3_column_int64(raw, 2);
+      r.window_first = static_cast<std::int32_t>(sqlite3_column_int64(raw, 3));
+      r.window_before = sqlite3_column_int(raw, 4);
+      r.window_after = sqlite3_column_int(raw, 5);
+      r.baseline = sqlite3_column_int(raw, 6) != 0;
+      r.set = &impl_->item_set(sets, items_st, sqlite3_column_int64(raw, 7));
+      r.patient = static_cast<std::uint32_t>(patients.size() - 1);
+      r.recorded = -1;
+      const std::int64_t first = r.window_first, last = first + r.window_before + r.window_after;
+      if (today_day > last) {
+        r.status = DueVisit::Status::overdue;
+        r.days = static_cast<std::int32_t>(today_day - last);
+      } else if (first <= today_day) {
+        r.status = DueVisit::Status::due;
+        r.days = static_cast<std::int32_t>(last - today_day);
+      } else {
+        r.status = DueVisit::Status::upcoming;
+        r.days = static_cast<std::int32_t>(first - today_day);
+      }
+      rows.push_back(r);
     }
     if (rc != SQLITE_DONE) throw SQLite::Exception(handle, rc);
+    add_tests_recorded();
     tx.commit();
     // Overdue first, then due, then upcoming; by date, then label. A patient has one visit a
-    // date, so the order is total. Small keys are sorted, then the visits are put in their
-    // order in place, each moved about once.
-    struct Key {
-      std::int64_t status_and_day;  // status, then date
-      std::uint64_t prefix;         // the label's first 8 bytes, big-endian: compared first
-      const std::string* label;
-      std::size_t index;
-    };
-    const auto prefix_of = [](const std::string& name) {
+    // date, so the order is total. The patients are ranked by label once; then each visit is one
+    // 64-bit key (status, date, rank), and the keys are sorted, not the visits.
+    const auto prefix_of = [](const std::string& name) {  // the first 8 bytes, big-endian
       std::uint64_t p = 0;
       for (std::size_t i = 0; i < 8; ++i) {
         p = (p << 8) | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0U);
       }
       return p;
     };
-    std::vector<Key> keys;
-    keys.reserve(found.size());
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      const DueVisit& d = found[i];
-      keys.push_back({(static_cast<std::int64_t>(d.status) << 40) + day_number(d.visit.date),
-                      prefix_of(d.label), &d.label, i});
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> by_label;  // prefix, patient
+    by_label.reserve(patients.size());
+    for (std::size_t i = 0; i < patients.size(); ++i) {
+      by_label.emplace_back(prefix_of(patients[i].label), static_cast<std::uint32_t>(i));
     }
-    std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-      if (a.status_and_day != b.status_and_day) return a.status_and_day < b.status_and_day;
-      if (a.prefix != b.prefix) return a.prefix < b.prefix;
-      return *a.label < *b.label;
-    });
-    // Position i takes the visit found at keys[i].index: follow each cycle of the permutation.
-    std::vector<bool> placed(found.size(), false);
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      if (placed[i] || keys[i].index == i) continue;
-      DueVisit moving = std::move(found[i]);
-      std::size_t at = i;
-      while (keys[at].index != i) {
-        found[at] = std::move(found[keys[at].index]);
-        placed[at] = true;
-        at = keys[at].index;
-      }
-      found[at] = std::move(moving);
-      placed[at] = true;
+    const auto label_order = [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return patients[a.second].label < patients[b.second].label;
+    };
+    // (Often already so: labels given in the order the patients came.)
+    if (!std::is_sorted(by_label.begin(), by_label.end(), label_order)) {
+      std::sort(by_label.begin(), by_label.end(), label_order);
+    }
+    std::vector<std::uint32_t> rank(patients.size());
+    for (std::size_t i = 0; i < by_label.size(); ++i) {
+      rank[by_label[i].second] = static_cast<std::uint32_t>(i);
+    }
+    // Dates from 0000-01-01 to 9999-12-31 (what the store keeps) are days -719,528 to 2,932,896:
+    // 30 bits once offset. (Other days, which only a damaged store could hold, are sorted the
+    // slower way, in the same order.)
+    constexpr std::int64_t kDayOffset = std::int64_t{1} << 29;
+    struct Key {
+      std::uint64_t order;  // status (2 bits), day + kDayOffset (30 bits), rank (32 bits)
+      std::uint32_t index;  // in `rows`
+    };
+    std::vector<Key> keys;
+    keys.reserve(rows.size());
+    bool packed = true;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const Row& r = rows[i];
+      const std::int64_t day = std::int64_t{r.window_first} + r.window_before + kDayOffset;
+      packed = packed && day >= 0 && day < (std::int64_t{1} << 30);
+      keys.push_back({(static_cast<std::uint64_t>(r.status) << 62) |
+                          (static_cast<std::uint64_t>(day & ((std::int64_t{1} << 30) - 1)) << 32) |
+                          rank[r.patient],
+                      static_cast<std::uint32_t>(i)});
+    }
+    if (packed) {
+      std::sort(keys.begin(), keys.end(),
+                [](const Key& a, const Key& b) { return a.order < b.order; });
+    } else {
+      std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+        const Row& x = rows[a.index];
+        const Row& y = rows[b.index];
+        return std::tuple(x.status, x.date(), rank[x.patient]) <
+               std::tuple(y.status, y.date(), rank[y.patient]);
+      });
+    }
+    std::vector<DueVisit> found(rows.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const Row& r = rows[keys[i].index];
+      const Patient& pt = patients[r.patient];
+      DueVisit& d = found[i];
+      d.label = pt.label;
+      d.regimen_id = pt.regimen_id;
+      TrackedVisit& v = d.visit;
+      v.id = r.visit_id;
+      v.date = r.date();
+      v.baseline = r.baseline;
+      v.window_before = r.window_before;
+      v.window_after = r.window_after;
+      v.tests = r.set->tests;
+      v.items = r.set->items;
+      d.status = r.status;
+      d.days = r.days;
+      if (r.recorded >= 0) d.tests_recorded = std::move(recorded_lists[r.recorded]);
     }
     return found;
   });

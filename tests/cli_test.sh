@@ -246,5 +246,20 @@ check "-o on bad input exits 2" test "$code" -eq 2
 check "-o on bad input writes no file" test ! -e "$tmp/bad.txt"
 check "no temporary files left" test -z "$(find "$tmp" -name '.*.XXXXXX' -o -name '.plan.txt.*' -o -name '.bad.txt.*')"
 
+# --- the PDF renderer is a module (doseplan_pdf.so) loaded only for --format pdf
+check "the executable does not link cairo or pango" test -z "$(ldd "$bin" | grep -E 'libcairo|libpango')"
+run "${itp[@]}" --format pdf -o "$tmp/itp.pdf"
+check "pdf with the module exits 0" test "$code" -eq 0
+check "pdf written" test "$(head -c 5 "$tmp/itp.pdf")" = "%PDF-"
+mkdir -p "$tmp/alone"
+cp "$bin" "$tmp/alone/doseplan"
+"$tmp/alone/doseplan" "${itp[@]}" >"$tmp/out" 2>"$tmp/err"
+check "without the module, text still works" test "$?" -eq 0
+"$tmp/alone/doseplan" "${itp[@]}" --format pdf -o "$tmp/alone.pdf" >"$tmp/out" 2>"$tmp/err"
+check "without the module, pdf exits 2" test "$?" -eq 2
+check "without the module, the error says so" contains "$tmp/err" "the PDF renderer of doseplan (doseplan_pdf.so) could not be loaded; no $tmp/alone/doseplan_pdf.so"
+check "without the module, the error id" contains "$tmp/err" "[output.pdf_failed]"
+check "without the module, no pdf file" test ! -e "$tmp/alone.pdf"
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

@@ -364,5 +364,28 @@ check "crash: the database still works" test "$code" -eq 0
 run track record --db "$kdb" --label crash --test creatinine --value "90 umol/L" --date 2026-12-15 --today 2026-12-20
 check "crash: and takes new records" test "$code" -eq 0
 
+# ------------------------------------------------------------------ due: a long list
+# The text and JSON of many patients are written in pieces of 64 kB: every patient once, every
+# visit, in order, nothing cut.
+bdb="$tmp/many.db"
+for i in $(seq -w 1 40); do
+  "$bin" track start --db "$bdb" --label "pt-$i" "${itp[@]}" --today 2026-11-10 >/dev/null 2>&1
+done
+run track due --db "$bdb" --today 2027-08-01
+check "many: due exits 0" test "$code" -eq 0
+check "many: more than 64 kB of text" test "$(wc -c <"$tmp/out")" -gt 65536
+check "many: every patient once, in order" test "$(grep -E '^pt-[0-9]+ \(' "$tmp/out" | cut -c1-5 | tr -d '\n')" = "$(for i in $(seq -w 1 40); do printf 'pt-%s' "$i"; done)"
+check "many: 14 visits each" test "$(grep -c '^  OVERDUE ' "$tmp/out")" -eq 560
+check "many: the last line" test "$(tail -n 1 "$tmp/out")" = "Mark a visit done: doseplan track done --label pt-01 --visit 2026-11-17"
+run track due --db "$bdb" --today 2027-08-01 --format json
+check "many: JSON of every visit" python3 - "$tmp/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = d["visits"]
+assert len(v) == 560, len(v)
+assert sorted({x["label"] for x in v}) == ["pt-%02d" % i for i in range(1, 41)]
+assert all(x["status"] == "overdue" for x in v)
+PY
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

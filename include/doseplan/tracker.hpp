@@ -237,6 +237,9 @@ struct MarkedDone {
   bool already_done = false;  // nothing was changed
 };
 
+// One thread at a time: the connection is opened with SQLITE_OPEN_NOMUTEX, and the const functions
+// use it too (each in a read transaction). A Tracker may be moved to another thread; threads that
+// read at once each open their own Tracker on the file.
 class Tracker {
  public:
   enum class Mode { open_existing, create_if_missing };

@@ -14,6 +14,7 @@
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
 #include "file_io.hpp"
+#include "pdf_module.hpp"
 #include "request_flags.hpp"
 #include "track_cli.hpp"
 
@@ -82,7 +83,7 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
   } else if (o.format == "html") {
     out = render_html(plan, lang);
   } else if (o.format == "pdf") {
-    out = render_pdf(plan, lang);
+    out = cli::render_pdf_with_module(plan, lang);  // loaded only now (pdf_module.hpp)
   } else {
     out = render_text(plan, o.explain, lang);
   }

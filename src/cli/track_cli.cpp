@@ -21,9 +21,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -34,6 +36,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "../json_writer.hpp"  // the library's JSON writer (internal): track due --format json
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
 #include "doseplan/tracker.hpp"
@@ -359,6 +362,189 @@ int run_done(State& s) {
   return 0;
 }
 
+// Output written in pieces of about this size: the text of 10,000 patients is megabytes, and
+// memory touched for the first time is slow to get (page faults); the bytes are the same.
+constexpr std::size_t kOutputPiece = 1 << 16;
+
+// Writes `o` to stdout once it holds a piece, and empties it.
+void emit_piece(std::string& o, bool last = false) {
+  if (o.size() < kOutputPiece && !last) return;
+  std::cout.write(o.data(), static_cast<std::streamsize>(o.size()));
+  if (last) std::cout.flush();
+  o.clear();
+}
+
+// stdout through a buffer of kOutputPiece bytes: the text is appended with plain copies (no
+// std::string growth checks) and written a piece at a time.
+class TextOut {
+ public:
+  TextOut() : buf_(kOutputPiece) {}
+  TextOut(const TextOut&) = delete;
+  TextOut& operator=(const TextOut&) = delete;
+
+  TextOut& operator+=(std::string_view s) {
+    if (buf_.size() - len_ < s.size()) {
+      flush();
+      if (s.size() > buf_.size()) {
+        std::cout.write(s.data(), static_cast<std::streamsize>(s.size()));
+        return *this;
+      }
+    }
+    std::memcpy(buf_.data() + len_, s.data(), s.size());
+    len_ += s.size();
+    return *this;
+  }
+  TextOut& operator+=(char c) { return *this += std::string_view(&c, 1); }
+  void integer(long long n) {
+    char digits[24];
+    const auto r = std::to_chars(digits, digits + sizeof digits, n);
+    *this += std::string_view(digits, static_cast<std::size_t>(r.ptr - digits));
+  }
+  // Writes what is buffered and flushes stdout.
+  void finish() {
+    flush();
+    std::cout.flush();
+  }
+
+ private:
+  void flush() {
+    std::cout.write(buf_.data(), static_cast<std::streamsize>(len_));
+    len_ = 0;
+  }
+  std::vector<char> buf_;
+  std::size_t len_ = 0;
+};
+
+void append_join(TextOut& o, const std::vector<std::string>& parts, std::string_view sep) {
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i != 0) o += sep;
+    o += parts[i];
+  }
+}
+
+// A translated sentence with {date} and {n}, split once into its literal parts and its places,
+// then filled visit by visit as fill() fills it.
+class Sentence {
+ public:
+  explicit Sentence(const std::string& text) {
+    std::size_t from = 0;
+    for (;;) {
+      const std::size_t date_at = text.find("{date}", from), n_at = text.find("{n}", from);
+      const std::size_t at = std::min(date_at, n_at);
+      parts_.push_back({text.substr(from, at == std::string::npos ? std::string::npos : at - from),
+                        at == std::string::npos ? Place::none
+                        : at == date_at         ? Place::date
+                                                : Place::n});
+      if (at == std::string::npos) break;
+      from = at + (at == date_at ? 6 : 3);
+    }
+  }
+  void append(TextOut& o, Date date, int n) const {
+    for (const Part& part : parts_) {
+      o += part.literal;
+      if (part.place == Place::date) o += format_date(date);
+      if (part.place == Place::n) o.integer(n);
+    }
+  }
+
+ private:
+  enum class Place { none, date, n };
+  struct Part {
+    std::string literal;
+    Place place;
+  };
+  std::vector<Part> parts_;
+};
+
+// window_text(), appended.
+void append_window(TextOut& o, const TrackedVisit& v, const std::string& days) {
+  if (v.window_before == 0 && v.window_after == 0) return;
+  if (v.window_before == v.window_after) {
+    o += " ±";
+    o.integer(v.window_after);
+  } else if (v.window_before == 0) {
+    o += " +";
+    o.integer(v.window_after);
+  } else if (v.window_after == 0) {
+    o += " -";
+    o.integer(v.window_before);
+  } else {
+    o += " -";
+    o.integer(v.window_before);
+    o += "/+";
+    o.integer(v.window_after);
+  }
+  o += days;
+}
+
+const char* status_id(DueVisit::Status s) {
+  switch (s) {
+    case DueVisit::Status::overdue:
+      return "overdue";
+    case DueVisit::Status::due:
+      return "due";
+    case DueVisit::Status::upcoming:
+      return "upcoming";
+  }
+  return "";
+}
+
+// One visit of `track due --format json`, as visit_json() and dump() write it, at depth 2.
+void write_due_json(std::string& o, const DueVisit& d) {
+  using detail::JsonWriter;
+  std::size_t end = o.size();
+  {
+    JsonWriter w(o, end, 2, 2);
+    const auto strings = [&w](detail::JsonKey key, const std::vector<std::string>& list) {
+      w.key(key);
+      w.begin_array();
+      for (const std::string& t : list) w.string(t);
+      w.end_array();
+    };
+    const auto text = [&w](detail::JsonKey key, const LocalizedText& t) {
+      w.key(key);
+      w.begin_object();
+      w.member("en", t.en);
+      w.member("zh-CN", t.zh);
+      w.end_object();
+    };
+    w.begin_object();
+    w.member("label", d.label);
+    w.member("regimen", d.regimen_id);
+    w.member("status", status_id(d.status));
+    w.member_int("days", d.days);
+    w.member("window_first", format_date(d.visit.window_first()));
+    w.member("window_last", format_date(d.visit.window_last()));
+    const TrackedVisit& v = d.visit;
+    w.key("visit");
+    w.begin_object();
+    w.member("date", format_date(v.date));
+    w.member_bool("baseline", v.baseline);
+    w.member_int("window_before_days", v.window_before);
+    w.member_int("window_after_days", v.window_after);
+    strings("tests", v.tests);
+    w.key("items");
+    w.begin_array();
+    for (const VisitItem& it : v.items) {
+      w.begin_object();
+      w.member("id", it.monitoring_id);
+      text("name", it.name);
+      strings("tests", it.tests);
+      text("reason", it.reason);
+      w.end_object();
+    }
+    w.end_array();
+    w.member_bool("done", v.done);
+    if (v.done_on) w.member("done_on", format_date(*v.done_on));
+    if (!v.done_note.empty()) w.member("done_note", v.done_note);
+    w.end_object();
+    strings("tests_recorded", d.tests_recorded);
+    w.end_object();
+    end = w.end();
+  }
+  o.resize(end);
+}
+
 int run_due(State& s) {
   const Lang lang = parse_lang(s.c.lang);
   const Span within = parse_span(s.within, "within");
@@ -368,111 +554,119 @@ int run_due(State& s) {
   Tracker t = open_db(s.c, Tracker::Mode::open_existing);
   const std::vector<DueVisit> due = t.due(label, today, within);
   if (s.c.format == "json") {
-    // Written visit by visit, as json{today, within, visits}.dump(2) writes it, without holding
-    // the whole tree (a visit is an element of depth 2: its lines are indented by 4 more).
-    std::string o = "{\n  \"today\": " + json(format_date(today)).dump() +
-                    ",\n  \"within\": " + json(to_string(within)).dump() + ",\n  \"visits\": [";
+    std::string o;
+    o.reserve(kOutputPiece + (1 << 14));
+    // Written visit by visit with the JSON writer (the bytes of json{today, within,
+    // visits}.dump(2), as before), a piece at a time.
+    o += "{\n  \"today\": " + json(format_date(today)).dump() +
+         ",\n  \"within\": " + json(to_string(within)).dump() + ",\n  \"visits\": [";
     for (std::size_t i = 0; i < due.size(); ++i) {
-      const DueVisit& d = due[i];
-      json j = {{"label", d.label},
-                {"regimen", d.regimen_id},
-                {"status", d.status == DueVisit::Status::overdue ? "overdue"
-                           : d.status == DueVisit::Status::due   ? "due"
-                                                                 : "upcoming"},
-                {"days", d.days},
-                {"window_first", format_date(d.visit.window_first())},
-                {"window_last", format_date(d.visit.window_last())},
-                {"visit", visit_json(d.visit)},
-                {"tests_recorded", d.tests_recorded}};
       o += i == 0 ? "\n    " : ",\n    ";
-      for (const char c : j.dump(2)) {
-        o += c;
-        if (c == '\n') o += "    ";
-      }
+      write_due_json(o, due[i]);
+      emit_piece(o);
     }
     o += due.empty() ? "]\n}\n" : "\n  ]\n}\n";
-    emit(o, "");
+    emit_piece(o, true);
     return 0;
   }
   const auto L = [lang](std::string_view k) { return tr(lang, k); };
   // The labels, translated once (not once a visit).
   const std::string overdue = L("OVERDUE"), due_now = L("DUE NOW"), upcoming = L("UPCOMING"),
-                    ended = L("window ended {date}, {n} days ago"),
-                    ends_today = L("window ends {date} (today)"),
-                    ends_in = L("window ends {date}, in {n} days"),
-                    opens_in = L("window opens {date}, in {n} days"),
                     baseline = "  (" + L("baseline") + ")", tests = L("tests"),
-                    recorded = L("recorded in the window");
-  // One string, written once: a visit is three lines.
-  std::string o;
-  o.reserve(256 + due.size() * 320);
-  o += L("Today") + ": " + format_date(today) + " · " +
-       fill(L("overdue, due now, and opening within {n}"), "", pick(span_text(within), lang)) +
-       "\n";
-  if (due.empty()) o += L("Nothing is due.") + "\n";
+                    recorded = L("recorded in the window"), days = " " + L("d");
+  const Sentence ended(L("window ended {date}, {n} days ago")),
+      ends_today(L("window ends {date} (today)")), ends_in(L("window ends {date}, in {n} days")),
+      opens_in(L("window opens {date}, in {n} days"));
+  TextOut out;
+  out += L("Today") + ": " + format_date(today) + " · " +
+         fill(L("overdue, due now, and opening within {n}"), "", pick(span_text(within), lang)) +
+         "\n";
+  if (due.empty()) out += L("Nothing is due.") + "\n";
   // Grouped by label, the labels in the order of their first visit in the list, each label's
-  // visits in list order: one pass to group, one to print.
-  std::vector<std::vector<const DueVisit*>> groups;
-  std::unordered_map<std::string_view, std::size_t> group_of;
-  for (const DueVisit& d : due) {
-    const auto [it, added] = group_of.try_emplace(d.label, groups.size());
-    if (added) groups.emplace_back();
-    groups[it->second].push_back(&d);
+  // visits in list order: one pass numbers the groups, a counting sort puts the visits in order.
+  std::vector<std::size_t> group(due.size());
+  std::vector<std::size_t> first_of_group;  // where each group begins in `order`, then its end
+  {
+    std::unordered_map<std::string_view, std::size_t> group_of;
+    group_of.reserve(due.size());
+    std::vector<std::size_t> count;
+    for (std::size_t i = 0; i < due.size(); ++i) {
+      const auto [it, added] = group_of.try_emplace(due[i].label, count.size());
+      if (added) count.push_back(0);
+      group[i] = it->second;
+      ++count[it->second];
+    }
+    first_of_group.resize(count.size() + 1, 0);
+    for (std::size_t g = 0; g < count.size(); ++g) {
+      first_of_group[g + 1] = first_of_group[g] + count[g];
+    }
   }
-  for (const std::vector<const DueVisit*>& group : groups) {
-    o += "\n" + group.front()->label + " (" + group.front()->regimen_id + ")\n";
-    for (const DueVisit* dp : group) {
-      const DueVisit& d = *dp;
+  std::vector<const DueVisit*> order(due.size());
+  {
+    std::vector<std::size_t> next(first_of_group.begin(), first_of_group.end() - 1);
+    for (std::size_t i = 0; i < due.size(); ++i) order[next[group[i]]++] = &due[i];
+  }
+  for (std::size_t g = 0; g + 1 < first_of_group.size(); ++g) {
+    const DueVisit& first = *order[first_of_group[g]];
+    out += '\n';
+    out += first.label;
+    out += " (";
+    out += first.regimen_id;
+    out += ")\n";
+    for (std::size_t k = first_of_group[g]; k < first_of_group[g + 1]; ++k) {
+      const DueVisit& d = *order[k];
       const std::string* status = nullptr;
-      std::string when;
-      const std::string n = std::to_string(d.days);
+      const Sentence* when = nullptr;
+      Date when_date = d.visit.window_last();
       switch (d.status) {
         case DueVisit::Status::overdue:
           status = &overdue;
-          when = fill(ended, format_date(d.visit.window_last()), n);
+          when = &ended;
           break;
         case DueVisit::Status::due:
           status = &due_now;
-          when = fill(d.days == 0 ? ends_today : ends_in, format_date(d.visit.window_last()), n);
+          when = d.days == 0 ? &ends_today : &ends_in;
           break;
         case DueVisit::Status::upcoming:
           status = &upcoming;
-          when = fill(opens_in, format_date(d.visit.window_first()), n);
+          when = &opens_in;
+          when_date = d.visit.window_first();
           break;
       }
-      o += "  ";
-      o += *status;
-      if (lang == Lang::en && status->size() < 8) o.append(8 - status->size(), ' ');
-      o += "  ";
-      o += format_date(d.visit.date);
-      o += window_text(d.visit, lang);
-      o += "  ";
-      o += when;
-      if (d.visit.baseline) o += baseline;
-      o += "\n      ";
+      out += "  ";
+      out += *status;
+      if (lang == Lang::en && status->size() < 8)
+        out += std::string_view("        ", 8 - status->size());
+      out += "  ";
+      out += format_date(d.visit.date);
+      append_window(out, d.visit, days);
+      out += "  ";
+      when->append(out, when_date, d.days);
+      if (d.visit.baseline) out += baseline;
+      out += "\n      ";
       for (std::size_t i = 0; i < d.visit.items.size(); ++i) {
-        if (i != 0) o += "; ";
-        o += pick(d.visit.items[i].name, lang);
+        if (i != 0) out += "; ";
+        out += pick(d.visit.items[i].name, lang);
       }
-      o += "\n      ";
-      o += tests;
-      o += ": ";
-      o += join(d.visit.tests, ", ");
+      out += "\n      ";
+      out += tests;
+      out += ": ";
+      append_join(out, d.visit.tests, ", ");
       if (!d.tests_recorded.empty()) {
-        o += "  [";
-        o += recorded;
-        o += ": ";
-        o += join(d.tests_recorded, ", ");
-        o += "]";
+        out += "  [";
+        out += recorded;
+        out += ": ";
+        append_join(out, d.tests_recorded, ", ");
+        out += "]";
       }
-      o += "\n";
+      out += "\n";
     }
   }
   if (!due.empty()) {
-    o += "\n" + L("Mark a visit done") + ": doseplan track done --label " + due.front().label +
-         " --visit " + format_date(due.front().visit.date) + "\n";
+    out += "\n" + L("Mark a visit done") + ": doseplan track done --label " + due.front().label +
+           " --visit " + format_date(due.front().visit.date) + "\n";
   }
-  emit(o, "");
+  out.finish();
   return 0;
 }
 
