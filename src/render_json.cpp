@@ -60,40 +60,35 @@ void write_provenance(JsonWriter& w, const Provenance& p) {
   w.end_object();
 }
 
-// A text of a phase or a visit; with a cache (and on one line), written once and then copied.
-void kept_text(JsonWriter& w, const LocalizedText& t, detail::PlanJsonCache::Entry* cache) {
-  if (!cache || w.indent() >= 0) {
-    text(w, t);
-    return;
-  }
-  if (const std::string* kept = cache->find(t)) {
+// The bytes kept for a value, or the value written by `write` and then kept by `keep`.
+template <class Write, class Keep>
+void write_once(JsonWriter& w, const std::string* kept, Write write, Keep keep) {
+  if (kept) {
     w.raw(*kept);
     return;
   }
   std::string json;
   JsonWriter b(json, 0, w.indent(), w.depth());
-  text(b, t);
+  write(b);
   json.resize(b.end());
   w.raw(json);
-  cache->keep(t, std::move(json));
+  keep(std::move(json));
+}
+
+// A text of a phase or a visit; with a cache (and on one line), written once and then copied.
+void kept_text(JsonWriter& w, const LocalizedText& t, detail::PlanJsonCache::Entry* cache) {
+  if (!cache || w.indent() >= 0) return text(w, t);
+  write_once(
+      w, cache->find(t), [&t](JsonWriter& b) { text(b, t); },
+      [&](std::string json) { cache->keep(t, std::move(json)); });
 }
 
 // A provenance; with a cache, its text is written once and then copied (plan_json.hpp).
 void provenance(JsonWriter& w, const Provenance& p, detail::PlanJsonCache::Entry* cache = nullptr) {
-  if (!cache) {
-    write_provenance(w, p);
-    return;
-  }
-  if (const std::string* kept = cache->find(p, w.depth(), w.indent())) {
-    w.raw(*kept);
-    return;
-  }
-  std::string json;
-  JsonWriter b(json, 0, w.indent(), w.depth());
-  write_provenance(b, p);
-  json.resize(b.end());
-  w.raw(json);
-  cache->keep(p, w.depth(), w.indent(), std::move(json));
+  if (!cache) return write_provenance(w, p);
+  write_once(
+      w, cache->find(p, w.depth(), w.indent()), [&p](JsonWriter& b) { write_provenance(b, p); },
+      [&](std::string json) { cache->keep(p, w.depth(), w.indent(), std::move(json)); });
 }
 
 void dose_json(JsonWriter& w, const DoseValue& v) {
