@@ -205,6 +205,19 @@ assert [a["amount"]["value"] for a in lines[3]["plan"]["phases"][0]["dose"]["adm
 PY
 head -1 "$tmp/requests.jsonl" | "$bin" batch >"$tmp/out" 2>"$tmp/err"
 check "batch from stdin exits 0 when every line is planned" test "$?" -eq 0
+# The audit trail only with --explain: 310 mg exact (5 mg/kg/day x 62 kg), rounded to 300 mg.
+head -1 "$tmp/requests.jsonl" | "$bin" batch --explain >"$tmp/out-explain" 2>"$tmp/err"
+check "batch --explain: every dose and the patient carry their audit" python3 - "$tmp/out" "$tmp/out-explain" <<'PY'
+import json, sys
+quiet, told = (json.loads(open(f, encoding="utf-8").readline())["plan"] for f in sys.argv[1:3])
+assert "audit" not in quiet["patient"] and all("audit" not in p["dose"] for p in quiet["phases"])
+assert "audit" in told["patient"] and all(p["dose"]["audit"] for p in told["phases"])
+exact = [a for a in told["phases"][0]["dose"]["audit"] if a["what"]["en"] == "exact daily dose"][0]
+assert exact["how"]["en"] == "5 mg/kg/day \u00d7 62 kg \u00d7 1 day" and exact["result"]["en"] == "310 mg", exact
+for p in told["phases"]: del p["dose"]["audit"]
+del told["patient"]["audit"]
+assert told == quiet  # nothing else differs
+PY
 
 # --- regimens, show, check-rules
 run --rules "$data/rules" regimens
