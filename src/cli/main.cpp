@@ -225,7 +225,7 @@ int main(int argc, char** argv) {
   batch->add_option("--input", batch_input, "JSON Lines file (default: standard input)");
   batch->add_option("-o,--output", batch_output, "Write to FILE (atomically) instead of stdout");
   batch->add_flag("--explain", batch_explain,
-                  "Each plan with its \"audit\": how every number was made (about 2× the work)");
+                  "Each plan with its \"audit\": how every number was made (about 1.6× the work)");
   std::string check_dir;
   CLI::App* check =
       app.add_subcommand("check-rules", "Check a rules directory and run its golden cases");
