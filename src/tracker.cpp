@@ -2107,33 +2107,56 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     }
     if (rc != SQLITE_DONE) throw SQLite::Exception(handle, rc);
     if (!label && !rows.empty()) {
-      // The plans listed, once each; then every plan with its patient, in the order of the
-      // patients' ids (a scan of plans_by_patient, a few pages: cheaper than seeking a plan's
-      // row, one page each because of its JSON), keeping those listed.
-      std::vector<std::int64_t> plans_listed(row_plans);
-      std::sort(plans_listed.begin(), plans_listed.end());
-      plans_listed.erase(std::unique(plans_listed.begin(), plans_listed.end()), plans_listed.end());
+      // Every plan with its patient, in the order of the patients' ids (a scan of
+      // plans_by_patient, a few pages: cheaper than seeking a plan's row, one page each because
+      // of its JSON), keeping the plans listed. The plans' ids are rowids, numbered from 1 as
+      // they were made: a table indexed by plan id says which are listed and their patient
+      // (sorting the plans' ids and searching them cost more than the scan). A store whose ids
+      // are far larger than its rows (only a hand-made one) has them sorted and searched.
       constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-      std::vector<std::uint32_t> patient_of(plans_listed.size(), kNone);
+      constexpr std::uint32_t kListed = kNone - 1;
+      const auto [min_plan, max_plan] = std::minmax_element(row_plans.begin(), row_plans.end());
+      const bool dense = *min_plan >= 0 && *max_plan < std::int64_t{1} << 24;
+      std::vector<std::int64_t> plans_listed;  // if not dense: the plans listed, sorted, once each
+      std::vector<std::uint32_t> patient_of;   // by plan id (dense) or as plans_listed
+      if (dense) {
+        patient_of.assign(static_cast<std::size_t>(*max_plan) + 1, kNone);
+        for (const std::int64_t plan : row_plans)
+          patient_of[static_cast<std::size_t>(plan)] = kListed;
+      } else {
+        plans_listed = row_plans;
+        std::sort(plans_listed.begin(), plans_listed.end());
+        plans_listed.erase(std::unique(plans_listed.begin(), plans_listed.end()),
+                           plans_listed.end());
+        patient_of.assign(plans_listed.size(), kListed);
+      }
+      const auto slot = [&](std::int64_t plan) -> std::uint32_t* {
+        if (dense) {
+          return plan >= 0 && plan < static_cast<std::int64_t>(patient_of.size())
+                     ? &patient_of[static_cast<std::size_t>(plan)]
+                     : nullptr;
+        }
+        const auto it = std::lower_bound(plans_listed.begin(), plans_listed.end(), plan);
+        return it != plans_listed.end() && *it == plan
+                   ? &patient_of[static_cast<std::size_t>(it - plans_listed.begin())]
+                   : nullptr;
+      };
       const Statement plans_st = prepare(
           "SELECT pl.id, pl.patient_id, p.label, pl.regimen_id FROM plans pl INDEXED BY "
           "plans_by_patient CROSS JOIN patients p WHERE p.id = pl.patient_id");
       sqlite3_stmt* const ps = plans_st.get();
       while ((rc = sqlite3_step(ps)) == SQLITE_ROW) {
-        const std::int64_t plan = sqlite3_column_int64(ps, 0);
-        const auto it = std::lower_bound(plans_listed.begin(), plans_listed.end(), plan);
-        if (it == plans_listed.end() || *it != plan) continue;
-        patient_of[static_cast<std::size_t>(it - plans_listed.begin())] =
-            static_cast<std::uint32_t>(patients.size());
+        std::uint32_t* const s = slot(sqlite3_column_int64(ps, 0));
+        if (s == nullptr || *s != kListed) continue;
+        *s = static_cast<std::uint32_t>(patients.size());
         patients.push_back({std::string(text_of(ps, 2)), std::string(text_of(ps, 3)),
                             sqlite3_column_int64(ps, 1)});
       }
       if (rc != SQLITE_DONE) throw SQLite::Exception(handle, rc);
       std::size_t kept = 0;
       for (std::size_t i = 0; i < rows.size(); ++i) {
-        const auto it = std::lower_bound(plans_listed.begin(), plans_listed.end(), row_plans[i]);
-        const std::uint32_t p = patient_of[static_cast<std::size_t>(it - plans_listed.begin())];
-        if (p == kNone) continue;  // a plan without its patient: not listed (as a join would)
+        const std::uint32_t p = *slot(row_plans[i]);
+        if (p == kListed) continue;  // a plan without its patient: not listed (as a join would)
         rows[kept] = rows[i];
         rows[kept].patient = p;
         ++kept;
