@@ -39,7 +39,7 @@ check "start exits 0" test "$code" -eq 0
 check "start says what it stored" contains "$tmp/out" "Tracking pt-01: cyclosporine-itp, 2026-12-01 to 2027-06-11; 14 visits stored."
 check "database created 0600" test "$(mode_of "$db")" = 600
 check "WAL mode" test "$(sql "$db" 'PRAGMA journal_mode;')" = wal
-check "schema version 2" test "$(sql "$db" 'PRAGMA user_version;')" = 2
+check "schema version 3" test "$(sql "$db" 'PRAGMA user_version;')" = 3
 check "14 visits stored" test "$(sql "$db" 'SELECT count(*) FROM visits;')" = 14
 check "plan stored as JSON with its request" test "$(sql "$db" "SELECT json_extract(plan_json, '$.format') || ' ' || json_extract(request_json, '$.regimen') FROM plans;")" = "doseplan-plan cyclosporine-itp"
 check "--today given: no date note" lacks "$tmp/err" "today is"
