@@ -608,6 +608,17 @@ TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the sa
   check_same_due(again.due(std::nullopt, d("2026-12-28"), parse_span("14d")), due);
 }
 
+// Records a result of `test` for `label`, taken on `on` and entered on 2027-01-10.
+void record_result(Tracker& t, const char* label, const char* test, const char* value, Date on) {
+  RecordRequest r;
+  r.label = label;
+  r.test = test;
+  r.value = value;
+  r.date = on;
+  r.today = d("2027-01-10");
+  t.record(real_rules(), r);
+}
+
 TEST_CASE("tracker: a database of schema 2 is migrated in place to 3 and lists the same visits",
           "[tracker][store][migration]") {
   TempDir dir;
@@ -686,20 +697,15 @@ TEST_CASE(
   t.start(rules, "zz", week_later, d("2026-11-10"));
   t.start(rules, "aa", itp_request(), d("2026-11-10"));
   t.start(rules, "mm", week_later, d("2026-11-10"));
-  const auto record = [&](const char* label, const char* test, const char* value, Date on) {
-    RecordRequest r;
-    r.label = label;
-    r.test = test;
-    r.value = value;
-    r.date = on;
-    r.today = d("2027-01-10");
-    t.record(rules, r);
-  };
-  record("zz", "creatinine", "88 umol/L", d("2026-12-19"));  // first day of zz's 12-22 window
-  record("zz", "alt", "30 U/L", d("2027-01-08"));            // last day of zz's 01-05 window
-  record("aa", "creatinine", "90 umol/L", d("2026-12-25"));  // in zz's 12-22 window, none of aa's
-  record("mm", "creatinine", "91 umol/L", d("2027-01-08"));  // last day of mm's 01-05 window
-  record("mm", "creatinine", "92 umol/L", d("2026-12-26"));  // the day after mm's 12-22 window
+  record_result(t, "zz", "creatinine", "88 umol/L",
+                d("2026-12-19"));                            // first day of zz's 12-22 window
+  record_result(t, "zz", "alt", "30 U/L", d("2027-01-08"));  // last day of zz's 01-05 window
+  record_result(t, "aa", "creatinine", "90 umol/L",
+                d("2026-12-25"));  // in zz's 12-22 window, none of aa's
+  record_result(t, "mm", "creatinine", "91 umol/L",
+                d("2027-01-08"));  // last day of mm's 01-05 window
+  record_result(t, "mm", "creatinine", "92 umol/L",
+                d("2026-12-26"));  // the day after mm's 12-22 window
 
   // Today 2027-01-03, within 0 days: the windows opened by 01-03.
   const std::vector<DueVisit> due = t.due(std::nullopt, d("2027-01-03"), parse_span("0d"));
@@ -794,23 +800,15 @@ TEST_CASE(
   t.start(rules, "p2", later, d("2026-11-10"));
   t.start(rules, "p3", itp_request(), d("2026-11-10"));
   t.start(rules, "p4", itp_request(), d("2026-11-10"));
-  const auto record = [&](const char* label, const char* test, const char* value, Date on) {
-    RecordRequest r;
-    r.label = label;
-    r.test = test;
-    r.value = value;
-    r.date = on;
-    r.today = d("2027-01-10");
-    t.record(rules, r);
-  };
   // The itp visits from 2026-12-01: 11-17 and 11-24 (baselines, no window), 12-15 (12-12 to
   // 12-18), 12-29 (12-26 to 01-01), 01-12 (01-09 to 01-15), 01-26 (01-23 to 01-29).
-  record("p1", "creatinine", "88 umol/L", d("2026-12-18"));  // last day of 12-15's window
-  record("p1", "alt", "30 U/L", d("2026-12-25"));            // the day before 12-29's window
-  record("p2", "creatinine", "90 umol/L", d("2027-01-01"));
-  record("p4", "alt", "31 U/L", d("2027-01-02"));            // the day after 12-29's window
-  record("p4", "creatinine", "92 umol/L", d("2026-12-26"));  // first day of 12-29's window
-  record("p4", "creatinine", "93 umol/L", d("2026-11-24"));  // on the baseline of 11-24
+  record_result(t, "p1", "creatinine", "88 umol/L", d("2026-12-18"));  // last day of 12-15's window
+  record_result(t, "p1", "alt", "30 U/L", d("2026-12-25"));  // the day before 12-29's window
+  record_result(t, "p2", "creatinine", "90 umol/L", d("2027-01-01"));
+  record_result(t, "p4", "alt", "31 U/L", d("2027-01-02"));  // the day after 12-29's window
+  record_result(t, "p4", "creatinine", "92 umol/L",
+                d("2026-12-26"));  // first day of 12-29's window
+  record_result(t, "p4", "creatinine", "93 umol/L", d("2026-11-24"));  // on the baseline of 11-24
 
   const std::vector<DueVisit> due = t.due(std::nullopt, d("2027-01-10"), parse_span("14d"));
   check_same_due(due, due_the_plain_way(t, d("2027-01-10"), parse_span("14d")));
