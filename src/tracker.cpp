@@ -1025,6 +1025,14 @@ CREATE INDEX visits_open ON visits (plan_id, window_first, window_last, date, ba
   window_before, window_after, items_id, done) WHERE done = 0;
 CREATE INDEX plans_by_patient ON plans (patient_id, regimen_id);
 )sql",
+    // 3: the visits not done again, in the order of their windows' first day (visits_due), with
+    // every column the list of all patients reads: that list is then one range of this index
+    // (the visits whose window opens by the horizon) instead of a seek into visits_open for
+    // each plan. visits_open stays for one patient's list and for visits().
+    R"sql(
+CREATE INDEX visits_due ON visits (window_first, plan_id, window_before, window_after, baseline,
+  items_id, done) WHERE done = 0;
+)sql",
 };
 static_assert(static_cast<int>(std::size(kMigrations)) == kTrackerSchemaVersion);
 
@@ -1974,33 +1982,32 @@ std::vector<TrackedVisit> Tracker::visits(const std::string& label) const {
   return impl_->guarded([&] { return impl_->read_visits(impl_->patient_id(label)); });
 }
 
-// One statement lists the visits to show: not done, and whose window opens by the horizon (the
-// partial index visits_open holds exactly the visits not done, by plan and first day of their
-// window, with every column read here). The tests recorded in each window come from the same
-// statement, and the item sets it names are read and parsed once each (visit_items). The statement
-// is stepped through the C API: SQLiteCpp's columns cost a shared pointer each.
+// The visits to show: not done, and whose window opens by the horizon. For all patients they are
+// one range of the partial index visits_due (the visits not done, in the order of their windows'
+// first day, with every column read here), read first; then their plans' patients and regimens
+// (plans_by_patient: not the plan's JSON) in one pass over the plans. One patient's visits come
+// from visits_open (by plan, then window). The tests recorded in each window are read patient by
+// patient afterwards, and the item sets named are read and parsed once each (visit_items). The
+// statements are stepped through the C API: SQLiteCpp's columns cost a shared pointer each.
 std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date today,
                                    Span within) const {
   const Date horizon = add_span(today, within);
+  // Columns 0-6 in both; 7-9 (the patient) only for one patient.
   static constexpr const char* kColumns =
-      "SELECT p.label, pl.regimen_id, v.id, v.window_first, v.window_before, v.window_after, "
-      "v.baseline, v.items_id, pl.patient_id ";
-  // Plan by plan (plans_by_patient: not the plan's JSON), in the order of the patients' ids, so
-  // that SQLite steps through the patients and the index of visits not done (visits_open) in
-  // order instead of seeking each row anew; or the one patient of `label`.
+      "SELECT v.plan_id, v.id, v.window_first, v.window_before, v.window_after, v.baseline, "
+      "v.items_id";
   const std::string sql =
       std::string(kColumns) +
-      (label ? "FROM patients p CROSS JOIN plans pl INDEXED BY plans_by_patient CROSS JOIN visits "
-               "v INDEXED BY visits_open WHERE p.label = ?2 AND pl.patient_id = p.id AND "
-               "v.plan_id = pl.id AND v.done = 0 AND v.window_first <= ?1"
-             : "FROM plans pl INDEXED BY plans_by_patient CROSS JOIN patients p CROSS JOIN visits "
-               "v INDEXED BY visits_open WHERE p.id = pl.patient_id AND v.plan_id = pl.id AND "
-               "v.done = 0 AND v.window_first <= ?1");
+      (label ? ", p.label, pl.regimen_id, pl.patient_id FROM patients p CROSS JOIN plans pl "
+               "INDEXED BY plans_by_patient CROSS JOIN visits v INDEXED BY visits_open WHERE "
+               "p.label = ?2 AND pl.patient_id = p.id AND v.plan_id = pl.id AND v.done = 0 AND "
+               "v.window_first <= ?1"
+             : " FROM visits v INDEXED BY visits_due WHERE v.done = 0 AND v.window_first <= ?1");
   return impl_->guarded([&] {
-    // Every patient's list reads each page once (about 700 of them for 10,000 patients): a page
-    // cache of 256 kB instead of SQLite's 2 MB serves it as well, and a process that lists once
-    // does not fill 2 MB of memory it touches for the first time (page faults). Restored after.
-    // (One patient's list reads a few pages: nothing to gain.)
+    // Every patient's list reads each page once: a page cache of 256 kB instead of SQLite's 2 MB
+    // serves it as well, and a process that lists once does not fill 2 MB of memory it touches
+    // for the first time (page faults). Restored after. (One patient's list reads a few pages:
+    // nothing to gain.)
     struct CacheSize {
       SQLite::Database* db = nullptr;
       int size = 0;
@@ -2021,18 +2028,22 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     SQLite::Transaction tx(*impl_->db, SQLite::TransactionBehavior::DEFERRED);
     if (label) impl_->patient_id(*label);  // tracker.unknown_patient
     sqlite3* const handle = impl_->db->getHandle();
-    sqlite3_stmt* raw = nullptr;
-    if (const int rc = sqlite3_prepare_v2(handle, sql.c_str(), -1, &raw, nullptr);
-        rc != SQLITE_OK) {
-      throw SQLite::Exception(handle, rc);
-    }
-    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
+    using Statement = std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>;
+    const auto prepare = [&](const char* text) {
+      sqlite3_stmt* raw = nullptr;
+      if (const int rc = sqlite3_prepare_v2(handle, text, -1, &raw, nullptr); rc != SQLITE_OK) {
+        throw SQLite::Exception(handle, rc);
+      }
+      return Statement(raw, sqlite3_finalize);
+    };
+    const auto text_of = [](sqlite3_stmt* st, int col) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
+      return std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, col)));
+    };
+    const Statement st = prepare(sql.c_str());
+    sqlite3_stmt* const raw = st.get();
     sqlite3_bind_int64(raw, 1, day_number(horizon));
     if (label) sqlite3_bind_text(raw, 2, label->data(), static_cast<int>(label->size()), nullptr);
-    const auto text = [&](int col) {
-      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(raw, col));
-      return std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(raw, col)));
-    };
     ItemSets sets;
     std::optional<SQLite::Statement> items_st;
     // What is read of each visit listed, small: the DueVisits are made at the end, once each and
@@ -2056,31 +2067,124 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     struct Patient {
       std::string label;
       std::string regimen_id;
+      std::int64_t id;
     };
     std::vector<Row> rows;
-    std::vector<Patient> patients;
-    std::vector<std::vector<std::string>> recorded_lists;
-    // The tests recorded in each window. The rows come patient by patient, in the order of the
-    // patients' ids, and so do the results in results_by_patient (patient, test, date): a second
-    // statement walks the results alongside, seeking only when it is behind the patient. So a
-    // patient without results costs nothing once the walk has passed them, and a patient's
-    // results are read once, not once a visit.
-    sqlite3_stmt* raw_results = nullptr;
-    if (const int rc = sqlite3_prepare_v2(
-            handle,
-            "SELECT patient_id, test, date FROM results INDEXED BY results_by_patient WHERE "
-            "patient_id >= ?1 ORDER BY patient_id, test, date",
-            -1, &raw_results, nullptr);
-        rc != SQLITE_OK) {
-      throw SQLite::Exception(handle, rc);
+    std::vector<Patient> patients;        // in the order of their ids
+    std::vector<std::int64_t> row_plans;  // all patients: each row's plan
+    const std::int64_t today_day = day_number(today);
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+      Row r{};
+      r.visit_id = sqlite3_column_int64(raw, 1);
+      r.window_first = static_cast<std::int32_t>(sqlite3_column_int64(raw, 2));
+      r.window_before = sqlite3_column_int(raw, 3);
+      r.window_after = sqlite3_column_int(raw, 4);
+      r.baseline = sqlite3_column_int(raw, 5) != 0;
+      r.set = &impl_->item_set(sets, items_st, sqlite3_column_int64(raw, 6));
+      r.recorded = -1;
+      const std::int64_t first = r.window_first, last = first + r.window_before + r.window_after;
+      if (today_day > last) {
+        r.status = DueVisit::Status::overdue;
+        r.days = static_cast<std::int32_t>(today_day - last);
+      } else if (first <= today_day) {
+        r.status = DueVisit::Status::due;
+        r.days = static_cast<std::int32_t>(last - today_day);
+      } else {
+        r.status = DueVisit::Status::upcoming;
+        r.days = static_cast<std::int32_t>(first - today_day);
+      }
+      if (label) {
+        if (patients.empty()) {
+          patients.push_back({std::string(text_of(raw, 7)), std::string(text_of(raw, 8)),
+                              sqlite3_column_int64(raw, 9)});
+        }
+        r.patient = 0;
+      } else {
+        row_plans.push_back(sqlite3_column_int64(raw, 0));
+      }
+      rows.push_back(r);
     }
-    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> results_st(raw_results,
-                                                                           sqlite3_finalize);
-    const auto result_text = [&](int col) {
-      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(raw_results, col));
-      return std::string_view(p ? p : "",
-                              static_cast<std::size_t>(sqlite3_column_bytes(raw_results, col)));
-    };
+    if (rc != SQLITE_DONE) throw SQLite::Exception(handle, rc);
+    if (!label && !rows.empty()) {
+      // Every plan with its patient, in the order of the patients' ids (a scan of
+      // plans_by_patient, a few pages: cheaper than seeking a plan's row, one page each because
+      // of its JSON), keeping the plans listed. The plans' ids are rowids, numbered from 1 as
+      // they were made: a table indexed by plan id says which are listed and their patient
+      // (sorting the plans' ids and searching them cost more than the scan). A store whose ids
+      // are far larger than its rows (only a hand-made one) has them sorted and searched.
+      constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+      constexpr std::uint32_t kListed = kNone - 1;
+      const auto [min_plan, max_plan] = std::minmax_element(row_plans.begin(), row_plans.end());
+      const bool dense = *min_plan >= 0 && *max_plan < std::int64_t{1} << 24;
+      std::vector<std::int64_t> plans_listed;  // if not dense: the plans listed, sorted, once each
+      std::vector<std::uint32_t> patient_of;   // by plan id (dense) or as plans_listed
+      if (dense) {
+        patient_of.assign(static_cast<std::size_t>(*max_plan) + 1, kNone);
+        for (const std::int64_t plan : row_plans)
+          patient_of[static_cast<std::size_t>(plan)] = kListed;
+      } else {
+        plans_listed = row_plans;
+        std::sort(plans_listed.begin(), plans_listed.end());
+        plans_listed.erase(std::unique(plans_listed.begin(), plans_listed.end()),
+                           plans_listed.end());
+        patient_of.assign(plans_listed.size(), kListed);
+      }
+      const auto slot = [&](std::int64_t plan) -> std::uint32_t* {
+        if (dense) {
+          return plan >= 0 && plan < static_cast<std::int64_t>(patient_of.size())
+                     ? &patient_of[static_cast<std::size_t>(plan)]
+                     : nullptr;
+        }
+        const auto it = std::lower_bound(plans_listed.begin(), plans_listed.end(), plan);
+        return it != plans_listed.end() && *it == plan
+                   ? &patient_of[static_cast<std::size_t>(it - plans_listed.begin())]
+                   : nullptr;
+      };
+      const Statement plans_st = prepare(
+          "SELECT pl.id, pl.patient_id, p.label, pl.regimen_id FROM plans pl INDEXED BY "
+          "plans_by_patient CROSS JOIN patients p WHERE p.id = pl.patient_id");
+      sqlite3_stmt* const ps = plans_st.get();
+      while ((rc = sqlite3_step(ps)) == SQLITE_ROW) {
+        std::uint32_t* const s = slot(sqlite3_column_int64(ps, 0));
+        if (s == nullptr || *s != kListed) continue;
+        *s = static_cast<std::uint32_t>(patients.size());
+        patients.push_back({std::string(text_of(ps, 2)), std::string(text_of(ps, 3)),
+                            sqlite3_column_int64(ps, 1)});
+      }
+      if (rc != SQLITE_DONE) throw SQLite::Exception(handle, rc);
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const std::uint32_t p = *slot(row_plans[i]);
+        if (p == kListed) continue;  // a plan without its patient: not listed (as a join would)
+        rows[kept] = rows[i];
+        rows[kept].patient = p;
+        ++kept;
+      }
+      rows.resize(kept);
+    }
+    // The rows of each patient, patient by patient (a counting sort: patient p's rows are
+    // by_patient[begin[p]] to by_patient[begin[p + 1]] - 1).
+    std::vector<std::uint32_t> begin(patients.size() + 1, 0);
+    for (const Row& r : rows) ++begin[r.patient + 1];
+    for (std::size_t p = 0; p < patients.size(); ++p) begin[p + 1] += begin[p];
+    std::vector<std::uint32_t> by_patient(rows.size());
+    {
+      std::vector<std::uint32_t> next(begin.begin(), begin.end() - 1);
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        by_patient[next[rows[i].patient]++] = static_cast<std::uint32_t>(i);
+      }
+    }
+    // The tests recorded in each window. The patients are in the order of their ids, and so are
+    // the results in results_by_patient (patient, test, date): one statement walks the results
+    // alongside, seeking only when it is behind the patient. So a patient without results costs
+    // nothing once the walk has passed them, and a patient's results are read once, not once a
+    // visit.
+    std::vector<std::vector<std::string>> recorded_lists;
+    const Statement results_st = prepare(
+        "SELECT patient_id, test, date FROM results INDEXED BY results_by_patient WHERE "
+        "patient_id >= ?1 ORDER BY patient_id, test, date");
+    sqlite3_stmt* const raw_results = results_st.get();
     bool walking = false;              // raw_results has been stepped since its last reset
     std::int64_t results_patient = 0;  // the patient of its current row; INT64_MAX at the end
     const auto step_results = [&] {
@@ -2090,34 +2194,37 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
                                            : std::numeric_limits<std::int64_t>::max();
     };
     std::vector<std::pair<std::string, std::string>> recorded;  // test, date (YYYY-MM-DD)
-    std::int64_t patient = 0;
-    std::size_t patient_begin = 0;  // the patient's first visit in `rows`
-    const auto add_tests_recorded = [&] {
-      if (patient_begin == rows.size()) return;
+    for (std::size_t p = 0; p < patients.size(); ++p) {
+      const std::uint32_t* const b = by_patient.data() + begin[p];
+      const std::uint32_t* const e = by_patient.data() + begin[p + 1];
+      const std::int64_t patient = patients[p].id;
+      if (b == e) continue;
       if (!walking || results_patient < patient) {
         sqlite3_reset(raw_results);
         sqlite3_bind_int64(raw_results, 1, patient);
         walking = true;
         step_results();
       }
-      if (results_patient != patient) return;  // no result
-      Date first = rows[patient_begin].first();
-      Date last = rows[patient_begin].last();
-      for (std::size_t i = patient_begin + 1; i < rows.size(); ++i) {
-        first = std::min(first, rows[i].first());
-        last = std::max(last, rows[i].last());
+      if (results_patient != patient) continue;  // no result
+      Date first = rows[*b].first();
+      Date last = rows[*b].last();
+      for (const std::uint32_t* i = b + 1; i != e; ++i) {
+        first = std::min(first, rows[*i].first());
+        last = std::max(last, rows[*i].last());
       }
       const std::string first_text = format_date(first), last_text = format_date(last);
       recorded.clear();
       for (; results_patient == patient; step_results()) {
-        const std::string_view on = result_text(2);
-        if (first_text <= on && on <= last_text) recorded.emplace_back(result_text(1), on);
+        const std::string_view on = text_of(raw_results, 2);
+        if (first_text <= on && on <= last_text) {
+          recorded.emplace_back(text_of(raw_results, 1), on);
+        }
       }
-      if (recorded.empty()) return;
+      if (recorded.empty()) continue;
       // The tests of each visit with a result inside its window (dates compared as the text
       // stored, as SQL compares them), in the visit's order.
-      for (std::size_t i = patient_begin; i < rows.size(); ++i) {
-        Row& r = rows[i];
+      for (const std::uint32_t* i = b; i != e; ++i) {
+        Row& r = rows[*i];
         const std::string from = format_date(r.first());
         const std::string to = format_date(r.last());
         std::vector<std::string> tests;
@@ -2132,40 +2239,7 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
           recorded_lists.push_back(std::move(tests));
         }
       }
-    };
-    const std::int64_t today_day = day_number(today);
-    int rc = SQLITE_ROW;
-    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-      if (const std::int64_t id = sqlite3_column_int64(raw, 8); rows.empty() || id != patient) {
-        add_tests_recorded();
-        patient = id;
-        patient_begin = rows.size();
-        patients.push_back({std::string(text(0)), std::string(text(1))});
-      }
-      Row r{};
-      r.visit_id = sqlite3_column_int64(raw, 2);
-      r.window_first = static_cast<std::int32_t>(sqlite3_column_int64(raw, 3));
-      r.window_before = sqlite3_column_int(raw, 4);
-      r.window_after = sqlite3_column_int(raw, 5);
-      r.baseline = sqlite3_column_int(raw, 6) != 0;
-      r.set = &impl_->item_set(sets, items_st, sqlite3_column_int64(raw, 7));
-      r.patient = static_cast<std::uint32_t>(patients.size() - 1);
-      r.recorded = -1;
-      const std::int64_t first = r.window_first, last = first + r.window_before + r.window_after;
-      if (today_day > last) {
-        r.status = DueVisit::Status::overdue;
-        r.days = static_cast<std::int32_t>(today_day - last);
-      } else if (first <= today_day) {
-        r.status = DueVisit::Status::due;
-        r.days = static_cast<std::int32_t>(last - today_day);
-      } else {
-        r.status = DueVisit::Status::upcoming;
-        r.days = static_cast<std::int32_t>(first - today_day);
-      }
-      rows.push_back(r);
     }
-    if (rc != SQLITE_DONE) throw SQLite::Exception(handle, rc);
-    add_tests_recorded();
     tx.commit();
     // Overdue first, then due, then upcoming; by date, then label. A patient has one visit a
     // date, so the order is total. The patients are ranked by label once; then each visit is one

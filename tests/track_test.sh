@@ -39,7 +39,7 @@ check "start exits 0" test "$code" -eq 0
 check "start says what it stored" contains "$tmp/out" "Tracking pt-01: cyclosporine-itp, 2026-12-01 to 2027-06-11; 14 visits stored."
 check "database created 0600" test "$(mode_of "$db")" = 600
 check "WAL mode" test "$(sql "$db" 'PRAGMA journal_mode;')" = wal
-check "schema version 2" test "$(sql "$db" 'PRAGMA user_version;')" = 2
+check "schema version 3" test "$(sql "$db" 'PRAGMA user_version;')" = 3
 check "14 visits stored" test "$(sql "$db" 'SELECT count(*) FROM visits;')" = 14
 check "plan stored as JSON with its request" test "$(sql "$db" "SELECT json_extract(plan_json, '$.format') || ' ' || json_extract(request_json, '$.regimen') FROM plans;")" = "doseplan-plan cyclosporine-itp"
 check "--today given: no date note" lacks "$tmp/err" "today is"
@@ -235,7 +235,7 @@ check "integrity after all that" test "$(sql "$db" 'PRAGMA integrity_check;')" =
 
 # ------------------------------------------------------------------ a database of schema version 1
 # tests/data/tracker-v1/: a database written by doseplan with schema 1, and what that doseplan
-# printed from it. Opened by this doseplan it is migrated in place (schema 2) and must print the
+# printed from it. Opened by this doseplan it is migrated in place (schema 3) and must print the
 # same (JSON without the items' "reason", whose form is changed elsewhere).
 v1="$(cd "$(dirname "$0")" && pwd)/data/tracker-v1"
 mdb="$tmp/migrated.db"
@@ -248,8 +248,9 @@ run track due "${M[@]}" --today 2026-12-28
 check "v1: due after the migration exits 0" test "$code" -eq 0
 check "v1: due as before" cmp -s "$tmp/out" "$v1/due.txt"
 check "v1: migrated in place" test "$(stat -c %i "$mdb")" = "$inode"
-check "v1: schema 2 after" test "$(sql "$mdb" 'PRAGMA user_version;')" = 2
+check "v1: schema 3 after" test "$(sql "$mdb" 'PRAGMA user_version;')" = 3
 check "v1: integrity after the migration" test "$(sql "$mdb" 'PRAGMA integrity_check;')" = ok
+check "v1: the visits not done in window order (schema 3)" test "$(sql "$mdb" "SELECT count(*) FROM visits INDEXED BY visits_due WHERE done = 0 AND window_first <= 99999999;")" = 57
 check "v1: every visit kept" test "$(sql "$mdb" 'SELECT count(*) FROM visits;')" = 60
 check "v1: every result kept" test "$(sql "$mdb" 'SELECT count(*) FROM results;')" = 9
 check "v1: visits done stay done" test "$(sql "$mdb" 'SELECT count(*) FROM visits WHERE done = 1;')" = 3

@@ -537,6 +537,17 @@ TEST_CASE("tracker: plans with dates the store can not read back are refused", "
   CHECK(t.due(std::string("pt-9999"), d("9999-12-30"), parse_span("14d")).size() == 14);
 }
 
+// The index of migration 3 (visits not done, in window order) is there, with the visits not done.
+void check_visits_due_index(const std::string& db) {
+  SQLite::Database c(db, SQLite::OPEN_READONLY);
+  CHECK(c.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = "
+                     "'visits_due' AND tbl_name = 'visits' AND sql LIKE '%WHERE done = 0'")
+            .getInt() == 1);
+  CHECK(c.execAndGet("SELECT count(*) FROM visits INDEXED BY visits_due WHERE done = 0 AND "
+                     "window_first <= 99999999")
+            .getInt() == c.execAndGet("SELECT count(*) FROM visits WHERE done = 0").getInt());
+}
+
 TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the same visits",
           "[tracker][store][migration]") {
   TempDir dir;
@@ -546,10 +557,15 @@ TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the sa
     REQUIRE(c.execAndGet("PRAGMA user_version").getInt() == 1);
   }
   Tracker t(db, Tracker::Mode::open_existing);
-  CHECK(t.schema_version() == 2);
+  CHECK(t.schema_version() == 3);
+  check_visits_due_index(db);
   {
     SQLite::Database c(db, SQLite::OPEN_READONLY);
-    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 2);
+    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 3);
+    // 60 visits, 3 of them done (tests/data/tracker-v1/README.md).
+    CHECK(c.execAndGet("SELECT count(*) FROM visits INDEXED BY visits_due WHERE done = 0 AND "
+                       "window_first <= 99999999")
+              .getInt() == 57);
     CHECK(c.execAndGet("PRAGMA application_id").getInt() == kTrackerApplicationId);
     CHECK(c.execAndGet("PRAGMA integrity_check").getString() == "ok");
     CHECK(c.execAndGet("SELECT count(*) FROM visits WHERE items_id IS NULL OR window_first IS "
@@ -588,8 +604,150 @@ TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the sa
 
   // Opening it again changes nothing.
   Tracker again(db, Tracker::Mode::open_existing);
-  CHECK(again.schema_version() == 2);
+  CHECK(again.schema_version() == 3);
   check_same_due(again.due(std::nullopt, d("2026-12-28"), parse_span("14d")), due);
+}
+
+// Records a result of `test` for `label`, taken on `on` and entered on 2027-01-10.
+void record_result(Tracker& t, const char* label, const char* test, const char* value, Date on) {
+  RecordRequest r;
+  r.label = label;
+  r.test = test;
+  r.value = value;
+  r.date = on;
+  r.today = d("2027-01-10");
+  t.record(real_rules(), r);
+}
+
+TEST_CASE("tracker: a database of schema 2 is migrated in place to 3 and lists the same visits",
+          "[tracker][store][migration]") {
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  const RuleSet& rules = real_rules();
+  const std::vector<std::pair<Date, const char*>> days = {{d("2026-11-20"), "14d"},
+                                                          {d("2027-01-10"), "0d"},
+                                                          {d("2027-01-10"), "1 month"},
+                                                          {d("2027-06-01"), "14d"}};
+  std::vector<std::vector<DueVisit>> before;
+  {
+    Tracker t(db, Tracker::Mode::create_if_missing);
+    t.start(rules, "p1", itp_request(), d("2026-11-10"));
+    PlanRequest later = itp_request();
+    later.start = d("2026-12-20");
+    t.start(rules, "p2", later, d("2026-11-10"));
+    t.mark_done("p1", d("2026-12-15"), d("2026-12-16"), "", d("2026-12-16"));
+    RecordRequest r;
+    r.label = "p2";
+    r.test = "creatinine";
+    r.value = "88 umol/L";
+    r.date = d("2027-01-03");  // p2's visit of 2027-01-03 (its window: 12-31 to 01-06)
+    r.today = d("2027-01-03");
+    t.record(rules, r);
+    for (const auto& [today, within] : days) {
+      before.push_back(t.due(std::nullopt, today, parse_span(within)));
+      check_same_due(before.back(), due_the_plain_way(t, today, parse_span(within)));
+    }
+  }
+  // Schema 2 is schema 3 without the index visits_due (migration 3 only makes it).
+  {
+    SQLite::Database c(db, SQLite::OPEN_READWRITE);
+    c.exec("DROP INDEX visits_due");
+    c.exec("PRAGMA user_version = 2");
+  }
+  struct stat st {};
+  REQUIRE(::stat(db.c_str(), &st) == 0);
+  const ino_t inode = st.st_ino;
+  Tracker t(db, Tracker::Mode::open_existing);
+  CHECK(t.schema_version() == 3);
+  REQUIRE(::stat(db.c_str(), &st) == 0);
+  CHECK(st.st_ino == inode);
+  check_visits_due_index(db);
+  {
+    SQLite::Database c(db, SQLite::OPEN_READONLY);
+    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 3);
+    CHECK(c.execAndGet("PRAGMA integrity_check").getString() == "ok");
+  }
+  for (std::size_t i = 0; i < days.size(); ++i) {
+    INFO("today " << format_date(days[i].first) << ", within " << days[i].second);
+    check_same_due(t.due(std::nullopt, days[i].first, parse_span(days[i].second)), before[i]);
+  }
+  const std::vector<DueVisit> month = t.due(std::nullopt, d("2027-01-10"), parse_span("1 month"));
+  CHECK(month.size() == before[2].size());
+  // A visit marked done after the migration leaves visits_due too.
+  t.mark_done("p1", d("2026-12-29"), d("2027-01-10"), "", d("2027-01-10"));
+  check_visits_due_index(db);
+  check_same_due(t.due(std::nullopt, d("2027-01-10"), parse_span("1 month")),
+                 due_the_plain_way(t, d("2027-01-10"), parse_span("1 month")));
+  CHECK(t.due(std::nullopt, d("2027-01-10"), parse_span("1 month")).size() == month.size() - 1);
+}
+
+TEST_CASE(
+    "tracker: due() of all patients, whose windows interleave in an order that is neither that "
+    "of their ids nor that of their labels, finds the results of each window",
+    "[tracker][store]") {
+  // due() reads the visits in the order of their windows, then the results patient by patient.
+  // zz (id 1) and mm (id 3) start on 2026-12-08, aa (id 2) on 2026-12-01: their visits alternate
+  // in window order. The itp visits from a start S: S-14 and S-7 (baselines, no window), S+14
+  // and S+28 (3 days either side), ...
+  TempDir dir;
+  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  const RuleSet& rules = real_rules();
+  PlanRequest week_later = itp_request();
+  week_later.start = d("2026-12-08");
+  t.start(rules, "zz", week_later, d("2026-11-10"));
+  t.start(rules, "aa", itp_request(), d("2026-11-10"));
+  t.start(rules, "mm", week_later, d("2026-11-10"));
+  record_result(t, "zz", "creatinine", "88 umol/L",
+                d("2026-12-19"));                            // first day of zz's 12-22 window
+  record_result(t, "zz", "alt", "30 U/L", d("2027-01-08"));  // last day of zz's 01-05 window
+  record_result(t, "aa", "creatinine", "90 umol/L",
+                d("2026-12-25"));  // in zz's 12-22 window, none of aa's
+  record_result(t, "mm", "creatinine", "91 umol/L",
+                d("2027-01-08"));  // last day of mm's 01-05 window
+  record_result(t, "mm", "creatinine", "92 umol/L",
+                d("2026-12-26"));  // the day after mm's 12-22 window
+
+  // Today 2027-01-03, within 0 days: the windows opened by 01-03.
+  const std::vector<DueVisit> due = t.due(std::nullopt, d("2027-01-03"), parse_span("0d"));
+  check_same_due(due, due_the_plain_way(t, d("2027-01-03"), parse_span("0d")));
+  REQUIRE(due.size() == 12);
+  const auto at = [&](std::size_t i, const char* label, const char* date,
+                      DueVisit::Status status) -> const DueVisit& {
+    INFO("visit " << i);
+    CHECK(due[i].label == label);
+    CHECK(due[i].visit.date == d(date));
+    CHECK(due[i].status == status);
+    return due[i];
+  };
+  using S = DueVisit::Status;
+  const std::vector<std::string> none;
+  const std::vector<std::string> creatinine{"creatinine"};
+  CHECK(at(0, "aa", "2026-11-17", S::overdue).tests_recorded == none);
+  CHECK(at(1, "aa", "2026-11-24", S::overdue).tests_recorded == none);
+  CHECK(at(2, "mm", "2026-11-24", S::overdue).tests_recorded == none);
+  CHECK(at(3, "zz", "2026-11-24", S::overdue).tests_recorded == none);
+  CHECK(at(4, "mm", "2026-12-01", S::overdue).tests_recorded == none);
+  CHECK(at(5, "zz", "2026-12-01", S::overdue).tests_recorded == none);
+  CHECK(at(6, "aa", "2026-12-15", S::overdue).tests_recorded == none);
+  CHECK(at(7, "mm", "2026-12-22", S::overdue).tests_recorded == none);  // a day late
+  CHECK(at(8, "zz", "2026-12-22", S::overdue).tests_recorded == creatinine);
+  CHECK(at(9, "aa", "2026-12-29", S::overdue).tests_recorded == none);  // 12-25: before it
+  CHECK(at(10, "mm", "2027-01-05", S::due).tests_recorded == creatinine);
+  const DueVisit& zz = at(11, "zz", "2027-01-05", S::due);
+  CHECK(zz.days == 5);  // its window closes on 01-08
+  CHECK(std::find(zz.tests_recorded.begin(), zz.tests_recorded.end(), "alt") !=
+        zz.tests_recorded.end());
+  CHECK(std::find(zz.tests_recorded.begin(), zz.tests_recorded.end(), "creatinine") ==
+        zz.tests_recorded.end());
+
+  // One patient at a time (visits_open) finds the same.
+  for (const char* label : {"aa", "mm", "zz"}) {
+    std::vector<DueVisit> want = due;
+    std::erase_if(want, [&](const DueVisit& v) { return v.label != label; });
+    check_same_due(t.due(std::string(label), d("2027-01-03"), parse_span("0d")), want);
+  }
+  // Nothing listed: no patient read.
+  CHECK(t.due(std::nullopt, d("2026-01-01"), parse_span("0d")).empty());
 }
 
 TEST_CASE("tracker: due() lists what visits() and results() say, on any day", "[tracker][store]") {
@@ -642,23 +800,15 @@ TEST_CASE(
   t.start(rules, "p2", later, d("2026-11-10"));
   t.start(rules, "p3", itp_request(), d("2026-11-10"));
   t.start(rules, "p4", itp_request(), d("2026-11-10"));
-  const auto record = [&](const char* label, const char* test, const char* value, Date on) {
-    RecordRequest r;
-    r.label = label;
-    r.test = test;
-    r.value = value;
-    r.date = on;
-    r.today = d("2027-01-10");
-    t.record(rules, r);
-  };
   // The itp visits from 2026-12-01: 11-17 and 11-24 (baselines, no window), 12-15 (12-12 to
   // 12-18), 12-29 (12-26 to 01-01), 01-12 (01-09 to 01-15), 01-26 (01-23 to 01-29).
-  record("p1", "creatinine", "88 umol/L", d("2026-12-18"));  // last day of 12-15's window
-  record("p1", "alt", "30 U/L", d("2026-12-25"));            // the day before 12-29's window
-  record("p2", "creatinine", "90 umol/L", d("2027-01-01"));
-  record("p4", "alt", "31 U/L", d("2027-01-02"));            // the day after 12-29's window
-  record("p4", "creatinine", "92 umol/L", d("2026-12-26"));  // first day of 12-29's window
-  record("p4", "creatinine", "93 umol/L", d("2026-11-24"));  // on the baseline of 11-24
+  record_result(t, "p1", "creatinine", "88 umol/L", d("2026-12-18"));  // last day of 12-15's window
+  record_result(t, "p1", "alt", "30 U/L", d("2026-12-25"));  // the day before 12-29's window
+  record_result(t, "p2", "creatinine", "90 umol/L", d("2027-01-01"));
+  record_result(t, "p4", "alt", "31 U/L", d("2027-01-02"));  // the day after 12-29's window
+  record_result(t, "p4", "creatinine", "92 umol/L",
+                d("2026-12-26"));  // first day of 12-29's window
+  record_result(t, "p4", "creatinine", "93 umol/L", d("2026-11-24"));  // on the baseline of 11-24
 
   const std::vector<DueVisit> due = t.due(std::nullopt, d("2027-01-10"), parse_span("14d"));
   check_same_due(due, due_the_plain_way(t, d("2027-01-10"), parse_span("14d")));

@@ -32,8 +32,9 @@ namespace doseplan {
 
 // Version of the database schema this library writes (PRAGMA user_version). Older databases are
 // migrated when opened; a newer one is refused (tracker.db_newer). Version 2 keeps each visit's
-// window as columns and its items once per distinct set, so that due() filters in SQL.
-inline constexpr int kTrackerSchemaVersion = 2;
+// window as columns and its items once per distinct set, so that due() filters in SQL; version 3
+// adds an index of the visits not done in the order of their windows (the list of all patients).
+inline constexpr int kTrackerSchemaVersion = 3;
 // PRAGMA application_id of a doseplan tracker database ("DOSP").
 inline constexpr std::int32_t kTrackerApplicationId = 0x444F5350;
 
