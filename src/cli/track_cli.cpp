@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -395,6 +396,14 @@ class TextOut {
     return *this;
   }
   TextOut& operator+=(char c) { return *this += std::string_view(&c, 1); }
+  // A date as format_date writes it. A list names a few dozen days thousands of times: the
+  // texts are kept in a small table by day.
+  void date(Date d) {
+    const auto day = static_cast<std::int64_t>(d.time_since_epoch().count());
+    KeptDate& k = dates_[static_cast<std::size_t>(day) % dates_.size()];
+    if (!k.set || k.day != day) k = {true, day, format_date(d)};
+    *this += k.text;
+  }
   void integer(long long n) {
     char digits[24];
     const auto r = std::to_chars(digits, digits + sizeof digits, n);
@@ -413,6 +422,12 @@ class TextOut {
   }
   std::vector<char> buf_;
   std::size_t len_ = 0;
+  struct KeptDate {
+    bool set = false;
+    std::int64_t day = 0;
+    std::string text;
+  };
+  std::array<KeptDate, 128> dates_;
 };
 
 void append_join(TextOut& o, const std::vector<std::string>& parts, std::string_view sep) {
@@ -442,7 +457,7 @@ class Sentence {
   void append(TextOut& o, Date date, int n) const {
     for (const Part& part : parts_) {
       o += part.literal;
-      if (part.place == Place::date) o += format_date(date);
+      if (part.place == Place::date) o.date(date);
       if (part.place == Place::n) o.integer(n);
     }
   }
