@@ -221,20 +221,19 @@ namespace {
 
 // How the exact dose is made from the target, for the audit.
 LocalizedText exact_dose_how(const DoseValue& target, const BodySize& body, int doses_per_day) {
-  LocalizedText how;
   if (const auto* rate = std::get_if<DoseRate>(&target)) {
-    how = tr_both("{rate} × {weight} × 1 day",
-                  {{"rate", dose_text(*rate)}, {"weight", same_text(format_kg(body.weight))}});
-  } else if (std::holds_alternative<DailyAmount>(target)) {
-    how = tr_both("{amount} × 1 day", {{"amount", dose_text(target)}});
-  } else if (const auto* per_dose = std::get_if<DrugMass>(&target)) {
-    how = tr_both("{dose} × {n} a day", {{"dose", same_text(format_mg(*per_dose))},
-                                         {"n", same_text(std::to_string(doses_per_day))}});
-  } else {
-    how = same_text(format_number(in_mg_per_m2(std::get<DosePerArea>(target))) + " mg/m² × " +
-                    format_number(in_m2(*body.bsa), 4) + " m²");
+    return tr_both("{rate} × {weight} × 1 day",
+                   {{"rate", dose_text(*rate)}, {"weight", same_text(format_kg(body.weight))}});
   }
-  return how;
+  if (std::holds_alternative<DailyAmount>(target)) {
+    return tr_both("{amount} × 1 day", {{"amount", dose_text(target)}});
+  }
+  if (const auto* per_dose = std::get_if<DrugMass>(&target)) {
+    return tr_both("{dose} × {n} a day", {{"dose", same_text(format_mg(*per_dose))},
+                                          {"n", same_text(std::to_string(doses_per_day))}});
+  }
+  return same_text(format_number(in_mg_per_m2(std::get<DosePerArea>(target))) + " mg/m² × " +
+                   format_number(in_m2(*body.bsa), 4) + " m²");
 }
 
 }  // namespace

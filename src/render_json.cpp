@@ -21,7 +21,7 @@ double clean(double v) {
   return std::round(v * 1e6) / 1e6;
 }
 
-// A quantity as {"value", "unit"} with a UCUM unit.
+// A quantity as {"value", "unit"} with a UCUM unit: a literal, or one chosen when running.
 void q(JsonWriter& w, double value, detail::JsonKey ucum) {
   w.begin_object();
   w.member_number("value", clean(value));
@@ -29,7 +29,7 @@ void q(JsonWriter& w, double value, detail::JsonKey ucum) {
   w.literal(ucum);
   w.end_object();
 }
-void q_unit_of_dose(JsonWriter& w, double value, const char* ucum) {  // a unit chosen when running
+void q_unit_of_dose(JsonWriter& w, double value, const char* ucum) {
   w.begin_object();
   w.member_number("value", clean(value));
   w.member("unit", ucum);

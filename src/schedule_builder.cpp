@@ -23,15 +23,14 @@ namespace {
 constexpr double kEpsilon = 1e-9;
 
 // The dose of one phase; a dose the product can not give names the phase. With
-// `request.explain` the audit starts with the rule the dose comes from. `phase()` and `basis()`
+// `explain` the audit starts with the rule the dose comes from. `phase()` and `basis()`
 // make the phase's name and that rule's text, only when they are needed.
 template <typename Phase, typename Basis>
-DailyDose phase_dose(const PlanRequest& request, Phase&& phase, const DoseValue& dose,
-                     const BodySize& body, int doses_per_day, const Product& product,
-                     Basis&& basis) {
+DailyDose phase_dose(bool explain, Phase&& phase, const DoseValue& dose, const BodySize& body,
+                     int doses_per_day, const Product& product, Basis&& basis) {
   try {
-    DailyDose d = calculate_dose(dose, body, doses_per_day, product, request.explain);
-    if (request.explain) {
+    DailyDose d = calculate_dose(dose, body, doses_per_day, product, explain);
+    if (explain) {
       d.audit.insert(d.audit.begin(),
                      AuditStep{tr_both("dose rule"), phase(), dose_text(dose), basis()});
     }
@@ -125,8 +124,8 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
         p.dose_from = is_chosen ? regimen.dose.default_dose->from : rule.level->from;
         if (is_chosen && request.dose) p.dose_from.overridden = true;
         p.dose = phase_dose(
-            request, [&] { return phase_label(rule, dose); }, dose, body, doses_per_day, product,
-            [&] { return basis_of(regimen, p.dose_from, is_chosen); });
+            request.explain, [&] { return phase_label(rule, dose); }, dose, body, doses_per_day,
+            product, [&] { return basis_of(regimen, p.dose_from, is_chosen); });
         previous = dose;
         previous_daily = p.dose.rounded_daily;
         next = p.last + date::days{1};
@@ -187,7 +186,7 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
                                  {{"why", basis_of(regimen, step_from)}});
           };
           p.dose = phase_dose(
-              request, [&] { return step_name(rule, p.step, levels[k]); }, levels[k], body,
+              request.explain, [&] { return step_name(rule, p.step, levels[k]); }, levels[k], body,
               doses_per_day, product, how);
           next = p.last + date::days{1};
           out.push_back(std::move(p));
@@ -237,7 +236,7 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
           p.dose_from = rule.step->from;
           p.duration_from = duration_from;
           p.dose = phase_dose(
-              request, [&] { return step_name(rule, p.step, levels[k]); }, levels[k], body,
+              request.explain, [&] { return step_name(rule, p.step, levels[k]); }, levels[k], body,
               doses_per_day, product,
               [&] {
                 return tr_both("previous dose + step; step: {step}; maximum: {maximum}",
@@ -279,7 +278,7 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
           }
           p.duration_from = rule.every.from;
           p.dose = phase_dose(
-              request, [&] { return phase_label(rule, dose, k); }, dose, body, 1, product,
+              request.explain, [&] { return phase_label(rule, dose, k); }, dose, body, 1, product,
               [&] { return basis_of(regimen, p.dose_from, chosen.has_value()); });
           out.push_back(std::move(p));
         }
