@@ -6,6 +6,7 @@
 #include "doseplan/plan.hpp"
 #include "doseplan/render.hpp"
 #include "doseplan/request.hpp"
+#include "plan_internal.hpp"
 #include "plan_json.hpp"
 
 namespace doseplan {
@@ -27,12 +28,16 @@ BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out
       if (line.find_first_not_of(" \t") == std::string::npos) {
         throw Error("request.empty_line", name, "the line is empty; expected a plan request");
       }
-      const Plan plan = make_plan(rules, parse_plan_request(line, name, base));
+      // A shared plan: the parts every plan of the regimen has are written from the rules
+      // (plan_internal.hpp), not copied into each plan.
+      const detail::SharedPlan shared =
+          detail::make_shared_plan(rules, parse_plan_request(line, name, base));
       // `record` keeps its size from line to line (spare room after the text: plan_json.hpp).
       const std::string head = "{\"line\":" + std::to_string(n) + ",\"ok\":true,\"plan\":";
       if (record.size() < head.size()) record.resize(head.size());
       record.replace(0, head.size(), head);
-      std::size_t end = detail::write_plan_json(record, head.size(), plan, -1, &cache);
+      std::size_t end =
+          detail::write_plan_json(record, head.size(), shared.plan, -1, &cache, shared.regimen);
       if (record.size() < end + 2) record.resize(end + 2);
       record.replace(end, 2, "}\n");
       end += 2;

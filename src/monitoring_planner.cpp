@@ -12,6 +12,7 @@
 
 #include "doseplan/i18n.hpp"
 #include "doseplan/plan.hpp"
+#include "plan_internal.hpp"
 
 namespace doseplan {
 namespace {
@@ -75,6 +76,12 @@ int window_for(const Span& every, Date anchor) {
 std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
                                const std::vector<Date>& administrations,
                                const std::vector<Date>& dose_changes) {
+  return detail::plan_visits(regimen, start, end, administrations, dose_changes, false);
+}
+
+std::vector<Visit> detail::plan_visits(const Regimen& regimen, Date start, Date end,
+                                       const std::vector<Date>& administrations,
+                                       const std::vector<Date>& dose_changes, bool shared) {
   std::map<Date, Visit> by_date;
   // `summary` is the reason as the course summary says it (the same for every occasion of a
   // kind); empty: the reason itself.
@@ -83,36 +90,47 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
     Visit& v = by_date[d];
     v.date = d;
     v.baseline = d < start;
-    if (summary.en.empty()) summary = reason;
+    if (!shared && summary.en.empty()) summary = reason;
     // One item per monitoring rule and day: a second reason on the same day is added to it, and
     // the window is the narrower of the two.
     for (VisitItem& item : v.items) {
       if (item.monitoring_id == rule.id) {
         item.reason = join_texts(item.reason, reason);
-        item.summaries.push_back(std::move(summary));
+        if (!shared) item.summaries.push_back(std::move(summary));
         item.window_before = std::min(item.window_before, before);
         item.window_after = std::min(item.window_after, after);
         return;
       }
     }
-    VisitItem item{rule.id, rule.name, rule.tests, rule.timing, std::move(reason), {}, from};
-    item.summaries.push_back(std::move(summary));
+    VisitItem& item = v.items.emplace_back();
+    item.monitoring_id = rule.id;
+    if (!shared) {
+      item.name = rule.name;
+      item.tests = rule.tests;
+      item.timing = rule.timing;
+      item.summaries.push_back(std::move(summary));
+    }
+    item.reason = std::move(reason);
+    item.from = from;
     item.window_before = before;
     item.window_after = after;
-    v.items.push_back(std::move(item));
   };
   for (const MonitoringRule& rule : regimen.monitoring) {
     const int n = rule.baseline_occasions.value;
     const date::days spacing = add_span(start, regimen.baseline_spacing.value) - start;
+    const LocalizedText count = same_text(std::to_string(n));
+    // The summaries are the same for every occasion of a kind (and a shared plan has none).
+    const LocalizedText baseline_summary =
+        n == 0 || shared
+            ? LocalizedText{}
+            : tr_both(n == 1 ? "before day 1, {n} occasion" : "before day 1, {n} occasions",
+                      {{"n", count}});
     for (int i = 0; i < n; ++i) {
       const Date d = start - spacing * (n - i);  // occasion 1 is the earliest
-      const LocalizedText count = same_text(std::to_string(n));
       add(d, rule,
           tr_both("baseline {i} of {n}, before day 1",
                   {{"i", same_text(std::to_string(i + 1))}, {"n", count}}),
-          rule.baseline_occasions.from, 0, 0,
-          tr_both(n == 1 ? "before day 1, {n} occasion" : "before day 1, {n} occasions",
-                  {{"n", count}}));
+          rule.baseline_occasions.from, 0, 0, baseline_summary);
     }
     Date anchor = start;
     int months = 0;  // the lengths so far, months and days apart, added to `start` (not chained)
@@ -142,7 +160,8 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
     for (std::size_t k = 0; k < administrations.size(); ++k) {
       for (const AroundDose& around : rule.around_doses) {
         add(administrations[k] + date::days{around.day}, rule, describe_around(around, k, false),
-            around.from, 0, around.window_days, describe_around(around, k, true));
+            around.from, 0, around.window_days,
+            shared ? LocalizedText{} : describe_around(around, k, true));
       }
     }
     for (const Sourced<Span>& at : rule.at) {
@@ -166,7 +185,8 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
               tr_both("re-check {span} after the dose change of {date}",
                       {{"span", span}, {"date", same_text(format_date(change))}}),
               rule.after_dose_change->from, 3, 0,
-              tr_both("re-check {span} after each dose change", {{"span", span}}));
+              shared ? LocalizedText{}
+                     : tr_both("re-check {span} after each dose change", {{"span", span}}));
         }
       }
     }

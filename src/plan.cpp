@@ -8,6 +8,7 @@
 #include "doseplan/format.hpp"
 #include "doseplan/i18n.hpp"
 #include "doseplan/plan.hpp"
+#include "plan_internal.hpp"
 
 namespace doseplan {
 namespace {
@@ -557,7 +558,11 @@ LocalizedText disclaimer() {
       "剂量和检查必须由了解患者情况的医生决定并监督。"};
 }
 
-Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
+namespace {
+
+// make_plan(), or with `shared` make_shared_plan() (plan_internal.hpp): `*regimen` is set to the
+// plan's regimen.
+Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const Regimen** regimen) {
   const Regimen* r = rules.find_regimen(q.regimen_id);
   if (!r) {
     std::vector<std::string> ids;
@@ -645,13 +650,19 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
       dose_changes.push_back(p.first);
     }
   }
-  plan.visits = plan_visits(*r, q.start, plan.end, administrations, dose_changes);
+  plan.visits = detail::plan_visits(*r, q.start, plan.end, administrations, dose_changes, shared);
 
-  // The tests named, once each, in the order of their ids (views of the plan's own strings).
+  // The tests named, once each, in the order of their ids (views of the rules' strings): those of
+  // every monitoring rule with a visit, and those the lab rules read.
   std::vector<std::string_view> lab_ids;
-  for (const Visit& v : plan.visits)
-    for (const VisitItem& item : v.items)
-      lab_ids.insert(lab_ids.end(), item.tests.begin(), item.tests.end());
+  for (const MonitoringRule& m : r->monitoring) {
+    const auto has_visit = [&m](const Visit& v) {
+      return std::any_of(v.items.begin(), v.items.end(),
+                         [&m](const VisitItem& item) { return item.monitoring_id == m.id; });
+    };
+    if (std::any_of(plan.visits.begin(), plan.visits.end(), has_visit))
+      lab_ids.insert(lab_ids.end(), m.tests.begin(), m.tests.end());
+  }
   for (const LabRule& rule : r->lab_rules) lab_ids.push_back(rule.test);
   std::sort(lab_ids.begin(), lab_ids.end());
   lab_ids.erase(std::unique(lab_ids.begin(), lab_ids.end()), lab_ids.end());
@@ -659,10 +670,12 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   for (const std::string_view id : lab_ids)
     if (const LabTest* lab = rules.find_lab(id)) plan.labs.push_back(*lab);
 
-  plan.sources = r->sources;
-  plan.warnings = r->warnings;
-  plan.lab_rules = r->lab_rules;
-  plan.disagreements = r->disagreements;
+  if (!shared) {
+    plan.sources = r->sources;
+    plan.warnings = r->warnings;
+    plan.lab_rules = r->lab_rules;
+    plan.disagreements = r->disagreements;
+  }
   plan.disclaimer = disclaimer();
   check_maxima(plan, *r);
   measure_body(plan);
@@ -670,7 +683,21 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& q) {
   list_project_defaults(plan, *r, *product);
   check_population(plan, *r, q);
   add_advisories(plan, *r, *product);
+  *regimen = r;
   return plan;
+}
+
+}  // namespace
+
+Plan make_plan(const RuleSet& rules, const PlanRequest& request) {
+  const Regimen* regimen = nullptr;
+  return build_plan(rules, request, false, &regimen);
+}
+
+detail::SharedPlan detail::make_shared_plan(const RuleSet& rules, const PlanRequest& request) {
+  SharedPlan out;
+  out.plan = build_plan(rules, request, true, &out.regimen);
+  return out;
 }
 
 }  // namespace doseplan

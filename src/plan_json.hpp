@@ -29,6 +29,11 @@ class PlanJsonCache {
     std::string disagreements_json;
     std::vector<Source> sources;
     std::string sources_json;
+    // The regimen of the last plan written, when it was a shared plan (plan_internal.hpp): its
+    // lab rules, warnings, disagreements and sources are the kept values above, and the next
+    // shared plan of the same regimen takes the blocks without comparing them. A cache must
+    // therefore not outlive the rules it was used with, nor see them changed.
+    const Regimen* shared_from = nullptr;
     // Mostly the same from plan to plan (the user's choices change it).
     std::vector<ProjectDefaultUse> project_defaults;
     std::string project_defaults_json;
@@ -70,9 +75,10 @@ class PlanJsonCache {
 // Writes the JSON plan into `buf` from offset `at`: the bytes of render_json(plan, indent)
 // without the final newline. Returns where they end; `buf` may be longer (spare room kept for the
 // next plan: see JsonWriter). With a cache, blocks shared by the plans of a regimen are written
-// once.
+// once. With `shared_from`, `plan` is a shared plan of that regimen (plan_internal.hpp): the
+// bytes are those of the whole plan.
 std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, int indent,
-                            PlanJsonCache* cache = nullptr);
+                            PlanJsonCache* cache = nullptr, const Regimen* shared_from = nullptr);
 
 }  // namespace doseplan::detail
 

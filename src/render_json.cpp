@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -310,7 +311,10 @@ void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases, bool explain
   w.end_array();
 }
 
-void visits(JsonWriter& w, const std::vector<Visit>& visits, detail::PlanJsonCache::Entry* cache) {
+// With `shared_from` (a shared plan: plan_internal.hpp), the items' name, tests and timing are
+// those of their monitoring rule in that regimen.
+void visits(JsonWriter& w, const std::vector<Visit>& visits, const Regimen* shared_from,
+            detail::PlanJsonCache::Entry* cache) {
   w.begin_array();
   for (const Visit& v : visits) {
     w.begin_object();
@@ -319,21 +323,29 @@ void visits(JsonWriter& w, const std::vector<Visit>& visits, detail::PlanJsonCac
     w.key("items");
     w.begin_array();
     for (const VisitItem& item : v.items) {
+      const MonitoringRule* rule = nullptr;
+      if (shared_from) {
+        for (const MonitoringRule& m : shared_from->monitoring) {
+          if (m.id == item.monitoring_id) rule = &m;
+        }
+        if (!rule) throw std::logic_error("no monitoring rule " + item.monitoring_id);
+      }
+      const LocalizedText& timing = rule ? rule->timing : item.timing;
       w.begin_object();
       w.member("id", item.monitoring_id);
       w.key("name");
-      kept_text(w, item.name, cache);
+      kept_text(w, rule ? rule->name : item.name, cache);
       w.key("tests");
       w.begin_array();
-      for (const std::string& t : item.tests) w.string(t);
+      for (const std::string& t : rule ? rule->tests : item.tests) w.string(t);
       w.end_array();
       w.key("reason");
       kept_text(w, item.reason, cache);
       w.key("from");
       provenance(w, item.from, cache);
-      if (!item.timing.en.empty()) {
+      if (!timing.en.empty()) {
         w.key("timing");
-        kept_text(w, item.timing, cache);
+        kept_text(w, timing, cache);
       }
       w.member_int("window_before_days", item.window_before);
       w.member_int("window_after_days", item.window_after);
@@ -509,8 +521,16 @@ void PlanJsonCache::Entry::keep(const Provenance& from, int at_depth, int with_i
 }
 
 std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, int indent,
-                            PlanJsonCache* cache) {
+                            PlanJsonCache* cache, const Regimen* shared_from) {
   PlanJsonCache::Entry* const kept = cache ? &cache->entry(plan.regimen.id) : nullptr;
+  // The blocks every plan of the regimen shares: the plan's own copies, or the regimen's.
+  const std::vector<LabRule>& plan_lab_rules =
+      shared_from ? shared_from->lab_rules : plan.lab_rules;
+  const std::vector<Sourced<LocalizedText>>& plan_warnings =
+      shared_from ? shared_from->warnings : plan.warnings;
+  const std::vector<Disagreement>& plan_disagreements =
+      shared_from ? shared_from->disagreements : plan.disagreements;
+  const std::vector<Source>& plan_sources = shared_from ? shared_from->sources : plan.sources;
   JsonWriter w(buf, at, indent);
   w.begin_object();
   w.member("format", "doseplan-plan");
@@ -541,7 +561,7 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
   w.key("phases");
   phases(w, plan.phases, plan.explained, kept);
   w.key("visits");
-  visits(w, plan.visits, kept);
+  visits(w, plan.visits, shared_from, kept);
   if (!kept) {
     w.key("tests");
     labs(w, plan.labs);
@@ -550,15 +570,15 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
     for (const LocalizedText& a : plan.advisories) text(w, a);
     w.end_array();
     w.key("lab_rules");
-    lab_rules(w, plan.lab_rules, plan.labs);
+    lab_rules(w, plan_lab_rules, plan.labs);
     w.key("warnings");
-    warnings(w, plan.warnings);
+    warnings(w, plan_warnings);
     w.key("disagreements");
-    disagreements(w, plan.disagreements);
+    disagreements(w, plan_disagreements);
     w.key("project_defaults");
     project_defaults(w, plan.project_defaults);
     w.key("sources");
-    sources(w, plan.sources);
+    sources(w, plan_sources);
   } else {
     PlanJsonCache::Entry& e = *kept;
     // Every comparison runs (and copies what changed): `valid` only says whether the kept bytes
@@ -573,23 +593,32 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
     w.begin_array();
     for (const LocalizedText& a : plan.advisories) text(w, a);
     w.end_array();
+    // The kept values are always those the blocks were written from. A shared plan's blocks are
+    // its regimen's: after a plan of the same regimen (the cache's rules outlive it:
+    // plan_json.hpp) they are the same without comparing them.
+    const bool same_regimen = shared_from && e.shared_from == shared_from;
+    e.shared_from = nullptr;  // until the blocks are written
+    const auto same = [same_regimen](auto& old, const auto& value) {
+      return same_regimen || keep(old, value);
+    };
     // The conditions name the tests: the block depends on the labs too.
-    const bool rules_same = keep(e.lab_rules, plan.lab_rules) && labs_same;
+    const bool rules_same = same(e.lab_rules, plan_lab_rules) && labs_same;
     w.key("lab_rules");
     kept_block(w, e.lab_rules_json, valid && rules_same,
-               [&](JsonWriter& b) { lab_rules(b, plan.lab_rules, plan.labs); });
+               [&](JsonWriter& b) { lab_rules(b, plan_lab_rules, plan.labs); });
     w.key("warnings");
-    kept_block(w, e.warnings_json, keep(e.warnings, plan.warnings) && valid,
-               [&](JsonWriter& b) { warnings(b, plan.warnings); });
+    kept_block(w, e.warnings_json, same(e.warnings, plan_warnings) && valid,
+               [&](JsonWriter& b) { warnings(b, plan_warnings); });
     w.key("disagreements");
-    kept_block(w, e.disagreements_json, keep(e.disagreements, plan.disagreements) && valid,
-               [&](JsonWriter& b) { disagreements(b, plan.disagreements); });
+    kept_block(w, e.disagreements_json, same(e.disagreements, plan_disagreements) && valid,
+               [&](JsonWriter& b) { disagreements(b, plan_disagreements); });
     w.key("project_defaults");
     kept_block(w, e.project_defaults_json, keep(e.project_defaults, plan.project_defaults) && valid,
                [&](JsonWriter& b) { project_defaults(b, plan.project_defaults); });
     w.key("sources");
-    kept_block(w, e.sources_json, keep(e.sources, plan.sources) && valid,
-               [&](JsonWriter& b) { sources(b, plan.sources); });
+    kept_block(w, e.sources_json, same(e.sources, plan_sources) && valid,
+               [&](JsonWriter& b) { sources(b, plan_sources); });
+    e.shared_from = shared_from;
     e.valid = true;
   }
   w.end_object();

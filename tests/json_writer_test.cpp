@@ -19,6 +19,7 @@
 #include "doseplan/render.hpp"
 #include "doseplan/request.hpp"
 #include "json_writer.hpp"
+#include "plan_internal.hpp"
 #include "plan_json.hpp"
 #include "test_support.hpp"
 
@@ -387,6 +388,53 @@ TEST_CASE("JSON plans: a kept block is never used for a plan whose values differ
   std::string indented;
   indented.resize(detail::write_plan_json(indented, 0, plan, 2, &cache));
   CHECK(indented + "\n" == render_json(plan, 2));
+}
+
+TEST_CASE("JSON plans: shared and whole plans through one cache never take each other's blocks") {
+  const PlanRequest q = golden_requests().front();
+  const detail::SharedPlan shared = detail::make_shared_plan(real_rules(), q);
+  const Plan plan = make_plan(real_rules(), q);
+  detail::PlanJsonCache cache;
+  std::string first;
+  first.resize(detail::write_plan_json(first, 0, shared.plan, -1, &cache, shared.regimen));
+  CHECK(first + "\n" == render_json(plan, -1));
+  // A whole plan of the same regimen id with other lab rules, warnings and sources: the blocks
+  // written from the regimen must not be taken for it.
+  Plan other = plan;
+  REQUIRE(!other.sources.empty());
+  other.sources[0].quote = "another quote";
+  other.warnings.push_back({LocalizedText{"one more warning", "又一个警告"}, {}});
+  REQUIRE(!other.lab_rules.empty());
+  other.lab_rules.pop_back();
+  std::string second;
+  second.resize(detail::write_plan_json(second, 0, other, -1, &cache));
+  CHECK(second + "\n" == render_json(other, -1));
+  CHECK(second.find("another quote") != std::string::npos);
+  // The shared plan again: the regimen's blocks, not the other plan's.
+  std::string third;
+  third.resize(detail::write_plan_json(third, 0, shared.plan, -1, &cache, shared.regimen));
+  CHECK(third == first);
+  // Rules with another copy of the regimen (another address), changed: its own blocks.
+  RuleSet changed = real_rules();
+  Regimen& r = doseplan::testing::regimen(changed, q.regimen_id);
+  REQUIRE(!r.warnings.empty());
+  r.warnings.front().value.en = "a changed warning";
+  const detail::SharedPlan shared_changed = detail::make_shared_plan(changed, q);
+  std::string fourth;
+  fourth.resize(
+      detail::write_plan_json(fourth, 0, shared_changed.plan, -1, &cache, shared_changed.regimen));
+  CHECK(fourth + "\n" == render_json(make_plan(changed, q), -1));
+  CHECK(fourth.find("a changed warning") != std::string::npos);
+  // A whole plan, the changed shared plan, the whole plan again: its blocks are not the changed
+  // regimen's, though the values kept from its first writing are still equal to its own.
+  for (int i = 0; i < 2; ++i) {
+    std::string whole;
+    whole.resize(detail::write_plan_json(whole, 0, plan, -1, &cache));
+    CHECK(whole == first);
+    fourth.resize(detail::write_plan_json(fourth, 0, shared_changed.plan, -1, &cache,
+                                          shared_changed.regimen));
+    CHECK(fourth.find("a changed warning") != std::string::npos);
+  }
 }
 
 TEST_CASE(

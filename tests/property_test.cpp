@@ -8,6 +8,9 @@
 #include <cmath>
 
 #include "doseplan/plan.hpp"
+#include "doseplan/render.hpp"
+#include "plan_internal.hpp"
+#include "plan_json.hpp"
 #include "test_support.hpp"
 
 using namespace doseplan;
@@ -166,6 +169,46 @@ TEST_CASE("properties of every plan of the catalogue") {
           }
           RC_ASSERT(said);
         }
+      }
+    });
+  }
+}
+
+TEST_CASE("batch's shared plans write the bytes of the whole plan") {
+  // `batch` makes shared plans (src/plan_internal.hpp: the regimen's parts are not copied) and
+  // writes them with one cache for the whole input. Its bytes must be those of render_json() of
+  // the whole plan, on one cache that also sees whole plans now and then.
+  const RuleSet& rules = real_rules();
+  for (const Regimen& regimen : rules.regimens) {
+    detail::PlanJsonCache cache;
+    rc::prop(regimen.id + ": a shared plan is written as the whole plan", [&] {
+      PlanRequest q = random_request(regimen);
+      q.explain = *rc::gen::inRange(0, 4) == 0;
+      Plan plan;
+      try {
+        plan = make_plan(rules, q);
+      } catch (const Error& e) {
+        // The shared plan is refused the same way.
+        try {
+          detail::make_shared_plan(rules, q);
+        } catch (const Error& shared_error) {
+          RC_ASSERT(shared_error.id() == e.id());
+          RC_ASSERT(shared_error.what() == std::string(e.what()));
+          return;
+        }
+        RC_FAIL("the shared plan was made");
+      }
+      const std::string whole = render_json(plan, -1);
+      const detail::SharedPlan shared = detail::make_shared_plan(rules, q);
+      RC_ASSERT(shared.regimen == &regimen);
+      RC_ASSERT(shared.plan.sources.empty());
+      std::string bytes;
+      bytes.resize(detail::write_plan_json(bytes, 0, shared.plan, -1, &cache, shared.regimen));
+      RC_ASSERT(bytes + "\n" == whole);
+      if (*rc::gen::inRange(0, 3) == 0) {  // a whole plan through the same cache
+        std::string again;
+        again.resize(detail::write_plan_json(again, 0, plan, -1, &cache));
+        RC_ASSERT(again + "\n" == whole);
       }
     });
   }
