@@ -62,6 +62,16 @@ class PlanJsonCache {
       std::string json;
     };
     static constexpr std::size_t kTextSlots = 509;
+
+    // For shared plans (plan_internal.hpp) on one line: the members every visit item of a
+    // monitoring rule has, as written ("id", "name", "tests"; "timing"), by rule.
+    struct KeptItem {
+      const MonitoringRule* rule = nullptr;
+      std::string head;    // "id":…,"name":{…},"tests":[…]
+      std::string timing;  // "timing":{…}, or empty when the rule has none
+    };
+    std::vector<KeptItem> items;
+    const KeptItem& item_of(const MonitoringRule& rule);
     std::vector<KeptText> texts;
     const std::string* find(const LocalizedText& text) const;
     void keep(const LocalizedText& text, std::string json);

@@ -311,6 +311,18 @@ void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases, bool explain
   w.end_array();
 }
 
+// The first members of a visit item: "id", "name", "tests".
+void item_head(JsonWriter& w, const std::string& id, const LocalizedText& name,
+               const std::vector<std::string>& tests, detail::PlanJsonCache::Entry* cache) {
+  w.member("id", id);
+  w.key("name");
+  kept_text(w, name, cache);
+  w.key("tests");
+  w.begin_array();
+  for (const std::string& t : tests) w.string(t);
+  w.end_array();
+}
+
 // With `shared_from` (a shared plan: plan_internal.hpp), the items' name, tests and timing are
 // those of their monitoring rule in that regimen.
 void visits(JsonWriter& w, const std::vector<Visit>& visits, const Regimen* shared_from,
@@ -330,20 +342,24 @@ void visits(JsonWriter& w, const std::vector<Visit>& visits, const Regimen* shar
         }
         if (!rule) throw std::logic_error("no monitoring rule " + item.monitoring_id);
       }
+      // A shared plan on one line: the rule's members as written for its first item.
+      const detail::PlanJsonCache::Entry::KeptItem* kept =
+          rule && cache && w.indent() < 0 ? &cache->item_of(*rule) : nullptr;
       const LocalizedText& timing = rule ? rule->timing : item.timing;
       w.begin_object();
-      w.member("id", item.monitoring_id);
-      w.key("name");
-      kept_text(w, rule ? rule->name : item.name, cache);
-      w.key("tests");
-      w.begin_array();
-      for (const std::string& t : rule ? rule->tests : item.tests) w.string(t);
-      w.end_array();
+      if (kept) {
+        w.raw_members(kept->head);
+      } else {
+        item_head(w, item.monitoring_id, rule ? rule->name : item.name,
+                  rule ? rule->tests : item.tests, cache);
+      }
       w.key("reason");
       kept_text(w, item.reason, cache);
       w.key("from");
       provenance(w, item.from, cache);
-      if (!timing.en.empty()) {
+      if (kept) {
+        if (!kept->timing.empty()) w.raw_members(kept->timing);
+      } else if (!timing.en.empty()) {
         w.key("timing");
         kept_text(w, timing, cache);
       }
@@ -503,6 +519,34 @@ void PlanJsonCache::Entry::keep(const LocalizedText& text, std::string json) {
   if (texts.empty()) texts.resize(kTextSlots);
   const std::size_t fp = fingerprint(text);
   texts[fp % kTextSlots] = {fp, text, std::move(json)};
+}
+
+const PlanJsonCache::Entry::KeptItem& PlanJsonCache::Entry::item_of(const MonitoringRule& rule) {
+  for (const KeptItem& k : items) {
+    if (k.rule == &rule) return k;
+  }
+  // The members are written inside an object of their own, then taken out of its braces.
+  const auto members = [](auto write) {
+    std::string json;
+    JsonWriter w(json, 0);
+    w.begin_object();
+    write(w);
+    w.end_object();
+    json.resize(w.end());
+    return json.substr(1, json.size() - 2);
+  };
+  KeptItem k;
+  k.rule = &rule;
+  k.head =
+      members([&rule](JsonWriter& w) { item_head(w, rule.id, rule.name, rule.tests, nullptr); });
+  if (!rule.timing.en.empty()) {
+    k.timing = members([&rule](JsonWriter& w) {
+      w.key("timing");
+      text(w, rule.timing);
+    });
+  }
+  items.push_back(std::move(k));
+  return items.back();
 }
 
 const std::string* PlanJsonCache::Entry::find(const Provenance& from, int at_depth,
