@@ -63,6 +63,18 @@ class PlanJsonCache {
     };
     static constexpr std::size_t kTextSlots = 509;
 
+    // Administrations (a dose's slot, amount and units, with their text) as written on one line,
+    // in a table of kAdministrationSlots by fingerprint: the same few doses recur in most plans.
+    struct KeptAdministration {
+      std::size_t fingerprint = 0;
+      Administration administration;
+      std::string json;
+    };
+    static constexpr std::size_t kAdministrationSlots = 251;
+    std::vector<KeptAdministration> administrations;
+    const std::string* find(const Administration& a) const;
+    void keep(const Administration& a, std::string json);
+
     // For shared plans (plan_internal.hpp) on one line: the members every visit item of a
     // monitoring rule has, as written ("id", "name", "tests"; "timing"), by rule.
     struct KeptItem {

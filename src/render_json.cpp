@@ -129,7 +129,43 @@ void unit_counts(JsonWriter& w, const std::vector<UnitCount>& units, detail::Jso
   w.end_array();
 }
 
-void daily_dose(JsonWriter& w, const DailyDose& d, bool explained) {
+void administration(JsonWriter& w, const Administration& a) {
+  w.begin_object();
+  w.member("slot", slot_name(a.slot));
+  if (!a.cells) {  // a cell infusion has no mass: its count comes after the text
+    w.key("amount");
+    q(w, in_mg(a.amount), "mg");
+  }
+  w.key("text");
+  if (!a.cells && !a.volume && !a.intravenous) {  // "1 × 100 mg + 1 × 50 mg" in any language
+    const std::string units = describe_administration(a, Lang::en);
+    w.begin_object();
+    w.member("en", units);
+    w.member("zh-CN", units);
+    w.end_object();
+  } else {
+    text(w, LocalizedText{describe_administration(a, Lang::en),
+                          describe_administration(a, Lang::zh_CN)});
+  }
+  if (a.cells) {
+    w.key("cells");
+    q(w, a.cells->millions, "10*6 cells");
+  } else if (a.volume) {
+    w.key("volume");
+    q(w, in_mL(*a.volume), "mL");
+  } else if (a.intravenous) {
+    w.member("route", "IV");
+    w.key("vials");
+    unit_counts(w, a.vials, "size");
+  } else {
+    w.key("units");
+    unit_counts(w, a.units, "strength");
+  }
+  w.end_object();
+}
+
+void daily_dose(JsonWriter& w, const DailyDose& d, bool explained,
+                detail::PlanJsonCache::Entry* cache) {
   w.begin_object();
   w.key("target");
   dose_json(w, d.target);
@@ -153,30 +189,13 @@ void daily_dose(JsonWriter& w, const DailyDose& d, bool explained) {
   w.key("administrations");
   w.begin_array();
   for (const Administration& a : d.administrations) {
-    w.begin_object();
-    w.member("slot", slot_name(a.slot));
-    if (!a.cells) {  // a cell infusion has no mass: its count comes after the text
-      w.key("amount");
-      q(w, in_mg(a.amount), "mg");
+    if (!cache || w.indent() >= 0) {
+      administration(w, a);
+      continue;
     }
-    w.key("text");
-    text(w, LocalizedText{describe_administration(a, Lang::en),
-                          describe_administration(a, Lang::zh_CN)});
-    if (a.cells) {
-      w.key("cells");
-      q(w, a.cells->millions, "10*6 cells");
-    } else if (a.volume) {
-      w.key("volume");
-      q(w, in_mL(*a.volume), "mL");
-    } else if (a.intravenous) {
-      w.member("route", "IV");
-      w.key("vials");
-      unit_counts(w, a.vials, "size");
-    } else {
-      w.key("units");
-      unit_counts(w, a.units, "strength");
-    }
-    w.end_object();
+    write_once(
+        w, cache->find(a), [&a](JsonWriter& b) { administration(b, a); },
+        [&](std::string json) { cache->keep(a, std::move(json)); });
   }
   w.end_array();
   if (explained) {
@@ -297,7 +316,7 @@ void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases, bool explain
     }
     if (p.conditional) w.member_bool("only_if_needed", true);
     w.key("dose");
-    daily_dose(w, p.dose, explained);
+    daily_dose(w, p.dose, explained, cache);
     w.key("dose_from");
     provenance(w, p.dose_from, cache);
     w.key("duration_from");
@@ -519,6 +538,53 @@ void PlanJsonCache::Entry::keep(const LocalizedText& text, std::string json) {
   if (texts.empty()) texts.resize(kTextSlots);
   const std::size_t fp = fingerprint(text);
   texts[fp % kTextSlots] = {fp, text, std::move(json)};
+}
+
+namespace {
+std::uint64_t bits(double d) {
+  std::uint64_t x = 0;
+  std::memcpy(&x, &d, sizeof x);
+  return x;
+}
+
+std::size_t fingerprint(const Administration& a) {
+  std::size_t h = static_cast<std::size_t>(a.slot) * 31 + a.units.size() * 7 + a.vials.size();
+  h = h * 0x9E3779B97F4A7C15ULL ^ bits(in_mg(a.amount));
+  for (const UnitCount& u : a.units) {
+    h = (h ^ static_cast<std::size_t>(u.count)) * 0x100000001B3ULL ^ bits(in_mg(u.strength));
+  }
+  return h ^ (h >> 29);
+}
+
+bool same_units(const std::vector<UnitCount>& a, const std::vector<UnitCount>& b) {
+  return std::equal(
+      a.begin(), a.end(), b.begin(), b.end(), [](const UnitCount& x, const UnitCount& y) {
+        return x.count == y.count && bits(in_mg(x.strength)) == bits(in_mg(y.strength));
+      });
+}
+
+// Equal in every member the JSON shows, numbers bit for bit (0 and -0 are written differently).
+bool same_administration(const Administration& a, const Administration& b) {
+  return a.slot == b.slot && bits(in_mg(a.amount)) == bits(in_mg(b.amount)) &&
+         a.intravenous == b.intravenous && a.volume.has_value() == b.volume.has_value() &&
+         (!a.volume || bits(in_mL(*a.volume)) == bits(in_mL(*b.volume))) &&
+         a.cells.has_value() == b.cells.has_value() &&
+         (!a.cells || bits(a.cells->millions) == bits(b.cells->millions)) &&
+         same_units(a.units, b.units) && same_units(a.vials, b.vials);
+}
+}  // namespace
+
+const std::string* PlanJsonCache::Entry::find(const Administration& a) const {
+  if (administrations.empty()) return nullptr;
+  const std::size_t fp = fingerprint(a);
+  const KeptAdministration& k = administrations[fp % kAdministrationSlots];
+  return k.fingerprint == fp && same_administration(k.administration, a) ? &k.json : nullptr;
+}
+
+void PlanJsonCache::Entry::keep(const Administration& a, std::string json) {
+  if (administrations.empty()) administrations.resize(kAdministrationSlots);
+  const std::size_t fp = fingerprint(a);
+  administrations[fp % kAdministrationSlots] = {fp, a, std::move(json)};
 }
 
 const PlanJsonCache::Entry::KeptItem& PlanJsonCache::Entry::item_of(const MonitoringRule& rule) {

@@ -390,6 +390,37 @@ TEST_CASE("JSON plans: a kept block is never used for a plan whose values differ
   CHECK(indented + "\n" == render_json(plan, 2));
 }
 
+TEST_CASE("JSON plans: a kept administration is used only for an equal one") {
+  // cycloSPORINE for ITP, 62 kg: 150 mg twice daily as 1 x 100 mg + 1 x 50 mg.
+  const PlanRequest q = parse_plan_request(
+      R"({"regimen": "cyclosporine-itp", "weight": "62 kg", "start": "2026-12-01"})", "x");
+  const Plan plan = make_plan(real_rules(), q);
+  REQUIRE(!plan.phases.empty());
+  REQUIRE(!plan.phases[0].dose.administrations.empty());
+  REQUIRE(!plan.phases[0].dose.administrations[0].units.empty());
+  detail::PlanJsonCache cache;
+  std::string first;
+  first.resize(detail::write_plan_json(first, 0, plan, -1, &cache));
+  for (int change = 0; change < 6; ++change) {
+    Plan other = plan;
+    Administration& a = other.phases[0].dose.administrations[0];
+    if (change == 0) a.units[0].count += 1;
+    if (change == 1) a.units[0].strength = milligrams(in_mg(a.units[0].strength) + 25);
+    if (change == 2) a.amount = milligrams(in_mg(a.amount) + 0.5);
+    if (change == 3) a.slot = a.slot == Slot::morning ? Slot::evening : Slot::morning;
+    if (change == 4) a.units.push_back({1, milligrams(10)});
+    if (change == 5) a.amount = milligrams(-0.0);
+    std::string kept;
+    kept.resize(detail::write_plan_json(kept, 0, other, -1, &cache));
+    INFO("change " << change);
+    CHECK(kept + "\n" == render_json(other, -1));
+    CHECK(kept != first);
+  }
+  std::string again;
+  again.resize(detail::write_plan_json(again, 0, plan, -1, &cache));
+  CHECK(again == first);
+}
+
 TEST_CASE("JSON plans: shared and whole plans through one cache never take each other's blocks") {
   const PlanRequest q = golden_requests().front();
   const detail::SharedPlan shared = detail::make_shared_plan(real_rules(), q);
