@@ -168,8 +168,25 @@ void note_default(Plan& plan, const Provenance& from, What&& what, Value&& value
 }
 
 // "Induction, duration" / "诱导期疗程": a value of a phase or monitored item, by its name.
+// The same few names and keys come back plan after plan: each text is kept per thread, in a
+// table by fingerprint (a newer pair takes the slot of an older one), and used only for an
+// equal name and key.
 LocalizedText of(const LocalizedText& name, std::string_view key) {
-  return tr_both("{name}, {what}", {{"name", name}, {"what", tr_both(key)}});
+  struct Kept {
+    LocalizedText name;
+    std::string key;
+    LocalizedText text;
+  };
+  constexpr std::size_t kSlots = 61;
+  thread_local std::vector<Kept> kept(kSlots);
+  const std::size_t fp = (std::hash<std::string_view>{}(key)*31 + name.en.size()) * 31 +
+                         name.zh.size() +
+                         (name.en.empty() ? 0 : static_cast<unsigned char>(name.en[0]));
+  Kept& k = kept[fp % kSlots];
+  if (k.key == key && k.name == name) return k.text;
+  LocalizedText text = tr_both("{name}, {what}", {{"name", name}, {"what", tr_both(key)}});
+  k = {name, std::string(key), text};
+  return text;
 }
 
 // Population limits: a patient outside them gets the regimen's message as an advisory (the
@@ -265,6 +282,11 @@ void explain_body(Plan& plan, const Regimen& r) {
 
 void list_project_defaults(Plan& plan, const Regimen& r, const Product& product) {
   const auto same = [](std::string text) { return same_text(std::move(text)); };
+  // At most one use per value looked at below.
+  std::size_t most = 12 + 5 * r.phases.size();
+  for (const MonitoringRule& m : r.monitoring)
+    most += 3 + m.intervals.size() + m.around_doses.size() + m.at.size();
+  plan.project_defaults.reserve(most);
   if (plan.chosen) {
     note_default(
         plan, plan.chosen->from, [&] { return tr_both("dose"); },
@@ -374,10 +396,10 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
                          {{"n", same(std::to_string(n))}});
         });
     for (const MonitoringInterval& iv : m.intervals) {
-      const LocalizedText every = every_text(iv.every);
       note_default(
           plan, iv.from, [&] { return of(m.name, "interval"); },
           [&] {
+            LocalizedText every = every_text(iv.every);
             return iv.length ? tr_both("{every} for {span}",
                                        {{"every", every}, {"span", span_text(*iv.length)}})
                              : every;

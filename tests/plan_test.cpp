@@ -216,6 +216,30 @@ TEST_CASE("every plan carries the disclaimer, its sources and the project defaul
                                           "baseline spacing"});
 }
 
+TEST_CASE("project defaults name their phase, whatever plans were made before") {
+  // The "<phase>, <what>" texts are kept between plans (plan.cpp of()): a phase named
+  // differently by one letter in the middle, or in Chinese only, gets its own text.
+  RuleSet rules = test_rules();
+  PhaseRule& induction = doseplan::testing::regimen(rules, "test-taper").phases.front();
+  REQUIRE(induction.name.en == "Induction");
+  const auto whats = [](const Plan& p) {
+    std::vector<std::string> out;
+    for (const auto& d : p.project_defaults) out.push_back(d.what.en + " / " + d.what.zh);
+    return out;
+  };
+  const std::vector<std::string> before = whats(make_plan(rules, test_request()));
+  const std::string zh = induction.name.zh;
+  CHECK(std::count(before.begin(), before.end(), "Induction, duration / " + zh + "疗程") == 1);
+  induction.name.en = "Indbction";
+  const std::vector<std::string> en_changed = whats(make_plan(rules, test_request()));
+  CHECK(std::count(en_changed.begin(), en_changed.end(), "Indbction, duration / " + zh + "疗程") ==
+        1);
+  induction.name = {"Induction", "试验"};
+  const std::vector<std::string> zh_changed = whats(make_plan(rules, test_request()));
+  CHECK(std::count(zh_changed.begin(), zh_changed.end(), "Induction, duration / 试验疗程") == 1);
+  CHECK(whats(make_plan(test_rules(), test_request())) == before);
+}
+
 // ------------------------------------------------------------------ the real ITP regimen
 
 TEST_CASE("cyclosporine-itp: 62 kg from 2026-12-01 with the defaults") {
