@@ -697,10 +697,10 @@ PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_t
 
 // ------------------------------------------------------------------ advice
 
-Date TrackedVisit::window_first() const {
+Date PlannedVisit::window_first() const {
   return date - date::days(window_before);
 }
-Date TrackedVisit::window_last() const {
+Date PlannedVisit::window_last() const {
   return date + date::days(window_after);
 }
 
@@ -2047,8 +2047,8 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     ItemSets sets;
     std::optional<SQLite::Statement> items_st;
     // What is read of each visit listed, small: the DueVisits are made at the end, once each and
-    // in their final order (each has several strings and lists; growing a vector of them moved
-    // them all, and it was megabytes of memory touched for nothing).
+    // in their final order (growing a vector of them moved them all, and it was megabytes of
+    // memory touched for nothing).
     struct Row {
       const ItemSet* set;  // in `sets` (a node-based map: it does not move)
       std::int64_t visit_id;
@@ -2057,23 +2057,40 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
       std::int32_t window_after;
       std::uint32_t patient;  // in `patients`
       std::int32_t recorded;  // in `recorded_lists`, or -1: none
-      DueVisit::Status status;
-      std::int32_t days;
       bool baseline;
-      Date date() const { return Date(date::days(window_first + window_before)); }
+      std::int64_t day() const { return std::int64_t{window_first} + window_before; }
+      std::int64_t last_day() const { return day() + window_after; }
+      Date date() const { return Date(date::days(day())); }
       Date first() const { return Date(date::days(window_first)); }
-      Date last() const { return Date(date::days(window_first + window_before + window_after)); }
+      Date last() const { return Date(date::days(last_day())); }
     };
     struct Patient {
-      std::string label;
-      std::string regimen_id;
+      SharedText label;
+      SharedText regimen_id;
       std::int64_t id;
+    };
+    // Each regimen once: a clinic's thousands of patients follow a few dozen regimens, and the
+    // visits share the text.
+    std::unordered_map<std::string_view, SharedText> regimens;
+    const auto regimen_text = [&](std::string_view id) -> const SharedText& {
+      if (const auto it = regimens.find(id); it != regimens.end()) return it->second;
+      SharedText text{std::string(id)};
+      const std::string_view key = text.str();  // in the shared block: it does not move
+      return regimens.emplace(key, std::move(text)).first->second;
     };
     std::vector<Row> rows;
     std::vector<Patient> patients;        // in the order of their ids
     std::vector<std::int64_t> row_plans;  // all patients: each row's plan
+    if (!label) {
+      // Room for a large clinic's list: pages not written are never touched, and the vectors do
+      // not move as they grow.
+      rows.reserve(std::size_t{1} << 15);
+      row_plans.reserve(std::size_t{1} << 15);
+    }
     const std::int64_t today_day = day_number(today);
     int rc = SQLITE_ROW;
+    std::int64_t last_set_id = -1;
+    const ItemSet* last_set = nullptr;
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
       Row r{};
       r.visit_id = sqlite3_column_int64(raw, 1);
@@ -2081,22 +2098,17 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
       r.window_before = sqlite3_column_int(raw, 3);
       r.window_after = sqlite3_column_int(raw, 4);
       r.baseline = sqlite3_column_int(raw, 5) != 0;
-      r.set = &impl_->item_set(sets, items_st, sqlite3_column_int64(raw, 6));
-      r.recorded = -1;
-      const std::int64_t first = r.window_first, last = first + r.window_before + r.window_after;
-      if (today_day > last) {
-        r.status = DueVisit::Status::overdue;
-        r.days = static_cast<std::int32_t>(today_day - last);
-      } else if (first <= today_day) {
-        r.status = DueVisit::Status::due;
-        r.days = static_cast<std::int32_t>(last - today_day);
-      } else {
-        r.status = DueVisit::Status::upcoming;
-        r.days = static_cast<std::int32_t>(first - today_day);
+      if (const std::int64_t set_id = sqlite3_column_int64(raw, 6);
+          set_id != last_set_id || last_set == nullptr) {
+        last_set = &impl_->item_set(sets, items_st, set_id);
+        last_set_id = set_id;
       }
+      r.set = last_set;
+      r.recorded = -1;
       if (label) {
         if (patients.empty()) {
-          patients.push_back({std::string(text_of(raw, 7)), std::string(text_of(raw, 8)),
+          patients.push_back({SharedText(std::string(text_of(raw, 7))),
+                              SharedText(std::string(text_of(raw, 8))),
                               sqlite3_column_int64(raw, 9)});
         }
         r.patient = 0;
@@ -2149,7 +2161,7 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
         std::uint32_t* const s = slot(sqlite3_column_int64(ps, 0));
         if (s == nullptr || *s != kListed) continue;
         *s = static_cast<std::uint32_t>(patients.size());
-        patients.push_back({std::string(text_of(ps, 2)), std::string(text_of(ps, 3)),
+        patients.push_back({SharedText(std::string(text_of(ps, 2))), regimen_text(text_of(ps, 3)),
                             sqlite3_column_int64(ps, 1)});
       }
       if (rc != SQLITE_DONE) throw SQLite::Exception(handle, rc);
@@ -2242,8 +2254,9 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     }
     tx.commit();
     // Overdue first, then due, then upcoming; by date, then label. A patient has one visit a
-    // date, so the order is total. The patients are ranked by label once; then each visit is one
-    // 64-bit key (status, date, rank), and the keys are sorted, not the visits.
+    // date, so the order is total. The patients are ranked by label once, and the rows taken
+    // patient by patient in that order; then one counting sort by status and date (stable: the
+    // labels stay in order) puts them in place.
     const auto prefix_of = [](const std::string& name) {  // the first 8 bytes, big-endian
       std::uint64_t p = 0;
       for (std::size_t i = 0; i < 8; ++i) {
@@ -2258,55 +2271,57 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     }
     const auto label_order = [&](const auto& a, const auto& b) {
       if (a.first != b.first) return a.first < b.first;
-      return patients[a.second].label < patients[b.second].label;
+      return patients[a.second].label.str() < patients[b.second].label.str();
     };
     // (Often already so: labels given in the order the patients came.)
     if (!std::is_sorted(by_label.begin(), by_label.end(), label_order)) {
       std::sort(by_label.begin(), by_label.end(), label_order);
     }
-    std::vector<std::uint32_t> rank(patients.size());
-    for (std::size_t i = 0; i < by_label.size(); ++i) {
-      rank[by_label[i].second] = static_cast<std::uint32_t>(i);
+    std::vector<std::uint32_t> by_rank;  // the rows, by label
+    by_rank.reserve(rows.size());
+    for (const auto& [prefix, p] : by_label) {
+      by_rank.insert(by_rank.end(), by_patient.data() + begin[p], by_patient.data() + begin[p + 1]);
     }
-    // Dates from 0000-01-01 to 9999-12-31 (what the store keeps) are days -719,528 to 2,932,896:
-    // 30 bits once offset. (Other days, which only a damaged store could hold, are sorted the
-    // slower way, in the same order.)
-    constexpr std::int64_t kDayOffset = std::int64_t{1} << 29;
-    struct Key {
-      std::uint64_t order;  // status (2 bits), day + kDayOffset (30 bits), rank (32 bits)
-      std::uint32_t index;  // in `rows`
+    const auto status_of = [today_day](const Row& r) {
+      if (today_day > r.last_day()) return DueVisit::Status::overdue;
+      if (r.window_first <= today_day) return DueVisit::Status::due;
+      return DueVisit::Status::upcoming;
     };
-    std::vector<Key> keys;
-    keys.reserve(rows.size());
-    bool packed = true;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const Row& r = rows[i];
-      const std::int64_t day = std::int64_t{r.window_first} + r.window_before + kDayOffset;
-      packed = packed && day >= 0 && day < (std::int64_t{1} << 30);
-      keys.push_back({(static_cast<std::uint64_t>(r.status) << 62) |
-                          (static_cast<std::uint64_t>(day & ((std::int64_t{1} << 30) - 1)) << 32) |
-                          rank[r.patient],
-                      static_cast<std::uint32_t>(i)});
-    }
-    if (packed) {
-      std::sort(keys.begin(), keys.end(),
-                [](const Key& a, const Key& b) { return a.order < b.order; });
-    } else {
-      std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
-        const Row& x = rows[a.index];
-        const Row& y = rows[b.index];
-        return std::tuple(x.status, x.date(), rank[x.patient]) <
-               std::tuple(y.status, y.date(), rank[y.patient]);
-      });
+    std::vector<std::uint32_t> sorted(rows.size());
+    if (!rows.empty()) {
+      std::int64_t min_day = rows.front().day(), max_day = min_day;
+      for (const Row& r : rows) {
+        min_day = std::min(min_day, r.day());
+        max_day = std::max(max_day, r.day());
+      }
+      // The days listed span a few years at most; a range far larger than the list (only a
+      // damaged or hand-made store) is sorted the slower way, in the same order.
+      const std::int64_t span = max_day - min_day + 1;
+      if (span <= std::max<std::int64_t>(static_cast<std::int64_t>(rows.size()) * 4, 1 << 16)) {
+        const auto bucket = [&](const Row& r) {
+          return static_cast<std::size_t>(static_cast<std::int64_t>(status_of(r)) * span +
+                                          (r.day() - min_day));
+        };
+        std::vector<std::uint32_t> at(static_cast<std::size_t>(span) * 3 + 1, 0);
+        for (const Row& r : rows) ++at[bucket(r) + 1];
+        for (std::size_t k = 1; k < at.size(); ++k) at[k] += at[k - 1];
+        for (const std::uint32_t i : by_rank) sorted[at[bucket(rows[i])]++] = i;
+      } else {
+        sorted = by_rank;
+        std::stable_sort(sorted.begin(), sorted.end(), [&](std::uint32_t a, std::uint32_t b) {
+          return std::pair(status_of(rows[a]), rows[a].day()) <
+                 std::pair(status_of(rows[b]), rows[b].day());
+        });
+      }
     }
     std::vector<DueVisit> found(rows.size());
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      const Row& r = rows[keys[i].index];
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      const Row& r = rows[sorted[i]];
       const Patient& pt = patients[r.patient];
       DueVisit& d = found[i];
       d.label = pt.label;
       d.regimen_id = pt.regimen_id;
-      TrackedVisit& v = d.visit;
+      PlannedVisit& v = d.visit;
       v.id = r.visit_id;
       v.date = r.date();
       v.baseline = r.baseline;
@@ -2314,8 +2329,18 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
       v.window_after = r.window_after;
       v.tests = r.set->tests;
       v.items = r.set->items;
-      d.status = r.status;
-      d.days = r.days;
+      d.status = status_of(r);
+      switch (d.status) {
+        case DueVisit::Status::overdue:
+          d.days = static_cast<int>(today_day - r.last_day());
+          break;
+        case DueVisit::Status::due:
+          d.days = static_cast<int>(r.last_day() - today_day);
+          break;
+        case DueVisit::Status::upcoming:
+          d.days = static_cast<int>(r.window_first - today_day);
+          break;
+      }
       if (r.recorded >= 0) d.tests_recorded = std::move(recorded_lists[r.recorded]);
     }
     return found;

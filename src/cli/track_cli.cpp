@@ -472,7 +472,7 @@ class Sentence {
 };
 
 // window_text(), appended.
-void append_window(TextOut& o, const TrackedVisit& v, const std::string& days) {
+void append_window(TextOut& o, const PlannedVisit& v, const std::string& days) {
   if (v.window_before == 0 && v.window_after == 0) return;
   if (v.window_before == v.window_after) {
     o += " ±";
@@ -524,13 +524,13 @@ void write_due_json(std::string& o, const DueVisit& d) {
       w.end_object();
     };
     w.begin_object();
-    w.member("label", d.label);
-    w.member("regimen", d.regimen_id);
+    w.member("label", d.label.str());
+    w.member("regimen", d.regimen_id.str());
     w.member("status", status_id(d.status));
     w.member_int("days", d.days);
     w.member("window_first", format_date(d.visit.window_first()));
     w.member("window_last", format_date(d.visit.window_last()));
-    const TrackedVisit& v = d.visit;
+    const PlannedVisit& v = d.visit;
     w.key("visit");
     w.begin_object();
     w.member("date", format_date(v.date));
@@ -549,9 +549,7 @@ void write_due_json(std::string& o, const DueVisit& d) {
       w.end_object();
     }
     w.end_array();
-    w.member_bool("done", v.done);
-    if (v.done_on) w.member("done_on", format_date(*v.done_on));
-    if (!v.done_note.empty()) w.member("done_note", v.done_note);
+    w.member_bool("done", false);  // due() lists the visits not done
     w.end_object();
     strings("tests_recorded", d.tests_recorded);
     w.end_object();
@@ -599,14 +597,15 @@ int run_due(State& s) {
   if (due.empty()) out += L("Nothing is due.") + "\n";
   // Grouped by label, the labels in the order of their first visit in the list, each label's
   // visits in list order: one pass numbers the groups, a counting sort puts the visits in order.
-  std::vector<std::size_t> group(due.size());
+  std::vector<std::uint32_t> group(due.size());
   std::vector<std::size_t> first_of_group;  // where each group begins in `order`, then its end
   {
-    std::unordered_map<std::string_view, std::size_t> group_of;
+    std::unordered_map<std::string_view, std::uint32_t> group_of;
     group_of.reserve(due.size());
     std::vector<std::size_t> count;
     for (std::size_t i = 0; i < due.size(); ++i) {
-      const auto [it, added] = group_of.try_emplace(due[i].label, count.size());
+      const auto [it, added] =
+          group_of.try_emplace(due[i].label.str(), static_cast<std::uint32_t>(count.size()));
       if (added) count.push_back(0);
       group[i] = it->second;
       ++count[it->second];
@@ -621,12 +620,52 @@ int run_due(State& s) {
     std::vector<std::size_t> next(first_of_group.begin(), first_of_group.end() - 1);
     for (std::size_t i = 0; i < due.size(); ++i) order[next[group[i]]++] = &due[i];
   }
+  // The status at the start of a line, padded in English.
+  const auto status_text = [&](const std::string& name) {
+    std::string text = "  " + name;
+    if (lang == Lang::en && name.size() < 8) text.append(8 - name.size(), ' ');
+    return text + "  ";
+  };
+  const std::string overdue_text = status_text(overdue), due_text = status_text(due_now),
+                    upcoming_text = status_text(upcoming);
+  // The lines of the items and tests of a visit, made once per item set: a list names a few
+  // hundred sets thousands of times, and the visits of a set share its lists (the key is their
+  // address).
+  struct SetKey {
+    const void* items;
+    const void* tests;
+    bool operator==(const SetKey&) const = default;
+  };
+  struct SetKeyHash {
+    std::size_t operator()(const SetKey& k) const {
+      return std::hash<const void*>()(k.items) * 31 + std::hash<const void*>()(k.tests);
+    }
+  };
+  std::unordered_map<SetKey, std::string, SetKeyHash> set_lines;
+  const auto lines_of = [&](const PlannedVisit& v) -> const std::string& {
+    const SetKey key{&v.items.list(), &v.tests.list()};
+    auto it = set_lines.find(key);
+    if (it != set_lines.end()) return it->second;
+    std::string text = "\n      ";
+    for (std::size_t i = 0; i < v.items.size(); ++i) {
+      if (i != 0) text += "; ";
+      text += pick(v.items[i].name, lang);
+    }
+    text += "\n      ";
+    text += tests;
+    text += ": ";
+    for (std::size_t i = 0; i < v.tests.size(); ++i) {
+      if (i != 0) text += ", ";
+      text += v.tests[i];
+    }
+    return set_lines.emplace(key, std::move(text)).first->second;
+  };
   for (std::size_t g = 0; g + 1 < first_of_group.size(); ++g) {
     const DueVisit& first = *order[first_of_group[g]];
     out += '\n';
-    out += first.label;
+    out += first.label.str();
     out += " (";
-    out += first.regimen_id;
+    out += first.regimen_id.str();
     out += ")\n";
     for (std::size_t k = first_of_group[g]; k < first_of_group[g + 1]; ++k) {
       const DueVisit& d = *order[k];
@@ -635,38 +674,26 @@ int run_due(State& s) {
       Date when_date = d.visit.window_last();
       switch (d.status) {
         case DueVisit::Status::overdue:
-          status = &overdue;
+          status = &overdue_text;
           when = &ended;
           break;
         case DueVisit::Status::due:
-          status = &due_now;
+          status = &due_text;
           when = d.days == 0 ? &ends_today : &ends_in;
           break;
         case DueVisit::Status::upcoming:
-          status = &upcoming;
+          status = &upcoming_text;
           when = &opens_in;
           when_date = d.visit.window_first();
           break;
       }
-      out += "  ";
       out += *status;
-      if (lang == Lang::en && status->size() < 8)
-        out += std::string_view("        ", 8 - status->size());
-      out += "  ";
-      out += format_date(d.visit.date);
+      out.date(d.visit.date);
       append_window(out, d.visit, days);
       out += "  ";
       when->append(out, when_date, d.days);
       if (d.visit.baseline) out += baseline;
-      out += "\n      ";
-      for (std::size_t i = 0; i < d.visit.items.size(); ++i) {
-        if (i != 0) out += "; ";
-        out += pick(d.visit.items[i].name, lang);
-      }
-      out += "\n      ";
-      out += tests;
-      out += ": ";
-      append_join(out, d.visit.tests, ", ");
+      out += lines_of(d.visit);
       if (!d.tests_recorded.empty()) {
         out += "  [";
         out += recorded;
@@ -674,12 +701,12 @@ int run_due(State& s) {
         append_join(out, d.tests_recorded, ", ");
         out += "]";
       }
-      out += "\n";
+      out += '\n';
     }
   }
   if (!due.empty()) {
-    out += "\n" + L("Mark a visit done") + ": doseplan track done --label " + due.front().label +
-           " --visit " + format_date(due.front().visit.date) + "\n";
+    out += "\n" + L("Mark a visit done") + ": doseplan track done --label " +
+           due.front().label.str() + " --visit " + format_date(due.front().visit.date) + "\n";
   }
   out.finish();
   return 0;
