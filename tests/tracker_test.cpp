@@ -461,14 +461,16 @@ std::vector<DueVisit> due_the_plain_way(const Tracker& t, Date today, Span withi
         d.status = DueVisit::Status::upcoming;
         d.days = static_cast<int>((v.window_first() - today).count());
       }
+      std::vector<std::string> recorded;
       for (const std::string& test : v.tests) {
         for (const TrackedResult& r : results) {
           if (r.test == test && r.date >= v.window_first() && r.date <= v.window_last()) {
-            d.tests_recorded.push_back(test);
+            recorded.push_back(test);
             break;
           }
         }
       }
+      if (!recorded.empty()) d.tests_recorded = std::move(recorded);
       out.push_back(std::move(d));
     }
   }

@@ -254,7 +254,7 @@ struct TrackedVisit : PlannedVisit {
   std::string done_note;
 };
 
-// A visit not done that due() lists: 88 bytes, so that a list of 10,000 patients stays small (the
+// A visit not done that due() lists: 72 bytes, so that a list of 10,000 patients stays small (the
 // label and regimen are shared by the patient's visits, the tests and items by the visits of the
 // same item set).
 struct DueVisit {
@@ -265,7 +265,7 @@ struct DueVisit {
   Status status = Status::upcoming;
   int days =
       0;  // overdue: days past the window; due: days left in it; upcoming: days until it opens
-  std::vector<std::string> tests_recorded;  // tests of the visit with a result inside its window
+  SharedList<std::string> tests_recorded;  // tests of the visit with a result inside its window
 };
 
 // One lab rule judged on the recorded results (educational; always ask the doctor).

@@ -430,6 +430,21 @@ class TextOut {
   std::array<KeptDate, 128> dates_;
 };
 
+// A std::string with TextOut's appending functions (for the texts made once and kept).
+class StringOut {
+ public:
+  StringOut& operator+=(std::string_view s) {
+    text_ += s;
+    return *this;
+  }
+  void date(Date d) { text_ += format_date(d); }
+  void integer(long long n) { text_ += std::to_string(n); }
+  std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
 void append_join(TextOut& o, const std::vector<std::string>& parts, std::string_view sep) {
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i != 0) o += sep;
@@ -454,7 +469,8 @@ class Sentence {
       from = at + (at == date_at ? 6 : 3);
     }
   }
-  void append(TextOut& o, Date date, int n) const {
+  template <class Out>
+  void append(Out& o, Date date, int n) const {
     for (const Part& part : parts_) {
       o += part.literal;
       if (part.place == Place::date) o.date(date);
@@ -472,7 +488,8 @@ class Sentence {
 };
 
 // window_text(), appended.
-void append_window(TextOut& o, const PlannedVisit& v, const std::string& days) {
+template <class Out>
+void append_window(Out& o, const PlannedVisit& v, const std::string& days) {
   if (v.window_before == 0 && v.window_after == 0) return;
   if (v.window_before == v.window_after) {
     o += " ±";
@@ -660,6 +677,33 @@ int run_due(State& s) {
     }
     return set_lines.emplace(key, std::move(text)).first->second;
   };
+  // The first line of a visit (status, date, window, when), made once for the visits that have
+  // the same: a list of thousands of visits names a few dozen days.
+  struct LineKey {
+    std::int64_t date;
+    std::int64_t when_date;
+    int window_before;
+    int window_after;
+    int days;
+    const std::string* status;
+    const Sentence* when;
+    bool baseline;
+    bool operator==(const LineKey&) const = default;
+  };
+  struct LineKeyHash {
+    std::size_t operator()(const LineKey& k) const {
+      std::uint64_t h = static_cast<std::uint64_t>(k.date) * 0x9E3779B97F4A7C15ULL;
+      for (const std::uint64_t part :
+           {static_cast<std::uint64_t>(k.when_date), static_cast<std::uint64_t>(k.window_before),
+            static_cast<std::uint64_t>(k.window_after), static_cast<std::uint64_t>(k.days),
+            reinterpret_cast<std::uint64_t>(k.status), reinterpret_cast<std::uint64_t>(k.when),
+            static_cast<std::uint64_t>(k.baseline)}) {
+        h = (h ^ part) * 0x9E3779B97F4A7C15ULL;
+      }
+      return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+  };
+  std::unordered_map<LineKey, std::string, LineKeyHash> first_lines;
   for (std::size_t g = 0; g + 1 < first_of_group.size(); ++g) {
     const DueVisit& first = *order[first_of_group[g]];
     out += '\n';
@@ -687,12 +731,26 @@ int run_due(State& s) {
           when_date = d.visit.window_first();
           break;
       }
-      out += *status;
-      out.date(d.visit.date);
-      append_window(out, d.visit, days);
-      out += "  ";
-      when->append(out, when_date, d.days);
-      if (d.visit.baseline) out += baseline;
+      const LineKey key{d.visit.date.time_since_epoch().count(),
+                        when_date.time_since_epoch().count(),
+                        d.visit.window_before,
+                        d.visit.window_after,
+                        d.days,
+                        status,
+                        when,
+                        d.visit.baseline};
+      auto line = first_lines.find(key);
+      if (line == first_lines.end()) {
+        StringOut text;
+        text += *status;
+        text.date(d.visit.date);
+        append_window(text, d.visit, days);
+        text += "  ";
+        when->append(text, when_date, d.days);
+        if (d.visit.baseline) text += baseline;
+        line = first_lines.emplace(key, text.take()).first;
+      }
+      out += line->second;
       out += lines_of(d.visit);
       if (!d.tests_recorded.empty()) {
         out += "  [";
