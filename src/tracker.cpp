@@ -18,6 +18,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -1311,11 +1312,21 @@ bool simple_sax_parse(std::string_view text, nlohmann::json_sax<json>& sax) {
     }
   };
   std::string str;
-  // A string at `at` (its opening quote), into `str`.
+  // A string at `at` (its opening quote), into `str`. The bytes that need no look: ASCII other
+  // than '"', '\\' and control characters.
+  static constexpr std::array<bool, 256> kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x80; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+    return plain;
+  }();
   const auto read_string = [&] {
     ++at;
     const std::size_t begin = at;
     while (at < text.size()) {
+      if (kPlain[static_cast<unsigned char>(text[at])]) {
+        ++at;
+        continue;
+      }
       const auto c = static_cast<unsigned char>(text[at]);
       if (c == '"') {
         str.assign(text.data() + begin, at - begin);
@@ -2153,6 +2164,7 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
                    ? &patient_of[static_cast<std::size_t>(it - plans_listed.begin())]
                    : nullptr;
       };
+      patients.reserve(std::min<std::size_t>(rows.size(), patient_of.size()));
       const Statement plans_st = prepare(
           "SELECT pl.id, pl.patient_id, p.label, pl.regimen_id FROM plans pl INDEXED BY "
           "plans_by_patient CROSS JOIN patients p WHERE p.id = pl.patient_id");
