@@ -751,6 +751,84 @@ TEST_CASE(
   CHECK(t.due(std::nullopt, d("2026-01-01"), parse_span("0d")).empty());
 }
 
+TEST_CASE("tracker: due() orders visits two centuries apart as it orders those of one year",
+          "[tracker][store]") {
+  // The list is put in order by a counting sort over the days it names; days spread over more
+  // than 65,536 days (and 4 a visit) are sorted by comparison instead, in the same order.
+  TempDir dir;
+  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  const RuleSet& rules = real_rules();
+  PlanRequest old_plan = itp_request();
+  old_plan.start = d("1900-03-05");
+  PlanRequest new_plan = itp_request();
+  new_plan.start = d("2100-03-01");
+  t.start(rules, "b-new", new_plan, d("1900-01-01"));
+  t.start(rules, "c-old", old_plan, d("1900-01-01"));
+  t.start(rules, "a-now", itp_request(), d("1900-01-01"));
+  for (const char* today : {"1900-03-20", "2026-12-20", "2100-04-01", "2101-01-01"}) {
+    INFO("today " << today);
+    const std::vector<DueVisit> due = t.due(std::nullopt, d(today), parse_span("1 month"));
+    check_same_due(due, due_the_plain_way(t, d(today), parse_span("1 month")));
+    CHECK_FALSE(due.empty());
+  }
+  const std::vector<DueVisit> all = t.due(std::nullopt, d("2101-01-01"), parse_span("0d"));
+  REQUIRE(all.size() > 3);
+  CHECK(all.front().label == "c-old");  // overdue since 1900
+  CHECK(all.front().visit.date == d("1900-02-19"));
+  CHECK(all.back().label == "b-new");
+}
+
+TEST_CASE("tracker: the visits due share their patient's texts and their item set's lists",
+          "[tracker][store]") {
+  TempDir dir;
+  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  t.start(real_rules(), "pt-01", itp_request(), d("2026-11-10"));
+  t.start(real_rules(), "pt-02", itp_request(), d("2026-11-10"));
+  const std::vector<DueVisit> due = t.due(std::nullopt, d("2027-03-01"), parse_span("0d"));
+  REQUIRE(due.size() > 4);
+  std::vector<const DueVisit*> first;  // pt-01's visits
+  for (const DueVisit& v : due) {
+    CHECK(v.regimen_id == "cyclosporine-itp");
+    if (v.label == "pt-01") first.push_back(&v);
+  }
+  REQUIRE(first.size() > 2);
+  // One string for a patient's visits; one regimen text for every patient of that regimen.
+  CHECK(&first[0]->label.str() == &first[1]->label.str());
+  CHECK(&due.front().regimen_id.str() == &due.back().regimen_id.str());
+  // The visits of an item set share its lists: here two patients on the same plan.
+  for (const DueVisit* v : first) {
+    const auto same_day = std::find_if(due.begin(), due.end(), [&](const DueVisit& o) {
+      return o.label == "pt-02" && o.visit.date == v->visit.date;
+    });
+    REQUIRE(same_day != due.end());
+    CHECK(&same_day->visit.items.list() == &v->visit.items.list());
+    CHECK(&same_day->visit.tests.list() == &v->visit.tests.list());
+  }
+
+  // Copies share, and outlive the list they were copied from.
+  SharedText label;
+  SharedList<std::string> tests;
+  {
+    const std::vector<DueVisit> copy = due;
+    label = copy.front().label;
+    tests = copy.front().visit.tests;
+  }
+  CHECK(&label.str() == &due.front().label.str());
+  CHECK(label == due.front().label);
+  CHECK(tests == due.front().visit.tests);
+  CHECK_FALSE(tests.empty());
+  // Default values are empty; texts compare with strings, and order as strings do.
+  CHECK(SharedText().empty());
+  CHECK(SharedText() == "");
+  CHECK(SharedList<std::string>().empty());
+  CHECK(SharedText("pt-01") == std::string("pt-01"));
+  CHECK(SharedText("pt-01") != "pt-02");
+  CHECK(SharedText("pt-01") < SharedText("pt-02"));
+  CHECK(SharedText("b") > SharedText("a-long-label"));
+  SharedText moved = std::move(label);
+  CHECK(moved == due.front().label);
+}
+
 TEST_CASE("tracker: due() lists what visits() and results() say, on any day", "[tracker][store]") {
   TempDir dir;
   const std::string db = copy_of_v1_database(dir);
