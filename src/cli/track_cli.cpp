@@ -632,10 +632,12 @@ int run_due(State& s) {
       first_of_group[g + 1] = first_of_group[g] + count[g];
     }
   }
-  std::vector<const DueVisit*> order(due.size());
+  std::vector<std::uint32_t> order(due.size());  // indexes in `due`, group by group
   {
     std::vector<std::size_t> next(first_of_group.begin(), first_of_group.end() - 1);
-    for (std::size_t i = 0; i < due.size(); ++i) order[next[group[i]]++] = &due[i];
+    for (std::size_t i = 0; i < due.size(); ++i) {
+      order[next[group[i]]++] = static_cast<std::uint32_t>(i);
+    }
   }
   // The status at the start of a line, padded in English.
   const auto status_text = [&](const std::string& name) {
@@ -705,14 +707,14 @@ int run_due(State& s) {
   };
   std::unordered_map<LineKey, std::string, LineKeyHash> first_lines;
   for (std::size_t g = 0; g + 1 < first_of_group.size(); ++g) {
-    const DueVisit& first = *order[first_of_group[g]];
+    const DueVisit& first = due[order[first_of_group[g]]];
     out += '\n';
     out += first.label.str();
     out += " (";
     out += first.regimen_id.str();
     out += ")\n";
     for (std::size_t k = first_of_group[g]; k < first_of_group[g + 1]; ++k) {
-      const DueVisit& d = *order[k];
+      const DueVisit& d = due[order[k]];
       const std::string* status = nullptr;
       const Sentence* when = nullptr;
       Date when_date = d.visit.window_last();
