@@ -753,8 +753,8 @@ TEST_CASE(
 
 TEST_CASE("tracker: due() orders visits two centuries apart as it orders those of one year",
           "[tracker][store]") {
-  // The list is put in order by a counting sort over the days it names; days spread over more
-  // than 65,536 days (and 4 a visit) are sorted by comparison instead, in the same order.
+  // The list is put in order by a counting sort over the days it names when they are no more
+  // than its visits, else by comparison: both give the order of due_the_plain_way.
   TempDir dir;
   Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
@@ -776,6 +776,27 @@ TEST_CASE("tracker: due() orders visits two centuries apart as it orders those o
   CHECK(all.front().label == "c-old");  // overdue since 1900
   CHECK(all.front().visit.date == d("1900-02-19"));
   CHECK(all.back().label == "b-new");
+
+  // A clinic: 40 patients starting a day apart, labels not in the order of their ids, whose
+  // list of 2027-01-20 names more visits than days (the counting sort).
+  Tracker c(dir.file("clinic.db"), Tracker::Mode::create_if_missing);
+  for (int i = 0; i < 40; ++i) {
+    PlanRequest q = itp_request();
+    q.start = d("2026-12-01") + date::days(i);
+    c.start(rules, "pt-" + std::to_string((i * 17) % 40 + 10), q, d("2026-11-01"));
+  }
+  for (const char* today : {"2026-11-25", "2027-01-20", "2027-06-01"}) {
+    INFO("today " << today);
+    const std::vector<DueVisit> due = c.due(std::nullopt, d(today), parse_span("14d"));
+    check_same_due(due, due_the_plain_way(c, d(today), parse_span("14d")));
+  }
+  const std::vector<DueVisit> clinic = c.due(std::nullopt, d("2027-01-20"), parse_span("14d"));
+  Date first = clinic.front().visit.date, last = first;
+  for (const DueVisit& v : clinic) {
+    first = std::min(first, v.visit.date);
+    last = std::max(last, v.visit.date);
+  }
+  CHECK((last - first).count() + 1 <= static_cast<int>(clinic.size()));
 }
 
 TEST_CASE("tracker: the visits due share their patient's texts and their item set's lists",
