@@ -367,12 +367,13 @@ int run_done(State& s) {
 // memory touched for the first time is slow to get (page faults); the bytes are the same.
 constexpr std::size_t kOutputPiece = 1 << 16;
 
-// Writes `o` to stdout once it holds a piece, and empties it.
-void emit_piece(std::string& o, bool last = false) {
-  if (o.size() < kOutputPiece && !last) return;
-  std::cout.write(o.data(), static_cast<std::streamsize>(o.size()));
+// Writes the first `len` bytes of `o` to stdout once they make a piece, and empties it (`len`
+// becomes 0; the bytes after stay as the JSON writer's spare room).
+void emit_piece(const std::string& o, std::size_t& len, bool last = false) {
+  if (len < kOutputPiece && !last) return;
+  std::cout.write(o.data(), static_cast<std::streamsize>(len));
   if (last) std::cout.flush();
-  o.clear();
+  len = 0;
 }
 
 // stdout through a buffer of kOutputPiece bytes: the text is appended with plain copies (no
@@ -521,25 +522,79 @@ const char* status_id(DueVisit::Status s) {
   return "";
 }
 
-// One visit of `track due --format json`, as visit_json() and dump() write it, at depth 2.
-void write_due_json(std::string& o, const DueVisit& d) {
-  using detail::JsonWriter;
-  std::size_t end = o.size();
-  {
-    JsonWriter w(o, end, 2, 2);
-    const auto strings = [&w](detail::JsonKey key, const std::vector<std::string>& list) {
-      w.key(key);
+// The "tests" and "items" of the visits of one item set, as JSON values, written once: a list
+// names a few hundred sets thousands of times (the visits of a set share its lists, whose
+// addresses are the key).
+class SetJson {
+ public:
+  struct Values {
+    std::string tests;
+    std::string items;
+  };
+  // The values of `v`'s set, written at `depth` (the depth of the values in the document).
+  const Values& of(const PlannedVisit& v, int depth) {
+    const Key key{&v.items.list(), &v.tests.list(), depth};
+    auto it = kept_.find(key);
+    if (it != kept_.end()) return it->second;
+    Values values;
+    const auto strings = [](detail::JsonWriter& w, const std::vector<std::string>& list) {
       w.begin_array();
       for (const std::string& t : list) w.string(t);
       w.end_array();
     };
-    const auto text = [&w](detail::JsonKey key, const LocalizedText& t) {
-      w.key(key);
+    const auto text = [](detail::JsonWriter& w, detail::JsonKey k, const LocalizedText& t) {
+      w.key(k);
       w.begin_object();
       w.member("en", t.en);
       w.member("zh-CN", t.zh);
       w.end_object();
     };
+    {
+      detail::JsonWriter w(values.tests, 0, 2, depth);
+      strings(w, v.tests);
+      values.tests.resize(w.end());
+    }
+    {
+      detail::JsonWriter w(values.items, 0, 2, depth);
+      w.begin_array();
+      for (const VisitItem& item : v.items) {
+        w.begin_object();
+        w.member("id", item.monitoring_id);
+        text(w, "name", item.name);
+        w.key("tests");
+        strings(w, item.tests);
+        text(w, "reason", item.reason);
+        w.end_object();
+      }
+      w.end_array();
+      values.items.resize(w.end());
+    }
+    return kept_.emplace(key, std::move(values)).first->second;
+  }
+
+ private:
+  struct Key {
+    const void* items;
+    const void* tests;
+    int depth;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      return std::hash<const void*>()(k.items) * 31 + std::hash<const void*>()(k.tests);
+    }
+  };
+  std::unordered_map<Key, Values, KeyHash> kept_;
+};
+
+// One visit of `track due --format json`, as visit_json() and dump() write it, at depth 2,
+// written into `o` from `at`; returns where it ends. `o` stays longer than the text: the spare
+// room is the writer's, kept from visit to visit (cutting it off after each visit made the writer
+// fill it again, tens of kilobytes a visit).
+std::size_t write_due_json(std::string& o, std::size_t at, const DueVisit& d, SetJson& sets) {
+  using detail::JsonWriter;
+  JsonWriter w(o, at, 2, 2);
+  {
     w.begin_object();
     w.member("label", d.label.str());
     w.member("regimen", d.regimen_id.str());
@@ -554,25 +609,20 @@ void write_due_json(std::string& o, const DueVisit& d) {
     w.member_bool("baseline", v.baseline);
     w.member_int("window_before_days", v.window_before);
     w.member_int("window_after_days", v.window_after);
-    strings("tests", v.tests);
+    const SetJson::Values& set = sets.of(v, w.depth());
+    w.key("tests");
+    w.raw(set.tests);
     w.key("items");
-    w.begin_array();
-    for (const VisitItem& it : v.items) {
-      w.begin_object();
-      w.member("id", it.monitoring_id);
-      text("name", it.name);
-      strings("tests", it.tests);
-      text("reason", it.reason);
-      w.end_object();
-    }
-    w.end_array();
+    w.raw(set.items);
     w.member_bool("done", false);  // due() lists the visits not done
     w.end_object();
-    strings("tests_recorded", d.tests_recorded);
+    w.key("tests_recorded");
+    w.begin_array();
+    for (const std::string& t : d.tests_recorded) w.string(t);
+    w.end_array();
     w.end_object();
-    end = w.end();
   }
-  o.resize(end);
+  return w.end();
 }
 
 int run_due(State& s) {
@@ -584,19 +634,25 @@ int run_due(State& s) {
   Tracker t = open_db(s.c, Tracker::Mode::open_existing);
   const std::vector<DueVisit> due = t.due(label, today, within);
   if (s.c.format == "json") {
-    std::string o;
-    o.reserve(kOutputPiece + (1 << 14));
     // Written visit by visit with the JSON writer (the bytes of json{today, within,
-    // visits}.dump(2), as before), a piece at a time.
-    o += "{\n  \"today\": " + json(format_date(today)).dump() +
-         ",\n  \"within\": " + json(to_string(within)).dump() + ",\n  \"visits\": [";
+    // visits}.dump(2), as before), a piece at a time. The text is the first `len` bytes of `o`.
+    std::string o(kOutputPiece + (1 << 14), ' ');
+    std::size_t len = 0;
+    const auto put = [&](std::string_view text) {
+      if (o.size() - len < text.size()) o.resize(std::max(len + text.size(), 2 * o.size()));
+      std::memcpy(o.data() + len, text.data(), text.size());
+      len += text.size();
+    };
+    put("{\n  \"today\": " + json(format_date(today)).dump() +
+        ",\n  \"within\": " + json(to_string(within)).dump() + ",\n  \"visits\": [");
+    SetJson sets;
     for (std::size_t i = 0; i < due.size(); ++i) {
-      o += i == 0 ? "\n    " : ",\n    ";
-      write_due_json(o, due[i]);
-      emit_piece(o);
+      put(i == 0 ? "\n    " : ",\n    ");
+      len = write_due_json(o, len, due[i], sets);
+      emit_piece(o, len);
     }
-    o += due.empty() ? "]\n}\n" : "\n  ]\n}\n";
-    emit_piece(o, true);
+    put(due.empty() ? "]\n}\n" : "\n  ]\n}\n");
+    emit_piece(o, len, true);
     return 0;
   }
   const auto L = [lang](std::string_view k) { return tr(lang, k); };
