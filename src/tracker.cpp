@@ -18,6 +18,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -697,10 +698,10 @@ PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_t
 
 // ------------------------------------------------------------------ advice
 
-Date TrackedVisit::window_first() const {
+Date PlannedVisit::window_first() const {
   return date - date::days(window_before);
 }
-Date TrackedVisit::window_last() const {
+Date PlannedVisit::window_last() const {
   return date + date::days(window_after);
 }
 
@@ -1311,11 +1312,21 @@ bool simple_sax_parse(std::string_view text, nlohmann::json_sax<json>& sax) {
     }
   };
   std::string str;
-  // A string at `at` (its opening quote), into `str`.
+  // A string at `at` (its opening quote), into `str`. The bytes that need no look: ASCII other
+  // than '"', '\\' and control characters.
+  static constexpr std::array<bool, 256> kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x80; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+    return plain;
+  }();
   const auto read_string = [&] {
     ++at;
     const std::size_t begin = at;
     while (at < text.size()) {
+      if (kPlain[static_cast<unsigned char>(text[at])]) {
+        ++at;
+        continue;
+      }
       const auto c = static_cast<unsigned char>(text[at]);
       if (c == '"') {
         str.assign(text.data() + begin, at - begin);
@@ -2046,67 +2057,76 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     if (label) sqlite3_bind_text(raw, 2, label->data(), static_cast<int>(label->size()), nullptr);
     ItemSets sets;
     std::optional<SQLite::Statement> items_st;
-    // What is read of each visit listed, small: the DueVisits are made at the end, once each and
-    // in their final order (each has several strings and lists; growing a vector of them moved
-    // them all, and it was megabytes of memory touched for nothing).
-    struct Row {
-      const ItemSet* set;  // in `sets` (a node-based map: it does not move)
-      std::int64_t visit_id;
-      std::int32_t window_first;  // days since 1970-01-01, as stored
-      std::int32_t window_before;
-      std::int32_t window_after;
-      std::uint32_t patient;  // in `patients`
-      std::int32_t recorded;  // in `recorded_lists`, or -1: none
-      DueVisit::Status status;
-      std::int32_t days;
-      bool baseline;
-      Date date() const { return Date(date::days(window_first + window_before)); }
-      Date first() const { return Date(date::days(window_first)); }
-      Date last() const { return Date(date::days(window_first + window_before + window_after)); }
-    };
+    // Each visit listed is read straight into the list, which is put in order in place at the
+    // end: a DueVisit is 72 bytes (the label, the regimen and the item set's lists are shared,
+    // not copied), so that no other copy of the rows is made.
     struct Patient {
-      std::string label;
-      std::string regimen_id;
+      SharedText label;
+      SharedText regimen_id;
       std::int64_t id;
     };
-    std::vector<Row> rows;
+    // Each regimen once: a clinic's thousands of patients follow a few dozen regimens, and the
+    // visits share the text.
+    std::unordered_map<std::string_view, SharedText> regimens;
+    const auto regimen_text = [&](std::string_view id) -> const SharedText& {
+      if (const auto it = regimens.find(id); it != regimens.end()) return it->second;
+      SharedText text{std::string(id)};
+      const std::string_view key = text.str();  // in the shared block: it does not move
+      return regimens.emplace(key, std::move(text)).first->second;
+    };
+    std::vector<DueVisit> found;
     std::vector<Patient> patients;        // in the order of their ids
-    std::vector<std::int64_t> row_plans;  // all patients: each row's plan
+    std::vector<std::int64_t> row_plans;  // all patients: each visit's plan
+    if (!label) {
+      // Room for a large clinic's list: pages not written are never touched, and the vectors do
+      // not move as they grow.
+      found.reserve(std::size_t{1} << 15);
+      row_plans.reserve(std::size_t{1} << 15);
+    }
     const std::int64_t today_day = day_number(today);
     int rc = SQLITE_ROW;
+    std::int64_t last_set_id = -1;
+    const ItemSet* last_set = nullptr;
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-      Row r{};
-      r.visit_id = sqlite3_column_int64(raw, 1);
-      r.window_first = static_cast<std::int32_t>(sqlite3_column_int64(raw, 2));
-      r.window_before = sqlite3_column_int(raw, 3);
-      r.window_after = sqlite3_column_int(raw, 4);
-      r.baseline = sqlite3_column_int(raw, 5) != 0;
-      r.set = &impl_->item_set(sets, items_st, sqlite3_column_int64(raw, 6));
-      r.recorded = -1;
-      const std::int64_t first = r.window_first, last = first + r.window_before + r.window_after;
+      DueVisit& d = found.emplace_back();
+      PlannedVisit& v = d.visit;
+      v.id = sqlite3_column_int64(raw, 1);
+      const std::int64_t first = sqlite3_column_int64(raw, 2);  // days since 1970-01-01
+      v.window_before = sqlite3_column_int(raw, 3);
+      v.window_after = sqlite3_column_int(raw, 4);
+      v.baseline = sqlite3_column_int(raw, 5) != 0;
+      v.date = Date(date::days(first + v.window_before));
+      if (const std::int64_t set_id = sqlite3_column_int64(raw, 6);
+          set_id != last_set_id || last_set == nullptr) {
+        last_set = &impl_->item_set(sets, items_st, set_id);
+        last_set_id = set_id;
+      }
+      v.tests = last_set->tests;
+      v.items = last_set->items;
+      const std::int64_t last = first + v.window_before + v.window_after;
       if (today_day > last) {
-        r.status = DueVisit::Status::overdue;
-        r.days = static_cast<std::int32_t>(today_day - last);
+        d.status = DueVisit::Status::overdue;
+        d.days = static_cast<int>(today_day - last);
       } else if (first <= today_day) {
-        r.status = DueVisit::Status::due;
-        r.days = static_cast<std::int32_t>(last - today_day);
+        d.status = DueVisit::Status::due;
+        d.days = static_cast<int>(last - today_day);
       } else {
-        r.status = DueVisit::Status::upcoming;
-        r.days = static_cast<std::int32_t>(first - today_day);
+        d.status = DueVisit::Status::upcoming;
+        d.days = static_cast<int>(first - today_day);
       }
       if (label) {
         if (patients.empty()) {
-          patients.push_back({std::string(text_of(raw, 7)), std::string(text_of(raw, 8)),
+          patients.push_back({SharedText(std::string(text_of(raw, 7))),
+                              SharedText(std::string(text_of(raw, 8))),
                               sqlite3_column_int64(raw, 9)});
         }
-        r.patient = 0;
       } else {
         row_plans.push_back(sqlite3_column_int64(raw, 0));
       }
-      rows.push_back(r);
     }
     if (rc != SQLITE_DONE) throw SQLite::Exception(handle, rc);
-    if (!label && !rows.empty()) {
+    std::vector<std::uint32_t> row_patient(found.size(), 0);  // each visit's, in `patients`
+    if (!label && !found.empty()) {
       // Every plan with its patient, in the order of the patients' ids (a scan of
       // plans_by_patient, a few pages: cheaper than seeking a plan's row, one page each because
       // of its JSON), keeping the plans listed. The plans' ids are rowids, numbered from 1 as
@@ -2141,6 +2161,7 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
                    ? &patient_of[static_cast<std::size_t>(it - plans_listed.begin())]
                    : nullptr;
       };
+      patients.reserve(std::min<std::size_t>(found.size(), patient_of.size()));
       const Statement plans_st = prepare(
           "SELECT pl.id, pl.patient_id, p.label, pl.regimen_id FROM plans pl INDEXED BY "
           "plans_by_patient CROSS JOIN patients p WHERE p.id = pl.patient_id");
@@ -2149,30 +2170,35 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
         std::uint32_t* const s = slot(sqlite3_column_int64(ps, 0));
         if (s == nullptr || *s != kListed) continue;
         *s = static_cast<std::uint32_t>(patients.size());
-        patients.push_back({std::string(text_of(ps, 2)), std::string(text_of(ps, 3)),
+        patients.push_back({SharedText(std::string(text_of(ps, 2))), regimen_text(text_of(ps, 3)),
                             sqlite3_column_int64(ps, 1)});
       }
       if (rc != SQLITE_DONE) throw SQLite::Exception(handle, rc);
       std::size_t kept = 0;
-      for (std::size_t i = 0; i < rows.size(); ++i) {
+      for (std::size_t i = 0; i < found.size(); ++i) {
         const std::uint32_t p = *slot(row_plans[i]);
         if (p == kListed) continue;  // a plan without its patient: not listed (as a join would)
-        rows[kept] = rows[i];
-        rows[kept].patient = p;
+        if (kept != i) found[kept] = std::move(found[i]);
+        row_patient[kept] = p;
         ++kept;
       }
-      rows.resize(kept);
+      found.resize(kept);
+      row_patient.resize(kept);
     }
-    // The rows of each patient, patient by patient (a counting sort: patient p's rows are
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      found[i].label = patients[row_patient[i]].label;
+      found[i].regimen_id = patients[row_patient[i]].regimen_id;
+    }
+    // The visits of each patient, patient by patient (a counting sort: patient p's visits are
     // by_patient[begin[p]] to by_patient[begin[p + 1]] - 1).
     std::vector<std::uint32_t> begin(patients.size() + 1, 0);
-    for (const Row& r : rows) ++begin[r.patient + 1];
+    for (const std::uint32_t p : row_patient) ++begin[p + 1];
     for (std::size_t p = 0; p < patients.size(); ++p) begin[p + 1] += begin[p];
-    std::vector<std::uint32_t> by_patient(rows.size());
+    std::vector<std::uint32_t> by_patient(found.size());
     {
       std::vector<std::uint32_t> next(begin.begin(), begin.end() - 1);
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        by_patient[next[rows[i].patient]++] = static_cast<std::uint32_t>(i);
+      for (std::size_t i = 0; i < found.size(); ++i) {
+        by_patient[next[row_patient[i]]++] = static_cast<std::uint32_t>(i);
       }
     }
     // The tests recorded in each window. The patients are in the order of their ids, and so are
@@ -2180,7 +2206,6 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     // alongside, seeking only when it is behind the patient. So a patient without results costs
     // nothing once the walk has passed them, and a patient's results are read once, not once a
     // visit.
-    std::vector<std::vector<std::string>> recorded_lists;
     const Statement results_st = prepare(
         "SELECT patient_id, test, date FROM results INDEXED BY results_by_patient WHERE "
         "patient_id >= ?1 ORDER BY patient_id, test, date");
@@ -2206,11 +2231,11 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
         step_results();
       }
       if (results_patient != patient) continue;  // no result
-      Date first = rows[*b].first();
-      Date last = rows[*b].last();
+      Date first = found[*b].visit.window_first();
+      Date last = found[*b].visit.window_last();
       for (const std::uint32_t* i = b + 1; i != e; ++i) {
-        first = std::min(first, rows[*i].first());
-        last = std::max(last, rows[*i].last());
+        first = std::min(first, found[*i].visit.window_first());
+        last = std::max(last, found[*i].visit.window_last());
       }
       const std::string first_text = format_date(first), last_text = format_date(last);
       recorded.clear();
@@ -2224,26 +2249,24 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
       // The tests of each visit with a result inside its window (dates compared as the text
       // stored, as SQL compares them), in the visit's order.
       for (const std::uint32_t* i = b; i != e; ++i) {
-        Row& r = rows[*i];
-        const std::string from = format_date(r.first());
-        const std::string to = format_date(r.last());
+        DueVisit& d = found[*i];
+        const std::string from = format_date(d.visit.window_first());
+        const std::string to = format_date(d.visit.window_last());
         std::vector<std::string> tests;
-        for (const std::string& t : r.set->tests) {
+        for (const std::string& t : d.visit.tests) {
           const bool in_window = std::any_of(recorded.begin(), recorded.end(), [&](const auto& x) {
             return x.first == t && from <= x.second && x.second <= to;
           });
           if (in_window) tests.push_back(t);
         }
-        if (!tests.empty()) {
-          r.recorded = static_cast<std::int32_t>(recorded_lists.size());
-          recorded_lists.push_back(std::move(tests));
-        }
+        if (!tests.empty()) d.tests_recorded = std::move(tests);
       }
     }
     tx.commit();
     // Overdue first, then due, then upcoming; by date, then label. A patient has one visit a
-    // date, so the order is total. The patients are ranked by label once; then each visit is one
-    // 64-bit key (status, date, rank), and the keys are sorted, not the visits.
+    // date, so the order is total. The patients are ranked by label once, and the visits taken
+    // patient by patient in that order; then one counting sort by status and date (stable: the
+    // labels stay in order) gives each visit its place.
     const auto prefix_of = [](const std::string& name) {  // the first 8 bytes, big-endian
       std::uint64_t p = 0;
       for (std::size_t i = 0; i < 8; ++i) {
@@ -2258,65 +2281,64 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     }
     const auto label_order = [&](const auto& a, const auto& b) {
       if (a.first != b.first) return a.first < b.first;
-      return patients[a.second].label < patients[b.second].label;
+      return patients[a.second].label.str() < patients[b.second].label.str();
     };
     // (Often already so: labels given in the order the patients came.)
     if (!std::is_sorted(by_label.begin(), by_label.end(), label_order)) {
       std::sort(by_label.begin(), by_label.end(), label_order);
     }
-    std::vector<std::uint32_t> rank(patients.size());
-    for (std::size_t i = 0; i < by_label.size(); ++i) {
-      rank[by_label[i].second] = static_cast<std::uint32_t>(i);
+    std::vector<std::uint32_t> by_rank;  // the visits, by label
+    by_rank.reserve(found.size());
+    for (const auto& [prefix, p] : by_label) {
+      by_rank.insert(by_rank.end(), by_patient.data() + begin[p], by_patient.data() + begin[p + 1]);
     }
-    // Dates from 0000-01-01 to 9999-12-31 (what the store keeps) are days -719,528 to 2,932,896:
-    // 30 bits once offset. (Other days, which only a damaged store could hold, are sorted the
-    // slower way, in the same order.)
-    constexpr std::int64_t kDayOffset = std::int64_t{1} << 29;
-    struct Key {
-      std::uint64_t order;  // status (2 bits), day + kDayOffset (30 bits), rank (32 bits)
-      std::uint32_t index;  // in `rows`
+    const auto day_of = [](const DueVisit& d) -> std::int64_t {
+      return d.visit.date.time_since_epoch().count();
     };
-    std::vector<Key> keys;
-    keys.reserve(rows.size());
-    bool packed = true;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const Row& r = rows[i];
-      const std::int64_t day = std::int64_t{r.window_first} + r.window_before + kDayOffset;
-      packed = packed && day >= 0 && day < (std::int64_t{1} << 30);
-      keys.push_back({(static_cast<std::uint64_t>(r.status) << 62) |
-                          (static_cast<std::uint64_t>(day & ((std::int64_t{1} << 30) - 1)) << 32) |
-                          rank[r.patient],
-                      static_cast<std::uint32_t>(i)});
+    std::vector<std::uint32_t> sorted(found.size());  // the visit to put at each place
+    if (!found.empty()) {
+      std::int64_t min_day = day_of(found.front()), max_day = min_day;
+      for (const DueVisit& d : found) {
+        min_day = std::min(min_day, day_of(d));
+        max_day = std::max(max_day, day_of(d));
+      }
+      // A counting sort when the days listed are no more than the visits (a clinic's list: 14,825
+      // visits over about 400 days), else a sort by comparison (a short list, or days spread
+      // over years), in the same order.
+      const std::int64_t span = max_day - min_day + 1;
+      if (span <= static_cast<std::int64_t>(found.size())) {
+        const auto bucket = [&](const DueVisit& d) {
+          return static_cast<std::size_t>(static_cast<std::int64_t>(d.status) * span +
+                                          (day_of(d) - min_day));
+        };
+        std::vector<std::uint32_t> at(static_cast<std::size_t>(span) * 3 + 1, 0);
+        for (const DueVisit& d : found) ++at[bucket(d) + 1];
+        for (std::size_t k = 1; k < at.size(); ++k) at[k] += at[k - 1];
+        for (const std::uint32_t i : by_rank) sorted[at[bucket(found[i])]++] = i;
+      } else {
+        sorted = by_rank;
+        std::stable_sort(sorted.begin(), sorted.end(), [&](std::uint32_t a, std::uint32_t b) {
+          return std::pair(found[a].status, day_of(found[a])) <
+                 std::pair(found[b].status, day_of(found[b]));
+        });
+      }
     }
-    if (packed) {
-      std::sort(keys.begin(), keys.end(),
-                [](const Key& a, const Key& b) { return a.order < b.order; });
-    } else {
-      std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
-        const Row& x = rows[a.index];
-        const Row& y = rows[b.index];
-        return std::tuple(x.status, x.date(), rank[x.patient]) <
-               std::tuple(y.status, y.date(), rank[y.patient]);
-      });
-    }
-    std::vector<DueVisit> found(rows.size());
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      const Row& r = rows[keys[i].index];
-      const Patient& pt = patients[r.patient];
-      DueVisit& d = found[i];
-      d.label = pt.label;
-      d.regimen_id = pt.regimen_id;
-      TrackedVisit& v = d.visit;
-      v.id = r.visit_id;
-      v.date = r.date();
-      v.baseline = r.baseline;
-      v.window_before = r.window_before;
-      v.window_after = r.window_after;
-      v.tests = r.set->tests;
-      v.items = r.set->items;
-      d.status = r.status;
-      d.days = r.days;
-      if (r.recorded >= 0) d.tests_recorded = std::move(recorded_lists[r.recorded]);
+    // The visits put in place (found[k] becomes the visit at sorted[k]), each cycle of the
+    // permutation walked once: one move a visit.
+    for (std::size_t k = 0; k < sorted.size(); ++k) {
+      if (sorted[k] == k) continue;
+      DueVisit held = std::move(found[k]);
+      std::size_t at = k;
+      for (;;) {
+        const std::size_t from = sorted[at];
+        sorted[at] = static_cast<std::uint32_t>(at);
+        if (from == k) {
+          found[at] = std::move(held);
+          break;
+        }
+        found[at] = std::move(found[from]);
+        at = from;
+      }
     }
     return found;
   });

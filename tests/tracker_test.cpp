@@ -448,9 +448,9 @@ std::vector<DueVisit> due_the_plain_way(const Tracker& t, Date today, Span withi
     for (const TrackedVisit& v : t.visits(p.label)) {
       if (v.done || v.window_first() > horizon) continue;
       DueVisit d;
-      d.label = p.label;
-      d.regimen_id = p.regimen_id;
-      d.visit = v;
+      d.label = SharedText(p.label);
+      d.regimen_id = SharedText(p.regimen_id);
+      d.visit = v;  // the visit as planned
       if (today > v.window_last()) {
         d.status = DueVisit::Status::overdue;
         d.days = static_cast<int>((today - v.window_last()).count());
@@ -461,14 +461,16 @@ std::vector<DueVisit> due_the_plain_way(const Tracker& t, Date today, Span withi
         d.status = DueVisit::Status::upcoming;
         d.days = static_cast<int>((v.window_first() - today).count());
       }
+      std::vector<std::string> recorded;
       for (const std::string& test : v.tests) {
         for (const TrackedResult& r : results) {
           if (r.test == test && r.date >= v.window_first() && r.date <= v.window_last()) {
-            d.tests_recorded.push_back(test);
+            recorded.push_back(test);
             break;
           }
         }
       }
+      if (!recorded.empty()) d.tests_recorded = std::move(recorded);
       out.push_back(std::move(d));
     }
   }
@@ -499,7 +501,6 @@ void check_same_due(const std::vector<DueVisit>& got, const std::vector<DueVisit
       CHECK(got[i].visit.items[k].name.zh == want[i].visit.items[k].name.zh);
       CHECK(got[i].visit.items[k].tests == want[i].visit.items[k].tests);
     }
-    CHECK_FALSE(got[i].visit.done);
     CHECK(got[i].status == want[i].status);
     CHECK(got[i].days == want[i].days);
     CHECK(got[i].tests_recorded == want[i].tests_recorded);
@@ -748,6 +749,105 @@ TEST_CASE(
   }
   // Nothing listed: no patient read.
   CHECK(t.due(std::nullopt, d("2026-01-01"), parse_span("0d")).empty());
+}
+
+TEST_CASE("tracker: due() orders visits two centuries apart as it orders those of one year",
+          "[tracker][store]") {
+  // The list is put in order by a counting sort over the days it names when they are no more
+  // than its visits, else by comparison: both give the order of due_the_plain_way.
+  TempDir dir;
+  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  const RuleSet& rules = real_rules();
+  PlanRequest old_plan = itp_request();
+  old_plan.start = d("1900-03-05");
+  PlanRequest new_plan = itp_request();
+  new_plan.start = d("2100-03-01");
+  t.start(rules, "b-new", new_plan, d("1900-01-01"));
+  t.start(rules, "c-old", old_plan, d("1900-01-01"));
+  t.start(rules, "a-now", itp_request(), d("1900-01-01"));
+  for (const char* today : {"1900-03-20", "2026-12-20", "2100-04-01", "2101-01-01"}) {
+    INFO("today " << today);
+    const std::vector<DueVisit> due = t.due(std::nullopt, d(today), parse_span("1 month"));
+    check_same_due(due, due_the_plain_way(t, d(today), parse_span("1 month")));
+    CHECK_FALSE(due.empty());
+  }
+  const std::vector<DueVisit> all = t.due(std::nullopt, d("2101-01-01"), parse_span("0d"));
+  REQUIRE(all.size() > 3);
+  CHECK(all.front().label == "c-old");  // overdue since 1900
+  CHECK(all.front().visit.date == d("1900-02-19"));
+  CHECK(all.back().label == "b-new");
+
+  // A clinic: 40 patients starting a day apart, labels not in the order of their ids, whose
+  // list of 2027-01-20 names more visits than days (the counting sort).
+  Tracker c(dir.file("clinic.db"), Tracker::Mode::create_if_missing);
+  for (int i = 0; i < 40; ++i) {
+    PlanRequest q = itp_request();
+    q.start = d("2026-12-01") + date::days(i);
+    c.start(rules, "pt-" + std::to_string((i * 17) % 40 + 10), q, d("2026-11-01"));
+  }
+  for (const char* today : {"2026-11-25", "2027-01-20", "2027-06-01"}) {
+    INFO("today " << today);
+    const std::vector<DueVisit> due = c.due(std::nullopt, d(today), parse_span("14d"));
+    check_same_due(due, due_the_plain_way(c, d(today), parse_span("14d")));
+  }
+  const std::vector<DueVisit> clinic = c.due(std::nullopt, d("2027-01-20"), parse_span("14d"));
+  Date first = clinic.front().visit.date, last = first;
+  for (const DueVisit& v : clinic) {
+    first = std::min(first, v.visit.date);
+    last = std::max(last, v.visit.date);
+  }
+  CHECK((last - first).count() + 1 <= static_cast<int>(clinic.size()));
+}
+
+TEST_CASE("tracker: the visits due share their patient's texts and their item set's lists",
+          "[tracker][store]") {
+  TempDir dir;
+  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  t.start(real_rules(), "pt-01", itp_request(), d("2026-11-10"));
+  t.start(real_rules(), "pt-02", itp_request(), d("2026-11-10"));
+  const std::vector<DueVisit> due = t.due(std::nullopt, d("2027-03-01"), parse_span("0d"));
+  REQUIRE(due.size() > 4);
+  std::vector<const DueVisit*> first;  // pt-01's visits
+  for (const DueVisit& v : due) {
+    CHECK(v.regimen_id == "cyclosporine-itp");
+    if (v.label == "pt-01") first.push_back(&v);
+  }
+  REQUIRE(first.size() > 2);
+  // One string for a patient's visits; one regimen text for every patient of that regimen.
+  CHECK(&first[0]->label.str() == &first[1]->label.str());
+  CHECK(&due.front().regimen_id.str() == &due.back().regimen_id.str());
+  // The visits of an item set share its lists: here two patients on the same plan.
+  for (const DueVisit* v : first) {
+    const auto same_day = std::find_if(due.begin(), due.end(), [&](const DueVisit& o) {
+      return o.label == "pt-02" && o.visit.date == v->visit.date;
+    });
+    REQUIRE(same_day != due.end());
+    CHECK(&same_day->visit.items.list() == &v->visit.items.list());
+    CHECK(&same_day->visit.tests.list() == &v->visit.tests.list());
+  }
+
+  // Copies share, and outlive the list they were copied from.
+  SharedText label;
+  SharedList<std::string> tests;
+  {
+    const std::vector<DueVisit> copy = due;
+    label = copy.front().label;
+    tests = copy.front().visit.tests;
+  }
+  CHECK(&label.str() == &due.front().label.str());
+  CHECK(label == due.front().label);
+  CHECK(tests == due.front().visit.tests);
+  CHECK_FALSE(tests.empty());
+  // Default values are empty; texts compare with strings, and order as strings do.
+  CHECK(SharedText().empty());
+  CHECK(SharedText() == "");
+  CHECK(SharedList<std::string>().empty());
+  CHECK(SharedText("pt-01") == std::string("pt-01"));
+  CHECK(SharedText("pt-01") != "pt-02");
+  CHECK(SharedText("pt-01") < SharedText("pt-02"));
+  CHECK(SharedText("b") > SharedText("a-long-label"));
+  SharedText moved = std::move(label);
+  CHECK(moved == due.front().label);
 }
 
 TEST_CASE("tracker: due() lists what visits() and results() say, on any day", "[tracker][store]") {

@@ -15,12 +15,16 @@
 #ifndef DOSEPLAN_TRACKER_HPP_
 #define DOSEPLAN_TRACKER_HPP_
 
+#include <atomic>
+#include <compare>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "doseplan/dates.hpp"
@@ -120,9 +124,44 @@ struct TrackedResult {
   Date recorded_on{};  // the `today` of the record
 };
 
+namespace detail {
+
+// A read-only value whose copies share one allocation (an atomic count of its owners, freed with
+// the last): the pointer is the whole object, half of a std::shared_ptr. SharedList and SharedText
+// are made of it.
+template <class V>
+class Shared {
+ public:
+  Shared() = default;
+  explicit Shared(V value) : block_(new Block{std::move(value), {1}}) {}
+  Shared(const Shared& o) noexcept : block_(o.block_) {
+    if (block_ != nullptr) block_->owners.fetch_add(1, std::memory_order_relaxed);
+  }
+  Shared(Shared&& o) noexcept : block_(std::exchange(o.block_, nullptr)) {}
+  Shared& operator=(Shared o) noexcept {
+    std::swap(block_, o.block_);
+    return *this;
+  }
+  ~Shared() {
+    if (block_ != nullptr && block_->owners.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      delete block_;
+    }
+  }
+  const V* get() const { return block_ != nullptr ? &block_->value : nullptr; }
+
+ private:
+  struct Block {
+    V value;
+    std::atomic<long> owners;
+  };
+  Block* block_ = nullptr;
+};
+
+}  // namespace detail
+
 // A read-only list whose copies share one vector: the visits with the same items share their
 // items and tests (the store keeps each distinct set once), so that listing thousands of visits
-// copies none. Reads like a const std::vector<T>, and converts to one.
+// copies none. Reads like a const std::vector<T>, and converts to one. One pointer in size.
 template <class T>
 class SharedList {
  public:
@@ -132,10 +171,13 @@ class SharedList {
 
   SharedList() = default;
   SharedList(std::vector<T> items)  // NOLINT(google-explicit-constructor): a list
-      : items_(std::make_shared<const std::vector<T>>(std::move(items))) {}
+      : items_(std::move(items)) {}
   SharedList(std::initializer_list<T> items) : SharedList(std::vector<T>(items)) {}
 
-  const std::vector<T>& list() const { return items_ ? *items_ : empty_list(); }
+  const std::vector<T>& list() const {
+    const std::vector<T>* l = items_.get();
+    return l != nullptr ? *l : empty_list();
+  }
   operator const std::vector<T>&() const { return list(); }  // NOLINT: reads as the vector
   const_iterator begin() const { return list().begin(); }
   const_iterator end() const { return list().end(); }
@@ -153,36 +195,77 @@ class SharedList {
     static const std::vector<T> none;
     return none;
   }
-  std::shared_ptr<const std::vector<T>> items_;
+  detail::Shared<std::vector<T>> items_;
 };
 
 using VisitItems = SharedList<VisitItem>;
 
-struct TrackedVisit {
+// A read-only string whose copies share one allocation: the label and regimen of a patient's
+// visits in due(). Reads like a const std::string (str(), or the conversion), and compares with
+// strings. One pointer in size.
+class SharedText {
+ public:
+  SharedText() = default;
+  explicit SharedText(std::string text) : text_(std::move(text)) {}
+
+  const std::string& str() const {
+    const std::string* s = text_.get();
+    return s != nullptr ? *s : empty_text();
+  }
+  operator const std::string&() const { return str(); }  // NOLINT: reads as the string
+  const char* c_str() const { return str().c_str(); }
+  std::size_t size() const { return str().size(); }
+  bool empty() const { return str().empty(); }
+  friend bool operator==(const SharedText& a, const SharedText& b) { return a.str() == b.str(); }
+  friend bool operator==(const SharedText& a, std::string_view b) { return a.str() == b; }
+  friend bool operator==(const SharedText& a, const std::string& b) { return a.str() == b; }
+  friend bool operator==(const SharedText& a, const char* b) { return a.str() == b; }
+  friend std::strong_ordering operator<=>(const SharedText& a, const SharedText& b) {
+    return a.str().compare(b.str()) <=> 0;
+  }
+  friend std::ostream& operator<<(std::ostream& o, const SharedText& t) { return o << t.str(); }
+
+ private:
+  static const std::string& empty_text() {
+    static const std::string none;
+    return none;
+  }
+  detail::Shared<std::string> text_;
+};
+
+// A visit as planned: what due() lists of it.
+struct PlannedVisit {
   std::int64_t id = 0;
   Date date{};
-  bool baseline = false;
   int window_before = 0;  // the largest of the visit's items
   int window_after = 0;
+  bool baseline = false;
   SharedList<std::string> tests;  // lab ids, in the plan's order, once each
   VisitItems items;               // as planned (names, tests, reason, timing, windows)
-  bool done = false;
-  std::optional<Date> done_on;
-  std::string done_note;
 
   Date window_first() const;  // date - window_before
   Date window_last() const;   // date + window_after
 };
 
+// A visit as planned, and whether it was done.
+struct TrackedVisit : PlannedVisit {
+  bool done = false;
+  std::optional<Date> done_on;
+  std::string done_note;
+};
+
+// A visit not done that due() lists: 72 bytes, so that a list of 10,000 patients stays small (the
+// label and regimen are shared by the patient's visits, the tests and items by the visits of the
+// same item set).
 struct DueVisit {
-  enum class Status { overdue, due, upcoming };
-  std::string label;
-  std::string regimen_id;
-  TrackedVisit visit;
+  enum class Status : std::uint8_t { overdue, due, upcoming };
+  SharedText label;
+  SharedText regimen_id;
+  PlannedVisit visit;  // not done
   Status status = Status::upcoming;
   int days =
       0;  // overdue: days past the window; due: days left in it; upcoming: days until it opens
-  std::vector<std::string> tests_recorded;  // tests of the visit with a result inside its window
+  SharedList<std::string> tests_recorded;  // tests of the visit with a result inside its window
 };
 
 // One lab rule judged on the recorded results (educational; always ask the doctor).

@@ -367,12 +367,13 @@ int run_done(State& s) {
 // memory touched for the first time is slow to get (page faults); the bytes are the same.
 constexpr std::size_t kOutputPiece = 1 << 16;
 
-// Writes `o` to stdout once it holds a piece, and empties it.
-void emit_piece(std::string& o, bool last = false) {
-  if (o.size() < kOutputPiece && !last) return;
-  std::cout.write(o.data(), static_cast<std::streamsize>(o.size()));
+// Writes the first `len` bytes of `o` to stdout once they make a piece, and empties it (`len`
+// becomes 0; the bytes after stay as the JSON writer's spare room).
+void emit_piece(const std::string& o, std::size_t& len, bool last = false) {
+  if (len < kOutputPiece && !last) return;
+  std::cout.write(o.data(), static_cast<std::streamsize>(len));
   if (last) std::cout.flush();
-  o.clear();
+  len = 0;
 }
 
 // stdout through a buffer of kOutputPiece bytes: the text is appended with plain copies (no
@@ -430,6 +431,21 @@ class TextOut {
   std::array<KeptDate, 128> dates_;
 };
 
+// A std::string with TextOut's appending functions (for the texts made once and kept).
+class StringOut {
+ public:
+  StringOut& operator+=(std::string_view s) {
+    text_ += s;
+    return *this;
+  }
+  void date(Date d) { text_ += format_date(d); }
+  void integer(long long n) { text_ += std::to_string(n); }
+  std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
 void append_join(TextOut& o, const std::vector<std::string>& parts, std::string_view sep) {
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i != 0) o += sep;
@@ -454,7 +470,8 @@ class Sentence {
       from = at + (at == date_at ? 6 : 3);
     }
   }
-  void append(TextOut& o, Date date, int n) const {
+  template <class Out>
+  void append(Out& o, Date date, int n) const {
     for (const Part& part : parts_) {
       o += part.literal;
       if (part.place == Place::date) o.date(date);
@@ -472,7 +489,8 @@ class Sentence {
 };
 
 // window_text(), appended.
-void append_window(TextOut& o, const TrackedVisit& v, const std::string& days) {
+template <class Out>
+void append_window(Out& o, const PlannedVisit& v, const std::string& days) {
   if (v.window_before == 0 && v.window_after == 0) return;
   if (v.window_before == v.window_after) {
     o += " ±";
@@ -504,60 +522,107 @@ const char* status_id(DueVisit::Status s) {
   return "";
 }
 
-// One visit of `track due --format json`, as visit_json() and dump() write it, at depth 2.
-void write_due_json(std::string& o, const DueVisit& d) {
-  using detail::JsonWriter;
-  std::size_t end = o.size();
-  {
-    JsonWriter w(o, end, 2, 2);
-    const auto strings = [&w](detail::JsonKey key, const std::vector<std::string>& list) {
-      w.key(key);
+// The "tests" and "items" of the visits of one item set, as JSON values, written once: a list
+// names a few hundred sets thousands of times (the visits of a set share its lists, whose
+// addresses are the key).
+class SetJson {
+ public:
+  struct Values {
+    std::string tests;
+    std::string items;
+  };
+  // The values of `v`'s set, written at `depth` (the depth of the values in the document).
+  const Values& of(const PlannedVisit& v, int depth) {
+    const Key key{&v.items.list(), &v.tests.list(), depth};
+    auto it = kept_.find(key);
+    if (it != kept_.end()) return it->second;
+    Values values;
+    const auto strings = [](detail::JsonWriter& w, const std::vector<std::string>& list) {
       w.begin_array();
       for (const std::string& t : list) w.string(t);
       w.end_array();
     };
-    const auto text = [&w](detail::JsonKey key, const LocalizedText& t) {
-      w.key(key);
+    const auto text = [](detail::JsonWriter& w, detail::JsonKey k, const LocalizedText& t) {
+      w.key(k);
       w.begin_object();
       w.member("en", t.en);
       w.member("zh-CN", t.zh);
       w.end_object();
     };
+    {
+      detail::JsonWriter w(values.tests, 0, 2, depth);
+      strings(w, v.tests);
+      values.tests.resize(w.end());
+    }
+    {
+      detail::JsonWriter w(values.items, 0, 2, depth);
+      w.begin_array();
+      for (const VisitItem& item : v.items) {
+        w.begin_object();
+        w.member("id", item.monitoring_id);
+        text(w, "name", item.name);
+        w.key("tests");
+        strings(w, item.tests);
+        text(w, "reason", item.reason);
+        w.end_object();
+      }
+      w.end_array();
+      values.items.resize(w.end());
+    }
+    return kept_.emplace(key, std::move(values)).first->second;
+  }
+
+ private:
+  struct Key {
+    const void* items;
+    const void* tests;
+    int depth;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      return std::hash<const void*>()(k.items) * 31 + std::hash<const void*>()(k.tests);
+    }
+  };
+  std::unordered_map<Key, Values, KeyHash> kept_;
+};
+
+// One visit of `track due --format json`, as visit_json() and dump() write it, at depth 2,
+// written into `o` from `at`; returns where it ends. `o` stays longer than the text: the spare
+// room is the writer's, kept from visit to visit (cutting it off after each visit made the writer
+// fill it again, tens of kilobytes a visit).
+std::size_t write_due_json(std::string& o, std::size_t at, const DueVisit& d, SetJson& sets) {
+  using detail::JsonWriter;
+  JsonWriter w(o, at, 2, 2);
+  {
     w.begin_object();
-    w.member("label", d.label);
-    w.member("regimen", d.regimen_id);
+    w.member("label", d.label.str());
+    w.member("regimen", d.regimen_id.str());
     w.member("status", status_id(d.status));
     w.member_int("days", d.days);
     w.member("window_first", format_date(d.visit.window_first()));
     w.member("window_last", format_date(d.visit.window_last()));
-    const TrackedVisit& v = d.visit;
+    const PlannedVisit& v = d.visit;
     w.key("visit");
     w.begin_object();
     w.member("date", format_date(v.date));
     w.member_bool("baseline", v.baseline);
     w.member_int("window_before_days", v.window_before);
     w.member_int("window_after_days", v.window_after);
-    strings("tests", v.tests);
+    const SetJson::Values& set = sets.of(v, w.depth());
+    w.key("tests");
+    w.raw(set.tests);
     w.key("items");
+    w.raw(set.items);
+    w.member_bool("done", false);  // due() lists the visits not done
+    w.end_object();
+    w.key("tests_recorded");
     w.begin_array();
-    for (const VisitItem& it : v.items) {
-      w.begin_object();
-      w.member("id", it.monitoring_id);
-      text("name", it.name);
-      strings("tests", it.tests);
-      text("reason", it.reason);
-      w.end_object();
-    }
+    for (const std::string& t : d.tests_recorded) w.string(t);
     w.end_array();
-    w.member_bool("done", v.done);
-    if (v.done_on) w.member("done_on", format_date(*v.done_on));
-    if (!v.done_note.empty()) w.member("done_note", v.done_note);
     w.end_object();
-    strings("tests_recorded", d.tests_recorded);
-    w.end_object();
-    end = w.end();
   }
-  o.resize(end);
+  return w.end();
 }
 
 int run_due(State& s) {
@@ -569,19 +634,25 @@ int run_due(State& s) {
   Tracker t = open_db(s.c, Tracker::Mode::open_existing);
   const std::vector<DueVisit> due = t.due(label, today, within);
   if (s.c.format == "json") {
-    std::string o;
-    o.reserve(kOutputPiece + (1 << 14));
     // Written visit by visit with the JSON writer (the bytes of json{today, within,
-    // visits}.dump(2), as before), a piece at a time.
-    o += "{\n  \"today\": " + json(format_date(today)).dump() +
-         ",\n  \"within\": " + json(to_string(within)).dump() + ",\n  \"visits\": [";
+    // visits}.dump(2), as before), a piece at a time. The text is the first `len` bytes of `o`.
+    std::string o(kOutputPiece + (1 << 14), ' ');
+    std::size_t len = 0;
+    const auto put = [&](std::string_view text) {
+      if (o.size() - len < text.size()) o.resize(std::max(len + text.size(), 2 * o.size()));
+      std::memcpy(o.data() + len, text.data(), text.size());
+      len += text.size();
+    };
+    put("{\n  \"today\": " + json(format_date(today)).dump() +
+        ",\n  \"within\": " + json(to_string(within)).dump() + ",\n  \"visits\": [");
+    SetJson sets;
     for (std::size_t i = 0; i < due.size(); ++i) {
-      o += i == 0 ? "\n    " : ",\n    ";
-      write_due_json(o, due[i]);
-      emit_piece(o);
+      put(i == 0 ? "\n    " : ",\n    ");
+      len = write_due_json(o, len, due[i], sets);
+      emit_piece(o, len);
     }
-    o += due.empty() ? "]\n}\n" : "\n  ]\n}\n";
-    emit_piece(o, true);
+    put(due.empty() ? "]\n}\n" : "\n  ]\n}\n");
+    emit_piece(o, len, true);
     return 0;
   }
   const auto L = [lang](std::string_view k) { return tr(lang, k); };
@@ -599,14 +670,15 @@ int run_due(State& s) {
   if (due.empty()) out += L("Nothing is due.") + "\n";
   // Grouped by label, the labels in the order of their first visit in the list, each label's
   // visits in list order: one pass numbers the groups, a counting sort puts the visits in order.
-  std::vector<std::size_t> group(due.size());
+  std::vector<std::uint32_t> group(due.size());
   std::vector<std::size_t> first_of_group;  // where each group begins in `order`, then its end
   {
-    std::unordered_map<std::string_view, std::size_t> group_of;
+    std::unordered_map<std::string_view, std::uint32_t> group_of;
     group_of.reserve(due.size());
     std::vector<std::size_t> count;
     for (std::size_t i = 0; i < due.size(); ++i) {
-      const auto [it, added] = group_of.try_emplace(due[i].label, count.size());
+      const auto [it, added] =
+          group_of.try_emplace(due[i].label.str(), static_cast<std::uint32_t>(count.size()));
       if (added) count.push_back(0);
       group[i] = it->second;
       ++count[it->second];
@@ -616,57 +688,128 @@ int run_due(State& s) {
       first_of_group[g + 1] = first_of_group[g] + count[g];
     }
   }
-  std::vector<const DueVisit*> order(due.size());
+  std::vector<std::uint32_t> order(due.size());  // indexes in `due`, group by group
   {
     std::vector<std::size_t> next(first_of_group.begin(), first_of_group.end() - 1);
-    for (std::size_t i = 0; i < due.size(); ++i) order[next[group[i]]++] = &due[i];
+    for (std::size_t i = 0; i < due.size(); ++i) {
+      order[next[group[i]]++] = static_cast<std::uint32_t>(i);
+    }
   }
+  // The status at the start of a line, padded in English.
+  const auto status_text = [&](const std::string& name) {
+    std::string text = "  " + name;
+    if (lang == Lang::en && name.size() < 8) text.append(8 - name.size(), ' ');
+    return text + "  ";
+  };
+  const std::string overdue_text = status_text(overdue), due_text = status_text(due_now),
+                    upcoming_text = status_text(upcoming);
+  // The lines of the items and tests of a visit, made once per item set: a list names a few
+  // hundred sets thousands of times, and the visits of a set share its lists (the key is their
+  // address).
+  struct SetKey {
+    const void* items;
+    const void* tests;
+    bool operator==(const SetKey&) const = default;
+  };
+  struct SetKeyHash {
+    std::size_t operator()(const SetKey& k) const {
+      return std::hash<const void*>()(k.items) * 31 + std::hash<const void*>()(k.tests);
+    }
+  };
+  std::unordered_map<SetKey, std::string, SetKeyHash> set_lines;
+  const auto lines_of = [&](const PlannedVisit& v) -> const std::string& {
+    const SetKey key{&v.items.list(), &v.tests.list()};
+    auto it = set_lines.find(key);
+    if (it != set_lines.end()) return it->second;
+    std::string text = "\n      ";
+    for (std::size_t i = 0; i < v.items.size(); ++i) {
+      if (i != 0) text += "; ";
+      text += pick(v.items[i].name, lang);
+    }
+    text += "\n      ";
+    text += tests;
+    text += ": ";
+    for (std::size_t i = 0; i < v.tests.size(); ++i) {
+      if (i != 0) text += ", ";
+      text += v.tests[i];
+    }
+    return set_lines.emplace(key, std::move(text)).first->second;
+  };
+  // The first line of a visit (status, date, window, when), made once for the visits that have
+  // the same: a list of thousands of visits names a few dozen days.
+  struct LineKey {
+    std::int64_t date;
+    std::int64_t when_date;
+    int window_before;
+    int window_after;
+    int days;
+    const std::string* status;
+    const Sentence* when;
+    bool baseline;
+    bool operator==(const LineKey&) const = default;
+  };
+  struct LineKeyHash {
+    std::size_t operator()(const LineKey& k) const {
+      std::uint64_t h = static_cast<std::uint64_t>(k.date) * 0x9E3779B97F4A7C15ULL;
+      for (const std::uint64_t part :
+           {static_cast<std::uint64_t>(k.when_date), static_cast<std::uint64_t>(k.window_before),
+            static_cast<std::uint64_t>(k.window_after), static_cast<std::uint64_t>(k.days),
+            reinterpret_cast<std::uint64_t>(k.status), reinterpret_cast<std::uint64_t>(k.when),
+            static_cast<std::uint64_t>(k.baseline)}) {
+        h = (h ^ part) * 0x9E3779B97F4A7C15ULL;
+      }
+      return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+  };
+  std::unordered_map<LineKey, std::string, LineKeyHash> first_lines;
   for (std::size_t g = 0; g + 1 < first_of_group.size(); ++g) {
-    const DueVisit& first = *order[first_of_group[g]];
+    const DueVisit& first = due[order[first_of_group[g]]];
     out += '\n';
-    out += first.label;
+    out += first.label.str();
     out += " (";
-    out += first.regimen_id;
+    out += first.regimen_id.str();
     out += ")\n";
     for (std::size_t k = first_of_group[g]; k < first_of_group[g + 1]; ++k) {
-      const DueVisit& d = *order[k];
+      const DueVisit& d = due[order[k]];
       const std::string* status = nullptr;
       const Sentence* when = nullptr;
       Date when_date = d.visit.window_last();
       switch (d.status) {
         case DueVisit::Status::overdue:
-          status = &overdue;
+          status = &overdue_text;
           when = &ended;
           break;
         case DueVisit::Status::due:
-          status = &due_now;
+          status = &due_text;
           when = d.days == 0 ? &ends_today : &ends_in;
           break;
         case DueVisit::Status::upcoming:
-          status = &upcoming;
+          status = &upcoming_text;
           when = &opens_in;
           when_date = d.visit.window_first();
           break;
       }
-      out += "  ";
-      out += *status;
-      if (lang == Lang::en && status->size() < 8)
-        out += std::string_view("        ", 8 - status->size());
-      out += "  ";
-      out += format_date(d.visit.date);
-      append_window(out, d.visit, days);
-      out += "  ";
-      when->append(out, when_date, d.days);
-      if (d.visit.baseline) out += baseline;
-      out += "\n      ";
-      for (std::size_t i = 0; i < d.visit.items.size(); ++i) {
-        if (i != 0) out += "; ";
-        out += pick(d.visit.items[i].name, lang);
+      const LineKey key{d.visit.date.time_since_epoch().count(),
+                        when_date.time_since_epoch().count(),
+                        d.visit.window_before,
+                        d.visit.window_after,
+                        d.days,
+                        status,
+                        when,
+                        d.visit.baseline};
+      auto line = first_lines.find(key);
+      if (line == first_lines.end()) {
+        StringOut text;
+        text += *status;
+        text.date(d.visit.date);
+        append_window(text, d.visit, days);
+        text += "  ";
+        when->append(text, when_date, d.days);
+        if (d.visit.baseline) text += baseline;
+        line = first_lines.emplace(key, text.take()).first;
       }
-      out += "\n      ";
-      out += tests;
-      out += ": ";
-      append_join(out, d.visit.tests, ", ");
+      out += line->second;
+      out += lines_of(d.visit);
       if (!d.tests_recorded.empty()) {
         out += "  [";
         out += recorded;
@@ -674,12 +817,12 @@ int run_due(State& s) {
         append_join(out, d.tests_recorded, ", ");
         out += "]";
       }
-      out += "\n";
+      out += '\n';
     }
   }
   if (!due.empty()) {
-    out += "\n" + L("Mark a visit done") + ": doseplan track done --label " + due.front().label +
-           " --visit " + format_date(due.front().visit.date) + "\n";
+    out += "\n" + L("Mark a visit done") + ": doseplan track done --label " +
+           due.front().label.str() + " --visit " + format_date(due.front().visit.date) + "\n";
   }
   out.finish();
   return 0;
