@@ -62,6 +62,9 @@ class PlanJsonCache {
       std::string json;
     };
     static constexpr std::size_t kTextSlots = 509;
+    std::vector<KeptText> texts;
+    const std::string* find(const LocalizedText& text) const;
+    void keep(const LocalizedText& text, std::string json);
 
     // Administrations (a dose's slot, amount and units, with their text) as written on one line,
     // in a table of kAdministrationSlots by fingerprint: the same few doses recur in most plans.
@@ -83,10 +86,9 @@ class PlanJsonCache {
       std::string timing;  // "timing":{…}, or empty when the rule has none
     };
     std::vector<KeptItem> items;
+    // The kept members of `rule` (written the first time). The rule is known by its address:
+    // see shared_from above.
     const KeptItem& item_of(const MonitoringRule& rule);
-    std::vector<KeptText> texts;
-    const std::string* find(const LocalizedText& text) const;
-    void keep(const LocalizedText& text, std::string json);
   };
   Entry& entry(const std::string& regimen_id) { return entries_[regimen_id]; }
 

@@ -357,7 +357,10 @@ void visits(JsonWriter& w, const std::vector<Visit>& visits, const Regimen* shar
       const MonitoringRule* rule = nullptr;
       if (shared_from) {
         for (const MonitoringRule& m : shared_from->monitoring) {
-          if (m.id == item.monitoring_id) rule = &m;
+          if (m.id == item.monitoring_id) {
+            rule = &m;
+            break;
+          }
         }
         if (!rule) throw std::logic_error("no monitoring rule " + item.monitoring_id);
       }

@@ -522,6 +522,21 @@ const char* status_id(DueVisit::Status s) {
   return "";
 }
 
+// An item set of the visits due, known by the address of its shared lists (the visits of a set
+// share them, and the list of visits keeps them alive), with the depth it is written at (JSON).
+struct SetKey {
+  const void* items;
+  const void* tests;
+  int depth = 0;
+  bool operator==(const SetKey&) const = default;
+  struct Hash {
+    std::size_t operator()(const SetKey& k) const {
+      return (std::hash<const void*>()(k.items) * 31 + std::hash<const void*>()(k.tests)) * 31 +
+             static_cast<std::size_t>(k.depth);
+    }
+  };
+};
+
 // The "tests" and "items" of the visits of one item set, as JSON values, written once: a list
 // names a few hundred sets thousands of times (the visits of a set share its lists, whose
 // addresses are the key).
@@ -533,7 +548,7 @@ class SetJson {
   };
   // The values of `v`'s set, written at `depth` (the depth of the values in the document).
   const Values& of(const PlannedVisit& v, int depth) {
-    const Key key{&v.items.list(), &v.tests.list(), depth};
+    const SetKey key{&v.items.list(), &v.tests.list(), depth};
     auto it = kept_.find(key);
     if (it != kept_.end()) return it->second;
     Values values;
@@ -573,18 +588,7 @@ class SetJson {
   }
 
  private:
-  struct Key {
-    const void* items;
-    const void* tests;
-    int depth;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const {
-      return std::hash<const void*>()(k.items) * 31 + std::hash<const void*>()(k.tests);
-    }
-  };
-  std::unordered_map<Key, Values, KeyHash> kept_;
+  std::unordered_map<SetKey, Values, SetKey::Hash> kept_;
 };
 
 // One visit of `track due --format json`, as visit_json() and dump() write it, at depth 2,
@@ -706,17 +710,7 @@ int run_due(State& s) {
   // The lines of the items and tests of a visit, made once per item set: a list names a few
   // hundred sets thousands of times, and the visits of a set share its lists (the key is their
   // address).
-  struct SetKey {
-    const void* items;
-    const void* tests;
-    bool operator==(const SetKey&) const = default;
-  };
-  struct SetKeyHash {
-    std::size_t operator()(const SetKey& k) const {
-      return std::hash<const void*>()(k.items) * 31 + std::hash<const void*>()(k.tests);
-    }
-  };
-  std::unordered_map<SetKey, std::string, SetKeyHash> set_lines;
+  std::unordered_map<SetKey, std::string, SetKey::Hash> set_lines;
   const auto lines_of = [&](const PlannedVisit& v) -> const std::string& {
     const SetKey key{&v.items.list(), &v.tests.list()};
     auto it = set_lines.find(key);
