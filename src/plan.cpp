@@ -570,6 +570,18 @@ void check_maxima(const Plan& plan, const Regimen& r) {
 
 }  // namespace
 
+const char* to_string(PatientCheck::Action a) {
+  switch (a) {
+    case PatientCheck::Action::warn:
+      return "warn";
+    case PatientCheck::Action::reduce:
+      return "reduce";
+    case PatientCheck::Action::acknowledged:
+      return "acknowledged";
+  }
+  return "warn";
+}
+
 LocalizedText disclaimer() {
   return {
       "Educational aid only, not a prescription or medical advice. doseplan turns published "

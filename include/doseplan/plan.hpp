@@ -41,6 +41,10 @@ struct PlanRequest {
   std::optional<DoseRate> taper_step;
   std::optional<Span> taper_every;
   std::map<std::string, int> cycle_counts;  // by phase id, for cycles phases
+  // The user's recorded acknowledgement that a label is used outside the population it is for
+  // (`--acknowledge-off-label`): a population limit whose rule allows it then warns instead of
+  // refusing, and every output page says that it was acknowledged.
+  bool acknowledge_off_label = false;
   // Make the audit trail (how every number was made: `plan --explain`, the JSON "audit"). Off,
   // the plan is the same without it, and much cheaper to make: a batch of thousands of plans,
   // an HTML or PDF schedule, a calendar never show it.
@@ -98,6 +102,27 @@ struct ProjectDefaultUse {
   friend bool operator==(const ProjectDefaultUse&, const ProjectDefaultUse&) = default;
 };
 
+// A fact about the patient, a planned dose or the course judged against the regimen's sourced
+// limits (the rules' `population`, `patient_rules`, `body_size`, `course`, the dose range and
+// maxima). A plan outside a limit says so on its first page in every output; a limit whose
+// action is `refuse` throws instead (never reaches a Plan).
+struct PatientCheck {
+  // What was judged, a stable id: "population.age", "population.weight", "population.missing",
+  // "kidney_function", "kidney_function.missing", "body_size.above_ideal",
+  // "dose.phase_outside_range", "dose.phase_above_maximum", "dose.rounded_down_to_maximum",
+  // "dose.rounding_deviation", "course.too_long".
+  std::string id;
+  std::string rule_id;  // the id of the rule in the regimen file, when one made it
+  // warn: outside a limit, said; reduce: the source's reduction, shown as text and never applied;
+  // acknowledged: outside a limit that refuses, planned because the user acknowledged it.
+  enum class Action { warn, reduce, acknowledged };
+  Action action = Action::warn;
+  LocalizedText text;  // the whole sentence: the fact and its value, the limit, what it means
+  Provenance from;     // the limit's source (or project default)
+  friend bool operator==(const PatientCheck&, const PatientCheck&) = default;
+};
+const char* to_string(PatientCheck::Action a);  // "warn", "reduce", "acknowledged"
+
 struct Plan {
   int format_version = kPlanFormatVersion;
   struct RegimenRef {
@@ -119,6 +144,9 @@ struct Plan {
   std::optional<BodyMass> adjusted_weight;
   std::optional<Clearance> egfr;      // CKD-EPI 2021, per 1.73 m2
   std::optional<Clearance> crcl;      // Cockcroft-Gault
+  // Children (under 18 years): the adult equations above are not reported; the bedside Schwartz
+  // eGFR (0.413 x height cm / creatinine mg/dL, per 1.73 m2) is, when height is given.
+  std::optional<Clearance> egfr_schwartz;
   std::vector<AuditStep> body_audit;  // how each of the above was made (with `explained`)
   bool explained = false;  // made with PlanRequest::explain: body_audit and every dose's audit
   Date start{};
@@ -136,6 +164,10 @@ struct Plan {
   std::vector<LabRule> lab_rules;  // what a result means (educational), for patients and trackers
   std::vector<Disagreement> disagreements;
   std::vector<LocalizedText> advisories;  // e.g. rounding took the dose outside the range
+  // The patient judged against the regimen's limits: first on the first page of every output.
+  std::vector<PatientCheck> checks;
+  // Limits passed with the user's acknowledgement (`--acknowledge-off-label`): on every page.
+  std::vector<LocalizedText> acknowledgements;
   LocalizedText disclaimer;
 };
 
