@@ -60,4 +60,8 @@ Clearance crcl_cockcroft_gault(MolarConcentration creatinine, double age_years, 
   return mL_per_min(crcl);
 }
 
+Clearance egfr_bedside_schwartz(Length height, MolarConcentration creatinine) {
+  return mL_per_min(0.413 * in_cm(height) / creatinine_in_mg_per_dL(creatinine));
+}
+
 }  // namespace doseplan

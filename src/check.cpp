@@ -27,11 +27,25 @@ void check_case(std::vector<Problem>& out, const RuleSet& rules, const Regimen& 
     base.regimen_id = r.id;
     plan = make_plan(rules, parse_plan_request(g.request_json, at + "/request", base));
   } catch (const Error& e) {
+    if (!g.error.empty()) {
+      compare(out, at + "/expect/error", "error", g.error, e.problems().front().id);
+      return;
+    }
     for (const Problem& p : e.problems()) {
       out.push_back({"rules.golden_error", p.where,
                      "the case's request is refused: " + p.message + " [" + p.id + "]"});
     }
     return;
+  }
+  if (!g.error.empty()) {
+    compare(out, at + "/expect/error", "error", g.error, "a plan");
+    return;
+  }
+  if (g.has_checks) {
+    std::string expected, actual;
+    for (const std::string& id : g.checks) expected += (expected.empty() ? "" : " ") + id;
+    for (const PatientCheck& c : plan.checks) actual += (actual.empty() ? "" : " ") + c.id;
+    compare(out, at + "/expect/checks", "checks", "[" + expected + "]", "[" + actual + "]");
   }
   const std::string phases_at = at + "/expect/phases";
   if (plan.phases.size() != g.phases.size()) {

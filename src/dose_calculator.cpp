@@ -91,7 +91,7 @@ LocalizedText step_explanation(const Product& product) {
 // Rounds `exact_daily` to the product's step and shares it between `doses_per_day`
 // administrations (see dose.hpp).
 DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product& product,
-                          bool explain) {
+                          bool explain, std::optional<DrugMass> at_most) {
   DailyDose d;
   d.exact_daily = exact_daily;
   const DrugMass step = product.smallest_step();
@@ -102,6 +102,11 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
   const double q = d.exact_daily / step;  // dimensionless: exact dose in steps
   auto steps = static_cast<long long>(std::floor(q + kEpsilon));
   if (q - static_cast<double>(steps) > 0.5 + kEpsilon) ++steps;  // nearest; a half goes down
+  const long long nearest_steps = steps;
+  if (at_most && step * static_cast<double>(steps) > *at_most + milligrams(kEpsilon)) {
+    d.nearest_daily = step * static_cast<double>(steps);
+    steps = static_cast<long long>(std::floor(*at_most / step + kEpsilon));
+  }
   if (steps <= 0) {
     throw Error("dose.not_representable", "dose",
                 "the daily dose " + format_mg(d.exact_daily) + " is less than half of " +
@@ -127,12 +132,21 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
                  {{"exact", same_text(format_mg(d.exact_daily))},
                   {"step", same_text(format_mg(step))},
                   {"q", same_text(format_number(q, 3))},
-                  {"n", same_text(std::to_string(steps))}}),
+                  {"n", same_text(std::to_string(nearest_steps))}}),
          tr_both("{rounded} (deviation {difference}, {percent})",
                  {{"rounded", same_text(format_mg(d.rounded_daily))},
                   {"difference", same_text(format_mg(d.rounded_daily - d.exact_daily))},
                   {"percent", same_text(format_percent(d.deviation_percent))}}),
          tr_both("rounding rule (docs/formulas.md)")});
+    if (d.nearest_daily) {
+      d.audit.push_back(
+          {tr_both("rounded down to the maximum"),
+           tr_both("the nearest amount {nearest} is above the maximum {maximum}: the largest "
+                   "amount at or below it",
+                   {{"nearest", same_text(format_mg(*d.nearest_daily))},
+                    {"maximum", same_text(format_mg(*at_most))}}),
+           same_text(format_mg(d.rounded_daily)), tr_both("the regimen's maximum")});
+    }
     if (doses_per_day > 1) {
       d.audit.push_back(
           {tr_both("split into doses"),
@@ -244,7 +258,7 @@ DailyDose calculate_daily_dose(DoseRate rate, BodyMass weight, int doses_per_day
 }
 
 DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int doses_per_day,
-                         const Product& product, bool explain) {
+                         const Product& product, bool explain, std::optional<DrugMass> at_most) {
   const Duration one_day = days(1);
   DailyDose d;
   if (const auto* cells = std::get_if<CellCount>(&target)) {
@@ -269,7 +283,7 @@ DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int dose
     }
     exact = DrugMass(*per_area * *body.bsa) * static_cast<double>(doses_per_day);
   }
-  d = round_and_split(exact, doses_per_day, product, explain);
+  d = round_and_split(exact, doses_per_day, product, explain, at_most);
   if (explain) {
     d.audit.insert(
         d.audit.begin(),

@@ -8,6 +8,7 @@
 #include "doseplan/format.hpp"
 #include "doseplan/i18n.hpp"
 #include "doseplan/plan.hpp"
+#include "patient_checks.hpp"
 #include "plan_internal.hpp"
 
 namespace doseplan {
@@ -189,45 +190,12 @@ LocalizedText of(const LocalizedText& name, std::string_view key) {
   return text;
 }
 
-// Population limits: a patient outside them gets the regimen's message as an advisory (the
-// regimen was not studied there); a missing age is said too.
-void check_population(Plan& plan, const Regimen& r, const PlanRequest& q) {
-  auto check = [&](const std::optional<PopulationLimit>& limit, std::optional<double> value,
-                   const char* what) {
-    if (!limit) return;
-    if (!value) {
-      plan.advisories.push_back(tr_both(std::string("The regimen is described for a limited ") +
-                                            what + " range ({limit}); no " + what +
-                                            " was given, so it was not checked.",
-                                        {{"limit", limit->message}}));
-      return;
-    }
-    if ((limit->min && *value < *limit->min) || (limit->max && *value > *limit->max)) {
-      plan.advisories.push_back(limit->message);
-    }
-  };
-  check(r.population.age_years, plan.age_years, "age");
-  check(r.population.weight_kg, in_kg(q.weight), "weight");
-}
-
 // Whole years from `birth` to `on`.
 double age_on(Date birth, Date on) {
   const date::year_month_day b{birth}, d{on};
   int years = static_cast<int>(d.year()) - static_cast<int>(b.year());
   if (d.month() < b.month() || (d.month() == b.month() && d.day() < b.day())) --years;
   return years;
-}
-
-// Body size and kidney function from what was given (docs/formulas.md).
-void measure_body(Plan& plan) {
-  if (plan.height && plan.sex) {
-    plan.ideal_weight = ideal_body_weight(*plan.height, *plan.sex);
-    plan.adjusted_weight = adjusted_body_weight(plan.weight, *plan.ideal_weight);
-  }
-  if (plan.creatinine && plan.age_years && plan.sex) {
-    plan.egfr = egfr_ckd_epi_2021(*plan.creatinine, *plan.age_years, *plan.sex);
-    plan.crcl = crcl_cockcroft_gault(*plan.creatinine, *plan.age_years, plan.weight, *plan.sex);
-  }
 }
 
 // How measure_body's values were made, for the audit trail.
@@ -248,15 +216,24 @@ void explain_body(Plan& plan, const Regimen& r) {
   if (plan.ideal_weight) {
     const bool male = *plan.sex == Sex::male;
     plan.body_audit.push_back(
-        {tr_both("ideal body weight"),
+        {tr_both("ideal body weight (Devine, adults)"),
          same_text(std::string("Devine: ") + (male ? "50" : "45.5") + " kg + 2.3 kg × (" +
                    format_number(in_cm(*plan.height) / 2.54, 2) + " in − 60 in)"),
          same_text(format_kg(*plan.ideal_weight)), same_text("Devine 1974")});
-    plan.body_audit.push_back({tr_both("adjusted body weight"),
+    plan.body_audit.push_back({tr_both("adjusted body weight (adults)"),
                                same_text(format_kg(*plan.ideal_weight) + " + 0.4 × (" + w + " − " +
                                          format_kg(*plan.ideal_weight) + ")"),
                                same_text(format_kg(*plan.adjusted_weight)),
                                tr_both("common pharmacy practice (clincalc.com)")});
+  }
+  if (plan.egfr_schwartz) {
+    const double scr = creatinine_in_mg_per_dL(*plan.creatinine);
+    plan.body_audit.push_back(
+        {tr_both("eGFR (bedside Schwartz, children)"),
+         same_text("0.413 × " + format_number(in_cm(*plan.height)) + " cm / " +
+                   format_number(scr, 3) + " mg/dL"),
+         same_text(format_number(in_mL_per_min(*plan.egfr_schwartz), 1) + " mL/min/1.73 m²"),
+         same_text("Schwartz et al., J Am Soc Nephrol 2009;20:629–637")});
   }
   if (plan.egfr) {
     const double scr = creatinine_in_mg_per_dL(*plan.creatinine);
@@ -264,7 +241,7 @@ void explain_body(Plan& plan, const Regimen& r) {
     const std::string scr_text = format_number(in_umol_per_L(*plan.creatinine), 1) +
                                  " umol/L = " + format_number(scr, 3) + " mg/dL (÷ 88.4)";
     plan.body_audit.push_back(
-        {tr_both("eGFR (CKD-EPI 2021)"),
+        {tr_both("eGFR (CKD-EPI 2021, adults)"),
          same_text("142 × min(Scr/" + std::string(female ? "0.7" : "0.9") + ", 1)^" +
                    (female ? "−0.241" : "−0.302") + " × max(Scr/" + (female ? "0.7" : "0.9") +
                    ", 1)^−1.200 × 0.9938^" + format_number(*plan.age_years) +
@@ -272,7 +249,7 @@ void explain_body(Plan& plan, const Regimen& r) {
          same_text(format_number(in_mL_per_min(*plan.egfr), 1) + " mL/min/1.73 m²"),
          same_text("Inker et al., NEJM 2021")});
     plan.body_audit.push_back(
-        {tr_both("creatinine clearance (Cockcroft–Gault)"),
+        {tr_both("creatinine clearance (Cockcroft–Gault, adults)"),
          same_text("(140 − " + format_number(*plan.age_years) + ") × " + w + " / (72 × " +
                    format_number(scr, 3) + " mg/dL)" + (female ? " × 0.85" : "")),
          same_text(format_number(in_mL_per_min(*plan.crcl), 1) + " mL/min"),
@@ -629,6 +606,8 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const R
                     product_id + why);
   }
 
+  detail::check_course_options(*r, q, *product);
+
   Plan plan;
   plan.explained = q.explain;
   plan.regimen = {r->id, r->file, r->drug, r->indication, r->evidence};
@@ -712,10 +691,10 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const R
   }
   plan.disclaimer = disclaimer();
   check_maxima(plan, *r);
-  measure_body(plan);
+  detail::measure_body(plan);
   if (q.explain) explain_body(plan, *r);
   list_project_defaults(plan, *r, *product);
-  check_population(plan, *r, q);
+  detail::judge_patient(plan, *r, q, *product);
   add_advisories(plan, *r, *product);
   *regimen = r;
   return plan;

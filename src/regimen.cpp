@@ -102,6 +102,12 @@ std::string cite(const Regimen& r, const Provenance& p) {
   return cite_text(r, p).en;  // i18n.hpp: the same words in both languages
 }
 
+bool PatientRule::needs_kidney_function() const {
+  for (const PatientCondition& c : when)
+    if (c.measure != PatientCondition::Measure::age) return true;
+  return false;
+}
+
 bool Regimen::uses_chosen_dose() const {
   for (const PhaseRule& p : phases) {
     if (p.kind == PhaseRule::Kind::chosen_dose) return true;

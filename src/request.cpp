@@ -65,6 +65,7 @@ PlanRequest parse_plan_request(std::string_view json_text, const std::string& fi
   field("creatinine", false, [&](const std::string& s, const std::string& where) {
     q.creatinine = parse_creatinine(s, where);
   });
+  if (const auto ack = root.boolean("acknowledge_off_label", false)) q.acknowledge_off_label = *ack;
   if (auto counts = root.object("cycle_counts", false)) {
     for (const auto& [key, value] : root_json["cycle_counts"].items()) {
       if (const auto n = counts->integer(key)) q.cycle_counts[key] = *n;

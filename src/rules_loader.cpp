@@ -5,6 +5,7 @@
 #include <set>
 
 #include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/rules.hpp"
 #include "json_reader.hpp"
 
@@ -98,6 +99,11 @@ class RegimenReader {
   }
   void read_sources(Obj& root, Regimen& r);
   void read_population(Obj& root, Regimen& r);
+  void read_patient_rules(Obj& root, Regimen& r);
+  std::optional<PatientCondition> read_condition(Obj& c);
+  void read_body_size(Obj& root, Regimen& r);
+  void read_course(Obj& root, Regimen& r);
+  LimitAction limit_action(Obj& o);
   void read_dose(Obj& root, Regimen& r);
   void read_phases(Obj& root, Regimen& r);
   void read_duration(Obj& p, PhaseRule& ph);
@@ -158,6 +164,8 @@ Regimen RegimenReader::read(const json& root_json) {
   }
   read_sources(root, r);
   read_population(root, r);
+  read_patient_rules(root, r);
+  read_body_size(root, r);
   read_dose(root, r);
   if (const json* products = root.array("products")) {
     for (const auto& [j, ptr] : elements(products, root.at("products"))) {
@@ -171,6 +179,7 @@ Regimen RegimenReader::read(const json& root_json) {
       diag_.add("rules.bad_value", root.at("products"), "list at least one product");
   }
   read_phases(root, r);
+  read_course(root, r);
   read_monitoring(root, r);
   read_lab_rules(root, r);
   read_warnings(root, r);
@@ -218,10 +227,195 @@ void RegimenReader::read_population(Obj& root, Regimen& r) {
     }
     limit.message = o->text("message");
     limit.from = provenance(*o);
+    limit.action = limit_action(*o);
+    limit.acknowledgeable = o->boolean("acknowledge", false).value_or(false);
+    if (limit.acknowledgeable && limit.action != LimitAction::refuse) {
+      diag_.add("rules.bad_value", o->at("acknowledge"),
+                "only a limit whose action is refuse can be passed with an acknowledgement");
+    }
     o->finish();
     *target = limit;
   }
   pop->finish();
+}
+
+LimitAction RegimenReader::limit_action(Obj& o) {
+  const auto action = o.string("action", false);
+  if (!action || *action == "warn") return LimitAction::warn;
+  if (*action == "refuse") return LimitAction::refuse;
+  diag_.add("rules.bad_value", o.at("action"), "expected warn or refuse");
+  return LimitAction::warn;
+}
+
+// {"measure": "egfr", "below": 25, "unit": "mL/min/1.73m2"}: exactly one comparison, the unit
+// of the measure, the limit converted to the measure's type here.
+std::optional<PatientCondition> RegimenReader::read_condition(Obj& c) {
+  using M = PatientCondition::Measure;
+  using C = PatientCondition::Compare;
+  static const std::pair<const char*, M> kMeasures[] = {
+      {"egfr", M::egfr}, {"crcl", M::crcl}, {"creatinine", M::creatinine}, {"age", M::age}};
+  static const std::pair<const char*, C> kCompares[] = {
+      {"below", C::below}, {"at_most", C::at_most}, {"above", C::above}, {"at_least", C::at_least}};
+  PatientCondition out;
+  const auto measure = c.string("measure");
+  bool known = false;
+  for (const auto& [name, m] : kMeasures)
+    if (measure && *measure == name) known = true, out.measure = m;
+  if (measure && !known) {
+    diag_.add("rules.bad_value", c.at("measure"),
+              "\"" + *measure + "\" is not a measure; expected egfr, crcl, creatinine or age");
+  }
+  std::optional<double> value;
+  int comparisons = 0;
+  for (const auto& [name, cmp] : kCompares) {
+    if (!c.has(name)) continue;
+    ++comparisons;
+    out.compare = cmp;
+    value = c.number(name);
+  }
+  if (comparisons != 1) {
+    diag_.add("rules.bad_value", c.pointer(),
+              "give exactly one of below, at_most, above, at_least");
+  }
+  const auto unit = c.string("unit");
+  if (!known || !value || !unit) return std::nullopt;
+  if (*value < 0) {
+    diag_.add("rules.bad_value", c.at(std::string(kCompares[static_cast<int>(out.compare)].first)),
+              "a limit can not be negative");
+    return std::nullopt;
+  }
+  const auto bad_unit = [&](const char* expected) {
+    diag_.add("rules.bad_unit", c.at("unit"),
+              "\"" + *unit + "\" is not a unit of " + *measure + "; expected " + expected);
+    return std::nullopt;
+  };
+  std::string shown = format_number(*value);
+  switch (out.measure) {
+    case M::egfr:
+      if (*unit != "mL/min/1.73m2") return bad_unit("mL/min/1.73m2");
+      out.clearance = mL_per_min(*value);
+      shown += " mL/min/1.73 m²";
+      break;
+    case M::crcl:
+      if (*unit != "mL/min") return bad_unit("mL/min");
+      out.clearance = mL_per_min(*value);
+      shown += " mL/min";
+      break;
+    case M::creatinine:
+      if (*unit == "umol/L") {
+        out.creatinine = umol_per_L(*value);
+        shown += " umol/L";
+      } else if (*unit == "mg/dL") {
+        out.creatinine = umol_per_L(*value * 88.4);
+        shown += " mg/dL";
+      } else {
+        return bad_unit("umol/L or mg/dL");
+      }
+      break;
+    case M::age:
+      if (*unit != "years") return bad_unit("years");
+      out.age_years = *value;
+      shown += " years";
+      break;
+  }
+  static const char* const kMeasureNames[] = {"eGFR", "creatinine clearance", "creatinine", "age"};
+  static const char* const kCompareNames[] = {"below", "at most", "above", "at least"};
+  out.written = tr_both("{measure} {compare} {limit}",
+                        {{"measure", tr_both(kMeasureNames[static_cast<int>(out.measure)])},
+                         {"compare", tr_both(kCompareNames[static_cast<int>(out.compare)])},
+                         {"limit", same_text(shown)}});
+  return out;
+}
+
+// "patient_rules": [{"id", "when": [conditions], "action": warn|refuse|reduce, "message",
+// <provenance>}]
+void RegimenReader::read_patient_rules(Obj& root, Regimen& r) {
+  std::set<std::string> ids;
+  for (const auto& [j, ptr] :
+       elements(root.array("patient_rules", false), root.at("patient_rules"))) {
+    Obj o(*j, ptr, diag_);
+    PatientRule rule;
+    rule.id = o.string("id").value_or("");
+    if (!rule.id.empty() && !ids.insert(rule.id).second)
+      diag_.add("rules.duplicate_id", o.at("id"),
+                "patient rule id \"" + rule.id + "\" is used twice");
+    const json* when = o.array("when");
+    if (when && when->empty())
+      diag_.add("rules.bad_value", o.at("when"), "list at least one condition");
+    for (const auto& [cj, cptr] : elements(when, o.at("when"))) {
+      Obj c(*cj, cptr, diag_);
+      if (auto cond = read_condition(c)) rule.when.push_back(*cond);
+      c.finish();
+    }
+    if (const auto action = o.string("action")) {
+      if (*action == "warn") {
+        rule.action = PatientRule::Action::warn;
+      } else if (*action == "refuse") {
+        rule.action = PatientRule::Action::refuse;
+      } else if (*action == "reduce") {
+        rule.action = PatientRule::Action::reduce;
+      } else {
+        diag_.add("rules.bad_value", o.at("action"), "expected warn, refuse or reduce");
+      }
+    }
+    rule.message = o.text("message");
+    rule.from = provenance(o);
+    o.finish();
+    r.patient_rules.push_back(std::move(rule));
+  }
+}
+
+// "body_size": {"above_ideal_percent": {"value": 120, <provenance>}}
+void RegimenReader::read_body_size(Obj& root, Regimen& r) {
+  auto o = root.object("body_size", false);
+  if (!o) return;
+  BodySizeRule rule;
+  if (auto t = o->object("above_ideal_percent")) {
+    const auto v = t->number("value");
+    if (v && (*v <= 100 || *v > 300))
+      diag_.add("rules.bad_value", t->at("value"), "expected more than 100 and at most 300 (%)");
+    rule.above_ideal_percent = {v.value_or(0), provenance(*t)};
+    t->finish();
+  }
+  o->finish();
+  r.body_size = rule;
+}
+
+// "course": {"max_length": {"value": "12 months", "action", "message", <provenance>},
+//            "taper_every": {"min": "1 week", "max": "4 weeks", <provenance>}}
+void RegimenReader::read_course(Obj& root, Regimen& r) {
+  auto o = root.object("course", false);
+  if (!o) return;
+  CourseRule& c = r.course;
+  if (auto m = o->object("max_length", false)) {
+    const auto span = m->span("value");
+    c.max_length_action = limit_action(*m);
+    c.max_length_message = m->text("message");
+    Sourced<Span> v{span.value_or(Span{}), provenance(*m)};
+    m->finish();
+    if (span && span->count <= 0)
+      diag_.add("rules.bad_value", o->at("max_length") + "/value", "a course lasts at least 1 day");
+    else if (span)
+      c.max_length = v;
+  }
+  if (auto t = o->object("taper_every", false)) {
+    c.taper_every_min = t->span("min");
+    c.taper_every_max = t->span("max");
+    c.taper_every_from = provenance(*t);
+    const Date anchor = Date{date::year{2001} / 1 / 31};
+    if (c.taper_every_min && c.taper_every_max &&
+        (c.taper_every_min->count <= 0 ||
+         span_less(*c.taper_every_max, *c.taper_every_min, anchor))) {
+      diag_.add("rules.range_order", t->pointer(), "expected 0 < min <= max");
+    }
+    t->finish();
+    const bool has_taper = std::any_of(r.phases.begin(), r.phases.end(), [](const PhaseRule& p) {
+      return p.kind == PhaseRule::Kind::taper;
+    });
+    if (!has_taper)
+      diag_.add("rules.bad_value", o->at("taper_every"), "the regimen has no taper phase");
+  }
+  o->finish();
 }
 
 void RegimenReader::read_dose(Obj& root, Regimen& r) {
@@ -355,6 +549,15 @@ void RegimenReader::read_dose(Obj& root, Regimen& r) {
     Sourced<DrugMass> m{milligrams(v.value_or(0)), provenance(*o)};
     o->finish();
     if (v && *v > 0) *target = m;
+  }
+  d.maximum = sourced_dose(*dose, "maximum", false);
+  if (d.maximum && d.min && !same_kind(d.maximum->value, *d.min)) {
+    diag_.add(
+        "rules.bad_unit", dose->at("maximum") + "/unit",
+        std::string("the maximum must be in the unit of the dose range, ") + dose_unit(*d.min));
+  } else if (d.maximum && d.max && dose_less(d.maximum->value, *d.max)) {
+    diag_.add("rules.range_order", dose->at("maximum"),
+              "the maximum lies below the top of the dose range");
   }
   if (auto bsa = dose->object("bsa_formula", false)) {
     r.bsa_formula = bsa->string("value").value_or("mosteller");
@@ -811,6 +1014,16 @@ void RegimenReader::read_test_cases(Obj& root, Regimen& r) {
         p.finish();
         g.phases.push_back(e);
       }
+      g.has_checks = expect->has("checks");
+      for (const auto& [cj, cptr] :
+           elements(expect->array("checks", false), expect->at("checks"))) {
+        if (cj->is_string()) {
+          g.checks.push_back(cj->get<std::string>());
+        } else {
+          diag_.add("rules.wrong_type", cptr, "expected a check id");
+        }
+      }
+      g.error = expect->string("error", false).value_or("");
       for (const auto& [vj, vptr] :
            elements(expect->array("visits", false), expect->at("visits"))) {
         if (vj->is_string()) {

@@ -6,7 +6,9 @@
 //   titration   one row per step: from the previous dose up by `step` every `every`, while not
 //               above the maximum (`level`) and not past `max_steps`; the last row lasts until
 //               the phase's duration ends. A step in mg/day is added to the previous rounded daily
-//               dose; the maximum in mg/kg/day is then weight x maximum, rounded to the product.
+//               dose; the maximum in mg/kg/day is then weight x maximum, rounded down to the
+//               product. A step whose nearest amount would pass the maximum is rounded down to
+//               the largest amount at or below it (DailyDose::nearest_daily says so).
 //   cycles      one row per administration: cycle k on start + (k - 1) x every (from the anchor)
 // Steps of a phase are computed from its first day (never chained), like months in dates.hpp.
 #include <algorithm>
@@ -27,9 +29,10 @@ constexpr double kEpsilon = 1e-9;
 // make the phase's name and that rule's text, only when they are needed.
 template <typename Phase, typename Basis>
 DailyDose phase_dose(bool explain, Phase&& phase, const DoseValue& dose, const BodySize& body,
-                     int doses_per_day, const Product& product, Basis&& basis) {
+                     int doses_per_day, const Product& product, Basis&& basis,
+                     std::optional<DrugMass> at_most = std::nullopt) {
   try {
-    DailyDose d = calculate_dose(dose, body, doses_per_day, product, explain);
+    DailyDose d = calculate_dose(dose, body, doses_per_day, product, explain, at_most);
     if (explain) {
       d.audit.insert(d.audit.begin(),
                      AuditStep{tr_both("dose rule"), phase(), dose_text(dose), basis()});
@@ -89,13 +92,11 @@ double mg_a_day(const DoseValue& dose, const BodySize& body, int doses_per_day) 
   return 0;
 }
 
-// The amount `rate` x weight rounded to the product's step (the cap of an mg/day titration).
-DrugMass rounded_amount(DoseRate rate, BodyMass weight, const Product& product) {
+// The largest amount the product can give at or below `rate` x weight (the cap of an mg/day
+// titration: "up to 2 mg/kg/day" is never passed by rounding).
+DrugMass amount_at_most(DoseRate rate, BodyMass weight, const Product& product) {
   const DrugMass step = product.smallest_step();
-  const double q = DrugMass(rate * weight * days(1)) / step;
-  auto n = std::floor(q + kEpsilon);
-  if (q - n > 0.5 + kEpsilon) n += 1;
-  return step * n;
+  return step * std::floor(DrugMass(rate * weight * days(1)) / step + kEpsilon);
 }
 
 }  // namespace
@@ -211,7 +212,7 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
         } else {
           const DailyAmount amount_step = std::get<DailyAmount>(rule.step->value);
           const DrugMass cap =
-              rounded_amount(std::get<DoseRate>(rule.level->value), body.weight, product);
+              amount_at_most(std::get<DoseRate>(rule.level->value), body.weight, product);
           for (int k = 1; k <= max_steps; ++k) {
             const DrugMass level =
                 previous_daily + DrugMass(amount_step * days(1)) * static_cast<double>(k);
@@ -242,7 +243,8 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
                 return tr_both("previous dose + step; step: {step}; maximum: {maximum}",
                                {{"step", basis_of(regimen, rule.step->from)},
                                 {"maximum", basis_of(regimen, rule.level->from)}});
-              });
+              },
+              DrugMass(std::get<DoseRate>(rule.level->value) * body.weight * days(1)));
           previous = levels[k];
           previous_daily = p.dose.rounded_daily;
           out.push_back(std::move(p));

@@ -584,6 +584,7 @@ std::string write_plan_request(const PlanRequest& q) {
   if (q.sex) j["sex"] = to_string(*q.sex);
   // The internal unit umol/mL is mmol/L: written so, the value reads back exactly.
   if (q.creatinine) j["creatinine"] = exact_number(q.creatinine->value()) + " mmol/L";
+  if (q.acknowledge_off_label) j["acknowledge_off_label"] = true;
   if (!q.cycle_counts.empty()) {
     json c = json::object();
     for (const auto& [id, n] : q.cycle_counts) c[id] = n;
@@ -628,6 +629,9 @@ PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_t
     if (pt.contains("creatinine")) {
       q.creatinine = umol_per_L(pt["creatinine"]["value"].get<double>());
     }
+    // A plan made with --acknowledge-off-label lists what was acknowledged.
+    if (p.contains("acknowledgements") && !p["acknowledgements"].empty())
+      q.acknowledge_off_label = true;
     const json& dose = p.at("dose");
     const auto overridden = [](const json& prov) {
       return prov.is_object() && prov.value("overridden_by_user", false);

@@ -44,6 +44,12 @@ BodyMass adjusted_body_weight(BodyMass actual, BodyMass ideal);
 Clearance egfr_ckd_epi_2021(MolarConcentration creatinine, double age_years, Sex sex);
 Clearance crcl_cockcroft_gault(MolarConcentration creatinine, double age_years, BodyMass weight,
                                Sex sex);
+// Bedside Schwartz eGFR for children (1 to 16 years with chronic kidney disease in the study that
+// made it; doseplan reports it under 18 years): 0.413 x height cm / creatinine mg/dL, per 1.73 m2.
+// Schwartz et al., J Am Soc Nephrol 2009;20:629-637. REQUIRES: height > 0, creatinine > 0.
+Clearance egfr_bedside_schwartz(Length height, MolarConcentration creatinine);
+// Under this age the adult equations (CKD-EPI 2021, Cockcroft-Gault, Devine) are not reported.
+inline constexpr double kAdultAgeYears = 18;
 
 // Plausible values (not dosing limits): outside them the input is taken as a typo (docs/errors.md).
 inline constexpr double kMinPlausibleHeightCm = 40;

@@ -74,6 +74,10 @@ struct DailyDose {
   double deviation_percent = 0;                // (rounded - exact) / exact x 100
   std::vector<Administration> administrations;
   std::vector<AuditStep> audit;  // how every number above was made, in order
+  // Set when the nearest amount would have passed a sourced maximum (a titration's cap) and the
+  // dose was rounded down to the largest amount at or below it instead: the nearest amount, so
+  // that the plan can say so.
+  std::optional<DrugMass> nearest_daily;
 
   // noexcept moves: see Administration.
   DailyDose() = default;
@@ -102,8 +106,11 @@ DailyDose calculate_daily_dose(DoseRate rate, BodyMass weight, int doses_per_day
 // drawn from the fewest vials. Throws as calculate_daily_dose, and Error "input.missing" for an
 // mg/m2 dose without a BSA. With `explain` false the audit trail is left empty (nothing else
 // changes): making its texts is most of the work of a dose.
+// With `at_most`, a daily amount that rounds above it is rounded down to the largest amount the
+// product can give at or below it (DailyDose::nearest_daily keeps the nearest amount).
 DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int doses_per_day,
-                         const Product& product, bool explain = true);
+                         const Product& product, bool explain = true,
+                         std::optional<DrugMass> at_most = std::nullopt);
 
 // "1 x 100 mg + 1 x 50 mg" (solids, with the multiplication sign), "1.5 mL (150 mg)",
 // "900 mg IV (vials: 1 x 1,000 mg)" or "50 million cells IV".

@@ -142,8 +142,8 @@ struct Plan {
   // Body size and kidney function, when the inputs allow (docs/formulas.md); for information.
   std::optional<BodyMass> ideal_weight;
   std::optional<BodyMass> adjusted_weight;
-  std::optional<Clearance> egfr;      // CKD-EPI 2021, per 1.73 m2
-  std::optional<Clearance> crcl;      // Cockcroft-Gault
+  std::optional<Clearance> egfr;  // CKD-EPI 2021, per 1.73 m2
+  std::optional<Clearance> crcl;  // Cockcroft-Gault
   // Children (under 18 years): the adult equations above are not reported; the bedside Schwartz
   // eGFR (0.413 x height cm / creatinine mg/dL, per 1.73 m2) is, when height is given.
   std::optional<Clearance> egfr_schwartz;

@@ -140,18 +140,76 @@ struct DoseRule {
   // Maxima the rule sets, enforced on what is given (refused, never clamped).
   std::optional<Sourced<DrugMass>> max_per_dose;
   std::optional<Sourced<DrugMass>> max_per_day;
+  // The highest dose any phase may give, in the dose's own unit (the label maximum 4 mg/kg/day):
+  // every planned phase's actual dose is checked against it.
+  std::optional<Sourced<DoseValue>> maximum;
 };
+
+// What a plan does when the patient (or the plan) is outside a limit: say so on the first page
+// (warn), or refuse the request (exit 2, nothing written).
+enum class LimitAction { warn, refuse };
 
 // Who the regimen is for. A limit with no value is not checked.
 struct PopulationLimit {
-  std::optional<double> min;  // years or kg
+  std::optional<double> min;  // years or kg (the input boundary's numbers, as PlanRequest's age)
   std::optional<double> max;
   Provenance from;
   LocalizedText message;  // shown when the patient is outside the limit
+  LimitAction action = LimitAction::warn;
+  // A `refuse` limit the user may pass with an explicit, recorded acknowledgement
+  // (PlanRequest::acknowledge_off_label): an adult-only label asked for a child.
+  bool acknowledgeable = false;
 };
 struct Population {
   std::optional<PopulationLimit> age_years;
   std::optional<PopulationLimit> weight_kg;
+};
+
+// One condition on what the plan knows of the patient. The limit is converted to the measure's
+// type when the rules load, so a bad unit fails check-rules, never a patient's plan.
+struct PatientCondition {
+  enum class Measure {
+    egfr,        // eGFR, mL/min/1.73 m2: CKD-EPI 2021 (adults) or bedside Schwartz (children)
+    crcl,        // creatinine clearance, mL/min (Cockcroft-Gault, adults)
+    creatinine,  // serum creatinine (umol/L or mg/dL in the rule)
+    age          // years
+  };
+  enum class Compare { below, at_most, above, at_least };
+  Measure measure = Measure::egfr;
+  Compare compare = Compare::below;
+  Clearance clearance{};            // egfr, crcl
+  MolarConcentration creatinine{};  // creatinine
+  double age_years = 0;             // age
+  LocalizedText written;            // "eGFR below 25 mL/min/1.73 m²", for messages
+};
+
+// A rule on the patient: when every condition holds, the plan warns, refuses, or shows the
+// source's reduction as text (never applied to a dose).
+struct PatientRule {
+  enum class Action { warn, refuse, reduce };
+  std::string id;
+  std::vector<PatientCondition> when;  // all must hold
+  Action action = Action::warn;
+  LocalizedText message;  // what the source says, for this patient
+  Provenance from;
+  // True when a condition needs kidney function (eGFR, CrCl or creatinine).
+  bool needs_kidney_function() const;
+};
+
+// Body size: the weight above which the plan shows the dose on actual, ideal and adjusted body
+// weight side by side (mg/kg doses) or says that the body-surface area is not capped (mg/m2).
+struct BodySizeRule {
+  Sourced<double> above_ideal_percent;  // actual weight > this % of ideal body weight
+};
+
+// Course bounds: the longest course the sources describe, and the taper's interval limits.
+struct CourseRule {
+  std::optional<Sourced<Span>> max_length;
+  LimitAction max_length_action = LimitAction::warn;
+  LocalizedText max_length_message;
+  std::optional<Span> taper_every_min;  // a --taper-every outside these is refused
+  std::optional<Span> taper_every_max;
+  Provenance taper_every_from;
 };
 
 // Doses of some cycles of a cycles phase: cycles from..to (1-based, inclusive).
@@ -256,7 +314,12 @@ struct LabRule {
 struct GoldenCase {
   std::string pointer;  // JSON pointer of the case in the file, for messages
   std::string name;
-  std::string worked;        // how the expected numbers were worked out
+  std::string worked;  // how the expected numbers were worked out
+  // The ids of the plan's checks (PatientCheck::id), in order, when the case lists them; or the
+  // error id the request must be refused with (then nothing else is compared).
+  bool has_checks = false;
+  std::vector<std::string> checks;
+  std::string error;
   std::string request_json;  // a plan request (request.hpp)
   struct PhaseExpect {
     std::string id;     // phase id
@@ -289,6 +352,9 @@ struct Regimen {
   std::string evidence;  // label | guideline | trial | case series | experimental
   std::vector<Source> sources;
   Population population;
+  std::vector<PatientRule> patient_rules;
+  std::optional<BodySizeRule> body_size;
+  CourseRule course;
   DoseRule dose;
   std::vector<std::string> products;  // product ids allowed; the first is the default
   std::vector<PhaseRule> phases;

@@ -31,6 +31,9 @@ void add_request_flags(CLI::App* sub, RequestFlags& f) {
                   "Birth date YYYY-MM-DD (gives the age at the start)");
   sub->add_option("--sex", f.sex, "female or male (ideal body weight, eGFR, creatinine clearance)");
   sub->add_option("--creatinine", f.creatinine, "Baseline serum creatinine: 97umol/L, 1.1 mg/dL");
+  sub->add_flag("--acknowledge-off-label", f.acknowledge_off_label,
+                "Plan a label outside the population it is for (a child under an adult-only "
+                "label); recorded on every output page");
 }
 
 bool any_request_flag(const RequestFlags& o) {
@@ -38,7 +41,8 @@ bool any_request_flag(const RequestFlags& o) {
          !o.dose.empty() || o.doses_per_day || !o.product.empty() || !o.induction.empty() ||
          !o.maintenance.empty() || !o.phase_durations.empty() || !o.cycles.empty() ||
          !o.taper_step.empty() || !o.taper_every.empty() || !o.height.empty() ||
-         !o.birth_date.empty() || !o.sex.empty() || !o.creatinine.empty() || o.age;
+         !o.birth_date.empty() || !o.sex.empty() || !o.creatinine.empty() || o.age ||
+         o.acknowledge_off_label;
 }
 
 PlanRequest to_request(const RequestFlags& o) {
@@ -77,6 +81,7 @@ PlanRequest to_request(const RequestFlags& o) {
   if (!o.birth_date.empty()) q.birth_date = parse_date(o.birth_date, "birth-date");
   if (!o.sex.empty()) q.sex = parse_sex(o.sex, "sex");
   if (!o.creatinine.empty()) q.creatinine = parse_creatinine(o.creatinine, "creatinine");
+  if (o.acknowledge_off_label) q.acknowledge_off_label = true;
   for (const std::string& c : o.cycles) {
     const auto eq = c.find('=');
     int n = 0;

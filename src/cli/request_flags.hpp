@@ -19,6 +19,7 @@ struct RequestFlags {
   std::vector<std::string> cycles;           // ID=N
   std::string taper_step, taper_every, height, birth_date, sex, creatinine;
   std::optional<double> age;
+  bool acknowledge_off_label = false;
 };
 
 // Adds --input, --regimen, --weight, --start and every other request flag to `sub`.
