@@ -47,8 +47,13 @@ void check_case(std::vector<Problem>& out, const RuleSet& rules, const Regimen& 
     for (const PatientCheck& c : plan.checks) actual += (actual.empty() ? "" : " ") + c.id;
     compare(out, at + "/expect/checks", "checks", "[" + expected + "]", "[" + actual + "]");
   }
+  if (g.egfr) {
+    const std::optional<Clearance> egfr = plan.egfr ? plan.egfr : plan.egfr_schwartz;
+    compare(out, at + "/expect/egfr", "eGFR", format_number(*g.egfr, 1) + " mL/min/1.73 m2",
+            egfr ? format_number(in_mL_per_min(*egfr), 1) + " mL/min/1.73 m2" : "none");
+  }
   const std::string phases_at = at + "/expect/phases";
-  if (plan.phases.size() != g.phases.size()) {
+  if (g.has_phases && plan.phases.size() != g.phases.size()) {
     compare(out, phases_at, "number of phase rows", std::to_string(g.phases.size()),
             std::to_string(plan.phases.size()));
   }

@@ -1014,6 +1014,8 @@ void RegimenReader::read_test_cases(Obj& root, Regimen& r) {
         p.finish();
         g.phases.push_back(e);
       }
+      g.has_phases = expect->has("phases");
+      g.egfr = expect->number("egfr", false);
       g.has_checks = expect->has("checks");
       for (const auto& [cj, cptr] :
            elements(expect->array("checks", false), expect->at("checks"))) {
