@@ -293,7 +293,7 @@ void judge_phase(Plan& plan, const Regimen& r, const PlannedPhase& p, const Phas
   const bool is_chosen = plan.chosen && p.dose.target == plan.chosen->value && !p.cycle &&
                          rule.kind == PhaseRule::Kind::chosen_dose;
   if (p.dose.nearest_daily && rule.level) {
-    add_check(plan, "dose.rounded_down_to_maximum", rule.id, PatientCheck::Action::warn,
+    add_check(plan, "phase_dose.rounded_down_to_maximum", rule.id, PatientCheck::Action::warn,
               tr_both("{phase}: the nearest amount {nearest} would pass the maximum {maximum} "
                       "({source}); the plan gives {rounded} ({actual}), the largest amount at or "
                       "below it.",
@@ -313,7 +313,7 @@ void judge_phase(Plan& plan, const Regimen& r, const PlannedPhase& p, const Phas
     if (!cap || !same_kind(cap->value, *actual)) continue;
     if (dose_less(cap->value, *actual) &&
         dose_number(*actual) > dose_number(cap->value) * (1 + kEpsilon)) {
-      add_check(plan, "dose.phase_above_maximum", rule.id, PatientCheck::Action::warn,
+      add_check(plan, "phase_dose.above_maximum", rule.id, PatientCheck::Action::warn,
                 tr_both("{phase}: the actual dose {actual} is above the maximum {maximum} "
                         "({source}). Discuss the dose with the prescriber.",
                         {{"phase", row_name(p)},
@@ -329,7 +329,7 @@ void judge_phase(Plan& plan, const Regimen& r, const PlannedPhase& p, const Phas
   if (rule.kind == PhaseRule::Kind::fixed_dose && d.min && d.max && same_kind(*d.min, *actual) &&
       !dose_less(p.dose.target, *d.min) && !dose_less(*d.max, p.dose.target) &&
       (dose_less(*actual, *d.min) || dose_less(*d.max, *actual))) {
-    add_check(plan, "dose.phase_outside_range", rule.id, PatientCheck::Action::warn,
+    add_check(plan, "phase_dose.outside_range", rule.id, PatientCheck::Action::warn,
               tr_both("{phase}: after rounding the actual dose is {actual} ({rounded} a day), "
                       "outside the regimen's range {range} ({source}). Discuss the dose with the "
                       "prescriber.",
@@ -343,7 +343,7 @@ void judge_phase(Plan& plan, const Regimen& r, const PlannedPhase& p, const Phas
   }
   if (d.rounding_tolerance_percent && !p.dose.nearest_daily &&
       std::abs(p.dose.deviation_percent) > *d.rounding_tolerance_percent + kEpsilon) {
-    add_check(plan, "dose.rounding_deviation", rule.id, PatientCheck::Action::warn,
+    add_check(plan, "phase_dose.rounding_deviation", rule.id, PatientCheck::Action::warn,
               tr_both("{phase}: rounding to what {product} can give moves the dose by {percent} "
                       "({rounded} instead of {exact}), more than the tolerance of {tolerance}% "
                       "({source}).",

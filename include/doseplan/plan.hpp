@@ -109,8 +109,8 @@ struct ProjectDefaultUse {
 struct PatientCheck {
   // What was judged, a stable id: "population.age", "population.weight", "population.missing",
   // "kidney_function", "kidney_function.missing", "body_size.above_ideal",
-  // "dose.phase_outside_range", "dose.phase_above_maximum", "dose.rounded_down_to_maximum",
-  // "dose.rounding_deviation", "course.too_long".
+  // "phase_dose.outside_range", "phase_dose.above_maximum", "phase_dose.rounded_down_to_maximum",
+  // "phase_dose.rounding_deviation", "course.too_long".
   std::string id;
   std::string rule_id;  // the id of the rule in the regimen file, when one made it
   // warn: outside a limit, said; reduce: the source's reduction, shown as text and never applied;
