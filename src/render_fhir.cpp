@@ -85,8 +85,8 @@ json notes(const Plan& plan) {
   json n = json::array();
   n.push_back({{"text", plan.disclaimer.en + " " + plan.disclaimer.zh}});
   for (const LocalizedText& a : plan.acknowledgements) {
-    n.push_back({{"text", "Acknowledged by the user (--acknowledge-off-label): " + a.en + " " +
-                              a.zh}});
+    n.push_back(
+        {{"text", "Acknowledged by the user (--acknowledge-off-label): " + a.en + " " + a.zh}});
   }
   for (const PatientCheck& c : plan.checks) {
     n.push_back({{"text", "Check about the patient (" + c.id + "), " + check_text(c)}});

@@ -240,15 +240,14 @@ class HtmlWriter {
   }
 
   std::string document() const {
-    const std::string content = header() + checks() + alerts() + facts() + pill_card() + test_schedule() +
-                                lab_rules() + disagreements() + project_defaults() + sources() +
-                                calendar();
+    const std::string content = header() + checks() + alerts() + facts() + pill_card() +
+                                test_schedule() + lab_rules() + disagreements() +
+                                project_defaults() + sources() + calendar();
     // In print, the footer is fixed to the bottom of every page; the layout table's <tfoot>,
     // which Chromium repeats on every page, keeps the room for it free.
     const std::string body =
         el("table", attr("class", "layout"),
-           el("tfoot", "",
-              el("tr", "", el("td", "", el("div", footer_space_attrs(), "")))) +
+           el("tfoot", "", el("tr", "", el("td", "", el("div", footer_space_attrs(), "")))) +
                el("tbody", "", el("tr", "", el("td", "", "\n" + content)))) +
         "\n" + footer();
     return "<!DOCTYPE html>\n" +
@@ -389,24 +388,26 @@ class HtmlWriter {
     if (plan_.checks.empty() && plan_.acknowledgements.empty()) return "";
     std::string items;
     for (const PatientCheck& c : plan_.checks) {
-      items += el("li", attr("data-check", c.id) + attr("data-action", to_string(c.action)),
-                  el("strong", attr("class", "mark"), "[" + esc(check_mark(c.action, lang_)) + "]") +
-                      " " + p(c.text) + source_tag(c.from)) +
-               "\n";
+      items +=
+          el("li", attr("data-check", c.id) + attr("data-action", to_string(c.action)),
+             el("strong", attr("class", "mark"), "[" + esc(check_mark(c.action, lang_)) + "]") +
+                 " " + p(c.text) + source_tag(c.from)) +
+          "\n";
     }
     std::string inner = items.empty() ? "" : el("ul", "", "\n" + items) + "\n";
     for (const LocalizedText& a : plan_.acknowledgements) inner += acknowledgement(a) + "\n";
     return section("checks",
-                   tr(lang_, "Checks about the patient (the regimen's limits; doseplan changes "
-                             "no dose)"),
+                   tr(lang_,
+                      "Checks about the patient (the regimen's limits; doseplan changes "
+                      "no dose)"),
                    inner);
   }
 
   // "Acknowledged by the user (--acknowledge-off-label): …", in the page's language.
   std::string acknowledgement(const LocalizedText& a) const {
-    return el("p", attr("class", "acknowledgement"),
-              el("strong", "", t("Acknowledged by the user (--acknowledge-off-label):")) + " " +
-                  p(a));
+    return el(
+        "p", attr("class", "acknowledgement"),
+        el("strong", "", t("Acknowledged by the user (--acknowledge-off-label):")) + " " + p(a));
   }
 
   std::string fact(std::string_view label, const std::string& value_html) const {
@@ -432,8 +433,8 @@ class HtmlWriter {
     }
     if (plan_.sex) rows += fact("Sex", t(to_string(*plan_.sex)));
     if (plan_.ideal_weight) {
-      rows += fact("Ideal body weight", esc(format_kg(*plan_.ideal_weight) + " (" +
-                                            tr(lang_, "Devine, adults") + ")"));
+      rows += fact("Ideal body weight",
+                   esc(format_kg(*plan_.ideal_weight) + " (" + tr(lang_, "Devine, adults") + ")"));
     }
     if (plan_.adjusted_weight) {
       rows += fact("Adjusted body weight", esc(format_kg(*plan_.adjusted_weight)));
@@ -445,8 +446,7 @@ class HtmlWriter {
     }
     if (plan_.egfr) {
       rows += fact("eGFR", esc(format_number(in_mL_per_min(*plan_.egfr), 0) +
-                               " mL/min/1.73 m\u00b2 (" + tr(lang_, "CKD-EPI 2021, adults") +
-                               ")"));
+                               " mL/min/1.73 m\u00b2 (" + tr(lang_, "CKD-EPI 2021, adults") + ")"));
     }
     if (plan_.crcl) {
       rows += fact("Creatinine clearance",
@@ -454,9 +454,9 @@ class HtmlWriter {
                        tr(lang_, "Cockcroft\u2013Gault, adults") + ")"));
     }
     if (plan_.egfr_schwartz) {
-      rows += fact("eGFR", esc(format_number(in_mL_per_min(*plan_.egfr_schwartz), 0) +
-                               " mL/min/1.73 m\u00b2 (" +
-                               tr(lang_, "bedside Schwartz, children") + ")"));
+      rows += fact("eGFR",
+                   esc(format_number(in_mL_per_min(*plan_.egfr_schwartz), 0) +
+                       " mL/min/1.73 m\u00b2 (" + tr(lang_, "bedside Schwartz, children") + ")"));
     }
     rows += fact("First day", esc(format_date(plan_.start)));
     rows += fact("Last day", esc(format_date(plan_.end)));
@@ -809,7 +809,8 @@ class HtmlWriter {
     std::string acknowledgements;
     for (const LocalizedText& a : plan_.acknowledgements) acknowledgements += acknowledgement(a);
     return el("footer", attr("class", "print-footer"),
-              acknowledgements + el("p", attr("lang", zh ? "zh-CN" : "en"), label + (zh ? cn : en)) +
+              acknowledgements +
+                  el("p", attr("lang", zh ? "zh-CN" : "en"), label + (zh ? cn : en)) +
                   el("p", attr("lang", zh ? "en" : "zh-CN"), zh ? en : cn)) +
            "\n";
   }
@@ -819,8 +820,8 @@ class HtmlWriter {
   std::string footer_space_attrs() const {
     std::string attrs = attr("class", "footer-space");
     if (!plan_.acknowledgements.empty()) {
-      attrs += attr("style", "height: " +
-                                 std::to_string(19 + 7 * plan_.acknowledgements.size()) + "mm");
+      attrs +=
+          attr("style", "height: " + std::to_string(19 + 7 * plan_.acknowledgements.size()) + "mm");
     }
     return attrs;
   }

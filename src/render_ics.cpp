@@ -204,8 +204,9 @@ class IcsWriter {
   // The checks about the patient under their heading, then the acknowledgements.
   std::string checks() const {
     if (plan_.checks.empty() && plan_.acknowledgements.empty()) return "";
-    std::string d = "\n\n" + t("Checks about the patient (the regimen's limits; doseplan changes no "
-                                "dose)") +
+    std::string d = "\n\n" +
+                    t("Checks about the patient (the regimen's limits; doseplan changes no "
+                      "dose)") +
                     ":";
     for (const PatientCheck& c : plan_.checks) {
       d += "\n- [" + check_mark(c.action, opt_.lang) + "] " + p(c.text) + " (" +
@@ -215,8 +216,8 @@ class IcsWriter {
   }
 
   std::string calendar_description() const {
-    std::string d = p(plan_.disclaimer) + checks() + "\n\n" + regimen_line() + "\n\n" +
-                    t("Sources:");
+    std::string d =
+        p(plan_.disclaimer) + checks() + "\n\n" + regimen_line() + "\n\n" + t("Sources:");
     for (const Source& s : plan_.sources) {
       d += "\n- " + s.id + ": " + s.citation + (s.location.empty() ? "" : " (" + s.location + ")");
     }

@@ -251,8 +251,8 @@ class Doc {
                pick(a, lang),
            kFooterAlert});
     }
-    for (const std::string* text : lang == Lang::zh_CN ? std::array{&d.zh, &d.en}
-                                                       : std::array{&d.en, &d.zh}) {
+    for (const std::string* text :
+         lang == Lang::zh_CN ? std::array{&d.zh, &d.en} : std::array{&d.en, &d.zh}) {
       disclaimer_.push_back({*text, kFooter});
     }
     top_ = kMargin +
@@ -551,15 +551,14 @@ void patient_block(Doc& doc) {
                                   doc.tr("CKD-EPI 2021, adults") + ")");
   }
   if (p.crcl) {
-    rows.emplace_back(doc.tr("Creatinine clearance"), format_number(in_mL_per_min(*p.crcl), 0) +
-                                                          " mL/min (" +
-                                                          doc.tr("Cockcroft\u2013Gault, adults") +
-                                                          ")");
+    rows.emplace_back(doc.tr("Creatinine clearance"),
+                      format_number(in_mL_per_min(*p.crcl), 0) + " mL/min (" +
+                          doc.tr("Cockcroft\u2013Gault, adults") + ")");
   }
   if (p.egfr_schwartz) {
     rows.emplace_back("eGFR", format_number(in_mL_per_min(*p.egfr_schwartz), 0) +
-                                  " mL/min/1.73 m\u00b2 (" +
-                                  doc.tr("bedside Schwartz, children") + ")");
+                                  " mL/min/1.73 m\u00b2 (" + doc.tr("bedside Schwartz, children") +
+                                  ")");
   }
   draw_table(doc, fields(doc.tr("Patient"), rows));
 }

@@ -653,7 +653,8 @@ PlanChecks checks_of_plan_json(std::string_view json_text, const std::string& wh
       }
     }
     if (p.contains("acknowledgements")) {
-      for (const json& a : p.at("acknowledgements")) out.acknowledgements.push_back(plan_text_of(a));
+      for (const json& a : p.at("acknowledgements"))
+        out.acknowledgements.push_back(plan_text_of(a));
     }
   } catch (const std::exception& e) {
     throw Error("tracker.not_a_plan", where,

@@ -173,11 +173,14 @@ TEST_CASE("checks (text): the source's reduction is said as not applied; none, n
   const std::string none = render_text(plan);
   CHECK_FALSE(has(none, "CHECKS ABOUT THE PATIENT"));
   CHECK_FALSE(has(none, "ACKNOWLEDGED"));
-  plan.checks.push_back({"kidney_function", "", PatientCheck::Action::reduce,
+  plan.checks.push_back({"kidney_function",
+                         "",
+                         PatientCheck::Action::reduce,
                          {"CrCl 40 mL/min: the label halves the dose", "肌酐清除率40：说明书减半"},
                          {"test-src", false, {}, false, {}}});
   CHECK(has(render_text(plan), "  ! [the source's reduction, not applied] CrCl 40"));
-  CHECK(has(render_text(plan, false, Lang::zh_CN), "  ! [来源建议减量，本计划未减量] 肌酐清除率40"));
+  CHECK(
+      has(render_text(plan, false, Lang::zh_CN), "  ! [来源建议减量，本计划未减量] 肌酐清除率40"));
 }
 
 TEST_CASE("checks (text): the body-size formulas say whom they hold for", "[checks]") {
@@ -345,8 +348,7 @@ TEST_CASE("checks (JSON): valid against docs/plan.schema.json", "[checks]") {
   CHECK(r.code == 0);
 }
 
-TEST_CASE("checks (JSON): a batch's shared plan writes the same bytes as render_json",
-          "[checks]") {
+TEST_CASE("checks (JSON): a batch's shared plan writes the same bytes as render_json", "[checks]") {
   detail::SharedPlan shared = detail::make_shared_plan(test_rules(), request());
   judge(shared.plan);
   const Plan whole = judged_plan();
