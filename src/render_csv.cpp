@@ -1,5 +1,7 @@
-// CSV plan: one row per administration and one per test, then the disclaimer and the sources
-// (rows of kind "disclaimer" and "source"), so that no copy of the schedule travels without them.
+// CSV plan: first the checks about the patient and the acknowledgements (rows of kind "check" and
+// "acknowledgement"), then one row per administration and one per test, then the disclaimer and
+// the sources (rows of kind "disclaimer" and "source"), so that no copy of the schedule travels
+// without them.
 #include <sstream>
 
 #include "doseplan/format.hpp"
@@ -42,6 +44,15 @@ std::string render_csv(const Plan& plan, Lang lang) {
   std::ostringstream o;
   row(o, {"kind", "date", "slot", "phase", "step", "amount_mg", "made_of", "volume_mL", "tests",
           "test_names", "window", "reason", "source"});
+  for (const PatientCheck& c : plan.checks) {
+    row(o, {"check", "", "", "", "", "", "", "", "", "", "",
+            "[" + check_mark(c.action, lang) + "] " + pick(c.text, lang), citation(c.from, lang)});
+  }
+  for (const LocalizedText& a : plan.acknowledgements) {
+    row(o, {"acknowledgement", "", "", "", "", "", "", "", "", "", "",
+            tr(lang, "Acknowledged by the user (--acknowledge-off-label):") + " " + pick(a, lang),
+            ""});
+  }
   for (const PlannedPhase& p : plan.phases) {
     const std::string step =
         p.steps > 0 ? std::to_string(p.step) + "/" + std::to_string(p.steps) : "";

@@ -3,9 +3,12 @@
 //   phase with a Dosage per planned row and dose (Dosage.sequence orders phases and taper steps;
 //   timing.repeat with frequency, period, boundsPeriod and when; doseAndRate in UCUM), one
 //   ServiceRequest per test of every visit (LOINC code, date or window), and a CarePlan tying them
-//   together. Every resource is status "draft" and every request intent "proposal": doseplan is
-//   an educational aid, never an order. The disclaimer and the sources are notes of the CarePlan
-//   and of every MedicationRequest.
+//   together; and a DetectedIssue per check about the patient (Plan::checks: status "final",
+//   severity "high" when only the user's acknowledgement let the plan through, else "moderate";
+//   implicating every MedicationRequest, which names them in detectedIssue). Every other resource
+//   is status "draft" and every request intent "proposal": doseplan is an educational aid, never
+//   an order. The disclaimer, the acknowledgements, the checks and the sources are notes of the
+//   CarePlan and of every MedicationRequest.
 // Identifiers are urn:uuid values made from the plan's content (no clock, no randomness), so the
 // same plan always gives the same Bundle.
 #include <algorithm>
@@ -66,9 +69,28 @@ const char* when_code(Slot s) {
   return "MORN";
 }
 
+// "[source cya-ra-003]" or "[project default: reason]": where a check's limit comes from.
+std::string source_note(const Provenance& from) {
+  if (from.project_default) return "[project default: " + from.reason.en + "]";
+  return from.source_id.empty() ? "" : "[source " + from.source_id + "]";
+}
+
+// A check in words, English then Chinese, with its mark and its source.
+std::string check_text(const PatientCheck& c) {
+  return check_mark(c.action, Lang::en) + " / " + check_mark(c.action, Lang::zh_CN) + ": " +
+         c.text.en + " " + c.text.zh + " " + source_note(c.from);
+}
+
 json notes(const Plan& plan) {
   json n = json::array();
   n.push_back({{"text", plan.disclaimer.en + " " + plan.disclaimer.zh}});
+  for (const LocalizedText& a : plan.acknowledgements) {
+    n.push_back(
+        {{"text", "Acknowledged by the user (--acknowledge-off-label): " + a.en + " " + a.zh}});
+  }
+  for (const PatientCheck& c : plan.checks) {
+    n.push_back({{"text", "Check about the patient (" + c.id + "), " + check_text(c)}});
+  }
   std::string sources = "Sources: ";
   for (const Source& s : plan.sources) {
     sources +=
@@ -149,6 +171,13 @@ void add_dosages(json& out, const PlannedPhase& p, int sequence, const Plan& pla
   (void)plan;
 }
 
+const Source* find_source(const Plan& plan, const std::string& id) {
+  if (id.empty()) return nullptr;
+  for (const Source& s : plan.sources)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
 }  // namespace
 
 std::string render_fhir(const Plan& plan) {
@@ -192,9 +221,16 @@ std::string render_fhir(const Plan& plan) {
   const std::string weight_url = uuid(key + "|weight");
   add(weight_url, observation("29463-7", "Body weight", quantity(in_kg(plan.weight), "kg", "kg")));
   json activities = json::array();
+  json medication_refs = json::array();
   if (plan.height) {
     add(uuid(key + "|height"),
         observation("8302-2", "Body height", quantity(in_cm(*plan.height), "cm", "cm")));
+  }
+
+  // The checks' DetectedIssues (added after the MedicationRequests, which name them).
+  json issue_refs = json::array();
+  for (std::size_t i = 0; i < plan.checks.size(); ++i) {
+    issue_refs.push_back({{"reference", uuid(key + "|check|" + std::to_string(i))}});
   }
 
   // One MedicationRequest per phase (in order), with a Dosage per row.
@@ -213,17 +249,39 @@ std::string render_fhir(const Plan& plan) {
       add_dosages(dosages, plan.phases[i], static_cast<int>(i + 1), plan);
     }
     const std::string url = uuid(key + "|medication|" + id);
-    add(url, {{"resourceType", "MedicationRequest"},
-              {"status", "draft"},
-              {"intent", "proposal"},
-              {"medicationCodeableConcept",
-               {{"text", plan.regimen.drug.name.en + " (" + plan.regimen.drug.name.zh + "), " +
-                             plan.product.name.en}}},
-              {"subject", subject},
-              {"reasonCode", json::array({{{"text", plan.regimen.indication.en}}})},
-              {"note", notes(plan)},
-              {"dosageInstruction", dosages}});
+    json request = {{"resourceType", "MedicationRequest"},
+                    {"status", "draft"},
+                    {"intent", "proposal"},
+                    {"medicationCodeableConcept",
+                     {{"text", plan.regimen.drug.name.en + " (" + plan.regimen.drug.name.zh +
+                                   "), " + plan.product.name.en}}},
+                    {"subject", subject},
+                    {"reasonCode", json::array({{{"text", plan.regimen.indication.en}}})}};
+    if (!issue_refs.empty()) request["detectedIssue"] = issue_refs;
+    request["note"] = notes(plan);
+    request["dosageInstruction"] = dosages;
+    add(url, std::move(request));
     activities.push_back({{"reference", {{"reference", url}, {"display", name}}}});
+    medication_refs.push_back({{"reference", url}});
+  }
+
+  // One DetectedIssue per check about the patient.
+  for (std::size_t i = 0; i < plan.checks.size(); ++i) {
+    const PatientCheck& c = plan.checks[i];
+    json issue = {
+        {"resourceType", "DetectedIssue"},
+        {"status", "final"},
+        {"code", {{"text", c.id}}},
+        {"severity", c.action == PatientCheck::Action::acknowledged ? "high" : "moderate"},
+        {"patient", subject},
+        {"detail", check_text(c)}};
+    if (!medication_refs.empty()) issue["implicated"] = medication_refs;
+    // The authority for the issue, when the source is an address.
+    if (const Source* source = find_source(plan, c.from.source_id);
+        source && source->location.rfind("http", 0) == 0) {
+      issue["reference"] = source->location;
+    }
+    entries.push_back({{"fullUrl", issue_refs[i]["reference"]}, {"resource", std::move(issue)}});
   }
 
   // One ServiceRequest per test of every visit.

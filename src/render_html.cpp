@@ -7,12 +7,15 @@
 // and the sources with their quotes. Then the calendar: one month a printed page, weeks Monday to
 // Sunday, each administration a tick box, phase changes marked by a coloured left border and the
 // phase name, test days highlighted with their tests.
-// The disclaimer is in the footer, which print CSS makes position: fixed (Chromium repeats it on
-// every printed page).
+// The checks about the patient (Plan::checks) and the acknowledgements come first, right under
+// the title. The disclaimer, and the acknowledgements again, are in the footer, which print CSS
+// makes position: fixed (Chromium repeats it on every printed page).
 //
 // Machine-readable hooks (used by tests/html_test.py): every calendar day is a <td data-date>;
 // each administration holds one <span class="box">; a test day has the class "visit" and lists
-// its test ids in data-tests; the footer is <footer class="print-footer">.
+// its test ids in data-tests; the footer is <footer class="print-footer">; the checks are
+// <section class="checks">, each check an <li data-check="ID" data-action="warn|reduce|
+// acknowledged">; an acknowledgement is a <p class="acknowledgement"> (page one and footer).
 #include <algorithm>
 #include <array>
 #include <map>
@@ -237,15 +240,14 @@ class HtmlWriter {
   }
 
   std::string document() const {
-    const std::string content = header() + alerts() + facts() + pill_card() + test_schedule() +
-                                lab_rules() + disagreements() + project_defaults() + sources() +
-                                calendar();
+    const std::string content = header() + checks() + alerts() + facts() + pill_card() +
+                                test_schedule() + lab_rules() + disagreements() +
+                                project_defaults() + sources() + calendar();
     // In print, the footer is fixed to the bottom of every page; the layout table's <tfoot>,
     // which Chromium repeats on every page, keeps the room for it free.
     const std::string body =
         el("table", attr("class", "layout"),
-           el("tfoot", "",
-              el("tr", "", el("td", "", el("div", attr("class", "footer-space"), "")))) +
+           el("tfoot", "", el("tr", "", el("td", "", el("div", footer_space_attrs(), "")))) +
                el("tbody", "", el("tr", "", el("td", "", "\n" + content)))) +
         "\n" + footer();
     return "<!DOCTYPE html>\n" +
@@ -380,6 +382,34 @@ class HtmlWriter {
     return section("alerts", tr(lang_, "Important"), list("", items));
   }
 
+  // The patient judged against the regimen's limits, and the limits passed only because the user
+  // acknowledged them: before anything else on page one.
+  std::string checks() const {
+    if (plan_.checks.empty() && plan_.acknowledgements.empty()) return "";
+    std::string items;
+    for (const PatientCheck& c : plan_.checks) {
+      items +=
+          el("li", attr("data-check", c.id) + attr("data-action", to_string(c.action)),
+             el("strong", attr("class", "mark"), "[" + esc(check_mark(c.action, lang_)) + "]") +
+                 " " + p(c.text) + source_tag(c.from)) +
+          "\n";
+    }
+    std::string inner = items.empty() ? "" : el("ul", "", "\n" + items) + "\n";
+    for (const LocalizedText& a : plan_.acknowledgements) inner += acknowledgement(a) + "\n";
+    return section("checks",
+                   tr(lang_,
+                      "Checks about the patient (the regimen's limits; doseplan changes "
+                      "no dose)"),
+                   inner);
+  }
+
+  // "Acknowledged by the user (--acknowledge-off-label): …", in the page's language.
+  std::string acknowledgement(const LocalizedText& a) const {
+    return el(
+        "p", attr("class", "acknowledgement"),
+        el("strong", "", t("Acknowledged by the user (--acknowledge-off-label):")) + " " + p(a));
+  }
+
   std::string fact(std::string_view label, const std::string& value_html) const {
     return value_html.empty() ? "" : table_row({head_cell(tr(lang_, label)), {value_html}});
   }
@@ -403,7 +433,8 @@ class HtmlWriter {
     }
     if (plan_.sex) rows += fact("Sex", t(to_string(*plan_.sex)));
     if (plan_.ideal_weight) {
-      rows += fact("Ideal body weight", esc(format_kg(*plan_.ideal_weight) + " (Devine)"));
+      rows += fact("Ideal body weight",
+                   esc(format_kg(*plan_.ideal_weight) + " (" + tr(lang_, "Devine, adults") + ")"));
     }
     if (plan_.adjusted_weight) {
       rows += fact("Adjusted body weight", esc(format_kg(*plan_.adjusted_weight)));
@@ -415,11 +446,17 @@ class HtmlWriter {
     }
     if (plan_.egfr) {
       rows += fact("eGFR", esc(format_number(in_mL_per_min(*plan_.egfr), 0) +
-                               " mL/min/1.73 m\u00b2 (CKD-EPI 2021)"));
+                               " mL/min/1.73 m\u00b2 (" + tr(lang_, "CKD-EPI 2021, adults") + ")"));
     }
     if (plan_.crcl) {
-      rows += fact("Creatinine clearance", esc(format_number(in_mL_per_min(*plan_.crcl), 0) +
-                                               " mL/min (Cockcroft\u2013Gault)"));
+      rows += fact("Creatinine clearance",
+                   esc(format_number(in_mL_per_min(*plan_.crcl), 0) + " mL/min (" +
+                       tr(lang_, "Cockcroft\u2013Gault, adults") + ")"));
+    }
+    if (plan_.egfr_schwartz) {
+      rows += fact("eGFR",
+                   esc(format_number(in_mL_per_min(*plan_.egfr_schwartz), 0) +
+                       " mL/min/1.73 m\u00b2 (" + tr(lang_, "bedside Schwartz, children") + ")"));
     }
     rows += fact("First day", esc(format_date(plan_.start)));
     rows += fact("Last day", esc(format_date(plan_.end)));
@@ -763,14 +800,30 @@ class HtmlWriter {
            "\n";
   }
 
+  // The acknowledgements (in the page's language) and the disclaimer (in both): on every printed
+  // page.
   std::string footer() const {
     const bool zh = lang_ == Lang::zh_CN;
     const std::string label = el("strong", "", t("Disclaimer:")) + " ";
     const std::string en = esc(plan_.disclaimer.en), cn = esc(plan_.disclaimer.zh);
+    std::string acknowledgements;
+    for (const LocalizedText& a : plan_.acknowledgements) acknowledgements += acknowledgement(a);
     return el("footer", attr("class", "print-footer"),
-              el("p", attr("lang", zh ? "zh-CN" : "en"), label + (zh ? cn : en)) +
+              acknowledgements +
+                  el("p", attr("lang", zh ? "zh-CN" : "en"), label + (zh ? cn : en)) +
                   el("p", attr("lang", zh ? "en" : "zh-CN"), zh ? en : cn)) +
            "\n";
+  }
+
+  // The room the fixed footer takes at the bottom of every printed page: more with
+  // acknowledgements in it (a line or two each).
+  std::string footer_space_attrs() const {
+    std::string attrs = attr("class", "footer-space");
+    if (!plan_.acknowledgements.empty()) {
+      attrs +=
+          attr("style", "height: " + std::to_string(19 + 7 * plan_.acknowledgements.size()) + "mm");
+    }
+    return attrs;
   }
 
   static std::string css();
@@ -799,6 +852,13 @@ table.layout, table.layout > tbody > tr > td, table.layout > tfoot > tr > td { b
 .tagline { font-weight: bold; color: #9b0000; }
 .alerts { border: 0.6mm solid #b00000; background: #fff2ee; padding: 1.5mm 3mm; margin: 3mm 0; }
 .alerts h2 { border: 0; margin: 0 0 1mm; color: #9b0000; }
+.checks { border: 0.9mm solid #b00000; background: #fff2ee; padding: 1.5mm 3mm; margin: 3mm 0;
+          font-size: 10pt; }
+.checks h2 { border: 0; margin: 0 0 1mm; color: #9b0000; }
+.checks li { margin-bottom: 0.8mm; }
+.checks .mark, .acknowledgement strong { color: #9b0000; }
+.acknowledgement { font-weight: bold; }
+.print-footer .acknowledgement { color: #9b0000; font-size: 7.5pt; }
 .facts { display: flex; gap: 4mm; margin-top: 3mm; align-items: flex-start; }
 .facts > table { flex: 1; }
 .kv th { width: 36%; background: #f3f3f3; font-weight: 600; }

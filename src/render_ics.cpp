@@ -192,8 +192,32 @@ class IcsWriter {
                  {"regimen", plan_.regimen.id}});
   }
 
+  // The acknowledgements the user gave, one a line (nothing when none).
+  std::string acknowledgements() const {
+    std::string d;
+    for (const LocalizedText& a : plan_.acknowledgements) {
+      d += "\n" + t("Acknowledged by the user (--acknowledge-off-label):") + " " + p(a);
+    }
+    return d;
+  }
+
+  // The checks about the patient under their heading, then the acknowledgements.
+  std::string checks() const {
+    if (plan_.checks.empty() && plan_.acknowledgements.empty()) return "";
+    std::string d = "\n\n" +
+                    t("Checks about the patient (the regimen's limits; doseplan changes no "
+                      "dose)") +
+                    ":";
+    for (const PatientCheck& c : plan_.checks) {
+      d += "\n- [" + check_mark(c.action, opt_.lang) + "] " + p(c.text) + " (" +
+           source_tag(c.from) + ")";
+    }
+    return d + acknowledgements();
+  }
+
   std::string calendar_description() const {
-    std::string d = p(plan_.disclaimer) + "\n\n" + regimen_line() + "\n\n" + t("Sources:");
+    std::string d =
+        p(plan_.disclaimer) + checks() + "\n\n" + regimen_line() + "\n\n" + t("Sources:");
     for (const Source& s : plan_.sources) {
       d += "\n- " + s.id + ": " + s.citation + (s.location.empty() ? "" : " (" + s.location + ")");
     }
@@ -283,7 +307,7 @@ class IcsWriter {
         d += "  " + fill(t("How: {timing}"), {{"timing", p(item.timing)}}) + "\n";
       }
     }
-    return d + "\n" + p(plan_.disclaimer);
+    return d + "\n" + p(plan_.disclaimer) + acknowledgements();
   }
 
   void event(const Visit& v, std::size_t k) {

@@ -236,8 +236,14 @@ void patient(JsonWriter& w, const Plan& plan) {
   if (plan.egfr) {
     w.key("egfr_ckd_epi_2021");
     q(w, in_mL_per_min(*plan.egfr), "mL/min/{1.73_m2}");
+  }
+  if (plan.crcl) {
     w.key("crcl_cockcroft_gault");
     q(w, in_mL_per_min(*plan.crcl), "mL/min");
+  }
+  if (plan.egfr_schwartz) {
+    w.key("egfr_bedside_schwartz");
+    q(w, in_mL_per_min(*plan.egfr_schwartz), "mL/min/{1.73_m2}");
   }
   if (plan.explained) {
     w.key("audit");
@@ -392,6 +398,33 @@ void visits(JsonWriter& w, const std::vector<Visit>& visits, const Regimen* shar
     w.end_array();
     w.end_object();
   }
+  w.end_array();
+}
+
+// The advisories, then the checks about the patient and the acknowledgements: written the same
+// way by every path (a plan alone, or a batch's plans through a cache).
+void advisories_and_checks(JsonWriter& w, const Plan& plan) {
+  w.key("advisories");
+  w.begin_array();
+  for (const LocalizedText& a : plan.advisories) text(w, a);
+  w.end_array();
+  w.key("checks");
+  w.begin_array();
+  for (const PatientCheck& c : plan.checks) {
+    w.begin_object();
+    w.member("id", c.id);
+    if (!c.rule_id.empty()) w.member("rule", c.rule_id);
+    w.member("action", to_string(c.action));
+    w.member("en", c.text.en);
+    w.member("zh-CN", c.text.zh);
+    w.key("from");
+    write_provenance(w, c.from);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("acknowledgements");
+  w.begin_array();
+  for (const LocalizedText& a : plan.acknowledgements) text(w, a);
   w.end_array();
 }
 
@@ -678,10 +711,7 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
   if (!kept) {
     w.key("tests");
     labs(w, plan.labs);
-    w.key("advisories");
-    w.begin_array();
-    for (const LocalizedText& a : plan.advisories) text(w, a);
-    w.end_array();
+    advisories_and_checks(w, plan);
     w.key("lab_rules");
     lab_rules(w, plan_lab_rules, plan.labs);
     w.key("warnings");
@@ -702,10 +732,7 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
     const bool labs_same = keep(e.labs, plan.labs);
     w.key("tests");
     kept_block(w, e.labs_json, valid && labs_same, [&](JsonWriter& b) { labs(b, plan.labs); });
-    w.key("advisories");
-    w.begin_array();
-    for (const LocalizedText& a : plan.advisories) text(w, a);
-    w.end_array();
+    advisories_and_checks(w, plan);
     // The kept values are always those the blocks were written from. A shared plan's blocks are
     // its regimen's: after a plan of the same regimen (the cache's rules outlive it:
     // plan_json.hpp) they are the same without comparing them.

@@ -6,7 +6,8 @@
 // (a title, an optional header row, rows of cells; a cell is a stack of wrapped lines): the
 // table measures each row, asks the cursor for room (a new page when the row does not fit, with
 // the title and header repeated) and draws it. Every page gets the same header (drug, patient
-// label, plan date) and footer (the disclaimer in both languages, "Page N of M").
+// label, plan date) and footer (the acknowledgements the user gave, the disclaimer in both
+// languages, "Page N of M"). Page one starts with the checks about the patient.
 // M is known only at the end, so the document is laid out twice: the first pass counts the pages
 // (its output is discarded), the second writes them. Both passes make exactly the same layout.
 //
@@ -16,6 +17,7 @@
 #include <pango/pangocairo.h>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <memory>
 #include <optional>
@@ -77,6 +79,7 @@ constexpr Style kQuote{.size = 7.5, .italic = true};
 constexpr Style kTiny{.size = 6.5};
 constexpr Style kTinyBold{.size = 6.5, .bold = true};
 constexpr Style kFooter{.size = 6.5, .colour = kMuted};
+constexpr Style kFooterAlert{.size = 6.5, .bold = true, .colour = kAlert};
 
 // One paragraph, wrapped to the width it is drawn in; `tick` puts an empty tick box before it.
 struct Line {
@@ -242,8 +245,16 @@ class Doc {
     plan_date_ = {doseplan::tr(lang, "Plan date") + " " + format_date(plan.start), kHead};
     plan_date_.style.align = Align::right;
     const LocalizedText& d = plan.disclaimer;
-    disclaimer_ = lang == Lang::zh_CN ? Stack{{d.zh, kFooter}, {d.en, kFooter}}
-                                      : Stack{{d.en, kFooter}, {d.zh, kFooter}};
+    for (const LocalizedText& a : plan.acknowledgements) {
+      disclaimer_.push_back(
+          {doseplan::tr(lang, "Acknowledged by the user (--acknowledge-off-label):") + " " +
+               pick(a, lang),
+           kFooterAlert});
+    }
+    for (const std::string* text :
+         lang == Lang::zh_CN ? std::array{&d.zh, &d.en} : std::array{&d.en, &d.zh}) {
+      disclaimer_.push_back({*text, kFooter});
+    }
     top_ = kMargin +
            std::max(height(header_, kHeaderWidth), height(plan_date_, kWidth - kHeaderWidth)) +
            kPad + kBlockGap;
@@ -388,7 +399,7 @@ class Doc {
   double top_ = 0, bottom_ = 0;  // of the content area
   Stack header_;
   Line plan_date_;
-  Stack disclaimer_;
+  Stack disclaimer_;  // the acknowledgements, then the disclaimer
   std::unique_ptr<cairo_surface_t, SurfaceDeleter> surface_;
   std::unique_ptr<cairo_t, ContextDeleter> cr_;
   std::unique_ptr<PangoLayout, LayoutDeleter> layout_;
@@ -488,6 +499,29 @@ void title_block(Doc& doc) {
                               {.size = 8.5, .bold = true, .colour = kAlert}}}}));
 }
 
+// The patient judged against the regimen's limits, and what the user acknowledged: on page one,
+// right under the title.
+void checks_block(Doc& doc) {
+  const Plan& p = doc.plan();
+  const Lang lang = doc.lang();
+  Table t{.title = doc.tr("Checks about the patient (the regimen's limits; doseplan changes no "
+                          "dose)"),
+          .title_style = kAlertHeading};
+  constexpr Style kMark{.size = 8.5, .bold = true, .colour = kAlert};
+  for (const PatientCheck& c : p.checks) {
+    t.rows.push_back({Cell{{{"! [" + check_mark(c.action, lang) + "]", kMark},
+                            {pick(c.text, lang) + tag(c.from, lang), kBody}},
+                           kAlertFill}});
+  }
+  for (const LocalizedText& a : p.acknowledgements) {
+    t.rows.push_back(
+        {Cell{{{"! " + doc.tr("Acknowledged by the user (--acknowledge-off-label):"), kMark},
+               {pick(a, lang), kBold}},
+              kAlertFill}});
+  }
+  if (!t.rows.empty()) draw_table(doc, t);
+}
+
 void patient_block(Doc& doc) {
   const Plan& p = doc.plan();
   std::vector<std::pair<std::string, std::string>> rows{{doc.tr("Weight"), format_kg(p.weight)}};
@@ -500,18 +534,31 @@ void patient_block(Doc& doc) {
   if (p.age_years)
     rows.emplace_back(doc.tr("Age"), format_number(*p.age_years) + " " + doc.tr("years"));
   if (p.sex) rows.emplace_back(doc.tr("Sex"), doc.tr(to_string(*p.sex)));
+  if (p.ideal_weight) {
+    rows.emplace_back(doc.tr("Ideal body weight"),
+                      format_kg(*p.ideal_weight) + " (" + doc.tr("Devine, adults") + ")");
+  }
+  if (p.adjusted_weight) {
+    rows.emplace_back(doc.tr("Adjusted body weight"), format_kg(*p.adjusted_weight));
+  }
   if (p.creatinine) {
     rows.emplace_back(doc.tr("Creatinine"),
                       format_number(in_umol_per_L(*p.creatinine), 1) + " umol/L (" +
                           format_number(creatinine_in_mg_per_dL(*p.creatinine), 2) + " mg/dL)");
   }
   if (p.egfr) {
-    rows.emplace_back(
-        "eGFR", format_number(in_mL_per_min(*p.egfr), 0) + " mL/min/1.73 m\u00b2 (CKD-EPI 2021)");
+    rows.emplace_back("eGFR", format_number(in_mL_per_min(*p.egfr), 0) + " mL/min/1.73 m\u00b2 (" +
+                                  doc.tr("CKD-EPI 2021, adults") + ")");
   }
   if (p.crcl) {
     rows.emplace_back(doc.tr("Creatinine clearance"),
-                      format_number(in_mL_per_min(*p.crcl), 0) + " mL/min (Cockcroft\u2013Gault)");
+                      format_number(in_mL_per_min(*p.crcl), 0) + " mL/min (" +
+                          doc.tr("Cockcroft\u2013Gault, adults") + ")");
+  }
+  if (p.egfr_schwartz) {
+    rows.emplace_back("eGFR", format_number(in_mL_per_min(*p.egfr_schwartz), 0) +
+                                  " mL/min/1.73 m\u00b2 (" + doc.tr("bedside Schwartz, children") +
+                                  ")");
   }
   draw_table(doc, fields(doc.tr("Patient"), rows));
 }
@@ -807,6 +854,7 @@ void defaults_block(Doc& doc) {
 int layout(const Plan& plan, Lang lang, int total_pages, std::string* out) {
   Doc doc(plan, lang, total_pages, out);
   title_block(doc);
+  checks_block(doc);
   patient_block(doc);
   regimen_block(doc);
   dates_block(doc);

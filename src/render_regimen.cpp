@@ -89,6 +89,18 @@ std::string describe_condition(const LabRule& r, const std::string& test_name, L
   return test_name;
 }
 
+std::string check_mark(PatientCheck::Action action, Lang lang) {
+  switch (action) {
+    case PatientCheck::Action::warn:
+      return tr(lang, "warning");
+    case PatientCheck::Action::reduce:
+      return tr(lang, "the source's reduction, not applied");
+    case PatientCheck::Action::acknowledged:
+      return tr(lang, "acknowledged by the user");
+  }
+  return tr(lang, "warning");
+}
+
 namespace {
 
 const char* condition_name(LabRule::Condition c) {

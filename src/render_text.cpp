@@ -142,6 +142,26 @@ std::string test_names(const Plan& plan, const VisitItem& item) {
 
 }  // namespace
 
+std::string render_checks_text(const std::vector<PatientCheck>& checks,
+                               const std::vector<LocalizedText>& acknowledgements, Lang lang) {
+  g_lang = lang;
+  std::ostringstream o;
+  if (!checks.empty()) {
+    o << L("CHECKS ABOUT THE PATIENT (the regimen's limits; doseplan changes no dose)") << "\n";
+    for (const PatientCheck& c : checks) {
+      o << "  ! [" << check_mark(c.action, lang) << "] " << pick(c.text, lang) << tag(c.from)
+        << "\n";
+    }
+    o << "\n";
+  }
+  if (!acknowledgements.empty()) {
+    o << L("ACKNOWLEDGED BY THE USER (--acknowledge-off-label)") << "\n";
+    for (const LocalizedText& a : acknowledgements) o << "  ! " << pick(a, lang) << "\n";
+    o << "\n";
+  }
+  return o.str();
+}
+
 std::string render_text(const Plan& plan, bool explain, Lang lang) {
   g_lang = lang;
   std::ostringstream o;
@@ -151,6 +171,9 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     << pick(plan.regimen.indication, lang) << "\n";
   o << L("Regimen") << " " << plan.regimen.id << ", " << L("evidence") << ": "
     << L(plan.regimen.evidence) << "\n\n";
+
+  // The patient judged against the regimen's limits, and what the user acknowledged: first.
+  o << render_checks_text(plan.checks, plan.acknowledgements, lang);
 
   o << L("PATIENT") << "\n";
   o << "  " << pad(L("Weight"), 22) << format_kg(plan.weight) << "\n";
@@ -164,7 +187,10 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     o << "  " << pad(L("Age"), 22) << format_number(*plan.age_years) << " " << L("years") << "\n";
   if (plan.sex) o << "  " << pad(L("Sex"), 22) << L(to_string(*plan.sex)) << "\n";
   if (plan.ideal_weight) {
-    o << "  " << pad(L("Ideal body weight"), 22) << format_kg(*plan.ideal_weight) << " (Devine)\n";
+    o << "  " << pad(L("Ideal body weight"), 22) << format_kg(*plan.ideal_weight) << " ("
+      << L("Devine, adults") << ")\n";
+  }
+  if (plan.adjusted_weight) {
     o << "  " << pad(L("Adjusted body weight"), 22) << format_kg(*plan.adjusted_weight) << "\n";
   }
   if (plan.creatinine) {
@@ -174,9 +200,15 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
   }
   if (plan.egfr) {
     o << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan.egfr), 0)
-      << " mL/min/1.73 m² (CKD-EPI 2021)\n";
+      << " mL/min/1.73 m² (" << L("CKD-EPI 2021, adults") << ")\n";
+  }
+  if (plan.crcl) {
     o << "  " << pad(L("Creatinine clearance"), 22) << format_number(in_mL_per_min(*plan.crcl), 0)
-      << " mL/min (Cockcroft–Gault)\n";
+      << " mL/min (" << L("Cockcroft\u2013Gault, adults") << ")\n";
+  }
+  if (plan.egfr_schwartz) {
+    o << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan.egfr_schwartz), 0)
+      << " mL/min/1.73 m² (" << L("bedside Schwartz, children") << ")\n";
   }
   o << "  " << pad(L("First day"), 22) << format_date(plan.start) << "\n";
   o << "  " << pad(L("Last day"), 22) << format_date(plan.end) << "\n\n";

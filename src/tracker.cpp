@@ -593,6 +593,77 @@ std::string write_plan_request(const PlanRequest& q) {
   return j.dump();
 }
 
+namespace {
+
+// The members a JSON plan gained after plans were first stored: an older plan lacks them, and is
+// the same as a new one whose members are empty.
+constexpr std::array<const char*, 2> kLaterMembers = {"checks", "acknowledgements"};
+
+// Whether `rebuilt` (render_json of a plan made now) is the plan `stored`, which may have been
+// written before the members above existed.
+bool same_plan(json rebuilt, const json& stored) {
+  if (rebuilt.is_object() && stored.is_object()) {
+    for (const char* key : kLaterMembers) {
+      const auto it = rebuilt.find(key);
+      if (it != rebuilt.end() && it->empty() && !stored.contains(key)) rebuilt.erase(it);
+    }
+  }
+  return rebuilt == stored;
+}
+
+LocalizedText plan_text_of(const json& j) {
+  return {j.at("en").get<std::string>(), j.at("zh-CN").get<std::string>()};
+}
+
+Provenance plan_provenance_of(const json& j) {
+  Provenance p;
+  p.source_id = j.value("source", "");
+  p.project_default = j.value("project_default", false);
+  if (j.contains("reason")) p.reason = plan_text_of(j.at("reason"));
+  if (j.contains("note")) p.note = plan_text_of(j.at("note"));
+  p.overridden = j.value("overridden_by_user", false);
+  return p;
+}
+
+PatientCheck::Action action_of(const std::string& name) {
+  for (const auto a : {PatientCheck::Action::warn, PatientCheck::Action::reduce,
+                       PatientCheck::Action::acknowledged}) {
+    if (name == to_string(a)) return a;
+  }
+  throw std::invalid_argument("unknown action \"" + name + "\"");
+}
+
+}  // namespace
+
+PlanChecks checks_of_plan_json(std::string_view json_text, const std::string& where) {
+  PlanChecks out;
+  try {
+    const json p = json::parse(json_text);
+    if (!p.is_object() || p.value("format", "") != "doseplan-plan") {
+      throw std::invalid_argument("no \"format\": \"doseplan-plan\"");
+    }
+    if (p.contains("checks")) {
+      for (const json& c : p.at("checks")) {
+        PatientCheck check;
+        check.id = c.at("id").get<std::string>();
+        check.rule_id = c.value("rule", "");
+        check.action = action_of(c.at("action").get<std::string>());
+        check.text = plan_text_of(c);
+        check.from = plan_provenance_of(c.at("from"));
+        out.checks.push_back(std::move(check));
+      }
+    }
+    if (p.contains("acknowledgements")) {
+      for (const json& a : p.at("acknowledgements"))
+        out.acknowledgements.push_back(plan_text_of(a));
+    }
+  } catch (const std::exception& e) {
+    throw Error("tracker.not_a_plan", where,
+                std::string("not a doseplan JSON plan with readable checks (") + e.what() + ")");
+  }
+  return out;
+}
+
 PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_text,
                                    const std::string& file) {
   json p;
@@ -646,6 +717,8 @@ PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_t
     }
     const std::string product = p.at("product").at("id").get<std::string>();
     if (r->products.empty() || product != r->products.front()) q.product_id = product;
+    // A plan that carries acknowledgements was made with --acknowledge-off-label.
+    q.acknowledge_off_label = !p.value("acknowledgements", json::array()).empty();
     // Phase rows: cycle counts, and the lengths the user chose.
     std::map<std::string, std::pair<Date, Date>> spans;
     std::map<std::string, int> rows;
@@ -692,7 +765,7 @@ PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_t
   } catch (const Error& e) {
     throw not_rebuilt("planning it again fails: " + e.problems().front().to_string());
   }
-  if (json::parse(render_json(rebuilt)) != p) {
+  if (!same_plan(json::parse(render_json(rebuilt)), p)) {
     throw not_rebuilt(
         "planned again from its regimen, patient, start, dose, product and cycle counts, it "
         "differs from the file (other choices were made, or the rules changed)");
@@ -1865,8 +1938,12 @@ Plan Tracker::rebuild_plan(const RuleSet& rules, const std::string& label, bool*
   PlanRequest q = request(label);
   q.explain = true;  // as stored by start()
   const Plan plan = make_plan(rules, q);
-  if (changed) *changed = json::parse(render_json(plan)) != json::parse(plan_json(label));
+  if (changed) *changed = !same_plan(json::parse(render_json(plan)), json::parse(plan_json(label)));
   return plan;
+}
+
+PlanChecks Tracker::plan_checks(const std::string& label) const {
+  return checks_of_plan_json(plan_json(label), "tracker:" + label);
 }
 
 Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {

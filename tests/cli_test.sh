@@ -177,7 +177,7 @@ run "${itp[@]}" --height 165cm --sex female --birth-date 1981-05-02 --creatinine
 check "explain exits 0" test "$code" -eq 0
 check "explain shows the exact dose step" contains "$tmp/out" "exact daily dose: 5 mg/kg/day × 62 kg × 1 day = 310 mg"
 check "explain shows the rounding" contains "$tmp/out" "rounded dose: 310 mg ÷ 25 mg = 12.4 steps → 12 steps"
-check "eGFR in the plan" contains "$tmp/out" "eGFR                  63 mL/min/1.73 m² (CKD-EPI 2021)"
+check "eGFR in the plan" contains "$tmp/out" "eGFR                  63 mL/min/1.73 m² (CKD-EPI 2021, adults)"
 run "${itp[@]}" --sex other
 check "a bad sex exits 2" test "$code" -eq 2
 check "a bad sex is named" contains "$tmp/err" 'sex: "other" is not female or male [input.bad_sex]'

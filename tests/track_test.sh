@@ -127,6 +127,31 @@ PY
 run track advise "${D[@]}" --label pt-01 --today 2026-12-10 --test creatinine
 check "advise as of an earlier day" contains "$tmp/out" "[-] no result yet — creatinine-rise-25"
 
+# The stored plan's checks about the patient and acknowledgements (issue 15) come first, in the
+# language asked for. The plan is given them in the database (make_plan fills them from the rules).
+cdb="$tmp/checks.db"
+"$bin" track start --db "$cdb" --label pt-c "${itp[@]}" --today 2026-11-10 >/dev/null 2>&1
+sql "$cdb" "UPDATE plans SET plan_json = json_set(plan_json,
+  '\$.checks', json('[{\"id\":\"kidney_function\",\"rule\":\"renal-excluded\",\"action\":\"warn\",\"en\":\"Creatinine above the label limit\",\"zh-CN\":\"肌酐高于说明书限值\",\"from\":{\"source\":\"itp6-003\"}}]'),
+  '\$.acknowledgements', json('[{\"en\":\"Used outside its label: acknowledged\",\"zh-CN\":\"超出说明书使用：已知情确认\"}]'));"
+run track advise --db "$cdb" --label pt-c --today 2026-12-20
+check "advise: the plan's checks first" test "$(grep -n 'CHECKS ABOUT THE PATIENT' "$tmp/out" | cut -d: -f1)" -lt "$(grep -n '^ADVICE' "$tmp/out" | cut -d: -f1)"
+check "advise: a check with its mark and source" contains "$tmp/out" "  ! [warning] Creatinine above the label limit [source itp6-003]"
+check "advise: the acknowledgement" contains "$tmp/out" "  ! Used outside its label: acknowledged"
+run track advise --db "$cdb" --label pt-c --today 2026-12-20 --lang zh-CN
+check "advise in Chinese: the check" contains "$tmp/out" "  ! [警告] 肌酐高于说明书限值 [来源 itp6-003]"
+check "advise in Chinese: the acknowledgement" contains "$tmp/out" "  ! 超出说明书使用：已知情确认"
+run track advise --db "$cdb" --label pt-c --today 2026-12-20 --format json
+check "advise as JSON: checks and acknowledgements as the plan has them" python3 - "$tmp/out" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert list(a)[:5] == ["label", "regimen", "today", "checks", "acknowledgements"], list(a)
+assert a["checks"][0]["id"] == "kidney_function" and a["checks"][0]["from"] == {"source": "itp6-003"}
+assert a["acknowledgements"] == [{"en": "Used outside its label: acknowledged", "zh-CN": "超出说明书使用：已知情确认"}]
+PY
+run track advise "${D[@]}" --label pt-01 --today 2026-12-20
+check "advise: no checks, no section" lacks "$tmp/out" "CHECKS ABOUT THE PATIENT"
+
 # Psoriasis: creatinine without a pretreatment value can not be judged.
 run track record "${D[@]}" --label pt-03 --today 2026-12-20 --test creatinine --value "1 mg/dL" --date 2026-12-15
 check "no baseline: can not be evaluated" contains "$tmp/out" "[?] can not be evaluated — creatinine-rise-25"

@@ -15,6 +15,13 @@ namespace doseplan {
 // a last section shows how every number was made (the audit trail).
 std::string render_text(const Plan& plan, bool explain = false, Lang lang = Lang::en);
 
+// The checks about the patient (each marked by check_mark, with its source) and the
+// acknowledgements, as the text plan shows them first: two sections, or nothing when there are
+// none. `track advise` shows a stored plan's with it.
+std::string render_checks_text(const std::vector<PatientCheck>& checks,
+                               const std::vector<LocalizedText>& acknowledgements,
+                               Lang lang = Lang::en);
+
 // One self-contained HTML file (no external fonts, scripts or images) with print CSS for A4:
 // page one has the patient, regimen, sources, a pill card (drug, what it is for, how much in
 // product units for each slot: morning, noon, evening, bedtime) and what to test when; then a
@@ -38,6 +45,10 @@ std::string render_json(const Plan& plan, int indent = 2);
 // A lab rule's condition in words: "Serum creatinine ≥ 25% above baseline".
 std::string describe_condition(const LabRule& r, const std::string& test_name,
                                Lang lang = Lang::en);
+// How a check about the patient (Plan::checks) is marked, in the reader's language: "warning",
+// "the source's reduction, not applied", "acknowledged by the user". Every renderer shows each
+// check with this mark, its sentence and its source; the tracker too (`track advise`).
+std::string check_mark(PatientCheck::Action action, Lang lang = Lang::en);
 // A unit as people read it: "mm[Hg]" (UCUM, as the rules write it) -> "mmHg", "10*9/L" -> "10⁹/L".
 std::string display_unit(std::string_view unit);
 

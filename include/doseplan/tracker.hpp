@@ -102,6 +102,16 @@ std::string write_plan_request(const PlanRequest& request);
 PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_text,
                                    const std::string& file);
 
+// What a JSON plan says about its patient (Plan::checks, Plan::acknowledgements): the checks
+// against the regimen's limits and the limits passed only with the user's acknowledgement.
+struct PlanChecks {
+  std::vector<PatientCheck> checks;
+  std::vector<LocalizedText> acknowledgements;
+};
+// Read from a JSON plan (render_json); a plan written before plans carried them has none.
+// "tracker.not_a_plan" when the text is not a doseplan JSON plan or the entries are malformed.
+PlanChecks checks_of_plan_json(std::string_view json_text, const std::string& where);
+
 // ------------------------------------------------------------------ what the store holds
 
 struct TrackedPatient {
@@ -349,6 +359,7 @@ class Tracker {
   std::vector<TrackedPatient> patients() const;
   TrackedPatient patient(const std::string& label) const;  // tracker.unknown_patient
   std::string plan_json(const std::string& label) const;   // as stored
+  PlanChecks plan_checks(const std::string& label) const;  // of the stored plan
   PlanRequest request(const std::string& label) const;     // as stored
   // The plan rebuilt from the stored request with `rules`; `changed` is set when it differs from
   // the stored plan JSON (the rules changed since tracking started).

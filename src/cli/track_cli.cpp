@@ -885,8 +885,13 @@ int run_advise(State& s) {
   if (!s.test.empty()) only = s.test;
   const std::vector<Advice> advice = t.advise(rules, s.label, today, only);
   const TrackedPatient p = t.patient(s.label);
+  // The stored plan's checks about the patient and acknowledgements come first.
+  const PlanChecks checks = t.plan_checks(s.label);
   if (s.c.format == "json") {
     json out = {{"label", p.label}, {"regimen", p.regimen_id}, {"today", format_date(today)}};
+    const json stored = json::parse(t.plan_json(s.label));  // the entries as the plan has them
+    out["checks"] = stored.value("checks", json::array());
+    out["acknowledgements"] = stored.value("acknowledgements", json::array());
     json list = json::array();
     for (const Advice& a : advice) list.push_back(advice_json(a));
     out["advice"] = list;
@@ -897,6 +902,7 @@ int run_advise(State& s) {
   std::ostringstream o;
   o << p.label << " · " << p.regimen_id << " · " << tr(lang, "results up to") << " "
     << format_date(today) << "\n";
+  o << render_checks_text(checks.checks, checks.acknowledgements, lang);
   if (advice.empty()) {
     o << "The regimen " << p.regimen_id << " has no lab rule"
       << (only ? " for " + *only : std::string()) << ".\n"
