@@ -709,3 +709,113 @@ TEST_CASE("engine: a taper in mg/day, or in percent of the starting dose") {
     CHECK(doseplan::testing::problem_of([&] { make_plan(rules, q); }).id == "input.not_applicable");
   }
 }
+
+TEST_CASE("the plan judges the patient: kidney rules warn, refuse or show the source's reduction") {
+  RuleSet rules = real_rules();
+  Regimen& r = doseplan::testing::regimen(rules, "cyclosporine-itp");
+  // 80-year-old woman, creatinine 2.0 mg/dL (176.8 umol/L): CKD-EPI 2021 = 142 x (2.0/0.7)^-1.2 x
+  // 0.9938^80 x 1.012 = 24.8 mL/min/1.73 m2, below the ITP rule's 60.
+  PlanRequest q = itp_request();
+  q.age_years = 80;
+  q.sex = Sex::female;
+  q.creatinine = umol_per_L(176.8);
+  REQUIRE(r.patient_rules.size() == 1);
+  SECTION("warn: a check naming the value, the limit and the rule") {
+    const Plan p = make_plan(rules, q);
+    REQUIRE(p.egfr);
+    CHECK(in_mL_per_min(*p.egfr) == Approx(24.79).margin(0.01));
+    REQUIRE(p.checks.size() == 1);
+    CHECK(p.checks[0].id == "kidney_function");
+    CHECK(p.checks[0].rule_id == "below-normal-renal-function");
+    CHECK(p.checks[0].action == PatientCheck::Action::warn);
+    CHECK(p.checks[0].text.en.find("eGFR 24.8 mL/min/1.73 m² (CKD-EPI 2021)") != std::string::npos);
+    CHECK(p.checks[0].text.en.find("eGFR below 60 mL/min/1.73 m²") != std::string::npos);
+    CHECK(p.checks[0].text.zh.find("eGFR低于60") != std::string::npos);
+  }
+  SECTION("refuse: input.patient_rule on the creatinine") {
+    r.patient_rules[0].action = PatientRule::Action::refuse;
+    const Problem e = doseplan::testing::problem_of([&] { make_plan(rules, q); });
+    CHECK(e.id == "input.patient_rule");
+    CHECK(e.where == "creatinine");
+    CHECK(e.message.find("eGFR 24.8") != std::string::npos);
+  }
+  SECTION("reduce: shown, and the doses are those of the plan without the rule") {
+    r.patient_rules[0].action = PatientRule::Action::reduce;
+    const Plan p = make_plan(rules, q);
+    REQUIRE(p.checks.size() == 1);
+    CHECK(p.checks[0].action == PatientCheck::Action::reduce);
+    CHECK(p.checks[0].text.en.find("not applied") != std::string::npos);
+    // 5 mg/kg/day x 62 kg = 310 mg -> 300 mg, as without any rule.
+    CHECK(in_mg(p.phases.front().dose.rounded_daily) == Approx(300));
+  }
+  SECTION("no creatinine: baseline kidney function is needed") {
+    q.creatinine.reset();
+    const Plan p = make_plan(rules, q);
+    REQUIRE(p.checks.size() == 1);
+    CHECK(p.checks[0].id == "kidney_function.missing");
+    CHECK(p.checks[0].text.en.find("--creatinine") != std::string::npos);
+  }
+}
+
+TEST_CASE("children: the bedside Schwartz eGFR instead of the adult equations") {
+  PlanRequest q = itp_request();
+  q.weight = kilograms(35);
+  q.age_years = 10;
+  q.sex = Sex::male;
+  q.height = centimetres(140);
+  q.creatinine = umol_per_L(0.5 * 88.4);  // 0.5 mg/dL
+  const Plan p = make_plan(real_rules(), q);
+  CHECK_FALSE(p.egfr);
+  CHECK_FALSE(p.crcl);
+  CHECK_FALSE(p.ideal_weight);
+  REQUIRE(p.egfr_schwartz);
+  // 0.413 x 140 / 0.5 = 115.64
+  CHECK(in_mL_per_min(*p.egfr_schwartz) == Approx(115.64));
+}
+
+TEST_CASE("an adult-only label for a child: refused, or planned with a recorded acknowledgement") {
+  PlanRequest q;
+  q.regimen_id = "rituximab-1000-ra";
+  q.weight = kilograms(35);
+  q.start = parse_date("2026-12-01");
+  q.age_years = 10;
+  const Problem e = doseplan::testing::problem_of([&] { make_plan(real_rules(), q); });
+  CHECK(e.id == "input.population");
+  CHECK(e.where == "age");
+  CHECK(e.message.find("10 years") != std::string::npos);
+  CHECK(e.message.find("--acknowledge-off-label") != std::string::npos);
+  q.acknowledge_off_label = true;
+  const Plan p = make_plan(real_rules(), q);
+  REQUIRE(p.checks.size() == 1);
+  CHECK(p.checks[0].action == PatientCheck::Action::acknowledged);
+  REQUIRE(p.acknowledgements.size() == 1);
+  CHECK(p.acknowledgements[0].en.find("--acknowledge-off-label") != std::string::npos);
+}
+
+TEST_CASE("a titration step whose nearest amount passes the maximum is rounded down, and said") {
+  // Psoriasis, 80 kg: the last step 4 x 80 = 320 mg = 12.8 steps of 25 mg; the nearest, 325 mg, is
+  // 4.06 mg/kg/day: 300 mg (3.75 mg/kg/day) is given instead.
+  PlanRequest q = itp_request();
+  q.regimen_id = "cyclosporine-psoriasis";
+  q.weight = kilograms(80);
+  const Plan p = make_plan(real_rules(), q);
+  const PlannedPhase& last = p.phases.back();
+  CHECK(in_mg(last.dose.rounded_daily) == Approx(300));
+  REQUIRE(last.dose.nearest_daily);
+  CHECK(in_mg(*last.dose.nearest_daily) == Approx(325));
+  const auto it = std::find_if(p.checks.begin(), p.checks.end(), [](const PatientCheck& c) {
+    return c.id == "phase_dose.rounded_down_to_maximum";
+  });
+  REQUIRE(it != p.checks.end());
+  CHECK(it->text.en.find("325 mg") != std::string::npos);
+}
+
+TEST_CASE("a taper step smaller than the product's smallest step is refused") {
+  PlanRequest q = itp_request();
+  q.taper_step = mg_per_kg_per_day(0.4);  // 0.4 x 62 = 24.8 mg < 25 mg
+  const Problem e = doseplan::testing::problem_of([&] { make_plan(real_rules(), q); });
+  CHECK(e.id == "input.out_of_range");
+  CHECK(e.where == "taper-step");
+  q.taper_step = mg_per_kg_per_day(0.5);  // 31 mg: allowed
+  CHECK_NOTHROW(make_plan(real_rules(), q));
+}

@@ -399,3 +399,88 @@ TEST_CASE("load_rules_for reads the one regimen a plan needs, with products and 
                     Catch::Contains("test-cycles.json"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("patient limits: population actions, patient rules, body size and course are checked "
+          "when the rules load") {
+  const json src = {{"source", "test-src"}};
+  const json msg = {{"en", "M."}, {"zh", "M。"}};
+  SECTION("a well-formed set loads, limits converted to their types") {
+    json j = good_regimen();
+    j["population"] = {{"age_years",
+                        {{"min", 18}, {"action", "refuse"}, {"acknowledge", true},
+                         {"message", msg}, {"source", "test-src"}}}};
+    j["patient_rules"] = json::array(
+        {{{"id", "kidney"},
+          {"when", json::array({{{"measure", "creatinine"}, {"at_least", 2}, {"unit", "mg/dL"}},
+                                {{"measure", "age"}, {"above", 70}, {"unit", "years"}}})},
+          {"action", "reduce"},
+          {"message", msg},
+          {"source", "test-src"}}});
+    j["body_size"] = {{"above_ideal_percent", {{"value", 120}, {"source", "test-src"}}}};
+    j["course"] = {{"max_length", {{"value", "12 months"}, {"message", msg}, {"source", "test-src"}}},
+                   {"taper_every", {{"min", "1 week"}, {"max", "4 weeks"}, {"source", "test-src"}}}};
+    const Regimen r = parse_regimen(j.dump(), "t.json");
+    REQUIRE(r.population.age_years);
+    CHECK(r.population.age_years->action == LimitAction::refuse);
+    CHECK(r.population.age_years->acknowledgeable);
+    REQUIRE(r.patient_rules.size() == 1);
+    CHECK(r.patient_rules[0].action == PatientRule::Action::reduce);
+    CHECK(r.patient_rules[0].needs_kidney_function());
+    // 2 mg/dL x 88.4 = 176.8 umol/L, converted when the rules load.
+    CHECK(in_umol_per_L(r.patient_rules[0].when[0].creatinine) == Approx(176.8));
+    CHECK(r.patient_rules[0].when[1].age_years == 70);
+    CHECK(r.body_size->above_ideal_percent.value == 120);
+    CHECK(r.course.max_length->value == Span{12, Span::Unit::month});
+    CHECK(r.course.max_length_action == LimitAction::warn);
+  }
+  SECTION("a unit of another measure is refused") {
+    json j = good_regimen();
+    j["patient_rules"] = json::array(
+        {{{"id", "k"},
+          {"when", json::array({{{"measure", "egfr"}, {"below", 25}, {"unit", "mg/dL"}}})},
+          {"action", "warn"},
+          {"message", msg},
+          {"source", "test-src"}}});
+    CHECK(only_problem(j) == "/patient_rules/0/when/0/unit [rules.bad_unit]");
+  }
+  SECTION("two comparisons in one condition are refused") {
+    json j = good_regimen();
+    j["patient_rules"] = json::array(
+        {{{"id", "k"},
+          {"when", json::array({{{"measure", "egfr"}, {"below", 25}, {"above", 10},
+                                 {"unit", "mL/min/1.73m2"}}})},
+          {"action", "warn"},
+          {"message", msg},
+          {"source", "test-src"}}});
+    CHECK(only_problem(j) == "/patient_rules/0/when/0 [rules.bad_value]");
+  }
+  SECTION("an unknown action and an unknown measure are refused") {
+    json j = good_regimen();
+    j["patient_rules"] = json::array(
+        {{{"id", "k"},
+          {"when", json::array({{{"measure", "bmi"}, {"below", 25}, {"unit", "kg/m2"}}})},
+          {"action", "halve"},
+          {"message", msg},
+          {"source", "test-src"}}});
+    CHECK(places(problems_in(j)) ==
+          std::vector<std::string>{"/patient_rules/0/when/0/measure [rules.bad_value]",
+                                   "/patient_rules/0/action [rules.bad_value]"});
+  }
+  SECTION("an acknowledgement on a limit that only warns is refused") {
+    json j = good_regimen();
+    j["population"] = {
+        {"age_years", {{"min", 18}, {"acknowledge", true}, {"message", msg}, {"source", "test-src"}}}};
+    CHECK(only_problem(j) == "/population/age_years/acknowledge [rules.bad_value]");
+  }
+  SECTION("a body-size threshold of 100% or less is refused") {
+    json j = good_regimen();
+    j["body_size"] = {{"above_ideal_percent", {{"value", 100}, {"source", "test-src"}}}};
+    CHECK(only_problem(j) == "/body_size/above_ideal_percent/value [rules.bad_value]");
+  }
+  SECTION("taper interval limits in the wrong order are refused") {
+    json j = good_regimen();
+    j["course"] = {{"taper_every", {{"min", "4 weeks"}, {"max", "1 week"}, {"source", "test-src"}}}};
+    CHECK(only_problem(j) == "/course/taper_every [rules.range_order]");
+  }
+  (void)src;
+}
