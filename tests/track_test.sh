@@ -101,8 +101,20 @@ check "advice names its source" contains "$tmp/out" "Source: source cyclosporine
 check "advice carries the disclaimer" contains "$tmp/out" "Educational aid only, not a prescription"
 check "value and unit as entered, and canonical" test "$(sql "$db" "SELECT value_as_entered || '|' || unit_as_entered || '|' || value_canonical || '|' || unit_canonical FROM results WHERE id = 3;")" = "1.5|mg/dL|132.6|umol/L"
 check "note stored" test "$(sql "$db" "SELECT note FROM results WHERE id = 2;")" = "fasting, lab A"
-run "${rec[@]}" --test systolic-bp --value "152 mmHg" --date 2026-12-15 --lang zh-CN
-check "blood pressure over the threshold, in Chinese" contains "$tmp/out" "收缩压高于140 mmHg"
+# Blood pressure: the label's "two systolic readings >140 mmHg": one is not enough, two in a row are.
+run "${rec[@]}" --test systolic-bp --value "152 mmHg" --date 2026-12-12
+check "one high blood pressure: not reached" contains "$tmp/out" "[ok] not reached — systolic-high: Systolic blood pressure > 140 mmHg on 2 readings in a row"
+check "... and 1 of the 2 readings is said" contains "$tmp/out" "1 of the 2 readings in a row that the rule needs meet it; record the next reading"
+run track advise "${D[@]}" --label pt-01 --today 2026-12-20 --test systolic-bp --format json
+check "one high blood pressure as JSON: readings needed 2, met 1" python3 - "$tmp/out" <<'PY'
+import json, sys
+r = {x["rule"]: x for x in json.load(open(sys.argv[1]))["advice"]}
+assert r["systolic-high"]["status"] == "not_reached", r
+assert r["systolic-high"]["readings"] == {"needed": 2, "met": 1}, r
+PY
+run "${rec[@]}" --test systolic-bp --value "148 mmHg" --date 2026-12-15 --lang zh-CN
+check "a second high blood pressure: reached, in Chinese" contains "$tmp/out" "两次收缩压高于140 mmHg"
+check "... naming the reading before" contains "$tmp/out" "2026-12-12"
 run "${rec[@]}" --test cyclosporine-trough --value "150 ng/mL" --date 2026-12-15
 check "drug level outside the target" contains "$tmp/out" "[!] reached — trough-outside-haematologica"
 run "${rec[@]}" --test alt --value "30 U/L" --date 2026-12-15 --uln "40 U/L"
