@@ -36,11 +36,11 @@ itp=(--regimen cyclosporine-itp --weight 62kg --start 2026-12-01)
 # ------------------------------------------------------------------ start
 run track start "${D[@]}" --label pt-01 "${itp[@]}" --today 2026-11-10
 check "start exits 0" test "$code" -eq 0
-check "start says what it stored" contains "$tmp/out" "Tracking pt-01: cyclosporine-itp, 2026-12-01 to 2027-06-11; 14 visits stored."
+check "start says what it stored" contains "$tmp/out" "Tracking pt-01: cyclosporine-itp, 2026-12-01 to 2027-06-11; 16 visits stored."
 check "database created 0600" test "$(mode_of "$db")" = 600
 check "WAL mode" test "$(sql "$db" 'PRAGMA journal_mode;')" = wal
 check "schema version 3" test "$(sql "$db" 'PRAGMA user_version;')" = 3
-check "14 visits stored" test "$(sql "$db" 'SELECT count(*) FROM visits;')" = 14
+check "16 visits stored" test "$(sql "$db" 'SELECT count(*) FROM visits;')" = 16
 check "plan stored as JSON with its request" test "$(sql "$db" "SELECT json_extract(plan_json, '$.format') || ' ' || json_extract(request_json, '$.regimen') FROM plans;")" = "doseplan-plan cyclosporine-itp"
 check "--today given: no date note" lacks "$tmp/err" "today is"
 
@@ -178,7 +178,7 @@ import json, sys
 h = json.load(open(sys.argv[1]))
 assert [r["value"]["as_entered"]["value"] for r in h["results"]] == ["95", "1.2", "1.5"]
 assert h["results"][1]["value"]["canonical"] == {"value": 106.08, "unit": "umol/L"}
-assert len(h["visits"]) == 14
+assert len(h["visits"]) == 16
 PY
 run track patients "${D[@]}"
 check "patients" contains "$tmp/out" "3 patients"
@@ -388,14 +388,14 @@ run track due --db "$bdb" --today 2027-08-01
 check "many: due exits 0" test "$code" -eq 0
 check "many: more than 64 kB of text" test "$(wc -c <"$tmp/out")" -gt 65536
 check "many: every patient once, in order" test "$(grep -E '^pt-[0-9]+ \(' "$tmp/out" | cut -c1-5 | tr -d '\n')" = "$(for i in $(seq -w 1 40); do printf 'pt-%s' "$i"; done)"
-check "many: 14 visits each" test "$(grep -c '^  OVERDUE ' "$tmp/out")" -eq 560
+check "many: 16 visits each" test "$(grep -c '^  OVERDUE ' "$tmp/out")" -eq 640
 check "many: the last line" test "$(tail -n 1 "$tmp/out")" = "Mark a visit done: doseplan track done --label pt-01 --visit 2026-11-17"
 run track due --db "$bdb" --today 2027-08-01 --format json
 check "many: JSON of every visit" python3 - "$tmp/out" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 v = d["visits"]
-assert len(v) == 560, len(v)
+assert len(v) == 640, len(v)
 assert sorted({x["label"] for x in v}) == ["pt-%02d" % i for i in range(1, 41)]
 assert all(x["status"] == "overdue" for x in v)
 PY
