@@ -215,7 +215,7 @@ TEST_CASE("every plan carries the disclaimer, its sources and the project defaul
   for (const auto& d : p.project_defaults) whats.push_back(d.what.en);
   CHECK(whats == std::vector<std::string>{"dose", "rounding", "uneven split", "Induction, duration",
                                           "Taper, step", "Taper, interval", "Maintenance, duration",
-                                          "baseline spacing"});
+                                          "baseline spacing", "visit windows"});
 }
 
 TEST_CASE("project defaults name their phase, whatever plans were made before") {
@@ -352,8 +352,10 @@ TEST_CASE("cyclosporine-itp: the three-dose option and the 2-3 month ranges") {
   // 300 mg in three doses = 100 mg each.
   REQUIRE(p.phases[0].dose.administrations.size() == 3);
   CHECK(in_mg(p.phases[0].dose.administrations[2].amount) == Approx(100));
-  // Maintenance 2027-04-12 + 3 months = 07-12, last day 07-11.
-  CHECK(format_date(p.end) == "2027-07-11");
+  // Counted from day 1, months first, then days: induction 3 months + taper 3 x 2 weeks +
+  // maintenance 3 months = start + 6 months + 42 days = 2027-06-01 + 42 = 07-13, last day 07-12
+  // (chained from the maintenance's first day 04-12 it would be 07-11).
+  CHECK(format_date(p.end) == "2027-07-12");
 }
 
 TEST_CASE("engine: a dose the product can not give names the phase") {
@@ -507,7 +509,8 @@ TEST_CASE("engine: a titration in mg/day stops at the maximum in mg/kg/day") {
 TEST_CASE("engine: a titration in mg/kg/day with a step limit, only if needed") {
   // Step 0.25 mg/kg/day every month, at most 2 steps, from 1 mg/kg/day at 60 kg:
   // 1.25 x 60 = 75 mg, 1.5 x 60 = 90 mg (the third step would be allowed by the maximum 2, but
-  // not by max_steps).
+  // not by max_steps). Dates counted from day 1: 75 mg from start + 1 month = 04-30 to start + 2
+  // months - 1 = 05-30, 90 mg from 05-31 to start + 5 months - 1 = 08-30.
   RuleSet rules = test_rules();
   PhaseRule& up = doseplan::testing::regimen(rules, "test-titration").phases[1];
   REQUIRE(up.id == "up");
@@ -520,8 +523,8 @@ TEST_CASE("engine: a titration in mg/kg/day with a step limit, only if needed") 
   q.start = parse_date("2026-03-31");
   const Plan p = make_plan(rules, q);
   CHECK(phase_lines(p) == std::vector<std::string>{"start 2026-03-31..2026-04-29 60",
-                                                   "up 2026-04-30..2026-05-29 75",
-                                                   "up 2026-05-30..2026-08-29 90"});
+                                                   "up 2026-04-30..2026-05-30 75",
+                                                   "up 2026-05-31..2026-08-30 90"});
   CHECK(p.phases[1].conditional);
 }
 
