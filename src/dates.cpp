@@ -133,4 +133,24 @@ bool span_less(const Span& a, const Span& b, Date anchor) {
   return add_span(anchor, a) < add_span(anchor, b);
 }
 
+CourseOffset CourseOffset::after(const Span& s) const {
+  CourseOffset o = *this;
+  switch (s.unit) {
+    case Span::Unit::day:
+      o.days += s.count;
+      break;
+    case Span::Unit::week:
+      o.days += 7 * s.count;
+      break;
+    case Span::Unit::month:
+      o.months += s.count;
+      break;
+  }
+  return o;
+}
+
+Date CourseOffset::on(Date start) const {
+  return add_months(start, months) + date::days{days};
+}
+
 }  // namespace doseplan

@@ -2,11 +2,12 @@
 //
 // Baseline: `n` occasions before day 1, spaced by the regimen's baseline_spacing and counted back
 // from day 1 (n = 2, 7 days: day -14 and day -7).
-// Periodic: each interval "every E for L" places tests at anchor + k x E (k = 1, 2, ...) while the
-// date is before start + L (the sum of the lengths so far) and not after the last day of treatment.
-// The next interval continues from the last test placed (its anchor), so "every 2 weeks for 3
-// months, then monthly" gives the first monthly test one month after the last fortnightly one.
-// Months are added to the anchor (never chained), clamped to the month's end (dates.hpp).
+// Periodic: each interval "every E for L" covers a segment of the course, from the end of the
+// segment before it (day 1 excluded) to start + the lengths so far (months, then days:
+// CourseOffset). Its tests fall on start + k x E (k = 1, 2, ...) inside the segment, never after
+// the last day of treatment: every test is counted from day 1, never chained from the test
+// before. "Every 2 weeks for 3 months, then monthly" from 2026-12-01 gives 12-15 ... 2027-02-23,
+// then 03-01, 04-01, ... (start + 3, 4, ... months, clamped to the month's end, dates.hpp).
 #include <algorithm>
 #include <map>
 
@@ -132,30 +133,23 @@ std::vector<Visit> detail::plan_visits(const Regimen& regimen, Date start, Date 
                   {{"i", same_text(std::to_string(i + 1))}, {"n", count}}),
           rule.baseline_occasions.from, 0, 0, baseline_summary);
     }
-    Date anchor = start;
-    int months = 0;  // the lengths so far, months and days apart, added to `start` (not chained)
-    int days = 0;
+    CourseOffset lengths;                        // the lengths so far, counted from day 1
+    Date segment_first = start + date::days{1};  // no periodic test on day 1 itself
     for (const MonitoringInterval& iv : rule.intervals) {
       const bool first_interval = &iv == &rule.intervals.front();
       Date segment_end = end + date::days{1};
       if (iv.length) {
-        if (iv.length->unit == Span::Unit::month) {
-          months += iv.length->count;
-        } else {
-          days += iv.length->count * (iv.length->unit == Span::Unit::week ? 7 : 1);
-        }
-        segment_end = add_months(start, months) + date::days{days};
+        lengths = lengths.after(*iv.length);
+        segment_end = lengths.on(start);
       }
       const int window = window_for(iv.every, start);
-      Date last_placed = anchor;
       const LocalizedText reason = describe_interval(iv, first_interval);
       for (int k = 1;; ++k) {
-        const Date d = add_span(anchor, times(iv.every, k));
+        const Date d = add_span(start, times(iv.every, k));
         if (d >= segment_end || d > end) break;
-        add(d, rule, reason, iv.from, window, window);
-        last_placed = d;
+        if (d >= segment_first) add(d, rule, reason, iv.from, window, window);
       }
-      anchor = last_placed;
+      segment_first = segment_end;
     }
     for (std::size_t k = 0; k < administrations.size(); ++k) {
       for (const AroundDose& around : rule.around_doses) {

@@ -168,6 +168,33 @@ void note_default(Plan& plan, const Provenance& from, What&& what, Value&& value
   }
 }
 
+// The windows the planner gives periodic, `at`, end-of-treatment and re-check visits (rules.md,
+// "Windows"): a project default, listed whenever the plan has such a visit. Their provenance is
+// the regimen's monitoring.visit_windows; a regimen without it gets the plain statement.
+void note_visit_windows(Plan& plan, const Regimen& r) {
+  const bool used = std::any_of(r.monitoring.begin(), r.monitoring.end(), [](const auto& m) {
+    return !m.intervals.empty() || !m.at.empty() || m.at_end || m.after_dose_change;
+  });
+  if (!used || plan.visits.empty()) return;
+  Provenance from;
+  if (r.visit_windows) {
+    from = *r.visit_windows;
+  } else {
+    from.project_default = true;
+    from.reason = tr_both(
+        "No source gives how many days a visit may move; the regimen's rules do "
+        "not say where these windows come from.");
+  }
+  note_default(
+      plan, from, [] { return tr_both("visit windows"); },
+      [] {
+        return tr_both(
+            "periodic visits ± a quarter of their interval (1 to 7 days); single "
+            "visits ± 7 days; end of treatment up to 7 days before; re-checks up to "
+            "3 days before");
+      });
+}
+
 // "Induction, duration" / "诱导期疗程": a value of a phase or monitored item, by its name.
 // The same few names and keys come back plan after plan: each text is kept per thread, in a
 // table by fingerprint (a newer pair takes the slot of an older one), and used only for an
@@ -260,7 +287,7 @@ void explain_body(Plan& plan, const Regimen& r) {
 void list_project_defaults(Plan& plan, const Regimen& r, const Product& product) {
   const auto same = [](std::string text) { return same_text(std::move(text)); };
   // At most one use per value looked at below.
-  std::size_t most = 12 + 5 * r.phases.size();
+  std::size_t most = 13 + 5 * r.phases.size();
   for (const MonitoringRule& m : r.monitoring)
     most += 3 + m.intervals.size() + m.around_doses.size() + m.at.size();
   plan.project_defaults.reserve(most);
@@ -364,6 +391,7 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
   note_default(
       plan, r.baseline_spacing.from, [&] { return tr_both("baseline spacing"); },
       [&] { return span_text(r.baseline_spacing.value); });
+  note_visit_windows(plan, r);
   for (const MonitoringRule& m : r.monitoring) {
     const int n = m.baseline_occasions.value;
     note_default(

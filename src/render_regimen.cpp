@@ -64,7 +64,9 @@ std::string display_unit(std::string_view unit) {
   return std::string(unit);
 }
 
-std::string describe_condition(const LabRule& r, const std::string& test_name, Lang lang) {
+namespace {
+
+std::string condition_alone(const LabRule& r, const std::string& test_name, Lang lang) {
   const std::string unit = display_unit(r.unit);
   switch (r.condition) {
     case LabRule::Condition::rise_over_baseline_percent:
@@ -99,6 +101,16 @@ std::string check_mark(PatientCheck::Action action, Lang lang) {
       return tr(lang, "acknowledged by the user");
   }
   return tr(lang, "warning");
+}
+
+}  // namespace
+
+// "Systolic blood pressure > 140 mmHg on 2 readings in a row" when the rule needs more than one.
+std::string describe_condition(const LabRule& r, const std::string& test_name, Lang lang) {
+  const std::string alone = condition_alone(r, test_name, lang);
+  if (r.readings <= 1) return alone;
+  return fill(tr(lang, "{condition} on {n} readings in a row"),
+              {{"condition", alone}, {"n", std::to_string(r.readings)}});
 }
 
 namespace {
@@ -409,6 +421,7 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
     labs.push_back({{"id", l.id},
                     {"test", l.test},
                     {"condition", condition_name(l.condition)},
+                    {"readings", l.readings},
                     {"text", condition_text(l, rules, Lang::en)},
                     {"action", action_name(l.action)},
                     {"advice", text(l.advice)},

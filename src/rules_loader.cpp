@@ -18,6 +18,7 @@ using detail::json;
 using detail::Obj;
 
 constexpr int kFormatVersion = 1;
+constexpr int kMaxReadings = 10;  // a lab rule's results in a row (condition.readings)
 const std::set<std::string, std::less<>> kEvidenceLevels = {"label", "guideline", "trial",
                                                             "case series", "experimental"};
 
@@ -813,6 +814,10 @@ void RegimenReader::read_monitoring(Obj& root, Regimen& r) {
   auto mon = root.object("monitoring");
   if (!mon) return;
   r.baseline_spacing = sourced_span(*mon, "baseline_spacing");
+  if (auto w = mon->object("visit_windows", false)) {
+    r.visit_windows = provenance(*w);
+    w->finish();
+  }
   const json* items = mon->array("items");
   std::set<std::string> ids;
   for (const auto& [j, ptr] : elements(items, mon->at("items"))) {
@@ -940,6 +945,13 @@ void RegimenReader::read_lab_rules(Obj& root, Regimen& r) {
                               rule.condition == LabRule::Condition::below ||
                               rule.condition == LabRule::Condition::outside_range;
       rule.unit = c->string("unit", needs_unit).value_or("");
+      if (const auto n = c->integer("readings", false)) {
+        rule.readings = *n;
+        if (*n < 1 || *n > kMaxReadings)
+          diag_.add(
+              "rules.bad_value", c->at("readings"),
+              "expected a whole number of readings from 1 to " + std::to_string(kMaxReadings));
+      }
       c->finish();
     }
     const std::string action = o.string("action").value_or("");

@@ -10,7 +10,9 @@
 //               product. A step whose nearest amount would pass the maximum is rounded down to
 //               the largest amount at or below it (DailyDose::nearest_daily says so).
 //   cycles      one row per administration: cycle k on start + (k - 1) x every (from the anchor)
-// Steps of a phase are computed from its first day (never chained), like months in dates.hpp.
+// Every boundary is counted from day 1 (CourseOffset, dates.hpp: months, then days), never
+// chained from the date before: a phase of S that starts at offset O runs from start + O to
+// start + (O + S) - 1 day; step k of a phase starting at O is on start + (O + (k - 1) x every).
 #include <algorithm>
 #include <cmath>
 
@@ -105,7 +107,8 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
                                        const Product& product, const BodySize& body,
                                        const std::optional<DoseValue>& chosen, int doses_per_day) {
   std::vector<PlannedPhase> out;
-  Date next = request.start;
+  const Date start = request.start;
+  CourseOffset next;                  // where the next phase starts, counted from day 1
   std::optional<DoseValue> previous;  // the dose of the last daily phase
   DrugMass previous_daily{};          // ... and its rounded daily amount
   for (std::size_t i = 0; i < regimen.phases.size(); ++i) {
@@ -118,8 +121,9 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
       case PhaseRule::Kind::chosen_dose:
       case PhaseRule::Kind::fixed_dose: {
         PlannedPhase p = base;
-        p.first = next;
-        p.last = add_span(next, duration_of(rule, request, &p.duration_from)) - date::days{1};
+        p.first = next.on(start);
+        const CourseOffset after = next.after(duration_of(rule, request, &p.duration_from));
+        p.last = after.on(start) - date::days{1};
         const bool is_chosen = rule.kind == PhaseRule::Kind::chosen_dose;
         const DoseValue dose = is_chosen ? *chosen : rule.level->value;
         p.dose_from = is_chosen ? regimen.dose.default_dose->from : rule.level->from;
@@ -129,7 +133,7 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
             product, [&] { return basis_of(regimen, p.dose_from, is_chosen); });
         previous = dose;
         previous_daily = p.dose.rounded_daily;
-        next = p.last + date::days{1};
+        next = after;
         out.push_back(std::move(p));
         break;
       }
@@ -167,13 +171,14 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
             levels.emplace_back(mg_per_day(level));
           }
         }
-        const Date phase_start = next;
+        const CourseOffset phase_start = next;
         for (std::size_t k = 0; k < levels.size(); ++k) {
           PlannedPhase p = base;
           p.step = static_cast<int>(k + 1);
           p.steps = static_cast<int>(levels.size());
-          p.first = add_span(phase_start, times(every, static_cast<int>(k)));
-          p.last = add_span(phase_start, times(every, static_cast<int>(k + 1))) - date::days{1};
+          next = phase_start.after(times(every, static_cast<int>(k + 1)));
+          p.first = phase_start.after(times(every, static_cast<int>(k))).on(start);
+          p.last = next.on(start) - date::days{1};
           p.dose_from = step_from;
           p.duration_from = every_from;
           const auto how = [&] {
@@ -189,7 +194,6 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
           p.dose = phase_dose(
               request.explain, [&] { return step_name(rule, p.step, levels[k]); }, levels[k], body,
               doses_per_day, product, how);
-          next = p.last + date::days{1};
           out.push_back(std::move(p));
         }
         break;
@@ -197,8 +201,8 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
       case PhaseRule::Kind::titration: {
         Provenance duration_from;
         const Span duration = duration_of(rule, request, &duration_from);
-        const Date phase_start = next;
-        const Date phase_last = add_span(phase_start, duration) - date::days{1};
+        const CourseOffset phase_start = next;
+        const Date phase_last = phase_start.after(duration).on(start) - date::days{1};
         const int max_steps = rule.max_steps ? rule.max_steps->value : 1000;
         std::vector<DoseValue> levels;
         if (const auto* rate_step = std::get_if<DoseRate>(&rule.step->value)) {
@@ -226,14 +230,12 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
           p.step = static_cast<int>(k + 1);
           p.steps = static_cast<int>(levels.size());
           p.conditional = rule.conditional;
-          p.first = add_span(phase_start, times(rule.every.value, static_cast<int>(k)));
+          p.first = phase_start.after(times(rule.every.value, static_cast<int>(k))).on(start);
           if (p.first > phase_last) break;
-          p.last = k + 1 == levels.size()
-                       ? phase_last
-                       : std::min(phase_last,
-                                  add_span(phase_start,
-                                           times(rule.every.value, static_cast<int>(k + 1))) -
-                                      date::days{1});
+          const Date step_last =
+              phase_start.after(times(rule.every.value, static_cast<int>(k + 1))).on(start) -
+              date::days{1};
+          p.last = k + 1 == levels.size() ? phase_last : std::min(phase_last, step_last);
           p.dose_from = rule.step->from;
           p.duration_from = duration_from;
           p.dose = phase_dose(
@@ -256,19 +258,19 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
                   return q.phase_id == rule.id;
                 }));
         }
-        next = phase_last + date::days{1};
+        next = phase_start.after(duration);
         break;
       }
       case PhaseRule::Kind::cycles: {
         const auto it = request.cycle_counts.find(rule.id);
         const int count = it == request.cycle_counts.end() ? rule.default_count.value : it->second;
-        const Date phase_start = next;
+        const CourseOffset phase_start = next;
         for (int k = 1; k <= count; ++k) {
           PlannedPhase p = base;
           p.cycle = true;
           p.step = k;
           p.steps = count;
-          p.first = p.last = add_span(phase_start, times(rule.every.value, k - 1));
+          p.first = p.last = phase_start.after(times(rule.every.value, k - 1)).on(start);
           DoseValue dose = chosen ? *chosen : DoseValue{};
           p.dose_from = chosen ? regimen.dose.default_dose->from : Provenance{};
           if (chosen && request.dose) p.dose_from.overridden = true;
@@ -284,7 +286,7 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
               [&] { return basis_of(regimen, p.dose_from, chosen.has_value()); });
           out.push_back(std::move(p));
         }
-        next = add_span(phase_start, times(rule.every.value, count));
+        next = phase_start.after(times(rule.every.value, count));
         break;
       }
     }

@@ -807,6 +807,19 @@ bool judge(const LabRule& rule, double v, double low, double high) {
   }
 }
 
+// Judges `seq` (oldest first) with `reached`: the rule is reached when its last
+// `rule.readings` results all meet it (1: the latest alone). Counts the results in a row, up to
+// the latest, that meet it, and notes that the one before the latest also did.
+template <typename Reached>
+void settle(Advice& a, const LabRule& rule, const std::vector<const TrackedResult*>& seq,
+            Reached&& reached) {
+  int met = 0;
+  for (auto it = seq.rbegin(); it != seq.rend() && reached(*it); ++it) ++met;
+  a.readings_met = met;
+  a.status = met >= rule.readings ? Advice::Status::reached : Advice::Status::not_reached;
+  if (met >= 2) a.also_reached_on = seq[seq.size() - 2]->date;
+}
+
 }  // namespace
 
 std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& labs, Date start,
@@ -887,11 +900,7 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
           return change(r) >= rule.threshold - 1e-9;
         };
         a.change_percent = change(post.back());
-        a.status = reached(post.back()) ? Advice::Status::reached : Advice::Status::not_reached;
-        if (a.status == Advice::Status::reached && post.size() >= 2 &&
-            reached(post[post.size() - 2])) {
-          a.also_reached_on = post[post.size() - 2]->date;
-        }
+        settle(a, rule, post, reached);
         a.detail = tr_both(pre.size() == 1
                                ? "{value} on {date} is {change} from the baseline {baseline} (mean "
                                  "of {n} pretreatment result); the rule is a rise of {threshold}% "
@@ -923,10 +932,7 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         const auto reached = [&](const TrackedResult* r) {
           return r->uln && r->uln->value > 0 && r->value.value > rule.threshold * r->uln->value;
         };
-        a.status = reached(latest) ? Advice::Status::reached : Advice::Status::not_reached;
-        if (a.status == Advice::Status::reached && rs.size() >= 2 && reached(rs[rs.size() - 2])) {
-          a.also_reached_on = rs[rs.size() - 2]->date;
-        }
+        settle(a, rule, rs, reached);
         a.detail = tr_both(
             "{value} on {date} is {times} × the upper limit of normal {uln}; the rule is more "
             "than {threshold} × ({limit})",
@@ -956,10 +962,7 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         const auto reached = [&](const TrackedResult* r) {
           return judge(rule, r->value.value, *lo, *hi);
         };
-        a.status = reached(latest) ? Advice::Status::reached : Advice::Status::not_reached;
-        if (a.status == Advice::Status::reached && rs.size() >= 2 && reached(rs[rs.size() - 2])) {
-          a.also_reached_on = rs[rs.size() - 2]->date;
-        }
+        settle(a, rule, rs, reached);
         const LocalizedText value = same_text(shown(latest->value));
         const LocalizedText date = same_text(format_date(latest->date));
         if (range) {
@@ -983,6 +986,13 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
       a.detail =
           join_texts(a.detail, tr_both("the result before it ({date}) also met the rule",
                                        {{"date", same_text(format_date(*a.also_reached_on))}}));
+    }
+    if (rule.readings > 1 && a.readings_met > 0 && a.readings_met < rule.readings) {
+      a.detail = join_texts(
+          a.detail, tr_both("{met} of the {n} readings in a row that the rule needs meet it; "
+                            "record the next reading",
+                            {{"met", same_text(std::to_string(a.readings_met))},
+                             {"n", same_text(std::to_string(rule.readings))}}));
     }
     out.push_back(std::move(a));
   }

@@ -25,7 +25,9 @@ GoldenCase good_case() {
               {"taper", "2026-03-14", "2026-03-20", 150, "3 \u00d7 25 mg"},
               {"maintenance", "2026-03-21", "2026-04-17", 100, "2 \u00d7 25 mg"}};
   g.has_visits = true;
-  g.visits = {"2026-01-17", "2026-01-24", "2026-02-14", "2026-03-14", "2026-04-14"};
+  // Monthly after the fortnightly month, counted from day 1: start + 1 month = 02-28 (clamped),
+  // start + 2 months = 03-31 (tests/plan_test.cpp, "monitoring dates with baseline ...").
+  g.visits = {"2026-01-17", "2026-01-24", "2026-02-14", "2026-02-28", "2026-03-31"};
   return g;
 }
 

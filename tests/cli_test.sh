@@ -87,9 +87,9 @@ rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
 kinds = [r["kind"] for r in rows]
 # 2026-12-01..2027-06-11 is 193 days, twice daily.
 assert kinds.count("dose") == 386, kinds.count("dose")
-# 14 visits: 1 + 3 items at baseline, 9 visits of 4 items, 2 re-checks of 2 items, and the end of
-# treatment with 2 items.
-assert kinds.count("test") == 46, kinds.count("test")
+# 16 visits: 1 + 4 items at baseline, 10 visits of 5 items (6 fortnightly, 4 monthly on start + 3 to
+# 6 months), 3 re-checks of 2 items, and the end of treatment with 2 items: 1 + 4 + 50 + 6 + 2.
+assert kinds.count("test") == 63, kinds.count("test")
 assert kinds.count("disclaimer") == 1 and "Educational aid" in rows[kinds.index("disclaimer")]["reason"]
 assert kinds.count("source") >= 1
 first = rows[0]

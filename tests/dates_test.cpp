@@ -255,3 +255,21 @@ TEST_CASE("spans of different units are compared by the dates they reach") {
   CHECK(span_less(span_days(13), span_weeks(2), ymd(2026, 12, 1)));
   CHECK_FALSE(span_less(span_days(14), span_weeks(2), ymd(2026, 12, 1)));
 }
+
+TEST_CASE("a course offset adds months from day 1 first, then days, never chained") {
+  const Date start = parse_date("2027-01-31");
+  // A 1-month phase then an 11-month phase: 12 months from day 1, the last day 2028-01-30.
+  const CourseOffset twelve =
+      CourseOffset{}.after(Span{1, Span::Unit::month}).after(Span{11, Span::Unit::month});
+  CHECK(twelve.months == 12);
+  CHECK(twelve.days == 0);
+  CHECK(format_date(twelve.on(start) - date::days{1}) == "2028-01-30");
+  // Chained, the second phase would start on 02-28 and end on 2028-01-27.
+  CHECK(format_date(add_months(add_months(start, 1), 11) - date::days{1}) == "2028-01-27");
+  // Months first, then days: 6 weeks then 1 month is start + 1 month + 42 days = 02-28 + 42.
+  const CourseOffset mixed =
+      CourseOffset{}.after(Span{6, Span::Unit::week}).after(Span{1, Span::Unit::month});
+  CHECK(mixed.days == 42);
+  CHECK(format_date(mixed.on(start)) == "2027-04-11");
+  CHECK(format_date(CourseOffset{}.after(Span{3, Span::Unit::day}).on(start)) == "2027-02-03");
+}

@@ -73,10 +73,12 @@ TEST_CASE("engine: monitoring dates with baseline, a month-end interval and a mo
   // Baseline twice, 7 days apart, counted back from day 1: 01-17 and 01-24.
   // Every 2 weeks for 1 month: the month ends at 2026-01-31 + 1 month = 02-28 (clamped);
   //   01-31 + 14 = 02-14 is inside, 01-31 + 28 = 02-28 is not before 02-28.
-  // Then monthly from the last test: 03-14, 04-14; 05-14 is after the last day 04-17.
+  // Then monthly, counted from day 1 (not from the last test): start + 1 month = 02-28 (the
+  //   segment's first day, clamped), start + 2 months = 03-31; start + 3 months = 04-30 is after
+  //   the last day 04-17.
   const Plan p = make_plan(test_rules(), test_request());
   CHECK(visit_dates(p) == std::vector<std::string>{"2026-01-17", "2026-01-24", "2026-02-14",
-                                                   "2026-03-14", "2026-04-14"});
+                                                   "2026-02-28", "2026-03-31"});
   CHECK(p.visits[0].baseline);
   CHECK(p.visits[1].baseline);
   CHECK_FALSE(p.visits[2].baseline);
@@ -213,7 +215,7 @@ TEST_CASE("every plan carries the disclaimer, its sources and the project defaul
   for (const auto& d : p.project_defaults) whats.push_back(d.what.en);
   CHECK(whats == std::vector<std::string>{"dose", "rounding", "uneven split", "Induction, duration",
                                           "Taper, step", "Taper, interval", "Maintenance, duration",
-                                          "baseline spacing"});
+                                          "baseline spacing", "visit windows"});
 }
 
 TEST_CASE("project defaults name their phase, whatever plans were made before") {
@@ -266,41 +268,45 @@ TEST_CASE("cyclosporine-itp: 62 kg from 2026-12-01 with the defaults") {
 
 TEST_CASE("cyclosporine-itp: monitoring dates") {
   // Baseline: kidney function twice (day -14 = 11-17, day -7 = 11-24); blood count and liver once
-  //   (11-24). Every 2 weeks until 2027-03-01: 12-15, 12-29, 01-12, 01-26, 02-09, 02-23.
-  //   Monthly from 02-23: 03-23, 04-23, 05-23 (06-23 is after the last day 06-11).
-  // Re-checks (drug level and kidney) within 2 weeks of each dose change: 03-01 -> 03-15 added;
-  //   03-15 is covered by 03-23; 03-29 -> 04-12 added; 04-12 is covered by 04-23.
+  //   (11-24), and so are lipids, magnesium and potassium. Every 2 weeks until 2027-03-01: 12-15,
+  //   12-29, 01-12, 01-26, 02-09, 02-23. Then monthly, on start + 3, 4, 5, 6 months: 03-01,
+  //   04-01, 05-01, 06-01 (07-01 is after the last day 06-11).
+  // Re-checks (drug level and kidney) within 2 weeks of each dose change: 03-01 -> 03-15 added
+  //   (the visit on 03-01 is the day of the change, not after it); 03-15 -> 03-29 added; 03-29 is
+  //   covered by 04-01; 04-12 -> 04-26 added.
   // End of treatment (06-11): blood count and kidney function.
   const Plan p = make_plan(real_rules(), itp_request());
-  CHECK(visit_dates(p) == std::vector<std::string>{
-                              "2026-11-17", "2026-11-24", "2026-12-15", "2026-12-29", "2027-01-12",
-                              "2027-01-26", "2027-02-09", "2027-02-23", "2027-03-15", "2027-03-23",
-                              "2027-04-12", "2027-04-23", "2027-05-23", "2027-06-11"});
+  CHECK(visit_dates(p) ==
+        std::vector<std::string>{"2026-11-17", "2026-11-24", "2026-12-15", "2026-12-29",
+                                 "2027-01-12", "2027-01-26", "2027-02-09", "2027-02-23",
+                                 "2027-03-01", "2027-03-15", "2027-03-29", "2027-04-01",
+                                 "2027-04-26", "2027-05-01", "2027-06-01", "2027-06-11"});
   CHECK(p.visits[0].items.size() == 1);  // kidney function, baseline 1 of 2
   CHECK(p.visits[0].items[0].monitoring_id == "kidney-function");
-  CHECK(p.visits[1].items.size() == 3);  // blood count, liver, kidney
-  for (std::size_t i : {2, 3, 4, 5, 6, 7, 9, 11, 12}) {
-    CHECK(p.visits[i].items.size() == 4);  // + the cyclosporine trough level
+  CHECK(p.visits[1].items.size() == 4);  // blood count, liver, kidney, lipids and electrolytes
+  for (std::size_t i : {2, 3, 4, 5, 6, 7, 8, 11, 13, 14}) {
+    CHECK(p.visits[i].items.size() == 5);  // + the cyclosporine trough level
     CHECK(p.visits[i].items[0].monitoring_id == "cyclosporine-level");
+    CHECK(p.visits[i].items[4].monitoring_id == "lipids-electrolytes");
   }
   // The re-check visits hold the drug level and kidney function only, due by the day (3 days'
   // window before, none after).
-  for (std::size_t i : {8, 10}) {
+  for (std::size_t i : {9, 10, 12}) {
     REQUIRE(p.visits[i].items.size() == 2);
     CHECK(p.visits[i].items[0].monitoring_id == "cyclosporine-level");
     CHECK(p.visits[i].items[1].monitoring_id == "kidney-function");
     CHECK(p.visits[i].items[0].window_before == 3);
     CHECK(p.visits[i].items[0].window_after == 0);
   }
-  CHECK(p.visits[8].items[0].reason.en == "re-check 2 weeks after the dose change of 2027-03-01");
+  CHECK(p.visits[9].items[0].reason.en == "re-check 2 weeks after the dose change of 2027-03-01");
   // The last day of treatment: blood count and kidney function, up to 7 days before.
-  REQUIRE(p.visits[13].items.size() == 2);
-  CHECK(p.visits[13].items[0].monitoring_id == "blood-count");
-  CHECK(p.visits[13].items[0].reason.en == "end of treatment");
-  CHECK(p.visits[13].items[0].window_before == 7);
+  REQUIRE(p.visits[15].items.size() == 2);
+  CHECK(p.visits[15].items[0].monitoring_id == "blood-count");
+  CHECK(p.visits[15].items[0].reason.en == "end of treatment");
+  CHECK(p.visits[15].items[0].window_before == 7);
   // Fortnightly visits have a window of ±3 days, monthly ones ±7 days.
   CHECK(p.visits[2].items[0].window_before == 3);
-  CHECK(p.visits[9].items[0].window_after == 7);
+  CHECK(p.visits[8].items[0].window_after == 7);
 }
 
 TEST_CASE("cyclosporine-itp: a start on 2026-01-31 with a 2-month induction ends on 03-30") {
@@ -346,8 +352,10 @@ TEST_CASE("cyclosporine-itp: the three-dose option and the 2-3 month ranges") {
   // 300 mg in three doses = 100 mg each.
   REQUIRE(p.phases[0].dose.administrations.size() == 3);
   CHECK(in_mg(p.phases[0].dose.administrations[2].amount) == Approx(100));
-  // Maintenance 2027-04-12 + 3 months = 07-12, last day 07-11.
-  CHECK(format_date(p.end) == "2027-07-11");
+  // Counted from day 1, months first, then days: induction 3 months + taper 3 x 2 weeks +
+  // maintenance 3 months = start + 6 months + 42 days = 2027-06-01 + 42 = 07-13, last day 07-12
+  // (chained from the maintenance's first day 04-12 it would be 07-11).
+  CHECK(format_date(p.end) == "2027-07-12");
 }
 
 TEST_CASE("engine: a dose the product can not give names the phase") {
@@ -371,11 +379,15 @@ TEST_CASE("engine: taper options are refused for a regimen without a taper") {
   CHECK(p.where == "taper-step");
 }
 
-TEST_CASE("monitoring: the lengths of successive intervals are added to the start, not chained") {
-  // Start 2026-01-31. Weekly for 2 weeks: 02-07 (02-14 is not before 01-31 + 14 days = 02-14).
-  // Then every 10 days for 1 month more: the interval ends at 01-31 + 1 month + 14 days
-  //   = 02-28 + 14 = 03-14; from the anchor 02-07: 02-17, 02-27, 03-09 (03-19 is past 03-14).
-  // Then every 2 months to the end 2026-06-30: from 03-09: 05-09 (07-09 is past the end).
+TEST_CASE(
+    "monitoring: every test is counted from day 1, in segments that end at the lengths so far") {
+  // Start 2026-01-31. Weekly for 2 weeks: start + 7 = 02-07 (start + 14 = 02-14 is not before the
+  //   segment's end 01-31 + 14 days = 02-14).
+  // Then every 10 days for 1 month more: the segment is [02-14, 01-31 + 1 month + 14 days
+  //   = 02-28 + 14 = 03-14); start + 10 = 02-10 is before it, then 02-20, 03-02, 03-12 (03-22 is
+  //   past 03-14).
+  // Then every 2 months from 03-14 to the end 2026-06-30: start + 2 months = 03-31, start + 4
+  //   months = 05-31 (the 31st kept; start + 6 months = 07-31 is past the end).
   Regimen r = *test_rules().find_regimen("test-taper");
   MonitoringRule& m = r.monitoring.front();
   m.baseline_occasions.value = 0;
@@ -385,8 +397,8 @@ TEST_CASE("monitoring: the lengths of successive intervals are added to the star
   std::vector<std::string> dates;
   for (const Visit& v : plan_visits(r, parse_date("2026-01-31"), parse_date("2026-06-30")))
     dates.push_back(format_date(v.date));
-  CHECK(dates == std::vector<std::string>{"2026-02-07", "2026-02-17", "2026-02-27", "2026-03-09",
-                                          "2026-05-09"});
+  CHECK(dates == std::vector<std::string>{"2026-02-07", "2026-02-20", "2026-03-02", "2026-03-12",
+                                          "2026-03-31", "2026-05-31"});
 }
 
 // ------------------------------------------------------------------ cycles, mg/m2, IV vials
@@ -474,18 +486,19 @@ TEST_CASE("engine: a cycles count within the rule, and mg/m2 without a height, a
 // ------------------------------------------------------------------ titration, population
 
 TEST_CASE("engine: a titration in mg/day stops at the maximum in mg/kg/day") {
-  // 60 kg, start 03-31: 1 mg/kg/day = 60 mg for 1 month (last day 04-29). Steps of +25 mg/day
-  // every month from 04-30; the maximum 2 x 60 = 120 mg: 85 (04-30..05-29), 110, then 135 would
-  // pass 120, so 110 mg lasts to the end of the 4-month phase: 04-30 + 4 months = 08-30, last
-  // 08-29.
+  // 60 kg, start 03-31: 1 mg/kg/day = 60 mg for 1 month (start + 1 month = 04-30, last day
+  // 04-29). Steps of +25 mg/day every month, counted from day 1 (never chained): the maximum
+  // 2 x 60 = 120 mg: 85 from start + 1 month = 04-30 to start + 2 months - 1 = 05-30 (not 05-29:
+  // 04-30 + 1 month would be chained), 110 from 05-31, then 135 would pass 120, so 110 mg lasts
+  // to the end of the 4-month phase: start + 5 months = 08-31, last 08-30.
   PlanRequest q;
   q.regimen_id = "test-titration";
   q.weight = kilograms(60);
   q.start = parse_date("2026-03-31");
   const Plan p = make_plan(test_rules(), q);
   CHECK(phase_lines(p) == std::vector<std::string>{"start 2026-03-31..2026-04-29 60",
-                                                   "up 2026-04-30..2026-05-29 85",
-                                                   "up 2026-05-30..2026-08-29 110"});
+                                                   "up 2026-04-30..2026-05-30 85",
+                                                   "up 2026-05-31..2026-08-30 110"});
   CHECK(describe_administration(p.phases[2].dose.administrations[0]) ==
         "4 \u00d7 25 mg + 1 \u00d7 10 mg");
   // Monthly tests from the start, anchored: 04-30, 05-31, 06-30, 07-31 (08-31 is after 08-29).
@@ -496,7 +509,8 @@ TEST_CASE("engine: a titration in mg/day stops at the maximum in mg/kg/day") {
 TEST_CASE("engine: a titration in mg/kg/day with a step limit, only if needed") {
   // Step 0.25 mg/kg/day every month, at most 2 steps, from 1 mg/kg/day at 60 kg:
   // 1.25 x 60 = 75 mg, 1.5 x 60 = 90 mg (the third step would be allowed by the maximum 2, but
-  // not by max_steps).
+  // not by max_steps). Dates counted from day 1: 75 mg from start + 1 month = 04-30 to start + 2
+  // months - 1 = 05-30, 90 mg from 05-31 to start + 5 months - 1 = 08-30.
   RuleSet rules = test_rules();
   PhaseRule& up = doseplan::testing::regimen(rules, "test-titration").phases[1];
   REQUIRE(up.id == "up");
@@ -509,8 +523,8 @@ TEST_CASE("engine: a titration in mg/kg/day with a step limit, only if needed") 
   q.start = parse_date("2026-03-31");
   const Plan p = make_plan(rules, q);
   CHECK(phase_lines(p) == std::vector<std::string>{"start 2026-03-31..2026-04-29 60",
-                                                   "up 2026-04-30..2026-05-29 75",
-                                                   "up 2026-05-30..2026-08-29 90"});
+                                                   "up 2026-04-30..2026-05-30 75",
+                                                   "up 2026-05-31..2026-08-30 90"});
   CHECK(p.phases[1].conditional);
 }
 
@@ -818,4 +832,59 @@ TEST_CASE("a taper step smaller than the product's smallest step is refused") {
   CHECK(e.where == "taper-step");
   q.taper_step = mg_per_kg_per_day(0.5);  // 31 mg: allowed
   CHECK_NOTHROW(make_plan(real_rules(), q));
+
+// ------------------------------------------------------------------ calendar conventions (issue
+// 15)
+
+TEST_CASE("calendar: a taper every month and the phase after it are counted from day 1") {
+  // test-taper, from 2026-01-31, with the taper every 1 month: induction 6 weeks (01-31..03-13),
+  // one taper step from offset 42 days: 01-31 + 42 = 03-14 to start + 1 month + 42 days - 1 =
+  // 02-28 + 42 - 1 = 04-10; maintenance 4 weeks from 04-11 to 04-11 + 27 = 05-08.
+  PlanRequest q = test_request();
+  q.taper_every = Span{1, Span::Unit::month};
+  const Plan p = make_plan(test_rules(), q);
+  CHECK(phase_lines(p) == std::vector<std::string>{"induction 2026-01-31..2026-03-13 200",
+                                                   "taper 2026-03-14..2026-04-10 150",
+                                                   "maintenance 2026-04-11..2026-05-08 100"});
+}
+
+TEST_CASE("calendar: monthly tests from a month end fall on the 31st or the month's last day") {
+  // cyclosporine-itp, 62 kg from 2027-01-31: fortnightly tests while before start + 3 months =
+  // 04-30: 02-14, 02-28, 03-14, 03-28, 04-11, 04-25; then monthly on start + 3, 4 ... months:
+  // 04-30, 05-31, 06-30, ... (not 05-25, 06-25 chained from the last fortnightly test).
+  PlanRequest q = itp_request();
+  q.start = parse_date("2027-01-31");
+  const Plan p = make_plan(real_rules(), q);
+  std::vector<std::string> periodic;
+  for (const Visit& v : p.visits) {
+    for (const VisitItem& item : v.items) {
+      if (item.monitoring_id == "blood-count" && !v.baseline &&
+          item.reason.en.rfind("every", 0) == 0) {
+        periodic.push_back(format_date(v.date));
+      }
+    }
+  }
+  REQUIRE(periodic.size() >= 9);
+  CHECK(std::vector<std::string>(periodic.begin(), periodic.begin() + 9) ==
+        std::vector<std::string>{"2027-02-14", "2027-02-28", "2027-03-14", "2027-03-28",
+                                 "2027-04-11", "2027-04-25", "2027-04-30", "2027-05-31",
+                                 "2027-06-30"});
+}
+
+TEST_CASE("project defaults: the visit windows are listed, with the rules' reason or said") {
+  const auto windows = [](const Plan& p) -> const ProjectDefaultUse* {
+    for (const ProjectDefaultUse& d : p.project_defaults)
+      if (d.what.en == "visit windows") return &d;
+    return nullptr;
+  };
+  const Plan itp = make_plan(real_rules(), itp_request());
+  const ProjectDefaultUse* w = windows(itp);
+  REQUIRE(w != nullptr);
+  CHECK_THAT(w->value.en, Catch::Contains("a quarter of their interval (1 to 7 days)"));
+  CHECK_THAT(w->reason.en, Catch::Contains("No source says how many days a visit may move"));
+  CHECK_FALSE(w->reason.zh.empty());
+  // The test rules give no provenance for the windows: the plan says so.
+  const Plan t = make_plan(test_rules(), test_request());
+  REQUIRE(windows(t) != nullptr);
+  CHECK_THAT(windows(t)->reason.en, Catch::Contains("do not say where these windows come from"));
 }

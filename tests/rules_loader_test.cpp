@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "doseplan/rules.hpp"
@@ -483,4 +485,72 @@ TEST_CASE("patient limits: population actions, patient rules, body size and cour
     CHECK(only_problem(j) == "/course/taper_every [rules.range_order]");
   }
   (void)src;
+
+TEST_CASE("a lab rule may need several readings in a row: 1 to 10, 1 when not given") {
+  json j = good_regimen();
+  j["lab_rules"] = json::array(
+      {{{"id", "sbp"},
+        {"test", "creatinine"},
+        {"condition", {{"kind", "above"}, {"threshold", 140}, {"unit", "umol/L"}, {"readings", 2}}},
+        {"action", "reduce_dose"},
+        {"advice", {{"en", "Two readings."}, {"zh", "两次读数。"}}},
+        {"source", "test-src"}},
+       {{"id", "one"},
+        {"test", "creatinine"},
+        {"condition", {{"kind", "rise_over_baseline_percent"}, {"threshold", 25}}},
+        {"action", "repeat_test"},
+        {"advice", {{"en", "One."}, {"zh", "一次。"}}},
+        {"source", "test-src"}}});
+  const Regimen r = parse_regimen(j.dump(), "t.json");
+  CHECK(r.lab_rules[0].readings == 2);
+  CHECK(r.lab_rules[1].readings == 1);
+  for (const json bad : {json(0), json(11), json(-2)}) {
+    j["lab_rules"][0]["condition"]["readings"] = bad;
+    CHECK(only_problem(j) == "t.json:/lab_rules/0/condition/readings [rules.bad_value]");
+  }
+  j["lab_rules"][0]["condition"]["readings"] = 2.0;  // a whole number is written 2
+  CHECK(only_problem(j) == "t.json:/lab_rules/0/condition/readings [rules.wrong_type]");
+}
+
+TEST_CASE("the visit windows' provenance is read from monitoring, and needs a reason") {
+  json j = good_regimen();
+  CHECK_FALSE(parse_regimen(j.dump(), "t.json").visit_windows.has_value());
+  j["monitoring"]["visit_windows"] = {{"project_default", true},
+                                      {"reason", {{"en", "No source."}, {"zh", "没有来源。"}}}};
+  const Regimen r = parse_regimen(j.dump(), "t.json");
+  REQUIRE(r.visit_windows.has_value());
+  CHECK(r.visit_windows->project_default);
+  CHECK(r.visit_windows->reason.zh == "没有来源。");
+  j["monitoring"]["visit_windows"] = json::object();
+  CHECK(only_problem(j) == "t.json:/monitoring/visit_windows [rules.no_provenance]");
+}
+
+TEST_CASE("every shipped cycloSPORINE regimen judges blood pressure as two rules on two readings") {
+  const RuleSet rules = load_rules(doseplan::testing::real_rules_dir());
+  int regimens = 0;
+  for (const Regimen& r : rules.regimens) {
+    if (r.drug.id != "cyclosporine") continue;
+    ++regimens;
+    INFO(r.id);
+    std::map<std::string, double> bp;
+    for (const LabRule& l : r.lab_rules) {
+      CHECK(l.test != "blood-pressure");  // the panel has no single value to judge
+      if (l.test == "systolic-bp" || l.test == "diastolic-bp") {
+        CHECK(l.condition == LabRule::Condition::above);
+        CHECK(l.readings == 2);
+        bp[l.test] = l.threshold;
+      }
+    }
+    CHECK(bp == std::map<std::string, double>{{"diastolic-bp", 90}, {"systolic-bp", 140}});
+    // The label's tests for all cycloSPORINE use: kidney, blood pressure, liver, lipids,
+    // magnesium, potassium.
+    std::set<std::string> tests;
+    for (const MonitoringRule& m : r.monitoring) tests.insert(m.tests.begin(), m.tests.end());
+    for (const char* t : {"creatinine", "bun", "blood-pressure", "alt", "ast", "bilirubin",
+                          "cholesterol", "triglycerides", "magnesium", "potassium"}) {
+      CHECK(tests.count(t) == 1);
+    }
+    CHECK(r.visit_windows.has_value());
+  }
+  CHECK(regimens == 5);
 }

@@ -36,11 +36,11 @@ itp=(--regimen cyclosporine-itp --weight 62kg --start 2026-12-01)
 # ------------------------------------------------------------------ start
 run track start "${D[@]}" --label pt-01 "${itp[@]}" --today 2026-11-10
 check "start exits 0" test "$code" -eq 0
-check "start says what it stored" contains "$tmp/out" "Tracking pt-01: cyclosporine-itp, 2026-12-01 to 2027-06-11; 14 visits stored."
+check "start says what it stored" contains "$tmp/out" "Tracking pt-01: cyclosporine-itp, 2026-12-01 to 2027-06-11; 16 visits stored."
 check "database created 0600" test "$(mode_of "$db")" = 600
 check "WAL mode" test "$(sql "$db" 'PRAGMA journal_mode;')" = wal
 check "schema version 3" test "$(sql "$db" 'PRAGMA user_version;')" = 3
-check "14 visits stored" test "$(sql "$db" 'SELECT count(*) FROM visits;')" = 14
+check "16 visits stored" test "$(sql "$db" 'SELECT count(*) FROM visits;')" = 16
 check "plan stored as JSON with its request" test "$(sql "$db" "SELECT json_extract(plan_json, '$.format') || ' ' || json_extract(request_json, '$.regimen') FROM plans;")" = "doseplan-plan cyclosporine-itp"
 check "--today given: no date note" lacks "$tmp/err" "today is"
 
@@ -101,8 +101,20 @@ check "advice names its source" contains "$tmp/out" "Source: source cyclosporine
 check "advice carries the disclaimer" contains "$tmp/out" "Educational aid only, not a prescription"
 check "value and unit as entered, and canonical" test "$(sql "$db" "SELECT value_as_entered || '|' || unit_as_entered || '|' || value_canonical || '|' || unit_canonical FROM results WHERE id = 3;")" = "1.5|mg/dL|132.6|umol/L"
 check "note stored" test "$(sql "$db" "SELECT note FROM results WHERE id = 2;")" = "fasting, lab A"
-run "${rec[@]}" --test systolic-bp --value "152 mmHg" --date 2026-12-15 --lang zh-CN
-check "blood pressure over the threshold, in Chinese" contains "$tmp/out" "收缩压高于140 mmHg"
+# Blood pressure: the label's "two systolic readings >140 mmHg": one is not enough, two in a row are.
+run "${rec[@]}" --test systolic-bp --value "152 mmHg" --date 2026-12-12
+check "one high blood pressure: not reached" contains "$tmp/out" "[ok] not reached — systolic-high: Systolic blood pressure > 140 mmHg on 2 readings in a row"
+check "... and 1 of the 2 readings is said" contains "$tmp/out" "1 of the 2 readings in a row that the rule needs meet it; record the next reading"
+run track advise "${D[@]}" --label pt-01 --today 2026-12-20 --test systolic-bp --format json
+check "one high blood pressure as JSON: readings needed 2, met 1" python3 - "$tmp/out" <<'PY'
+import json, sys
+r = {x["rule"]: x for x in json.load(open(sys.argv[1]))["advice"]}
+assert r["systolic-high"]["status"] == "not_reached", r
+assert r["systolic-high"]["readings"] == {"needed": 2, "met": 1}, r
+PY
+run "${rec[@]}" --test systolic-bp --value "148 mmHg" --date 2026-12-15 --lang zh-CN
+check "a second high blood pressure: reached, in Chinese" contains "$tmp/out" "两次收缩压高于140 mmHg"
+check "... naming the reading before" contains "$tmp/out" "2026-12-12"
 run "${rec[@]}" --test cyclosporine-trough --value "150 ng/mL" --date 2026-12-15
 check "drug level outside the target" contains "$tmp/out" "[!] reached — trough-outside-haematologica"
 run "${rec[@]}" --test alt --value "30 U/L" --date 2026-12-15 --uln "40 U/L"
@@ -191,7 +203,7 @@ import json, sys
 h = json.load(open(sys.argv[1]))
 assert [r["value"]["as_entered"]["value"] for r in h["results"]] == ["95", "1.2", "1.5"]
 assert h["results"][1]["value"]["canonical"] == {"value": 106.08, "unit": "umol/L"}
-assert len(h["visits"]) == 14
+assert len(h["visits"]) == 16
 PY
 run track patients "${D[@]}"
 check "patients" contains "$tmp/out" "3 patients"
@@ -401,14 +413,14 @@ run track due --db "$bdb" --today 2027-08-01
 check "many: due exits 0" test "$code" -eq 0
 check "many: more than 64 kB of text" test "$(wc -c <"$tmp/out")" -gt 65536
 check "many: every patient once, in order" test "$(grep -E '^pt-[0-9]+ \(' "$tmp/out" | cut -c1-5 | tr -d '\n')" = "$(for i in $(seq -w 1 40); do printf 'pt-%s' "$i"; done)"
-check "many: 14 visits each" test "$(grep -c '^  OVERDUE ' "$tmp/out")" -eq 560
+check "many: 16 visits each" test "$(grep -c '^  OVERDUE ' "$tmp/out")" -eq 640
 check "many: the last line" test "$(tail -n 1 "$tmp/out")" = "Mark a visit done: doseplan track done --label pt-01 --visit 2026-11-17"
 run track due --db "$bdb" --today 2027-08-01 --format json
 check "many: JSON of every visit" python3 - "$tmp/out" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 v = d["visits"]
-assert len(v) == 560, len(v)
+assert len(v) == 640, len(v)
 assert sorted({x["label"] for x in v}) == ["pt-%02d" % i for i in range(1, 41)]
 assert all(x["status"] == "overdue" for x in v)
 PY

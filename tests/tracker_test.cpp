@@ -534,8 +534,9 @@ TEST_CASE("tracker: plans with dates the store can not read back are refused", "
   late.regimen_id = "cyclosporine-itp";
   late.start = d("9999-01-04");
   t.start(rules, "pt-9999", late, d("2026-11-10"));
-  CHECK(t.visits("pt-9999").size() == 14);
-  CHECK(t.due(std::string("pt-9999"), d("9999-12-30"), parse_span("14d")).size() == 14);
+  CHECK(t.visits("pt-9999").size() ==
+        16);  // 2 baseline, 6 fortnightly, 4 monthly, 3 re-checks, the end
+  CHECK(t.due(std::string("pt-9999"), d("9999-12-30"), parse_span("14d")).size() == 16);
 }
 
 // The index of migration 3 (visits not done, in window order) is there, with the visits not done.
@@ -1124,15 +1125,18 @@ TEST_CASE("tracker: creatinine rise over the mean of the pretreatment values",
 TEST_CASE("tracker: thresholds in the rule's unit", "[tracker][advice]") {
   const RuleSet& rules = real_rules();
   const Date start = d("2026-12-01");
-  SECTION("blood pressure over the threshold") {
+  SECTION("blood pressure over the threshold, on two readings") {
     const Regimen& itp = *rules.find_regimen("cyclosporine-itp");
-    std::vector<TrackedResult> rs = {result("systolic-bp", "2026-12-10", "140 mmHg", 1)};
+    std::vector<TrackedResult> rs = {result("systolic-bp", "2026-12-08", "141 mmHg", 1),
+                                     result("systolic-bp", "2026-12-10", "140 mmHg", 2)};
     CHECK(advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")), "systolic-high").status ==
           Advice::Status::not_reached);  // above 140, not at 140
-    rs.push_back(result("systolic-bp", "2026-12-15", "141 mm[Hg]", 2));
+    rs.push_back(result("systolic-bp", "2026-12-13", "141 mm[Hg]", 3));
+    rs.push_back(result("systolic-bp", "2026-12-15", "141 mm[Hg]", 4));
     const Advice a =
         advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")), "systolic-high");
     CHECK(a.status == Advice::Status::reached);
+    CHECK(a.readings_met == 2);
     CHECK_THAT(a.source.en, Catch::Contains("gengraf-hypertension"));
     CHECK(advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")), "diastolic-high").status ==
           Advice::Status::no_result);
@@ -1239,4 +1243,42 @@ TEST_CASE("tracker: two connections writing at once both succeed", "[tracker][st
   release.join();
   CHECK_NOTHROW(b.record(rules, r));
   CHECK(b.results("pt-01").size() == 2);
+}
+
+TEST_CASE("tracker: a two-readings rule is reached only by two readings in a row",
+          "[tracker][advice]") {
+  // The label: "Two systolic readings >140 mmHg or two diastolic >90 mmHg" -> reduce 25-50%.
+  const RuleSet& rules = real_rules();
+  const Date start = d("2026-12-01");
+  for (const char* id : {"cyclosporine-psoriasis", "cyclosporine-ra", "cyclosporine-ssc",
+                         "cyclosporine-localized-scleroderma"}) {
+    INFO(id);
+    const Regimen& r = *rules.find_regimen(id);
+    const auto judge = [&](const std::vector<TrackedResult>& rs) {
+      return advice_of(advise(r, rules.labs, start, rs, d("2027-01-31")), "hypertension-systolic");
+    };
+    // One reading above 140: not reached, and said to be 1 of the 2 the rule needs.
+    std::vector<TrackedResult> rs = {result("systolic-bp", "2026-12-15", "152 mmHg", 1)};
+    Advice a = judge(rs);
+    CHECK(a.status == Advice::Status::not_reached);
+    CHECK(a.readings_met == 1);
+    CHECK_THAT(a.detail.en, Catch::Contains("1 of the 2 readings in a row that the rule needs"));
+    CHECK_THAT(a.detail.zh, Catch::Contains("连续2次读数"));
+    CHECK_THAT(a.condition.en, Catch::Contains("on 2 readings in a row"));
+    // A normal reading in between starts the count again.
+    rs.push_back(result("systolic-bp", "2026-12-29", "130 mmHg", 2));
+    rs.push_back(result("systolic-bp", "2027-01-12", "145 mmHg", 3));
+    CHECK(judge(rs).status == Advice::Status::not_reached);
+    CHECK(judge(rs).readings_met == 1);
+    // Two in a row: reached, with the reading before named.
+    rs.push_back(result("systolic-bp", "2027-01-26", "141 mmHg", 4));
+    a = judge(rs);
+    CHECK(a.status == Advice::Status::reached);
+    CHECK(a.readings_met == 2);
+    CHECK(a.also_reached_on == d("2027-01-12"));
+    // The diastolic rule is its own: one reading above 90 is not enough either.
+    const std::vector<TrackedResult> dia = {result("diastolic-bp", "2026-12-15", "95 mmHg", 5)};
+    CHECK(advice_of(advise(r, rules.labs, start, dia, d("2027-01-31")), "hypertension-diastolic")
+              .status == Advice::Status::not_reached);
+  }
 }

@@ -45,6 +45,19 @@ Date add_span(Date d, const Span& s);
 // Compare spans of different units by the dates they reach from `anchor`.
 bool span_less(const Span& a, const Span& b, Date anchor);
 
+// A point of a course counted from its day 1: calendar months, then days. Phases, their steps
+// and monitoring segments are placed with it, so that every boundary is counted from the start
+// date and never chained from the date before (docs/calendar.md): from 2027-01-31, a 1-month
+// phase and an 11-month phase end on 2028-01-30 (start + 12 months - 1 day), and a monthly step
+// falls on the 31st, or on the month's last day where it is shorter.
+struct CourseOffset {
+  int months = 0;
+  int days = 0;  // weeks are 7 days
+
+  CourseOffset after(const Span& s) const;  // this offset plus `s`
+  Date on(Date start) const;                // add_months(start, months) + days
+};
+
 }  // namespace doseplan
 
 #endif  // DOSEPLAN_DATES_HPP_

@@ -303,6 +303,9 @@ struct LabRule {
   double threshold = 0;  // percent, multiple or value in `unit` (a boundary: units vary by test)
   double low = 0, high = 0;
   std::string unit;  // for above/below/outside_range
+  // How many results in a row must meet the condition (1: the latest alone). The label's
+  // hypertension rule is "two systolic readings >140 mmHg": readings = 2. 1 to 10.
+  int readings = 1;
   Action action = Action::contact_doctor;
   LocalizedText advice;
   Provenance from;
@@ -362,6 +365,10 @@ struct Regimen {
   std::vector<PhaseRule> phases;
   std::vector<MonitoringRule> monitoring;
   Sourced<Span> baseline_spacing;  // days between baseline occasions, counted back from day 1
+  // Where the windows of periodic, `at`, end-of-treatment and re-check visits come from (the rule
+  // is in src/monitoring_planner.cpp: a quarter of the interval, 1 to 7 days; ±7; 7 days before;
+  // 3 days before). Around-dose windows carry their own provenance. Absent: said in the plan.
+  std::optional<Provenance> visit_windows;
   std::vector<LabRule> lab_rules;
   std::vector<GoldenCase> test_cases;
   std::vector<Sourced<LocalizedText>> warnings;

@@ -294,7 +294,9 @@ struct Advice {
   std::vector<Date> baseline_dates;     // the pretreatment results averaged
   std::optional<double> change_percent;
   std::optional<Date> also_reached_on;  // the previous result of the same kind also reached it
-  std::string unit;                     // the canonical unit of the test
+  int readings_met = 0;      // results in a row, up to the latest judged, that meet the condition;
+                             // the rule is reached when this is at least rule.readings
+  std::string unit;          // the canonical unit of the test
   LocalizedText condition;   // describe_condition(): "Serum creatinine ≥ 25% above baseline"
   LocalizedText detail;      // one sentence: what was compared with what
   LocalizedText source;      // cite_text(regimen, rule.from)
@@ -305,7 +307,9 @@ struct Advice {
 // Judges every lab rule of `regimen` (or only those of `only_test`) on `results` dated on or
 // before `today`. The baseline of a rise rule is the mean of the results dated before `start`;
 // the rule then judges the latest result dated on or after `start`. Other rules judge the latest
-// result. above_uln_multiple needs the upper limit of normal recorded with the result.
+// result. above_uln_multiple needs the upper limit of normal recorded with the result. A rule
+// with readings = n is reached only when the latest n results (on treatment, for a rise rule)
+// all meet its condition; fewer are said in `detail` and the status is not_reached.
 std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& labs, Date start,
                            const std::vector<TrackedResult>& results, Date today,
                            const std::optional<std::string>& only_test = std::nullopt);

@@ -209,6 +209,9 @@ json advice_json(const Advice& a) {
   }
   if (a.change_percent) j["change_percent"] = *a.change_percent;
   if (a.also_reached_on) j["previous_result_also_reached"] = format_date(*a.also_reached_on);
+  if (a.rule.readings > 1) {
+    j["readings"] = {{"needed", a.rule.readings}, {"met", a.readings_met}};
+  }
   j["advice"] = {{"en", a.advice.en}, {"zh-CN", a.advice.zh}};
   j["source"] = {{"en", a.source.en}, {"zh-CN", a.source.zh}};
   j["disclaimer"] = {{"en", a.disclaimer.en}, {"zh-CN", a.disclaimer.zh}};
