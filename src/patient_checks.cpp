@@ -164,6 +164,7 @@ void judge_patient_rules(Plan& plan, const Regimen& r) {
   m.creatinine = plan.creatinine;
   m.age = plan.age_years;
   std::string kidney_unjudged, age_unjudged;
+  Provenance kidney_from, age_from;  // the first rule not judged: where the need comes from
   for (const PatientRule& rule : r.patient_rules) {
     bool all = true, known = true;
     LocalizedText facts;
@@ -179,6 +180,7 @@ void judge_patient_rules(Plan& plan, const Regimen& r) {
     }
     if (!known) {
       std::string& list = rule.needs_kidney_function() ? kidney_unjudged : age_unjudged;
+      if (list.empty()) (rule.needs_kidney_function() ? kidney_from : age_from) = rule.from;
       list += (list.empty() ? "" : ", ") + rule.id;
       continue;
     }
@@ -212,14 +214,14 @@ void judge_patient_rules(Plan& plan, const Regimen& r) {
         tr_both("Baseline kidney function is needed for this regimen: its rules {rules} "
                 "could not be judged without {missing}.",
                 {{"rules", same_text(kidney_unjudged)}, {"missing", kidney_inputs_missing(plan)}}),
-        {});
+        kidney_from);
   }
   if (!age_unjudged.empty()) {
     add_check(plan, "population.missing", age_unjudged, PatientCheck::Action::warn,
               tr_both("The regimen's rules {rules} depend on the age; no age was given, so they "
                       "were not checked.",
                       {{"rules", same_text(age_unjudged)}}),
-              {});
+              age_from);
   }
 }
 

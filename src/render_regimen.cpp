@@ -91,6 +91,8 @@ std::string condition_alone(const LabRule& r, const std::string& test_name, Lang
   return test_name;
 }
 
+}  // namespace
+
 std::string check_mark(PatientCheck::Action action, Lang lang) {
   switch (action) {
     case PatientCheck::Action::warn:
@@ -102,8 +104,6 @@ std::string check_mark(PatientCheck::Action action, Lang lang) {
   }
   return tr(lang, "warning");
 }
-
-}  // namespace
 
 // "Systolic blood pressure > 140 mmHg on 2 readings in a row" when the rule needs more than one.
 std::string describe_condition(const LabRule& r, const std::string& test_name, Lang lang) {

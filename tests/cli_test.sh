@@ -92,7 +92,9 @@ assert kinds.count("dose") == 386, kinds.count("dose")
 assert kinds.count("test") == 63, kinds.count("test")
 assert kinds.count("disclaimer") == 1 and "Educational aid" in rows[kinds.index("disclaimer")]["reason"]
 assert kinds.count("source") >= 1
-first = rows[0]
+# The regimen has a kidney rule and no creatinine was given: the first row says so (issue 15).
+assert rows[0]["kind"] == "check" and "--creatinine" in rows[0]["reason"], rows[0]
+first = [r for r in rows if r["kind"] == "dose"][0]
 assert (first["date"], first["slot"], first["amount_mg"], first["made_of"]) == ("2026-12-01", "morning", "150", "1 × 100 mg + 1 × 50 mg")
 last_dose = [r for r in rows if r["kind"] == "dose"][-1]
 assert (last_dose["date"], last_dose["slot"], last_dose["amount_mg"]) == ("2027-06-11", "evening", "75")
@@ -101,7 +103,8 @@ run "${itp[@]}" --format csv --lang zh-CN
 check "csv in Chinese: names, doses and reasons" python3 - "$tmp/out" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
-first = rows[0]
+assert rows[0]["kind"] == "check" and "血肌酐" in rows[0]["reason"], rows[0]
+first = [r for r in rows if r["kind"] == "dose"][0]
 # Keys stay keys (kind, slot); what people read is in Chinese, doses with Chinese units.
 assert (first["kind"], first["slot"], first["phase"], first["volume_mL"] or "", first["reason"]) == (
     "dose", "morning", "诱导期", "", "5 mg/(kg·天)"), first

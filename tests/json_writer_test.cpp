@@ -306,11 +306,13 @@ TEST_CASE("json writer: a block written apart is placed at its depth") {
 
 namespace {
 
-// The golden requests of the shipped rules, each with its regimen (as `batch` reads them).
+// The golden requests of the shipped rules that make a plan, each with its regimen (as `batch`
+// reads them).
 std::vector<PlanRequest> golden_requests() {
   std::vector<PlanRequest> out;
   for (const Regimen& r : real_rules().regimens) {
     for (const GoldenCase& g : r.test_cases) {
+      if (!g.error.empty()) continue;  // a request the case expects to be refused
       nlohmann::json j = nlohmann::json::parse(g.request_json);
       j["regimen"] = r.id;
       out.push_back(parse_plan_request(j.dump(), g.name));
@@ -508,6 +510,7 @@ TEST_CASE("batch: each plan line holds the JSON plan of the same request") {
   std::vector<std::string> expected;
   for (const Regimen& r : real_rules().regimens) {
     for (const GoldenCase& g : r.test_cases) {
+      if (!g.error.empty()) continue;  // a request the case expects to be refused
       nlohmann::json j = nlohmann::json::parse(g.request_json);
       j["regimen"] = r.id;
       input += j.dump() + "\n";

@@ -121,7 +121,7 @@ SCOT=(--regimen cyclophosphamide-iv-scot --weight 62kg --height 165cm --start 20
 # disclaimer and the Chinese drug name.
 ITP_COMMON=("150 mg" "1 × 100 mg + 1 × 50 mg" "1 × 100 mg + 1 × 25 mg" "75 mg"
   "1 × 50 mg + 1 × 25 mg" "2026-12-01" "2027-06-11" "2026-11-17" "2026-11-24" "2027-03-15"
-  "2027-05-23" "cycloSPORINE" "环孢素" "仅供学习参考" "itp6-003")
+  "2027-05-01" "cycloSPORINE" "环孢素" "仅供学习参考" "itp6-003")
 SCOT_COMMON=("840 mg" "1,260 mg" "1 × 1,000 mg + 1 × 500 mg" "2026-12-01" "2027-11-01"
   "2026-11-30" "2026-12-11" "2027-11-11" "1.69 m²" "环磷酰胺" "scot-nct00114530")
 

@@ -529,17 +529,25 @@ TEST_CASE("engine: a titration in mg/kg/day with a step limit, only if needed") 
 }
 
 TEST_CASE("engine: population limits give the regimen's message, or say the age was not given") {
+  // test-titration: age_years min 18, action warn (the default): a check, never an error.
   PlanRequest q;
   q.regimen_id = "test-titration";
   q.weight = kilograms(60);
   q.start = parse_date("2026-03-31");
-  CHECK_THAT(make_plan(test_rules(), q).advisories.at(0).en,
-             Catch::Matchers::Contains("no age was given"));
+  Plan p = make_plan(test_rules(), q);
+  REQUIRE(p.checks.size() == 1);
+  CHECK(p.checks[0].id == "population.missing");
+  CHECK_THAT(p.checks[0].text.en, Catch::Matchers::Contains("no age was given"));
   q.age_years = 16;
-  CHECK(make_plan(test_rules(), q).advisories.at(0).en ==
-        "Studied in adults (18 years and over) only.");
+  p = make_plan(test_rules(), q);
+  REQUIRE(p.checks.size() == 1);
+  CHECK(p.checks[0].id == "population.age");
+  CHECK(p.checks[0].action == PatientCheck::Action::warn);
+  CHECK_THAT(p.checks[0].text.en, Catch::Matchers::Contains("16 years"));
+  CHECK_THAT(p.checks[0].text.en,
+             Catch::Matchers::Contains("Studied in adults (18 years and over) only."));
   q.age_years = 18;
-  CHECK(make_plan(test_rules(), q).advisories.empty());
+  CHECK(make_plan(test_rules(), q).checks.empty());
 }
 
 // ------------------------------------------------------------------ rounding policy and maxima
@@ -744,7 +752,7 @@ TEST_CASE("the plan judges the patient: kidney rules warn, refuse or show the so
     CHECK(p.checks[0].action == PatientCheck::Action::warn);
     CHECK(p.checks[0].text.en.find("eGFR 24.8 mL/min/1.73 m² (CKD-EPI 2021)") != std::string::npos);
     CHECK(p.checks[0].text.en.find("eGFR below 60 mL/min/1.73 m²") != std::string::npos);
-    CHECK(p.checks[0].text.zh.find("eGFR低于60") != std::string::npos);
+    CHECK(p.checks[0].text.zh.find("低于60 mL/min/1.73 m²") != std::string::npos);
   }
   SECTION("refuse: input.patient_rule on the creatinine") {
     r.patient_rules[0].action = PatientRule::Action::refuse;
@@ -832,6 +840,7 @@ TEST_CASE("a taper step smaller than the product's smallest step is refused") {
   CHECK(e.where == "taper-step");
   q.taper_step = mg_per_kg_per_day(0.5);  // 31 mg: allowed
   CHECK_NOTHROW(make_plan(real_rules(), q));
+}
 
 // ------------------------------------------------------------------ calendar conventions (issue
 // 15)

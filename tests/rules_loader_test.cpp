@@ -402,15 +402,19 @@ TEST_CASE("load_rules_for reads the one regimen a plan needs, with products and 
   fs::remove_all(dir);
 }
 
-TEST_CASE("patient limits: population actions, patient rules, body size and course are checked "
-          "when the rules load") {
+TEST_CASE(
+    "patient limits: population actions, patient rules, body size and course are checked "
+    "when the rules load") {
   const json src = {{"source", "test-src"}};
   const json msg = {{"en", "M."}, {"zh", "M。"}};
   SECTION("a well-formed set loads, limits converted to their types") {
     json j = good_regimen();
     j["population"] = {{"age_years",
-                        {{"min", 18}, {"action", "refuse"}, {"acknowledge", true},
-                         {"message", msg}, {"source", "test-src"}}}};
+                        {{"min", 18},
+                         {"action", "refuse"},
+                         {"acknowledge", true},
+                         {"message", msg},
+                         {"source", "test-src"}}}};
     j["patient_rules"] = json::array(
         {{{"id", "kidney"},
           {"when", json::array({{{"measure", "creatinine"}, {"at_least", 2}, {"unit", "mg/dL"}},
@@ -419,8 +423,9 @@ TEST_CASE("patient limits: population actions, patient rules, body size and cour
           {"message", msg},
           {"source", "test-src"}}});
     j["body_size"] = {{"above_ideal_percent", {{"value", 120}, {"source", "test-src"}}}};
-    j["course"] = {{"max_length", {{"value", "12 months"}, {"message", msg}, {"source", "test-src"}}},
-                   {"taper_every", {{"min", "1 week"}, {"max", "4 weeks"}, {"source", "test-src"}}}};
+    j["course"] = {
+        {"max_length", {{"value", "12 months"}, {"message", msg}, {"source", "test-src"}}},
+        {"taper_every", {{"min", "1 week"}, {"max", "4 weeks"}, {"source", "test-src"}}}};
     const Regimen r = parse_regimen(j.dump(), "t.json");
     REQUIRE(r.population.age_years);
     CHECK(r.population.age_years->action == LimitAction::refuse);
@@ -443,18 +448,19 @@ TEST_CASE("patient limits: population actions, patient rules, body size and cour
           {"action", "warn"},
           {"message", msg},
           {"source", "test-src"}}});
-    CHECK(only_problem(j) == "/patient_rules/0/when/0/unit [rules.bad_unit]");
+    CHECK(only_problem(j) == "t.json:/patient_rules/0/when/0/unit [rules.bad_unit]");
   }
   SECTION("two comparisons in one condition are refused") {
     json j = good_regimen();
     j["patient_rules"] = json::array(
         {{{"id", "k"},
-          {"when", json::array({{{"measure", "egfr"}, {"below", 25}, {"above", 10},
-                                 {"unit", "mL/min/1.73m2"}}})},
+          {"when",
+           json::array(
+               {{{"measure", "egfr"}, {"below", 25}, {"above", 10}, {"unit", "mL/min/1.73m2"}}})},
           {"action", "warn"},
           {"message", msg},
           {"source", "test-src"}}});
-    CHECK(only_problem(j) == "/patient_rules/0/when/0 [rules.bad_value]");
+    CHECK(only_problem(j) == "t.json:/patient_rules/0/when/0 [rules.bad_value]");
   }
   SECTION("an unknown action and an unknown measure are refused") {
     json j = good_regimen();
@@ -465,26 +471,29 @@ TEST_CASE("patient limits: population actions, patient rules, body size and cour
           {"message", msg},
           {"source", "test-src"}}});
     CHECK(places(problems_in(j)) ==
-          std::vector<std::string>{"/patient_rules/0/when/0/measure [rules.bad_value]",
-                                   "/patient_rules/0/action [rules.bad_value]"});
+          std::vector<std::string>{"t.json:/patient_rules/0/when/0/measure [rules.bad_value]",
+                                   "t.json:/patient_rules/0/action [rules.bad_value]"});
   }
   SECTION("an acknowledgement on a limit that only warns is refused") {
     json j = good_regimen();
     j["population"] = {
-        {"age_years", {{"min", 18}, {"acknowledge", true}, {"message", msg}, {"source", "test-src"}}}};
-    CHECK(only_problem(j) == "/population/age_years/acknowledge [rules.bad_value]");
+        {"age_years",
+         {{"min", 18}, {"acknowledge", true}, {"message", msg}, {"source", "test-src"}}}};
+    CHECK(only_problem(j) == "t.json:/population/age_years/acknowledge [rules.bad_value]");
   }
   SECTION("a body-size threshold of 100% or less is refused") {
     json j = good_regimen();
     j["body_size"] = {{"above_ideal_percent", {{"value", 100}, {"source", "test-src"}}}};
-    CHECK(only_problem(j) == "/body_size/above_ideal_percent/value [rules.bad_value]");
+    CHECK(only_problem(j) == "t.json:/body_size/above_ideal_percent/value [rules.bad_value]");
   }
   SECTION("taper interval limits in the wrong order are refused") {
     json j = good_regimen();
-    j["course"] = {{"taper_every", {{"min", "4 weeks"}, {"max", "1 week"}, {"source", "test-src"}}}};
-    CHECK(only_problem(j) == "/course/taper_every [rules.range_order]");
+    j["course"] = {
+        {"taper_every", {{"min", "4 weeks"}, {"max", "1 week"}, {"source", "test-src"}}}};
+    CHECK(only_problem(j) == "t.json:/course/taper_every [rules.range_order]");
   }
   (void)src;
+}
 
 TEST_CASE("a lab rule may need several readings in a row: 1 to 10, 1 when not given") {
   json j = good_regimen();

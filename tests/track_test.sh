@@ -162,7 +162,8 @@ assert a["checks"][0]["id"] == "kidney_function" and a["checks"][0]["from"] == {
 assert a["acknowledgements"] == [{"en": "Used outside its label: acknowledged", "zh-CN": "超出说明书使用：已知情确认"}]
 PY
 run track advise "${D[@]}" --label pt-01 --today 2026-12-20
-check "advise: no checks, no section" lacks "$tmp/out" "CHECKS ABOUT THE PATIENT"
+# pt-01 was started without a creatinine: its ITP plan says kidney function is needed (issue 15).
+check "advise: the plan's own check comes first" contains "$tmp/out" "Baseline kidney function is needed"
 
 # Psoriasis: creatinine without a pretreatment value can not be judged.
 run track record "${D[@]}" --label pt-03 --today 2026-12-20 --test creatinine --value "1 mg/dL" --date 2026-12-15
