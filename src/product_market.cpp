@@ -57,9 +57,10 @@ std::vector<DrugMass> strengths_used(const Plan& plan) {
   std::vector<DrugMass> used;
   for (const PlannedPhase& ph : plan.phases)
     for (const Administration& a : ph.dose.administrations)
-      for (const UnitCount& u : a.units)
-        if (std::find(used.begin(), used.end(), u.strength) == used.end())
-          used.push_back(u.strength);
+      for (const auto* list : {&a.units, &a.vials})
+        for (const UnitCount& u : *list)
+          if (std::find(used.begin(), used.end(), u.strength) == used.end())
+            used.push_back(u.strength);
   std::sort(used.begin(), used.end());
   return used;
 }

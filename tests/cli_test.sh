@@ -296,7 +296,7 @@ p = json.load(open(sys.argv[1]))
 assert p["product"]["market"] == {"id": "us", "name": {"en": "United States", "zh-CN": "美国"}}
 assert [s["value"] for s in p["product"]["strengths"]] == [25, 100]
 assert p["product"]["from"] == {"source": "neoral-label"}
-assert p["phases"][0]["dose"]["administrations"][0]["text"] == "1 × 100 mg + 2 × 25 mg"
+assert p["phases"][0]["dose"]["administrations"][0]["text"]["en"] == "1 × 100 mg + 2 × 25 mg"
 PY
 run "${itp[@]}" --market fr
 check "unknown market exits 2" test "$code" -eq 2
@@ -341,16 +341,16 @@ def walk(x, key=""):
         for v in x:
             walk(v, key)
     elif isinstance(x, str) and key == "en":
-        if re.search(r"(?<![\w/-])(cyclosporine|rituximab)(?![\w-])", x, re.I):
+        if re.search(r"(?<![\w/-])([Cc]yclosporine|[Rr]ituximab)(?![\w-])", x):
             bad.append(x)
 walk(json.load(open(sys.argv[1])))
 assert not bad, bad
 PY
 done
-# "Starting dose dose": psoriasis 62 kg x 2.5 = 155 mg -> 150 mg (6 steps of 25) = 2.42 mg/kg/day,
-# below the range 2.5: the advisory names the phase once.
-run plan --regimen cyclosporine-psoriasis --weight 62kg --start 2026-12-01 --age 45
-check "no Starting dose dose" bash -c "! grep -q 'Starting dose dose' '$tmp/out'"
+# "Starting dose dose": the advisory names the phase in quotes, never "<phase name> dose".
+# 70 kg x 4 mg/kg/day = 280 mg -> 275 mg (11 steps of 25) = 3.93 mg/kg/day, below the range 4.
+run plan --regimen cyclosporine-itp --weight 70kg --start 2026-12-01 --dose 4mg/kg/d
+check "rounding advisory names the phase" contains "$tmp/out" "the dose in “Induction” is 3.93 mg/kg/day (275 mg instead of 280 mg, -1.79%)"
 
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0
