@@ -45,11 +45,11 @@ LocalizedText markets_text(const RuleSet& rules, const std::vector<std::string>&
 // "source neoral-label: Neoral prescribing information (openFDA) …" or "project default: …".
 LocalizedText from_text(const Product& p, const Provenance& from) {
   if (from.project_default) return tr_both("project default: {reason}", {{"reason", from.reason}});
-  std::string citation;
+  // The citation is in English: the Chinese text names the source by its id only.
+  LocalizedText text = tr_both("source {id}", {{"id", same_text(from.source_id)}});
   for (const Source& s : p.sources)
-    if (s.id == from.source_id) citation = s.citation;
-  return tr_both("source {id}: {citation}",
-                 {{"id", same_text(from.source_id)}, {"citation", same_text(citation)}});
+    if (s.id == from.source_id) text.en += ": " + s.citation;
+  return text;
 }
 
 // The strengths the plan's administrations use, smallest first.
