@@ -45,6 +45,9 @@ const Product* RuleSet::find_product(std::string_view id) const {
 const LabTest* RuleSet::find_lab(std::string_view id) const {
   return find_by_id(labs, id);
 }
+const Market* RuleSet::find_market(std::string_view id) const {
+  return find_by_id(markets, id);
+}
 
 std::string find_rules_dir(const std::optional<std::string>& explicit_dir, const char* env_dir) {
   if (explicit_dir) {
@@ -87,7 +90,9 @@ RuleSet load_files(const std::string& directory, std::vector<fs::path> files) {
     collect([&] {
       const std::string text = read_file(path);
       if (name == "products.json") {
-        rules.products = parse_products(text, shown);
+        ProductCatalog catalog = parse_product_catalog(text, shown);
+        rules.products = std::move(catalog.products);
+        rules.markets = std::move(catalog.markets);
       } else if (name == "labs.json") {
         rules.labs = parse_labs(text, shown);
       } else {

@@ -100,6 +100,8 @@ std::string error_meaning(std::string_view id) {
       {"input.unknown_regimen", "No regimen with this id."},
       {"input.unknown_product", "No product with this id."},
       {"input.product_not_allowed", "The regimen does not allow this product."},
+      {"input.unknown_market", "No market with this id."},
+      {"input.not_sold_in_market", "No strength of this product is sold in this market."},
       {"dose.not_representable", "The dose can not be given with this product."},
       {"dose.rounding_outside_range", "Rounding takes the dose outside the regimen's range."},
       {"dose.too_small_to_split", "The daily dose is too small to split into that many doses."},

@@ -10,6 +10,7 @@
 #include "doseplan/plan.hpp"
 #include "patient_checks.hpp"
 #include "plan_internal.hpp"
+#include "product_market.hpp"
 
 namespace doseplan {
 namespace {
@@ -481,8 +482,8 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
     if (!outside && !past_tolerance) continue;
     const auto same = [](std::string text) { return same_text(std::move(text)); };
     LocalizedText text = tr_both(
-        "After rounding to what {product} can give, the {phase} dose is {dose} ({rounded} instead "
-        "of {exact}, {percent})",
+        "After rounding to what {product} can give, the dose in “{phase}” is {dose} ({rounded} "
+        "instead of {exact}, {percent})",
         {{"product", product.name},
          {"phase", p.name},
          {"dose", dose_text(*actual)},
@@ -634,6 +635,8 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const R
                     product_id + why);
   }
 
+  const Product sold = detail::product_in_market(rules, *product, q.market);
+  product = &sold;
   detail::check_course_options(*r, q, *product);
 
   Plan plan;
@@ -675,10 +678,10 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const R
     plan.doses_per_day.from.overridden = true;
   }
   plan.product = *product;
-  plan.phases =
-      build_phases(*r, q, *product, body,
-                   plan.chosen ? std::optional<DoseValue>(plan.chosen->value) : std::nullopt,
-                   plan.doses_per_day.value);
+  plan.phases = detail::build_phases_with_hint(
+      rules, *r, q, *product, body,
+      plan.chosen ? std::optional<DoseValue>(plan.chosen->value) : std::nullopt,
+      plan.doses_per_day.value);
   plan.end = q.start;
   std::vector<Date> administrations;
   std::vector<Date> dose_changes;
@@ -724,6 +727,7 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const R
   list_project_defaults(plan, *r, *product);
   detail::judge_patient(plan, *r, q, *product);
   add_advisories(plan, *r, *product);
+  detail::describe_product(plan, rules, q);
   *regimen = r;
   return plan;
 }

@@ -122,6 +122,11 @@ const Source* Regimen::find_source(const std::string& source_id) const {
   return nullptr;
 }
 
+const std::string& LabTest::loinc_for_unit(std::string_view unit) const {
+  const bool molar = unit.size() >= 5 && unit.substr(unit.size() - 5) == "mol/L";
+  return molar && !loinc_molar.empty() ? loinc_molar : loinc;
+}
+
 DrugMass Product::smallest_step() const {
   if (form == Form::iv_vial) return rounding_step.value_or(milligrams(0));
   if (form == Form::cells) return milligrams(0);

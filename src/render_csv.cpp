@@ -58,11 +58,13 @@ std::string render_csv(const Plan& plan, Lang lang) {
         p.steps > 0 ? std::to_string(p.step) + "/" + std::to_string(p.steps) : "";
     for (Date d = p.first; d <= p.last; d += date::days{1}) {
       for (const Administration& a : p.dose.administrations) {
-        row(o,
-            {"dose", format_date(d), p.cycle ? "infusion" : slot_name(a.slot), pick(p.name, lang),
-             step, a.cells ? "" : format_number(in_mg(a.amount), 3),
-             describe_administration(a, lang), a.volume ? format_number(in_mL(*a.volume), 3) : "",
-             "", "", "", format_dose(p.dose.target, lang), citation(p.dose_from, lang)});
+        row(o, {"dose", format_date(d), p.cycle ? "infusion" : slot_name(a.slot),
+                pick(p.name, lang), step, a.cells ? "" : format_number(in_mg(a.amount), 3),
+                describe_administration(a, lang),
+                a.volume ? format_number(in_mL(*a.volume), 3) : "", "", "", "",
+                format_dose(p.dose.target, lang) +
+                    (p.dose_note.en.empty() ? "" : "; " + pick(p.dose_note, lang)),
+                citation(p.dose_from, lang)});
       }
     }
   }

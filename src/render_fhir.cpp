@@ -97,6 +97,9 @@ json notes(const Plan& plan) {
         "[" + s.id + "] " + s.citation + " (" + s.location + "): \u201c" + s.quote + "\u201d ";
   }
   n.push_back({{"text", sources}});
+  for (const LocalizedText& p : plan.product_notes) {
+    n.push_back({{"text", "Product: " + p.en + " " + p.zh}});
+  }
   for (const LocalizedText& a : plan.advisories) {
     n.push_back({{"text", "Advisory: " + a.en + " " + a.zh}});
   }
@@ -113,6 +116,31 @@ json notes(const Plan& plan) {
                               d.value.en + ". " + d.reason.en + " " + d.reason.zh}});
   }
   return n;
+}
+
+// The baseline serum creatinine of the request, in umol/L: coded with the test's LOINC code for
+// that unit (the molar code 14682-9 of rules/labs.json, not the mass code 2160-0).
+json creatinine_observation(const Plan& plan, const json& subject) {
+  const char* unit = "umol/L";
+  json code = {{"text", "Serum creatinine (baseline)"}};
+  for (const LabTest& l : plan.labs) {
+    if (l.id == "creatinine" && !l.loinc_for_unit(unit).empty()) {
+      code["coding"] = json::array(
+          {{{"system", kLoinc}, {"code", l.loinc_for_unit(unit)}, {"display", l.name.en}}});
+    }
+  }
+  return {
+      {"resourceType", "Observation"},
+      {"status", "final"},
+      {"category", json::array({{{"coding", json::array({{{"system",
+                                                           "http://terminology.hl7.org/CodeSystem/"
+                                                           "observation-category"},
+                                                          {"code", "laboratory"}}})}}})},
+      {"code", code},
+      {"subject", subject},
+      {"effectiveDateTime", format_date(plan.start)},
+      {"valueQuantity",
+       quantity(std::round(in_umol_per_L(*plan.creatinine) * 10) / 10, unit, unit)}};
 }
 
 // The Dosage entries of one planned row: one per distinct amount in the day.
@@ -153,7 +181,8 @@ void add_dosages(json& out, const PlannedPhase& p, int sequence, const Plan& pla
           p.name.en +
               (p.steps > 0 ? " " + std::to_string(p.step) + "/" + std::to_string(p.steps) : "") +
               ": " + format_mg(amount) + " (" + describe_administration(*admins.front()) + ") " +
-              slots + ", " + format_date(p.first) + " to " + format_date(p.last)},
+              slots + ", " + format_date(p.first) + " to " + format_date(p.last) +
+              (p.dose_note.en.empty() ? "" : " [" + p.dose_note.en + " " + p.dose_note.zh + "]")},
          {"timing",
           {{"repeat",
             {{"boundsPeriod", {{"start", format_date(p.first)}, {"end", format_date(p.last)}}},
@@ -222,6 +251,8 @@ std::string render_fhir(const Plan& plan) {
   add(weight_url, observation("29463-7", "Body weight", quantity(in_kg(plan.weight), "kg", "kg")));
   json activities = json::array();
   json medication_refs = json::array();
+
+  if (plan.creatinine) add(uuid(key + "|creatinine"), creatinine_observation(plan, subject));
   if (plan.height) {
     add(uuid(key + "|height"),
         observation("8302-2", "Body height", quantity(in_cm(*plan.height), "cm", "cm")));

@@ -468,6 +468,8 @@ class HtmlWriter {
     std::string product = p(plan_.product.name);
     if (!plan_.product.market_names.empty())
       product += " (" + joined(plan_.product.market_names) + ")";
+    for (const LocalizedText& n : plan_.product_notes)
+      product += el("div", attr("class", "note"), p(n));
     std::string rows = fact("Drug", el("strong", "", esc(r.drug.name.en)) + " " +
                                         el("span", attr("lang", "zh-CN"), esc(r.drug.name.zh)));
     rows += fact("Indication", p(r.indication));
@@ -517,6 +519,7 @@ class HtmlWriter {
 
   std::string dose_summary(const PlannedPhase& ph) const {
     std::string s = dose_text(ph.dose.target) + source_tag(ph.dose_from);
+    if (!ph.dose_note.en.empty()) s += el("div", attr("class", "note"), p(ph.dose_note));
     if (ph.dose.administrations.empty() || ph.dose.administrations.front().cells) return s;
     if (ph.cycle) return s + "<br>\u2192 " + esc(format_mg(ph.dose.rounded_daily));
     const int doses = static_cast<int>(ph.dose.administrations.size());

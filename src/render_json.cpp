@@ -281,7 +281,12 @@ void dose(JsonWriter& w, const Plan& plan, detail::PlanJsonCache::Entry* cache) 
   w.end_object();
 }
 
-void product(JsonWriter& w, const Product& p, detail::PlanJsonCache::Entry* cache) {
+void sources(JsonWriter& w, const std::vector<Source>& sources);
+
+// The product as the plan uses it: its strengths (only those of `market`, when one is chosen),
+// where they come from, those sold only in some markets, and the plan's notes on them.
+void product(JsonWriter& w, const Plan& plan, detail::PlanJsonCache::Entry* cache) {
+  const Product& p = plan.product;
   w.begin_object();
   w.member("id", p.id);
   w.key("name");
@@ -297,6 +302,37 @@ void product(JsonWriter& w, const Product& p, detail::PlanJsonCache::Entry* cach
   w.end_array();
   w.key("smallest_step");
   q(w, in_mg(p.smallest_step()), "mg");
+  w.key("from");
+  provenance(w, p.from, cache);
+  w.key("market_limited");
+  w.begin_array();
+  for (const MarketLimit& m : p.market_limited) {
+    w.begin_object();
+    w.key("strength");
+    q(w, in_mg(m.strength), "mg");
+    w.key("markets");
+    w.begin_array();
+    for (const std::string& id : m.markets) w.string(id);
+    w.end_array();
+    w.key("from");
+    provenance(w, m.from, cache);
+    w.end_object();
+  }
+  w.end_array();
+  if (plan.market) {
+    w.key("market");
+    w.begin_object();
+    w.member("id", plan.market->id);
+    w.key("name");
+    text(w, plan.market->name);
+    w.end_object();
+  }
+  w.key("notes");
+  w.begin_array();
+  for (const LocalizedText& n : plan.product_notes) text(w, n);
+  w.end_array();
+  w.key("sources");
+  sources(w, p.sources);
   w.end_object();
 }
 
@@ -321,6 +357,11 @@ void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases, bool explain
       }
     }
     if (p.conditional) w.member_bool("only_if_needed", true);
+    if (!p.dose_note.en.empty()) {
+      w.member_bool("target_after_titration", true);
+      w.key("dose_note");
+      kept_text(w, p.dose_note, cache);
+    }
     w.key("dose");
     daily_dose(w, p.dose, explained, cache);
     w.key("dose_from");
@@ -437,6 +478,7 @@ void labs(JsonWriter& w, const std::vector<LabTest>& labs) {
     text(w, l.name);
     w.member("kind", l.kind);
     w.member("loinc", l.loinc);
+    if (!l.loinc_molar.empty()) w.member("loinc_molar", l.loinc_molar);
     w.end_object();
   }
   w.end_array();
@@ -703,7 +745,7 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
   w.key("dose");
   dose(w, plan, kept);
   w.key("product");
-  product(w, plan.product, kept);
+  product(w, plan, kept);
   w.key("phases");
   phases(w, plan.phases, plan.explained, kept);
   w.key("visits");

@@ -582,6 +582,7 @@ void regimen_block(Doc& doc) {
   std::string product = pick(p.product.name, lang);
   if (!p.product.market_names.empty()) product += " (" + join(p.product.market_names, ", ") + ")";
   rows.emplace_back(doc.tr("Product"), product);
+  for (const LocalizedText& n : p.product_notes) rows.emplace_back("", pick(n, lang));
   const bool daily = std::any_of(p.phases.begin(), p.phases.end(),
                                  [](const PlannedPhase& ph) { return !ph.cycle; });
   if (daily) {
@@ -660,6 +661,7 @@ void pill_card(Doc& doc) {
            kSmall});
     }
     if (p.conditional) what.lines.push_back({doc.tr("only if needed"), kSmall});
+    if (!p.dose_note.en.empty()) what.lines.push_back({pick(p.dose_note, lang), kSmall});
     if (p.step <= 1 && !pick(p.note, lang).empty())
       what.lines.push_back({pick(p.note, lang), kTiny});
     Row row{dates, what};

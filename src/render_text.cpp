@@ -228,6 +228,10 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     o << ")";
   }
   o << "\n";
+  for (const LocalizedText& n : plan.product_notes)
+    o << "  " << pad("", 22) << pick(n, lang) << "\n";
+  if (first && !first->dose_note.en.empty())
+    o << "  " << pad("", 22) << "* " << pick(first->dose_note, lang) << "\n";
   if (first && !first->dose.administrations.front().cells) {
     const DailyDose& d = first->dose;
     const char* per = first->cycle ? "dose" : "daily dose";
@@ -263,6 +267,7 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     }
     o << ": " << administrations(p.dose);
     if (p.conditional) o << " [" << L("only if needed") << "]";
+    if (!p.dose_note.en.empty()) o << " [" << pick(p.dose_note, lang) << "]";
     o << "\n";
     if (!p.note.en.empty() && p.step <= 1) o << "  " << pad("", 16) << pick(p.note, lang) << "\n";
   }

@@ -40,6 +40,7 @@ PlanRequest parse_plan_request(std::string_view json_text, const std::string& fi
         [&](const std::string& s, const std::string& where) { q.dose = parse_dose(s, where); });
   if (const auto n = root.integer("doses_per_day", false)) q.doses_per_day = *n;
   field("product", false, [&](const std::string& s, const std::string&) { q.product_id = s; });
+  field("market", false, [&](const std::string& s, const std::string&) { q.market = s; });
   if (auto durations = root.object("phase_durations", false)) {
     if (root_json.contains("phase_durations")) {
       for (const auto& [key, value] : root_json["phase_durations"].items()) {

@@ -1,6 +1,7 @@
 // Parsing and checking rules files: regimens, products, labs. See docs/rules.md for the format
 // and docs/errors.md for every problem id reported here.
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <set>
 
@@ -698,6 +699,7 @@ void RegimenReader::read_phases(Obj& root, Regimen& r) {
         break;
       case PhaseRule::Kind::fixed_dose:
         ph.level = sourced_dose(p, "level");
+        ph.target_after_titration = p.boolean("target_after_titration", false).value_or(false);
         if (ph.level && (std::holds_alternative<DosePerArea>(ph.level->value) ||
                          std::holds_alternative<CellCount>(ph.level->value))) {
           diag_.add("rules.bad_unit", p.at("level") + "/unit",
@@ -1080,7 +1082,74 @@ Regimen parse_regimen(std::string_view json_text, const std::string& file) {
   return r;
 }
 
+namespace {
+
+// products.json's `markets`: [{"id": "us", "name": {"en": ..., "zh": ...}}], ids unique.
+std::vector<Market> read_markets(Obj& root, Diagnostics& diag) {
+  std::vector<Market> out;
+  for (const auto& [j, ptr] : elements(root.array("markets", false), root.at("markets"))) {
+    Obj m(*j, ptr, diag);
+    Market market{m.string("id").value_or(""), m.text("name")};
+    for (const Market& other : out) {
+      if (!market.id.empty() && other.id == market.id)
+        diag.add("rules.duplicate_id", m.at("id"), "market id \"" + market.id + "\" is used twice");
+    }
+    m.finish();
+    out.push_back(std::move(market));
+  }
+  return out;
+}
+
+// A product's `market_limited`: strengths of its `strengths_mg` sold only in some of `markets`.
+void read_market_limits(Obj& p, Product& prod, const std::vector<Market>& markets,
+                        const std::function<void(const Provenance&, const std::string&)>& source) {
+  Diagnostics& diag = p.diag();
+  for (const auto& [j, ptr] : elements(p.array("market_limited", false), p.at("market_limited"))) {
+    Obj m(*j, ptr, diag);
+    MarketLimit limit;
+    if (const auto mg = m.number("strength_mg")) {
+      limit.strength = milligrams(*mg);
+      if (std::find(prod.strengths.begin(), prod.strengths.end(), limit.strength) ==
+          prod.strengths.end()) {
+        diag.add("rules.bad_value", m.at("strength_mg"),
+                 format_number(*mg) + " mg is not one of the product's strengths_mg");
+      }
+    }
+    for (const auto& [id, id_ptr] : elements(m.array("markets"), m.at("markets"))) {
+      const std::string market = id->is_string() ? id->get<std::string>() : "";
+      const bool known = std::any_of(markets.begin(), markets.end(),
+                                     [&](const Market& k) { return k.id == market; });
+      if (!known) {
+        diag.add("rules.unknown_market", id_ptr, "\"" + market + "\" is not a market of /markets");
+      }
+      limit.markets.push_back(market);
+    }
+    if (limit.markets.empty() && m.has("markets"))
+      diag.add("rules.bad_value", m.at("markets"), "list at least one market");
+    limit.from = m.provenance();
+    source(limit.from, m.at("source"));
+    m.finish();
+    prod.market_limited.push_back(std::move(limit));
+  }
+}
+
+// The sources the product's provenances name, in the file's order.
+void attach_sources(Product& prod, const std::vector<Source>& sources) {
+  for (const Source& src : sources) {
+    bool named = src.id == prod.from.source_id || src.id == prod.volume_step_from.source_id ||
+                 src.id == prod.rounding_step_from.source_id;
+    for (const MarketLimit& m : prod.market_limited) named = named || src.id == m.from.source_id;
+    if (named && !src.id.empty()) prod.sources.push_back(src);
+  }
+}
+
+}  // namespace
+
 std::vector<Product> parse_products(std::string_view json_text, const std::string& file) {
+  return parse_product_catalog(json_text, file).products;
+}
+
+ProductCatalog parse_product_catalog(std::string_view json_text, const std::string& file) {
   Diagnostics diag(file);
   const json root_json = detail::parse_json(json_text, diag);
   if (!diag.ok()) fail(diag);
@@ -1088,16 +1157,21 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
   std::vector<Product> out;
   check_format_version(root);
   std::set<std::string> source_ids;
+  std::vector<Source> sources;
   for (const auto& [j, ptr] : elements(root.array("sources"), root.at("sources"))) {
     Obj s(*j, ptr, diag);
-    if (auto id = s.string("id"); id && !source_ids.insert(*id).second) {
-      diag.add("rules.duplicate_id", s.at("id"), "source id \"" + *id + "\" is used twice");
+    Source src;
+    src.id = s.string("id").value_or("");
+    if (!src.id.empty() && !source_ids.insert(src.id).second) {
+      diag.add("rules.duplicate_id", s.at("id"), "source id \"" + src.id + "\" is used twice");
     }
-    s.string("citation");
-    s.string("location");
-    s.string("quote");
+    src.citation = s.string("citation").value_or("");
+    src.location = s.string("location").value_or("");
+    src.quote = s.string("quote").value_or("");
     s.finish();
+    sources.push_back(std::move(src));
   }
+  const std::vector<Market> markets = read_markets(root, diag);
   auto check_source = [&](const Provenance& from, const std::string& where) {
     if (!from.source_id.empty() && !source_ids.count(from.source_id)) {
       diag.add("rules.unknown_source", where,
@@ -1117,7 +1191,7 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
     if (prod.drug == "cyclosporine" && prod.variant != "modified" &&
         prod.variant != "non-modified") {
       diag.add("rules.bad_value", p.at("variant"),
-               "a cyclosporine product must say \"modified\" or \"non-modified\"");
+               "a cycloSPORINE product must say \"modified\" or \"non-modified\"");
     }
     const std::string form = p.string("form").value_or("");
     static const std::pair<const char*, Product::Form> kForms[] = {
@@ -1196,14 +1270,18 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
         step->finish();
       }
     }
+    if (prod.is_solid() || prod.form == Product::Form::iv_vial) {
+      read_market_limits(p, prod, markets, check_source);
+    }
     prod.from = p.provenance();
     check_source(prod.from, p.at("source"));
     p.finish();
+    attach_sources(prod, sources);
     out.push_back(std::move(prod));
   }
   root.finish();
   if (!diag.ok()) fail(diag);
-  return out;
+  return {std::move(out), markets};
 }
 
 std::vector<LabTest> parse_labs(std::string_view json_text, const std::string& file) {
@@ -1233,6 +1311,7 @@ std::vector<LabTest> parse_labs(std::string_view json_text, const std::string& f
     }
     lab.loinc = t.string("loinc", lab.kind != "assessment").value_or("");
     lab.loinc_from_project = t.boolean("loinc_from_project", false).value_or(false);
+    lab.loinc_molar = t.string("loinc_molar", false).value_or("");
     for (const auto& [u, uptr] : elements(t.array("units"), t.at("units"))) {
       if (u->is_string()) {
         lab.units.push_back(u->get<std::string>());

@@ -117,6 +117,11 @@ std::vector<PlannedPhase> build_phases(const Regimen& regimen, const PlanRequest
     base.phase_id = rule.id;
     base.name = rule.name;
     base.note = rule.note;
+    if (rule.target_after_titration) {
+      base.dose_note = tr_both(
+          "target dose, reached after titration: not the starting dose; the starting dose and the "
+          "steps up to this dose are the doctor's (doseplan's sources do not give them)");
+    }
     switch (rule.kind) {
       case PhaseRule::Kind::chosen_dose:
       case PhaseRule::Kind::fixed_dose: {

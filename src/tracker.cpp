@@ -570,6 +570,7 @@ std::string write_plan_request(const PlanRequest& q) {
   if (q.dose) j["dose"] = exact_number(dose_number(*q.dose)) + " " + dose_unit(*q.dose);
   if (q.doses_per_day) j["doses_per_day"] = *q.doses_per_day;
   if (q.product_id) j["product"] = *q.product_id;
+  if (q.market) j["market"] = *q.market;
   if (!q.phase_durations.empty()) {
     json d = json::object();
     for (const auto& [id, span] : q.phase_durations) d[id] = to_string(span);
@@ -700,9 +701,6 @@ PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_t
     if (pt.contains("creatinine")) {
       q.creatinine = umol_per_L(pt["creatinine"]["value"].get<double>());
     }
-    // A plan made with --acknowledge-off-label lists what was acknowledged.
-    if (p.contains("acknowledgements") && !p["acknowledgements"].empty())
-      q.acknowledge_off_label = true;
     const json& dose = p.at("dose");
     const auto overridden = [](const json& prov) {
       return prov.is_object() && prov.value("overridden_by_user", false);
@@ -719,6 +717,8 @@ PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_t
     if (r->products.empty() || product != r->products.front()) q.product_id = product;
     // A plan that carries acknowledgements was made with --acknowledge-off-label.
     q.acknowledge_off_label = !p.value("acknowledgements", json::array()).empty();
+    if (const json& pr = p.at("product"); pr.contains("market") && pr["market"].is_object())
+      q.market = pr["market"].at("id").get<std::string>();
     // Phase rows: cycle counts, and the lengths the user chose.
     std::map<std::string, std::pair<Date, Date>> spans;
     std::map<std::string, int> rows;

@@ -277,5 +277,83 @@ check "without the module, the error says so" contains "$tmp/err" "the PDF rende
 check "without the module, the error id" contains "$tmp/err" "[output.pdf_failed]"
 check "without the module, no pdf file" test ! -e "$tmp/alone.pdf"
 
+# --- products honest (issue 15, item 9): market strengths, provenance, target dose; item 10
+# Default: every strength; 310 mg -> 300 mg = 150 + 150 = 1 x 100 + 1 x 50 mg; the 50 mg capsule
+# is sold only in New Zealand and the United Kingdom, and the plan says so with its source.
+run "${itp[@]}"
+check "strengths and their source" contains "$tmp/out" "Strengths: 25 mg, 50 mg, 100 mg (source neoral-label: Neoral (cycloSPORINE modified) prescribing information"
+check "strengths the plan uses" contains "$tmp/out" "this plan uses 25 mg, 50 mg, 100 mg"
+check "market-limited strength named" contains "$tmp/out" "50 mg is sold only in some markets: New Zealand, United Kingdom (source neoral-label"
+# --market us: 25 and 100 mg only, step 25 mg: 310 / 25 = 12.4 -> 12 steps = 300 mg, 6 + 6 steps
+# = 150 mg each = 1 x 100 + 2 x 25 mg (3 capsules; 6 x 25 would be 6).
+run "${itp[@]}" --market us
+check "market us exits 0" test "$code" -eq 0
+check "market us: 1 x 100 + 2 x 25" contains "$tmp/out" "morning             150 mg = 1 × 100 mg + 2 × 25 mg"
+check "market us: said" contains "$tmp/out" "Market United States (--market us): only the strengths sold there are used; 50 mg is not sold there"
+check "market us: no 50 mg capsule" bash -c "! grep -q '× 50 mg' '$tmp/out'"
+printf '{"regimen": "cyclosporine-itp", "weight": "62 kg", "start": "2026-12-01", "market": "us"}' >"$tmp/us.json"
+run plan --input "$tmp/us.json" --format json
+check "market in a request" python3 - "$tmp/out" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert p["product"]["market"] == {"id": "us", "name": {"en": "United States", "zh-CN": "美国"}}
+assert [s["value"] for s in p["product"]["strengths"]] == [25, 100]
+assert p["product"]["from"] == {"source": "neoral-label"}
+assert p["phases"][0]["dose"]["administrations"][0]["text"]["en"] == "1 × 100 mg + 2 × 25 mg"
+PY
+run "${itp[@]}" --market fr
+check "unknown market exits 2" test "$code" -eq 2
+check "unknown market names the known ones" contains "$tmp/err" 'market: no market "fr"; known: nz (New Zealand), uk (United Kingdom), us (United States) [input.unknown_market]'
+# A project default stands for strengths no label quote gives: mycophenolate 500 mg tablets.
+# SLS II target 1,500 mg twice daily = 3 x 500 mg, each dose line says it is the target dose.
+myco=(plan --regimen mycophenolate-ssc --weight 62kg --start 2026-12-01 --age 45)
+run "${myco[@]}"
+check "mycophenolate exits 0" test "$code" -eq 0
+check "mycophenolate strengths are a project default" contains "$tmp/out" "Strengths: 500 mg (project default: The marketed strength 500 mg"
+check "mycophenolate dose line says target" contains "$tmp/out" "[target dose, reached after titration: not the starting dose;"
+for f in html json fhir; do
+  run "${myco[@]}" --format "$f"
+  check "mycophenolate $f says target dose" contains "$tmp/out" "target dose, reached after titration"
+  check "mycophenolate $f names the strengths' project default" contains "$tmp/out" "The marketed strength 500 mg of mycophenolate mofetil tablets"
+done
+run "${myco[@]}" --format csv
+check "mycophenolate csv says target dose" contains "$tmp/out" "target dose, reached after titration"
+# Molar LOINC: the baseline creatinine 97 umol/L is coded 14682-9 (moles), not 2160-0 (mass).
+run "${itp[@]}" --creatinine 97umol/L --format fhir
+check "fhir creatinine molar code" python3 - "$tmp/out" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+obs = [e["resource"] for e in b["entry"] if e["resource"]["resourceType"] == "Observation"
+       and e["resource"]["code"]["text"].startswith("Serum creatinine")]
+assert len(obs) == 1, obs
+assert obs[0]["code"]["coding"][0]["code"] == "14682-9"
+assert obs[0]["valueQuantity"]["value"] == 97 and obs[0]["valueQuantity"]["code"] == "umol/L"
+PY
+# Tall Man in every English text a plan carries (not ids, not the cited documents' titles).
+for args in "cyclosporine-itp" "cyclosporine-psoriasis" "cyclosporine-localized-scleroderma" "cyclosporine-ssc" "rituximab-375-weekly --height 170cm"; do
+  run plan --regimen $args --weight 62kg --start 2026-12-01 --age 45 --format json
+  check "tall man in $args" python3 - "$tmp/out" <<'PY'
+import json, re, sys
+bad = []
+def walk(x, key=""):
+    if isinstance(x, dict):
+        for k, v in x.items():
+            if k not in ("sources", "id", "regimen", "file"):
+                walk(v, k)
+    elif isinstance(x, list):
+        for v in x:
+            walk(v, key)
+    elif isinstance(x, str) and key == "en":
+        if re.search(r"(?<![\w/-])([Cc]yclosporine|[Rr]ituximab)(?![\w-])", x):
+            bad.append(x)
+walk(json.load(open(sys.argv[1])))
+assert not bad, bad
+PY
+done
+# "Starting dose dose": the advisory names the phase in quotes, never "<phase name> dose".
+# 70 kg x 4 mg/kg/day = 280 mg -> 275 mg (11 steps of 25) = 3.93 mg/kg/day, below the range 4.
+run plan --regimen cyclosporine-itp --weight 70kg --start 2026-12-01 --dose 4mg/kg/d
+check "rounding advisory names the phase" contains "$tmp/out" "the dose in “Induction” is 3.93 mg/kg/day (275 mg instead of 280 mg, -1.79%)"
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

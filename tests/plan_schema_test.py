@@ -124,9 +124,11 @@ def other_choices(shown):
 
 def unresolved_ids(plan):
     """Ids that name nothing in the same plan (beyond the schema): provenance sources not in
-    /sources, and test ids of visits and lab rules not in /tests. The empty source of
+    /sources (under /product: not in /product/sources), and test ids of visits and lab rules not in /tests. The empty source of
     /dose/doses_per_day_from is the known quirk the schema describes, and is not reported."""
     sources = {s.get("id") for s in plan.get("sources", [])}
+    # The product's provenances name sources of products.json, carried in /product/sources.
+    product_sources = {s.get("id") for s in plan.get("product", {}).get("sources", [])}
     tests = {t.get("id") for t in plan.get("tests", [])}
     out = []
 
@@ -134,8 +136,11 @@ def unresolved_ids(plan):
         if isinstance(node, dict):
             source = node.get("source")
             known_quirk = path == ["dose", "doses_per_day_from"] and source == ""
-            if isinstance(source, str) and source not in sources and not known_quirk:
-                out.append("%s: source %r is not in /sources" % (pointer(path), source))
+            in_product = path[:1] == ["product"]
+            known = source in (product_sources if in_product else sources)
+            if isinstance(source, str) and not known and not known_quirk:
+                where = "/product/sources" if in_product else "/sources"
+                out.append("%s: source %r is not in %s" % (pointer(path), source, where))
             for key, value in node.items():
                 walk(value, path + [key])
         elif isinstance(node, list):

@@ -574,7 +574,8 @@ TEST_CASE(
   const Plan p = make_plan(with_rounding(0.5, DoseRule::RoundingPolicy::advise), q);
   REQUIRE_FALSE(p.advisories.empty());
   CHECK(p.advisories.back().en ==
-        "After rounding to what TESTdrug capsules can give, the Induction dose is 3.02 mg/kg/day "
+        "After rounding to what TESTdrug capsules can give, the dose in “Induction” is 3.02 "
+        "mg/kg/day "
         "(130 mg instead of 129 mg, +0.78%), more than the tolerance of 0.5% (project default: "
         "Test rounding.). Nearest amounts inside the range: 125 mg (2.91 mg/kg/day) or 130 mg "
         "(3.02 mg/kg/day). Discuss the dose with the prescriber.");
@@ -588,9 +589,10 @@ TEST_CASE("engine: rounding below the range offers the nearest amount inside it"
   q.dose = mg_per_kg_per_day(2);
   const Plan p = make_plan(with_rounding(2, DoseRule::RoundingPolicy::advise), q);
   const std::string& a = p.advisories.back().en;
-  CHECK_THAT(a, Catch::Matchers::Contains("the Induction dose is 1.95 mg/kg/day (80 mg instead of "
-                                          "82 mg, -2.44%), outside the regimen's range 2–8 "
-                                          "mg/kg/day; more than the tolerance of 2%"));
+  CHECK_THAT(
+      a, Catch::Matchers::Contains("the dose in “Induction” is 1.95 mg/kg/day (80 mg instead of "
+                                   "82 mg, -2.44%), outside the regimen's range 2–8 "
+                                   "mg/kg/day; more than the tolerance of 2%"));
   CHECK_THAT(
       a, Catch::Matchers::Contains("Nearest amounts inside the range: 85 mg (2.07 mg/kg/day)."));
 }

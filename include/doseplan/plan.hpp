@@ -37,7 +37,11 @@ struct PlanRequest {
   std::optional<DoseValue> dose;                 // default: the regimen's default (same kind)
   std::optional<int> doses_per_day;              // default: the regimen's default
   std::optional<std::string> product_id;         // default: the regimen's first product
-  std::map<std::string, Span> phase_durations;   // by phase id, e.g. {"induction", 3 months}
+  // Where the patient lives (a Market id of products.json, `--market`): only the strengths sold
+  // there are used. Default: every strength of the product, each one sold only in some markets
+  // said so in the plan (Plan::product_notes).
+  std::optional<std::string> market;
+  std::map<std::string, Span> phase_durations;  // by phase id, e.g. {"induction", 3 months}
   std::optional<DoseRate> taper_step;
   std::optional<Span> taper_every;
   std::map<std::string, int> cycle_counts;  // by phase id, for cycles phases
@@ -68,6 +72,9 @@ struct PlannedPhase {
   Provenance dose_from;
   Provenance duration_from;
   LocalizedText note;
+  // Said beside every dose line of the row in every output, when not empty: "target dose, reached
+  // after titration: not the starting dose; ..." (PhaseRule::target_after_titration).
+  LocalizedText dose_note;
 };
 
 struct VisitItem {
@@ -154,7 +161,12 @@ struct Plan {
   std::optional<Sourced<DoseValue>> chosen;  // the chosen dose, when a phase uses one
   DoseRule dose_rule;
   Sourced<int> doses_per_day;
-  Product product;
+  Product product;  // with only the strengths sold in `market`, when one is chosen
+  std::optional<Market> market;
+  // About the product's strengths, in every output beside the product: which strengths the plan
+  // uses and where they come from (source or project default), the market chosen (or that none
+  // was, and which strengths are sold only in some markets).
+  std::vector<LocalizedText> product_notes;
   std::vector<PlannedPhase> phases;
   std::vector<Visit> visits;
   std::vector<LabTest> labs;  // the tests named in visits

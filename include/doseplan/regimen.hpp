@@ -52,6 +52,23 @@ struct Sourced {
   friend bool operator==(const Sourced&, const Sourced&) = default;
 };
 
+// A market (a country or region) where products are sold, from the `markets` of
+// rules/products.json: what `--market` (PlanRequest::market) may name.
+struct Market {
+  std::string id;  // "us", "nz", "uk"
+  LocalizedText name;
+  friend bool operator==(const Market&, const Market&) = default;
+};
+
+// A strength sold only in some markets (rules/products.json `market_limited`): "50 mg capsules,
+// New Zealand and the United Kingdom only".
+struct MarketLimit {
+  DrugMass strength{};
+  std::vector<std::string> markets;  // Market ids
+  Provenance from;
+  friend bool operator==(const MarketLimit&, const MarketLimit&) = default;
+};
+
 // A product (formulation) from rules/products.json.
 struct Product {
   enum class Form { capsule, tablet, oral_solution, iv_vial, cells };
@@ -68,6 +85,12 @@ struct Product {
   std::optional<DrugMass> rounding_step;  // IV vials: doses rounded to this step
   Provenance rounding_step_from;
   Provenance from;  // where strengths and concentration come from
+  // Strengths of `strengths` sold only in the markets they name (the others are sold in every
+  // market listed); a plan for a market uses only the strengths sold there.
+  std::vector<MarketLimit> market_limited;
+  // The products.json sources that `from` and the provenances above name, copied so that a plan
+  // carries the citation of its product's strengths.
+  std::vector<Source> sources;
 
   bool is_solid() const { return form == Form::capsule || form == Form::tablet; }
   // The rounding step: the gcd of the strengths for solids (25 mg for 25/50/100 mg capsules),
@@ -84,8 +107,12 @@ struct LabTest {
   LocalizedText name;
   std::string kind = "lab";         // lab | vital | assessment (an examination, not a sample)
   std::string loinc;                // "2160-0"; may be empty for an assessment
+  std::string loinc_molar;          // "14682-9": the code of a result in mol/L units, if other
   bool loinc_from_project = false;  // not in shared/clinical-facts.md: supplied, to be checked
   std::vector<std::string> units;   // UCUM units accepted, e.g. "umol/L", "mg/dL"
+  // The LOINC code of a result written in `unit`: `loinc_molar` for umol/L, mmol/L (any
+  // "mol/L" unit) when there is one, else `loinc` ("14682-9" for creatinine in umol/L).
+  const std::string& loinc_for_unit(std::string_view unit) const;
   friend bool operator==(const LabTest&, const LabTest&) = default;
 };
 
@@ -253,6 +280,9 @@ struct PhaseRule {
   Sourced<int> default_count;
   std::vector<CycleDose> cycle_doses;
   LocalizedText note;  // printed with the phase
+  // fixed_dose: the level is the target reached after a titration the sources do not give (the
+  // rules' `target_after_titration`): every dose line says it is not the starting dose.
+  bool target_after_titration = false;
 };
 
 // A periodic interval of the monitoring schedule: test every `every`, for `length` from the

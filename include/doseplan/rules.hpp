@@ -22,9 +22,11 @@ struct RuleSet {
   std::vector<Regimen> regimens;  // sorted by id
   std::vector<Product> products;
   std::vector<LabTest> labs;
+  std::vector<Market> markets;  // from products.json: what PlanRequest::market may name
 
   const Regimen* find_regimen(std::string_view id) const;
   const Product* find_product(std::string_view id) const;
+  const Market* find_market(std::string_view id) const;
   const LabTest* find_lab(std::string_view id) const;
 };
 
@@ -38,6 +40,12 @@ std::string find_rules_dir(const std::optional<std::string>& explicit_dir, const
 // regimen names) are done by check_rule_set().
 Regimen parse_regimen(std::string_view json_text, const std::string& file);
 std::vector<Product> parse_products(std::string_view json_text, const std::string& file);
+// products.json whole: its products and its markets.
+struct ProductCatalog {
+  std::vector<Product> products;
+  std::vector<Market> markets;
+};
+ProductCatalog parse_product_catalog(std::string_view json_text, const std::string& file);
 std::vector<LabTest> parse_labs(std::string_view json_text, const std::string& file);
 
 // Problems between files: unknown product or test ids, a product of another drug, modified and

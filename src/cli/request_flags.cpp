@@ -19,6 +19,9 @@ void add_request_flags(CLI::App* sub, RequestFlags& f) {
   sub->add_option("--doses-per-day", f.doses_per_day,
                   "Administrations a day, within the regimen's range");
   sub->add_option("--product", f.product, "Product id from rules/products.json");
+  sub->add_option("--market", f.market,
+                  "Where the patient lives (a market of rules/products.json: us, nz, uk): only "
+                  "the strengths sold there are used");
   sub->add_option("--induction", f.induction, "Length of the induction phase: 3mo, 10 weeks");
   sub->add_option("--maintenance", f.maintenance, "Length of the maintenance phase: 2mo");
   sub->add_option("--phase-duration", f.phase_durations, "Length of any phase: ID=DURATION");
@@ -38,11 +41,11 @@ void add_request_flags(CLI::App* sub, RequestFlags& f) {
 
 bool any_request_flag(const RequestFlags& o) {
   return !o.input.empty() || !o.regimen.empty() || !o.weight.empty() || !o.start.empty() ||
-         !o.dose.empty() || o.doses_per_day || !o.product.empty() || !o.induction.empty() ||
-         !o.maintenance.empty() || !o.phase_durations.empty() || !o.cycles.empty() ||
-         !o.taper_step.empty() || !o.taper_every.empty() || !o.height.empty() ||
-         !o.birth_date.empty() || !o.sex.empty() || !o.creatinine.empty() || o.age ||
-         o.acknowledge_off_label;
+         !o.dose.empty() || o.doses_per_day || !o.product.empty() || !o.market.empty() ||
+         !o.induction.empty() || !o.maintenance.empty() || !o.phase_durations.empty() ||
+         !o.cycles.empty() || !o.taper_step.empty() || !o.taper_every.empty() ||
+         !o.height.empty() || !o.birth_date.empty() || !o.sex.empty() || !o.creatinine.empty() ||
+         o.age || o.acknowledge_off_label;
 }
 
 PlanRequest to_request(const RequestFlags& o) {
@@ -62,6 +65,7 @@ PlanRequest to_request(const RequestFlags& o) {
   if (!o.dose.empty()) q.dose = parse_dose(o.dose, "dose");
   if (o.doses_per_day) q.doses_per_day = *o.doses_per_day;
   if (!o.product.empty()) q.product_id = o.product;
+  if (!o.market.empty()) q.market = o.market;
   if (!o.induction.empty()) q.phase_durations["induction"] = parse_span(o.induction, "induction");
   if (!o.maintenance.empty()) {
     q.phase_durations["maintenance"] = parse_span(o.maintenance, "maintenance");

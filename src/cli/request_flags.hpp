@@ -13,7 +13,7 @@ namespace doseplan::cli {
 
 struct RequestFlags {
   std::string input;  // a request file (--input); the flags override its values
-  std::string regimen, weight, start, dose, product, induction, maintenance;
+  std::string regimen, weight, start, dose, product, market, induction, maintenance;
   std::optional<int> doses_per_day;
   std::vector<std::string> phase_durations;  // ID=SPAN
   std::vector<std::string> cycles;           // ID=N

@@ -143,18 +143,25 @@ std::string shown(const Measurement& m) {
   return describe_measurement(m);
 }
 
-json measurement_json(const Measurement& m) {
-  return {{"as_entered", {{"value", m.value_entered}, {"unit", m.unit_entered}}},
-          {"canonical", {{"value", m.value}, {"unit", m.unit}}}};
+// With the test (`lab`), each value carries the LOINC code of its unit: the molar code for
+// umol/L or mmol/L where labs.json gives one ("14682-9" for creatinine), else the test's code.
+json measurement_json(const Measurement& m, const LabTest* lab) {
+  json j = {{"as_entered", {{"value", m.value_entered}, {"unit", m.unit_entered}}},
+            {"canonical", {{"value", m.value}, {"unit", m.unit}}}};
+  if (lab && !lab->loinc.empty()) {
+    j["as_entered"]["loinc"] = lab->loinc_for_unit(m.unit_entered);
+    j["canonical"]["loinc"] = lab->loinc_for_unit(m.unit);
+  }
+  return j;
 }
 
-json result_json(const TrackedResult& r) {
+json result_json(const TrackedResult& r, const LabTest* lab = nullptr) {
   json j = {{"id", r.id},
             {"label", r.label},
             {"test", r.test},
             {"date", format_date(r.date)},
-            {"value", measurement_json(r.value)}};
-  if (r.uln) j["uln"] = measurement_json(*r.uln);
+            {"value", measurement_json(r.value, lab)}};
+  if (r.uln) j["uln"] = measurement_json(*r.uln, lab);
   j["note"] = r.note;
   j["recorded_on"] = format_date(r.recorded_on);
   return j;
@@ -194,13 +201,13 @@ const char* status_id(Advice::Status s) {
   return "";
 }
 
-json advice_json(const Advice& a) {
+json advice_json(const Advice& a, const RuleSet& rules) {
   json j = {{"rule", a.rule.id},
             {"test", a.rule.test},
             {"status", status_id(a.status)},
             {"condition", {{"en", a.condition.en}, {"zh-CN", a.condition.zh}}},
             {"detail", {{"en", a.detail.en}, {"zh-CN", a.detail.zh}}}};
-  if (a.result) j["result"] = result_json(*a.result);
+  if (a.result) j["result"] = result_json(*a.result, rules.find_lab(a.rule.test));
   if (a.baseline) {
     j["baseline"] = {{"value", *a.baseline}, {"unit", a.unit}};
     json dates = json::array();
@@ -896,7 +903,7 @@ int run_advise(State& s) {
     out["checks"] = stored.value("checks", json::array());
     out["acknowledgements"] = stored.value("acknowledgements", json::array());
     json list = json::array();
-    for (const Advice& a : advice) list.push_back(advice_json(a));
+    for (const Advice& a : advice) list.push_back(advice_json(a, rules));
     out["advice"] = list;
     out["disclaimer"] = {{"en", disclaimer().en}, {"zh-CN", disclaimer().zh}};
     emit(out.dump(2) + "\n", "");
