@@ -355,5 +355,48 @@ done
 run plan --regimen cyclosporine-itp --weight 70kg --start 2026-12-01 --dose 4mg/kg/d
 check "rounding advisory names the phase" contains "$tmp/out" "the dose in “Induction” is 3.93 mg/kg/day (275 mg instead of 280 mg, -1.79%)"
 
+# --- the plan judges the patient (issue 15); numbers worked out in the regimens' golden cases
+# 80-year-old woman, creatinine 2.0 mg/dL: CKD-EPI 2021 = 24.8; 100 kg at 160 cm = 191% of 52.38 kg.
+ra=(plan --regimen cyclosporine-ra --start 2026-12-01)
+run "${ra[@]}" --weight 100kg --height 160cm --sex female --age 80 --creatinine 2.0mg/dL
+check "judged: exits 0" test "$code" -eq 0
+check "judged: checks before the patient" python3 - "$tmp/out" <<'PY'
+import sys
+t = open(sys.argv[1], encoding="utf-8").read()
+assert t.index("CHECKS ABOUT THE PATIENT") < t.index("PATIENT\n"), t[:400]
+assert "eGFR 24.8 mL/min/1.73 m² (CKD-EPI 2021), that is eGFR below 60 mL/min/1.73 m²" in t
+assert "Body weight 100 kg is 191% of the ideal body weight 52.38 kg" in t
+assert "on ideal weight 130.95 mg (52.38 kg)" in t  # 2.5 x 52.38
+PY
+run "${ra[@]}" --weight 100kg --height 160cm --sex female --age 80 --creatinine 2.0mg/dL --format json
+check "judged: JSON checks" python3 - "$tmp/out" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert [c["id"] for c in p["checks"]] == ["kidney_function", "body_size.above_ideal"], p["checks"]
+assert p["checks"][0]["rule"] == "abnormal-renal-function" and p["checks"][0]["action"] == "warn"
+PY
+# A 10-year-old under the adult-only label: refused (exit 2, nothing written), unless acknowledged.
+run "${ra[@]}" --weight 35kg --age 10 -o "$tmp/child.pdf" --format pdf
+check "child: exit 2" test "$code" -eq 2
+check "child: input.population" contains "$tmp/err" "[input.population]"
+check "child: the flag is named" contains "$tmp/err" "--acknowledge-off-label"
+check "child: no file" test ! -e "$tmp/child.pdf"
+run "${ra[@]}" --weight 35kg --age 10 --acknowledge-off-label --format pdf -o "$tmp/child.pdf"
+check "child acknowledged: exits 0" test "$code" -eq 0
+if command -v pdftotext >/dev/null 2>&1; then
+  pages=$(pdfinfo "$tmp/child.pdf" | awk '/^Pages:/ {print $2}')
+  missing=0
+  for ((i = 1; i <= pages; i++)); do
+    pdftotext -f "$i" -l "$i" "$tmp/child.pdf" "$tmp/page.txt"
+    tr -d '\n' <"$tmp/page.txt" | grep -q "acknowledge-off-label" || missing=$((missing + 1))
+  done
+  check "child acknowledged: the acknowledgement on each of the $pages pages" test "$missing" -eq 0
+fi
+# A taper step the capsules can not give: 0.01 x 62 = 0.62 mg < 25 mg.
+run "${itp[@]}" --taper-step 0.01mg/kg/d -o "$tmp/taper.json" --format json
+check "tiny taper step: exit 2" test "$code" -eq 2
+check "tiny taper step: named" contains "$tmp/err" "taper-step: 0.01 mg/kg/day × 62 kg = 0.62 mg a day is less than 25 mg"
+check "tiny taper step: no file" test ! -e "$tmp/taper.json"
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0
