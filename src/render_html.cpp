@@ -335,7 +335,9 @@ class HtmlWriter {
 
   std::string phase_label(const PlannedPhase& ph, const PlannedPhase& last) const {
     std::string label = p(ph.name) + esc(step_suffix(ph.step, last.step, ph.steps));
-    if (ph.conditional) label += " " + el("span", attr("class", "if-needed"), t("only if needed"));
+    if (ph.conditional)
+      label +=
+          " " + el("span", attr("class", "if-needed"), t("the doctor decides whether to increase"));
     return label;
   }
 

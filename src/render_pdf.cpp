@@ -660,7 +660,8 @@ void pill_card(Doc& doc) {
                doc.tr(frequency_words(n)),
            kSmall});
     }
-    if (p.conditional) what.lines.push_back({doc.tr("only if needed"), kSmall});
+    if (p.conditional)
+      what.lines.push_back({doc.tr("the doctor decides whether to increase"), kSmall});
     if (!p.dose_note.en.empty()) what.lines.push_back({pick(p.dose_note, lang), kSmall});
     if (p.step <= 1 && !pick(p.note, lang).empty())
       what.lines.push_back({pick(p.note, lang), kTiny});
@@ -754,7 +755,7 @@ Cell day_cell(Doc& doc, Date d, bool in_month) {
   if (phase && phase->first == d) {
     c.band = kPhase;
     std::string label = phase_label(*phase, lang);
-    if (phase->conditional) label += " (" + doc.tr("only if needed") + ")";
+    if (phase->conditional) label += " (" + doc.tr("the doctor decides whether to increase") + ")";
     c.lines.push_back({label, {.size = 6.5, .bold = true, .colour = kPhase}});
   }
   if (d == plan.end) c.lines.push_back({doc.tr("Last day of treatment"), kTinyBold});

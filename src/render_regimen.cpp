@@ -154,6 +154,19 @@ std::string in_words(std::string_view id, Lang lang) {
   return tr(lang, words);
 }
 
+// What a lab rule's action asks of the patient, in words. The change of dose is the doctor's
+// (issue 16): a bare "reduce dose" or "interrupt" would read as an order to do it alone.
+std::string action_words(LabRule::Action a, Lang lang) {
+  switch (a) {
+    case LabRule::Action::reduce_dose:
+      return tr(lang, "contact the doctor (the dose may need reducing)");
+    case LabRule::Action::interrupt:
+      return tr(lang, "contact the doctor (the drug may need interrupting)");
+    default:
+      return in_words(action_name(a), lang);
+  }
+}
+
 std::string condition_text(const LabRule& r, const RuleSet& rules, Lang lang) {
   const LabTest* lab = rules.find_lab(r.test);
   return describe_condition(r, lab ? pick(lab->name, lang) : r.test, lang);
@@ -271,7 +284,7 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
         << tr(lang, "Default") << " " << pick(span_text(p.default_duration.value), lang)
         << tag(p.default_duration.from, lang) << "\n";
     }
-    if (p.conditional) o << "    " << tr(lang, "only if needed") << "\n";
+    if (p.conditional) o << "    " << tr(lang, "the doctor decides whether to increase") << "\n";
     if (!pick(p.note, lang).empty()) o << "    " << pick(p.note, lang) << "\n";
   }
   o << "\n" << tr(lang, "Monitoring") << "\n";
@@ -309,8 +322,8 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
   if (!r.lab_rules.empty()) {
     o << "\n" << tr(lang, "Lab rules") << "\n";
     for (const LabRule& l : r.lab_rules) {
-      o << "  " << condition_text(l, rules, lang) << " → " << in_words(action_name(l.action), lang)
-        << ": " << pick(l.advice, lang) << tag(l.from, lang) << "\n";
+      o << "  " << condition_text(l, rules, lang) << " → " << action_words(l.action, lang) << ": "
+        << pick(l.advice, lang) << tag(l.from, lang) << "\n";
     }
   }
   if (!r.warnings.empty()) {

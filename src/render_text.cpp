@@ -266,7 +266,7 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
       if (!actual.empty()) o << " (" << actual << ")";
     }
     o << ": " << administrations(p.dose);
-    if (p.conditional) o << " [" << L("only if needed") << "]";
+    if (p.conditional) o << " [" << L("the doctor decides whether to increase") << "]";
     if (!p.dose_note.en.empty()) o << " [" << pick(p.dose_note, lang) << "]";
     o << "\n";
     if (!p.note.en.empty() && p.step <= 1) o << "  " << pad("", 16) << pick(p.note, lang) << "\n";

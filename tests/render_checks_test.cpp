@@ -180,7 +180,7 @@ TEST_CASE("checks (text): the source's reduction is said as not applied; none, n
                          {"test-src", false, {}, false, {}}});
   CHECK(has(render_text(plan), "  ! [the source's reduction, not applied] CrCl 40"));
   CHECK(
-      has(render_text(plan, false, Lang::zh_CN), "  ! [来源建议减量，本计划未减量] 肌酐清除率40"));
+      has(render_text(plan, false, Lang::zh_CN), "  ! [来源中的减量，本计划未采用] 肌酐清除率40"));
 }
 
 TEST_CASE("checks (text): the body-size formulas say whom they hold for", "[checks]") {

@@ -96,7 +96,7 @@ check "a second baseline value in mg/dL" contains "$tmp/out" "1.2 mg/dL (106.08 
 run "${rec[@]}" --test creatinine --value "1.5 mg/dL" --date 2026-12-15
 check "advice on a 25% rise" contains "$tmp/out" "[!] reached — creatinine-rise-25: Serum creatinine ≥ 25% above baseline"
 check "advice says the numbers" contains "$tmp/out" "+31.89% from the baseline 100.54 umol/L (mean of 2 pretreatment results)"
-check "advice text of the rule" contains "$tmp/out" "repeating the test within 2 weeks; if the rise is confirmed it advises a 25–50% dose reduction. Discuss this with your doctor."
+check "advice text of the rule" contains "$tmp/out" "repeating the test within 2 weeks; if the rise is confirmed, the doctor decides whether to reduce the dose by 25–50%. Do not change the dose yourself: contact your doctor."
 check "advice names its source" contains "$tmp/out" "Source: source cyclosporine-creatinine-rule"
 check "advice carries the disclaimer" contains "$tmp/out" "Educational aid only, not a prescription"
 check "value and unit as entered, and canonical" test "$(sql "$db" "SELECT value_as_entered || '|' || unit_as_entered || '|' || value_canonical || '|' || unit_canonical FROM results WHERE id = 3;")" = "1.5|mg/dL|132.6|umol/L"

@@ -25,6 +25,11 @@ import subprocess
 import sys
 
 WORD = re.compile(r"[A-Za-z][A-Za-z]{2,}")
+# Chinese a patient could misread into a wrong action (issue 16, findings 1, 2 and 4):
+# 仅在需要时/按需 is the wording for PRN ("take only when needed"); 每次每天加量 reads as raising
+# the dose every day; 即减量/建议减量 and a bare "→ 暂停用药"/"→ 减量" read as orders to change the
+# dose alone, where the doctor decides.
+MISREAD = re.compile(r"仅在需要时|按需|每次每天|即减量|建议减量|→ ?暂停用药|→ ?减量")
 UNITS = {"mmHg", "IV"}  # IV appears only inside ids and units ("静脉输注" is used in words)
 PROGRAM = {"doseplan", "DOSEPLAN"}
 
@@ -96,6 +101,18 @@ class VisibleText(html.parser.HTMLParser):
             self.parts.append(data)
 
 
+def text_readable(out):
+    """The text output without its sources (verbatim quotes), brackets kept."""
+    cut = out.find("\n来源\n")
+    return out[:cut] if cut >= 0 else out
+
+
+def html_readable(out):
+    p = VisibleText()
+    p.feed(out)
+    return " ".join(p.parts)
+
+
 def text_visible(out):
     # The sources section (verbatim citations) and everything after it (the bilingual
     # disclaimer) are English on purpose; tags name sources by id.
@@ -144,6 +161,16 @@ def main(argv):
             if r.returncode != 0:
                 print("FAIL %s: exit %d: %s" % (name, r.returncode, r.stderr.strip()))
                 failed += 1
+                continue
+            readable = html_readable(r.stdout) if fmt == "html" else text_readable(r.stdout)
+            misread = sorted({m.group(0) for m in MISREAD.finditer(readable)})
+            if misread:
+                failed += 1
+                print("FAIL %s: Chinese that reads as PRN, a daily increase or an order to change "
+                      "the dose alone: %s" % (name, ", ".join(misread)))
+                for m in list(MISREAD.finditer(readable))[:5]:
+                    ctx = readable[max(0, m.start() - 40):m.end() + 40].replace("\n", " ")
+                    print("    ...%s..." % ctx.strip())
                 continue
             text = visible(r.stdout)
             if fmt == "show":  # "  induction — 诱导期": the id a user types, then the name
