@@ -361,7 +361,7 @@ struct GoldenCase {
     std::optional<double> daily_mg;  // rounded daily dose (or per administration for cycles)
     std::string administration;      // describe_administration() of the first administration
   };
-  bool has_phases = false;          // "phases" given: every planned phase row, in order
+  bool has_phases = false;  // "phases" given: every planned phase row, in order
   std::vector<PhaseExpect> phases;
   std::optional<double> egfr;  // mL/min/1.73 m2 to 1 decimal: CKD-EPI 2021 or bedside Schwartz
   bool has_visits = false;
