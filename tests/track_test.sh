@@ -382,6 +382,13 @@ rounds=30
 for round in $(seq 1 "$rounds"); do
   "$writer" "$kdb" "$rules" crash $((round * 1000000)) 1000000 >"$tmp/ack.$round" 2>"$tmp/werr.$round" &
   pid=$!
+  # Kill while it writes, not while it starts (loading the rules takes longer in a sanitizer
+  # build): wait for its first acknowledgement (at most 10 s), then a random 0.05-0.24 s.
+  for _ in $(seq 1 200); do
+    grep -q '^ack ' "$tmp/ack.$round" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
   sleep "0.$(printf '%02d' $((RANDOM % 20 + 5)))"
   kill -KILL "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
