@@ -20,11 +20,6 @@ LocalizedText short_cite(const Provenance& from) {
   return tr_both("source {id}", {{"id", same_text(from.source_id)}});
 }
 
-// "…; source X (shared/sources/…): “quote”" for error messages (English, like every error).
-std::string error_cite(const Regimen& r, const Provenance& from) {
-  return cite(r, from);
-}
-
 void add_check(Plan& plan, std::string id, std::string rule_id, PatientCheck::Action action,
                LocalizedText text, const Provenance& from) {
   plan.checks.push_back({std::move(id), std::move(rule_id), action, std::move(text), from});
@@ -77,7 +72,7 @@ void judge_population_limit(Plan& plan, const Regimen& r, const PlanRequest& q,
   throw Error("input.population", what,
               format_number(*value) + " " + unit + " is outside the regimen's population " +
                   limit_text(*limit, unit).en + " (" + limit->message.en + "); " +
-                  error_cite(r, limit->from) +
+                  cite(r, limit->from) +
                   (limit->acknowledgeable
                        ? "; to plan it anyway, acknowledge it with --acknowledge-off-label "
                          "(recorded on every page)"
@@ -194,7 +189,7 @@ void judge_patient_rules(Plan& plan, const Regimen& r) {
       const std::string field = rule.needs_kidney_function() ? "creatinine" : "age";
       throw Error("input.patient_rule", field,
                   facts.en + ": the regimen refuses a patient with " + limits.en + " (rule " +
-                      rule.id + "): " + rule.message.en + "; " + error_cite(r, rule.from));
+                      rule.id + "): " + rule.message.en + "; " + cite(r, rule.from));
     }
     const bool reduce = rule.action == PatientRule::Action::reduce;
     add_check(plan, id, rule.id, reduce ? PatientCheck::Action::reduce : PatientCheck::Action::warn,
@@ -381,7 +376,7 @@ void judge_course(Plan& plan, const Regimen& r) {
                 std::to_string(days) + " days (" + format_date(plan.start) + " to " +
                     format_date(plan.end) + ") is longer than the regimen's maximum " +
                     to_string(r.course.max_length->value) + ": " + r.course.max_length_message.en +
-                    "; " + error_cite(r, r.course.max_length->from));
+                    "; " + cite(r, r.course.max_length->from));
   }
   add_check(plan, "course.too_long", "", PatientCheck::Action::warn, text,
             r.course.max_length->from);
@@ -412,7 +407,7 @@ void check_course_options(const Regimen& r, const PlanRequest& q, const Product&
           (c.taper_every_max ? to_string(*c.taper_every_max) : std::string("any length"));
       throw Error("input.out_of_range", "taper-every",
                   to_string(*q.taper_every) + " is outside the allowed range " + range + "; " +
-                      error_cite(r, c.taper_every_from));
+                      cite(r, c.taper_every_from));
     }
   }
 }
@@ -433,7 +428,7 @@ void measure_body(Plan& plan) {
   }
 }
 
-void judge_patient(Plan& plan, const Regimen& r, const PlanRequest& q, const Product&) {
+void judge_patient(Plan& plan, const Regimen& r, const PlanRequest& q) {
   judge_population_limit(plan, r, q, r.population.age_years, plan.age_years, "age", "years");
   judge_population_limit(plan, r, q, r.population.weight_kg, in_kg(plan.weight), "weight", "kg");
   judge_patient_rules(plan, r);

@@ -30,7 +30,7 @@ void measure_body(Plan& plan);
 
 // After the plan is built: population, patient rules, body size, every phase's dose, course
 // length. Adds to plan.checks and plan.acknowledgements; throws Error for a limit that refuses.
-void judge_patient(Plan& plan, const Regimen& r, const PlanRequest& q, const Product& product);
+void judge_patient(Plan& plan, const Regimen& r, const PlanRequest& q);
 
 }  // namespace doseplan::detail
 

@@ -725,7 +725,7 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const R
   detail::measure_body(plan);
   if (q.explain) explain_body(plan, *r);
   list_project_defaults(plan, *r, *product);
-  detail::judge_patient(plan, *r, q, *product);
+  detail::judge_patient(plan, *r, q);
   add_advisories(plan, *r, *product);
   detail::describe_product(plan, rules, q);
   *regimen = r;

@@ -405,7 +405,6 @@ TEST_CASE("load_rules_for reads the one regimen a plan needs, with products and 
 TEST_CASE(
     "patient limits: population actions, patient rules, body size and course are checked "
     "when the rules load") {
-  const json src = {{"source", "test-src"}};
   const json msg = {{"en", "M."}, {"zh", "M。"}};
   SECTION("a well-formed set loads, limits converted to their types") {
     json j = good_regimen();
@@ -492,7 +491,6 @@ TEST_CASE(
         {"taper_every", {{"min", "4 weeks"}, {"max", "1 week"}, {"source", "test-src"}}}};
     CHECK(only_problem(j) == "t.json:/course/taper_every [rules.range_order]");
   }
-  (void)src;
 }
 
 TEST_CASE("a lab rule may need several readings in a row: 1 to 10, 1 when not given") {
