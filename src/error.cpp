@@ -42,6 +42,7 @@ std::vector<Problem> with_valid_utf8(std::vector<Problem> problems) {
   for (Problem& p : problems) {
     p.where = valid_utf8(std::move(p.where));
     p.message = valid_utf8(std::move(p.message));
+    p.message_zh = valid_utf8(std::move(p.message_zh));
   }
   return problems;
 }
@@ -153,8 +154,9 @@ Error::Error(std::vector<Problem> problems)
   if (problems_.empty()) problems_.push_back({"internal.empty_error", "", "unspecified error"});
 }
 
-Error::Error(std::string id, std::string where, std::string message)
-    : Error(std::vector<Problem>{{std::move(id), std::move(where), std::move(message)}}) {}
+Error::Error(std::string id, std::string where, std::string message, std::string message_zh)
+    : Error(std::vector<Problem>{
+          {std::move(id), std::move(where), std::move(message), std::move(message_zh)}}) {}
 
 }  // namespace doseplan
 

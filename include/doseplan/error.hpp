@@ -26,6 +26,9 @@ struct Problem {
   std::string id;       // stable, e.g. "input.out_of_range"; see docs/errors.md
   std::string where;    // field name, or file + JSON pointer
   std::string message;  // what is wrong, the value, what was expected, and its source
+  // The same in Simplified Chinese, with the allowed range and the fix (issue 16, finding 10);
+  // empty where no Chinese detail is written yet: then the CLI prints what the id means.
+  std::string message_zh;
 
   // "where: message [id]"
   std::string to_string() const;
@@ -35,7 +38,7 @@ struct Problem {
 class Error : public std::runtime_error {
  public:
   explicit Error(std::vector<Problem> problems);
-  Error(std::string id, std::string where, std::string message);
+  Error(std::string id, std::string where, std::string message, std::string message_zh = "");
 
   const std::vector<Problem>& problems() const { return problems_; }
   // Id of the first problem (convenience for callers and tests).

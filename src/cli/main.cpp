@@ -160,20 +160,26 @@ bool wants_chinese(int argc, char** argv) {
   return false;
 }
 
-// One line a problem: "doseplan: error: where: message [id]". In Chinese a second line says what
-// the id means (the details, with values and sources, stay in English: docs/i18n.md).
+// One line a problem: "doseplan: error: where: message [id]". In Chinese a second line gives the
+// problem's Chinese detail (the value, the allowed range, the fix) where it has one, or else what
+// the id means (docs/i18n.md).
 void report_problem(const Problem& p, bool chinese) {
   std::cerr << "doseplan: error: " << p.to_string() << "\n";
-  const std::string meaning = error_meaning(p.id);
-  if (chinese && !meaning.empty()) {
-    std::cerr << fill(tr(Lang::zh_CN,
-                         "doseplan: error: {meaning} ({where}; the line above gives "
-                         "the details in English) [{id}]"),
-                      {{"meaning", tr(Lang::zh_CN, meaning)},
-                       {"where", p.where.empty() ? "doseplan" : p.where},
-                       {"id", p.id}})
+  if (!chinese) return;
+  const std::string where = p.where.empty() ? "doseplan" : p.where;
+  if (!p.message_zh.empty()) {
+    std::cerr << fill(tr(Lang::zh_CN, "doseplan: error: {detail} ({where}) [{id}]"),
+                      {{"detail", p.message_zh}, {"where", where}, {"id", p.id}})
               << "\n";
+    return;
   }
+  const std::string meaning = error_meaning(p.id);
+  if (meaning.empty()) return;
+  std::cerr << fill(tr(Lang::zh_CN,
+                       "doseplan: error: {meaning} ({where}; the line above gives "
+                       "the details in English) [{id}]"),
+                    {{"meaning", tr(Lang::zh_CN, meaning)}, {"where", where}, {"id", p.id}})
+            << "\n";
 }
 
 void report(const Error& e, bool chinese) {
