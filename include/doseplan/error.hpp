@@ -28,7 +28,7 @@ struct Problem {
   std::string message;  // what is wrong, the value, what was expected, and its source
   // The same in Simplified Chinese, with the allowed range and the fix (issue 16, finding 10);
   // empty where no Chinese detail is written yet: then the CLI prints what the id means.
-  std::string message_zh;
+  std::string message_zh = "";
 
   // "where: message [id]"
   std::string to_string() const;
