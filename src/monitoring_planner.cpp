@@ -22,13 +22,18 @@ Span times(const Span& s, int k) {
   return Span{s.count * k, s.unit};
 }
 
-// "every 2 weeks for the first 3 months", "every month for the next 9 months", "every month"
-// (English and Chinese: docs/rules.md, the catalogue po/zh_CN/core.po).
+// "every 2 weeks for the first 3 months", "every month for the next 9 months", "every month after
+// that", "every month from the start". Each says where it begins, so the course summary can list
+// them with "; " (in Chinese "前3个月每2周1次；随后9个月每月1次；之后每月1次") beside rules that
+// run in parallel (a re-check after each dose change) without a "then" that chains them (issue 16,
+// finding 7).
 LocalizedText describe_interval(const MonitoringInterval& iv, bool first) {
   const LocalizedText every = every_text(iv.every);
-  if (!iv.length) return every;
-  return tr_both(first ? "{every} for the first {span}" : "{every} for the next {span}",
-                 {{"every", every}, {"span", span_text(*iv.length)}});
+  const char* sentence =
+      iv.length ? (first ? "{every} for the first {span}" : "{every} for the next {span}")
+                : (first ? "{every} from the start" : "{every} after that");
+  if (!iv.length) return tr_both(sentence, {{"every", every}});
+  return tr_both(sentence, {{"every", every}, {"span", span_text(*iv.length)}});
 }
 
 // A test around administration k: "pre-dose: on the day of administration 2"; with `each`, as
@@ -66,6 +71,10 @@ LocalizedText describe_around(const AroundDose& around, std::size_t k, bool each
 }
 
 }  // namespace
+
+LocalizedText describe_around_each(const AroundDose& around) {
+  return describe_around(around, 0, true);
+}
 
 // The window of a periodic visit: a quarter of its interval, at least 1 and at most 7 days on
 // either side (project default, docs/rules.md): every 2 weeks -> ±3 days, monthly -> ±7 days.

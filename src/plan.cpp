@@ -481,21 +481,24 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
         std::abs(p.dose.deviation_percent) > *r.dose.rounding_tolerance_percent;
     if (!outside && !past_tolerance) continue;
     const auto same = [](std::string text) { return same_text(std::move(text)); };
+    // Whole sentences, one after another (a space in English, none in Chinese): never a fragment
+    // glued to another (issue 16, finding 7).
     LocalizedText text = tr_both(
-        "After rounding to what {product} can give, the dose in “{phase}” is {dose} ({rounded} "
-        "instead of {exact}, {percent})",
+        "After rounding to what {product} can give, the daily dose in “{phase}” is {rounded} "
+        "({dose}), against the calculated {exact} ({percent}).",
         {{"product", product.name},
          {"phase", p.name},
          {"dose", dose_text(*actual)},
          {"rounded", same(format_mg(p.dose.rounded_daily))},
          {"exact", same(format_mg(p.dose.exact_daily))},
          {"percent", same(format_percent(p.dose.deviation_percent))}});
-    const auto append = [&text](const LocalizedText& more) {
-      text.en += more.en;
-      text.zh += more.zh;
+    const auto append = [&text](const LocalizedText& sentence) {
+      text.en += " " + sentence.en;
+      text.zh += sentence.zh;
     };
     if (outside) {
-      append(tr_both(", outside the regimen's range {range}",
+      append(tr_both(dose_less(*actual, *r.dose.min) ? "This is below the regimen's range {range}."
+                                                     : "This is above the regimen's range {range}.",
                      {{"range", dose_range_text(*r.dose.min, *r.dose.max)}}));
     }
     if (past_tolerance) {
@@ -504,8 +507,7 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
           from.project_default ? tr_both("project default: {reason}", {{"reason", from.reason}})
                                : tr_both("source {id}", {{"id", same(from.source_id)}});
       append(tr_both(
-          outside ? "; more than the tolerance of {percent}% ({why})"
-                  : ", more than the tolerance of {percent}% ({why})",
+          "The difference is more than the tolerance of {percent}% ({why}).",
           {{"percent", same(format_number(*r.dose.rounding_tolerance_percent))}, {"why", why}}));
     }
     // The amounts nearest the exact dose whose actual dose lies inside the range.
@@ -528,7 +530,7 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
       }
     }
     if (inside.empty()) {
-      append(tr_both(". No amount {product} can give lies inside the range",
+      append(tr_both("No amount {product} can give lies inside the range.",
                      {{"product", product.name}}));
     } else {
       LocalizedText amounts;
@@ -541,9 +543,9 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
                                     : DoseValue{mg_per_m2(inside[i] / amount_per_unit)})}});
         amounts = i == 0 ? amount : tr_both("{a} or {b}", {{"a", amounts}, {"b", amount}});
       }
-      append(tr_both(". Nearest amounts inside the range: {amounts}", {{"amounts", amounts}}));
+      append(tr_both("The nearest amounts inside the range: {amounts}.", {{"amounts", amounts}}));
     }
-    append(tr_both(". Discuss the dose with the prescriber."));
+    append(tr_both("Discuss the dose with the prescriber."));
     if (r.dose.rounding_policy == DoseRule::RoundingPolicy::refuse) {
       throw Error("dose.rounding_outside_range", "dose", text.en);
     }

@@ -1,6 +1,7 @@
 // `doseplan regimens` and `doseplan show`: the rules as a pharmacist reads them.
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "doseplan/format.hpp"
 #include "doseplan/plan.hpp"
@@ -17,7 +18,7 @@ std::string tag(const Provenance& p, Lang lang) {
   }
   if (!p.source_id.empty()) {
     return " [" + tr(lang, "source") + " " + p.source_id +
-           (p.note.en.empty() ? "" : "; " + pick(p.note, lang)) + "]";
+           (p.note.en.empty() ? "" : tr(lang, "; ") + pick(p.note, lang)) + "]";
   }
   return "";
 }
@@ -56,18 +57,26 @@ const char* kind_name(PhaseRule::Kind k) {
 
 }  // namespace
 
-// "Serum creatinine ≥ 25% above baseline", "ALT > 3 × upper limit of normal".
+// "mmHg" for "mm[Hg]", "×10⁹/L" for "10*9/L" and for "10*3/uL" (the same number: 10³/µL is
+// 10⁹/L, and Chinese lab reports print ×10⁹/L), "µmol/L" for "umol/L": no UCUM code reaches a
+// reader (issue 16, finding 8).
 std::string display_unit(std::string_view unit) {
   if (unit == "mm[Hg]") return "mmHg";
-  if (unit == "10*9/L") return "10\u2079/L";
-  if (unit == "10*3/uL") return "10\u00b3/\u00b5L";
+  if (unit == "10*9/L" || unit == "10*3/uL") return "\u00d710\u2079/L";
+  if (unit == "umol/L") return "\u00b5mol/L";
   return std::string(unit);
+}
+
+// "140 mmHg", "1.3×10⁹/L": a power of ten follows its number without a space.
+std::string measure_text(const std::string& number, std::string_view unit) {
+  const std::string shown = display_unit(unit);
+  if (shown.empty()) return number;
+  return number + (shown.rfind("\u00d7", 0) == 0 ? "" : " ") + shown;
 }
 
 namespace {
 
 std::string condition_alone(const LabRule& r, const std::string& test_name, Lang lang) {
-  const std::string unit = display_unit(r.unit);
   switch (r.condition) {
     case LabRule::Condition::rise_over_baseline_percent:
       return fill(tr(lang, "{test} \u2265 {n}% above baseline"),
@@ -76,17 +85,18 @@ std::string condition_alone(const LabRule& r, const std::string& test_name, Lang
       return fill(tr(lang, "{test} > {n} \u00d7 upper limit of normal"),
                   {{"test", test_name}, {"n", format_number(r.threshold)}});
     case LabRule::Condition::above:
-      return fill(tr(lang, "{test} > {n} {unit}"),
-                  {{"test", test_name}, {"n", format_number(r.threshold)}, {"unit", unit}});
+      return fill(
+          tr(lang, "{test} > {amount}"),
+          {{"test", test_name}, {"amount", measure_text(format_number(r.threshold), r.unit)}});
     case LabRule::Condition::below:
-      return fill(tr(lang, "{test} < {n} {unit}"),
-                  {{"test", test_name}, {"n", format_number(r.threshold)}, {"unit", unit}});
+      return fill(
+          tr(lang, "{test} < {amount}"),
+          {{"test", test_name}, {"amount", measure_text(format_number(r.threshold), r.unit)}});
     case LabRule::Condition::outside_range:
-      return fill(tr(lang, "{test} outside {low}\u2013{high} {unit}"),
+      return fill(tr(lang, "{test} outside {range}"),
                   {{"test", test_name},
-                   {"low", format_number(r.low)},
-                   {"high", format_number(r.high)},
-                   {"unit", unit}});
+                   {"range", measure_text(format_number(r.low) + "\u2013" + format_number(r.high),
+                                          r.unit)}});
   }
   return test_name;
 }
@@ -176,9 +186,31 @@ std::string test_names(const MonitoringRule& m, const RuleSet& rules, Lang lang)
   std::string out;
   for (const std::string& id : m.tests) {
     const LabTest* lab = rules.find_lab(id);
-    out += (out.empty() ? "" : ", ") + (lab ? pick(lab->name, lang) : id);
+    out += (out.empty() ? "" : tr(lang, ", ")) + (lab ? pick(lab->name, lang) : id);
   }
   return out;
+}
+
+// The punctuation of the reader's language: "：", "；", "、" and "（…）" in Chinese.
+struct Punct {
+  explicit Punct(Lang lang)
+      : colon(tr(lang, ": ")), semicolon(tr(lang, "; ")), comma(tr(lang, ", ")), lang_(lang) {}
+  std::string paren(const std::string& text) const {
+    return fill(tr(lang_, " ({text})"), {{"text", text}});
+  }
+  std::string colon, semicolon, comma;
+
+ private:
+  Lang lang_;
+};
+
+// A range as a reader says it (issue 16, N29): "2–3", "12 (fixed)" when both ends are equal,
+// "18 or more" and "up to 65" when one end is open.
+std::string range_words(const std::string& low, const std::string& high, Lang lang) {
+  if (high.empty()) return fill(tr(lang, "{n} or more"), {{"n", low}});
+  if (low.empty()) return fill(tr(lang, "up to {n}"), {{"n", high}});
+  if (low == high) return fill(tr(lang, "{n} (fixed)"), {{"n", low}});
+  return low + "\u2013" + high;
 }
 
 }  // namespace
@@ -186,8 +218,8 @@ std::string test_names(const MonitoringRule& m, const RuleSet& rules, Lang lang)
 std::string render_regimen_list_text(const RuleSet& rules, Lang lang) {
   std::ostringstream o;
   for (const Regimen& r : rules.regimens) {
-    o << r.id << "\n    " << pick(r.drug.name, lang) << " — " << pick(r.indication, lang) << " ("
-      << tr(lang, r.evidence) << ")\n";
+    o << r.id << "\n    " << pick(r.drug.name, lang) << " — " << pick(r.indication, lang)
+      << Punct(lang).paren(tr(lang, r.evidence)) << "\n";
   }
   o << "\n" << pick(disclaimer(), lang) << "\n";
   return o.str();
@@ -208,91 +240,104 @@ std::string render_regimen_list_json(const RuleSet& rules) {
   return j.dump(2) + "\n";
 }
 
+// `doseplan show`: the regimen as its rules give it, in the reader's language. Long because it is
+// one page read top to bottom, each section a few lines; splitting it would scatter the page.
 std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lang) {
+  const Punct pu(lang);
   std::ostringstream o;
   o << pick(r.drug.name, lang) << " — " << pick(r.indication, lang) << "\n";
-  o << tr(lang, "Regimen") << ": " << r.id << "    " << tr(lang, "Evidence") << ": "
+  o << tr(lang, "Regimen") << pu.colon << r.id << "    " << tr(lang, "Evidence") << pu.colon
     << tr(lang, r.evidence) << "\n\n";
   if (r.population.age_years || r.population.weight_kg) {
     o << tr(lang, "Population") << "\n";
-    for (auto [name, limit] : {std::pair{"age", &r.population.age_years},
-                               std::pair{"weight", &r.population.weight_kg}}) {
+    for (auto [name, unit, limit] : {std::tuple{"age", "{range} years", &r.population.age_years},
+                                     std::tuple{"weight", "{range} kg", &r.population.weight_kg}}) {
       if (!*limit) continue;
-      o << "  " << tr(lang, name) << ": " << ((*limit)->min ? format_number(*(*limit)->min) : "")
-        << "–" << ((*limit)->max ? format_number(*(*limit)->max) : "") << ". "
-        << pick((*limit)->message, lang) << tag((*limit)->from, lang) << "\n";
+      const std::string range =
+          range_words((*limit)->min ? format_number(*(*limit)->min) : "",
+                      (*limit)->max ? format_number(*(*limit)->max) : "", lang);
+      o << "  " << tr(lang, name) << pu.colon << fill(tr(lang, unit), {{"range", range}})
+        << tr(lang, ". ") << pick((*limit)->message, lang) << tag((*limit)->from, lang) << "\n";
     }
     o << "\n";
   }
   o << tr(lang, "Dose") << "\n";
   if (r.dose.min) {
-    o << "  " << tr(lang, "Allowed range") << ": " << format_number(dose_number(*r.dose.min)) << "–"
-      << format_dose(*r.dose.max, lang) << tag(r.dose.range_from, lang) << "\n";
+    o << "  " << tr(lang, "Allowed range") << pu.colon << format_number(dose_number(*r.dose.min))
+      << "\u2013" << format_dose(*r.dose.max, lang) << tag(r.dose.range_from, lang) << "\n";
   }
   if (r.dose.default_dose) {
-    o << "  " << tr(lang, "Default") << ": " << format_dose(r.dose.default_dose->value, lang)
+    o << "  " << tr(lang, "Default") << pu.colon << format_dose(r.dose.default_dose->value, lang)
       << tag(r.dose.default_dose->from, lang) << "\n";
   }
   if (r.dose.doses_per_day_max > 1) {
-    o << "  " << tr(lang, "Doses a day") << ": " << r.dose.doses_per_day_min << "–"
-      << r.dose.doses_per_day_max << tag(r.dose.doses_per_day_from, lang) << "; "
-      << tr(lang, "Default") << " " << r.dose.default_doses_per_day.value
-      << tag(r.dose.default_doses_per_day.from, lang) << "\n";
+    o << "  " << tr(lang, "Doses a day") << pu.colon
+      << range_words(std::to_string(r.dose.doses_per_day_min),
+                     std::to_string(r.dose.doses_per_day_max), lang)
+      << tag(r.dose.doses_per_day_from, lang) << pu.semicolon << tr(lang, "Default") << " "
+      << r.dose.default_doses_per_day.value << tag(r.dose.default_doses_per_day.from, lang) << "\n";
   }
   o << "\n" << tr(lang, "Products") << "\n";
   for (const std::string& id : r.products) {
     const Product* p = rules.find_product(id);
     o << "  " << id;
     if (p) {
-      o << ": " << pick(p->name, lang);
-      if (!p->strengths.empty()) {
-        o << " (";
-        for (std::size_t i = 0; i < p->strengths.size(); ++i)
-          o << (i ? ", " : "") << format_mg(p->strengths[i]);
-        o << ")";
-      }
+      o << pu.colon << pick(p->name, lang);
+      std::string strengths;
+      for (std::size_t i = 0; i < p->strengths.size(); ++i)
+        strengths += (i ? pu.comma : "") + format_mg(p->strengths[i]);
+      if (!strengths.empty()) o << pu.paren(strengths);
     }
     o << "\n";
   }
   o << "\n" << tr(lang, "Phases") << "\n";
   for (const PhaseRule& p : r.phases) {
-    o << "  " << p.id << " — " << pick(p.name, lang) << " (" << in_words(kind_name(p.kind), lang)
-      << ")\n";
+    o << "  " << p.id << " — " << pick(p.name, lang) << pu.paren(in_words(kind_name(p.kind), lang))
+      << "\n";
     if (p.level) {
-      o << "    " << tr(lang, p.kind == PhaseRule::Kind::titration ? "maximum" : "level") << ": "
-        << format_dose(p.level->value, lang) << tag(p.level->from, lang) << "\n";
+      o << "    " << tr(lang, p.kind == PhaseRule::Kind::titration ? "maximum" : "level")
+        << pu.colon << format_dose(p.level->value, lang) << tag(p.level->from, lang) << "\n";
     }
     if (p.step) {
-      o << "    " << tr(lang, "step") << ": " << format_dose(p.step->value, lang)
-        << tag(p.step->from, lang) << "; " << pick(every_text(p.every.value), lang)
+      o << "    " << tr(lang, "step") << pu.colon << format_dose(p.step->value, lang)
+        << tag(p.step->from, lang) << pu.semicolon << pick(every_text(p.every.value), lang)
         << tag(p.every.from, lang) << "\n";
     }
     if (p.max_count > 0) {
-      o << "    " << tr(lang, "cycles") << ": " << p.min_count << "–" << p.max_count
-        << tag(p.count_from, lang) << "; " << tr(lang, "Default") << " " << p.default_count.value
-        << tag(p.default_count.from, lang) << "; " << pick(every_text(p.every.value), lang)
-        << tag(p.every.from, lang) << "\n";
+      o << "    " << tr(lang, "cycles") << pu.colon
+        << range_words(std::to_string(p.min_count), std::to_string(p.max_count), lang)
+        << tag(p.count_from, lang) << pu.semicolon << tr(lang, "Default") << " "
+        << p.default_count.value << tag(p.default_count.from, lang) << pu.semicolon
+        << pick(every_text(p.every.value), lang) << tag(p.every.from, lang) << "\n";
       for (const CycleDose& cd : p.cycle_doses) {
         o << "    " << cd.from_cycle
-          << (cd.to_cycle > cd.from_cycle ? "–" + std::to_string(cd.to_cycle) : "") << ": "
+          << (cd.to_cycle > cd.from_cycle ? "\u2013" + std::to_string(cd.to_cycle) : "") << pu.colon
           << format_dose(cd.dose.value, lang) << tag(cd.dose.from, lang) << "\n";
       }
     }
     if (p.max_duration.count > 0) {
-      o << "    " << tr(lang, "duration") << ": " << pick(span_text(p.min_duration), lang) << " – "
-        << pick(span_text(p.max_duration), lang) << tag(p.duration_from, lang) << "; "
-        << tr(lang, "Default") << " " << pick(span_text(p.default_duration.value), lang)
-        << tag(p.default_duration.from, lang) << "\n";
+      const std::string shortest = pick(span_text(p.min_duration), lang);
+      const std::string longest = pick(span_text(p.max_duration), lang);
+      o << "    " << tr(lang, "duration") << pu.colon
+        << (shortest == longest ? range_words(shortest, longest, lang)
+                                : shortest + " \u2013 " + longest)
+        << tag(p.duration_from, lang) << pu.semicolon << tr(lang, "Default") << " "
+        << pick(span_text(p.default_duration.value), lang) << tag(p.default_duration.from, lang)
+        << "\n";
     }
     if (p.conditional) o << "    " << tr(lang, "the doctor decides whether to increase") << "\n";
     if (!pick(p.note, lang).empty()) o << "    " << pick(p.note, lang) << "\n";
   }
   o << "\n" << tr(lang, "Monitoring") << "\n";
   for (const MonitoringRule& m : r.monitoring) {
-    o << "  " << pick(m.name, lang) << ": " << test_names(m, rules, lang) << tag(m.from, lang)
+    o << "  " << pick(m.name, lang) << pu.colon << test_names(m, rules, lang) << tag(m.from, lang)
       << "\n";
     if (m.baseline_occasions.value > 0) {
-      o << "    " << tr(lang, "baseline") << " \u00d7" << m.baseline_occasions.value
+      const int n = m.baseline_occasions.value;
+      o << "    "
+        << pick(tr_both(n == 1 ? "before day 1, {n} occasion" : "before day 1, {n} occasions",
+                        {{"n", same_text(std::to_string(n))}}),
+                lang)
         << tag(m.baseline_occasions.from, lang) << "\n";
     }
     for (const MonitoringInterval& iv : m.intervals) {
@@ -305,11 +350,16 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
       o << tag(iv.from, lang) << "\n";
     }
     for (const AroundDose& a : m.around_doses) {
-      o << "    " << tr(lang, "around each administration") << ": " << pick(a.label, lang) << " ("
-        << fill(tr(lang, "day {n}"),
-                {{"n", std::to_string(a.day) +
-                           (a.window_days ? "–" + std::to_string(a.day + a.window_days) : "")}})
-        << ")" << tag(a.from, lang) << "\n";
+      // "冲击前：每次给药前1天（最晚在给药当天）", never "day -1–0" (issue 16, N27).
+      const int last = a.day + a.window_days;
+      std::string latest;
+      if (a.day < 0 && a.window_days > 0) {
+        latest = last >= 0 ? tr(lang, "at the latest on the day of the administration")
+                           : fill(tr(lang, "at the latest {n} days before"),
+                                  {{"n", std::to_string(-last)}});
+      }
+      o << "    " << pick(describe_around_each(a), lang) << (latest.empty() ? "" : pu.paren(latest))
+        << tag(a.from, lang) << "\n";
     }
     for (const Sourced<Span>& at : m.at) {
       o << "    " << pick(tr_both("{span} after the start", {{"span", span_text(at.value)}}), lang)
@@ -322,8 +372,8 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
   if (!r.lab_rules.empty()) {
     o << "\n" << tr(lang, "Lab rules") << "\n";
     for (const LabRule& l : r.lab_rules) {
-      o << "  " << condition_text(l, rules, lang) << " → " << action_words(l.action, lang) << ": "
-        << pick(l.advice, lang) << tag(l.from, lang) << "\n";
+      o << "  " << condition_text(l, rules, lang) << " → " << action_words(l.action, lang)
+        << pu.colon << pick(l.advice, lang) << tag(l.from, lang) << "\n";
     }
   }
   if (!r.warnings.empty()) {
@@ -344,7 +394,7 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
     o << "  [" << s.id << "] " << s.citation << ". " << s.location << "\n      \u201c" << s.quote
       << "\u201d\n";
   }
-  o << "\n" << tr(lang, "Golden cases") << ": " << r.test_cases.size() << "\n";
+  o << "\n" << tr(lang, "Golden cases") << pu.colon << r.test_cases.size() << "\n";
   o << "\n" << tr(lang, "Disclaimer") << "\n  " << pick(disclaimer(), lang) << "\n";
   return o.str();
 }

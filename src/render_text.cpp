@@ -124,7 +124,7 @@ std::vector<MonitoringSummary> summarize_monitoring(const Plan& plan) {
   }
   for (std::size_t k = 0; k < out.size(); ++k) {
     for (const std::string& r : reasons[k])
-      out[k].schedule += (out[k].schedule.empty() ? "" : L("; then ")) + r;
+      out[k].schedule += (out[k].schedule.empty() ? "" : L("; ")) + r;
   }
   return out;
 }

@@ -55,7 +55,7 @@ LocalizedText basis_of(const Regimen& regimen, const Provenance& from, bool chos
                    {{"range", dose_range_text(*regimen.dose.min, *regimen.dose.max)},
                     {"why", cite_text(regimen, regimen.dose.range_from)}});
   }
-  if (chosen) return tr_both("regimen default: {why}", {{"why", cite_text(regimen, from)}});
+  if (chosen) return tr_both("regimen default ({why})", {{"why", cite_text(regimen, from)}});
   return cite_text(regimen, from);
 }
 

@@ -233,7 +233,7 @@ check "regimens json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])
 run --rules "$data/rules" show test-taper --lang zh-CN
 check "show in Chinese" contains "$tmp/out" "测试药 — 引擎测试"
 check "show quotes the source" contains "$tmp/out" "“2-8 mg/kg/day, 1-3 doses a day.”"
-check "show labels in Chinese" contains "$tmp/out" "允许范围: 2–8 mg/(kg·天) [来源 test-src]"
+check "show labels in Chinese" contains "$tmp/out" "允许范围：2–8 mg/(kg·天) [来源 test-src]"
 run --rules "$data/rules" show test-taper --format json
 check "show json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["dose"]["range"]["min"] == {"value": 2, "unit": "mg/kg/d"}' "$tmp/out"
 run --rules "$data/rules" show nope
@@ -353,7 +353,7 @@ done
 # "Starting dose dose": the advisory names the phase in quotes, never "<phase name> dose".
 # 70 kg x 4 mg/kg/day = 280 mg -> 275 mg (11 steps of 25) = 3.93 mg/kg/day, below the range 4.
 run plan --regimen cyclosporine-itp --weight 70kg --start 2026-12-01 --dose 4mg/kg/d
-check "rounding advisory names the phase" contains "$tmp/out" "the dose in “Induction” is 3.93 mg/kg/day (275 mg instead of 280 mg, -1.79%)"
+check "rounding advisory names the phase" contains "$tmp/out" "the daily dose in “Induction” is 275 mg (3.93 mg/kg/day), against the calculated 280 mg (-1.79%). This is below the regimen's range"
 
 # --- the plan judges the patient (issue 15); numbers worked out in the regimens' golden cases
 # 80-year-old woman, creatinine 2.0 mg/dL: CKD-EPI 2021 = 24.8; 100 kg at 160 cm = 191% of 52.38 kg.

@@ -203,7 +203,7 @@ TEST_CASE("engine: rounding that leaves the dose range is said plainly, never co
         "From 2026-03-14 (Maintenance) the daily dose after rounding is still 10 mg, the same as "
         "before.");
   CHECK_THAT(p.advisories[2].en, Catch::Matchers::Contains("1.92 mg/kg/day") &&
-                                     Catch::Matchers::Contains("outside the regimen's range 2–8"));
+                                     Catch::Matchers::Contains("below the regimen's range 2–8"));
 }
 
 TEST_CASE("every plan carries the disclaimer, its sources and the project defaults it used") {
@@ -574,11 +574,13 @@ TEST_CASE(
   const Plan p = make_plan(with_rounding(0.5, DoseRule::RoundingPolicy::advise), q);
   REQUIRE_FALSE(p.advisories.empty());
   CHECK(p.advisories.back().en ==
-        "After rounding to what TESTdrug capsules can give, the dose in “Induction” is 3.02 "
-        "mg/kg/day "
-        "(130 mg instead of 129 mg, +0.78%), more than the tolerance of 0.5% (project default: "
-        "Test rounding.). Nearest amounts inside the range: 125 mg (2.91 mg/kg/day) or 130 mg "
-        "(3.02 mg/kg/day). Discuss the dose with the prescriber.");
+        "After rounding to what TESTdrug capsules can give, the daily dose in “Induction” is "
+        "130 mg (3.02 mg/kg/day), against the calculated 129 mg (+0.78%). The difference is "
+        "more than the tolerance of 0.5% (project default: Test rounding.). The nearest amounts "
+        "inside the range: 125 mg (2.91 mg/kg/day) or 130 mg (3.02 mg/kg/day). Discuss the dose "
+        "with the prescriber.");
+  // In Chinese: whole sentences, "below"/"above" said as such, no glued fragment.
+  CHECK(p.advisories.back().zh.find("。相差超过了允许的0.5%") != std::string::npos);
 }
 
 TEST_CASE("engine: rounding below the range offers the nearest amount inside it") {
@@ -589,12 +591,15 @@ TEST_CASE("engine: rounding below the range offers the nearest amount inside it"
   q.dose = mg_per_kg_per_day(2);
   const Plan p = make_plan(with_rounding(2, DoseRule::RoundingPolicy::advise), q);
   const std::string& a = p.advisories.back().en;
-  CHECK_THAT(
-      a, Catch::Matchers::Contains("the dose in “Induction” is 1.95 mg/kg/day (80 mg instead of "
-                                   "82 mg, -2.44%), outside the regimen's range 2–8 "
-                                   "mg/kg/day; more than the tolerance of 2%"));
-  CHECK_THAT(
-      a, Catch::Matchers::Contains("Nearest amounts inside the range: 85 mg (2.07 mg/kg/day)."));
+  CHECK_THAT(a,
+             Catch::Matchers::Contains("the daily dose in “Induction” is 80 mg (1.95 mg/kg/day), "
+                                       "against the calculated 82 mg (-2.44%). This is below the "
+                                       "regimen's range 2–8 mg/kg/day. The difference is more than "
+                                       "the tolerance of 2%"));
+  CHECK_THAT(a, Catch::Matchers::Contains(
+                    "The nearest amounts inside the range: 85 mg (2.07 mg/kg/day)."));
+  // 低于 (below), never 超出 (exceeds), for a dose under the range (review finding S14).
+  CHECK(p.advisories.back().zh.find("低于方案的剂量范围") != std::string::npos);
 }
 
 TEST_CASE("engine: with the policy refuse, such a rounding refuses the plan") {
@@ -670,7 +675,7 @@ TEST_CASE("engine: every dose carries its audit trail, from the rule to the caps
   CHECK(p.phases[0].dose.audit[1].result.en == "200 mg");
   CHECK(p.phases[0].dose.audit[2].result.en == "5 mg");
   CHECK_THAT(p.phases[0].dose.audit[0].basis.en,
-             Catch::Matchers::StartsWith("regimen default: project default"));
+             Catch::Matchers::StartsWith("regimen default (project default"));
 }
 
 TEST_CASE("engine: without explain a plan is the same, only without its audit trail") {

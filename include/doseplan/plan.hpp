@@ -206,6 +206,11 @@ std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
                                const std::vector<Date>& administrations = {},
                                const std::vector<Date>& dose_changes = {});
 
+// When a test around each administration is done, in words: "pre-dose: 1 day before each
+// administration", "nadir: day 7–10 after each administration" (the course summary of a plan
+// and `doseplan show` say it the same way).
+LocalizedText describe_around_each(const AroundDose& around);
+
 }  // namespace doseplan
 
 #endif  // DOSEPLAN_PLAN_HPP_
