@@ -61,6 +61,7 @@ std::string display_unit(std::string_view unit) {
   if (unit == "mm[Hg]") return "mmHg";
   if (unit == "10*9/L") return "10\u2079/L";
   if (unit == "10*3/uL") return "10\u00b3/\u00b5L";
+  if (unit == "umol/L") return "\u00b5mol/L";
   return std::string(unit);
 }
 

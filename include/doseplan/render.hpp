@@ -49,7 +49,8 @@ std::string describe_condition(const LabRule& r, const std::string& test_name,
 // "the source's reduction, not applied", "acknowledged by the user". Every renderer shows each
 // check with this mark, its sentence and its source; the tracker too (`track advise`).
 std::string check_mark(PatientCheck::Action action, Lang lang = Lang::en);
-// A unit as people read it: "mm[Hg]" (UCUM, as the rules write it) -> "mmHg", "10*9/L" -> "10⁹/L".
+// A unit as people read it: "mm[Hg]" (UCUM, as the rules write it) -> "mmHg", "10*9/L" -> "10⁹/L",
+// "umol/L" -> "µmol/L".
 std::string display_unit(std::string_view unit);
 
 // FHIR R4 Bundle (collection): Patient, body weight Observation, a MedicationRequest per phase
