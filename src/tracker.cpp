@@ -97,9 +97,9 @@ std::string exact_number(double v) {
   return std::string(buf, r.ptr);
 }
 
-// The Chinese detail of an error (Problem::message_zh, printed with --lang zh-CN), written as
-// zh(tr_both("the detail in English", {...})): the English sentence is the msgid in
-// po/zh_CN/track.po, with named {placeholders}.
+// The Chinese detail of an error (Problem::message_zh, printed with --lang zh-CN): the Chinese
+// half of tr_both() of the detail in English, the msgid in po/zh_CN/track.po, with named
+// {placeholders}.
 std::string zh(const LocalizedText& text) {
   return text.zh;
 }
@@ -113,16 +113,16 @@ void check_label(const std::string& label, const std::string& field = "label") {
                   std::all_of(label.begin(), label.end(), ok_char) &&
                   std::isalnum(static_cast<unsigned char>(label.front()));
   if (!ok) {
-    throw Error("tracker.bad_label", field,
-                in_quotes(label) +
-                    " is not a patient label; a label is a pseudonym of 1 to 40 letters, digits, "
-                    "\".\", \"_\" or \"-\", starting with a letter or digit (e.g. \"pt-07\"); do "
-                    "not use names or record numbers",
-                zh(tr_both("\"{label}\" can not be a patient label: a label is a code of 1 to {max} "
+    throw Error(
+        "tracker.bad_label", field,
+        in_quotes(label) +
+            " is not a patient label; a label is a pseudonym of 1 to 40 letters, digits, "
+            "\".\", \"_\" or \"-\", starting with a letter or digit (e.g. \"pt-07\"); do "
+            "not use names or record numbers",
+        zh(tr_both("\"{label}\" can not be a patient label: a label is a code of 1 to {max} "
                    "letters, digits, \".\", \"_\" or \"-\", starting with a letter or digit, "
                    "such as \"pt-07\"; for privacy, never use a name or a record number",
-                   {{"label", same_text(label)},
-                    {"max", same_text(std::to_string(kMaxLabel))}})));
+                   {{"label", same_text(label)}, {"max", same_text(std::to_string(kMaxLabel))}})));
   }
 }
 
@@ -151,13 +151,15 @@ void check_note(const std::string& note, const std::string& field = "note") {
 
 void check_not_future(Date d, Date today, const std::string& field) {
   if (d > today) {
-    throw Error("tracker.future_date", field,
-                format_date(d) + " is after today (" + format_date(today) +
-                    "); only what has happened can be recorded (give --today if the date used "
-                    "as today is wrong)",
-                zh(tr_both("{date} is after today ({today}); only what has happened can be recorded "
-                   "(give --today if the date used as today is wrong)",
-                   {{"date", same_text(format_date(d))}, {"today", same_text(format_date(today))}})));
+    throw Error(
+        "tracker.future_date", field,
+        format_date(d) + " is after today (" + format_date(today) +
+            "); only what has happened can be recorded (give --today if the date used "
+            "as today is wrong)",
+        zh(tr_both(
+            "{date} is after today ({today}); only what has happened can be recorded "
+            "(give --today if the date used as today is wrong)",
+            {{"date", same_text(format_date(d))}, {"today", same_text(format_date(today))}})));
   }
 }
 
@@ -332,12 +334,13 @@ struct TestUnits {
 
 TestUnits test_units(const LabTest& test, std::string_view field) {
   if (test.units.empty()) {
-    throw Error("tracker.no_value", std::string(field),
-                test.id + " (" + test.name.en +
-                    ") has no value to record; record its parts (e.g. platelets, wbc, "
-                    "neutrophils for a blood count) or mark the visit done with `doseplan track "
-                    "done`",
-                zh(tr_both("{name} ({test}) can not be recorded as one value: record its values one by "
+    throw Error(
+        "tracker.no_value", std::string(field),
+        test.id + " (" + test.name.en +
+            ") has no value to record; record its parts (e.g. platelets, wbc, "
+            "neutrophils for a blood count) or mark the visit done with `doseplan track "
+            "done`",
+        zh(tr_both("{name} ({test}) can not be recorded as one value: record its values one by "
                    "one (for a blood count: platelets, wbc, neutrophils), or mark the visit done "
                    "with doseplan track done",
                    {{"name", test.name}, {"test", same_text(test.id)}})));
@@ -429,10 +432,11 @@ LocalizedText units_text(const LabTest& test) {
 
 // What a value of `test` is written as, in Chinese (the end of the Chinese detail of a bad value).
 std::string expected_zh(const LabTest& test) {
-  return zh(tr_both("{name} is written in {units}, such as \"{example}\"",
-            {{"name", test.name},
-             {"units", units_text(test)},
-             {"example", same_text(quantity_shown(example_number(test), test.units.front()))}}));
+  return zh(
+      tr_both("{name} is written in {units}, such as \"{example}\"",
+              {{"name", test.name},
+               {"units", units_text(test)},
+               {"example", same_text(quantity_shown(example_number(test), test.units.front()))}}));
 }
 
 std::string expected_for(const LabTest& test) {
@@ -461,22 +465,26 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
   const LocalizedText expected = same_text(expected_zh(test));
   const std::string_view body = trim(text);
   if (body.empty()) {
-    throw Error("quantity.empty", f, "empty value " + in_quotes(text) + exp,
-                zh(tr_both("the value is empty; {expected}", {{"text", typed}, {"expected", expected}})));
+    throw Error(
+        "quantity.empty", f, "empty value " + in_quotes(text) + exp,
+        zh(tr_both("the value is empty; {expected}", {{"text", typed}, {"expected", expected}})));
   }
   double number = 0;
   const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), number);
   if (ec == std::errc::invalid_argument) {
     throw Error("quantity.no_number", f, in_quotes(text) + " does not start with a number" + exp,
-                zh(tr_both("\"{text}\" does not start with a number; {expected}", {{"text", typed}, {"expected", expected}})));
+                zh(tr_both("\"{text}\" does not start with a number; {expected}",
+                           {{"text", typed}, {"expected", expected}})));
   }
   if (ec == std::errc::result_out_of_range || !std::isfinite(number)) {
     throw Error("quantity.not_finite", f, in_quotes(text) + " is not a finite number" + exp,
-                zh(tr_both("\"{text}\" is not a finite number; {expected}", {{"text", typed}, {"expected", expected}})));
+                zh(tr_both("\"{text}\" is not a finite number; {expected}",
+                           {{"text", typed}, {"expected", expected}})));
   }
   if (number < 0) {
     throw Error("quantity.negative", f, in_quotes(text) + " is negative" + exp,
-                zh(tr_both("\"{text}\" is negative; {expected}", {{"text", typed}, {"expected", expected}})));
+                zh(tr_both("\"{text}\" is negative; {expected}",
+                           {{"text", typed}, {"expected", expected}})));
   }
   if (number == 0) number = 0;
   SplitValue s;
@@ -485,7 +493,8 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
   s.value = number;
   if (s.unit.empty()) {
     throw Error("quantity.missing_unit", f, in_quotes(text) + " has no unit" + exp,
-                zh(tr_both("\"{text}\" has no unit; {expected}", {{"text", typed}, {"expected", expected}})));
+                zh(tr_both("\"{text}\" has no unit; {expected}",
+                           {{"text", typed}, {"expected", expected}})));
   }
   return s;
 }
@@ -494,12 +503,16 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
                              std::string_view field) {
   const TUnit* u = find_unit(s.unit);
   const std::string f(field);
-  const LocalizedText typed = same_text(std::string(text));
+  // What was typed, its unit as people read it when the tracker knows the unit ("97 mm[Hg]" ->
+  // "97 mmHg"); as typed when it does not (the unit is what is wrong).
+  const LocalizedText typed =
+      same_text(u != nullptr ? quantity_shown(s.number, s.unit) : std::string(text));
   const LocalizedText expected = same_text(expected_zh(test));
   if (u == nullptr) {
     std::string msg = "unknown unit " + in_quotes(s.unit) + " in " + in_quotes(text);
-    std::string msg_zh = zh(tr_both("\"{text}\" has a unit doseplan does not know, \"{unit}\"; {expected}",
-                            {{"text", typed}, {"unit", same_text(s.unit)}, {"expected", expected}}));
+    std::string msg_zh =
+        zh(tr_both("\"{text}\" has a unit doseplan does not know, \"{unit}\"; {expected}",
+                   {{"text", typed}, {"unit", same_text(s.unit)}, {"expected", expected}}));
     if (!s.unit.empty() && s.unit.front() == '/' && s.unit.size() > 1 &&
         std::isdigit(static_cast<unsigned char>(s.unit[1]))) {
       msg = in_quotes(text) + " is two numbers; record one value at a time";
@@ -508,14 +521,15 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
         // "150/95 mmHg": the systolic and the diastolic pressure, each a test of its own.
         const std::string_view rest = std::string_view(s.unit).substr(1);
         const std::size_t digits = std::min(rest.find_first_not_of("0123456789."), rest.size());
-        msg_zh = zh(tr_both("blood pressure is recorded as two tests: the systolic pressure with --test "
+        msg_zh = zh(
+            tr_both("blood pressure is recorded as two tests: the systolic pressure with --test "
                     "systolic-bp --value \"{systolic} mmHg\", the diastolic pressure with --test "
                     "diastolic-bp --value \"{diastolic} mmHg\"",
                     {{"systolic", same_text(s.number)},
                      {"diastolic", same_text(std::string(rest.substr(0, digits)))}}));
       } else {
         msg_zh = zh(tr_both("\"{text}\" is two numbers; record one value at a time; {expected}",
-                    {{"text", typed}, {"expected", expected}}));
+                            {{"text", typed}, {"expected", expected}}));
       }
     }
     if (!s.unit.empty() && s.unit.front() == ',' && s.unit.size() > 1 &&
@@ -524,9 +538,10 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
       point[point.find(',')] = '.';
       msg = in_quotes(text) + " has a decimal comma; write the number with a decimal point, " +
             in_quotes(point);
-      msg_zh = zh(tr_both("\"{text}\" has a decimal comma; write the number with a decimal point: "
-                  "\"{point}\"",
-                  {{"text", typed}, {"point", same_text(point)}}));
+      msg_zh =
+          zh(tr_both("\"{text}\" has a decimal comma; write the number with a decimal point: "
+                     "\"{point}\"",
+                     {{"text", typed}, {"point", same_text(point)}}));
     }
     throw Error("quantity.unknown_unit", f, msg + expected_for(test), msg_zh);
   }
@@ -537,15 +552,16 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
                 "the unit " + in_quotes(s.unit) + " in " + in_quotes(text) +
                     " is not one of the units of " + test.id + expected_for(test),
                 zh(tr_both("the unit \"{unit}\" in \"{text}\" is not a unit of {name}; {expected}",
-                   {{"unit", same_text(s.unit)},
-                    {"text", typed},
-                    {"name", test.name},
-                    {"expected", expected}})));
+                           {{"unit", same_text(s.unit)},
+                            {"text", typed},
+                            {"name", test.name},
+                            {"expected", expected}})));
   }
-  throw Error("tracker.wrong_unit", f,
-              in_quotes(text) + " is " + std::string(dim_name(u->dim)) + ", not a unit of " +
-                  test.id + expected_for(test),
-              zh(tr_both("\"{text}\" is not a value of {name}: its unit is of another kind; {expected}",
+  throw Error(
+      "tracker.wrong_unit", f,
+      in_quotes(text) + " is " + std::string(dim_name(u->dim)) + ", not a unit of " + test.id +
+          expected_for(test),
+      zh(tr_both("\"{text}\" is not a value of {name}: its unit is of another kind; {expected}",
                  {{"text", typed}, {"name", test.name}, {"expected", expected}})));
 }
 
@@ -618,28 +634,32 @@ Measurement parse_measurement(const LabTest& test, std::string_view text, std::s
     if (creatinine && !(*v < kMaxPlausibleCreatinineUmolPerL)) {
       const TUnit* typed = find_unit(s.unit);
       const bool in_umol = typed != nullptr && typed->dim == Dim::molar && typed->factor == 1;
-      throw Error("input.out_of_range", std::string(field),
-                  in_quotes(text) +
-                      (in_umol || *v >= 1e9 ? std::string()
-                                            : " (" + format_number(*v, 3) + " " + m.unit + ")") +
-                      " is not below 5,000 umol/L, doseplan's plausibility limit for a serum "
-                      "creatinine (docs/errors.md); was the unit mistyped (mg/dL for umol/L)?",
-                  (in_umol || *v >= 1e9 ? zh(tr_both("a serum creatinine of \"{text}\" is not plausible: doseplan "
-                               "accepts values below {limit}; is a digit too many, or a decimal "
-                               "point missing?",
-                     {{"text", same_text(std::string(text))},
+      throw Error(
+          "input.out_of_range", std::string(field),
+          in_quotes(text) +
+              (in_umol || *v >= 1e9 ? std::string()
+                                    : " (" + format_number(*v, 3) + " " + m.unit + ")") +
+              " is not below 5,000 umol/L, doseplan's plausibility limit for a serum "
+              "creatinine (docs/errors.md); was the unit mistyped (mg/dL for umol/L)?",
+          (in_umol || *v >= 1e9
+               ? zh(tr_both(
+                     "a serum creatinine of \"{text}\" is not plausible: doseplan "
+                     "accepts values below {limit}; is a digit too many, or a decimal "
+                     "point missing?",
+                     {{"text", same_text(quantity_shown(s.number, s.unit))},
                       {"value", same_text(quantity_shown(number_in(*v, 3, Lang::zh_CN), m.unit))},
-                      {"limit", same_text(quantity_shown(
-                                    std::to_string(static_cast<int>(kMaxPlausibleCreatinineUmolPerL)),
-                                    "umol/L"))}}))
- : zh(tr_both("a serum creatinine of \"{text}\" ({value}) is not plausible: "
-                               "doseplan accepts values below {limit}; was a value in µmol/L "
-                               "written with mg/dL?",
-                     {{"text", same_text(std::string(text))},
+                      {"limit", same_text(quantity_shown(std::to_string(static_cast<int>(
+                                                             kMaxPlausibleCreatinineUmolPerL)),
+                                                         "umol/L"))}}))
+               : zh(tr_both(
+                     "a serum creatinine of \"{text}\" ({value}) is not plausible: "
+                     "doseplan accepts values below {limit}; was a value in µmol/L "
+                     "written with mg/dL?",
+                     {{"text", same_text(quantity_shown(s.number, s.unit))},
                       {"value", same_text(quantity_shown(number_in(*v, 3, Lang::zh_CN), m.unit))},
-                      {"limit", same_text(quantity_shown(
-                                    std::to_string(static_cast<int>(kMaxPlausibleCreatinineUmolPerL)),
-                                    "umol/L"))}}))));
+                      {"limit", same_text(quantity_shown(std::to_string(static_cast<int>(
+                                                             kMaxPlausibleCreatinineUmolPerL)),
+                                                         "umol/L"))}}))));
     }
     m.value = *v;
     return m;
@@ -707,10 +727,10 @@ namespace {
   for (const LabTest& t : labs) {
     if (!t.units.empty()) codes.push_back(t.name.zh + "\uff08" + t.id + "\uff09");
   }
-  throw Error("tracker.unknown_test", "test",
-              "no test " + in_quotes(test) + "; tests with their units: " +
-                  describe_valid_tests(labs),
-              zh(tr_both("there is no test \"{test}\"; the tests that take a value, with the code to "
+  throw Error(
+      "tracker.unknown_test", "test",
+      "no test " + in_quotes(test) + "; tests with their units: " + describe_valid_tests(labs),
+      zh(tr_both("there is no test \"{test}\"; the tests that take a value, with the code to "
                  "type: {tests}",
                  {{"test", same_text(test)}, {"tests", same_text(join(codes, "\u3001"))}})));
 }
@@ -1076,14 +1096,15 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
              "pretreatment result); the rule is a rise of {threshold}% or more",
              "{value} on {date} is {percent} above the baseline {baseline} (mean of {n} "
              "pretreatment results); the rule is a rise of {threshold}% or more"}};
-        a.detail = tr_both(sentences[rise ? 1 : 0][pre.size() == 1 ? 0 : 1],
-                           {{"test", a.test_name},
-                            {"value", shown(post.back()->value)},
-                            {"date", same_text(format_date(post.back()->date))},
-                            {"percent", same_text(format_number(std::fabs(*a.change_percent), 2) + "%")},
-                            {"baseline", quantity_text(baseline, u)},
-                            {"n", same_text(std::to_string(pre.size()))},
-                            {"threshold", same_text(format_number(rule.threshold))}});
+        a.detail =
+            tr_both(sentences[rise ? 1 : 0][pre.size() == 1 ? 0 : 1],
+                    {{"test", a.test_name},
+                     {"value", shown(post.back()->value)},
+                     {"date", same_text(format_date(post.back()->date))},
+                     {"percent", same_text(format_number(std::fabs(*a.change_percent), 2) + "%")},
+                     {"baseline", quantity_text(baseline, u)},
+                     {"n", same_text(std::to_string(pre.size()))},
+                     {"threshold", same_text(format_number(rule.threshold))}});
         break;
       }
       case LabRule::Condition::above_uln_multiple: {
@@ -1125,9 +1146,9 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         const auto hi = to_canonical(*lab, range ? rule.high : rule.threshold, rule.unit);
         if (!lo || !hi) {
           a.status = Advice::Status::cannot_evaluate;
-          a.detail = tr_both(
-              "the rule's unit \"{unit}\" can not be compared with {units}",
-              {{"unit", same_text(unit_shown(rule.unit))}, {"units", units_text(*lab)}});
+          a.detail =
+              tr_both("the rule's unit \"{unit}\" can not be compared with {units}",
+                      {{"unit", same_text(unit_shown(rule.unit))}, {"units", units_text(*lab)}});
           break;
         }
         const auto reached = [&](const TrackedResult* r) {
@@ -1789,12 +1810,12 @@ struct Tracker::Impl {
                            : "; tracked: " + join(known, ", ")),
         known.empty()
             ? zh(tr_both("no patient \"{label}\" is tracked in {path}; no patient is tracked yet "
-                 "(doseplan track start)",
-                 {{"label", same_text(label)}, {"path", same_text(path)}}))
+                         "(doseplan track start)",
+                         {{"label", same_text(label)}, {"path", same_text(path)}}))
             : zh(tr_both("no patient \"{label}\" is tracked in {path}; the labels tracked: {known}",
-                 {{"label", same_text(label)},
-                  {"path", same_text(path)},
-                  {"known", {join(known, ", "), join(known, "\u3001")}}})));
+                         {{"label", same_text(label)},
+                          {"path", same_text(path)},
+                          {"known", {join(known, ", "), join(known, "\u3001")}}})));
   }
 
   TrackedPatient read_patient(SQLite::Statement& st) const {
@@ -1915,11 +1936,12 @@ struct Tracker::Impl {
     } else {
       std::error_code ec;
       if (!fs::exists(p, ec)) {
-        throw Error("tracker.no_db", "db",
-                    "no tracker database at " + path +
-                        "; start tracking a patient first (doseplan track start --label ... "
-                        "--regimen ...), or give --db FILE",
-                    zh(tr_both("there is no tracker database at {path} yet; start tracking a patient "
+        throw Error(
+            "tracker.no_db", "db",
+            "no tracker database at " + path +
+                "; start tracking a patient first (doseplan track start --label ... "
+                "--regimen ...), or give --db FILE",
+            zh(tr_both("there is no tracker database at {path} yet; start tracking a patient "
                        "first with doseplan track start, or give the database file with --db",
                        {{"path", same_text(path)}})));
       }
@@ -2154,9 +2176,10 @@ Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
   if (r.uln) {
     uln = parse_measurement(*lab, *r.uln, "uln");
     if (!(uln->value > 0)) {
-      throw Error("tracker.bad_uln", "uln",
-                  "the upper limit of normal must be above 0, as printed on the report",
-                  zh(tr_both("the upper limit of normal must be above 0 (given: \"{uln}\"); write it as "
+      throw Error(
+          "tracker.bad_uln", "uln",
+          "the upper limit of normal must be above 0, as printed on the report",
+          zh(tr_both("the upper limit of normal must be above 0 (given: \"{uln}\"); write it as "
                      "printed on the lab report, such as --uln \"40 U/L\"",
                      {{"uln", same_text(*r.uln)}})));
     }
@@ -2237,16 +2260,17 @@ MarkedDone Tracker::mark_done(const std::string& label, Date visit_date, Date do
                   "no visit of " + label + " is planned on " + format_date(visit_date) +
                       (dates.empty() ? std::string() : "; the nearest: " + join(dates, ", ")) +
                       " (doseplan track due --label " + label + " lists them)",
-                  (dates.empty() ? zh(tr_both("no visit of {label} is planned on {date} (doseplan track due "
-                                     "--label {label} lists them)",
-                     {{"label", same_text(label)},
-                      {"date", same_text(format_date(visit_date))},
-                      {"nearest", {join(dates, ", "), join(dates, "\u3001")}}}))
- : zh(tr_both("no visit of {label} is planned on {date}; the nearest: "
-                                     "{nearest} (doseplan track due --label {label} lists them)",
-                     {{"label", same_text(label)},
-                      {"date", same_text(format_date(visit_date))},
-                      {"nearest", {join(dates, ", "), join(dates, "\u3001")}}}))));
+                  (dates.empty()
+                       ? zh(tr_both("no visit of {label} is planned on {date} (doseplan track due "
+                                    "--label {label} lists them)",
+                                    {{"label", same_text(label)},
+                                     {"date", same_text(format_date(visit_date))},
+                                     {"nearest", {join(dates, ", "), join(dates, "\u3001")}}}))
+                       : zh(tr_both("no visit of {label} is planned on {date}; the nearest: "
+                                    "{nearest} (doseplan track due --label {label} lists them)",
+                                    {{"label", same_text(label)},
+                                     {"date", same_text(format_date(visit_date))},
+                                     {"nearest", {join(dates, ", "), join(dates, "\u3001")}}}))));
     }
     MarkedDone out;
     if (it->done) {

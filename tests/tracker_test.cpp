@@ -186,7 +186,9 @@ TEST_CASE("tracker: errors carry a Chinese detail with what is accepted and the 
   REQUIRE(catalogue_available());
   // Review E6: a blood count has no single value; record its parts or mark the visit done.
   const Problem cbc = problem_of([] { parse_measurement(lab("cbc"), "5"); });
-  CHECK_THAT(cbc.message_zh, Catch::Contains("\u4e0d\u80fd\u4f5c\u4e3a\u4e00\u4e2a\u6570\u503c"));  // 不能作为一个数值
+  CHECK_THAT(
+      cbc.message_zh,
+      Catch::Contains("\u4e0d\u80fd\u4f5c\u4e3a\u4e00\u4e2a\u6570\u503c"));  // 不能作为一个数值
   CHECK_THAT(cbc.message_zh, Catch::Contains("platelets"));
   CHECK_THAT(cbc.message_zh, Catch::Contains("doseplan track done"));
   // Review E8: "150/95 mmHg" is two tests, with the commands to type.

@@ -87,8 +87,8 @@ void add_format(CLI::App* sub, Common& c) {
       ->check(CLI::IsMember({"text", "json"}));
 }
 
-// say(tr(lang, "…"), {…}): the msgid is a literal where tr() is called, so that
-// scripts/po_missing.py sees it.
+// A translated sentence (tr() of the English sentence, a literal at the call so that
+// scripts/po_missing.py sees the msgid) with its named {placeholders} filled in.
 std::string say(std::string pattern,
                 std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
   return doseplan::fill(std::move(pattern), values);
@@ -174,7 +174,6 @@ std::string test_name(const RuleSet& rules, const std::string& id, Lang lang) {
 std::string join_list(const std::vector<std::string>& parts, Lang lang) {
   return join(parts, lang == Lang::zh_CN ? "\u3001" : ", ");
 }
-
 
 // With the test (`lab`), each value carries the LOINC code of its unit: the molar code for
 // umol/L or mmol/L where labs.json gives one ("14682-9" for creatinine), else the test's code.
@@ -284,7 +283,8 @@ std::string advice_text(const std::vector<Advice>& advice, Lang lang) {
       << "\n";
     o << "      " << pick(a.detail, lang) << "\n";
     if (a.status == Advice::Status::reached) {
-      o << "      " << say(tr(lang, "Advice: {advice}"), {{"advice", pick(a.advice, lang)}}) << "\n";
+      o << "      " << say(tr(lang, "Advice: {advice}"), {{"advice", pick(a.advice, lang)}})
+        << "\n";
     }
     // The source names itself ("source …" / "来源 …", "project default: …").
     o << "      " << pick(a.source, lang) << "\n";
@@ -344,8 +344,10 @@ int run_start(State& s) {
                     {"end", format_date(p.end)},
                     {"n", std::to_string(visits.size())}})
             << "\n"
-            << say(tr(lang, "Database: {path}"), {{"path", fs::absolute(t.path()).string()}}) << "\n"
-            << say(tr(lang, "Next: {command}"), {{"command", "doseplan track due --label " + p.label}})
+            << say(tr(lang, "Database: {path}"), {{"path", fs::absolute(t.path()).string()}})
+            << "\n"
+            << say(tr(lang, "Next: {command}"),
+                   {{"command", "doseplan track due --label " + p.label}})
             << "\n";
   return 0;
 }
@@ -379,8 +381,9 @@ int run_record(State& s) {
                       {"uln", shown(*rec.result.uln, lang)},
                       {"date", date}});
   } else {
-    std::cout << say(tr(lang, "Recorded #{id} {label}: {test} {value}, {date}"),
-                     {{"id", id}, {"label", r.label}, {"test", name}, {"value", value}, {"date", date}});
+    std::cout << say(
+        tr(lang, "Recorded #{id} {label}: {test} {value}, {date}"),
+        {{"id", id}, {"label", r.label}, {"test", name}, {"value", value}, {"date", date}});
   }
   std::cout << "\n";
   if (!rec.same_day.empty()) {
@@ -392,7 +395,7 @@ int run_record(State& s) {
     // The test by its id in English (as typed), by its name in Chinese.
     std::cout << say(rec.same_day.size() == 1
                          ? tr(lang, "Also kept: {n} earlier {test} result of {date} ({ids}).")
- : tr(lang, "Also kept: {n} earlier {test} results of {date} ({ids})."),
+                         : tr(lang, "Also kept: {n} earlier {test} results of {date} ({ids})."),
                      {{"n", std::to_string(rec.same_day.size())},
                       {"test", lang == Lang::en ? r.test : name},
                       {"date", date},
@@ -428,8 +431,9 @@ int run_done(State& s) {
   Tracker t = open_db(s.c, Tracker::Mode::open_existing);
   const MarkedDone m = t.mark_done(s.label, visit, on, s.note, today);
   if (m.already_done) {
-    std::cout << say(tr(lang, "The visit of {date} was already marked done on {on}; nothing changed."),
-                     {{"date", format_date(visit)}, {"on", format_date(*m.visit.done_on)}});
+    std::cout << say(
+        tr(lang, "The visit of {date} was already marked done on {on}; nothing changed."),
+        {{"date", format_date(visit)}, {"on", format_date(*m.visit.done_on)}});
   } else {
     std::cout << say(tr(lang, "Visit of {date} marked done on {on} for {label}."),
                      {{"date", format_date(visit)}, {"on", format_date(on)}, {"label", s.label}});
@@ -799,8 +803,8 @@ int run_due(State& s) {
     }
     text += "\n      " + say(tr(lang, "tests: {tests}"), {{"tests", join_list(names, lang)}});
     if (!codes.empty()) {
-      text += "\n      " +
-              say(tr(lang, "codes to record them with: {codes}"), {{"codes", join_list(codes, lang)}});
+      text += "\n      " + say(tr(lang, "codes to record them with: {codes}"),
+                               {{"codes", join_list(codes, lang)}});
     }
     return set_lines.emplace(key, std::move(text)).first->second;
   };
@@ -883,7 +887,8 @@ int run_due(State& s) {
         std::vector<std::string> names;
         for (const std::string& id : d.tests_recorded) names.push_back(test_name(rules, id, lang));
         out += "  [";
-        out += say(tr(lang, "recorded in this period: {tests}"), {{"tests", join_list(names, lang)}});
+        out +=
+            say(tr(lang, "recorded in this period: {tests}"), {{"tests", join_list(names, lang)}});
         out += "]";
       }
       out += '\n';
@@ -936,8 +941,9 @@ int run_history(State& s) {
   o << p.label << " · " << p.regimen_id << " · " << format_date(p.start) << " – "
     << format_date(p.end) << " · " << L("tracked since") << " " << format_date(p.tracked_since)
     << "\n\n";
-  o << (s.test.empty() ? L("RESULTS")
-                       : say(tr(lang, "RESULTS ({test})"), {{"test", test_name(rules, s.test, lang)}}))
+  o << (s.test.empty()
+            ? L("RESULTS")
+            : say(tr(lang, "RESULTS ({test})"), {{"test", test_name(rules, s.test, lang)}}))
     << "\n";
   if (results.empty()) o << "  " << L("none recorded") << "\n";
   for (const TrackedResult& r : results) {
@@ -994,7 +1000,8 @@ int run_advise(State& s) {
     o << (only ? say(tr(lang, "The regimen {regimen} has no lab rule for {test}."),
                      {{"regimen", p.regimen_id},
                       {"test", lang == Lang::en ? *only : test_name(rules, *only, lang)}})
-               : say(tr(lang, "The regimen {regimen} has no lab rule."), {{"regimen", p.regimen_id}}))
+               : say(tr(lang, "The regimen {regimen} has no lab rule."),
+                     {{"regimen", p.regimen_id}}))
       << "\n"
       << pick(disclaimer(), lang) << "\n";
   } else {
@@ -1045,8 +1052,7 @@ int run_patients(State& s) {
     return 0;
   }
   std::ostringstream o;
-  o << say(ps.size() == 1 ? tr(lang, "{path}: {n} patient")
- : tr(lang, "{path}: {n} patients"),
+  o << say(ps.size() == 1 ? tr(lang, "{path}: {n} patient") : tr(lang, "{path}: {n} patients"),
            {{"path", t.path()}, {"n", std::to_string(ps.size())}})
     << "\n";
   for (const TrackedPatient& p : ps) {
