@@ -132,20 +132,27 @@ void check_note(const std::string& note, const std::string& field = "note") {
   if (note.size() > kMaxNote) {
     throw Error("tracker.bad_note", field,
                 "the note has " + std::to_string(note.size()) + " bytes; at most " +
-                    std::to_string(kMaxNote) + " are kept");
+                    std::to_string(kMaxNote) + " are kept",
+                zh(tr_both("the note has {n} bytes; at most {max} are kept (a Chinese character "
+                           "takes 3): shorten it",
+                           {{"n", same_text(std::to_string(note.size()))},
+                            {"max", same_text(std::to_string(kMaxNote))}})));
   }
   for (char c : note) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       throw Error("tracker.bad_note", field,
                   "the note contains a control character (a line break or tab); write it on one "
-                  "line");
+                  "line",
+                  zh(tr_both("the note contains a line break or a tab; write it on one line")));
     }
   }
   // Stored as typed and shown again (text and JSON): it must be text.
   if (!is_valid_utf8(note)) {
     throw Error("tracker.bad_note", field,
                 "the note is not valid UTF-8 text (was it typed in another encoding, such as "
-                "Latin-1?); write it again in UTF-8");
+                "Latin-1?); write it again in UTF-8",
+                zh(tr_both("the note is not UTF-8 text (was it typed in another encoding, such as "
+                           "GBK?); write it again in UTF-8")));
   }
 }
 
@@ -482,9 +489,13 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
                            {{"text", typed}, {"expected", expected}})));
   }
   if (number < 0) {
+    // Its unit as people read it ("-97 µmol/L"): the number is what is wrong.
+    const std::size_t digits = static_cast<std::size_t>(end - body.data());
+    const LocalizedText negative =
+        same_text(quantity_shown(std::string(body.substr(0, digits)), trim(body.substr(digits))));
     throw Error("quantity.negative", f, in_quotes(text) + " is negative" + exp,
                 zh(tr_both("\"{text}\" is negative; {expected}",
-                           {{"text", typed}, {"expected", expected}})));
+                           {{"text", negative}, {"expected", expected}})));
   }
   if (number == 0) number = 0;
   SplitValue s;
@@ -2037,7 +2048,10 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
       if (st.executeStep()) {
         throw Error("tracker.duplicate_patient", "label",
                     in_quotes(label) + " is already tracked in " + impl_->path +
-                        "; choose another label (history is never overwritten)");
+                        "; choose another label (history is never overwritten)",
+                    zh(tr_both("\"{label}\" is already tracked in {path}; choose another label "
+                               "(what is recorded is never overwritten)",
+                               {{"label", same_text(label)}, {"path", same_text(impl_->path)}})));
       }
     }
     SQLite::Statement ins(db, "INSERT INTO patients (label, created_on) VALUES (?, ?)");

@@ -322,7 +322,11 @@ int run_start(State& s) {
   if (!s.plan.plan_file.empty() && any_request_flag(s.plan.request)) {
     throw Error(
         "input.conflict", "plan",
-        "give either --plan PLAN.json or the plan flags (--regimen, --input, ...), not both");
+        "give either --plan PLAN.json or the plan flags (--regimen, --input, ...), not both",
+        say(tr(Lang::zh_CN,
+               "give either --plan PLAN.json or the plan flags (--regimen, --input, "
+               "...), not both"),
+            {}));
   }
   std::optional<PlanRequest> q;
   std::string plan_text;
@@ -415,8 +419,13 @@ int run_record(State& s) {
       std::cout << advice_text(advice, lang);
     }
   } catch (const Error& e) {
-    std::cerr << "doseplan track: advice not available: " << e.problems().front().to_string()
-              << "\n";
+    const Problem& p = e.problems().front();
+    std::cerr << "doseplan track: advice not available: " << p.to_string() << "\n";
+    if (lang == Lang::zh_CN && !p.message_zh.empty()) {
+      std::cerr << say(tr(lang, "doseplan track: advice not available: {detail}"),
+                       {{"detail", p.message_zh}})
+                << "\n";
+    }
   }
   return 0;
 }
@@ -1023,9 +1032,12 @@ int run_export(State& s) {
   bool changed = false;
   const Plan plan = t.rebuild_plan(rules, s.label, &changed);
   if (changed) {
-    std::cerr << "doseplan track: warning: the rules changed since " << s.label
-              << " was tracked; the calendar follows the plan as the current rules make it, "
-                 "which differs from the stored plan (doseplan track export --format json)\n";
+    std::cerr << say(tr(lang,
+                        "doseplan track: warning: the rules changed since {label} was tracked; "
+                        "the calendar follows the plan as the current rules make it, which "
+                        "differs from the stored plan (doseplan track export --format json)"),
+                     {{"label", s.label}})
+              << "\n";
   }
   IcsOptions ics;
   ics.lang = lang;
