@@ -97,6 +97,13 @@ std::string exact_number(double v) {
   return std::string(buf, r.ptr);
 }
 
+// The Chinese detail of an error (Problem::message_zh, printed with --lang zh-CN): the Chinese
+// half of tr_both() of the detail in English, the msgid in po/zh_CN/track.po, with named
+// {placeholders}.
+std::string zh(const LocalizedText& text) {
+  return text.zh;
+}
+
 void check_label(const std::string& label, const std::string& field = "label") {
   const auto ok_char = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -106,11 +113,16 @@ void check_label(const std::string& label, const std::string& field = "label") {
                   std::all_of(label.begin(), label.end(), ok_char) &&
                   std::isalnum(static_cast<unsigned char>(label.front()));
   if (!ok) {
-    throw Error("tracker.bad_label", field,
-                in_quotes(label) +
-                    " is not a patient label; a label is a pseudonym of 1 to 40 letters, digits, "
-                    "\".\", \"_\" or \"-\", starting with a letter or digit (e.g. \"pt-07\"); do "
-                    "not use names or record numbers");
+    throw Error(
+        "tracker.bad_label", field,
+        in_quotes(label) +
+            " is not a patient label; a label is a pseudonym of 1 to 40 letters, digits, "
+            "\".\", \"_\" or \"-\", starting with a letter or digit (e.g. \"pt-07\"); do "
+            "not use names or record numbers",
+        zh(tr_both("\"{label}\" can not be a patient label: a label is a code of 1 to {max} "
+                   "letters, digits, \".\", \"_\" or \"-\", starting with a letter or digit, "
+                   "such as \"pt-07\"; for privacy, never use a name or a record number",
+                   {{"label", same_text(label)}, {"max", same_text(std::to_string(kMaxLabel))}})));
   }
 }
 
@@ -120,29 +132,41 @@ void check_note(const std::string& note, const std::string& field = "note") {
   if (note.size() > kMaxNote) {
     throw Error("tracker.bad_note", field,
                 "the note has " + std::to_string(note.size()) + " bytes; at most " +
-                    std::to_string(kMaxNote) + " are kept");
+                    std::to_string(kMaxNote) + " are kept",
+                zh(tr_both("the note has {n} bytes; at most {max} are kept (a Chinese character "
+                           "takes 3): shorten it",
+                           {{"n", same_text(std::to_string(note.size()))},
+                            {"max", same_text(std::to_string(kMaxNote))}})));
   }
   for (char c : note) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       throw Error("tracker.bad_note", field,
                   "the note contains a control character (a line break or tab); write it on one "
-                  "line");
+                  "line",
+                  zh(tr_both("the note contains a line break or a tab; write it on one line")));
     }
   }
   // Stored as typed and shown again (text and JSON): it must be text.
   if (!is_valid_utf8(note)) {
     throw Error("tracker.bad_note", field,
                 "the note is not valid UTF-8 text (was it typed in another encoding, such as "
-                "Latin-1?); write it again in UTF-8");
+                "Latin-1?); write it again in UTF-8",
+                zh(tr_both("the note is not UTF-8 text (was it typed in another encoding, such as "
+                           "GBK?); write it again in UTF-8")));
   }
 }
 
 void check_not_future(Date d, Date today, const std::string& field) {
   if (d > today) {
-    throw Error("tracker.future_date", field,
-                format_date(d) + " is after today (" + format_date(today) +
-                    "); only what has happened can be recorded (give --today if the date used "
-                    "as today is wrong)");
+    throw Error(
+        "tracker.future_date", field,
+        format_date(d) + " is after today (" + format_date(today) +
+            "); only what has happened can be recorded (give --today if the date used "
+            "as today is wrong)",
+        zh(tr_both(
+            "{date} is after today ({today}); only what has happened can be recorded "
+            "(give --today if the date used as today is wrong)",
+            {{"date", same_text(format_date(d))}, {"today", same_text(format_date(today))}})));
   }
 }
 
@@ -208,6 +232,9 @@ constexpr TUnit kTUnits[] = {
     {"mg/dl", Dim::mass, 1e4},          {"g/l", Dim::mass, 1e6},
     {"g/dl", Dim::mass, 1e7},           {"mg/ml", Dim::mass, 1e6},
     {"10*9/l", Dim::count, 1},          {"10*3/ul", Dim::count, 1},
+    // As the tracker shows them ("1.1×10⁹/L"), so that what it shows can be typed back:
+    {"\u00d710\u2079/l", Dim::count, 1},    {"10\u2079/l", Dim::count, 1},
+    {"\u00d710\u00b3/ul", Dim::count, 1},   {"10\u00b3/ul", Dim::count, 1},
     {"u/l", Dim::catalytic, 1},         {"iu/l", Dim::catalytic, 1},
     {"mm[hg]", Dim::pressure, 1},       {"mmhg", Dim::pressure, 1},
     {"g/(24.h)", Dim::mass_rate, 1},    {"g/(24h)", Dim::mass_rate, 1},
@@ -273,6 +300,33 @@ const TUnit* find_unit(std::string_view typed) {
   return nullptr;
 }
 
+// A unit as people read it: the UCUM spellings of labs.json that people do not write ("umol/L",
+// "10*9/L", "10*3/uL", "mm[Hg]"), in any spelling the tracker reads, through display_unit()
+// (render.hpp: "µmol/L", "10⁹/L", "10³/µL", "mmHg"); any other unit as it is written.
+std::string unit_shown(std::string_view unit) {
+  const std::string typed = normalize_unit(unit);
+  for (const std::string_view ucum : {"umol/L", "10*9/L", "10*3/uL", "mm[Hg]"}) {
+    if (typed == normalize_unit(ucum)) return display_unit(ucum);
+  }
+  return std::string(unit);
+}
+
+// `v` as format_number() writes it; in Chinese without thousands separators ("8574.8").
+std::string number_in(double v, int max_decimals, Lang lang) {
+  std::string s = format_number(v, max_decimals);
+  if (lang == Lang::zh_CN) std::erase(s, ',');
+  return s;
+}
+
+// "95 µmol/L", "1.1×10⁹/L": a number and its unit as people read them (a power of ten is
+// multiplied, as Chinese lab reports write it).
+std::string quantity_shown(const std::string& number, std::string_view unit) {
+  const std::string u = unit_shown(unit);
+  if (u.starts_with("10")) return number + "\u00d7" + u;
+  if (u.starts_with("\u00d7")) return number + u;
+  return number + " " + u;
+}
+
 bool is_result_dim(Dim d) {
   return d == Dim::molar || d == Dim::mass || d == Dim::count || d == Dim::catalytic ||
          d == Dim::pressure || d == Dim::mass_rate;
@@ -287,11 +341,16 @@ struct TestUnits {
 
 TestUnits test_units(const LabTest& test, std::string_view field) {
   if (test.units.empty()) {
-    throw Error("tracker.no_value", std::string(field),
-                test.id + " (" + test.name.en +
-                    ") has no value to record; record its parts (e.g. platelets, wbc, "
-                    "neutrophils for a blood count) or mark the visit done with `doseplan track "
-                    "done`");
+    throw Error(
+        "tracker.no_value", std::string(field),
+        test.id + " (" + test.name.en +
+            ") has no value to record; record its parts (e.g. platelets, wbc, "
+            "neutrophils for a blood count) or mark the visit done with `doseplan track "
+            "done`",
+        zh(tr_both("{name} ({test}) can not be recorded as one value: record its values one by "
+                   "one (for a blood count: platelets, wbc, neutrophils), or mark the visit done "
+                   "with doseplan track done",
+                   {{"name", test.name}, {"test", same_text(test.id)}})));
   }
   TestUnits t;
   for (const std::string& unit : test.units) {
@@ -339,10 +398,10 @@ std::optional<double> convert(const TestUnits& t, double base_value, Dim from) {
   return tidy(base / t.canonical->factor);
 }
 
-std::string example_of(const LabTest& test) {
-  const std::string& u = test.units.front();
+// The number of an example value of `test` ("97" for umol/L).
+std::string example_number(const LabTest& test) {
   std::string n = "1";
-  const TUnit* t = find_unit(u);
+  const TUnit* t = find_unit(test.units.front());
   if (t) {
     switch (t->dim) {
       case Dim::molar:
@@ -364,7 +423,27 @@ std::string example_of(const LabTest& test) {
         n = "0.2";
     }
   }
-  return in_quotes(n + " " + u);
+  return n;
+}
+
+std::string example_of(const LabTest& test) {
+  return in_quotes(example_number(test) + " " + test.units.front());
+}
+
+// The units of `test` as people read them: "µmol/L or mg/dL" / "µmol/L或mg/dL".
+LocalizedText units_text(const LabTest& test) {
+  std::vector<std::string> units;
+  for (const std::string& u : test.units) units.push_back(unit_shown(u));
+  return {join(units, " or "), join(units, "\u6216")};
+}
+
+// What a value of `test` is written as, in Chinese (the end of the Chinese detail of a bad value).
+std::string expected_zh(const LabTest& test) {
+  return zh(
+      tr_both("{name} is written in {units}, such as \"{example}\"",
+              {{"name", test.name},
+               {"units", units_text(test)},
+               {"example", same_text(quantity_shown(example_number(test), test.units.front()))}}));
 }
 
 std::string expected_for(const LabTest& test) {
@@ -388,24 +467,46 @@ struct SplitValue {
 SplitValue split_value(const LabTest& test, std::string_view text, std::string_view field) {
   const std::string f(field);
   const std::string exp = expected_for(test);
+  // The Chinese detail: what is wrong with `text`, then how a value of the test is written.
+  const LocalizedText typed = same_text(std::string(text));
+  const LocalizedText expected = same_text(expected_zh(test));
   const std::string_view body = trim(text);
-  if (body.empty()) throw Error("quantity.empty", f, "empty value " + in_quotes(text) + exp);
+  if (body.empty()) {
+    throw Error(
+        "quantity.empty", f, "empty value " + in_quotes(text) + exp,
+        zh(tr_both("the value is empty; {expected}", {{"text", typed}, {"expected", expected}})));
+  }
   double number = 0;
   const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), number);
   if (ec == std::errc::invalid_argument) {
-    throw Error("quantity.no_number", f, in_quotes(text) + " does not start with a number" + exp);
+    throw Error("quantity.no_number", f, in_quotes(text) + " does not start with a number" + exp,
+                zh(tr_both("\"{text}\" does not start with a number; {expected}",
+                           {{"text", typed}, {"expected", expected}})));
   }
   if (ec == std::errc::result_out_of_range || !std::isfinite(number)) {
-    throw Error("quantity.not_finite", f, in_quotes(text) + " is not a finite number" + exp);
+    throw Error("quantity.not_finite", f, in_quotes(text) + " is not a finite number" + exp,
+                zh(tr_both("\"{text}\" is not a finite number; {expected}",
+                           {{"text", typed}, {"expected", expected}})));
   }
-  if (number < 0) throw Error("quantity.negative", f, in_quotes(text) + " is negative" + exp);
+  if (number < 0) {
+    // Its unit as people read it ("-97 µmol/L"): the number is what is wrong.
+    const std::size_t digits = static_cast<std::size_t>(end - body.data());
+    const LocalizedText negative =
+        same_text(quantity_shown(std::string(body.substr(0, digits)), trim(body.substr(digits))));
+    throw Error("quantity.negative", f, in_quotes(text) + " is negative" + exp,
+                zh(tr_both("\"{text}\" is negative; {expected}",
+                           {{"text", negative}, {"expected", expected}})));
+  }
   if (number == 0) number = 0;
   SplitValue s;
   s.number = std::string(body.substr(0, static_cast<std::size_t>(end - body.data())));
   s.unit = std::string(trim(body.substr(static_cast<std::size_t>(end - body.data()))));
   s.value = number;
-  if (s.unit.empty())
-    throw Error("quantity.missing_unit", f, in_quotes(text) + " has no unit" + exp);
+  if (s.unit.empty()) {
+    throw Error("quantity.missing_unit", f, in_quotes(text) + " has no unit" + exp,
+                zh(tr_both("\"{text}\" has no unit; {expected}",
+                           {{"text", typed}, {"expected", expected}})));
+  }
   return s;
 }
 
@@ -413,11 +514,34 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
                              std::string_view field) {
   const TUnit* u = find_unit(s.unit);
   const std::string f(field);
+  // What was typed, its unit as people read it when the tracker knows the unit ("97 mm[Hg]" ->
+  // "97 mmHg"); as typed when it does not (the unit is what is wrong).
+  const LocalizedText typed =
+      same_text(u != nullptr ? quantity_shown(s.number, s.unit) : std::string(text));
+  const LocalizedText expected = same_text(expected_zh(test));
   if (u == nullptr) {
     std::string msg = "unknown unit " + in_quotes(s.unit) + " in " + in_quotes(text);
+    std::string msg_zh =
+        zh(tr_both("\"{text}\" has a unit doseplan does not know, \"{unit}\"; {expected}",
+                   {{"text", typed}, {"unit", same_text(s.unit)}, {"expected", expected}}));
     if (!s.unit.empty() && s.unit.front() == '/' && s.unit.size() > 1 &&
         std::isdigit(static_cast<unsigned char>(s.unit[1]))) {
       msg = in_quotes(text) + " is two numbers; record one value at a time";
+      const TUnit* first = find_unit(test.units.front());
+      if (first != nullptr && first->dim == Dim::pressure) {
+        // "150/95 mmHg": the systolic and the diastolic pressure, each a test of its own.
+        const std::string_view rest = std::string_view(s.unit).substr(1);
+        const std::size_t digits = std::min(rest.find_first_not_of("0123456789."), rest.size());
+        msg_zh = zh(
+            tr_both("blood pressure is recorded as two tests: the systolic pressure with --test "
+                    "systolic-bp --value \"{systolic} mmHg\", the diastolic pressure with --test "
+                    "diastolic-bp --value \"{diastolic} mmHg\"",
+                    {{"systolic", same_text(s.number)},
+                     {"diastolic", same_text(std::string(rest.substr(0, digits)))}}));
+      } else {
+        msg_zh = zh(tr_both("\"{text}\" is two numbers; record one value at a time; {expected}",
+                            {{"text", typed}, {"expected", expected}}));
+      }
     }
     if (!s.unit.empty() && s.unit.front() == ',' && s.unit.size() > 1 &&
         std::isdigit(static_cast<unsigned char>(s.unit[1]))) {
@@ -425,19 +549,31 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
       point[point.find(',')] = '.';
       msg = in_quotes(text) + " has a decimal comma; write the number with a decimal point, " +
             in_quotes(point);
+      msg_zh =
+          zh(tr_both("\"{text}\" has a decimal comma; write the number with a decimal point: "
+                     "\"{point}\"",
+                     {{"text", typed}, {"point", same_text(point)}}));
     }
-    throw Error("quantity.unknown_unit", f, msg + expected_for(test));
+    throw Error("quantity.unknown_unit", f, msg + expected_for(test), msg_zh);
   }
   // A unit of the right kind that the test does not list ("250 g/L" for a drug level that
   // labs.json gives in ng/mL ... mg/dL): not a wrong kind, an unknown unit for this test.
   if (is_result_dim(u->dim) && test_units(test, field).dims.count(u->dim)) {
     throw Error("quantity.unknown_unit", f,
                 "the unit " + in_quotes(s.unit) + " in " + in_quotes(text) +
-                    " is not one of the units of " + test.id + expected_for(test));
+                    " is not one of the units of " + test.id + expected_for(test),
+                zh(tr_both("the unit \"{unit}\" in \"{text}\" is not a unit of {name}; {expected}",
+                           {{"unit", same_text(s.unit)},
+                            {"text", typed},
+                            {"name", test.name},
+                            {"expected", expected}})));
   }
-  throw Error("tracker.wrong_unit", f,
-              in_quotes(text) + " is " + std::string(dim_name(u->dim)) + ", not a unit of " +
-                  test.id + expected_for(test));
+  throw Error(
+      "tracker.wrong_unit", f,
+      in_quotes(text) + " is " + std::string(dim_name(u->dim)) + ", not a unit of " + test.id +
+          expected_for(test),
+      zh(tr_both("\"{text}\" is not a value of {name}: its unit is of another kind; {expected}",
+                 {{"text", typed}, {"name", test.name}, {"expected", expected}})));
 }
 
 // A serum creatinine at or above doseplan's plausibility limit (make_plan's, docs/errors.md) is a
@@ -509,12 +645,32 @@ Measurement parse_measurement(const LabTest& test, std::string_view text, std::s
     if (creatinine && !(*v < kMaxPlausibleCreatinineUmolPerL)) {
       const TUnit* typed = find_unit(s.unit);
       const bool in_umol = typed != nullptr && typed->dim == Dim::molar && typed->factor == 1;
-      throw Error("input.out_of_range", std::string(field),
-                  in_quotes(text) +
-                      (in_umol || *v >= 1e9 ? std::string()
-                                            : " (" + format_number(*v, 3) + " " + m.unit + ")") +
-                      " is not below 5,000 umol/L, doseplan's plausibility limit for a serum "
-                      "creatinine (docs/errors.md); was the unit mistyped (mg/dL for umol/L)?");
+      throw Error(
+          "input.out_of_range", std::string(field),
+          in_quotes(text) +
+              (in_umol || *v >= 1e9 ? std::string()
+                                    : " (" + format_number(*v, 3) + " " + m.unit + ")") +
+              " is not below 5,000 umol/L, doseplan's plausibility limit for a serum "
+              "creatinine (docs/errors.md); was the unit mistyped (mg/dL for umol/L)?",
+          (in_umol || *v >= 1e9
+               ? zh(tr_both(
+                     "a serum creatinine of \"{text}\" is not plausible: doseplan "
+                     "accepts values below {limit}; is a digit too many, or a decimal "
+                     "point missing?",
+                     {{"text", same_text(quantity_shown(s.number, s.unit))},
+                      {"value", same_text(quantity_shown(number_in(*v, 3, Lang::zh_CN), m.unit))},
+                      {"limit", same_text(quantity_shown(std::to_string(static_cast<int>(
+                                                             kMaxPlausibleCreatinineUmolPerL)),
+                                                         "umol/L"))}}))
+               : zh(tr_both(
+                     "a serum creatinine of \"{text}\" ({value}) is not plausible: "
+                     "doseplan accepts values below {limit}; was a value in µmol/L "
+                     "written with mg/dL?",
+                     {{"text", same_text(quantity_shown(s.number, s.unit))},
+                      {"value", same_text(quantity_shown(number_in(*v, 3, Lang::zh_CN), m.unit))},
+                      {"limit", same_text(quantity_shown(std::to_string(static_cast<int>(
+                                                             kMaxPlausibleCreatinineUmolPerL)),
+                                                         "umol/L"))}}))));
     }
     m.value = *v;
     return m;
@@ -531,13 +687,22 @@ Measurement parse_measurement(const LabTest& test, std::string_view text, std::s
   return m;
 }
 
-std::string describe_measurement(const Measurement& m) {
-  std::string s = m.value_entered + " " + m.unit_entered;
+std::string describe_measurement(const Measurement& m, Lang lang) {
+  std::string s = quantity_shown(m.value_entered, m.unit_entered);
   const TUnit* a = find_unit(m.unit_entered);
   const TUnit* b = find_unit(m.unit);
   const bool same = a != nullptr && b != nullptr && a->dim == b->dim && a->factor == b->factor;
-  if (!same) s += " (" + format_number(m.value, 3) + " " + m.unit + ")";
-  return s;
+  if (same) return s;
+  const std::string canonical = quantity_shown(number_in(m.value, 3, lang), m.unit);
+  return lang == Lang::zh_CN ? s + "\uff08" + canonical + "\uff09" : s + " (" + canonical + ")";
+}
+
+LocalizedText describe_measurement_text(const Measurement& m) {
+  return {describe_measurement(m, Lang::en), describe_measurement(m, Lang::zh_CN)};
+}
+
+std::string describe_quantity(double value, std::string_view unit, int max_decimals, Lang lang) {
+  return quantity_shown(number_in(value, max_decimals, lang), unit);
 }
 
 std::optional<double> to_canonical(const LabTest& test, double value, std::string_view unit) {
@@ -563,6 +728,25 @@ std::string describe_valid_tests(const std::vector<LabTest>& labs) {
   }
   return join(parts, ", ");
 }
+
+namespace {
+
+// tracker.unknown_test: `test` is not in labs.json; the tests that take a value are listed (in
+// Chinese by name, with the code to type).
+[[noreturn]] void unknown_test(const std::vector<LabTest>& labs, const std::string& test) {
+  std::vector<std::string> codes;
+  for (const LabTest& t : labs) {
+    if (!t.units.empty()) codes.push_back(t.name.zh + "\uff08" + t.id + "\uff09");
+  }
+  throw Error(
+      "tracker.unknown_test", "test",
+      "no test " + in_quotes(test) + "; tests with their units: " + describe_valid_tests(labs),
+      zh(tr_both("there is no test \"{test}\"; the tests that take a value, with the code to "
+                 "type: {tests}",
+                 {{"test", same_text(test)}, {"tests", same_text(join(codes, "\u3001"))}})));
+}
+
+}  // namespace
 
 // ------------------------------------------------------------------ requests as JSON
 
@@ -794,8 +978,14 @@ const LabTest* find_lab(const std::vector<LabTest>& labs, std::string_view id) {
   return nullptr;
 }
 
-std::string shown(const Measurement& m) {
-  return describe_measurement(m);
+LocalizedText shown(const Measurement& m) {
+  return describe_measurement_text(m);
+}
+
+// describe_quantity() to 3 decimals, in both languages.
+LocalizedText quantity_text(double value, std::string_view unit) {
+  return {describe_quantity(value, unit, 3, Lang::en),
+          describe_quantity(value, unit, 3, Lang::zh_CN)};
 }
 
 bool judge(const LabRule& rule, double v, double low, double high) {
@@ -894,7 +1084,7 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         if (!(baseline > 0)) {
           a.status = Advice::Status::cannot_evaluate;
           a.detail = tr_both("the baseline is 0 {unit}; a rise in percent can not be computed",
-                             {{"unit", same_text(u)}});
+                             {{"unit", same_text(unit_shown(u))}});
           break;
         }
         const auto change = [&](const TrackedResult* r) {
@@ -905,19 +1095,27 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         };
         a.change_percent = change(post.back());
         settle(a, rule, post, reached);
-        a.detail = tr_both(pre.size() == 1
-                               ? "{value} on {date} is {change} from the baseline {baseline} (mean "
-                                 "of {n} pretreatment result); the rule is a rise of {threshold}% "
-                                 "or more"
-                               : "{value} on {date} is {change} from the baseline {baseline} (mean "
-                                 "of {n} pretreatment results); the rule is a rise of {threshold}% "
-                                 "or more",
-                           {{"value", same_text(shown(post.back()->value))},
-                            {"date", same_text(format_date(post.back()->date))},
-                            {"change", same_text(format_percent(*a.change_percent))},
-                            {"baseline", same_text(format_number(baseline, 3) + " " + u)},
-                            {"n", same_text(std::to_string(pre.size()))},
-                            {"threshold", same_text(format_number(rule.threshold))}});
+        // The change to 2 decimals, as format_percent() wrote it before (issue 16 changed the
+        // words, not the precision), said as a rise or a fall.
+        const bool rise = *a.change_percent >= 0;
+        const char* const sentences[2][2] = {
+            {"{value} on {date} is {percent} below the baseline {baseline} (mean of {n} "
+             "pretreatment result); the rule is a rise of {threshold}% or more",
+             "{value} on {date} is {percent} below the baseline {baseline} (mean of {n} "
+             "pretreatment results); the rule is a rise of {threshold}% or more"},
+            {"{value} on {date} is {percent} above the baseline {baseline} (mean of {n} "
+             "pretreatment result); the rule is a rise of {threshold}% or more",
+             "{value} on {date} is {percent} above the baseline {baseline} (mean of {n} "
+             "pretreatment results); the rule is a rise of {threshold}% or more"}};
+        a.detail =
+            tr_both(sentences[rise ? 1 : 0][pre.size() == 1 ? 0 : 1],
+                    {{"test", a.test_name},
+                     {"value", shown(post.back()->value)},
+                     {"date", same_text(format_date(post.back()->date))},
+                     {"percent", same_text(format_number(std::fabs(*a.change_percent), 2) + "%")},
+                     {"baseline", quantity_text(baseline, u)},
+                     {"n", same_text(std::to_string(pre.size()))},
+                     {"threshold", same_text(format_number(rule.threshold))}});
         break;
       }
       case LabRule::Condition::above_uln_multiple: {
@@ -940,12 +1138,13 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         a.detail = tr_both(
             "{value} on {date} is {times} × the upper limit of normal {uln}; the rule is more "
             "than {threshold} × ({limit})",
-            {{"value", same_text(shown(latest->value))},
+            {{"test", a.test_name},
+             {"value", shown(latest->value)},
              {"date", same_text(format_date(latest->date))},
              {"times", same_text(format_number(latest->value.value / latest->uln->value, 2))},
-             {"uln", same_text(shown(*latest->uln))},
+             {"uln", shown(*latest->uln)},
              {"threshold", same_text(format_number(rule.threshold))},
-             {"limit", same_text(format_number(limit, 3) + " " + u)}});
+             {"limit", quantity_text(limit, u)}});
         break;
       }
       case LabRule::Condition::above:
@@ -958,30 +1157,32 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
         const auto hi = to_canonical(*lab, range ? rule.high : rule.threshold, rule.unit);
         if (!lo || !hi) {
           a.status = Advice::Status::cannot_evaluate;
-          a.detail = tr_both(
-              "the rule's unit \"{unit}\" can not be compared with {units}",
-              {{"unit", same_text(rule.unit)}, {"units", same_text(join(lab->units, ", "))}});
+          a.detail =
+              tr_both("the rule's unit \"{unit}\" can not be compared with {units}",
+                      {{"unit", same_text(unit_shown(rule.unit))}, {"units", units_text(*lab)}});
           break;
         }
         const auto reached = [&](const TrackedResult* r) {
           return judge(rule, r->value.value, *lo, *hi);
         };
         settle(a, rule, rs, reached);
-        const LocalizedText value = same_text(shown(latest->value));
+        const LocalizedText value = shown(latest->value);
         const LocalizedText date = same_text(format_date(latest->date));
         if (range) {
           a.detail = tr_both("latest: {value} on {date}; the rule is a value outside {low}–{high}",
-                             {{"value", value},
+                             {{"test", a.test_name},
+                              {"value", value},
                               {"date", date},
                               {"low", same_text(format_number(*lo, 3))},
-                              {"high", same_text(format_number(*hi, 3) + " " + u)}});
+                              {"high", quantity_text(*hi, u)}});
         } else {
           a.detail = tr_both(rule.condition == LabRule::Condition::above
                                  ? "latest: {value} on {date}; the rule is a value above {limit}"
                                  : "latest: {value} on {date}; the rule is a value below {limit}",
-                             {{"value", value},
+                             {{"test", a.test_name},
+                              {"value", value},
                               {"date", date},
-                              {"limit", same_text(format_number(*lo, 3) + " " + u)}});
+                              {"limit", quantity_text(*lo, u)}});
         }
         break;
       }
@@ -1617,7 +1818,15 @@ struct Tracker::Impl {
         "tracker.unknown_patient", "label",
         "no tracked patient " + in_quotes(label) + " in " + path +
             (known.empty() ? std::string("; no patient is tracked yet (doseplan track start)")
-                           : "; tracked: " + join(known, ", ")));
+                           : "; tracked: " + join(known, ", ")),
+        known.empty()
+            ? zh(tr_both("no patient \"{label}\" is tracked in {path}; no patient is tracked yet "
+                         "(doseplan track start)",
+                         {{"label", same_text(label)}, {"path", same_text(path)}}))
+            : zh(tr_both("no patient \"{label}\" is tracked in {path}; the labels tracked: {known}",
+                         {{"label", same_text(label)},
+                          {"path", same_text(path)},
+                          {"known", {join(known, ", "), join(known, "\u3001")}}})));
   }
 
   TrackedPatient read_patient(SQLite::Statement& st) const {
@@ -1738,10 +1947,14 @@ struct Tracker::Impl {
     } else {
       std::error_code ec;
       if (!fs::exists(p, ec)) {
-        throw Error("tracker.no_db", "db",
-                    "no tracker database at " + path +
-                        "; start tracking a patient first (doseplan track start --label ... "
-                        "--regimen ...), or give --db FILE");
+        throw Error(
+            "tracker.no_db", "db",
+            "no tracker database at " + path +
+                "; start tracking a patient first (doseplan track start --label ... "
+                "--regimen ...), or give --db FILE",
+            zh(tr_both("there is no tracker database at {path} yet; start tracking a patient "
+                       "first with doseplan track start, or give the database file with --db",
+                       {{"path", same_text(path)}})));
       }
     }
     std::error_code ec;
@@ -1835,7 +2048,10 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
       if (st.executeStep()) {
         throw Error("tracker.duplicate_patient", "label",
                     in_quotes(label) + " is already tracked in " + impl_->path +
-                        "; choose another label (history is never overwritten)");
+                        "; choose another label (history is never overwritten)",
+                    zh(tr_both("\"{label}\" is already tracked in {path}; choose another label "
+                               "(what is recorded is never overwritten)",
+                               {{"label", same_text(label)}, {"path", same_text(impl_->path)}})));
       }
     }
     SQLite::Statement ins(db, "INSERT INTO patients (label, created_on) VALUES (?, ?)");
@@ -1967,17 +2183,19 @@ Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
   check_note(r.note);
   const LabTest* lab = rules.find_lab(r.test);
   if (lab == nullptr) {
-    throw Error("tracker.unknown_test", "test",
-                "no test " + in_quotes(r.test) +
-                    "; tests with their units: " + describe_valid_tests(rules.labs));
+    unknown_test(rules.labs, r.test);
   }
   Measurement value = parse_measurement(*lab, r.value, "value");
   std::optional<Measurement> uln;
   if (r.uln) {
     uln = parse_measurement(*lab, *r.uln, "uln");
     if (!(uln->value > 0)) {
-      throw Error("tracker.bad_uln", "uln",
-                  "the upper limit of normal must be above 0, as printed on the report");
+      throw Error(
+          "tracker.bad_uln", "uln",
+          "the upper limit of normal must be above 0, as printed on the report",
+          zh(tr_both("the upper limit of normal must be above 0 (given: \"{uln}\"); write it as "
+                     "printed on the lab report, such as --uln \"40 U/L\"",
+                     {{"uln", same_text(*r.uln)}})));
     }
   }
   return impl_->guarded([&] {
@@ -2055,7 +2273,18 @@ MarkedDone Tracker::mark_done(const std::string& label, Date visit_date, Date do
       throw Error("tracker.unknown_visit", "visit",
                   "no visit of " + label + " is planned on " + format_date(visit_date) +
                       (dates.empty() ? std::string() : "; the nearest: " + join(dates, ", ")) +
-                      " (doseplan track due --label " + label + " lists them)");
+                      " (doseplan track due --label " + label + " lists them)",
+                  (dates.empty()
+                       ? zh(tr_both("no visit of {label} is planned on {date} (doseplan track due "
+                                    "--label {label} lists them)",
+                                    {{"label", same_text(label)},
+                                     {"date", same_text(format_date(visit_date))},
+                                     {"nearest", {join(dates, ", "), join(dates, "\u3001")}}}))
+                       : zh(tr_both("no visit of {label} is planned on {date}; the nearest: "
+                                    "{nearest} (doseplan track due --label {label} lists them)",
+                                    {{"label", same_text(label)},
+                                     {"date", same_text(format_date(visit_date))},
+                                     {"nearest", {join(dates, ", "), join(dates, "\u3001")}}}))));
     }
     MarkedDone out;
     if (it->done) {
@@ -2442,9 +2671,7 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
 std::vector<Advice> Tracker::advise(const RuleSet& rules, const std::string& label, Date today,
                                     const std::optional<std::string>& only_test) const {
   if (only_test && rules.find_lab(*only_test) == nullptr) {
-    throw Error("tracker.unknown_test", "test",
-                "no test " + in_quotes(*only_test) +
-                    "; tests with their units: " + describe_valid_tests(rules.labs));
+    unknown_test(rules.labs, *only_test);
   }
   const TrackedPatient p = patient(label);
   const Regimen* regimen = rules.find_regimen(p.regimen_id);

@@ -90,20 +90,20 @@ check "... with its id" contains "$tmp/err" "[tracker.plan_not_rebuilt]"
 rec=(track record "${D[@]}" --label pt-01 --today 2026-12-20)
 run "${rec[@]}" --test creatinine --value "95 umol/L" --date 2026-11-17
 check "record exits 0" test "$code" -eq 0
-check "record says what was stored" contains "$tmp/out" "Recorded #1 pt-01: Serum creatinine 95 umol/L, 2026-11-17"
+check "record says what was stored" contains "$tmp/out" "Recorded #1 pt-01: Serum creatinine 95 µmol/L, 2026-11-17"
 run "${rec[@]}" --test creatinine --value "1.2 mg/dL" --date 2026-11-28 --note "fasting, lab A"
-check "a second baseline value in mg/dL" contains "$tmp/out" "1.2 mg/dL (106.08 umol/L)"
+check "a second baseline value in mg/dL" contains "$tmp/out" "1.2 mg/dL (106.08 µmol/L)"
 run "${rec[@]}" --test creatinine --value "1.5 mg/dL" --date 2026-12-15
-check "advice on a 25% rise" contains "$tmp/out" "[!] reached — creatinine-rise-25: Serum creatinine ≥ 25% above baseline"
-check "advice says the numbers" contains "$tmp/out" "+31.89% from the baseline 100.54 umol/L (mean of 2 pretreatment results)"
+check "advice on a 25% rise" contains "$tmp/out" "[!] needs attention (the rule is met) — creatinine-rise-25: Serum creatinine ≥ 25% above baseline"
+check "advice says the numbers" contains "$tmp/out" "is 31.89% above the baseline 100.54 µmol/L (mean of 2 pretreatment results); the rule is a rise of 25% or more"
 check "advice text of the rule" contains "$tmp/out" "repeating the test within 2 weeks; if the rise is confirmed, the doctor decides whether to reduce the dose by 25–50%. Do not change the dose yourself: contact your doctor."
-check "advice names its source" contains "$tmp/out" "Source: source cyclosporine-creatinine-rule"
+check "advice names its source" contains "$tmp/out" "      source cyclosporine-creatinine-rule ("
 check "advice carries the disclaimer" contains "$tmp/out" "Educational aid only, not a prescription"
 check "value and unit as entered, and canonical" test "$(sql "$db" "SELECT value_as_entered || '|' || unit_as_entered || '|' || value_canonical || '|' || unit_canonical FROM results WHERE id = 3;")" = "1.5|mg/dL|132.6|umol/L"
 check "note stored" test "$(sql "$db" "SELECT note FROM results WHERE id = 2;")" = "fasting, lab A"
 # Blood pressure: the label's "two systolic readings >140 mmHg": one is not enough, two in a row are.
 run "${rec[@]}" --test systolic-bp --value "152 mmHg" --date 2026-12-12
-check "one high blood pressure: not reached" contains "$tmp/out" "[ok] not reached — systolic-high: Systolic blood pressure > 140 mmHg on 2 readings in a row"
+check "one high blood pressure: not reached" contains "$tmp/out" "[ok] not met — systolic-high: Systolic blood pressure > 140 mmHg on 2 readings in a row"
 check "... and 1 of the 2 readings is said" contains "$tmp/out" "1 of the 2 readings in a row that the rule needs meet it; record the next reading"
 run track advise "${D[@]}" --label pt-01 --today 2026-12-20 --test systolic-bp --format json
 check "one high blood pressure as JSON: readings needed 2, met 1" python3 - "$tmp/out" <<'PY'
@@ -116,7 +116,7 @@ run "${rec[@]}" --test systolic-bp --value "148 mmHg" --date 2026-12-15 --lang z
 check "a second high blood pressure: reached, in Chinese" contains "$tmp/out" "两次收缩压高于140 mmHg"
 check "... naming the reading before" contains "$tmp/out" "2026-12-12"
 run "${rec[@]}" --test cyclosporine-trough --value "150 ng/mL" --date 2026-12-15
-check "drug level outside the target" contains "$tmp/out" "[!] reached — trough-outside-haematologica"
+check "drug level outside the target" contains "$tmp/out" "[!] needs attention (the rule is met) — trough-outside-haematologica"
 run "${rec[@]}" --test alt --value "30 U/L" --date 2026-12-15 --uln "40 U/L"
 check "a test without rules" contains "$tmp/out" "No lab rule of cyclosporine-itp concerns alt."
 check "upper limit of normal stored" test "$(sql "$db" "SELECT uln_as_entered || ' ' || uln_unit_as_entered FROM results WHERE test = 'alt';")" = "40 U/L"
@@ -196,7 +196,7 @@ run track due "${D[@]}" --label pt-01 --today 2026-12-13
 check "a visit done is no longer due" lacks "$tmp/out" "2026-11-17"
 run track history "${D[@]}" --label pt-01
 check "history exits 0" test "$code" -eq 0
-check "history shows the results as entered" contains "$tmp/out" "#2  2026-11-28  creatinine  1.2 mg/dL (106.08 umol/L)  — fasting, lab A"
+check "history shows the results as entered" contains "$tmp/out" "#2  2026-11-28  Serum creatinine  1.2 mg/dL (106.08 µmol/L)  — fasting, lab A"
 check "history shows visits done" contains "$tmp/out" "2026-11-17  done on 2026-11-17 — drawn at the GP"
 run track history "${D[@]}" --label pt-01 --test creatinine --format json
 check "history as JSON" python3 - "$tmp/out" <<'PY'
@@ -223,6 +223,98 @@ else
   check "export ics: refused only as unsupported" contains "$tmp/err" "[output.unsupported]"
   echo "note: track export --format ics: render_ics said output.unsupported" >&2
 fi
+
+# ------------------------------------------------------------------ every subcommand in Chinese
+# Issue 16 (review N6–N18, E6–E14): with --lang zh-CN no subcommand prints an English sentence, a
+# UCUM code or half-width punctuation next to a Chinese character; tests are named, not coded.
+zdb="$tmp/zh.db"
+Z=(--db "$zdb" --lang zh-CN)
+zh_clean() {  # zh_clean FILE: no UCUM code, no ASCII micro, no half-width , ; : ( ) next to Chinese
+  python3 - "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+cjk = "\u3400-\u9fff"
+bad = [w for w in ("mm[Hg]", "10*9", "10^9", "umol/L", "window", "reached") if w in text]
+bad += re.findall(r"[%s][,;:()]|[,;:()][%s]" % (cjk, cjk), text)
+bad += re.findall(r"已达到|窗口期|跟踪", text)
+if bad:
+    print("zh_clean:", sys.argv[1], bad, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+}
+run track start "${Z[@]}" --label pt-z "${itp[@]}" --today 2026-11-10
+check "start in Chinese" contains "$tmp/out" "已开始追踪 pt-z：cyclosporine-itp，2026-12-01至2027-06-11，共16次检查。"
+check "start in Chinese: the next step" contains "$tmp/out" "下一步：doseplan track due --label pt-z"
+check "start in Chinese: no English" lacks "$tmp/out" "Tracking"
+zr=(track record "${Z[@]}" --label pt-z --today 2026-12-20)
+run "${zr[@]}" --test creatinine --value "95 umol/L" --date 2026-11-17
+check "record in Chinese: µmol/L" contains "$tmp/out" "已记录 #1 pt-z：血肌酐 95 µmol/L，2026-11-17"
+check "record in Chinese: clean" zh_clean "$tmp/out"
+run "${zr[@]}" --test creatinine --value "1.2 mg/dL" --date 2026-11-28
+run "${zr[@]}" --test creatinine --value "1.5 mg/dL" --date 2026-12-15
+check "record in Chinese: the new status words" contains "$tmp/out" "[!] 需要注意（符合此条规则） — creatinine-rise-25："
+check "record in Chinese: the comparison in Chinese word order" contains "$tmp/out" "2026-12-15的血肌酐为1.5 mg/dL（132.6 µmol/L），比治疗前平均值100.54 µmol/L（2次治疗前结果）升高了31.89%；本规则的标准是升高≥25%"
+check "record in Chinese: the source is named once" lacks "$tmp/out" "来源: 来源"
+check "record in Chinese: advice with a full-width colon" contains "$tmp/out" "      提示：肌酐"
+check "record in Chinese: clean after advice" zh_clean "$tmp/out"
+run "${zr[@]}" --test systolic-bp --value "152 mm[Hg]" --date 2026-12-12
+check "record in Chinese: mmHg, not mm[Hg]" contains "$tmp/out" "收缩压 152 mmHg"
+check "record in Chinese: not met" contains "$tmp/out" "[ok] 未触发 — systolic-high："
+check "record in Chinese: clean (blood pressure)" zh_clean "$tmp/out"
+run "${zr[@]}" --test alt --value "30 U/L" --date 2026-12-15 --uln "40 U/L"
+check "record in Chinese: ULN is 正常值上限" contains "$tmp/out" "正常值上限 40 U/L"
+check "record in Chinese: a test without rules, in Chinese (N6)" contains "$tmp/out" "本方案（cyclosporine-itp）没有关于谷丙转氨酶（ALT）的判断规则。"
+check "record in Chinese: no English line" lacks "$tmp/out" "No lab rule"
+run track start "${Z[@]}" --label pt-m --regimen mycophenolate-ssc --weight 58kg --start 2026-10-05 --today 2026-10-01
+run track record "${Z[@]}" --label pt-m --today 2026-12-20 --test neutrophils --value "1.1 10^9/L" --date 2026-12-15
+check "record in Chinese: a count as 1.1×10⁹/L" contains "$tmp/out" "中性粒细胞绝对值 1.1×10⁹/L"
+check "record in Chinese: the limit as 1.3×10⁹/L" contains "$tmp/out" "本规则的标准是低于1.3×10⁹/L"
+run track advise "${Z[@]}" --label pt-z --today 2026-12-20
+check "advise in Chinese: a rule without results" contains "$tmp/out" "[-] 尚无结果 — diastolic-high："
+check "advise in Chinese: clean" zh_clean "$tmp/out"
+run track due "${Z[@]}" --label pt-z --today 2026-12-13
+check "due in Chinese: the header (N16)" contains "$tmp/out" "今天：2026-12-13 · 已逾期、现在该做的检查，以及14天内将开始的检查"
+check "due in Chinese: 可检查时段 (N15)" contains "$tmp/out" "可检查时段已于2026-11-17结束，已过26天  （基线）"
+check "due in Chinese: tests by name (N8)" contains "$tmp/out" "检查项目：血肌酐、尿素氮、血压"
+check "due in Chinese: the codes labelled as codes (N8)" contains "$tmp/out" "记录时使用的代码：creatinine、bun、blood-pressure"
+check "due in Chinese: recorded, by name" contains "$tmp/out" "[本时段已记录：血肌酐]"
+check "due in Chinese: clean" zh_clean "$tmp/out"
+run track done "${Z[@]}" --label pt-z --visit 2026-11-17 --on 2026-11-17 --today 2026-12-13
+check "done in Chinese (N18)" contains "$tmp/out" "已将pt-z在2026-11-17的检查标记为完成（完成日期：2026-11-17）。"
+run track done "${Z[@]}" --label pt-z --visit 2026-11-17 --today 2026-12-13
+check "done again in Chinese" contains "$tmp/out" "2026-11-17的检查已于2026-11-17标记为完成，未作更改。"
+run track history "${Z[@]}" --label pt-z
+check "history in Chinese: 血肌酐, not creatinine (N7)" contains "$tmp/out" "#1  2026-11-17  血肌酐  95 µmol/L"
+check "history in Chinese: the canonical value in full-width brackets" contains "$tmp/out" "1.2 mg/dL（106.08 µmol/L）"
+check "history in Chinese: the tests of a visit by name, with 、 (N7)" contains "$tmp/out" "2026-11-17  完成于 2026-11-17  （血肌酐、尿素氮、血压）"
+check "history in Chinese: 追踪 (N17)" contains "$tmp/out" "开始追踪于 2026-11-10"
+check "history in Chinese: no test id" lacks "$tmp/out" "creatinine"
+check "history in Chinese: clean" zh_clean "$tmp/out"
+run track patients "${Z[@]}"
+check "patients in Chinese" contains "$tmp/out" "共2位患者"
+check "patients in Chinese: clean" zh_clean "$tmp/out"
+run track export "${Z[@]}" --label pt-z --format ics -o "$tmp/zh.ics"
+check "export in Chinese" test "$code" -eq 0
+# Errors: the Chinese line gives the cause, what is accepted and the fix.
+zr1=(track record "${Z[@]}" --label pt-z --today 2026-12-20 --date 2026-12-15)
+run "${zr1[@]}" --test cbc --value 5
+check "E6: a blood count has no single value, in Chinese" contains "$tmp/err" "doseplan：错误：血常规（含血小板）（cbc）不能作为一个数值记录："
+check "E6: ... record its parts or mark the visit done" contains "$tmp/err" "或用 doseplan track done 标记该次检查已完成。"
+check "E6: not the old wrong meaning" lacks "$tmp/err" "结果需要填写数值"
+run "${zr1[@]}" --test blood-pressure --value "150/95 mmHg"
+check "E8: blood pressure as two tests, with the commands" contains "$tmp/err" '血压需分两次记录：收缩压用 --test systolic-bp --value "150 mmHg"，舒张压用 --test diastolic-bp --value "95 mmHg"。'
+run "${zr1[@]}" --test creatinine --value "97 mmHg"
+check "E9: the accepted units" contains "$tmp/err" "血肌酐的单位应为µmol/L或mg/dL，例如“97 µmol/L”。"
+run "${zr1[@]}" --test creatinine --value "6000 umol/L"
+check "E11: the limit" contains "$tmp/err" "doseplan 只接受低于5000 µmol/L的数值"
+run "${zr1[@]}" --test alt --value "30 U/L" --uln "0 U/L"
+check "E14: the upper limit of normal must be above 0" contains "$tmp/err" "正常值上限必须大于0（填写的是“0 U/L”）"
+run track start "${Z[@]}" --label "张 三" "${itp[@]}" --today 2026-11-10
+check "E10: a label is a code, never a name" contains "$tmp/err" "标签是一个代号，只能由1~40个英文字母、数字和 . _ - 组成"
+check "E10: ... for privacy" contains "$tmp/err" "为保护隐私，请不要使用姓名或病历号。"
+run track due --db "$tmp/none.db" --lang zh-CN --today 2026-12-13
+check "E12: how to start a database" contains "$tmp/err" "请先用 doseplan track start 开始追踪一位患者，或用 --db 指定数据库文件。"
+for f in "$tmp/err"; do check "errors in Chinese: clean" zh_clean "$f"; done
 
 # ------------------------------------------------------------------ bad input changes nothing
 bad() {  # bad NAME ARGS... : exit 2, an error id on stderr, the database byte for byte the same

@@ -102,7 +102,8 @@ TEST_CASE("tracker: values are read with their unit and kept as entered", "[trac
     const Measurement u = parse_measurement(lab("creatinine"), "97 µmol/L");
     CHECK(u.value == Approx(97));
     CHECK(u.unit_entered == "µmol/L");
-    CHECK(describe_measurement(m) == "1.10 mg/dL (97.24 umol/L)");
+    CHECK(describe_measurement(m) == "1.10 mg/dL (97.24 \u00b5mol/L)");
+    CHECK(describe_measurement(m, Lang::zh_CN) == "1.10 mg/dL\uff0897.24 \u00b5mol/L\uff09");
     CHECK(describe_measurement(u) == "97 µmol/L");
   }
   SECTION("drug levels through parse_mass_concentration") {
@@ -158,6 +159,58 @@ TEST_CASE("tracker: values are read with their unit and kept as entered", "[trac
   SECTION("a test without a value") {
     const Problem p = problem_of([] { parse_measurement(lab("cbc"), "1 10*9/L"); });
     CHECK(p.id == "tracker.no_value");
+  }
+}
+
+TEST_CASE("tracker: values are shown with units as people read them", "[tracker][units]") {
+  // Issue 16 (review N9, N10, S17): no UCUM code in what a person reads; a power of ten is
+  // multiplied, as Chinese lab reports write it, and what is shown can be typed back.
+  const Measurement count = parse_measurement(lab("neutrophils"), "1.1 10^9/L");
+  CHECK(describe_measurement(count) == "1.1\u00d710\u2079/L");
+  CHECK(describe_measurement(parse_measurement(lab("neutrophils"), "1.2 10*3/uL")) ==
+        "1.2\u00d710\u00b3/\u00b5L");
+  CHECK(parse_measurement(lab("neutrophils"), "1.1\u00d710\u2079/L").value == Approx(1.1));
+  CHECK(parse_measurement(lab("wbc"), "3 10\u2079/L").value == Approx(3));
+  CHECK(describe_measurement(parse_measurement(lab("systolic-bp"), "150 mm[Hg]")) == "150 mmHg");
+  CHECK(describe_measurement(parse_measurement(lab("creatinine"), "95 umol/L")) ==
+        "95 \u00b5mol/L");
+  // Chinese: full-width brackets, and no thousands separator.
+  CHECK(describe_measurement(parse_measurement(lab("creatinine"), "20 mg/dL"), Lang::zh_CN) ==
+        "20 mg/dL\uff081768 \u00b5mol/L\uff09");
+  CHECK(describe_measurement(parse_measurement(lab("creatinine"), "20 mg/dL")) ==
+        "20 mg/dL (1,768 \u00b5mol/L)");
+}
+
+TEST_CASE("tracker: errors carry a Chinese detail with what is accepted and the fix",
+          "[tracker][i18n]") {
+  REQUIRE(catalogue_available());
+  // Review E6: a blood count has no single value; record its parts or mark the visit done.
+  const Problem cbc = problem_of([] { parse_measurement(lab("cbc"), "5"); });
+  CHECK_THAT(
+      cbc.message_zh,
+      Catch::Contains("\u4e0d\u80fd\u4f5c\u4e3a\u4e00\u4e2a\u6570\u503c"));  // 不能作为一个数值
+  CHECK_THAT(cbc.message_zh, Catch::Contains("platelets"));
+  CHECK_THAT(cbc.message_zh, Catch::Contains("doseplan track done"));
+  // Review E8: "150/95 mmHg" is two tests, with the commands to type.
+  const Problem bp = problem_of([] { parse_measurement(lab("blood-pressure"), "150/95 mmHg"); });
+  CHECK_THAT(bp.message_zh, Catch::Contains("--test systolic-bp --value \"150 mmHg\""));
+  CHECK_THAT(bp.message_zh, Catch::Contains("--test diastolic-bp --value \"95 mmHg\""));
+  // Review E9: a unit of another kind: the accepted units, as people read them.
+  const Problem unit = problem_of([] { parse_measurement(lab("creatinine"), "97 mmHg"); });
+  CHECK_THAT(unit.message_zh, Catch::Contains("\u00b5mol/L\u6216mg/dL"));  // µmol/L或mg/dL
+  CHECK_THAT(unit.message_zh, Catch::Contains("\u201c97 \u00b5mol/L\u201d"));
+  // Review E11: the limit, and the likely mistake.
+  const Problem high = problem_of([] { parse_measurement(lab("creatinine"), "97 mg/dL"); });
+  CHECK_THAT(high.message_zh, Catch::Contains("5000 \u00b5mol/L"));
+  CHECK_THAT(high.message_zh, Catch::Contains("8574.8 \u00b5mol/L"));
+  // Review E10: a label is a code, never a name.
+  const Problem label = problem_of([] { check_patient_label("\u5f20 \u4e09"); });
+  CHECK_THAT(label.message_zh, Catch::Contains("1~40"));
+  CHECK_THAT(label.message_zh, Catch::Contains("\u59d3\u540d"));  // 姓名
+  // No UCUM code and no English sentence in any of them.
+  for (const Problem* p : {&cbc, &bp, &unit, &high, &label}) {
+    CHECK_THAT(p->message_zh, !Catch::Contains("umol/L") && !Catch::Contains("mm[Hg]") &&
+                                  !Catch::Contains("10*9") && !Catch::Contains(" the "));
   }
 }
 

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "doseplan/dates.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/plan.hpp"
 #include "doseplan/regimen.hpp"
 #include "doseplan/rules.hpp"
@@ -77,9 +78,16 @@ struct Measurement {
 Measurement parse_measurement(const LabTest& test, std::string_view text,
                               std::string_view field = "value");
 
-// "1.5 mg/dL (132.6 umol/L)": as entered, then the canonical value when the unit differs ("150
-// mmHg" alone: mmHg is mm[Hg]).
-std::string describe_measurement(const Measurement& m);
+// "1.5 mg/dL (132.6 µmol/L)": as entered, then the canonical value when the unit differs ("150
+// mmHg" alone: mmHg is mm[Hg]); in Chinese the brackets are full-width: "1.5 mg/dL（132.6
+// µmol/L）". Units as people read them (display_unit(), render.hpp): µmol/L, mmHg, and a power of
+// ten multiplied: "1.1×10⁹/L".
+std::string describe_measurement(const Measurement& m, Lang lang = Lang::en);
+// The same in both languages.
+LocalizedText describe_measurement_text(const Measurement& m);
+// `value` (format_number() to `max_decimals`) and `unit` as describe_measurement() writes them:
+// "100.5 µmol/L", "1.3×10⁹/L".
+std::string describe_quantity(double value, std::string_view unit, int max_decimals = 2);
 
 // Converts `value` in `unit` (as a rule writes it: "mm[Hg]", "10*3/uL") to the canonical unit of
 // `test`; nullopt when the unit is not of the test's dimensions.

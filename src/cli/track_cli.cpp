@@ -87,6 +87,13 @@ void add_format(CLI::App* sub, Common& c) {
       ->check(CLI::IsMember({"text", "json"}));
 }
 
+// A translated sentence (tr() of the English sentence, a literal at the call so that
+// scripts/po_missing.py sees the msgid) with its named {placeholders} filled in.
+std::string say(std::string pattern,
+                std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
+  return doseplan::fill(std::move(pattern), values);
+}
+
 // --today, or the local system date (said on stderr).
 Date today_of(const Common& c) {
   if (!c.today.empty()) return parse_date(c.today, "today");
@@ -96,8 +103,11 @@ Date today_of(const Common& c) {
   const Date d = date::year(local.tm_year + 1900) /
                  date::month(static_cast<unsigned>(local.tm_mon + 1)) /
                  date::day(static_cast<unsigned>(local.tm_mday));
-  std::cerr << "doseplan track: today is " << format_date(d)
-            << " (the system date; give --today YYYY-MM-DD to choose)\n";
+  std::cerr << say(tr(parse_lang(c.lang),
+                      "doseplan track: today is {date} (the system date; give --today "
+                      "YYYY-MM-DD to choose)"),
+                   {{"date", format_date(d)}})
+            << "\n";
   return d;
 }
 
@@ -111,8 +121,14 @@ RuleSet load(const std::optional<std::string>& rules_dir) {
   return load_rules(find_rules_dir(rules_dir, std::getenv("DOSEPLAN_RULES")));
 }
 
+// A translated sentence with named placeholders filled in (i18n.hpp).
+
 void need(const std::string& value, const std::string& field, const std::string& example) {
-  if (value.empty()) throw Error("input.missing", field, "give --" + field + ", e.g. " + example);
+  if (value.empty()) {
+    throw Error("input.missing", field, "give --" + field + ", e.g. " + example,
+                say(tr(Lang::zh_CN, "give --{field}, for example {example}"),
+                    {{"field", field}, {"example", example}}));
+  }
 }
 
 // A translated sentence with {date} and {n} filled in.
@@ -143,8 +159,20 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
   return out;
 }
 
-std::string shown(const Measurement& m) {
-  return describe_measurement(m);
+std::string shown(const Measurement& m, Lang lang) {
+  return describe_measurement(m, lang);
+}
+
+// A test by its name in `lang` ("血肌酐" for creatinine), or its id when labs.json has no such
+// test.
+std::string test_name(const RuleSet& rules, const std::string& id, Lang lang) {
+  const LabTest* lab = rules.find_lab(id);
+  return lab ? pick(lab->name, lang) : id;
+}
+
+// Names or ids joined as the language joins a list: "a, b" / "a、b".
+std::string join_list(const std::vector<std::string>& parts, Lang lang) {
+  return join(parts, lang == Lang::zh_CN ? "\u3001" : ", ");
 }
 
 // With the test (`lab`), each value carries the LOINC code of its unit: the molar code for
@@ -237,10 +265,10 @@ std::string advice_text(const std::vector<Advice>& advice, Lang lang) {
     std::string mark;
     switch (a.status) {
       case Advice::Status::reached:
-        mark = "[!] " + L("reached");
+        mark = "[!] " + L("needs attention (the rule is met)");
         break;
       case Advice::Status::not_reached:
-        mark = "[ok] " + L("not reached");
+        mark = "[ok] " + L("not met");
         break;
       case Advice::Status::cannot_evaluate:
         mark = "[?] " + L("can not be evaluated");
@@ -249,12 +277,17 @@ std::string advice_text(const std::vector<Advice>& advice, Lang lang) {
         mark = "[-] " + L("no result yet");
         break;
     }
-    o << "  " << mark << " — " << a.rule.id << ": " << pick(a.condition, lang) << "\n";
+    o << "  "
+      << say(tr(lang, "{mark} — {rule}: {condition}"),
+             {{"mark", mark}, {"rule", a.rule.id}, {"condition", pick(a.condition, lang)}})
+      << "\n";
     o << "      " << pick(a.detail, lang) << "\n";
     if (a.status == Advice::Status::reached) {
-      o << "      " << L("Advice") << ": " << pick(a.advice, lang) << "\n";
+      o << "      " << say(tr(lang, "Advice: {advice}"), {{"advice", pick(a.advice, lang)}})
+        << "\n";
     }
-    o << "      " << L("Source") << ": " << pick(a.source, lang) << "\n";
+    // The source names itself ("source …" / "来源 …", "project default: …").
+    o << "      " << pick(a.source, lang) << "\n";
   }
   if (!advice.empty()) o << "  " << pick(advice.front().disclaimer, lang) << "\n";
   return o.str();
@@ -282,13 +315,18 @@ struct State {
 };
 
 int run_start(State& s) {
+  const Lang lang = parse_lang(s.c.lang);
   need(s.label, "label", "--label pt-01");
   check_patient_label(s.label);
   const Date today = today_of(s.c);
   if (!s.plan.plan_file.empty() && any_request_flag(s.plan.request)) {
     throw Error(
         "input.conflict", "plan",
-        "give either --plan PLAN.json or the plan flags (--regimen, --input, ...), not both");
+        "give either --plan PLAN.json or the plan flags (--regimen, --input, ...), not both",
+        say(tr(Lang::zh_CN,
+               "give either --plan PLAN.json or the plan flags (--regimen, --input, "
+               "...), not both"),
+            {}));
   }
   std::optional<PlanRequest> q;
   std::string plan_text;
@@ -303,17 +341,25 @@ int run_start(State& s) {
   Tracker t = open_db(s.c, Tracker::Mode::create_if_missing);
   const TrackedPatient p = t.start(rules, s.label, *q, today);
   const std::vector<TrackedVisit> visits = t.visits(s.label);
-  std::cout << "Tracking " << p.label << ": " << p.regimen_id << ", " << format_date(p.start)
-            << " to " << format_date(p.end) << "; " << visits.size() << " visits stored.\n"
-            << "Database: " << fs::absolute(t.path()).string() << "\n"
-            << "Next: doseplan track due --label " << p.label << "\n";
+  std::cout << say(tr(lang, "Tracking {label}: {regimen}, {start} to {end}; {n} visits stored."),
+                   {{"label", p.label},
+                    {"regimen", p.regimen_id},
+                    {"start", format_date(p.start)},
+                    {"end", format_date(p.end)},
+                    {"n", std::to_string(visits.size())}})
+            << "\n"
+            << say(tr(lang, "Database: {path}"), {{"path", fs::absolute(t.path()).string()}})
+            << "\n"
+            << say(tr(lang, "Next: {command}"),
+                   {{"command", "doseplan track due --label " + p.label}})
+            << "\n";
   return 0;
 }
 
 int run_record(State& s) {
   need(s.label, "label", "--label pt-01");
   need(s.test, "test", "--test creatinine");
-  need(s.value, "value", "--value \"97 umol/L\"");
+  need(s.value, "value", "--value \"1.1 mg/dL\"");
   need(s.date, "date", "--date 2026-12-15");
   const Lang lang = parse_lang(s.c.lang);
   RecordRequest r;
@@ -328,52 +374,80 @@ int run_record(State& s) {
   Tracker t = open_db(s.c, Tracker::Mode::open_existing);
   const Recorded rec = t.record(rules, r);
   const LabTest* lab = rules.find_lab(r.test);
-  std::cout << tr(lang, "Recorded") << " #" << rec.result.id << " " << r.label << ": "
-            << pick(lab->name, lang) << " " << shown(rec.result.value);
-  if (rec.result.uln) std::cout << ", ULN " << shown(*rec.result.uln);
-  std::cout << ", " << format_date(r.date) << "\n";
+  const std::string id = std::to_string(rec.result.id), date = format_date(r.date),
+                    name = pick(lab->name, lang), value = shown(rec.result.value, lang);
+  if (rec.result.uln) {
+    std::cout << say(tr(lang, "Recorded #{id} {label}: {test} {value}, ULN {uln}, {date}"),
+                     {{"id", id},
+                      {"label", r.label},
+                      {"test", name},
+                      {"value", value},
+                      {"uln", shown(*rec.result.uln, lang)},
+                      {"date", date}});
+  } else {
+    std::cout << say(
+        tr(lang, "Recorded #{id} {label}: {test} {value}, {date}"),
+        {{"id", id}, {"label", r.label}, {"test", name}, {"value", value}, {"date", date}});
+  }
+  std::cout << "\n";
   if (!rec.same_day.empty()) {
     std::vector<std::string> ids;
     for (std::size_t i = 0; i < rec.same_day.size() && i < 5; ++i) {
       ids.push_back("#" + std::to_string(rec.same_day[i]));
     }
     if (rec.same_day.size() > 5) ids.push_back("…");
-    std::cout << "Also kept: " << rec.same_day.size() << " earlier " << r.test << " result"
-              << (rec.same_day.size() == 1 ? "" : "s") << " of " << format_date(r.date) << " ("
-              << join(ids, ", ") << ").\n";
+    // The test by its id in English (as typed), by its name in Chinese.
+    std::cout << say(rec.same_day.size() == 1
+                         ? tr(lang, "Also kept: {n} earlier {test} result of {date} ({ids}).")
+                         : tr(lang, "Also kept: {n} earlier {test} results of {date} ({ids})."),
+                     {{"n", std::to_string(rec.same_day.size())},
+                      {"test", lang == Lang::en ? r.test : name},
+                      {"date", date},
+                      {"ids", join_list(ids, lang)}})
+              << "\n";
   }
   // Advice on the rules of this test; the result is already stored, so a failure here is only
   // reported.
   try {
     const std::vector<Advice> advice = t.advise(rules, r.label, r.today, r.test);
     if (advice.empty()) {
-      std::cout << "No lab rule of " << t.patient(r.label).regimen_id << " concerns " << r.test
-                << ".\n";
+      std::cout << say(tr(lang, "No lab rule of {regimen} concerns {test}."),
+                       {{"regimen", t.patient(r.label).regimen_id},
+                        {"test", lang == Lang::en ? r.test : name}})
+                << "\n";
     } else {
       std::cout << advice_text(advice, lang);
     }
   } catch (const Error& e) {
-    std::cerr << "doseplan track: advice not available: " << e.problems().front().to_string()
-              << "\n";
+    const Problem& p = e.problems().front();
+    std::cerr << "doseplan track: advice not available: " << p.to_string() << "\n";
+    if (lang == Lang::zh_CN && !p.message_zh.empty()) {
+      std::cerr << say(tr(lang, "doseplan track: advice not available: {detail}"),
+                       {{"detail", p.message_zh}})
+                << "\n";
+    }
   }
   return 0;
 }
 
 int run_done(State& s) {
+  const Lang lang = parse_lang(s.c.lang);
   need(s.label, "label", "--label pt-01");
-  need(s.visit, "visit", "--visit 2026-12-15 (the planned date)");
+  need(s.visit, "visit", "--visit 2026-12-15");
   const Date visit = parse_date(s.visit, "visit");
   const Date today = today_of(s.c);
   const Date on = s.on.empty() ? today : parse_date(s.on, "on");
   Tracker t = open_db(s.c, Tracker::Mode::open_existing);
   const MarkedDone m = t.mark_done(s.label, visit, on, s.note, today);
   if (m.already_done) {
-    std::cout << "The visit of " << format_date(visit) << " was already marked done on "
-              << format_date(*m.visit.done_on) << "; nothing changed.\n";
+    std::cout << say(
+        tr(lang, "The visit of {date} was already marked done on {on}; nothing changed."),
+        {{"date", format_date(visit)}, {"on", format_date(*m.visit.done_on)}});
   } else {
-    std::cout << "Visit of " << format_date(visit) << " marked done on " << format_date(on)
-              << " for " << s.label << ".\n";
+    std::cout << say(tr(lang, "Visit of {date} marked done on {on} for {label}."),
+                     {{"date", format_date(visit)}, {"on", format_date(on)}, {"label", s.label}});
   }
+  std::cout << "\n";
   return 0;
 }
 
@@ -459,13 +533,6 @@ class StringOut {
  private:
   std::string text_;
 };
-
-void append_join(TextOut& o, const std::vector<std::string>& parts, std::string_view sep) {
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i != 0) o += sep;
-    o += parts[i];
-  }
-}
 
 // A translated sentence with {date} and {n}, split once into its literal parts and its places,
 // then filled visit by visit as fill() fills it.
@@ -674,15 +741,16 @@ int run_due(State& s) {
     return 0;
   }
   const auto L = [lang](std::string_view k) { return tr(lang, k); };
+  // The tests by name (labs.json), with the codes to record them with.
+  const RuleSet rules = load(*s.rules_dir);
   // The labels, translated once (not once a visit).
   const std::string overdue = L("OVERDUE"), due_now = L("DUE NOW"), upcoming = L("UPCOMING"),
-                    baseline = "  (" + L("baseline") + ")", tests = L("tests"),
-                    recorded = L("recorded in the window"), days = " " + L("d");
+                    baseline = "  " + L("(baseline)"), days = " " + L("d");
   const Sentence ended(L("window ended {date}, {n} days ago")),
       ends_today(L("window ends {date} (today)")), ends_in(L("window ends {date}, in {n} days")),
       opens_in(L("window opens {date}, in {n} days"));
   TextOut out;
-  out += L("Today") + ": " + format_date(today) + " · " +
+  out += say(tr(lang, "Today: {date}"), {{"date", format_date(today)}}) + " · " +
          fill(L("overdue, due now, and opening within {n}"), "", pick(span_text(within), lang)) +
          "\n";
   if (due.empty()) out += L("Nothing is due.") + "\n";
@@ -731,15 +799,21 @@ int run_due(State& s) {
     if (it != set_lines.end()) return it->second;
     std::string text = "\n      ";
     for (std::size_t i = 0; i < v.items.size(); ++i) {
-      if (i != 0) text += "; ";
+      if (i != 0) text += lang == Lang::zh_CN ? "\uff1b" : "; ";
       text += pick(v.items[i].name, lang);
     }
-    text += "\n      ";
-    text += tests;
-    text += ": ";
-    for (std::size_t i = 0; i < v.tests.size(); ++i) {
-      if (i != 0) text += ", ";
-      text += v.tests[i];
+    // The tests by name, then the codes of those that take a value (the codes `track record
+    // --test` takes; a blood count is recorded by its parts).
+    std::vector<std::string> names, codes;
+    for (const std::string& id : v.tests) {
+      names.push_back(test_name(rules, id, lang));
+      const LabTest* lab = rules.find_lab(id);
+      if (lab != nullptr && !lab->units.empty()) codes.push_back(id);
+    }
+    text += "\n      " + say(tr(lang, "tests: {tests}"), {{"tests", join_list(names, lang)}});
+    if (!codes.empty()) {
+      text += "\n      " + say(tr(lang, "codes to record them with: {codes}"),
+                               {{"codes", join_list(codes, lang)}});
     }
     return set_lines.emplace(key, std::move(text)).first->second;
   };
@@ -819,18 +893,22 @@ int run_due(State& s) {
       out += line->second;
       out += lines_of(d.visit);
       if (!d.tests_recorded.empty()) {
+        std::vector<std::string> names;
+        for (const std::string& id : d.tests_recorded) names.push_back(test_name(rules, id, lang));
         out += "  [";
-        out += recorded;
-        out += ": ";
-        append_join(out, d.tests_recorded, ", ");
+        out +=
+            say(tr(lang, "recorded in this period: {tests}"), {{"tests", join_list(names, lang)}});
         out += "]";
       }
       out += '\n';
     }
   }
   if (!due.empty()) {
-    out += "\n" + L("Mark a visit done") + ": doseplan track done --label " +
-           due.front().label.str() + " --visit " + format_date(due.front().visit.date) + "\n";
+    out += "\n" +
+           say(tr(lang, "Mark a visit done: {command}"),
+               {{"command", "doseplan track done --label " + due.front().label.str() + " --visit " +
+                                format_date(due.front().visit.date)}}) +
+           "\n";
   }
   out.finish();
   return 0;
@@ -862,15 +940,25 @@ int run_history(State& s) {
     return 0;
   }
   const auto L = [lang](std::string_view k) { return tr(lang, k); };
+  const RuleSet rules = load(*s.rules_dir);  // the tests by name (labs.json)
+  const auto names = [&](const std::vector<std::string>& ids) {
+    std::vector<std::string> out;
+    for (const std::string& id : ids) out.push_back(test_name(rules, id, lang));
+    return join_list(out, lang);
+  };
   std::ostringstream o;
   o << p.label << " · " << p.regimen_id << " · " << format_date(p.start) << " – "
     << format_date(p.end) << " · " << L("tracked since") << " " << format_date(p.tracked_since)
     << "\n\n";
-  o << L("RESULTS") << (s.test.empty() ? "" : " (" + s.test + ")") << "\n";
+  o << (s.test.empty()
+            ? L("RESULTS")
+            : say(tr(lang, "RESULTS ({test})"), {{"test", test_name(rules, s.test, lang)}}))
+    << "\n";
   if (results.empty()) o << "  " << L("none recorded") << "\n";
   for (const TrackedResult& r : results) {
-    o << "  #" << r.id << "  " << format_date(r.date) << "  " << r.test << "  " << shown(r.value);
-    if (r.uln) o << "  ULN " << shown(*r.uln);
+    o << "  #" << r.id << "  " << format_date(r.date) << "  " << test_name(rules, r.test, lang)
+      << "  " << shown(r.value, lang);
+    if (r.uln) o << "  " << say(tr(lang, "ULN {uln}"), {{"uln", shown(*r.uln, lang)}});
     if (!r.note.empty()) o << "  — " << r.note;
     o << "\n";
   }
@@ -883,7 +971,7 @@ int run_history(State& s) {
     } else {
       o << L("not done");
     }
-    o << "  (" << join(v.tests, ", ") << ")\n";
+    o << "  " << say(tr(lang, "({tests})"), {{"tests", names(v.tests)}}) << "\n";
   }
   emit(o.str(), "");
   return 0;
@@ -918,8 +1006,12 @@ int run_advise(State& s) {
     << format_date(today) << "\n";
   o << render_checks_text(checks.checks, checks.acknowledgements, lang);
   if (advice.empty()) {
-    o << "The regimen " << p.regimen_id << " has no lab rule"
-      << (only ? " for " + *only : std::string()) << ".\n"
+    o << (only ? say(tr(lang, "The regimen {regimen} has no lab rule for {test}."),
+                     {{"regimen", p.regimen_id},
+                      {"test", lang == Lang::en ? *only : test_name(rules, *only, lang)}})
+               : say(tr(lang, "The regimen {regimen} has no lab rule."),
+                     {{"regimen", p.regimen_id}}))
+      << "\n"
       << pick(disclaimer(), lang) << "\n";
   } else {
     o << advice_text(advice, lang);
@@ -940,9 +1032,12 @@ int run_export(State& s) {
   bool changed = false;
   const Plan plan = t.rebuild_plan(rules, s.label, &changed);
   if (changed) {
-    std::cerr << "doseplan track: warning: the rules changed since " << s.label
-              << " was tracked; the calendar follows the plan as the current rules make it, "
-                 "which differs from the stored plan (doseplan track export --format json)\n";
+    std::cerr << say(tr(lang,
+                        "doseplan track: warning: the rules changed since {label} was tracked; "
+                        "the calendar follows the plan as the current rules make it, which "
+                        "differs from the stored plan (doseplan track export --format json)"),
+                     {{"label", s.label}})
+              << "\n";
   }
   IcsOptions ics;
   ics.lang = lang;
@@ -953,6 +1048,7 @@ int run_export(State& s) {
 }
 
 int run_patients(State& s) {
+  const Lang lang = parse_lang(s.c.lang);
   Tracker t = open_db(s.c, Tracker::Mode::open_existing);
   const std::vector<TrackedPatient> ps = t.patients();
   if (s.c.format == "json") {
@@ -968,10 +1064,13 @@ int run_patients(State& s) {
     return 0;
   }
   std::ostringstream o;
-  o << t.path() << ": " << ps.size() << (ps.size() == 1 ? " patient" : " patients") << "\n";
+  o << say(ps.size() == 1 ? tr(lang, "{path}: {n} patient") : tr(lang, "{path}: {n} patients"),
+           {{"path", t.path()}, {"n", std::to_string(ps.size())}})
+    << "\n";
   for (const TrackedPatient& p : ps) {
     o << "  " << p.label << "  " << p.regimen_id << "  " << format_date(p.start) << " – "
-      << format_date(p.end) << "  (tracked since " << format_date(p.tracked_since) << ")\n";
+      << format_date(p.end) << "  "
+      << say(tr(lang, "(tracked since {date})"), {{"date", format_date(p.tracked_since)}}) << "\n";
   }
   emit(o.str(), "");
   return 0;
@@ -996,6 +1095,7 @@ std::function<std::optional<int>()> add_track_commands(
   add_request_flags(st.start, st.plan.request);
   add_db(st.start, st.c);
   add_today(st.start, st.c);
+  add_lang(st.start, st.c);
 
   st.record = st.track->add_subcommand("record", "Record a result: test, value with unit, date");
   st.record->add_option("--label", st.label, "Patient label");
@@ -1015,6 +1115,7 @@ std::function<std::optional<int>()> add_track_commands(
   st.done->add_option("--note", st.note, "A note (one line)");
   add_db(st.done, st.c);
   add_today(st.done, st.c);
+  add_lang(st.done, st.c);
 
   st.due = st.track->add_subcommand("due", "Visits overdue, due now or coming up");
   st.due->add_option("--label", st.label, "Patient label (default: every patient)");
@@ -1053,6 +1154,7 @@ std::function<std::optional<int>()> add_track_commands(
 
   st.patients = st.track->add_subcommand("patients", "The patients of the database");
   add_db(st.patients, st.c);
+  add_lang(st.patients, st.c);
   add_format(st.patients, st.c);
 
   return [s]() -> std::optional<int> {
