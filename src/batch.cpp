@@ -26,7 +26,9 @@ BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out
     const std::string name = "line " + std::to_string(n);
     try {
       if (line.find_first_not_of(" \t") == std::string::npos) {
-        throw Error("request.empty_line", name, "the line is empty; expected a plan request");
+        throw Error("request.empty_line", name, "the line is empty; expected a plan request",
+                    zh_detail("Line {n} is empty: each line holds one plan request.",
+                              {{"n", std::to_string(n)}}));
       }
       // A shared plan: the parts every plan of the regimen has are written from the rules
       // (plan_internal.hpp), not copied into each plan.
@@ -46,7 +48,9 @@ BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out
     } catch (const Error& e) {
       nlohmann::ordered_json errors = nlohmann::ordered_json::array();
       for (const Problem& p : e.problems()) {
-        errors.push_back({{"id", p.id}, {"where", p.where}, {"message", p.message}});
+        nlohmann::ordered_json error = {{"id", p.id}, {"where", p.where}, {"message", p.message}};
+        if (!p.message_zh.empty()) error["message_zh"] = p.message_zh;
+        errors.push_back(std::move(error));
       }
       out << nlohmann::ordered_json{{"line", n}, {"ok", false}, {"errors", errors}}.dump() << "\n";
       ++summary.errors;

@@ -12,7 +12,10 @@ Sex parse_sex(std::string_view text, std::string_view field) {
   if (text == "female" || text == "f" || text == "F") return Sex::female;
   if (text == "male" || text == "m" || text == "M") return Sex::male;
   throw Error("input.bad_sex", std::string(field),
-              "\"" + std::string(text) + "\" is not female or male");
+              "\"" + std::string(text) + "\" is not female or male",
+              zh_detail("The sex {text} is not one doseplan reads: write female or male (f or m "
+                        "also work).",
+                        {{"text", text}}));
 }
 
 const char* to_string(Sex sex) {

@@ -52,14 +52,19 @@ const Market* RuleSet::find_market(std::string_view id) const {
 std::string find_rules_dir(const std::optional<std::string>& explicit_dir, const char* env_dir) {
   if (explicit_dir) {
     if (!fs::is_directory(*explicit_dir)) {
-      throw Error("rules.not_found", "rules", "\"" + *explicit_dir + "\" is not a directory");
+      throw Error("rules.not_found", "rules", "\"" + *explicit_dir + "\" is not a directory",
+                  zh_detail("{dir} is not a directory: give the rules directory with --rules.",
+                            {{"dir", *explicit_dir}}));
     }
     return *explicit_dir;
   }
   if (env_dir && *env_dir) {
     if (!fs::is_directory(env_dir)) {
       throw Error("rules.not_found", "DOSEPLAN_RULES",
-                  "\"" + std::string(env_dir) + "\" is not a directory");
+                  "\"" + std::string(env_dir) + "\" is not a directory",
+                  zh_detail("{dir} (DOSEPLAN_RULES) is not a directory: correct DOSEPLAN_RULES or "
+                            "give the rules directory with --rules.",
+                            {{"dir", env_dir}}));
     }
     return env_dir;
   }
@@ -67,7 +72,9 @@ std::string find_rules_dir(const std::optional<std::string>& explicit_dir, const
     if (*candidate && fs::is_directory(candidate)) return candidate;
   }
   throw Error("rules.not_found", "rules",
-              "no rules directory found: give --rules DIR or set DOSEPLAN_RULES");
+              "no rules directory found: give --rules DIR or set DOSEPLAN_RULES",
+              zh_detail("No rules directory was found: give it with --rules or set "
+                        "DOSEPLAN_RULES."));
 }
 
 namespace {

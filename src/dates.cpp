@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "doseplan/error.hpp"
+#include "doseplan/i18n.hpp"
 
 namespace doseplan {
 namespace {
@@ -19,6 +20,15 @@ int to_int(std::string_view s) {
   int v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
   return v;
+}
+
+// The name of a date in Chinese, from its field ("start", "patient.json:/birth_date"): 起始日期.
+std::string date_name_zh(std::string_view field) {
+  const auto cut = field.find_last_of("/:");
+  const std::string_view key = cut == std::string_view::npos ? field : field.substr(cut + 1);
+  if (key == "start") return tr(Lang::zh_CN, "the start date");
+  if (key == "birth-date" || key == "birth_date") return tr(Lang::zh_CN, "the birth date");
+  return tr(Lang::zh_CN, "the date");
 }
 
 std::string trim(std::string_view s) {
@@ -38,7 +48,9 @@ Date parse_date(std::string_view text, std::string_view field) {
   if (!shape) {
     throw Error(
         "input.bad_date", std::string(field),
-        "\"" + std::string(text) + "\" is not a date; expected YYYY-MM-DD, e.g. 2026-12-01");
+        "\"" + std::string(text) + "\" is not a date; expected YYYY-MM-DD, e.g. 2026-12-01",
+        zh_detail("The {name} {text} is not a date: write it as YYYY-MM-DD, e.g. 2026-12-01.",
+                  {{"name", date_name_zh(field)}, {"text", t}}));
   }
   const date::year_month_day ymd{date::year{to_int(s.substr(0, 4))},
                                  date::month{static_cast<unsigned>(to_int(s.substr(5, 2)))},
@@ -47,7 +59,10 @@ Date parse_date(std::string_view text, std::string_view field) {
     throw Error(
         "input.bad_date", std::string(field),
         "\"" + std::string(text) +
-            "\" is not a day of the calendar (no such month, or no such day in that month)");
+            "\" is not a day of the calendar (no such month, or no such day in that month)",
+        zh_detail("The {name} {text} is not a day of the calendar (no such month, or no such day "
+                  "in that month): check it.",
+                  {{"name", date_name_zh(field)}, {"text", t}}));
   }
   return Date{ymd};
 }
@@ -93,7 +108,10 @@ Span parse_span(std::string_view text, std::string_view field) {
     throw Error("input.bad_span", std::string(field),
                 "\"" + std::string(text) +
                     "\" is not a duration; expected a whole number and days, weeks or months, "
-                    "e.g. \"14 days\", \"2 weeks\", \"3mo\"");
+                    "e.g. \"14 days\", \"2 weeks\", \"3mo\"",
+                zh_detail("The duration {text} can not be read: write a whole number and d, w or "
+                          "mo (days, weeks, months), e.g. 14d, 2w, 3mo.",
+                          {{"text", t}}));
   };
   if (number.empty() || number.size() > 4) return fail();
   Span s;

@@ -97,7 +97,10 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
   const DrugMass step = product.smallest_step();
   if (!(step > milligrams(0))) {
     throw Error("dose.not_representable", "product",
-                product.name.en + " has no rounding step: its product entry is incomplete");
+                product.name.en + " has no rounding step: its product entry is incomplete",
+                zh_detail("{product} has no rounding step: its entry in rules/products.json is "
+                          "incomplete.",
+                          {{"product", product.name.zh}}));
   }
   const double q = d.exact_daily / step;  // dimensionless: exact dose in steps
   auto steps = static_cast<long long>(std::floor(q + kEpsilon));
@@ -110,14 +113,27 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
   if (steps <= 0) {
     throw Error("dose.not_representable", "dose",
                 "the daily dose " + format_mg(d.exact_daily) + " is less than half of " +
-                    format_mg(step) + ", the smallest amount " + product.name.en + " can give");
+                    format_mg(step) + ", the smallest amount " + product.name.en + " can give",
+                zh_detail("The daily dose {exact} is less than half of {step}, the smallest amount "
+                          "{product} can give: discuss a product with smaller units (--product) "
+                          "with the doctor.",
+                          {{"exact", without_thousands(format_mg(d.exact_daily))},
+                           {"step", without_thousands(format_mg(step))},
+                           {"product", product.name.zh}}));
   }
   if (steps < doses_per_day) {
-    throw Error("dose.too_small_to_split", "doses-per-day",
-                "the daily dose " + format_mg(step * static_cast<double>(steps)) +
-                    " can not be split into " + std::to_string(doses_per_day) +
-                    " doses of at least " + format_mg(step) + " each with " + product.name.en +
-                    "; choose fewer doses a day");
+    throw Error(
+        "dose.too_small_to_split", "doses-per-day",
+        "the daily dose " + format_mg(step * static_cast<double>(steps)) +
+            " can not be split into " + std::to_string(doses_per_day) + " doses of at least " +
+            format_mg(step) + " each with " + product.name.en + "; choose fewer doses a day",
+        zh_detail("The daily dose {daily} can not be split into {n} doses of at least "
+                  "{step} each with {product}: choose fewer doses a day "
+                  "(--doses-per-day).",
+                  {{"daily", without_thousands(format_mg(step * static_cast<double>(steps)))},
+                   {"n", std::to_string(doses_per_day)},
+                   {"step", without_thousands(format_mg(step))},
+                   {"product", product.name.zh}}));
   }
   d.rounded_daily = step * static_cast<double>(steps);
   d.deviation_percent = (d.rounded_daily - d.exact_daily) / d.exact_daily * 100.0;
@@ -178,7 +194,11 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
       // strength can be made; smaller odd amounts may not (e.g. strengths 50 and 75).
       if (!counts) {
         throw Error("dose.not_representable", "dose",
-                    format_mg(a.amount) + " can not be made of " + product.name.en);
+                    format_mg(a.amount) + " can not be made of " + product.name.en,
+                    zh_detail("{amount} can not be made of the strengths of {product}: discuss "
+                              "another dose or product with the doctor.",
+                              {{"amount", without_thousands(format_mg(a.amount))},
+                               {"product", product.name.zh}}));
       }
       a.units = as_units(*counts, product.strengths);
     } else if (product.form == Product::Form::iv_vial) {
@@ -279,7 +299,9 @@ DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int dose
   } else if (const auto* per_area = std::get_if<DosePerArea>(&target)) {
     if (!body.bsa) {
       throw Error("input.missing", "height",
-                  "an mg/m2 dose needs the body-surface area: give --height (with --weight)");
+                  "an mg/m2 dose needs the body-surface area: give --height (with --weight)",
+                  zh_detail("A dose in mg/m2 is counted from the body-surface area, which needs "
+                            "the height: add it, e.g. --height 165cm."));
     }
     exact = DrugMass(*per_area * *body.bsa) * static_cast<double>(doses_per_day);
   }

@@ -1,8 +1,10 @@
 #include "doseplan/error.hpp"
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 
+#include "doseplan/i18n.hpp"
 #include "utf8.hpp"
 
 namespace doseplan {
@@ -64,6 +66,41 @@ std::string Problem::to_string() const {
   out += message;
   out += " [" + id + "]";
   return out;
+}
+
+std::string zh_detail(std::string_view msgid, const ZhValues& values) {
+  const std::string pattern = tr(Lang::zh_CN, msgid);
+  if (pattern == msgid) return "";  // not translated, or no catalogue
+  // Each {name} of the pattern replaced by its value, in one pass (a value may hold braces).
+  std::string out;
+  for (std::size_t i = 0; i < pattern.size();) {
+    const std::size_t close = pattern[i] == '{' ? pattern.find('}', i) : std::string::npos;
+    if (close != std::string::npos) {
+      const std::string_view name = std::string_view(pattern).substr(i + 1, close - i - 1);
+      const auto it = std::find_if(values.begin(), values.end(),
+                                   [&](const auto& v) { return v.first == name; });
+      if (it != values.end()) {
+        out += it->second;
+        i = close + 1;
+        continue;
+      }
+    }
+    out += pattern[i++];
+  }
+  return out;
+}
+
+std::string without_thousands(std::string text) {
+  const auto digit = [&text](std::size_t i) {
+    return i < text.size() && text[i] >= '0' && text[i] <= '9';
+  };
+  for (std::size_t i = 1; i + 3 < text.size() + 1; ++i) {
+    if (text[i] == ',' && digit(i - 1) && digit(i + 1) && digit(i + 2) && digit(i + 3) &&
+        !digit(i + 4)) {
+      text.erase(i, 1);
+    }
+  }
+  return text;
 }
 
 std::string error_meaning(std::string_view id) {

@@ -55,10 +55,20 @@ const std::locale& chinese() {
 
 Lang parse_lang(std::string_view text) {
   if (text == "en") return Lang::en;
-  if (text == "zh-CN") return Lang::zh_CN;
+  // zh-CN, and what people type for it: zh, zh_CN, zh-cn (any case of "cn").
+  const auto lower = [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  const bool zh_cn = text.size() == 5 && text.substr(0, 2) == "zh" &&
+                     (text[2] == '-' || text[2] == '_') && lower(text[3]) == 'c' &&
+                     lower(text[4]) == 'n';
+  if (text == "zh" || zh_cn) return Lang::zh_CN;
   throw Error(
       "input.bad_lang", "lang",
-      "\"" + std::string(text) + "\" is not a language doseplan writes; expected en or zh-CN");
+      "\"" + std::string(text) + "\" is not a language doseplan writes; expected en or zh-CN",
+      zh_detail("doseplan does not write the language {text}: for Simplified Chinese use --lang "
+                "zh-CN, for English --lang en.",
+                {{"text", text}}));
 }
 
 const std::string& pick(const LocalizedText& t, Lang lang) {

@@ -69,6 +69,24 @@ void judge_population_limit(Plan& plan, const Regimen& r, const PlanRequest& q,
                 {{"fact", fact}}));
     return;
   }
+  const bool age = std::string_view(what) == "age";
+  const std::string n = format_number(*value);
+  const std::string lo = limit->min ? format_number(*limit->min) : "";
+  const std::string hi = limit->max ? format_number(*limit->max) : "";
+  // The value and the limit in Chinese: "10岁", "18–75岁", "至少18岁", "62 kg".
+  const std::string value_zh = tr_both(age ? "{n} years old" : "{n} kg", {{"n", same_text(n)}}).zh;
+  const std::string limit_zh =
+      limit->min && limit->max ? tr_both(age ? "{min}–{max} years old" : "{min}–{max} kg",
+                                         {{"min", same_text(lo)}, {"max", same_text(hi)}})
+                                     .zh
+      : limit->min
+          ? tr_both(age ? "at least {n} years old" : "at least {n} kg", {{"n", same_text(lo)}}).zh
+          : tr_both(age ? "at most {n} years old" : "at most {n} kg", {{"n", same_text(hi)}}).zh;
+  const ZhValues zh = {{"what", tr(Lang::zh_CN, age ? "the age" : "the body weight")},
+                       {"value", value_zh},
+                       {"limit", limit_zh},
+                       {"source", short_cite(limit->from).zh},
+                       {"message", limit->message.zh}};
   throw Error("input.population", what,
               format_number(*value) + " " + unit + " is outside the regimen's population " +
                   limit_text(*limit, unit).en + " (" + limit->message.en + "); " +
@@ -76,7 +94,17 @@ void judge_population_limit(Plan& plan, const Regimen& r, const PlanRequest& q,
                   (limit->acknowledgeable
                        ? "; to plan it anyway, acknowledge it with --acknowledge-off-label "
                          "(recorded on every page)"
-                       : ""));
+                       : ""),
+              limit->acknowledgeable
+                  ? zh_detail("The patient's {what} {value} is outside the population the regimen "
+                              "is for, {limit} ({source}): {message} To plan it anyway, add "
+                              "--acknowledge-off-label (it is recorded on every page), and "
+                              "discuss it with the doctor.",
+                              zh)
+                  : zh_detail("The patient's {what} {value} is outside the population the regimen "
+                              "is for, {limit} ({source}): {message} The regimen refuses it: "
+                              "discuss another treatment with the doctor.",
+                              zh));
 }
 
 // --- patient rules (kidney function, age) ------------------------------------------------------
@@ -189,7 +217,15 @@ void judge_patient_rules(Plan& plan, const Regimen& r) {
       const std::string field = rule.needs_kidney_function() ? "creatinine" : "age";
       throw Error("input.patient_rule", field,
                   facts.en + ": the regimen refuses a patient with " + limits.en + " (rule " +
-                      rule.id + "): " + rule.message.en + "; " + cite(r, rule.from));
+                      rule.id + "): " + rule.message.en + "; " + cite(r, rule.from),
+                  zh_detail("{facts}: the regimen refuses a patient with {limits} (rule {rule}, "
+                            "{source}): {message} doseplan makes no plan for this patient: discuss "
+                            "the treatment with the doctor.",
+                            {{"facts", facts.zh},
+                             {"limits", limits.zh},
+                             {"rule", rule.id},
+                             {"source", short_cite(rule.from).zh},
+                             {"message", rule.message.zh}}));
     }
     const bool reduce = rule.action == PatientRule::Action::reduce;
     add_check(plan, id, rule.id, reduce ? PatientCheck::Action::reduce : PatientCheck::Action::warn,
@@ -376,7 +412,16 @@ void judge_course(Plan& plan, const Regimen& r) {
                 std::to_string(days) + " days (" + format_date(plan.start) + " to " +
                     format_date(plan.end) + ") is longer than the regimen's maximum " +
                     to_string(r.course.max_length->value) + ": " + r.course.max_length_message.en +
-                    "; " + cite(r, r.course.max_length->from));
+                    "; " + cite(r, r.course.max_length->from),
+                zh_detail("The course lasts {days} days ({start} to {end}), longer than the "
+                          "regimen's maximum of {max} ({source}): {message} Shorten a phase "
+                          "(--phase-duration) or give fewer cycles (--cycles).",
+                          {{"days", std::to_string(days)},
+                           {"start", format_date(plan.start)},
+                           {"end", format_date(plan.end)},
+                           {"max", span_text(r.course.max_length->value).zh},
+                           {"source", short_cite(r.course.max_length->from).zh},
+                           {"message", r.course.max_length_message.zh}}));
   }
   add_check(plan, "course.too_long", "", PatientCheck::Action::warn, text,
             r.course.max_length->from);
@@ -389,12 +434,22 @@ void check_course_options(const Regimen& r, const PlanRequest& q, const Product&
     const DrugMass daily = DrugMass(*q.taper_step * q.weight * days(1));
     const DrugMass step = product.smallest_step();
     if (daily < step - milligrams(kEpsilon)) {
-      throw Error("input.out_of_range", "taper-step",
-                  format_dose(DoseValue{*q.taper_step}) + " × " + format_kg(q.weight) + " = " +
-                      format_mg(daily) + " a day is less than " + format_mg(step) +
-                      ", the smallest step " + product.name.en +
-                      " can give (rules/products.json); a smaller taper step would repeat the "
-                      "same dose");
+      throw Error(
+          "input.out_of_range", "taper-step",
+          format_dose(DoseValue{*q.taper_step}) + " × " + format_kg(q.weight) + " = " +
+              format_mg(daily) + " a day is less than " + format_mg(step) + ", the smallest step " +
+              product.name.en +
+              " can give (rules/products.json); a smaller taper step would repeat the "
+              "same dose",
+          zh_detail(
+              "The taper step {step} × {weight} = {daily} a day is less than "
+              "{smallest}, the smallest step {product} can give: a smaller step would "
+              "repeat the same dose. Use a larger --taper-step.",
+              {{"step", without_thousands(format_dose(DoseValue{*q.taper_step}, Lang::zh_CN))},
+               {"weight", format_kg(q.weight)},
+               {"daily", without_thousands(format_mg(daily))},
+               {"smallest", without_thousands(format_mg(step))},
+               {"product", product.name.zh}}));
     }
   }
   const CourseRule& c = r.course;
@@ -405,9 +460,23 @@ void check_course_options(const Regimen& r, const PlanRequest& q, const Product&
       const std::string range =
           (c.taper_every_min ? to_string(*c.taper_every_min) : std::string("1 day")) + " to " +
           (c.taper_every_max ? to_string(*c.taper_every_max) : std::string("any length"));
+      const std::string range_zh =
+          tr_both(
+              "{min} to {max}",
+              {{"min", c.taper_every_min ? span_text(*c.taper_every_min) : tr_both("1 day")},
+               {"max", c.taper_every_max ? span_text(*c.taper_every_max) : tr_both("any length")}})
+              .zh;
       throw Error("input.out_of_range", "taper-every",
                   to_string(*q.taper_every) + " is outside the allowed range " + range + "; " +
-                      cite(r, c.taper_every_from));
+                      cite(r, c.taper_every_from),
+                  zh_detail("The taper interval {value} is outside the range the regimen allows, "
+                            "{range} ({source}): use an interval inside the range, e.g. "
+                            "--taper-every \"{example}\".",
+                            {{"value", span_text(*q.taper_every).zh},
+                             {"example", c.taper_every_min ? to_string(*c.taper_every_min)
+                                                           : std::string("2 weeks")},
+                             {"range", range_zh},
+                             {"source", short_cite(c.taper_every_from).zh}}));
     }
   }
 }

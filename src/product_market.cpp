@@ -72,18 +72,28 @@ Product product_in_market(const RuleSet& rules, const Product& product,
   if (!market) return product;
   if (!rules.find_market(*market)) {
     std::string known;
-    for (const Market& m : rules.markets)
+    std::string known_zh;  // "us（美国）、nz（新西兰）"
+    for (const Market& m : rules.markets) {
       known += (known.empty() ? "" : ", ") + m.id + " (" + m.name.en + ")";
+      known_zh += (known_zh.empty() ? "" : "\u3001") + m.id + "\uff08" + m.name.zh + "\uff09";
+    }
     throw Error("input.unknown_market", "market",
                 "no market \"" + *market + "\"; known: " +
-                    (known.empty() ? "none (products.json lists no markets)" : known));
+                    (known.empty() ? "none (products.json lists no markets)" : known),
+                zh_detail("There is no market {id}: use one of {known}.",
+                          {{"id", *market}, {"known", known_zh}}));
   }
   Product sold = product;
   std::erase_if(sold.strengths, [&](DrugMass s) { return !sold_in(product, s, *market); });
   if (sold.strengths.empty() && !product.strengths.empty()) {
     throw Error("input.not_sold_in_market", "market",
                 "no strength of " + product.id + " (" + strengths_text(product.strengths).en +
-                    ") is sold in market \"" + *market + "\"; choose another product or market");
+                    ") is sold in market \"" + *market + "\"; choose another product or market",
+                zh_detail("No strength of {product} ({strengths}) is sold in market {market}: "
+                          "choose another product (--product) or market (--market).",
+                          {{"product", product.name.zh},
+                           {"strengths", without_thousands(strengths_text(product.strengths).zh)},
+                           {"market", *market}}));
   }
   return sold;
 }
@@ -154,6 +164,12 @@ std::vector<PlannedPhase> build_phases_with_hint(const RuleSet& rules, const Reg
       if (p.id != "dose.too_small_to_split" || !solution) continue;
       p.message += ", or the oral solution (--product " + solution->id + "), which measures " +
                    format_mg(solution->smallest_step()) + " steps";
+      if (!p.message_zh.empty()) {
+        p.message_zh +=
+            zh_detail("Or use the oral solution (--product {id}), which measures steps of {step}.",
+                      {{"id", solution->id},
+                       {"step", without_thousands(format_mg(solution->smallest_step()))}});
+      }
     }
     throw Error(std::move(problems));
   }

@@ -62,17 +62,27 @@ DoseValue parse_dose_like(std::string_view text, std::string_view field, const D
 DoseValue parse_dose(std::string_view text, std::string_view field) {
   // Each parser knows every unit; a "wrong kind" answer means: try the next kind of dose.
   const DoseValue kinds[] = {DoseRate{}, DailyAmount{}, DrugMass{}, DosePerArea{}, CellCount{}};
+  bool per_kilogram = false;  // "5 mg/kg": per kilogram, not per day (its own Chinese detail)
+  std::string zh;
   for (const DoseValue& like : kinds) {
     try {
       return parse_dose_like(text, field, like);
     } catch (const Error& e) {
       if (e.id() != "quantity.wrong_kind") throw;
+      per_kilogram = e.problems().front().message.find("(not per day)") != std::string::npos;
+      zh = e.problems().front().message_zh;
     }
   }
   throw Error("quantity.wrong_kind", std::string(field),
               "\"" + std::string(text) +
                   "\" is not a dose; expected a dose such as \"5 mg/kg/day\", \"125 mg/day\", "
-                  "\"1500 mg\", \"750 mg/m2\" or \"50 million cells\"");
+                  "\"1500 mg\", \"750 mg/m2\" or \"50 million cells\"",
+              per_kilogram ? zh
+                           : zh_detail("The dose {text} is not written as a dose: write it in "
+                                       "the unit of the regimen, e.g. 5mg/kg/d (per kilogram per "
+                                       "day), 125mg/d (a day), 1500mg (a dose) or 750mg/m2 (per "
+                                       "square metre of body-surface area).",
+                                       {{"text", text}}));
 }
 
 std::string format_dose(const DoseValue& v) {

@@ -25,7 +25,7 @@ PlanRequest parse_plan_request(std::string_view json_text, const std::string& fi
       parse(*text, root.at(key));
     } catch (const Error& e) {
       for (const Problem& p : e.problems())
-        diag.problems().push_back({p.id, file + ":" + root.at(key), p.message});
+        diag.problems().push_back({p.id, file + ":" + root.at(key), p.message, p.message_zh});
     }
   };
   const bool have_regimen = !q.regimen_id.empty();

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "doseplan/error.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/units.hpp"
 
 namespace doseplan {
@@ -89,9 +90,12 @@ constexpr Unit kUnits[] = {
     {"mg", Kind::drug_mass, 1},       {"g", Kind::drug_mass, 1000},
     {"mcg", Kind::drug_mass, 1e-3},   {"ug", Kind::drug_mass, 1e-3},
     {"kg", Kind::body_mass, 1},       {"g", Kind::body_mass, 1e-3},
+    {"\xE5\x85\xAC\xE6\x96\xA4", Kind::body_mass, 1},   // 公斤 (kilogram)
+    {"\xE5\x8D\x83\xE5\x85\x8B", Kind::body_mass, 1},   // 千克 (kilogram)
     {"lb", Kind::body_mass, kPound},  {"lbs", Kind::body_mass, kPound},
     {"cm", Kind::length, 1},          {"m", Kind::length, 100},
     {"mm", Kind::length, 0.1},        {"in", Kind::length, 2.54},
+    {"\xE5\x8E\x98\xE7\xB1\xB3", Kind::length, 1},      // 厘米 (centimetre)
     {"mg/kg/d", Kind::dose_rate, 1},  {"mg/kg/day", Kind::dose_rate, 1},
     {"mg/kg/24h", Kind::dose_rate, 1},
     {"mg/(kg*d)", Kind::dose_rate, 1}, {"mg/(kg*day)", Kind::dose_rate, 1},
@@ -114,36 +118,59 @@ constexpr Unit kUnits[] = {
 };
 // clang-format on
 
-// What a parse_* function accepts: one kind (or two), and how to say so in an error.
+// What a parse_* function accepts: one kind (or two), and how to say so in an error. The Chinese
+// detail (error.hpp zh_detail) names the value (`zh_name`, a msgid: 体重), gives an example as
+// typed and the units the parser accepts (`zh_units`, a msgid).
 struct Expected {
   Kind kind;
   Kind also;
-  std::string_view what;  // "a body mass such as …"
+  std::string_view what;      // "a body mass such as …"
+  std::string_view zh_name;   // msgid of the value's name: "the body weight" (体重)
+  std::string_view example;   // what to type, the same in both languages: "62kg"
+  std::string_view zh_units;  // msgid of the units accepted
 };
 
+// clang-format off
 constexpr Expected kBodyMass{Kind::body_mass, Kind::body_mass,
-                             R"(a body mass such as "62 kg" or "136.5 lb")"};
-constexpr Expected kHeight{Kind::length, Kind::length, R"(a height such as "165 cm" or "1.65 m")"};
+                             R"(a body mass such as "62 kg" or "136.5 lb")",
+                             "the body weight", "62kg", "units of body weight: kg, lb or g"};
+constexpr Expected kHeight{Kind::length, Kind::length, R"(a height such as "165 cm" or "1.65 m")",
+                           "the height", "165cm", "units of height: cm, m, mm or in"};
 constexpr Expected kDrugMass{Kind::drug_mass, Kind::drug_mass,
-                             R"(a drug mass such as "310 mg" or "1.5 g")"};
+                             R"(a drug mass such as "310 mg" or "1.5 g")",
+                             "the amount of drug", "310mg", "units of drug amount: mg, g or mcg"};
 constexpr Expected kDoseRate{Kind::dose_rate, Kind::dose_rate,
-                             R"(a dose rate such as "5 mg/kg/day" or "2.5 mg/kg/d")"};
+                             R"(a dose rate such as "5 mg/kg/day" or "2.5 mg/kg/d")",
+                             "the dose per kilogram per day", "5mg/kg/d",
+                             "units of a dose per kilogram per day: mg/kg/d"};
 constexpr Expected kDailyAmount{Kind::daily_amount, Kind::daily_amount,
-                                R"(a daily amount such as "125 mg/day" or "25 mg/d")"};
+                                R"(a daily amount such as "125 mg/day" or "25 mg/d")",
+                                "the daily dose", "125mg/d", "units of a daily dose: mg/d"};
 constexpr Expected kDosePerArea{Kind::dose_per_area, Kind::dose_per_area,
-                                R"(a dose per m2 such as "750 mg/m2")"};
+                                R"(a dose per m2 such as "750 mg/m2")",
+                                "the dose per square metre of body-surface area", "750mg/m2",
+                                "units of a dose per body-surface area: mg/m2"};
 constexpr Expected kCellCount{Kind::cell_count, Kind::cell_count,
-                              R"(a number of cells such as "50 million cells")"};
+                              R"(a number of cells such as "50 million cells")",
+                              "the number of cells", "50 million cells",
+                              "units of a number of cells: million cells"};
 constexpr Expected kDrugVolume{Kind::drug_volume, Kind::drug_volume,
-                               R"(a drug volume such as "2.5 mL" or "0.5 L")"};
+                               R"(a drug volume such as "2.5 mL" or "0.5 L")",
+                               "the volume", "2.5mL", "units of volume: mL or L"};
 constexpr Expected kMassConcentration{Kind::mass_concentration, Kind::mass_concentration,
-                                      R"(a mass concentration such as "200 ng/mL" or "1.1 mg/dL")"};
+                                      R"(a mass concentration such as "200 ng/mL" or "1.1 mg/dL")",
+                                      "the concentration", "200ng/mL",
+                                      "units of a mass concentration: ng/mL, mcg/L, mcg/mL, mg/dL, "
+                                      "mg/L or mg/mL"};
 constexpr Expected kMolarConcentration{
     Kind::molar_concentration, Kind::molar_concentration,
-    R"(a molar concentration such as "97 umol/L" or "0.097 mmol/L")"};
+    R"(a molar concentration such as "97 umol/L" or "0.097 mmol/L")", "the concentration",
+    "97µmol/L", "units of a molar concentration: µmol/L, mmol/L or nmol/L"};
 constexpr Expected kCreatinine{
     Kind::molar_concentration, Kind::creatinine_mass,
-    R"(a creatinine concentration such as "97 umol/L" or "1.1 mg/dL" (mass units: mg/dL only))"};
+    R"(a creatinine concentration such as "97 umol/L" or "1.1 mg/dL" (mass units: mg/dL only))",
+    "the serum creatinine", "95µmol/L", "units of serum creatinine: µmol/L, mmol/L or mg/dL"};
+// clang-format on
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -207,33 +234,96 @@ Normalized normalize(std::string_view typed) {
   return out;
 }
 
+// What a quantity of each kind is called in Chinese, in "… is {kind}" (a msgid).
+std::string_view zh_kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::body_mass:
+      return "a body weight";
+    case Kind::length:
+      return "a length";
+    case Kind::drug_mass:
+      return "an amount of drug";
+    case Kind::dose_rate:
+      return "a dose per kilogram per day";
+    case Kind::daily_amount:
+      return "a daily dose";
+    case Kind::dose_per_area:
+      return "a dose per square metre of body-surface area";
+    case Kind::cell_count:
+      return "a number of cells";
+    case Kind::dose_per_body_mass:
+      return "a dose per kilogram";
+    case Kind::drug_volume:
+      return "a volume";
+    case Kind::mass_concentration:
+    case Kind::creatinine_mass:
+      return "a mass concentration";
+    case Kind::molar_concentration:
+      return "a molar concentration";
+  }
+  return "a quantity";
+}
+
+constexpr Lang zh = Lang::zh_CN;
+
+// The values a parser's Chinese detail may use: {name} (体重), {text} as typed, {example} and
+// {units}, then `more`.
+ZhValues zh_values(const Expected& e, std::string_view text, std::string& name, std::string& units,
+                   ZhValues more = {}) {
+  name = tr(zh, e.zh_name);
+  units = tr(zh, e.zh_units);
+  more.insert(more.end(),
+              {{"name", name}, {"text", trim(text)}, {"example", e.example}, {"units", units}});
+  return more;
+}
+
 [[noreturn]] void fail(std::string id, std::string_view field, const std::string& message,
-                       const Expected& expected) {
+                       const Expected& expected, std::string zh_text) {
   throw Error(std::move(id), std::string(field),
-              message + "; expected " + std::string(expected.what));
+              message + "; expected " + std::string(expected.what), std::move(zh_text));
+}
+
+// A number written with a comma ("62,5 kg", "1,2 mg/dL"): `unit` starts with "," and a digit.
+bool decimal_comma(std::string_view unit) {
+  return unit.size() > 1 && unit[0] == ',' && unit[1] >= '0' && unit[1] <= '9';
 }
 
 // The value of `text` in the internal unit of the expected kind.
 double parse(std::string_view text, std::string_view field, const Expected& expected) {
+  std::string name, units;  // filled by zh_values() on the way to an error
   const std::string_view body = trim(text);
-  if (body.empty()) fail("quantity.empty", field, "empty value " + quoted(text), expected);
+  if (body.empty()) {
+    fail("quantity.empty", field, "empty value " + quoted(text), expected,
+         zh_detail("The {name} is empty: write it with its unit, e.g. {example}.",
+                   zh_values(expected, text, name, units)));
+  }
 
   double number = 0;
   const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), number);
   if (ec == std::errc::invalid_argument) {
-    fail("quantity.no_number", field, quoted(text) + " does not start with a number", expected);
+    fail("quantity.no_number", field, quoted(text) + " does not start with a number", expected,
+         zh_detail("The {name} {text} does not start with a number: write it as {example}.",
+                   zh_values(expected, text, name, units)));
   }
   if (ec == std::errc::result_out_of_range || !std::isfinite(number)) {
-    fail("quantity.not_finite", field, quoted(text) + " is not a finite number", expected);
+    fail("quantity.not_finite", field, quoted(text) + " is not a finite number", expected,
+         zh_detail("The {name} {text} is not a number doseplan can use: write it as {example}.",
+                   zh_values(expected, text, name, units)));
   }
-  if (number < 0) fail("quantity.negative", field, quoted(text) + " is negative", expected);
+  if (number < 0) {
+    fail("quantity.negative", field, quoted(text) + " is negative", expected,
+         zh_detail("The {name} {text} is negative: write it as {example}.",
+                   zh_values(expected, text, name, units)));
+  }
   if (number == 0) number = 0;  // "-0"
 
   const std::string_view typed_unit =
       trim(body.substr(static_cast<std::size_t>(end - body.data())));
   const Normalized unit = normalize(typed_unit);
   if (unit.text.empty()) {
-    fail("quantity.missing_unit", field, quoted(text) + " has no unit", expected);
+    fail("quantity.missing_unit", field, quoted(text) + " has no unit", expected,
+         zh_detail("The {name} {text} has no unit: write it as {example}; {units}.",
+                   zh_values(expected, text, name, units)));
   }
 
   const Unit* known = nullptr;
@@ -242,15 +332,55 @@ double parse(std::string_view text, std::string_view field, const Expected& expe
     if (u.kind == expected.kind || u.kind == expected.also) {
       const double value = number * u.factor;
       if (!std::isfinite(value)) {
-        fail("quantity.not_finite", field, quoted(text) + " is too large", expected);
+        fail("quantity.not_finite", field, quoted(text) + " is too large", expected,
+             zh_detail("The {name} {text} is not a number doseplan can use: write it as "
+                       "{example}.",
+                       zh_values(expected, text, name, units)));
       }
       return value;
     }
     if (known == nullptr) known = &u;
   }
-  if (known != nullptr) {
+  if (known != nullptr && known->kind == Kind::dose_per_body_mass) {
+    // "5 mg/kg": per dose or per day? Only the prescriber knows; the fix is a daily total.
     fail("quantity.wrong_kind", field, quoted(text) + " is " + std::string(kind_name(known->kind)),
-         expected);
+         expected,
+         zh_detail("The dose {text} is per kilogram but not per day: write the whole day's "
+                   "amount per kilogram (not one dose's), e.g. 5mg/kg/d.",
+                   zh_values(expected, text, name, units)));
+  }
+  if (known != nullptr) {
+    const std::string kind = tr(zh, zh_kind_name(known->kind));
+    fail("quantity.wrong_kind", field, quoted(text) + " is " + std::string(kind_name(known->kind)),
+         expected,
+         zh_detail("The {name} {text} is {kind}: write it as {example}; {units}.",
+                   zh_values(expected, text, name, units, {{"kind", kind}})));
+  }
+  // A comma in the number: the number ends at the comma, and ",5 kg" is not a unit. Three digits
+  // after it ("1,500 mg") may be a thousands separator: then no decimal point is suggested.
+  if (decimal_comma(typed_unit)) {
+    const std::size_t digits = typed_unit.find_first_not_of("0123456789", 1);
+    const std::string typed(body);
+    if ((digits == std::string_view::npos ? typed_unit.size() : digits) == 4) {
+      std::string without = typed;
+      without.erase(without.find(','), 1);
+      fail("quantity.unknown_unit", field,
+           quoted(text) + " has a comma in the number; write it without a thousands separator, " +
+               quoted(std::string_view(without)) + ", or with a decimal point if it is a decimal",
+           expected,
+           zh_detail("Do not write a comma in the {name} {text}: without a thousands separator "
+                     "it is {without}; a decimal is written with \".\".",
+                     zh_values(expected, text, name, units, {{"without", without}})));
+    }
+    std::string point = typed;
+    point[point.find(',')] = '.';
+    fail("quantity.unknown_unit", field,
+         quoted(text) + " has a decimal comma; write the number with a decimal point, " +
+             quoted(std::string_view(point)),
+         expected,
+         zh_detail("Write the decimal point of the {name} {text} as \".\", e.g. {point}; doseplan "
+                   "reads no comma in a number.",
+                   zh_values(expected, text, name, units, {{"point", point}})));
   }
   // A complete unit followed by a space and more text: "62 kg x".
   for (const Unit& u : kUnits) {
@@ -259,11 +389,17 @@ double parse(std::string_view text, std::string_view field, const Expected& expe
         n[u.spelling.size()] == ' ') {
       const std::string_view junk = typed_unit.substr(unit.at[u.spelling.size() + 1]);
       fail("quantity.trailing_text", field,
-           "unexpected text " + quoted(junk) + " after the unit in " + quoted(text), expected);
+           "unexpected text " + quoted(junk) + " after the unit in " + quoted(text), expected,
+           zh_detail("The {name} {text} has other text after the unit ({junk}): write only the "
+                     "number and its unit, e.g. {example}.",
+                     zh_values(expected, text, name, units, {{"junk", junk}})));
     }
   }
   fail("quantity.unknown_unit", field, "unknown unit " + quoted(typed_unit) + " in " + quoted(text),
-       expected);
+       expected,
+       zh_detail("doseplan does not know the unit {unit} of the {name} {text}: write it as "
+                 "{example}; {units}.",
+                 zh_values(expected, text, name, units, {{"unit", typed_unit}})));
 }
 
 }  // namespace

@@ -73,7 +73,7 @@ check "plan with an unknown language exits 2" test "$code" -eq 2
 run plan --regimen cyclosporine-itp --weight 500kg --start 2026-12-01 --lang zh-CN
 check "zh-CN error exits 2" test "$code" -eq 2
 check "zh-CN error keeps the English details" contains "$tmp/err" "weight: 500 kg is outside the allowed range 0.5–350 kg"
-check "zh-CN error says what the id means" contains "$tmp/err" "doseplan：错误：数值超出允许范围；不会自动调整。（weight；上一行为英文详情）[input.out_of_range]"
+check "zh-CN error gives the value, the limits and the fix in Chinese" contains "$tmp/err" "doseplan：错误：体重500 kg超出doseplan的合理范围0.5–350 kg（用于发现输入错误，不是剂量限制）；请检查数字和单位，例如 --weight 62kg。（weight）[input.out_of_range]"
 check "zh-CN error writes nothing to stdout" test ! -s "$tmp/out"
 run plan --regimen cyclosporine-itp --weight 500kg --start 2026-12-01
 check "English error has one line" test "$(wc -l <"$tmp/err")" -eq 1

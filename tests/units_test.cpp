@@ -6,6 +6,7 @@
 #include <string>
 
 #include "doseplan/error.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/units.hpp"
 #include "test_support.hpp"
 
@@ -22,6 +23,19 @@ TEST_CASE("a weight in kilograms is read with or without a space before the unit
   CHECK(in_kg(parse_body_mass("62 kg")) == Approx(62));
   CHECK(in_kg(parse_body_mass("  62 kg \t")) == Approx(62));
   CHECK(in_kg(parse_body_mass("62.5 KG")) == Approx(62.5));
+}
+
+TEST_CASE("a weight in 公斤 or 千克 (Chinese for kilogram) is a weight in kilograms") {
+  CHECK(in_kg(parse_body_mass("62公斤")) == Approx(62));
+  CHECK(in_kg(parse_body_mass("62 公斤")) == Approx(62));
+  CHECK(in_kg(parse_body_mass("62.5千克")) == Approx(62.5));
+  CHECK(in_kg(parse_body_mass(" 62 千克 ")) == Approx(62));
+  // Only as a body weight: a drug amount in 公斤 is of the wrong kind.
+  CHECK(problem_of([] { parse_drug_mass("62公斤"); }).id == "quantity.wrong_kind");
+  // 斤 (half a kilogram) is not read: it is refused, with the units a weight is written in.
+  const Problem p = problem_of([] { parse_body_mass("124斤"); });
+  CHECK(p.id == "quantity.unknown_unit");
+  CHECK_THAT(p.message, Contains(R"(unknown unit "斤" in "124斤")"));
 }
 
 TEST_CASE("a weight in pounds is converted to kilograms") {
@@ -56,6 +70,12 @@ TEST_CASE("a height in centimetres, metres, millimetres or inches is converted t
   CHECK(in_cm(parse_height("1.65m")) == Approx(165));
   CHECK(in_cm(parse_height("1650 mm")) == Approx(165));
   CHECK(in_cm(parse_height("65 in")) == Approx(165.1));  // 65 x 2.54
+}
+
+TEST_CASE("a height in 厘米 (Chinese for centimetre) is a height in centimetres") {
+  CHECK(in_cm(parse_height("165厘米")) == Approx(165));
+  CHECK(in_cm(parse_height("165 厘米")) == Approx(165));
+  CHECK(problem_of([] { parse_body_mass("62厘米"); }).id == "quantity.wrong_kind");
 }
 
 // ------------------------------------------------------------------------------- drug mass
@@ -208,10 +228,23 @@ TEST_CASE("an unknown unit is quoted as typed") {
         R"(unknown unit "kgg" in "62 kgg"; expected a body mass such as "62 kg" or "136.5 lb")");
 }
 
-TEST_CASE("a decimal comma is not a decimal point") {
-  const Problem p = problem_of([] { parse_body_mass("62,5 kg"); });
-  CHECK(p.id == "quantity.unknown_unit");
-  CHECK_THAT(p.message, Contains(R"(unknown unit ",5 kg" in "62,5 kg")"));
+TEST_CASE("a decimal comma is not a decimal point, and the message says so") {
+  SECTION("a decimal comma: the number with a decimal point is suggested") {
+    const Problem p = problem_of([] { parse_body_mass("62,5 kg"); });
+    CHECK(p.id == "quantity.unknown_unit");
+    CHECK(p.message ==
+          R"("62,5 kg" has a decimal comma; write the number with a decimal point, "62.5 kg"; )"
+          R"(expected a body mass such as "62 kg" or "136.5 lb")");
+    if (catalogue_available()) {
+      CHECK(p.message_zh == "体重“62,5 kg”的小数点请用“.”，例如“62.5 kg”；数字中不能用逗号。");
+    }
+  }
+  SECTION("three digits after the comma may be thousands: no decimal point is suggested") {
+    const Problem p = problem_of([] { parse_drug_mass("1,500 mg"); });
+    CHECK(p.id == "quantity.unknown_unit");
+    CHECK_THAT(p.message, Contains(R"("1,500 mg" has a comma in the number; write it without a )"
+                                   R"(thousands separator, "1500 mg", or with a decimal point)"));
+  }
 }
 
 TEST_CASE("a known unit of another kind is reported as the wrong kind") {

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace doseplan {
@@ -21,6 +22,18 @@ namespace doseplan {
 // is changed to fit."); every rules.* id: "A rules file has a problem."; empty for an unknown id.
 // The CLI prints it in Chinese under the error with --lang zh-CN (docs/i18n.md).
 std::string error_meaning(std::string_view id);
+
+// A Problem's Chinese detail: `msgid`, the English sentence with named {placeholders}, looked up
+// in the catalogue (po/zh_CN/errors.po) and filled with `values`, which are already Chinese
+// (a range as "4–6 mg/(kg·天)", a field as "体重"); empty when the catalogue has no translation
+// (then the CLI prints what the id means). Callers write a whole sentence: the value, the allowed
+// range or the expected form with an example, its source, and what to do.
+using ZhValues = std::vector<std::pair<std::string_view, std::string_view>>;
+std::string zh_detail(std::string_view msgid, const ZhValues& values = {});
+
+// `text` with the thousands separators of its numbers taken out ("1,260 mg" -> "1260 mg"): a
+// Chinese detail writes numbers without them. Not for what the user typed, which is quoted as is.
+std::string without_thousands(std::string text);
 
 struct Problem {
   std::string id;       // stable, e.g. "input.out_of_range"; see docs/errors.md

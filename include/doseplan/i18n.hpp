@@ -17,7 +17,8 @@ namespace doseplan {
 
 enum class Lang { en, zh_CN };
 
-// "en" or "zh-CN"; throws Error "input.bad_lang" for anything else.
+// "en", or "zh-CN" (also typed "zh", "zh_CN", "zh-cn"); throws Error "input.bad_lang" for
+// anything else.
 Lang parse_lang(std::string_view text);
 
 // The text in `lang`.

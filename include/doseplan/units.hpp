@@ -194,18 +194,22 @@ inline double in_umol_per_L(MolarConcentration q) {
 // Accepted: a decimal number as read by std::from_chars (".5", "5." and an exponent such as
 // "1e3" are accepted; a leading "+" is not), optional spaces, and a unit. Unit spellings are
 // matched ignoring ASCII case (no two known units differ only in case); micro may be "u", "µ" or
-// "μ", the product sign "*", "·" or "⋅". Per-day spellings: "/d", "/day", "/24h".
+// "μ", the product sign "*", "·" or "⋅". Per-day spellings: "/d", "/day", "/24h". A body mass
+// may be written in 公斤 or 千克 and a height in 厘米 (Chinese for kg and cm), with or without a
+// space ("62公斤", "165 厘米").
 //
 // Each function throws doseplan::Error naming `field`, quoting `text`, and saying which kind of
 // quantity was expected, for: empty text, no number, a bare number without a unit, a negative
 // number, NaN or infinity, an unknown unit, a unit of the wrong kind (e.g. "62 mg" for a weight),
-// trailing junk ("62 kg x"). Ids: quantity.empty, quantity.no_number, quantity.missing_unit,
-// quantity.negative, quantity.not_finite, quantity.unknown_unit, quantity.wrong_kind,
-// quantity.trailing_text. Zero is accepted by the parser; range checks belong to the caller,
-// who knows the range.
+// trailing junk ("62 kg x"); a decimal comma ("62,5 kg") is an unknown unit whose message says to
+// write a decimal point. Each error also has a Chinese detail (Problem::message_zh): the value's
+// name, an example and the units it is written in. Ids: quantity.empty, quantity.no_number,
+// quantity.missing_unit, quantity.negative, quantity.not_finite, quantity.unknown_unit,
+// quantity.wrong_kind, quantity.trailing_text. Zero is accepted by the parser; range checks
+// belong to the caller, who knows the range.
 //
-//   body mass       kg, lb, lbs, g                    "62kg", "62 kg", "136.5 lb"
-//   height          cm, m, mm, in                     "165cm", "1.65 m", "65 in"
+//   body mass       kg, 公斤, 千克, lb, lbs, g          "62kg", "62 kg", "62公斤", "136.5 lb"
+//   height          cm, 厘米, m, mm, in                "165cm", "165厘米", "1.65 m", "65 in"
 //   drug mass       mg, g, mcg, ug, µg                "310 mg", "1.5 g"
 //   dose rate       mg/kg/d, mg/kg/day, mg/kg/24h, mg/(kg·d)   "5mg/kg/d", "5 mg/kg/day"
 //   daily amount    mg/d, mg/day, mg/24h                        "125 mg/day"

@@ -4,6 +4,7 @@
 // Data go to stdout (or -o FILE, written atomically); diagnostics go to stderr.
 #include <unistd.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -106,7 +107,10 @@ int run_show(const ListOptions& o, const std::optional<std::string>& rules_dir) 
   if (!r) {
     std::string known;
     for (const Regimen& reg : rules.regimens) known += (known.empty() ? "" : ", ") + reg.id;
-    throw Error("input.unknown_regimen", "regimen", "no regimen \"" + o.id + "\"; known: " + known);
+    throw Error("input.unknown_regimen", "regimen", "no regimen \"" + o.id + "\"; known: " + known,
+                zh_detail("There is no regimen {id}: use one of {known} (doseplan regimens lists "
+                          "them).",
+                          {{"id", o.id}, {"known", known}}));
   }
   emit(o.format == "json" ? render_regimen_json(*r, rules) : render_regimen_text(*r, rules, lang),
        o.output);
@@ -133,7 +137,12 @@ int run_batch_command(const std::string& input, const std::string& output, bool 
   std::ifstream file;
   if (!input.empty() && input != "-") {
     file.open(input, std::ios::binary);
-    if (!file) throw Error("input.unreadable", "input", "cannot read \"" + input + "\"");
+    if (!file) {
+      throw Error("input.unreadable", "input", "cannot read \"" + input + "\"",
+                  zh_detail("The file {path} can not be read: check its name and that you may "
+                            "read it.",
+                            {{"path", input}}));
+    }
   }
   std::istream& in = file.is_open() ? static_cast<std::istream&>(file) : std::cin;
   std::ostringstream buffer;
@@ -147,17 +156,110 @@ int run_batch_command(const std::string& input, const std::string& output, bool 
   return s.errors == 0 ? kExitOk : kExitBadInput;
 }
 
-// Whether the command line asks for Chinese (--lang zh-CN or --lang=zh-CN), read from argv so
-// that errors met before or while the options are parsed are explained in Chinese too.
+// Whether the command line asks for Chinese, read from argv so that errors met before or while
+// the options are parsed are explained in Chinese too: --lang (or --lang=) with a value that
+// parse_lang() reads as zh-CN (zh-CN, zh, zh_CN, zh-cn), or any other value starting with "zh"
+// (zh-TW: refused, with the refusal in Chinese).
 bool wants_chinese(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
-    if (a == "--lang=zh-CN" ||
-        (a == "--lang" && i + 1 < argc && std::string_view(argv[i + 1]) == "zh-CN")) {
+    std::string_view value;
+    if (a.starts_with("--lang=")) {
+      value = a.substr(7);
+    } else if (a == "--lang" && i + 1 < argc) {
+      value = argv[i + 1];
+    } else {
+      continue;
+    }
+    if (value.size() >= 2 && (value[0] == 'z' || value[0] == 'Z') &&
+        (value[1] == 'h' || value[1] == 'H')) {
       return true;
     }
   }
   return false;
+}
+
+// The arguments CLI11 did not expect, in the order typed: its message lists them, sometimes in
+// reverse ("not expected: zh-CN --lang"); each is found in argv. `listed` as it is when an item is
+// not an argument of its own (an argument with a space in it).
+std::string in_typed_order(const std::string& listed, int argc, char** argv) {
+  std::vector<int> at;
+  std::istringstream words(listed);
+  for (std::string w; words >> w;) {
+    int found = -1;
+    for (int i = 1; i < argc && found < 0; ++i) {
+      if (argv[i] == w && std::find(at.begin(), at.end(), i) == at.end()) found = i;
+    }
+    if (found < 0) return listed;
+    at.push_back(found);
+  }
+  std::sort(at.begin(), at.end());
+  std::string out;
+  for (int i : at) out += (out.empty() ? "" : " ") + std::string(argv[i]);
+  return out;
+}
+
+// A command-line error of CLI11 as a Problem: its English message (the unexpected arguments in
+// the order typed), and a Chinese detail saying what was not understood and where to look.
+Problem usage_problem(const CLI::ParseError& e, const CLI::App& app, int argc, char** argv) {
+  std::string message = e.what();
+  std::string help = "doseplan --help";
+  for (const CLI::App* sub : app.get_subcommands(nullptr)) {
+    if (sub->count() == 0) continue;
+    help = "doseplan " + sub->get_name() + " --help";
+    for (const CLI::App* inner : sub->get_subcommands(nullptr))
+      if (inner->count() > 0)
+        help = "doseplan " + sub->get_name() + " " + inner->get_name() + " --help";
+  }
+  const auto after = [&message](std::string_view head) -> std::optional<std::string> {
+    if (!message.starts_with(head)) return std::nullopt;
+    return message.substr(head.size());
+  };
+  std::string zh;
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    const std::size_t colon = message.find(": ");
+    if (colon != std::string::npos) {
+      const std::string args = in_typed_order(message.substr(colon + 2), argc, argv);
+      message = message.substr(0, colon + 2) + args;
+      zh = zh_detail(
+          "These arguments are not understood here: {args}. See what the command "
+          "accepts with {help}.",
+          {{"args", args}, {"help", help}});
+    }
+  } else if (const auto conv = after("Could not convert: ")) {
+    const std::size_t eq = conv->find(" = ");
+    if (eq != std::string::npos) {
+      zh = zh_detail(
+          "The value {value} of {option} is not a number: write a number. See {help}.",
+          {{"value", conv->substr(eq + 3)}, {"option", conv->substr(0, eq)}, {"help", help}});
+    }
+  } else if (message == "A subcommand is required") {
+    zh = zh_detail("Give a command, e.g. doseplan plan; doseplan --help lists them.");
+  } else if (const std::size_t not_in = message.find(" not in {");
+             not_in != std::string::npos && message.find(": ") < not_in) {
+    const std::size_t colon = message.find(": ");
+    zh = zh_detail("The value {value} of {option} is not one doseplan knows: use one of {values}.",
+                   {{"option", std::string_view(message).substr(0, colon)},
+                    {"value", std::string_view(message).substr(colon + 2, not_in - colon - 2)},
+                    {"values", std::string_view(message).substr(not_in + 8)}});
+  } else if (message.find(": At Most 1 required but received ") != std::string::npos) {
+    zh = zh_detail(
+        "The option {option} is given more than once: give it once. See {help}.",
+        {{"option", std::string_view(message).substr(0, message.find(": "))}, {"help", help}});
+  } else if (const std::size_t missing = message.find(" required ");
+             missing != std::string::npos && message.ends_with(" missing") &&
+             message.find(": ") < missing) {
+    zh = zh_detail(
+        "The option {option} needs a value. See {help}.",
+        {{"option", std::string_view(message).substr(0, message.find(": "))}, {"help", help}});
+  }
+  if (zh.empty()) {
+    zh = zh_detail(
+        "The command line is not one doseplan understands (the line above says why, "
+        "in English). See {help}.",
+        {{"help", help}});
+  }
+  return {"usage.invalid", "", message, zh};
 }
 
 // One line a problem: "doseplan: error: where: message [id]". In Chinese a second line gives the
@@ -244,7 +346,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    report_problem({"usage.invalid", "", e.what()}, wants_chinese(argc, argv));
+    report_problem(usage_problem(e, app, argc, argv), wants_chinese(argc, argv));
     std::cerr << "Run with --help for more information.\n";
     return kExitBadInput;
   }

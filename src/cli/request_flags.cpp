@@ -74,7 +74,10 @@ PlanRequest to_request(const RequestFlags& o) {
     const auto eq = pd.find('=');
     if (eq == std::string::npos || eq == 0) {
       throw Error("input.bad_span", "phase-duration",
-                  "\"" + pd + "\" is not ID=DURATION, e.g. induction=3mo");
+                  "\"" + pd + "\" is not ID=DURATION, e.g. induction=3mo",
+                  zh_detail("{text} is not written as phase=length: write it as "
+                            "--phase-duration induction=3mo.",
+                            {{"text", pd}}));
     }
     q.phase_durations[pd.substr(0, eq)] = parse_span(pd.substr(eq + 1), "phase-duration");
   }
@@ -94,17 +97,26 @@ PlanRequest to_request(const RequestFlags& o) {
                     c.size() - eq - 1 <= 3;
     if (ok) n = std::stoi(c.substr(eq + 1));
     if (!ok || n < 1) {
-      throw Error("input.bad_count", "cycles", "\"" + c + "\" is not ID=COUNT, e.g. pulses=12");
+      throw Error("input.bad_count", "cycles", "\"" + c + "\" is not ID=COUNT, e.g. pulses=12",
+                  zh_detail("{text} is not written as phase=count (a whole number from 1 to "
+                            "999): write it as --cycles pulses=12.",
+                            {{"text", c}}));
     }
     q.cycle_counts[c.substr(0, eq)] = n;
   }
   if (q.regimen_id.empty())
-    throw Error("input.missing", "regimen", "give --regimen ID (or \"regimen\" in --input)");
+    throw Error("input.missing", "regimen", "give --regimen ID (or \"regimen\" in --input)",
+                zh_detail("The regimen is missing: the plan is made from it. Add it, e.g. "
+                          "--regimen cyclosporine-itp (doseplan regimens lists them)."));
   if (in_kg(q.weight) == 0 && o.weight.empty() && o.input.empty()) {
-    throw Error("input.missing", "weight", "give --weight, e.g. --weight 62kg");
+    throw Error("input.missing", "weight", "give --weight, e.g. --weight 62kg",
+                zh_detail("The body weight is missing: doses are counted from it and checked "
+                          "against it. Add it, e.g. --weight 62kg."));
   }
   if (q.start == Date{} && o.start.empty() && o.input.empty()) {
-    throw Error("input.missing", "start", "give --start YYYY-MM-DD, e.g. --start 2026-12-01");
+    throw Error("input.missing", "start", "give --start YYYY-MM-DD, e.g. --start 2026-12-01",
+                zh_detail("The start date is missing: the schedule is counted from it. Add it, "
+                          "e.g. --start 2026-12-01."));
   }
   return q;
 }
