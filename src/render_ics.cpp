@@ -129,19 +129,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Whether the item is a trough level: its timing text mentions the trough or C0.
-bool is_trough(const VisitItem& item) {
-  const std::string en = lower(item.timing.en);
-  if (en.find("trough") != std::string::npos) return true;
-  for (std::size_t at = en.find("c0"); at != std::string::npos; at = en.find("c0", at + 1)) {
-    const bool start = at == 0 || std::isalnum(static_cast<unsigned char>(en[at - 1])) == 0;
-    const bool end =
-        at + 2 == en.size() || std::isalnum(static_cast<unsigned char>(en[at + 2])) == 0;
-    if (start && end) return true;
-  }
-  return item.timing.zh.find("谷浓度") != std::string::npos;
-}
-
 class IcsWriter {
  public:
   IcsWriter(const Plan& plan, const IcsOptions& options) : plan_(plan), opt_(options) {}

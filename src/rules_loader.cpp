@@ -157,6 +157,7 @@ Regimen RegimenReader::read(const json& root_json) {
                 "write \"" + tall_man(r.drug.name.en) + "\" (Tall Man letters, FDA/ISMP), not \"" +
                     r.drug.name.en + "\"");
     }
+    r.drug.also_known_as = drug->text("also_known_as", false);
     drug->finish();
   }
   r.indication = root.text("indication");

@@ -382,6 +382,9 @@ struct Regimen {
   struct Drug {
     std::string id;      // "cyclosporine"
     LocalizedText name;  // English with Tall Man letters: "cycloSPORINE"
+    // Other names the sources use, optional: zh "环孢菌素A、环孢霉素" (the Chinese heading says
+    // them after the Chinese name: 环孢素（又称环孢菌素A、环孢霉素；cycloSPORINE）).
+    LocalizedText also_known_as;
   } drug;
   LocalizedText indication;
   std::string evidence;  // label | guideline | trial | case series | experimental
