@@ -80,12 +80,8 @@ LocalizedText step_explanation(const Product& product) {
           same_text(format_number(in_mg(DrugMass(*product.concentration * millilitres(1)))))},
          {"volume", same_text(format_mL(*product.volume_step))}});
   }
-  std::string strengths;
-  for (std::size_t i = 0; i < product.strengths.size(); ++i) {
-    strengths += (i ? ", " : "") + format_mg(product.strengths[i]);
-  }
   return tr_both("greatest common divisor of {strengths}",
-                 {{"strengths", same_text(std::move(strengths))}});
+                 {{"strengths", strengths_text(product.strengths)}});
 }
 
 // Rounds `exact_daily` to the product's step and shares it between `doses_per_day`
@@ -141,17 +137,17 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
   if (explain) {
     d.audit.reserve(static_cast<std::size_t>(doses_per_day) + 6);
     d.audit.push_back({tr_both("rounding step"), step_explanation(product),
-                       same_text(format_mg(step)), same_text("products.json: " + product.id)});
+                       mg_text(step), same_text("products.json: " + product.id)});
     d.audit.push_back(
         {tr_both("rounded dose"),
          tr_both("{exact} ÷ {step} = {q} steps → {n} steps (nearest; an exact half goes down)",
-                 {{"exact", same_text(format_mg(d.exact_daily))},
-                  {"step", same_text(format_mg(step))},
+                 {{"exact", mg_text(d.exact_daily)},
+                  {"step", mg_text(step)},
                   {"q", same_text(format_number(q, 3))},
                   {"n", same_text(std::to_string(nearest_steps))}}),
          tr_both("{rounded} (deviation {difference}, {percent})",
-                 {{"rounded", same_text(format_mg(d.rounded_daily))},
-                  {"difference", same_text(format_mg(d.rounded_daily - d.exact_daily))},
+                 {{"rounded", mg_text(d.rounded_daily)},
+                  {"difference", mg_text(d.rounded_daily - d.exact_daily)},
                   {"percent", same_text(format_percent(d.deviation_percent))}}),
          tr_both("rounding rule (docs/formulas.md)")});
     if (d.nearest_daily) {
@@ -159,9 +155,9 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
           {tr_both("rounded down to the maximum"),
            tr_both("the nearest amount {nearest} is above the maximum {maximum}: the largest "
                    "amount at or below it",
-                   {{"nearest", same_text(format_mg(*d.nearest_daily))},
-                    {"maximum", same_text(format_mg(*at_most))}}),
-           same_text(format_mg(d.rounded_daily)), tr_both("the regimen's maximum")});
+                   {{"nearest", mg_text(*d.nearest_daily)},
+                    {"maximum", mg_text(*at_most)}}),
+           mg_text(d.rounded_daily), tr_both("the regimen's maximum")});
     }
     if (doses_per_day > 1) {
       d.audit.push_back(
@@ -210,8 +206,8 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
     if (explain) {
       d.audit.push_back(
           {tr_both("{slot} dose", {{"slot", tr_both(slot_name(a.slot))}}),
-           same_text(format_mg(a.amount)),
-           {describe_administration(a, Lang::en), describe_administration(a, Lang::zh_CN)},
+           mg_text(a.amount),
+           {patient_units(a, product.form, Lang::en), patient_units(a, product.form, Lang::zh_CN)},
            product.is_solid()
                ? tr_both("fewest units of {product}", {{"product", same_text(product.id)}})
            : a.intravenous ? tr_both("vials with the least left over, then the fewest")
@@ -263,7 +259,7 @@ LocalizedText exact_dose_how(const DoseValue& target, const BodySize& body, int 
     return tr_both("{amount} × 1 day", {{"amount", dose_text(target)}});
   }
   if (const auto* per_dose = std::get_if<DrugMass>(&target)) {
-    return tr_both("{dose} × {n} a day", {{"dose", same_text(format_mg(*per_dose))},
+    return tr_both("{dose} × {n} a day", {{"dose", mg_text(*per_dose)},
                                           {"n", same_text(std::to_string(doses_per_day))}});
   }
   return same_text(format_number(in_mg_per_m2(std::get<DosePerArea>(target))) + " mg/m² × " +
@@ -313,7 +309,7 @@ DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int dose
                               ? "exact daily dose"
                               : "exact dose"),
                   exact_dose_how(target, body, doses_per_day),
-                  same_text(format_mg(exact)),
+                  mg_text(exact),
                   {}});
   }
   d.target = target;
@@ -324,7 +320,9 @@ DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int dose
     d.actual_rate = DoseRate(d.rounded_daily / (body.weight * one_day));
     if (explain)
       d.audit.push_back({tr_both("actual dose"),
-                         same_text(format_mg(d.rounded_daily) + " ÷ " + format_kg(body.weight)),
+                         LocalizedText{format_mg(d.rounded_daily) + " ÷ " + format_kg(body.weight),
+                                       format_mg(d.rounded_daily, Lang::zh_CN) + " ÷ " +
+                                           format_kg(body.weight)},
                          dose_text(*d.actual_rate),
                          {}});
   }
@@ -333,8 +331,10 @@ DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int dose
         DosePerArea(d.rounded_daily / static_cast<double>(doses_per_day) / *body.bsa);
     if (explain)
       d.audit.push_back({tr_both("actual dose"),
-                         same_text(format_mg(d.rounded_daily) + " ÷ " +
-                                   format_number(in_m2(*body.bsa), 4) + " m²"),
+                         LocalizedText{format_mg(d.rounded_daily) + " ÷ " +
+                                           format_number(in_m2(*body.bsa), 4) + " m²",
+                                       format_mg(d.rounded_daily, Lang::zh_CN) + " ÷ " +
+                                           format_number(in_m2(*body.bsa), 4) + " m²"},
                          dose_text(*d.actual_per_area),
                          {}});
   }

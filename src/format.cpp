@@ -140,6 +140,19 @@ std::string format_mg(DrugMass m, Lang lang) {
   return format_number(in_mg(m), 2, lang) + " mg";
 }
 
+LocalizedText mg_text(DrugMass m) {
+  return {format_mg(m), format_mg(m, Lang::zh_CN)};
+}
+
+LocalizedText strengths_text(const std::vector<DrugMass>& strengths) {
+  LocalizedText out;
+  for (DrugMass s : strengths) {
+    out.en += (out.en.empty() ? "" : ", ") + format_mg(s);
+    out.zh += (out.zh.empty() ? "" : "\u3001") + format_mg(s, Lang::zh_CN);
+  }
+  return out;
+}
+
 std::string format_cells(CellCount c, Lang lang) {
   const std::string n = format_number(c.millions, 2, lang);
   if (lang == Lang::en) return fill(tr(lang, "{n} million cells"), {{"n", n}});

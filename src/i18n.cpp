@@ -219,13 +219,13 @@ std::string format_dose_rate(DoseRate r, Lang lang) {
 std::string format_dose(const DoseValue& v, Lang lang) {
   if (lang == Lang::en) return format_dose(v);
   if (const auto* r = std::get_if<DoseRate>(&v)) return format_dose_rate(*r, lang);
+  // Chinese numbers without thousands separators ("1500 mg", issue 16, S11).
   if (std::holds_alternative<DailyAmount>(v)) {
-    return format_number(dose_number(v)) + " mg/\u5929";
+    return format_number(dose_number(v), 2, lang) + " mg/\u5929";
   }
-  if (std::holds_alternative<CellCount>(v)) {
-    return fill(tr(lang, "{n} million cells"), {{"n", format_number(dose_number(v))}});
-  }
-  return format_dose(v);  // mg, mg/m²: the same notation
+  if (const auto* c = std::get_if<CellCount>(&v)) return format_cells(*c, lang);
+  if (std::holds_alternative<DosePerArea>(v)) return format_number(dose_number(v), 2, lang) + " mg/m\u00b2";
+  return format_number(dose_number(v), 2, lang) + " mg";
 }
 
 LocalizedText dose_text(const DoseValue& v) {
@@ -233,8 +233,9 @@ LocalizedText dose_text(const DoseValue& v) {
 }
 
 LocalizedText dose_range_text(const DoseValue& low, const DoseValue& high) {
-  const std::string from = format_number(dose_number(low)) + "\u2013";
-  return {from + format_dose(high, Lang::en), from + format_dose(high, Lang::zh_CN)};
+  return {format_number(dose_number(low)) + "\u2013" + format_dose(high, Lang::en),
+          format_number(dose_number(low), 2, Lang::zh_CN) + "\u2013" +
+              format_dose(high, Lang::zh_CN)};
 }
 
 LocalizedText cite_text(const Regimen& regimen, const Provenance& from) {

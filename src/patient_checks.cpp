@@ -331,10 +331,10 @@ void judge_phase(Plan& plan, const Regimen& r, const PlannedPhase& p, const Phas
                       "({source}); the plan gives {rounded} ({actual}), the largest amount at or "
                       "below it.",
                       {{"phase", row_name(p)},
-                       {"nearest", same_text(format_mg(*p.dose.nearest_daily))},
+                       {"nearest", mg_text(*p.dose.nearest_daily)},
                        {"maximum", dose_text(rule.level->value)},
                        {"source", short_cite(rule.level->from)},
-                       {"rounded", same_text(format_mg(p.dose.rounded_daily))},
+                       {"rounded", mg_text(p.dose.rounded_daily)},
                        {"actual", actual ? dose_text(*actual) : same_text("")}}),
               rule.level->from);
   }
@@ -368,7 +368,7 @@ void judge_phase(Plan& plan, const Regimen& r, const PlannedPhase& p, const Phas
                       "prescriber.",
                       {{"phase", row_name(p)},
                        {"actual", dose_text(*actual)},
-                       {"rounded", same_text(format_mg(p.dose.rounded_daily))},
+                       {"rounded", mg_text(p.dose.rounded_daily)},
                        {"range", dose_range_text(*d.min, *d.max)},
                        {"source", short_cite(d.range_from)}}),
               d.range_from);
@@ -383,8 +383,8 @@ void judge_phase(Plan& plan, const Regimen& r, const PlannedPhase& p, const Phas
                       {{"phase", row_name(p)},
                        {"product", plan.product.name},
                        {"percent", same_text(format_percent(p.dose.deviation_percent))},
-                       {"rounded", same_text(format_mg(p.dose.rounded_daily))},
-                       {"exact", same_text(format_mg(p.dose.exact_daily))},
+                       {"rounded", mg_text(p.dose.rounded_daily)},
+                       {"exact", mg_text(p.dose.exact_daily)},
                        {"tolerance", same_text(format_number(*d.rounding_tolerance_percent))},
                        {"source", short_cite(d.rounding_from)}}),
               d.rounding_from);

@@ -428,7 +428,7 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
         plan, r.dose.rounding_from, [&] { return tr_both("rounding"); },
         [&] {
           return tr_both("nearest {step}, half down",
-                         {{"step", same(format_mg(product.smallest_step()))}});
+                         {{"step", mg_text(product.smallest_step())}});
         });
   }
   if (plan.bsa) {
@@ -449,7 +449,7 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
   if (product.rounding_step) {
     note_default(
         plan, product.rounding_step_from, [&] { return tr_both("IV rounding step"); },
-        [&] { return same(format_mg(*product.rounding_step)); });
+        [&] { return mg_text(*product.rounding_step); });
   }
   for (const PhaseRule& ph : r.phases) {
     const auto row = std::find_if(plan.phases.begin(), plan.phases.end(),
@@ -578,7 +578,7 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
                   "same as before.",
                   {{"date", same_text(format_date(b.first))},
                    {"phase", b.name},
-                   {"amount", same_text(format_mg(b.dose.rounded_daily))}}));
+                   {"amount", mg_text(b.dose.rounded_daily)}}));
     }
   }
   // Rounding never changes the range silently: say so when the chosen dose leaves it, or moves
@@ -610,8 +610,8 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
         {{"product", product.name},
          {"phase", p.name},
          {"dose", dose_text(*actual)},
-         {"rounded", same(format_mg(p.dose.rounded_daily))},
-         {"exact", same(format_mg(p.dose.exact_daily))},
+         {"rounded", mg_text(p.dose.rounded_daily)},
+         {"exact", mg_text(p.dose.exact_daily)},
          {"percent", same(format_percent(p.dose.deviation_percent))}});
     const auto append = [&text](const LocalizedText& sentence) {
       text.en += " " + sentence.en;
@@ -658,7 +658,7 @@ void add_advisories(Plan& plan, const Regimen& r, const Product& product) {
       for (std::size_t i = 0; i < inside.size(); ++i) {
         const LocalizedText amount = tr_both(
             "{amount} ({dose})",
-            {{"amount", same(format_mg(milligrams(inside[i])))},
+            {{"amount", mg_text(milligrams(inside[i]))},
              {"dose", dose_text(std::holds_alternative<DoseRate>(p.dose.target)
                                     ? DoseValue{mg_per_kg_per_day(inside[i] / amount_per_unit)}
                                     : DoseValue{mg_per_m2(inside[i] / amount_per_unit)})}});

@@ -23,13 +23,6 @@ bool sold_in(const Product& p, DrugMass strength, const std::string& market) {
          std::find(limit->markets.begin(), limit->markets.end(), market) != limit->markets.end();
 }
 
-// "25 mg, 50 mg, 100 mg".
-LocalizedText strengths_text(const std::vector<DrugMass>& strengths) {
-  std::string out;
-  for (DrugMass s : strengths) out += (out.empty() ? "" : ", ") + format_mg(s);
-  return same_text(out);
-}
-
 // "New Zealand, United Kingdom" / "新西兰、英国".
 LocalizedText markets_text(const RuleSet& rules, const std::vector<std::string>& ids) {
   LocalizedText out;
@@ -139,7 +132,7 @@ void describe_product(Plan& plan, const RuleSet& rules, const PlanRequest& q) {
     plan.product_notes.push_back(tr_both(
         "{strength} is sold only in some markets: {markets} ({from}). No market was chosen, so "
         "this plan uses it; where it is not sold, plan again with the market (--market)",
-        {{"strength", same_text(format_mg(m.strength))},
+        {{"strength", mg_text(m.strength)},
          {"markets", markets_text(rules, m.markets)},
          {"from", from_text(p, m.from)}}));
   }

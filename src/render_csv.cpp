@@ -60,10 +60,10 @@ std::string render_csv(const Plan& plan, Lang lang) {
       for (const Administration& a : p.dose.administrations) {
         row(o, {"dose", format_date(d), p.cycle ? "infusion" : slot_name(a.slot),
                 pick(p.name, lang), step, a.cells ? "" : format_number(in_mg(a.amount), 3),
-                describe_administration(a, lang),
+                patient_units(a, plan.product.form, lang),
                 a.volume ? format_number(in_mL(*a.volume), 3) : "", "", "", "",
                 format_dose(p.dose.target, lang) +
-                    (p.dose_note.en.empty() ? "" : "; " + pick(p.dose_note, lang)),
+                    (p.dose_note.en.empty() ? "" : tr(lang, "; ") + pick(p.dose_note, lang)),
                 citation(p.dose_from, lang)});
       }
     }
@@ -76,7 +76,7 @@ std::string render_csv(const Plan& plan, Lang lang) {
         std::string name = id;
         for (const LabTest& lab : plan.labs)
           if (lab.id == id) name = pick(lab.name, lang);
-        names += (names.empty() ? "" : "; ") + name;
+        names += (names.empty() ? "" : tr(lang, "; ")) + name;
       }
       const std::string window = item.window_before || item.window_after
                                      ? "-" + std::to_string(item.window_before) + "/+" +

@@ -312,29 +312,16 @@ class HtmlWriter {
 
   std::string dose_text(const DoseValue& v) const { return esc(format_dose(v, lang_)); }
 
-  // What one administration is in product units: "1 × 100 mg + 1 × 50 mg", "1.5 mL",
-  // "vials: 1 × 1,000 mg"; nothing for cells.
+  // What one administration is in product units, as a patient counts them (issue 16, finding 6):
+  // "1 capsule of 100 mg + 1 capsule of 50 mg" / "100 mg胶囊1粒 + 50 mg胶囊1粒", "1.5 mL (150 mg)",
+  // "840 mg IV (prepare 1 vial of 1000 mg; …)"; nothing for cells.
   std::string product_units(const Administration& a) const {
     if (a.cells) return "";
-    if (a.volume) return esc(format_mL(*a.volume));
-    if (!a.intravenous) return unit_list(a.units);
-    return a.vials.empty() ? "" : t("vials:") + " " + unit_list(a.vials);
-  }
-
-  // "1 × 100 mg + 1 × 50 mg" (as describe_administration writes it); a line breaks only before
-  // a "+".
-  static std::string unit_list(const std::vector<UnitCount>& units) {
-    std::string out;
-    for (const UnitCount& u : units) {
-      const std::string term = std::to_string(u.count) + " \u00d7 " + format_mg(u.strength);
-      out +=
-          out.empty() ? text_el("span", "unit", term) : " " + text_el("span", "unit", "+ " + term);
-    }
-    return out;
+    return esc(patient_units(a, plan_.product.form, lang_));
   }
 
   std::string amount(const Administration& a) const {
-    return a.cells ? dose_text(*a.cells) : esc(format_mg(a.amount));
+    return a.cells ? dose_text(*a.cells) : esc(format_mg(a.amount, lang_));
   }
 
   std::string phase_label(const PlannedPhase& ph, const PlannedPhase& last) const {
@@ -362,7 +349,9 @@ class HtmlWriter {
               "\n<meta charset=\"utf-8\">\n"
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" +
                   el("title", "",
-                     esc(plan_.regimen.drug.name.en) + " \u2014 " + t("Medication schedule") +
+                     esc(lang_ == Lang::zh_CN ? drug_heading(plan_.regimen.drug, lang_)
+                                              : plan_.regimen.drug.name.en) +
+                         " \u2014 " + t("Medication schedule") +
                          " \u2014 " + esc(format_date(plan_.start))) +
                   "\n" + el("style", "", css()) + "\n") +
            "\n";
@@ -372,9 +361,12 @@ class HtmlWriter {
     const auto& drug = plan_.regimen.drug.name;
     return el("header", attr("class", "top"),
               el("h1", "",
-                 el("span", attr("class", "drug"), esc(drug.en)) + " " +
-                     el("span", attr("lang", "zh-CN"), esc(drug.zh)) + " \u2014 " +
-                     t("Medication schedule")) +
+                 (lang_ == Lang::zh_CN  // Chinese first, with the names patients know (T1, N24)
+                      ? el("span", attr("class", "drug"),
+                           esc(drug_heading(plan_.regimen.drug, lang_)))
+                      : el("span", attr("class", "drug"), esc(drug.en)) + " " +
+                            el("span", attr("lang", "zh-CN"), esc(drug.zh))) +
+                     " \u2014 " + t("Medication schedule")) +
                   el("p", attr("class", "tagline"),
                      t("Educational aid, not a prescription: discuss every dose and test with "
                        "your doctor."))) +
@@ -473,11 +465,14 @@ class HtmlWriter {
     const auto& r = plan_.regimen;
     std::string product = p(plan_.product.name);
     if (!plan_.product.market_names.empty())
-      product += " (" + joined(plan_.product.market_names) + ")";
+      product += t(" (") + joined(plan_.product.market_names) + t(")");
     for (const LocalizedText& n : plan_.product_notes)
       product += el("div", attr("class", "note"), p(n));
-    std::string rows = fact("Drug", el("strong", "", esc(r.drug.name.en)) + " " +
-                                        el("span", attr("lang", "zh-CN"), esc(r.drug.name.zh)));
+    std::string rows =
+        fact("Drug", lang_ == Lang::zh_CN
+                         ? el("strong", "", esc(drug_heading(r.drug, lang_)))
+                         : el("strong", "", esc(r.drug.name.en)) + " " +
+                               el("span", attr("lang", "zh-CN"), esc(r.drug.name.zh)));
     rows += fact("Indication", p(r.indication));
     rows += fact("Evidence", t(r.evidence));
     rows += fact("Regimen", esc(r.id));
@@ -527,10 +522,10 @@ class HtmlWriter {
     std::string s = dose_text(ph.dose.target) + source_tag(ph.dose_from);
     if (!ph.dose_note.en.empty()) s += el("div", attr("class", "note"), p(ph.dose_note));
     if (ph.dose.administrations.empty() || ph.dose.administrations.front().cells) return s;
-    if (ph.cycle) return s + "<br>\u2192 " + esc(format_mg(ph.dose.rounded_daily));
+    if (ph.cycle) return s + "<br>\u2192 " + esc(format_mg(ph.dose.rounded_daily, lang_));
     const int doses = static_cast<int>(ph.dose.administrations.size());
     return s + "<br>\u2192 " +
-           fill(t("{amount} a day"), "{amount}", esc(format_mg(ph.dose.rounded_daily))) + "<br>" +
+           fill(t("{amount} a day"), "{amount}", esc(format_mg(ph.dose.rounded_daily, lang_))) + "<br>" +
            t(frequency_words(doses));
   }
 
@@ -544,10 +539,12 @@ class HtmlWriter {
     std::vector<Cell> cells;
     if (first_row) {  // the medicine and what it is for span every row
       const std::string span = attr("rowspan", std::to_string(total_rows));
-      cells.push_back({el("strong", attr("class", "drug"), esc(plan_.regimen.drug.name.en)) +
-                           "<br>" +
-                           el("span", attr("lang", "zh-CN"), esc(plan_.regimen.drug.name.zh)) +
-                           el("div", attr("class", "units"), p(plan_.product.name)),
+      const std::string names =
+          lang_ == Lang::zh_CN
+              ? el("strong", attr("class", "drug"), esc(drug_heading(plan_.regimen.drug, lang_)))
+              : el("strong", attr("class", "drug"), esc(plan_.regimen.drug.name.en)) + "<br>" +
+                    el("span", attr("lang", "zh-CN"), esc(plan_.regimen.drug.name.zh));
+      cells.push_back({names + el("div", attr("class", "units"), p(plan_.product.name)),
                        span + attr("class", "medicine")});
       cells.push_back({p(plan_.regimen.indication), span});
     }
@@ -625,7 +622,9 @@ class HtmlWriter {
           continue;
         }
         seen.push_back(item.monitoring_id);
-        items.push_back(el("strong", "", p(item.name)) + t(": ") + p(item.timing));
+        // A drug level: when to draw and to take the dose, under the test's name only (N5).
+        items.push_back(el("strong", "", p(item.name)) + t(": ") +
+                        (is_trough(item) ? esc(trough_footnote(plan_, lang_)) : p(item.timing)));
       }
     }
     return list("timings", items);
@@ -703,10 +702,14 @@ class HtmlWriter {
     return days;
   }
 
-  std::string dose_box(const Administration& a) const {
+  // One dose to tick; on a drug-level day the morning dose is marked "after the blood draw".
+  std::string dose_box(const Administration& a, bool after_draw = false) const {
     const std::string label = is_infusion(a) ? t("infusion") : t(slot_name(a.slot));
+    const std::string mark =
+        after_draw ? " " + el("span", attr("class", "after-draw"), esc(trough_dose_mark(lang_)))
+                   : "";
     return el("span", attr("class", is_infusion(a) ? "dose infusion" : "dose"),
-              el("span", attr("class", "box"), "") + label + " " + amount(a)) +
+              el("span", attr("class", "box"), "") + label + " " + amount(a) + mark) +
            "\n";
   }
 
@@ -734,12 +737,15 @@ class HtmlWriter {
     std::string cls = "day", tests;
     std::string inner = el("div", attr("class", "num"),
                            std::to_string(static_cast<unsigned>(date::year_month_day{d}.day())));
+    // A drug-level day says first: draw blood, then take the morning dose (issue 16, finding 3).
+    const bool trough = day.visit && has_trough(*day.visit);
+    if (trough) inner += el("div", attr("class", "trough-first"), esc(trough_day_text(plan_, lang_)));
     for (const PlannedPhase* ph : day.phases) {
       cls += " ph" + std::to_string(phase_colour(ph->phase_id));
       if (d == ph->first) cls += " phase-change";
       inner += phase_marker(*ph, d);
       for (const Administration& a : ph->dose.administrations) {
-        inner += dose_box(a);
+        inner += dose_box(a, trough && a.slot == Slot::morning && !ph->cycle);
         if (is_infusion(a)) cls += " infusion-day";
       }
     }
@@ -915,6 +921,8 @@ blockquote { margin: 0.3mm 0 1.5mm 3mm; padding-left: 2mm; border-left: 0.6mm so
 .cal td.visit { background: #fff0b3; }
 .cal .tests { margin-top: 0.6mm; padding-top: 0.4mm; border-top: 0.2mm dashed #a08000; font-size: 7pt; }
 .cal .tests-label { font-weight: bold; color: #6b5200; }
+.cal .trough-first { font-weight: bold; color: #8a1c1c; }
+.cal .after-draw { font-weight: bold; }
 .cal .phase-start { font-weight: bold; }
 .cal .phase-cont { color: #555; font-size: 7pt; }
 .cal td.phase-change { border-top: 0.6mm solid #333; }

@@ -133,7 +133,7 @@ std::string list_separator(Lang lang) {
 std::string drug_label(const Plan& plan, Lang lang) {
   const LocalizedText& n = plan.regimen.drug.name;
   if (n.zh.empty()) return n.en;
-  return lang == Lang::zh_CN ? n.zh + " (" + n.en + ")" : n.en + " (" + n.zh + ")";
+  return lang == Lang::zh_CN ? drug_heading(plan.regimen.drug, lang) : n.en + " (" + n.zh + ")";
 }
 
 std::string tag(const Provenance& p, Lang lang) {
@@ -163,9 +163,10 @@ std::string slot_label(Slot s, Lang lang) {
 
 // What is given at one administration, short: "150 mg", "840 mg IV", "1.5 mL (150 mg)".
 std::string amount_text(const Administration& a, Lang lang) {
-  if (a.cells || a.volume) return describe_administration(a, lang);
-  if (!a.intravenous) return format_mg(a.amount);
-  return fill(tr(lang, "{amount} IV"), {{"amount", format_mg(a.amount)}});
+  if (a.cells) return format_cells(*a.cells, lang);
+  if (a.volume) return format_number(in_mL(*a.volume), 2, lang) + " mL";
+  if (!a.intravenous) return format_mg(a.amount, lang);
+  return fill(tr(lang, "{amount} IV"), {{"amount", format_mg(a.amount, lang)}});
 }
 
 const PlannedPhase* phase_on(const Plan& plan, Date d) {
@@ -578,13 +579,16 @@ void regimen_block(Doc& doc) {
   if (p.chosen) {
     std::string dose = format_dose(p.chosen->value, lang) + tag(p.chosen->from, lang);
     if (p.dose_rule.min && p.dose_rule.max) {
-      dose += "; " + doc.tr("allowed") + " " + format_number(dose_number(*p.dose_rule.min)) +
-              "\u2013" + format_dose(*p.dose_rule.max, lang) + tag(p.dose_rule.range_from, lang);
+      dose += doc.tr("; ") + doc.tr("allowed") + " " +
+              pick(dose_range_text(*p.dose_rule.min, *p.dose_rule.max), lang) +
+              tag(p.dose_rule.range_from, lang);
     }
     rows.emplace_back(doc.tr("Dose"), dose);
   }
   std::string product = pick(p.product.name, lang);
-  if (!p.product.market_names.empty()) product += " (" + join(p.product.market_names, ", ") + ")";
+  if (!p.product.market_names.empty()) {
+    product += doc.tr(" (") + join(p.product.market_names, list_separator(lang)) + doc.tr(")");
+  }
   rows.emplace_back(doc.tr("Product"), product);
   for (const LocalizedText& n : p.product_notes) rows.emplace_back("", pick(n, lang));
   const bool daily = std::any_of(p.phases.begin(), p.phases.end(),
@@ -615,9 +619,9 @@ void alerts_block(Doc& doc) {
 }
 
 // What to take at one slot: the amount, then the product units.
-Stack take(const Administration& a, Lang lang) {
+Stack take(const Administration& a, Product::Form form, Lang lang) {
   Stack s{{amount_text(a, lang), kBold}};
-  if (!a.cells && !a.volume) s.push_back({describe_administration(a, lang), kSmall});
+  if (!a.cells) s.push_back({patient_units(a, form, lang), kSmall});
   return s;
 }
 
@@ -660,7 +664,7 @@ void pill_card(Doc& doc) {
     if (!p.cycle) {
       const int n = static_cast<int>(p.dose.administrations.size());
       what.lines.push_back(
-          {replace(doc.tr("{amount} a day"), "{amount}", format_mg(p.dose.rounded_daily)) + ", " +
+          {replace(doc.tr("{amount} a day"), "{amount}", format_mg(p.dose.rounded_daily, lang)) + doc.tr("; ") +
                doc.tr(frequency_words(n)),
            kSmall});
     }
@@ -674,7 +678,7 @@ void pill_card(Doc& doc) {
       Cell all;
       all.span = static_cast<int>(slots.size());
       for (const Administration& a : p.dose.administrations) {
-        const Stack s = take(a, lang);
+        const Stack s = take(a, doc.plan().product.form, lang);
         all.lines.insert(all.lines.end(), s.begin(), s.end());
       }
       row.push_back(all);
@@ -683,7 +687,7 @@ void pill_card(Doc& doc) {
         const auto a = std::find_if(p.dose.administrations.begin(), p.dose.administrations.end(),
                                     [s](const Administration& x) { return x.slot == s; });
         row.push_back(a == p.dose.administrations.end() ? Cell{{{"\u2014", kSmallMuted}}}
-                                                        : Cell{take(*a, lang)});
+                                                        : Cell{take(*a, doc.plan().product.form, lang)});
       }
     }
     t.rows.push_back(row);
@@ -759,7 +763,9 @@ Cell day_cell(Doc& doc, Date d, bool in_month) {
   if (phase && phase->first == d) {
     c.band = kPhase;
     std::string label = phase_label(*phase, lang);
-    if (phase->conditional) label += " (" + doc.tr("the doctor decides whether to increase") + ")";
+    if (phase->conditional) {
+      label += doc.tr(" (") + doc.tr("the doctor decides whether to increase") + doc.tr(")");
+    }
     c.lines.push_back({label, {.size = 6.5, .bold = true, .colour = kPhase}});
   }
   if (d == plan.end) c.lines.push_back({doc.tr("Last day of treatment"), kTinyBold});

@@ -283,10 +283,7 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
     o << "  " << id;
     if (p) {
       o << pu.colon << pick(p->name, lang);
-      std::string strengths;
-      for (std::size_t i = 0; i < p->strengths.size(); ++i)
-        strengths += (i ? pu.comma : "") + format_mg(p->strengths[i]);
-      if (!strengths.empty()) o << pu.paren(strengths);
+      if (!p->strengths.empty()) o << pu.paren(pick(strengths_text(p->strengths), lang));
     }
     o << "\n";
   }

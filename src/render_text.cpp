@@ -10,6 +10,12 @@ namespace {
 
 thread_local Lang g_lang = Lang::en;  // the language of this thread's render (set by render_text)
 
+std::string L(std::string_view english);
+// " (text)" in English, "（text）" in Chinese.
+std::string P(const std::string& text) {
+  return fill(L(" ({text})"), {{"text", text}});
+}
+
 std::string L(std::string_view english) {
   return tr(g_lang, english);
 }
@@ -57,15 +63,17 @@ std::string pad(std::string s, std::size_t width) {
   return s;
 }
 
-std::string administrations(const DailyDose& d) {
+// "早上 150 mg（100 mg胶囊1粒 + 50 mg胶囊1粒）；晚上 …": what to take at each slot, counted as a
+// patient counts it (issue 16, finding 6).
+std::string administrations(const DailyDose& d, Product::Form form) {
   if (d.administrations.size() == 1 && d.administrations.front().intravenous) {
-    return describe_administration(d.administrations.front(), g_lang);
+    return patient_units(d.administrations.front(), form, g_lang);
   }
   std::string out;
   for (const Administration& a : d.administrations) {
-    if (!out.empty()) out += "; ";
-    out += L(slot_name(a.slot)) + " " + format_mg(a.amount) + " (" +
-           describe_administration(a, g_lang) + ")";
+    if (!out.empty()) out += L("; ");
+    out += L(slot_name(a.slot)) + " " + format_mg(a.amount, g_lang) +
+           fill(L(" ({text})"), {{"text", patient_units(a, form, g_lang)}});
   }
   return out;
 }
@@ -98,6 +106,7 @@ struct MonitoringSummary {
   std::string
       schedule;  // "baseline x2 [source]; every 2 weeks for the first 3 months [source]; ..."
   std::string timing;
+  bool trough = false;  // a drug-level test: its footnote says when to draw and to take the dose
 };
 
 // One line per monitored item, from the reasons of its visits, in order of first appearance.
@@ -112,7 +121,7 @@ std::vector<MonitoringSummary> summarize_monitoring(const Plan& plan) {
       if (k == ids.size()) {
         ids.push_back(item.monitoring_id);
         reasons.emplace_back();
-        out.push_back({pick(item.name, g_lang), "", pick(item.timing, g_lang)});
+        out.push_back({pick(item.name, g_lang), "", pick(item.timing, g_lang), is_trough(item)});
       }
       // Each kind of reason once ("before day 1, 2 occasions", "... each administration").
       auto& seen = reasons[k];
@@ -135,7 +144,7 @@ std::string test_names(const Plan& plan, const VisitItem& item) {
     std::string name = id;
     for (const LabTest& lab : plan.labs)
       if (lab.id == id) name = pick(lab.name, g_lang);
-    out += (out.empty() ? "" : ", ") + name;
+    out += (out.empty() ? "" : L(", ")) + name;
   }
   return out;
 }
@@ -167,10 +176,11 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
   std::ostringstream o;
   const PlannedPhase* first = plan.phases.empty() ? nullptr : &plan.phases.front();
   o << L("DOSEPLAN — EDUCATIONAL AID, NOT A PRESCRIPTION") << "\n";
-  o << plan.regimen.drug.name.en << " (" << plan.regimen.drug.name.zh << ") — "
-    << pick(plan.regimen.indication, lang) << "\n";
-  o << L("Regimen") << " " << plan.regimen.id << ", " << L("evidence") << ": "
-    << L(plan.regimen.evidence) << "\n\n";
+  o << drug_heading(plan.regimen.drug, lang) << " — " << pick(plan.regimen.indication, lang)
+    << "\n";
+  o << fill(L("Regimen {id}, evidence: {evidence}"),
+            {{"id", plan.regimen.id}, {"evidence", L(plan.regimen.evidence)}})
+    << "\n\n";
 
   // The patient judged against the regimen's limits, and what the user acknowledged: first.
   o << render_checks_text(plan.checks, plan.acknowledgements, lang);
@@ -180,35 +190,35 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
   if (plan.height)
     o << "  " << pad(L("Height"), 22) << format_number(in_cm(*plan.height)) << " cm\n";
   if (plan.bsa) {
-    o << "  " << pad(L("Body-surface area"), 22) << format_number(in_m2(*plan.bsa)) << " m\u00b2 ("
-      << (plan.bsa_formula == "dubois" ? "DuBois" : "Mosteller") << ")\n";
+    o << "  " << pad(L("Body-surface area"), 22) << format_number(in_m2(*plan.bsa)) << " m\u00b2"
+      << P(plan.bsa_formula == "dubois" ? "DuBois" : "Mosteller") << "\n";
   }
   if (plan.age_years)
     o << "  " << pad(L("Age"), 22) << format_number(*plan.age_years) << " " << L("years") << "\n";
   if (plan.sex) o << "  " << pad(L("Sex"), 22) << L(to_string(*plan.sex)) << "\n";
   if (plan.ideal_weight) {
-    o << "  " << pad(L("Ideal body weight"), 22) << format_kg(*plan.ideal_weight) << " ("
-      << L("Devine, adults") << ")\n";
+    o << "  " << pad(L("Ideal body weight"), 22) << format_kg(*plan.ideal_weight)
+      << P(L("Devine, adults")) << "\n";
   }
   if (plan.adjusted_weight) {
     o << "  " << pad(L("Adjusted body weight"), 22) << format_kg(*plan.adjusted_weight) << "\n";
   }
   if (plan.creatinine) {
     o << "  " << pad(L("Creatinine"), 22) << format_number(in_umol_per_L(*plan.creatinine), 1)
-      << " " << L("umol/L") << " (" << format_number(creatinine_in_mg_per_dL(*plan.creatinine), 2)
-      << " mg/dL)\n";
+      << " " << L("umol/L") << P(format_number(creatinine_in_mg_per_dL(*plan.creatinine), 2) + " mg/dL")
+      << "\n";
   }
   if (plan.egfr) {
     o << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan.egfr), 0)
-      << " mL/min/1.73 m² (" << L("CKD-EPI 2021, adults") << ")\n";
+      << " mL/min/1.73 m²" << P(L("CKD-EPI 2021, adults")) << "\n";
   }
   if (plan.crcl) {
     o << "  " << pad(L("Creatinine clearance"), 22) << format_number(in_mL_per_min(*plan.crcl), 0)
-      << " mL/min (" << L("Cockcroft\u2013Gault, adults") << ")\n";
+      << " mL/min" << P(L("Cockcroft\u2013Gault, adults")) << "\n";
   }
   if (plan.egfr_schwartz) {
     o << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan.egfr_schwartz), 0)
-      << " mL/min/1.73 m² (" << L("bedside Schwartz, children") << ")\n";
+      << " mL/min/1.73 m²" << P(L("bedside Schwartz, children")) << "\n";
   }
   o << "  " << pad(L("First day"), 22) << format_date(plan.start) << "\n";
   o << "  " << pad(L("Last day"), 22) << format_date(plan.end) << "\n\n";
@@ -216,16 +226,16 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
   o << L("DOSE") << "\n";
   if (plan.chosen) {
     o << "  " << pad(L("Chosen dose"), 22) << format_dose(plan.chosen->value, g_lang)
-      << tag(plan.chosen->from) << "; " << L("allowed") << " "
+      << tag(plan.chosen->from) << L("; ") << L("allowed") << " "
       << format_number(dose_number(*plan.dose_rule.min)) << "–"
       << format_dose(*plan.dose_rule.max, g_lang) << tag(plan.dose_rule.range_from) << "\n";
   }
   o << "  " << pad(L("Product"), 22) << pick(plan.product.name, lang);
   if (!plan.product.market_names.empty()) {
-    o << " (";
+    std::string names;
     for (std::size_t i = 0; i < plan.product.market_names.size(); ++i)
-      o << (i ? ", " : "") << plan.product.market_names[i];
-    o << ")";
+      names += (i ? L(", ") : "") + plan.product.market_names[i];
+    o << P(names);
   }
   o << "\n";
   for (const LocalizedText& n : plan.product_notes)
@@ -235,20 +245,27 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
   if (first && !first->dose.administrations.front().cells) {
     const DailyDose& d = first->dose;
     const char* per = first->cycle ? "dose" : "daily dose";
-    o << "  " << pad(L(std::string("Exact ") + per), 22) << format_mg(d.exact_daily) << " ("
-      << exact_basis(plan, *first) << ")\n";
-    o << "  " << pad(L(std::string("Rounded ") + per), 22) << format_mg(d.rounded_daily);
+    o << "  " << pad(L(std::string("Exact ") + per), 22) << format_mg(d.exact_daily, g_lang)
+      << P(exact_basis(plan, *first)) << "\n";
+    o << "  " << pad(L(std::string("Rounded ") + per), 22) << format_mg(d.rounded_daily, g_lang);
     if (!first->cycle) {
-      o << ", " << L(frequency_words(plan.doses_per_day.value)) << tag(plan.doses_per_day.from);
+      o << L("; ") << L(frequency_words(plan.doses_per_day.value)) << tag(plan.doses_per_day.from);
     }
     o << "\n";
     for (const Administration& a : d.administrations) {
       o << "    " << pad(L(first->cycle ? "infusion" : slot_name(a.slot)), 20)
-        << format_mg(a.amount) << " = " << describe_administration(a, g_lang) << "\n";
+        << format_mg(a.amount, g_lang) << " = " << patient_units(a, plan.product.form, g_lang) << "\n";
     }
-    o << "  " << pad(L("Actual dose"), 22) << actual_text(d) << " (" << L("deviation") << " "
-      << format_mg(d.rounded_daily - d.exact_daily) << ", " << format_percent(d.deviation_percent)
-      << ")\n";
+    // A fixed dose in mg has no dose per kg or m² to show: the amount itself (issue 16, N31).
+    const std::string actual = actual_text(d);
+    o << "  " << pad(L("Actual dose"), 22)
+      << (actual.empty() ? format_mg(d.rounded_daily, g_lang) : actual)
+      << P(fill(L("{a}, {b}"),
+                {{"a", L("deviation") + " " + format_mg(d.rounded_daily - d.exact_daily, g_lang)},
+                 {"b", format_percent(d.deviation_percent)}}))
+      << "\n";
+    const std::string twice = twice_daily_text(plan, lang);
+    if (!twice.empty()) o << "  " << pad("", 22) << twice << " [" << L("project default") << "]\n";
   }
   for (const LocalizedText& a : plan.advisories) o << "  ! " << pick(a, lang) << "\n";
   o << "\n";
@@ -256,16 +273,16 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
   o << L("PHASES") << "\n";
   for (const PlannedPhase& p : plan.phases) {
     std::string name = pick(p.name, lang);
-    if (p.steps > 0) name += " " + std::to_string(p.step) + "/" + std::to_string(p.steps);
+    name = phase_step_name(name, p.cycle, p.step, p.step, p.steps, lang);
     o << "  " << pad(name, 16) << format_date(p.first);
     if (p.last != p.first) o << " " << L("to") << " " << format_date(p.last);
     o << "  " << format_dose(p.dose.target, g_lang) << tag(p.dose_from);
     if (!p.dose.administrations.front().cells) {
-      o << " -> " << format_mg(p.dose.rounded_daily) << (p.cycle ? "" : L("/day"));
+      o << " -> " << format_mg(p.dose.rounded_daily, g_lang) << (p.cycle ? "" : L("/day"));
       const std::string actual = actual_text(p.dose);
-      if (!actual.empty()) o << " (" << actual << ")";
+      if (!actual.empty()) o << P(actual);
     }
-    o << ": " << administrations(p.dose);
+    o << L(": ") << administrations(p.dose, plan.product.form);
     if (p.conditional) o << " [" << L("the doctor decides whether to increase") << "]";
     if (!p.dose_note.en.empty()) o << " [" << pick(p.dose_note, lang) << "]";
     o << "\n";
@@ -281,23 +298,31 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
       before = std::min(before, item.window_before);
       after = std::min(after, item.window_after);
     }
-    o << "  " << format_date(v.date) << (v.baseline ? " (" + L("before day 1") + ")" : "");
+    o << "  " << format_date(v.date) << (v.baseline ? P(L("before day 1")) : "");
     if (before > 0 && before == after) {
       o << " \u00b1" << before << " " << L("d");
     } else if (before > 0 || after > 0) {
-      o << " (" << format_date(v.date - date::days{before}) << " " << L("to") << " "
-        << format_date(v.date + date::days{after}) << ")";
+      o << (lang == Lang::en ? " " : "")
+        << window_words(v.date - date::days{before}, v.date + date::days{after}, lang);
     }
     o << "  ";
+    // On a drug-level day, first: draw blood, then take the morning dose (issue 16, finding 3).
+    if (has_trough(v)) o << trough_day_text(plan, lang) << " ";
     for (std::size_t i = 0; i < v.items.size(); ++i) {
-      o << (i ? "; " : "") << test_names(plan, v.items[i]);
+      o << (i ? L("; ") : "") << test_names(plan, v.items[i]);
     }
     o << "\n";
   }
-  o << "\n  " << L("Why and when") << ":\n";
+  o << "\n  " << L("Why and when") << L(": ") << "\n";
   for (const MonitoringSummary& m : summarize_monitoring(plan)) {
-    o << "  - " << m.name << ": " << m.schedule << "\n";
-    if (!m.timing.empty()) o << "    " << m.timing << "\n";
+    o << "  - " << m.name << L(": ") << m.schedule << "\n";
+    if (m.trough) {
+      // "About 12 hours after the evening dose" is the project's (no cited source gives it).
+      o << "    " << trough_footnote(plan, lang)
+        << (plan.doses_per_day.value == 2 ? " [" + L("project default") + "]" : "") << "\n";
+    } else if (!m.timing.empty()) {
+      o << "    " << m.timing << "\n";
+    }
   }
   o << "\n";
 
@@ -320,7 +345,7 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
   if (!plan.disagreements.empty()) {
     o << L("WHERE SOURCES DISAGREE (both shown; doseplan does not choose)") << "\n";
     for (const Disagreement& d : plan.disagreements) {
-      o << "  " << pick(d.topic, lang) << ":\n";
+      o << "  " << pick(d.topic, lang) << L(": ") << "\n";
       for (const auto& p : d.positions) o << "    - " << pick(p.value, lang) << tag(p.from) << "\n";
     }
     o << "\n";
@@ -329,7 +354,7 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     o << L("PROJECT DEFAULTS (values no source gives; each can be overridden)") << "\n";
     for (const ProjectDefaultUse& d : plan.project_defaults) {
       o << "  - " << pick(d.what, lang) << L(": ") << pick(d.value, lang)
-        << (d.overridden ? " (" + L("overridden by the user") + ")" : "") << L(". ")
+        << (d.overridden ? P(L("overridden by the user")) : "") << L(". ")
         << pick(d.reason, lang) << "\n";
     }
     o << "\n";
@@ -351,7 +376,7 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     for (const PlannedPhase& p : plan.phases) {
       o << "  " << pick(p.name, lang);
       if (p.steps > 0) o << " " << p.step << "/" << p.steps;
-      o << " (" << format_date(p.first) << ")\n";
+      o << P(format_date(p.first)) << "\n";
       steps(p.dose.audit);
     }
     o << "\n";

@@ -207,6 +207,8 @@ class Checker:
     def check(self, name, readable, dose_lines=None, codes_allowed=False):
         """Runs checks 1-6 on one output; dose_lines: the lines to hold to check 5's oral rule."""
         problems = 0
+        # Quoted text is verbatim (a source's words, or what the user typed): not the program's.
+        readable = re.sub(r"\u201c[^\u201d]*\u201d", "\u201c\u201d", readable)
         for what, pattern in (("misreadable wording (PRN, a daily increase, an order to change "
                                "the dose alone, a status that sounds like good news, 窗口期)",
                                MISREAD),
@@ -237,7 +239,11 @@ class Checker:
                     print("    %s" % line.strip())
         text = re.sub(r"\[[^\]]*\]", " ", readable)  # [来源 itp6-003], [项目默认值]
         text = re.sub(r"--[a-z][a-z-]*", " ", text)  # flags a user types
+        text = re.sub(r"doseplan [a-z-]+(?: [a-z]+)?", " ", text)  # commands ("doseplan track due")
+        text = re.sub(r"[\w.#-]*/[\w./#-]*", " ", text)  # file paths and addresses
         text = strip_ids(text, self.ids, all_ids=codes_allowed)
+        if codes_allowed:  # values a user types, named as such ("female（女）")
+            text = re.sub(r"\b(female|male)\b", " ", text)
         stray = sorted(w for w in latin_words(text) if w not in self.allowed)
         if stray:
             problems += 1
@@ -348,17 +354,18 @@ def check_tracker(c, binary, rules_dir, tmp):
 
 
 # Bad inputs: each must be refused (exit 2) with a Chinese line that passes the checks.
+S = ["--start", "2026-12-01"]
 BAD_PLAN = [
-    ["--regimen", "cyclosporine-itp", "--weight", "62kg", "--dose", "7mg/kg/d"],
-    ["--regimen", "cyclosporine-itp", "--weight", "62"],
-    ["--regimen", "cyclosporine-itp", "--weight", "62斤"],  # jin: half a kilogram, never kg
-    ["--regimen", "cyclosporine-itp", "--weight", "62kg", "--dose", "5mg/kg"],
-    ["--regimen", "cyclosporine-itp", "--weight", "62kg", "--doses-per-day", "4"],
-    ["--regimen", "cyclophosphamide-iv-scot", "--weight", "62kg"],
+    S + ["--regimen", "cyclosporine-itp", "--weight", "62kg", "--dose", "7mg/kg/d"],
+    S + ["--regimen", "cyclosporine-itp", "--weight", "62"],
+    S + ["--regimen", "cyclosporine-itp", "--weight", "62斤"],  # jin: half a kilogram, never kg
+    S + ["--regimen", "cyclosporine-itp", "--weight", "62kg", "--dose", "5mg/kg"],
+    S + ["--regimen", "cyclosporine-itp", "--weight", "62kg", "--doses-per-day", "4"],
+    S + ["--regimen", "cyclophosphamide-iv-scot", "--weight", "62kg"],
     ["--regimen", "cyclosporine-itp", "--weight", "62kg", "--start", "2026-13-01"],
-    ["--regimen", "cyclosporine-itp", "--weight", "62kg", "--sex", "x", "--age", "40y",
+    S + ["--regimen", "cyclosporine-itp", "--weight", "62kg", "--sex", "x", "--age", "40",
      "--creatinine", "95umol/L"],
-    ["--regimen", "no-such-regimen", "--weight", "62kg"],
+    S + ["--regimen", "no-such-regimen", "--weight", "62kg"],
 ]
 BAD_TRACK = [
     ["record", "--label", "pt-01", "--test", "cbc", "--value", "5"],
@@ -372,8 +379,8 @@ BAD_TRACK = [
 
 
 def check_errors(c, binary, rules_dir, tmp):
-    cases = [("plan " + " ".join(a), [binary, "plan", "--rules", rules_dir, "--start",
-                                       "2026-12-01", "--lang", "zh-CN"] + a) for a in BAD_PLAN]
+    cases = [("plan " + " ".join(a), [binary, "plan", "--rules", rules_dir, "--lang", "zh-CN"] + a)
+             for a in BAD_PLAN]
     db = os.path.join(tmp, "t.db")  # made by check_tracker
     for a in BAD_TRACK:
         cases.append(("track " + " ".join(a), [binary, "track", a[0], "--rules", rules_dir,

@@ -35,6 +35,10 @@ std::string format_percent(double percent);      // "-3.23%", "+1.5%", "0%"
 // separators ("1500"). Every renderer writes a number a patient reads through these.
 std::string format_number(double value, int max_decimals, Lang lang);
 std::string format_mg(DrugMass m, Lang lang);  // "1,500 mg" / "1500 mg"
+// Both at once, for the sentences a plan carries: {"1,500 mg", "1500 mg"}.
+LocalizedText mg_text(DrugMass m);
+// A product's strengths: "25 mg, 50 mg, 100 mg" / "25 mg、50 mg、100 mg".
+LocalizedText strengths_text(const std::vector<DrugMass>& strengths);
 
 // A cell dose: "50 million cells" / "5000万个细胞（50×10⁶）" (万 as the Chinese sources and
 // clinics write it, the scientific notation after it).
