@@ -162,7 +162,7 @@ TEST_CASE("checks (text): first, before the patient, each marked, with its sourc
   CHECK(has(zh, "  ! [警告] " + kWarnText.zh));
   CHECK(has(zh, "  ! [使用者已知情确认] " + kAckCheckText.zh));
   CHECK(has(zh, "使用者已知情确认（--acknowledge-off-label）\n  ! " + kAcknowledgement.zh));
-  CHECK(has(zh, "96 mL/min/1.73 m² (床旁 Schwartz 公式，适用于儿童)"));
+  CHECK(has(zh, "96 mL/min/1.73 m²（床旁 Schwartz 公式，适用于儿童）"));
   for (const char* english : {"CHECKS", "warning", "acknowledged", "ACKNOWLEDGED", "children"})
     CHECK_FALSE(has(zh, english));
 }
@@ -194,9 +194,9 @@ TEST_CASE("checks (text): the body-size formulas say whom they hold for", "[chec
   CHECK(has(en, "63 mL/min/1.73 m² (CKD-EPI 2021, adults)"));
   CHECK(has(en, "70 mL/min (Cockcroft–Gault, adults)"));
   const std::string zh = render_text(plan, false, Lang::zh_CN);
-  CHECK(has(zh, "(CKD-EPI 2021 公式，适用于成人)"));
-  CHECK(has(zh, "(Cockcroft–Gault 公式，适用于成人)"));
-  CHECK(has(zh, "(Devine 公式，适用于成人)"));
+  CHECK(has(zh, "（CKD-EPI 2021 公式，适用于成人）"));
+  CHECK(has(zh, "（Cockcroft–Gault 公式，适用于成人）"));
+  CHECK(has(zh, "（Devine 公式，适用于成人）"));
 }
 
 // ------------------------------------------------------------------------------- HTML
@@ -231,7 +231,7 @@ TEST_CASE("checks (HTML): on page one before everything, escaped; acknowledgemen
     CHECK(html.find(ack, footer) < html.find(zh ? "免责声明" : "Disclaimer:", footer));
     // The room kept for the taller footer on every printed page.
     CHECK(has(html, "<div class=\"footer-space\" style=\"height: 26mm\">"));
-    CHECK(has(html, zh ? "96 mL/min/1.73 m² (床旁 Schwartz 公式，适用于儿童)"
+    CHECK(has(html, zh ? "96 mL/min/1.73 m²（床旁 Schwartz 公式，适用于儿童）"
                        : "96 mL/min/1.73 m² (bedside Schwartz, children)"));
   }
   const std::string plain = render_html(make_plan(test_rules(), request()));
@@ -276,7 +276,7 @@ TEST_CASE("checks (PDF): the checks on page one, the acknowledgement on every pa
         CHECK(has(t, squeeze(zh ? kAckCheckText.zh : kAckCheckText.en)));
         CHECK(has(t, squeeze(zh ? "[警告]" : "[warning]")));
         CHECK(has(t, squeeze(zh ? "[使用者已知情确认]" : "[acknowledged by the user]")));
-        CHECK(has(t, squeeze(zh ? "96 mL/min/1.73 m² (床旁 Schwartz 公式，适用于儿童)"
+        CHECK(has(t, squeeze(zh ? "96 mL/min/1.73 m²（床旁 Schwartz 公式，适用于儿童）"
                                 : "96 mL/min/1.73 m² (bedside Schwartz, children)")));
       } else {
         CHECK_FALSE(has(t, squeeze(zh ? kWarnText.zh : kWarnText.en)));
