@@ -549,7 +549,9 @@ class HtmlWriter {
       cells.push_back({p(plan_.regimen.indication), span});
     }
     std::string dates = date_range(ph.first, row.last->last);
-    if (row.count > 1) dates += " (" + std::to_string(row.count) + " \u00d7)";
+    if (row.count > 1) {  // "(11 in all)" / "（共11次）", not "(11 ×)" (issue 16, N19)
+      dates += fill(t(" ({n} in all)"), "{n}", std::to_string(row.count));
+    }
     cells.push_back({phase_label(ph, *row.last),
                      attr("class", "phase ph" + std::to_string(phase_colour(ph.phase_id)))});
     cells.push_back({dates, attr("class", "dates")});
@@ -574,7 +576,11 @@ class HtmlWriter {
     std::vector<std::string> headers = {tr(lang_, "Medicine"), tr(lang_, "What it is for"),
                                         tr(lang_, "Phase"), tr(lang_, "Dates"), tr(lang_, "Dose")};
     for (const char* h : kSlotHeaders) headers.push_back(tr(lang_, h));
-    return section("pill-card", tr(lang_, "Pill card"), table("card", headers, body));
+    // Infusions are given, not taken: a medication card (用药卡), not a pill card (服药卡).
+    const bool given = std::all_of(plan_.phases.begin(), plan_.phases.end(),
+                                   [](const PlannedPhase& ph) { return ph.cycle; });
+    return section("pill-card", tr(lang_, given ? "Medication card" : "Pill card"),
+                   table("card", headers, body));
   }
 
   // "±3 days", or the dates the visit may take place on when the window is uneven: the window

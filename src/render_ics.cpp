@@ -284,7 +284,11 @@ class IcsWriter {
     for (const VisitItem& item : v.items) {
       std::vector<std::string> names;
       for (const std::string& id : item.tests) names.push_back(lab_name(id));
-      d += "- " + fill(t("{item}: {tests}"), {{"item", p(item.name)}, {"tests", list(names)}}) +
+      // One test named like its item: its name once, never "C0：C0" (issue 16, N5).
+      d += "- " +
+           (names.size() == 1 && names.front() == p(item.name)
+                ? p(item.name)
+                : fill(t("{item}: {tests}"), {{"item", p(item.name)}, {"tests", list(names)}})) +
            "\n";
       d += "  " +
            fill(t("Why: {reason} ({source})"),
