@@ -29,12 +29,12 @@ check "plan exits 0" test "$code" -eq 0
 check "weight" contains "$tmp/out" "Weight                62 kg"
 check "chosen dose is a project default" contains "$tmp/out" "5 mg/kg/day [project default]"
 check "exact daily dose" contains "$tmp/out" "Exact daily dose      310 mg"
-check "rounded daily dose" contains "$tmp/out" "Rounded daily dose    300 mg, twice daily"
-check "morning capsules" contains "$tmp/out" "morning             150 mg = 1 × 100 mg + 1 × 50 mg"
+check "rounded daily dose" contains "$tmp/out" "Rounded daily dose    300 mg; twice daily"
+check "morning capsules" contains "$tmp/out" "morning             150 mg = 1 capsule of 100 mg + 1 capsule of 50 mg"
 check "actual dose and deviation" contains "$tmp/out" "4.84 mg/kg/day (deviation -10 mg, -3.23%)"
 check "induction dates" contains "$tmp/out" "Induction       2026-12-01 to 2027-02-28"
 check "maintenance dates" contains "$tmp/out" "Maintenance     2027-04-12 to 2027-06-11"
-check "a monitoring date" contains "$tmp/out" "2026-12-15 ±3 d  cycloSPORINE whole-blood trough level (C0)"
+check "a monitoring date" contains "$tmp/out" "2026-12-15 ±3 d  Today: draw blood for the cycloSPORINE level first, then take the morning dose. cycloSPORINE whole-blood trough level (C0)"
 check "source quoted" contains "$tmp/out" "采用环孢菌素A 4~6mg/(kg·天)"
 check "disclaimer" contains "$tmp/out" "Educational aid only, not a prescription"
 check "project defaults listed" contains "$tmp/out" "PROJECT DEFAULTS"
@@ -63,8 +63,8 @@ PY
 # --- Simplified Chinese through the message catalogue
 run "${itp[@]}" --lang zh-CN
 check "zh-CN exits 0" test "$code" -eq 0
-check "zh-CN labels" contains "$tmp/out" "取整后日剂量          300 mg, 每日2次"
-check "zh-CN slots" contains "$tmp/out" "早上                150 mg = 1 × 100 mg + 1 × 50 mg"
+check "zh-CN labels" contains "$tmp/out" "取整后日剂量          300 mg；每日2次"
+check "zh-CN slots" contains "$tmp/out" "早上                150 mg = 100 mg胶囊1粒 + 50 mg胶囊1粒"
 check "zh-CN phase names from the rules" contains "$tmp/out" "诱导期          2026-12-01 至 2027-02-28"
 check "zh-CN keeps the disclaimer" contains "$tmp/out" "仅供学习参考，不是处方"
 run "${itp[@]}" --lang fr
@@ -95,7 +95,7 @@ assert kinds.count("source") >= 1
 # The regimen has a kidney rule and no creatinine was given: the first row says so (issue 15).
 assert rows[0]["kind"] == "check" and "--creatinine" in rows[0]["reason"], rows[0]
 first = [r for r in rows if r["kind"] == "dose"][0]
-assert (first["date"], first["slot"], first["amount_mg"], first["made_of"]) == ("2026-12-01", "morning", "150", "1 × 100 mg + 1 × 50 mg")
+assert (first["date"], first["slot"], first["amount_mg"], first["made_of"]) == ("2026-12-01", "morning", "150", "1 capsule of 100 mg + 1 capsule of 50 mg")
 last_dose = [r for r in rows if r["kind"] == "dose"][-1]
 assert (last_dose["date"], last_dose["slot"], last_dose["amount_mg"]) == ("2027-06-11", "evening", "75")
 PY
@@ -288,9 +288,9 @@ check "market-limited strength named" contains "$tmp/out" "50 mg is sold only in
 # = 150 mg each = 1 x 100 + 2 x 25 mg (3 capsules; 6 x 25 would be 6).
 run "${itp[@]}" --market us
 check "market us exits 0" test "$code" -eq 0
-check "market us: 1 x 100 + 2 x 25" contains "$tmp/out" "morning             150 mg = 1 × 100 mg + 2 × 25 mg"
+check "market us: 1 x 100 + 2 x 25" contains "$tmp/out" "morning             150 mg = 1 capsule of 100 mg + 2 capsules of 25 mg"
 check "market us: said" contains "$tmp/out" "Market United States (--market us): only the strengths sold there are used; 50 mg is not sold there"
-check "market us: no 50 mg capsule" bash -c "! grep -q '× 50 mg' '$tmp/out'"
+check "market us: no 50 mg capsule" bash -c "! grep -qE 'capsules? of 50 mg' '$tmp/out'"
 printf '{"regimen": "cyclosporine-itp", "weight": "62 kg", "start": "2026-12-01", "market": "us"}' >"$tmp/us.json"
 run plan --input "$tmp/us.json" --format json
 check "market in a request" python3 - "$tmp/out" <<'PY'

@@ -255,7 +255,7 @@ run "${zr[@]}" --test creatinine --value "1.5 mg/dL" --date 2026-12-15
 check "record in Chinese: the new status words" contains "$tmp/out" "[!] 需要注意（符合此条规则） — creatinine-rise-25："
 check "record in Chinese: the comparison in Chinese word order" contains "$tmp/out" "2026-12-15的血肌酐为1.5 mg/dL（132.6 µmol/L），比治疗前平均值100.54 µmol/L（2次治疗前结果）升高了31.89%；本规则的标准是升高≥25%"
 check "record in Chinese: the source is named once" lacks "$tmp/out" "来源: 来源"
-check "record in Chinese: advice with a full-width colon" contains "$tmp/out" "      提示：肌酐"
+check "record in Chinese: advice with a full-width colon" contains "$tmp/out" "      提示：血肌酐比基线"
 check "record in Chinese: clean after advice" zh_clean "$tmp/out"
 run "${zr[@]}" --test systolic-bp --value "152 mm[Hg]" --date 2026-12-12
 check "record in Chinese: mmHg, not mm[Hg]" contains "$tmp/out" "收缩压 152 mmHg"

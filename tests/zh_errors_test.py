@@ -103,10 +103,11 @@ REFUSED = [
     ("E7 creatinine decimal comma", ITP + ["--creatinine", "1,2 mg/dL"] + ZH,
      "quantity.unknown_unit", ['creatinine: "1,2 mg/dL" has a decimal comma'],
      ["血肌酐“1,2 mg/dL”的小数点请用“.”，例如“1.2 mg/dL”"]),
-    # E13: arguments not understood, in the order typed, and where to look.
-    ("E13 usage", ["track", "start", "--lang", "zh-CN"], "usage.invalid",
-     ["The following arguments were not expected: --lang zh-CN"],
-     ["命令行中有无法识别的参数：--lang zh-CN（按输入顺序）", "doseplan track start --help"]),
+    # E13: arguments not understood, in the order typed (b before a), and where to look. track
+    # start takes --lang since the tracker speaks Chinese, so the arguments not understood are others.
+    ("E13 usage", ["track", "start", "--lang", "zh-CN", "--bogus", "b", "a"], "usage.invalid",
+     ["The following arguments were not expected: --bogus b a"],
+     ["命令行中有无法识别的参数：--bogus b a（按输入顺序）", "doseplan track start --help"]),
     ("E13 usage, a value not allowed", ITP + ["--format", "xml"] + ZH, "usage.invalid",
      ["--format: xml not in"], ["--format 的值“xml”无法识别", "text"]),
     # E15: a language doseplan does not write, asked in a Chinese way: refused in Chinese.
