@@ -63,7 +63,7 @@ PY
 # --- Simplified Chinese through the message catalogue
 run "${itp[@]}" --lang zh-CN
 check "zh-CN exits 0" test "$code" -eq 0
-check "zh-CN labels" contains "$tmp/out" "取整后日剂量          300 mg；每日2次"
+check "zh-CN labels" contains "$tmp/out" "按规格调整后的每日剂量 300 mg；每日2次"
 check "zh-CN slots" contains "$tmp/out" "早上                150 mg = 100 mg胶囊1粒 + 50 mg胶囊1粒"
 check "zh-CN phase names from the rules" contains "$tmp/out" "诱导期          2026-12-01 至 2027-02-28"
 check "zh-CN keeps the disclaimer" contains "$tmp/out" "仅供学习参考，不是处方"

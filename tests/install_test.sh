@@ -28,5 +28,5 @@ echo "$out" | grep -q "Educational aid only" || fail "disclaimer"
 # The installed executable reads the installed rules and catalogue.
 DOSEPLAN_RULES="$tmp/prefix/share/doseplan/rules" DOSEPLAN_LOCALE_DIR="$tmp/prefix/share/locale" \
   "$tmp/prefix/bin/doseplan" plan --regimen cyclosporine-itp --weight 62kg --start 2026-12-01 --lang zh-CN \
-  | grep -q "取整后日剂量" || fail "installed executable in zh-CN"
+  | grep -q "按规格调整后的每日剂量" || fail "installed executable in zh-CN"
 echo "1 passed, 0 failed"
