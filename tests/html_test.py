@@ -8,7 +8,11 @@ html.parser (standard library) and checked: language and charset; the disclaimer
 print footer; A4 print CSS with page breaks and a fixed footer; no external resource; the
 pill card, tests, sources and warnings on page one; in the calendar, every day of every phase
 row with one tick box per administration (and no box elsewhere), phase changes marked, every
-monitoring visit highlighted with its tests. One more case feeds text with HTML special
+monitoring visit highlighted with its tests, and on a cyclosporine trough day the "draw blood
+first" line before the first dose box and "after the blood draw" on the morning box (no such mark
+on any other day). The pill card's product units are computed from the plan's counts and
+strengths and the product's dosage form in the rules ("1 capsule of 100 mg + 1 capsule of 50 mg",
+"100 mg胶囊1粒 + 50 mg胶囊1粒"; Chinese numbers without thousands separators). One more case feeds text with HTML special
 characters through a copy of the rules and checks that it is escaped.
 
 The rules come from $DOSEPLAN_RULES, else ../rules beside this file. Prints "N passed,
@@ -157,6 +161,83 @@ def lang_key(lang):
     return "zh-CN" if lang == "zh-CN" else "en"
 
 
+def load_rules(name):
+    with open(os.path.join(RULES, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def product_form(plan):
+    """The dosage form of the plan's product (capsule, tablet, iv_vial, ...), from the rules."""
+    for p in load_rules("products.json")["products"]:
+        if p["id"] == plan["product"]["id"]:
+            return p["form"]
+    raise KeyError("product %s not in products.json" % plan["product"]["id"])
+
+
+def mg(value, lang):
+    """A mass as the patient reads it: "1,500 mg" in English, "1500 mg" in Chinese."""
+    if value == int(value):
+        n = ("{:,}" if lang == "en" else "{}").format(int(value))
+    else:
+        n = "%g" % value
+    return n + " mg"
+
+
+# The product units counted as a patient counts them, per dosage form: English "1 capsule of
+# 100 mg", "3 tablets of 500 mg", "2 vials of 500 mg"; Chinese "100 mg胶囊1粒", "500 mg片剂3片",
+# "500 mg 规格 2 瓶".
+UNIT_WORDS = {
+    "capsule": (("capsule", "capsules"), "{strength}胶囊{count}粒"),
+    "tablet": (("tablet", "tablets"), "{strength}片剂{count}片"),
+    "iv_vial": (("vial", "vials"), "{strength} 规格 {count} 瓶"),
+}
+
+
+def unit_counts(units, form, lang):
+    """units: [(count, strength in mg)] -> "1 capsule of 100 mg + 1 capsule of 50 mg"."""
+    (one, many), zh = UNIT_WORDS[form]
+    terms = []
+    for count, strength in units:
+        if lang == "en":
+            terms.append("%d %s of %s" % (count, one if count == 1 else many, mg(strength, lang)))
+        else:
+            terms.append(zh.format(strength=mg(strength, lang), count=count))
+    return " + ".join(terms)
+
+
+def administration_words(a, form, lang):
+    """What one administration says on the pill card, computed from the plan's numbers; None
+    for what has no product units (cells, oral solution)."""
+    if a.get("units"):
+        return unit_counts([(u["count"], u["strength"]["value"]) for u in a["units"]], form, lang)
+    if a.get("vials"):
+        amount = mg(a["amount"]["value"], lang)
+        vials = unit_counts([(v["count"], v["size"]["value"]) for v in a["vials"]], "iv_vial",
+                            lang)
+        leftover = sum(v["count"] * v["size"]["value"] for v in a["vials"]) > \
+            a["amount"]["value"] + 1e-9
+        if lang == "en":
+            tail = "; only %s of it is used" % amount if leftover else ""
+            return "%s IV (prepare %s%s)" % (amount, vials, tail)
+        tail = "，只用其中 %s" % amount if leftover else ""
+        return "静脉输注 %s（配制时准备 %s%s）" % (amount, vials, tail)
+    return None
+
+
+def drug_heading_zh(plan):
+    """The Chinese heading: the Chinese name first, then the other Chinese names the sources
+    use and the English name (its trailing abbreviation when it has one), in full-width
+    parentheses: 环孢素（又称环孢菌素A、环孢霉素；cycloSPORINE）, 脐带间充质干细胞（MSC）."""
+    drug = load_rules(plan["regimen"]["id"] + ".json")["drug"]
+    english = drug["name"]["en"]
+    m = re.fullmatch(r".* \(([A-Z0-9]{2,})\)", english)
+    if m:
+        english = m.group(1)
+    others = drug.get("also_known_as", {}).get("zh", "")
+    inside = ("又称%s；%s" % (others, english)) if others else english
+    return "%s（%s）" % (drug["name"]["zh"], inside)
+
+
 def check_document(rep, name, tree, raw, lang):
     """Language, charset, print CSS, no external resource, well-formed."""
     html_el = tree.root.find_all(lambda e: e.tag == "html")
@@ -203,8 +284,16 @@ def check_page_one(rep, name, tree, plan, lang):
     k = lang_key(lang)
     body = tree.root.text()
     drug = plan["regimen"]["drug"]["name"]
-    rep.check(drug["en"] in body and drug["zh-CN"] in body,
-              name + ": drug name (Tall Man) and its Chinese name")
+    if lang == "zh-CN":
+        heading = drug_heading_zh(plan)
+        h1 = tree.root.find_all(lambda e: e.tag == "h1")
+        spans = h1[0].find_all(lambda e: e.tag == "span" and "drug" in e.classes) if h1 else []
+        rep.check(len(spans) == 1 and spans[0].text() == heading,
+                  "%s: heading %s (Chinese name first), got %s" %
+                  (name, heading, spans[0].text() if spans else None))
+    else:
+        rep.check(drug["en"] in body and drug["zh-CN"] in body,
+                  name + ": drug name (Tall Man) and its Chinese name")
     rep.check(norm(plan["regimen"]["indication"][k]) in body, name + ": indication")
     rep.check(plan["start"] in body and plan["end"] in body, name + ": start and end dates")
     for s in plan["sources"]:
@@ -223,14 +312,13 @@ def check_page_one(rep, name, tree, plan, lang):
     cards = tree.root.find_all(lambda e: e.tag == "table" and "card" in e.classes)
     if rep.check(len(cards) == 1, name + ": one pill card"):
         card = cards[0].text()
+        form = product_form(plan)
         for ph in plan["phases"]:
             rep.check(norm(ph["name"][k]) in card, "%s: pill card phase %s" % (name, ph["id"]))
             for a in ph["dose"]["administrations"]:
-                for u in a.get("units", []):
-                    v = u["strength"]["value"]
-                    strength = ("{:,}".format(int(v)) if v == int(v) else "%g" % v) + " mg"
-                    rep.check("%d × %s" % (u["count"], strength) in card,
-                              "%s: pill card units %s" % (name, a["text"]["en"]))
+                words = administration_words(a, form, k)
+                if words is not None:
+                    rep.check(words in card, "%s: pill card says %s" % (name, words))
     # What to test when: every visit date.
     visits = tree.root.find_all(lambda e: e.tag == "table" and "visits" in e.classes)
     if plan["visits"] and rep.check(len(visits) == 1, name + ": the table of tests"):
@@ -317,13 +405,86 @@ def check_calendar(rep, name, tree, plan, lang):
     rep.check(not extra, "%s: highlighted days that are no visit: %s" % (name, extra[:5]))
 
 
+def trough_dates(plan):
+    """The visits that draw blood for the cyclosporine trough level, in order."""
+    return [v["date"] for v in plan["visits"]
+            if any("cyclosporine-trough" in item["tests"] for item in v["items"])]
+
+
+def check_trough_days(rep, name, tree, plan, lang, required):
+    """On a trough day the cell says first to draw blood, then to take the morning dose, before
+    the first dose box, and the morning box says "after the blood draw"; no other day says so.
+    required: the plan must have a trough day (the ITP plan)."""
+    k = lang_key(lang)
+    drug = plan["regimen"]["drug"]["name"][k]
+    if lang == "zh-CN":
+        line = "今天先抽血（查%s谷浓度），抽完血再服早上的药。" % drug
+        mark, morning = "抽血后服", "早上"
+    else:
+        line = "Today: draw blood for the %s level first, then take the morning dose." % drug
+        mark, morning = "after the blood draw", "morning"
+    cells = {td.attrs["data-date"]: td
+             for td in tree.root.find_all(lambda e: e.tag == "td" and "data-date" in e.attrs)}
+    dosed = {d for ph in plan["phases"] for d in days(ph["first"], ph["last"])
+             if any(a["slot"] == "morning" for a in ph["dose"]["administrations"])}
+    troughs = [d for d in trough_dates(plan) if d in dosed]
+    if required:
+        rep.check(bool(troughs), name + ": a trough visit on a day with a morning dose")
+    for d in troughs:
+        td = cells.get(d)
+        if not rep.check(td is not None, "%s: calendar cell for trough day %s" % (name, d)):
+            continue
+        text = td.text()
+        firsts = td.find_all(lambda e: e.tag == "div" and "trough-first" in e.classes)
+        doses = td.find_all(lambda e: e.tag == "span" and "dose" in e.classes)
+        if not rep.check(len(firsts) == 1 and firsts[0].text() == line and doses,
+                         "%s: %s starts with \"%s\" (got %s)" %
+                         (name, d, line, [f.text() for f in firsts])):
+            continue
+        # Before the first dose box: in the cell's children and in the text the patient reads.
+        order = td.children.index(firsts[0]) < td.children.index(doses[0]) \
+            if doses[0] in td.children else False
+        at_line, at_dose = text.find(line), text.find(doses[0].text())
+        rep.check(order and 0 <= at_line < at_dose,
+                  "%s: on %s the trough line comes before the first dose box" % (name, d))
+        for box in doses:
+            marks = box.find_all(lambda e: e.tag == "span" and "after-draw" in e.classes)
+            if box.text().startswith(morning):
+                rep.check(len(marks) == 1 and marks[0].text() == mark,
+                          "%s: on %s the morning box says \"%s\": %s" % (name, d, mark, box.text()))
+            else:
+                rep.check(not marks, "%s: on %s only the morning box is marked: %s" %
+                          (name, d, box.text()))
+        rep.check(sum(b.text().startswith(morning) for b in doses) == 1,
+                  "%s: one morning box on %s" % (name, d))
+    all_troughs = set(trough_dates(plan))
+    stray = [d for d, td in cells.items() if d not in all_troughs and td.find_all(
+        lambda e: e.tag in ("div", "span") and e.classes & {"trough-first", "after-draw"})]
+    rep.check(not stray, "%s: trough marks on days without a trough test: %s" % (name, stray[:5]))
+    no_trough = [d for d in sorted(dosed) if d in cells and d not in all_troughs]
+    if required:
+        # The day after the first trough day: doses, no blood draw, so no mark.
+        rep.check(bool(no_trough), name + ": dosing days without a trough test")
+        if troughs:
+            after = (datetime.date.fromisoformat(troughs[0]) +
+                     datetime.timedelta(days=1)).isoformat()
+            td = cells.get(after)
+            rep.check(td is not None and after not in all_troughs and line not in td.text() and
+                      mark not in td.text() and
+                      td.find_all(lambda e: e.tag == "span" and "dose" in e.classes),
+                      "%s: %s (no trough test) has doses and no trough mark" % (name, after))
+
+
 def check_language(rep, name, tree, plan, lang):
     body = tree.root.text()
     daily = [ph for ph in plan["phases"] if "cycle" not in ph]
     slots = {a["slot"] for ph in daily for a in ph["dose"]["administrations"]}
     if lang == "zh-CN":
-        for label in ("患者", "服药卡", "用途", "何时做哪些检查", "日历", "免责声明"):
+        # Infusions are given, not taken: a 用药卡 when every phase is a cycle, else a 服药卡.
+        card, other = ("用药卡", "服药卡") if not daily else ("服药卡", "用药卡")
+        for label in ("患者", card, "用途", "何时做哪些检查", "日历", "免责声明"):
             rep.check(label in body, name + ": Chinese label " + label)
+        rep.check(other not in body, name + ": no " + other)
         rep.check(plan["regimen"]["drug"]["name"]["zh-CN"] in body, name + ": Chinese drug name")
         if daily:
             n = len(daily[0]["dose"]["administrations"])
@@ -335,8 +496,11 @@ def check_language(rep, name, tree, plan, lang):
         if len(daily) < len(plan["phases"]):
             rep.check("输注" in body, name + ": 输注 (infusion)")
     else:
-        for label in ("Patient", "Pill card", "What it is for", "What to test when", "Calendar"):
+        card, other = ("Medication card", "Pill card") if not daily else \
+            ("Pill card", "Medication card")
+        for label in ("Patient", card, "What it is for", "What to test when", "Calendar"):
             rep.check(label in body, name + ": English label " + label)
+        rep.check(other not in body, name + ": no " + other)
         if daily:
             words = plan["dose"]["doses_per_day_words"]["en"]
             rep.check(words in body, name + ": " + words)
@@ -353,6 +517,7 @@ def check_case(rep, binary, case, args, lang):
     check_footer(rep, name, tree, plan)
     check_page_one(rep, name, tree, plan, lang)
     check_calendar(rep, name, tree, plan, lang)
+    check_trough_days(rep, name, tree, plan, lang, case == "cyclosporine-itp")
     check_language(rep, name, tree, plan, lang)
 
 

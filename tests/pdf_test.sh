@@ -80,12 +80,20 @@ pdf_case() {
   check "$name: a CJK font embedded" \
     awk '$1 ~ /CJK/ && $(NF-4) == "yes" { found = 1 } END { exit !found }' <<<"$fonts"
 
-  # The whole text: doses, dates, Chinese, page numbers.
-  local text
+  # The whole text: doses, dates, Chinese, page numbers. A table cell may wrap a long dose
+  # ("1 capsule of 100 mg + 1 capsule" / "of 50 mg"), so the needles are looked for in the text
+  # with every run of white space made one space. A needle "!TEXT" must not be there.
+  local text flat
   text=$(pdftotext -q -enc UTF-8 "$pdf" -)
+  flat=$(tr -s '[:space:]' ' ' <<<"$text")
   local needle
   for needle in "${needles[@]}"; do
-    check "$name: text has \"$needle\"" has "$text" "$needle"
+    if [[ $needle == '!'* ]]; then
+      check "$name: text has no \"${needle#!}\"" bash -c '! grep -qF -- "$2" <<<"$1"' _ "$flat" \
+        "${needle#!}"
+    else
+      check "$name: text has \"$needle\"" has "$flat" "$needle"
+    fi
   done
   check "$name: no unknown page total" bash -c '! grep -qF -- "of ?" <<<"$1"' _ "$text"
 
@@ -117,22 +125,34 @@ pdf_case() {
 ITP=(--regimen cyclosporine-itp --weight 62kg --start 2026-12-01)
 SCOT=(--regimen cyclophosphamide-iv-scot --weight 62kg --height 165cm --start 2026-12-01)
 
-# Both languages carry the same numbers and dates; the English PDF also carries the Chinese
-# disclaimer and the Chinese drug name.
-ITP_COMMON=("150 mg" "1 × 100 mg + 1 × 50 mg" "1 × 100 mg + 1 × 25 mg" "75 mg"
-  "1 × 50 mg + 1 × 25 mg" "2026-12-01" "2027-06-11" "2026-11-17" "2026-11-24" "2027-03-15"
+# Both languages carry the same doses and dates; the English PDF also carries the Chinese
+# disclaimer and the Chinese drug name. The product units are counted as a patient counts them,
+# in each language's words ("1 capsule of 100 mg" / "100 mg胶囊1粒"; ITP: 62 kg, 150 mg =
+# 100 + 50 mg in the morning of induction, 125 mg = 100 + 25 mg in the taper, 75 mg = 50 + 25 mg
+# in maintenance); Chinese numbers have no thousands separator (1,260 mg / 1260 mg).
+ITP_COMMON=("150 mg" "75 mg" "2026-12-01" "2027-06-11" "2026-11-17" "2026-11-24" "2027-03-15"
   "2027-05-01" "cycloSPORINE" "环孢素" "仅供学习参考" "itp6-003")
-SCOT_COMMON=("840 mg" "1,260 mg" "1 × 1,000 mg + 1 × 500 mg" "2026-12-01" "2027-11-01"
-  "2026-11-30" "2026-12-11" "2027-11-11" "1.69 m²" "环磷酰胺" "scot-nct00114530")
+ITP_EN=("1 capsule of 100 mg + 1 capsule of 50 mg" "1 capsule of 100 mg + 1 capsule of 25 mg"
+  "1 capsule of 50 mg + 1 capsule of 25 mg" "!1 × 100 mg")
+ITP_ZH=("100 mg胶囊1粒 + 50 mg胶囊1粒" "100 mg胶囊1粒 + 25 mg胶囊1粒" "50 mg胶囊1粒 + 25 mg胶囊1粒"
+  "!1 × 100 mg")
+SCOT_COMMON=("840 mg" "2026-12-01" "2027-11-01" "2026-11-30" "2026-12-11" "2027-11-11"
+  "1.69 m²" "环磷酰胺" "scot-nct00114530")
+# 750 mg/m² × 1.69 m² = 1,260 mg: a 1,000 mg and a 500 mg vial, 240 mg of them left over.
+SCOT_EN=("1,260 mg"
+  "1,260 mg IV (prepare 1 vial of 1,000 mg + 1 vial of 500 mg; only 1,260 mg of it is used)"
+  "840 mg IV (prepare 1 vial of 1,000 mg; only 840 mg of it is used)")
+SCOT_ZH=("1260 mg" "静脉输注 1260 mg（配制时准备 1000 mg 规格 1 瓶 + 500 mg 规格 1 瓶，只用其中 1260 mg）"
+  "静脉输注 840 mg（配制时准备 1000 mg 规格 1 瓶，只用其中 840 mg）" "!1,260 mg" "!1,000 mg")
 
-pdf_case itp-en en "${ITP[@]}" -- "${ITP_COMMON[@]}" \
+pdf_case itp-en en "${ITP[@]}" -- "${ITP_COMMON[@]}" "${ITP_EN[@]}" \
   "twice daily" "Page 1 of" "Educational aid only" "Induction" "Where sources disagree" \
   "Project defaults"
-pdf_case itp-zh zh-CN "${ITP[@]}" -- "${ITP_COMMON[@]}" \
+pdf_case itp-zh zh-CN "${ITP[@]}" -- "${ITP_COMMON[@]}" "${ITP_ZH[@]}" \
   "每日2次" "第1页，共" "早上" "晚上" "用药与监测日程" "项目默认值"
-pdf_case scot-en en "${SCOT[@]}" -- "${SCOT_COMMON[@]}" \
+pdf_case scot-en en "${SCOT[@]}" -- "${SCOT_COMMON[@]}" "${SCOT_EN[@]}" \
   "Page 1 of" "IV pulse 1/12" "Sources"
-pdf_case scot-zh zh-CN "${SCOT[@]}" -- "${SCOT_COMMON[@]}" \
+pdf_case scot-zh zh-CN "${SCOT[@]}" -- "${SCOT_COMMON[@]}" "${SCOT_ZH[@]}" \
   "第1页，共" "用药与监测日程" "何时做哪些检查"
 
 # Two renderings of one plan are the same bytes (no clock, no random ids).
