@@ -388,7 +388,7 @@ void explain_body(Plan& plan, const Regimen& r) {
     const double scr = creatinine_in_mg_per_dL(*plan.creatinine);
     const bool female = *plan.sex == Sex::female;
     const std::string scr_text = format_number(in_umol_per_L(*plan.creatinine), 1) +
-                                 " umol/L = " + format_number(scr, 3) + " mg/dL (÷ 88.4)";
+                                 " \u00b5mol/L = " + format_number(scr, 3) + " mg/dL (÷ 88.4)";
     plan.body_audit.push_back(
         {tr_both("eGFR (CKD-EPI 2021, adults)"),
          same_text("142 × min(Scr/" + std::string(female ? "0.7" : "0.9") + ", 1)^" +

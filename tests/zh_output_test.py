@@ -38,6 +38,9 @@ import tempfile
 WORD = re.compile(r"[A-Za-z][A-Za-z]{2,}")
 UNITS = {"mmHg", "IV"}  # IV appears only inside ids and units ("静脉输注" is used in words)
 PROGRAM = {"doseplan", "DOSEPLAN"}
+# Formula names as they are cited, and the variables of their audit (docs/i18n.md).
+FORMULAS = {"CKD", "EPI", "Cockcroft", "Gault", "Devine", "Schwartz", "Mosteller", "DuBois",
+            "Scr", "max", "min"}
 CJK = "\u4e00-\u9fff"
 
 MISREAD = re.compile(r"仅在需要时|按需|每次每天|即减量|建议减量|→ ?暂停用药|→ ?减量|已达到|窗口期")
@@ -46,7 +49,7 @@ DOUBLED_WORD = re.compile(r"([%s]{2,})\1" % CJK)
 DOUBLED_LABEL = re.compile(r"([^\s：；。，]{2,}：)\s*\1")
 HALF_WIDTH = re.compile(r"[%s][ ]?[,;:()]|[,;:()][ ]?[%s]" % (CJK, CJK))
 UNIT_EXEMPT = re.compile(r"/\(kg·天\)|\(kg·天\)")
-ENGLISH_COUNT = re.compile(r"\b\d+ ?× ?\d+(?:\.\d+)? ?m[gL]\b")
+ENGLISH_COUNT = re.compile(r"\b\d+ ?× ?\d+(?:\.\d+)? ?m[gL]\b(?!/)")
 ORAL_DOSE = re.compile(r"(早上|中午|晚上|睡前)\s*\d+(?:\.\d+)? ?mg")
 COUNTED = re.compile(r"粒|片|mL")
 THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
@@ -57,7 +60,7 @@ def latin_words(text):
 
 
 def allowed_words(rules_dir):
-    allowed = set(UNITS) | PROGRAM
+    allowed = set(UNITS) | PROGRAM | FORMULAS
     ids = set()
 
     def walk(o):
@@ -279,7 +282,7 @@ def dose_section_lines(text_out):
     return lines
 
 
-def check_plans(c, binary, rules_dir, regimens, tmp):
+def check_plans(c, binary, rules_dir, regimens, tmp):  # noqa: C901 (one loop per output)
     for regimen in regimens:
         base = [binary, "plan", "--rules", rules_dir, "--regimen", regimen, "--weight", "62kg",
                 "--height", "165cm", "--start", "2026-12-01", "--lang", "zh-CN"]
@@ -312,6 +315,24 @@ def check_plans(c, binary, rules_dir, regimens, tmp):
             print("FAIL %s: %s" % (regimen, e))
     c.check("regimens", run([binary, "regimens", "--rules", rules_dir, "--lang",
                              "zh-CN"]).stdout)
+    # The patient block with kidney function and body size (adult and child formulas).
+    for extra in (["--age", "40", "--sex", "female", "--height", "165cm", "--creatinine",
+                   "90umol/L"],
+                  ["--age", "10", "--height", "140cm", "--creatinine", "50umol/L",
+                   "--acknowledge-off-label"]):
+        base = [binary, "plan", "--rules", rules_dir, "--regimen", "cyclosporine-itp", "--weight",
+                "95kg", "--start", "2026-12-01", "--lang", "zh-CN"] + extra
+        name = "cyclosporine-itp age %s" % extra[1]
+        try:
+            c.check(name + " text", before_sources(run(base + ["--explain"]).stdout))
+            c.check(name + " html", html_readable(run(base + ["--format", "html"]).stdout))
+            pdf = os.path.join(tmp, "kidney.pdf")
+            run(base + ["--format", "pdf", "-o", pdf])
+            disclaimer = json.loads(run(base + ["--format", "json"]).stdout)["disclaimer"]["en"]
+            c.check(name + " pdf", pdf_readable(pdf, disclaimer))
+        except RuntimeError as e:
+            c.failed += 1
+            print("FAIL %s: %s" % (name, e))
 
 
 def check_tracker(c, binary, rules_dir, tmp):
