@@ -351,8 +351,8 @@ class HtmlWriter {
                   el("title", "",
                      esc(lang_ == Lang::zh_CN ? drug_heading(plan_.regimen.drug, lang_)
                                               : plan_.regimen.drug.name.en) +
-                         " \u2014 " + t("Medication schedule") +
-                         " \u2014 " + esc(format_date(plan_.start))) +
+                         " \u2014 " + t("Medication schedule") + " \u2014 " +
+                         esc(format_date(plan_.start))) +
                   "\n" + el("style", "", css()) + "\n") +
            "\n";
   }
@@ -431,30 +431,32 @@ class HtmlWriter {
     }
     if (plan_.sex) rows += fact("Sex", t(to_string(*plan_.sex)));
     if (plan_.ideal_weight) {
-      rows += fact("Ideal body weight",
-                   esc(format_kg(*plan_.ideal_weight) + " (" + tr(lang_, "Devine, adults") + ")"));
+      rows += fact("Ideal body weight", esc(format_kg(*plan_.ideal_weight) + tr(lang_, " (") +
+                                            tr(lang_, "Devine, adults") + tr(lang_, ")")));
     }
     if (plan_.adjusted_weight) {
       rows += fact("Adjusted body weight", esc(format_kg(*plan_.adjusted_weight)));
     }
     if (plan_.creatinine) {
-      rows += fact("Creatinine",
-                   esc(format_number(in_umol_per_L(*plan_.creatinine), 1) + " \u00b5mol/L (" +
-                       format_number(creatinine_in_mg_per_dL(*plan_.creatinine), 2) + " mg/dL)"));
+      rows += fact("Creatinine", esc(format_number(in_umol_per_L(*plan_.creatinine), 1) +
+                                     " \u00b5mol/L" + tr(lang_, " (") +
+                                     format_number(creatinine_in_mg_per_dL(*plan_.creatinine), 2) +
+                                     " mg/dL" + tr(lang_, ")")));
     }
     if (plan_.egfr) {
-      rows += fact("eGFR", esc(format_number(in_mL_per_min(*plan_.egfr), 0) +
-                               " mL/min/1.73 m\u00b2 (" + tr(lang_, "CKD-EPI 2021, adults") + ")"));
+      rows +=
+          fact("eGFR", esc(format_number(in_mL_per_min(*plan_.egfr), 0) + " mL/min/1.73 m\u00b2" +
+                           tr(lang_, " (") + tr(lang_, "CKD-EPI 2021, adults") + tr(lang_, ")")));
     }
     if (plan_.crcl) {
       rows += fact("Creatinine clearance",
-                   esc(format_number(in_mL_per_min(*plan_.crcl), 0) + " mL/min (" +
-                       tr(lang_, "Cockcroft\u2013Gault, adults") + ")"));
+                   esc(format_number(in_mL_per_min(*plan_.crcl), 0) + " mL/min" + tr(lang_, " (") +
+                       tr(lang_, "Cockcroft\u2013Gault, adults") + tr(lang_, ")")));
     }
     if (plan_.egfr_schwartz) {
-      rows += fact("eGFR",
-                   esc(format_number(in_mL_per_min(*plan_.egfr_schwartz), 0) +
-                       " mL/min/1.73 m\u00b2 (" + tr(lang_, "bedside Schwartz, children") + ")"));
+      rows += fact("eGFR", esc(format_number(in_mL_per_min(*plan_.egfr_schwartz), 0) +
+                               " mL/min/1.73 m\u00b2" + tr(lang_, " (") +
+                               tr(lang_, "bedside Schwartz, children") + tr(lang_, ")")));
     }
     rows += fact("First day", esc(format_date(plan_.start)));
     rows += fact("Last day", esc(format_date(plan_.end)));
@@ -468,11 +470,10 @@ class HtmlWriter {
       product += t(" (") + joined(plan_.product.market_names) + t(")");
     for (const LocalizedText& n : plan_.product_notes)
       product += el("div", attr("class", "note"), p(n));
-    std::string rows =
-        fact("Drug", lang_ == Lang::zh_CN
-                         ? el("strong", "", esc(drug_heading(r.drug, lang_)))
-                         : el("strong", "", esc(r.drug.name.en)) + " " +
-                               el("span", attr("lang", "zh-CN"), esc(r.drug.name.zh)));
+    std::string rows = fact(
+        "Drug", lang_ == Lang::zh_CN ? el("strong", "", esc(drug_heading(r.drug, lang_)))
+                                     : el("strong", "", esc(r.drug.name.en)) + " " +
+                                           el("span", attr("lang", "zh-CN"), esc(r.drug.name.zh)));
     rows += fact("Indication", p(r.indication));
     rows += fact("Evidence", t(r.evidence));
     rows += fact("Regimen", esc(r.id));
@@ -485,8 +486,14 @@ class HtmlWriter {
                                       source_tag(plan_.dose_rule.range_from));
     }
     if (has_daily_phase()) {
+      // "Morning and evening, about 12 hours apart…": a project default (review S18).
+      const std::string twice = twice_daily_text(plan_, lang_);
       rows += fact("Doses a day", t(frequency_words(plan_.doses_per_day.value)) +
-                                      source_tag(plan_.doses_per_day.from));
+                                      source_tag(plan_.doses_per_day.from) +
+                                      (twice.empty() ? ""
+                                                     : "<br>" + esc(twice) + " " +
+                                                           el("span", attr("class", "src"),
+                                                              "[" + t("project default") + "]")));
     }
     return fact_table("Regimen", rows);
   }
@@ -525,8 +532,8 @@ class HtmlWriter {
     if (ph.cycle) return s + "<br>\u2192 " + esc(format_mg(ph.dose.rounded_daily, lang_));
     const int doses = static_cast<int>(ph.dose.administrations.size());
     return s + "<br>\u2192 " +
-           fill(t("{amount} a day"), "{amount}", esc(format_mg(ph.dose.rounded_daily, lang_))) + "<br>" +
-           t(frequency_words(doses));
+           fill(t("{amount} a day"), "{amount}", esc(format_mg(ph.dose.rounded_daily, lang_))) +
+           "<br>" + t(frequency_words(doses));
   }
 
   static bool has_note(const CardRow& row) {
@@ -745,7 +752,8 @@ class HtmlWriter {
                            std::to_string(static_cast<unsigned>(date::year_month_day{d}.day())));
     // A drug-level day says first: draw blood, then take the morning dose (issue 16, finding 3).
     const bool trough = day.visit && has_trough(*day.visit);
-    if (trough) inner += el("div", attr("class", "trough-first"), esc(trough_day_text(plan_, lang_)));
+    if (trough)
+      inner += el("div", attr("class", "trough-first"), esc(trough_day_text(plan_, lang_)));
     for (const PlannedPhase* ph : day.phases) {
       cls += " ph" + std::to_string(phase_colour(ph->phase_id));
       if (d == ph->first) cls += " phase-change";

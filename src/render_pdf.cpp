@@ -540,30 +540,31 @@ void patient_block(Doc& doc) {
     rows.emplace_back(doc.tr("Age"), format_number(*p.age_years) + " " + doc.tr("years"));
   if (p.sex) rows.emplace_back(doc.tr("Sex"), doc.tr(to_string(*p.sex)));
   if (p.ideal_weight) {
-    rows.emplace_back(doc.tr("Ideal body weight"),
-                      format_kg(*p.ideal_weight) + " (" + doc.tr("Devine, adults") + ")");
+    rows.emplace_back(doc.tr("Ideal body weight"), format_kg(*p.ideal_weight) + doc.tr(" (") +
+                                                       doc.tr("Devine, adults") + doc.tr(")"));
   }
   if (p.adjusted_weight) {
     rows.emplace_back(doc.tr("Adjusted body weight"), format_kg(*p.adjusted_weight));
   }
   if (p.creatinine) {
     rows.emplace_back(doc.tr("Creatinine"),
-                      format_number(in_umol_per_L(*p.creatinine), 1) + " umol/L (" +
-                          format_number(creatinine_in_mg_per_dL(*p.creatinine), 2) + " mg/dL)");
+                      format_number(in_umol_per_L(*p.creatinine), 1) + " \u00b5mol/L" +
+                          doc.tr(" (") + format_number(creatinine_in_mg_per_dL(*p.creatinine), 2) +
+                          " mg/dL" + doc.tr(")"));
   }
   if (p.egfr) {
-    rows.emplace_back("eGFR", format_number(in_mL_per_min(*p.egfr), 0) + " mL/min/1.73 m\u00b2 (" +
-                                  doc.tr("CKD-EPI 2021, adults") + ")");
+    rows.emplace_back("eGFR", format_number(in_mL_per_min(*p.egfr), 0) + " mL/min/1.73 m\u00b2" +
+                                  doc.tr(" (") + doc.tr("CKD-EPI 2021, adults") + doc.tr(")"));
   }
   if (p.crcl) {
     rows.emplace_back(doc.tr("Creatinine clearance"),
-                      format_number(in_mL_per_min(*p.crcl), 0) + " mL/min (" +
-                          doc.tr("Cockcroft\u2013Gault, adults") + ")");
+                      format_number(in_mL_per_min(*p.crcl), 0) + " mL/min" + doc.tr(" (") +
+                          doc.tr("Cockcroft\u2013Gault, adults") + doc.tr(")"));
   }
   if (p.egfr_schwartz) {
     rows.emplace_back("eGFR", format_number(in_mL_per_min(*p.egfr_schwartz), 0) +
-                                  " mL/min/1.73 m\u00b2 (" + doc.tr("bedside Schwartz, children") +
-                                  ")");
+                                  " mL/min/1.73 m\u00b2" + doc.tr(" (") +
+                                  doc.tr("bedside Schwartz, children") + doc.tr(")"));
   }
   draw_table(doc, fields(doc.tr("Patient"), rows));
 }
@@ -664,8 +665,8 @@ void pill_card(Doc& doc) {
     if (!p.cycle) {
       const int n = static_cast<int>(p.dose.administrations.size());
       what.lines.push_back(
-          {replace(doc.tr("{amount} a day"), "{amount}", format_mg(p.dose.rounded_daily, lang)) + doc.tr("; ") +
-               doc.tr(frequency_words(n)),
+          {replace(doc.tr("{amount} a day"), "{amount}", format_mg(p.dose.rounded_daily, lang)) +
+               doc.tr("; ") + doc.tr(frequency_words(n)),
            kSmall});
     }
     if (p.conditional)
@@ -686,8 +687,9 @@ void pill_card(Doc& doc) {
       for (Slot s : slots) {
         const auto a = std::find_if(p.dose.administrations.begin(), p.dose.administrations.end(),
                                     [s](const Administration& x) { return x.slot == s; });
-        row.push_back(a == p.dose.administrations.end() ? Cell{{{"\u2014", kSmallMuted}}}
-                                                        : Cell{take(*a, doc.plan().product.form, lang)});
+        row.push_back(a == p.dose.administrations.end()
+                          ? Cell{{{"\u2014", kSmallMuted}}}
+                          : Cell{take(*a, doc.plan().product.form, lang)});
       }
     }
     t.rows.push_back(row);
@@ -769,10 +771,17 @@ Cell day_cell(Doc& doc, Date d, bool in_month) {
     c.lines.push_back({label, {.size = 6.5, .bold = true, .colour = kPhase}});
   }
   if (d == plan.end) c.lines.push_back({doc.tr("Last day of treatment"), kTinyBold});
+  // A drug-level day says first: draw blood, then take the morning dose (issue 16, finding 3).
+  const bool trough = visit && has_trough(*visit);
+  if (trough) c.lines.push_back({doc.tr("Blood draw first, then the morning dose"), kTinyBold});
   if (phase) {
     for (const Administration& a : phase->dose.administrations) {
       const std::string slot = phase->cycle ? "" : slot_label(a.slot, lang) + " ";
-      c.lines.push_back({slot + amount_text(a, lang), kTiny, true});
+      const bool after_draw = trough && !phase->cycle && a.slot == Slot::morning;
+      c.lines.push_back(
+          {slot + amount_text(a, lang) +
+               (after_draw ? doc.tr(" (") + trough_dose_mark(lang) + doc.tr(")") : ""),
+           kTiny, true});
     }
   }
   if (visit) {

@@ -133,7 +133,8 @@ SCOT=(--regimen cyclophosphamide-iv-scot --weight 62kg --height 165cm --start 20
 ITP_COMMON=("150 mg" "75 mg" "2026-12-01" "2027-06-11" "2026-11-17" "2026-11-24" "2027-03-15"
   "2027-05-01" "cycloSPORINE" "环孢素" "仅供学习参考" "itp6-003")
 ITP_EN=("1 capsule of 100 mg + 1 capsule of 50 mg" "1 capsule of 100 mg + 1 capsule of 25 mg"
-  "1 capsule of 50 mg + 1 capsule of 25 mg" "!1 × 100 mg")
+  "1 capsule of 50 mg + 1 capsule of 25 mg" "!1 × 100 mg"
+  "Blood draw first, then the morning dose")  # a trough day's calendar cell (issue 16, S3)
 ITP_ZH=("100 mg胶囊1粒 + 50 mg胶囊1粒" "100 mg胶囊1粒 + 25 mg胶囊1粒" "50 mg胶囊1粒 + 25 mg胶囊1粒"
   "!1 × 100 mg")
 SCOT_COMMON=("840 mg" "2026-12-01" "2027-11-01" "2026-11-30" "2026-12-11" "2027-11-11"
@@ -141,7 +142,8 @@ SCOT_COMMON=("840 mg" "2026-12-01" "2027-11-01" "2026-11-30" "2026-12-11" "2027-
 # 750 mg/m² × 1.69 m² = 1,260 mg: a 1,000 mg and a 500 mg vial, 240 mg of them left over.
 SCOT_EN=("1,260 mg"
   "1,260 mg IV (prepare 1 vial of 1,000 mg + 1 vial of 500 mg; only 1,260 mg of it is used)"
-  "840 mg IV (prepare 1 vial of 1,000 mg; only 840 mg of it is used)")
+  "840 mg IV (prepare 1 vial of 1,000 mg; only 840 mg of it is used)"
+  "!Blood draw first")  # no drug-level test, no such line
 SCOT_ZH=("1260 mg" "静脉输注 1260 mg（配制时准备 1000 mg 规格 1 瓶 + 500 mg 规格 1 瓶，只用其中 1260 mg）"
   "静脉输注 840 mg（配制时准备 1000 mg 规格 1 瓶，只用其中 840 mg）" "!1,260 mg" "!1,000 mg")
 
