@@ -145,14 +145,6 @@ bool is_infusion(const Administration& a) {
   return a.intravenous || a.cells.has_value();
 }
 
-// "Taper 2/3", "IV pulse 2–12/12".
-std::string step_suffix(int first_step, int last_step, int steps) {
-  if (steps == 0) return "";
-  std::string s = " " + std::to_string(first_step);
-  if (last_step != first_step) s += "\u2013" + std::to_string(last_step);
-  return s + "/" + std::to_string(steps);
-}
-
 // "first – last" (ISO 8601; a line may break only between the two dates), or the one date.
 std::string date_range(Date first, Date last) {
   const std::string from = text_el("span", "date", format_date(first));
@@ -325,7 +317,8 @@ class HtmlWriter {
   }
 
   std::string phase_label(const PlannedPhase& ph, const PlannedPhase& last) const {
-    std::string label = p(ph.name) + esc(step_suffix(ph.step, last.step, ph.steps));
+    std::string label =
+        esc(phase_step_name(pick(ph.name, lang_), ph.cycle, ph.step, last.step, ph.steps, lang_));
     if (ph.conditional)
       label +=
           " " + el("span", attr("class", "if-needed"), t("the doctor decides whether to increase"));

@@ -152,9 +152,7 @@ std::string patient_label(const Plan& plan, Lang lang) {
 }
 
 std::string phase_label(const PlannedPhase& p, Lang lang) {
-  std::string s = pick(p.name, lang);
-  if (p.steps > 0) s += " " + std::to_string(p.step) + "/" + std::to_string(p.steps);
-  return s;
+  return phase_step_name(pick(p.name, lang), p.cycle, p.step, p.step, p.steps, lang);
 }
 
 std::string slot_label(Slot s, Lang lang) {

@@ -153,7 +153,7 @@ pdf_case itp-en en "${ITP[@]}" -- "${ITP_COMMON[@]}" "${ITP_EN[@]}" \
 pdf_case itp-zh zh-CN "${ITP[@]}" -- "${ITP_COMMON[@]}" "${ITP_ZH[@]}" \
   "每日2次" "第1页，共" "早上" "晚上" "用药与监测日程" "项目默认值"
 pdf_case scot-en en "${SCOT[@]}" -- "${SCOT_COMMON[@]}" "${SCOT_EN[@]}" \
-  "Page 1 of" "IV pulse 1/12" "Sources"
+  "Page 1 of" "IV pulse: administration 1 of 12" "Sources"
 pdf_case scot-zh zh-CN "${SCOT[@]}" -- "${SCOT_COMMON[@]}" "${SCOT_ZH[@]}" \
   "第1页，共" "用药与监测日程" "何时做哪些检查"
 
