@@ -596,6 +596,9 @@ void regimen_block(Doc& doc) {
     rows.emplace_back(doc.tr("How often"), doc.tr(frequency_words(p.doses_per_day.value)) +
                                                tag(p.doses_per_day.from, lang));
   }
+  // "Morning and evening, about 12 hours apart…": a project default (review S18).
+  const std::string twice = twice_daily_text(p, lang);
+  if (!twice.empty()) rows.emplace_back("", twice + " [" + doc.tr("project default") + "]");
   draw_table(doc, fields(doc.tr("Regimen"), rows));
 }
 

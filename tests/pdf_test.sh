@@ -134,7 +134,8 @@ ITP_COMMON=("150 mg" "75 mg" "2026-12-01" "2027-06-11" "2026-11-17" "2026-11-24"
   "2027-05-01" "cycloSPORINE" "环孢素" "仅供学习参考" "itp6-003")
 ITP_EN=("1 capsule of 100 mg + 1 capsule of 50 mg" "1 capsule of 100 mg + 1 capsule of 25 mg"
   "1 capsule of 50 mg + 1 capsule of 25 mg" "!1 × 100 mg"
-  "Blood draw first, then the morning dose")  # a trough day's calendar cell (issue 16, S3)
+  "Blood draw first, then the morning dose"  # a trough day's calendar cell (issue 16, S3)
+  "Morning and evening, about 12 hours apart, at the same times every day.")
 ITP_ZH=("100 mg胶囊1粒 + 50 mg胶囊1粒" "100 mg胶囊1粒 + 25 mg胶囊1粒" "50 mg胶囊1粒 + 25 mg胶囊1粒"
   "!1 × 100 mg")
 SCOT_COMMON=("840 mg" "2026-12-01" "2027-11-01" "2026-11-30" "2026-12-11" "2027-11-11"
