@@ -556,11 +556,20 @@ class HtmlWriter {
                      attr("class", "phase ph" + std::to_string(phase_colour(ph.phase_id)))});
     cells.push_back({dates, attr("class", "dates")});
     cells.push_back({dose_summary(ph), attr("class", "dose-target")});
-    for (Cell& c : slot_cells(ph.dose)) cells.push_back(std::move(c));
+    if (infusions_only()) {  // what is given at each appointment, not four slot columns (N19)
+      std::string given;
+      for (const Administration& a : ph.dose.administrations) {
+        given += (given.empty() ? "" : "<br>") + esc(patient_units(a, plan_.product.form, lang_));
+      }
+      cells.push_back({given, attr("class", "given")});
+    } else {
+      for (Cell& c : slot_cells(ph.dose)) cells.push_back(std::move(c));
+    }
     std::string out = table_row(cells);
     if (has_note(row)) {
+      const std::size_t columns = 3 + (infusions_only() ? 1 : kSlots.size());
       out += table_row(
-          {{p(ph.note), attr("colspan", std::to_string(3 + kSlots.size())) +
+          {{p(ph.note), attr("colspan", std::to_string(columns)) +
                             attr("class", "note ph" + std::to_string(phase_colour(ph.phase_id)))}},
           attr("class", "note-row"));
     }
@@ -575,12 +584,20 @@ class HtmlWriter {
     for (std::size_t i = 0; i < rows.size(); ++i) body += card_row(rows[i], i == 0, total);
     std::vector<std::string> headers = {tr(lang_, "Medicine"), tr(lang_, "What it is for"),
                                         tr(lang_, "Phase"), tr(lang_, "Dates"), tr(lang_, "Dose")};
-    for (const char* h : kSlotHeaders) headers.push_back(tr(lang_, h));
+    if (infusions_only()) {
+      headers.push_back(tr(lang_, "What is given"));
+    } else {
+      for (const char* h : kSlotHeaders) headers.push_back(tr(lang_, h));
+    }
     // Infusions are given, not taken: a medication card (用药卡), not a pill card (服药卡).
-    const bool given = std::all_of(plan_.phases.begin(), plan_.phases.end(),
-                                   [](const PlannedPhase& ph) { return ph.cycle; });
-    return section("pill-card", tr(lang_, given ? "Medication card" : "Pill card"),
+    return section("pill-card", tr(lang_, infusions_only() ? "Medication card" : "Pill card"),
                    table("card", headers, body));
+  }
+
+  // A regimen of infusions only (SCOT, rituximab, MSC): appointments, not times of day.
+  bool infusions_only() const {
+    return std::all_of(plan_.phases.begin(), plan_.phases.end(),
+                       [](const PlannedPhase& ph) { return ph.cycle; });
   }
 
   // "±3 days", or the dates the visit may take place on when the window is uneven: the window
