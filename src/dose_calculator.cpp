@@ -136,8 +136,8 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
   // The audit: 2 or 3 steps here, one per dose, then up to 3 more added by the callers.
   if (explain) {
     d.audit.reserve(static_cast<std::size_t>(doses_per_day) + 6);
-    d.audit.push_back({tr_both("rounding step"), step_explanation(product),
-                       mg_text(step), same_text("products.json: " + product.id)});
+    d.audit.push_back({tr_both("rounding step"), step_explanation(product), mg_text(step),
+                       same_text("products.json: " + product.id)});
     d.audit.push_back(
         {tr_both("rounded dose"),
          tr_both("{exact} ÷ {step} = {q} steps → {n} steps (nearest; an exact half goes down)",
@@ -155,8 +155,7 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
           {tr_both("rounded down to the maximum"),
            tr_both("the nearest amount {nearest} is above the maximum {maximum}: the largest "
                    "amount at or below it",
-                   {{"nearest", mg_text(*d.nearest_daily)},
-                    {"maximum", mg_text(*at_most)}}),
+                   {{"nearest", mg_text(*d.nearest_daily)}, {"maximum", mg_text(*at_most)}}),
            mg_text(d.rounded_daily), tr_both("the regimen's maximum")});
     }
     if (doses_per_day > 1) {
@@ -259,8 +258,8 @@ LocalizedText exact_dose_how(const DoseValue& target, const BodySize& body, int 
     return tr_both("{amount} × 1 day", {{"amount", dose_text(target)}});
   }
   if (const auto* per_dose = std::get_if<DrugMass>(&target)) {
-    return tr_both("{dose} × {n} a day", {{"dose", mg_text(*per_dose)},
-                                          {"n", same_text(std::to_string(doses_per_day))}});
+    return tr_both("{dose} × {n} a day",
+                   {{"dose", mg_text(*per_dose)}, {"n", same_text(std::to_string(doses_per_day))}});
   }
   return same_text(format_number(in_mg_per_m2(std::get<DosePerArea>(target))) + " mg/m² × " +
                    format_number(in_m2(*body.bsa), 4) + " m²");
@@ -319,12 +318,12 @@ DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int dose
   if (daily) {
     d.actual_rate = DoseRate(d.rounded_daily / (body.weight * one_day));
     if (explain)
-      d.audit.push_back({tr_both("actual dose"),
-                         LocalizedText{format_mg(d.rounded_daily) + " ÷ " + format_kg(body.weight),
-                                       format_mg(d.rounded_daily, Lang::zh_CN) + " ÷ " +
-                                           format_kg(body.weight)},
-                         dose_text(*d.actual_rate),
-                         {}});
+      d.audit.push_back(
+          {tr_both("actual dose"),
+           LocalizedText{format_mg(d.rounded_daily) + " ÷ " + format_kg(body.weight),
+                         format_mg(d.rounded_daily, Lang::zh_CN) + " ÷ " + format_kg(body.weight)},
+           dose_text(*d.actual_rate),
+           {}});
   }
   if (body.bsa && std::holds_alternative<DosePerArea>(target)) {
     d.actual_per_area =

@@ -265,9 +265,9 @@ std::string phase_step_name(const std::string& name, bool cycle, int first, int 
   if (steps == 0) return name;
   std::string n = std::to_string(first);
   if (last != first) n += "\u2013" + std::to_string(last);
-  return fill(tr(lang, cycle ? "{name}: administration {n} of {steps}"
-                             : "{name}: step {n} of {steps}"),
-              {{"name", name}, {"n", n}, {"steps", std::to_string(steps)}});
+  return fill(
+      tr(lang, cycle ? "{name}: administration {n} of {steps}" : "{name}: step {n} of {steps}"),
+      {{"name", name}, {"n", n}, {"steps", std::to_string(steps)}});
 }
 
 std::string window_words(Date from, Date to, Lang lang) {

@@ -224,7 +224,8 @@ std::string format_dose(const DoseValue& v, Lang lang) {
     return format_number(dose_number(v), 2, lang) + " mg/\u5929";
   }
   if (const auto* c = std::get_if<CellCount>(&v)) return format_cells(*c, lang);
-  if (std::holds_alternative<DosePerArea>(v)) return format_number(dose_number(v), 2, lang) + " mg/m\u00b2";
+  if (std::holds_alternative<DosePerArea>(v))
+    return format_number(dose_number(v), 2, lang) + " mg/m\u00b2";
   return format_number(dose_number(v), 2, lang) + " mg";
 }
 
@@ -233,9 +234,9 @@ LocalizedText dose_text(const DoseValue& v) {
 }
 
 LocalizedText dose_range_text(const DoseValue& low, const DoseValue& high) {
-  return {format_number(dose_number(low)) + "\u2013" + format_dose(high, Lang::en),
-          format_number(dose_number(low), 2, Lang::zh_CN) + "\u2013" +
-              format_dose(high, Lang::zh_CN)};
+  return {
+      format_number(dose_number(low)) + "\u2013" + format_dose(high, Lang::en),
+      format_number(dose_number(low), 2, Lang::zh_CN) + "\u2013" + format_dose(high, Lang::zh_CN)};
 }
 
 LocalizedText cite_text(const Regimen& regimen, const Provenance& from) {

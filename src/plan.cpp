@@ -427,8 +427,7 @@ void list_project_defaults(Plan& plan, const Regimen& r, const Product& product)
     note_default(
         plan, r.dose.rounding_from, [&] { return tr_both("rounding"); },
         [&] {
-          return tr_both("nearest {step}, half down",
-                         {{"step", mg_text(product.smallest_step())}});
+          return tr_both("nearest {step}, half down", {{"step", mg_text(product.smallest_step())}});
         });
   }
   if (plan.bsa) {

@@ -205,12 +205,12 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
   }
   if (plan.creatinine) {
     o << "  " << pad(L("Creatinine"), 22) << format_number(in_umol_per_L(*plan.creatinine), 1)
-      << " " << L("umol/L") << P(format_number(creatinine_in_mg_per_dL(*plan.creatinine), 2) + " mg/dL")
-      << "\n";
+      << " " << L("umol/L")
+      << P(format_number(creatinine_in_mg_per_dL(*plan.creatinine), 2) + " mg/dL") << "\n";
   }
   if (plan.egfr) {
-    o << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan.egfr), 0)
-      << " mL/min/1.73 m²" << P(L("CKD-EPI 2021, adults")) << "\n";
+    o << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan.egfr), 0) << " mL/min/1.73 m²"
+      << P(L("CKD-EPI 2021, adults")) << "\n";
   }
   if (plan.crcl) {
     o << "  " << pad(L("Creatinine clearance"), 22) << format_number(in_mL_per_min(*plan.crcl), 0)
@@ -254,7 +254,8 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     o << "\n";
     for (const Administration& a : d.administrations) {
       o << "    " << pad(L(first->cycle ? "infusion" : slot_name(a.slot)), 20)
-        << format_mg(a.amount, g_lang) << " = " << patient_units(a, plan.product.form, g_lang) << "\n";
+        << format_mg(a.amount, g_lang) << " = " << patient_units(a, plan.product.form, g_lang)
+        << "\n";
     }
     // A fixed dose in mg has no dose per kg or m² to show: the amount itself (issue 16, N31).
     const std::string actual = actual_text(d);
@@ -354,8 +355,8 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     o << L("PROJECT DEFAULTS (values no source gives; each can be overridden)") << "\n";
     for (const ProjectDefaultUse& d : plan.project_defaults) {
       o << "  - " << pick(d.what, lang) << L(": ") << pick(d.value, lang)
-        << (d.overridden ? P(L("overridden by the user")) : "") << L(". ")
-        << pick(d.reason, lang) << "\n";
+        << (d.overridden ? P(L("overridden by the user")) : "") << L(". ") << pick(d.reason, lang)
+        << "\n";
     }
     o << "\n";
   }

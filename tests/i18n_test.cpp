@@ -46,7 +46,8 @@ TEST_CASE("spans, intervals and doses in both languages") {
   CHECK(format_dose(DoseValue{mg_per_kg_per_day(4.5)}, Lang::en) == "4.5 mg/kg/day");
   CHECK(format_dose(DoseValue{mg_per_day(300)}, Lang::zh_CN) == "300 mg/\u5929");
   CHECK(format_dose(DoseValue{CellCount{50}}, Lang::zh_CN) == "5000万个细胞（50\u00d710\u2076）");
-  CHECK(format_dose(DoseValue{milligrams(1500)}, Lang::zh_CN) == "1500 mg");  // no thousands separator in Chinese (S11)
+  CHECK(format_dose(DoseValue{milligrams(1500)}, Lang::zh_CN) ==
+        "1500 mg");  // no thousands separator in Chinese (S11)
 }
 
 TEST_CASE("an administration in Chinese") {

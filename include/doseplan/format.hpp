@@ -49,8 +49,8 @@ std::string format_cells(CellCount c, Lang lang);
 //   tablets   "3 tablets of 500 mg" / "500 mg片剂3片"
 //   solution  "1.5 mL (150 mg)" / "1.5 mL（毫升，含150 mg）"
 //   IV        "840 mg IV (prepare 1 vial of 1,000 mg; only 840 mg of it is used)" /
-//             "静脉输注 840 mg（配制时准备 1000 mg 规格 1 瓶，只用其中 840 mg）": what is given, then
-//             separately the vials prepared (the least left over, dose.hpp)
+//             "静脉输注 840 mg（配制时准备 1000 mg 规格 1 瓶，只用其中 840 mg）": what is given,
+//             then separately the vials prepared (the least left over, dose.hpp)
 //   cells     "50 million cells IV" / "5000万个细胞（50×10⁶），静脉输注"
 // Solids and solutions are the count alone (the renderer writes the amount before it); IV and
 // cells say the amount themselves.
