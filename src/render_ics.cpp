@@ -124,11 +124,6 @@ std::string ics_date(Date d) {
   return s;
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 class IcsWriter {
  public:
   IcsWriter(const Plan& plan, const IcsOptions& options) : plan_(plan), opt_(options) {}
