@@ -82,10 +82,13 @@ void judge_population_limit(Plan& plan, const Regimen& r, const PlanRequest& q,
       : limit->min
           ? tr_both(age ? "at least {n} years old" : "at least {n} kg", {{"n", same_text(lo)}}).zh
           : tr_both(age ? "at most {n} years old" : "at most {n} kg", {{"n", same_text(hi)}}).zh;
-  const ZhValues zh = {{"what", tr(Lang::zh_CN, age ? "the age" : "the body weight")},
+  // ZhValues holds views: every string it names must outlive it (no temporaries).
+  const std::string what_zh = tr(Lang::zh_CN, age ? "the age" : "the body weight");
+  const std::string source_zh = short_cite(limit->from).zh;
+  const ZhValues zh = {{"what", what_zh},
                        {"value", value_zh},
                        {"limit", limit_zh},
-                       {"source", short_cite(limit->from).zh},
+                       {"source", source_zh},
                        {"message", limit->message.zh}};
   throw Error("input.population", what,
               format_number(*value) + " " + unit + " is outside the regimen's population " +
