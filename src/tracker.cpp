@@ -9,7 +9,7 @@
 // Every input is checked before the database is touched; a failed check throws doseplan::Error
 // and the transaction (if one was opened) is rolled back without having written anything.
 //
-// Why this file is long (about 2,450 lines): it holds the store, migrations, lab values, the
+// Why this file is long (about 2,690 lines): it holds the store, migrations, lab values, the
 // plan-JSON importer, advice and the due list. Issue 19 splits it by concern (src/tracker/); it is
 // kept whole until then so that the split is one reviewed move, not several half-moves.
 #include "doseplan/tracker.hpp"
@@ -321,10 +321,8 @@ std::string number_in(double v, int max_decimals, Lang lang) {
 // "95 µmol/L", "1.1×10⁹/L": a number and its unit as people read them (a power of ten is
 // multiplied, as Chinese lab reports write it).
 std::string quantity_shown(const std::string& number, std::string_view unit) {
-  const std::string u = unit_shown(unit);
-  if (u.starts_with("10")) return number + "\u00d7" + u;
-  if (u.starts_with("\u00d7")) return number + u;
-  return number + " " + u;
+  const std::string u = unit_shown(unit);  // display_unit() writes powers of ten as "×10⁹/L"
+  return number + (u.starts_with("\u00d7") ? "" : " ") + u;
 }
 
 bool is_result_dim(Dim d) {
