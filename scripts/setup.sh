@@ -23,7 +23,7 @@ packages=(
   libboost-dev libboost-locale-dev libhowardhinnant-date-dev libcli11-dev nlohmann-json3-dev
   catch2 librapidcheck-dev
   libcairo2-dev libpango1.0-dev fontconfig fonts-noto-cjk gettext
-  libsqlitecpp-dev libsqlite3-dev sqlite3 python3-icalendar libjemalloc-dev
+  libsqlitecpp-dev libsqlite3-dev libssl-dev sqlite3 python3-icalendar libjemalloc-dev
   python3 python3-jsonschema poppler-utils gettext-base
 )
 

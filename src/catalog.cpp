@@ -3,8 +3,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
+#include "doseplan/doseplan.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/rules.hpp"
 
 #ifndef DOSEPLAN_SOURCE_RULES_DIR
@@ -45,6 +48,9 @@ const Product* RuleSet::find_product(std::string_view id) const {
 const LabTest* RuleSet::find_lab(std::string_view id) const {
   return find_by_id(labs, id);
 }
+const Document* RuleSet::find_document(std::string_view id) const {
+  return find_by_id(documents, id);
+}
 const Market* RuleSet::find_market(std::string_view id) const {
   return find_by_id(markets, id);
 }
@@ -79,6 +85,26 @@ std::string find_rules_dir(const std::optional<std::string>& explicit_dir, const
 
 namespace {
 
+// The stamp of the whole set and of each regimen: SHA-256 over each file's name, length and
+// bytes, in name order, of the files every regimen shares and (for a regimen) its own file.
+void stamp_rules(RuleSet& rules, const std::map<std::string, std::string>& shared_files,
+                 const std::map<std::string, std::string>& regimen_files) {
+  auto hash = [&](const std::map<std::string, std::string>& own) {
+    std::map<std::string, std::string> files = shared_files;
+    files.insert(own.begin(), own.end());
+    std::string bytes;
+    for (const auto& [name, text] : files)
+      bytes += name + '\0' + std::to_string(text.size()) + '\0' + text;
+    return sha256_hex(bytes);
+  };
+  rules.stamp = {version(), rules.catalogue_version, hash(regimen_files)};
+  for (Regimen& r : rules.regimens) {
+    std::map<std::string, std::string> own;
+    if (auto it = regimen_files.find(r.id + ".json"); it != regimen_files.end()) own.insert(*it);
+    r.stamp = {version(), rules.catalogue_version, hash(own)};
+  }
+}
+
 RuleSet load_files(const std::string& directory, std::vector<fs::path> files) {
   RuleSet rules;
   rules.directory = directory;
@@ -90,6 +116,7 @@ RuleSet load_files(const std::string& directory, std::vector<fs::path> files) {
       problems.insert(problems.end(), e.problems().begin(), e.problems().end());
     }
   };
+  std::map<std::string, std::string> shared_files, regimen_files;  // name -> bytes, for the hash
   std::sort(files.begin(), files.end());
   for (const fs::path& path : files) {
     const std::string name = path.filename().string();
@@ -100,8 +127,15 @@ RuleSet load_files(const std::string& directory, std::vector<fs::path> files) {
         ProductCatalog catalog = parse_product_catalog(text, shown);
         rules.products = std::move(catalog.products);
         rules.markets = std::move(catalog.markets);
+        rules.product_sources = std::move(catalog.sources);
       } else if (name == "labs.json") {
-        rules.labs = parse_labs(text, shown);
+        LabCatalog labs = parse_lab_catalog(text, shown);
+        rules.labs = std::move(labs.tests);
+        rules.labs_source = std::move(labs.source);
+      } else if (name == "sources.json") {
+        rules.documents = parse_documents(text, shown);
+      } else if (name == "catalogue.json") {
+        rules.catalogue_version = parse_catalogue_version(text, shown);
       } else {
         Regimen r = parse_regimen(text, shown);
         if (r.id + ".json" != name) {
@@ -109,14 +143,25 @@ RuleSet load_files(const std::string& directory, std::vector<fs::path> files) {
                       "regimen id \"" + r.id + "\" does not match the file name " + name);
         }
         rules.regimens.push_back(std::move(r));
+        regimen_files[name] = text;
+        return;
       }
+      shared_files[name] = text;
     });
   }
+  for (const char* needed : {"sources.json", "catalogue.json"}) {
+    if (!shared_files.count(needed) && !fs::exists(fs::path(directory) / needed)) {
+      problems.push_back({"rules.missing_file", (fs::path(directory) / needed).string(),
+                          "every rules directory has one (docs/rules.md)"});
+    }
+  }
   if (problems.empty()) {
+    problems = attach_documents(rules);
     const std::vector<Problem> cross = check_rule_set(rules);
     problems.insert(problems.end(), cross.begin(), cross.end());
   }
   if (!problems.empty()) throw Error(std::move(problems));
+  stamp_rules(rules, shared_files, regimen_files);
   return rules;
 }
 
@@ -134,6 +179,7 @@ RuleSet load_rules(const std::string& directory) {
 RuleSet load_rules_for(const std::string& directory, std::string_view regimen_id) {
   const bool plain_id =
       !regimen_id.empty() && regimen_id != "products" && regimen_id != "labs" &&
+      regimen_id != "sources" && regimen_id != "catalogue" &&
       std::all_of(regimen_id.begin(), regimen_id.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
       });
@@ -141,7 +187,7 @@ RuleSet load_rules_for(const std::string& directory, std::string_view regimen_id
   const fs::path regimen = dir / (std::string(regimen_id) + ".json");
   if (!plain_id || !fs::is_regular_file(regimen)) return load_rules(directory);
   std::vector<fs::path> files{regimen};
-  for (const char* name : {"products.json", "labs.json"}) {
+  for (const char* name : {"products.json", "labs.json", "sources.json", "catalogue.json"}) {
     if (fs::is_regular_file(dir / name)) files.push_back(dir / name);
   }
   return load_files(directory, std::move(files));

@@ -243,9 +243,11 @@ LocalizedText cite_text(const Regimen& regimen, const Provenance& from) {
   if (from.project_default) return tr_both("project default: {reason}", {{"reason", from.reason}});
   const Source* s = regimen.find_source(from.source_id);
   if (!s) return tr_both("source {id}", {{"id", same_text(from.source_id)}});
-  return tr_both("source {id} ({location}): \u201c{quote}\u201d",
+  return tr_both(s->secondary() ? "secondary source {id} ({document}, {section}): \u201c{quote}\u201d"
+                                : "source {id} ({document}, {section}): \u201c{quote}\u201d",
                  {{"id", same_text(s->id)},
-                  {"location", same_text(s->location)},
+                  {"document", same_text(s->document.title)},
+                  {"section", same_text(s->section)},
                   {"quote", same_text(s->quote)}});
 }
 

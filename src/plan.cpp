@@ -742,6 +742,7 @@ LocalizedText disclaimer() {
 namespace {
 
 // make_plan(), or with `shared` make_shared_plan() (plan_internal.hpp): `*regimen` is set to the
+
 // plan's regimen.
 Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const Regimen** regimen) {
   const Regimen* r = rules.find_regimen(q.regimen_id);
@@ -876,8 +877,9 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const R
   for (const std::string_view id : lab_ids)
     if (const LabTest* lab = rules.find_lab(id)) plan.labs.push_back(*lab);
 
+  plan.stamp = r->stamp;
   if (!shared) {
-    plan.sources = r->sources;
+    plan.sources = cited_sources(*r, plan.product);
     plan.warnings = r->warnings;
     plan.lab_rules = r->lab_rules;
     plan.disagreements = r->disagreements;
@@ -904,6 +906,16 @@ Plan make_plan(const RuleSet& rules, const PlanRequest& request) {
 detail::SharedPlan detail::make_shared_plan(const RuleSet& rules, const PlanRequest& request) {
   SharedPlan out;
   out.plan = build_plan(rules, request, true, &out.regimen);
+  return out;
+}
+
+std::vector<Source> cited_sources(const Regimen& regimen, const Product& product) {
+  std::vector<Source> out = regimen.sources;
+  for (const Source& s : product.sources) {
+    bool listed = false;
+    for (const Source& have : out) listed = listed || have.id == s.id;
+    if (!listed) out.push_back(s);
+  }
   return out;
 }
 

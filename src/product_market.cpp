@@ -35,13 +35,13 @@ LocalizedText markets_text(const RuleSet& rules, const std::vector<std::string>&
   return out;
 }
 
-// "source neoral-label: Neoral prescribing information (openFDA) …" or "project default: …".
+// "source neoral-label: <document title>, <section>" or "project default: …".
 LocalizedText from_text(const Product& p, const Provenance& from) {
   if (from.project_default) return tr_both("project default: {reason}", {{"reason", from.reason}});
   // The citation is in English: the Chinese text names the source by its id only.
   LocalizedText text = tr_both("source {id}", {{"id", same_text(from.source_id)}});
   for (const Source& s : p.sources)
-    if (s.id == from.source_id) text.en += ": " + s.citation;
+    if (s.id == from.source_id) text.en += ": " + s.document.title + ", " + s.section;
   return text;
 }
 

@@ -1,11 +1,13 @@
 // CSV plan: first the checks about the patient and the acknowledgements (rows of kind "check" and
 // "acknowledgement"), then one row per administration and one per test, then the disclaimer and
-// the sources (rows of kind "disclaimer" and "source"), so that no copy of the schedule travels
-// without them.
+// the sources (rows of kind "disclaimer" and "source", one per citation with its numbered document)
+// and what made the plan (kind "made_by": doseplan and rules versions, the rules hash), so that no
+// copy of the schedule travels without them.
 #include <sstream>
 
 #include "doseplan/format.hpp"
 #include "doseplan/i18n.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
 
 namespace doseplan {
@@ -32,10 +34,10 @@ void row(std::ostringstream& o, std::initializer_list<std::string> fields) {
   o << "\r\n";
 }
 
-std::string citation(const Provenance& p, Lang lang) {
+std::string citation(const Plan& plan, const Provenance& p, Lang lang) {
   if (p.project_default)
     return pick(tr_both("project default: {reason}", {{"reason", p.reason}}), lang);
-  return p.source_id.empty() ? "" : fill(tr(lang, "source {id}"), {{"id", p.source_id}});
+  return provenance_words(plan.sources, p, lang);
 }
 
 }  // namespace
@@ -46,7 +48,7 @@ std::string render_csv(const Plan& plan, Lang lang) {
           "test_names", "window", "reason", "source"});
   for (const PatientCheck& c : plan.checks) {
     row(o, {"check", "", "", "", "", "", "", "", "", "", "",
-            "[" + check_mark(c.action, lang) + "] " + pick(c.text, lang), citation(c.from, lang)});
+            "[" + check_mark(c.action, lang) + "] " + pick(c.text, lang), citation(plan, c.from, lang)});
   }
   for (const LocalizedText& a : plan.acknowledgements) {
     row(o, {"acknowledgement", "", "", "", "", "", "", "", "", "", "",
@@ -64,7 +66,7 @@ std::string render_csv(const Plan& plan, Lang lang) {
                 a.volume ? format_number(in_mL(*a.volume), 3) : "", "", "", "",
                 format_dose(p.dose.target, lang) +
                     (p.dose_note.en.empty() ? "" : tr(lang, "; ") + pick(p.dose_note, lang)),
-                citation(p.dose_from, lang)});
+                citation(plan, p.dose_from, lang)});
       }
     }
   }
@@ -86,15 +88,23 @@ std::string render_csv(const Plan& plan, Lang lang) {
           {"test", format_date(v.date), "", pick(item.name, lang), "", "", "", "", ids, names,
            window,
            pick(item.reason, lang) + (item.timing.en.empty() ? "" : " " + pick(item.timing, lang)),
-           citation(item.from, lang)});
+           citation(plan, item.from, lang)});
     }
   }
   row(o, {"disclaimer", "", "", "", "", "", "", "", "", "", "",
           plan.disclaimer.en + " " + plan.disclaimer.zh, ""});
-  for (const Source& s : plan.sources) {
-    row(o, {"source", "", "", "", "", "", "", "", "", "", "",
-            s.citation + ": \u201c" + s.quote + "\u201d", s.id + " (" + s.location + ")"});
+  for (const BibEntry& e : bibliography(plan.sources)) {
+    const std::string document = "[" + std::to_string(e.number) + "] " +
+                                 document_reference(e.document, lang) +
+                                 (e.document.url.empty() ? "" : " " + e.document.url);
+    for (const Source& s : e.citations) {
+      row(o, {"source", "", "", "", "", "", "", "", "", "", "",
+              document + " \u2014 " + citation_heading(s, lang) + ": \u201c" + s.quote + "\u201d",
+              s.id});
+    }
   }
+  row(o, {"made_by", "", "", "", "", "", "", "", "", "", "", stamp_text(plan.stamp, lang),
+          plan.stamp.rules_hash});
   return o.str();
 }
 

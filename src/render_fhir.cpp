@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "doseplan/format.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
 
 namespace doseplan {
@@ -69,16 +70,18 @@ const char* when_code(Slot s) {
   return "MORN";
 }
 
-// "[source cya-ra-003]" or "[project default: reason]": where a check's limit comes from.
-std::string source_note(const Provenance& from) {
+// "[source cya-ra-003]", "[secondary source x]" or "[project default: reason]": where a check's
+// limit comes from.
+std::string source_note(const Plan& plan, const Provenance& from) {
   if (from.project_default) return "[project default: " + from.reason.en + "]";
-  return from.source_id.empty() ? "" : "[source " + from.source_id + "]";
+  const std::string words = provenance_words(plan.sources, from, Lang::en);
+  return words.empty() ? "" : "[" + words + "]";
 }
 
 // A check in words, English then Chinese, with its mark and its source.
-std::string check_text(const PatientCheck& c) {
+std::string check_text(const Plan& plan, const PatientCheck& c) {
   return check_mark(c.action, Lang::en) + " / " + check_mark(c.action, Lang::zh_CN) + ": " +
-         c.text.en + " " + c.text.zh + " " + source_note(c.from);
+         c.text.en + " " + c.text.zh + " " + source_note(plan, c.from);
 }
 
 json notes(const Plan& plan) {
@@ -89,14 +92,10 @@ json notes(const Plan& plan) {
         {{"text", "Acknowledged by the user (--acknowledge-off-label): " + a.en + " " + a.zh}});
   }
   for (const PatientCheck& c : plan.checks) {
-    n.push_back({{"text", "Check about the patient (" + c.id + "), " + check_text(c)}});
+    n.push_back({{"text", "Check about the patient (" + c.id + "), " + check_text(plan, c)}});
   }
-  std::string sources = "Sources: ";
-  for (const Source& s : plan.sources) {
-    sources +=
-        "[" + s.id + "] " + s.citation + " (" + s.location + "): \u201c" + s.quote + "\u201d ";
-  }
-  n.push_back({{"text", sources}});
+  n.push_back({{"text", "Sources:\n" + sources_text(plan.sources, Lang::en, "")}});
+  n.push_back({{"text", "Made by " + stamp_text(plan.stamp, Lang::en)}});
   for (const LocalizedText& p : plan.product_notes) {
     n.push_back({{"text", "Product: " + p.en + " " + p.zh}});
   }
@@ -207,6 +206,50 @@ const Source* find_source(const Plan& plan, const std::string& id) {
   return nullptr;
 }
 
+// The rules version and hash as meta tags of the Bundle.
+json stamp_tags(const Plan& plan) {
+  return json::array({{{"system", "urn:doseplan:rules-version"},
+                       {"code", plan.stamp.rules_version}},
+                      {{"system", "urn:doseplan:rules-sha256"}, {"code", plan.stamp.rules_hash}}});
+}
+
+// One Provenance for every resource of the bundle: doseplan (its version) assembled them under
+// the rules named by `policy` (version and SHA-256), from the documents listed as its entities
+// (each with its number, reference and address). `recorded` is the plan's first day: the same
+// plan gives the same bundle.
+json provenance(const Plan& plan, const json& entries) {
+  json targets = json::array();
+  for (const json& e : entries) targets.push_back({{"reference", e["fullUrl"]}});
+  json entities = json::array();
+  for (const BibEntry& b : bibliography(plan.sources)) {
+    std::string cited;
+    for (const Source& s : b.citations) cited += (cited.empty() ? "" : "; ") + citation_heading(s, Lang::en);
+    json what = {{"display", "[" + std::to_string(b.number) + "] " +
+                                 document_reference(b.document, Lang::en) +
+                                 (b.document.url.empty() ? "" : " " + b.document.url) +
+                                 " Cited: " + cited}};
+    if (!b.document.identifiers.empty()) {
+      what["identifier"] = {{"system", "urn:doseplan:identifier:" + b.document.identifiers[0].scheme},
+                            {"value", b.document.identifiers[0].value}};
+    }
+    entities.push_back({{"role", "source"}, {"what", what}});
+  }
+  json p = {{"resourceType", "Provenance"},
+            {"target", targets},
+            {"recorded", format_date(plan.start) + "T00:00:00Z"},
+            {"policy", json::array({"urn:doseplan:rules:" + plan.stamp.rules_version + ":sha256:" +
+                                    plan.stamp.rules_hash})},
+            {"agent",
+             json::array({{{"type",
+                            {{"coding", json::array({{{"system",
+                                                       "http://terminology.hl7.org/CodeSystem/"
+                                                       "provenance-participant-type"},
+                                                      {"code", "assembler"}}})}}},
+                           {"who", {{"display", "doseplan " + plan.stamp.doseplan_version}}}}})}};
+  if (!entities.empty()) p["entity"] = entities;
+  return p;
+}
+
 }  // namespace
 
 std::string render_fhir(const Plan& plan) {
@@ -305,12 +348,12 @@ std::string render_fhir(const Plan& plan) {
         {"code", {{"text", c.id}}},
         {"severity", c.action == PatientCheck::Action::acknowledged ? "high" : "moderate"},
         {"patient", subject},
-        {"detail", check_text(c)}};
+        {"detail", check_text(plan, c)}};
     if (!medication_refs.empty()) issue["implicated"] = medication_refs;
     // The authority for the issue, when the source is an address.
     if (const Source* source = find_source(plan, c.from.source_id);
-        source && source->location.rfind("http", 0) == 0) {
-      issue["reference"] = source->location;
+        source && source->document.url.rfind("http", 0) == 0) {
+      issue["reference"] = source->document.url;
     }
     entries.push_back({{"fullUrl", issue_refs[i]["reference"]}, {"resource", std::move(issue)}});
   }
@@ -363,8 +406,12 @@ std::string render_fhir(const Plan& plan) {
   const json care_plan_entry = {{"fullUrl", uuid(key + "|careplan")}, {"resource", care_plan}};
   entries.insert(entries.begin() + 1, care_plan_entry);  // after the Patient
 
+  entries.push_back({{"fullUrl", uuid(key + "|provenance")},
+                     {"resource", provenance(plan, entries)}});
+
   json bundle = {
       {"resourceType", "Bundle"},
+      {"meta", {{"source", "urn:doseplan:" + plan.stamp.doseplan_version}, {"tag", stamp_tags(plan)}}},
       {"identifier", {{"system", "urn:ietf:rfc:3986"}, {"value", uuid(key + "|bundle")}}},
       {"type", "collection"},
       {"entry", entries}};

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "doseplan/format.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
 
 namespace doseplan {
@@ -261,16 +262,14 @@ class HtmlWriter {
   std::string t(std::string_view key) const { return esc(tr(lang_, key)); }
   std::string p(const LocalizedText& text) const { return esc(pick(text, lang_)); }
 
+  // [source label-schedule] linked to the citation in the bibliography; [project default].
   std::string source_tag(const Provenance& from) const {
-    std::string tag;
-    if (from.overridden) {
-      tag = t("chosen by the user");
-    } else if (from.project_default) {
-      tag = t("project default");
-    } else if (!from.source_id.empty()) {
-      tag = t("source") + " " + esc(from.source_id);
-    }
-    return tag.empty() ? "" : " " + el("span", attr("class", "src"), "[" + tag + "]");
+    const std::string words = esc(provenance_words(plan_.sources, from, lang_));
+    if (words.empty()) return "";
+    const bool cited = !from.overridden && !from.project_default;
+    const std::string inner =
+        cited ? el("a", attr("href", "#src-" + from.source_id), words) : words;
+    return " " + el("span", attr("class", "src"), "[" + inner + "]");
   }
 
   std::string test_name(const std::string& id) const {
@@ -704,14 +703,31 @@ class HtmlWriter {
         table("defaults", {tr(lang_, "What"), tr(lang_, "Value"), tr(lang_, "Why")}, body));
   }
 
+  // The numbered bibliography: each document with its address as a link, then the citations of
+  // it (each the target of the [source …] tags above, #src-<id>).
   std::string sources() const {
-    std::vector<std::string> items;
-    for (const Source& s : plan_.sources) {
-      items.push_back(el("strong", "", "[" + esc(s.id) + "]") + " " + esc(s.citation) + ". " +
-                      el("span", attr("class", "src"), esc(s.location)) +
-                      el("blockquote", "", "\u201c" + esc(s.quote) + "\u201d"));
+    std::string items;
+    for (const BibEntry& e : bibliography(plan_.sources)) {
+      std::string html = esc(document_reference(e.document, lang_));
+      if (is_web_address(e.document.url))
+        html += " " + el("a", attr("href", e.document.url), esc(e.document.url));
+      std::vector<std::string> cites;
+      for (const Source& c : e.citations) {
+        std::string cite = el("strong", "", esc(c.id));
+        if (!c.section.empty()) cite += esc((lang_ == Lang::zh_CN ? "：" : " — ") + c.section);
+        if (c.secondary()) cite += " " + el("em", attr("class", "secondary"), t("(secondary source)"));
+        if (!c.quote.empty()) cite += el("blockquote", "", "\u201c" + esc(c.quote) + "\u201d");
+        if (!pick(c.note, lang_).empty()) cite += el("div", attr("class", "note"), p(c.note));
+        cites.push_back(el("div", attr("id", "src-" + c.id), cite));
+      }
+      items += el("li", attr("id", "doc-" + std::to_string(e.number)), html + list("citations", cites)) + "\n";
     }
-    return section("sources", tr(lang_, "Sources"), list("", items));
+    if (items.empty()) return "";
+    return section("sources", tr(lang_, "Sources"), el("ol", attr("class", "bibliography"), items));
+  }
+
+  static bool is_web_address(const std::string& url) {
+    return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
   }
 
   // ------------------------------------------------------------ calendar
@@ -850,7 +866,8 @@ class HtmlWriter {
     return el("footer", attr("class", "print-footer"),
               acknowledgements +
                   el("p", attr("lang", zh ? "zh-CN" : "en"), label + (zh ? cn : en)) +
-                  el("p", attr("lang", zh ? "en" : "zh-CN"), zh ? en : cn)) +
+                  el("p", attr("lang", zh ? "en" : "zh-CN"), zh ? en : cn) +
+                  el("p", attr("class", "stamp"), esc(stamp_text(plan_.stamp, lang_)))) +
            "\n";
   }
 
@@ -860,7 +877,7 @@ class HtmlWriter {
     std::string attrs = attr("class", "footer-space");
     if (!plan_.acknowledgements.empty()) {
       attrs +=
-          attr("style", "height: " + std::to_string(19 + 7 * plan_.acknowledgements.size()) + "mm");
+          attr("style", "height: " + std::to_string(22 + 7 * plan_.acknowledgements.size()) + "mm");
     }
     return attrs;
   }
@@ -886,7 +903,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border: 0.25mm solid #999; padding: 0.8mm 1.5mm; vertical-align: top; text-align: left; }
 th { background: #e8e8e8; }
 table.layout, table.layout > tbody > tr > td, table.layout > tfoot > tr > td { border: 0; padding: 0; }
-.footer-space { height: 19mm; }
+.footer-space { height: 22mm; }
 .date { white-space: nowrap; }
 .tagline { font-weight: bold; color: #9b0000; }
 .alerts { border: 0.6mm solid #b00000; background: #fff2ee; padding: 1.5mm 3mm; margin: 3mm 0; }
@@ -927,6 +944,12 @@ table.layout, table.layout > tbody > tr > td, table.layout > tfoot > tr > td { b
 .timings { font-size: 8pt; margin-top: 1mm; }
 .lab-rules, .disagreements { font-size: 8.5pt; }
 .sources { font-size: 8pt; }
+.bibliography { padding-left: 6mm; }
+.bibliography > li { margin-bottom: 1.5mm; }
+.bibliography .citations { list-style: none; padding-left: 0; margin: 0.5mm 0 0; }
+.bibliography a { color: #0b4f9c; word-break: break-all; }
+.sources .note { color: #444; }
+.print-footer .stamp { color: #555; }
 blockquote { margin: 0.3mm 0 1.5mm 3mm; padding-left: 2mm; border-left: 0.6mm solid #bbb; color: #333; }
 .box { display: inline-block; width: 3.2mm; height: 3.2mm; border: 0.3mm solid #000; background: #fff;
        vertical-align: -0.5mm; margin-right: 0.8mm; }

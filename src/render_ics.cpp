@@ -19,6 +19,7 @@
 #include "doseplan/doseplan.hpp"
 #include "doseplan/error.hpp"
 #include "doseplan/ics.hpp"
+#include "doseplan/provenance.hpp"
 
 namespace doseplan {
 namespace {
@@ -131,7 +132,11 @@ class IcsWriter {
   std::string render() {
     line("BEGIN:VCALENDAR");
     line("VERSION:2.0");
-    line(std::string("PRODID:-//doseplan//doseplan ") + version() + "//EN");
+    // The program and the rules that made the calendar (RFC 5545 3.7.3: a globally unique text).
+    std::string prodid = std::string("PRODID:-//doseplan//doseplan ") + version();
+    if (!plan_.stamp.rules_hash.empty())
+      prodid += " rules " + plan_.stamp.rules_version + " sha256 " + plan_.stamp.rules_hash;
+    line(prodid + "//EN");
     line("CALSCALE:GREGORIAN");
     line("METHOD:PUBLISH");
     text("X-WR-CALNAME", calendar_name());
@@ -200,10 +205,8 @@ class IcsWriter {
   std::string calendar_description() const {
     std::string d =
         p(plan_.disclaimer) + checks() + "\n\n" + regimen_line() + "\n\n" + t("Sources:");
-    for (const Source& s : plan_.sources) {
-      d += "\n- " + s.id + ": " + s.citation + (s.location.empty() ? "" : " (" + s.location + ")");
-    }
-    return d;
+    d += "\n" + sources_text(plan_.sources, opt_.lang, "");
+    return d + "\n" + stamp_text(plan_.stamp, opt_.lang);
   }
 
   std::string uid(const Visit& v) const {
@@ -242,8 +245,7 @@ class IcsWriter {
   }
 
   std::string source_tag(const Provenance& from) const {
-    if (from.project_default) return t("project default");
-    return fill(t("source {id}"), {{"id", from.source_id}});
+    return provenance_words(plan_.sources, from, opt_.lang);
   }
 
   std::string description(const Visit& v, std::size_t k, bool timed) const {

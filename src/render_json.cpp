@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "doseplan/format.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/i18n.hpp"
 #include "doseplan/render.hpp"
 #include "json_writer.hpp"
@@ -284,7 +285,8 @@ void dose(JsonWriter& w, const Plan& plan, detail::PlanJsonCache::Entry* cache) 
   w.end_object();
 }
 
-void sources(JsonWriter& w, const std::vector<Source>& sources);
+void sources(JsonWriter& w, const std::vector<Source>& sources,
+             const std::vector<Source>& numbering);
 
 // The product as the plan uses it: its strengths (only those of `market`, when one is chosen),
 // where they come from, those sold only in some markets, and the plan's notes on them.
@@ -335,7 +337,7 @@ void product(JsonWriter& w, const Plan& plan, detail::PlanJsonCache::Entry* cach
   for (const LocalizedText& n : plan.product_notes) text(w, n);
   w.end_array();
   w.key("sources");
-  sources(w, p.sources);
+  sources(w, p.sources, plan.sources);
   w.end_object();
 }
 
@@ -550,17 +552,66 @@ void project_defaults(JsonWriter& w, const std::vector<ProjectDefaultUse>& defau
   w.end_array();
 }
 
-void sources(JsonWriter& w, const std::vector<Source>& sources) {
+// The citations, each naming its document by id and number; then the bibliography: every
+// document cited, numbered as in the printouts.
+// `numbering`: the plan's whole list, whose bibliography numbers the documents.
+void sources(JsonWriter& w, const std::vector<Source>& sources,
+             const std::vector<Source>& numbering) {
+  const std::vector<BibEntry> bib = bibliography(numbering);
   w.begin_array();
   for (const Source& s : sources) {
     w.begin_object();
     w.member("id", s.id);
-    w.member("citation", s.citation);
-    w.member("location", s.location);
+    w.member("document", s.document_id);
+    for (const BibEntry& e : bib)
+      if (e.document.id == s.document.id) w.member_int("document_number", e.number);
+    w.member("section", s.section);
     w.member("quote", s.quote);
+    w.member_bool("secondary", s.secondary());
+    if (!s.note.en.empty() || !s.note.zh.empty()) {
+      w.key("note");
+      text(w, s.note);
+    }
     w.end_object();
   }
   w.end_array();
+}
+
+void documents(JsonWriter& w, const std::vector<Source>& sources) {
+  w.begin_array();
+  for (const BibEntry& e : bibliography(sources)) {
+    const Document& d = e.document;
+    w.begin_object();
+    w.member_int("number", e.number);
+    w.member("id", d.id);
+    w.member("kind", to_string(d.kind));
+    w.member("title", d.title);
+    w.member("author", d.author);
+    if (!d.version.empty()) w.member("version", d.version);
+    if (!d.date.empty()) w.member("date", d.date);
+    w.key("identifiers");
+    w.begin_array();
+    for (const Document::Identifier& i : d.identifiers) {
+      w.begin_object();
+      w.member("scheme", i.scheme);
+      w.member("value", i.value);
+      w.end_object();
+    }
+    w.end_array();
+    if (!d.url.empty()) w.member("url", d.url);
+    if (!d.location.empty()) w.member("location", d.location);
+    if (!d.read_on.empty()) w.member("read_on", d.read_on);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void stamp(JsonWriter& w, const RulesStamp& s) {
+  w.begin_object();
+  w.member("doseplan_version", s.doseplan_version);
+  w.member("rules_version", s.rules_version);
+  w.member("rules_sha256", s.rules_hash);
+  w.end_object();
 }
 
 // A block kept from an earlier plan when `same`, else written now (and kept).
@@ -721,11 +772,15 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
       shared_from ? shared_from->warnings : plan.warnings;
   const std::vector<Disagreement>& plan_disagreements =
       shared_from ? shared_from->disagreements : plan.disagreements;
-  const std::vector<Source>& plan_sources = shared_from ? shared_from->sources : plan.sources;
+  const std::vector<Source> shared_sources =
+      shared_from ? cited_sources(*shared_from, plan.product) : std::vector<Source>{};
+  const std::vector<Source>& plan_sources = shared_from ? shared_sources : plan.sources;
   JsonWriter w(buf, at, indent);
   w.begin_object();
   w.member("format", "doseplan-plan");
   w.member_int("format_version", plan.format_version);
+  w.key("made_by");
+  stamp(w, plan.stamp);
   w.key("disclaimer");
   kept_text(w, plan.disclaimer, kept);
   w.key("regimen");
@@ -766,7 +821,9 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
     w.key("project_defaults");
     project_defaults(w, plan.project_defaults);
     w.key("sources");
-    sources(w, plan_sources);
+    sources(w, plan_sources, plan_sources);
+    w.key("documents");
+    documents(w, plan_sources);
   } else {
     PlanJsonCache::Entry& e = *kept;
     // Every comparison runs (and copies what changed): `valid` only says whether the kept bytes
@@ -802,7 +859,9 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
                [&](JsonWriter& b) { project_defaults(b, plan.project_defaults); });
     w.key("sources");
     kept_block(w, e.sources_json, same(e.sources, plan_sources) && valid,
-               [&](JsonWriter& b) { sources(b, plan_sources); });
+               [&](JsonWriter& b) { sources(b, plan_sources, plan_sources); });
+    w.key("documents");
+    documents(w, plan_sources);
     e.shared_from = shared_from;
     e.valid = true;
   }

@@ -32,6 +32,7 @@
 
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
 
 namespace doseplan {
@@ -90,6 +91,7 @@ struct Line {
   std::string text;
   Style style = kBody;
   bool tick = false;
+  std::string link;  // a web address the line links to (the bibliography's), or empty
 };
 using Stack = std::vector<Line>;  // paragraphs one under the other
 
@@ -136,11 +138,10 @@ std::string drug_label(const Plan& plan, Lang lang) {
   return lang == Lang::zh_CN ? drug_heading(plan.regimen.drug, lang) : n.en + " (" + n.zh + ")";
 }
 
-std::string tag(const Provenance& p, Lang lang) {
-  if (p.overridden) return " [" + tr(lang, "chosen by the user") + "]";
-  if (p.project_default) return " [" + tr(lang, "project default") + "]";
-  if (!p.source_id.empty()) return " [" + tr(lang, "source") + " " + p.source_id + "]";
-  return "";
+// " [source label-schedule]", " [secondary source mpr-gengraf]", " [project default]", or "".
+std::string tag(const Plan& plan, const Provenance& p, Lang lang) {
+  const std::string words = provenance_words(plan.sources, p, lang);
+  return words.empty() ? "" : " [" + words + "]";
 }
 
 // "cyclosporine-itp · 62 kg · 165 cm · start 2026-12-01": on every page.
@@ -258,6 +259,7 @@ class Doc {
          lang == Lang::zh_CN ? std::array{&d.zh, &d.en} : std::array{&d.en, &d.zh}) {
       disclaimer_.push_back({*text, kFooter});
     }
+    disclaimer_.push_back({stamp_text(plan.stamp, lang), kFooter});
     top_ = kMargin +
            std::max(height(header_, kHeaderWidth), height(plan_date_, kWidth - kHeaderWidth)) +
            kPad + kBlockGap;
@@ -326,7 +328,12 @@ class Doc {
     }
     cairo_set_source_rgb(cr_.get(), l.style.colour.r, l.style.colour.g, l.style.colour.b);
     cairo_move_to(cr_.get(), x + indent(l), top);
+    // A link annotation over the line (cairo 1.16 tags); an address cairo's attribute syntax
+    // cannot quote is written without one.
+    const bool link = !l.link.empty() && l.link.find_first_of("'\\") == std::string::npos;
+    if (link) cairo_tag_begin(cr_.get(), CAIRO_TAG_LINK, ("uri='" + l.link + "'").c_str());
     pango_cairo_show_layout(cr_.get(), lay);
+    if (link) cairo_tag_end(cr_.get(), CAIRO_TAG_LINK);
   }
   void draw(const Stack& s, double x, double top, double width) {
     for (const Line& l : s) {
@@ -513,7 +520,7 @@ void checks_block(Doc& doc) {
   constexpr Style kMark{.size = 8.5, .bold = true, .colour = kAlert};
   for (const PatientCheck& c : p.checks) {
     t.rows.push_back({Cell{{{"! [" + check_mark(c.action, lang) + "]", kMark},
-                            {pick(c.text, lang) + tag(c.from, lang), kBody}},
+                            {pick(c.text, lang) + tag(doc.plan(), c.from, lang), kBody}},
                            kAlertFill}});
   }
   for (const LocalizedText& a : p.acknowledgements) {
@@ -576,11 +583,11 @@ void regimen_block(Doc& doc) {
       {doc.tr("Evidence"), doc.tr(p.regimen.evidence)},
       {doc.tr("Regimen id"), p.regimen.id}};
   if (p.chosen) {
-    std::string dose = format_dose(p.chosen->value, lang) + tag(p.chosen->from, lang);
+    std::string dose = format_dose(p.chosen->value, lang) + tag(doc.plan(), p.chosen->from, lang);
     if (p.dose_rule.min && p.dose_rule.max) {
       dose += doc.tr("; ") + doc.tr("allowed") + " " +
               pick(dose_range_text(*p.dose_rule.min, *p.dose_rule.max), lang) +
-              tag(p.dose_rule.range_from, lang);
+              tag(doc.plan(), p.dose_rule.range_from, lang);
     }
     rows.emplace_back(doc.tr("Dose"), dose);
   }
@@ -594,7 +601,7 @@ void regimen_block(Doc& doc) {
                                  [](const PlannedPhase& ph) { return !ph.cycle; });
   if (daily) {
     rows.emplace_back(doc.tr("How often"), doc.tr(frequency_words(p.doses_per_day.value)) +
-                                               tag(p.doses_per_day.from, lang));
+                                               tag(doc.plan(), p.doses_per_day.from, lang));
   }
   // "Morning and evening, about 12 hours apart…": a project default (review S18).
   const std::string twice = twice_daily_text(p, lang);
@@ -616,7 +623,7 @@ void alerts_block(Doc& doc) {
         {{"! " + std::move(text), {.size = 8.5, .bold = true, .colour = kAlert}}}, kAlertFill}});
   };
   for (const LocalizedText& a : p.advisories) add(pick(a, doc.lang()));
-  for (const auto& w : p.warnings) add(pick(w.value, doc.lang()) + tag(w.from, doc.lang()));
+  for (const auto& w : p.warnings) add(pick(w.value, doc.lang()) + tag(doc.plan(), w.from, doc.lang()));
   if (!t.rows.empty()) draw_table(doc, t);
 }
 
@@ -735,7 +742,7 @@ void results_block(Doc& doc) {
     for (const LabTest& lab : p.labs)
       if (lab.id == rule.test) name = pick(lab.name, doc.lang());
     items.push_back({{describe_condition(rule, name, doc.lang()), kBold},
-                     {pick(rule.advice, doc.lang()) + tag(rule.from, doc.lang()), kBody}});
+                     {pick(rule.advice, doc.lang()) + tag(doc.plan(), rule.from, doc.lang()), kBody}});
   }
   if (!items.empty()) {
     draw_table(doc, list(doc.tr("What a result may mean (educational; always ask your doctor)"),
@@ -834,11 +841,18 @@ void calendar(Doc& doc) {
 
 // ------------------------------------------------------------------ the last pages
 void sources_block(Doc& doc) {
+  const Lang lang = doc.lang();
   std::vector<Stack> items;
-  for (const Source& s : doc.plan().sources) {
-    items.push_back({{"[" + s.id + "] " + s.citation, kBold},
-                     {s.location, kSmallMuted},
-                     {"\u201c" + s.quote + "\u201d", kQuote}});
+  for (const BibEntry& e : bibliography(doc.plan().sources)) {
+    Stack item{{"[" + std::to_string(e.number) + "] " + document_reference(e.document, lang), kBold}};
+    if (e.document.url.rfind("http", 0) == 0)
+      item.push_back({e.document.url, kSmallMuted, false, e.document.url});
+    for (const Source& c : e.citations) {
+      item.push_back({citation_heading(c, lang), kSmall});
+      if (!c.quote.empty()) item.push_back({"\u201c" + c.quote + "\u201d", kQuote});
+      if (!pick(c.note, lang).empty()) item.push_back({pick(c.note, lang), kSmallMuted});
+    }
+    items.push_back(std::move(item));
   }
   draw_table(doc, list(doc.tr("Sources"), std::move(items)));
 }
@@ -849,7 +863,7 @@ void disagreements_block(Doc& doc) {
   for (const Disagreement& d : doc.plan().disagreements) {
     Stack s{{pick(d.topic, lang), kBold}};
     for (const auto& p : d.positions)
-      s.push_back({"\u2022 " + pick(p.value, lang) + tag(p.from, lang), kBody});
+      s.push_back({"\u2022 " + pick(p.value, lang) + tag(doc.plan(), p.from, lang), kBody});
     items.push_back(std::move(s));
   }
   if (!items.empty()) {

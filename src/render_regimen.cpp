@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "doseplan/format.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/plan.hpp"
 #include "doseplan/render.hpp"
 
@@ -12,12 +13,13 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string tag(const Provenance& p, Lang lang) {
+// " [source x; note]", " [secondary source x]", " [project default: reason]", or "".
+std::string tag(const std::vector<Source>& sources, const Provenance& p, Lang lang) {
   if (p.project_default) {
     return " [" + tr(lang, "project default") + tr(lang, ": ") + pick(p.reason, lang) + "]";
   }
   if (!p.source_id.empty()) {
-    return " [" + tr(lang, "source") + " " + p.source_id +
+    return " [" + provenance_words(sources, p, lang) +
            (p.note.en.empty() ? "" : tr(lang, "; ") + pick(p.note, lang)) + "]";
   }
   return "";
@@ -30,6 +32,12 @@ json prov(const Provenance& p) {
   json j = {{"source", p.source_id}};
   if (!p.note.en.empty()) j["note"] = {{"en", p.note.en}, {"zh-CN", p.note.zh}};
   return j;
+}
+
+json stamp_json(const RulesStamp& s) {
+  return {{"doseplan_version", s.doseplan_version},
+          {"rules_version", s.rules_version},
+          {"rules_sha256", s.rules_hash}};
 }
 
 json text(const LocalizedText& t) {
@@ -222,6 +230,7 @@ std::string render_regimen_list_text(const RuleSet& rules, Lang lang) {
       << Punct(lang).paren(tr(lang, r.evidence)) << "\n";
   }
   o << "\n" << pick(disclaimer(), lang) << "\n";
+  o << tr(lang, "Made by") << tr(lang, ": ") << stamp_text(rules.stamp, lang) << "\n";
   return o.str();
 }
 
@@ -236,6 +245,7 @@ std::string render_regimen_list_json(const RuleSet& rules) {
   json j = {{"format", "doseplan-regimens"},
             {"format_version", 1},
             {"disclaimer", text(disclaimer())},
+            {"made_by", stamp_json(rules.stamp)},
             {"regimens", list}};
   return j.dump(2) + "\n";
 }
@@ -257,25 +267,25 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
           range_words((*limit)->min ? format_number(*(*limit)->min) : "",
                       (*limit)->max ? format_number(*(*limit)->max) : "", lang);
       o << "  " << tr(lang, name) << pu.colon << fill(tr(lang, unit), {{"range", range}})
-        << tr(lang, ". ") << pick((*limit)->message, lang) << tag((*limit)->from, lang) << "\n";
+        << tr(lang, ". ") << pick((*limit)->message, lang) << tag(r.sources, (*limit)->from, lang) << "\n";
     }
     o << "\n";
   }
   o << tr(lang, "Dose") << "\n";
   if (r.dose.min) {
     o << "  " << tr(lang, "Allowed range") << pu.colon << format_number(dose_number(*r.dose.min))
-      << "\u2013" << format_dose(*r.dose.max, lang) << tag(r.dose.range_from, lang) << "\n";
+      << "\u2013" << format_dose(*r.dose.max, lang) << tag(r.sources, r.dose.range_from, lang) << "\n";
   }
   if (r.dose.default_dose) {
     o << "  " << tr(lang, "Default") << pu.colon << format_dose(r.dose.default_dose->value, lang)
-      << tag(r.dose.default_dose->from, lang) << "\n";
+      << tag(r.sources, r.dose.default_dose->from, lang) << "\n";
   }
   if (r.dose.doses_per_day_max > 1) {
     o << "  " << tr(lang, "Doses a day") << pu.colon
       << range_words(std::to_string(r.dose.doses_per_day_min),
                      std::to_string(r.dose.doses_per_day_max), lang)
-      << tag(r.dose.doses_per_day_from, lang) << pu.semicolon << tr(lang, "Default") << " "
-      << r.dose.default_doses_per_day.value << tag(r.dose.default_doses_per_day.from, lang) << "\n";
+      << tag(r.sources, r.dose.doses_per_day_from, lang) << pu.semicolon << tr(lang, "Default") << " "
+      << r.dose.default_doses_per_day.value << tag(r.sources, r.dose.default_doses_per_day.from, lang) << "\n";
   }
   o << "\n" << tr(lang, "Products") << "\n";
   for (const std::string& id : r.products) {
@@ -293,23 +303,23 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
       << "\n";
     if (p.level) {
       o << "    " << tr(lang, p.kind == PhaseRule::Kind::titration ? "maximum" : "level")
-        << pu.colon << format_dose(p.level->value, lang) << tag(p.level->from, lang) << "\n";
+        << pu.colon << format_dose(p.level->value, lang) << tag(r.sources, p.level->from, lang) << "\n";
     }
     if (p.step) {
       o << "    " << tr(lang, "step") << pu.colon << format_dose(p.step->value, lang)
-        << tag(p.step->from, lang) << pu.semicolon << pick(every_text(p.every.value), lang)
-        << tag(p.every.from, lang) << "\n";
+        << tag(r.sources, p.step->from, lang) << pu.semicolon << pick(every_text(p.every.value), lang)
+        << tag(r.sources, p.every.from, lang) << "\n";
     }
     if (p.max_count > 0) {
       o << "    " << tr(lang, "cycles") << pu.colon
         << range_words(std::to_string(p.min_count), std::to_string(p.max_count), lang)
-        << tag(p.count_from, lang) << pu.semicolon << tr(lang, "Default") << " "
-        << p.default_count.value << tag(p.default_count.from, lang) << pu.semicolon
-        << pick(every_text(p.every.value), lang) << tag(p.every.from, lang) << "\n";
+        << tag(r.sources, p.count_from, lang) << pu.semicolon << tr(lang, "Default") << " "
+        << p.default_count.value << tag(r.sources, p.default_count.from, lang) << pu.semicolon
+        << pick(every_text(p.every.value), lang) << tag(r.sources, p.every.from, lang) << "\n";
       for (const CycleDose& cd : p.cycle_doses) {
         o << "    " << cd.from_cycle
           << (cd.to_cycle > cd.from_cycle ? "\u2013" + std::to_string(cd.to_cycle) : "") << pu.colon
-          << format_dose(cd.dose.value, lang) << tag(cd.dose.from, lang) << "\n";
+          << format_dose(cd.dose.value, lang) << tag(r.sources, cd.dose.from, lang) << "\n";
       }
     }
     if (p.max_duration.count > 0) {
@@ -318,8 +328,8 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
       o << "    " << tr(lang, "duration") << pu.colon
         << (shortest == longest ? range_words(shortest, longest, lang)
                                 : shortest + " \u2013 " + longest)
-        << tag(p.duration_from, lang) << pu.semicolon << tr(lang, "Default") << " "
-        << pick(span_text(p.default_duration.value), lang) << tag(p.default_duration.from, lang)
+        << tag(r.sources, p.duration_from, lang) << pu.semicolon << tr(lang, "Default") << " "
+        << pick(span_text(p.default_duration.value), lang) << tag(r.sources, p.default_duration.from, lang)
         << "\n";
     }
     if (p.conditional) o << "    " << tr(lang, "the doctor decides whether to increase") << "\n";
@@ -327,7 +337,7 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
   }
   o << "\n" << tr(lang, "Monitoring") << "\n";
   for (const MonitoringRule& m : r.monitoring) {
-    o << "  " << pick(m.name, lang) << pu.colon << test_names(m, rules, lang) << tag(m.from, lang)
+    o << "  " << pick(m.name, lang) << pu.colon << test_names(m, rules, lang) << tag(r.sources, m.from, lang)
       << "\n";
     if (m.baseline_occasions.value > 0) {
       const int n = m.baseline_occasions.value;
@@ -335,7 +345,7 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
         << pick(tr_both(n == 1 ? "before day 1, {n} occasion" : "before day 1, {n} occasions",
                         {{"n", same_text(std::to_string(n))}}),
                 lang)
-        << tag(m.baseline_occasions.from, lang) << "\n";
+        << tag(r.sources, m.baseline_occasions.from, lang) << "\n";
     }
     for (const MonitoringInterval& iv : m.intervals) {
       const LocalizedText every = every_text(iv.every);
@@ -344,7 +354,7 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
                                     {{"every", every}, {"span", span_text(*iv.length)}})
                           : every,
                 lang);
-      o << tag(iv.from, lang) << "\n";
+      o << tag(r.sources, iv.from, lang) << "\n";
     }
     for (const AroundDose& a : m.around_doses) {
       // "冲击前：每次给药前1天（最晚在给药当天）", never "day -1–0" (issue 16, N27).
@@ -356,43 +366,40 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
                                   {{"n", std::to_string(-last)}});
       }
       o << "    " << pick(describe_around_each(a), lang) << (latest.empty() ? "" : pu.paren(latest))
-        << tag(a.from, lang) << "\n";
+        << tag(r.sources, a.from, lang) << "\n";
     }
     for (const Sourced<Span>& at : m.at) {
       o << "    " << pick(tr_both("{span} after the start", {{"span", span_text(at.value)}}), lang)
-        << tag(at.from, lang) << "\n";
+        << tag(r.sources, at.from, lang) << "\n";
     }
     if (m.at_end)
-      o << "    " << tr(lang, "at the end of treatment") << tag(*m.at_end, lang) << "\n";
+      o << "    " << tr(lang, "at the end of treatment") << tag(r.sources, *m.at_end, lang) << "\n";
     if (!pick(m.timing, lang).empty()) o << "    " << pick(m.timing, lang) << "\n";
   }
   if (!r.lab_rules.empty()) {
     o << "\n" << tr(lang, "Lab rules") << "\n";
     for (const LabRule& l : r.lab_rules) {
       o << "  " << condition_text(l, rules, lang) << " → " << action_words(l.action, lang)
-        << pu.colon << pick(l.advice, lang) << tag(l.from, lang) << "\n";
+        << pu.colon << pick(l.advice, lang) << tag(r.sources, l.from, lang) << "\n";
     }
   }
   if (!r.warnings.empty()) {
     o << "\n" << tr(lang, "Warnings") << "\n";
     for (const auto& w : r.warnings)
-      o << "  - " << pick(w.value, lang) << tag(w.from, lang) << "\n";
+      o << "  - " << pick(w.value, lang) << tag(r.sources, w.from, lang) << "\n";
   }
   if (!r.disagreements.empty()) {
     o << "\n" << tr(lang, "Where sources disagree") << "\n";
     for (const Disagreement& d : r.disagreements) {
       o << "  " << pick(d.topic, lang) << "\n";
       for (const auto& p : d.positions)
-        o << "    - " << pick(p.value, lang) << tag(p.from, lang) << "\n";
+        o << "    - " << pick(p.value, lang) << tag(r.sources, p.from, lang) << "\n";
     }
   }
-  o << "\n" << tr(lang, "Sources") << "\n";
-  for (const Source& s : r.sources) {
-    o << "  [" << s.id << "] " << s.citation << ". " << s.location << "\n      \u201c" << s.quote
-      << "\u201d\n";
-  }
+  o << "\n" << tr(lang, "Sources") << "\n" << sources_text(r.sources, lang, "  ");
   o << "\n" << tr(lang, "Golden cases") << pu.colon << r.test_cases.size() << "\n";
   o << "\n" << tr(lang, "Disclaimer") << "\n  " << pick(disclaimer(), lang) << "\n";
+  o << "\n" << tr(lang, "Made by") << "\n  " << stamp_text(r.stamp, lang) << "\n";
   return o.str();
 }
 
@@ -401,6 +408,7 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
   j["format"] = "doseplan-regimen";
   j["format_version"] = 1;
   j["disclaimer"] = text(disclaimer());
+  j["made_by"] = stamp_json(r.stamp);
   j["id"] = r.id;
   j["drug"] = {{"id", r.drug.id}, {"name", text(r.drug.name)}};
   j["indication"] = text(r.indication);
@@ -497,11 +505,34 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
   }
   j["disagreements"] = disagreements;
   json sources = json::array();
+  const std::vector<BibEntry> bib = bibliography(r.sources);
   for (const Source& s : r.sources) {
-    sources.push_back(
-        {{"id", s.id}, {"citation", s.citation}, {"location", s.location}, {"quote", s.quote}});
+    json c = {{"id", s.id},
+              {"document", s.document_id},
+              {"section", s.section},
+              {"quote", s.quote},
+              {"secondary", s.secondary()}};
+    if (!s.note.en.empty()) c["note"] = text(s.note);
+    sources.push_back(c);
   }
   j["sources"] = sources;
+  json documents = json::array();
+  for (const BibEntry& e : bib) {
+    json ids = json::array();
+    for (const Document::Identifier& i : e.document.identifiers)
+      ids.push_back({{"scheme", i.scheme}, {"value", i.value}});
+    json d = {{"number", e.number},           {"id", e.document.id},
+              {"kind", to_string(e.document.kind)}, {"title", e.document.title},
+              {"author", e.document.author},  {"identifiers", ids}};
+    for (auto [key, value] : {std::pair{"version", &e.document.version},
+                              std::pair{"date", &e.document.date}, std::pair{"url", &e.document.url},
+                              std::pair{"location", &e.document.location},
+                              std::pair{"read_on", &e.document.read_on}}) {
+      if (!value->empty()) d[key] = *value;
+    }
+    documents.push_back(d);
+  }
+  j["documents"] = documents;
   j["test_cases"] = r.test_cases.size();
   return j.dump(2) + "\n";
 }

@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "doseplan/format.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/i18n.hpp"
 #include "doseplan/render.hpp"
 
@@ -20,11 +21,10 @@ std::string L(std::string_view english) {
   return tr(g_lang, english);
 }
 
-std::string tag(const Provenance& p) {
-  if (p.overridden) return " [" + L("chosen by the user") + "]";
-  if (p.project_default) return " [" + L("project default") + "]";
-  if (!p.source_id.empty()) return " [" + L("source") + " " + p.source_id + "]";
-  return "";
+// " [source label-schedule]", " [secondary source mpr-gengraf]", " [project default]", or "".
+std::string tag(const std::vector<Source>& sources, const Provenance& p) {
+  const std::string words = provenance_words(sources, p, g_lang);
+  return words.empty() ? "" : " [" + words + "]";
 }
 
 // Columns on a terminal: East Asian wide characters take two.
@@ -126,7 +126,7 @@ std::vector<MonitoringSummary> summarize_monitoring(const Plan& plan) {
       // Each kind of reason once ("before day 1, 2 occasions", "... each administration").
       auto& seen = reasons[k];
       for (const LocalizedText& summary : item.summaries) {
-        const std::string reason = pick(summary, g_lang) + tag(item.from);
+        const std::string reason = pick(summary, g_lang) + tag(plan.sources, item.from);
         if (std::find(seen.begin(), seen.end(), reason) == seen.end()) seen.push_back(reason);
       }
     }
@@ -152,13 +152,14 @@ std::string test_names(const Plan& plan, const VisitItem& item) {
 }  // namespace
 
 std::string render_checks_text(const std::vector<PatientCheck>& checks,
-                               const std::vector<LocalizedText>& acknowledgements, Lang lang) {
+                               const std::vector<LocalizedText>& acknowledgements, Lang lang,
+                               const std::vector<Source>& sources) {
   g_lang = lang;
   std::ostringstream o;
   if (!checks.empty()) {
     o << L("CHECKS ABOUT THE PATIENT (the regimen's limits; doseplan changes no dose)") << "\n";
     for (const PatientCheck& c : checks) {
-      o << "  ! [" << check_mark(c.action, lang) << "] " << pick(c.text, lang) << tag(c.from)
+      o << "  ! [" << check_mark(c.action, lang) << "] " << pick(c.text, lang) << tag(sources, c.from)
         << "\n";
     }
     o << "\n";
@@ -183,7 +184,7 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     << "\n\n";
 
   // The patient judged against the regimen's limits, and what the user acknowledged: first.
-  o << render_checks_text(plan.checks, plan.acknowledgements, lang);
+  o << render_checks_text(plan.checks, plan.acknowledgements, lang, plan.sources);
 
   o << L("PATIENT") << "\n";
   o << "  " << pad(L("Weight"), 22) << format_kg(plan.weight) << "\n";
@@ -226,9 +227,9 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
   o << L("DOSE") << "\n";
   if (plan.chosen) {
     o << "  " << pad(L("Chosen dose"), 22) << format_dose(plan.chosen->value, g_lang)
-      << tag(plan.chosen->from) << L("; ") << L("allowed") << " "
+      << tag(plan.sources, plan.chosen->from) << L("; ") << L("allowed") << " "
       << format_number(dose_number(*plan.dose_rule.min)) << "–"
-      << format_dose(*plan.dose_rule.max, g_lang) << tag(plan.dose_rule.range_from) << "\n";
+      << format_dose(*plan.dose_rule.max, g_lang) << tag(plan.sources, plan.dose_rule.range_from) << "\n";
   }
   o << "  " << pad(L("Product"), 22) << pick(plan.product.name, lang);
   if (!plan.product.market_names.empty()) {
@@ -249,7 +250,7 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
       << P(exact_basis(plan, *first)) << "\n";
     o << "  " << pad(L(std::string("Rounded ") + per), 22) << format_mg(d.rounded_daily, g_lang);
     if (!first->cycle) {
-      o << L("; ") << L(frequency_words(plan.doses_per_day.value)) << tag(plan.doses_per_day.from);
+      o << L("; ") << L(frequency_words(plan.doses_per_day.value)) << tag(plan.sources, plan.doses_per_day.from);
     }
     o << "\n";
     for (const Administration& a : d.administrations) {
@@ -277,7 +278,7 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     name = phase_step_name(name, p.cycle, p.step, p.step, p.steps, lang);
     o << "  " << pad(name, 16) << format_date(p.first);
     if (p.last != p.first) o << " " << L("to") << " " << format_date(p.last);
-    o << "  " << format_dose(p.dose.target, g_lang) << tag(p.dose_from);
+    o << "  " << format_dose(p.dose.target, g_lang) << tag(plan.sources, p.dose_from);
     if (!p.dose.administrations.front().cells) {
       o << " -> " << format_mg(p.dose.rounded_daily, g_lang) << (p.cycle ? "" : L("/day"));
       const std::string actual = actual_text(p.dose);
@@ -334,20 +335,20 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
       for (const LabTest& lab : plan.labs)
         if (lab.id == rule.test) name = pick(lab.name, lang);
       o << "  - " << describe_condition(rule, name, lang) << L(": ") << pick(rule.advice, lang)
-        << tag(rule.from) << "\n";
+        << tag(plan.sources, rule.from) << "\n";
     }
     o << "\n";
   }
   if (!plan.warnings.empty()) {
     o << L("WARNINGS") << "\n";
-    for (const auto& w : plan.warnings) o << "  - " << pick(w.value, lang) << tag(w.from) << "\n";
+    for (const auto& w : plan.warnings) o << "  - " << pick(w.value, lang) << tag(plan.sources, w.from) << "\n";
     o << "\n";
   }
   if (!plan.disagreements.empty()) {
     o << L("WHERE SOURCES DISAGREE (both shown; doseplan does not choose)") << "\n";
     for (const Disagreement& d : plan.disagreements) {
       o << "  " << pick(d.topic, lang) << L(": ") << "\n";
-      for (const auto& p : d.positions) o << "    - " << pick(p.value, lang) << tag(p.from) << "\n";
+      for (const auto& p : d.positions) o << "    - " << pick(p.value, lang) << tag(plan.sources, p.from) << "\n";
     }
     o << "\n";
   }
@@ -383,12 +384,10 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     o << "\n";
   }
   o << L("SOURCES") << "\n";
-  for (const Source& s : plan.sources) {
-    o << "  [" << s.id << "] " << s.citation << ". " << s.location << "\n";
-    o << "      \u201c" << s.quote << "\u201d\n";
-  }
+  o << sources_text(plan.sources, lang, "  ");
   o << "\n";
   o << L("DISCLAIMER") << "\n  " << plan.disclaimer.en << "\n  " << plan.disclaimer.zh << "\n";
+  o << "\n" << L("MADE BY") << "\n  " << stamp_text(plan.stamp, lang) << "\n";
   return o.str();
 }
 

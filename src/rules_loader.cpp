@@ -14,6 +14,7 @@
 #include "doseplan/i18n.hpp"
 #include "doseplan/rules.hpp"
 #include "json_reader.hpp"
+#include "rules_sources.hpp"
 
 namespace doseplan {
 namespace {
@@ -205,12 +206,7 @@ void RegimenReader::read_sources(Obj& root, Regimen& r) {
   std::set<std::string> ids;
   for (const auto& [j, ptr] : elements(sources, root.at("sources"))) {
     Obj s(*j, ptr, diag_);
-    Source src;
-    src.id = s.string("id").value_or("");
-    src.citation = s.string("citation").value_or("");
-    src.location = s.string("location").value_or("");
-    src.quote = s.string("quote").value_or("");
-    s.finish();
+    Source src = detail::read_citation(s);
     if (!src.id.empty() && !ids.insert(src.id).second) {
       diag_.add("rules.duplicate_id", s.at("id"), "source id \"" + src.id + "\" is used twice");
     }
@@ -1173,15 +1169,10 @@ ProductCatalog parse_product_catalog(std::string_view json_text, const std::stri
   std::vector<Source> sources;
   for (const auto& [j, ptr] : elements(root.array("sources"), root.at("sources"))) {
     Obj s(*j, ptr, diag);
-    Source src;
-    src.id = s.string("id").value_or("");
+    Source src = detail::read_citation(s);
     if (!src.id.empty() && !source_ids.insert(src.id).second) {
       diag.add("rules.duplicate_id", s.at("id"), "source id \"" + src.id + "\" is used twice");
     }
-    src.citation = s.string("citation").value_or("");
-    src.location = s.string("location").value_or("");
-    src.quote = s.string("quote").value_or("");
-    s.finish();
     sources.push_back(std::move(src));
   }
   const std::vector<Market> markets = read_markets(root, diag);
@@ -1294,20 +1285,21 @@ ProductCatalog parse_product_catalog(std::string_view json_text, const std::stri
   }
   root.finish();
   if (!diag.ok()) fail(diag);
-  return {std::move(out), markets};
+  return {std::move(out), markets, std::move(sources)};
 }
 
 std::vector<LabTest> parse_labs(std::string_view json_text, const std::string& file) {
+  return parse_lab_catalog(json_text, file).tests;
+}
+
+LabCatalog parse_lab_catalog(std::string_view json_text, const std::string& file) {
   Diagnostics diag(file);
   const json root_json = detail::parse_json(json_text, diag);
   if (!diag.ok()) fail(diag);
   Obj root(root_json, "", diag);
   check_format_version(root);
-  if (auto src = root.object("source")) {
-    src->string("citation");
-    src->string("location");
-    src->finish();
-  }
+  Source source;
+  if (auto src = root.object("source")) source = detail::read_citation(*src, false, false);
   std::vector<LabTest> out;
   std::set<std::string> ids;
   for (const auto& [j, ptr] : elements(root.array("tests"), root.at("tests"))) {
@@ -1337,7 +1329,7 @@ std::vector<LabTest> parse_labs(std::string_view json_text, const std::string& f
   }
   root.finish();
   if (!diag.ok()) fail(diag);
-  return out;
+  return {std::move(out), std::move(source)};
 }
 
 std::vector<Problem> check_rule_set(const RuleSet& rules) {

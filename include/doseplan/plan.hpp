@@ -170,7 +170,8 @@ struct Plan {
   std::vector<PlannedPhase> phases;
   std::vector<Visit> visits;
   std::vector<LabTest> labs;  // the tests named in visits
-  std::vector<Source> sources;
+  std::vector<Source> sources;  // the regimen's citations, then the product's not already there
+  RulesStamp stamp;             // the program and the rules that made this plan
   std::vector<ProjectDefaultUse> project_defaults;
   std::vector<Sourced<LocalizedText>> warnings;
   std::vector<LabRule> lab_rules;  // what a result means (educational), for patients and trackers
@@ -190,6 +191,10 @@ LocalizedText disclaimer();
 // plausible range, a dose, number of doses a day or duration outside the regimen's range, a product
 // the regimen does not allow, and doses the product can not give.
 Plan make_plan(const RuleSet& rules, const PlanRequest& request);
+
+// What a plan cites: the regimen's citations, then the product's (strengths, markets) whose ids
+// the regimen does not already use.
+std::vector<Source> cited_sources(const Regimen& regimen, const Product& product);
 
 // Dated phases from `start` (used by make_plan; exposed for tests and other tools).
 // `chosen` is the dose of the chosen_dose phase (and of cycles without doses); durations and

@@ -25,13 +25,62 @@ struct LocalizedText {
   friend bool operator==(const LocalizedText&, const LocalizedText&) = default;
 };
 
-// One reference: a file of ../shared/sources/ or a label, guideline or trial.
+// A document the rules cite, from rules/sources.json (the bibliography): a seed text shipped in
+// rules/sources/, a label, a trial publication or record, a guideline, a publication, a standard,
+// or a secondary summary of one of these. docs/rules.md describes each field.
+struct Document {
+  enum class Kind {
+    seed_text,
+    label,
+    trial_publication,
+    trial_record,
+    guideline,
+    publication,
+    standard,
+    secondary,  // a summary of another document: the facts cited to it are shown as secondary
+  };
+  struct Identifier {
+    std::string scheme;  // "FDA SPL set id", "PMID", "PMCID", "DOI", "NCT", ...
+    std::string value;
+    friend bool operator==(const Identifier&, const Identifier&) = default;
+  };
+  std::string id;
+  Kind kind = Kind::publication;
+  std::string title;    // in the document's own language
+  std::string author;   // authors or publisher
+  std::string version;  // label version or edition; may be empty
+  std::string date;     // YYYY, YYYY-MM or YYYY-MM-DD; may be empty when an identifier is given
+  std::vector<Identifier> identifiers;
+  std::string url;       // public address, when one exists
+  std::string location;  // a text shipped under the rules directory ("sources/003_….txt"), or empty
+  std::string read_on;   // where the words were read when that was a copy; may be empty
+  std::string note;
+  friend bool operator==(const Document&, const Document&) = default;
+};
+const char* to_string(Document::Kind k);  // "seed-text", "label", ..., "secondary"
+std::optional<Document::Kind> document_kind(std::string_view s);
+
+// A citation: where in a document a rule's number is written. `document` is filled from the
+// bibliography when the rules are loaded (load_rules); parse_regimen() leaves only document_id.
 struct Source {
-  std::string id;        // referenced by Provenance::source_id
-  std::string citation;  // human-readable reference
-  std::string location;  // file name in shared/sources/, or an address
-  std::string quote;     // the sentence encoded, verbatim
+  std::string id;           // referenced by Provenance::source_id
+  std::string document_id;  // a Document of rules/sources.json
+  std::string section;      // the document's section, table or paragraph
+  std::string quote;        // the shortest passage that carries the number, verbatim
+  LocalizedText note;       // optional: e.g. "the psoriasis paragraph, applied to ITP"
+  Document document;
+  bool secondary() const { return document.kind == Document::Kind::secondary; }
   friend bool operator==(const Source&, const Source&) = default;
+};
+
+// What traces an output back to what made it: the program's version, the rules catalogue's
+// version (rules/catalogue.json) and a SHA-256 of the rules files read (docs/rules.md, "Tracing a
+// printout"). A changed rules file changes the hash.
+struct RulesStamp {
+  std::string doseplan_version;  // "0.1.0"
+  std::string rules_version;     // "2026.12.1"
+  std::string rules_hash;        // 64 hex digits
+  friend bool operator==(const RulesStamp&, const RulesStamp&) = default;
 };
 
 // Where a number comes from.
@@ -408,13 +457,16 @@ struct Regimen {
   std::vector<Disagreement> disagreements;
   std::string bsa_formula = "mosteller";  // for mg/m2 doses: mosteller | dubois
   Provenance bsa_formula_from;
+  // Set by load_rules: the catalogue version and the hash of this file with the files every
+  // regimen shares (catalogue.json, labs.json, products.json, sources.json).
+  RulesStamp stamp;
 
   // True when some phase gives the chosen dose (a chosen_dose phase, or cycles without doses).
   bool uses_chosen_dose() const;
   const Source* find_source(const std::string& id) const;
 };
 
-// "source itp6-003 (shared/sources/003_….txt): “…”" or "project default: <reason>".
+// "source itp6-003 (ITP6 patients' site, …, §治疗方法): “…”" or "project default: <reason>".
 std::string cite(const Regimen& r, const Provenance& p);
 
 }  // namespace doseplan

@@ -17,10 +17,11 @@ std::string render_text(const Plan& plan, bool explain = false, Lang lang = Lang
 
 // The checks about the patient (each marked by check_mark, with its source) and the
 // acknowledgements, as the text plan shows them first: two sections, or nothing when there are
-// none. `track advise` shows a stored plan's with it.
+// none. `track advise` shows a stored plan's with it. `sources` (the plan's) mark the checks
+// whose limit comes from a secondary source.
 std::string render_checks_text(const std::vector<PatientCheck>& checks,
                                const std::vector<LocalizedText>& acknowledgements,
-                               Lang lang = Lang::en);
+                               Lang lang = Lang::en, const std::vector<Source>& sources = {});
 
 // One self-contained HTML file (no external fonts, scripts or images) with print CSS for A4:
 // page one has the patient, regimen, sources, a pill card (drug, what it is for, how much in

@@ -1,7 +1,8 @@
 // doseplan — loading and checking the rules: regimens, products and the labs catalogue.
 //
-// A rules directory holds one JSON file per regimen (<id>.json), products.json and labs.json
-// (docs/rules.md describes every field). Loading reports every problem at once, each with the file
+// A rules directory holds one JSON file per regimen (<id>.json), products.json, labs.json, the
+// bibliography sources.json with the texts it ships in sources/, and catalogue.json (the rules'
+// version). docs/rules.md describes every field. Loading reports every problem at once, each with the file
 // name and the JSON pointer of the offending value, e.g.
 //   rules/cyclosporine-itp.json:/dose/range/min: expected a number [rules.wrong_type]
 #ifndef DOSEPLAN_RULES_HPP_
@@ -23,11 +24,17 @@ struct RuleSet {
   std::vector<Product> products;
   std::vector<LabTest> labs;
   std::vector<Market> markets;  // from products.json: what PlanRequest::market may name
+  std::vector<Source> product_sources;  // products.json's citations
+  Source labs_source;                   // labs.json's citation (of the LOINC codes)
+  std::vector<Document> documents;      // sources.json: every document cited, once
+  std::string catalogue_version;        // catalogue.json "version"
+  RulesStamp stamp;  // the version and the hash of every file read (each Regimen has its own)
 
   const Regimen* find_regimen(std::string_view id) const;
   const Product* find_product(std::string_view id) const;
   const Market* find_market(std::string_view id) const;
   const LabTest* find_lab(std::string_view id) const;
+  const Document* find_document(std::string_view id) const;
 };
 
 // Which rules directory to use, in this order: `explicit_dir` (--rules), `env_dir`
@@ -44,9 +51,24 @@ std::vector<Product> parse_products(std::string_view json_text, const std::strin
 struct ProductCatalog {
   std::vector<Product> products;
   std::vector<Market> markets;
+  std::vector<Source> sources;
 };
 ProductCatalog parse_product_catalog(std::string_view json_text, const std::string& file);
 std::vector<LabTest> parse_labs(std::string_view json_text, const std::string& file);
+// labs.json whole: its tests and the citation of their codes.
+struct LabCatalog {
+  std::vector<LabTest> tests;
+  Source source;
+};
+LabCatalog parse_lab_catalog(std::string_view json_text, const std::string& file);
+// sources.json: the documents. catalogue.json: the version.
+std::vector<Document> parse_documents(std::string_view json_text, const std::string& file);
+std::string parse_catalogue_version(std::string_view json_text, const std::string& file);
+
+// Fills each citation's Document from `rules.documents`, and returns the problems: a citation of
+// an unknown document, a shipped text (`location`) that is not a file inside the rules
+// directory, a quote not found in the shipped text it cites (white space aside).
+std::vector<Problem> attach_documents(RuleSet& rules);
 
 // Problems between files: unknown product or test ids, a product of another drug, modified and
 // non-modified cyclosporine in one regimen. Returns them (empty when all is well).
@@ -55,7 +77,8 @@ std::vector<Problem> check_rule_set(const RuleSet& rules);
 // Read and check a whole directory. Throws Error listing every problem in every file.
 RuleSet load_rules(const std::string& directory);
 
-// Only what a plan of `regimen_id` needs: products.json, labs.json and <regimen_id>.json, with
+// Only what a plan of `regimen_id` needs: products.json, labs.json, sources.json, catalogue.json
+// and <regimen_id>.json, with
 // the same checks (the checks between files on these three). A broken file of another regimen
 // does not stop the plan (`check-rules` finds it). When there is no such file (or the id could
 // name another path), loads everything as load_rules(), so an unknown regimen is reported with

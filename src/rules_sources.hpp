@@ -1,0 +1,20 @@
+// Internal: reading citations (the `sources` of a regimen or products.json) with the readers of
+// src/rules_loader.cpp.
+#ifndef DOSEPLAN_SRC_RULES_SOURCES_HPP_
+#define DOSEPLAN_SRC_RULES_SOURCES_HPP_
+
+#include "doseplan/regimen.hpp"
+#include "json_reader.hpp"
+
+namespace doseplan::detail {
+
+// Longest quote check-rules accepts, in characters: a phrase or one sentence, never a paragraph.
+constexpr std::size_t kMaxQuoteLength = 320;
+
+// One citation {"id", "document", "section", "quote", "note"}; `require_id` and `require_quote`
+// are false for labs.json's single citation.
+Source read_citation(Obj& s, bool require_id = true, bool require_quote = true);
+
+}  // namespace doseplan::detail
+
+#endif  // DOSEPLAN_SRC_RULES_SOURCES_HPP_
