@@ -67,8 +67,12 @@ std::string document_reference(const Document& d, Lang lang) {
   };
   std::string out = sentence(d.author) + sentence(d.title);
   std::string facts = kind_name(d.kind, lang);
-  if (!d.version.empty()) facts += comma + fill(tr(lang, "version {v}"), {{"v", d.version}});
+  // A label's version number reads "version 1255"; a journal reference is written as it is.
+  const bool number = d.version.find_first_not_of("0123456789.") == std::string::npos;
+  if (!d.version.empty())
+    facts += comma + (number ? fill(tr(lang, "version {v}"), {{"v", d.version}}) : d.version);
   if (!d.date.empty()) facts += comma + d.date;
+  if (!d.accessed.empty()) facts += comma + fill(tr(lang, "read {date}"), {{"date", d.accessed}});
   out += facts + stop;
   std::string ids;
   for (const Document::Identifier& i : d.identifiers)
@@ -88,7 +92,8 @@ std::string citation_heading(const Source& s, Lang lang) {
   return out;
 }
 
-std::string sources_text(const std::vector<Source>& sources, Lang lang, const std::string& indent) {
+std::string sources_text(const std::vector<Source>& sources, Lang lang, const std::string& indent,
+                         bool notes) {
   std::string o;
   const std::string more = indent + "    ";
   for (const BibEntry& e : bibliography(sources)) {
@@ -98,7 +103,7 @@ std::string sources_text(const std::vector<Source>& sources, Lang lang, const st
       o += more + "- " + citation_heading(s, lang);
       if (!s.quote.empty()) o += (lang == Lang::zh_CN ? "：" : ": ") + ("\u201c" + s.quote + "\u201d");
       const std::string& note = pick(s.note, lang);
-      if (!note.empty()) o += (lang == Lang::zh_CN ? "（" : " (") + note + (lang == Lang::zh_CN ? "）" : ")");
+      if (notes && !note.empty()) o += (lang == Lang::zh_CN ? "（" : " (") + note + (lang == Lang::zh_CN ? "）" : ")");
       o += "\n";
     }
   }

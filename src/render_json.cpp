@@ -589,6 +589,7 @@ void documents(JsonWriter& w, const std::vector<Source>& sources) {
     w.member("author", d.author);
     if (!d.version.empty()) w.member("version", d.version);
     if (!d.date.empty()) w.member("date", d.date);
+    if (!d.accessed.empty()) w.member("accessed", d.accessed);
     w.key("identifiers");
     w.begin_array();
     for (const Document::Identifier& i : d.identifiers) {

@@ -396,7 +396,7 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
         o << "    - " << pick(p.value, lang) << tag(r.sources, p.from, lang) << "\n";
     }
   }
-  o << "\n" << tr(lang, "Sources") << "\n" << sources_text(r.sources, lang, "  ");
+  o << "\n" << tr(lang, "Sources") << "\n" << sources_text(r.sources, lang, "  ", true);
   o << "\n" << tr(lang, "Golden cases") << pu.colon << r.test_cases.size() << "\n";
   o << "\n" << tr(lang, "Disclaimer") << "\n  " << pick(disclaimer(), lang) << "\n";
   o << "\n" << tr(lang, "Made by") << "\n  " << stamp_text(r.stamp, lang) << "\n";
@@ -525,7 +525,9 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
               {"kind", to_string(e.document.kind)}, {"title", e.document.title},
               {"author", e.document.author},  {"identifiers", ids}};
     for (auto [key, value] : {std::pair{"version", &e.document.version},
-                              std::pair{"date", &e.document.date}, std::pair{"url", &e.document.url},
+                              std::pair{"date", &e.document.date},
+                              std::pair{"accessed", &e.document.accessed},
+                              std::pair{"url", &e.document.url},
                               std::pair{"location", &e.document.location},
                               std::pair{"read_on", &e.document.read_on}}) {
       if (!value->empty()) d[key] = *value;

@@ -151,10 +151,13 @@ std::vector<Document> parse_documents(std::string_view json_text, const std::str
         d.identifiers.push_back(std::move(id));
       }
     }
-    if (d.date.empty() && d.identifiers.empty()) {
+    d.accessed = o.string("accessed", false).value_or("");
+    if (!d.accessed.empty() && (d.accessed.size() != 10 || !valid_date(d.accessed)))
+      diag.add("rules.bad_value", o.at("accessed"), "expected YYYY-MM-DD");
+    if (d.date.empty() && d.accessed.empty() && d.identifiers.empty()) {
       diag.add("rules.missing_field", o.pointer(),
-               "document \"" + d.id + "\" needs a date or an identifier (DOI, PMID, SPL set id, "
-               "NCT number, ...)");
+               "document \"" + d.id + "\" needs a date (published, effective or accessed) or an "
+               "identifier (DOI, PMID, SPL set id, NCT number, ...)");
     }
     d.url = o.string("url", false).value_or("");
     d.location = o.string("location", false).value_or("");

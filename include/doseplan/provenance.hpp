@@ -47,8 +47,10 @@ std::string citation_heading(const Source& s, Lang lang);
 // starting with `indent`:
 //   [1] <document_reference>
 //       <url>
-//       - <citation_heading>: “<quote>”
-std::string sources_text(const std::vector<Source>& sources, Lang lang, const std::string& indent);
+//       - <citation_heading>: “<quote>” (<note>, with `notes`)
+// Plans and calendars keep it short (no notes); `doseplan show` gives the notes.
+std::string sources_text(const std::vector<Source>& sources, Lang lang, const std::string& indent,
+                         bool notes = false);
 
 // "doseplan 0.1.0 · rules 2026.12.1 · sha256 3f2a9c…" (the hash's first 16 digits; enough to
 // find the rules it names); "" when the stamp is empty.
