@@ -290,7 +290,9 @@ void sources(JsonWriter& w, const std::vector<Source>& sources,
 
 // The product as the plan uses it: its strengths (only those of `market`, when one is chosen),
 // where they come from, those sold only in some markets, and the plan's notes on them.
-void product(JsonWriter& w, const Plan& plan, detail::PlanJsonCache::Entry* cache) {
+// `cited`: the plan's citations (numbering the product's documents as the bibliography does).
+void product(JsonWriter& w, const Plan& plan, const std::vector<Source>& cited,
+             detail::PlanJsonCache::Entry* cache) {
   const Product& p = plan.product;
   w.begin_object();
   w.member("id", p.id);
@@ -337,7 +339,7 @@ void product(JsonWriter& w, const Plan& plan, detail::PlanJsonCache::Entry* cach
   for (const LocalizedText& n : plan.product_notes) text(w, n);
   w.end_array();
   w.key("sources");
-  sources(w, p.sources, plan.sources);
+  sources(w, p.sources, cited);
   w.end_object();
 }
 
@@ -804,7 +806,7 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
   w.key("dose");
   dose(w, plan, kept);
   w.key("product");
-  product(w, plan, kept);
+  product(w, plan, plan_sources, kept);
   w.key("phases");
   phases(w, plan.phases, plan.explained, kept);
   w.key("visits");
@@ -859,7 +861,9 @@ std::size_t write_plan_json(std::string& buf, std::size_t at, const Plan& plan, 
     kept_block(w, e.project_defaults_json, keep(e.project_defaults, plan.project_defaults) && valid,
                [&](JsonWriter& b) { project_defaults(b, plan.project_defaults); });
     w.key("sources");
-    kept_block(w, e.sources_json, same(e.sources, plan_sources) && valid,
+    // Compared always: the product's citations join the regimen's (cited_sources), and two plans
+    // of one regimen may use different products.
+    kept_block(w, e.sources_json, keep(e.sources, plan_sources) && valid,
                [&](JsonWriter& b) { sources(b, plan_sources, plan_sources); });
     w.key("documents");
     documents(w, plan_sources);

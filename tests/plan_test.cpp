@@ -118,7 +118,7 @@ TEST_CASE("engine: choices outside the rule are refused with the range and its s
   CHECK(problems[0].where == "dose");
   CHECK(problems[0].message ==
         "8.5 mg/kg/day is outside the allowed range 2–8 mg/kg/day; source test-src "
-        "(tests/data/rules/test-taper.json): \u201c2-8 mg/kg/day, 1-3 doses a day.\u201d");
+        "(Test document, Test section): \u201c2-8 mg/kg/day, 1-3 doses a day.\u201d");
 
   q = test_request();
   q.doses_per_day = 4;
@@ -340,7 +340,7 @@ TEST_CASE("cyclosporine-itp: the allowed range and its source are quoted when a 
   CHECK_THAT(
       problems[0].message,
       Catch::Matchers::StartsWith("7 mg/kg/day is outside the allowed range 4–6 mg/kg/day; "
-                                  "source itp6-003 (shared/sources/003_95ea8ec565388f16.txt)") &&
+                                  "source itp6-003 (环孢菌素A治疗难治性免疫性血小板减少性紫癜, ") &&
           Catch::Matchers::Contains("4~6mg/(kg·天)"));
 }
 
@@ -621,7 +621,7 @@ TEST_CASE("engine: maxima per dose and per day are refused with their source, ne
   CHECK(p.id == "input.above_maximum");
   CHECK(p.message ==
         "Induction: 100 mg in one dose is above the maximum 90 mg per dose; source test-src "
-        "(tests/data/rules/test-taper.json): \u201c2-8 mg/kg/day, 1-3 doses a day.\u201d");
+        "(Test document, Test section): \u201c2-8 mg/kg/day, 1-3 doses a day.\u201d");
   d.max_per_dose.reset();
   d.max_per_day = Sourced<DrugMass>{milligrams(150), {"test-src", false, {}, false, {}}};
   p = doseplan::testing::problem_of([&] { make_plan(rules, test_request()); });

@@ -179,7 +179,7 @@ TEST_CASE("a regimen whose id does not match its file name is refused") {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("doseplan-rules-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  for (const char* f : {"products.json", "labs.json"})
+  for (const char* f : {"products.json", "labs.json", "sources.json", "catalogue.json"})
     fs::copy_file(test_rules_dir() + "/" + f, dir / f);
   fs::copy_file(test_rules_dir() + "/test-taper.json", dir / "renamed.json");
   fs::copy_file(test_rules_dir() + "/test-cycles.json", dir / "test-cycles.json");
@@ -380,7 +380,8 @@ TEST_CASE("load_rules_for reads the one regimen a plan needs, with products and 
       fs::temp_directory_path() / ("doseplan-load-for-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  for (const char* name : {"labs.json", "products.json", "test-taper.json", "test-cycles.json"}) {
+  for (const char* name : {"labs.json", "products.json", "sources.json", "catalogue.json",
+                           "test-taper.json", "test-cycles.json"}) {
     fs::copy_file(fs::path(DOSEPLAN_TEST_DATA_DIR) / "rules" / name, dir / name);
   }
   { std::ofstream(dir / "broken.json") << "{ \"id\": \"broken\", "; }
