@@ -6,6 +6,7 @@
 
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/i18n.hpp"
 
 namespace doseplan::detail {
@@ -35,14 +36,12 @@ LocalizedText markets_text(const RuleSet& rules, const std::vector<std::string>&
   return out;
 }
 
-// "source neoral-label: <document title>, <section>" or "project default: …".
+// "source neoral-label" (the plan's bibliography gives the document and the quote), "secondary
+// source …", or "project default: …".
 LocalizedText from_text(const Product& p, const Provenance& from) {
   if (from.project_default) return tr_both("project default: {reason}", {{"reason", from.reason}});
-  // The citation is in English: the Chinese text names the source by its id only.
-  LocalizedText text = tr_both("source {id}", {{"id", same_text(from.source_id)}});
-  for (const Source& s : p.sources)
-    if (s.id == from.source_id) text.en += ": " + s.document.title + ", " + s.section;
-  return text;
+  return {provenance_words(p.sources, from, Lang::en),
+          provenance_words(p.sources, from, Lang::zh_CN)};
 }
 
 // The strengths the plan's administrations use, smallest first.

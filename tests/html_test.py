@@ -43,7 +43,7 @@ LANGS = ["en", "zh-CN"]
 # The only elements the renderer writes: a stray "<" in a text would show up as another one.
 KNOWN_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p",
               "section", "div", "span", "strong", "br", "table", "thead", "tbody", "tfoot", "tr",
-              "th", "td", "ul", "li", "blockquote", "footer"}
+              "th", "td", "ul", "ol", "li", "blockquote", "footer", "a", "em"}
 VOID_TAGS = {"meta", "br"}
 
 
@@ -253,9 +253,20 @@ def check_document(rep, name, tree, raw, lang):
     # Self-contained: no scripts, links, images, frames; no address to load anything from.
     rep.check(not (tree.tags & {"script", "link", "img", "iframe", "object", "embed"}),
               name + ": no <script>, <link> or images")
-    external = [e for e in tree.root.find_all(lambda e: True)
-                for a in ("src", "href") if a in e.attrs]
-    rep.check(not external, name + ": no src= or href= attributes")
+    # Links the reader may follow are allowed (the bibliography's addresses and the [source]
+    # tags' anchors); nothing is loaded from anywhere.
+    external = [e for e in tree.root.find_all(lambda e: True) for a in ("src",) if a in e.attrs]
+    rep.check(not external, name + ": no src= attributes")
+    links = [e.attrs["href"] for e in tree.root.find_all(lambda e: "href" in e.attrs)]
+    rep.check(all(e.tag == "a" for e in tree.root.find_all(lambda e: "href" in e.attrs)),
+              name + ": href only on <a>")
+    rep.check(all(re.match(r"(https?://|#src-)", h) for h in links),
+              name + ": links are web addresses or anchors of the page")
+    anchors = {e.attrs.get("id") for e in tree.root.find_all(lambda e: "id" in e.attrs)}
+    rep.check(all(h[1:] in anchors for h in links if h.startswith("#")),
+              name + ": every [source] link leads to its citation in the bibliography")
+    rep.check(any(h.startswith("http") for h in links),
+              name + ": the bibliography links to its documents")
     rep.check(not re.search(r"https?:|url\s*\(|@import|@font-face", tree.style),
               name + ": no external resource in the CSS")
     # Print CSS: A4, page breaks before the calendar and between months, a fixed footer.
