@@ -128,6 +128,9 @@ class VisibleText(html.parser.HTMLParser):
             self.parts.append(data)
 
 
+STAMP = re.compile(r"sha256 [0-9a-f]{16,64}")
+
+
 def before_sources(out, heading="\n来源\n"):
     """The text output without its sources (verbatim quotes) and what follows them."""
     cut = out.find(heading)
@@ -137,7 +140,7 @@ def before_sources(out, heading="\n来源\n"):
 def html_readable(out):
     p = VisibleText()
     p.feed(out)
-    return "".join(p.parts)
+    return STAMP.sub(" ", "".join(p.parts))  # the footer's rules stamp: a hash, not words
 
 
 def pdf_readable(path, english_disclaimer):
@@ -145,7 +148,7 @@ def pdf_readable(path, english_disclaimer):
     r = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("pdftotext failed: " + r.stderr)
-    text = before_sources(r.stdout)
+    text = STAMP.sub(" ", before_sources(r.stdout))  # the footer's rules stamp
     # The English half of the disclaimer, wrapped anywhere, on every page.
     words = english_disclaimer.split()
     wrapped = r"\s+".join(re.escape(w) for w in words)
@@ -161,7 +164,8 @@ def csv_readable(out):
     keep = [i for i, name in enumerate(header) if name not in keys]
     lines = []
     for row in rows[1:]:
-        if row and row[0] in ("disclaimer", "source"):  # verbatim citations; both languages
+        # Verbatim citations, both languages, and the rules stamp (versions and a hash).
+        if row and row[0] in ("disclaimer", "source", "made_by"):
             continue
         lines.extend(row[i] for i in keep if i < len(row) and row[i])
     return "\n".join(lines), rows
@@ -188,7 +192,9 @@ def ics_readable(out):
 def strip_ids(text, ids, all_ids=False):
     for i in sorted(ids, key=len, reverse=True):
         if all_ids or "-" in i:  # ids with a hyphen can not be mistaken for words
-            text = re.sub(r"(?<![\w-])%s(?![\w-])" % re.escape(i), " ", text)
+            # A Chinese character may touch a hyphenated id (方案cyclophosphamide-iv-scot).
+            before = r"(?<![A-Za-z0-9_-])" if "-" in i else r"(?<![\w-])"
+            text = re.sub(before + r"%s(?![A-Za-z0-9_-])" % re.escape(i), " ", text)
     return text
 
 
@@ -313,8 +319,8 @@ def check_plans(c, binary, rules_dir, regimens, tmp):  # noqa: C901 (one loop pe
         except RuntimeError as e:
             c.failed += 1
             print("FAIL %s: %s" % (regimen, e))
-    c.check("regimens", run([binary, "regimens", "--rules", rules_dir, "--lang",
-                             "zh-CN"]).stdout)
+    c.check("regimens", STAMP.sub(" ", run([binary, "regimens", "--rules", rules_dir, "--lang",
+                                            "zh-CN"]).stdout))
     # The patient block with kidney function and body size (adult and child formulas).
     for extra in (["--age", "40", "--sex", "female", "--height", "165cm", "--creatinine",
                    "90umol/L"],
