@@ -29,4 +29,21 @@ echo "$out" | grep -q "Educational aid only" || fail "disclaimer"
 DOSEPLAN_RULES="$tmp/prefix/share/doseplan/rules" DOSEPLAN_LOCALE_DIR="$tmp/prefix/share/locale" \
   "$tmp/prefix/bin/doseplan" plan --regimen cyclosporine-itp --weight 62kg --start 2026-12-01 --lang zh-CN \
   | grep -q "按规格调整后的每日剂量" || fail "installed executable in zh-CN"
+# Issue 17: the installed rules ship their texts; a plan from them names only files that exist
+# under the installed rules, never a path outside the product, and says which rules made it.
+rules="$tmp/prefix/share/doseplan/rules"
+DOSEPLAN_RULES="$rules" "$tmp/prefix/bin/doseplan" check-rules "$rules" >/dev/null ||
+  fail "check-rules on the installed rules (shipped texts and quotes)"
+DOSEPLAN_RULES="$rules" "$tmp/prefix/bin/doseplan" plan --regimen cyclosporine-itp --weight 62kg \
+  --start 2026-12-01 --format json >"$tmp/plan.json" || fail "installed plan as JSON"
+python3 - "$tmp/plan.json" "$rules" <<'PY' || fail "installed plan's sources"
+import json, os, sys
+plan = json.load(open(sys.argv[1]))
+locations = [d["location"] for d in plan["documents"] if "location" in d]
+assert locations, "no shipped text cited"
+for loc in locations:
+    assert os.path.isfile(os.path.join(sys.argv[2], loc)), loc + " is not under the installed rules"
+assert "shared/" not in open(sys.argv[1]).read(), "an output names shared/"
+assert len(plan["made_by"]["rules_sha256"]) == 64
+PY
 echo "1 passed, 0 failed"
