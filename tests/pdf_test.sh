@@ -96,6 +96,10 @@ pdf_case() {
     fi
   done
   check "$name: no unknown page total" bash -c '! grep -qF -- "of ?" <<<"$1"' _ "$text"
+  # Issue 17: a numbered bibliography whose addresses are links, and the rules stamp.
+  check "$name: numbered bibliography" has "$flat" "[1] "
+  check "$name: links to the documents" grep -aqF "/URI (https://" "$pdf"
+  check "$name: no path outside the product" bash -c '! grep -qF -- "shared/" <<<"$1"' _ "$flat"
 
   # Every page: the disclaimer, the patient label, the plan date and its page number.
   local disclaimer page_label n page_text regimen
@@ -105,6 +109,7 @@ pdf_case() {
   for ((n = 1; n <= ${pages:-0}; n++)); do
     page_text=$(pdftotext -q -enc UTF-8 -f "$n" -l "$n" "$pdf" -)
     has "$page_text" "$disclaimer" || bad_disclaimer+=("$n")
+    has "$page_text" "sha256 " || bad_disclaimer+=("$n (rules stamp)")
     { has "$page_text" "$regimen" && has "$page_text" "62 kg" && has "$page_text" "2026-12-01"; } ||
       bad_label+=("$n")
     if [[ $lang == zh-CN ]]; then
