@@ -62,7 +62,7 @@ std::string document_reference(const Document& d, Lang lang) {
   const std::string comma = zh ? "，" : ", ";
   auto sentence = [&](std::string text) {
     // A title or author that already ends a sentence gets no second full stop.
-    if (!text.empty() && (text.back() == '.' || text.back() == '?')) return text + (zh ? "" : " ");
+    if (!text.empty() && (text.back() == '.' || text.back() == '?')) return text + " ";
     return text + stop;
   };
   std::string out = sentence(d.author) + sentence(d.title);

@@ -206,6 +206,17 @@ const Source* find_source(const Plan& plan, const std::string& id) {
   return nullptr;
 }
 
+// "Source label-schedule: AbbVie Inc. GENGRAF … (PRECAUTIONS …): “…”", "Project default: …", or
+// "" without a provenance.
+std::string citation_note(const Plan& plan, const Provenance& from) {
+  if (from.project_default) return "Project default: " + from.reason.en;
+  const Source* s = find_source(plan, from.source_id);
+  if (!s) return "";
+  return (s->secondary() ? "Secondary source " : "Source ") + s->id + ": " +
+         document_reference(s->document, Lang::en) + " " + s->section + ": \u201c" + s->quote +
+         "\u201d";
+}
+
 // The rules version and hash as meta tags of the Bundle.
 json stamp_tags(const Plan& plan) {
   return json::array({{{"system", "urn:doseplan:rules-version"},
@@ -382,7 +393,12 @@ std::string render_fhir(const Plan& plan) {
           sr["occurrenceDateTime"] = format_date(v.date);
         }
         sr["reasonCode"] = json::array({{{"text", item.name.en + ": " + item.reason.en}}});
-        if (!item.timing.en.empty()) sr["note"] = json::array({{{"text", item.timing.en}}});
+        json sr_notes = json::array();
+        if (!item.timing.en.empty()) sr_notes.push_back({{"text", item.timing.en}});
+        // The citation this visit rests on (R4 ServiceRequest has no relatedArtifact: a note).
+        if (const std::string cite = citation_note(plan, item.from); !cite.empty())
+          sr_notes.push_back({{"text", cite}});
+        if (!sr_notes.empty()) sr["note"] = sr_notes;
         const std::string url =
             uuid(key + "|test|" + format_date(v.date) + "|" + item.monitoring_id + "|" + test);
         add(url, sr);

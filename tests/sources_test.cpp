@@ -264,6 +264,18 @@ TEST_CASE("stamp: every output of a plan names doseplan, the rules version and t
   CHECK(last["policy"][0] == "urn:doseplan:rules:test:sha256:" + hash);
   CHECK(last["entity"][0]["what"]["display"].get<std::string>().find("Test document") !=
         std::string::npos);
+  // Each test's ServiceRequest names the citation (or project default) its visit rests on.
+  int cited_requests = 0;
+  for (const auto& e : fhir["entry"]) {
+    if (e["resource"]["resourceType"] != "ServiceRequest") continue;
+    for (const auto& n : e["resource"].value("note", nlohmann::json::array())) {
+      const std::string text = n["text"];
+      if (text.rfind("Source test-src: doseplan tests. Test document.", 0) == 0 ||
+          text.rfind("Project default: ", 0) == 0)
+        ++cited_requests;
+    }
+  }
+  CHECK(cited_requests > 0);
   std::string ics = render_ics(plan, {});
   for (std::size_t at; (at = ics.find("\r\n ")) != std::string::npos;) ics.erase(at, 3);  // unfold
   CHECK(ics.find("PRODID:-//doseplan//doseplan " + std::string(version()) + " rules test sha256 " +
