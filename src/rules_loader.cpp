@@ -1350,6 +1350,17 @@ std::vector<Problem> check_rule_set(const RuleSet& rules) {
                  "product \"" + p->id + "\" is " + p->drug + ", not " + r.drug.id);
       }
       if (!p->variant.empty()) variants.insert(p->variant);
+      // A plan lists the regimen's citations and the product's under their ids: one id, one
+      // citation.
+      for (const Source& ps : p->sources) {
+        const Source* mine = r.find_source(ps.id);
+        if (mine && (mine->document_id != ps.document_id || mine->section != ps.section ||
+                     mine->quote != ps.quote)) {
+          diag.add("rules.duplicate_id", "/sources",
+                   "source id \"" + ps.id + "\" is another citation in products.json (product \"" +
+                       p->id + "\"): give one of them another id");
+        }
+      }
     }
     if (r.drug.id == "cyclosporine" && variants.count("modified") &&
         variants.count("non-modified")) {

@@ -210,7 +210,10 @@ TEST_CASE("every plan carries the disclaimer, its sources and the project defaul
   const Plan p = make_plan(test_rules(), test_request());
   CHECK_THAT(p.disclaimer.en, Catch::Matchers::Contains("Educational aid"));
   CHECK_FALSE(p.disclaimer.zh.empty());
-  CHECK(p.sources.size() == 1);
+  // The regimen's citation, then the product's (its strengths).
+  REQUIRE(p.sources.size() == 2);
+  CHECK(p.sources[0].id == "test-src");
+  CHECK(p.sources[1].id == "test-product-src");
   std::vector<std::string> whats;
   for (const auto& d : p.project_defaults) whats.push_back(d.what.en);
   CHECK(whats == std::vector<std::string>{"dose", "rounding", "uneven split", "Induction, duration",

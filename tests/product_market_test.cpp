@@ -21,7 +21,7 @@ RuleSet market_rules() {
       MarketLimit limit;
       limit.strength = milligrams(10);
       limit.markets = {"a"};
-      limit.from.source_id = "test-src";
+      limit.from.source_id = "test-product-src";
       p.market_limited = {limit};
     }
   }
@@ -59,9 +59,9 @@ TEST_CASE("market: without a market every strength is used, and a market-limited
   CHECK(in_mg(row(p, "maintenance").dose.rounded_daily) == 125);
   CHECK(in_mg(row(p, "maintenance").dose.administrations[0].amount) == 65);
   CHECK_FALSE(p.market);
-  CHECK(any_note_has(p, "Strengths: 10 mg, 25 mg (source test-src"));
+  CHECK(any_note_has(p, "Strengths: 10 mg, 25 mg (source test-product-src"));
   CHECK(any_note_has(p, "this plan uses 10 mg, 25 mg"));
-  CHECK(any_note_has(p, "10 mg is sold only in some markets: Aland (source test-src"));
+  CHECK(any_note_has(p, "10 mg is sold only in some markets: Aland (source test-product-src"));
 }
 
 TEST_CASE("market: a market uses only the strengths sold there") {
