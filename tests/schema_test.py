@@ -5,11 +5,14 @@
 
 1. Each schema is a valid draft 2020-12 schema.
 2. Every *.json directly in RULES_DIR is valid: products.json against products.schema.json,
-   labs.json against labs.schema.json, every other file against regimen.schema.json (as the
-   loader reads them, src/catalog.cpp).
+   labs.json against labs.schema.json, sources.json (the bibliography) against
+   sources.schema.json, catalogue.json against catalogue.schema.json, every other file against
+   regimen.schema.json (as the loader reads them, src/catalog.cpp). The subdirectory sources/
+   holds the shipped texts (.txt), not rules files: it is not read here.
 3. Deliberately broken copies of those files are REJECTED (unknown key, missing source, bad span,
-   bad enum, ...), so that this test can fail; and a few unusual but valid spellings the loader
-   accepts are ACCEPTED, so that the schema is not stricter than the loader where it matters.
+   bad enum, a citation in the old format, a document without kind or date, ...), so that this
+   test can fail; and a few unusual but valid spellings the loader accepts are ACCEPTED, so that
+   the schema is not stricter than the loader where it matters.
 
 The schemas describe the shape only; semantic checks (ranges in order, ids that exist, files that
 agree) are the loader's, run by `doseplan check-rules`.
@@ -26,6 +29,8 @@ SCHEMA_FILES = {
     "regimen": "regimen.schema.json",
     "products": "products.schema.json",
     "labs": "labs.schema.json",
+    "sources": "sources.schema.json",
+    "catalogue": "catalogue.schema.json",
 }
 
 
@@ -67,6 +72,10 @@ def schema_for(file_name):
         return "products"
     if file_name == "labs.json":
         return "labs"
+    if file_name == "sources.json":
+        return "sources"
+    if file_name == "catalogue.json":
+        return "catalogue"
     return "regimen"
 
 
@@ -195,6 +204,27 @@ def regimen_mutations():
     def note_english_only(d):
         d["dose"]["rounding"]["note"] = "English only"
 
+    def old_citation(d):
+        d["sources"][0]["citation"] = "ITP6 patients' site, itp6.com/16619.html"
+
+    def old_location(d):
+        d["sources"][0]["location"] = "shared/sources/003_95ea8ec565388f16.txt"
+
+    def citation_without_document(d):
+        del d["sources"][0]["document"]
+
+    def citation_without_section(d):
+        del d["sources"][0]["section"]
+
+    def long_quote(d):
+        d["sources"][0]["quote"] = "x" * 321
+
+    def longest_quote(d):
+        d["sources"][0]["quote"] = "环" * 320  # characters, not bytes
+
+    def citation_note_english_only(d):
+        d["sources"][0]["note"] = "English only"
+
     return [
         ("an unknown top-level key", False, unknown_top, ()),
         ("an unknown key in /dose (misspelt default)", False, unknown_nested, ("dose",)),
@@ -224,6 +254,14 @@ def regimen_mutations():
         ("a project-default reason in English only", False, reason_english_only,
          ("dose", "rounding", "reason")),
         ("a note in English only", False, note_english_only, ("dose", "rounding", "note")),
+        ("a citation with the old \"citation\" key", False, old_citation, ("sources", 0)),
+        ("a citation with the old \"location\" key", False, old_location, ("sources", 0)),
+        ("a citation without document", False, citation_without_document, ("sources", 0)),
+        ("a citation without section", False, citation_without_section, ("sources", 0)),
+        ("a quote of 321 characters", False, long_quote, ("sources", 0, "quote")),
+        ("a quote of 320 Chinese characters", True, longest_quote, None),
+        ("a citation note in English only", False, citation_note_english_only,
+         ("sources", 0, "note")),
     ]
 
 
@@ -257,6 +295,11 @@ def products_mutations():
         p = product(d, "capsule") or product(d, "tablet")
         p["concentration_mg_per_mL"] = 100
 
+    def old_citation(d):
+        s = d["sources"][0]
+        s["citation"] = "a label"
+        s["location"] = "https://dailymed.nlm.nih.gov/"
+
     return [
         ("an unknown key in a product", False, unknown_key, ("products",)),
         ("a product form not in the enum", False, bad_form, ("products",)),
@@ -265,6 +308,8 @@ def products_mutations():
         ("a cyclosporine product without variant", False, cyclosporine_without_variant,
          ("products",)),
         ("a solution's key on a solid", False, solution_key_on_a_capsule, ("products",)),
+        ("a citation with the old citation and location keys", False, old_citation,
+         ("sources", 0)),
     ]
 
 
@@ -289,11 +334,129 @@ def labs_mutations():
         d["tests"].append({"id": "schema-test-assessment", "kind": "assessment",
                            "name": {"en": "Examination", "zh": "检查"}, "units": []})
 
+    def old_source(d):
+        d["source"] = {"citation": "LOINC", "location": "https://loinc.org"}
+
+    def source_without_document(d):
+        del d["source"]["document"]
+
+    def source_without_quote(d):
+        d["source"].pop("quote", None)
+
     return [
         ("an unknown key in a test", False, unknown_key, ("tests",)),
         ("a test kind not in the enum", False, bad_kind, ("tests",)),
         ("a lab test without loinc", False, lab_without_loinc, ("tests",)),
         ("an assessment without loinc (allowed)", True, assessment_without_loinc, None),
+        ("the old source {citation, location}", False, old_source, ("source",)),
+        ("a source without document", False, source_without_document, ("source",)),
+        ("a source without quote (allowed)", True, source_without_quote, None),
+    ]
+
+
+def sources_mutations():
+    FIRST = ("documents", 0)
+
+    def unknown_key(d):
+        d["documents"][0]["colour"] = "blue"
+
+    def no_kind(d):
+        del d["documents"][0]["kind"]
+
+    def bad_kind(d):
+        d["documents"][0]["kind"] = "website"
+
+    def no_title(d):
+        del d["documents"][0]["title"]
+
+    def bad_date(d):
+        d["documents"][0]["date"] = "21 August 2024"
+
+    def bad_month(d):
+        d["documents"][0]["date"] = "2024-13"
+
+    def year_only(d):
+        d["documents"][0]["date"] = "2024"
+
+    def year_and_month(d):
+        d["documents"][0]["date"] = "2024-08"
+
+    def accessed_year_only(d):
+        d["documents"][0]["accessed"] = "2026"
+
+    def undated_unidentified(d):
+        for key in ("date", "accessed", "identifiers"):
+            d["documents"][0].pop(key, None)
+
+    def empty_identifiers_only(d):
+        for key in ("date", "accessed"):
+            d["documents"][0].pop(key, None)
+        d["documents"][0]["identifiers"] = []
+
+    def accessed_only(d):
+        for key in ("date", "identifiers"):
+            d["documents"][0].pop(key, None)
+        d["documents"][0]["accessed"] = "2026-12-01"
+
+    def location_elsewhere(d):
+        d["documents"][0]["location"] = "shared/sources/003_95ea8ec565388f16.txt"
+
+    def location_climbing(d):
+        d["documents"][0]["location"] = "sources/../labs.json"
+
+    def bad_scheme(d):
+        d["documents"][0]["identifiers"] = [{"scheme": "pmid", "value": "12345678"}]
+
+    def identifier_without_value(d):
+        d["documents"][0]["identifiers"] = [{"scheme": "PMID"}]
+
+    def id_in_capitals(d):
+        d["documents"][0]["id"] = "Gengraf-Label"
+
+    def format_version_2(d):
+        d["format_version"] = 2
+
+    return [
+        ("an unknown key in a document", False, unknown_key, FIRST),
+        ("a document without kind", False, no_kind, FIRST),
+        ("a document kind not in the enum", False, bad_kind, FIRST + ("kind",)),
+        ("a document without title", False, no_title, FIRST),
+        ("a date as \"21 August 2024\"", False, bad_date, FIRST + ("date",)),
+        ("a date of month 13", False, bad_month, FIRST + ("date",)),
+        ("a date of a year only (allowed)", True, year_only, None),
+        ("a date of a year and month (allowed)", True, year_and_month, None),
+        ("an accessed date of a year only", False, accessed_year_only, FIRST + ("accessed",)),
+        ("a document without date, accessed or identifier", False, undated_unidentified, FIRST),
+        ("a document whose only identifiers are none", False, empty_identifiers_only, FIRST),
+        ("a document with only an accessed date (allowed)", True, accessed_only, None),
+        ("a location not under sources/", False, location_elsewhere, FIRST + ("location",)),
+        ("a location climbing out of sources/", False, location_climbing, FIRST + ("location",)),
+        ("an identifier scheme not in the list", False, bad_scheme, FIRST + ("identifiers",)),
+        ("an identifier without value", False, identifier_without_value,
+         FIRST + ("identifiers",)),
+        ("a document id in capitals", False, id_in_capitals, FIRST + ("id",)),
+        ("format_version 2", False, format_version_2, ("format_version",)),
+    ]
+
+
+def catalogue_mutations():
+    def no_released(d):
+        del d["released"]
+
+    def bad_released(d):
+        d["released"] = "05/12/2026"
+
+    def empty_version(d):
+        d["version"] = ""
+
+    def unknown_key(d):
+        d["colour"] = "blue"
+
+    return [
+        ("a catalogue without released", False, no_released, ()),
+        ("a released date as 05/12/2026", False, bad_released, ("released",)),
+        ("an empty version", False, empty_version, ("version",)),
+        ("an unknown key", False, unknown_key, ()),
     ]
 
 
@@ -351,7 +514,7 @@ def main(argv):
         else:
             results.ok(label)
             docs.setdefault(kind, (file_name, doc))
-    for kind in ("regimen", "products", "labs"):
+    for kind in ("regimen", "products", "labs", "sources", "catalogue"):
         if kind not in docs:
             results.fail("a valid %s file to break" % kind,
                          ["no valid %s file in %s" % (kind, rules_dir)])
@@ -359,7 +522,9 @@ def main(argv):
     # 3. Broken copies must be rejected; unusual but valid ones accepted.
     for kind, mutations in (("regimen", regimen_mutations()),
                             ("products", products_mutations()),
-                            ("labs", labs_mutations())):
+                            ("labs", labs_mutations()),
+                            ("sources", sources_mutations()),
+                            ("catalogue", catalogue_mutations())):
         if kind not in docs:
             continue
         file_name, original = docs[kind]
