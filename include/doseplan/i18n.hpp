@@ -63,8 +63,10 @@ std::string describe_administration(const Administration& a, Lang lang);
 // A dose range: "2–8 mg/kg/day" / "2–8 mg/(kg·天)".
 LocalizedText dose_range_text(const DoseValue& low, const DoseValue& high);
 
-// Where a number comes from, in both languages: "source itp6-003 (shared/sources/…): “quote”",
-// "project default: <reason>".
+// Where a number comes from, in both languages. English names the document's title and the
+// section: "source itp6-003 (<title>, <section>): “quote”" ("secondary source …" when the document
+// is a secondary summary); Chinese only the citation's id and its quote (the plan's bibliography
+// holds the title); or "project default: <reason>".
 LocalizedText cite_text(const Regimen& regimen, const Provenance& from);
 
 // Whether the compiled zh-CN catalogue was found ($DOSEPLAN_LOCALE_DIR, installed, build tree).

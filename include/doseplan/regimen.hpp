@@ -158,7 +158,7 @@ struct LabTest {
   std::string kind = "lab";         // lab | vital | assessment (an examination, not a sample)
   std::string loinc;                // "2160-0"; may be empty for an assessment
   std::string loinc_molar;          // "14682-9": the code of a result in mol/L units, if other
-  bool loinc_from_project = false;  // not in shared/clinical-facts.md: supplied, to be checked
+  bool loinc_from_project = false;  // chosen by the project, not from a cited list: to be checked
   std::vector<std::string> units;   // UCUM units accepted, e.g. "umol/L", "mg/dL"
   // The LOINC code of a result written in `unit`: `loinc_molar` for umol/L, mmol/L (any
   // "mol/L" unit) when there is one, else `loinc` ("14682-9" for creatinine in umol/L).
