@@ -1031,13 +1031,15 @@ int run_advise(State& s) {
   const RulesStamp now = stamp_now(rules, p.regimen_id);
   if (s.c.format == "json") {
     json out = {{"label", p.label}, {"regimen", p.regimen_id}, {"today", format_date(today)}};
+    const json stored = json::parse(t.plan_json(s.label));  // the entries as the plan has them
+    out["checks"] = stored.value("checks", json::array());
+    out["acknowledgements"] = stored.value("acknowledgements", json::array());
+    // What made the stored plan, the rules in use now, and whether they differ (null: the stored
+    // plan did not record its rules).
     out["made_by"] = stamp_json(p.stamp);
     out["rules_in_use"] = stamp_json(now);
     out["rules_differ"] =
         p.stamp.rules_hash.empty() ? json(nullptr) : json(p.stamp.rules_hash != now.rules_hash);
-    const json stored = json::parse(t.plan_json(s.label));  // the entries as the plan has them
-    out["checks"] = stored.value("checks", json::array());
-    out["acknowledgements"] = stored.value("acknowledgements", json::array());
     json list = json::array();
     for (const Advice& a : advice) list.push_back(advice_json(a, rules));
     out["advice"] = list;
