@@ -1324,6 +1324,14 @@ CREATE INDEX plans_by_patient ON plans (patient_id, regimen_id);
 CREATE INDEX visits_due ON visits (window_first, plan_id, window_before, window_after, baseline,
   items_id, done) WHERE done = 0;
 )sql",
+    // 4: the stamp of the plan (Plan::stamp): the doseplan version, rules version and SHA-256 of
+    // the rules files that made it. Plans stored before are left empty: not recorded (the stamp
+    // is not guessed from the rules in use now).
+    R"sql(
+ALTER TABLE plans ADD COLUMN doseplan_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE plans ADD COLUMN rules_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE plans ADD COLUMN rules_sha256 TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(static_cast<int>(std::size(kMigrations)) == kTrackerSchemaVersion);
 
@@ -1835,12 +1843,16 @@ struct Tracker::Impl {
     p.start = date_of(st.getColumn(3).getString());
     p.end = date_of(st.getColumn(4).getString());
     p.tracked_since = date_of(st.getColumn(5).getString());
+    p.stamp.doseplan_version = st.getColumn(6).getString();
+    p.stamp.rules_version = st.getColumn(7).getString();
+    p.stamp.rules_hash = st.getColumn(8).getString();
     return p;
   }
 
   static constexpr const char* kPatientSelect =
-      "SELECT p.id, p.label, pl.regimen_id, pl.start_date, pl.end_date, p.created_on "
-      "FROM patients p JOIN plans pl ON pl.patient_id = p.id";
+      "SELECT p.id, p.label, pl.regimen_id, pl.start_date, pl.end_date, p.created_on, "
+      "pl.doseplan_version, pl.rules_version, pl.rules_sha256 FROM patients p JOIN plans pl ON "
+      "pl.patient_id = p.id";
 
   std::vector<TrackedResult> read_results(const std::string& where,
                                           const std::string& label) const {
@@ -2059,7 +2071,8 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
     const std::int64_t pid = db.getLastInsertRowid();
     SQLite::Statement pl(db,
                          "INSERT INTO plans (patient_id, regimen_id, start_date, end_date, "
-                         "plan_json, request_json, created_on) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                         "plan_json, request_json, created_on, doseplan_version, "
+                         "rules_version, rules_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     pl.bind(1, static_cast<int64_t>(pid));
     bind_text(pl, 2, plan.regimen.id);
     bind_text(pl, 3, format_date(plan.start));
@@ -2067,6 +2080,9 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
     bind_text(pl, 5, plan_text);
     bind_text(pl, 6, request_text);
     bind_text(pl, 7, format_date(today));
+    bind_text(pl, 8, plan.stamp.doseplan_version);
+    bind_text(pl, 9, plan.stamp.rules_version);
+    bind_text(pl, 10, plan.stamp.rules_hash);
     pl.exec();
     const std::int64_t plan_id = db.getLastInsertRowid();
     SQLite::Statement vi(db,
@@ -2118,6 +2134,7 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
     p.start = plan.start;
     p.end = plan.end;
     p.tracked_since = today;
+    p.stamp = plan.stamp;
     return p;
   });
 }

@@ -39,7 +39,7 @@ check "start exits 0" test "$code" -eq 0
 check "start says what it stored" contains "$tmp/out" "Tracking pt-01: cyclosporine-itp, 2026-12-01 to 2027-06-11; 16 visits stored."
 check "database created 0600" test "$(mode_of "$db")" = 600
 check "WAL mode" test "$(sql "$db" 'PRAGMA journal_mode;')" = wal
-check "schema version 3" test "$(sql "$db" 'PRAGMA user_version;')" = 3
+check "schema version 4" test "$(sql "$db" 'PRAGMA user_version;')" = 4
 check "16 visits stored" test "$(sql "$db" 'SELECT count(*) FROM visits;')" = 16
 check "plan stored as JSON with its request" test "$(sql "$db" "SELECT json_extract(plan_json, '$.format') || ' ' || json_extract(request_json, '$.regimen') FROM plans;")" = "doseplan-plan cyclosporine-itp"
 check "--today given: no date note" lacks "$tmp/err" "today is"
@@ -208,6 +208,29 @@ assert len(h["visits"]) == 16
 PY
 run track patients "${D[@]}"
 check "patients" contains "$tmp/out" "3 patients"
+# Each plan is stored with what made it: the rules' version and hash (docs/tracker.md).
+stamp="$(sql "$db" "SELECT rules_version || ' · sha256 ' || substr(rules_sha256, 1, 16) FROM plans p JOIN patients x ON x.id = p.patient_id WHERE x.label = 'pt-01';")"
+check "the stored stamp is a rules hash" test "$(sql "$db" "SELECT length(rules_sha256) FROM plans p JOIN patients x ON x.id = p.patient_id WHERE x.label = 'pt-01';")" = 64
+check "patients: the rules that planned each patient" contains "$tmp/out" "rules $stamp"
+run track advise "${D[@]}" --label pt-01 --today 2026-12-20
+check "advise: the rules that planned it" contains "$tmp/out" "Planned with: doseplan "
+check "advise: the rules in use are the same" lacks "$tmp/out" "the rules in use now differ"
+# One byte more in the regimen's file (a space after its JSON): the rules now hash differently.
+cp -r "$rules" "$tmp/rules-changed"
+printf ' ' >>"$tmp/rules-changed/cyclosporine-itp.json"
+run track advise "${D[@]}" --label pt-01 --today 2026-12-20 --rules "$tmp/rules-changed"
+check "advise with other rules exits 0" test "$code" -eq 0
+check "advise: the rules now differ" contains "$tmp/out" "Planned with rules ${stamp%% ·*} (sha256 ${stamp##* }); the rules in use now differ"
+run track advise "${D[@]}" --label pt-01 --today 2026-12-20 --rules "$tmp/rules-changed" --lang zh-CN
+check "advise in Chinese: the rules now differ" contains "$tmp/out" "现在使用的规则已不同"
+run track advise "${D[@]}" --label pt-01 --today 2026-12-20 --rules "$tmp/rules-changed" --format json
+check "advise as JSON: the stored stamp and the rules in use" python3 - "$tmp/out" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert a["rules_differ"] is True
+assert a["made_by"]["rules_sha256"] != a["rules_in_use"]["rules_sha256"]
+assert len(a["made_by"]["rules_sha256"]) == 64 and a["made_by"]["doseplan_version"]
+PY
 
 # ------------------------------------------------------------------ export
 run track export "${D[@]}" --label pt-01 --format json
@@ -365,7 +388,7 @@ check "integrity after all that" test "$(sql "$db" 'PRAGMA integrity_check;')" =
 
 # ------------------------------------------------------------------ a database of schema version 1
 # tests/data/tracker-v1/: a database written by doseplan with schema 1, and what that doseplan
-# printed from it. Opened by this doseplan it is migrated in place (schema 3) and must print the
+# printed from it. Opened by this doseplan it is migrated in place (schema 4) and must print the
 # same (JSON without the items' "reason", whose form is changed elsewhere).
 v1="$(cd "$(dirname "$0")" && pwd)/data/tracker-v1"
 mdb="$tmp/migrated.db"
@@ -378,7 +401,7 @@ run track due "${M[@]}" --today 2026-12-28
 check "v1: due after the migration exits 0" test "$code" -eq 0
 check "v1: due as before" cmp -s "$tmp/out" "$v1/due.txt"
 check "v1: migrated in place" test "$(stat -c %i "$mdb")" = "$inode"
-check "v1: schema 3 after" test "$(sql "$mdb" 'PRAGMA user_version;')" = 3
+check "v1: schema 4 after" test "$(sql "$mdb" 'PRAGMA user_version;')" = 4
 check "v1: integrity after the migration" test "$(sql "$mdb" 'PRAGMA integrity_check;')" = ok
 check "v1: the visits not done in window order (schema 3)" test "$(sql "$mdb" "SELECT count(*) FROM visits INDEXED BY visits_due WHERE done = 0 AND window_first <= 99999999;")" = 57
 check "v1: every visit kept" test "$(sql "$mdb" 'SELECT count(*) FROM visits;')" = 60
@@ -409,6 +432,11 @@ run track due "${M[@]}" --today 2026-12-28 --format json
 check "v1: due as JSON as before" same_json "$tmp/out" "$v1/due.json"
 run track history "${M[@]}" --label pt-02 --format json
 check "v1: history as JSON as before" same_json "$tmp/out" "$v1/history-pt-02.json"
+# The plans stored before schema 4 did not record what made them.
+run track patients "${M[@]}"
+check "v1: patients: the rules not recorded" test "$(grep -c 'Planned with: not recorded' "$tmp/out")" = 3
+run track advise "${M[@]}" --label pt-01 --today 2026-12-28 --format json
+check "v1: advise as JSON: the stamp empty" python3 -c "import json; a = json.load(open('$tmp/out')); assert a['made_by']['rules_sha256'] == '' and a['rules_differ'] is None"
 # The migration stores each distinct item set of the old database once.
 check "v1: one row per distinct item set" test "$(sql "$mdb" 'SELECT count(*) FROM visit_items;')" = "$(sql "$v1/tracker-v1.db" 'SELECT count(DISTINCT items_json) FROM visits;')"
 # The migrated database takes new patients, results and visits done, and keeps its rules.

@@ -331,6 +331,10 @@ TEST_CASE("tracker: start stores the plan with its request and its visits", "[tr
   CHECK(p.regimen_id == "cyclosporine-itp");
   CHECK(p.start == d("2026-12-01"));
   CHECK(p.end == plan.end);
+  // The stamp of the plan (program, rules version, rules hash) is stored with it.
+  REQUIRE_FALSE(plan.stamp.rules_hash.empty());
+  CHECK(p.stamp == plan.stamp);
+  CHECK(t.patient("pt-01").stamp == plan.stamp);
   CHECK(t.plan_json("pt-01") == render_json(plan));
   PlanRequest stored = t.request("pt-01");
   CHECK_FALSE(stored.explain);  // not part of the request
@@ -364,6 +368,7 @@ TEST_CASE("tracker: start stores the plan with its request and its visits", "[tr
   const std::vector<TrackedPatient> ps = t.patients();
   REQUIRE(ps.size() == 2);
   CHECK(ps[1].label == "pt-02");
+  CHECK(ps[1].stamp == plan.stamp);
   CHECK(problem_of([&] { t.visits("pt-03"); }).id == "tracker.unknown_patient");
 }
 
@@ -613,11 +618,11 @@ TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the sa
     REQUIRE(c.execAndGet("PRAGMA user_version").getInt() == 1);
   }
   Tracker t(db, Tracker::Mode::open_existing);
-  CHECK(t.schema_version() == 3);
+  CHECK(t.schema_version() == 4);
   check_visits_due_index(db);
   {
     SQLite::Database c(db, SQLite::OPEN_READONLY);
-    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 3);
+    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 4);
     // 60 visits, 3 of them done (tests/data/tracker-v1/README.md).
     CHECK(c.execAndGet("SELECT count(*) FROM visits INDEXED BY visits_due WHERE done = 0 AND "
                        "window_first <= 99999999")
@@ -631,6 +636,11 @@ TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the sa
   CHECK(count_rows(db, "patients") == 3);
   CHECK(count_rows(db, "visits") == 60);
   CHECK(count_rows(db, "results") == 9);
+  // Plans stored before schema 4 did not record what made them: their stamps are empty.
+  for (const TrackedPatient& p : t.patients()) {
+    INFO(p.label);
+    CHECK(p.stamp == RulesStamp{});
+  }
 
   // What the old doseplan printed for 2026-12-28 (tests/data/tracker-v1/due.txt).
   const std::vector<DueVisit> due = t.due(std::nullopt, d("2026-12-28"), parse_span("14d"));
@@ -660,8 +670,15 @@ TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the sa
 
   // Opening it again changes nothing.
   Tracker again(db, Tracker::Mode::open_existing);
-  CHECK(again.schema_version() == 3);
+  CHECK(again.schema_version() == 4);
   check_same_due(again.due(std::nullopt, d("2026-12-28"), parse_span("14d")), due);
+
+  // A plan stored after the migration records its stamp; the old ones stay empty.
+  PlanRequest q = itp_request();
+  q.explain = true;
+  again.start(real_rules(), "pt-new", itp_request(), d("2026-12-28"));
+  CHECK(again.patient("pt-new").stamp == make_plan(real_rules(), q).stamp);
+  CHECK(again.patient("pt-01").stamp == RulesStamp{});
 }
 
 // Records a result of `test` for `label`, taken on `on` and entered on 2027-01-10.
@@ -675,7 +692,7 @@ void record_result(Tracker& t, const char* label, const char* test, const char* 
   t.record(real_rules(), r);
 }
 
-TEST_CASE("tracker: a database of schema 2 is migrated in place to 3 and lists the same visits",
+TEST_CASE("tracker: a database of schema 2 is migrated in place to 4 and lists the same visits",
           "[tracker][store][migration]") {
   TempDir dir;
   const std::string db = dir.file("t.db");
@@ -704,23 +721,29 @@ TEST_CASE("tracker: a database of schema 2 is migrated in place to 3 and lists t
       check_same_due(before.back(), due_the_plain_way(t, today, parse_span(within)));
     }
   }
-  // Schema 2 is schema 3 without the index visits_due (migration 3 only makes it).
+  // Schema 2 is schema 4 without the index visits_due (migration 3 only makes it) and without
+  // the plans' stamp columns (migration 4 only adds them).
   {
     SQLite::Database c(db, SQLite::OPEN_READWRITE);
     c.exec("DROP INDEX visits_due");
+    c.exec("ALTER TABLE plans DROP COLUMN doseplan_version");
+    c.exec("ALTER TABLE plans DROP COLUMN rules_version");
+    c.exec("ALTER TABLE plans DROP COLUMN rules_sha256");
     c.exec("PRAGMA user_version = 2");
   }
   struct stat st {};
   REQUIRE(::stat(db.c_str(), &st) == 0);
   const ino_t inode = st.st_ino;
   Tracker t(db, Tracker::Mode::open_existing);
-  CHECK(t.schema_version() == 3);
+  CHECK(t.schema_version() == 4);
   REQUIRE(::stat(db.c_str(), &st) == 0);
   CHECK(st.st_ino == inode);
   check_visits_due_index(db);
+  // The plans stored at schema 2 did not record what made them: not recorded, not guessed.
+  for (const TrackedPatient& p : t.patients()) CHECK(p.stamp == RulesStamp{});
   {
     SQLite::Database c(db, SQLite::OPEN_READONLY);
-    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 3);
+    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 4);
     CHECK(c.execAndGet("PRAGMA integrity_check").getString() == "ok");
   }
   for (std::size_t i = 0; i < days.size(); ++i) {

@@ -38,8 +38,9 @@ namespace doseplan {
 // Version of the database schema this library writes (PRAGMA user_version). Older databases are
 // migrated when opened; a newer one is refused (tracker.db_newer). Version 2 keeps each visit's
 // window as columns and its items once per distinct set, so that due() filters in SQL; version 3
-// adds an index of the visits not done in the order of their windows (the list of all patients).
-inline constexpr int kTrackerSchemaVersion = 3;
+// adds an index of the visits not done in the order of their windows (the list of all patients);
+// version 4 records with each plan the stamp of what made it (doseplan, rules version, rules hash).
+inline constexpr int kTrackerSchemaVersion = 4;
 // PRAGMA application_id of a doseplan tracker database ("DOSP").
 inline constexpr std::int32_t kTrackerApplicationId = 0x444F5350;
 
@@ -129,6 +130,9 @@ struct TrackedPatient {
   Date start{};
   Date end{};
   Date tracked_since{};  // the `today` of `start`
+  // The program and the rules that made the stored plan (Plan::stamp, from the regimen's own
+  // file and the shared files). Empty for a plan stored before schema 4: not recorded.
+  RulesStamp stamp;
 };
 
 struct TrackedResult {

@@ -44,6 +44,7 @@
 #include "../json_writer.hpp"  // the library's JSON writer (internal): track due --format json
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/tracker.hpp"
 
 namespace doseplan::cli {
@@ -173,6 +174,44 @@ std::string test_name(const RuleSet& rules, const std::string& id, Lang lang) {
 // Names or ids joined as the language joins a list: "a, b" / "a、b".
 std::string join_list(const std::vector<std::string>& parts, Lang lang) {
   return join(parts, lang == Lang::zh_CN ? "\u3001" : ", ");
+}
+
+// ------------------------------------------------------------------ what made a stored plan
+
+// "Planned with: doseplan 0.1.0 · rules 2026.12.1 · sha256 3f2a9c0d1e2f3a4b", or "Planned with:
+// not recorded" for a plan stored before the tracker recorded it (schema 4).
+std::string planned_with_text(const RulesStamp& stored, Lang lang) {
+  if (stored.rules_hash.empty()) return tr(lang, "Planned with: not recorded");
+  return say(tr(lang, "Planned with: {stamp}"), {{"stamp", stamp_text(stored, lang)}});
+}
+
+// The stamp of the regimen `regimen_id` in the rules in use now; empty when they do not have it.
+RulesStamp stamp_now(const RuleSet& rules, const std::string& regimen_id) {
+  const Regimen* r = rules.find_regimen(regimen_id);
+  return r != nullptr ? r->stamp : RulesStamp{};
+}
+
+// One line when the rules in use hash differently from those that made the stored plan; "" when
+// they are the same, or when the stored plan did not record its rules (nothing to compare).
+std::string rules_differ_text(const RulesStamp& stored, const RulesStamp& now, Lang lang) {
+  if (stored.rules_hash.empty() || now.rules_hash.empty() || stored.rules_hash == now.rules_hash) {
+    return "";
+  }
+  return say(tr(lang,
+                "Planned with rules {planned} (sha256 {planned_hash}); the rules in use now "
+                "differ (rules {now}, sha256 {now_hash}): the stored plan and its visits follow "
+                "the old rules; re-plan to follow the new ones."),
+             {{"planned", stored.rules_version},
+              {"planned_hash", stored.rules_hash.substr(0, 16)},
+              {"now", now.rules_version},
+              {"now_hash", now.rules_hash.substr(0, 16)}});
+}
+
+// The stamp as JSON: the members of a plan's "made_by" (empty strings when not recorded).
+json stamp_json(const RulesStamp& s) {
+  return {{"doseplan_version", s.doseplan_version},
+          {"rules_version", s.rules_version},
+          {"rules_sha256", s.rules_hash}};
 }
 
 // With the test (`lab`), each value carries the LOINC code of its unit: the molar code for
@@ -989,11 +1028,18 @@ int run_advise(State& s) {
   const TrackedPatient p = t.patient(s.label);
   // The stored plan's checks about the patient and acknowledgements come first.
   const PlanChecks checks = t.plan_checks(s.label);
+  const RulesStamp now = stamp_now(rules, p.regimen_id);
   if (s.c.format == "json") {
     json out = {{"label", p.label}, {"regimen", p.regimen_id}, {"today", format_date(today)}};
     const json stored = json::parse(t.plan_json(s.label));  // the entries as the plan has them
     out["checks"] = stored.value("checks", json::array());
     out["acknowledgements"] = stored.value("acknowledgements", json::array());
+    // What made the stored plan, the rules in use now, and whether they differ (null: the stored
+    // plan did not record its rules).
+    out["made_by"] = stamp_json(p.stamp);
+    out["rules_in_use"] = stamp_json(now);
+    out["rules_differ"] =
+        p.stamp.rules_hash.empty() ? json(nullptr) : json(p.stamp.rules_hash != now.rules_hash);
     json list = json::array();
     for (const Advice& a : advice) list.push_back(advice_json(a, rules));
     out["advice"] = list;
@@ -1004,6 +1050,10 @@ int run_advise(State& s) {
   std::ostringstream o;
   o << p.label << " · " << p.regimen_id << " · " << tr(lang, "results up to") << " "
     << format_date(today) << "\n";
+  o << planned_with_text(p.stamp, lang) << "\n";
+  if (const std::string differ = rules_differ_text(p.stamp, now, lang); !differ.empty()) {
+    o << differ << "\n";
+  }
   o << render_checks_text(checks.checks, checks.acknowledgements, lang);
   if (advice.empty()) {
     o << (only ? say(tr(lang, "The regimen {regimen} has no lab rule for {test}."),
@@ -1031,6 +1081,8 @@ int run_export(State& s) {
   const RuleSet rules = load(*s.rules_dir);
   bool changed = false;
   const Plan plan = t.rebuild_plan(rules, s.label, &changed);
+  const std::string differ = rules_differ_text(t.patient(s.label).stamp, plan.stamp, lang);
+  if (!differ.empty()) std::cerr << "doseplan track: " << differ << "\n";
   if (changed) {
     std::cerr << say(tr(lang,
                         "doseplan track: warning: the rules changed since {label} was tracked; "
@@ -1058,7 +1110,8 @@ int run_patients(State& s) {
                       {"regimen", p.regimen_id},
                       {"start", format_date(p.start)},
                       {"end", format_date(p.end)},
-                      {"tracked_since", format_date(p.tracked_since)}});
+                      {"tracked_since", format_date(p.tracked_since)},
+                      {"made_by", stamp_json(p.stamp)}});
     }
     emit(json({{"database", t.path()}, {"patients", list}}).dump(2) + "\n", "");
     return 0;
@@ -1070,7 +1123,8 @@ int run_patients(State& s) {
   for (const TrackedPatient& p : ps) {
     o << "  " << p.label << "  " << p.regimen_id << "  " << format_date(p.start) << " – "
       << format_date(p.end) << "  "
-      << say(tr(lang, "(tracked since {date})"), {{"date", format_date(p.tracked_since)}}) << "\n";
+      << say(tr(lang, "(tracked since {date})"), {{"date", format_date(p.tracked_since)}}) << "\n"
+      << "      " << planned_with_text(p.stamp, lang) << "\n";
   }
   emit(o.str(), "");
   return 0;
