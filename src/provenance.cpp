@@ -99,6 +99,7 @@ std::string sources_text(const std::vector<Source>& sources, Lang lang, const st
   for (const BibEntry& e : bibliography(sources)) {
     o += indent + "[" + std::to_string(e.number) + "] " + document_reference(e.document, lang) + "\n";
     if (!e.document.url.empty()) o += more + e.document.url + "\n";
+    if (notes && !e.document.note.empty()) o += more + e.document.note + "\n";
     for (const Source& s : e.citations) {
       o += more + "- " + citation_heading(s, lang);
       if (!s.quote.empty()) o += (lang == Lang::zh_CN ? "：" : ": ") + ("\u201c" + s.quote + "\u201d");

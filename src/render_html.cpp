@@ -711,6 +711,7 @@ class HtmlWriter {
       std::string html = esc(document_reference(e.document, lang_));
       if (is_web_address(e.document.url))
         html += " " + el("a", attr("href", e.document.url), esc(e.document.url));
+      if (!e.document.note.empty()) html += el("div", attr("class", "note"), esc(e.document.note));
       std::vector<std::string> cites;
       for (const Source& c : e.citations) {
         std::string cite = el("strong", "", esc(c.id));

@@ -604,6 +604,7 @@ void documents(JsonWriter& w, const std::vector<Source>& sources) {
     if (!d.url.empty()) w.member("url", d.url);
     if (!d.location.empty()) w.member("location", d.location);
     if (!d.read_on.empty()) w.member("read_on", d.read_on);
+    if (!d.note.empty()) w.member("note", d.note);
     w.end_object();
   }
   w.end_array();

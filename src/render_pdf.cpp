@@ -847,6 +847,7 @@ void sources_block(Doc& doc) {
     Stack item{{"[" + std::to_string(e.number) + "] " + document_reference(e.document, lang), kBold}};
     if (e.document.url.rfind("http", 0) == 0)
       item.push_back({e.document.url, kSmallMuted, false, e.document.url});
+    if (!e.document.note.empty()) item.push_back({e.document.note, kSmallMuted});
     for (const Source& c : e.citations) {
       item.push_back({citation_heading(c, lang), kSmall});
       if (!c.quote.empty()) item.push_back({"\u201c" + c.quote + "\u201d", kQuote});

@@ -529,7 +529,8 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
                               std::pair{"accessed", &e.document.accessed},
                               std::pair{"url", &e.document.url},
                               std::pair{"location", &e.document.location},
-                              std::pair{"read_on", &e.document.read_on}}) {
+                              std::pair{"read_on", &e.document.read_on},
+                              std::pair{"note", &e.document.note}}) {
       if (!value->empty()) d[key] = *value;
     }
     documents.push_back(d);

@@ -184,7 +184,7 @@ std::string parse_catalogue_version(std::string_view json_text, const std::strin
   check_format_version(root);
   std::string version = root.string("version").value_or("");
   const std::string released = root.string("released").value_or("");
-  if (!released.empty() && !valid_date(released))
+  if (!released.empty() && (released.size() != 10 || !valid_date(released)))
     diag.add("rules.bad_value", root.at("released"), "expected YYYY-MM-DD");
   root.finish();
   if (!diag.ok()) throw Error(std::move(diag.problems()));
