@@ -245,13 +245,13 @@ LocalizedText cite_text(const Regimen& regimen, const Provenance& from) {
   if (!s) return tr_both("source {id}", {{"id", same_text(from.source_id)}});
   // English names the document and its section; Chinese only the citation's id and its quote
   // (the title and section are in the document's language, listed in the plan's bibliography).
-  LocalizedText out = tr_both(
-      s->secondary() ? "secondary source {id} ({document}, {section}): \u201c{quote}\u201d"
-                     : "source {id} ({document}, {section}): \u201c{quote}\u201d",
-      {{"id", same_text(s->id)},
-       {"document", same_text(s->document.title)},
-       {"section", same_text(s->section)},
-       {"quote", same_text(s->quote)}});
+  LocalizedText out =
+      tr_both(s->secondary() ? "secondary source {id} ({document}, {section}): \u201c{quote}\u201d"
+                             : "source {id} ({document}, {section}): \u201c{quote}\u201d",
+              {{"id", same_text(s->id)},
+               {"document", same_text(s->document.title)},
+               {"section", same_text(s->section)},
+               {"quote", same_text(s->quote)}});
   out.zh = fill(tr(Lang::zh_CN, s->secondary() ? "secondary source {id}: \u201c{quote}\u201d"
                                                : "source {id}: \u201c{quote}\u201d"),
                 {{"id", s->id}, {"quote", s->quote}});

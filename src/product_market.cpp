@@ -6,8 +6,8 @@
 
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
-#include "doseplan/provenance.hpp"
 #include "doseplan/i18n.hpp"
+#include "doseplan/provenance.hpp"
 
 namespace doseplan::detail {
 namespace {

@@ -44,14 +44,22 @@ std::vector<BibEntry> bibliography(const std::vector<Source>& sources) {
 
 std::string kind_name(Document::Kind kind, Lang lang) {
   switch (kind) {
-    case Document::Kind::seed_text: return tr(lang, "Patient-education text");
-    case Document::Kind::label: return tr(lang, "Label");
-    case Document::Kind::trial_publication: return tr(lang, "Trial publication");
-    case Document::Kind::trial_record: return tr(lang, "Trial record");
-    case Document::Kind::guideline: return tr(lang, "Guideline");
-    case Document::Kind::publication: return tr(lang, "Publication");
-    case Document::Kind::standard: return tr(lang, "Standard");
-    case Document::Kind::secondary: return tr(lang, "Secondary summary");
+    case Document::Kind::seed_text:
+      return tr(lang, "Patient-education text");
+    case Document::Kind::label:
+      return tr(lang, "Label");
+    case Document::Kind::trial_publication:
+      return tr(lang, "Trial publication");
+    case Document::Kind::trial_record:
+      return tr(lang, "Trial record");
+    case Document::Kind::guideline:
+      return tr(lang, "Guideline");
+    case Document::Kind::publication:
+      return tr(lang, "Publication");
+    case Document::Kind::standard:
+      return tr(lang, "Standard");
+    case Document::Kind::secondary:
+      return tr(lang, "Secondary summary");
   }
   return "";
 }
@@ -78,7 +86,8 @@ std::string document_reference(const Document& d, Lang lang) {
   for (const Document::Identifier& i : d.identifiers)
     ids += (ids.empty() ? "" : comma) + i.scheme + " " + i.value;
   if (!ids.empty()) out += ids + stop;
-  if (!d.read_on.empty()) out += fill(tr(lang, "Read on a copy: {url}"), {{"url", d.read_on}}) + stop;
+  if (!d.read_on.empty())
+    out += fill(tr(lang, "Read on a copy: {url}"), {{"url", d.read_on}}) + stop;
   if (!d.location.empty())
     out += fill(tr(lang, "Shipped with the rules: {file}"), {{"file", d.location}}) + stop;
   while (!out.empty() && out.back() == ' ') out.pop_back();
@@ -97,14 +106,17 @@ std::string sources_text(const std::vector<Source>& sources, Lang lang, const st
   std::string o;
   const std::string more = indent + "    ";
   for (const BibEntry& e : bibliography(sources)) {
-    o += indent + "[" + std::to_string(e.number) + "] " + document_reference(e.document, lang) + "\n";
+    o += indent + "[" + std::to_string(e.number) + "] " + document_reference(e.document, lang) +
+         "\n";
     if (!e.document.url.empty()) o += more + e.document.url + "\n";
     if (notes && !e.document.note.empty()) o += more + e.document.note + "\n";
     for (const Source& s : e.citations) {
       o += more + "- " + citation_heading(s, lang);
-      if (!s.quote.empty()) o += (lang == Lang::zh_CN ? "：" : ": ") + ("\u201c" + s.quote + "\u201d");
+      if (!s.quote.empty())
+        o += (lang == Lang::zh_CN ? "：" : ": ") + ("\u201c" + s.quote + "\u201d");
       const std::string& note = pick(s.note, lang);
-      if (notes && !note.empty()) o += (lang == Lang::zh_CN ? "（" : " (") + note + (lang == Lang::zh_CN ? "）" : ")");
+      if (notes && !note.empty())
+        o += (lang == Lang::zh_CN ? "（" : " (") + note + (lang == Lang::zh_CN ? "）" : ")");
       o += "\n";
     }
   }

@@ -48,7 +48,8 @@ std::string render_csv(const Plan& plan, Lang lang) {
           "test_names", "window", "reason", "source"});
   for (const PatientCheck& c : plan.checks) {
     row(o, {"check", "", "", "", "", "", "", "", "", "", "",
-            "[" + check_mark(c.action, lang) + "] " + pick(c.text, lang), citation(plan, c.from, lang)});
+            "[" + check_mark(c.action, lang) + "] " + pick(c.text, lang),
+            citation(plan, c.from, lang)});
   }
   for (const LocalizedText& a : plan.acknowledgements) {
     row(o, {"acknowledgement", "", "", "", "", "", "", "", "", "", "",

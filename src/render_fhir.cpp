@@ -219,9 +219,9 @@ std::string citation_note(const Plan& plan, const Provenance& from) {
 
 // The rules version and hash as meta tags of the Bundle.
 json stamp_tags(const Plan& plan) {
-  return json::array({{{"system", "urn:doseplan:rules-version"},
-                       {"code", plan.stamp.rules_version}},
-                      {{"system", "urn:doseplan:rules-sha256"}, {"code", plan.stamp.rules_hash}}});
+  return json::array(
+      {{{"system", "urn:doseplan:rules-version"}, {"code", plan.stamp.rules_version}},
+       {{"system", "urn:doseplan:rules-sha256"}, {"code", plan.stamp.rules_hash}}});
 }
 
 // One Provenance for every resource of the bundle: doseplan (its version) assembled them under
@@ -234,22 +234,23 @@ json provenance(const Plan& plan, const json& entries) {
   json entities = json::array();
   for (const BibEntry& b : bibliography(plan.sources)) {
     std::string cited;
-    for (const Source& s : b.citations) cited += (cited.empty() ? "" : "; ") + citation_heading(s, Lang::en);
-    json what = {{"display", "[" + std::to_string(b.number) + "] " +
-                                 document_reference(b.document, Lang::en) +
-                                 (b.document.url.empty() ? "" : " " + b.document.url) +
-                                 " Cited: " + cited}};
+    for (const Source& s : b.citations)
+      cited += (cited.empty() ? "" : "; ") + citation_heading(s, Lang::en);
+    json what = {{"display",
+                  "[" + std::to_string(b.number) + "] " + document_reference(b.document, Lang::en) +
+                      (b.document.url.empty() ? "" : " " + b.document.url) + " Cited: " + cited}};
     if (!b.document.identifiers.empty()) {
-      what["identifier"] = {{"system", "urn:doseplan:identifier:" + b.document.identifiers[0].scheme},
-                            {"value", b.document.identifiers[0].value}};
+      what["identifier"] = {
+          {"system", "urn:doseplan:identifier:" + b.document.identifiers[0].scheme},
+          {"value", b.document.identifiers[0].value}};
     }
     entities.push_back({{"role", "source"}, {"what", what}});
   }
   json p = {{"resourceType", "Provenance"},
             {"target", targets},
             {"recorded", format_date(plan.start) + "T00:00:00Z"},
-            {"policy", json::array({"urn:doseplan:rules:" + plan.stamp.rules_version + ":sha256:" +
-                                    plan.stamp.rules_hash})},
+            {"policy", json::array({"urn:doseplan:rules:" + plan.stamp.rules_version +
+                                    ":sha256:" + plan.stamp.rules_hash})},
             {"agent",
              json::array({{{"type",
                             {{"coding", json::array({{{"system",
@@ -422,12 +423,13 @@ std::string render_fhir(const Plan& plan) {
   const json care_plan_entry = {{"fullUrl", uuid(key + "|careplan")}, {"resource", care_plan}};
   entries.insert(entries.begin() + 1, care_plan_entry);  // after the Patient
 
-  entries.push_back({{"fullUrl", uuid(key + "|provenance")},
-                     {"resource", provenance(plan, entries)}});
+  entries.push_back(
+      {{"fullUrl", uuid(key + "|provenance")}, {"resource", provenance(plan, entries)}});
 
   json bundle = {
       {"resourceType", "Bundle"},
-      {"meta", {{"source", "urn:doseplan:" + plan.stamp.doseplan_version}, {"tag", stamp_tags(plan)}}},
+      {"meta",
+       {{"source", "urn:doseplan:" + plan.stamp.doseplan_version}, {"tag", stamp_tags(plan)}}},
       {"identifier", {{"system", "urn:ietf:rfc:3986"}, {"value", uuid(key + "|bundle")}}},
       {"type", "collection"},
       {"entry", entries}};

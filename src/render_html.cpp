@@ -716,12 +716,15 @@ class HtmlWriter {
       for (const Source& c : e.citations) {
         std::string cite = el("strong", "", esc(c.id));
         if (!c.section.empty()) cite += esc((lang_ == Lang::zh_CN ? "：" : " — ") + c.section);
-        if (c.secondary()) cite += " " + el("em", attr("class", "secondary"), t("(secondary source)"));
+        if (c.secondary())
+          cite += " " + el("em", attr("class", "secondary"), t("(secondary source)"));
         if (!c.quote.empty()) cite += el("blockquote", "", "\u201c" + esc(c.quote) + "\u201d");
         if (!pick(c.note, lang_).empty()) cite += el("div", attr("class", "note"), p(c.note));
         cites.push_back(el("div", attr("id", "src-" + c.id), cite));
       }
-      items += el("li", attr("id", "doc-" + std::to_string(e.number)), html + list("citations", cites)) + "\n";
+      items +=
+          el("li", attr("id", "doc-" + std::to_string(e.number)), html + list("citations", cites)) +
+          "\n";
     }
     if (items.empty()) return "";
     return section("sources", tr(lang_, "Sources"), el("ol", attr("class", "bibliography"), items));

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "doseplan/format.hpp"
-#include "doseplan/provenance.hpp"
 #include "doseplan/i18n.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
 #include "json_writer.hpp"
 #include "plan_json.hpp"

@@ -623,7 +623,8 @@ void alerts_block(Doc& doc) {
         {{"! " + std::move(text), {.size = 8.5, .bold = true, .colour = kAlert}}}, kAlertFill}});
   };
   for (const LocalizedText& a : p.advisories) add(pick(a, doc.lang()));
-  for (const auto& w : p.warnings) add(pick(w.value, doc.lang()) + tag(doc.plan(), w.from, doc.lang()));
+  for (const auto& w : p.warnings)
+    add(pick(w.value, doc.lang()) + tag(doc.plan(), w.from, doc.lang()));
   if (!t.rows.empty()) draw_table(doc, t);
 }
 
@@ -741,8 +742,9 @@ void results_block(Doc& doc) {
     std::string name = rule.test;
     for (const LabTest& lab : p.labs)
       if (lab.id == rule.test) name = pick(lab.name, doc.lang());
-    items.push_back({{describe_condition(rule, name, doc.lang()), kBold},
-                     {pick(rule.advice, doc.lang()) + tag(doc.plan(), rule.from, doc.lang()), kBody}});
+    items.push_back(
+        {{describe_condition(rule, name, doc.lang()), kBold},
+         {pick(rule.advice, doc.lang()) + tag(doc.plan(), rule.from, doc.lang()), kBody}});
   }
   if (!items.empty()) {
     draw_table(doc, list(doc.tr("What a result may mean (educational; always ask your doctor)"),
@@ -844,7 +846,8 @@ void sources_block(Doc& doc) {
   const Lang lang = doc.lang();
   std::vector<Stack> items;
   for (const BibEntry& e : bibliography(doc.plan().sources)) {
-    Stack item{{"[" + std::to_string(e.number) + "] " + document_reference(e.document, lang), kBold}};
+    Stack item{
+        {"[" + std::to_string(e.number) + "] " + document_reference(e.document, lang), kBold}};
     if (e.document.url.rfind("http", 0) == 0)
       item.push_back({e.document.url, kSmallMuted, false, e.document.url});
     if (!e.document.note.empty()) item.push_back({e.document.note, kSmallMuted});

@@ -4,8 +4,8 @@
 #include <tuple>
 
 #include "doseplan/format.hpp"
-#include "doseplan/provenance.hpp"
 #include "doseplan/plan.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
 
 namespace doseplan {
@@ -267,14 +267,16 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
           range_words((*limit)->min ? format_number(*(*limit)->min) : "",
                       (*limit)->max ? format_number(*(*limit)->max) : "", lang);
       o << "  " << tr(lang, name) << pu.colon << fill(tr(lang, unit), {{"range", range}})
-        << tr(lang, ". ") << pick((*limit)->message, lang) << tag(r.sources, (*limit)->from, lang) << "\n";
+        << tr(lang, ". ") << pick((*limit)->message, lang) << tag(r.sources, (*limit)->from, lang)
+        << "\n";
     }
     o << "\n";
   }
   o << tr(lang, "Dose") << "\n";
   if (r.dose.min) {
     o << "  " << tr(lang, "Allowed range") << pu.colon << format_number(dose_number(*r.dose.min))
-      << "\u2013" << format_dose(*r.dose.max, lang) << tag(r.sources, r.dose.range_from, lang) << "\n";
+      << "\u2013" << format_dose(*r.dose.max, lang) << tag(r.sources, r.dose.range_from, lang)
+      << "\n";
   }
   if (r.dose.default_dose) {
     o << "  " << tr(lang, "Default") << pu.colon << format_dose(r.dose.default_dose->value, lang)
@@ -284,8 +286,9 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
     o << "  " << tr(lang, "Doses a day") << pu.colon
       << range_words(std::to_string(r.dose.doses_per_day_min),
                      std::to_string(r.dose.doses_per_day_max), lang)
-      << tag(r.sources, r.dose.doses_per_day_from, lang) << pu.semicolon << tr(lang, "Default") << " "
-      << r.dose.default_doses_per_day.value << tag(r.sources, r.dose.default_doses_per_day.from, lang) << "\n";
+      << tag(r.sources, r.dose.doses_per_day_from, lang) << pu.semicolon << tr(lang, "Default")
+      << " " << r.dose.default_doses_per_day.value
+      << tag(r.sources, r.dose.default_doses_per_day.from, lang) << "\n";
   }
   o << "\n" << tr(lang, "Products") << "\n";
   for (const std::string& id : r.products) {
@@ -303,12 +306,13 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
       << "\n";
     if (p.level) {
       o << "    " << tr(lang, p.kind == PhaseRule::Kind::titration ? "maximum" : "level")
-        << pu.colon << format_dose(p.level->value, lang) << tag(r.sources, p.level->from, lang) << "\n";
+        << pu.colon << format_dose(p.level->value, lang) << tag(r.sources, p.level->from, lang)
+        << "\n";
     }
     if (p.step) {
       o << "    " << tr(lang, "step") << pu.colon << format_dose(p.step->value, lang)
-        << tag(r.sources, p.step->from, lang) << pu.semicolon << pick(every_text(p.every.value), lang)
-        << tag(r.sources, p.every.from, lang) << "\n";
+        << tag(r.sources, p.step->from, lang) << pu.semicolon
+        << pick(every_text(p.every.value), lang) << tag(r.sources, p.every.from, lang) << "\n";
     }
     if (p.max_count > 0) {
       o << "    " << tr(lang, "cycles") << pu.colon
@@ -329,16 +333,16 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
         << (shortest == longest ? range_words(shortest, longest, lang)
                                 : shortest + " \u2013 " + longest)
         << tag(r.sources, p.duration_from, lang) << pu.semicolon << tr(lang, "Default") << " "
-        << pick(span_text(p.default_duration.value), lang) << tag(r.sources, p.default_duration.from, lang)
-        << "\n";
+        << pick(span_text(p.default_duration.value), lang)
+        << tag(r.sources, p.default_duration.from, lang) << "\n";
     }
     if (p.conditional) o << "    " << tr(lang, "the doctor decides whether to increase") << "\n";
     if (!pick(p.note, lang).empty()) o << "    " << pick(p.note, lang) << "\n";
   }
   o << "\n" << tr(lang, "Monitoring") << "\n";
   for (const MonitoringRule& m : r.monitoring) {
-    o << "  " << pick(m.name, lang) << pu.colon << test_names(m, rules, lang) << tag(r.sources, m.from, lang)
-      << "\n";
+    o << "  " << pick(m.name, lang) << pu.colon << test_names(m, rules, lang)
+      << tag(r.sources, m.from, lang) << "\n";
     if (m.baseline_occasions.value > 0) {
       const int n = m.baseline_occasions.value;
       o << "    "
@@ -521,16 +525,17 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
     json ids = json::array();
     for (const Document::Identifier& i : e.document.identifiers)
       ids.push_back({{"scheme", i.scheme}, {"value", i.value}});
-    json d = {{"number", e.number},           {"id", e.document.id},
-              {"kind", to_string(e.document.kind)}, {"title", e.document.title},
-              {"author", e.document.author},  {"identifiers", ids}};
-    for (auto [key, value] : {std::pair{"version", &e.document.version},
-                              std::pair{"date", &e.document.date},
-                              std::pair{"accessed", &e.document.accessed},
-                              std::pair{"url", &e.document.url},
-                              std::pair{"location", &e.document.location},
-                              std::pair{"read_on", &e.document.read_on},
-                              std::pair{"note", &e.document.note}}) {
+    json d = {{"number", e.number},
+              {"id", e.document.id},
+              {"kind", to_string(e.document.kind)},
+              {"title", e.document.title},
+              {"author", e.document.author},
+              {"identifiers", ids}};
+    for (auto [key, value] :
+         {std::pair{"version", &e.document.version}, std::pair{"date", &e.document.date},
+          std::pair{"accessed", &e.document.accessed}, std::pair{"url", &e.document.url},
+          std::pair{"location", &e.document.location}, std::pair{"read_on", &e.document.read_on},
+          std::pair{"note", &e.document.note}}) {
       if (!value->empty()) d[key] = *value;
     }
     documents.push_back(d);

@@ -2,8 +2,8 @@
 #include <sstream>
 
 #include "doseplan/format.hpp"
-#include "doseplan/provenance.hpp"
 #include "doseplan/i18n.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
 
 namespace doseplan {
@@ -159,8 +159,8 @@ std::string render_checks_text(const std::vector<PatientCheck>& checks,
   if (!checks.empty()) {
     o << L("CHECKS ABOUT THE PATIENT (the regimen's limits; doseplan changes no dose)") << "\n";
     for (const PatientCheck& c : checks) {
-      o << "  ! [" << check_mark(c.action, lang) << "] " << pick(c.text, lang) << tag(sources, c.from)
-        << "\n";
+      o << "  ! [" << check_mark(c.action, lang) << "] " << pick(c.text, lang)
+        << tag(sources, c.from) << "\n";
     }
     o << "\n";
   }
@@ -229,7 +229,8 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
     o << "  " << pad(L("Chosen dose"), 22) << format_dose(plan.chosen->value, g_lang)
       << tag(plan.sources, plan.chosen->from) << L("; ") << L("allowed") << " "
       << format_number(dose_number(*plan.dose_rule.min)) << "–"
-      << format_dose(*plan.dose_rule.max, g_lang) << tag(plan.sources, plan.dose_rule.range_from) << "\n";
+      << format_dose(*plan.dose_rule.max, g_lang) << tag(plan.sources, plan.dose_rule.range_from)
+      << "\n";
   }
   o << "  " << pad(L("Product"), 22) << pick(plan.product.name, lang);
   if (!plan.product.market_names.empty()) {
@@ -250,7 +251,8 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
       << P(exact_basis(plan, *first)) << "\n";
     o << "  " << pad(L(std::string("Rounded ") + per), 22) << format_mg(d.rounded_daily, g_lang);
     if (!first->cycle) {
-      o << L("; ") << L(frequency_words(plan.doses_per_day.value)) << tag(plan.sources, plan.doses_per_day.from);
+      o << L("; ") << L(frequency_words(plan.doses_per_day.value))
+        << tag(plan.sources, plan.doses_per_day.from);
     }
     o << "\n";
     for (const Administration& a : d.administrations) {
@@ -341,14 +343,16 @@ std::string render_text(const Plan& plan, bool explain, Lang lang) {
   }
   if (!plan.warnings.empty()) {
     o << L("WARNINGS") << "\n";
-    for (const auto& w : plan.warnings) o << "  - " << pick(w.value, lang) << tag(plan.sources, w.from) << "\n";
+    for (const auto& w : plan.warnings)
+      o << "  - " << pick(w.value, lang) << tag(plan.sources, w.from) << "\n";
     o << "\n";
   }
   if (!plan.disagreements.empty()) {
     o << L("WHERE SOURCES DISAGREE (both shown; doseplan does not choose)") << "\n";
     for (const Disagreement& d : plan.disagreements) {
       o << "  " << pick(d.topic, lang) << L(": ") << "\n";
-      for (const auto& p : d.positions) o << "    - " << pick(p.value, lang) << tag(plan.sources, p.from) << "\n";
+      for (const auto& p : d.positions)
+        o << "    - " << pick(p.value, lang) << tag(plan.sources, p.from) << "\n";
     }
     o << "\n";
   }

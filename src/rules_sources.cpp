@@ -38,7 +38,8 @@ void check_format_version(Obj& root) {
 
 std::size_t characters(std::string_view s) {
   std::size_t n = 0;
-  for (std::size_t i = 0; i < s.size(); i += std::max<std::size_t>(1, detail::utf8_sequence(s.substr(i))))
+  for (std::size_t i = 0; i < s.size();
+       i += std::max<std::size_t>(1, detail::utf8_sequence(s.substr(i))))
     ++n;
   return n;
 }
@@ -76,23 +77,31 @@ std::string read_text(const fs::path& path) {
 
 const char* to_string(Document::Kind k) {
   switch (k) {
-    case Document::Kind::seed_text: return "seed-text";
-    case Document::Kind::label: return "label";
-    case Document::Kind::trial_publication: return "trial-publication";
-    case Document::Kind::trial_record: return "trial-record";
-    case Document::Kind::guideline: return "guideline";
-    case Document::Kind::publication: return "publication";
-    case Document::Kind::standard: return "standard";
-    case Document::Kind::secondary: return "secondary";
+    case Document::Kind::seed_text:
+      return "seed-text";
+    case Document::Kind::label:
+      return "label";
+    case Document::Kind::trial_publication:
+      return "trial-publication";
+    case Document::Kind::trial_record:
+      return "trial-record";
+    case Document::Kind::guideline:
+      return "guideline";
+    case Document::Kind::publication:
+      return "publication";
+    case Document::Kind::standard:
+      return "standard";
+    case Document::Kind::secondary:
+      return "secondary";
   }
   return "";
 }
 
 std::optional<Document::Kind> document_kind(std::string_view s) {
-  for (auto k : {Document::Kind::seed_text, Document::Kind::label,
-                 Document::Kind::trial_publication, Document::Kind::trial_record,
-                 Document::Kind::guideline, Document::Kind::publication, Document::Kind::standard,
-                 Document::Kind::secondary}) {
+  for (auto k :
+       {Document::Kind::seed_text, Document::Kind::label, Document::Kind::trial_publication,
+        Document::Kind::trial_record, Document::Kind::guideline, Document::Kind::publication,
+        Document::Kind::standard, Document::Kind::secondary}) {
     if (s == to_string(k)) return k;
   }
   return std::nullopt;
@@ -156,8 +165,9 @@ std::vector<Document> parse_documents(std::string_view json_text, const std::str
       diag.add("rules.bad_value", o.at("accessed"), "expected YYYY-MM-DD");
     if (d.date.empty() && d.accessed.empty() && d.identifiers.empty()) {
       diag.add("rules.missing_field", o.pointer(),
-               "document \"" + d.id + "\" needs a date (published, effective or accessed) or an "
-               "identifier (DOI, PMID, SPL set id, NCT number, ...)");
+               "document \"" + d.id +
+                   "\" needs a date (published, effective or accessed) or an "
+                   "identifier (DOI, PMID, SPL set id, NCT number, ...)");
     }
     d.url = o.string("url", false).value_or("");
     d.location = o.string("location", false).value_or("");
@@ -223,9 +233,9 @@ std::vector<Problem> attach_documents(RuleSet& rules) {
       auto text = texts.find(d->location);
       if (text != texts.end() && !s.quote.empty() &&
           text->second.find(squeeze(s.quote)) == std::string::npos) {
-        out.push_back({"rules.quote_not_found", at + "/quote",
-                       "the quote of \"" + s.id + "\" is not in " + d->location +
-                           " (white space aside)"});
+        out.push_back(
+            {"rules.quote_not_found", at + "/quote",
+             "the quote of \"" + s.id + "\" is not in " + d->location + " (white space aside)"});
       }
     }
   };

@@ -7,9 +7,9 @@
 #include <regex>
 #include <set>
 
-#include "doseplan/plan.hpp"
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
+#include "doseplan/plan.hpp"
 #include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
 #include "doseplan/request.hpp"
@@ -245,8 +245,8 @@ TEST_CASE("stamp: the rules hash names the files a plan used, and changes when o
 TEST_CASE("stamp: every output of a plan names doseplan, the rules version and the rules hash") {
   const Plan plan = make_plan(test_rules(), taper_request());
   const std::string& hash = plan.stamp.rules_hash;
-  const std::string shown = "doseplan " + std::string(version()) + " · rules test · sha256 " +
-                            hash.substr(0, 16);
+  const std::string shown =
+      "doseplan " + std::string(version()) + " · rules test · sha256 " + hash.substr(0, 16);
   CHECK(stamp_text(plan.stamp, Lang::en) == shown);
   CHECK(render_text(plan).find("MADE BY\n  " + shown) != std::string::npos);
   CHECK(render_html(plan).find(shown) != std::string::npos);
@@ -297,8 +297,8 @@ TEST_CASE("sources: every citation of the shipped rules is complete and traceabl
       CHECK_FALSE(s.quote.empty());
       CHECK((!d.date.empty() || !d.accessed.empty() || !d.identifiers.empty()));
       CHECK((!d.url.empty() || !d.identifiers.empty()));
-      for (const std::string* text : {&d.title, &d.location, &d.url, &d.note, &s.section, &s.quote,
-                                      &s.note.en, &s.note.zh}) {
+      for (const std::string* text :
+           {&d.title, &d.location, &d.url, &d.note, &s.section, &s.quote, &s.note.en, &s.note.zh}) {
         CHECK(text->find("shared/") == std::string::npos);
         CHECK(text->find("clinical-facts") == std::string::npos);
       }
@@ -317,6 +317,7 @@ TEST_CASE("sources: every citation of the shipped rules is complete and traceabl
   // The five seed texts are shipped beside the rules.
   int seeds = 0;
   for (const Document& d : rules.documents)
-    if (d.kind == Document::Kind::seed_text) seeds += fs::is_regular_file(real_rules_dir() + "/" + d.location);
+    if (d.kind == Document::Kind::seed_text)
+      seeds += fs::is_regular_file(real_rules_dir() + "/" + d.location);
   CHECK(seeds == 5);
 }

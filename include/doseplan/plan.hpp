@@ -169,7 +169,7 @@ struct Plan {
   std::vector<LocalizedText> product_notes;
   std::vector<PlannedPhase> phases;
   std::vector<Visit> visits;
-  std::vector<LabTest> labs;  // the tests named in visits
+  std::vector<LabTest> labs;    // the tests named in visits
   std::vector<Source> sources;  // the regimen's citations, then the product's not already there
   RulesStamp stamp;             // the program and the rules that made this plan
   std::vector<ProjectDefaultUse> project_defaults;

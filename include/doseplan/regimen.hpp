@@ -46,15 +46,15 @@ struct Document {
   };
   std::string id;
   Kind kind = Kind::publication;
-  std::string title;    // in the document's own language
-  std::string author;   // authors or publisher
-  std::string version;  // label version or edition; may be empty
-  std::string date;     // YYYY, YYYY-MM or YYYY-MM-DD: published or effective; may be empty
+  std::string title;     // in the document's own language
+  std::string author;    // authors or publisher
+  std::string version;   // label version or edition; may be empty
+  std::string date;      // YYYY, YYYY-MM or YYYY-MM-DD: published or effective; may be empty
   std::string accessed;  // YYYY-MM-DD: the day an undated page was read; may be empty
   std::vector<Identifier> identifiers;
   std::string url;       // public address, when one exists
   std::string location;  // a text shipped under the rules directory ("sources/003_….txt"), or empty
-  std::string read_on;   // where the words were read when that was a copy; may be empty
+  std::string read_on;  // where the words were read when that was a copy; may be empty
   std::string note;
   friend bool operator==(const Document&, const Document&) = default;
 };

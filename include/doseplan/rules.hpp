@@ -2,8 +2,8 @@
 //
 // A rules directory holds one JSON file per regimen (<id>.json), products.json, labs.json, the
 // bibliography sources.json with the texts it ships in sources/, and catalogue.json (the rules'
-// version). docs/rules.md describes every field. Loading reports every problem at once, each with the file
-// name and the JSON pointer of the offending value, e.g.
+// version). docs/rules.md describes every field. Loading reports every problem at once, each with
+// the file name and the JSON pointer of the offending value, e.g.
 //   rules/cyclosporine-itp.json:/dose/range/min: expected a number [rules.wrong_type]
 #ifndef DOSEPLAN_RULES_HPP_
 #define DOSEPLAN_RULES_HPP_
@@ -23,7 +23,7 @@ struct RuleSet {
   std::vector<Regimen> regimens;  // sorted by id
   std::vector<Product> products;
   std::vector<LabTest> labs;
-  std::vector<Market> markets;  // from products.json: what PlanRequest::market may name
+  std::vector<Market> markets;          // from products.json: what PlanRequest::market may name
   std::vector<Source> product_sources;  // products.json's citations
   Source labs_source;                   // labs.json's citation (of the LOINC codes)
   std::vector<Document> documents;      // sources.json: every document cited, once
