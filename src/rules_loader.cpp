@@ -22,20 +22,13 @@ namespace {
 using detail::Diagnostics;
 using detail::elements;
 using detail::json;
+using detail::check_format_version;
 using detail::Obj;
 
-constexpr int kFormatVersion = 1;
 constexpr int kMaxReadings = 10;  // a lab rule's results in a row (condition.readings)
 const std::set<std::string, std::less<>> kEvidenceLevels = {"label", "guideline", "trial",
                                                             "case series", "experimental"};
 
-void check_format_version(Obj& root) {
-  if (const auto v = root.integer("format_version"); v && *v != kFormatVersion) {
-    root.diag().add("rules.format_version", root.at("format_version"),
-                    "this doseplan reads format version " + std::to_string(kFormatVersion) +
-                        ", found " + std::to_string(*v));
-  }
-}
 
 // Reading one regimen file. Remembers every provenance with its pointer, to check source ids
 // once all sources are known.

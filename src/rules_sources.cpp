@@ -22,19 +22,10 @@ namespace fs = std::filesystem;
 using detail::Diagnostics;
 using detail::elements;
 using detail::json;
+using detail::check_format_version;
 using detail::Obj;
 
 namespace {
-
-constexpr int kFormatVersion = 1;
-
-void check_format_version(Obj& root) {
-  if (const auto v = root.integer("format_version"); v && *v != kFormatVersion) {
-    root.diag().add("rules.format_version", root.at("format_version"),
-                    "this doseplan reads format version " + std::to_string(kFormatVersion) +
-                        ", found " + std::to_string(*v));
-  }
-}
 
 std::size_t characters(std::string_view s) {
   std::size_t n = 0;
@@ -105,6 +96,15 @@ std::optional<Document::Kind> document_kind(std::string_view s) {
     if (s == to_string(k)) return k;
   }
   return std::nullopt;
+}
+
+void detail::check_format_version(Obj& root) {
+  constexpr int kFormatVersion = 1;
+  if (const auto v = root.integer("format_version"); v && *v != kFormatVersion) {
+    root.diag().add("rules.format_version", root.at("format_version"),
+                    "this doseplan reads format version " + std::to_string(kFormatVersion) +
+                        ", found " + std::to_string(*v));
+  }
 }
 
 Source detail::read_citation(Obj& s, bool require_id, bool require_quote) {

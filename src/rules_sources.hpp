@@ -11,6 +11,9 @@ namespace doseplan::detail {
 // Longest quote check-rules accepts, in characters: a phrase or one sentence, never a paragraph.
 constexpr std::size_t kMaxQuoteLength = 320;
 
+// "format_version" must be 1, the only version of the rules files (rules.format_version).
+void check_format_version(Obj& root);
+
 // One citation {"id", "document", "section", "quote", "note"}; `require_id` and `require_quote`
 // are false for labs.json's single citation.
 Source read_citation(Obj& s, bool require_id = true, bool require_quote = true);
