@@ -741,6 +741,27 @@ LocalizedText disclaimer() {
 
 namespace {
 
+// Every date of a plan is written YYYY-MM-DD: a start whose baseline visits or last day leave the
+// years 0001–9999 is refused (issue 18: --start 9999-12-31 would write the year 10000).
+void refuse_beyond_four_digit_years(Date start, Date end, const std::vector<Visit>& visits) {
+  const Date first_day = date::year{1} / 1 / 1, last_day = date::year{9999} / 12 / 31;
+  Date from = start, to = end;
+  for (const Visit& v : visits) {
+    from = std::min(from, v.date);
+    to = std::max(to, v.date);
+  }
+  if (from >= first_day && to <= last_day) return;
+  const std::string outside = from < first_day ? "begins before 0001-01-01" : "runs beyond 9999-12-31";
+  throw Error("input.out_of_range", "start",
+              "a plan from " + format_date(start) + " " + outside +
+                  ": dates are written with four-digit years; give a start date from which the "
+                  "whole plan, its baseline tests included, stays within 0001-01-01 to 9999-12-31",
+              zh_detail("A plan from {start} would leave the years 0001 to 9999 (four-digit "
+                        "years): check the start date.",
+                        {{"start", format_date(start)}}));
+}
+
+
 // make_plan(), or with `shared` make_shared_plan() (plan_internal.hpp): `*regimen` is set to the
 
 // plan's regimen.
@@ -858,6 +879,7 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const R
     }
   }
   plan.visits = detail::plan_visits(*r, q.start, plan.end, administrations, dose_changes, shared);
+  refuse_beyond_four_digit_years(q.start, plan.end, plan.visits);
 
   // The tests named, once each, in the order of their ids (views of the rules' strings): those of
   // every monitoring rule with a visit, and those the lab rules read.
