@@ -143,6 +143,8 @@ std::string error_meaning(std::string_view id) {
       {"dose.not_representable", "The dose can not be given with this product."},
       {"dose.rounding_outside_range", "Rounding takes the dose outside the regimen's range."},
       {"dose.too_small_to_split", "The daily dose is too small to split into that many doses."},
+      {"output.is_input",
+       "The output file is a database or an input of the command; it was left unchanged."},
       {"output.unwritable", "The output file can not be written; no file was left."},
       {"output.font_missing", "No installed font has these characters."},
       {"output.pdf_failed", "The PDF could not be made."},

@@ -260,7 +260,7 @@ check "-o prints nothing" test ! -s "$tmp/out"
 run "${itp[@]}" --dose 9mg/kg/d -o "$tmp/bad.txt"
 check "-o on bad input exits 2" test "$code" -eq 2
 check "-o on bad input writes no file" test ! -e "$tmp/bad.txt"
-check "no temporary files left" test -z "$(find "$tmp" -name '.*.XXXXXX' -o -name '.plan.txt.*' -o -name '.bad.txt.*')"
+check "no temporary files left" test -z "$(find "$tmp" -name '.*.XXXXXX' -o -name '.plan.txt.*' -o -name '.bad.txt.*' -o -name '.*.doseplan-tmp-*')"
 
 # --- the PDF renderer is a module (doseplan_pdf.so) loaded only for --format pdf
 check "the executable does not link cairo or pango" test -z "$(ldd "$bin" | grep -E 'libcairo|libpango')"
@@ -397,6 +397,87 @@ run "${itp[@]}" --taper-step 0.01mg/kg/d -o "$tmp/taper.json" --format json
 check "tiny taper step: exit 2" test "$code" -eq 2
 check "tiny taper step: named" contains "$tmp/err" "taper-step: 0.01 mg/kg/day × 62 kg = 0.62 mg a day is less than 25 mg"
 check "tiny taper step: no file" test ! -e "$tmp/taper.json"
+
+# --- issue 18: what -o refuses, what it writes into in place, what it keeps; stdout checked
+cp "$tmp/requests.jsonl" "$tmp/in.jsonl"
+cp "$tmp/in.jsonl" "$tmp/in-before.jsonl"
+run batch --input "$tmp/in.jsonl" -o "$tmp/in.jsonl"
+check "batch -o its own input: exit 2" test "$code" -eq 2
+check "batch -o its own input: output.is_input" contains "$tmp/err" "[output.is_input]"
+check "batch -o its own input: the input unchanged" cmp -s "$tmp/in.jsonl" "$tmp/in-before.jsonl"
+printf '%s\n' '{"regimen":"cyclosporine-itp","weight":"62 kg","start":"2026-12-01"}' >"$tmp/req.json"
+cp "$tmp/req.json" "$tmp/req-before.json"
+ln -s "$tmp/req.json" "$tmp/req-link.json"
+run plan --input "$tmp/req.json" -o "$tmp/req-link.json"
+check "plan -o its input (through a link): exit 2" test "$code" -eq 2
+check "plan -o its input: output.is_input" contains "$tmp/err" "[output.is_input]"
+check "plan -o its input: unchanged" cmp -s "$tmp/req.json" "$tmp/req-before.json"
+printf 'SQLite format 3\000 and then pages' >"$tmp/some.sqlite"
+cp "$tmp/some.sqlite" "$tmp/some-before.sqlite"
+run "${itp[@]}" --format json -o "$tmp/some.sqlite"
+check "plan -o an SQLite file: exit 2" test "$code" -eq 2
+check "plan -o an SQLite file: output.is_input" contains "$tmp/err" "[output.is_input]"
+check "plan -o an SQLite file: unchanged" cmp -s "$tmp/some.sqlite" "$tmp/some-before.sqlite"
+# A FIFO stays a FIFO: the plan is written into it (never renamed over).
+mkfifo "$tmp/fifo"
+timeout 60 cat "$tmp/fifo" >"$tmp/fifo-read" &
+reader=$!
+run "${itp[@]}" -o "$tmp/fifo"
+check "-o a FIFO: exit 0" test "$code" -eq 0
+check "-o a FIFO: still a FIFO" test -p "$tmp/fifo"
+[ -p "$tmp/fifo" ] || kill "$reader" 2>/dev/null
+wait "$reader"
+check "-o a FIFO: the plan went through it" contains "$tmp/fifo-read" "310 mg"
+if [ "$(id -u)" -eq 0 ]; then  # a device node of our own (mknod needs root)
+  mknod "$tmp/null" c 1 3
+  run "${itp[@]}" -o "$tmp/null"
+  check "-o a device: exit 0" test "$code" -eq 0
+  check "-o a device: still a device" test -c "$tmp/null"
+fi
+# Replacing a regular file keeps its permission bits; a new file is 0600.
+echo old >"$tmp/mode.txt"
+chmod 640 "$tmp/mode.txt"
+run "${itp[@]}" -o "$tmp/mode.txt"
+check "-o keeps the mode of the file it replaces" test "$(stat -c %a "$tmp/mode.txt")" = 640
+check "-o replaced the content" contains "$tmp/mode.txt" "310 mg"
+# Temporaries of a killed run are removed by the next one; a live process's are kept.
+sh -c 'exit 0' & dead=$!
+wait "$dead"
+echo plan-data >"$tmp/.old.txt.doseplan-tmp-$dead"
+echo plan-data >"$tmp/.live.txt.doseplan-tmp-$$"
+run "${itp[@]}" -o "$tmp/new.txt"
+check "a dead process's temporary is removed" test ! -e "$tmp/.old.txt.doseplan-tmp-$dead"
+check "a live process's temporary is kept" test -e "$tmp/.live.txt.doseplan-tmp-$$"
+rm -f "$tmp/.live.txt.doseplan-tmp-$$"
+# An unwritable stdout is exit 2, and batch claims no plans.
+"$bin" "${itp[@]}" >/dev/full 2>"$tmp/err"
+code=$?
+check "plan >/dev/full: exit 2" test "$code" -eq 2
+check "plan >/dev/full: output.unwritable" contains "$tmp/err" "[output.unwritable]"
+"$bin" batch --input "$tmp/req.json" >/dev/full 2>"$tmp/err"  # one valid line
+code=$?
+check "batch >/dev/full: exit 2" test "$code" -eq 2
+check "batch >/dev/full: output.unwritable" contains "$tmp/err" "[output.unwritable]"
+check "batch >/dev/full: no summary of plans" test -z "$(grep -F 'plans,' "$tmp/err")"
+# batch -o streams: the temporary file grows while the input is still open.
+mkfifo "$tmp/batch-in"
+for i in $(seq 40); do head -1 "$tmp/requests.jsonl"; done >"$tmp/forty.jsonl"
+"$bin" batch --input "$tmp/batch-in" -o "$tmp/stream.jsonl" >/dev/null 2>&1 &
+batcher=$!
+exec 7>"$tmp/batch-in"  # the input stays open until the check below
+cat "$tmp/forty.jsonl" >&7
+streamed=no
+for i in $(seq 600); do
+  if [ -n "$(find "$tmp" -maxdepth 1 -name '.stream.jsonl.doseplan-tmp-*' -size +1k)" ]; then
+    streamed=yes
+    break
+  fi
+  sleep 0.1
+done
+exec 7>&-
+wait "$batcher"
+check "batch -o streams into its temporary file" test "$streamed" = yes
+check "batch -o: all 40 plans" test "$(wc -l <"$tmp/stream.jsonl")" -eq 40
 
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

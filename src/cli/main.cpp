@@ -30,7 +30,8 @@ constexpr int kExitBadInput = 2;
 
 void emit(const std::string& data, const std::string& output) {
   if (output.empty() || output == "-") {
-    std::cout << data << std::flush;
+    std::cout << data;
+    cli::finish_stdout();
   } else {
     cli::write_atomically(output, data);
   }
@@ -63,6 +64,7 @@ RuleSet load_for(const std::optional<std::string>& rules_dir, const std::string&
 }
 
 int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) {
+  cli::check_output_target(o.output, {o.request.input});
   PlanRequest q = cli::to_request(o.request);
   q.explain = o.explain;
   const Lang lang = parse_lang(o.lang);
@@ -93,6 +95,7 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
 }
 
 int run_regimens(const ListOptions& o, const std::optional<std::string>& rules_dir) {
+  cli::check_output_target(o.output, {});
   const Lang lang = parse_lang(o.lang);
   const RuleSet rules = load(rules_dir);
   emit(o.format == "json" ? render_regimen_list_json(rules) : render_regimen_list_text(rules, lang),
@@ -101,6 +104,7 @@ int run_regimens(const ListOptions& o, const std::optional<std::string>& rules_d
 }
 
 int run_show(const ListOptions& o, const std::optional<std::string>& rules_dir) {
+  cli::check_output_target(o.output, {});
   const Lang lang = parse_lang(o.lang);
   const RuleSet rules = load_for(rules_dir, o.id);
   const Regimen* r = rules.find_regimen(o.id);
@@ -133,6 +137,7 @@ int run_check_rules(const std::string& dir_arg, const std::optional<std::string>
 // JSON Lines in (a file or stdin), JSON Lines out; a summary on stderr; exit 2 if any line failed.
 int run_batch_command(const std::string& input, const std::string& output, bool explain,
                       const std::optional<std::string>& rules_dir) {
+  cli::check_output_target(output, {input});
   const RuleSet rules = load(rules_dir);
   std::ifstream file;
   if (!input.empty() && input != "-") {
@@ -145,12 +150,12 @@ int run_batch_command(const std::string& input, const std::string& output, bool 
     }
   }
   std::istream& in = file.is_open() ? static_cast<std::istream&>(file) : std::cin;
-  std::ostringstream buffer;
-  const bool to_file = !output.empty() && output != "-";
-  const BatchSummary s =
-      run_batch(rules, in, to_file ? static_cast<std::ostream&>(buffer) : std::cout, explain);
-  if (to_file) cli::write_atomically(output, buffer.str());
-  std::cout << std::flush;
+  // -o: each plan streams into the temporary file (memory stays bounded), renamed at the end.
+  std::optional<cli::OutputFile> to_file;
+  if (!output.empty() && output != "-") to_file.emplace(output);
+  const BatchSummary s = run_batch(rules, in, to_file ? to_file->stream() : std::cout, explain);
+  if (to_file) to_file->commit();
+  cli::finish_stdout();  // before the summary: no "N plans" for plans that were never written
   std::cerr << "doseplan batch: " << s.lines << " lines, " << s.plans << " plans, " << s.errors
             << " refused\n";
   return s.errors == 0 ? kExitOk : kExitBadInput;

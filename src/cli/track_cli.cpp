@@ -57,7 +57,8 @@ using json = nlohmann::ordered_json;
 
 void emit(const std::string& data, const std::string& output) {
   if (output.empty() || output == "-") {
-    std::cout << data << std::flush;
+    std::cout << data;
+    finish_stdout();
   } else {
     write_atomically(output, data);
   }
@@ -1073,6 +1074,11 @@ int run_advise(State& s) {
 int run_export(State& s) {
   need(s.label, "label", "--label pt-01");
   const Lang lang = parse_lang(s.c.lang);
+  // -o never replaces the store (nor any SQLite file): refused before the store is opened.
+  const std::string db =
+      s.c.db.empty() ? default_tracker_path(std::getenv("XDG_DATA_HOME"), std::getenv("HOME"))
+                     : s.c.db;
+  check_output_target(s.output, {db});
   Tracker t = open_db(s.c, Tracker::Mode::open_existing);
   if (s.c.format == "json") {
     emit(t.plan_json(s.label), s.output);
