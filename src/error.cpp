@@ -174,6 +174,8 @@ std::string error_meaning(std::string_view id) {
       {"tracker.unknown_patient", "No patient with this label."},
       {"tracker.unknown_test", "No test with this id."},
       {"tracker.unknown_visit", "No visit on that date."},
+      {"tracker.unsafe_mode", "Other users may read the tracker database: chmod 600 it."},
+      {"tracker.unsafe_owner", "The tracker database belongs to another user."},
       {"tracker.wrong_unit", "A unit this test is not measured in."},
       {"internal.empty_error", "An error without a description."},
   };

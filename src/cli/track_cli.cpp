@@ -755,7 +755,7 @@ int run_due(State& s) {
   const Date today = today_of(s.c);
   std::optional<std::string> label;
   if (!s.label.empty()) label = s.label;
-  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  Tracker t = open_db(s.c, Tracker::Mode::read_only);
   const std::vector<DueVisit> due = t.due(label, today, within);
   if (s.c.format == "json") {
     // Written visit by visit with the JSON writer (the bytes of json{today, within,
@@ -956,7 +956,9 @@ int run_due(State& s) {
 int run_history(State& s) {
   need(s.label, "label", "--label pt-01");
   const Lang lang = parse_lang(s.c.lang);
-  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  // A mistyped test is an error, not an empty list of results.
+  if (!s.test.empty()) check_lab_test(load(*s.rules_dir).labs, s.test);
+  Tracker t = open_db(s.c, Tracker::Mode::read_only);
   const TrackedPatient p = t.patient(s.label);
   std::vector<TrackedResult> results = t.results(s.label);
   if (!s.test.empty()) {
@@ -1021,7 +1023,7 @@ int run_advise(State& s) {
   const Lang lang = parse_lang(s.c.lang);
   const Date today = today_of(s.c);
   const RuleSet rules = load(*s.rules_dir);
-  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  Tracker t = open_db(s.c, Tracker::Mode::read_only);
   std::optional<std::string> only;
   if (!s.test.empty()) only = s.test;
   const std::vector<Advice> advice = t.advise(rules, s.label, today, only);
@@ -1073,7 +1075,7 @@ int run_advise(State& s) {
 int run_export(State& s) {
   need(s.label, "label", "--label pt-01");
   const Lang lang = parse_lang(s.c.lang);
-  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  Tracker t = open_db(s.c, Tracker::Mode::read_only);
   if (s.c.format == "json") {
     emit(t.plan_json(s.label), s.output);
     return 0;
@@ -1101,7 +1103,7 @@ int run_export(State& s) {
 
 int run_patients(State& s) {
   const Lang lang = parse_lang(s.c.lang);
-  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  Tracker t = open_db(s.c, Tracker::Mode::read_only);
   const std::vector<TrackedPatient> ps = t.patients();
   if (s.c.format == "json") {
     json list = json::array();
