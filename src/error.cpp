@@ -164,6 +164,7 @@ std::string error_meaning(std::string_view id) {
       {"tracker.db_open", "The tracker database can not be opened."},
       {"tracker.duplicate_patient", "A patient with this label is already tracked."},
       {"tracker.future_date", "A date after today."},
+      {"tracker.implausible_date", "A date before the patient's birth or before 1900."},
       {"tracker.no_conversion", "The value can not be converted to the test's unit."},
       {"tracker.no_db", "No tracker database there yet."},
       {"tracker.no_db_path", "No place for the tracker database."},

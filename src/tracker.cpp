@@ -173,6 +173,29 @@ void check_not_future(Date d, Date today, const std::string& field) {
   }
 }
 
+// The earliest date of a result or of a visit done: 1900-01-01, or the patient's birth date when
+// the stored plan was given one. Catches a year mistyped ("0206-11-17" for 2026-11-17), which
+// would otherwise be stored for good and join the baselines.
+void check_plausible_date(Date d, Date today, const std::optional<Date>& birth,
+                          const std::string& field) {
+  check_not_future(d, today, field);
+  static const Date kEarliest = parse_date("1900-01-01");
+  const bool by_birth = birth && *birth > kEarliest;
+  const Date floor = by_birth ? *birth : kEarliest;
+  if (d >= floor) return;
+  const std::string why = by_birth ? "the patient's birth date" : "the earliest date accepted";
+  throw Error(
+      "tracker.implausible_date", field,
+      format_date(d) + " is before " + format_date(floor) + " (" + why + "); a date from " +
+          format_date(floor) + " to " + format_date(today) +
+          " (today) is expected; nothing was stored",
+      zh(tr_both("{date} is before {floor}; a date from {floor} to {today} (today) is expected; "
+                 "nothing was stored",
+                 {{"date", same_text(format_date(d))},
+                  {"floor", same_text(format_date(floor))},
+                  {"today", same_text(format_date(today))}})));
+}
+
 // ------------------------------------------------------------------ units of recorded results
 //
 // Dimensions of the values of labs.json, with a base unit each; a spelling's factor converts to
@@ -1841,6 +1864,14 @@ struct Tracker::Impl {
                           {{"label", same_text(label)}, {"path", same_text(path)}})));
   }
 
+  // The birth date given with the stored plan, if any.
+  std::optional<Date> birth_date(std::int64_t patient) const {
+    SQLite::Statement st(*db, "SELECT request_json FROM plans WHERE patient_id = ?");
+    st.bind(1, static_cast<int64_t>(patient));
+    if (!st.executeStep()) return std::nullopt;
+    return parse_plan_request(st.getColumn(0).getString(), "tracker:" + path).birth_date;
+  }
+
   TrackedPatient read_patient(SQLite::Statement& st) const {
     TrackedPatient p;
     p.id = st.getColumn(0).getInt64();
@@ -2324,7 +2355,7 @@ PlanChecks Tracker::plan_checks(const std::string& label) const {
 Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
   // Every check before the database is touched.
   check_label(r.label);
-  check_not_future(r.date, r.today, "date");
+  check_plausible_date(r.date, r.today, std::nullopt, "date");
   check_note(r.note);
   const LabTest* lab = rules.find_lab(r.test);
   if (lab == nullptr) {
@@ -2347,6 +2378,7 @@ Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
     SQLite::Database& db = *impl_->db;
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     const std::int64_t pid = impl_->patient_id(r.label);
+    check_plausible_date(r.date, r.today, impl_->birth_date(pid), "date");
     Recorded out;
     {
       SQLite::Statement st(db,
@@ -2397,12 +2429,13 @@ Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
 MarkedDone Tracker::mark_done(const std::string& label, Date visit_date, Date done_on,
                               const std::string& note, Date today) {
   check_label(label);
-  check_not_future(done_on, today, "on");
+  check_plausible_date(done_on, today, std::nullopt, "on");
   check_note(note);
   return impl_->guarded([&] {
     SQLite::Database& db = *impl_->db;
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     const std::int64_t pid = impl_->patient_id(label);
+    check_plausible_date(done_on, today, impl_->birth_date(pid), "on");
     std::vector<TrackedVisit> visits = impl_->read_visits(pid);
     auto it = std::find_if(visits.begin(), visits.end(),
                            [&](const TrackedVisit& v) { return v.date == visit_date; });

@@ -374,6 +374,10 @@ bad "unknown regimen" track start "${D[@]}" --label pt-09 --regimen nope --weigh
 bad "not a plan" track start "${D[@]}" --label pt-09 --plan "$tmp/req.json" --today 2026-11-10
 bad "unknown visit" track done "${D[@]}" --label pt-01 --visit 2026-12-16 --today 2026-12-20
 bad "done in the future" track done "${D[@]}" --label pt-01 --visit 2026-12-15 --on 2026-12-21 --today 2026-12-20
+bad "result dated 0206 (2026 mistyped)" "${r1[@]/2026-12-15/0206-11-17}" --test creatinine --value "97 umol/L"
+check "result dated 0206: the field, value and range" contains "$tmp/err" "date: 0206-11-17 is before 1900-01-01 (the earliest date accepted); a date from 1900-01-01 to 2026-12-20 (today) is expected"
+bad "done before 1900" track done "${D[@]}" --label pt-01 --visit 2026-12-15 --on 1899-12-31 --today 2026-12-20
+check "done before 1900: the range" contains "$tmp/err" "[tracker.implausible_date]"
 bad "bad --within" track due "${D[@]}" --within "two weeks" --today 2026-12-20
 bad "history of nobody" track history "${D[@]}" --label nobody
 bad "advise on an unknown test" track advise "${D[@]}" --label pt-01 --test nope --today 2026-12-20

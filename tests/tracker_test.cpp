@@ -420,6 +420,45 @@ TEST_CASE("tracker: four connections creating one new database at once all open 
   }
 }
 
+TEST_CASE("tracker: dates of results and visits done before 1900 or the birth are refused",
+          "[tracker][store]") {
+  TempDir dir;
+  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  t.start(real_rules(), "pt-01", itp_request(), d("2026-11-10"));
+  PlanRequest born = itp_request();
+  born.birth_date = d("1981-05-02");
+  t.start(real_rules(), "pt-02", born, d("2026-11-10"));
+  RecordRequest q;
+  q.label = "pt-01";
+  q.test = "creatinine";
+  q.value = "97 umol/L";
+  q.date = d("0206-11-17");  // 2026 mistyped
+  q.today = d("2026-12-20");
+  Problem p = problem_of([&] { t.record(real_rules(), q); });
+  CHECK(p.id == "tracker.implausible_date");
+  CHECK(p.where == "date");
+  CHECK(p.message.find("0206-11-17 is before 1900-01-01") != std::string::npos);
+  CHECK(p.message.find("from 1900-01-01 to 2026-12-20") != std::string::npos);
+  q.label = "pt-02";
+  q.date = d("1981-05-01");
+  p = problem_of([&] { t.record(real_rules(), q); });
+  CHECK(p.id == "tracker.implausible_date");
+  CHECK(p.message.find("from 1981-05-02 to 2026-12-20") != std::string::npos);
+  CHECK(t.results("pt-01").empty());
+  CHECK(t.results("pt-02").empty());
+  q.date = d("1981-05-02");
+  t.record(real_rules(), q);
+  CHECK(t.results("pt-02").size() == 1);
+  const Date visit = t.visits("pt-01").front().date;
+  p = problem_of([&] { t.mark_done("pt-01", visit, d("1899-12-31"), "", d("2026-12-20")); });
+  CHECK(p.id == "tracker.implausible_date");
+  CHECK(p.where == "on");
+  p = problem_of([&] { t.mark_done("pt-02", visit, d("1950-01-01"), "", d("2026-12-20")); });
+  CHECK(p.id == "tracker.implausible_date");
+  CHECK_FALSE(t.visits("pt-01").front().done);
+  CHECK_FALSE(t.visits("pt-02").front().done);
+}
+
 TEST_CASE("tracker: start stores the plan with its request and its visits", "[tracker][store]") {
   TempDir dir;
   const std::string db = dir.file("t.db");
