@@ -166,6 +166,7 @@ std::string error_meaning(std::string_view id) {
       {"tracker.db_open", "The tracker database can not be opened."},
       {"tracker.duplicate_patient", "A patient with this label is already tracked."},
       {"tracker.future_date", "A date after today."},
+      {"tracker.implausible_date", "A date before the patient's birth or before 1900."},
       {"tracker.no_conversion", "The value can not be converted to the test's unit."},
       {"tracker.no_db", "No tracker database there yet."},
       {"tracker.no_db_path", "No place for the tracker database."},
@@ -176,6 +177,8 @@ std::string error_meaning(std::string_view id) {
       {"tracker.unknown_patient", "No patient with this label."},
       {"tracker.unknown_test", "No test with this id."},
       {"tracker.unknown_visit", "No visit on that date."},
+      {"tracker.unsafe_mode", "Other users may read the tracker database: chmod 600 it."},
+      {"tracker.unsafe_owner", "The tracker database belongs to another user."},
       {"tracker.wrong_unit", "A unit this test is not measured in."},
       {"internal.empty_error", "An error without a description."},
   };

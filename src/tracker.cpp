@@ -26,7 +26,9 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -35,6 +37,7 @@
 #include <set>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -168,6 +171,29 @@ void check_not_future(Date d, Date today, const std::string& field) {
             "(give --today if the date used as today is wrong)",
             {{"date", same_text(format_date(d))}, {"today", same_text(format_date(today))}})));
   }
+}
+
+// The earliest date of a result or of a visit done: 1900-01-01, or the patient's birth date when
+// the stored plan was given one. Catches a year mistyped ("0206-11-17" for 2026-11-17), which
+// would otherwise be stored for good and join the baselines.
+void check_plausible_date(Date d, Date today, const std::optional<Date>& birth,
+                          const std::string& field) {
+  check_not_future(d, today, field);
+  static const Date kEarliest = parse_date("1900-01-01");
+  const bool by_birth = birth && *birth > kEarliest;
+  const Date floor = by_birth ? *birth : kEarliest;
+  if (d >= floor) return;
+  const std::string why = by_birth ? "the patient's birth date" : "the earliest date accepted";
+  throw Error(
+      "tracker.implausible_date", field,
+      format_date(d) + " is before " + format_date(floor) + " (" + why + "); a date from " +
+          format_date(floor) + " to " + format_date(today) +
+          " (today) is expected; nothing was stored",
+      zh(tr_both("{date} is before {floor}; a date from {floor} to {today} (today) is expected; "
+                 "nothing was stored",
+                 {{"date", same_text(format_date(d))},
+                  {"floor", same_text(format_date(floor))},
+                  {"today", same_text(format_date(today))}})));
 }
 
 // ------------------------------------------------------------------ units of recorded results
@@ -745,6 +771,12 @@ namespace {
 }
 
 }  // namespace
+
+void check_lab_test(const std::vector<LabTest>& labs, const std::string& test) {
+  const bool known =
+      std::any_of(labs.begin(), labs.end(), [&](const LabTest& t) { return t.id == test; });
+  if (!known) unknown_test(labs, test);
+}
 
 // ------------------------------------------------------------------ requests as JSON
 
@@ -1817,22 +1849,27 @@ struct Tracker::Impl {
     SQLite::Statement st(*db, "SELECT id FROM patients WHERE label = ?");
     bind_text(st, 1, label);
     if (st.executeStep()) return st.getColumn(0).getInt64();
-    std::vector<std::string> known;
-    SQLite::Statement all(*db, "SELECT label FROM patients ORDER BY label");
-    while (all.executeStep()) known.push_back(all.getColumn(0).getString());
+    // Other labels are not listed: whoever mistypes one need not see every patient tracked.
+    const bool none = db->execAndGet("SELECT count(*) FROM patients").getInt64() == 0;
     throw Error(
         "tracker.unknown_patient", "label",
         "no tracked patient " + in_quotes(label) + " in " + path +
-            (known.empty() ? std::string("; no patient is tracked yet (doseplan track start)")
-                           : "; tracked: " + join(known, ", ")),
-        known.empty()
-            ? zh(tr_both("no patient \"{label}\" is tracked in {path}; no patient is tracked yet "
-                         "(doseplan track start)",
-                         {{"label", same_text(label)}, {"path", same_text(path)}}))
-            : zh(tr_both("no patient \"{label}\" is tracked in {path}; the labels tracked: {known}",
-                         {{"label", same_text(label)},
-                          {"path", same_text(path)},
-                          {"known", {join(known, ", "), join(known, "\u3001")}}})));
+            (none ? std::string("; no patient is tracked yet (doseplan track start)")
+                  : std::string("; the labels tracked: doseplan track patients")),
+        none ? zh(tr_both("no patient \"{label}\" is tracked in {path}; no patient is tracked yet "
+                          "(doseplan track start)",
+                          {{"label", same_text(label)}, {"path", same_text(path)}}))
+             : zh(tr_both("no patient \"{label}\" is tracked in {path}; the labels tracked: "
+                          "doseplan track patients",
+                          {{"label", same_text(label)}, {"path", same_text(path)}})));
+  }
+
+  // The birth date given with the stored plan, if any.
+  std::optional<Date> birth_date(std::int64_t patient) const {
+    SQLite::Statement st(*db, "SELECT request_json FROM plans WHERE patient_id = ?");
+    st.bind(1, static_cast<int64_t>(patient));
+    if (!st.executeStep()) return std::nullopt;
+    return parse_plan_request(st.getColumn(0).getString(), "tracker:" + path).birth_date;
   }
 
   TrackedPatient read_patient(SQLite::Statement& st) const {
@@ -1929,34 +1966,78 @@ struct Tracker::Impl {
     return out;
   }
 
-  void open(Mode mode, bool create_directory) {
+  // Creates the file with O_EXCL and mode 0600 (and the default path's directories with 0700).
+  // An existing file is left as it is: check_file_safe() and the reads that follow judge it.
+  bool create_file(bool create_directory) {
     const fs::path p(path);
+    if (create_directory && p.has_parent_path()) {
+      std::error_code ec;
+      fs::path dir;
+      for (const fs::path& part : p.parent_path()) {
+        dir /= part;
+        if (fs::exists(dir, ec)) continue;
+        if (!fs::create_directory(dir, ec) || ec) break;
+        fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+      }
+    }
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+      const bool ok = ::fchmod(fd, 0600) == 0;
+      ::close(fd);
+      if (!ok) throw Error("tracker.db_open", "db", "cannot set mode 0600 on " + path);
+      return true;
+    }
+    if (errno != EEXIST) {
+      throw Error("tracker.db_open", "db",
+                  "cannot create " + path + ": " + std::strerror(errno) +
+                      (p.has_parent_path() && !fs::exists(p.parent_path())
+                           ? " (the directory does not exist)"
+                           : ""));
+    }
+    return false;
+  }
+
+  // Refuses a store that other users could read or replace: owned by another user, or with any
+  // permission for group or others (the file holds patient data).
+  void check_file_safe() const {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      throw Error("tracker.db_open", "db", "cannot open " + path + ": " + std::strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) {
+      throw Error("tracker.db_open", "db", path + " is a directory; give --db FILE");
+    }
+    if (st.st_uid != ::geteuid()) {
+      throw Error("tracker.unsafe_owner", "db",
+                  path + " belongs to another user (uid " + std::to_string(st.st_uid) +
+                      "), who can read and change its patient data; nothing was read. Have its "
+                      "owner move it to you (chown), or start a new database with --db FILE",
+                  zh(tr_both("{path} belongs to another user, who can read and change its patient "
+                             "data; nothing was read. Have its owner hand it over (chown), or "
+                             "start a new database with --db",
+                             {{"path", same_text(path)}})));
+    }
+    if ((st.st_mode & 0077) != 0) {
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+      throw Error("tracker.unsafe_mode", "db",
+                  path + " has mode " + mode +
+                      ": other users may read or change its patient data; nothing was read. "
+                      "Make it private with: chmod 600 " +
+                      path,
+                  zh(tr_both("{path} has mode {mode}: other users may read or change its patient "
+                             "data; nothing was read. Make it private with: chmod 600 {path}",
+                             {{"path", same_text(path)}, {"mode", same_text(mode)}})));
+    }
+  }
+
+  void open(Mode mode, bool create_directory) {
+    bool created = false;
     if (mode == Mode::create_if_missing) {
-      if (create_directory && p.has_parent_path()) {
-        std::error_code ec;
-        fs::path dir;
-        for (const fs::path& part : p.parent_path()) {
-          dir /= part;
-          if (fs::exists(dir, ec)) continue;
-          if (!fs::create_directory(dir, ec) || ec) break;
-          fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-        }
-      }
-      const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-      if (fd >= 0) {
-        const bool ok = ::fchmod(fd, 0600) == 0;
-        ::close(fd);
-        if (!ok) throw Error("tracker.db_open", "db", "cannot set mode 0600 on " + path);
-      } else if (errno != EEXIST) {
-        throw Error("tracker.db_open", "db",
-                    "cannot create " + path + ": " + std::strerror(errno) +
-                        (p.has_parent_path() && !fs::exists(p.parent_path())
-                             ? " (the directory does not exist)"
-                             : ""));
-      }
+      created = create_file(create_directory);
     } else {
       std::error_code ec;
-      if (!fs::exists(p, ec)) {
+      if (!fs::exists(fs::path(path), ec)) {
         throw Error(
             "tracker.no_db", "db",
             "no tracker database at " + path +
@@ -1967,34 +2048,114 @@ struct Tracker::Impl {
                        {{"path", same_text(path)}})));
       }
     }
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      throw Error("tracker.db_open", "db", path + " is a directory; give --db FILE");
-    }
+    check_file_safe();
     guarded([&] {
-      db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                                              kBusyTimeoutMs);
-      db->exec("PRAGMA foreign_keys = ON");
-      // The first statement that reads the file: a file that is not SQLite fails here.
-      const int app_id = db->execAndGet("PRAGMA application_id").getInt();
-      const int tables = db->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
-      if (app_id != kTrackerApplicationId && !(app_id == 0 && tables == 0)) {
-        throw Error("tracker.not_tracker_db", "db",
-                    path + " is an SQLite database of another program; give another --db FILE");
-      }
-      const std::string mode_now = db->execAndGet("PRAGMA journal_mode = WAL").getString();
-      (void)mode_now;  // "wal"; a file system without shared memory keeps its own mode
-      db->exec("PRAGMA synchronous = FULL");
-      version = db->execAndGet("PRAGMA user_version").getInt();
-      if (version > kTrackerSchemaVersion) {
-        throw Error("tracker.db_newer", "db",
-                    path + " has schema version " + std::to_string(version) +
-                        ", newer than this doseplan knows (" +
-                        std::to_string(kTrackerSchemaVersion) + "); use a newer doseplan");
+      connect(mode, created);
+      if (version < kTrackerSchemaVersion && mode == Mode::read_only) {
+        // An older tracker database: migrated once, by a connection that may write.
+        connect(Mode::open_existing, false);
       }
       if (version < kTrackerSchemaVersion) migrate();
       return 0;
     });
+  }
+
+  // Whether a process may be writing the database: its directory is writable (a writer makes the
+  // -wal file there), or a -wal file is there already.
+  bool writer_possible() const {
+    const fs::path p = fs::absolute(fs::path(path));
+    std::error_code ec;
+    return ::access(p.parent_path().c_str(), W_OK) == 0 || fs::exists(path + "-wal", ec);
+  }
+
+  // The database as an SQLite URI: file:///absolute/path, with %, ? and # escaped.
+  std::string file_uri() const {
+    std::string abs = fs::absolute(fs::path(path)).lexically_normal().string();
+    while (abs.size() > 1 && abs[0] == '/' && abs[1] == '/') abs.erase(0, 1);
+    std::string uri = "file://";
+    for (const char c : abs) {
+      if (c == '%' || c == '?' || c == '#') {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+        uri += hex;
+      } else {
+        uri += c;
+      }
+    }
+    return uri;
+  }
+
+  struct Contents {
+    int app_id = 0;
+    int tables = 0;
+    int version = 0;
+    bool empty() const { return app_id == 0 && tables == 0; }
+  };
+
+  // One statement, one snapshot: a start that commits the schema between two reads can not make
+  // a new database look like another program's. A file that is not SQLite fails here.
+  Contents read_contents() const {
+    SQLite::Statement st(*db,
+                         "SELECT (SELECT application_id FROM pragma_application_id), (SELECT "
+                         "count(*) FROM sqlite_master), (SELECT user_version FROM "
+                         "pragma_user_version)");
+    st.executeStep();
+    return {st.getColumn(0).getInt(), st.getColumn(1).getInt(), st.getColumn(2).getInt()};
+  }
+
+  // Opens the connection and checks that the file is a tracker database, or (for track start
+  // only) an empty one. An empty file that another start created is given that start's schema:
+  // this one waits for it (up to the busy timeout), so that one process alone sets the journal
+  // mode and creates the tables.
+  void connect(Mode mode, bool created) {
+    const bool read_only = mode == Mode::read_only;
+    db.reset();
+    if (read_only && !writer_possible()) {
+      // SQLite can not make the -shm file of a WAL database in a directory it can not write;
+      // nobody can write the database there either, so it is read as a file that does not change.
+      db = std::make_unique<SQLite::Database>(
+          file_uri() + "?immutable=1",
+          SQLite::OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, kBusyTimeoutMs);
+    } else {
+      // Read-only use opens the file for writing too, so that closing it removes the -wal and -shm
+      // files as every other subcommand does; query_only refuses any change through it.
+      db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                                              kBusyTimeoutMs);
+      if (read_only) db->exec("PRAGMA query_only = ON");
+    }
+    db->exec("PRAGMA foreign_keys = ON");
+    Contents c = read_contents();
+    if (c.empty() && mode == Mode::create_if_missing && !created) {
+      const auto until =
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+      while (c.empty() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        c = read_contents();
+      }
+    }
+    version = c.version;
+    if (c.empty() && mode != Mode::create_if_missing) {
+      throw Error("tracker.not_tracker_db", "db",
+                  path +
+                      " is empty, not a tracker database; nothing was written (doseplan track "
+                      "start creates one)");
+    }
+    if (c.app_id != kTrackerApplicationId && !c.empty()) {
+      throw Error("tracker.not_tracker_db", "db",
+                  path + " is an SQLite database of another program; give another --db FILE");
+    }
+    if (version > kTrackerSchemaVersion) {
+      throw Error("tracker.db_newer", "db",
+                  path + " has schema version " + std::to_string(version) +
+                      ", newer than this doseplan knows (" + std::to_string(kTrackerSchemaVersion) +
+                      "); use a newer doseplan");
+    }
+    if (read_only) return;
+    // Set once, by the start that made the file; asking again takes no lock.
+    if (db->execAndGet("PRAGMA journal_mode").getString() != "wal") {
+      db->exec("PRAGMA journal_mode = WAL");  // a file system without shared memory keeps its own
+    }
+    db->exec("PRAGMA synchronous = FULL");
   }
 
   void migrate() {
@@ -2194,7 +2355,7 @@ PlanChecks Tracker::plan_checks(const std::string& label) const {
 Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
   // Every check before the database is touched.
   check_label(r.label);
-  check_not_future(r.date, r.today, "date");
+  check_plausible_date(r.date, r.today, std::nullopt, "date");
   check_note(r.note);
   const LabTest* lab = rules.find_lab(r.test);
   if (lab == nullptr) {
@@ -2217,6 +2378,7 @@ Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
     SQLite::Database& db = *impl_->db;
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     const std::int64_t pid = impl_->patient_id(r.label);
+    check_plausible_date(r.date, r.today, impl_->birth_date(pid), "date");
     Recorded out;
     {
       SQLite::Statement st(db,
@@ -2267,12 +2429,13 @@ Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
 MarkedDone Tracker::mark_done(const std::string& label, Date visit_date, Date done_on,
                               const std::string& note, Date today) {
   check_label(label);
-  check_not_future(done_on, today, "on");
+  check_plausible_date(done_on, today, std::nullopt, "on");
   check_note(note);
   return impl_->guarded([&] {
     SQLite::Database& db = *impl_->db;
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     const std::int64_t pid = impl_->patient_id(label);
+    check_plausible_date(done_on, today, impl_->birth_date(pid), "on");
     std::vector<TrackedVisit> visits = impl_->read_visits(pid);
     auto it = std::find_if(visits.begin(), visits.end(),
                            [&](const TrackedVisit& v) { return v.date == visit_date; });

@@ -374,6 +374,10 @@ bad "unknown regimen" track start "${D[@]}" --label pt-09 --regimen nope --weigh
 bad "not a plan" track start "${D[@]}" --label pt-09 --plan "$tmp/req.json" --today 2026-11-10
 bad "unknown visit" track done "${D[@]}" --label pt-01 --visit 2026-12-16 --today 2026-12-20
 bad "done in the future" track done "${D[@]}" --label pt-01 --visit 2026-12-15 --on 2026-12-21 --today 2026-12-20
+bad "result dated 0206 (2026 mistyped)" "${r1[@]/2026-12-15/0206-11-17}" --test creatinine --value "97 umol/L"
+check "result dated 0206: the field, value and range" contains "$tmp/err" "date: 0206-11-17 is before 1900-01-01 (the earliest date accepted); a date from 1900-01-01 to 2026-12-20 (today) is expected"
+bad "done before 1900" track done "${D[@]}" --label pt-01 --visit 2026-12-15 --on 1899-12-31 --today 2026-12-20
+check "done before 1900: the range" contains "$tmp/err" "[tracker.implausible_date]"
 bad "bad --within" track due "${D[@]}" --within "two weeks" --today 2026-12-20
 bad "history of nobody" track history "${D[@]}" --label nobody
 bad "advise on an unknown test" track advise "${D[@]}" --label pt-01 --test nope --today 2026-12-20
@@ -382,9 +386,103 @@ check "no database: exit 2" test "$code" -eq 2
 check "no database: said" contains "$tmp/err" "[tracker.no_db]"
 check "no database: none created" test ! -e "$tmp/none.db"
 printf 'not a database, just text that is long enough to be a header of some kind......\n' >"$tmp/text.db"
+chmod 600 "$tmp/text.db"  # private: what is refused is the content
 run track due --db "$tmp/text.db" --today 2026-12-20
 check "not a tracker database" contains "$tmp/err" "[tracker.not_tracker_db]"
 check "integrity after all that" test "$(sql "$db" 'PRAGMA integrity_check;')" = ok
+
+# ------------------------------------------------------------------ file ownership and mode (issue 18)
+# track start creates the file itself (O_EXCL, 0600); every subcommand refuses a store that other
+# users could read or that belongs to another user; read-only subcommands never write a schema.
+: >"$tmp/adopt.db"
+chmod 666 "$tmp/adopt.db"
+run track start --db "$tmp/adopt.db" --label pt-01 "${itp[@]}" --today 2026-11-10
+check "start into an existing 0666 file: exit 2" test "$code" -eq 2
+check "start into an existing 0666 file: unsafe mode" contains "$tmp/err" "[tracker.unsafe_mode]"
+check "start into an existing 0666 file: says the fix" contains "$tmp/err" "chmod 600 $tmp/adopt.db"
+check "start into an existing 0666 file: nothing written" test ! -s "$tmp/adopt.db"
+cp "$db" "$tmp/open.db"
+chmod 640 "$tmp/open.db"
+for sub in "due --today 2026-12-20" "patients" "history --label pt-01" "advise --label pt-01 --today 2026-12-20" "export --label pt-01 --format json" "done --label pt-01 --visit 2026-12-15 --today 2026-12-20"; do
+  # shellcheck disable=SC2086
+  run track $sub --db "$tmp/open.db"
+  check "group-readable store, $sub: exit 2" test "$code" -eq 2
+  check "group-readable store, $sub: unsafe mode and the fix" contains "$tmp/err" "mode 0640"
+  check "group-readable store, $sub: chmod 600" contains "$tmp/err" "chmod 600 $tmp/open.db"
+done
+check "group-readable store: mode left as it was" test "$(mode_of "$tmp/open.db")" = 640
+if [ "$(id -u)" = 0 ]; then
+  cp "$db" "$tmp/theirs.db"
+  chmod 600 "$tmp/theirs.db"
+  chown 65534:65534 "$tmp/theirs.db"
+  run track patients --db "$tmp/theirs.db"
+  check "another user's store: exit 2" test "$code" -eq 2
+  check "another user's store: unsafe owner" contains "$tmp/err" "[tracker.unsafe_owner]"
+  run track start --db "$tmp/theirs.db" --label pt-77 "${itp[@]}" --today 2026-11-10
+  check "start into another user's store: refused" contains "$tmp/err" "[tracker.unsafe_owner]"
+fi
+: >"$tmp/empty.db"
+chmod 600 "$tmp/empty.db"
+for sub in "due --today 2026-12-20" "patients" "history --label pt-01" "advise --label pt-01 --today 2026-12-20" "export --label pt-01 --format json"; do
+  # shellcheck disable=SC2086
+  run track $sub --db "$tmp/empty.db"
+  check "empty file, $sub: exit 2" test "$code" -eq 2
+  check "empty file, $sub: not a tracker database" contains "$tmp/err" "[tracker.not_tracker_db]"
+  check "empty file, $sub: no schema written" test ! -s "$tmp/empty.db"
+done
+
+# Read-only subcommands on a read-only directory (as another user when run as root, whom the
+# directory's mode binds).
+ro="$tmp/ro"
+mkdir "$ro"
+cp "$db" "$ro/t.db"
+checkpoint "$ro/t.db"
+as_user=()
+if [ "$(id -u)" = 0 ]; then
+  chmod 711 "$tmp"
+  chown 65534:65534 "$ro/t.db"
+  as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+chmod 555 "$ro"
+for sub in "due --today 2026-12-20" "patients" "history --label pt-01" "advise --label pt-01 --today 2026-12-20" "export --label pt-01 --format json"; do
+  # shellcheck disable=SC2086
+  "${as_user[@]}" "$bin" track $sub --db "$ro/t.db" >"$tmp/out" 2>"$tmp/err"
+  code=$?
+  check "read-only directory, $sub: exit 0" test "$code" -eq 0
+  check "read-only directory, $sub: output" test -s "$tmp/out"
+done
+check "read-only directory: nothing left beside the store" test "$(ls "$ro")" = t.db
+chmod 755 "$ro"
+chmod 700 "$tmp"
+
+# history: a mistyped test is an error; an unknown label does not list the others.
+run track history "${D[@]}" --label pt-01 --test creatine
+check "history of a mistyped test: exit 2" test "$code" -eq 2
+check "history of a mistyped test: unknown test" contains "$tmp/err" "[tracker.unknown_test]"
+check "history of a mistyped test: nothing listed" lacks "$tmp/out" "none recorded"
+run track history "${D[@]}" --label pt-1
+check "unknown label: exit 2" test "$code" -eq 2
+check "unknown label: the others not listed" lacks "$tmp/err" "pt-01"
+check "unknown label: how to list them" contains "$tmp/err" "doseplan track patients"
+
+# Concurrent starts on a new database: 4 processes x 25 runs; the fourth reuses the first's label,
+# so that exactly one of those two is told the label is tracked already.
+race_failed=0
+for i in $(seq 1 25); do
+  rdb="$tmp/race-$i.db"
+  for l in pt-a pt-b pt-c pt-a; do
+    "$bin" track start --db "$rdb" --label "$l" "${itp[@]}" --today 2026-11-10 >/dev/null 2>"$tmp/race-$i-$l-$RANDOM.err" &
+  done
+  wait
+  n="$(sql "$rdb" 'SELECT count(*) FROM patients;' 2>/dev/null)"
+  errs="$(cat "$tmp"/race-"$i"-*.err)"
+  if [ "$n" != 3 ] || [ "$(grep -c '\[tracker\.' <<<"$errs")" != 1 ] ||
+    ! grep -qF '[tracker.duplicate_patient]' <<<"$errs" || [ "$(mode_of "$rdb")" != 600 ]; then
+    race_failed=$((race_failed + 1))
+    echo "race run $i: $n patients; $errs" >&2
+  fi
+done
+check "concurrent starts: 25 of 25 runs clean" test "$race_failed" -eq 0
 
 # ------------------------------------------------------------------ a database of schema version 1
 # tests/data/tracker-v1/: a database written by doseplan with schema 1, and what that doseplan

@@ -298,12 +298,14 @@ TEST_CASE("tracker: databases of other programs or newer versions are refused",
         "tracker.no_db");
   CHECK_FALSE(fs::exists(dir.file("none.db")));
   { std::ofstream(dir.file("text.db")) << "hello, this is not SQLite at all, just some text\n"; }
+  ::chmod(dir.file("text.db").c_str(), 0600);  // private, so that what is refused is the content
   CHECK(problem_of([&] { Tracker(dir.file("text.db"), Tracker::Mode::open_existing); }).id ==
         "tracker.not_tracker_db");
   {
     SQLite::Database other(dir.file("other.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     other.exec("CREATE TABLE t (x)");
   }
+  ::chmod(dir.file("other.db").c_str(), 0600);
   CHECK(problem_of([&] { Tracker(dir.file("other.db"), Tracker::Mode::open_existing); }).id ==
         "tracker.not_tracker_db");
   { Tracker t(dir.file("new.db"), Tracker::Mode::create_if_missing); }
@@ -316,6 +318,145 @@ TEST_CASE("tracker: databases of other programs or newer versions are refused",
   CHECK(problem_of([&] {
           Tracker(dir.file("no/such/dir/x.db"), Tracker::Mode::create_if_missing);
         }).id == "tracker.db_open");
+}
+
+TEST_CASE("tracker: a store others could read, or another user's, is refused in every mode",
+          "[tracker][store]") {
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  { Tracker t(db, Tracker::Mode::create_if_missing); }
+  for (const mode_t open_mode : {0640, 0604, 0660, 0620}) {
+    ::chmod(db.c_str(), open_mode);
+    for (const Tracker::Mode m : {Tracker::Mode::open_existing, Tracker::Mode::read_only,
+                                  Tracker::Mode::create_if_missing}) {
+      const Problem p = problem_of([&] { Tracker(db, m); });
+      CHECK(p.id == "tracker.unsafe_mode");
+      CHECK(p.message.find("chmod 600 " + db) != std::string::npos);
+    }
+  }
+  ::chmod(db.c_str(), 0600);
+  CHECK(Tracker(db, Tracker::Mode::read_only).schema_version() == kTrackerSchemaVersion);
+  // An empty file made by someone else, world-writable: not adopted, not written.
+  const std::string planted = dir.file("planted.db");
+  { std::ofstream(planted).flush(); }
+  ::chmod(planted.c_str(), 0666);
+  CHECK(problem_of([&] { Tracker(planted, Tracker::Mode::create_if_missing); }).id ==
+        "tracker.unsafe_mode");
+  CHECK(fs::file_size(planted) == 0);
+  if (::geteuid() == 0) {
+    ::chmod(db.c_str(), 0600);
+    REQUIRE(::chown(db.c_str(), 65534, 65534) == 0);
+    CHECK(problem_of([&] { Tracker(db, Tracker::Mode::read_only); }).id == "tracker.unsafe_owner");
+    CHECK(problem_of([&] { Tracker(db, Tracker::Mode::create_if_missing); }).id ==
+          "tracker.unsafe_owner");
+  }
+}
+
+TEST_CASE("tracker: read-only opens never create a file or write a schema", "[tracker][store]") {
+  TempDir dir;
+  CHECK(problem_of([&] { Tracker(dir.file("none.db"), Tracker::Mode::read_only); }).id ==
+        "tracker.no_db");
+  CHECK_FALSE(fs::exists(dir.file("none.db")));
+  const std::string empty = dir.file("empty.db");
+  { std::ofstream(empty).flush(); }
+  ::chmod(empty.c_str(), 0600);
+  for (const Tracker::Mode m : {Tracker::Mode::read_only, Tracker::Mode::open_existing}) {
+    CHECK(problem_of([&] { Tracker(empty, m); }).id == "tracker.not_tracker_db");
+    CHECK(fs::file_size(empty) == 0);
+  }
+  CHECK_FALSE(fs::exists(empty + "-wal"));
+  const std::string db = dir.file("t.db");
+  {
+    Tracker t(db, Tracker::Mode::create_if_missing);
+    t.start(real_rules(), "pt-01", itp_request(), d("2026-11-10"));
+  }
+  Tracker r(db, Tracker::Mode::read_only);
+  CHECK(r.patients().size() == 1);
+  RecordRequest q;
+  q.label = "pt-01";
+  q.test = "creatinine";
+  q.value = "97 umol/L";
+  q.date = d("2026-12-15");
+  q.today = d("2026-12-20");
+  CHECK(problem_of([&] { r.record(real_rules(), q); }).id == "tracker.db_error");
+  CHECK(r.results("pt-01").empty());
+}
+
+TEST_CASE("tracker: an unknown label or test is said without listing the patients",
+          "[tracker][store]") {
+  TempDir dir;
+  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  t.start(real_rules(), "pt-01", itp_request(), d("2026-11-10"));
+  const Problem p = problem_of([&] { t.patient("pt-1"); });
+  CHECK(p.id == "tracker.unknown_patient");
+  CHECK(p.message.find("pt-01") == std::string::npos);
+  CHECK(p.message_zh.find("pt-01") == std::string::npos);
+  CHECK(p.message.find("doseplan track patients") != std::string::npos);
+  CHECK(problem_of([&] { check_lab_test(real_rules().labs, "creatine"); }).id ==
+        "tracker.unknown_test");
+  check_lab_test(real_rules().labs, "creatinine");
+}
+
+TEST_CASE("tracker: four connections creating one new database at once all open it",
+          "[tracker][store]") {
+  TempDir dir;
+  for (int run = 0; run < 25; ++run) {
+    const std::string db = dir.file("race-" + std::to_string(run) + ".db");
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) {
+      threads.emplace_back([&, i] {
+        try {
+          Tracker t(db, Tracker::Mode::create_if_missing);
+          t.start(real_rules(), "pt-" + std::to_string(i), itp_request(), d("2026-11-10"));
+        } catch (const std::exception& e) {
+          errors[i] = e.what();
+        }
+      });
+    }
+    for (std::thread& th : threads) th.join();
+    for (const std::string& e : errors) CHECK(e.empty());
+    CHECK(Tracker(db, Tracker::Mode::read_only).patients().size() == 4);
+  }
+}
+
+TEST_CASE("tracker: dates of results and visits done before 1900 or the birth are refused",
+          "[tracker][store]") {
+  TempDir dir;
+  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  t.start(real_rules(), "pt-01", itp_request(), d("2026-11-10"));
+  PlanRequest born = itp_request();
+  born.birth_date = d("1981-05-02");
+  t.start(real_rules(), "pt-02", born, d("2026-11-10"));
+  RecordRequest q;
+  q.label = "pt-01";
+  q.test = "creatinine";
+  q.value = "97 umol/L";
+  q.date = d("0206-11-17");  // 2026 mistyped
+  q.today = d("2026-12-20");
+  Problem p = problem_of([&] { t.record(real_rules(), q); });
+  CHECK(p.id == "tracker.implausible_date");
+  CHECK(p.where == "date");
+  CHECK(p.message.find("0206-11-17 is before 1900-01-01") != std::string::npos);
+  CHECK(p.message.find("from 1900-01-01 to 2026-12-20") != std::string::npos);
+  q.label = "pt-02";
+  q.date = d("1981-05-01");
+  p = problem_of([&] { t.record(real_rules(), q); });
+  CHECK(p.id == "tracker.implausible_date");
+  CHECK(p.message.find("from 1981-05-02 to 2026-12-20") != std::string::npos);
+  CHECK(t.results("pt-01").empty());
+  CHECK(t.results("pt-02").empty());
+  q.date = d("1981-05-02");
+  t.record(real_rules(), q);
+  CHECK(t.results("pt-02").size() == 1);
+  const Date visit = t.visits("pt-01").front().date;
+  p = problem_of([&] { t.mark_done("pt-01", visit, d("1899-12-31"), "", d("2026-12-20")); });
+  CHECK(p.id == "tracker.implausible_date");
+  CHECK(p.where == "on");
+  p = problem_of([&] { t.mark_done("pt-02", visit, d("1950-01-01"), "", d("2026-12-20")); });
+  CHECK(p.id == "tracker.implausible_date");
+  CHECK_FALSE(t.visits("pt-01").front().done);
+  CHECK_FALSE(t.visits("pt-02").front().done);
 }
 
 TEST_CASE("tracker: start stores the plan with its request and its visits", "[tracker][store]") {

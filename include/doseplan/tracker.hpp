@@ -97,6 +97,10 @@ std::optional<double> to_canonical(const LabTest& test, double value, std::strin
 // "creatinine (umol/L, mg/dL), cyclosporine-trough (ng/mL), ..." — the tests that take a value.
 std::string describe_valid_tests(const std::vector<LabTest>& labs);
 
+// Throws Error "tracker.unknown_test" (field "test", with the tests that take a value) unless
+// `test` is the id of a test of `labs`.
+void check_lab_test(const std::vector<LabTest>& labs, const std::string& test);
+
 // ------------------------------------------------------------------ requests as JSON
 
 // A request as the JSON of request.hpp, readable by parse_plan_request (numbers in the internal
@@ -352,12 +356,18 @@ struct MarkedDone {
 // read at once each open their own Tracker on the file.
 class Tracker {
  public:
-  enum class Mode { open_existing, create_if_missing };
+  // read_only: the connection can not write (the subcommands that only read); an older tracker
+  // database is still migrated, by a second connection that may write.
+  enum class Mode { open_existing, create_if_missing, read_only };
 
   // Opens the database at `path` and migrates it to kTrackerSchemaVersion. create_if_missing
-  // creates the file with mode 0600 (and, for the default path, its directory with 0700).
-  // Errors: tracker.no_db (no file, open_existing), tracker.db_open, tracker.not_tracker_db,
-  // tracker.db_newer, tracker.db_busy, tracker.db_error.
+  // creates the file with O_EXCL and mode 0600 (and, for the default path, its directory with
+  // 0700); only it accepts an existing empty file (a start racing this one creates the schema
+  // once, under an immediate transaction). Every mode refuses a file owned by another user
+  // (tracker.unsafe_owner) or with any permission for group or others (tracker.unsafe_mode).
+  // Errors: tracker.no_db (no file, open_existing, read_only), tracker.db_open,
+  // tracker.unsafe_owner, tracker.unsafe_mode, tracker.not_tracker_db, tracker.db_newer,
+  // tracker.db_busy, tracker.db_error.
   Tracker(const std::string& path, Mode mode, bool create_directory = false);
   ~Tracker();
   Tracker(Tracker&&) noexcept;

@@ -756,7 +756,7 @@ int run_due(State& s) {
   const Date today = today_of(s.c);
   std::optional<std::string> label;
   if (!s.label.empty()) label = s.label;
-  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  Tracker t = open_db(s.c, Tracker::Mode::read_only);
   const std::vector<DueVisit> due = t.due(label, today, within);
   if (s.c.format == "json") {
     // Written visit by visit with the JSON writer (the bytes of json{today, within,
@@ -957,7 +957,9 @@ int run_due(State& s) {
 int run_history(State& s) {
   need(s.label, "label", "--label pt-01");
   const Lang lang = parse_lang(s.c.lang);
-  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  // A mistyped test is an error, not an empty list of results.
+  if (!s.test.empty()) check_lab_test(load(*s.rules_dir).labs, s.test);
+  Tracker t = open_db(s.c, Tracker::Mode::read_only);
   const TrackedPatient p = t.patient(s.label);
   std::vector<TrackedResult> results = t.results(s.label);
   if (!s.test.empty()) {
@@ -1022,7 +1024,7 @@ int run_advise(State& s) {
   const Lang lang = parse_lang(s.c.lang);
   const Date today = today_of(s.c);
   const RuleSet rules = load(*s.rules_dir);
-  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  Tracker t = open_db(s.c, Tracker::Mode::read_only);
   std::optional<std::string> only;
   if (!s.test.empty()) only = s.test;
   const std::vector<Advice> advice = t.advise(rules, s.label, today, only);
@@ -1079,7 +1081,7 @@ int run_export(State& s) {
       s.c.db.empty() ? default_tracker_path(std::getenv("XDG_DATA_HOME"), std::getenv("HOME"))
                      : s.c.db;
   check_output_target(s.output, {db});
-  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  Tracker t = open_db(s.c, Tracker::Mode::read_only);
   if (s.c.format == "json") {
     emit(t.plan_json(s.label), s.output);
     return 0;
@@ -1107,7 +1109,7 @@ int run_export(State& s) {
 
 int run_patients(State& s) {
   const Lang lang = parse_lang(s.c.lang);
-  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  Tracker t = open_db(s.c, Tracker::Mode::read_only);
   const std::vector<TrackedPatient> ps = t.patients();
   if (s.c.format == "json") {
     json list = json::array();
