@@ -398,5 +398,12 @@ check "tiny taper step: exit 2" test "$code" -eq 2
 check "tiny taper step: named" contains "$tmp/err" "taper-step: 0.01 mg/kg/day × 62 kg = 0.62 mg a day is less than 25 mg"
 check "tiny taper step: no file" test ! -e "$tmp/taper.json"
 
+# A batch line with a key written twice is refused, not read with the last value (issue 18, 8).
+printf '%s\n' '{"regimen": "cyclosporine-itp", "weight": "62 kg", "start": "2026-12-01", "weight": "90 kg"}' \
+  >"$tmp/duplicate.jsonl"
+run batch --input "$tmp/duplicate.jsonl"
+check "batch duplicate key: exit 2" test "$code" -eq 2
+check "batch duplicate key: named with its pointer" contains "$tmp/out" '"id":"request.duplicate_field","where":"line 1:/weight"'
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0
