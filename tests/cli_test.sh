@@ -316,6 +316,20 @@ for f in html json fhir; do
   check "mycophenolate $f says target dose" contains "$tmp/out" "target dose, reached after titration"
   check "mycophenolate $f names the strengths' project default" contains "$tmp/out" "The marketed strength 500 mg of mycophenolate mofetil tablets"
 done
+# CSV injection (issue 18, 10): no text cell begins with = + - @ (a spreadsheet would run it); the
+# window "-3/+3 d" is written "'-3/+3 d"; the numeric columns stay numbers.
+run "${itp[@]}" --format csv
+check "csv cells neutralised" python3 - "$tmp/out" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+for r in rows:
+    for k, v in r.items():
+        if k not in ("amount_mg", "volume_mL"):
+            assert not v or v[0] not in "=+-@\t\r", (k, v)
+windows = [r["window"] for r in rows if r["kind"] == "test" and r["window"]]
+assert windows and all(w.startswith("'-") for w in windows), windows[:3]
+assert all(float(r["amount_mg"]) > 0 for r in rows if r["kind"] == "dose")
+PY
 run "${myco[@]}" --format csv
 check "mycophenolate csv says target dose" contains "$tmp/out" "target dose, reached after titration"
 # Molar LOINC: the baseline creatinine 97 umol/L is coded 14682-9 (moles), not 2160-0 (mass).
