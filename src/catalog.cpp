@@ -29,12 +29,39 @@ const T* find_by_id(const std::vector<T>& items, std::string_view id) {
   return nullptr;
 }
 
+// The largest rules file read (the shipped ones are below 100 KiB): a bigger one is refused
+// rather than read into memory (docs/rules.md).
+constexpr std::uintmax_t kMaxRulesFileBytes = 4 * 1024 * 1024;
+
 std::string read_file(const fs::path& path) {
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > kMaxRulesFileBytes) {
+    throw Error("rules.too_large", path.string(),
+                "the file has " + std::to_string(size) + " bytes; a rules file may have at most " +
+                    std::to_string(kMaxRulesFileBytes) + " (4 MiB)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("rules.unreadable", path.string(), "cannot read the file");
   std::ostringstream ss;
   ss << in.rdbuf();
+  if (ss.str().size() > kMaxRulesFileBytes) {
+    throw Error("rules.too_large", path.string(), "a rules file may have at most 4 MiB");
+  }
   return ss.str();
+}
+
+// False also when the path can not be looked at (too long, a symlink loop): not a directory.
+bool is_directory_quiet(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_directory(path, ec);
+}
+
+// A std::filesystem error while reading the rules (a symlink loop, a directory without read
+// permission, a name too long) is the input's fault, not an internal error.
+Error unreadable(const fs::filesystem_error& e, const std::string& directory) {
+  const std::string where = e.path1().empty() ? directory : e.path1().string();
+  return Error("rules.unreadable", where, "cannot read the rules: " + e.code().message());
 }
 
 }  // namespace
@@ -57,7 +84,7 @@ const Market* RuleSet::find_market(std::string_view id) const {
 
 std::string find_rules_dir(const std::optional<std::string>& explicit_dir, const char* env_dir) {
   if (explicit_dir) {
-    if (!fs::is_directory(*explicit_dir)) {
+    if (!is_directory_quiet(*explicit_dir)) {
       throw Error("rules.not_found", "rules", "\"" + *explicit_dir + "\" is not a directory",
                   zh_detail("{dir} is not a directory: give the rules directory with --rules.",
                             {{"dir", *explicit_dir}}));
@@ -65,7 +92,7 @@ std::string find_rules_dir(const std::optional<std::string>& explicit_dir, const
     return *explicit_dir;
   }
   if (env_dir && *env_dir) {
-    if (!fs::is_directory(env_dir)) {
+    if (!is_directory_quiet(env_dir)) {
       throw Error("rules.not_found", "DOSEPLAN_RULES",
                   "\"" + std::string(env_dir) + "\" is not a directory",
                   zh_detail("{dir} (DOSEPLAN_RULES) is not a directory: correct DOSEPLAN_RULES or "
@@ -75,7 +102,7 @@ std::string find_rules_dir(const std::optional<std::string>& explicit_dir, const
     return env_dir;
   }
   for (const char* candidate : {DOSEPLAN_INSTALLED_RULES_DIR, DOSEPLAN_SOURCE_RULES_DIR}) {
-    if (*candidate && fs::is_directory(candidate)) return candidate;
+    if (*candidate && is_directory_quiet(candidate)) return candidate;
   }
   throw Error("rules.not_found", "rules",
               "no rules directory found: give --rules DIR or set DOSEPLAN_RULES",
@@ -169,11 +196,15 @@ RuleSet load_files(const std::string& directory, std::vector<fs::path> files) {
 
 RuleSet load_rules(const std::string& directory) {
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(directory)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json")
-      files.push_back(entry.path());
+  try {
+    for (const auto& entry : fs::directory_iterator(directory)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".json")
+        files.push_back(entry.path());
+    }
+    return load_files(directory, std::move(files));
+  } catch (const fs::filesystem_error& e) {
+    throw unreadable(e, directory);
   }
-  return load_files(directory, std::move(files));
 }
 
 RuleSet load_rules_for(const std::string& directory, std::string_view regimen_id) {
@@ -185,12 +216,19 @@ RuleSet load_rules_for(const std::string& directory, std::string_view regimen_id
       });
   const fs::path dir(directory);
   const fs::path regimen = dir / (std::string(regimen_id) + ".json");
-  if (!plain_id || !fs::is_regular_file(regimen)) return load_rules(directory);
+  // An id too long for a file name is simply not a file here: the whole directory is loaded and
+  // the id is reported as unknown.
+  std::error_code ec;
+  if (!plain_id || !fs::is_regular_file(regimen, ec)) return load_rules(directory);
   std::vector<fs::path> files{regimen};
-  for (const char* name : {"products.json", "labs.json", "sources.json", "catalogue.json"}) {
-    if (fs::is_regular_file(dir / name)) files.push_back(dir / name);
+  try {
+    for (const char* name : {"products.json", "labs.json", "sources.json", "catalogue.json"}) {
+      if (fs::is_regular_file(dir / name)) files.push_back(dir / name);
+    }
+    return load_files(directory, std::move(files));
+  } catch (const fs::filesystem_error& e) {
+    throw unreadable(e, directory);
   }
-  return load_files(directory, std::move(files));
 }
 
 }  // namespace doseplan

@@ -37,9 +37,81 @@ std::string printable_utf8(const std::string& s) {
   return out;
 }
 
+namespace {
+
+// A JSON pointer token: "~" and "/" escaped as RFC 6901 says.
+std::string pointer_token(const std::string& key) {
+  std::string out;
+  for (const char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Follows the parser's events to know the JSON pointer of each key, and records every key
+// that appears twice in one object (the parser itself would silently keep the last value).
+class DuplicateKeys {
+ public:
+  bool on_event(json::parse_event_t event, const json& parsed) {
+    using E = json::parse_event_t;
+    if (event == E::object_start || event == E::array_start) {
+      element_starts();
+      frames_.push_back({event == E::array_start, 0, {}, {}});
+    } else if (event == E::object_end || event == E::array_end) {
+      if (!frames_.empty()) frames_.pop_back();
+    } else if (event == E::key && !frames_.empty()) {
+      Frame& f = frames_.back();
+      f.key = parsed.get<std::string>();
+      if (!f.keys.insert(f.key).second) duplicates_.push_back({pointer(), f.key});
+    } else if (event == E::value) {
+      element_starts();
+    }
+    return true;  // keep every value: the document is refused afterwards if needed
+  }
+  // Each duplicate key as (pointer, key), in the order of the text.
+  const std::vector<std::pair<std::string, std::string>>& duplicates() const { return duplicates_; }
+
+ private:
+  struct Frame {
+    bool array;
+    std::size_t count;  // elements started so far (arrays)
+    std::string key;    // the current key (objects)
+    std::set<std::string> keys;
+  };
+  void element_starts() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().count;
+  }
+  std::string pointer() const {
+    std::string out;
+    for (const Frame& f : frames_)
+      out += "/" + (f.array ? std::to_string(f.count - 1) : pointer_token(f.key));
+    return out;
+  }
+  std::vector<Frame> frames_;
+  std::vector<std::pair<std::string, std::string>> duplicates_;
+};
+
+}  // namespace
+
 json parse_json(std::string_view text, Diagnostics& diag) {
   try {
-    return json::parse(text.begin(), text.end());
+    DuplicateKeys keys;
+    json::parser_callback_t callback = [&keys](int, json::parse_event_t event, json& parsed) {
+      return keys.on_event(event, parsed);
+    };
+    json j = json::parse(text.begin(), text.end(), callback);
+    for (const auto& [pointer, key] : keys.duplicates()) {
+      diag.add(
+          "rules.duplicate_field", printable_utf8(pointer),
+          "the key \"" + printable_utf8(key) + "\" appears twice in one object; write it once");
+    }
+    return keys.duplicates().empty() ? j : json();
   } catch (const json::parse_error& e) {
     // Turn the byte offset into line and column (1-based) for people.
     std::size_t line = 1, column = 1;

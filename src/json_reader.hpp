@@ -31,6 +31,7 @@ class Diagnostics {
 };
 
 // Parses `text`; on a syntax error records "rules.syntax" with line and column and returns null.
+// A key written twice in one object is "rules.duplicate_field" at its pointer (null returned).
 json parse_json(std::string_view text, Diagnostics& diag);
 
 // A JSON object being read. Every key read is remembered; finish() reports the others as

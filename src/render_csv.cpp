@@ -24,12 +24,22 @@ std::string field(const std::string& s) {
   return out + "\"";
 }
 
+// CSV injection (OWASP): a spreadsheet runs a cell that begins with = + - @ (or a tab or carriage
+// return) as a formula. Text cells so beginning get a leading single quote. The numeric columns
+// amount_mg (5) and volume_mL (7) hold only numbers written by format_number, which are data and
+// kept as they are; every other column is text (names, reasons, quotes, windows such as
+// "-3/+3 d") and is neutralised.
+std::string neutral(const std::string& s, std::size_t column) {
+  if (column == 5 || column == 7 || s.empty()) return s;
+  return std::string("=+-@\t\r").find(s[0]) == std::string::npos ? s : "'" + s;
+}
+
 void row(std::ostringstream& o, std::initializer_list<std::string> fields) {
-  bool first = true;
+  std::size_t column = 0;
   for (const std::string& f : fields) {
-    if (!first) o << ',';
-    o << field(f);
-    first = false;
+    if (column > 0) o << ',';
+    o << field(neutral(f, column));
+    ++column;
   }
   o << "\r\n";
 }

@@ -316,6 +316,20 @@ for f in html json fhir; do
   check "mycophenolate $f says target dose" contains "$tmp/out" "target dose, reached after titration"
   check "mycophenolate $f names the strengths' project default" contains "$tmp/out" "The marketed strength 500 mg of mycophenolate mofetil tablets"
 done
+# CSV injection (issue 18, 10): no text cell begins with = + - @ (a spreadsheet would run it); the
+# window "-3/+3 d" is written "'-3/+3 d"; the numeric columns stay numbers.
+run "${itp[@]}" --format csv
+check "csv cells neutralised" python3 - "$tmp/out" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+for r in rows:
+    for k, v in r.items():
+        if k not in ("amount_mg", "volume_mL"):
+            assert not v or v[0] not in "=+-@\t\r", (k, v)
+windows = [r["window"] for r in rows if r["kind"] == "test" and r["window"]]
+assert windows and all(w.startswith("'-") for w in windows), windows[:3]
+assert all(float(r["amount_mg"]) > 0 for r in rows if r["kind"] == "dose")
+PY
 run "${myco[@]}" --format csv
 check "mycophenolate csv says target dose" contains "$tmp/out" "target dose, reached after titration"
 # Molar LOINC: the baseline creatinine 97 umol/L is coded 14682-9 (moles), not 2160-0 (mass).
@@ -478,6 +492,12 @@ exec 7>&-
 wait "$batcher"
 check "batch -o streams into its temporary file" test "$streamed" = yes
 check "batch -o: all 40 plans" test "$(wc -l <"$tmp/stream.jsonl")" -eq 40
+# A batch line with a key written twice is refused, not read with the last value (issue 18, 8).
+printf '%s\n' '{"regimen": "cyclosporine-itp", "weight": "62 kg", "start": "2026-12-01", "weight": "90 kg"}' \
+  >"$tmp/duplicate.jsonl"
+run batch --input "$tmp/duplicate.jsonl"
+check "batch duplicate key: exit 2" test "$code" -eq 2
+check "batch duplicate key: named with its pointer" contains "$tmp/out" '"id":"request.duplicate_field","where":"line 1:/weight"'
 
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

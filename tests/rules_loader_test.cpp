@@ -562,3 +562,22 @@ TEST_CASE("every shipped cycloSPORINE regimen judges blood pressure as two rules
   }
   CHECK(regimens == 5);
 }
+
+TEST_CASE("a key written twice in one object is refused at its JSON pointer") {
+  // JSON parsers keep the last value without a word; a rules file must say one thing once.
+  const auto problems = problems_of(
+      [] { parse_regimen(R"({"a": {"b": [1, {"c/d": 1, "c/d": 2}]}, "a": 3})", "dup.json"); });
+  CHECK(places(problems) == std::vector<std::string>{
+                                "dup.json:/a/b/1/c~1d [rules.duplicate_field]",
+                                "dup.json:/a [rules.duplicate_field]",
+                            });
+  CHECK(problems.at(0).message.find("\"c/d\"") != std::string::npos);
+  // The same key in two objects is not a duplicate.
+  const auto products = problems_of([] {
+    parse_products(R"({"x": {"id": 1}, "y": {"id": 2}, "x": [{"id": 1, "id": 1}]})", "p.json");
+  });
+  CHECK(places(products) == std::vector<std::string>{
+                                "p.json:/x [rules.duplicate_field]",
+                                "p.json:/x/0/id [rules.duplicate_field]",
+                            });
+}

@@ -13,7 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 export DOSEPLAN_RULES="$rules"
 
 # Broken copies of the shipped rules, made here so that only the differences are kept in git.
-for d in mixed syntax no-source; do cp -r "$rules" "$tmp/rules-$d"; done
+for d in mixed syntax no-source duplicate loop large; do cp -r "$rules" "$tmp/rules-$d"; done
 python3 - "$tmp" <<'PY'
 import json, sys
 tmp = sys.argv[1]
@@ -27,8 +27,16 @@ p = f"{tmp}/rules-no-source/cyclosporine-itp.json"
 j = json.load(open(p, encoding="utf-8"))
 del j["dose"]["range"]["source"]
 json.dump(j, open(p, "w", encoding="utf-8"), ensure_ascii=False)
+p = f"{tmp}/rules-duplicate/cyclosporine-itp.json"
+text = open(p, encoding="utf-8").read()
+open(p, "w", encoding="utf-8").write(text.replace("{", '{"format_version": 1, ', 1))
+p = f"{tmp}/rules-large/cyclosporine-itp.json"
+text = open(p, encoding="utf-8").read()
+open(p, "w", encoding="utf-8").write(text + " " * (4 * 1024 * 1024))
 PY
+ln -s loop.json "$tmp/rules-loop/loop.json"
 export RULES_MIXED="$tmp/rules-mixed" RULES_SYNTAX="$tmp/rules-syntax" RULES_NO_SOURCE="$tmp/rules-no-source"
+export RULES_DUPLICATE="$tmp/rules-duplicate" RULES_LOOP="$tmp/rules-loop" RULES_LARGE="$tmp/rules-large"
 export FILES="$here"
 
 # The tracker database of the track cases, in a directory of its own.
@@ -54,7 +62,7 @@ while IFS='|' read -r name id where args; do
   out="$tmp/out-$name"
   export OUT="$out"
   # Expand $OUT, $FILES and $RULES_* in the arguments; quotes group words.
-  eval "set -- $(echo "$args" | envsubst '$OUT $FILES $RULES_MIXED $RULES_SYNTAX $RULES_NO_SOURCE $DB $NOTE_LATIN1 $NOTE_LONG')"
+  eval "set -- $(echo "$args" | envsubst '$OUT $FILES $RULES_MIXED $RULES_SYNTAX $RULES_NO_SOURCE $RULES_DUPLICATE $RULES_LOOP $RULES_LARGE $DB $NOTE_LATIN1 $NOTE_LONG')"
   on_db=0
   case "$args" in *'$DB'*) on_db=1 ;; esac
   if [ "$on_db" -eq 1 ]; then
