@@ -751,7 +751,8 @@ void refuse_beyond_four_digit_years(Date start, Date end, const std::vector<Visi
     to = std::max(to, v.date);
   }
   if (from >= first_day && to <= last_day) return;
-  const std::string outside = from < first_day ? "begins before 0001-01-01" : "runs beyond 9999-12-31";
+  const std::string outside =
+      from < first_day ? "begins before 0001-01-01" : "runs beyond 9999-12-31";
   throw Error("input.out_of_range", "start",
               "a plan from " + format_date(start) + " " + outside +
                   ": dates are written with four-digit years; give a start date from which the "
@@ -760,7 +761,6 @@ void refuse_beyond_four_digit_years(Date start, Date end, const std::vector<Visi
                         "years): check the start date.",
                         {{"start", format_date(start)}}));
 }
-
 
 // make_plan(), or with `shared` make_shared_plan() (plan_internal.hpp): `*regimen` is set to the
 
