@@ -157,6 +157,23 @@ void check_note(const std::string& note, const std::string& field = "note") {
                 zh(tr_both("the note is not UTF-8 text (was it typed in another encoding, such as "
                            "GBK?); write it again in UTF-8")));
   }
+  // Invisible characters that break or reorder a line where the note is shown again (issue 18):
+  // C1 controls such as NEL (U+0080-U+009F), the line and paragraph separators (U+2028, U+2029),
+  // and the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069).
+  for (std::size_t i = 0; i + 1 < note.size(); ++i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(note[k]); };
+    const bool c1 = b(i) == 0xc2 && b(i + 1) >= 0x80 && b(i + 1) <= 0x9f;
+    const bool e2 = i + 2 < note.size() && b(i) == 0xe2;
+    const bool separator_or_bidi = e2 && b(i + 1) == 0x80 && b(i + 2) >= 0xa8 && b(i + 2) <= 0xae;
+    const bool isolate = e2 && b(i + 1) == 0x81 && b(i + 2) >= 0xa6 && b(i + 2) <= 0xa9;
+    if (c1 || separator_or_bidi || isolate) {
+      throw Error("tracker.bad_note", field,
+                  "the note contains an invisible control character (a C1 control such as NEL, a "
+                  "line or paragraph separator, or a bidirectional override); write it without",
+                  zh(tr_both("the note contains an invisible control character (a line break or "
+                             "a text-direction mark); write it without")));
+    }
+  }
 }
 
 void check_not_future(Date d, Date today, const std::string& field) {

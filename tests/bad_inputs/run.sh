@@ -50,6 +50,7 @@ export DB="$tmp/db/tracker.db"
 checkpoint() { sqlite3 -batch "$DB" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null; }
 # Arguments that can not be written in cases.txt (a UTF-8 file of one line a case).
 export NOTE_LATIN1=$'caf\xe9' NOTE_LONG="$(printf 'x%.0s' $(seq 501))"
+export NOTE_NEL=$'fasting\xc2\x85lab A' NOTE_BIDI=$'fasting \xe2\x80\xaeA bal'  # U+0085, U+202E
 
 passed=0
 failed=0
@@ -62,7 +63,7 @@ while IFS='|' read -r name id where args; do
   out="$tmp/out-$name"
   export OUT="$out"
   # Expand $OUT, $FILES and $RULES_* in the arguments; quotes group words.
-  eval "set -- $(echo "$args" | envsubst '$OUT $FILES $RULES_MIXED $RULES_SYNTAX $RULES_NO_SOURCE $RULES_DUPLICATE $RULES_LOOP $RULES_LARGE $DB $NOTE_LATIN1 $NOTE_LONG')"
+  eval "set -- $(echo "$args" | envsubst '$OUT $FILES $RULES_MIXED $RULES_SYNTAX $RULES_NO_SOURCE $RULES_DUPLICATE $RULES_LOOP $RULES_LARGE $DB $NOTE_LATIN1 $NOTE_LONG $NOTE_NEL $NOTE_BIDI')"
   on_db=0
   case "$args" in *'$DB'*) on_db=1 ;; esac
   if [ "$on_db" -eq 1 ]; then
