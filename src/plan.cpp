@@ -1,6 +1,6 @@
 // make_plan(): validate the request against the regimen, then build phases and visits.
 //
-// Why this file is long (about 900 lines): each refusal of a request writes its English message and
+// Why this file is long (about 940 lines): each refusal of a request writes its English message and
 // its Chinese detail (value, range, source, fix; issue 16) beside the check that makes it, and the
 // project-default and audit notes of a plan are gathered here. Issue 19 moves request validation
 // into its own file (src/plan/validate.cpp), the seam that brings this one under 800 lines.

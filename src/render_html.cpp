@@ -17,7 +17,7 @@
 // <section class="checks">, each check an <li data-check="ID" data-action="warn|reduce|
 // acknowledged">; an acknowledgement is a <p class="acknowledgement"> (page one and footer).
 //
-// Why this file is long (about 980 lines): the page's CSS and every section of the printout
+// Why this file is long (about 1,010 lines): the page's CSS and every section of the printout
 // (checks, patient, pill card, calendar, monitoring, sources) live together so that one file is the
 // whole HTML format; issue 19's render/ folder is where it would split (styles, sections).
 #include <algorithm>

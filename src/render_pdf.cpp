@@ -13,7 +13,7 @@
 //
 // Nothing here reads the clock: the PDF's creation date is the plan's start date.
 //
-// Why this file is long (about 905 lines): the layout engine (Doc, Table, page breaks, footers)
+// Why this file is long (about 925 lines): the layout engine (Doc, Table, page breaks, footers)
 // and the sections of the printout are one module (doseplan_pdf.so); the seam for a split is
 // between the two, left for issue 19's render/ folder.
 #include <cairo-pdf.h>

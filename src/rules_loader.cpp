@@ -1,7 +1,7 @@
 // Parsing and checking rules files: regimens, products, labs. See docs/rules.md for the format
 // and docs/errors.md for every problem id reported here.
 //
-// Why this file is long (about 1,380 lines): one reader per section of a regimen file (sources,
+// Why this file is long (about 1,390 lines): one reader per section of a regimen file (sources,
 // population, patient rules, body size, course, dose, phases, monitoring, lab rules, warnings,
 // golden cases) plus products and labs, sharing the RegimenReader's provenance bookkeeping.
 // Issue 19 splits the readers by section (src/rules/); each section is one method below.
