@@ -1087,8 +1087,14 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
     }
     a.unit = lab->units.front();
     std::vector<const TrackedResult*> rs;
-    for (const TrackedResult& r : all_results)
-      if (r.test == rule.test && r.date <= today) rs.push_back(&r);
+    for (const TrackedResult& r : all_results) {
+      if (r.test != rule.test || r.date > today) continue;
+      if (r.entered_in_error) {
+        a.not_used.push_back(r.id);
+      } else {
+        rs.push_back(&r);
+      }
+    }
     std::stable_sort(rs.begin(), rs.end(), [](const TrackedResult* x, const TrackedResult* y) {
       return x->date != y->date ? x->date < y->date : x->id < y->id;
     });
@@ -1380,6 +1386,20 @@ CREATE INDEX visits_due ON visits (window_first, plan_id, window_before, window_
 ALTER TABLE plans ADD COLUMN doseplan_version TEXT NOT NULL DEFAULT '';
 ALTER TABLE plans ADD COLUMN rules_version TEXT NOT NULL DEFAULT '';
 ALTER TABLE plans ADD COLUMN rules_sha256 TEXT NOT NULL DEFAULT '';
+)sql",
+    // 5: results entered in error (issue 18). Results are never changed or deleted, so a wrong
+    // one is marked here: kept, shown struck out, and left out of baselines, advice and `due`.
+    // A mark is never changed or taken back either.
+    R"sql(
+CREATE TABLE entered_in_error (
+  result_id INTEGER PRIMARY KEY REFERENCES results(id),
+  marked_on TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE TRIGGER entered_in_error_kept_update BEFORE UPDATE ON entered_in_error
+  BEGIN SELECT RAISE(ABORT, 'a result marked entered in error stays marked'); END;
+CREATE TRIGGER entered_in_error_kept_delete BEFORE DELETE ON entered_in_error
+  BEGIN SELECT RAISE(ABORT, 'a result marked entered in error stays marked'); END;
 )sql",
 };
 static_assert(static_cast<int>(std::size(kMigrations)) == kTrackerSchemaVersion);
@@ -1914,8 +1934,8 @@ struct Tracker::Impl {
         *db,
         "SELECT r.id, p.label, r.test, r.date, r.value_as_entered, r.unit_as_entered, "
         "r.value_canonical, r.unit_canonical, r.uln_as_entered, r.uln_unit_as_entered, "
-        "r.uln_canonical, r.note, r.recorded_on FROM results r JOIN patients p ON p.id = "
-        "r.patient_id " +
+        "r.uln_canonical, r.note, r.recorded_on, e.marked_on, e.reason FROM results r JOIN "
+        "patients p ON p.id = r.patient_id LEFT JOIN entered_in_error e ON e.result_id = r.id " +
             where + " ORDER BY r.date, r.id");
     if (!label.empty()) bind_text(st, 1, label);
     std::vector<TrackedResult> out;
@@ -1933,6 +1953,10 @@ struct Tracker::Impl {
       }
       r.note = st.getColumn(11).getString();
       r.recorded_on = date_of(st.getColumn(12).getString());
+      if (!st.getColumn(13).isNull()) {
+        r.entered_in_error =
+            EnteredInError{date_of(st.getColumn(13).getString()), st.getColumn(14).getString()};
+      }
       out.push_back(std::move(r));
     }
     return out;
@@ -2400,7 +2424,7 @@ Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
     {
       SQLite::Statement st(db,
                            "SELECT id FROM results WHERE patient_id = ? AND test = ? AND date = ? "
-                           "ORDER BY id");
+                           "AND id NOT IN (SELECT result_id FROM entered_in_error) ORDER BY id");
       st.bind(1, static_cast<int64_t>(pid));
       bind_text(st, 2, r.test);
       bind_text(st, 3, format_date(r.date));
@@ -2497,6 +2521,54 @@ MarkedDone Tracker::mark_done(const std::string& label, Date visit_date, Date do
     it->done_on = done_on;
     it->done_note = note;
     out.visit = *it;
+    return out;
+  });
+}
+
+MarkedInError Tracker::mark_entered_in_error(const std::string& label, std::int64_t result_id,
+                                             const std::string& reason, Date today) {
+  check_label(label);
+  if (trim(reason).empty()) {
+    throw Error("tracker.no_reason", "reason",
+                "say why the result is entered in error (kept with the mark), e.g. --reason "
+                "\"typed 0206 for 2026\"",
+                zh(tr_both("say why the result is entered in error (it is kept with the mark), for "
+                           "example --reason \"typed 0206 for 2026\"")));
+  }
+  check_note(reason, "reason");
+  return impl_->guarded([&] {
+    SQLite::Database& db = *impl_->db;
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    impl_->patient_id(label);
+    // Only a result of this patient: the id of another patient's result is not told apart from
+    // an id that does not exist.
+    std::vector<TrackedResult> mine = impl_->read_results("WHERE p.label = ?", label);
+    auto it = std::find_if(mine.begin(), mine.end(),
+                           [&](const TrackedResult& r) { return r.id == result_id; });
+    if (it == mine.end()) {
+      throw Error(
+          "tracker.unknown_result", "result",
+          "no result #" + std::to_string(result_id) + " of " + label +
+              " (doseplan track history --label " + label + " lists them with their #)",
+          zh(tr_both("no result #{id} of {label} (doseplan track history --label {label} "
+                     "lists them with their #)",
+                     {{"id", same_text(std::to_string(result_id))}, {"label", same_text(label)}})));
+    }
+    MarkedInError out;
+    if (it->entered_in_error) {
+      out.result = *it;
+      out.already_marked = true;
+      return out;  // nothing to change; the transaction is rolled back unwritten
+    }
+    SQLite::Statement ins(
+        db, "INSERT INTO entered_in_error (result_id, marked_on, reason) VALUES (?, ?, ?)");
+    ins.bind(1, static_cast<int64_t>(result_id));
+    bind_text(ins, 2, format_date(today));
+    bind_text(ins, 3, reason);
+    ins.exec();
+    tx.commit();
+    it->entered_in_error = EnteredInError{today, reason};
+    out.result = *it;
     return out;
   });
 }
@@ -2727,7 +2799,8 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     // visit.
     const Statement results_st = prepare(
         "SELECT patient_id, test, date FROM results INDEXED BY results_by_patient WHERE "
-        "patient_id >= ?1 ORDER BY patient_id, test, date");
+        "patient_id >= ?1 AND id NOT IN (SELECT result_id FROM entered_in_error) "
+        "ORDER BY patient_id, test, date");
     sqlite3_stmt* const raw_results = results_st.get();
     bool walking = false;              // raw_results has been stepped since its last reset
     std::int64_t results_patient = 0;  // the patient of its current row; INT64_MAX at the end

@@ -39,7 +39,7 @@ check "start exits 0" test "$code" -eq 0
 check "start says what it stored" contains "$tmp/out" "Tracking pt-01: cyclosporine-itp, 2026-12-01 to 2027-06-11; 16 visits stored."
 check "database created 0600" test "$(mode_of "$db")" = 600
 check "WAL mode" test "$(sql "$db" 'PRAGMA journal_mode;')" = wal
-check "schema version 4" test "$(sql "$db" 'PRAGMA user_version;')" = 4
+check "schema version 5" test "$(sql "$db" 'PRAGMA user_version;')" = 5
 check "16 visits stored" test "$(sql "$db" 'SELECT count(*) FROM visits;')" = 16
 check "plan stored as JSON with its request" test "$(sql "$db" "SELECT json_extract(plan_json, '$.format') || ' ' || json_extract(request_json, '$.regimen') FROM plans;")" = "doseplan-plan cyclosporine-itp"
 check "--today given: no date note" lacks "$tmp/err" "today is"
@@ -486,7 +486,7 @@ check "concurrent starts: 25 of 25 runs clean" test "$race_failed" -eq 0
 
 # ------------------------------------------------------------------ a database of schema version 1
 # tests/data/tracker-v1/: a database written by doseplan with schema 1, and what that doseplan
-# printed from it. Opened by this doseplan it is migrated in place (schema 4) and must print the
+# printed from it. Opened by this doseplan it is migrated in place (schema 5) and must print the
 # same (JSON without the items' "reason", whose form is changed elsewhere).
 v1="$(cd "$(dirname "$0")" && pwd)/data/tracker-v1"
 mdb="$tmp/migrated.db"
@@ -499,7 +499,7 @@ run track due "${M[@]}" --today 2026-12-28
 check "v1: due after the migration exits 0" test "$code" -eq 0
 check "v1: due as before" cmp -s "$tmp/out" "$v1/due.txt"
 check "v1: migrated in place" test "$(stat -c %i "$mdb")" = "$inode"
-check "v1: schema 4 after" test "$(sql "$mdb" 'PRAGMA user_version;')" = 4
+check "v1: schema 5 after" test "$(sql "$mdb" 'PRAGMA user_version;')" = 5
 check "v1: integrity after the migration" test "$(sql "$mdb" 'PRAGMA integrity_check;')" = ok
 check "v1: the visits not done in window order (schema 3)" test "$(sql "$mdb" "SELECT count(*) FROM visits INDEXED BY visits_due WHERE done = 0 AND window_first <= 99999999;")" = 57
 check "v1: every visit kept" test "$(sql "$mdb" 'SELECT count(*) FROM visits;')" = 60
@@ -627,6 +627,45 @@ run track history --db "$kdb" --label crash
 check "crash: the database still works" test "$code" -eq 0
 run track record --db "$kdb" --label crash --test creatinine --value "90 umol/L" --date 2026-12-15 --today 2026-12-20
 check "crash: and takes new records" test "$code" -eq 0
+
+# ------------------------------------------------------------------ entered in error
+# A creatinine typed 10 for 100 makes a false baseline; marked entered in error, it is kept and
+# struck out, and neither advice nor the due list uses it.
+edb="$tmp/error.db"
+E=(--db "$edb")
+"$bin" track start "${E[@]}" --label pt-e "${itp[@]}" --today 2026-11-10 >/dev/null
+for rec in "2026-11-17 80" "2026-11-24 10" "2026-12-15 90"; do
+  set -- $rec
+  "$bin" track record "${E[@]}" --label pt-e --test creatinine --value "$2 umol/L" --date "$1" --today 2026-12-16 >/dev/null
+done
+run track advise "${E[@]}" --label pt-e --test creatinine --today 2026-12-16 --format json
+check "in error: before, baseline 45 and reached" python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["advice"][0]; assert a["status"]=="reached" and a["baseline"]["value"]==45, a' "$tmp/out"
+run track entered-in-error "${E[@]}" --label pt-e --result '#2' --reason "typed 10 for 100" --today 2026-12-16
+check "in error: marked, exit 0" test "$code" -eq 0
+check "in error: says what it marked" contains "$tmp/out" "Result #2 of pt-e (Serum creatinine 10 µmol/L, 2026-11-24) marked entered in error on 2026-12-16."
+run track advise "${E[@]}" --label pt-e --test creatinine --today 2026-12-16 --format json
+check "in error: after, baseline 80, +12.5%, not reached, #2 not used" python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["advice"][0]; assert a["status"]=="not_reached" and a["baseline"]["value"]==80 and a["change_percent"]==12.5 and a["not_used_entered_in_error"]==[2], a' "$tmp/out"
+run track advise "${E[@]}" --label pt-e --test creatinine --today 2026-12-16
+check "in error: advice text names it" contains "$tmp/out" "Not used (entered in error): #2"
+run track history "${E[@]}" --label pt-e
+check "in error: history strikes it out" contains "$tmp/out" "  #2  ~~2026-11-24  Serum creatinine  10 µmol/L~~  ENTERED IN ERROR (marked 2026-12-16: typed 10 for 100); not used"
+check "in error: the others not struck" contains "$tmp/out" "  #1  2026-11-17  Serum creatinine  80 µmol/L"
+run track history "${E[@]}" --label pt-e --lang zh-CN
+check "in error: history in Chinese" contains "$tmp/out" "录入错误（2026-12-16标记：typed 10 for 100）；不使用"
+run track history "${E[@]}" --label pt-e --format json
+check "in error: history JSON keeps it, marked" python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; assert len(r)==3 and r[1]["entered_in_error"]=={"marked_on":"2026-12-16","reason":"typed 10 for 100"} and "entered_in_error" not in r[0], r' "$tmp/out"
+run track due "${E[@]}" --label pt-e --today 2026-12-16 --format json
+check "in error: the visit of 12-15 has creatinine recorded" python3 -c 'import json,sys; v=[x for x in json.load(open(sys.argv[1]))["visits"] if x["visit"]["date"]=="2026-12-15"][0]; assert v["tests_recorded"]==["creatinine"], v' "$tmp/out"
+"$bin" track entered-in-error "${E[@]}" --label pt-e --result 3 --reason "sample of another patient" --today 2026-12-16 >/dev/null
+run track due "${E[@]}" --label pt-e --today 2026-12-16 --format json
+check "in error: then it has none" python3 -c 'import json,sys; v=[x for x in json.load(open(sys.argv[1]))["visits"] if x["visit"]["date"]=="2026-12-15"][0]; assert v["tests_recorded"]==[], v' "$tmp/out"
+checkpoint "$edb"; cp "$edb" "$tmp/error-before.db"
+run track entered-in-error "${E[@]}" --label pt-e --result 2 --reason "again" --today 2026-12-18
+check "in error: twice is exit 0" test "$code" -eq 0
+check "in error: twice changes nothing" contains "$tmp/out" "Result #2 of pt-e was already marked entered in error on 2026-12-16; nothing changed."
+checkpoint "$edb"
+check "in error: twice, the file unchanged" cmp -s "$edb" "$tmp/error-before.db"
+check "in error: two marks stored" test "$(sql "$edb" 'SELECT group_concat(result_id) FROM entered_in_error;')" = "2,3"
 
 # ------------------------------------------------------------------ due: a long list
 # The text and JSON of many patients are written in pieces of 64 kB: every patient once, every

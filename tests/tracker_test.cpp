@@ -759,11 +759,11 @@ TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the sa
     REQUIRE(c.execAndGet("PRAGMA user_version").getInt() == 1);
   }
   Tracker t(db, Tracker::Mode::open_existing);
-  CHECK(t.schema_version() == 4);
+  CHECK(t.schema_version() == 5);
   check_visits_due_index(db);
   {
     SQLite::Database c(db, SQLite::OPEN_READONLY);
-    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 4);
+    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 5);
     // 60 visits, 3 of them done (tests/data/tracker-v1/README.md).
     CHECK(c.execAndGet("SELECT count(*) FROM visits INDEXED BY visits_due WHERE done = 0 AND "
                        "window_first <= 99999999")
@@ -811,7 +811,7 @@ TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the sa
 
   // Opening it again changes nothing.
   Tracker again(db, Tracker::Mode::open_existing);
-  CHECK(again.schema_version() == 4);
+  CHECK(again.schema_version() == 5);
   check_same_due(again.due(std::nullopt, d("2026-12-28"), parse_span("14d")), due);
 
   // A plan stored after the migration records its stamp; the old ones stay empty.
@@ -833,7 +833,7 @@ void record_result(Tracker& t, const char* label, const char* test, const char* 
   t.record(real_rules(), r);
 }
 
-TEST_CASE("tracker: a database of schema 2 is migrated in place to 4 and lists the same visits",
+TEST_CASE("tracker: a database of schema 2 is migrated in place to 5 and lists the same visits",
           "[tracker][store][migration]") {
   TempDir dir;
   const std::string db = dir.file("t.db");
@@ -862,10 +862,12 @@ TEST_CASE("tracker: a database of schema 2 is migrated in place to 4 and lists t
       check_same_due(before.back(), due_the_plain_way(t, today, parse_span(within)));
     }
   }
-  // Schema 2 is schema 4 without the index visits_due (migration 3 only makes it) and without
-  // the plans' stamp columns (migration 4 only adds them).
+  // Schema 2 is schema 5 without the index visits_due (migration 3 only makes it), without the
+  // plans' stamp columns (migration 4 only adds them) and without the table entered_in_error
+  // (migration 5; its triggers go with it).
   {
     SQLite::Database c(db, SQLite::OPEN_READWRITE);
+    c.exec("DROP TABLE entered_in_error");
     c.exec("DROP INDEX visits_due");
     c.exec("ALTER TABLE plans DROP COLUMN doseplan_version");
     c.exec("ALTER TABLE plans DROP COLUMN rules_version");
@@ -876,7 +878,7 @@ TEST_CASE("tracker: a database of schema 2 is migrated in place to 4 and lists t
   REQUIRE(::stat(db.c_str(), &st) == 0);
   const ino_t inode = st.st_ino;
   Tracker t(db, Tracker::Mode::open_existing);
-  CHECK(t.schema_version() == 4);
+  CHECK(t.schema_version() == 5);
   REQUIRE(::stat(db.c_str(), &st) == 0);
   CHECK(st.st_ino == inode);
   check_visits_due_index(db);
@@ -884,7 +886,7 @@ TEST_CASE("tracker: a database of schema 2 is migrated in place to 4 and lists t
   for (const TrackedPatient& p : t.patients()) CHECK(p.stamp == RulesStamp{});
   {
     SQLite::Database c(db, SQLite::OPEN_READONLY);
-    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 4);
+    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 5);
     CHECK(c.execAndGet("PRAGMA integrity_check").getString() == "ok");
   }
   for (std::size_t i = 0; i < days.size(); ++i) {
@@ -1499,4 +1501,118 @@ TEST_CASE("tracker: a two-readings rule is reached only by two readings in a row
     CHECK(advice_of(advise(r, rules.labs, start, dia, d("2027-01-31")), "hypertension-diastolic")
               .status == Advice::Status::not_reached);
   }
+}
+
+TEST_CASE("tracker: a result entered in error is kept but used by no baseline, advice or due list",
+          "[tracker][store][advice]") {
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  Tracker t(db, Tracker::Mode::create_if_missing);
+  const RuleSet& rules = real_rules();
+  t.start(rules, "pt-01", itp_request(), d("2026-11-10"));
+  t.start(rules, "pt-02", itp_request(), d("2026-11-10"));
+  RecordRequest r;
+  r.label = "pt-01";
+  r.test = "creatinine";
+  r.today = d("2026-12-16");
+  const auto record = [&](const char* date, const char* value) {
+    r.date = d(date);
+    r.value = value;
+    return t.record(rules, r);
+  };
+  record("2026-11-17", "80 umol/L");   // #1, before the start (2026-12-01)
+  record("2026-11-24", "10 umol/L");   // #2, 100 typed as 10
+  record("2026-12-15", "90 umol/L");   // #3, on treatment, inside the visit of 2026-12-15 (±3 d)
+  const Date today = d("2026-12-16");  // the visit's window: 2026-12-12 to 2026-12-18
+  const auto creatinine = [&] {
+    return advice_of(t.advise(rules, "pt-01", today), "creatinine-rise-25");
+  };
+  // Baseline (80 + 10) / 2 = 45; 90 is 100% above it.
+  Advice a = creatinine();
+  CHECK(a.status == Advice::Status::reached);
+  CHECK(*a.baseline == Approx(45));
+  CHECK(a.not_used.empty());
+
+  const MarkedInError m = t.mark_entered_in_error("pt-01", 2, "typed 10 for 100", d("2026-12-16"));
+  CHECK_FALSE(m.already_marked);
+  REQUIRE(m.result.entered_in_error);
+  CHECK(m.result.entered_in_error->marked_on == d("2026-12-16"));
+  CHECK(m.result.entered_in_error->reason == "typed 10 for 100");
+  // Baseline 80 (#1 alone); 90 is 12.5% above it: not reached.
+  a = creatinine();
+  CHECK(a.status == Advice::Status::not_reached);
+  CHECK(*a.baseline == Approx(80));
+  CHECK(*a.change_percent == Approx(12.5));
+  CHECK(a.not_used == std::vector<std::int64_t>{2});
+  CHECK(a.baseline_dates == std::vector<Date>{d("2026-11-17")});
+  // Kept, with its mark, in results().
+  std::vector<TrackedResult> rs = t.results("pt-01");
+  REQUIRE(rs.size() == 3);
+  CHECK(rs[1].id == 2);
+  CHECK(rs[1].value.value_entered == "10");
+  REQUIRE(rs[1].entered_in_error);
+  CHECK(rs[1].entered_in_error->reason == "typed 10 for 100");
+  CHECK_FALSE(rs[0].entered_in_error);
+
+  // The right value, recorded again the same day: the marked one is not "also kept".
+  const Recorded again = record("2026-11-24", "100 umol/L");  // #4; baseline (80 + 100) / 2 = 90
+  CHECK(again.same_day.empty());
+  a = creatinine();
+  CHECK(*a.baseline == Approx(90));
+  CHECK(*a.change_percent == Approx(0));
+
+  // Marking twice changes nothing; the first mark stays.
+  const MarkedInError twice = t.mark_entered_in_error("pt-01", 2, "other reason", d("2026-12-20"));
+  CHECK(twice.already_marked);
+  CHECK(twice.result.entered_in_error->marked_on == d("2026-12-16"));
+  CHECK(twice.result.entered_in_error->reason == "typed 10 for 100");
+
+  // The visit of 2026-12-15 had creatinine recorded in its window (#3); marked, it has not.
+  const auto recorded_at_visit = [&] {
+    for (const DueVisit& v : t.due(std::string("pt-01"), today, parse_span("14d")))
+      if (v.visit.date == d("2026-12-15")) return std::vector<std::string>(v.tests_recorded);
+    FAIL("the visit of 2026-12-15 is not listed");
+    return std::vector<std::string>{};
+  };
+  CHECK(recorded_at_visit() == std::vector<std::string>{"creatinine"});
+  t.mark_entered_in_error("pt-01", 3, "sample of another patient", today);
+  CHECK(recorded_at_visit().empty());
+  bool listed = false;  // the list of all patients the same
+  for (const DueVisit& v : t.due(std::nullopt, today, parse_span("14d"))) {
+    if (std::string(v.label) != "pt-01" || v.visit.date != d("2026-12-15")) continue;
+    listed = true;
+    CHECK(std::vector<std::string>(v.tests_recorded).empty());
+  }
+  CHECK(listed);
+  a = creatinine();
+  CHECK(a.status == Advice::Status::no_result);
+  CHECK(a.not_used == std::vector<std::int64_t>{2, 3});
+
+  // Refused, nothing stored: no reason, a reason of two lines, an unknown result, a result of
+  // another patient, an unknown patient.
+  CHECK(problem_of([&] { t.mark_entered_in_error("pt-01", 1, "  ", today); }).id ==
+        "tracker.no_reason");
+  const Problem two_lines = problem_of([&] { t.mark_entered_in_error("pt-01", 1, "a\nb", today); });
+  CHECK(two_lines.id == "tracker.bad_note");
+  CHECK(two_lines.where == "reason");
+  CHECK(problem_of([&] { t.mark_entered_in_error("pt-01", 99, "x", today); }).id ==
+        "tracker.unknown_result");
+  RecordRequest other = r;
+  other.label = "pt-02";
+  other.date = d("2026-11-20");
+  other.value = "70 umol/L";
+  const std::int64_t theirs = t.record(rules, other).result.id;
+  const Problem not_mine =
+      problem_of([&] { t.mark_entered_in_error("pt-01", theirs, "x", today); });
+  CHECK(not_mine.id == "tracker.unknown_result");
+  CHECK(not_mine.message.find("pt-02") == std::string::npos);
+  CHECK(problem_of([&] { t.mark_entered_in_error("pt-09", 1, "x", today); }).id ==
+        "tracker.unknown_patient");
+  CHECK(count_rows(db, "entered_in_error") == 2);
+  CHECK_FALSE(t.results("pt-02").front().entered_in_error);
+
+  // The store itself refuses to change or remove a mark.
+  SQLite::Database c(db, SQLite::OPEN_READWRITE);
+  CHECK_THROWS(c.exec("UPDATE entered_in_error SET reason = 'x'"));
+  CHECK_THROWS(c.exec("DELETE FROM entered_in_error"));
 }

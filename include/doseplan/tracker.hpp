@@ -40,7 +40,7 @@ namespace doseplan {
 // window as columns and its items once per distinct set, so that due() filters in SQL; version 3
 // adds an index of the visits not done in the order of their windows (the list of all patients);
 // version 4 records with each plan the stamp of what made it (doseplan, rules version, rules hash).
-inline constexpr int kTrackerSchemaVersion = 4;
+inline constexpr int kTrackerSchemaVersion = 5;
 // PRAGMA application_id of a doseplan tracker database ("DOSP").
 inline constexpr std::int32_t kTrackerApplicationId = 0x444F5350;
 
@@ -139,6 +139,12 @@ struct TrackedPatient {
   RulesStamp stamp;
 };
 
+// Why and when a recorded result was marked entered in error (a typo, the wrong patient).
+struct EnteredInError {
+  Date marked_on{};    // the `today` of the marking
+  std::string reason;  // one line, as a note
+};
+
 struct TrackedResult {
   std::int64_t id = 0;
   std::string label;
@@ -148,6 +154,9 @@ struct TrackedResult {
   std::optional<Measurement> uln;  // upper limit of normal, as printed on the report
   std::string note;
   Date recorded_on{};  // the `today` of the record
+  // Set when the result was marked entered in error (Tracker::mark_entered_in_error): it is kept
+  // and shown struck out, but no baseline, advice or due list uses it.
+  std::optional<EnteredInError> entered_in_error;
 };
 
 namespace detail {
@@ -310,9 +319,10 @@ struct Advice {
   std::vector<Date> baseline_dates;     // the pretreatment results averaged
   std::optional<double> change_percent;
   std::optional<Date> also_reached_on;  // the previous result of the same kind also reached it
-  int readings_met = 0;      // results in a row, up to the latest judged, that meet the condition;
-                             // the rule is reached when this is at least rule.readings
-  std::string unit;          // the canonical unit of the test
+  int readings_met = 0;  // results in a row, up to the latest judged, that meet the condition;
+                         // the rule is reached when this is at least rule.readings
+  std::vector<std::int64_t> not_used;  // results of the test marked entered in error (ids)
+  std::string unit;                    // the canonical unit of the test
   LocalizedText condition;   // describe_condition(): "Serum creatinine ≥ 25% above baseline"
   LocalizedText detail;      // one sentence: what was compared with what
   LocalizedText source;      // cite_text(regimen, rule.from)
@@ -325,7 +335,8 @@ struct Advice {
 // the rule then judges the latest result dated on or after `start`. Other rules judge the latest
 // result. above_uln_multiple needs the upper limit of normal recorded with the result. A rule
 // with readings = n is reached only when the latest n results (on treatment, for a rise rule)
-// all meet its condition; fewer are said in `detail` and the status is not_reached.
+// all meet its condition; fewer are said in `detail` and the status is not_reached. Results marked
+// entered in error are not judged: their ids are listed in `not_used`.
 std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& labs, Date start,
                            const std::vector<TrackedResult>& results, Date today,
                            const std::optional<std::string>& only_test = std::nullopt);
@@ -344,6 +355,11 @@ struct RecordRequest {
 struct Recorded {
   TrackedResult result;
   std::vector<std::int64_t> same_day;  // earlier results of the same test on the same date (kept)
+};
+
+struct MarkedInError {
+  TrackedResult result;         // with entered_in_error set
+  bool already_marked = false;  // it was marked before; nothing was changed
 };
 
 struct MarkedDone {
@@ -401,8 +417,17 @@ class Tracker {
   MarkedDone mark_done(const std::string& label, Date visit_date, Date done_on,
                        const std::string& note, Date today);
 
-  std::vector<TrackedResult> results(const std::string& label) const;  // by date, then id
-  std::vector<TrackedVisit> visits(const std::string& label) const;    // by date
+  // Marks the result `result_id` of `label` entered in error, on `today`, with `reason` (required;
+  // checked as a note). The result is kept; from then on it is shown struck out and neither
+  // baselines, advice nor the due list use it. A mark can not be taken back. tracker.bad_label,
+  // tracker.bad_note, tracker.no_reason, tracker.unknown_result (also for a result of another
+  // patient), tracker.unknown_patient.
+  MarkedInError mark_entered_in_error(const std::string& label, std::int64_t result_id,
+                                      const std::string& reason, Date today);
+
+  // By date, then id; results entered in error included (entered_in_error set).
+  std::vector<TrackedResult> results(const std::string& label) const;
+  std::vector<TrackedVisit> visits(const std::string& label) const;  // by date
 
   // Visits not done that are overdue (their window ended before `today`), due (`today` is inside
   // their window) or upcoming (their window opens within `within` of `today`), of one patient or

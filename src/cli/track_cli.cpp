@@ -4,6 +4,8 @@
 //                   REQUEST.json, or --plan PLAN.json written by `doseplan plan --format json`
 //   track record    record a result: test, value with unit, date, optional --uln and --note
 //   track done      mark a planned visit done
+//   track entered-in-error
+//                   mark a recorded result entered in error (kept, struck out, not used)
 //   track due       visits overdue, due now, or opening within --within (default 14 days)
 //   track history   a patient's results and visits
 //   track advise    the regimen's lab rules judged on the recorded results (educational)
@@ -236,6 +238,10 @@ json result_json(const TrackedResult& r, const LabTest* lab = nullptr) {
   if (r.uln) j["uln"] = measurement_json(*r.uln, lab);
   j["note"] = r.note;
   j["recorded_on"] = format_date(r.recorded_on);
+  if (r.entered_in_error) {
+    j["entered_in_error"] = {{"marked_on", format_date(r.entered_in_error->marked_on)},
+                             {"reason", r.entered_in_error->reason}};
+  }
   return j;
 }
 
@@ -291,6 +297,7 @@ json advice_json(const Advice& a, const RuleSet& rules) {
   if (a.rule.readings > 1) {
     j["readings"] = {{"needed", a.rule.readings}, {"met", a.readings_met}};
   }
+  if (!a.not_used.empty()) j["not_used_entered_in_error"] = a.not_used;
   j["advice"] = {{"en", a.advice.en}, {"zh-CN", a.advice.zh}};
   j["source"] = {{"en", a.source.en}, {"zh-CN", a.source.zh}};
   j["disclaimer"] = {{"en", a.disclaimer.en}, {"zh-CN", a.disclaimer.zh}};
@@ -322,6 +329,13 @@ std::string advice_text(const std::vector<Advice>& advice, Lang lang) {
              {{"mark", mark}, {"rule", a.rule.id}, {"condition", pick(a.condition, lang)}})
       << "\n";
     o << "      " << pick(a.detail, lang) << "\n";
+    if (!a.not_used.empty()) {
+      std::vector<std::string> ids;
+      for (std::int64_t id : a.not_used) ids.push_back("#" + std::to_string(id));
+      o << "      "
+        << say(tr(lang, "Not used (entered in error): {ids}"), {{"ids", join_list(ids, lang)}})
+        << "\n";
+    }
     if (a.status == Advice::Status::reached) {
       o << "      " << say(tr(lang, "Advice: {advice}"), {{"advice", pick(a.advice, lang)}})
         << "\n";
@@ -347,10 +361,12 @@ struct PlanFlags {
 struct State {
   std::optional<std::string> const* rules_dir = nullptr;
   CLI::App *track = nullptr, *start = nullptr, *record = nullptr, *done = nullptr, *due = nullptr,
-           *history = nullptr, *advise = nullptr, *exporter = nullptr, *patients = nullptr;
+           *history = nullptr, *advise = nullptr, *exporter = nullptr, *patients = nullptr,
+           *in_error = nullptr;
   Common c;
   PlanFlags plan;
-  std::string label, test, value, date, uln, note, visit, on, within = "14d", output;
+  std::string label, test, value, date, uln, note, visit, on, within = "14d", output, result,
+                                                              reason;
   int reminder = 24 * 60;
 };
 
@@ -486,6 +502,58 @@ int run_done(State& s) {
   } else {
     std::cout << say(tr(lang, "Visit of {date} marked done on {on} for {label}."),
                      {{"date", format_date(visit)}, {"on", format_date(on)}, {"label", s.label}});
+  }
+  std::cout << "\n";
+  return 0;
+}
+
+// "12" or "#12" (as history shows it).
+std::int64_t result_id_of(const std::string& text) {
+  std::string_view v = text;
+  if (!v.empty() && v.front() == '#') v.remove_prefix(1);
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
+  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || id <= 0) {
+    throw Error("tracker.unknown_result", "result",
+                "\"" + text +
+                    "\" is not a result number; give the # of the result as "
+                    "`doseplan track history` shows it, e.g. --result 12",
+                say(tr(Lang::zh_CN,
+                       "\"{value}\" is not a result number; give the # of the result "
+                       "as `doseplan track history` shows it, for example --result 12"),
+                    {{"value", text}}));
+  }
+  return id;
+}
+
+int run_entered_in_error(State& s) {
+  const Lang lang = parse_lang(s.c.lang);
+  need(s.label, "label", "--label pt-01");
+  need(s.result, "result", "--result 12");
+  need(s.reason, "reason", "--reason \"typed 0206 for 2026\"");
+  const std::int64_t id = result_id_of(s.result);
+  const Date today = today_of(s.c);
+  const RuleSet rules = load(*s.rules_dir);  // the test by name
+  Tracker t = open_db(s.c, Tracker::Mode::open_existing);
+  const MarkedInError m = t.mark_entered_in_error(s.label, id, s.reason, today);
+  const TrackedResult& r = m.result;
+  const std::string rid = std::to_string(r.id), on = format_date(r.entered_in_error->marked_on);
+  if (m.already_marked) {
+    std::cout << say(tr(lang,
+                        "Result #{id} of {label} was already marked entered in error on "
+                        "{on}; nothing changed."),
+                     {{"id", rid}, {"label", s.label}, {"on", on}});
+  } else {
+    std::cout << say(tr(lang,
+                        "Result #{id} of {label} ({test} {value}, {date}) marked entered in "
+                        "error on {on}. It is kept and shown struck out; baselines, advice "
+                        "and the due list no longer use it."),
+                     {{"id", rid},
+                      {"label", s.label},
+                      {"test", test_name(rules, r.test, lang)},
+                      {"value", shown(r.value, lang)},
+                      {"date", format_date(r.date)},
+                      {"on", on}});
   }
   std::cout << "\n";
   return 0;
@@ -997,11 +1065,20 @@ int run_history(State& s) {
             : say(tr(lang, "RESULTS ({test})"), {{"test", test_name(rules, s.test, lang)}}))
     << "\n";
   if (results.empty()) o << "  " << L("none recorded") << "\n";
+  // A result entered in error is struck out the plain-text way (~~ … ~~), then marked in words.
   for (const TrackedResult& r : results) {
-    o << "  #" << r.id << "  " << format_date(r.date) << "  " << test_name(rules, r.test, lang)
-      << "  " << shown(r.value, lang);
+    const char* strike = r.entered_in_error ? "~~" : "";
+    o << "  #" << r.id << "  " << strike << format_date(r.date) << "  "
+      << test_name(rules, r.test, lang) << "  " << shown(r.value, lang);
     if (r.uln) o << "  " << say(tr(lang, "ULN {uln}"), {{"uln", shown(*r.uln, lang)}});
     if (!r.note.empty()) o << "  — " << r.note;
+    o << strike;
+    if (r.entered_in_error) {
+      o << "  "
+        << say(tr(lang, "ENTERED IN ERROR (marked {on}: {reason}); not used"),
+               {{"on", format_date(r.entered_in_error->marked_on)},
+                {"reason", r.entered_in_error->reason}});
+    }
     o << "\n";
   }
   o << "\n" << L("VISITS") << "\n";
@@ -1179,6 +1256,15 @@ std::function<std::optional<int>()> add_track_commands(
   add_today(st.done, st.c);
   add_lang(st.done, st.c);
 
+  st.in_error = st.track->add_subcommand(
+      "entered-in-error", "Mark a recorded result entered in error (kept, struck out, not used)");
+  st.in_error->add_option("--label", st.label, "Patient label");
+  st.in_error->add_option("--result", st.result, "The result's # as history shows it, e.g. 12");
+  st.in_error->add_option("--reason", st.reason, "Why (one line, kept with the mark)");
+  add_db(st.in_error, st.c);
+  add_today(st.in_error, st.c);
+  add_lang(st.in_error, st.c);
+
   st.due = st.track->add_subcommand("due", "Visits overdue, due now or coming up");
   st.due->add_option("--label", st.label, "Patient label (default: every patient)");
   st.due->add_option("--within", st.within, "Look ahead this far: 14d, 2 weeks, 1 month");
@@ -1225,6 +1311,7 @@ std::function<std::optional<int>()> add_track_commands(
     if (x.start->parsed()) return run_start(x);
     if (x.record->parsed()) return run_record(x);
     if (x.done->parsed()) return run_done(x);
+    if (x.in_error->parsed()) return run_entered_in_error(x);
     if (x.due->parsed()) return run_due(x);
     if (x.history->parsed()) return run_history(x);
     if (x.advise->parsed()) return run_advise(x);
