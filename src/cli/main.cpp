@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "../printable.hpp"
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
 #include "file_io.hpp"
@@ -367,7 +368,9 @@ int main(int argc, char** argv) {
     report(e, wants_chinese(argc, argv));
     return kExitBadInput;
   } catch (const std::exception& e) {
-    std::cerr << "doseplan: internal error: " << e.what() << "\n";
+    // Only a fault of doseplan itself comes here: every fault of the input, the rules, the store
+    // or the environment is an Error (exit 2). Its text is printed escaped all the same.
+    std::cerr << "doseplan: internal error: " << printable(e.what()) << "\n";
     return kExitInternal;
   }
   return kExitOk;
