@@ -712,7 +712,7 @@ damage request-array "UPDATE plans SET request_json = '[1,2]';" "plans.request_j
 damage items-not-json "$itemtrig UPDATE visit_items SET items_json = 'garbage' || id;" "visit_items.items_json, row " due due1 history historyj done
 damage items-shape "$itemtrig UPDATE visit_items SET items_json = '[' || id || ']';" "visit_items.items_json, row " due due1 history historyj done
 damage items-object "$itemtrig UPDATE visit_items SET items_json = '{\"a\":' || id || '}';" "visit_items.items_json, row " due due1 history historyj done
-damage items-esc "$itemtrig UPDATE visit_items SET items_json = replace(items_json, '\"en\":\"Serum creatinine', '\"en\":\"\u001b[31mSerum creatinine');" "visit_items.items_json, row " due due1 history historyj done
+damage items-esc "$itemtrig UPDATE visit_items SET items_json = replace(items_json, '\"en\":\"', '\"en\":\"\u001b[31m');" "visit_items.items_json, row " due due1 history historyj done
 damage tests-not-json "$itemtrig UPDATE visit_items SET tests_json = 'garbage';" "visit_items.tests_json, row " due due1 history historyj done
 damage tests-shape "$itemtrig UPDATE visit_items SET tests_json = '[1]';" "visit_items.tests_json, row " due due1 history historyj done
 damage visit-date "UPDATE visits SET date = '2026-13-45' WHERE id = 5;" "visits.date, row 5" history historyj done
@@ -742,11 +742,11 @@ cp "$tmp/d-note-latin1.db" "$tmp/d.db"
 run track history --db "$tmp/d.db" --label pt-01
 check "damaged: bytes that are not UTF-8 as \\xNN" contains "$tmp/err" '"\xCA\xF0\xE9"'
 # A label typed with control characters: refused, and quoted escaped.
-run track history --db "$ddb" --label $'pt\x1b[31m-01'
+run track record --db "$ddb" --label $'pt\x1b[31m-01' --test creatinine --value 90umol/L --date 2026-12-15 --today 2026-12-20
 check "a label with ESC: exit 2" test "$code" -eq 2
 check "... [tracker.bad_label]" contains "$tmp/err" "[tracker.bad_label]"
 check "... quoted escaped" clean "$tmp/err"
-run track history --db "$ddb" --label $'pt\xe2\x80\xae10-tp'
+run track done --db "$ddb" --label $'pt\xe2\x80\xae10-tp' --visit 2026-12-15 --today 2026-12-20
 check "a label with U+202E: exit 2 [tracker.bad_label], quoted escaped" test "$code" -eq 2
 check "... quoted as \\u202E" contains "$tmp/err" 'pt\u202E10-tp'
 
