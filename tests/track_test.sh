@@ -676,7 +676,7 @@ declare -A dcmd=(
 )
 clean() {  # clean FILE: valid UTF-8, no raw ESC, C1 control (U+0080-U+009F) or U+202E
   iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1 &&
-    ! grep -aq $'\x1b' "$1" && ! grep -aqP '\xc2[\x80-\x9f]|\xe2\x80\xae' "$1"
+    ! grep -aq $'\x1b' "$1" && ! LC_ALL=C grep -aqP '\xc2[\x80-\x9f]|\xe2\x80\xae' "$1"
 }
 # damage NAME "SQL" "WHERE" KEYS...: the KEYS exit 2 with [tracker.damaged] naming WHERE (the
 # table.column and row); every other reading subcommand exits 0 or 2, never 1, with clean output.

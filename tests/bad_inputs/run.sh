@@ -87,7 +87,7 @@ while IFS='|' read -r name id where args; do
   # Messages are valid UTF-8 even when the input is not.
   iconv -f UTF-8 -t UTF-8 "$tmp/stderr" >/dev/null 2>&1 || problem="$problem; stderr is not valid UTF-8"
   # ... and quote control characters escaped: no raw ESC, C1 control or bidirectional override.
-  grep -aqP '\x1b|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]' "$tmp/stderr" &&
+  LC_ALL=C grep -aqP '\x1b|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]' "$tmp/stderr" &&
     problem="$problem; stderr holds a raw control character"
   [ ! -e "$out" ] || problem="$problem; an output file was written"
   [ -z "$(find "$tmp" -maxdepth 1 -name ".out-$name.*")" ] || problem="$problem; a temporary file was left"
