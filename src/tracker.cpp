@@ -1516,13 +1516,13 @@ std::string stored_at(std::string_view column, std::int64_t row,
 // The store is damaged at `at` (stored_at()), which holds `what`. Tracker::Impl::guarded() puts
 // the database's path in front of `at`.
 [[noreturn]] void damaged(const std::string& at, const std::string& what) {
-  throw Error("tracker.damaged", at,
-              "holds " + what +
-                  ", which doseplan never writes: the database was changed outside doseplan; "
-                  "nothing was changed. Restore a backup of it (docs/tracker.md, \"Error ids\")",
-              zh(tr_both("{at} holds content that doseplan never writes: the database was changed "
-                         "outside doseplan; nothing was changed. Restore a backup of the database",
-                         {{"at", same_text(at)}})));
+  throw Error(
+      "tracker.damaged", at,
+      "holds " + what +
+          ", which doseplan never writes: the database was changed outside doseplan; "
+          "nothing was changed. Restore a backup of it (docs/tracker.md, \"Error ids\")",
+      zh(tr_both("The database holds content that doseplan never writes: it was changed "
+                 "outside doseplan; nothing was changed. Restore a backup of the database")));
 }
 
 // `text` read from the store at `column` of `row`, if it can be printed as it is (unprintable_at()
@@ -1603,7 +1603,8 @@ PlanRequest stored_request(const std::string& text, std::int64_t patient,
     return parse_plan_request(text, "plans.request_json", defaults);
   } catch (const Error& e) {
     damaged(stored_at("plans.request_json", patient, "patient_id"),
-            "a request that can not be read (" + e.problems().front().to_string() + ")");
+            "a request that can not be read (" + e.problems().front().where + ": " +
+                e.problems().front().message + ")");
   } catch (const json::exception& e) {
     damaged(stored_at("plans.request_json", patient, "patient_id"),
             std::string("a request that can not be read (") + e.what() + ")");
@@ -2054,10 +2055,9 @@ struct Tracker::Impl {
                   std::string("holds JSON that can not be read (") + e.what() +
                       "), which doseplan never writes: the database was changed outside "
                       "doseplan; nothing was changed. Restore a backup of it",
-                  zh(tr_both("{at} holds content that doseplan never writes: the database was "
+                  zh(tr_both("The database holds content that doseplan never writes: it was "
                              "changed outside doseplan; nothing was changed. Restore a backup of "
-                             "the database",
-                             {{"at", same_text(path)}})));
+                             "the database")));
     } catch (const fs::filesystem_error& e) {
       throw Error("tracker.db_open", "db",
                   "cannot use " + path + ": " + e.code().message() + " (" + e.what() + ")");

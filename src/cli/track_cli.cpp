@@ -767,10 +767,9 @@ void check_printable(const std::vector<DueVisit>& due, const std::string& path) 
                 "holds \"" + std::string(text.substr(0, 60)) +
                     "\", which doseplan never writes: the database was changed outside doseplan; "
                     "nothing was changed. Restore a backup of it (docs/tracker.md, \"Error ids\")",
-                zh_detail("{at} holds content that doseplan never writes: the database was "
+                zh_detail("The database holds content that doseplan never writes: it was "
                           "changed outside doseplan; nothing was changed. Restore a backup of the "
-                          "database",
-                          {{"at", printable(at)}}));
+                          "database"));
   };
   for (const DueVisit& d : due) {
     check(d.label.str(), last_label, "patients.label");
