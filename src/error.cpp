@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "doseplan/i18n.hpp"
+#include "printable.hpp"
 #include "utf8.hpp"
 
 namespace doseplan {
@@ -12,39 +13,29 @@ namespace {
 
 using detail::utf8_sequence;
 
-// `s` with every byte that is not part of valid UTF-8 written as \xNN: a message quotes what the
-// user typed, and must stay valid UTF-8 (for terminals, JSON, logs) when that was not.
-std::string valid_utf8(std::string s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const std::size_t n = utf8_sequence(std::string_view(s).substr(i));
-    if (n == 0) break;
-    i += n;
-  }
-  if (i == s.size()) return s;  // the usual case: unchanged
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = s.substr(0, i);
-  while (i < s.size()) {
-    const std::size_t n = utf8_sequence(std::string_view(s).substr(i));
-    if (n == 0) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-      i += 1;
-    } else {
-      out.append(s, i, n);
-      i += n;
-    }
-  }
-  return out;
+// The code point of the UTF-8 sequence `s` of `n` bytes (a well-formed one).
+char32_t code_point(std::string_view s, std::size_t n) {
+  const auto b = [&s](std::size_t i) {
+    return static_cast<char32_t>(static_cast<unsigned char>(s[i]));
+  };
+  if (n == 1) return b(0);
+  if (n == 2) return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+  if (n == 3) return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+  return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+}
+
+// Whether the character `c` is one unprintable_at() finds.
+bool unprintable(char32_t c, bool allow_line_breaks) {
+  if (c < 0x20 || c == 0x7F) return !(allow_line_breaks && (c == '\n' || c == '\t'));
+  return (c >= 0x80 && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F ||
+         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
 std::vector<Problem> with_valid_utf8(std::vector<Problem> problems) {
   for (Problem& p : problems) {
-    p.where = valid_utf8(std::move(p.where));
-    p.message = valid_utf8(std::move(p.message));
-    p.message_zh = valid_utf8(std::move(p.message_zh));
+    p.where = printable(std::move(p.where));
+    p.message = printable(std::move(p.message));
+    p.message_zh = printable(std::move(p.message_zh));
   }
   return problems;
 }
@@ -59,6 +50,46 @@ std::string join(const std::vector<Problem>& problems) {
 }
 
 }  // namespace
+
+std::size_t unprintable_at(std::string_view text, bool allow_line_breaks) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F) {  // the usual case: printable ASCII
+      ++i;
+      continue;
+    }
+    const std::size_t n = utf8_sequence(text.substr(i));
+    if (n == 0 || unprintable(code_point(text.substr(i), n), allow_line_breaks)) return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+std::string printable(std::string text) {
+  std::size_t i = unprintable_at(text);
+  if (i == std::string::npos) return text;  // the usual case: unchanged
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = text.substr(0, i);
+  while (i < text.size()) {
+    const std::size_t n = utf8_sequence(std::string_view(text).substr(i));
+    const char32_t c = n == 0 ? 0 : code_point(std::string_view(text).substr(i), n);
+    if (n == 0 || (n == 1 && unprintable(c, false))) {
+      const auto byte = static_cast<unsigned char>(text[i]);
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+      i += 1;
+    } else if (unprintable(c, false)) {
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(c >> shift) & 0xF];
+      i += n;
+    } else {
+      out.append(text, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
 
 std::string Problem::to_string() const {
   std::string out;
@@ -158,6 +189,10 @@ std::string error_meaning(std::string_view id) {
       {"tracker.bad_label", "A patient label can not be used."},
       {"tracker.bad_note", "A note can not be stored."},
       {"tracker.bad_uln", "The upper limit of normal can not be used."},
+      {"tracker.bad_db_path",
+       "The directory for the tracker database is too long a name or not a directory."},
+      {"tracker.damaged",
+       "The tracker database holds what doseplan never writes: it was changed outside doseplan."},
       {"tracker.db", "The tracker database can not be used."},
       {"tracker.db_busy",
        "The tracker database is locked by another program; nothing was changed."},

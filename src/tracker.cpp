@@ -27,6 +27,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -48,6 +49,7 @@
 #include "doseplan/i18n.hpp"
 #include "doseplan/render.hpp"
 #include "doseplan/request.hpp"
+#include "printable.hpp"
 #include "utf8.hpp"
 
 namespace doseplan {
@@ -74,6 +76,12 @@ std::string_view trim(std::string_view s) {
 
 std::string in_quotes(std::string_view s) {
   return '"' + std::string(s) + '"';
+}
+
+// `text` quoted for an error message: at most 60 bytes of it.
+std::string quoted_stored(std::string_view text) {
+  constexpr std::size_t kShown = 60;
+  return in_quotes(text.substr(0, kShown)) + (text.size() > kShown ? "..." : "");
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
@@ -1259,12 +1267,50 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
 
 // ------------------------------------------------------------------ the store
 
+namespace {
+
+// The default database under the directory `dir`, taken from the environment variable `name`:
+// refused (tracker.bad_db_path) when that path can not be a file's name (longer than the system
+// allows: PATH_MAX bytes, or NAME_MAX a component) or `dir` is there but not a directory.
+std::string tracker_path_under(const std::string& dir, const fs::path& tail,
+                               std::string_view name) {
+  const fs::path file = fs::path(dir) / tail;
+  const auto refuse = [&](const std::string& why, const LocalizedText& zh_why) {
+    throw Error("tracker.bad_db_path", std::string("$") + std::string(name),
+                "$" + std::string(name) + " " + quoted_stored(dir) + " " + why +
+                    "; set it to a directory of yours, or give --db FILE",
+                zh(tr_both("${name} {dir} can not hold the tracker database ({why}): set it to a "
+                           "directory of yours, or give the database file with --db",
+                           {{"name", same_text(std::string(name))},
+                            {"dir", same_text(printable(dir.substr(0, 60)))},
+                            {"why", zh_why}})));
+  };
+  bool long_name = file.string().size() >= PATH_MAX;
+  for (const fs::path& part : file) long_name = long_name || part.string().size() > NAME_MAX;
+  if (long_name) {
+    refuse("is " + std::to_string(dir.size()) +
+               " bytes long: a file under it would have a name "
+               "longer than the system allows (" +
+               std::to_string(PATH_MAX - 1) + " bytes, " + std::to_string(NAME_MAX) + " a part)",
+           tr_both("too long a name"));
+  }
+  std::error_code ec;
+  const fs::file_status st = fs::status(dir, ec);
+  if (fs::exists(st) && !fs::is_directory(st)) {
+    refuse("is not a directory", tr_both("not a directory"));
+  }
+  return file.string();
+}
+
+}  // namespace
+
 std::string default_tracker_path(const char* xdg_data_home, const char* home) {
   if (xdg_data_home != nullptr && xdg_data_home[0] == '/') {
-    return (fs::path(xdg_data_home) / "doseplan" / "tracker.db").string();
+    return tracker_path_under(xdg_data_home, fs::path("doseplan") / "tracker.db", "XDG_DATA_HOME");
   }
   if (home != nullptr && home[0] == '/') {
-    return (fs::path(home) / ".local" / "share" / "doseplan" / "tracker.db").string();
+    return tracker_path_under(home, fs::path(".local") / "share" / "doseplan" / "tracker.db",
+                              "HOME");
   }
   throw Error("tracker.no_db_path", "db",
               "neither $XDG_DATA_HOME nor $HOME is an absolute directory; give --db FILE");
@@ -1473,8 +1519,116 @@ VisitItem item_of(const json& j) {
   return it;
 }
 
-Date date_of(const std::string& s) {
-  return parse_date(s, "database");
+// ------------------------------------------------------------------ what the store holds
+// The readers below check what they read back, and refuse what doseplan never writes (a date
+// that is not a day, JSON that is not JSON or not of the shape written, text that is not UTF-8 or
+// holds control characters, text in a number column): the database was edited outside doseplan
+// (issue 18, item 6). One error id, tracker.damaged, naming the table, column and row; the text
+// read is quoted through printable() (error.hpp), never as it is.
+
+// A place in the store: "results.note, row 3", or "plans.start_date, patient_id 1" for a row
+// known by another column.
+std::string stored_at(std::string_view column, std::int64_t row,
+                      std::string_view row_name = "row") {
+  return std::string(column) + ", " + std::string(row_name) + " " + std::to_string(row);
+}
+
+// The store is damaged at `at` (stored_at()), which holds `what`. Tracker::Impl::guarded() puts
+// the database's path in front of `at`.
+[[noreturn]] void damaged(const std::string& at, const std::string& what) {
+  throw Error(
+      "tracker.damaged", at,
+      "holds " + what +
+          ", which doseplan never writes: the database was changed outside doseplan; "
+          "nothing was changed. Restore a backup of it (docs/tracker.md, \"Error ids\")",
+      zh(tr_both("The database holds content that doseplan never writes: it was changed "
+                 "outside doseplan; nothing was changed. Restore a backup of the database")));
+}
+
+// `text` read from the store at `column` of `row`, if it can be printed as it is (unprintable_at()
+// in error.hpp; with `allow_line_breaks`, a line feed and a tab may be in it, as in the texts of
+// a rules file); else the store is damaged.
+std::string stored_text(std::string text, std::string_view column, std::int64_t row,
+                        std::string_view row_name = "row", bool allow_line_breaks = false) {
+  if (unprintable_at(text, allow_line_breaks) != std::string_view::npos) {
+    damaged(stored_at(column, row, row_name),
+            (is_valid_utf8(text) ? "text with a control character " : "text that is not UTF-8 ") +
+                quoted_stored(text));
+  }
+  return text;
+}
+
+// A date as the store holds it (YYYY-MM-DD), read from `column` of `row`.
+Date date_of(const std::string& s, std::string_view column, std::int64_t row,
+             std::string_view row_name = "row") {
+  try {
+    return parse_date(s, std::string(column));
+  } catch (const Error&) {
+    damaged(stored_at(column, row, row_name), quoted_stored(s) + ", not a date (YYYY-MM-DD)");
+  }
+}
+
+// A number column (REAL or INTEGER) of `row`: a number, never text read as 0.
+double number_of(const SQLite::Column& c, std::string_view column, std::int64_t row) {
+  if ((!c.isInteger() && !c.isFloat()) || !std::isfinite(c.getDouble())) {
+    damaged(stored_at(column, row), quoted_stored(c.getString()) + ", not a number");
+  }
+  return c.getDouble();
+}
+int integer_of(const SQLite::Column& c, std::string_view column, std::int64_t row) {
+  if (!c.isInteger() || c.getInt64() < std::numeric_limits<int>::min() ||
+      c.getInt64() > std::numeric_limits<int>::max()) {
+    damaged(stored_at(column, row), quoted_stored(c.getString()) + ", not a whole number");
+  }
+  return c.getInt();
+}
+
+// Every string of `j` (keys and values) checked as stored_text() checks a rules file's texts.
+void check_json_texts(const json& j, std::string_view column, std::int64_t row,
+                      std::string_view row_name) {
+  if (j.is_string()) {
+    stored_text(j.get<std::string>(), column, row, row_name, true);
+  } else if (j.is_object()) {
+    for (const auto& [key, value] : j.items()) {
+      stored_text(key, column, row, row_name, true);
+      check_json_texts(value, column, row, row_name);
+    }
+  } else if (j.is_array()) {
+    for (const json& value : j) check_json_texts(value, column, row, row_name);
+  }
+}
+
+// A stored plan (plans.plan_json of patient `patient`), parsed and checked: a JSON object of
+// format doseplan-plan whose texts can be printed.
+json stored_plan(const std::string& text, std::int64_t patient) {
+  json p;
+  try {
+    p = json::parse(text);
+  } catch (const json::exception& e) {
+    damaged(stored_at("plans.plan_json", patient, "patient_id"),
+            std::string("text that is not JSON (") + e.what() + ")");
+  }
+  if (!p.is_object() || p.value("format", json()) != "doseplan-plan") {
+    damaged(stored_at("plans.plan_json", patient, "patient_id"),
+            "JSON that is not a doseplan plan (no \"format\": \"doseplan-plan\")");
+  }
+  check_json_texts(p, "plans.plan_json", patient, "patient_id");
+  return p;
+}
+
+// The request stored with a plan (plans.request_json of patient `patient`).
+PlanRequest stored_request(const std::string& text, std::int64_t patient,
+                           const PlanRequest& defaults = {}) {
+  try {
+    return parse_plan_request(text, "plans.request_json", defaults);
+  } catch (const Error& e) {
+    damaged(stored_at("plans.request_json", patient, "patient_id"),
+            "a request that can not be read (" + e.problems().front().where + ": " +
+                e.problems().front().message + ")");
+  } catch (const json::exception& e) {
+    damaged(stored_at("plans.request_json", patient, "patient_id"),
+            std::string("a request that can not be read (") + e.what() + ")");
+  }
 }
 
 // A date as the window columns store it: days since 1970-01-01.
@@ -1820,26 +1974,56 @@ class StringsReader final : public nlohmann::json_sax<json> {
   int depth_ = 0;
 };
 
-ItemSet item_set_of(const std::string& tests_json, const std::string& items_json) {
+// The texts of an item set (row `id` of visit_items) that are shown: ids as a column's text,
+// the texts of the rules as a rules file may write them.
+void check_item_set(const ItemSet& s, std::int64_t id) {
+  for (const std::string& t : s.tests) stored_text(t, "visit_items.tests_json", id);
+  const auto text = [id](const LocalizedText& t) {
+    stored_text(t.en, "visit_items.items_json", id, "row", true);
+    stored_text(t.zh, "visit_items.items_json", id, "row", true);
+  };
+  for (const VisitItem& it : s.items) {
+    stored_text(it.monitoring_id, "visit_items.items_json", id);
+    for (const std::string& t : it.tests) stored_text(t, "visit_items.items_json", id);
+    stored_text(it.from.source_id, "visit_items.items_json", id);
+    for (const LocalizedText* t :
+         {&it.name, &it.timing, &it.reason, &it.from.reason, &it.from.note})
+      text(*t);
+    for (const LocalizedText& t : it.summaries) text(t);
+  }
+}
+
+// The item set of row `id` of visit_items, from its columns tests_json and items_json.
+ItemSet item_set_of(const std::string& tests_json, const std::string& items_json, std::int64_t id) {
   ItemSet s;
   if (StringsReader tests; simple_sax_parse(tests_json, tests)) {
     s.tests = std::move(tests.strings);
   } else {
-    s.tests = json::parse(tests_json).get<std::vector<std::string>>();
+    try {
+      s.tests = json::parse(tests_json).get<std::vector<std::string>>();
+    } catch (const json::exception& e) {
+      damaged(stored_at("visit_items.tests_json", id),
+              std::string("no JSON array of test ids (") + e.what() + ")");
+    }
   }
   ItemsReader reader;
   if (simple_sax_parse(items_json, reader) && reader.complete()) {
     s.items = std::move(reader.items);
-    return s;
-  }
-  reader = ItemsReader();
-  if (json::sax_parse(items_json, &reader) && reader.complete()) {
+  } else if (reader = ItemsReader(); json::sax_parse(items_json, &reader) && reader.complete()) {
     s.items = std::move(reader.items);
-    return s;
+  } else {
+    try {
+      const json list = json::parse(items_json);
+      if (!list.is_array()) throw std::invalid_argument("not an array");
+      std::vector<VisitItem> items;
+      for (const json& it : list) items.push_back(item_of(it));
+      s.items = std::move(items);
+    } catch (const std::exception& e) {  // json::exception, or not an array
+      damaged(stored_at("visit_items.items_json", id),
+              std::string("no JSON array of visit items (") + e.what() + ")");
+    }
   }
-  std::vector<VisitItem> items;
-  for (const json& it : json::parse(items_json)) items.push_back(item_of(it));
-  s.items = std::move(items);
+  check_item_set(s, id);
   return s;
 }
 
@@ -1853,7 +2037,7 @@ class ItemSets {
     auto it = sets_.find(id);
     if (it == sets_.end()) {
       const auto [tests_json, items_json] = fetch();
-      it = sets_.emplace(id, item_set_of(tests_json, items_json)).first;
+      it = sets_.emplace(id, item_set_of(tests_json, items_json, id)).first;
     }
     return it->second;
   }
@@ -1879,6 +2063,24 @@ struct Tracker::Impl {
       return f();
     } catch (const SQLite::Exception& e) {
       rethrow_sqlite(e, path);
+    } catch (const Error& e) {
+      // A damaged store: its path before the place (stored_at()).
+      if (e.id() != "tracker.damaged" || e.problems().front().where.starts_with(path)) throw;
+      std::vector<Problem> problems = e.problems();
+      for (Problem& p : problems) p.where = path + ": " + p.where;
+      throw Error(std::move(problems));
+    } catch (const json::exception& e) {
+      // JSON a reader did not expect (each names its column; this is the net under them).
+      throw Error("tracker.damaged", path,
+                  std::string("holds JSON that can not be read (") + e.what() +
+                      "), which doseplan never writes: the database was changed outside "
+                      "doseplan; nothing was changed. Restore a backup of it",
+                  zh(tr_both("The database holds content that doseplan never writes: it was "
+                             "changed outside doseplan; nothing was changed. Restore a backup of "
+                             "the database")));
+    } catch (const fs::filesystem_error& e) {
+      throw Error("tracker.db_open", "db",
+                  "cannot use " + path + ": " + e.code().message() + " (" + e.what() + ")");
     }
   }
 
@@ -1906,20 +2108,26 @@ struct Tracker::Impl {
     SQLite::Statement st(*db, "SELECT request_json FROM plans WHERE patient_id = ?");
     st.bind(1, static_cast<int64_t>(patient));
     if (!st.executeStep()) return std::nullopt;
-    return parse_plan_request(st.getColumn(0).getString(), "tracker:" + path).birth_date;
+    return stored_request(st.getColumn(0).getString(), patient).birth_date;
   }
 
   TrackedPatient read_patient(SQLite::Statement& st) const {
     TrackedPatient p;
     p.id = st.getColumn(0).getInt64();
-    p.label = st.getColumn(1).getString();
-    p.regimen_id = st.getColumn(2).getString();
-    p.start = date_of(st.getColumn(3).getString());
-    p.end = date_of(st.getColumn(4).getString());
-    p.tracked_since = date_of(st.getColumn(5).getString());
-    p.stamp.doseplan_version = st.getColumn(6).getString();
-    p.stamp.rules_version = st.getColumn(7).getString();
-    p.stamp.rules_hash = st.getColumn(8).getString();
+    p.label = stored_text(st.getColumn(1).getString(), "patients.label", p.id);
+    const auto plan_text = [&](int col, std::string_view column) {
+      return stored_text(st.getColumn(col).getString(), column, p.id, "patient_id");
+    };
+    const auto plan_date = [&](int col, std::string_view column) {
+      return date_of(st.getColumn(col).getString(), column, p.id, "patient_id");
+    };
+    p.regimen_id = plan_text(2, "plans.regimen_id");
+    p.start = plan_date(3, "plans.start_date");
+    p.end = plan_date(4, "plans.end_date");
+    p.tracked_since = date_of(st.getColumn(5).getString(), "patients.created_on", p.id);
+    p.stamp.doseplan_version = plan_text(6, "plans.doseplan_version");
+    p.stamp.rules_version = plan_text(7, "plans.rules_version");
+    p.stamp.rules_hash = plan_text(8, "plans.rules_sha256");
     return p;
   }
 
@@ -1944,18 +2152,21 @@ struct Tracker::Impl {
       r.id = st.getColumn(0).getInt64();
       r.label = st.getColumn(1).getString();
       r.test = st.getColumn(2).getString();
-      r.date = date_of(st.getColumn(3).getString());
+      r.date = date_of(st.getColumn(3).getString(), "results.date", r.id);
       r.value = {st.getColumn(4).getString(), st.getColumn(5).getString(),
-                 st.getColumn(6).getDouble(), st.getColumn(7).getString()};
+                 number_of(st.getColumn(6), "results.value_canonical", r.id),
+                 st.getColumn(7).getString()};
       if (!st.getColumn(10).isNull()) {
-        r.uln = Measurement{st.getColumn(8).getString(), st.getColumn(9).getString(),
-                            st.getColumn(10).getDouble(), r.value.unit};
+        r.uln =
+            Measurement{st.getColumn(8).getString(), st.getColumn(9).getString(),
+                        number_of(st.getColumn(10), "results.uln_canonical", r.id), r.value.unit};
       }
       r.note = st.getColumn(11).getString();
-      r.recorded_on = date_of(st.getColumn(12).getString());
+      r.recorded_on = date_of(st.getColumn(12).getString(), "results.recorded_on", r.id);
       if (!st.getColumn(13).isNull()) {
-        r.entered_in_error =
-            EnteredInError{date_of(st.getColumn(13).getString()), st.getColumn(14).getString()};
+        r.entered_in_error = EnteredInError{
+            date_of(st.getColumn(13).getString(), "entered_in_error.marked_on", r.id),
+            st.getColumn(14).getString()};
       }
       out.push_back(std::move(r));
     }
@@ -1992,16 +2203,17 @@ struct Tracker::Impl {
     while (st.executeStep()) {
       TrackedVisit v;
       v.id = st.getColumn(0).getInt64();
-      v.date = date_of(st.getColumn(1).getString());
+      v.date = date_of(st.getColumn(1).getString(), "visits.date", v.id);
       v.baseline = st.getColumn(2).getInt() != 0;
-      v.window_before = st.getColumn(3).getInt();
-      v.window_after = st.getColumn(4).getInt();
+      v.window_before = integer_of(st.getColumn(3), "visits.window_before", v.id);
+      v.window_after = integer_of(st.getColumn(4), "visits.window_after", v.id);
       const ItemSet& set = item_set(sets, items_st, st.getColumn(5).getInt64());
       v.tests = set.tests;
       v.items = set.items;
       v.done = st.getColumn(6).getInt() != 0;
-      if (!st.getColumn(7).isNull()) v.done_on = date_of(st.getColumn(7).getString());
-      v.done_note = st.getColumn(8).getString();
+      if (!st.getColumn(7).isNull())
+        v.done_on = date_of(st.getColumn(7).getString(), "visits.done_on", v.id);
+      v.done_note = stored_text(st.getColumn(8).getString(), "visits.done_note", v.id);
       out.push_back(std::move(v));
     }
     return out;
@@ -2360,25 +2572,27 @@ TrackedPatient Tracker::patient(const std::string& label) const {
   });
 }
 
+// The text of the stored plan, checked (stored_plan()): it is written out as it is (export).
 std::string Tracker::plan_json(const std::string& label) const {
   return impl_->guarded([&] {
     const std::int64_t pid = impl_->patient_id(label);
     SQLite::Statement st(*impl_->db, "SELECT plan_json FROM plans WHERE patient_id = ?");
     st.bind(1, static_cast<int64_t>(pid));
     st.executeStep();
-    return st.getColumn(0).getString();
+    std::string text = st.getColumn(0).getString();
+    stored_plan(text, pid);
+    return text;
   });
 }
 
 PlanRequest Tracker::request(const std::string& label) const {
-  const std::string text = impl_->guarded([&] {
+  return impl_->guarded([&] {
     const std::int64_t pid = impl_->patient_id(label);
     SQLite::Statement st(*impl_->db, "SELECT request_json FROM plans WHERE patient_id = ?");
     st.bind(1, static_cast<int64_t>(pid));
     st.executeStep();
-    return st.getColumn(0).getString();
+    return stored_request(st.getColumn(0).getString(), pid);
   });
-  return parse_plan_request(text, "tracker:" + label);
 }
 
 Plan Tracker::rebuild_plan(const RuleSet& rules, const std::string& label, bool* changed) const {
@@ -2390,7 +2604,15 @@ Plan Tracker::rebuild_plan(const RuleSet& rules, const std::string& label, bool*
 }
 
 PlanChecks Tracker::plan_checks(const std::string& label) const {
-  return checks_of_plan_json(plan_json(label), "tracker:" + label);
+  const std::string text = plan_json(label);
+  try {
+    return checks_of_plan_json(text, "tracker:" + label);
+  } catch (const Error& e) {  // JSON, but its checks are not of the shape written
+    return impl_->guarded([&]() -> PlanChecks {
+      damaged(stored_at("plans.plan_json", impl_->patient_id(label), "patient_id"),
+              "a plan whose checks can not be read (" + e.problems().front().message + ")");
+    });
+  }
 }
 
 Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
@@ -2576,7 +2798,23 @@ MarkedInError Tracker::mark_entered_in_error(const std::string& label, std::int6
 std::vector<TrackedResult> Tracker::results(const std::string& label) const {
   return impl_->guarded([&] {
     impl_->patient_id(label);
-    return impl_->read_results("WHERE p.label = ?", label);
+    std::vector<TrackedResult> results = impl_->read_results("WHERE p.label = ?", label);
+    // The texts shown again, as stored (dates and numbers are checked as they are read).
+    for (const TrackedResult& r : results) {
+      stored_text(r.test, "results.test", r.id);
+      stored_text(r.value.value_entered, "results.value_as_entered", r.id);
+      stored_text(r.value.unit_entered, "results.unit_as_entered", r.id);
+      stored_text(r.value.unit, "results.unit_canonical", r.id);
+      if (r.uln) {
+        stored_text(r.uln->value_entered, "results.uln_as_entered", r.id);
+        stored_text(r.uln->unit_entered, "results.uln_unit_as_entered", r.id);
+      }
+      stored_text(r.note, "results.note", r.id);
+      if (r.entered_in_error) {
+        stored_text(r.entered_in_error->reason, "entered_in_error.reason", r.id);
+      }
+    }
+    return results;
   });
 }
 

@@ -690,5 +690,121 @@ assert sorted({x["label"] for x in v}) == ["pt-%02d" % i for i in range(1, 41)]
 assert all(x["status"] == "overdue" for x in v)
 PY
 
+# ------------------------------------------------------------------ damaged stores (issue 18, item 6)
+# A store edited outside doseplan (the sqlite3 shell, as a careless or hostile editor would: the
+# triggers dropped where they refuse). Every subcommand that reads what was damaged exits 2 with
+# [tracker.damaged] naming the table.column and row; no subcommand exits 1; stderr and stdout are
+# valid UTF-8 without a raw ESC, C1 control or bidirectional override (the text is quoted \xNN).
+ddb="$tmp/damage-base.db"
+"$bin" track start --db "$ddb" --label pt-01 "${itp[@]}" --today 2026-11-10 >/dev/null
+"$bin" track record --db "$ddb" --label pt-01 --test creatinine --value "95 umol/L" --date 2026-11-17 --today 2026-11-17 --note "lab A" >/dev/null
+"$bin" track done --db "$ddb" --label pt-01 --visit 2026-11-17 --today 2026-11-17 --note drawn >/dev/null
+checkpoint "$ddb"
+# The reading subcommands: a key (used below) and its arguments.
+declare -A dcmd=(
+  [patients]="track patients"
+  [due]="track due --today 2026-12-20"
+  [due1]="track due --label pt-01 --today 2026-12-20"
+  [history]="track history --label pt-01"
+  [historyj]="track history --label pt-01 --format json"
+  [advise]="track advise --label pt-01 --today 2026-12-20"
+  [ics]="track export --label pt-01 --format ics"
+  [json]="track export --label pt-01 --format json"
+  [record]="track record --label pt-01 --test creatinine --value 90umol/L --date 2026-12-15 --today 2026-12-20"
+  [done]="track done --label pt-01 --visit 2026-12-15 --today 2026-12-20"
+)
+clean() {  # clean FILE: valid UTF-8, no raw ESC, C1 control (U+0080-U+009F) or U+202E
+  iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1 &&
+    ! grep -aq $'\x1b' "$1" && ! LC_ALL=C grep -aqP '\xc2[\x80-\x9f]|\xe2\x80\xae' "$1"
+}
+# damage NAME "SQL" "WHERE" KEYS...: the KEYS exit 2 with [tracker.damaged] naming WHERE (the
+# table.column and row); every other reading subcommand exits 0 or 2, never 1, with clean output.
+damage() {
+  local name="$1" sqltext="$2" where="$3"; shift 3
+  local k words
+  cp "$ddb" "$tmp/d-$name.db"
+  sql "$tmp/d-$name.db" "$sqltext"
+  checkpoint "$tmp/d-$name.db"
+  for k in "${!dcmd[@]}"; do
+    cp "$tmp/d-$name.db" "$tmp/d.db"
+    read -ra words <<<"${dcmd[$k]}"
+    run "${words[@]}" --db "$tmp/d.db"
+    if [[ " $* " == *" $k "* ]]; then
+      check "damaged $name: $k exits 2 (exit $code)" test "$code" -eq 2
+      check "damaged $name: $k says [tracker.damaged]" contains "$tmp/err" "[tracker.damaged]"
+      check "damaged $name: $k names $where" contains "$tmp/err" "$where"
+    else
+      check "damaged $name: $k exits 0 or 2, not $code" test "$code" -eq 0 -o "$code" -eq 2
+    fi
+    check "damaged $name: $k stderr clean" clean "$tmp/err"
+    check "damaged $name: $k stdout clean" clean "$tmp/out"
+  done
+}
+notrig='DROP TRIGGER results_append_only_update;'
+itemtrig='DROP TRIGGER visit_items_kept_update;'
+damage plan-truncated "UPDATE plans SET plan_json = substr(plan_json, 1, 200);" "plans.plan_json, patient_id 1" advise json ics
+damage plan-not-json "UPDATE plans SET plan_json = 'garbage';" "plans.plan_json, patient_id 1" advise json ics
+damage plan-checks-shape "UPDATE plans SET plan_json = json_set(plan_json, '$.checks', json('[1]'));" "plans.plan_json, patient_id 1" advise
+damage plan-esc "UPDATE plans SET plan_json = json_set(plan_json, '$.regimen.name.en', char(27) || '[31mx');" "plans.plan_json, patient_id 1" advise json ics
+damage request-truncated "UPDATE plans SET request_json = substr(request_json, 1, 20);" "plans.request_json, patient_id 1" ics record done
+damage request-array "UPDATE plans SET request_json = '[1,2]';" "plans.request_json, patient_id 1" ics record done
+damage items-not-json "$itemtrig UPDATE visit_items SET items_json = 'garbage' || id;" "visit_items.items_json, row " due due1 history historyj done
+damage items-shape "$itemtrig UPDATE visit_items SET items_json = '[' || id || ']';" "visit_items.items_json, row " due due1 history historyj done
+damage items-object "$itemtrig UPDATE visit_items SET items_json = '{\"a\":' || id || '}';" "visit_items.items_json, row " due due1 history historyj done
+damage items-esc "$itemtrig UPDATE visit_items SET items_json = replace(items_json, '\"en\":\"', '\"en\":\"\u001b[31m');" "visit_items.items_json, row " due due1 history historyj done
+damage tests-not-json "$itemtrig UPDATE visit_items SET tests_json = 'garbage';" "visit_items.tests_json, row " due due1 history historyj done
+damage tests-shape "$itemtrig UPDATE visit_items SET tests_json = '[1]';" "visit_items.tests_json, row " due due1 history historyj done
+damage visit-date "UPDATE visits SET date = '2026-13-45' WHERE id = 5;" "visits.date, row 5" history historyj done
+damage visit-date-garbage "UPDATE visits SET date = 'garbage' WHERE id = 5;" "visits.date, row 5" history historyj done
+damage visit-window-text "UPDATE visits SET window_before = 'abc' WHERE id = 5;" "visits.window_before, row 5" history historyj done
+damage done-note-esc "UPDATE visits SET done_note = char(27) || '[2J' WHERE id = 5;" "visits.done_note, row 5" history historyj done
+damage start-date "UPDATE plans SET start_date = 'garbage';" "plans.start_date, patient_id 1" patients history historyj advise
+damage created-on "UPDATE patients SET created_on = '2026-02-30';" "patients.created_on, row 1" patients history historyj advise
+damage result-date "$notrig UPDATE results SET date = '2026-13-45';" "results.date, row 1" history historyj advise
+damage result-recorded-on "$notrig UPDATE results SET recorded_on = 'garbage';" "results.recorded_on, row 1" history historyj advise
+damage value-text "$notrig UPDATE results SET value_canonical = 'abc';" "results.value_canonical, row 1" history historyj advise
+damage value-latin1 "$notrig UPDATE results SET value_as_entered = CAST(X'39e9' AS TEXT);" "results.value_as_entered, row 1" history historyj advise
+damage note-latin1 "$notrig UPDATE results SET note = CAST(X'caf0e9' AS TEXT);" "results.note, row 1" history historyj advise
+damage note-esc "$notrig UPDATE results SET note = char(27) || '[31mred';" "results.note, row 1" history historyj advise
+damage note-nel "$notrig UPDATE results SET note = 'a' || char(133) || 'b';" "results.note, row 1" history historyj advise
+damage note-bidi "$notrig UPDATE results SET note = 'a' || char(8238) || 'b';" "results.note, row 1" history historyj advise
+damage test-esc "$notrig UPDATE results SET test = char(27) || '[31m';" "results.test, row 1" history historyj advise
+damage regimen-bidi "UPDATE plans SET regimen_id = 'cyclosporine-itp' || char(8238);" "plans.regimen_id" patients due due1 history historyj advise
+damage stamp-esc "UPDATE plans SET doseplan_version = char(27) || '[31m';" "plans.doseplan_version, patient_id 1" patients history historyj advise
+damage label-esc "UPDATE patients SET label = 'pt-02' || char(27) || '[31m';" "patients.label" patients due
+damage label-latin1 "UPDATE patients SET label = CAST(X'70e9' AS TEXT);" "patients.label" patients due
+# The damaged text is quoted escaped.
+cp "$tmp/d-note-esc.db" "$tmp/d.db"
+run track history --db "$tmp/d.db" --label pt-01
+check "damaged: the note is quoted escaped" contains "$tmp/err" '"\x1B[31mred"'
+cp "$tmp/d-note-latin1.db" "$tmp/d.db"
+run track history --db "$tmp/d.db" --label pt-01
+check "damaged: bytes that are not UTF-8 as \\xNN" contains "$tmp/err" '"\xCA\xF0\xE9"'
+# A label typed with control characters: refused, and quoted escaped.
+run track record --db "$ddb" --label $'pt\x1b[31m-01' --test creatinine --value 90umol/L --date 2026-12-15 --today 2026-12-20
+check "a label with ESC: exit 2" test "$code" -eq 2
+check "... [tracker.bad_label]" contains "$tmp/err" "[tracker.bad_label]"
+check "... quoted escaped" clean "$tmp/err"
+run track done --db "$ddb" --label $'pt\xe2\x80\xae10-tp' --visit 2026-12-15 --today 2026-12-20
+check "a label with U+202E: exit 2 [tracker.bad_label], quoted escaped" test "$code" -eq 2
+check "... quoted as \\u202E" contains "$tmp/err" 'pt\u202E10-tp'
+
+# ------------------------------------------------------------------ the default place (issue 18, item 6)
+# No --db: a very long $XDG_DATA_HOME, or one that is not a directory, is exit 2 with an id.
+echo "a file" >"$tmp/not-a-dir"
+long="/tmp/$(printf 'x%.0s' $(seq 5000))"
+for sub in "patients" "due --today 2026-12-20" "start --label pt-01 ${itp[*]} --today 2026-11-10" "export --label pt-01 --format json"; do
+  read -ra words <<<"$sub"
+  XDG_DATA_HOME="$long" "$bin" track "${words[@]}" >"$tmp/out" 2>"$tmp/err"
+  code=$?
+  check "long XDG_DATA_HOME: track ${words[0]} exits 2 (exit $code)" test "$code" -eq 2
+  check "long XDG_DATA_HOME: track ${words[0]} says [tracker.bad_db_path]" contains "$tmp/err" "[tracker.bad_db_path]"
+  XDG_DATA_HOME="$tmp/not-a-dir" "$bin" track "${words[@]}" >"$tmp/out" 2>"$tmp/err"
+  code=$?
+  check "XDG_DATA_HOME a file: track ${words[0]} exits 2 (exit $code)" test "$code" -eq 2
+  check "XDG_DATA_HOME a file: track ${words[0]} says [tracker.bad_db_path]" contains "$tmp/err" "[tracker.bad_db_path]"
+done
+check "XDG_DATA_HOME a file: left as it was" test "$(cat "$tmp/not-a-dir")" = "a file"
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

@@ -1616,3 +1616,88 @@ TEST_CASE("tracker: a result entered in error is kept but used by no baseline, a
   CHECK_THROWS(c.exec("UPDATE entered_in_error SET reason = 'x'"));
   CHECK_THROWS(c.exec("DELETE FROM entered_in_error"));
 }
+
+TEST_CASE("tracker: a store edited outside doseplan is tracker.damaged, naming the place",
+          "[tracker][store]") {
+  // Issue 18, item 6: what doseplan never writes is refused where it is read, with one id.
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  {
+    Tracker t(db, Tracker::Mode::create_if_missing);
+    t.start(real_rules(), "pt-01", itp_request(), d("2026-11-10"));
+    RecordRequest r;
+    r.label = "pt-01";
+    r.test = "creatinine";
+    r.value = "95 umol/L";
+    r.date = d("2026-11-17");
+    r.today = d("2026-11-17");
+    t.record(real_rules(), r);
+  }
+  const auto edited = [&](const std::string& sql) {
+    const std::string copy = dir.file("edited.db");
+    fs::copy_file(db, copy, fs::copy_options::overwrite_existing);
+    SQLite::Database c(copy, SQLite::OPEN_READWRITE);
+    c.exec(sql);
+    return copy;
+  };
+  const auto damaged_at = [](const auto& f) {
+    const Problem p = problem_of(f);
+    CHECK(p.id == "tracker.damaged");
+    return p.where;
+  };
+  {
+    Tracker t(edited("UPDATE plans SET plan_json = substr(plan_json, 1, 99)"),
+              Tracker::Mode::read_only);
+    CHECK_THAT(damaged_at([&] { t.plan_json("pt-01"); }),
+               Catch::EndsWith(": plans.plan_json, patient_id 1"));
+    CHECK(problem_of([&] { t.plan_checks("pt-01"); }).id == "tracker.damaged");
+  }
+  {
+    Tracker t(edited("DROP TRIGGER results_append_only_update; UPDATE results SET date = "
+                     "'2026-13-45'"),
+              Tracker::Mode::read_only);
+    CHECK_THAT(damaged_at([&] { t.results("pt-01"); }), Catch::EndsWith(": results.date, row 1"));
+  }
+  {
+    Tracker t(edited("DROP TRIGGER results_append_only_update; UPDATE results SET note = "
+                     "char(27) || '[31m' || CAST(X'e9' AS TEXT)"),
+              Tracker::Mode::read_only);
+    const Problem p = problem_of([&] { t.results("pt-01"); });
+    CHECK(p.id == "tracker.damaged");
+    CHECK_THAT(p.message, Catch::Contains("\"\\x1B[31m\\xE9\""));  // quoted escaped
+  }
+  {
+    Tracker t(edited("DROP TRIGGER visit_items_kept_update; UPDATE visit_items SET items_json = "
+                     "'[' || id || ']'"),
+              Tracker::Mode::read_only);
+    CHECK_THAT(damaged_at([&] { t.visits("pt-01"); }),
+               Catch::Contains(": visit_items.items_json, row "));
+    CHECK(problem_of([&] {
+            t.due(std::nullopt, d("2026-12-20"), Span{30, Span::Unit::day});
+          }).id == "tracker.damaged");
+  }
+  {
+    Tracker t(edited("UPDATE plans SET request_json = '[1]'"), Tracker::Mode::read_only);
+    CHECK_THAT(damaged_at([&] { t.request("pt-01"); }),
+               Catch::EndsWith(": plans.request_json, patient_id 1"));
+  }
+  {
+    Tracker t(edited("UPDATE patients SET label = 'pt-01' || char(8238)"),
+              Tracker::Mode::read_only);
+    CHECK_THAT(damaged_at([&] { t.patients(); }), Catch::EndsWith(": patients.label, row 1"));
+  }
+}
+
+TEST_CASE("tracker: a default path too long or under a file is tracker.bad_db_path", "[tracker]") {
+  const std::string long_dir = "/tmp/" + std::string(5000, 'x');
+  CHECK(problem_of([&] { default_tracker_path(long_dir.c_str(), "/home/a"); }).id ==
+        "tracker.bad_db_path");
+  const std::string long_part = "/tmp/" + std::string(300, 'x');
+  CHECK(problem_of([&] { default_tracker_path(long_part.c_str(), "/home/a"); }).id ==
+        "tracker.bad_db_path");
+  TempDir dir;
+  std::ofstream(dir.file("a-file")) << "x";
+  const Problem p = problem_of([&] { default_tracker_path(dir.file("a-file").c_str(), nullptr); });
+  CHECK(p.id == "tracker.bad_db_path");
+  CHECK(p.where == "$XDG_DATA_HOME");
+}

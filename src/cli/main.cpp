@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "../printable.hpp"
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
 #include "file_io.hpp"
@@ -270,22 +271,25 @@ Problem usage_problem(const CLI::ParseError& e, const CLI::App& app, int argc, c
 // One line a problem: "doseplan: error: where: message [id]". In Chinese a second line gives the
 // problem's Chinese detail (the value, the allowed range, the fix) where it has one, or else what
 // the id means (docs/i18n.md).
+// Printed through printable(): a Problem made here (not by Error, which escapes its own) may quote
+// what was typed, control characters and all (CLI11's messages quote the arguments).
 void report_problem(const Problem& p, bool chinese) {
-  std::cerr << "doseplan: error: " << p.to_string() << "\n";
+  std::cerr << "doseplan: error: " << printable(p.to_string()) << "\n";
   if (!chinese) return;
   const std::string where = p.where.empty() ? "doseplan" : p.where;
   if (!p.message_zh.empty()) {
-    std::cerr << fill(tr(Lang::zh_CN, "doseplan: error: {detail} ({where}) [{id}]"),
-                      {{"detail", p.message_zh}, {"where", where}, {"id", p.id}})
+    std::cerr << printable(fill(tr(Lang::zh_CN, "doseplan: error: {detail} ({where}) [{id}]"),
+                                {{"detail", p.message_zh}, {"where", where}, {"id", p.id}}))
               << "\n";
     return;
   }
   const std::string meaning = error_meaning(p.id);
   if (meaning.empty()) return;
-  std::cerr << fill(tr(Lang::zh_CN,
-                       "doseplan: error: {meaning} ({where}; the line above gives "
-                       "the details in English) [{id}]"),
-                    {{"meaning", tr(Lang::zh_CN, meaning)}, {"where", where}, {"id", p.id}})
+  std::cerr << printable(
+                   fill(tr(Lang::zh_CN,
+                           "doseplan: error: {meaning} ({where}; the line above gives "
+                           "the details in English) [{id}]"),
+                        {{"meaning", tr(Lang::zh_CN, meaning)}, {"where", where}, {"id", p.id}}))
             << "\n";
 }
 
@@ -367,7 +371,9 @@ int main(int argc, char** argv) {
     report(e, wants_chinese(argc, argv));
     return kExitBadInput;
   } catch (const std::exception& e) {
-    std::cerr << "doseplan: internal error: " << e.what() << "\n";
+    // Only a fault of doseplan itself comes here: every fault of the input, the rules, the store
+    // or the environment is an Error (exit 2). Its text is printed escaped all the same.
+    std::cerr << "doseplan: internal error: " << printable(e.what()) << "\n";
     return kExitInternal;
   }
   return kExitOk;

@@ -44,6 +44,7 @@
 #include <unordered_map>
 
 #include "../json_writer.hpp"  // the library's JSON writer (internal): track due --format json
+#include "../printable.hpp"
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
 #include "doseplan/provenance.hpp"
@@ -818,6 +819,32 @@ std::size_t write_due_json(std::string& o, std::size_t at, const DueVisit& d, Se
   return w.end();
 }
 
+// The labels and regimens of the visits due, as the store holds them, refused if they can not be
+// printed as they are (the items were checked as they were read): the store was edited outside
+// doseplan (issue 18, item 6; tracker.damaged, docs/tracker.md). Each patient's text is checked
+// once (the visits of a patient share it).
+void check_printable(const std::vector<DueVisit>& due, const std::string& path) {
+  const char* last_label = nullptr;
+  const char* last_regimen = nullptr;
+  const auto check = [&](std::string_view text, const char*& last, std::string_view column) {
+    if (text.data() == last) return;
+    last = text.data();
+    if (unprintable_at(text) == std::string_view::npos) return;
+    const std::string at = path + ": " + std::string(column);
+    throw Error("tracker.damaged", at,
+                "holds \"" + std::string(text.substr(0, 60)) +
+                    "\", which doseplan never writes: the database was changed outside doseplan; "
+                    "nothing was changed. Restore a backup of it (docs/tracker.md, \"Error ids\")",
+                zh_detail("The database holds content that doseplan never writes: it was "
+                          "changed outside doseplan; nothing was changed. Restore a backup of the "
+                          "database"));
+  };
+  for (const DueVisit& d : due) {
+    check(d.label.str(), last_label, "patients.label");
+    check(d.regimen_id.str(), last_regimen, "plans.regimen_id");
+  }
+}
+
 int run_due(State& s) {
   const Lang lang = parse_lang(s.c.lang);
   const Span within = parse_span(s.within, "within");
@@ -826,6 +853,7 @@ int run_due(State& s) {
   if (!s.label.empty()) label = s.label;
   Tracker t = open_db(s.c, Tracker::Mode::read_only);
   const std::vector<DueVisit> due = t.due(label, today, within);
+  check_printable(due, t.path());
   if (s.c.format == "json") {
     // Written visit by visit with the JSON writer (the bytes of json{today, within,
     // visits}.dump(2), as before), a piece at a time. The text is the first `len` bytes of `o`.

@@ -51,6 +51,9 @@ checkpoint() { sqlite3 -batch "$DB" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/nul
 # Arguments that can not be written in cases.txt (a UTF-8 file of one line a case).
 export NOTE_LATIN1=$'caf\xe9' NOTE_LONG="$(printf 'x%.0s' $(seq 501))"
 export NOTE_NEL=$'fasting\xc2\x85lab A' NOTE_BIDI=$'fasting \xe2\x80\xaeA bal'  # U+0085, U+202E
+# Labels with an ESC sequence, NEL and U+202E: refused, and quoted escaped (issue 18, item 10).
+export LABEL_ESC=$'pt\x1b[31m-01' LABEL_NEL=$'pt\xc2\x85-01' LABEL_BIDI=$'pt\xe2\x80\xae10-tp'
+export FORMAT_ESC=$'\x1b[31mtext'  # a command-line value CLI11 quotes
 
 passed=0
 failed=0
@@ -63,7 +66,7 @@ while IFS='|' read -r name id where args; do
   out="$tmp/out-$name"
   export OUT="$out"
   # Expand $OUT, $FILES and $RULES_* in the arguments; quotes group words.
-  eval "set -- $(echo "$args" | envsubst '$OUT $FILES $RULES_MIXED $RULES_SYNTAX $RULES_NO_SOURCE $RULES_DUPLICATE $RULES_LOOP $RULES_LARGE $DB $NOTE_LATIN1 $NOTE_LONG $NOTE_NEL $NOTE_BIDI')"
+  eval "set -- $(echo "$args" | envsubst '$OUT $FILES $RULES_MIXED $RULES_SYNTAX $RULES_NO_SOURCE $RULES_DUPLICATE $RULES_LOOP $RULES_LARGE $DB $NOTE_LATIN1 $NOTE_LONG $NOTE_NEL $NOTE_BIDI $LABEL_ESC $LABEL_NEL $LABEL_BIDI $FORMAT_ESC')"
   on_db=0
   case "$args" in *'$DB'*) on_db=1 ;; esac
   if [ "$on_db" -eq 1 ]; then
@@ -84,6 +87,9 @@ while IFS='|' read -r name id where args; do
   grep -aF "[$id]" "$tmp/stderr" | grep -aqF -- "$where" || problem="$problem; the error does not name $where"
   # Messages are valid UTF-8 even when the input is not.
   iconv -f UTF-8 -t UTF-8 "$tmp/stderr" >/dev/null 2>&1 || problem="$problem; stderr is not valid UTF-8"
+  # ... and quote control characters escaped: no raw ESC, C1 control or bidirectional override.
+  LC_ALL=C grep -aqP '\x1b|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]' "$tmp/stderr" &&
+    problem="$problem; stderr holds a raw control character"
   [ ! -e "$out" ] || problem="$problem; an output file was written"
   [ -z "$(find "$tmp" -maxdepth 1 -name ".out-$name.*")" ] || problem="$problem; a temporary file was left"
   problem="${problem#; }"
