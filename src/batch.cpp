@@ -6,8 +6,6 @@
 #include "doseplan/plan.hpp"
 #include "doseplan/render.hpp"
 #include "doseplan/request.hpp"
-#include "plan_internal.hpp"
-#include "plan_json.hpp"
 
 namespace doseplan {
 
@@ -16,10 +14,6 @@ BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out
   base.explain = explain;
   BatchSummary summary;
   std::string line;
-  // One output record at a time, in a buffer that keeps its capacity from line to line; the
-  // blocks every plan of a regimen shares are written once (plan_json.hpp).
-  std::string record;
-  detail::PlanJsonCache cache;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF files
     const int n = ++summary.lines;
@@ -30,20 +24,10 @@ BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out
                     zh_detail("Line {n} is empty: each line holds one plan request.",
                               {{"n", std::to_string(n)}}));
       }
-      // A shared plan: the parts every plan of the regimen has are written from the rules
-      // (plan_internal.hpp), not copied into each plan.
-      const detail::SharedPlan shared =
-          detail::make_shared_plan(rules, parse_plan_request(line, name, base));
-      // `record` keeps its size from line to line (spare room after the text: plan_json.hpp).
-      const std::string head = "{\"line\":" + std::to_string(n) + ",\"ok\":true,\"plan\":";
-      if (record.size() < head.size()) record.resize(head.size());
-      record.replace(0, head.size(), head);
-      std::size_t end =
-          detail::write_plan_json(record, head.size(), shared.plan, -1, &cache, shared.regimen);
-      if (record.size() < end + 2) record.resize(end + 2);
-      record.replace(end, 2, "}\n");
-      end += 2;
-      out.write(record.data(), static_cast<std::streamsize>(end));
+      const Plan plan = make_plan(rules, parse_plan_request(line, name, base));
+      std::string json = render_json(plan, -1);  // one line, ending in '\n'
+      json.pop_back();
+      out << "{\"line\":" << n << ",\"ok\":true,\"plan\":" << json << "}\n";
       ++summary.plans;
     } catch (const Error& e) {
       nlohmann::ordered_json errors = nlohmann::ordered_json::array();

@@ -99,19 +99,8 @@ class JsonWriter {
   void number(double d);
   void null();
   // Bytes that are already one JSON value written by a JsonWriter of the same indent at the same
-  // depth (a block kept from an earlier plan): appended as they are.
+  // depth (`track due --format json` writes each item set once): appended as they are.
   void raw(std::string_view json);
-  // Bytes that are already members of an object ("a":1,"b":[2]), written on one line (indent < 0)
-  // by a JsonWriter inside an object: appended as the next members of the object open here.
-  // REQUIRES: indent < 0, an object is open and no key is pending.
-  void raw_members(std::string_view members) {
-    char* p = room(members.size() + 1);
-    if (has_items_[depth_ - 1]) *p++ = ',';
-    has_items_[depth_ - 1] = true;
-    std::memcpy(p, members.data(), members.size());
-    commit(p + members.size());
-  }
-
   // key(k) then the value, for short calls.
   void member(JsonKey k, std::string_view s) {
     key(k);

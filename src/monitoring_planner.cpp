@@ -13,7 +13,6 @@
 
 #include "doseplan/i18n.hpp"
 #include "doseplan/plan.hpp"
-#include "plan_internal.hpp"
 
 namespace doseplan {
 namespace {
@@ -86,12 +85,6 @@ int window_for(const Span& every, Date anchor) {
 std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
                                const std::vector<Date>& administrations,
                                const std::vector<Date>& dose_changes) {
-  return detail::plan_visits(regimen, start, end, administrations, dose_changes, false);
-}
-
-std::vector<Visit> detail::plan_visits(const Regimen& regimen, Date start, Date end,
-                                       const std::vector<Date>& administrations,
-                                       const std::vector<Date>& dose_changes, bool shared) {
   std::map<Date, Visit> by_date;
   // `summary` is the reason as the course summary says it (the same for every occasion of a
   // kind); empty: the reason itself.
@@ -100,13 +93,13 @@ std::vector<Visit> detail::plan_visits(const Regimen& regimen, Date start, Date 
     Visit& v = by_date[d];
     v.date = d;
     v.baseline = d < start;
-    if (!shared && summary.en.empty()) summary = reason;
+    if (summary.en.empty()) summary = reason;
     // One item per monitoring rule and day: a second reason on the same day is added to it, and
     // the window is the narrower of the two.
     for (VisitItem& item : v.items) {
       if (item.monitoring_id == rule.id) {
         item.reason = join_texts(item.reason, reason);
-        if (!shared) item.summaries.push_back(std::move(summary));
+        item.summaries.push_back(std::move(summary));
         item.window_before = std::min(item.window_before, before);
         item.window_after = std::min(item.window_after, after);
         return;
@@ -114,12 +107,10 @@ std::vector<Visit> detail::plan_visits(const Regimen& regimen, Date start, Date 
     }
     VisitItem& item = v.items.emplace_back();
     item.monitoring_id = rule.id;
-    if (!shared) {
-      item.name = rule.name;
-      item.tests = rule.tests;
-      item.timing = rule.timing;
-      item.summaries.push_back(std::move(summary));
-    }
+    item.name = rule.name;
+    item.tests = rule.tests;
+    item.timing = rule.timing;
+    item.summaries.push_back(std::move(summary));
     item.reason = std::move(reason);
     item.from = from;
     item.window_before = before;
@@ -129,9 +120,9 @@ std::vector<Visit> detail::plan_visits(const Regimen& regimen, Date start, Date 
     const int n = rule.baseline_occasions.value;
     const date::days spacing = add_span(start, regimen.baseline_spacing.value) - start;
     const LocalizedText count = same_text(std::to_string(n));
-    // The summaries are the same for every occasion of a kind (and a shared plan has none).
+    // The summaries are the same for every occasion of a kind.
     const LocalizedText baseline_summary =
-        n == 0 || shared
+        n == 0
             ? LocalizedText{}
             : tr_both(n == 1 ? "before day 1, {n} occasion" : "before day 1, {n} occasions",
                       {{"n", count}});
@@ -163,8 +154,7 @@ std::vector<Visit> detail::plan_visits(const Regimen& regimen, Date start, Date 
     for (std::size_t k = 0; k < administrations.size(); ++k) {
       for (const AroundDose& around : rule.around_doses) {
         add(administrations[k] + date::days{around.day}, rule, describe_around(around, k, false),
-            around.from, 0, around.window_days,
-            shared ? LocalizedText{} : describe_around(around, k, true));
+            around.from, 0, around.window_days, describe_around(around, k, true));
       }
     }
     for (const Sourced<Span>& at : rule.at) {
@@ -188,8 +178,7 @@ std::vector<Visit> detail::plan_visits(const Regimen& regimen, Date start, Date 
               tr_both("re-check {span} after the dose change of {date}",
                       {{"span", span}, {"date", same_text(format_date(change))}}),
               rule.after_dose_change->from, 3, 0,
-              shared ? LocalizedText{}
-                     : tr_both("re-check {span} after each dose change", {{"span", span}}));
+              tr_both("re-check {span} after each dose change", {{"span", span}}));
         }
       }
     }

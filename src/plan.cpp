@@ -14,7 +14,6 @@
 #include "doseplan/i18n.hpp"
 #include "doseplan/plan.hpp"
 #include "patient_checks.hpp"
-#include "plan_internal.hpp"
 #include "product_market.hpp"
 
 namespace doseplan {
@@ -323,25 +322,8 @@ void note_visit_windows(Plan& plan, const Regimen& r) {
 }
 
 // "Induction, duration" / "诱导期疗程": a value of a phase or monitored item, by its name.
-// The same few names and keys come back plan after plan: each text is kept per thread, in a
-// table by fingerprint (a newer pair takes the slot of an older one), and used only for an
-// equal name and key.
 LocalizedText of(const LocalizedText& name, std::string_view key) {
-  struct Kept {
-    LocalizedText name;
-    std::string key;
-    LocalizedText text;
-  };
-  constexpr std::size_t kSlots = 61;
-  thread_local std::vector<Kept> kept(kSlots);
-  const std::size_t fp = (std::hash<std::string_view>{}(key)*31 + name.en.size()) * 31 +
-                         name.zh.size() +
-                         (name.en.empty() ? 0 : static_cast<unsigned char>(name.en[0]));
-  Kept& k = kept[fp % kSlots];
-  if (k.key == key && k.name == name) return k.text;
-  LocalizedText text = tr_both("{name}, {what}", {{"name", name}, {"what", tr_both(key)}});
-  k = {name, std::string(key), text};
-  return text;
+  return tr_both("{name}, {what}", {{"name", name}, {"what", tr_both(key)}});
 }
 
 // Whole years from `birth` to `on`.
@@ -762,10 +744,7 @@ void refuse_beyond_four_digit_years(Date start, Date end, const std::vector<Visi
                         {{"start", format_date(start)}}));
 }
 
-// make_plan(), or with `shared` make_shared_plan() (plan_internal.hpp): `*regimen` is set to the
-
-// plan's regimen.
-Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const Regimen** regimen) {
+Plan build_plan(const RuleSet& rules, const PlanRequest& q) {
   const Regimen* r = rules.find_regimen(q.regimen_id);
   if (!r) {
     std::vector<std::string> ids;
@@ -878,7 +857,7 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const R
       dose_changes.push_back(p.first);
     }
   }
-  plan.visits = detail::plan_visits(*r, q.start, plan.end, administrations, dose_changes, shared);
+  plan.visits = plan_visits(*r, q.start, plan.end, administrations, dose_changes);
   refuse_beyond_four_digit_years(q.start, plan.end, plan.visits);
 
   // The tests named, once each, in the order of their ids (views of the rules' strings): those of
@@ -900,12 +879,10 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const R
     if (const LabTest* lab = rules.find_lab(id)) plan.labs.push_back(*lab);
 
   plan.stamp = r->stamp;
-  if (!shared) {
-    plan.sources = cited_sources(*r, plan.product);
-    plan.warnings = r->warnings;
-    plan.lab_rules = r->lab_rules;
-    plan.disagreements = r->disagreements;
-  }
+  plan.sources = cited_sources(*r, plan.product);
+  plan.warnings = r->warnings;
+  plan.lab_rules = r->lab_rules;
+  plan.disagreements = r->disagreements;
   plan.disclaimer = disclaimer();
   check_maxima(plan, *r);
   detail::measure_body(plan);
@@ -914,21 +891,13 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q, bool shared, const R
   detail::judge_patient(plan, *r, q);
   add_advisories(plan, *r, *product);
   detail::describe_product(plan, rules, q);
-  *regimen = r;
   return plan;
 }
 
 }  // namespace
 
 Plan make_plan(const RuleSet& rules, const PlanRequest& request) {
-  const Regimen* regimen = nullptr;
-  return build_plan(rules, request, false, &regimen);
-}
-
-detail::SharedPlan detail::make_shared_plan(const RuleSet& rules, const PlanRequest& request) {
-  SharedPlan out;
-  out.plan = build_plan(rules, request, true, &out.regimen);
-  return out;
+  return build_plan(rules, request);
 }
 
 std::vector<Source> cited_sources(const Regimen& regimen, const Product& product) {

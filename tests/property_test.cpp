@@ -6,11 +6,14 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "doseplan/plan.hpp"
 #include "doseplan/render.hpp"
-#include "plan_internal.hpp"
-#include "plan_json.hpp"
+#include "doseplan/batch.hpp"
+#include "doseplan/request.hpp"
+#include "doseplan/tracker.hpp"  // write_plan_request
 #include "test_support.hpp"
 
 using namespace doseplan;
@@ -182,42 +185,43 @@ TEST_CASE("properties of every plan of the catalogue") {
   }
 }
 
-TEST_CASE("batch's shared plans write the bytes of the whole plan") {
-  // `batch` makes shared plans (src/plan_internal.hpp: the regimen's parts are not copied) and
-  // writes them with one cache for the whole input. Its bytes must be those of render_json() of
-  // the whole plan, on one cache that also sees whole plans now and then.
+TEST_CASE("batch writes, line by line, the plan or the refusal of each request") {
+  // Random requests of one regimen as JSON Lines (write_plan_request), through run_batch: each
+  // output line holds render_json() of make_plan() of the same request on one line, or the id of
+  // the error make_plan() throws for it, in input order.
   const RuleSet& rules = real_rules();
   for (const Regimen& regimen : rules.regimens) {
-    detail::PlanJsonCache cache;
-    rc::prop(regimen.id + ": a shared plan is written as the whole plan", [&] {
-      PlanRequest q = random_request(regimen);
-      q.explain = *rc::gen::inRange(0, 4) == 0;
-      Plan plan;
-      try {
-        plan = make_plan(rules, q);
-      } catch (const Error& e) {
-        // The shared plan is refused the same way.
+    rc::prop(regimen.id + ": batch lines are the plans", [&] {
+      const int n = *rc::gen::inRange(1, 8);
+      std::vector<PlanRequest> requests;
+      std::string input;
+      for (int i = 0; i < n; ++i) {
+        requests.push_back(random_request(regimen));
+        input += write_plan_request(requests.back()) + "\n";
+      }
+      std::istringstream in(input);
+      std::ostringstream out;
+      const BatchSummary summary = run_batch(rules, in, out, false);
+      RC_ASSERT(summary.lines == n);
+      std::istringstream lines(out.str());
+      std::string line;
+      for (int i = 0; i < n; ++i) {
+        RC_ASSERT(static_cast<bool>(std::getline(lines, line)));
+        const nlohmann::json got = nlohmann::json::parse(line);
+        RC_ASSERT(got.at("line") == i + 1);
+        // The request as batch reads it (the line's text), planned alone.
+        const PlanRequest q = parse_plan_request(write_plan_request(requests[i]), "request");
         try {
-          detail::make_shared_plan(rules, q);
-        } catch (const Error& shared_error) {
-          RC_ASSERT(shared_error.id() == e.id());
-          RC_ASSERT(shared_error.what() == std::string(e.what()));
-          return;
+          const std::string plan = render_json(make_plan(rules, q), -1);
+          RC_ASSERT(got.at("ok") == true);
+          const std::string head = "{\"line\":" + std::to_string(i + 1) + ",\"ok\":true,\"plan\":";
+          RC_ASSERT(line == head + plan.substr(0, plan.size() - 1) + "}");
+        } catch (const Error& e) {
+          RC_ASSERT(got.at("ok") == false);
+          RC_ASSERT(got.at("errors").at(0).at("id") == e.id());
         }
-        RC_FAIL("the shared plan was made");
       }
-      const std::string whole = render_json(plan, -1);
-      const detail::SharedPlan shared = detail::make_shared_plan(rules, q);
-      RC_ASSERT(shared.regimen == &regimen);
-      RC_ASSERT(shared.plan.sources.empty());
-      std::string bytes;
-      bytes.resize(detail::write_plan_json(bytes, 0, shared.plan, -1, &cache, shared.regimen));
-      RC_ASSERT(bytes + "\n" == whole);
-      if (*rc::gen::inRange(0, 3) == 0) {  // a whole plan through the same cache
-        std::string again;
-        again.resize(detail::write_plan_json(again, 0, plan, -1, &cache));
-        RC_ASSERT(again + "\n" == whole);
-      }
+      RC_ASSERT(!std::getline(lines, line));
     });
   }
 }

@@ -21,8 +21,6 @@
 #include "doseplan/plan.hpp"
 #include "doseplan/render.hpp"
 #include "doseplan/tracker.hpp"
-#include "plan_internal.hpp"
-#include "plan_json.hpp"
 #include "test_support.hpp"
 
 using namespace doseplan;
@@ -346,22 +344,6 @@ TEST_CASE("checks (JSON): valid against docs/plan.schema.json", "[checks]") {
   const Run r = run("/usr/bin/python3 " + py.path + " " + schema + " " + plan.path);
   INFO(r.out);
   CHECK(r.code == 0);
-}
-
-TEST_CASE("checks (JSON): a batch's shared plan writes the same bytes as render_json", "[checks]") {
-  detail::SharedPlan shared = detail::make_shared_plan(test_rules(), request());
-  judge(shared.plan);
-  const Plan whole = judged_plan();
-  detail::PlanJsonCache cache;
-  for (int round = 0; round < 2; ++round) {  // the second time, the blocks come from the cache
-    INFO("round " << round);
-    std::string out;
-    out.resize(detail::write_plan_json(out, 0, shared.plan, -1, &cache, shared.regimen));
-    CHECK(out + "\n" == render_json(whole, -1));
-    std::string again;
-    again.resize(detail::write_plan_json(again, 0, whole, -1, &cache));
-    CHECK(again + "\n" == render_json(whole, -1));
-  }
 }
 
 // ------------------------------------------------------------------------------- FHIR
