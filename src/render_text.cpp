@@ -1,3 +1,5 @@
+// The plain-text plan (doseplan plan --format text): one TextWriter per render, which carries the
+// plan and the output language; a method per section, in the order they are printed.
 #include <algorithm>
 #include <sstream>
 
@@ -9,21 +11,9 @@
 namespace doseplan {
 namespace {
 
-thread_local Lang g_lang = Lang::en;  // the language of this thread's render (set by render_text)
-
-std::string L(std::string_view english);
-// " (text)" in English, "（text）" in Chinese.
-std::string P(const std::string& text) {
-  return fill(L(" ({text})"), {{"text", text}});
-}
-
-std::string L(std::string_view english) {
-  return tr(g_lang, english);
-}
-
 // " [source label-schedule]", " [secondary source mpr-gengraf]", " [project default]", or "".
-std::string tag(const std::vector<Source>& sources, const Provenance& p) {
-  const std::string words = provenance_words(sources, p, g_lang);
+std::string tag(const std::vector<Source>& sources, const Provenance& p, Lang lang) {
+  const std::string words = provenance_words(sources, p, lang);
   return words.empty() ? "" : " [" + words + "]";
 }
 
@@ -65,39 +55,39 @@ std::string pad(std::string s, std::size_t width) {
 
 // "早上 150 mg（100 mg胶囊1粒 + 50 mg胶囊1粒）；晚上 …": what to take at each slot, counted as a
 // patient counts it (issue 16, finding 6).
-std::string administrations(const DailyDose& d, Product::Form form) {
+std::string administrations(const DailyDose& d, Product::Form form, Lang lang) {
   if (d.administrations.size() == 1 && d.administrations.front().intravenous) {
-    return patient_units(d.administrations.front(), form, g_lang);
+    return patient_units(d.administrations.front(), form, lang);
   }
   std::string out;
   for (const Administration& a : d.administrations) {
-    if (!out.empty()) out += L("; ");
-    out += L(slot_name(a.slot)) + " " + format_mg(a.amount, g_lang) +
-           fill(L(" ({text})"), {{"text", patient_units(a, form, g_lang)}});
+    if (!out.empty()) out += tr(lang, "; ");
+    out += tr(lang, slot_name(a.slot)) + " " + format_mg(a.amount, lang) +
+           fill(tr(lang, " ({text})"), {{"text", patient_units(a, form, lang)}});
   }
   return out;
 }
 
 // How the exact dose was made: "5 mg/kg/day × 62 kg", "500 mg/m² × 1.8 m²", "1,500 mg × 2".
-std::string exact_basis(const Plan& plan, const PlannedPhase& p) {
+std::string exact_basis(const Plan& plan, const PlannedPhase& p, Lang lang) {
   const DoseValue& t = p.dose.target;
   if (std::holds_alternative<DoseRate>(t))
-    return format_dose(t, g_lang) + " \u00d7 " + format_kg(plan.weight);
+    return format_dose(t, lang) + " \u00d7 " + format_kg(plan.weight);
   if (std::holds_alternative<DosePerArea>(t) && plan.bsa) {
-    return format_dose(t, g_lang) + " \u00d7 " + format_number(in_m2(*plan.bsa)) + " m\u00b2";
+    return format_dose(t, lang) + " \u00d7 " + format_number(in_m2(*plan.bsa)) + " m\u00b2";
   }
   if (std::holds_alternative<DrugMass>(t) && !p.cycle) {
-    return format_dose(t, g_lang) + " \u00d7 " + std::to_string(p.dose.administrations.size());
+    return format_dose(t, lang) + " \u00d7 " + std::to_string(p.dose.administrations.size());
   }
-  return format_dose(t, g_lang);
+  return format_dose(t, lang);
 }
 
 // The dose actually given, per kg a day or per m2.
-std::string actual_text(const DailyDose& d) {
+std::string actual_text(const DailyDose& d, Lang lang) {
   if (std::holds_alternative<DosePerArea>(d.target) && d.actual_per_area) {
-    return format_dose(*d.actual_per_area, g_lang);
+    return format_dose(*d.actual_per_area, lang);
   }
-  if (d.actual_rate) return format_dose_rate(*d.actual_rate, g_lang);
+  if (d.actual_rate) return format_dose_rate(*d.actual_rate, lang);
   return "";
 }
 
@@ -110,7 +100,7 @@ struct MonitoringSummary {
 };
 
 // One line per monitored item, from the reasons of its visits, in order of first appearance.
-std::vector<MonitoringSummary> summarize_monitoring(const Plan& plan) {
+std::vector<MonitoringSummary> summarize_monitoring(const Plan& plan, Lang lang) {
   std::vector<MonitoringSummary> out;
   std::vector<std::string> ids;
   std::vector<std::vector<std::string>> reasons;
@@ -121,51 +111,320 @@ std::vector<MonitoringSummary> summarize_monitoring(const Plan& plan) {
       if (k == ids.size()) {
         ids.push_back(item.monitoring_id);
         reasons.emplace_back();
-        out.push_back({pick(item.name, g_lang), "", pick(item.timing, g_lang), is_trough(item)});
+        out.push_back({pick(item.name, lang), "", pick(item.timing, lang), is_trough(item)});
       }
       // Each kind of reason once ("before day 1, 2 occasions", "... each administration").
       auto& seen = reasons[k];
       for (const LocalizedText& summary : item.summaries) {
-        const std::string reason = pick(summary, g_lang) + tag(plan.sources, item.from);
+        const std::string reason = pick(summary, lang) + tag(plan.sources, item.from, lang);
         if (std::find(seen.begin(), seen.end(), reason) == seen.end()) seen.push_back(reason);
       }
     }
   }
   for (std::size_t k = 0; k < out.size(); ++k) {
     for (const std::string& r : reasons[k])
-      out[k].schedule += (out[k].schedule.empty() ? "" : L("; ")) + r;
+      out[k].schedule += (out[k].schedule.empty() ? "" : tr(lang, "; ")) + r;
   }
   return out;
 }
 
-std::string test_names(const Plan& plan, const VisitItem& item) {
+std::string test_names(const Plan& plan, const VisitItem& item, Lang lang) {
   std::string out;
   for (const std::string& id : item.tests) {
     std::string name = id;
     for (const LabTest& lab : plan.labs)
-      if (lab.id == id) name = pick(lab.name, g_lang);
-    out += (out.empty() ? "" : L(", ")) + name;
+      if (lab.id == id) name = pick(lab.name, lang);
+    out += (out.empty() ? "" : tr(lang, ", ")) + name;
   }
   return out;
 }
+
+// One plan in one language, section by section.
+class TextWriter {
+ public:
+  TextWriter(const Plan& plan, Lang lang) : plan_(plan), lang_(lang) {}
+
+  std::string text(bool explain) {
+    header();
+    patient();
+    dose();
+    phases();
+    monitoring();
+    notes();
+    if (explain) audit();
+    footer();
+    return o_.str();
+  }
+
+ private:
+  std::string L(std::string_view english) const { return tr(lang_, english); }
+  // " (text)" in English, "（text）" in Chinese.
+  std::string P(const std::string& text) const { return fill(L(" ({text})"), {{"text", text}}); }
+  std::string source_tag(const Provenance& p) const { return tag(plan_.sources, p, lang_); }
+
+  // The title, then the patient judged against the regimen's limits and what the user
+  // acknowledged: first.
+  void header() {
+    o_ << L("DOSEPLAN — EDUCATIONAL AID, NOT A PRESCRIPTION") << "\n";
+    o_ << drug_heading(plan_.regimen.drug, lang_) << " — " << pick(plan_.regimen.indication, lang_)
+       << "\n";
+    o_ << fill(L("Regimen {id}, evidence: {evidence}"),
+               {{"id", plan_.regimen.id}, {"evidence", L(plan_.regimen.evidence)}})
+       << "\n\n";
+
+    // The patient judged against the regimen's limits, and what the user acknowledged: first.
+    o_ << render_checks_text(plan_.checks, plan_.acknowledgements, lang_, plan_.sources);
+  }
+
+  void patient() {
+    o_ << L("PATIENT") << "\n";
+    o_ << "  " << pad(L("Weight"), 22) << format_kg(plan_.weight) << "\n";
+    if (plan_.height)
+      o_ << "  " << pad(L("Height"), 22) << format_number(in_cm(*plan_.height)) << " cm\n";
+    if (plan_.bsa) {
+      o_ << "  " << pad(L("Body-surface area"), 22) << format_number(in_m2(*plan_.bsa))
+         << " m\u00b2" << P(plan_.bsa_formula == "dubois" ? "DuBois" : "Mosteller") << "\n";
+    }
+    if (plan_.age_years)
+      o_ << "  " << pad(L("Age"), 22) << format_number(*plan_.age_years) << " " << L("years")
+         << "\n";
+    if (plan_.sex) o_ << "  " << pad(L("Sex"), 22) << L(to_string(*plan_.sex)) << "\n";
+    if (plan_.ideal_weight) {
+      o_ << "  " << pad(L("Ideal body weight"), 22) << format_kg(*plan_.ideal_weight)
+         << P(L("Devine, adults")) << "\n";
+    }
+    if (plan_.adjusted_weight) {
+      o_ << "  " << pad(L("Adjusted body weight"), 22) << format_kg(*plan_.adjusted_weight) << "\n";
+    }
+    if (plan_.creatinine) {
+      o_ << "  " << pad(L("Creatinine"), 22) << format_number(in_umol_per_L(*plan_.creatinine), 1)
+         << " " << L("umol/L")
+         << P(format_number(creatinine_in_mg_per_dL(*plan_.creatinine), 2) + " mg/dL") << "\n";
+    }
+    if (plan_.egfr) {
+      o_ << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan_.egfr), 0)
+         << " mL/min/1.73 m²" << P(L("CKD-EPI 2021, adults")) << "\n";
+    }
+    if (plan_.crcl) {
+      o_ << "  " << pad(L("Creatinine clearance"), 22)
+         << format_number(in_mL_per_min(*plan_.crcl), 0) << " mL/min"
+         << P(L("Cockcroft\u2013Gault, adults")) << "\n";
+    }
+    if (plan_.egfr_schwartz) {
+      o_ << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan_.egfr_schwartz), 0)
+         << " mL/min/1.73 m²" << P(L("bedside Schwartz, children")) << "\n";
+    }
+    o_ << "  " << pad(L("First day"), 22) << format_date(plan_.start) << "\n";
+    o_ << "  " << pad(L("Last day"), 22) << format_date(plan_.end) << "\n\n";
+  }
+
+  void dose() {
+    const PlannedPhase* first = plan_.phases.empty() ? nullptr : &plan_.phases.front();
+    o_ << L("DOSE") << "\n";
+    if (plan_.chosen) {
+      o_ << "  " << pad(L("Chosen dose"), 22) << format_dose(plan_.chosen->value, lang_)
+         << source_tag(plan_.chosen->from) << L("; ") << L("allowed") << " "
+         << format_number(dose_number(*plan_.dose_rule.min)) << "–"
+         << format_dose(*plan_.dose_rule.max, lang_) << source_tag(plan_.dose_rule.range_from)
+         << "\n";
+    }
+    o_ << "  " << pad(L("Product"), 22) << pick(plan_.product.name, lang_);
+    if (!plan_.product.market_names.empty()) {
+      std::string names;
+      for (std::size_t i = 0; i < plan_.product.market_names.size(); ++i)
+        names += (i ? L(", ") : "") + plan_.product.market_names[i];
+      o_ << P(names);
+    }
+    o_ << "\n";
+    for (const LocalizedText& n : plan_.product_notes)
+      o_ << "  " << pad("", 22) << pick(n, lang_) << "\n";
+    if (first && !first->dose_note.en.empty())
+      o_ << "  " << pad("", 22) << "* " << pick(first->dose_note, lang_) << "\n";
+    if (first && !first->dose.administrations.front().cells) {
+      const DailyDose& d = first->dose;
+      const char* per = first->cycle ? "dose" : "daily dose";
+      o_ << "  " << pad(L(std::string("Exact ") + per), 22) << format_mg(d.exact_daily, lang_)
+         << P(exact_basis(plan_, *first, lang_)) << "\n";
+      o_ << "  " << pad(L(std::string("Rounded ") + per), 22) << format_mg(d.rounded_daily, lang_);
+      if (!first->cycle) {
+        o_ << L("; ") << L(frequency_words(plan_.doses_per_day.value))
+           << source_tag(plan_.doses_per_day.from);
+      }
+      o_ << "\n";
+      for (const Administration& a : d.administrations) {
+        o_ << "    " << pad(L(first->cycle ? "infusion" : slot_name(a.slot)), 20)
+           << format_mg(a.amount, lang_) << " = " << patient_units(a, plan_.product.form, lang_)
+           << "\n";
+      }
+      // A fixed dose in mg has no dose per kg or m² to show: the amount itself (issue 16, N31).
+      const std::string actual = actual_text(d, lang_);
+      o_ << "  " << pad(L("Actual dose"), 22)
+         << (actual.empty() ? format_mg(d.rounded_daily, lang_) : actual)
+         << P(fill(L("{a}, {b}"),
+                   {{"a", L("deviation") + " " + format_mg(d.rounded_daily - d.exact_daily, lang_)},
+                    {"b", format_percent(d.deviation_percent)}}))
+         << "\n";
+      const std::string twice = twice_daily_text(plan_, lang_);
+      if (!twice.empty())
+        o_ << "  " << pad("", 22) << twice << " [" << L("project default") << "]\n";
+    }
+    for (const LocalizedText& a : plan_.advisories) o_ << "  ! " << pick(a, lang_) << "\n";
+    o_ << "\n";
+  }
+
+  void phases() {
+    o_ << L("PHASES") << "\n";
+    for (const PlannedPhase& p : plan_.phases) {
+      std::string name = pick(p.name, lang_);
+      name = phase_step_name(name, p.cycle, p.step, p.step, p.steps, lang_);
+      o_ << "  " << pad(name, 16) << format_date(p.first);
+      if (p.last != p.first) o_ << " " << L("to") << " " << format_date(p.last);
+      o_ << "  " << format_dose(p.dose.target, lang_) << source_tag(p.dose_from);
+      if (!p.dose.administrations.front().cells) {
+        o_ << " -> " << format_mg(p.dose.rounded_daily, lang_) << (p.cycle ? "" : L("/day"));
+        const std::string actual = actual_text(p.dose, lang_);
+        if (!actual.empty()) o_ << P(actual);
+      }
+      o_ << L(": ") << administrations(p.dose, plan_.product.form, lang_);
+      if (p.conditional) o_ << " [" << L("the doctor decides whether to increase") << "]";
+      if (!p.dose_note.en.empty()) o_ << " [" << pick(p.dose_note, lang_) << "]";
+      o_ << "\n";
+      if (!p.note.en.empty() && p.step <= 1)
+        o_ << "  " << pad("", 16) << pick(p.note, lang_) << "\n";
+    }
+    o_ << "\n";
+  }
+
+  void monitoring() {
+    o_ << L("MONITORING (tests due on each date)") << "\n";
+    for (const Visit& v : plan_.visits) {
+      // The window every item of the visit allows.
+      int before = 1000, after = 1000;
+      for (const VisitItem& item : v.items) {
+        before = std::min(before, item.window_before);
+        after = std::min(after, item.window_after);
+      }
+      o_ << "  " << format_date(v.date) << (v.baseline ? P(L("before day 1")) : "");
+      if (before > 0 && before == after) {
+        o_ << " \u00b1" << before << " " << L("d");
+      } else if (before > 0 || after > 0) {
+        o_ << (lang_ == Lang::en ? " " : "")
+           << window_words(v.date - date::days{before}, v.date + date::days{after}, lang_);
+      }
+      o_ << "  ";
+      // On a drug-level day, first: draw blood, then take the morning dose (issue 16, finding 3).
+      if (has_trough(v)) o_ << trough_day_text(plan_, lang_) << " ";
+      for (std::size_t i = 0; i < v.items.size(); ++i) {
+        o_ << (i ? L("; ") : "") << test_names(plan_, v.items[i], lang_);
+      }
+      o_ << "\n";
+    }
+    o_ << "\n  " << L("Why and when") << L(": ") << "\n";
+    for (const MonitoringSummary& m : summarize_monitoring(plan_, lang_)) {
+      o_ << "  - " << m.name << L(": ") << m.schedule << "\n";
+      if (m.trough) {
+        // "About 12 hours after the evening dose" is the project's (no cited source gives it).
+        o_ << "    " << trough_footnote(plan_, lang_)
+           << (plan_.doses_per_day.value == 2 ? " [" + L("project default") + "]" : "") << "\n";
+      } else if (!m.timing.empty()) {
+        o_ << "    " << m.timing << "\n";
+      }
+    }
+    o_ << "\n";
+  }
+
+  // What a result may mean, warnings, disagreements and project defaults.
+  void notes() {
+    if (!plan_.lab_rules.empty()) {
+      o_ << L("WHAT A RESULT MAY MEAN (educational; always ask your doctor)") << "\n";
+      for (const LabRule& rule : plan_.lab_rules) {
+        std::string name = rule.test;
+        for (const LabTest& lab : plan_.labs)
+          if (lab.id == rule.test) name = pick(lab.name, lang_);
+        o_ << "  - " << describe_condition(rule, name, lang_) << L(": ") << pick(rule.advice, lang_)
+           << source_tag(rule.from) << "\n";
+      }
+      o_ << "\n";
+    }
+    if (!plan_.warnings.empty()) {
+      o_ << L("WARNINGS") << "\n";
+      for (const auto& w : plan_.warnings)
+        o_ << "  - " << pick(w.value, lang_) << source_tag(w.from) << "\n";
+      o_ << "\n";
+    }
+    if (!plan_.disagreements.empty()) {
+      o_ << L("WHERE SOURCES DISAGREE (both shown; doseplan does not choose)") << "\n";
+      for (const Disagreement& d : plan_.disagreements) {
+        o_ << "  " << pick(d.topic, lang_) << L(": ") << "\n";
+        for (const auto& p : d.positions)
+          o_ << "    - " << pick(p.value, lang_) << source_tag(p.from) << "\n";
+      }
+      o_ << "\n";
+    }
+    if (!plan_.project_defaults.empty()) {
+      o_ << L("PROJECT DEFAULTS (values no source gives; each can be overridden)") << "\n";
+      for (const ProjectDefaultUse& d : plan_.project_defaults) {
+        o_ << "  - " << pick(d.what, lang_) << L(": ") << pick(d.value, lang_)
+           << (d.overridden ? P(L("overridden by the user")) : "") << L(". ")
+           << pick(d.reason, lang_) << "\n";
+      }
+      o_ << "\n";
+    }
+  }
+
+  void audit() {
+    o_ << L("HOW EACH NUMBER WAS MADE") << "\n";
+    auto steps = [this](const std::vector<AuditStep>& audit) {
+      for (const AuditStep& a : audit) {
+        o_ << "    - " << pick(a.what, lang_) << L(": ") << pick(a.how, lang_);
+        if (!a.result.en.empty()) o_ << " = " << pick(a.result, lang_);
+        if (!a.basis.en.empty()) o_ << "  [" << pick(a.basis, lang_) << "]";
+        o_ << "\n";
+      }
+    };
+    if (!plan_.body_audit.empty()) {
+      o_ << "  " << L("Body size and kidney function") << "\n";
+      steps(plan_.body_audit);
+    }
+    for (const PlannedPhase& p : plan_.phases) {
+      o_ << "  " << pick(p.name, lang_);
+      if (p.steps > 0) o_ << " " << p.step << "/" << p.steps;
+      o_ << P(format_date(p.first)) << "\n";
+      steps(p.dose.audit);
+    }
+    o_ << "\n";
+  }
+
+  void footer() {
+    o_ << L("SOURCES") << "\n";
+    o_ << sources_text(plan_.sources, lang_, "  ");
+    o_ << "\n";
+    o_ << L("DISCLAIMER") << "\n  " << plan_.disclaimer.en << "\n  " << plan_.disclaimer.zh << "\n";
+    o_ << "\n" << L("MADE BY") << "\n  " << stamp_text(plan_.stamp, lang_) << "\n";
+  }
+
+  const Plan& plan_;
+  Lang lang_;
+  std::ostringstream o_;
+};
 
 }  // namespace
 
 std::string render_checks_text(const std::vector<PatientCheck>& checks,
                                const std::vector<LocalizedText>& acknowledgements, Lang lang,
                                const std::vector<Source>& sources) {
-  g_lang = lang;
   std::ostringstream o;
   if (!checks.empty()) {
-    o << L("CHECKS ABOUT THE PATIENT (the regimen's limits; doseplan changes no dose)") << "\n";
+    o << tr(lang, "CHECKS ABOUT THE PATIENT (the regimen's limits; doseplan changes no dose)")
+      << "\n";
     for (const PatientCheck& c : checks) {
       o << "  ! [" << check_mark(c.action, lang) << "] " << pick(c.text, lang)
-        << tag(sources, c.from) << "\n";
+        << tag(sources, c.from, lang) << "\n";
     }
     o << "\n";
   }
   if (!acknowledgements.empty()) {
-    o << L("ACKNOWLEDGED BY THE USER (--acknowledge-off-label)") << "\n";
+    o << tr(lang, "ACKNOWLEDGED BY THE USER (--acknowledge-off-label)") << "\n";
     for (const LocalizedText& a : acknowledgements) o << "  ! " << pick(a, lang) << "\n";
     o << "\n";
   }
@@ -173,226 +432,7 @@ std::string render_checks_text(const std::vector<PatientCheck>& checks,
 }
 
 std::string render_text(const Plan& plan, bool explain, Lang lang) {
-  g_lang = lang;
-  std::ostringstream o;
-  const PlannedPhase* first = plan.phases.empty() ? nullptr : &plan.phases.front();
-  o << L("DOSEPLAN — EDUCATIONAL AID, NOT A PRESCRIPTION") << "\n";
-  o << drug_heading(plan.regimen.drug, lang) << " — " << pick(plan.regimen.indication, lang)
-    << "\n";
-  o << fill(L("Regimen {id}, evidence: {evidence}"),
-            {{"id", plan.regimen.id}, {"evidence", L(plan.regimen.evidence)}})
-    << "\n\n";
-
-  // The patient judged against the regimen's limits, and what the user acknowledged: first.
-  o << render_checks_text(plan.checks, plan.acknowledgements, lang, plan.sources);
-
-  o << L("PATIENT") << "\n";
-  o << "  " << pad(L("Weight"), 22) << format_kg(plan.weight) << "\n";
-  if (plan.height)
-    o << "  " << pad(L("Height"), 22) << format_number(in_cm(*plan.height)) << " cm\n";
-  if (plan.bsa) {
-    o << "  " << pad(L("Body-surface area"), 22) << format_number(in_m2(*plan.bsa)) << " m\u00b2"
-      << P(plan.bsa_formula == "dubois" ? "DuBois" : "Mosteller") << "\n";
-  }
-  if (plan.age_years)
-    o << "  " << pad(L("Age"), 22) << format_number(*plan.age_years) << " " << L("years") << "\n";
-  if (plan.sex) o << "  " << pad(L("Sex"), 22) << L(to_string(*plan.sex)) << "\n";
-  if (plan.ideal_weight) {
-    o << "  " << pad(L("Ideal body weight"), 22) << format_kg(*plan.ideal_weight)
-      << P(L("Devine, adults")) << "\n";
-  }
-  if (plan.adjusted_weight) {
-    o << "  " << pad(L("Adjusted body weight"), 22) << format_kg(*plan.adjusted_weight) << "\n";
-  }
-  if (plan.creatinine) {
-    o << "  " << pad(L("Creatinine"), 22) << format_number(in_umol_per_L(*plan.creatinine), 1)
-      << " " << L("umol/L")
-      << P(format_number(creatinine_in_mg_per_dL(*plan.creatinine), 2) + " mg/dL") << "\n";
-  }
-  if (plan.egfr) {
-    o << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan.egfr), 0) << " mL/min/1.73 m²"
-      << P(L("CKD-EPI 2021, adults")) << "\n";
-  }
-  if (plan.crcl) {
-    o << "  " << pad(L("Creatinine clearance"), 22) << format_number(in_mL_per_min(*plan.crcl), 0)
-      << " mL/min" << P(L("Cockcroft\u2013Gault, adults")) << "\n";
-  }
-  if (plan.egfr_schwartz) {
-    o << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan.egfr_schwartz), 0)
-      << " mL/min/1.73 m²" << P(L("bedside Schwartz, children")) << "\n";
-  }
-  o << "  " << pad(L("First day"), 22) << format_date(plan.start) << "\n";
-  o << "  " << pad(L("Last day"), 22) << format_date(plan.end) << "\n\n";
-
-  o << L("DOSE") << "\n";
-  if (plan.chosen) {
-    o << "  " << pad(L("Chosen dose"), 22) << format_dose(plan.chosen->value, g_lang)
-      << tag(plan.sources, plan.chosen->from) << L("; ") << L("allowed") << " "
-      << format_number(dose_number(*plan.dose_rule.min)) << "–"
-      << format_dose(*plan.dose_rule.max, g_lang) << tag(plan.sources, plan.dose_rule.range_from)
-      << "\n";
-  }
-  o << "  " << pad(L("Product"), 22) << pick(plan.product.name, lang);
-  if (!plan.product.market_names.empty()) {
-    std::string names;
-    for (std::size_t i = 0; i < plan.product.market_names.size(); ++i)
-      names += (i ? L(", ") : "") + plan.product.market_names[i];
-    o << P(names);
-  }
-  o << "\n";
-  for (const LocalizedText& n : plan.product_notes)
-    o << "  " << pad("", 22) << pick(n, lang) << "\n";
-  if (first && !first->dose_note.en.empty())
-    o << "  " << pad("", 22) << "* " << pick(first->dose_note, lang) << "\n";
-  if (first && !first->dose.administrations.front().cells) {
-    const DailyDose& d = first->dose;
-    const char* per = first->cycle ? "dose" : "daily dose";
-    o << "  " << pad(L(std::string("Exact ") + per), 22) << format_mg(d.exact_daily, g_lang)
-      << P(exact_basis(plan, *first)) << "\n";
-    o << "  " << pad(L(std::string("Rounded ") + per), 22) << format_mg(d.rounded_daily, g_lang);
-    if (!first->cycle) {
-      o << L("; ") << L(frequency_words(plan.doses_per_day.value))
-        << tag(plan.sources, plan.doses_per_day.from);
-    }
-    o << "\n";
-    for (const Administration& a : d.administrations) {
-      o << "    " << pad(L(first->cycle ? "infusion" : slot_name(a.slot)), 20)
-        << format_mg(a.amount, g_lang) << " = " << patient_units(a, plan.product.form, g_lang)
-        << "\n";
-    }
-    // A fixed dose in mg has no dose per kg or m² to show: the amount itself (issue 16, N31).
-    const std::string actual = actual_text(d);
-    o << "  " << pad(L("Actual dose"), 22)
-      << (actual.empty() ? format_mg(d.rounded_daily, g_lang) : actual)
-      << P(fill(L("{a}, {b}"),
-                {{"a", L("deviation") + " " + format_mg(d.rounded_daily - d.exact_daily, g_lang)},
-                 {"b", format_percent(d.deviation_percent)}}))
-      << "\n";
-    const std::string twice = twice_daily_text(plan, lang);
-    if (!twice.empty()) o << "  " << pad("", 22) << twice << " [" << L("project default") << "]\n";
-  }
-  for (const LocalizedText& a : plan.advisories) o << "  ! " << pick(a, lang) << "\n";
-  o << "\n";
-
-  o << L("PHASES") << "\n";
-  for (const PlannedPhase& p : plan.phases) {
-    std::string name = pick(p.name, lang);
-    name = phase_step_name(name, p.cycle, p.step, p.step, p.steps, lang);
-    o << "  " << pad(name, 16) << format_date(p.first);
-    if (p.last != p.first) o << " " << L("to") << " " << format_date(p.last);
-    o << "  " << format_dose(p.dose.target, g_lang) << tag(plan.sources, p.dose_from);
-    if (!p.dose.administrations.front().cells) {
-      o << " -> " << format_mg(p.dose.rounded_daily, g_lang) << (p.cycle ? "" : L("/day"));
-      const std::string actual = actual_text(p.dose);
-      if (!actual.empty()) o << P(actual);
-    }
-    o << L(": ") << administrations(p.dose, plan.product.form);
-    if (p.conditional) o << " [" << L("the doctor decides whether to increase") << "]";
-    if (!p.dose_note.en.empty()) o << " [" << pick(p.dose_note, lang) << "]";
-    o << "\n";
-    if (!p.note.en.empty() && p.step <= 1) o << "  " << pad("", 16) << pick(p.note, lang) << "\n";
-  }
-  o << "\n";
-
-  o << L("MONITORING (tests due on each date)") << "\n";
-  for (const Visit& v : plan.visits) {
-    // The window every item of the visit allows.
-    int before = 1000, after = 1000;
-    for (const VisitItem& item : v.items) {
-      before = std::min(before, item.window_before);
-      after = std::min(after, item.window_after);
-    }
-    o << "  " << format_date(v.date) << (v.baseline ? P(L("before day 1")) : "");
-    if (before > 0 && before == after) {
-      o << " \u00b1" << before << " " << L("d");
-    } else if (before > 0 || after > 0) {
-      o << (lang == Lang::en ? " " : "")
-        << window_words(v.date - date::days{before}, v.date + date::days{after}, lang);
-    }
-    o << "  ";
-    // On a drug-level day, first: draw blood, then take the morning dose (issue 16, finding 3).
-    if (has_trough(v)) o << trough_day_text(plan, lang) << " ";
-    for (std::size_t i = 0; i < v.items.size(); ++i) {
-      o << (i ? L("; ") : "") << test_names(plan, v.items[i]);
-    }
-    o << "\n";
-  }
-  o << "\n  " << L("Why and when") << L(": ") << "\n";
-  for (const MonitoringSummary& m : summarize_monitoring(plan)) {
-    o << "  - " << m.name << L(": ") << m.schedule << "\n";
-    if (m.trough) {
-      // "About 12 hours after the evening dose" is the project's (no cited source gives it).
-      o << "    " << trough_footnote(plan, lang)
-        << (plan.doses_per_day.value == 2 ? " [" + L("project default") + "]" : "") << "\n";
-    } else if (!m.timing.empty()) {
-      o << "    " << m.timing << "\n";
-    }
-  }
-  o << "\n";
-
-  if (!plan.lab_rules.empty()) {
-    o << L("WHAT A RESULT MAY MEAN (educational; always ask your doctor)") << "\n";
-    for (const LabRule& rule : plan.lab_rules) {
-      std::string name = rule.test;
-      for (const LabTest& lab : plan.labs)
-        if (lab.id == rule.test) name = pick(lab.name, lang);
-      o << "  - " << describe_condition(rule, name, lang) << L(": ") << pick(rule.advice, lang)
-        << tag(plan.sources, rule.from) << "\n";
-    }
-    o << "\n";
-  }
-  if (!plan.warnings.empty()) {
-    o << L("WARNINGS") << "\n";
-    for (const auto& w : plan.warnings)
-      o << "  - " << pick(w.value, lang) << tag(plan.sources, w.from) << "\n";
-    o << "\n";
-  }
-  if (!plan.disagreements.empty()) {
-    o << L("WHERE SOURCES DISAGREE (both shown; doseplan does not choose)") << "\n";
-    for (const Disagreement& d : plan.disagreements) {
-      o << "  " << pick(d.topic, lang) << L(": ") << "\n";
-      for (const auto& p : d.positions)
-        o << "    - " << pick(p.value, lang) << tag(plan.sources, p.from) << "\n";
-    }
-    o << "\n";
-  }
-  if (!plan.project_defaults.empty()) {
-    o << L("PROJECT DEFAULTS (values no source gives; each can be overridden)") << "\n";
-    for (const ProjectDefaultUse& d : plan.project_defaults) {
-      o << "  - " << pick(d.what, lang) << L(": ") << pick(d.value, lang)
-        << (d.overridden ? P(L("overridden by the user")) : "") << L(". ") << pick(d.reason, lang)
-        << "\n";
-    }
-    o << "\n";
-  }
-  if (explain) {
-    o << L("HOW EACH NUMBER WAS MADE") << "\n";
-    auto steps = [&o](const std::vector<AuditStep>& audit) {
-      for (const AuditStep& a : audit) {
-        o << "    - " << pick(a.what, g_lang) << L(": ") << pick(a.how, g_lang);
-        if (!a.result.en.empty()) o << " = " << pick(a.result, g_lang);
-        if (!a.basis.en.empty()) o << "  [" << pick(a.basis, g_lang) << "]";
-        o << "\n";
-      }
-    };
-    if (!plan.body_audit.empty()) {
-      o << "  " << L("Body size and kidney function") << "\n";
-      steps(plan.body_audit);
-    }
-    for (const PlannedPhase& p : plan.phases) {
-      o << "  " << pick(p.name, lang);
-      if (p.steps > 0) o << " " << p.step << "/" << p.steps;
-      o << P(format_date(p.first)) << "\n";
-      steps(p.dose.audit);
-    }
-    o << "\n";
-  }
-  o << L("SOURCES") << "\n";
-  o << sources_text(plan.sources, lang, "  ");
-  o << "\n";
-  o << L("DISCLAIMER") << "\n  " << plan.disclaimer.en << "\n  " << plan.disclaimer.zh << "\n";
-  o << "\n" << L("MADE BY") << "\n  " << stamp_text(plan.stamp, lang) << "\n";
-  return o.str();
+  return TextWriter(plan, lang).text(explain);
 }
 
 }  // namespace doseplan
