@@ -6,9 +6,10 @@
 #include <map>
 #include <sstream>
 
-#include "doseplan/doseplan.hpp"
+#include "doseplan/error.hpp"
 #include "doseplan/provenance.hpp"
 #include "doseplan/rules.hpp"
+#include "doseplan/version.hpp"
 
 #ifndef DOSEPLAN_SOURCE_RULES_DIR
 #define DOSEPLAN_SOURCE_RULES_DIR ""

@@ -238,13 +238,3 @@ Error::Error(std::string id, std::string where, std::string message, std::string
           {std::move(id), std::move(where), std::move(message), std::move(message_zh)}}) {}
 
 }  // namespace doseplan
-
-#include "doseplan/doseplan.hpp"
-
-#ifndef DOSEPLAN_VERSION
-#define DOSEPLAN_VERSION "0.0.0"
-#endif
-
-const char* doseplan::version() {
-  return DOSEPLAN_VERSION;
-}

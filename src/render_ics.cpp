@@ -16,10 +16,13 @@
 #include <utility>
 #include <vector>
 
-#include "doseplan/doseplan.hpp"
 #include "doseplan/error.hpp"
+#include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/ics.hpp"
 #include "doseplan/provenance.hpp"
+#include "doseplan/render.hpp"
+#include "doseplan/version.hpp"
 
 namespace doseplan {
 namespace {

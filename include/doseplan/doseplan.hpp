@@ -23,10 +23,6 @@
 #include "doseplan/request.hpp"
 #include "doseplan/rules.hpp"
 #include "doseplan/units.hpp"
-
-namespace doseplan {
-// The library's version, "MAJOR.MINOR.PATCH".
-const char* version();
-}  // namespace doseplan
+#include "doseplan/version.hpp"
 
 #endif  // DOSEPLAN_DOSEPLAN_HPP_
