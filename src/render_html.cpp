@@ -126,7 +126,7 @@ std::string list(std::string_view cls, const std::vector<std::string>& items_htm
 }
 
 // `text` with the placeholder `key` ("{amount}") replaced by `value`.
-std::string fill(std::string text, std::string_view key, std::string_view value) {
+std::string replace_placeholder(std::string text, std::string_view key, std::string_view value) {
   if (const std::size_t at = text.find(key); at != std::string::npos)
     text.replace(at, key.size(), value);
   return text;
@@ -524,7 +524,8 @@ class HtmlWriter {
     if (ph.cycle) return s + "<br>\u2192 " + esc(format_mg(ph.dose.rounded_daily, lang_));
     const int doses = static_cast<int>(ph.dose.administrations.size());
     return s + "<br>\u2192 " +
-           fill(t("{amount} a day"), "{amount}", esc(format_mg(ph.dose.rounded_daily, lang_))) +
+           replace_placeholder(t("{amount} a day"), "{amount}",
+                               esc(format_mg(ph.dose.rounded_daily, lang_))) +
            "<br>" + t(frequency_words(doses));
   }
 
@@ -549,7 +550,7 @@ class HtmlWriter {
     }
     std::string dates = date_range(ph.first, row.last->last);
     if (row.count > 1) {  // "(11 in all)" / "（共11次）", not "(11 ×)" (issue 16, N19)
-      dates += fill(t(" ({n} in all)"), "{n}", std::to_string(row.count));
+      dates += replace_placeholder(t(" ({n} in all)"), "{n}", std::to_string(row.count));
     }
     cells.push_back({phase_label(ph, *row.last),
                      attr("class", "phase ph" + std::to_string(phase_colour(ph.phase_id)))});

@@ -136,18 +136,6 @@ void need(const std::string& value, const std::string& field, const std::string&
   }
 }
 
-// A translated sentence with {date} and {n} filled in.
-std::string fill(std::string text, const std::string& date_text, const std::string& n) {
-  for (const auto& [key, value] : {std::pair<std::string, std::string>{"{date}", date_text},
-                                   std::pair<std::string, std::string>{"{n}", n}}) {
-    for (auto at = text.find(key); at != std::string::npos;
-         at = text.find(key, at + value.size())) {
-      text.replace(at, key.size(), value);
-    }
-  }
-  return text;
-}
-
 // " ±3 d" (English) / " ±3 天" (Chinese): the days a visit may move.
 std::string window_text(const TrackedVisit& v, Lang lang) {
   if (v.window_before == 0 && v.window_after == 0) return "";
@@ -644,7 +632,7 @@ class StringOut {
 };
 
 // A translated sentence with {date} and {n}, split once into its literal parts and its places,
-// then filled visit by visit as fill() fills it.
+// then filled visit by visit as say() fills it.
 class Sentence {
  public:
   explicit Sentence(const std::string& text) {
@@ -886,9 +874,10 @@ int run_due(State& s) {
       ends_today(L("window ends {date} (today)")), ends_in(L("window ends {date}, in {n} days")),
       opens_in(L("window opens {date}, in {n} days"));
   TextOut out;
-  out += say(tr(lang, "Today: {date}"), {{"date", format_date(today)}}) + " · " +
-         fill(L("overdue, due now, and opening within {n}"), "", pick(span_text(within), lang)) +
-         "\n";
+  out +=
+      say(tr(lang, "Today: {date}"), {{"date", format_date(today)}}) + " · " +
+      say(L("overdue, due now, and opening within {n}"), {{"n", pick(span_text(within), lang)}}) +
+      "\n";
   if (due.empty()) out += L("Nothing is due.") + "\n";
   // Grouped by label, the labels in the order of their first visit in the list, each label's
   // visits in list order: one pass numbers the groups, a counting sort puts the visits in order.
