@@ -6,9 +6,7 @@
 #include <boost/locale.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <mutex>
 #include <optional>
-#include <unordered_map>
 
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
@@ -77,27 +75,10 @@ const std::string& pick(const LocalizedText& t, Lang lang) {
 
 namespace {
 
-struct StringHash {
-  using is_transparent = void;  // find() with a string_view, without making a std::string
-  std::size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>{}(s);
-  }
-};
-
-// The Chinese of `key` from the catalogue. make_plan asks for the same few dozen sentences for
-// every plan (docs/i18n.md), so each thread keeps those it has looked up: after the first plan a
-// look-up is one hash and no lock. Boost.Locale is asked under a mutex (the catalogue is built
-// on first use).
-const std::string& chinese_of(std::string_view key) {
-  thread_local std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> seen;
-  if (const auto it = seen.find(key); it != seen.end()) return it->second;
-  std::string text;
-  {
-    static std::mutex m;
-    const std::lock_guard<std::mutex> lock(m);
-    text = boost::locale::translate(std::string(key)).str(chinese());
-  }
-  return seen.emplace(std::string(key), std::move(text)).first->second;
+// The Chinese of `key` from the catalogue. The catalogue is read once, when chinese() makes the
+// locale; a locale and its facets never change after that, so threads may look up at once.
+std::string chinese_of(std::string_view key) {
+  return boost::locale::translate(std::string(key)).str(chinese());
 }
 
 // Appends `pattern` to `out` with each {name} replaced by value_of(name), in one pass (a value is
@@ -146,7 +127,7 @@ std::string fill(std::string pattern,
 
 LocalizedText tr_both(std::string_view key, LocalizedArgs values) {
   LocalizedText out;
-  const std::string& zh = chinese_of(key);
+  const std::string zh = chinese_of(key);
   if (values.size() == 0) return {std::string(key), zh};
   out.en.reserve(key.size() + 32);
   out.zh.reserve(zh.size() + 32);
@@ -173,42 +154,18 @@ LocalizedText same_text(std::string text) {
   return out;
 }
 
-namespace {
-
-LocalizedText make_span_text(const Span& span) {
+LocalizedText span_text(const Span& span) {
   const char* key = span.unit == Span::Unit::day    ? (span.count == 1 ? "1 day" : "{n} days")
                     : span.unit == Span::Unit::week ? (span.count == 1 ? "1 week" : "{n} weeks")
                                                     : (span.count == 1 ? "1 month" : "{n} months");
   return tr_both(key, {{"n", same_text(std::to_string(span.count))}});
 }
 
-LocalizedText make_every_text(const Span& e) {
+LocalizedText every_text(const Span& e) {
   if (e.count != 1) return tr_both("every {span}", {{"span", span_text(e)}});
   return tr_both(e.unit == Span::Unit::day    ? "every day"
                  : e.unit == Span::Unit::week ? "every week"
                                               : "every month");
-}
-
-// span_text and every_text of the spans plans use, kept per thread: a plan asks for the same few
-// dozen ("2 weeks", "every month") again and again, and the texts depend on nothing else.
-template <class Make>
-LocalizedText kept_span_text(const Span& span, int which, Make make) {
-  constexpr int kCounts = 64;
-  if (span.count < 0 || span.count >= kCounts) return make();
-  thread_local std::optional<LocalizedText> kept[2][3][kCounts];
-  std::optional<LocalizedText>& slot = kept[which][static_cast<int>(span.unit)][span.count];
-  if (!slot) slot = make();
-  return *slot;
-}
-
-}  // namespace
-
-LocalizedText span_text(const Span& span) {
-  return kept_span_text(span, 0, [&span] { return make_span_text(span); });
-}
-
-LocalizedText every_text(const Span& e) {
-  return kept_span_text(e, 1, [&e] { return make_every_text(e); });
 }
 
 std::string format_dose_rate(DoseRate r, Lang lang) {
