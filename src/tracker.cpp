@@ -32,7 +32,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <exception>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -1927,24 +1926,43 @@ struct Tracker::Impl {
   int version = 0;
   std::string file;          // the connection's file: `path`, or a new store not yet published
   bool unpublished = false;  // `file` is a new store that publish() has not linked to `path`
-  bool start_failed = false;
+  bool made_here = false;    // this connection's open made the store at `path`
+  bool started = false;      // a start of this connection stored its patient
 
   Impl() = default;
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
-  // A new store that no start used is published as it is (the file that create_if_missing
-  // promises); one whose start failed is removed, so that a failed start leaves no file.
   ~Impl() {
-    if (!unpublished) return;
-    if (!start_failed) {
-      try {
-        publish();
-      } catch (...) {  // publish() removed the private file
-      }
-      return;
+    if (unpublished) {  // the open failed before the new store was linked
+      db.reset();
+      remove_new_store(file);
     }
-    db.reset();
-    remove_new_store(file);
+  }
+
+  // Whether the file this connection opened is no longer at `path` (remove_if_unused() of the
+  // start that made it removed it).
+  bool moved() const {
+    int moved = 0;
+    return sqlite3_file_control(db->getHandle(), "main", SQLITE_FCNTL_HAS_MOVED, &moved) ==
+               SQLITE_OK &&
+           moved != 0;
+  }
+
+  // The first start into a store that this connection's open made failed (a full disk): the store
+  // is removed if nobody stored a patient in it, so that a failed start leaves no file. Under the
+  // write lock, so that no start can be storing a patient meanwhile; a start that opened the store
+  // before it was removed finds it moved once it has the lock (Tracker::start) and stores nothing.
+  void remove_if_unused() noexcept {
+    if (!made_here || started || !db) return;
+    made_here = false;
+    try {
+      SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
+      if (moved() || db->execAndGet("SELECT count(*) FROM patients").getInt64() != 0) return;
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        ::unlink((path + suffix).c_str());
+      }
+    } catch (...) {  // the store stays, whole: it is still a tracker database without patients
+    }
   }
 
   template <class F>
@@ -2139,10 +2157,10 @@ struct Tracker::Impl {
 
   // A new store is made whole before it has its name, so that `path` never exists empty or half
   // made: the schema is written into a private file beside it (PATH.new-XXXXXXXX, mode 0600),
-  // which the connection uses until publish() links it to `path` (Tracker::start() does, once
-  // the store holds its first patient). A start that fails (a full disk) thus leaves no file, and
-  // one killed at worst the private file. Returns false when `path` exists: check_file_safe() and
-  // the reads that follow judge it. Makes the default path's directories with mode 0700.
+  // which open() then links to `path` (publish()). A start killed meanwhile leaves at most the
+  // private file, which holds no patient data; one that fails (a full disk) leaves nothing.
+  // Returns false when `path` exists: check_file_safe() and the reads that follow judge it. Makes
+  // the default path's directories with mode 0700.
   bool create_file(bool create_directory) {
     const fs::path p(path);
     std::error_code ec;
@@ -2295,6 +2313,8 @@ struct Tracker::Impl {
         connect(Mode::open_existing, false);
       }
       if (version < kTrackerSchemaVersion) migrate();
+      // A new store is named once it is whole.
+      if (unpublished) made_here = publish();
       return 0;
     });
   }
@@ -2465,14 +2485,6 @@ int Tracker::schema_version() const {
 
 TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
                               const PlanRequest& asked, Date today) {
-  // A start that fails leaves no new store behind (Impl::~Impl removes one not yet published).
-  struct OnFailure {
-    Impl& impl;
-    int before = std::uncaught_exceptions();
-    ~OnFailure() {
-      if (std::uncaught_exceptions() > before) impl.start_failed = true;
-    }
-  } on_failure{*impl_};
   check_label(label);
   // The plan is stored whole, with how every number was made, as the record of what was planned.
   PlanRequest request = asked;
@@ -2492,6 +2504,11 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
     return impl_->guarded([&] {
       SQLite::Database& db = *impl_->db;
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      if (impl_->moved()) {
+        throw Error("tracker.db_busy", impl_->path,
+                    "the new database was removed while this start waited for it (the start "
+                    "that made it failed); nothing was changed, try again");
+      }
       {
         SQLite::Statement st(db, "SELECT 1 FROM patients WHERE label = ?");
         bind_text(st, 1, label);
@@ -2578,11 +2595,15 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
       return p;
     });
   };
-  TrackedPatient p = insert();
-  // A new store gets its name once its first patient is in it; if another start named its store
-  // first, the patient goes into that one.
-  if (impl_->unpublished && !impl_->guarded([&] { return impl_->publish(); })) p = insert();
-  return p;
+  try {
+    TrackedPatient p = insert();
+    impl_->started = true;
+    return p;
+  } catch (...) {
+    // The first start into a new store failed while writing (a full disk): no store is left.
+    impl_->remove_if_unused();
+    throw;
+  }
 }
 
 std::vector<TrackedPatient> Tracker::patients() const {

@@ -5,8 +5,8 @@
 #      tests/track/fault_helper (the library in a loop, "ack" after each commit). After every kill:
 #      PRAGMA integrity_check is ok, every acknowledged change is there, a store is never left
 #      empty or half made; at the end of each phase the store opens and takes a new change.
-#   2. A full disk, made without privileges by RLIMIT_FSIZE (tests/track/fsize_run.py: writes past
-#      the limit fail with EFBIG): start, record and done exit 0 or 2 with tracker.disk_full
+#   2. A full disk, made without privileges by RLIMIT_FSIZE (prlimit --fsize, with SIGXFSZ ignored:
+#      writes past the limit fail with EFBIG): start, record and done exit 0 or 2 with tracker.disk_full
 #      (never 1, never another id), nothing acknowledged is lost, a refused change is not there,
 #      a failed start of a new store leaves no file; the read-only subcommands exit 0 and print
 #      what they print on a disk with room.
@@ -15,14 +15,13 @@
 #      65534 when root, the mode otherwise). Which one ran is printed. Write subcommands exit 2
 #      with tracker.read_only, read-only ones exit 0 and print as before, nothing is written.
 # Usage: fault_test.sh PATH/TO/doseplan PATH/TO/tracker_fault_helper RULES_DIR
-# Needs the sqlite3 shell and python3. Prints "N passed, M failed" last; exit 0 when all passed.
+# Needs the sqlite3 shell and util-linux (prlimit, unshare, setpriv). Prints "N passed, M failed" last; exit 0 when all passed.
 set -u
 bin="$1"
 helper="$2"
 rules="$3"
 here="$(cd "$(dirname "$0")" && pwd)"
 v1="$here/../data/tracker-v1/tracker-v1.db"
-fsize_run=("${DOSEPLAN_PYTHON3:-python3}" "$here/fsize_run.py")
 export DOSEPLAN_RULES="$rules"
 unset XDG_DATA_HOME
 tmp="$(mktemp -d)"
@@ -89,6 +88,9 @@ schema="$("$bin" track start --db "$tmp/ref.db" --label ref "${itp[@]}" --today 
 check "a new store has a schema version" test -n "$schema"
 
 # ------------------------------------------------------------------ 1. SIGKILL
+lap=$(now_us)
+laps=""
+phase_done() { local t; t=$(now_us); laps="$laps $1 $(((t - lap) / 1000)) ms;"; lap=$t; }
 # 1a. track start on a new store: killed at random, the store is absent or whole, never empty.
 t_new=$(time_of "$bin" track start --db "$tmp/calib.db" --label c "${itp[@]}" --today 2026-11-10)
 new_rounds=12
@@ -127,6 +129,7 @@ for i in $(seq 1 "$new_rounds"); do
 done
 check "kill during start of a new store: $new_rounds of $new_rounds clean" test "$bad_new" -eq 0
 
+phase_done start-new
 # 1b. track start into an existing store: several patients started in a loop, killed at random.
 sdb="$tmp/start.db"
 "$bin" track start --db "$sdb" --label s-0 "${itp[@]}" --today 2026-11-10 >/dev/null
@@ -136,7 +139,7 @@ echo s-calib >>"$tmp/acked-start"
 start_rounds=12
 bad=0
 for i in $(seq 1 "$start_rounds"); do
-  kill_run "$t_start" "$bin" track start --db "$sdb" --label "s-$i" "${itp[@]}" --today 2026-11-10
+  kill_run $((t_start * 3 / 2)) "$bin" track start --db "$sdb" --label "s-$i" "${itp[@]}" --today 2026-11-10
   seen start "$code"
   if [ "$code" = 0 ]; then
     if contains "$tmp/out" "Tracking s-$i:"; then echo "s-$i" >>"$tmp/acked-start"; else bad=$((bad + 1)); fi
@@ -156,8 +159,8 @@ for i in $(seq 1 "$start_rounds"); do
   fi
 done
 # The library in a loop: "ack" after each commit, killed after its first ack.
-helper_kill() {  # helper_kill ACKFILE ARGS...: runs the helper, kills it 0-0.15 s after its first ack
-  local acks="$1"; shift
+helper_kill() {  # helper_kill ACKFILE MAX_US ARGS...: runs the helper, kills it 0-MAX_US after its first ack
+  local acks="$1" max="$2"; shift 2
   "$helper" "$@" >"$tmp/hout" 2>"$tmp/herr" &
   local pid=$! n
   for n in $(seq 1 400); do
@@ -165,7 +168,7 @@ helper_kill() {  # helper_kill ACKFILE ARGS...: runs the helper, kills it 0-0.15
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.025
   done
-  sleep "$(delay 150000)"
+  sleep "$(delay "$max")"
   kill -KILL "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   code=$?
@@ -180,7 +183,7 @@ helper_kill() {  # helper_kill ACKFILE ARGS...: runs the helper, kills it 0-0.15
 }
 helper_rounds=4
 for i in $(seq 1 "$helper_rounds"); do
-  helper_kill "$tmp/acked-start" start "$sdb" "$rules" h "$((i * 1000))" 1000 || bad=$((bad + 1))
+  helper_kill "$tmp/acked-start" 150000 start "$sdb" "$rules" h "$((i * 1000))" 1000 || bad=$((bad + 1))
   seen start-lib "$code"
   snapshot "$sdb"
   if ! integrity || ! all_there "$tmp/acked-start" 'SELECT label FROM patients;'; then
@@ -194,6 +197,7 @@ check "kill during start: starts were acknowledged" test "$(wc -l <"$tmp/acked-s
 check "kill during start: the store takes a new patient" test $? -eq 0
 check "kill during start: integrity at the end" test "$(sql "$sdb" 'PRAGMA integrity_check;')" = ok
 
+phase_done start
 # 1c. track record.
 rdb="$tmp/record.db"
 "$bin" track start --db "$rdb" --label r "${itp[@]}" --today 2026-11-10 >/dev/null
@@ -203,7 +207,7 @@ echo "cli calib" >"$tmp/acked-rec"
 record_rounds=10
 bad=0
 for i in $(seq 1 "$record_rounds"); do
-  kill_run "$t_rec" "$bin" "${rec[@]}" --value "$((70 + i)) umol/L" --note "cli $i"
+  kill_run $((t_rec * 3 / 2)) "$bin" "${rec[@]}" --value "$((70 + i)) umol/L" --note "cli $i"
   seen record "$code"
   if [ "$code" = 0 ]; then
     if contains "$tmp/out" "Recorded #"; then echo "cli $i" >>"$tmp/acked-rec"; else bad=$((bad + 1)); fi
@@ -219,7 +223,7 @@ for i in $(seq 1 "$record_rounds"); do
 done
 for i in $(seq 1 "$helper_rounds"); do
   : >"$tmp/acked-seq"
-  helper_kill "$tmp/acked-seq" record "$rdb" "$rules" r "$((i * 1000000))" 1000000 || bad=$((bad + 1))
+  helper_kill "$tmp/acked-seq" 150000 record "$rdb" "$rules" r "$((i * 1000000))" 1000000 || bad=$((bad + 1))
   seen record-lib "$code"
   sed 's/^/seq /' "$tmp/acked-seq" >>"$tmp/acked-rec"
   snapshot "$rdb"
@@ -234,6 +238,7 @@ check "kill during record: results were acknowledged" test "$(wc -l <"$tmp/acked
 check "kill during record: the store takes a new result" test $? -eq 0
 check "kill during record: integrity at the end" test "$(sql "$rdb" 'PRAGMA integrity_check;')" = ok
 
+phase_done record
 # 1d. track done: each round marks the next visit of a patient (16 visits), killed at random.
 ddb="$tmp/done.db"
 for l in d1 d2 d3 d4 d5; do "$bin" track start --db "$ddb" --label "$l" "${itp[@]}" --today 2026-11-10 >/dev/null; done
@@ -246,7 +251,7 @@ echo "d1 ${dates[0]}" >>"$tmp/acked-done"
 done_rounds=10
 bad=0
 for i in $(seq 1 "$done_rounds"); do
-  kill_run "$t_done" "$bin" track done --db "$ddb" --label d1 --visit "${dates[$i]}" --today 2027-07-01
+  kill_run $((t_done * 3 / 2)) "$bin" track done --db "$ddb" --label d1 --visit "${dates[$i]}" --today 2027-07-01
   seen done "$code"
   if [ "$code" = 0 ]; then
     echo "d1 ${dates[$i]}" >>"$tmp/acked-done"
@@ -262,7 +267,7 @@ for i in $(seq 1 "$done_rounds"); do
 done
 for i in $(seq 2 $((helper_rounds + 1))); do
   : >"$tmp/acked-d"
-  helper_kill "$tmp/acked-d" done "$ddb" "d$i" || bad=$((bad + 1))
+  helper_kill "$tmp/acked-d" 8000 done "$ddb" "d$i" || bad=$((bad + 1))
   seen done-lib "$code"
   sed "s/^/d$i /" "$tmp/acked-d" >>"$tmp/acked-done"
   snapshot "$ddb"
@@ -276,6 +281,7 @@ check "kill during done: visits done were acknowledged" test "$(wc -l <"$tmp/ack
 "$bin" track done --db "$ddb" --label d1 --visit "${dates[15]}" --today 2027-07-01 >/dev/null
 check "kill during done: the store takes a new visit done" test $? -eq 0
 
+phase_done done
 # 1e. Migration of a store of schema 1 (its three patients, nine results, three visits done).
 # Killed at random from the very start (some kills before the store is opened): afterwards the
 # store is of schema 1 or of this doseplan's, never between, with all that the old store held.
@@ -293,7 +299,7 @@ for i in $(seq 1 "$migrate_rounds"); do
   m="$tmp/m-$i.db"
   cp "$v1" "$m"
   chmod 600 "$m"
-  kill_run "$t_mig" "$bin" track due --db "$m" --today 2026-12-28
+  kill_run $((t_mig * 3 / 2)) "$bin" track due --db "$m" --today 2026-12-28
   seen migrate "$code"
   case "$code" in 0 | 137) ;; *) bad=$((bad + 1)); echo "migration kill $i: exit $code: $(cat "$tmp/err")" >&2 ;; esac
   snapshot "$m"
@@ -320,7 +326,7 @@ mdir="$tmp/mig"
 mkdir "$mdir"
 for i in $(seq 1 "$helper_rounds"); do
   : >"$tmp/acked-m"
-  helper_kill "$tmp/acked-m" migrate "$v1" "$mdir" "$((i * 1000))" 1000 || bad=$((bad + 1))
+  helper_kill "$tmp/acked-m" 150000 migrate "$v1" "$mdir" "$((i * 1000))" 1000 || bad=$((bad + 1))
   seen migrate-lib "$code"
   last="$(ls "$mdir" | grep -E '^m-[0-9]+\.db$' | sed 's/^m-//; s/\.db$//' | sort -n | tail -n 1)"
   for n in $(cat "$tmp/acked-m") "$last"; do
@@ -336,6 +342,7 @@ done
 check "kill during migration: schema 1 or migrated, nothing of the old store lost ($((migrate_rounds + helper_rounds)) kills)" test "$bad" -eq 0
 echo "kill during migration: $migrated of $migrate_rounds command-line kills after the migration's commit" >&2
 
+phase_done migration
 # ------------------------------------------------------------------ 2. a full disk
 # LIMIT bytes: no file may grow past it. 0: nothing can be written at all; 16384: less than the
 # -shm file of WAL; 40000: the -shm file, but a short -wal; the store's own size: a -wal of some
@@ -346,7 +353,15 @@ fdb="$tmp/full.db"
 echo base >"$tmp/acked-full"
 mapfile -t fdates < <(sql "$fdb" "SELECT v.date FROM visits v JOIN plans pl ON pl.id = v.plan_id JOIN patients p ON p.id = pl.patient_id WHERE p.label = 'f' ORDER BY v.date;")
 ro_subs=("patients" "due --today 2026-12-20" "history --label f" "advise --label f --today 2026-12-20" "export --label f --format json")
-full() { "${fsize_run[@]}" "$1" "$bin" "${@:2}" >"$tmp/out" 2>"$tmp/err"; code=$?; }
+# full LIMIT ARGS...: doseplan ARGS with no file growing past LIMIT bytes (RLIMIT_FSIZE), SIGXFSZ
+# ignored so that such a write fails with EFBIG; its output goes through pipes, which the limit
+# does not cut. Sets $code, $tmp/out, $tmp/err.
+full() {
+  local lim="$1"; shift
+  { (trap '' XFSZ; prlimit --fsize="$lim" "$bin" "$@"; echo $? >"$tmp/code") | cat >"$tmp/out"; } 2>&1 |
+    cat >"$tmp/err"
+  code="$(cat "$tmp/code")"
+}
 # A refused write: exit 2 and the disk_full id, whose message says that nothing was changed.
 refused_full() { [ "$code" = 2 ] && contains "$tmp/err" "[tracker.disk_full]" && contains "$tmp/err" "nothing was changed"; }
 bad=0
@@ -409,6 +424,7 @@ for lim in 0 4096 16384 65536 200000; do
 done
 check "full disk: a start that can not make a new store exits 2 (tracker.disk_full) and leaves no file" test "$bad" -eq 0
 
+phase_done full-disk
 # ------------------------------------------------------------------ 3. a read-only disk
 rodir="$tmp/ro"
 mkdir "$rodir"
@@ -469,11 +485,12 @@ check "read-only disk: nothing written" test "$(ls -A "$rodir")" = t.db -a "$(ck
 chmod 755 "$rodir"
 chmod 700 "$tmp"
 
+phase_done read-only
 elapsed=$(( ($(now_us) - $(echo "$t0" | tr -d .)) / 1000 ))
 echo "fault test: exit codes per phase (137 = killed):" >&2
 for phase in start-new start start-lib record record-lib done done-lib migrate migrate-lib full-start full-record full-done full-start-new full-read ro-write ro-read; do
   echo "  $phase: $(tally "$phase")" >&2
 done
-echo "fault test: $elapsed ms" >&2
+echo "fault test: $elapsed ms;$laps" >&2
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0
