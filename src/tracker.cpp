@@ -2310,6 +2310,12 @@ struct Tracker::Impl {
       }
       if (version < kTrackerSchemaVersion && mode == Mode::read_only) {
         // An older tracker database: migrated once, by a connection that may write.
+        try {
+          check_writable();
+        } catch (const Error&) {
+          throw_read_only(path, "its schema version " + std::to_string(version) +
+                                    " is older than this doseplan's, and must be migrated once");
+        }
         connect(Mode::open_existing, false);
       }
       if (version < kTrackerSchemaVersion) migrate();

@@ -436,6 +436,8 @@ for sub in "${ro_subs[@]}"; do
   "$bin" track $sub --db "$rodir/t.db" >"$tmp/want-${sub%% *}" 2>/dev/null
 done
 rm -f "$rodir/t.db-wal" "$rodir/t.db-shm"
+cp "$v1" "$rodir/v1.db"
+chmod 600 "$rodir/v1.db"
 how=""
 ro=()
 if [ "$(id -u)" = 0 ] && unshare -m --propagation private -- sh -c \
@@ -445,13 +447,13 @@ if [ "$(id -u)" = 0 ] && unshare -m --propagation private -- sh -c \
 elif [ "$(id -u)" = 0 ]; then
   how="emulated: a store and directory that user 65534 may not write (no mount namespace here)"
   chmod 711 "$tmp"
-  chown 65534:65534 "$rodir/t.db"
-  chmod 400 "$rodir/t.db"
+  chown 65534:65534 "$rodir/t.db" "$rodir/v1.db"
+  chmod 400 "$rodir/t.db" "$rodir/v1.db"
   chmod 555 "$rodir"
   ro=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 else
   how="emulated: a store and directory of mode 0400 and 0555 (not root)"
-  chmod 400 "$rodir/t.db"
+  chmod 400 "$rodir/t.db" "$rodir/v1.db"
   chmod 555 "$rodir"
 fi
 echo "read-only disk: $how" >&2
@@ -481,7 +483,11 @@ for sub in "${ro_subs[@]}"; do
   fi
 done
 check "read-only disk: patients, due, history, advise, export exit 0 and print as before" test "$bad" -eq 0
-check "read-only disk: nothing written" test "$(ls -A "$rodir")" = t.db -a "$(cksum <"$rodir/t.db")" = "$sum_before"
+# A store of an older schema must be migrated once, which writes it.
+rorun track patients --db "$rodir/v1.db"
+seen ro-read "$code"
+check "read-only disk: a store of schema 1 is refused (tracker.read_only), not migrated" test "$code" = 2 -a "$(grep -c '\[tracker.read_only\]' "$tmp/err")" = 1
+check "read-only disk: nothing written" test "$(ls -A "$rodir" | tr '\n' ' ')" = "t.db v1.db " -a "$(cksum <"$rodir/t.db")" = "$sum_before"
 chmod 755 "$rodir"
 chmod 700 "$tmp"
 
