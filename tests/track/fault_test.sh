@@ -292,7 +292,7 @@ sql "$v1" "$content" >"$tmp/v1-content"
 cp "$v1" "$tmp/calib-m.db"
 chmod 600 "$tmp/calib-m.db"
 t_mig=$(time_of "$bin" track due --db "$tmp/calib-m.db" --today 2026-12-28)
-migrate_rounds=16
+migrate_rounds=12
 bad=0
 migrated=0
 for i in $(seq 1 "$migrate_rounds"); do
