@@ -32,6 +32,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -2506,110 +2507,108 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
       plan_text) {
     throw std::logic_error("the request does not rebuild the same plan: " + request_text);
   }
-  const auto insert = [&] {
-    return impl_->guarded([&] {
-      SQLite::Database& db = *impl_->db;
-      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-      if (impl_->moved()) {
-        throw Error("tracker.db_busy", impl_->path,
-                    "the new database was removed while this start waited for it (the start "
-                    "that made it failed); nothing was changed, try again");
+  // The first start into a new store that fails while writing (a full disk) leaves no store.
+  struct RemoveIfUnused {
+    Impl& impl;
+    int before = std::uncaught_exceptions();
+    ~RemoveIfUnused() {
+      if (std::uncaught_exceptions() > before) impl.remove_if_unused();
+    }
+  } remove_if_unused{*impl_};
+  return impl_->guarded([&] {
+    SQLite::Database& db = *impl_->db;
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (impl_->moved()) {
+      throw Error("tracker.db_busy", impl_->path,
+                  "the new database was removed while this start waited for it (the start that "
+                  "made it failed); nothing was changed, try again");
+    }
+    {
+      SQLite::Statement st(db, "SELECT 1 FROM patients WHERE label = ?");
+      bind_text(st, 1, label);
+      if (st.executeStep()) {
+        throw Error("tracker.duplicate_patient", "label",
+                    in_quotes(label) + " is already tracked in " + impl_->path +
+                        "; choose another label (history is never overwritten)",
+                    zh(tr_both("\"{label}\" is already tracked in {path}; choose another label "
+                               "(what is recorded is never overwritten)",
+                               {{"label", same_text(label)}, {"path", same_text(impl_->path)}})));
       }
-      {
-        SQLite::Statement st(db, "SELECT 1 FROM patients WHERE label = ?");
-        bind_text(st, 1, label);
-        if (st.executeStep()) {
-          throw Error("tracker.duplicate_patient", "label",
-                      in_quotes(label) + " is already tracked in " + impl_->path +
-                          "; choose another label (history is never overwritten)",
-                      zh(tr_both("\"{label}\" is already tracked in {path}; choose another label "
-                                 "(what is recorded is never overwritten)",
-                                 {{"label", same_text(label)}, {"path", same_text(impl_->path)}})));
-        }
+    }
+    SQLite::Statement ins(db, "INSERT INTO patients (label, created_on) VALUES (?, ?)");
+    bind_text(ins, 1, label);
+    bind_text(ins, 2, format_date(today));
+    ins.exec();
+    const std::int64_t pid = db.getLastInsertRowid();
+    SQLite::Statement pl(db,
+                         "INSERT INTO plans (patient_id, regimen_id, start_date, end_date, "
+                         "plan_json, request_json, created_on, doseplan_version, "
+                         "rules_version, rules_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    pl.bind(1, static_cast<int64_t>(pid));
+    bind_text(pl, 2, plan.regimen.id);
+    bind_text(pl, 3, format_date(plan.start));
+    bind_text(pl, 4, format_date(plan.end));
+    bind_text(pl, 5, plan_text);
+    bind_text(pl, 6, request_text);
+    bind_text(pl, 7, format_date(today));
+    bind_text(pl, 8, plan.stamp.doseplan_version);
+    bind_text(pl, 9, plan.stamp.rules_version);
+    bind_text(pl, 10, plan.stamp.rules_hash);
+    pl.exec();
+    const std::int64_t plan_id = db.getLastInsertRowid();
+    SQLite::Statement vi(db,
+                         "INSERT INTO visits (plan_id, date, baseline, window_before, "
+                         "window_after, items_id, window_first, window_last) VALUES (?, ?, ?, ?, "
+                         "?, ?, ?, ?)");
+    SQLite::Statement set_ins(
+        db, "INSERT OR IGNORE INTO visit_items (items_json, tests_json) VALUES (?, ?)");
+    SQLite::Statement set_id(db, "SELECT id FROM visit_items WHERE items_json = ?");
+    for (const Visit& v : plan.visits) {
+      int before = 0, after = 0;
+      std::vector<std::string> tests;
+      json items = json::array();
+      for (const VisitItem& it : v.items) {
+        before = std::max(before, it.window_before);
+        after = std::max(after, it.window_after);
+        for (const std::string& t : it.tests)
+          if (std::find(tests.begin(), tests.end(), t) == tests.end()) tests.push_back(t);
+        items.push_back(item_json(it));
       }
-      SQLite::Statement ins(db, "INSERT INTO patients (label, created_on) VALUES (?, ?)");
-      bind_text(ins, 1, label);
-      bind_text(ins, 2, format_date(today));
-      ins.exec();
-      const std::int64_t pid = db.getLastInsertRowid();
-      SQLite::Statement pl(db,
-                           "INSERT INTO plans (patient_id, regimen_id, start_date, end_date, "
-                           "plan_json, request_json, created_on, doseplan_version, "
-                           "rules_version, rules_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      pl.bind(1, static_cast<int64_t>(pid));
-      bind_text(pl, 2, plan.regimen.id);
-      bind_text(pl, 3, format_date(plan.start));
-      bind_text(pl, 4, format_date(plan.end));
-      bind_text(pl, 5, plan_text);
-      bind_text(pl, 6, request_text);
-      bind_text(pl, 7, format_date(today));
-      bind_text(pl, 8, plan.stamp.doseplan_version);
-      bind_text(pl, 9, plan.stamp.rules_version);
-      bind_text(pl, 10, plan.stamp.rules_hash);
-      pl.exec();
-      const std::int64_t plan_id = db.getLastInsertRowid();
-      SQLite::Statement vi(db,
-                           "INSERT INTO visits (plan_id, date, baseline, window_before, "
-                           "window_after, items_id, window_first, window_last) VALUES (?, ?, ?, ?, "
-                           "?, ?, ?, ?)");
-      SQLite::Statement set_ins(
-          db, "INSERT OR IGNORE INTO visit_items (items_json, tests_json) VALUES (?, ?)");
-      SQLite::Statement set_id(db, "SELECT id FROM visit_items WHERE items_json = ?");
-      for (const Visit& v : plan.visits) {
-        int before = 0, after = 0;
-        std::vector<std::string> tests;
-        json items = json::array();
-        for (const VisitItem& it : v.items) {
-          before = std::max(before, it.window_before);
-          after = std::max(after, it.window_after);
-          for (const std::string& t : it.tests)
-            if (std::find(tests.begin(), tests.end(), t) == tests.end()) tests.push_back(t);
-          items.push_back(item_json(it));
-        }
-        // The set of items is stored once; visits with the same items share it.
-        const std::string items_text = items.dump();
-        set_ins.reset();
-        bind_text(set_ins, 1, items_text);
-        bind_text(set_ins, 2, json(tests).dump());
-        set_ins.exec();
-        set_id.reset();
-        bind_text(set_id, 1, items_text);
-        if (!set_id.executeStep()) throw std::logic_error("visit items not stored");
-        const std::int64_t items_id = set_id.getColumn(0).getInt64();
-        set_id.reset();
-        vi.reset();
-        vi.clearBindings();
-        vi.bind(1, static_cast<int64_t>(plan_id));
-        bind_text(vi, 2, format_date(v.date));
-        vi.bind(3, v.baseline ? 1 : 0);
-        vi.bind(4, before);
-        vi.bind(5, after);
-        vi.bind(6, static_cast<int64_t>(items_id));
-        vi.bind(7, static_cast<int64_t>(day_number(v.date - date::days(before))));
-        vi.bind(8, static_cast<int64_t>(day_number(v.date + date::days(after))));
-        vi.exec();
-      }
-      tx.commit();
-      TrackedPatient p;
-      p.id = pid;
-      p.label = label;
-      p.regimen_id = plan.regimen.id;
-      p.start = plan.start;
-      p.end = plan.end;
-      p.tracked_since = today;
-      p.stamp = plan.stamp;
-      return p;
-    });
-  };
-  try {
-    TrackedPatient p = insert();
+      // The set of items is stored once; visits with the same items share it.
+      const std::string items_text = items.dump();
+      set_ins.reset();
+      bind_text(set_ins, 1, items_text);
+      bind_text(set_ins, 2, json(tests).dump());
+      set_ins.exec();
+      set_id.reset();
+      bind_text(set_id, 1, items_text);
+      if (!set_id.executeStep()) throw std::logic_error("visit items not stored");
+      const std::int64_t items_id = set_id.getColumn(0).getInt64();
+      set_id.reset();
+      vi.reset();
+      vi.clearBindings();
+      vi.bind(1, static_cast<int64_t>(plan_id));
+      bind_text(vi, 2, format_date(v.date));
+      vi.bind(3, v.baseline ? 1 : 0);
+      vi.bind(4, before);
+      vi.bind(5, after);
+      vi.bind(6, static_cast<int64_t>(items_id));
+      vi.bind(7, static_cast<int64_t>(day_number(v.date - date::days(before))));
+      vi.bind(8, static_cast<int64_t>(day_number(v.date + date::days(after))));
+      vi.exec();
+    }
+    tx.commit();
     impl_->started = true;
+    TrackedPatient p;
+    p.id = pid;
+    p.label = label;
+    p.regimen_id = plan.regimen.id;
+    p.start = plan.start;
+    p.end = plan.end;
+    p.tracked_since = today;
+    p.stamp = plan.stamp;
     return p;
-  } catch (...) {
-    // The first start into a new store failed while writing (a full disk): no store is left.
-    impl_->remove_if_unused();
-    throw;
-  }
+  });
 }
 
 std::vector<TrackedPatient> Tracker::patients() const {
