@@ -199,6 +199,8 @@ std::string error_meaning(std::string_view id) {
       {"tracker.db_error", "A database error; nothing was changed."},
       {"tracker.db_newer", "The database was written by a newer doseplan."},
       {"tracker.db_open", "The tracker database can not be opened."},
+      {"tracker.disk_full",
+       "The disk that holds the tracker database is full; nothing was changed."},
       {"tracker.duplicate_patient", "A patient with this label is already tracked."},
       {"tracker.future_date", "A date after today."},
       {"tracker.implausible_date", "A date before the patient's birth or before 1900."},
@@ -210,6 +212,9 @@ std::string error_meaning(std::string_view id) {
       {"tracker.not_a_plan", "The stored plan can not be read."},
       {"tracker.not_tracker_db", "The file is not a doseplan tracker database."},
       {"tracker.plan_not_rebuilt", "The stored plan could not be made again."},
+      {"tracker.read_only",
+       "The tracker database can not be written (a read-only file system or no permission); "
+       "nothing was changed."},
       {"tracker.unknown_patient", "No patient with this label."},
       {"tracker.unknown_result", "No result with this number for this patient."},
       {"tracker.unknown_test", "No test with this id."},

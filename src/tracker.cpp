@@ -9,14 +9,16 @@
 // Every input is checked before the database is touched; a failed check throws doseplan::Error
 // and the transaction (if one was opened) is rolled back without having written anything.
 //
-// Why this file is long (about 2,880 lines): it holds the store, migrations, lab values, the
+// Why this file is long (about 3,490 lines): it holds the store, migrations, lab values, the
 // plan-JSON importer, advice and the due list. Issue 19 splits it by concern (src/tracker/); it is
 // kept whole until then so that the split is one reviewed move, not several half-moves.
 #include "doseplan/tracker.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -31,10 +33,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <system_error>
@@ -1450,7 +1454,54 @@ CREATE TRIGGER entered_in_error_kept_delete BEFORE DELETE ON entered_in_error
 };
 static_assert(static_cast<int>(std::size(kMigrations)) == kTrackerSchemaVersion);
 
-[[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::string& path) {
+// Whether errno `e` means that no more can be written: the disk (or the user's quota) is full, or
+// the process's file size limit (RLIMIT_FSIZE: EFBIG) is reached.
+bool no_space_errno(int e) {
+  return e == ENOSPC || e == EDQUOT || e == EFBIG;
+}
+
+// Whether a failed write may have met a full disk although errno no longer says so (SQLite reads
+// errno after cleaning up, which may have changed it): the file system holding `path` has less
+// than 1 MiB free for this user, or the process has a file size limit (RLIMIT_FSIZE).
+bool out_of_space(const std::string& path) {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) return true;
+  const fs::path p = fs::absolute(fs::path(path));
+  struct statvfs vfs {};
+  return ::statvfs(p.parent_path().c_str(), &vfs) == 0 &&
+         static_cast<unsigned long long>(vfs.f_bavail) * vfs.f_frsize < (1ULL << 20);
+}
+
+[[noreturn]] void throw_disk_full(const std::string& path, const std::string& what) {
+  throw Error("tracker.disk_full", path,
+              "the disk is full or a file size limit is reached (" + what +
+                  "); nothing was changed. Free some space on the disk that holds " + path +
+                  " and run the command again; patients, due, history, advise and export still "
+                  "work",
+              zh(tr_both("the disk that holds {path} is full; nothing was changed. Free some space "
+                         "on it and run the command again; patients, due, history, advise and "
+                         "export still work",
+                         {{"path", same_text(path)}})));
+}
+
+[[noreturn]] void throw_read_only(const std::string& path, const std::string& what) {
+  throw Error("tracker.read_only", path,
+              path + " can not be written (" + what +
+                  "): its file system is read-only, or you may not write it or its directory; "
+                  "nothing was changed. patients, due, history, advise and export still work; to "
+                  "change it, make it writable or copy it to a writable place and give --db",
+              zh(tr_both("{path} can not be written: its file system is read-only, or you may not "
+                         "write it or its directory; nothing was changed. patients, due, history, "
+                         "advise and export still work; to change it, make it writable or copy it "
+                         "to a writable place and give --db",
+                         {{"path", same_text(path)}})));
+}
+
+// `sys_errno` is sqlite3_system_errno() of the connection that failed (0 if none): it tells a full
+// disk (SQLite says SQLITE_FULL only for ENOSPC; a file size limit is an I/O error) and a
+// read-only file system from other I/O errors.
+[[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::string& path,
+                                 int sys_errno = 0) {
   const int code = e.getErrorCode() & 0xff;
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
     throw Error("tracker.db_busy", path,
@@ -1461,6 +1512,20 @@ static_assert(static_cast<int>(std::size(kMigrations)) == kTrackerSchemaVersion)
   if (code == SQLITE_NOTADB) {
     throw Error("tracker.not_tracker_db", path,
                 "not a doseplan tracker database (not an SQLite file); give another --db FILE");
+  }
+  const bool io = code == SQLITE_IOERR || code == SQLITE_CANTOPEN;
+  if (code == SQLITE_FULL || (io && (no_space_errno(sys_errno) || out_of_space(path)))) {
+    throw_disk_full(
+        path, std::string(e.what()) +
+                  (no_space_errno(sys_errno) ? std::string(": ") + std::strerror(sys_errno) : ""));
+  }
+  // A plain SQLITE_READONLY is also a change tried through a read-only connection (query_only),
+  // a mistake of the program rather than of the disk: it stays tracker.db_error.
+  const bool read_only_file =
+      code == SQLITE_READONLY && e.getExtendedErrorCode() != SQLITE_READONLY;
+  if (read_only_file || (io && (sys_errno == EROFS || sys_errno == EACCES || sys_errno == EPERM))) {
+    throw_read_only(path, std::string(e.what()) +
+                              (sys_errno != 0 ? std::string(": ") + std::strerror(sys_errno) : ""));
   }
   throw Error("tracker.db_error", path,
               std::string("database error: ") + e.what() + "; nothing was changed");
@@ -2050,19 +2115,67 @@ void bind_text(SQLite::Statement& st, int i, const std::string& s) {
   st.bind(i, s);
 }
 
+// The migrations from schema `from` (0: a new database) to this one's, inside the caller's
+// transaction.
+void run_migrations(SQLite::Database& db, int from) {
+  if (from == 0) db.exec("PRAGMA application_id = " + std::to_string(kTrackerApplicationId));
+  for (int v = from; v < kTrackerSchemaVersion; ++v) db.exec(kMigrations[v]);
+  db.exec("PRAGMA user_version = " + std::to_string(kTrackerSchemaVersion));
+}
+
 }  // namespace
 
 struct Tracker::Impl {
   std::string path;
   std::unique_ptr<SQLite::Database> db;
   int version = 0;
+  std::string file;          // the connection's file: `path`, or a new store not yet published
+  bool unpublished = false;  // `file` is a new store that publish() has not linked to `path`
+  bool made_here = false;    // this connection's open made the store at `path`
+  bool started = false;      // a start of this connection stored its patient
+
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() {
+    if (unpublished) {  // the open failed before the new store was linked
+      db.reset();
+      remove_new_store(file);
+    }
+  }
+
+  // Whether the file this connection opened is no longer at `path` (remove_if_unused() of the
+  // start that made it removed it).
+  bool moved() const {
+    int moved = 0;
+    return sqlite3_file_control(db->getHandle(), "main", SQLITE_FCNTL_HAS_MOVED, &moved) ==
+               SQLITE_OK &&
+           moved != 0;
+  }
+
+  // The first start into a store that this connection's open made failed (a full disk): the store
+  // is removed if nobody stored a patient in it, so that a failed start leaves no file. Under the
+  // write lock, so that no start can be storing a patient meanwhile; a start that opened the store
+  // before it was removed finds it moved once it has the lock (Tracker::start) and stores nothing.
+  void remove_if_unused() noexcept {
+    if (!made_here || started || !db) return;
+    made_here = false;
+    try {
+      SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
+      if (moved() || db->execAndGet("SELECT count(*) FROM patients").getInt64() != 0) return;
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        ::unlink((path + suffix).c_str());
+      }
+    } catch (...) {  // the store stays, whole: it is still a tracker database without patients
+    }
+  }
 
   template <class F>
   auto guarded(F&& f) const {
     try {
       return f();
     } catch (const SQLite::Exception& e) {
-      rethrow_sqlite(e, path);
+      rethrow_sqlite(e, path, db ? sqlite3_system_errno(db->getHandle()) : 0);
     } catch (const Error& e) {
       // A damaged store: its path before the place (stored_at()).
       if (e.id() != "tracker.damaged" || e.problems().front().where.starts_with(path)) throw;
@@ -2219,12 +2332,76 @@ struct Tracker::Impl {
     return out;
   }
 
-  // Creates the file with O_EXCL and mode 0600 (and the default path's directories with 0700).
-  // An existing file is left as it is: check_file_safe() and the reads that follow judge it.
+  // Why a file could not be made: a full disk and a read-only place have their own ids.
+  [[noreturn]] void throw_cannot_create(const std::string& name, int err) const {
+    const std::string why = "cannot create " + name + ": " + std::strerror(err);
+    if (no_space_errno(err)) throw_disk_full(path, why);
+    if (err == EROFS || err == EACCES || err == EPERM) throw_read_only(path, why);
+    const fs::path p(path);
+    std::error_code ec;
+    throw Error("tracker.db_open", "db",
+                why + (p.has_parent_path() && !fs::exists(p.parent_path(), ec)
+                           ? " (the directory does not exist)"
+                           : ""));
+  }
+
+  // Creates an empty file with O_EXCL and mode 0600; false if it exists.
+  bool create_empty(const std::string& name) const {
+    const int fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+      if (errno == EEXIST) return false;
+      throw_cannot_create(name, errno);
+    }
+    const bool ok = ::fchmod(fd, 0600) == 0;
+    ::close(fd);
+    if (!ok) {
+      ::unlink(name.c_str());
+      throw Error("tracker.db_open", "db", "cannot set mode 0600 on " + name);
+    }
+    return true;
+  }
+
+  // The private file of a new store, and what SQLite made beside it.
+  static void remove_new_store(const std::string& name) {
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) ::unlink((name + suffix).c_str());
+  }
+
+  // Writes the whole schema into the empty file `new_file`: every migration in one transaction,
+  // in rollback-journal mode, so that what is committed is in the file itself. On failure
+  // `new_file` is removed.
+  void write_new_store(const std::string& new_file) const {
+    int err = 0;
+    try {
+      SQLite::Database store(new_file, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                             kBusyTimeoutMs);
+      try {
+        store.exec("PRAGMA synchronous = FULL");
+        SQLite::Transaction tx(store, SQLite::TransactionBehavior::IMMEDIATE);
+        run_migrations(store, 0);
+        tx.commit();
+      } catch (const SQLite::Exception&) {
+        err = sqlite3_system_errno(store.getHandle());
+        throw;
+      }
+    } catch (const SQLite::Exception& e) {
+      remove_new_store(new_file);
+      rethrow_sqlite(e, path, err);
+    } catch (...) {
+      remove_new_store(new_file);
+      throw;
+    }
+  }
+
+  // A new store is made whole before it has its name, so that `path` never exists empty or half
+  // made: the schema is written into a private file beside it (PATH.new-XXXXXXXX, mode 0600),
+  // which open() then links to `path` (publish()). A start killed meanwhile leaves at most the
+  // private file, which holds no patient data; one that fails (a full disk) leaves nothing.
+  // Returns false when `path` exists: check_file_safe() and the reads that follow judge it. Makes
+  // the default path's directories with mode 0700.
   bool create_file(bool create_directory) {
     const fs::path p(path);
+    std::error_code ec;
     if (create_directory && p.has_parent_path()) {
-      std::error_code ec;
       fs::path dir;
       for (const fs::path& part : p.parent_path()) {
         dir /= part;
@@ -2233,20 +2410,77 @@ struct Tracker::Impl {
         fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
       }
     }
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd >= 0) {
-      const bool ok = ::fchmod(fd, 0600) == 0;
-      ::close(fd);
-      if (!ok) throw Error("tracker.db_open", "db", "cannot set mode 0600 on " + path);
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0) return false;
+    std::string new_file;
+    std::random_device random;
+    for (int attempt = 0; new_file.empty(); ++attempt) {
+      char suffix[16];
+      std::snprintf(suffix, sizeof suffix, ".new-%08x", static_cast<unsigned>(random()));
+      if (create_empty(path + suffix)) {
+        new_file = path + suffix;
+      } else if (attempt == 10) {
+        throw_cannot_create(path + suffix, EEXIST);
+      }
+    }
+    write_new_store(new_file);
+    file = new_file;
+    unpublished = true;
+    return true;
+  }
+
+  // Links the new store (the connection's private file) to `path`: switched to WAL, closed, then
+  // link(2), which fails if `path` exists. Returns true when linked (the connection is then to
+  // `path`); false when another start linked its store first, or on a file system without hard
+  // links (an empty file made at `path` with O_EXCL and given its schema, as a start did before):
+  // the connection is then to that store, and what was written into the private file is gone.
+  // The private file is removed in every case.
+  bool publish() {
+    const std::string new_file = file;
+    unpublished = false;
+    file = path;
+    try {
+      db->exec("PRAGMA journal_mode = WAL");
+    } catch (const SQLite::Exception& e) {
+      const int err = sqlite3_system_errno(db->getHandle());
+      db.reset();
+      remove_new_store(new_file);
+      rethrow_sqlite(e, path, err);
+    }
+    db.reset();
+    // Nothing was written after the switch to WAL: a WAL file with frames would mean that the
+    // store is not all in the file.
+    struct stat wal {};
+    if (::stat((new_file + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) {
+      remove_new_store(new_file);
+      throw Error("tracker.db_error", path,
+                  "database error: the new database could not be closed cleanly; nothing was "
+                  "changed, try again");
+    }
+    const bool linked = ::link(new_file.c_str(), path.c_str()) == 0;
+    const int err = errno;
+    remove_new_store(new_file);
+    if (linked) {
+      // The new name made durable, as SQLite makes a commit durable.
+      const fs::path p(path);
+      const std::string dir = p.has_parent_path() ? p.parent_path().string() : std::string(".");
+      const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+      }
+      connect(Mode::open_existing, false);
       return true;
     }
-    if (errno != EEXIST) {
-      throw Error("tracker.db_open", "db",
-                  "cannot create " + path + ": " + std::strerror(errno) +
-                      (p.has_parent_path() && !fs::exists(p.parent_path())
-                           ? " (the directory does not exist)"
-                           : ""));
+    bool made = false;
+    if (err == EPERM || err == ENOTSUP || err == ENOSYS || err == EMLINK) {
+      made = create_empty(path);
+    } else if (err != EEXIST) {
+      throw_cannot_create(path, err);
     }
+    check_file_safe();
+    connect(Mode::create_if_missing, made);
+    if (version < kTrackerSchemaVersion) migrate();
     return false;
   }
 
@@ -2301,16 +2535,64 @@ struct Tracker::Impl {
                        {{"path", same_text(path)}})));
       }
     }
-    check_file_safe();
+    if (!unpublished) {
+      check_file_safe();
+      if (mode != Mode::read_only) check_writable();
+    }
     guarded([&] {
-      connect(mode, created);
+      if (mode == Mode::read_only) {
+        connect_read_only();
+      } else {
+        connect(mode, created);
+      }
       if (version < kTrackerSchemaVersion && mode == Mode::read_only) {
         // An older tracker database: migrated once, by a connection that may write.
+        try {
+          check_writable();
+        } catch (const Error&) {
+          throw_read_only(path, "its schema version " + std::to_string(version) +
+                                    " is older than this doseplan's, and must be migrated once");
+        }
         connect(Mode::open_existing, false);
       }
       if (version < kTrackerSchemaVersion) migrate();
+      // A new store is named once it is whole.
+      if (unpublished) made_here = publish();
       return 0;
     });
+  }
+
+  // A store to be changed on a read-only file system, or that this user may not write, is said so
+  // before SQLite opens it (which would open it read-only and fail later: "unable to open database
+  // file").
+  void check_writable() const {
+    struct statvfs vfs {};
+    if (::statvfs(path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0) {
+      throw_read_only(path, "read-only file system");
+    }
+    if (::access(path.c_str(), W_OK) != 0 && errno != ENOENT) {
+      throw_read_only(path, std::strerror(errno));
+    }
+  }
+
+  // Read-only subcommands on a full disk: SQLite can not size the -shm file that WAL readers
+  // share. With no WAL frames (no -wal file, or an empty one) the file alone is the whole
+  // database, and no writer can add to it while the disk is full: it is read as a file that does
+  // not change, as in a read-only directory. Changes committed in a -wal file can not be read
+  // without the -shm file: tracker.disk_full.
+  void connect_read_only() {
+    try {
+      connect(Mode::read_only, false);
+    } catch (const SQLite::Exception& e) {
+      const int err = db ? sqlite3_system_errno(db->getHandle()) : 0;
+      const int code = e.getErrorCode() & 0xff;
+      const bool full = code == SQLITE_FULL || ((code == SQLITE_IOERR || code == SQLITE_CANTOPEN) &&
+                                                (no_space_errno(err) || out_of_space(path)));
+      struct stat wal {};
+      const bool no_frames = ::stat((path + "-wal").c_str(), &wal) != 0 || wal.st_size == 0;
+      if (!full || !no_frames) rethrow_sqlite(e, path, err);
+      connect(Mode::read_only, false, true);
+    }
   }
 
   // Whether a process may be writing the database: its directory is writable (a writer makes the
@@ -2360,10 +2642,10 @@ struct Tracker::Impl {
   // only) an empty one. An empty file that another start created is given that start's schema:
   // this one waits for it (up to the busy timeout), so that one process alone sets the journal
   // mode and creates the tables.
-  void connect(Mode mode, bool created) {
+  void connect(Mode mode, bool created, bool immutable = false) {
     const bool read_only = mode == Mode::read_only;
     db.reset();
-    if (read_only && !writer_possible()) {
+    if (read_only && (immutable || !writer_possible())) {
       // SQLite can not make the -shm file of a WAL database in a directory it can not write;
       // nobody can write the database there either, so it is read as a file that does not change.
       db = std::make_unique<SQLite::Database>(
@@ -2372,7 +2654,7 @@ struct Tracker::Impl {
     } else {
       // Read-only use opens the file for writing too, so that closing it removes the -wal and -shm
       // files as every other subcommand does; query_only refuses any change through it.
-      db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+      db = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                                               kBusyTimeoutMs);
       if (read_only) db->exec("PRAGMA query_only = ON");
     }
@@ -2404,11 +2686,12 @@ struct Tracker::Impl {
                       "); use a newer doseplan");
     }
     if (read_only) return;
-    // Set once, by the start that made the file; asking again takes no lock.
-    if (db->execAndGet("PRAGMA journal_mode").getString() != "wal") {
+    db->exec("PRAGMA synchronous = FULL");
+    // A new store keeps its rollback journal until publish(). Set once, by the start that made the
+    // file; asking again takes no lock.
+    if (!unpublished && db->execAndGet("PRAGMA journal_mode").getString() != "wal") {
       db->exec("PRAGMA journal_mode = WAL");  // a file system without shared memory keeps its own
     }
-    db->exec("PRAGMA synchronous = FULL");
   }
 
   void migrate() {
@@ -2420,11 +2703,7 @@ struct Tracker::Impl {
                   path + " has schema version " + std::to_string(version) +
                       ", newer than this doseplan knows; use a newer doseplan");
     }
-    if (version == 0) {
-      db->exec("PRAGMA application_id = " + std::to_string(kTrackerApplicationId));
-    }
-    for (int v = version; v < kTrackerSchemaVersion; ++v) db->exec(kMigrations[v]);
-    db->exec("PRAGMA user_version = " + std::to_string(kTrackerSchemaVersion));
+    run_migrations(*db, version);
     tx.commit();
     version = kTrackerSchemaVersion;
   }
@@ -2433,6 +2712,7 @@ struct Tracker::Impl {
 Tracker::Tracker(const std::string& path, Mode mode, bool create_directory)
     : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
+  impl_->file = path;
   impl_->open(mode, create_directory);
 }
 Tracker::~Tracker() = default;
@@ -2463,9 +2743,22 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
       plan_text) {
     throw std::logic_error("the request does not rebuild the same plan: " + request_text);
   }
+  // The first start into a new store that fails while writing (a full disk) leaves no store.
+  struct RemoveIfUnused {
+    Impl& impl;
+    int before = std::uncaught_exceptions();
+    ~RemoveIfUnused() {
+      if (std::uncaught_exceptions() > before) impl.remove_if_unused();
+    }
+  } remove_if_unused{*impl_};
   return impl_->guarded([&] {
     SQLite::Database& db = *impl_->db;
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (impl_->moved()) {
+      throw Error("tracker.db_busy", impl_->path,
+                  "the new database was removed while this start waited for it (the start that "
+                  "made it failed); nothing was changed, try again");
+    }
     {
       SQLite::Statement st(db, "SELECT 1 FROM patients WHERE label = ?");
       bind_text(st, 1, label);
@@ -2541,6 +2834,7 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
       vi.exec();
     }
     tx.commit();
+    impl_->started = true;
     TrackedPatient p;
     p.id = pid;
     p.label = label;

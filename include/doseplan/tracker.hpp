@@ -377,13 +377,16 @@ class Tracker {
   enum class Mode { open_existing, create_if_missing, read_only };
 
   // Opens the database at `path` and migrates it to kTrackerSchemaVersion. create_if_missing
-  // creates the file with O_EXCL and mode 0600 (and, for the default path, its directory with
-  // 0700); only it accepts an existing empty file (a start racing this one creates the schema
-  // once, under an immediate transaction). Every mode refuses a file owned by another user
-  // (tracker.unsafe_owner) or with any permission for group or others (tracker.unsafe_mode).
+  // makes a missing store whole in a private file beside it (mode 0600; for the default path,
+  // its directories with 0700) and only then gives it its name, so `path` never exists empty or
+  // half made; a store it made and then failed to fill (a full disk) is removed. It alone accepts
+  // an existing empty file (one an earlier doseplan created): a start racing this one creates
+  // the schema once, under an immediate transaction. Every mode refuses a file owned by another
+  // user (tracker.unsafe_owner) or with any permission for group or others (tracker.unsafe_mode).
+  // read_only reads a store on a full or read-only disk as a file that does not change.
   // Errors: tracker.no_db (no file, open_existing, read_only), tracker.db_open,
   // tracker.unsafe_owner, tracker.unsafe_mode, tracker.not_tracker_db, tracker.db_newer,
-  // tracker.db_busy, tracker.db_error.
+  // tracker.db_busy, tracker.disk_full, tracker.read_only, tracker.db_error.
   Tracker(const std::string& path, Mode mode, bool create_directory = false);
   ~Tracker();
   Tracker(Tracker&&) noexcept;
