@@ -492,6 +492,14 @@ exec 7>&-
 wait "$batcher"
 check "batch -o streams into its temporary file" test "$streamed" = yes
 check "batch -o: all 40 plans" test "$(wc -l <"$tmp/stream.jsonl")" -eq 40
+# --jobs: the lines planned on several threads are written as one thread writes them, in order.
+python3 "$data/../../bench/random_requests.py" "$data/../../rules" 300 5 >"$tmp/random.jsonl"
+"$bin" --rules "$data/../../rules" batch --input "$tmp/random.jsonl" --jobs 1 >"$tmp/jobs1" 2>"$tmp/jobs1.err"
+"$bin" --rules "$data/../../rules" batch --input "$tmp/random.jsonl" --jobs 3 >"$tmp/jobs3" 2>"$tmp/jobs3.err"
+check "batch --jobs 3: the bytes of --jobs 1" cmp -s "$tmp/jobs1" "$tmp/jobs3"
+check "batch --jobs 3: the same summary" cmp -s "$tmp/jobs1.err" "$tmp/jobs3.err"
+check "batch --jobs: 300 lines in order" python3 -c 'import json,sys; assert [json.loads(l)["line"] for l in open(sys.argv[1])] == list(range(1, 301))' "$tmp/jobs3"
+check "batch --jobs: plans and refusals both" python3 -c 'import json,sys; ok=[json.loads(l)["ok"] for l in open(sys.argv[1])]; assert 0 < sum(ok) < 300, sum(ok)' "$tmp/jobs3"
 # A batch line with a key written twice is refused, not read with the last value (issue 18, 8).
 printf '%s\n' '{"regimen": "cyclosporine-itp", "weight": "62 kg", "start": "2026-12-01", "weight": "90 kg"}' \
   >"$tmp/duplicate.jsonl"

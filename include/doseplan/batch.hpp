@@ -23,8 +23,10 @@ struct BatchSummary {
 };
 
 // With `explain`, every plan carries its audit trail (PlanRequest::explain, the JSON "audit").
+// `jobs` threads plan the lines (at least 1); the output is the same, in input order, whatever
+// their number. `in` is read by a thread of its own, `out` written by the calling thread.
 BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out,
-                       bool explain = false);
+                       bool explain = false, int jobs = 1);
 
 }  // namespace doseplan
 

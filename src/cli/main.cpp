@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "../printable.hpp"
 #include "doseplan/doseplan.hpp"
@@ -135,9 +136,19 @@ int run_check_rules(const std::string& dir_arg, const std::optional<std::string>
   return kExitOk;
 }
 
+constexpr int kMaxJobs = 64;
+
 // JSON Lines in (a file or stdin), JSON Lines out; a summary on stderr; exit 2 if any line failed.
-int run_batch_command(const std::string& input, const std::string& output, bool explain,
+int run_batch_command(const std::string& input, const std::string& output, bool explain, int jobs,
                       const std::optional<std::string>& rules_dir) {
+  if (jobs < 1 || jobs > kMaxJobs) {
+    throw Error("input.out_of_range", "jobs",
+                "--jobs " + std::to_string(jobs) + " is outside 1 to " + std::to_string(kMaxJobs) +
+                    " (threads that plan the lines)",
+                zh_detail("--jobs {n} is outside 1 to {max}: give the number of threads that plan "
+                          "the lines.",
+                          {{"n", std::to_string(jobs)}, {"max", std::to_string(kMaxJobs)}}));
+  }
   cli::check_output_target(output, {input});
   const RuleSet rules = load(rules_dir);
   std::ifstream file;
@@ -154,7 +165,8 @@ int run_batch_command(const std::string& input, const std::string& output, bool 
   // -o: each plan streams into the temporary file (memory stays bounded), renamed at the end.
   std::optional<cli::OutputFile> to_file;
   if (!output.empty() && output != "-") to_file.emplace(output);
-  const BatchSummary s = run_batch(rules, in, to_file ? to_file->stream() : std::cout, explain);
+  const BatchSummary s =
+      run_batch(rules, in, to_file ? to_file->stream() : std::cout, explain, jobs);
   if (to_file) to_file->commit();
   cli::finish_stdout();  // before the summary: no "N plans" for plans that were never written
   std::cerr << "doseplan batch: " << s.lines << " lines, " << s.plans << " plans, " << s.errors
@@ -343,6 +355,11 @@ int main(int argc, char** argv) {
   batch->add_option("-o,--output", batch_output, "Write to FILE (atomically) instead of stdout");
   batch->add_flag("--explain", batch_explain,
                   "Each plan with its \"audit\": how every number was made (about 1.6× the work)");
+  // Default: one job per core (std::thread::hardware_concurrency, 1 when unknown).
+  int batch_jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  batch->add_option("--jobs", batch_jobs,
+                    "Plan on N threads (1 to 64; default: the number of cores); output in input "
+                    "order");
   std::string check_dir;
   CLI::App* check =
       app.add_subcommand("check-rules", "Check a rules directory and run its golden cases");
@@ -365,7 +382,7 @@ int main(int argc, char** argv) {
     if (show->parsed()) return run_show(lo, rules_dir);
     if (check->parsed()) return run_check_rules(check_dir, rules_dir);
     if (batch->parsed())
-      return run_batch_command(batch_input, batch_output, batch_explain, rules_dir);
+      return run_batch_command(batch_input, batch_output, batch_explain, batch_jobs, rules_dir);
     if (const auto code = run_track()) return *code;
   } catch (const Error& e) {
     report(e, wants_chinese(argc, argv));
