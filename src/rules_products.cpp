@@ -81,22 +81,12 @@ void attach_sources(Product& prod, const std::vector<Source>& sources) {
   }
 }
 
-}  // namespace
+// Reports a provenance whose source the file's `sources` do not list; `where` is its pointer.
+using SourceCheck = std::function<void(const Provenance&, const std::string&)>;
 
-std::vector<Product> parse_products(std::string_view json_text, const std::string& file) {
-  return parse_product_catalog(json_text, file).products;
-}
-
-// Long (about 130 lines): markets, then each product's keys and its market limits, checked
-// against the markets read first; issue 19 cuts the readers by section.
-ProductCatalog parse_product_catalog(std::string_view json_text, const std::string& file) {
-  Diagnostics diag(file);
-  const json root_json = detail::parse_json(json_text, diag);
-  if (!diag.ok()) fail(diag);
-  Obj root(root_json, "", diag);
-  std::vector<Product> out;
-  check_format_version(root);
-  std::set<std::string> source_ids;
+// The file's `sources`, their ids unique (added to `source_ids`).
+std::vector<Source> read_product_sources(Obj& root, std::set<std::string>& source_ids) {
+  Diagnostics& diag = root.diag();
   std::vector<Source> sources;
   for (const auto& [j, ptr] : elements(root.array("sources"), root.at("sources"))) {
     Obj s(*j, ptr, diag);
@@ -106,6 +96,139 @@ ProductCatalog parse_product_catalog(std::string_view json_text, const std::stri
     }
     sources.push_back(std::move(src));
   }
+  return sources;
+}
+
+// A product's `form`: capsule, tablet, oral_solution, iv_vial or cells.
+void read_form(Obj& p, Product& prod) {
+  Diagnostics& diag = p.diag();
+  const std::string form = p.string("form").value_or("");
+  static const std::pair<const char*, Product::Form> kForms[] = {
+      {"capsule", Product::Form::capsule},
+      {"tablet", Product::Form::tablet},
+      {"oral_solution", Product::Form::oral_solution},
+      {"iv_vial", Product::Form::iv_vial},
+      {"cells", Product::Form::cells}};
+  bool known_form = false;
+  for (const auto& [name, f] : kForms) {
+    if (form == name) {
+      prod.form = f;
+      known_form = true;
+    }
+  }
+  if (!known_form && !form.empty()) {
+    diag.add("rules.bad_value", p.at("form"),
+             "\"" + form +
+                 "\" is not a form; expected capsule, tablet, oral_solution, iv_vial or cells");
+  }
+}
+
+// A product's amounts: the strengths of a solid or a vial (and a vial's rounding step), or the
+// concentration and measurable volume of a solution; none for cells.
+void read_amounts(Obj& p, Product& prod, const SourceCheck& check_source) {
+  Diagnostics& diag = p.diag();
+  if (prod.form == Product::Form::cells) {
+    // Cells are counted, not weighed: no strengths, no rounding.
+  } else if (prod.is_solid() || prod.form == Product::Form::iv_vial) {
+    for (const auto& [s, sptr] : elements(p.array("strengths_mg"), p.at("strengths_mg"))) {
+      if (!s->is_number() || s->get<double>() <= 0) {
+        diag.add("rules.bad_value", sptr, "a strength is a number of mg greater than 0");
+        continue;
+      }
+      prod.strengths.push_back(milligrams(s->get<double>()));
+    }
+    std::sort(prod.strengths.begin(), prod.strengths.end());
+    if (prod.strengths.empty() && p.has("strengths_mg")) {
+      diag.add("rules.bad_value", p.at("strengths_mg"), "list at least one strength");
+    }
+    if (prod.form == Product::Form::iv_vial) {
+      if (auto step = p.object("rounding_step_mg")) {
+        const auto v = step->number("value");
+        if (v && *v > 0) {
+          prod.rounding_step = milligrams(*v);
+        } else if (v) {
+          diag.add("rules.bad_value", step->at("value"), "must be greater than 0");
+        }
+        prod.rounding_step_from = step->provenance();
+        check_source(prod.rounding_step_from, step->at("source"));
+        step->finish();
+      }
+    }
+  } else {
+    if (const auto c = p.number("concentration_mg_per_mL"); c && *c > 0) {
+      prod.concentration = milligrams(*c) / millilitres(1);
+    } else if (c) {
+      diag.add("rules.bad_value", p.at("concentration_mg_per_mL"), "must be greater than 0");
+    }
+    if (auto step = p.object("volume_step_mL")) {
+      const auto v = step->number("value");
+      if (v && *v > 0) {
+        prod.volume_step = millilitres(*v);
+      } else if (v) {
+        diag.add("rules.bad_value", step->at("value"), "must be greater than 0");
+      }
+      prod.volume_step_from = step->provenance();
+      check_source(prod.volume_step_from, step->at("source"));
+      step->finish();
+    }
+  }
+}
+
+// One product: its id (unique among `ids`), drug and variant, form, name and market names, its
+// amounts, its market limits (checked against `markets`) and provenance.
+Product read_product(Obj& p, std::set<std::string>& ids, const std::vector<Market>& markets,
+                     const SourceCheck& check_source) {
+  Diagnostics& diag = p.diag();
+  Product prod;
+  prod.id = p.string("id").value_or("");
+  if (!prod.id.empty() && !ids.insert(prod.id).second) {
+    diag.add("rules.duplicate_id", p.at("id"), "product id \"" + prod.id + "\" is used twice");
+  }
+  prod.drug = p.string("drug").value_or("");
+  prod.variant = p.string("variant", false).value_or("");
+  if (prod.drug == "cyclosporine" && prod.variant != "modified" && prod.variant != "non-modified") {
+    diag.add("rules.bad_value", p.at("variant"),
+             "a cycloSPORINE product must say \"modified\" or \"non-modified\"");
+  }
+  read_form(p, prod);
+  prod.name = p.text("name");
+  if (!prod.name.en.empty() && tall_man(prod.name.en) != prod.name.en) {
+    diag.add("rules.tall_man", p.at("name") + "/en",
+             "write \"" + tall_man(prod.name.en) + "\" (Tall Man letters, FDA/ISMP), not \"" +
+                 prod.name.en + "\"");
+  }
+  for (const auto& [m, mptr] : elements(p.array("market_names", false), p.at("market_names"))) {
+    if (m->is_string()) {
+      prod.market_names.push_back(m->get<std::string>());
+    } else {
+      diag.add("rules.wrong_type", mptr, "expected a name");
+    }
+  }
+  read_amounts(p, prod, check_source);
+  if (prod.is_solid() || prod.form == Product::Form::iv_vial) {
+    read_market_limits(p, prod, markets, check_source);
+  }
+  prod.from = p.provenance();
+  check_source(prod.from, p.at("source"));
+  p.finish();
+  return prod;
+}
+
+}  // namespace
+
+std::vector<Product> parse_products(std::string_view json_text, const std::string& file) {
+  return parse_product_catalog(json_text, file).products;
+}
+
+ProductCatalog parse_product_catalog(std::string_view json_text, const std::string& file) {
+  Diagnostics diag(file);
+  const json root_json = detail::parse_json(json_text, diag);
+  if (!diag.ok()) fail(diag);
+  Obj root(root_json, "", diag);
+  std::vector<Product> out;
+  check_format_version(root);
+  std::set<std::string> source_ids;
+  std::vector<Source> sources = read_product_sources(root, source_ids);
   const std::vector<Market> markets = read_markets(root, diag);
   auto check_source = [&](const Provenance& from, const std::string& where) {
     if (!from.source_id.empty() && !source_ids.count(from.source_id)) {
@@ -116,101 +239,7 @@ ProductCatalog parse_product_catalog(std::string_view json_text, const std::stri
   std::set<std::string> ids;
   for (const auto& [j, ptr] : elements(root.array("products"), root.at("products"))) {
     Obj p(*j, ptr, diag);
-    Product prod;
-    prod.id = p.string("id").value_or("");
-    if (!prod.id.empty() && !ids.insert(prod.id).second) {
-      diag.add("rules.duplicate_id", p.at("id"), "product id \"" + prod.id + "\" is used twice");
-    }
-    prod.drug = p.string("drug").value_or("");
-    prod.variant = p.string("variant", false).value_or("");
-    if (prod.drug == "cyclosporine" && prod.variant != "modified" &&
-        prod.variant != "non-modified") {
-      diag.add("rules.bad_value", p.at("variant"),
-               "a cycloSPORINE product must say \"modified\" or \"non-modified\"");
-    }
-    const std::string form = p.string("form").value_or("");
-    static const std::pair<const char*, Product::Form> kForms[] = {
-        {"capsule", Product::Form::capsule},
-        {"tablet", Product::Form::tablet},
-        {"oral_solution", Product::Form::oral_solution},
-        {"iv_vial", Product::Form::iv_vial},
-        {"cells", Product::Form::cells}};
-    bool known_form = false;
-    for (const auto& [name, f] : kForms) {
-      if (form == name) {
-        prod.form = f;
-        known_form = true;
-      }
-    }
-    if (!known_form && !form.empty()) {
-      diag.add("rules.bad_value", p.at("form"),
-               "\"" + form +
-                   "\" is not a form; expected capsule, tablet, oral_solution, iv_vial or cells");
-    }
-    prod.name = p.text("name");
-    if (!prod.name.en.empty() && tall_man(prod.name.en) != prod.name.en) {
-      diag.add("rules.tall_man", p.at("name") + "/en",
-               "write \"" + tall_man(prod.name.en) + "\" (Tall Man letters, FDA/ISMP), not \"" +
-                   prod.name.en + "\"");
-    }
-    for (const auto& [m, mptr] : elements(p.array("market_names", false), p.at("market_names"))) {
-      if (m->is_string()) {
-        prod.market_names.push_back(m->get<std::string>());
-      } else {
-        diag.add("rules.wrong_type", mptr, "expected a name");
-      }
-    }
-    if (prod.form == Product::Form::cells) {
-      // Cells are counted, not weighed: no strengths, no rounding.
-    } else if (prod.is_solid() || prod.form == Product::Form::iv_vial) {
-      for (const auto& [s, sptr] : elements(p.array("strengths_mg"), p.at("strengths_mg"))) {
-        if (!s->is_number() || s->get<double>() <= 0) {
-          diag.add("rules.bad_value", sptr, "a strength is a number of mg greater than 0");
-          continue;
-        }
-        prod.strengths.push_back(milligrams(s->get<double>()));
-      }
-      std::sort(prod.strengths.begin(), prod.strengths.end());
-      if (prod.strengths.empty() && p.has("strengths_mg")) {
-        diag.add("rules.bad_value", p.at("strengths_mg"), "list at least one strength");
-      }
-      if (prod.form == Product::Form::iv_vial) {
-        if (auto step = p.object("rounding_step_mg")) {
-          const auto v = step->number("value");
-          if (v && *v > 0) {
-            prod.rounding_step = milligrams(*v);
-          } else if (v) {
-            diag.add("rules.bad_value", step->at("value"), "must be greater than 0");
-          }
-          prod.rounding_step_from = step->provenance();
-          check_source(prod.rounding_step_from, step->at("source"));
-          step->finish();
-        }
-      }
-    } else {
-      if (const auto c = p.number("concentration_mg_per_mL"); c && *c > 0) {
-        prod.concentration = milligrams(*c) / millilitres(1);
-      } else if (c) {
-        diag.add("rules.bad_value", p.at("concentration_mg_per_mL"), "must be greater than 0");
-      }
-      if (auto step = p.object("volume_step_mL")) {
-        const auto v = step->number("value");
-        if (v && *v > 0) {
-          prod.volume_step = millilitres(*v);
-        } else if (v) {
-          diag.add("rules.bad_value", step->at("value"), "must be greater than 0");
-        }
-        prod.volume_step_from = step->provenance();
-        check_source(prod.volume_step_from, step->at("source"));
-        step->finish();
-      }
-    }
-    if (prod.is_solid() || prod.form == Product::Form::iv_vial) {
-      read_market_limits(p, prod, markets, check_source);
-    }
-    prod.from = p.provenance();
-    check_source(prod.from, p.at("source"));
-    p.finish();
+    Product prod = read_product(p, ids, markets, check_source);
     attach_sources(prod, sources);
     out.push_back(std::move(prod));
   }

@@ -11,6 +11,7 @@
 #define DOSEPLAN_SRC_RULES_READERS_HPP_
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -102,7 +103,14 @@ class RegimenReader {
   void read_course(Obj& root, Regimen& r);
   LimitAction limit_action(Obj& o);
   void read_dose(Obj& root, Regimen& r);
+  std::string read_dose_unit(Obj& dose);
+  void read_dose_range(Obj& dose, const std::string& u, DoseRule& d);
+  void read_doses_per_day(Obj& dose, DoseRule& d);
+  void read_dose_limits(Obj& dose, Regimen& r);
   void read_phases(Obj& root, Regimen& r);
+  PhaseRule read_phase(Obj& p, std::set<std::string>& ids);
+  void check_phase_order(const std::string& phases, const Regimen& r);
+  void check_phase_units(const std::string& phases, const Regimen& r);
   void read_duration(Obj& p, PhaseRule& ph);
   void read_cycles(Obj& p, PhaseRule& ph);
   void read_monitoring(Obj& root, Regimen& r);
