@@ -250,58 +250,88 @@ std::string render_regimen_list_json(const RuleSet& rules) {
   return j.dump(2) + "\n";
 }
 
-// `doseplan show`: the regimen as its rules give it, in the reader's language. Long because it is
-// one page read top to bottom, each section a few lines; splitting it would scatter the page.
-std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lang) {
-  const Punct pu(lang);
-  std::ostringstream o;
-  o << pick(r.drug.name, lang) << " — " << pick(r.indication, lang) << "\n";
-  o << tr(lang, "Regimen") << pu.colon << r.id << "    " << tr(lang, "Evidence") << pu.colon
-    << tr(lang, r.evidence) << "\n\n";
-  if (r.population.age_years || r.population.weight_kg) {
-    o << tr(lang, "Population") << "\n";
-    for (auto [name, unit, limit] : {std::tuple{"age", "{range} years", &r.population.age_years},
-                                     std::tuple{"weight", "{range} kg", &r.population.weight_kg}}) {
-      if (!*limit) continue;
-      const std::string range =
-          range_words((*limit)->min ? format_number(*(*limit)->min) : "",
-                      (*limit)->max ? format_number(*(*limit)->max) : "", lang);
-      o << "  " << tr(lang, name) << pu.colon << fill(tr(lang, unit), {{"range", range}})
-        << tr(lang, ". ") << pick((*limit)->message, lang) << tag(r.sources, (*limit)->from, lang)
+namespace {
+
+// `doseplan show`: the regimen as its rules give it, in the reader's language: one page read top
+// to bottom, one method per section.
+class RegimenTextWriter {
+ public:
+  RegimenTextWriter(const Regimen& regimen, const RuleSet& rule_set, Lang language)
+      : r(regimen), rules(rule_set), lang(language), pu(language) {}
+
+  std::string write() {
+    header();
+    dose_rule();
+    products();
+    o << "\n" << tr(lang, "Phases") << "\n";
+    for (const PhaseRule& p : r.phases) phase(p);
+    o << "\n" << tr(lang, "Monitoring") << "\n";
+    for (const MonitoringRule& m : r.monitoring) monitoring(m);
+    rules_and_warnings();
+    closing();
+    return o.str();
+  }
+
+ private:
+  // The drug, indication, id and evidence; the population's limits.
+  void header() {
+    o << pick(r.drug.name, lang) << " — " << pick(r.indication, lang) << "\n";
+    o << tr(lang, "Regimen") << pu.colon << r.id << "    " << tr(lang, "Evidence") << pu.colon
+      << tr(lang, r.evidence) << "\n\n";
+    if (r.population.age_years || r.population.weight_kg) {
+      o << tr(lang, "Population") << "\n";
+      for (auto [name, unit, limit] :
+           {std::tuple{"age", "{range} years", &r.population.age_years},
+            std::tuple{"weight", "{range} kg", &r.population.weight_kg}}) {
+        if (!*limit) continue;
+        const std::string range =
+            range_words((*limit)->min ? format_number(*(*limit)->min) : "",
+                        (*limit)->max ? format_number(*(*limit)->max) : "", lang);
+        o << "  " << tr(lang, name) << pu.colon << fill(tr(lang, unit), {{"range", range}})
+          << tr(lang, ". ") << pick((*limit)->message, lang) << tag(r.sources, (*limit)->from, lang)
+          << "\n";
+      }
+      o << "\n";
+    }
+  }
+
+  // The allowed range, the default and the doses a day.
+  void dose_rule() {
+    o << tr(lang, "Dose") << "\n";
+    if (r.dose.min) {
+      o << "  " << tr(lang, "Allowed range") << pu.colon << format_number(dose_number(*r.dose.min))
+        << "\u2013" << format_dose(*r.dose.max, lang) << tag(r.sources, r.dose.range_from, lang)
         << "\n";
     }
-    o << "\n";
-  }
-  o << tr(lang, "Dose") << "\n";
-  if (r.dose.min) {
-    o << "  " << tr(lang, "Allowed range") << pu.colon << format_number(dose_number(*r.dose.min))
-      << "\u2013" << format_dose(*r.dose.max, lang) << tag(r.sources, r.dose.range_from, lang)
-      << "\n";
-  }
-  if (r.dose.default_dose) {
-    o << "  " << tr(lang, "Default") << pu.colon << format_dose(r.dose.default_dose->value, lang)
-      << tag(r.sources, r.dose.default_dose->from, lang) << "\n";
-  }
-  if (r.dose.doses_per_day_max > 1) {
-    o << "  " << tr(lang, "Doses a day") << pu.colon
-      << range_words(std::to_string(r.dose.doses_per_day_min),
-                     std::to_string(r.dose.doses_per_day_max), lang)
-      << tag(r.sources, r.dose.doses_per_day_from, lang) << pu.semicolon << tr(lang, "Default")
-      << " " << r.dose.default_doses_per_day.value
-      << tag(r.sources, r.dose.default_doses_per_day.from, lang) << "\n";
-  }
-  o << "\n" << tr(lang, "Products") << "\n";
-  for (const std::string& id : r.products) {
-    const Product* p = rules.find_product(id);
-    o << "  " << id;
-    if (p) {
-      o << pu.colon << pick(p->name, lang);
-      if (!p->strengths.empty()) o << pu.paren(pick(strengths_text(p->strengths), lang));
+    if (r.dose.default_dose) {
+      o << "  " << tr(lang, "Default") << pu.colon << format_dose(r.dose.default_dose->value, lang)
+        << tag(r.sources, r.dose.default_dose->from, lang) << "\n";
     }
-    o << "\n";
+    if (r.dose.doses_per_day_max > 1) {
+      o << "  " << tr(lang, "Doses a day") << pu.colon
+        << range_words(std::to_string(r.dose.doses_per_day_min),
+                       std::to_string(r.dose.doses_per_day_max), lang)
+        << tag(r.sources, r.dose.doses_per_day_from, lang) << pu.semicolon << tr(lang, "Default")
+        << " " << r.dose.default_doses_per_day.value
+        << tag(r.sources, r.dose.default_doses_per_day.from, lang) << "\n";
+    }
   }
-  o << "\n" << tr(lang, "Phases") << "\n";
-  for (const PhaseRule& p : r.phases) {
+
+  void products() {
+    o << "\n" << tr(lang, "Products") << "\n";
+    for (const std::string& id : r.products) {
+      const Product* p = rules.find_product(id);
+      o << "  " << id;
+      if (p) {
+        o << pu.colon << pick(p->name, lang);
+        if (!p->strengths.empty()) o << pu.paren(pick(strengths_text(p->strengths), lang));
+      }
+      o << "\n";
+    }
+  }
+
+  // A phase: its level or maximum, its step, cycles, duration, condition and note.
+  void phase(const PhaseRule& p) {
     o << "  " << p.id << " — " << pick(p.name, lang) << pu.paren(in_words(kind_name(p.kind), lang))
       << "\n";
     if (p.level) {
@@ -339,8 +369,9 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
     if (p.conditional) o << "    " << tr(lang, "the doctor decides whether to increase") << "\n";
     if (!pick(p.note, lang).empty()) o << "    " << pick(p.note, lang) << "\n";
   }
-  o << "\n" << tr(lang, "Monitoring") << "\n";
-  for (const MonitoringRule& m : r.monitoring) {
+
+  // A monitored item: its tests, baseline, intervals, tests around doses, at, end and timing.
+  void monitoring(const MonitoringRule& m) {
     o << "  " << pick(m.name, lang) << pu.colon << test_names(m, rules, lang)
       << tag(r.sources, m.from, lang) << "\n";
     if (m.baseline_occasions.value > 0) {
@@ -380,31 +411,50 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
       o << "    " << tr(lang, "at the end of treatment") << tag(r.sources, *m.at_end, lang) << "\n";
     if (!pick(m.timing, lang).empty()) o << "    " << pick(m.timing, lang) << "\n";
   }
-  if (!r.lab_rules.empty()) {
-    o << "\n" << tr(lang, "Lab rules") << "\n";
-    for (const LabRule& l : r.lab_rules) {
-      o << "  " << condition_text(l, rules, lang) << " → " << action_words(l.action, lang)
-        << pu.colon << pick(l.advice, lang) << tag(r.sources, l.from, lang) << "\n";
+
+  // The lab rules, the warnings and where the sources disagree.
+  void rules_and_warnings() {
+    if (!r.lab_rules.empty()) {
+      o << "\n" << tr(lang, "Lab rules") << "\n";
+      for (const LabRule& l : r.lab_rules) {
+        o << "  " << condition_text(l, rules, lang) << " → " << action_words(l.action, lang)
+          << pu.colon << pick(l.advice, lang) << tag(r.sources, l.from, lang) << "\n";
+      }
+    }
+    if (!r.warnings.empty()) {
+      o << "\n" << tr(lang, "Warnings") << "\n";
+      for (const auto& w : r.warnings)
+        o << "  - " << pick(w.value, lang) << tag(r.sources, w.from, lang) << "\n";
+    }
+    if (!r.disagreements.empty()) {
+      o << "\n" << tr(lang, "Where sources disagree") << "\n";
+      for (const Disagreement& d : r.disagreements) {
+        o << "  " << pick(d.topic, lang) << "\n";
+        for (const auto& p : d.positions)
+          o << "    - " << pick(p.value, lang) << tag(r.sources, p.from, lang) << "\n";
+      }
     }
   }
-  if (!r.warnings.empty()) {
-    o << "\n" << tr(lang, "Warnings") << "\n";
-    for (const auto& w : r.warnings)
-      o << "  - " << pick(w.value, lang) << tag(r.sources, w.from, lang) << "\n";
+
+  // The sources, the golden cases, the disclaimer and the rules stamp.
+  void closing() {
+    o << "\n" << tr(lang, "Sources") << "\n" << sources_text(r.sources, lang, "  ", true);
+    o << "\n" << tr(lang, "Golden cases") << pu.colon << r.test_cases.size() << "\n";
+    o << "\n" << tr(lang, "Disclaimer") << "\n  " << pick(disclaimer(), lang) << "\n";
+    o << "\n" << tr(lang, "Made by") << "\n  " << stamp_text(r.stamp, lang) << "\n";
   }
-  if (!r.disagreements.empty()) {
-    o << "\n" << tr(lang, "Where sources disagree") << "\n";
-    for (const Disagreement& d : r.disagreements) {
-      o << "  " << pick(d.topic, lang) << "\n";
-      for (const auto& p : d.positions)
-        o << "    - " << pick(p.value, lang) << tag(r.sources, p.from, lang) << "\n";
-    }
-  }
-  o << "\n" << tr(lang, "Sources") << "\n" << sources_text(r.sources, lang, "  ", true);
-  o << "\n" << tr(lang, "Golden cases") << pu.colon << r.test_cases.size() << "\n";
-  o << "\n" << tr(lang, "Disclaimer") << "\n  " << pick(disclaimer(), lang) << "\n";
-  o << "\n" << tr(lang, "Made by") << "\n  " << stamp_text(r.stamp, lang) << "\n";
-  return o.str();
+
+  const Regimen& r;
+  const RuleSet& rules;
+  const Lang lang;
+  const Punct pu;
+  std::ostringstream o;
+};
+
+}  // namespace
+
+std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lang) {
+  return RegimenTextWriter(r, rules, lang).write();
 }
 
 std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
