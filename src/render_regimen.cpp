@@ -457,16 +457,12 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
   return RegimenTextWriter(r, rules, lang).write();
 }
 
-std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
-  json j;
-  j["format"] = "doseplan-regimen";
-  j["format_version"] = 1;
-  j["disclaimer"] = text(disclaimer());
-  j["made_by"] = stamp_json(r.stamp);
-  j["id"] = r.id;
-  j["drug"] = {{"id", r.drug.id}, {"name", text(r.drug.name)}};
-  j["indication"] = text(r.indication);
-  j["evidence"] = r.evidence;
+namespace {
+
+// `show --format json`, one function per member that is more than a value.
+
+// The population's limits: {"age_years": {min, max, message, from}, "weight_kg": ...}.
+json population_json(const Regimen& r) {
   json pop = json::object();
   for (auto [name, limit] : {std::pair{"age_years", &r.population.age_years},
                              std::pair{"weight_kg", &r.population.weight_kg}}) {
@@ -476,7 +472,11 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
     if ((*limit)->max) l["max"] = *(*limit)->max;
     pop[name] = l;
   }
-  j["population"] = pop;
+  return pop;
+}
+
+// The dose's range, default and doses a day.
+json dose_rule_json(const Regimen& r) {
   json d = json::object();
   if (r.dose.min) {
     d["range"] = {
@@ -489,55 +489,54 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
   d["doses_per_day"] = {{"min", r.dose.doses_per_day_min},
                         {"max", r.dose.doses_per_day_max},
                         {"default", r.dose.default_doses_per_day.value}};
-  j["dose"] = d;
-  j["products"] = r.products;
-  json phases = json::array();
-  for (const PhaseRule& p : r.phases) {
-    json ph = {{"id", p.id}, {"name", text(p.name)}, {"kind", kind_name(p.kind)}};
-    if (p.level) ph["level"] = {{"dose", dose(p.level->value)}, {"from", prov(p.level->from)}};
-    if (p.step) {
-      ph["step"] = {{"dose", dose(p.step->value)}, {"from", prov(p.step->from)}};
-      ph["every"] = {{"value", to_string(p.every.value)}, {"from", prov(p.every.from)}};
-    }
-    if (p.max_count > 0) {
-      ph["count"] = {
-          {"min", p.min_count}, {"max", p.max_count}, {"default", p.default_count.value}};
-      ph["every"] = {{"value", to_string(p.every.value)}, {"from", prov(p.every.from)}};
-      json doses = json::array();
-      for (const CycleDose& cd : p.cycle_doses) {
-        doses.push_back({{"from_cycle", cd.from_cycle},
-                         {"to_cycle", cd.to_cycle},
-                         {"dose", dose(cd.dose.value)},
-                         {"from", prov(cd.dose.from)}});
-      }
-      ph["doses"] = doses;
-    }
-    if (p.max_duration.count > 0) {
-      ph["duration"] = {{"min", to_string(p.min_duration)},
-                        {"max", to_string(p.max_duration)},
-                        {"default", to_string(p.default_duration.value)},
-                        {"from", prov(p.duration_from)}};
-    }
-    if (p.conditional) ph["only_if_needed"] = true;
-    phases.push_back(ph);
+  return d;
+}
+
+json phase_json(const PhaseRule& p) {
+  json ph = {{"id", p.id}, {"name", text(p.name)}, {"kind", kind_name(p.kind)}};
+  if (p.level) ph["level"] = {{"dose", dose(p.level->value)}, {"from", prov(p.level->from)}};
+  if (p.step) {
+    ph["step"] = {{"dose", dose(p.step->value)}, {"from", prov(p.step->from)}};
+    ph["every"] = {{"value", to_string(p.every.value)}, {"from", prov(p.every.from)}};
   }
-  j["phases"] = phases;
-  json mon = json::array();
-  for (const MonitoringRule& m : r.monitoring) {
-    json item = {{"id", m.id},
-                 {"name", text(m.name)},
-                 {"tests", m.tests},
-                 {"baseline_occasions", m.baseline_occasions.value}};
-    json ivs = json::array();
-    for (const MonitoringInterval& iv : m.intervals) {
-      json x = {{"every", to_string(iv.every)}, {"from", prov(iv.from)}};
-      if (iv.length) x["for"] = to_string(*iv.length);
-      ivs.push_back(x);
+  if (p.max_count > 0) {
+    ph["count"] = {{"min", p.min_count}, {"max", p.max_count}, {"default", p.default_count.value}};
+    ph["every"] = {{"value", to_string(p.every.value)}, {"from", prov(p.every.from)}};
+    json doses = json::array();
+    for (const CycleDose& cd : p.cycle_doses) {
+      doses.push_back({{"from_cycle", cd.from_cycle},
+                       {"to_cycle", cd.to_cycle},
+                       {"dose", dose(cd.dose.value)},
+                       {"from", prov(cd.dose.from)}});
     }
-    item["intervals"] = ivs;
-    mon.push_back(item);
+    ph["doses"] = doses;
   }
-  j["monitoring"] = mon;
+  if (p.max_duration.count > 0) {
+    ph["duration"] = {{"min", to_string(p.min_duration)},
+                      {"max", to_string(p.max_duration)},
+                      {"default", to_string(p.default_duration.value)},
+                      {"from", prov(p.duration_from)}};
+  }
+  if (p.conditional) ph["only_if_needed"] = true;
+  return ph;
+}
+
+json monitoring_json(const MonitoringRule& m) {
+  json item = {{"id", m.id},
+               {"name", text(m.name)},
+               {"tests", m.tests},
+               {"baseline_occasions", m.baseline_occasions.value}};
+  json ivs = json::array();
+  for (const MonitoringInterval& iv : m.intervals) {
+    json x = {{"every", to_string(iv.every)}, {"from", prov(iv.from)}};
+    if (iv.length) x["for"] = to_string(*iv.length);
+    ivs.push_back(x);
+  }
+  item["intervals"] = ivs;
+  return item;
+}
+
+json lab_rules_json(const Regimen& r, const RuleSet& rules) {
   json labs = json::array();
   for (const LabRule& l : r.lab_rules) {
     labs.push_back({{"id", l.id},
@@ -549,7 +548,10 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
                     {"advice", text(l.advice)},
                     {"from", prov(l.from)}});
   }
-  j["lab_rules"] = labs;
+  return labs;
+}
+
+json disagreements_json(const Regimen& r) {
   json disagreements = json::array();
   for (const Disagreement& dis : r.disagreements) {
     json positions = json::array();
@@ -557,9 +559,12 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
       positions.push_back({{"text", text(p.value)}, {"from", prov(p.from)}});
     disagreements.push_back({{"topic", text(dis.topic)}, {"positions", positions}});
   }
-  j["disagreements"] = disagreements;
+  return disagreements;
+}
+
+// The citations, each naming its document.
+json sources_json(const Regimen& r) {
   json sources = json::array();
-  const std::vector<BibEntry> bib = bibliography(r.sources);
   for (const Source& s : r.sources) {
     json c = {{"id", s.id},
               {"document", s.document_id},
@@ -569,28 +574,60 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
     if (!s.note.en.empty()) c["note"] = text(s.note);
     sources.push_back(c);
   }
-  j["sources"] = sources;
+  return sources;
+}
+
+// The documents the citations name, numbered as the bibliography numbers them.
+json documents_json(const Regimen& r) {
+  const std::vector<BibEntry> bib = bibliography(r.sources);
   json documents = json::array();
   for (const BibEntry& e : bib) {
     json ids = json::array();
     for (const Document::Identifier& i : e.document.identifiers)
       ids.push_back({{"scheme", i.scheme}, {"value", i.value}});
-    json d = {{"number", e.number},
-              {"id", e.document.id},
-              {"kind", to_string(e.document.kind)},
-              {"title", e.document.title},
-              {"author", e.document.author},
-              {"identifiers", ids}};
+    json doc = {{"number", e.number},
+                {"id", e.document.id},
+                {"kind", to_string(e.document.kind)},
+                {"title", e.document.title},
+                {"author", e.document.author},
+                {"identifiers", ids}};
     for (auto [key, value] :
          {std::pair{"version", &e.document.version}, std::pair{"date", &e.document.date},
           std::pair{"accessed", &e.document.accessed}, std::pair{"url", &e.document.url},
           std::pair{"location", &e.document.location}, std::pair{"read_on", &e.document.read_on},
           std::pair{"note", &e.document.note}}) {
-      if (!value->empty()) d[key] = *value;
+      if (!value->empty()) doc[key] = *value;
     }
-    documents.push_back(d);
+    documents.push_back(doc);
   }
-  j["documents"] = documents;
+  return documents;
+}
+
+}  // namespace
+
+std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
+  json j;
+  j["format"] = "doseplan-regimen";
+  j["format_version"] = 1;
+  j["disclaimer"] = text(disclaimer());
+  j["made_by"] = stamp_json(r.stamp);
+  j["id"] = r.id;
+  j["drug"] = {{"id", r.drug.id}, {"name", text(r.drug.name)}};
+  j["indication"] = text(r.indication);
+  j["evidence"] = r.evidence;
+  j["population"] = population_json(r);
+  j["dose"] = dose_rule_json(r);
+  j["products"] = r.products;
+  json phases = json::array();
+  for (const PhaseRule& p : r.phases) phases.push_back(phase_json(p));
+  j["phases"] = phases;
+  json mon = json::array();
+  for (const MonitoringRule& m : r.monitoring) mon.push_back(monitoring_json(m));
+  j["monitoring"] = mon;
+  j["lab_rules"] = lab_rules_json(r, rules);
+  j["disagreements"] = disagreements_json(r);
+  j["sources"] = sources_json(r);
+  j["documents"] = documents_json(r);
   j["test_cases"] = r.test_cases.size();
   return j.dump(2) + "\n";
 }
