@@ -84,6 +84,78 @@ LocalizedText step_explanation(const Product& product) {
                  {{"strengths", strengths_text(product.strengths)}});
 }
 
+// The audit of the rounding: the step, the rounded dose, the cap (when the nearest amount was
+// above `at_most`) and the split. 2 to 4 steps, then one per dose, then up to 3 more added by the
+// callers.
+void explain_rounding(DailyDose& d, const Product& product, DrugMass step, double q,
+                      long long nearest_steps, long long steps, int doses_per_day,
+                      std::optional<DrugMass> at_most) {
+  d.audit.reserve(static_cast<std::size_t>(doses_per_day) + 6);
+  d.audit.push_back({tr_both("rounding step"), step_explanation(product), mg_text(step),
+                     same_text("products.json: " + product.id)});
+  d.audit.push_back(
+      {tr_both("rounded dose"),
+       tr_both("{exact} ÷ {step} = {q} steps → {n} steps (nearest; an exact half goes down)",
+               {{"exact", mg_text(d.exact_daily)},
+                {"step", mg_text(step)},
+                {"q", same_text(format_number(q, 3))},
+                {"n", same_text(std::to_string(nearest_steps))}}),
+       tr_both("{rounded} (deviation {difference}, {percent})",
+               {{"rounded", mg_text(d.rounded_daily)},
+                {"difference", mg_text(d.rounded_daily - d.exact_daily)},
+                {"percent", same_text(format_percent(d.deviation_percent))}}),
+       tr_both("rounding rule (docs/formulas.md)")});
+  if (d.nearest_daily) {
+    d.audit.push_back(
+        {tr_both("rounded down to the maximum"),
+         tr_both("the nearest amount {nearest} is above the maximum {maximum}: the largest "
+                 "amount at or below it",
+                 {{"nearest", mg_text(*d.nearest_daily)}, {"maximum", mg_text(*at_most)}}),
+         mg_text(d.rounded_daily), tr_both("the regimen's maximum")});
+  }
+  if (doses_per_day > 1) {
+    d.audit.push_back(
+        {tr_both("split into doses"),
+         tr_both("{steps} steps ÷ {doses} doses = {each} each, {left} left over, one each to the "
+                 "earliest doses",
+                 {{"steps", same_text(std::to_string(steps))},
+                  {"doses", same_text(std::to_string(doses_per_day))},
+                  {"each", same_text(std::to_string(steps / doses_per_day))},
+                  {"left", same_text(std::to_string(steps % doses_per_day))}}),
+         {},
+         tr_both("uneven-split rule (docs/formulas.md)")});
+  }
+}
+
+// One administration of `n` steps: the units of a solid, the vials of an IV dose, or the
+// volume of a solution. Throws dose.not_representable for an amount the strengths can not make.
+Administration administer(Slot slot, long long n, DrugMass step, const Product& product,
+                          const std::vector<long long>& strength_steps) {
+  Administration a;
+  a.slot = slot;
+  a.amount = step * static_cast<double>(n);
+  if (product.is_solid()) {
+    const auto counts = fewest_units(n, strength_steps);
+    // With step = gcd of strengths every multiple of the step that is at least the largest
+    // strength can be made; smaller odd amounts may not (e.g. strengths 50 and 75).
+    if (!counts) {
+      throw Error("dose.not_representable", "dose",
+                  format_mg(a.amount) + " can not be made of " + product.name.en,
+                  zh_detail("{amount} can not be made of the strengths of {product}: discuss "
+                            "another dose or product with the doctor.",
+                            {{"amount", without_thousands(format_mg(a.amount))},
+                             {"product", product.name.zh}}));
+    }
+    a.units = as_units(*counts, product.strengths);
+  } else if (product.form == Product::Form::iv_vial) {
+    a.intravenous = true;
+    a.vials = vials_for(a.amount, product.strengths);
+  } else {
+    a.volume = DrugVolume(a.amount / *product.concentration);
+  }
+  return a;
+}
+
 // Rounds `exact_daily` to the product's step and shares it between `doses_per_day`
 // administrations (see dose.hpp).
 DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product& product,
@@ -133,43 +205,8 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
   }
   d.rounded_daily = step * static_cast<double>(steps);
   d.deviation_percent = (d.rounded_daily - d.exact_daily) / d.exact_daily * 100.0;
-  // The audit: 2 or 3 steps here, one per dose, then up to 3 more added by the callers.
   if (explain) {
-    d.audit.reserve(static_cast<std::size_t>(doses_per_day) + 6);
-    d.audit.push_back({tr_both("rounding step"), step_explanation(product), mg_text(step),
-                       same_text("products.json: " + product.id)});
-    d.audit.push_back(
-        {tr_both("rounded dose"),
-         tr_both("{exact} ÷ {step} = {q} steps → {n} steps (nearest; an exact half goes down)",
-                 {{"exact", mg_text(d.exact_daily)},
-                  {"step", mg_text(step)},
-                  {"q", same_text(format_number(q, 3))},
-                  {"n", same_text(std::to_string(nearest_steps))}}),
-         tr_both("{rounded} (deviation {difference}, {percent})",
-                 {{"rounded", mg_text(d.rounded_daily)},
-                  {"difference", mg_text(d.rounded_daily - d.exact_daily)},
-                  {"percent", same_text(format_percent(d.deviation_percent))}}),
-         tr_both("rounding rule (docs/formulas.md)")});
-    if (d.nearest_daily) {
-      d.audit.push_back(
-          {tr_both("rounded down to the maximum"),
-           tr_both("the nearest amount {nearest} is above the maximum {maximum}: the largest "
-                   "amount at or below it",
-                   {{"nearest", mg_text(*d.nearest_daily)}, {"maximum", mg_text(*at_most)}}),
-           mg_text(d.rounded_daily), tr_both("the regimen's maximum")});
-    }
-    if (doses_per_day > 1) {
-      d.audit.push_back(
-          {tr_both("split into doses"),
-           tr_both("{steps} steps ÷ {doses} doses = {each} each, {left} left over, one each to the "
-                   "earliest doses",
-                   {{"steps", same_text(std::to_string(steps))},
-                    {"doses", same_text(std::to_string(doses_per_day))},
-                    {"each", same_text(std::to_string(steps / doses_per_day))},
-                    {"left", same_text(std::to_string(steps % doses_per_day))}}),
-           {},
-           tr_both("uneven-split rule (docs/formulas.md)")});
-    }
+    explain_rounding(d, product, step, q, nearest_steps, steps, doses_per_day, at_most);
   }
 
   std::vector<long long> strength_steps;
@@ -179,29 +216,9 @@ DailyDose round_and_split(DrugMass exact_daily, int doses_per_day, const Product
   const std::vector<Slot> slots = slots_for(doses_per_day);
   d.administrations.reserve(static_cast<std::size_t>(doses_per_day));
   for (int i = 0; i < doses_per_day; ++i) {
-    Administration a;
-    a.slot = slots[static_cast<std::size_t>(i)];
     const long long n = base + (i < extra ? 1 : 0);
-    a.amount = step * static_cast<double>(n);
-    if (product.is_solid()) {
-      const auto counts = fewest_units(n, strength_steps);
-      // With step = gcd of strengths every multiple of the step that is at least the largest
-      // strength can be made; smaller odd amounts may not (e.g. strengths 50 and 75).
-      if (!counts) {
-        throw Error("dose.not_representable", "dose",
-                    format_mg(a.amount) + " can not be made of " + product.name.en,
-                    zh_detail("{amount} can not be made of the strengths of {product}: discuss "
-                              "another dose or product with the doctor.",
-                              {{"amount", without_thousands(format_mg(a.amount))},
-                               {"product", product.name.zh}}));
-      }
-      a.units = as_units(*counts, product.strengths);
-    } else if (product.form == Product::Form::iv_vial) {
-      a.intravenous = true;
-      a.vials = vials_for(a.amount, product.strengths);
-    } else {
-      a.volume = DrugVolume(a.amount / *product.concentration);
-    }
+    Administration a =
+        administer(slots[static_cast<std::size_t>(i)], n, step, product, strength_steps);
     if (explain) {
       d.audit.push_back(
           {tr_both("{slot} dose", {{"slot", tr_both(slot_name(a.slot))}}),

@@ -134,6 +134,7 @@ std::string without_thousands(std::string text) {
   return text;
 }
 
+// Long (about 90 lines) because it is one table: a sentence for each error id.
 std::string error_meaning(std::string_view id) {
   // One sentence a person can read for each id (docs/errors.md has the details). The Chinese is
   // in the catalogue (po/zh_CN/core.po), looked up with tr().

@@ -82,111 +82,157 @@ int window_for(const Span& every, Date anchor) {
   return std::clamp(interval_days / 4, 1, 7);
 }
 
+namespace {
+
+// The visits of one plan, by date: each rule's occasions added one kind at a time.
+class VisitPlanner {
+ public:
+  VisitPlanner(Date start, Date end) : start_(start), end_(end) {}
+
+  void add_baseline(const Regimen& regimen, const MonitoringRule& rule);
+  void add_periodic(const MonitoringRule& rule);
+  void add_single(const MonitoringRule& rule, const std::vector<Date>& administrations);
+  void add_rechecks(const MonitoringRule& rule, const std::vector<Date>& dose_changes);
+  std::vector<Visit> visits();
+
+ private:
+  // `summary` is the reason as the course summary says it (the same for every occasion of a
+  // kind); empty: the reason itself.
+  void add(Date d, const MonitoringRule& rule, LocalizedText reason, const Provenance& from,
+           int before = 0, int after = 0, LocalizedText summary = {});
+
+  Date start_, end_;
+  std::map<Date, Visit> by_date_;
+};
+
+void VisitPlanner::add(Date d, const MonitoringRule& rule, LocalizedText reason,
+                       const Provenance& from, int before, int after, LocalizedText summary) {
+  Visit& v = by_date_[d];
+  v.date = d;
+  v.baseline = d < start_;
+  if (summary.en.empty()) summary = reason;
+  // One item per monitoring rule and day: a second reason on the same day is added to it, and
+  // the window is the narrower of the two.
+  for (VisitItem& item : v.items) {
+    if (item.monitoring_id == rule.id) {
+      item.reason = join_texts(item.reason, reason);
+      item.summaries.push_back(std::move(summary));
+      item.window_before = std::min(item.window_before, before);
+      item.window_after = std::min(item.window_after, after);
+      return;
+    }
+  }
+  VisitItem& item = v.items.emplace_back();
+  item.monitoring_id = rule.id;
+  item.name = rule.name;
+  item.tests = rule.tests;
+  item.timing = rule.timing;
+  item.summaries.push_back(std::move(summary));
+  item.reason = std::move(reason);
+  item.from = from;
+  item.window_before = before;
+  item.window_after = after;
+}
+
+// `n` occasions before day 1, spaced by the regimen's baseline_spacing.
+void VisitPlanner::add_baseline(const Regimen& regimen, const MonitoringRule& rule) {
+  const int n = rule.baseline_occasions.value;
+  const date::days spacing = add_span(start_, regimen.baseline_spacing.value) - start_;
+  const LocalizedText count = same_text(std::to_string(n));
+  // The summaries are the same for every occasion of a kind.
+  const LocalizedText baseline_summary =
+      n == 0 ? LocalizedText{}
+             : tr_both(n == 1 ? "before day 1, {n} occasion" : "before day 1, {n} occasions",
+                       {{"n", count}});
+  for (int i = 0; i < n; ++i) {
+    const Date d = start_ - spacing * (n - i);  // occasion 1 is the earliest
+    add(d, rule,
+        tr_both("baseline {i} of {n}, before day 1",
+                {{"i", same_text(std::to_string(i + 1))}, {"n", count}}),
+        rule.baseline_occasions.from, 0, 0, baseline_summary);
+  }
+}
+
+// Each interval's tests inside its segment of the course.
+void VisitPlanner::add_periodic(const MonitoringRule& rule) {
+  CourseOffset lengths;                         // the lengths so far, counted from day 1
+  Date segment_first = start_ + date::days{1};  // no periodic test on day 1 itself
+  for (const MonitoringInterval& iv : rule.intervals) {
+    const bool first_interval = &iv == &rule.intervals.front();
+    Date segment_end = end_ + date::days{1};
+    if (iv.length) {
+      lengths = lengths.after(*iv.length);
+      segment_end = lengths.on(start_);
+    }
+    const int window = window_for(iv.every, start_);
+    const LocalizedText reason = describe_interval(iv, first_interval);
+    for (int k = 1;; ++k) {
+      const Date d = add_span(start_, times(iv.every, k));
+      if (d >= segment_end || d > end_) break;
+      if (d >= segment_first) add(d, rule, reason, iv.from, window, window);
+    }
+    segment_first = segment_end;
+  }
+}
+
+// Tests around each administration, at a time after the start, and at the end of treatment.
+void VisitPlanner::add_single(const MonitoringRule& rule,
+                              const std::vector<Date>& administrations) {
+  for (std::size_t k = 0; k < administrations.size(); ++k) {
+    for (const AroundDose& around : rule.around_doses) {
+      add(administrations[k] + date::days{around.day}, rule, describe_around(around, k, false),
+          around.from, 0, around.window_days, describe_around(around, k, true));
+    }
+  }
+  for (const Sourced<Span>& at : rule.at) {
+    add(add_span(start_, at.value), rule,
+        tr_both("{span} after the start", {{"span", span_text(at.value)}}), at.from, 7, 7);
+  }
+  if (rule.at_end) add(end_, rule, tr_both("end of treatment"), *rule.at_end, 7, 0);
+}
+
+// A re-check after every dose change: unless a visit of this item already falls within the
+// rule's days after the change, one is added on the last of those days (window: 3 days
+// before it, none after).
+void VisitPlanner::add_rechecks(const MonitoringRule& rule, const std::vector<Date>& dose_changes) {
+  if (!rule.after_dose_change) return;
+  for (const Date change : dose_changes) {
+    const Date by = add_span(change, rule.after_dose_change->value);
+    bool covered = false;
+    for (auto it = by_date_.upper_bound(change); it != by_date_.end() && it->first <= by; ++it) {
+      for (const VisitItem& item : it->second.items) covered |= item.monitoring_id == rule.id;
+    }
+    if (!covered) {
+      const LocalizedText span = span_text(rule.after_dose_change->value);
+      add(by, rule,
+          tr_both("re-check {span} after the dose change of {date}",
+                  {{"span", span}, {"date", same_text(format_date(change))}}),
+          rule.after_dose_change->from, 3, 0,
+          tr_both("re-check {span} after each dose change", {{"span", span}}));
+    }
+  }
+}
+
+std::vector<Visit> VisitPlanner::visits() {
+  std::vector<Visit> out;
+  out.reserve(by_date_.size());
+  for (auto& [d, v] : by_date_) out.push_back(std::move(v));
+  return out;
+}
+
+}  // namespace
+
 std::vector<Visit> plan_visits(const Regimen& regimen, Date start, Date end,
                                const std::vector<Date>& administrations,
                                const std::vector<Date>& dose_changes) {
-  std::map<Date, Visit> by_date;
-  // `summary` is the reason as the course summary says it (the same for every occasion of a
-  // kind); empty: the reason itself.
-  auto add = [&](Date d, const MonitoringRule& rule, LocalizedText reason, const Provenance& from,
-                 int before = 0, int after = 0, LocalizedText summary = {}) {
-    Visit& v = by_date[d];
-    v.date = d;
-    v.baseline = d < start;
-    if (summary.en.empty()) summary = reason;
-    // One item per monitoring rule and day: a second reason on the same day is added to it, and
-    // the window is the narrower of the two.
-    for (VisitItem& item : v.items) {
-      if (item.monitoring_id == rule.id) {
-        item.reason = join_texts(item.reason, reason);
-        item.summaries.push_back(std::move(summary));
-        item.window_before = std::min(item.window_before, before);
-        item.window_after = std::min(item.window_after, after);
-        return;
-      }
-    }
-    VisitItem& item = v.items.emplace_back();
-    item.monitoring_id = rule.id;
-    item.name = rule.name;
-    item.tests = rule.tests;
-    item.timing = rule.timing;
-    item.summaries.push_back(std::move(summary));
-    item.reason = std::move(reason);
-    item.from = from;
-    item.window_before = before;
-    item.window_after = after;
-  };
+  VisitPlanner planner(start, end);
   for (const MonitoringRule& rule : regimen.monitoring) {
-    const int n = rule.baseline_occasions.value;
-    const date::days spacing = add_span(start, regimen.baseline_spacing.value) - start;
-    const LocalizedText count = same_text(std::to_string(n));
-    // The summaries are the same for every occasion of a kind.
-    const LocalizedText baseline_summary =
-        n == 0
-            ? LocalizedText{}
-            : tr_both(n == 1 ? "before day 1, {n} occasion" : "before day 1, {n} occasions",
-                      {{"n", count}});
-    for (int i = 0; i < n; ++i) {
-      const Date d = start - spacing * (n - i);  // occasion 1 is the earliest
-      add(d, rule,
-          tr_both("baseline {i} of {n}, before day 1",
-                  {{"i", same_text(std::to_string(i + 1))}, {"n", count}}),
-          rule.baseline_occasions.from, 0, 0, baseline_summary);
-    }
-    CourseOffset lengths;                        // the lengths so far, counted from day 1
-    Date segment_first = start + date::days{1};  // no periodic test on day 1 itself
-    for (const MonitoringInterval& iv : rule.intervals) {
-      const bool first_interval = &iv == &rule.intervals.front();
-      Date segment_end = end + date::days{1};
-      if (iv.length) {
-        lengths = lengths.after(*iv.length);
-        segment_end = lengths.on(start);
-      }
-      const int window = window_for(iv.every, start);
-      const LocalizedText reason = describe_interval(iv, first_interval);
-      for (int k = 1;; ++k) {
-        const Date d = add_span(start, times(iv.every, k));
-        if (d >= segment_end || d > end) break;
-        if (d >= segment_first) add(d, rule, reason, iv.from, window, window);
-      }
-      segment_first = segment_end;
-    }
-    for (std::size_t k = 0; k < administrations.size(); ++k) {
-      for (const AroundDose& around : rule.around_doses) {
-        add(administrations[k] + date::days{around.day}, rule, describe_around(around, k, false),
-            around.from, 0, around.window_days, describe_around(around, k, true));
-      }
-    }
-    for (const Sourced<Span>& at : rule.at) {
-      add(add_span(start, at.value), rule,
-          tr_both("{span} after the start", {{"span", span_text(at.value)}}), at.from, 7, 7);
-    }
-    if (rule.at_end) add(end, rule, tr_both("end of treatment"), *rule.at_end, 7, 0);
-    // A re-check after every dose change: unless a visit of this item already falls within the
-    // rule's days after the change, one is added on the last of those days (window: 3 days
-    // before it, none after).
-    if (rule.after_dose_change) {
-      for (const Date change : dose_changes) {
-        const Date by = add_span(change, rule.after_dose_change->value);
-        bool covered = false;
-        for (auto it = by_date.upper_bound(change); it != by_date.end() && it->first <= by; ++it) {
-          for (const VisitItem& item : it->second.items) covered |= item.monitoring_id == rule.id;
-        }
-        if (!covered) {
-          const LocalizedText span = span_text(rule.after_dose_change->value);
-          add(by, rule,
-              tr_both("re-check {span} after the dose change of {date}",
-                      {{"span", span}, {"date", same_text(format_date(change))}}),
-              rule.after_dose_change->from, 3, 0,
-              tr_both("re-check {span} after each dose change", {{"span", span}}));
-        }
-      }
-    }
+    planner.add_baseline(regimen, rule);
+    planner.add_periodic(rule);
+    planner.add_single(rule, administrations);
+    planner.add_rechecks(rule, dose_changes);
   }
-  std::vector<Visit> out;
-  out.reserve(by_date.size());
-  for (auto& [d, v] : by_date) out.push_back(std::move(v));
-  return out;
+  return planner.visits();
 }
 
 }  // namespace doseplan

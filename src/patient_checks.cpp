@@ -360,7 +360,7 @@ void judge_phase(Plan& plan, const Regimen& r, const PlannedPhase& p, const Phas
       break;
     }
   }
-  if (is_chosen) return;  // the chosen dose's range and tolerance: add_advisories (plan.cpp)
+  if (is_chosen) return;  // the chosen dose's range and tolerance: add_advisories (plan_notes.cpp)
   // A fixed level inside the regimen's range stays inside it after rounding.
   if (rule.kind == PhaseRule::Kind::fixed_dose && d.min && d.max && same_kind(*d.min, *actual) &&
       !dose_less(p.dose.target, *d.min) && !dose_less(*d.max, p.dose.target) &&

@@ -262,20 +262,50 @@ json provenance(const Plan& plan, const json& entries) {
   return p;
 }
 
-}  // namespace
-
-std::string render_fhir(const Plan& plan) {
-  // Identifiers come from the whole plan's content: the same plan gives the same Bundle, any
-  // difference (a dose, a product, a duration) gives other identifiers.
-  const std::string key = plan.regimen.id + "|" + format_date(plan.start) + "|" +
-                          std::to_string(fnv1a(render_json(plan, -1)));
-  const std::string patient_url = uuid(key + "|patient");
-  const json subject = {{"reference", patient_url}};
+// The Bundle's resources, one method per kind, in the order they are written; `key` makes every
+// identifier from the whole plan's content (the same plan gives the same Bundle, any difference
+// gives other identifiers).
+struct FhirWriter {
+  const Plan& plan;
+  std::string key;
+  json subject;
   json entries = json::array();
-  auto add = [&entries](const std::string& url, json resource) {
-    entries.push_back({{"fullUrl", url}, {"resource", std::move(resource)}});
-  };
+  json activities = json::array();       // the CarePlan's: MedicationRequests, ServiceRequests
+  json medication_refs = json::array();  // what each DetectedIssue implicates
+  json issue_refs = json::array();       // the DetectedIssues each MedicationRequest names
 
+  void add(const std::string& url, json resource) {
+    entries.push_back({{"fullUrl", url}, {"resource", std::move(resource)}});
+  }
+  json observation(const char* loinc, const char* display, json value) const;
+  std::string add_patient();
+  void add_medication_requests();
+  void add_detected_issues();
+  void add_service_requests();
+  void add_care_plan(const std::string& weight_url);
+  std::string bundle();
+};
+
+json FhirWriter::observation(const char* loinc, const char* display, json value) const {
+  return json{
+      {"resourceType", "Observation"},
+      {"status", "final"},
+      {"category",
+       json::array({{{"coding",
+                      json::array({{{"system",
+                                     "http://terminology.hl7.org/CodeSystem/observation-category"},
+                                    {"code", "vital-signs"}}})}}})},
+      {"code",
+       {{"coding", json::array({{{"system", kLoinc}, {"code", loinc}, {"display", display}}})},
+        {"text", display}}},
+      {"subject", subject},
+      {"effectiveDateTime", format_date(plan.start)},
+      {"valueQuantity", value}};
+}
+
+// The Patient (no identifying data) and the Observations of the body measures; returns the
+// weight's URL (the CarePlan's supporting information).
+std::string FhirWriter::add_patient() {
   json patient = {{"resourceType", "Patient"},
                   {"text",
                    {{"status", "generated"},
@@ -283,43 +313,19 @@ std::string render_fhir(const Plan& plan) {
                      "<div xmlns=\"http://www.w3.org/1999/xhtml\">Patient of an "
                      "educational doseplan schedule (no identifying data)</div>"}}}};
   if (plan.sex) patient["gender"] = *plan.sex == Sex::female ? "female" : "male";
-  add(patient_url, patient);
-
-  auto observation = [&](const char* loinc, const char* display, json value) {
-    return json{
-        {"resourceType", "Observation"},
-        {"status", "final"},
-        {"category",
-         json::array(
-             {{{"coding",
-                json::array(
-                    {{{"system", "http://terminology.hl7.org/CodeSystem/observation-category"},
-                      {"code", "vital-signs"}}})}}})},
-        {"code",
-         {{"coding", json::array({{{"system", kLoinc}, {"code", loinc}, {"display", display}}})},
-          {"text", display}}},
-        {"subject", subject},
-        {"effectiveDateTime", format_date(plan.start)},
-        {"valueQuantity", value}};
-  };
+  add(subject["reference"].get<std::string>(), patient);
   const std::string weight_url = uuid(key + "|weight");
   add(weight_url, observation("29463-7", "Body weight", quantity(in_kg(plan.weight), "kg", "kg")));
-  json activities = json::array();
-  json medication_refs = json::array();
-
   if (plan.creatinine) add(uuid(key + "|creatinine"), creatinine_observation(plan, subject));
   if (plan.height) {
     add(uuid(key + "|height"),
         observation("8302-2", "Body height", quantity(in_cm(*plan.height), "cm", "cm")));
   }
+  return weight_url;
+}
 
-  // The checks' DetectedIssues (added after the MedicationRequests, which name them).
-  json issue_refs = json::array();
-  for (std::size_t i = 0; i < plan.checks.size(); ++i) {
-    issue_refs.push_back({{"reference", uuid(key + "|check|" + std::to_string(i))}});
-  }
-
-  // One MedicationRequest per phase (in order), with a Dosage per row.
+// One MedicationRequest per phase (in order), with a Dosage per row.
+void FhirWriter::add_medication_requests() {
   std::vector<std::string> phase_ids;
   for (const PlannedPhase& p : plan.phases) {
     if (std::find(phase_ids.begin(), phase_ids.end(), p.phase_id) == phase_ids.end()) {
@@ -350,8 +356,10 @@ std::string render_fhir(const Plan& plan) {
     activities.push_back({{"reference", {{"reference", url}, {"display", name}}}});
     medication_refs.push_back({{"reference", url}});
   }
+}
 
-  // One DetectedIssue per check about the patient.
+// One DetectedIssue per check about the patient.
+void FhirWriter::add_detected_issues() {
   for (std::size_t i = 0; i < plan.checks.size(); ++i) {
     const PatientCheck& c = plan.checks[i];
     json issue = {
@@ -369,8 +377,10 @@ std::string render_fhir(const Plan& plan) {
     }
     entries.push_back({{"fullUrl", issue_refs[i]["reference"]}, {"resource", std::move(issue)}});
   }
+}
 
-  // One ServiceRequest per test of every visit.
+// One ServiceRequest per test of every visit.
+void FhirWriter::add_service_requests() {
   for (const Visit& v : plan.visits) {
     for (const VisitItem& item : v.items) {
       for (const std::string& test : item.tests) {
@@ -407,7 +417,10 @@ std::string render_fhir(const Plan& plan) {
       }
     }
   }
+}
 
+// The CarePlan, second in the Bundle (after the Patient): every request as an activity.
+void FhirWriter::add_care_plan(const std::string& weight_url) {
   json care_plan = {
       {"resourceType", "CarePlan"},
       {"status", "draft"},
@@ -422,7 +435,10 @@ std::string render_fhir(const Plan& plan) {
       {"note", notes(plan)}};
   const json care_plan_entry = {{"fullUrl", uuid(key + "|careplan")}, {"resource", care_plan}};
   entries.insert(entries.begin() + 1, care_plan_entry);  // after the Patient
+}
 
+// The Provenance of every entry, then the Bundle written out.
+std::string FhirWriter::bundle() {
   entries.push_back(
       {{"fullUrl", uuid(key + "|provenance")}, {"resource", provenance(plan, entries)}});
 
@@ -434,6 +450,26 @@ std::string render_fhir(const Plan& plan) {
       {"type", "collection"},
       {"entry", entries}};
   return bundle.dump(2) + "\n";
+}
+
+}  // namespace
+
+std::string render_fhir(const Plan& plan) {
+  // Identifiers come from the whole plan's content: the same plan gives the same Bundle, any
+  // difference (a dose, a product, a duration) gives other identifiers.
+  const std::string key = plan.regimen.id + "|" + format_date(plan.start) + "|" +
+                          std::to_string(fnv1a(render_json(plan, -1)));
+  FhirWriter w{plan, key, {{"reference", uuid(key + "|patient")}}};
+  const std::string weight_url = w.add_patient();
+  // The checks' DetectedIssues (added after the MedicationRequests, which name them).
+  for (std::size_t i = 0; i < plan.checks.size(); ++i) {
+    w.issue_refs.push_back({{"reference", uuid(key + "|check|" + std::to_string(i))}});
+  }
+  w.add_medication_requests();
+  w.add_detected_issues();
+  w.add_service_requests();
+  w.add_care_plan(weight_url);
+  return w.bundle();
 }
 
 }  // namespace doseplan

@@ -890,6 +890,7 @@ class HtmlWriter {
   static std::string css();
 };
 
+// Long (about 105 lines) because it is one CSS literal, the page's whole style sheet.
 std::string HtmlWriter::css() {
   return R"CSS(
 @page { size: A4; margin: 10mm 12mm 8mm 12mm; }

@@ -250,58 +250,88 @@ std::string render_regimen_list_json(const RuleSet& rules) {
   return j.dump(2) + "\n";
 }
 
-// `doseplan show`: the regimen as its rules give it, in the reader's language. Long because it is
-// one page read top to bottom, each section a few lines; splitting it would scatter the page.
-std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lang) {
-  const Punct pu(lang);
-  std::ostringstream o;
-  o << pick(r.drug.name, lang) << " — " << pick(r.indication, lang) << "\n";
-  o << tr(lang, "Regimen") << pu.colon << r.id << "    " << tr(lang, "Evidence") << pu.colon
-    << tr(lang, r.evidence) << "\n\n";
-  if (r.population.age_years || r.population.weight_kg) {
-    o << tr(lang, "Population") << "\n";
-    for (auto [name, unit, limit] : {std::tuple{"age", "{range} years", &r.population.age_years},
-                                     std::tuple{"weight", "{range} kg", &r.population.weight_kg}}) {
-      if (!*limit) continue;
-      const std::string range =
-          range_words((*limit)->min ? format_number(*(*limit)->min) : "",
-                      (*limit)->max ? format_number(*(*limit)->max) : "", lang);
-      o << "  " << tr(lang, name) << pu.colon << fill(tr(lang, unit), {{"range", range}})
-        << tr(lang, ". ") << pick((*limit)->message, lang) << tag(r.sources, (*limit)->from, lang)
+namespace {
+
+// `doseplan show`: the regimen as its rules give it, in the reader's language: one page read top
+// to bottom, one method per section.
+class RegimenTextWriter {
+ public:
+  RegimenTextWriter(const Regimen& regimen, const RuleSet& rule_set, Lang language)
+      : r(regimen), rules(rule_set), lang(language), pu(language) {}
+
+  std::string write() {
+    header();
+    dose_rule();
+    products();
+    o << "\n" << tr(lang, "Phases") << "\n";
+    for (const PhaseRule& p : r.phases) phase(p);
+    o << "\n" << tr(lang, "Monitoring") << "\n";
+    for (const MonitoringRule& m : r.monitoring) monitoring(m);
+    rules_and_warnings();
+    closing();
+    return o.str();
+  }
+
+ private:
+  // The drug, indication, id and evidence; the population's limits.
+  void header() {
+    o << pick(r.drug.name, lang) << " — " << pick(r.indication, lang) << "\n";
+    o << tr(lang, "Regimen") << pu.colon << r.id << "    " << tr(lang, "Evidence") << pu.colon
+      << tr(lang, r.evidence) << "\n\n";
+    if (r.population.age_years || r.population.weight_kg) {
+      o << tr(lang, "Population") << "\n";
+      for (auto [name, unit, limit] :
+           {std::tuple{"age", "{range} years", &r.population.age_years},
+            std::tuple{"weight", "{range} kg", &r.population.weight_kg}}) {
+        if (!*limit) continue;
+        const std::string range =
+            range_words((*limit)->min ? format_number(*(*limit)->min) : "",
+                        (*limit)->max ? format_number(*(*limit)->max) : "", lang);
+        o << "  " << tr(lang, name) << pu.colon << fill(tr(lang, unit), {{"range", range}})
+          << tr(lang, ". ") << pick((*limit)->message, lang) << tag(r.sources, (*limit)->from, lang)
+          << "\n";
+      }
+      o << "\n";
+    }
+  }
+
+  // The allowed range, the default and the doses a day.
+  void dose_rule() {
+    o << tr(lang, "Dose") << "\n";
+    if (r.dose.min) {
+      o << "  " << tr(lang, "Allowed range") << pu.colon << format_number(dose_number(*r.dose.min))
+        << "\u2013" << format_dose(*r.dose.max, lang) << tag(r.sources, r.dose.range_from, lang)
         << "\n";
     }
-    o << "\n";
-  }
-  o << tr(lang, "Dose") << "\n";
-  if (r.dose.min) {
-    o << "  " << tr(lang, "Allowed range") << pu.colon << format_number(dose_number(*r.dose.min))
-      << "\u2013" << format_dose(*r.dose.max, lang) << tag(r.sources, r.dose.range_from, lang)
-      << "\n";
-  }
-  if (r.dose.default_dose) {
-    o << "  " << tr(lang, "Default") << pu.colon << format_dose(r.dose.default_dose->value, lang)
-      << tag(r.sources, r.dose.default_dose->from, lang) << "\n";
-  }
-  if (r.dose.doses_per_day_max > 1) {
-    o << "  " << tr(lang, "Doses a day") << pu.colon
-      << range_words(std::to_string(r.dose.doses_per_day_min),
-                     std::to_string(r.dose.doses_per_day_max), lang)
-      << tag(r.sources, r.dose.doses_per_day_from, lang) << pu.semicolon << tr(lang, "Default")
-      << " " << r.dose.default_doses_per_day.value
-      << tag(r.sources, r.dose.default_doses_per_day.from, lang) << "\n";
-  }
-  o << "\n" << tr(lang, "Products") << "\n";
-  for (const std::string& id : r.products) {
-    const Product* p = rules.find_product(id);
-    o << "  " << id;
-    if (p) {
-      o << pu.colon << pick(p->name, lang);
-      if (!p->strengths.empty()) o << pu.paren(pick(strengths_text(p->strengths), lang));
+    if (r.dose.default_dose) {
+      o << "  " << tr(lang, "Default") << pu.colon << format_dose(r.dose.default_dose->value, lang)
+        << tag(r.sources, r.dose.default_dose->from, lang) << "\n";
     }
-    o << "\n";
+    if (r.dose.doses_per_day_max > 1) {
+      o << "  " << tr(lang, "Doses a day") << pu.colon
+        << range_words(std::to_string(r.dose.doses_per_day_min),
+                       std::to_string(r.dose.doses_per_day_max), lang)
+        << tag(r.sources, r.dose.doses_per_day_from, lang) << pu.semicolon << tr(lang, "Default")
+        << " " << r.dose.default_doses_per_day.value
+        << tag(r.sources, r.dose.default_doses_per_day.from, lang) << "\n";
+    }
   }
-  o << "\n" << tr(lang, "Phases") << "\n";
-  for (const PhaseRule& p : r.phases) {
+
+  void products() {
+    o << "\n" << tr(lang, "Products") << "\n";
+    for (const std::string& id : r.products) {
+      const Product* p = rules.find_product(id);
+      o << "  " << id;
+      if (p) {
+        o << pu.colon << pick(p->name, lang);
+        if (!p->strengths.empty()) o << pu.paren(pick(strengths_text(p->strengths), lang));
+      }
+      o << "\n";
+    }
+  }
+
+  // A phase: its level or maximum, its step, cycles, duration, condition and note.
+  void phase(const PhaseRule& p) {
     o << "  " << p.id << " — " << pick(p.name, lang) << pu.paren(in_words(kind_name(p.kind), lang))
       << "\n";
     if (p.level) {
@@ -339,8 +369,9 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
     if (p.conditional) o << "    " << tr(lang, "the doctor decides whether to increase") << "\n";
     if (!pick(p.note, lang).empty()) o << "    " << pick(p.note, lang) << "\n";
   }
-  o << "\n" << tr(lang, "Monitoring") << "\n";
-  for (const MonitoringRule& m : r.monitoring) {
+
+  // A monitored item: its tests, baseline, intervals, tests around doses, at, end and timing.
+  void monitoring(const MonitoringRule& m) {
     o << "  " << pick(m.name, lang) << pu.colon << test_names(m, rules, lang)
       << tag(r.sources, m.from, lang) << "\n";
     if (m.baseline_occasions.value > 0) {
@@ -380,43 +411,58 @@ std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lan
       o << "    " << tr(lang, "at the end of treatment") << tag(r.sources, *m.at_end, lang) << "\n";
     if (!pick(m.timing, lang).empty()) o << "    " << pick(m.timing, lang) << "\n";
   }
-  if (!r.lab_rules.empty()) {
-    o << "\n" << tr(lang, "Lab rules") << "\n";
-    for (const LabRule& l : r.lab_rules) {
-      o << "  " << condition_text(l, rules, lang) << " → " << action_words(l.action, lang)
-        << pu.colon << pick(l.advice, lang) << tag(r.sources, l.from, lang) << "\n";
+
+  // The lab rules, the warnings and where the sources disagree.
+  void rules_and_warnings() {
+    if (!r.lab_rules.empty()) {
+      o << "\n" << tr(lang, "Lab rules") << "\n";
+      for (const LabRule& l : r.lab_rules) {
+        o << "  " << condition_text(l, rules, lang) << " → " << action_words(l.action, lang)
+          << pu.colon << pick(l.advice, lang) << tag(r.sources, l.from, lang) << "\n";
+      }
+    }
+    if (!r.warnings.empty()) {
+      o << "\n" << tr(lang, "Warnings") << "\n";
+      for (const auto& w : r.warnings)
+        o << "  - " << pick(w.value, lang) << tag(r.sources, w.from, lang) << "\n";
+    }
+    if (!r.disagreements.empty()) {
+      o << "\n" << tr(lang, "Where sources disagree") << "\n";
+      for (const Disagreement& d : r.disagreements) {
+        o << "  " << pick(d.topic, lang) << "\n";
+        for (const auto& p : d.positions)
+          o << "    - " << pick(p.value, lang) << tag(r.sources, p.from, lang) << "\n";
+      }
     }
   }
-  if (!r.warnings.empty()) {
-    o << "\n" << tr(lang, "Warnings") << "\n";
-    for (const auto& w : r.warnings)
-      o << "  - " << pick(w.value, lang) << tag(r.sources, w.from, lang) << "\n";
+
+  // The sources, the golden cases, the disclaimer and the rules stamp.
+  void closing() {
+    o << "\n" << tr(lang, "Sources") << "\n" << sources_text(r.sources, lang, "  ", true);
+    o << "\n" << tr(lang, "Golden cases") << pu.colon << r.test_cases.size() << "\n";
+    o << "\n" << tr(lang, "Disclaimer") << "\n  " << pick(disclaimer(), lang) << "\n";
+    o << "\n" << tr(lang, "Made by") << "\n  " << stamp_text(r.stamp, lang) << "\n";
   }
-  if (!r.disagreements.empty()) {
-    o << "\n" << tr(lang, "Where sources disagree") << "\n";
-    for (const Disagreement& d : r.disagreements) {
-      o << "  " << pick(d.topic, lang) << "\n";
-      for (const auto& p : d.positions)
-        o << "    - " << pick(p.value, lang) << tag(r.sources, p.from, lang) << "\n";
-    }
-  }
-  o << "\n" << tr(lang, "Sources") << "\n" << sources_text(r.sources, lang, "  ", true);
-  o << "\n" << tr(lang, "Golden cases") << pu.colon << r.test_cases.size() << "\n";
-  o << "\n" << tr(lang, "Disclaimer") << "\n  " << pick(disclaimer(), lang) << "\n";
-  o << "\n" << tr(lang, "Made by") << "\n  " << stamp_text(r.stamp, lang) << "\n";
-  return o.str();
+
+  const Regimen& r;
+  const RuleSet& rules;
+  const Lang lang;
+  const Punct pu;
+  std::ostringstream o;
+};
+
+}  // namespace
+
+std::string render_regimen_text(const Regimen& r, const RuleSet& rules, Lang lang) {
+  return RegimenTextWriter(r, rules, lang).write();
 }
 
-std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
-  json j;
-  j["format"] = "doseplan-regimen";
-  j["format_version"] = 1;
-  j["disclaimer"] = text(disclaimer());
-  j["made_by"] = stamp_json(r.stamp);
-  j["id"] = r.id;
-  j["drug"] = {{"id", r.drug.id}, {"name", text(r.drug.name)}};
-  j["indication"] = text(r.indication);
-  j["evidence"] = r.evidence;
+namespace {
+
+// `show --format json`, one function per member that is more than a value.
+
+// The population's limits: {"age_years": {min, max, message, from}, "weight_kg": ...}.
+json population_json(const Regimen& r) {
   json pop = json::object();
   for (auto [name, limit] : {std::pair{"age_years", &r.population.age_years},
                              std::pair{"weight_kg", &r.population.weight_kg}}) {
@@ -426,7 +472,11 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
     if ((*limit)->max) l["max"] = *(*limit)->max;
     pop[name] = l;
   }
-  j["population"] = pop;
+  return pop;
+}
+
+// The dose's range, default and doses a day.
+json dose_rule_json(const Regimen& r) {
   json d = json::object();
   if (r.dose.min) {
     d["range"] = {
@@ -439,55 +489,54 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
   d["doses_per_day"] = {{"min", r.dose.doses_per_day_min},
                         {"max", r.dose.doses_per_day_max},
                         {"default", r.dose.default_doses_per_day.value}};
-  j["dose"] = d;
-  j["products"] = r.products;
-  json phases = json::array();
-  for (const PhaseRule& p : r.phases) {
-    json ph = {{"id", p.id}, {"name", text(p.name)}, {"kind", kind_name(p.kind)}};
-    if (p.level) ph["level"] = {{"dose", dose(p.level->value)}, {"from", prov(p.level->from)}};
-    if (p.step) {
-      ph["step"] = {{"dose", dose(p.step->value)}, {"from", prov(p.step->from)}};
-      ph["every"] = {{"value", to_string(p.every.value)}, {"from", prov(p.every.from)}};
-    }
-    if (p.max_count > 0) {
-      ph["count"] = {
-          {"min", p.min_count}, {"max", p.max_count}, {"default", p.default_count.value}};
-      ph["every"] = {{"value", to_string(p.every.value)}, {"from", prov(p.every.from)}};
-      json doses = json::array();
-      for (const CycleDose& cd : p.cycle_doses) {
-        doses.push_back({{"from_cycle", cd.from_cycle},
-                         {"to_cycle", cd.to_cycle},
-                         {"dose", dose(cd.dose.value)},
-                         {"from", prov(cd.dose.from)}});
-      }
-      ph["doses"] = doses;
-    }
-    if (p.max_duration.count > 0) {
-      ph["duration"] = {{"min", to_string(p.min_duration)},
-                        {"max", to_string(p.max_duration)},
-                        {"default", to_string(p.default_duration.value)},
-                        {"from", prov(p.duration_from)}};
-    }
-    if (p.conditional) ph["only_if_needed"] = true;
-    phases.push_back(ph);
+  return d;
+}
+
+json phase_json(const PhaseRule& p) {
+  json ph = {{"id", p.id}, {"name", text(p.name)}, {"kind", kind_name(p.kind)}};
+  if (p.level) ph["level"] = {{"dose", dose(p.level->value)}, {"from", prov(p.level->from)}};
+  if (p.step) {
+    ph["step"] = {{"dose", dose(p.step->value)}, {"from", prov(p.step->from)}};
+    ph["every"] = {{"value", to_string(p.every.value)}, {"from", prov(p.every.from)}};
   }
-  j["phases"] = phases;
-  json mon = json::array();
-  for (const MonitoringRule& m : r.monitoring) {
-    json item = {{"id", m.id},
-                 {"name", text(m.name)},
-                 {"tests", m.tests},
-                 {"baseline_occasions", m.baseline_occasions.value}};
-    json ivs = json::array();
-    for (const MonitoringInterval& iv : m.intervals) {
-      json x = {{"every", to_string(iv.every)}, {"from", prov(iv.from)}};
-      if (iv.length) x["for"] = to_string(*iv.length);
-      ivs.push_back(x);
+  if (p.max_count > 0) {
+    ph["count"] = {{"min", p.min_count}, {"max", p.max_count}, {"default", p.default_count.value}};
+    ph["every"] = {{"value", to_string(p.every.value)}, {"from", prov(p.every.from)}};
+    json doses = json::array();
+    for (const CycleDose& cd : p.cycle_doses) {
+      doses.push_back({{"from_cycle", cd.from_cycle},
+                       {"to_cycle", cd.to_cycle},
+                       {"dose", dose(cd.dose.value)},
+                       {"from", prov(cd.dose.from)}});
     }
-    item["intervals"] = ivs;
-    mon.push_back(item);
+    ph["doses"] = doses;
   }
-  j["monitoring"] = mon;
+  if (p.max_duration.count > 0) {
+    ph["duration"] = {{"min", to_string(p.min_duration)},
+                      {"max", to_string(p.max_duration)},
+                      {"default", to_string(p.default_duration.value)},
+                      {"from", prov(p.duration_from)}};
+  }
+  if (p.conditional) ph["only_if_needed"] = true;
+  return ph;
+}
+
+json monitoring_json(const MonitoringRule& m) {
+  json item = {{"id", m.id},
+               {"name", text(m.name)},
+               {"tests", m.tests},
+               {"baseline_occasions", m.baseline_occasions.value}};
+  json ivs = json::array();
+  for (const MonitoringInterval& iv : m.intervals) {
+    json x = {{"every", to_string(iv.every)}, {"from", prov(iv.from)}};
+    if (iv.length) x["for"] = to_string(*iv.length);
+    ivs.push_back(x);
+  }
+  item["intervals"] = ivs;
+  return item;
+}
+
+json lab_rules_json(const Regimen& r, const RuleSet& rules) {
   json labs = json::array();
   for (const LabRule& l : r.lab_rules) {
     labs.push_back({{"id", l.id},
@@ -499,7 +548,10 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
                     {"advice", text(l.advice)},
                     {"from", prov(l.from)}});
   }
-  j["lab_rules"] = labs;
+  return labs;
+}
+
+json disagreements_json(const Regimen& r) {
   json disagreements = json::array();
   for (const Disagreement& dis : r.disagreements) {
     json positions = json::array();
@@ -507,9 +559,12 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
       positions.push_back({{"text", text(p.value)}, {"from", prov(p.from)}});
     disagreements.push_back({{"topic", text(dis.topic)}, {"positions", positions}});
   }
-  j["disagreements"] = disagreements;
+  return disagreements;
+}
+
+// The citations, each naming its document.
+json sources_json(const Regimen& r) {
   json sources = json::array();
-  const std::vector<BibEntry> bib = bibliography(r.sources);
   for (const Source& s : r.sources) {
     json c = {{"id", s.id},
               {"document", s.document_id},
@@ -519,28 +574,60 @@ std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
     if (!s.note.en.empty()) c["note"] = text(s.note);
     sources.push_back(c);
   }
-  j["sources"] = sources;
+  return sources;
+}
+
+// The documents the citations name, numbered as the bibliography numbers them.
+json documents_json(const Regimen& r) {
+  const std::vector<BibEntry> bib = bibliography(r.sources);
   json documents = json::array();
   for (const BibEntry& e : bib) {
     json ids = json::array();
     for (const Document::Identifier& i : e.document.identifiers)
       ids.push_back({{"scheme", i.scheme}, {"value", i.value}});
-    json d = {{"number", e.number},
-              {"id", e.document.id},
-              {"kind", to_string(e.document.kind)},
-              {"title", e.document.title},
-              {"author", e.document.author},
-              {"identifiers", ids}};
+    json doc = {{"number", e.number},
+                {"id", e.document.id},
+                {"kind", to_string(e.document.kind)},
+                {"title", e.document.title},
+                {"author", e.document.author},
+                {"identifiers", ids}};
     for (auto [key, value] :
          {std::pair{"version", &e.document.version}, std::pair{"date", &e.document.date},
           std::pair{"accessed", &e.document.accessed}, std::pair{"url", &e.document.url},
           std::pair{"location", &e.document.location}, std::pair{"read_on", &e.document.read_on},
           std::pair{"note", &e.document.note}}) {
-      if (!value->empty()) d[key] = *value;
+      if (!value->empty()) doc[key] = *value;
     }
-    documents.push_back(d);
+    documents.push_back(doc);
   }
-  j["documents"] = documents;
+  return documents;
+}
+
+}  // namespace
+
+std::string render_regimen_json(const Regimen& r, const RuleSet& rules) {
+  json j;
+  j["format"] = "doseplan-regimen";
+  j["format_version"] = 1;
+  j["disclaimer"] = text(disclaimer());
+  j["made_by"] = stamp_json(r.stamp);
+  j["id"] = r.id;
+  j["drug"] = {{"id", r.drug.id}, {"name", text(r.drug.name)}};
+  j["indication"] = text(r.indication);
+  j["evidence"] = r.evidence;
+  j["population"] = population_json(r);
+  j["dose"] = dose_rule_json(r);
+  j["products"] = r.products;
+  json phases = json::array();
+  for (const PhaseRule& p : r.phases) phases.push_back(phase_json(p));
+  j["phases"] = phases;
+  json mon = json::array();
+  for (const MonitoringRule& m : r.monitoring) mon.push_back(monitoring_json(m));
+  j["monitoring"] = mon;
+  j["lab_rules"] = lab_rules_json(r, rules);
+  j["disagreements"] = disagreements_json(r);
+  j["sources"] = sources_json(r);
+  j["documents"] = documents_json(r);
   j["test_cases"] = r.test_cases.size();
   return j.dump(2) + "\n";
 }

@@ -19,10 +19,10 @@
 namespace doseplan {
 
 namespace fs = std::filesystem;
+using detail::check_format_version;
 using detail::Diagnostics;
 using detail::elements;
 using detail::json;
-using detail::check_format_version;
 using detail::Obj;
 
 namespace {

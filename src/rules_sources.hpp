@@ -1,5 +1,5 @@
 // Internal: reading citations (the `sources` of a regimen or products.json) with the readers of
-// src/rules_loader.cpp.
+// src/rules_regimen.cpp and src/rules_products.cpp (src/rules_readers.hpp).
 #ifndef DOSEPLAN_SRC_RULES_SOURCES_HPP_
 #define DOSEPLAN_SRC_RULES_SOURCES_HPP_
 

@@ -288,10 +288,11 @@ bool decimal_comma(std::string_view unit) {
   return unit.size() > 1 && unit[0] == ',' && unit[1] >= '0' && unit[1] <= '9';
 }
 
-// The value of `text` in the internal unit of the expected kind.
-double parse(std::string_view text, std::string_view field, const Expected& expected) {
+// The number `body` (the trimmed `text`) starts with: finite, not negative ("-0" is 0). `*end`
+// is set to where it ends.
+double read_number(std::string_view text, std::string_view body, std::string_view field,
+                   const Expected& expected, const char** end) {
   std::string name, units;  // filled by zh_values() on the way to an error
-  const std::string_view body = trim(text);
   if (body.empty()) {
     fail("quantity.empty", field, "empty value " + quoted(text), expected,
          zh_detail("The {name} is empty: write it with its unit, e.g. {example}.",
@@ -299,7 +300,7 @@ double parse(std::string_view text, std::string_view field, const Expected& expe
   }
 
   double number = 0;
-  const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), number);
+  const auto [number_end, ec] = std::from_chars(body.data(), body.data() + body.size(), number);
   if (ec == std::errc::invalid_argument) {
     fail("quantity.no_number", field, quoted(text) + " does not start with a number", expected,
          zh_detail("The {name} {text} does not start with a number: write it as {example}.",
@@ -316,30 +317,23 @@ double parse(std::string_view text, std::string_view field, const Expected& expe
                    zh_values(expected, text, name, units)));
   }
   if (number == 0) number = 0;  // "-0"
+  *end = number_end;
+  return number;
+}
 
-  const std::string_view typed_unit =
-      trim(body.substr(static_cast<std::size_t>(end - body.data())));
-  const Normalized unit = normalize(typed_unit);
-  if (unit.text.empty()) {
-    fail("quantity.missing_unit", field, quoted(text) + " has no unit", expected,
-         zh_detail("The {name} {text} has no unit: write it as {example}; {units}.",
-                   zh_values(expected, text, name, units)));
-  }
-
+// `typed_unit` (the text after the number; `unit` normalized) is not a unit of the expected
+// kind: the error says why (another kind, a per-kg dose not per day, a comma in the number,
+// text after the unit, or an unknown unit).
+[[noreturn]] void fail_unit(std::string_view text, std::string_view body,
+                            std::string_view typed_unit, const Normalized& unit,
+                            std::string_view field, const Expected& expected) {
+  std::string name, units;  // filled by zh_values() on the way to an error
   const Unit* known = nullptr;
   for (const Unit& u : kUnits) {
-    if (u.spelling != unit.text) continue;
-    if (u.kind == expected.kind || u.kind == expected.also) {
-      const double value = number * u.factor;
-      if (!std::isfinite(value)) {
-        fail("quantity.not_finite", field, quoted(text) + " is too large", expected,
-             zh_detail("The {name} {text} is not a number doseplan can use: write it as "
-                       "{example}.",
-                       zh_values(expected, text, name, units)));
-      }
-      return value;
+    if (u.spelling == unit.text) {
+      known = &u;
+      break;
     }
-    if (known == nullptr) known = &u;
   }
   if (known != nullptr && known->kind == Kind::dose_per_body_mass) {
     // "5 mg/kg": per dose or per day? Only the prescriber knows; the fix is a daily total.
@@ -400,6 +394,37 @@ double parse(std::string_view text, std::string_view field, const Expected& expe
        zh_detail("doseplan does not know the unit {unit} of the {name} {text}: write it as "
                  "{example}; {units}.",
                  zh_values(expected, text, name, units, {{"unit", typed_unit}})));
+}
+
+// The value of `text` in the internal unit of the expected kind.
+double parse(std::string_view text, std::string_view field, const Expected& expected) {
+  std::string name, units;  // filled by zh_values() on the way to an error
+  const std::string_view body = trim(text);
+  const char* end = nullptr;
+  const double number = read_number(text, body, field, expected, &end);
+  const std::string_view typed_unit =
+      trim(body.substr(static_cast<std::size_t>(end - body.data())));
+  const Normalized unit = normalize(typed_unit);
+  if (unit.text.empty()) {
+    fail("quantity.missing_unit", field, quoted(text) + " has no unit", expected,
+         zh_detail("The {name} {text} has no unit: write it as {example}; {units}.",
+                   zh_values(expected, text, name, units)));
+  }
+
+  for (const Unit& u : kUnits) {
+    if (u.spelling != unit.text) continue;
+    if (u.kind == expected.kind || u.kind == expected.also) {
+      const double value = number * u.factor;
+      if (!std::isfinite(value)) {
+        fail("quantity.not_finite", field, quoted(text) + " is too large", expected,
+             zh_detail("The {name} {text} is not a number doseplan can use: write it as "
+                       "{example}.",
+                       zh_values(expected, text, name, units)));
+      }
+      return value;
+    }
+  }
+  fail_unit(text, body, typed_unit, unit, field, expected);
 }
 
 }  // namespace
