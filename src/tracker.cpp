@@ -3138,26 +3138,6 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
                "v.window_first <= ?1"
              : " FROM visits v INDEXED BY visits_due WHERE v.done = 0 AND v.window_first <= ?1");
   return impl_->guarded([&] {
-    // Every patient's list reads each page once: a page cache of 256 kB instead of SQLite's 2 MB
-    // serves it as well, and a process that lists once does not fill 2 MB of memory it touches
-    // for the first time (page faults). Restored after. (One patient's list reads a few pages:
-    // nothing to gain.)
-    struct CacheSize {
-      SQLite::Database* db = nullptr;
-      int size = 0;
-      ~CacheSize() {
-        if (db == nullptr) return;
-        try {
-          db->exec("PRAGMA cache_size = " + std::to_string(size));
-        } catch (const SQLite::Exception&) {  // only a performance setting
-        }
-      }
-    } restore;
-    if (!label) {
-      restore.size = impl_->db->execAndGet("PRAGMA cache_size").getInt();
-      impl_->db->exec("PRAGMA cache_size = -256");
-      restore.db = impl_->db.get();
-    }
     // One read transaction: a consistent snapshot across patients.
     SQLite::Transaction tx(*impl_->db, SQLite::TransactionBehavior::DEFERRED);
     if (label) impl_->patient_id(*label);  // tracker.unknown_patient

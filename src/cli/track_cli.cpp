@@ -16,7 +16,7 @@
 // the local date is used and printed on stderr. Errors are thrown as doseplan::Error and reported
 // by main() (exit 2); nothing is stored when a command fails.
 //
-// Why this file is long (about 1,240 lines): it holds every `track` subcommand's wiring and output
+// Why this file is long (about 1,340 lines): it holds every `track` subcommand's wiring and output
 // in one place. Issue 19 splits it by concern (src/cli/track/: one file per subcommand, output
 // apart); until then, each subcommand is a function of its own below.
 #include "track_cli.hpp"
