@@ -52,9 +52,9 @@ if [ "$mode" = example ]; then
   cmake --build "$build" -j "$jobs" --target doseplan_cli >&2
   "$build/doseplan" plan --input "$root/examples/patient-itp.json"
 else
-  # The FHIR validator, at the version tests/fhir/package-lock.json pins.
-  if [ ! -d "$root/tests/fhir/node_modules/fhir" ]; then
-    (cd "$root/tests/fhir" && npm ci --no-audit --no-fund --loglevel=error)
+  # The FHIR validator, at the version tests/render/fhir/package-lock.json pins.
+  if [ ! -d "$root/tests/render/fhir/node_modules/fhir" ]; then
+    (cd "$root/tests/render/fhir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   cmake --build "$build" -j "$jobs"
   ctest --test-dir "$build" --output-on-failure -j "$jobs"

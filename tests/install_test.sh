@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs doseplan from BUILD_DIR into a temporary prefix, builds examples/consumer against the
 # installed package with find_package(doseplan CONFIG), runs it and checks its output (the ITP
-# plan of 62 kg from 2026-12-01: 300, 275, 250, 225 and 175 mg a day; see tests/plan_test.cpp).
+# plan of 62 kg from 2026-12-01: 300, 275, 250, 225 and 175 mg a day; see tests/plan/plan_test.cpp).
 set -u
 build="$1"
 source_dir="$2"

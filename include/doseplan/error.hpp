@@ -9,6 +9,7 @@
 #ifndef DOSEPLAN_ERROR_HPP_
 #define DOSEPLAN_ERROR_HPP_
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -17,7 +18,21 @@
 
 namespace doseplan {
 
-// One thing that is wrong.
+// Text as it may be printed: what an error message quotes, or what the tracker shows again from
+// its store, is shown, never obeyed by the terminal.
+//
+// Text that can be shown on a terminal or in a log line as it is: valid UTF-8 without control
+// characters (C0 and DEL, C1 such as NEL U+0085), line or paragraph separators (U+2028, U+2029)
+// or bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), which could
+// move the cursor, colour the terminal, break a line or reorder it. The offset of the first byte
+// that is not so, or npos; with `allow_line_breaks`, a line feed and a tab are allowed.
+std::size_t unprintable_at(std::string_view text, bool allow_line_breaks = false);
+
+// `text` with every byte that is not UTF-8 and every C0 control or DEL written as \xNN, and every
+// other character unprintable_at() finds written as \uNNNN; unchanged if it is printable. Every
+// doseplan::Error passes its texts through it (src/core/error.cpp).
+std::string printable(std::string text);
+
 // What an error id means, in one English sentence ("A value is outside the allowed range; nothing
 // is changed to fit."); every rules.* id: "A rules file has a problem."; empty for an unknown id.
 // The CLI prints it in Chinese under the error with --lang zh-CN (docs/i18n.md).
@@ -35,6 +50,7 @@ std::string zh_detail(std::string_view msgid, const ZhValues& values = {});
 // Chinese detail writes numbers without them. Not for what the user typed, which is quoted as is.
 std::string without_thousands(std::string text);
 
+// One thing that is wrong.
 struct Problem {
   std::string id;       // stable, e.g. "input.out_of_range"; see docs/errors.md
   std::string where;    // field name, or file + JSON pointer

@@ -57,7 +57,7 @@ LocalizedText join_texts(const LocalizedText& a, const LocalizedText& b);
 std::string format_dose(const DoseValue& v, Lang lang);
 std::string format_dose_rate(DoseRate r, Lang lang);
 LocalizedText dose_text(const DoseValue& v);
-// describe_administration() in `lang` (src/dose_calculator.cpp): "840 mg IV (vials: 1 × 1,000
+// describe_administration() in `lang` (src/plan/dose_calculator.cpp): "840 mg IV (vials: 1 × 1,000
 // mg)" / "840 mg 静脉输注（药瓶：1 × 1,000 mg）".
 std::string describe_administration(const Administration& a, Lang lang);
 // A dose range: "2–8 mg/kg/day" / "2–8 mg/(kg·天)".

@@ -449,7 +449,7 @@ struct Regimen {
   std::vector<MonitoringRule> monitoring;
   Sourced<Span> baseline_spacing;  // days between baseline occasions, counted back from day 1
   // Where the windows of periodic, `at`, end-of-treatment and re-check visits come from (the rule
-  // is in src/monitoring_planner.cpp: a quarter of the interval, 1 to 7 days; ±7; 7 days before;
+  // is in src/plan/monitoring_planner.cpp: a quarter of the interval, 1 to 7 days; ±7; 7 days before;
   // 3 days before). Around-dose windows carry their own provenance. Absent: said in the plan.
   std::optional<Provenance> visit_windows;
   std::vector<LabRule> lab_rules;

@@ -13,13 +13,12 @@
 #include <sstream>
 #include <thread>
 
-#include "../printable.hpp"
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
-#include "file_io.hpp"
-#include "pdf_module.hpp"
-#include "request_flags.hpp"
-#include "track_cli.hpp"
+#include "cli/file_io.hpp"
+#include "cli/pdf_module.hpp"
+#include "cli/request_flags.hpp"
+#include "cli/track/track_cli.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // the executable's own directory (the build tree), then in <libdir>/doseplan relative to the
 // executable's directory (<bindir> once installed), and only a module of this doseplan version
 // is used: the module always comes with its executable, never from another installation.
-#include "pdf_module.hpp"
+#include "cli/pdf_module.hpp"
 
 #include <dlfcn.h>
 

@@ -1,7 +1,7 @@
 // Request flags shared by `doseplan plan` and `doseplan track start` (request_flags.hpp).
-#include "request_flags.hpp"
+#include "cli/request_flags.hpp"
 
-#include "file_io.hpp"
+#include "cli/file_io.hpp"
 
 #include <fstream>
 #include <sstream>
