@@ -21,6 +21,9 @@ namespace doseplan {
 // leading zero and with "," every three digits: 1500 -> "1,500", 0.50 -> "0.5", 4.8387 -> "4.84".
 // Negative values keep their sign ("-3.2"); -0 is written "0".
 std::string format_number(double value, int max_decimals = 2);
+// The shortest text that reads back as exactly `value` ("61.92", "0.1", "1e+21"): for JSON
+// written to be read again, never for people.
+std::string exact_number(double value);
 // The same, appended to `out` (no temporary string).
 void append_number(std::string& out, double value, int max_decimals = 2);
 

@@ -23,6 +23,10 @@ namespace doseplan {
 PlanRequest parse_plan_request(std::string_view json_text, const std::string& file,
                                PlanRequest base = {});
 
+// A request as the JSON of request.hpp, readable by parse_plan_request (numbers in the internal
+// units, written so that they read back exactly).
+std::string write_plan_request(const PlanRequest& request);
+
 }  // namespace doseplan
 
 #endif  // DOSEPLAN_REQUEST_HPP_

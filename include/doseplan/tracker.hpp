@@ -103,10 +103,6 @@ void check_lab_test(const std::vector<LabTest>& labs, const std::string& test);
 
 // ------------------------------------------------------------------ requests as JSON
 
-// A request as the JSON of request.hpp, readable by parse_plan_request (numbers in the internal
-// units, written so that they read back exactly).
-std::string write_plan_request(const PlanRequest& request);
-
 // The request behind a JSON plan written by render_json (`doseplan plan --format json`). The
 // request is rebuilt from the plan's regimen, patient, start, dose, product and cycle counts and
 // then planned again: the rebuilt plan must equal the file, or Error "tracker.plan_not_rebuilt"

@@ -20,6 +20,12 @@ std::string with_unit(double value, const char* unit) {
 }
 }  // namespace
 
+std::string exact_number(double value) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, r.ptr);
+}
+
 namespace {
 void append_number(std::string& out, double value, int max_decimals, bool separators);
 }  // namespace

@@ -1,7 +1,8 @@
 #include "doseplan/request.hpp"
 
-#include "doseplan/body.hpp"
 #include "core/json_reader.hpp"
+#include "doseplan/body.hpp"
+#include "doseplan/format.hpp"
 
 namespace doseplan {
 
@@ -76,6 +77,38 @@ PlanRequest parse_plan_request(std::string_view json_text, const std::string& fi
   root.finish();
   if (!diag.ok()) fail();
   return q;
+}
+
+std::string write_plan_request(const PlanRequest& q) {
+  detail::json j = detail::json::object();
+  j["regimen"] = q.regimen_id;
+  j["weight"] = exact_number(in_kg(q.weight)) + " kg";
+  j["start"] = format_date(q.start);
+  if (q.dose) j["dose"] = exact_number(dose_number(*q.dose)) + " " + dose_unit(*q.dose);
+  if (q.doses_per_day) j["doses_per_day"] = *q.doses_per_day;
+  if (q.product_id) j["product"] = *q.product_id;
+  if (q.market) j["market"] = *q.market;
+  if (!q.phase_durations.empty()) {
+    detail::json d = detail::json::object();
+    for (const auto& [id, span] : q.phase_durations) d[id] = to_string(span);
+    j["phase_durations"] = d;
+  }
+  if (q.taper_step)
+    j["taper_step"] = exact_number(in_mg_per_kg_per_day(*q.taper_step)) + " mg/kg/d";
+  if (q.taper_every) j["taper_every"] = to_string(*q.taper_every);
+  if (q.height) j["height"] = exact_number(in_cm(*q.height)) + " cm";
+  if (q.age_years) j["age_years"] = *q.age_years;
+  if (q.birth_date) j["birth_date"] = format_date(*q.birth_date);
+  if (q.sex) j["sex"] = to_string(*q.sex);
+  // The internal unit umol/mL is mmol/L: written so, the value reads back exactly.
+  if (q.creatinine) j["creatinine"] = exact_number(q.creatinine->value()) + " mmol/L";
+  if (q.acknowledge_off_label) j["acknowledge_off_label"] = true;
+  if (!q.cycle_counts.empty()) {
+    detail::json c = detail::json::object();
+    for (const auto& [id, n] : q.cycle_counts) c[id] = n;
+    j["cycle_counts"] = c;
+  }
+  return j.dump();
 }
 
 }  // namespace doseplan
