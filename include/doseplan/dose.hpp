@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "doseplan/i18n.hpp"
 #include "doseplan/regimen.hpp"
 #include "doseplan/units.hpp"
 
@@ -115,6 +116,8 @@ DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int dose
 // "1 x 100 mg + 1 x 50 mg" (solids, with the multiplication sign), "1.5 mL (150 mg)",
 // "900 mg IV (vials: 1 x 1,000 mg)" or "50 million cells IV".
 std::string describe_administration(const Administration& a);
+// The same in `lang`: "840 mg IV (vials: 1 × 1,000 mg)" / "840 mg 静脉输注（药瓶：1 × 1,000 mg）".
+std::string describe_administration(const Administration& a, Lang lang);
 
 }  // namespace doseplan
 

@@ -24,5 +24,6 @@
 #include "doseplan/rules.hpp"
 #include "doseplan/units.hpp"
 #include "doseplan/version.hpp"
+#include "doseplan/wording.hpp"
 
 #endif  // DOSEPLAN_DOSEPLAN_HPP_

@@ -10,9 +10,9 @@
 #define DOSEPLAN_FORMAT_HPP_
 
 #include <string>
+#include <vector>
 
 #include "doseplan/i18n.hpp"
-#include "doseplan/plan.hpp"
 #include "doseplan/units.hpp"
 
 namespace doseplan {
@@ -38,6 +38,8 @@ std::string format_percent(double percent);      // "-3.23%", "+1.5%", "0%"
 // separators ("1500"). Every renderer writes a number a patient reads through these.
 std::string format_number(double value, int max_decimals, Lang lang);
 std::string format_mg(DrugMass m, Lang lang);  // "1,500 mg" / "1500 mg"
+// "4.84 mg/kg/day" / "4.84 mg/(kg·天)" (the notation of the Chinese source texts).
+std::string format_dose_rate(DoseRate r, Lang lang);
 // Both at once, for the sentences a plan carries: {"1,500 mg", "1500 mg"}.
 LocalizedText mg_text(DrugMass m);
 // A product's strengths: "25 mg, 50 mg, 100 mg" / "25 mg、50 mg、100 mg".
@@ -47,52 +49,9 @@ LocalizedText strengths_text(const std::vector<DrugMass>& strengths);
 // clinics write it, the scientific notation after it).
 std::string format_cells(CellCount c, Lang lang);
 
-// One administration as the patient or nurse counts it, from the product's dosage form:
-//   capsules  "1 capsule of 100 mg + 1 capsule of 50 mg" / "100 mg胶囊1粒 + 50 mg胶囊1粒"
-//   tablets   "3 tablets of 500 mg" / "500 mg片剂3片"
-//   solution  "1.5 mL (150 mg)" / "1.5 mL（毫升，含150 mg）"
-//   IV        "840 mg IV (prepare 1 vial of 1,000 mg; only 840 mg of it is used)" /
-//             "静脉输注 840 mg（配制时准备 1000 mg 规格 1 瓶，只用其中 840 mg）": what is given,
-//             then separately the vials prepared (the least left over, dose.hpp)
-//   cells     "50 million cells IV" / "5000万个细胞（50×10⁶），静脉输注"
-// Solids and solutions are the count alone (the renderer writes the amount before it); IV and
-// cells say the amount themselves.
-std::string patient_units(const Administration& a, Product::Form form, Lang lang);
-
-// Trough (C0) drug levels. A visit item is a trough level when its name, timing or a test id
-// says "trough" or "C0" (labs.json: cyclosporine-trough). On such a day the blood is drawn first
-// and the morning dose taken after it.
-bool is_trough(const VisitItem& item);
-bool has_trough(const Visit& v);
-// The day's first line: "Draw blood for the cycloSPORINE level first, then take the morning
-// dose." / "今天先抽血（查环孢素谷浓度），抽完血再服早上的药。"
-std::string trough_day_text(const Plan& plan, Lang lang);
-// The mark on the morning dose of that day: "after the blood draw" / "抽血后服".
-std::string trough_dose_mark(Lang lang);
-// How to take a trough level (the footnote, without a label): no morning dose before the draw;
-// with two doses a day (Plan::doses_per_day) also that the draw is about 12 hours after the
-// evening dose (half of a day: the next dose is the trough).
-std::string trough_footnote(const Plan& plan, Lang lang);
-
-// Under a twice-daily oral dose (Plan::doses_per_day == 2): "Morning and evening, about 12 hours
-// apart, at the same times every day." (a project default: a steady interval, half a day); empty
-// for other plans.
-std::string twice_daily_text(const Plan& plan, Lang lang);
-
-// "Taper 1/3" -> "Taper step 1 of 3" / "减量第1步（共3步）"; a cycle: "IV pulse 1 of 12" /
-// "第1次静脉冲击（共12次）"; `last` > `first` gives a range ("2–12"). `name` is the phase name in
-// `lang`; steps == 0 gives `name` alone.
-std::string phase_step_name(const std::string& name, bool cycle, int first, int last, int steps,
-                            Lang lang);
-
 // An uneven visit window in words: "(may be done 2027-05-11 to 2027-05-14)" /
 // "（可在2027-05-11至2027-05-14之间做）".
 std::string window_words(Date from, Date to, Lang lang);
-
-// The drug's name as the header says it: English "cycloSPORINE (环孢素)"; Chinese the Chinese
-// name first, with the other names the sources use (Regimen::Drug::also_known_as) and the English
-// one: "环孢素（又称环孢菌素A、环孢霉素；cycloSPORINE）", "脐带间充质干细胞（MSC）".
-std::string drug_heading(const Regimen::Drug& drug, Lang lang);
 
 // Tall Man lettering (FDA/ISMP) for the look-alike names doseplan knows: cyclosporine ->
 // "cycloSPORINE" (vs cycloSERINE), rituximab -> "riTUXimab" (vs inFLIXimab), Sandimmune ->

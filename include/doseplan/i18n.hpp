@@ -10,12 +10,17 @@
 #include <utility>
 
 #include "doseplan/dates.hpp"
-#include "doseplan/dose.hpp"
-#include "doseplan/regimen.hpp"
 
 namespace doseplan {
 
 enum class Lang { en, zh_CN };
+
+// Text in the two languages every output supports.
+struct LocalizedText {
+  std::string en;
+  std::string zh;  // Simplified Chinese (zh-CN)
+  friend bool operator==(const LocalizedText&, const LocalizedText&) = default;
+};
 
 // "en", or "zh-CN" (also typed "zh", "zh_CN", "zh-cn"); throws Error "input.bad_lang" for
 // anything else.
@@ -50,24 +55,6 @@ LocalizedText every_text(const Span& span);
 
 // `a` and `b` joined by "; " (English) and "；" (Chinese); `b` alone when `a` is empty.
 LocalizedText join_texts(const LocalizedText& a, const LocalizedText& b);
-
-// Doses with their units as people read them in `lang`: English "5 mg/kg/day", "300 mg/day",
-// "50 million cells"; Chinese "5 mg/(kg·天)", "300 mg/天", "50×10⁶个细胞" (the notation of the
-// Chinese source texts). Numbers are written the same way (format.hpp) in both.
-std::string format_dose(const DoseValue& v, Lang lang);
-std::string format_dose_rate(DoseRate r, Lang lang);
-LocalizedText dose_text(const DoseValue& v);
-// describe_administration() in `lang` (src/plan/dose_calculator.cpp): "840 mg IV (vials: 1 × 1,000
-// mg)" / "840 mg 静脉输注（药瓶：1 × 1,000 mg）".
-std::string describe_administration(const Administration& a, Lang lang);
-// A dose range: "2–8 mg/kg/day" / "2–8 mg/(kg·天)".
-LocalizedText dose_range_text(const DoseValue& low, const DoseValue& high);
-
-// Where a number comes from, in both languages. English names the document's title and the
-// section: "source itp6-003 (<title>, <section>): “quote”" ("secondary source …" when the document
-// is a secondary summary); Chinese only the citation's id and its quote (the plan's bibliography
-// holds the title); or "project default: <reason>".
-LocalizedText cite_text(const Regimen& regimen, const Provenance& from);
 
 // Whether the compiled zh-CN catalogue was found ($DOSEPLAN_LOCALE_DIR, installed, build tree).
 bool catalogue_available();

@@ -14,16 +14,10 @@
 #include <vector>
 
 #include "doseplan/dates.hpp"
+#include "doseplan/i18n.hpp"
 #include "doseplan/units.hpp"
 
 namespace doseplan {
-
-// Text in the two languages every output supports.
-struct LocalizedText {
-  std::string en;
-  std::string zh;  // Simplified Chinese (zh-CN)
-  friend bool operator==(const LocalizedText&, const LocalizedText&) = default;
-};
 
 // A document the rules cite, from rules/sources.json (the bibliography): a seed text shipped in
 // rules/sources/, a label, a trial publication or record, a guideline, a publication, a standard,
@@ -189,6 +183,13 @@ DoseValue parse_dose(std::string_view text, std::string_view field);
 DoseValue parse_dose_like(std::string_view text, std::string_view field, const DoseValue& like);
 // "5 mg/kg/day", "125 mg/day", "1,500 mg", "750 mg/m2", "50 million cells" (ISMP style).
 std::string format_dose(const DoseValue& v);
+// The same as people read it in `lang`: English as above; Chinese "5 mg/(kg·天)", "300 mg/天",
+// "5000万个细胞（50×10⁶）" (the notation of the Chinese source texts), numbers without
+// thousands separators.
+std::string format_dose(const DoseValue& v, Lang lang);
+LocalizedText dose_text(const DoseValue& v);  // both languages at once
+// A dose range: "2–8 mg/kg/day" / "2–8 mg/(kg·天)".
+LocalizedText dose_range_text(const DoseValue& low, const DoseValue& high);
 // Same alternative (so the two can be compared).
 bool same_kind(const DoseValue& a, const DoseValue& b);
 // a < b. REQUIRES: same_kind(a, b).
@@ -449,8 +450,9 @@ struct Regimen {
   std::vector<MonitoringRule> monitoring;
   Sourced<Span> baseline_spacing;  // days between baseline occasions, counted back from day 1
   // Where the windows of periodic, `at`, end-of-treatment and re-check visits come from (the rule
-  // is in src/plan/monitoring_planner.cpp: a quarter of the interval, 1 to 7 days; ±7; 7 days before;
-  // 3 days before). Around-dose windows carry their own provenance. Absent: said in the plan.
+  // is in src/plan/monitoring_planner.cpp: a quarter of the interval, 1 to 7 days; ±7; 7 days
+  // before; 3 days before). Around-dose windows carry their own provenance. Absent: said in the
+  // plan.
   std::optional<Provenance> visit_windows;
   std::vector<LabRule> lab_rules;
   std::vector<GoldenCase> test_cases;
@@ -469,6 +471,11 @@ struct Regimen {
 
 // "source itp6-003 (ITP6 patients' site, …, §治疗方法): “…”" or "project default: <reason>".
 std::string cite(const Regimen& r, const Provenance& p);
+// Where a number comes from, in both languages. English names the document's title and the
+// section: "source itp6-003 (<title>, <section>): “quote”" ("secondary source …" when the document
+// is a secondary summary); Chinese only the citation's id and its quote (the plan's bibliography
+// holds the title); or "project default: <reason>".
+LocalizedText cite_text(const Regimen& regimen, const Provenance& from);
 
 }  // namespace doseplan
 

@@ -168,53 +168,6 @@ LocalizedText every_text(const Span& e) {
                                               : "every month");
 }
 
-std::string format_dose_rate(DoseRate r, Lang lang) {
-  if (lang == Lang::en) return format_dose_rate(r);
-  return format_number(in_mg_per_kg_per_day(r), 2) + " mg/(kg\u00b7\u5929)";
-}
-
-std::string format_dose(const DoseValue& v, Lang lang) {
-  if (lang == Lang::en) return format_dose(v);
-  if (const auto* r = std::get_if<DoseRate>(&v)) return format_dose_rate(*r, lang);
-  // Chinese numbers without thousands separators ("1500 mg", issue 16, S11).
-  if (std::holds_alternative<DailyAmount>(v)) {
-    return format_number(dose_number(v), 2, lang) + " mg/\u5929";
-  }
-  if (const auto* c = std::get_if<CellCount>(&v)) return format_cells(*c, lang);
-  if (std::holds_alternative<DosePerArea>(v))
-    return format_number(dose_number(v), 2, lang) + " mg/m\u00b2";
-  return format_number(dose_number(v), 2, lang) + " mg";
-}
-
-LocalizedText dose_text(const DoseValue& v) {
-  return {format_dose(v, Lang::en), format_dose(v, Lang::zh_CN)};
-}
-
-LocalizedText dose_range_text(const DoseValue& low, const DoseValue& high) {
-  return {
-      format_number(dose_number(low)) + "\u2013" + format_dose(high, Lang::en),
-      format_number(dose_number(low), 2, Lang::zh_CN) + "\u2013" + format_dose(high, Lang::zh_CN)};
-}
-
-LocalizedText cite_text(const Regimen& regimen, const Provenance& from) {
-  if (from.project_default) return tr_both("project default: {reason}", {{"reason", from.reason}});
-  const Source* s = regimen.find_source(from.source_id);
-  if (!s) return tr_both("source {id}", {{"id", same_text(from.source_id)}});
-  // English names the document and its section; Chinese only the citation's id and its quote
-  // (the title and section are in the document's language, listed in the plan's bibliography).
-  LocalizedText out =
-      tr_both(s->secondary() ? "secondary source {id} ({document}, {section}): \u201c{quote}\u201d"
-                             : "source {id} ({document}, {section}): \u201c{quote}\u201d",
-              {{"id", same_text(s->id)},
-               {"document", same_text(s->document.title)},
-               {"section", same_text(s->section)},
-               {"quote", same_text(s->quote)}});
-  out.zh = fill(tr(Lang::zh_CN, s->secondary() ? "secondary source {id}: \u201c{quote}\u201d"
-                                               : "source {id}: \u201c{quote}\u201d"),
-                {{"id", s->id}, {"quote", s->quote}});
-  return out;
-}
-
 LocalizedText join_texts(const LocalizedText& a, const LocalizedText& b) {
   if (a.en.empty() && a.zh.empty()) return b;
   return {a.en + "; " + b.en, a.zh + "\uff1b" + b.zh};

@@ -7,6 +7,7 @@
 #include "doseplan/error.hpp"
 #include "doseplan/format.hpp"
 #include "doseplan/i18n.hpp"
+#include "doseplan/wording.hpp"
 
 namespace doseplan {
 namespace {

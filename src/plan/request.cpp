@@ -1,6 +1,6 @@
 #include "doseplan/request.hpp"
 
-#include "core/json_reader.hpp"
+#include "rules/json_reader.hpp"
 #include "doseplan/body.hpp"
 #include "doseplan/format.hpp"
 

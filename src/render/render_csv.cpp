@@ -9,6 +9,7 @@
 #include "doseplan/i18n.hpp"
 #include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
+#include "doseplan/wording.hpp"
 
 namespace doseplan {
 namespace {

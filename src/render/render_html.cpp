@@ -11,9 +11,9 @@
 // the title. The disclaimer, and the acknowledgements again, are in the footer, which print CSS
 // makes position: fixed (Chromium repeats it on every printed page).
 //
-// Machine-readable hooks (used by tests/render/html_test.py): every calendar day is a <td data-date>;
-// each administration holds one <span class="box">; a test day has the class "visit" and lists
-// its test ids in data-tests; the footer is <footer class="print-footer">; the checks are
+// Machine-readable hooks (used by tests/render/html_test.py): every calendar day is a <td
+// data-date>; each administration holds one <span class="box">; a test day has the class "visit"
+// and lists its test ids in data-tests; the footer is <footer class="print-footer">; the checks are
 // <section class="checks">, each check an <li data-check="ID" data-action="warn|reduce|
 // acknowledged">; an acknowledgement is a <p class="acknowledgement"> (page one and footer).
 //
@@ -30,6 +30,7 @@
 #include "doseplan/format.hpp"
 #include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
+#include "doseplan/wording.hpp"
 
 namespace doseplan {
 namespace {

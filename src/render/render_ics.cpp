@@ -23,6 +23,7 @@
 #include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
 #include "doseplan/version.hpp"
+#include "doseplan/wording.hpp"
 
 namespace doseplan {
 namespace {

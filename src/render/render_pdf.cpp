@@ -34,6 +34,7 @@
 #include "doseplan/format.hpp"
 #include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
+#include "doseplan/wording.hpp"
 
 namespace doseplan {
 namespace {

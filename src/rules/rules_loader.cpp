@@ -6,7 +6,7 @@
 #include <set>
 
 #include "doseplan/rules.hpp"
-#include "core/json_reader.hpp"
+#include "rules/json_reader.hpp"
 #include "rules/rules_readers.hpp"
 
 namespace doseplan {

@@ -6,7 +6,7 @@
 #include "doseplan/format.hpp"
 #include "doseplan/i18n.hpp"
 #include "doseplan/rules.hpp"
-#include "core/json_reader.hpp"
+#include "rules/json_reader.hpp"
 #include "rules/rules_readers.hpp"
 #include "rules/rules_sources.hpp"
 

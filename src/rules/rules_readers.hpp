@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "doseplan/rules.hpp"
-#include "core/json_reader.hpp"
+#include "rules/json_reader.hpp"
 
 namespace doseplan::detail {
 

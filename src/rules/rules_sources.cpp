@@ -12,7 +12,7 @@
 
 #include "doseplan/provenance.hpp"
 #include "doseplan/rules.hpp"
-#include "core/json_reader.hpp"
+#include "rules/json_reader.hpp"
 #include "rules/rules_sources.hpp"
 #include "core/utf8.hpp"
 

@@ -4,7 +4,7 @@
 #define DOSEPLAN_SRC_RULES_SOURCES_HPP_
 
 #include "doseplan/regimen.hpp"
-#include "core/json_reader.hpp"
+#include "rules/json_reader.hpp"
 
 namespace doseplan::detail {
 

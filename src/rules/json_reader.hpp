@@ -1,6 +1,6 @@
 // Internal: reading a JSON rules file while collecting every problem with its JSON pointer.
-#ifndef DOSEPLAN_SRC_JSON_READER_HPP_
-#define DOSEPLAN_SRC_JSON_READER_HPP_
+#ifndef DOSEPLAN_SRC_RULES_JSON_READER_HPP_
+#define DOSEPLAN_SRC_RULES_JSON_READER_HPP_
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -76,4 +76,4 @@ std::vector<std::pair<const json*, std::string>> elements(const json* array,
 
 }  // namespace doseplan::detail
 
-#endif  // DOSEPLAN_SRC_JSON_READER_HPP_
+#endif  // DOSEPLAN_SRC_RULES_JSON_READER_HPP_

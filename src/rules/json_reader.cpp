@@ -1,4 +1,4 @@
-#include "core/json_reader.hpp"
+#include "rules/json_reader.hpp"
 
 #include <cmath>
 #include <cstdio>
