@@ -100,7 +100,9 @@ PY
 python3 - "$tmp/plan.json" "$tmp/plan-tampered.json" <<'PY'
 import json, sys
 plan = json.load(open(sys.argv[1]))
-assert plan["phases"][0]["dose"]["rounded_daily"] == {"value": 310.0, "unit": "mg"}  # 5 x 62
+dose = plan["phases"][0]["dose"]
+assert dose["exact_daily"] == {"value": 310.0, "unit": "mg"}  # 5 mg/kg/d x 62 kg
+assert dose["rounded_daily"] == {"value": 300.0, "unit": "mg"}  # 3 x 100 mg capsules
 plan["phases"][0]["dose"]["rounded_daily"]["value"] = 350.0
 json.dump(plan, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
 PY
