@@ -132,6 +132,9 @@ const char* to_string(PatientCheck::Action a);  // "warn", "reduce", "acknowledg
 
 struct Plan {
   int format_version = kPlanFormatVersion;
+  // The request the plan was made from, as make_plan was given it: the JSON plan carries it
+  // ("request", written by write_plan_request), so that the plan can be made again from its file.
+  PlanRequest request;
   struct RegimenRef {
     std::string id;
     std::string file;

@@ -103,11 +103,12 @@ void check_lab_test(const std::vector<LabTest>& labs, const std::string& test);
 
 // ------------------------------------------------------------------ requests as JSON
 
-// The request behind a JSON plan written by render_json (`doseplan plan --format json`). The
-// request is rebuilt from the plan's regimen, patient, start, dose, product and cycle counts and
-// then planned again: the rebuilt plan must equal the file, or Error "tracker.plan_not_rebuilt"
-// asks for the flags or request file the plan was made with. "tracker.not_a_plan" when the text
-// is not a doseplan JSON plan.
+// The request behind a JSON plan written by render_json (`doseplan plan --format json`): its
+// "request" member, read by parse_plan_request (its problems are request.* at
+// "FILE:/request:/field") and planned once: the plan made must equal the file, or Error
+// "tracker.plan_not_rebuilt" (an edited plan, other rules) names the first difference.
+// "tracker.plan_without_request" when the plan has no "request" (written by an older doseplan);
+// "tracker.not_a_plan" when the text is not a doseplan JSON plan.
 PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_text,
                                    const std::string& file);
 

@@ -212,6 +212,8 @@ std::string error_meaning(std::string_view id) {
       {"tracker.not_a_plan", "The stored plan can not be read."},
       {"tracker.not_tracker_db", "The file is not a doseplan tracker database."},
       {"tracker.plan_not_rebuilt", "The stored plan could not be made again."},
+      {"tracker.plan_without_request",
+       "The plan file does not carry its request: make the plan again with this version."},
       {"tracker.read_only",
        "The tracker database can not be written (a read-only file system or no permission); "
        "nothing was changed."},

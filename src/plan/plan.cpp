@@ -124,6 +124,7 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q) {
   detail::check_course_options(r, q, sold);
 
   Plan plan;
+  plan.request = q;
   plan.explained = q.explain;
   plan.regimen = {r.id, r.file, r.drug, r.indication, r.evidence};
   const BodySize body = describe_patient(plan, r, q);

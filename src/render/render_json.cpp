@@ -4,15 +4,17 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "core/json_writer.hpp"
 #include "doseplan/format.hpp"
 #include "doseplan/i18n.hpp"
 #include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
-#include "core/json_writer.hpp"
+#include "doseplan/request.hpp"
 
 namespace doseplan {
 namespace {
@@ -539,6 +541,23 @@ void documents(JsonWriter& w, const std::vector<Source>& sources) {
   w.end_array();
 }
 
+// The request the plan was made from, as write_plan_request writes it (request.hpp): on one line
+// (indent < 0) its very bytes; indented, the same members and numbers laid out as the rest of
+// the plan (dump() indents from the left margin: each line break gains the member's depth).
+void request(JsonWriter& w, const PlanRequest& q) {
+  const std::string text = write_plan_request(q);
+  if (w.indent() < 0) return w.raw(text);
+  const std::string dumped = nlohmann::json::parse(text).dump(w.indent());
+  const std::string margin(static_cast<std::size_t>(w.depth() * w.indent()), ' ');
+  std::string laid_out;
+  laid_out.reserve(dumped.size() * 2);
+  for (const char c : dumped) {  // a line break inside a string is written as \n, never as is
+    laid_out += c;
+    if (c == '\n') laid_out += margin;
+  }
+  w.raw(laid_out);
+}
+
 void stamp(JsonWriter& w, const RulesStamp& s) {
   w.begin_object();
   w.member("doseplan_version", s.doseplan_version);
@@ -559,6 +578,8 @@ std::string render_json(const Plan& plan, int indent) {
   stamp(w, plan.stamp);
   w.key("disclaimer");
   text(w, plan.disclaimer);
+  w.key("request");
+  request(w, plan.request);
   w.key("regimen");
   w.begin_object();
   w.member("id", plan.regimen.id);

@@ -1,13 +1,11 @@
 // Reading a JSON plan (render_json, `doseplan plan --format json`) back: the request behind it
 // (`doseplan track start --plan FILE`) and what it says about its patient (contract in
 // doseplan/tracker.hpp).
-#include <algorithm>
 #include <array>
-#include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "doseplan/error.hpp"
 #include "doseplan/render.hpp"
@@ -94,94 +92,44 @@ PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_t
                 "written by `doseplan plan --format json`, or give the plan flags or --input "
                 "REQUEST.json");
   }
+  // The plan carries the request it was made from (render_json, docs/plan-json.md).
+  if (!p.contains("request")) {
+    throw Error("tracker.plan_without_request", file,
+                "the plan has no \"request\" member: it was written by a doseplan older than "
+                "the plans that carry their request; make the plan again with this version "
+                "(doseplan plan ... --format json), or start tracking with the flags or the "
+                "request file it was made with (e.g. doseplan track start --label pt-01 --input "
+                "patient.json)");
+  }
+  // Read as a request file is read: a problem names the member, e.g. "plan.json:/request:/weight".
+  PlanRequest q = parse_plan_request(p["request"].dump(), file + ":/request");
+  // A plan made with --explain carries its audit trail; compare like with like.
+  PlanRequest like = q;
+  like.explain =
+      p.contains("patient") && p["patient"].is_object() && p["patient"].contains("audit");
   const auto not_rebuilt = [&](const std::string& why) {
     return Error("tracker.plan_not_rebuilt", file,
                  why +
-                     "; start tracking with the flags or the request file the plan was made "
-                     "with (e.g. doseplan track start --label pt-01 --input patient.json)");
+                     "; the plan was changed after it was made, or made with other rules: make it "
+                     "again with this version, or start tracking with the flags or the request "
+                     "file it was made with (e.g. doseplan track start --label pt-01 --input "
+                     "patient.json)");
   };
-  PlanRequest q;
-  try {
-    q.regimen_id = p.at("regimen").at("id").get<std::string>();
-    const Regimen* r = rules.find_regimen(q.regimen_id);
-    if (r == nullptr) throw not_rebuilt("the rules have no regimen \"" + q.regimen_id + "\"");
-    const json& pt = p.at("patient");
-    q.weight = kilograms(pt.at("weight").at("value").get<double>());
-    q.start = parse_date(p.at("start").get<std::string>(), file + ":/start");
-    if (pt.contains("height")) q.height = centimetres(pt["height"]["value"].get<double>());
-    if (pt.contains("age")) q.age_years = pt["age"]["value"].get<double>();
-    if (pt.contains("sex")) q.sex = parse_sex(pt["sex"].get<std::string>(), file + ":/patient/sex");
-    if (pt.contains("creatinine")) {
-      q.creatinine = umol_per_L(pt["creatinine"]["value"].get<double>());
-    }
-    const json& dose = p.at("dose");
-    const auto overridden = [](const json& prov) {
-      return prov.is_object() && prov.value("overridden_by_user", false);
-    };
-    if (dose.contains("chosen") && overridden(dose.value("chosen_from", json::object()))) {
-      q.dose = make_dose(dose["chosen"]["value"].get<double>(),
-                         dose["chosen"]["unit"].get<std::string>());
-    }
-    if (dose.contains("doses_per_day") &&
-        overridden(dose.value("doses_per_day_from", json::object()))) {
-      q.doses_per_day = dose["doses_per_day"].get<int>();
-    }
-    const std::string product = p.at("product").at("id").get<std::string>();
-    if (r->products.empty() || product != r->products.front()) q.product_id = product;
-    // A plan that carries acknowledgements was made with --acknowledge-off-label.
-    q.acknowledge_off_label = !p.value("acknowledgements", json::array()).empty();
-    if (const json& pr = p.at("product"); pr.contains("market") && pr["market"].is_object())
-      q.market = pr["market"].at("id").get<std::string>();
-    // Phase rows: cycle counts, and the lengths the user chose.
-    std::map<std::string, std::pair<Date, Date>> spans;
-    std::map<std::string, int> rows;
-    std::set<std::string> chosen_length;
-    for (const json& ph : p.at("phases")) {
-      const std::string id = ph.at("id").get<std::string>();
-      const Date first = parse_date(ph.at("first").get<std::string>(), file);
-      const Date last = parse_date(ph.at("last").get<std::string>(), file);
-      auto [it, inserted] = spans.try_emplace(id, first, last);
-      if (!inserted) {
-        it->second.first = std::min(it->second.first, first);
-        it->second.second = std::max(it->second.second, last);
-      }
-      ++rows[id];
-      if (overridden(ph.value("duration_from", json::object()))) chosen_length.insert(id);
-    }
-    for (const PhaseRule& rule : r->phases) {
-      if (!spans.count(rule.id)) continue;
-      if (rule.kind == PhaseRule::Kind::cycles) {
-        q.cycle_counts[rule.id] = rows[rule.id];
-      } else if (rule.kind != PhaseRule::Kind::taper && chosen_length.count(rule.id)) {
-        const auto& [first, last] = spans[rule.id];
-        q.phase_durations[rule.id] =
-            Span{static_cast<int>((last - first).count()) + 1, Span::Unit::day};
-      }
-    }
-    // Only counts the regimen does not fix are requests; the default count is left out.
-    for (auto it = q.cycle_counts.begin(); it != q.cycle_counts.end();) {
-      bool keep = false;
-      for (const PhaseRule& rule : r->phases)
-        if (rule.id == it->first && it->second != rule.default_count.value) keep = true;
-      it = keep ? std::next(it) : q.cycle_counts.erase(it);
-    }
-  } catch (const json::exception& e) {
-    throw not_rebuilt(std::string("the plan lacks a field the request needs (") + e.what() + ")");
-  }
   Plan rebuilt;
   try {
-    // A plan made with --explain carries its audit trail; compare like with like.
-    PlanRequest like = q;
-    like.explain =
-        p.contains("patient") && p["patient"].is_object() && p["patient"].contains("audit");
     rebuilt = make_plan(rules, like);
   } catch (const Error& e) {
-    throw not_rebuilt("planning it again fails: " + e.problems().front().to_string());
+    throw not_rebuilt("planning its \"request\" again fails: " + e.problems().front().to_string());
   }
-  if (!detail::same_plan(json::parse(render_json(rebuilt)), p)) {
+  const json again = json::parse(render_json(rebuilt));
+  if (!detail::same_plan(again, p)) {
+    // The first difference, for the user to find it: a JSON pointer into the file.
+    const json patch = json::diff(detail::comparable(again, p), p);
+    const std::string at = patch.empty() ? "" : patch.front().value("path", "");
     throw not_rebuilt(
-        "planned again from its regimen, patient, start, dose, product and cycle counts, it "
-        "differs from the file (other choices were made, or the rules changed)");
+        "planned again from its \"request\", it is not the plan in the file (first "
+        "difference at " +
+        (at.empty() ? std::string("/") : at) + ")");
   }
   return q;
 }
@@ -190,16 +138,25 @@ PlanRequest request_from_plan_json(const RuleSet& rules, std::string_view json_t
 
 namespace detail {
 
-// Whether `rebuilt` (render_json of a plan made now) is the plan `stored`, which may have been
-// written before the members above existed.
-bool same_plan(json rebuilt, const json& stored) {
+// `rebuilt` (render_json of a plan made now) without the members `stored` may lack because it
+// was written before they existed.
+json comparable(json rebuilt, const json& stored) {
   if (rebuilt.is_object() && stored.is_object()) {
     for (const char* key : kLaterMembers) {
       const auto it = rebuilt.find(key);
       if (it != rebuilt.end() && it->empty() && !stored.contains(key)) rebuilt.erase(it);
     }
+    // A plan stored before plans carried their request (the tracker's older rows) is compared
+    // without it; request_from_plan_json refuses a plan file without it before comparing.
+    if (!stored.contains("request")) rebuilt.erase("request");
   }
-  return rebuilt == stored;
+  return rebuilt;
+}
+
+// Whether `rebuilt` is the plan `stored`, which may have been written before the members above
+// existed.
+bool same_plan(json rebuilt, const json& stored) {
+  return comparable(std::move(rebuilt), stored) == stored;
 }
 
 }  // namespace detail

@@ -15,10 +15,14 @@
         body-size and kidney fields appear).
    Beyond the schema, the ids each plan names must resolve within it: every provenance source in
    /sources, every test of a visit or lab rule in /tests, every citation's document (by id and
-   number) in /documents.
+   number) in /documents; and /request must be the request given (the regimen, start, weight and
+   height as typed, every other choice present).
 3. Deliberately broken copies of a valid plan are REJECTED (disclaimer removed, no sources, a
    quantity without unit, an unknown or renamed field, no made_by or documents, ...), so that this test can fail; and a
    few variations the schema allows on purpose are ACCEPTED.
+
+/request is checked against docs/request.schema.json, which plan.schema.json references ($ref
+"request.schema.json"): the test reads it from the directory of SCHEMA.
 
 The binary finds its rules as it always does (--rules is not passed): ctest sets DOSEPLAN_RULES.
 Needs the `jsonschema` package (Debian: python3-jsonschema, 4.10 or later); run it with Debian's
@@ -27,8 +31,10 @@ failed.
 """
 import copy
 import json
+import os
 import subprocess
 import sys
+import warnings
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 TIMEOUT_SECONDS = 120
@@ -182,6 +188,32 @@ def unresolved_ids(plan):
     return out
 
 
+def request_problems(plan, regimen, args):
+    """/request against the command line `args` that made the plan (beyond the schema): the
+    regimen, start, weight and height as typed (written in kg and cm), and a field for every
+    other choice made."""
+    request = plan.get("request", {})
+    out = []
+    given = dict(zip(args[::2], args[1::2]))
+    expected = {"regimen": regimen, "start": given["--start"],
+                "weight": given["--weight"].replace("kg", " kg"),
+                "height": given["--height"].replace("cm", " cm")}
+    for key, value in expected.items():
+        if request.get(key) != value:
+            out.append("/request/%s: %r, expected %r" % (key, request.get(key), value))
+    if request.get("start") != plan.get("start") or request.get("regimen") != plan["regimen"]["id"]:
+        out.append("/request: not the plan's regimen and start")
+    fields = {"--sex": "sex", "--birth-date": "birth_date", "--creatinine": "creatinine",
+              "--product": "product", "--dose": "dose", "--doses-per-day": "doses_per_day",
+              "--phase-duration": "phase_durations", "--cycles": "cycle_counts"}
+    for flag, key in fields.items():
+        if (flag in args) != (key in request):
+            out.append("/request/%s: %s, but %s was %s" % (
+                key, "present" if key in request else "absent", flag,
+                "given" if flag in args else "not given"))
+    return out
+
+
 # --- broken and allowed copies of a valid plan ---------------------------------------------------
 
 def first_administration(plan, key):
@@ -295,6 +327,22 @@ def mutations():
     def document_with_other_kind(p):
         p["documents"][0]["kind"] = "website"
 
+    def no_request(p):
+        del p["request"]
+
+    def request_unknown_field(p):
+        p["request"]["weight_kg"] = 62
+
+    def request_bare_weight(p):
+        p["request"]["weight"] = 62
+
+    def request_without_start(p):
+        del p["request"]["start"]
+
+    def request_with_choices(p):
+        p["request"].update({"dose": "5 mg/kg/d", "doses_per_day": 2, "sex": "female",
+                             "creatinine": "0.097 mmol/L", "cycle_counts": {"pulses": 6}})
+
     return [
         ("the disclaimer removed", False, no_disclaimer, ()),
         ("the disclaimer without zh-CN", False, disclaimer_without_zh, ("disclaimer",)),
@@ -338,6 +386,12 @@ def mutations():
         ("a document without kind", False, document_without_kind, ("documents", 0)),
         ("a document kind not in the enum", False, document_with_other_kind,
          ("documents", 0, "kind")),
+        ("request removed", False, no_request, ()),
+        ("an unknown field in the request", False, request_unknown_field, ("request",)),
+        ("a request weight as a bare number", False, request_bare_weight,
+         ("request", "weight")),
+        ("a request without start", False, request_without_start, ("request",)),
+        ("a request with other choices (allowed)", True, request_with_choices, None),
     ]
 
 
@@ -368,7 +422,18 @@ def main(argv):
         validator_class.check_schema(schema)
         if schema.get("$schema") != DRAFT_2020_12:
             raise ValueError("$schema is not draft 2020-12")
-        validator = validator_class(schema)
+        # /request refers to request.schema.json, beside this schema: given to the resolver so
+        # that nothing is fetched.
+        request_path = os.path.join(os.path.dirname(os.path.abspath(schema_path)),
+                                    "request.schema.json")
+        with open(request_path, encoding="utf-8") as f:
+            request_schema = json.load(f)
+        validator_class.check_schema(request_schema)
+        with warnings.catch_warnings():  # RefResolver is deprecated from jsonschema 4.18 on
+            warnings.simplefilter("ignore", DeprecationWarning)
+            resolver = jsonschema.RefResolver.from_schema(
+                schema, store={request_schema["$id"]: request_schema})
+        validator = validator_class(schema, resolver=resolver)
         results.ok(label)
     except Exception as e:  # noqa: BLE001 - any failure is reported as such
         results.fail(label, [str(e).splitlines()[0][:300]])
@@ -421,6 +486,12 @@ def main(argv):
             if with_audit != wanted or empty:
                 results.fail(label, ["audit at %s, expected at %s; empty at %s"
                                      % (with_audit[:3], wanted[:3], empty[:3])])
+            else:
+                results.ok(label)
+            problems = request_problems(plan, regimen, [a for a in request if a != "--explain"])
+            label = "plan %s (%s): /request is the request given" % (regimen, what)
+            if problems:
+                results.fail(label, problems[:10])
             else:
                 results.ok(label)
             unresolved = unresolved_ids(plan)

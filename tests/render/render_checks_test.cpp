@@ -20,6 +20,7 @@
 #include "doseplan/ics.hpp"
 #include "doseplan/plan.hpp"
 #include "doseplan/render.hpp"
+#include "doseplan/request.hpp"
 #include "doseplan/tracker.hpp"
 #include "test_support.hpp"
 
@@ -320,10 +321,13 @@ TEST_CASE("checks (JSON): valid against docs/plan.schema.json", "[checks]") {
   const TempFile plan("plan.json", render_json(judged_plan()));
   const std::string schema = source_dir() + "/docs/plan.schema.json";
   const std::string script =
-      "import json, sys, jsonschema\n"
+      "import json, os, sys, jsonschema\n"
       "schema = json.load(open(sys.argv[1]))\n"
       "plan = json.load(open(sys.argv[2]))\n"
-      "v = jsonschema.Draft202012Validator(schema)\n"
+      "# /request refers to request.schema.json, beside plan.schema.json\n"
+      "req = json.load(open(os.path.join(os.path.dirname(sys.argv[1]), 'request.schema.json')))\n"
+      "resolver = jsonschema.RefResolver.from_schema(schema, store={req['$id']: req})\n"
+      "v = jsonschema.Draft202012Validator(schema, resolver=resolver)\n"
       "errors = [e.message[:200] for e in v.iter_errors(plan)]\n"
       "bad = json.loads(json.dumps(plan))\n"
       "bad['checks'][0]['action'] = 'ignore'\n"
@@ -344,6 +348,92 @@ TEST_CASE("checks (JSON): valid against docs/plan.schema.json", "[checks]") {
   const Run r = run("/usr/bin/python3 " + py.path + " " + schema + " " + plan.path);
   INFO(r.out);
   CHECK(r.code == 0);
+}
+
+// ------------------------------------------------------------------------------- request
+
+namespace {
+
+// test-taper, 50 kg from 2026-01-31, with choices: 6 mg/kg/d three times a day, six weeks of
+// induction, a woman.
+PlanRequest chosen_request() {
+  PlanRequest q = request();
+  q.dose = parse_dose("6 mg/kg/d", "dose");
+  q.doses_per_day = 3;
+  q.phase_durations["induction"] = parse_span("6 weeks");
+  q.sex = Sex::female;
+  return q;
+}
+
+// The request as write_plan_request writes it: keys in alphabetical order, quantities in kg and
+// mg/kg/d, written by hand.
+constexpr const char* kChosenRequest =
+    R"({"dose":"6 mg/kg/d","doses_per_day":3,"phase_durations":{"induction":"6 weeks"},)"
+    R"("regimen":"test-taper","sex":"female","start":"2026-01-31","weight":"50 kg"})";
+
+}  // namespace
+
+TEST_CASE("request (JSON): the plan carries its request as write_plan_request writes it",
+          "[request]") {
+  const Plan plan = make_plan(test_rules(), chosen_request());
+  CHECK(write_plan_request(chosen_request()) == kChosenRequest);
+  // On one line (batch): the very bytes, between the disclaimer and the regimen.
+  const std::string line = render_json(plan, -1);
+  CHECK(has(line, std::string("},\"request\":") + kChosenRequest + ",\"regimen\":{"));
+  // Indented: the same members, laid out as the rest of the plan.
+  const std::string text = render_json(plan);
+  CHECK(has(text, "\n  \"request\": {\n    \"dose\": \"6 mg/kg/d\",\n"));
+  CHECK(has(text, "\n      \"induction\": \"6 weeks\"\n    },\n"));
+  CHECK(has(text, "\n    \"weight\": \"50 kg\"\n  },\n  \"regimen\": {"));
+  CHECK(json::parse(text).at("request") == json::parse(kChosenRequest));
+  // Only what was given: the regimen's defaults are not written in.
+  CHECK(json::parse(render_json(make_plan(test_rules(), request()))).at("request") ==
+        json{{"regimen", "test-taper"}, {"start", "2026-01-31"}, {"weight", "50 kg"}});
+}
+
+TEST_CASE("request (tracker): a JSON plan is read back from its request, and must be its plan",
+          "[request][tracker]") {
+  const std::string text = render_json(make_plan(test_rules(), chosen_request()));
+  // Round trip: the request, every choice kept.
+  CHECK(write_plan_request(request_from_plan_json(test_rules(), text, "plan.json")) ==
+        kChosenRequest);
+
+  // A dose changed by hand: 6 mg/kg/d x 50 kg = 300 mg a day in the induction.
+  json tampered = json::parse(text);
+  REQUIRE(tampered.at("phases").at(0).at("id") == "induction");
+  REQUIRE(tampered["phases"][0]["dose"]["exact_daily"]["value"] == 300.0);
+  tampered["phases"][0]["dose"]["rounded_daily"]["value"] = 250.0;
+  Problem p = testing::problem_of(
+      [&] { request_from_plan_json(test_rules(), tampered.dump(), "plan.json"); });
+  CHECK(p.id == "tracker.plan_not_rebuilt");
+  CHECK(p.where == "plan.json");
+  CHECK(has(p.message, "first difference at /phases/0/dose/rounded_daily/value"));
+
+  // A request changed by hand (60 kg): the plan in the file is not the plan it makes.
+  json other = json::parse(text);
+  other["request"]["weight"] = "60 kg";
+  p = testing::problem_of([&] { request_from_plan_json(test_rules(), other.dump(), "plan.json"); });
+  CHECK(p.id == "tracker.plan_not_rebuilt");
+  CHECK(has(p.message, "first difference at /patient/weight/value"));
+
+  // Written before plans carried their request: refused, naming the member and the remedy.
+  json older = json::parse(text);
+  older.erase("request");
+  p = testing::problem_of([&] { request_from_plan_json(test_rules(), older.dump(), "old.json"); });
+  CHECK(p.id == "tracker.plan_without_request");
+  CHECK(p.where == "old.json");
+  CHECK(has(p.message, "no \"request\" member"));
+  CHECK(has(p.message, "make the plan again with this version"));
+  CHECK(error_meaning("tracker.plan_without_request") ==
+        "The plan file does not carry its request: make the plan again with this version.");
+
+  // A request that is not one: read as a request file, the problem at its member.
+  json unknown = json::parse(text);
+  unknown["request"]["colour"] = "blue";
+  p = testing::problem_of(
+      [&] { request_from_plan_json(test_rules(), unknown.dump(), "plan.json"); });
+  CHECK(p.id == "request.unknown_field");
+  CHECK(p.where == "plan.json:/request:/colour");
 }
 
 // ------------------------------------------------------------------------------- FHIR

@@ -81,10 +81,44 @@ PY
 printf '{"regimen": "cyclosporine-psoriasis", "weight": "70 kg", "start": "2026-12-01"}\n' >"$tmp/req.json"
 run track start "${D[@]}" --label pt-03 --input "$tmp/req.json" --today 2026-11-10
 check "start from a request file" test "$code" -eq 0
+# The plan carries its request (docs/plan-json.md#the-request): a choice no other member shows
+# exactly (the taper step) comes back from it, and the stored request is the plan's.
 "$bin" plan "${itp[@]}" --taper-step 1mg/kg/d --format json -o "$tmp/plan-taper.json"
-run track start "${D[@]}" --label pt-04 --plan "$tmp/plan-taper.json" --today 2026-11-10
-check "a JSON plan that can not be rebuilt is refused" test "$code" -eq 2
+run track start --db "$tmp/taper.db" --label pt-04 --plan "$tmp/plan-taper.json" --today 2026-11-10
+check "a JSON plan with a taper step is started from its request" test "$code" -eq 0
+check "... the stored request is the plan's" python3 - "$tmp/taper.db" "$tmp/plan-taper.json" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+request_json, plan_json = db.execute("SELECT request_json, plan_json FROM plans").fetchone()
+plan = json.load(open(sys.argv[2]))
+assert plan["request"] == {"regimen": "cyclosporine-itp", "start": "2026-12-01",
+                           "taper_step": "1 mg/kg/d", "weight": "62 kg"}, plan["request"]
+assert json.loads(request_json) == plan["request"]
+assert json.loads(plan_json)["request"] == plan["request"]
+PY
+# A dose changed by hand in the file: refused, exit 2, nothing stored.
+python3 - "$tmp/plan.json" "$tmp/plan-tampered.json" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+dose = plan["phases"][0]["dose"]
+assert dose["exact_daily"] == {"value": 310.0, "unit": "mg"}  # 5 mg/kg/d x 62 kg
+assert dose["rounded_daily"] == {"value": 300.0, "unit": "mg"}  # 3 x 100 mg capsules
+plan["phases"][0]["dose"]["rounded_daily"]["value"] = 350.0
+json.dump(plan, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
+PY
+patients_before="$(sql "$db" "SELECT count(*) FROM patients;")"
+run track start "${D[@]}" --label pt-04 --plan "$tmp/plan-tampered.json" --today 2026-11-10
+check "a JSON plan with a dose changed by hand is refused" test "$code" -eq 2
 check "... with its id" contains "$tmp/err" "[tracker.plan_not_rebuilt]"
+check "... naming the first difference" contains "$tmp/err" "first difference at /phases/0/dose/rounded_daily/value"
+check "... nothing stored" test "$(sql "$db" "SELECT count(*) FROM patients;")" = "$patients_before"
+# A plan written before plans carried their request: refused with its own id, nothing stored.
+python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); del p["request"]; json.dump(p, open(sys.argv[2], "w"))' "$tmp/plan.json" "$tmp/plan-old.json"
+run track start "${D[@]}" --label pt-04 --plan "$tmp/plan-old.json" --today 2026-11-10
+check "a JSON plan without its request is refused" test "$code" -eq 2
+check "... with its id" contains "$tmp/err" "[tracker.plan_without_request]"
+check "... naming the member and the remedy" contains "$tmp/err" 'no "request" member'
+check "... nothing stored" test "$(sql "$db" "SELECT count(*) FROM patients;")" = "$patients_before"
 
 # ------------------------------------------------------------------ record and advise
 rec=(track record "${D[@]}" --label pt-01 --today 2026-12-20)
