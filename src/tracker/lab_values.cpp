@@ -1,0 +1,592 @@
+// Units of recorded results: parse_measurement, describe_measurement, to_canonical (contract in
+// doseplan/tracker.hpp).
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include "doseplan/error.hpp"
+#include "doseplan/format.hpp"
+#include "doseplan/i18n.hpp"
+#include "doseplan/render.hpp"
+#include "tracker/store.hpp"
+
+namespace doseplan {
+
+using namespace detail;  // NOLINT: the tracker's own helpers (store.hpp)
+
+namespace {
+
+// `v` to 12 significant digits: unit conversions leave no noise (200 ng/mL read through mg/mL is
+// 200, not 199.99999999999997), so a value on a rule's boundary is judged as typed.
+double tidy(double v) {
+  if (v == 0 || !std::isfinite(v)) return v;
+  const double scale = std::pow(10.0, 11 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
+  return std::round(v * scale) / scale;
+}
+
+// ------------------------------------------------------------------ units of recorded results
+//
+// Dimensions of the values of labs.json, with a base unit each; a spelling's factor converts to
+// the base. Mass and molar concentrations convert into each other through the molar mass of the
+// analyte (kMolarMass). Spellings are compared after normalisation: ASCII lower case, micro
+// ("µ", "μ") as "u", "^" as "*", spaces removed.
+enum class Dim {
+  molar,      // umol/L
+  mass,       // ng/mL (= ug/L)
+  count,      // 10*9/L (= 10*3/uL)
+  catalytic,  // U/L
+  pressure,   // mm[Hg]
+  mass_rate,  // g/(24.h)
+  // Known only to say what a wrong unit is:
+  drug_mass,
+  volume,
+  body_mass,
+  fraction,
+};
+
+std::string_view dim_name(Dim d) {
+  switch (d) {
+    case Dim::molar:
+      return "a molar concentration";
+    case Dim::mass:
+      return "a mass concentration";
+    case Dim::count:
+      return "a count per volume";
+    case Dim::catalytic:
+      return "an enzyme activity";
+    case Dim::pressure:
+      return "a pressure";
+    case Dim::mass_rate:
+      return "an amount per 24 hours";
+    case Dim::drug_mass:
+      return "a mass, not a concentration";
+    case Dim::volume:
+      return "a volume";
+    case Dim::body_mass:
+      return "a body mass";
+    case Dim::fraction:
+      return "a fraction";
+  }
+  return "a quantity";
+}
+
+struct TUnit {
+  std::string_view spelling;
+  Dim dim;
+  double factor;
+};
+
+// clang-format off
+constexpr TUnit kTUnits[] = {
+    {"umol/l", Dim::molar, 1},          {"mmol/l", Dim::molar, 1000},
+    {"nmol/l", Dim::molar, 1e-3},
+    {"ng/ml", Dim::mass, 1},            {"ug/l", Dim::mass, 1},
+    {"mcg/l", Dim::mass, 1},            {"ug/ml", Dim::mass, 1e3},
+    {"mcg/ml", Dim::mass, 1e3},         {"mg/l", Dim::mass, 1e3},
+    {"mg/dl", Dim::mass, 1e4},          {"g/l", Dim::mass, 1e6},
+    {"g/dl", Dim::mass, 1e7},           {"mg/ml", Dim::mass, 1e6},
+    {"10*9/l", Dim::count, 1},          {"10*3/ul", Dim::count, 1},
+    // As the tracker shows them ("1.1×10⁹/L"), so that what it shows can be typed back:
+    {"\u00d710\u2079/l", Dim::count, 1},    {"10\u2079/l", Dim::count, 1},
+    {"\u00d710\u00b3/ul", Dim::count, 1},   {"10\u00b3/ul", Dim::count, 1},
+    {"u/l", Dim::catalytic, 1},         {"iu/l", Dim::catalytic, 1},
+    {"mm[hg]", Dim::pressure, 1},       {"mmhg", Dim::pressure, 1},
+    {"g/(24.h)", Dim::mass_rate, 1},    {"g/(24h)", Dim::mass_rate, 1},
+    {"g/24h", Dim::mass_rate, 1},       {"g/d", Dim::mass_rate, 1},
+    {"g/day", Dim::mass_rate, 1},       {"mg/(24.h)", Dim::mass_rate, 1e-3},
+    {"mg/(24h)", Dim::mass_rate, 1e-3}, {"mg/24h", Dim::mass_rate, 1e-3},
+    {"mg/d", Dim::mass_rate, 1e-3},     {"mg/day", Dim::mass_rate, 1e-3},
+    {"mg", Dim::drug_mass, 1},          {"g", Dim::drug_mass, 1},
+    {"mcg", Dim::drug_mass, 1},         {"ug", Dim::drug_mass, 1},
+    {"ng", Dim::drug_mass, 1},          {"ml", Dim::volume, 1},
+    {"l", Dim::volume, 1},              {"kg", Dim::body_mass, 1},
+    {"lb", Dim::body_mass, 1},          {"%", Dim::fraction, 1},
+};
+// clang-format on
+
+// Molar masses (g/mol) of the analytes that labs.json lists in both mass and molar units:
+// c[umol/L] = c[ug/L] / M. Creatinine uses the library's 1 mg/dL = 88.4 umol/L (M = 10,000/88.4,
+// about 113.12). Urea nitrogen (BUN) counts the two nitrogen atoms of urea (2 x 14.007);
+// triglycerides are counted as triolein.
+const std::map<std::string, double, std::less<>>& molar_masses() {
+  static const std::map<std::string, double, std::less<>> m = {
+      {"creatinine", 10000.0 / 88.4},
+      {"bilirubin", 584.66},
+      {"bun", 28.014},
+      {"urea", 60.06},
+      {"magnesium", 24.305},
+      {"uric-acid", 168.11},
+      {"cholesterol", 386.65},
+      {"triglycerides", 885.7},
+      {"potassium", 39.098},
+  };
+  return m;
+}
+
+std::string normalize_unit(std::string_view typed) {
+  std::string out;
+  for (std::size_t i = 0; i < typed.size();) {
+    const std::string_view rest = typed.substr(i);
+    if (rest.starts_with("\xC2\xB5") || rest.starts_with("\xCE\xBC")) {
+      out += 'u';
+      i += 2;
+      continue;
+    }
+    if (rest.starts_with("\xC2\xA0")) {
+      i += 2;
+      continue;
+    }
+    const char c = typed[i++];
+    if (is_space(c)) continue;
+    if (c == '^') {
+      out += '*';
+    } else {
+      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  return out;
+}
+
+const TUnit* find_unit(std::string_view typed) {
+  const std::string n = normalize_unit(typed);
+  for (const TUnit& u : kTUnits)
+    if (u.spelling == n) return &u;
+  return nullptr;
+}
+
+// A unit as people read it: the UCUM spellings of labs.json that people do not write ("umol/L",
+// "10*9/L", "10*3/uL", "mm[Hg]"), in any spelling the tracker reads, through display_unit()
+}  // namespace
+
+// (render.hpp: "µmol/L", "10⁹/L", "10³/µL", "mmHg"); any other unit as it is written.
+std::string detail::unit_shown(std::string_view unit) {
+  const std::string typed = normalize_unit(unit);
+  for (const std::string_view ucum : {"umol/L", "10*9/L", "10*3/uL", "mm[Hg]"}) {
+    if (typed == normalize_unit(ucum)) return display_unit(ucum);
+  }
+  return std::string(unit);
+}
+
+namespace {
+
+// `v` as format_number() writes it; in Chinese without thousands separators ("8574.8").
+std::string number_in(double v, int max_decimals, Lang lang) {
+  std::string s = format_number(v, max_decimals);
+  if (lang == Lang::zh_CN) std::erase(s, ',');
+  return s;
+}
+
+// "95 µmol/L", "1.1×10⁹/L": a number and its unit as people read them (a power of ten is
+// multiplied, as Chinese lab reports write it).
+std::string quantity_shown(const std::string& number, std::string_view unit) {
+  const std::string u = unit_shown(unit);  // display_unit() writes powers of ten as "×10⁹/L"
+  return number + (u.starts_with("\u00d7") ? "" : " ") + u;
+}
+
+bool is_result_dim(Dim d) {
+  return d == Dim::molar || d == Dim::mass || d == Dim::count || d == Dim::catalytic ||
+         d == Dim::pressure || d == Dim::mass_rate;
+}
+
+// What the tracker knows of a test's values.
+struct TestUnits {
+  const TUnit* canonical = nullptr;  // the first unit of labs.json
+  std::set<Dim> dims;                // accepted dimensions
+  std::optional<double> molar_mass;  // when both mass and molar are accepted
+};
+
+TestUnits test_units(const LabTest& test, std::string_view field) {
+  if (test.units.empty()) {
+    throw Error(
+        "tracker.no_value", std::string(field),
+        test.id + " (" + test.name.en +
+            ") has no value to record; record its parts (e.g. platelets, wbc, "
+            "neutrophils for a blood count) or mark the visit done with `doseplan track "
+            "done`",
+        zh(tr_both("{name} ({test}) can not be recorded as one value: record its values one by "
+                   "one (for a blood count: platelets, wbc, neutrophils), or mark the visit done "
+                   "with doseplan track done",
+                   {{"name", test.name}, {"test", same_text(test.id)}})));
+  }
+  TestUnits t;
+  for (const std::string& unit : test.units) {
+    const TUnit* u = find_unit(unit);
+    if (u == nullptr || !is_result_dim(u->dim)) {
+      throw Error("tracker.no_conversion", std::string(field),
+                  "labs.json lists the unit " + in_quotes(unit) + " for " + test.id +
+                      ", which the tracker can not read; the tracker needs an update");
+    }
+    if (t.canonical == nullptr) t.canonical = u;
+    t.dims.insert(u->dim);
+  }
+  if (t.dims.count(Dim::mass) && t.dims.count(Dim::molar)) {
+    const auto& m = molar_masses();
+    const auto it = m.find(test.id);
+    if (it == m.end()) {
+      throw Error("tracker.no_conversion", std::string(field),
+                  test.id +
+                      " is listed in mass and molar units, and the tracker does not know "
+                      "its molar mass; the tracker needs an update");
+    }
+    t.molar_mass = it->second;
+  } else if (const auto it = molar_masses().find(test.id); it != molar_masses().end()) {
+    t.molar_mass = it->second;  // e.g. potassium: a mass unit is converted too
+    if (t.dims.count(Dim::molar)) t.dims.insert(Dim::mass);
+    if (t.dims.count(Dim::mass)) t.dims.insert(Dim::molar);
+  }
+  return t;
+}
+
+// `value` in the base unit of `from` to the canonical unit of `t`; nullopt for another dimension.
+std::optional<double> convert(const TestUnits& t, double base_value, Dim from) {
+  const Dim to = t.canonical->dim;
+  double base = base_value;
+  if (from != to) {
+    if (!t.molar_mass) return std::nullopt;
+    if (from == Dim::mass && to == Dim::molar) {
+      base = base_value / *t.molar_mass;
+    } else if (from == Dim::molar && to == Dim::mass) {
+      base = base_value * *t.molar_mass;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return tidy(base / t.canonical->factor);
+}
+
+// The number of an example value of `test` ("97" for umol/L).
+std::string example_number(const LabTest& test) {
+  std::string n = "1";
+  const TUnit* t = find_unit(test.units.front());
+  if (t) {
+    switch (t->dim) {
+      case Dim::molar:
+        n = "97";
+        break;
+      case Dim::mass:
+        n = "250";
+        break;
+      case Dim::count:
+        n = "2.5";
+        break;
+      case Dim::catalytic:
+        n = "30";
+        break;
+      case Dim::pressure:
+        n = "135";
+        break;
+      default:
+        n = "0.2";
+    }
+  }
+  return n;
+}
+
+std::string example_of(const LabTest& test) {
+  return in_quotes(example_number(test) + " " + test.units.front());
+}
+
+}  // namespace
+
+// The units of `test` as people read them: "µmol/L or mg/dL" / "µmol/L或mg/dL".
+LocalizedText detail::units_text(const LabTest& test) {
+  std::vector<std::string> units;
+  for (const std::string& u : test.units) units.push_back(unit_shown(u));
+  return {join(units, " or "), join(units, "\u6216")};
+}
+
+namespace {
+
+// What a value of `test` is written as, in Chinese (the end of the Chinese detail of a bad value).
+std::string expected_zh(const LabTest& test) {
+  return zh(
+      tr_both("{name} is written in {units}, such as \"{example}\"",
+              {{"name", test.name},
+               {"units", units_text(test)},
+               {"example", same_text(quantity_shown(example_number(test), test.units.front()))}}));
+}
+
+std::string expected_for(const LabTest& test) {
+  std::string s =
+      "; expected " + test.id + " in " + join(test.units, " or ") + ", such as " + example_of(test);
+  const TUnit* t = find_unit(test.units.front());
+  if (t && t->dim == Dim::pressure) {
+    s += " (one number: systolic-bp and diastolic-bp are recorded separately)";
+  }
+  return s;
+}
+
+struct SplitValue {
+  std::string number;  // as typed
+  std::string unit;    // as typed, trimmed
+  double value = 0;
+};
+
+// Reads the number like the units parsers (std::from_chars, no "+", not negative) and keeps the
+// unit text; errors quantity.* with the test's units as the expected value.
+SplitValue split_value(const LabTest& test, std::string_view text, std::string_view field) {
+  const std::string f(field);
+  const std::string exp = expected_for(test);
+  // The Chinese detail: what is wrong with `text`, then how a value of the test is written.
+  const LocalizedText typed = same_text(std::string(text));
+  const LocalizedText expected = same_text(expected_zh(test));
+  const std::string_view body = trim(text);
+  if (body.empty()) {
+    throw Error(
+        "quantity.empty", f, "empty value " + in_quotes(text) + exp,
+        zh(tr_both("the value is empty; {expected}", {{"text", typed}, {"expected", expected}})));
+  }
+  double number = 0;
+  const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), number);
+  if (ec == std::errc::invalid_argument) {
+    throw Error("quantity.no_number", f, in_quotes(text) + " does not start with a number" + exp,
+                zh(tr_both("\"{text}\" does not start with a number; {expected}",
+                           {{"text", typed}, {"expected", expected}})));
+  }
+  if (ec == std::errc::result_out_of_range || !std::isfinite(number)) {
+    throw Error("quantity.not_finite", f, in_quotes(text) + " is not a finite number" + exp,
+                zh(tr_both("\"{text}\" is not a finite number; {expected}",
+                           {{"text", typed}, {"expected", expected}})));
+  }
+  if (number < 0) {
+    // Its unit as people read it ("-97 µmol/L"): the number is what is wrong.
+    const std::size_t digits = static_cast<std::size_t>(end - body.data());
+    const LocalizedText negative =
+        same_text(quantity_shown(std::string(body.substr(0, digits)), trim(body.substr(digits))));
+    throw Error("quantity.negative", f, in_quotes(text) + " is negative" + exp,
+                zh(tr_both("\"{text}\" is negative; {expected}",
+                           {{"text", negative}, {"expected", expected}})));
+  }
+  if (number == 0) number = 0;
+  SplitValue s;
+  s.number = std::string(body.substr(0, static_cast<std::size_t>(end - body.data())));
+  s.unit = std::string(trim(body.substr(static_cast<std::size_t>(end - body.data()))));
+  s.value = number;
+  if (s.unit.empty()) {
+    throw Error("quantity.missing_unit", f, in_quotes(text) + " has no unit" + exp,
+                zh(tr_both("\"{text}\" has no unit; {expected}",
+                           {{"text", typed}, {"expected", expected}})));
+  }
+  return s;
+}
+
+[[noreturn]] void wrong_unit(const LabTest& test, std::string_view text, const SplitValue& s,
+                             std::string_view field) {
+  const TUnit* u = find_unit(s.unit);
+  const std::string f(field);
+  // What was typed, its unit as people read it when the tracker knows the unit ("97 mm[Hg]" ->
+  // "97 mmHg"); as typed when it does not (the unit is what is wrong).
+  const LocalizedText typed =
+      same_text(u != nullptr ? quantity_shown(s.number, s.unit) : std::string(text));
+  const LocalizedText expected = same_text(expected_zh(test));
+  if (u == nullptr) {
+    std::string msg = "unknown unit " + in_quotes(s.unit) + " in " + in_quotes(text);
+    std::string msg_zh =
+        zh(tr_both("\"{text}\" has a unit doseplan does not know, \"{unit}\"; {expected}",
+                   {{"text", typed}, {"unit", same_text(s.unit)}, {"expected", expected}}));
+    if (!s.unit.empty() && s.unit.front() == '/' && s.unit.size() > 1 &&
+        std::isdigit(static_cast<unsigned char>(s.unit[1]))) {
+      msg = in_quotes(text) + " is two numbers; record one value at a time";
+      const TUnit* first = find_unit(test.units.front());
+      if (first != nullptr && first->dim == Dim::pressure) {
+        // "150/95 mmHg": the systolic and the diastolic pressure, each a test of its own.
+        const std::string_view rest = std::string_view(s.unit).substr(1);
+        const std::size_t digits = std::min(rest.find_first_not_of("0123456789."), rest.size());
+        msg_zh = zh(
+            tr_both("blood pressure is recorded as two tests: the systolic pressure with --test "
+                    "systolic-bp --value \"{systolic} mmHg\", the diastolic pressure with --test "
+                    "diastolic-bp --value \"{diastolic} mmHg\"",
+                    {{"systolic", same_text(s.number)},
+                     {"diastolic", same_text(std::string(rest.substr(0, digits)))}}));
+      } else {
+        msg_zh = zh(tr_both("\"{text}\" is two numbers; record one value at a time; {expected}",
+                            {{"text", typed}, {"expected", expected}}));
+      }
+    }
+    if (!s.unit.empty() && s.unit.front() == ',' && s.unit.size() > 1 &&
+        std::isdigit(static_cast<unsigned char>(s.unit[1]))) {
+      std::string point = std::string(trim(text));
+      point[point.find(',')] = '.';
+      msg = in_quotes(text) + " has a decimal comma; write the number with a decimal point, " +
+            in_quotes(point);
+      msg_zh =
+          zh(tr_both("\"{text}\" has a decimal comma; write the number with a decimal point: "
+                     "\"{point}\"",
+                     {{"text", typed}, {"point", same_text(point)}}));
+    }
+    throw Error("quantity.unknown_unit", f, msg + expected_for(test), msg_zh);
+  }
+  // A unit of the right kind that the test does not list ("250 g/L" for a drug level that
+  // labs.json gives in ng/mL ... mg/dL): not a wrong kind, an unknown unit for this test.
+  if (is_result_dim(u->dim) && test_units(test, field).dims.count(u->dim)) {
+    throw Error("quantity.unknown_unit", f,
+                "the unit " + in_quotes(s.unit) + " in " + in_quotes(text) +
+                    " is not one of the units of " + test.id + expected_for(test),
+                zh(tr_both("the unit \"{unit}\" in \"{text}\" is not a unit of {name}; {expected}",
+                           {{"unit", same_text(s.unit)},
+                            {"text", typed},
+                            {"name", test.name},
+                            {"expected", expected}})));
+  }
+  throw Error(
+      "tracker.wrong_unit", f,
+      in_quotes(text) + " is " + std::string(dim_name(u->dim)) + ", not a unit of " + test.id +
+          expected_for(test),
+      zh(tr_both("\"{text}\" is not a value of {name}: its unit is of another kind; {expected}",
+                 {{"text", typed}, {"name", test.name}, {"expected", expected}})));
+}
+
+// A serum creatinine at or above doseplan's plausibility limit (make_plan's, docs/errors.md) is a
+// typing mistake (a value in umol/L typed with mg/dL, a missing decimal point): refused, since a
+// recorded result can never be changed. 0 is kept (advise() says a baseline of 0 can not be
+// judged).
+constexpr double kMaxPlausibleCreatinineUmolPerL = 5000;
+
+}  // namespace
+
+Measurement parse_measurement(const LabTest& test, std::string_view text, std::string_view field) {
+  const TestUnits t = test_units(test, field);
+  const SplitValue s = split_value(test, text, field);
+  Measurement m;
+  m.value_entered = s.number;
+  m.unit_entered = s.unit;
+  m.unit = test.units.front();
+  // Creatinine and drug levels through the library's parsers (their unit tables and errors).
+  const bool creatinine = test.id == "creatinine";
+  const bool drug_level = t.dims.size() == 1 && *t.dims.begin() == Dim::mass;
+  if (creatinine || drug_level) {
+    double base = 0;
+    Dim from = Dim::molar;
+    try {
+      if (creatinine) {
+        base = in_umol_per_L(parse_creatinine(text, field));
+      } else {
+        base = in_ng_per_mL(parse_mass_concentration(text, field));
+        from = Dim::mass;
+      }
+    } catch (const Error& e) {
+      if (e.id() == "quantity.wrong_kind" || e.id() == "quantity.unknown_unit") {
+        wrong_unit(test, text, s, field);
+      }
+      throw;
+    }
+    const auto v = convert(t, base, from);
+    if (!v) wrong_unit(test, text, s, field);
+    if (!std::isfinite(*v)) {
+      throw Error("quantity.not_finite", std::string(field),
+                  in_quotes(text) + " is too large" + expected_for(test));
+    }
+    if (creatinine && !(*v < kMaxPlausibleCreatinineUmolPerL)) {
+      const TUnit* typed = find_unit(s.unit);
+      const bool in_umol = typed != nullptr && typed->dim == Dim::molar && typed->factor == 1;
+      throw Error(
+          "input.out_of_range", std::string(field),
+          in_quotes(text) +
+              (in_umol || *v >= 1e9 ? std::string()
+                                    : " (" + format_number(*v, 3) + " " + m.unit + ")") +
+              " is not below 5,000 umol/L, doseplan's plausibility limit for a serum "
+              "creatinine (docs/errors.md); was the unit mistyped (mg/dL for umol/L)?",
+          (in_umol || *v >= 1e9
+               ? zh(tr_both(
+                     "a serum creatinine of \"{text}\" is not plausible: doseplan "
+                     "accepts values below {limit}; is a digit too many, or a decimal "
+                     "point missing?",
+                     {{"text", same_text(quantity_shown(s.number, s.unit))},
+                      {"value", same_text(quantity_shown(number_in(*v, 3, Lang::zh_CN), m.unit))},
+                      {"limit", same_text(quantity_shown(std::to_string(static_cast<int>(
+                                                             kMaxPlausibleCreatinineUmolPerL)),
+                                                         "umol/L"))}}))
+               : zh(tr_both(
+                     "a serum creatinine of \"{text}\" ({value}) is not plausible: "
+                     "doseplan accepts values below {limit}; was a value in µmol/L "
+                     "written with mg/dL?",
+                     {{"text", same_text(quantity_shown(s.number, s.unit))},
+                      {"value", same_text(quantity_shown(number_in(*v, 3, Lang::zh_CN), m.unit))},
+                      {"limit", same_text(quantity_shown(std::to_string(static_cast<int>(
+                                                             kMaxPlausibleCreatinineUmolPerL)),
+                                                         "umol/L"))}}))));
+    }
+    m.value = *v;
+    return m;
+  }
+  const TUnit* u = find_unit(s.unit);
+  if (u == nullptr || !t.dims.count(u->dim)) wrong_unit(test, text, s, field);
+  const auto v = convert(t, s.value * u->factor, u->dim);
+  if (!v) wrong_unit(test, text, s, field);
+  if (!std::isfinite(*v)) {
+    throw Error("quantity.not_finite", std::string(field),
+                in_quotes(text) + " is too large" + expected_for(test));
+  }
+  m.value = *v;
+  return m;
+}
+
+std::string describe_measurement(const Measurement& m, Lang lang) {
+  std::string s = quantity_shown(m.value_entered, m.unit_entered);
+  const TUnit* a = find_unit(m.unit_entered);
+  const TUnit* b = find_unit(m.unit);
+  const bool same = a != nullptr && b != nullptr && a->dim == b->dim && a->factor == b->factor;
+  if (same) return s;
+  const std::string canonical = quantity_shown(number_in(m.value, 3, lang), m.unit);
+  return lang == Lang::zh_CN ? s + "\uff08" + canonical + "\uff09" : s + " (" + canonical + ")";
+}
+
+LocalizedText describe_measurement_text(const Measurement& m) {
+  return {describe_measurement(m, Lang::en), describe_measurement(m, Lang::zh_CN)};
+}
+
+std::string detail::describe_quantity(double value, std::string_view unit, int max_decimals,
+                                      Lang lang) {
+  return quantity_shown(number_in(value, max_decimals, lang), unit);
+}
+
+std::optional<double> to_canonical(const LabTest& test, double value, std::string_view unit) {
+  try {
+    const TestUnits t = test_units(test, "unit");
+    const TUnit* u = find_unit(unit);
+    if (u == nullptr || !t.dims.count(u->dim)) return std::nullopt;
+    if (test.id == "creatinine" && u->dim == Dim::mass) {
+      // As parse_creatinine: 1 mg/dL = 88.4 umol/L.
+      return convert(t, value * u->factor / 1e4 * 88.4, Dim::molar);
+    }
+    return convert(t, value * u->factor, u->dim);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+std::string describe_valid_tests(const std::vector<LabTest>& labs) {
+  std::vector<std::string> parts;
+  for (const LabTest& t : labs) {
+    if (t.units.empty()) continue;
+    parts.push_back(t.id + " (" + join(t.units, ", ") + ")");
+  }
+  return join(parts, ", ");
+}
+
+// tracker.unknown_test: `test` is not in labs.json; the tests that take a value are listed (in
+// Chinese by name, with the code to type).
+void detail::unknown_test(const std::vector<LabTest>& labs, const std::string& test) {
+  std::vector<std::string> codes;
+  for (const LabTest& t : labs) {
+    if (!t.units.empty()) codes.push_back(t.name.zh + "\uff08" + t.id + "\uff09");
+  }
+  throw Error(
+      "tracker.unknown_test", "test",
+      "no test " + in_quotes(test) + "; tests with their units: " + describe_valid_tests(labs),
+      zh(tr_both("there is no test \"{test}\"; the tests that take a value, with the code to "
+                 "type: {tests}",
+                 {{"test", same_text(test)}, {"tests", same_text(join(codes, "\u3001"))}})));
+}
+
+void check_lab_test(const std::vector<LabTest>& labs, const std::string& test) {
+  const bool known =
+      std::any_of(labs.begin(), labs.end(), [&](const LabTest& t) { return t.id == test; });
+  if (!known) unknown_test(labs, test);
+}
+
+}  // namespace doseplan
