@@ -1,4 +1,4 @@
-// The `doseplan track` subcommands (src/cli/track/track_cli.cpp).
+// The `doseplan track` subcommands (src/cli/track/track_cli.cpp and the files beside it).
 #ifndef DOSEPLAN_CLI_TRACK_CLI_HPP_
 #define DOSEPLAN_CLI_TRACK_CLI_HPP_
 
