@@ -13,12 +13,12 @@
 #include <sstream>
 #include <thread>
 
-#include "doseplan/doseplan.hpp"
-#include "doseplan/ics.hpp"
 #include "cli/file_io.hpp"
 #include "cli/pdf_module.hpp"
 #include "cli/request_flags.hpp"
 #include "cli/track/track_cli.hpp"
+#include "doseplan/doseplan.hpp"
+#include "doseplan/ics.hpp"
 
 namespace {
 
@@ -310,6 +310,8 @@ void report(const Error& e, bool chinese) {
 
 }  // namespace
 
+// Long (about 85 lines) because it is the list of subcommands and their wiring, in the order
+// `doseplan --help` shows them; each subcommand's work is in its own function.
 int main(int argc, char** argv) {
   CLI::App app{
       "doseplan — documented drug regimens as weight-based dosing and monitoring schedules.\n"

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.hpp"
 #include "doseplan/error.hpp"
 #include "doseplan/i18n.hpp"
 #include "doseplan/units.hpp"
@@ -172,19 +173,9 @@ constexpr Expected kCreatinine{
     "the serum creatinine", "95µmol/L", "units of serum creatinine: µmol/L, mmol/L or mg/dL"};
 // clang-format on
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string quoted(std::string_view s) {
-  return '"' + std::string(s) + '"';
-}
+using detail::in_quotes;
+using detail::is_space;
+using detail::trim;
 
 // A unit as typed, brought to the spelling of the table; at[i] is the offset in the typed text
 // of normalized character i (to quote trailing text as typed).
@@ -294,7 +285,7 @@ double read_number(std::string_view text, std::string_view body, std::string_vie
                    const Expected& expected, const char** end) {
   std::string name, units;  // filled by zh_values() on the way to an error
   if (body.empty()) {
-    fail("quantity.empty", field, "empty value " + quoted(text), expected,
+    fail("quantity.empty", field, "empty value " + in_quotes(text), expected,
          zh_detail("The {name} is empty: write it with its unit, e.g. {example}.",
                    zh_values(expected, text, name, units)));
   }
@@ -302,17 +293,17 @@ double read_number(std::string_view text, std::string_view body, std::string_vie
   double number = 0;
   const auto [number_end, ec] = std::from_chars(body.data(), body.data() + body.size(), number);
   if (ec == std::errc::invalid_argument) {
-    fail("quantity.no_number", field, quoted(text) + " does not start with a number", expected,
+    fail("quantity.no_number", field, in_quotes(text) + " does not start with a number", expected,
          zh_detail("The {name} {text} does not start with a number: write it as {example}.",
                    zh_values(expected, text, name, units)));
   }
   if (ec == std::errc::result_out_of_range || !std::isfinite(number)) {
-    fail("quantity.not_finite", field, quoted(text) + " is not a finite number", expected,
+    fail("quantity.not_finite", field, in_quotes(text) + " is not a finite number", expected,
          zh_detail("The {name} {text} is not a number doseplan can use: write it as {example}.",
                    zh_values(expected, text, name, units)));
   }
   if (number < 0) {
-    fail("quantity.negative", field, quoted(text) + " is negative", expected,
+    fail("quantity.negative", field, in_quotes(text) + " is negative", expected,
          zh_detail("The {name} {text} is negative: write it as {example}.",
                    zh_values(expected, text, name, units)));
   }
@@ -337,16 +328,16 @@ double read_number(std::string_view text, std::string_view body, std::string_vie
   }
   if (known != nullptr && known->kind == Kind::dose_per_body_mass) {
     // "5 mg/kg": per dose or per day? Only the prescriber knows; the fix is a daily total.
-    fail("quantity.wrong_kind", field, quoted(text) + " is " + std::string(kind_name(known->kind)),
-         expected,
+    fail("quantity.wrong_kind", field,
+         in_quotes(text) + " is " + std::string(kind_name(known->kind)), expected,
          zh_detail("The dose {text} is per kilogram but not per day: write the whole day's "
                    "amount per kilogram (not one dose's), e.g. 5mg/kg/d.",
                    zh_values(expected, text, name, units)));
   }
   if (known != nullptr) {
     const std::string kind = tr(zh, zh_kind_name(known->kind));
-    fail("quantity.wrong_kind", field, quoted(text) + " is " + std::string(kind_name(known->kind)),
-         expected,
+    fail("quantity.wrong_kind", field,
+         in_quotes(text) + " is " + std::string(kind_name(known->kind)), expected,
          zh_detail("The {name} {text} is {kind}: write it as {example}; {units}.",
                    zh_values(expected, text, name, units, {{"kind", kind}})));
   }
@@ -358,19 +349,20 @@ double read_number(std::string_view text, std::string_view body, std::string_vie
     if ((digits == std::string_view::npos ? typed_unit.size() : digits) == 4) {
       std::string without = typed;
       without.erase(without.find(','), 1);
-      fail("quantity.unknown_unit", field,
-           quoted(text) + " has a comma in the number; write it without a thousands separator, " +
-               quoted(std::string_view(without)) + ", or with a decimal point if it is a decimal",
-           expected,
-           zh_detail("Do not write a comma in the {name} {text}: without a thousands separator "
-                     "it is {without}; a decimal is written with \".\".",
-                     zh_values(expected, text, name, units, {{"without", without}})));
+      fail(
+          "quantity.unknown_unit", field,
+          in_quotes(text) + " has a comma in the number; write it without a thousands separator, " +
+              in_quotes(std::string_view(without)) + ", or with a decimal point if it is a decimal",
+          expected,
+          zh_detail("Do not write a comma in the {name} {text}: without a thousands separator "
+                    "it is {without}; a decimal is written with \".\".",
+                    zh_values(expected, text, name, units, {{"without", without}})));
     }
     std::string point = typed;
     point[point.find(',')] = '.';
     fail("quantity.unknown_unit", field,
-         quoted(text) + " has a decimal comma; write the number with a decimal point, " +
-             quoted(std::string_view(point)),
+         in_quotes(text) + " has a decimal comma; write the number with a decimal point, " +
+             in_quotes(std::string_view(point)),
          expected,
          zh_detail("Write the decimal point of the {name} {text} as \".\", e.g. {point}; doseplan "
                    "reads no comma in a number.",
@@ -383,14 +375,14 @@ double read_number(std::string_view text, std::string_view body, std::string_vie
         n[u.spelling.size()] == ' ') {
       const std::string_view junk = typed_unit.substr(unit.at[u.spelling.size() + 1]);
       fail("quantity.trailing_text", field,
-           "unexpected text " + quoted(junk) + " after the unit in " + quoted(text), expected,
+           "unexpected text " + in_quotes(junk) + " after the unit in " + in_quotes(text), expected,
            zh_detail("The {name} {text} has other text after the unit ({junk}): write only the "
                      "number and its unit, e.g. {example}.",
                      zh_values(expected, text, name, units, {{"junk", junk}})));
     }
   }
-  fail("quantity.unknown_unit", field, "unknown unit " + quoted(typed_unit) + " in " + quoted(text),
-       expected,
+  fail("quantity.unknown_unit", field,
+       "unknown unit " + in_quotes(typed_unit) + " in " + in_quotes(text), expected,
        zh_detail("doseplan does not know the unit {unit} of the {name} {text}: write it as "
                  "{example}; {units}.",
                  zh_values(expected, text, name, units, {{"unit", typed_unit}})));
@@ -406,7 +398,7 @@ double parse(std::string_view text, std::string_view field, const Expected& expe
       trim(body.substr(static_cast<std::size_t>(end - body.data())));
   const Normalized unit = normalize(typed_unit);
   if (unit.text.empty()) {
-    fail("quantity.missing_unit", field, quoted(text) + " has no unit", expected,
+    fail("quantity.missing_unit", field, in_quotes(text) + " has no unit", expected,
          zh_detail("The {name} {text} has no unit: write it as {example}; {units}.",
                    zh_values(expected, text, name, units)));
   }
@@ -416,7 +408,7 @@ double parse(std::string_view text, std::string_view field, const Expected& expe
     if (u.kind == expected.kind || u.kind == expected.also) {
       const double value = number * u.factor;
       if (!std::isfinite(value)) {
-        fail("quantity.not_finite", field, quoted(text) + " is too large", expected,
+        fail("quantity.not_finite", field, in_quotes(text) + " is too large", expected,
              zh_detail("The {name} {text} is not a number doseplan can use: write it as "
                        "{example}.",
                        zh_values(expected, text, name, units)));

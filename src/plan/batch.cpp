@@ -65,6 +65,8 @@ struct Item {
 
 }  // namespace
 
+// Long (about 95 lines) because its three parts share one window of lines under one mutex: the
+// reader, the workers that plan, and the writer that keeps input order. Read it as one piece.
 BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out, bool explain,
                        int jobs) {
   if (jobs < 1) jobs = 1;
@@ -98,7 +100,7 @@ BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out
         if (!got) {
           input_done = true;
         } else {
-          items.push_back(Item{n, std::move(line)});
+          items.push_back(Item{n, std::move(line), {}, false, false});
         }
         changed.notify_all();
         if (!got) return;

@@ -71,13 +71,22 @@ std::map<std::int64_t, PlanPatient> plan_patients(SQLite::Database& db,
   return out;
 }
 
-// The results of `patient` not marked entered in error: test and date (YYYY-MM-DD, as stored).
-std::vector<std::pair<std::string, std::string>> recorded_of(SQLite::Statement& st,
-                                                             std::int64_t patient) {
-  st.reset();
-  st.bind(1, patient);
-  std::vector<std::pair<std::string, std::string>> out;
-  while (st.executeStep()) out.emplace_back(st.getColumn(0).getText(), st.getColumn(1).getText());
+// The results not marked entered in error, by patient: test and date (YYYY-MM-DD, as stored).
+// Of every patient in one query, or of the patient `label`.
+using RecordedByPatient = std::map<std::int64_t, std::vector<std::pair<std::string, std::string>>>;
+RecordedByPatient recorded_by_patient(SQLite::Database& db,
+                                      const std::optional<std::string>& label) {
+  SQLite::Statement st(
+      db,
+      std::string("SELECT r.patient_id, r.test, r.date FROM results r") +
+          (label ? " JOIN patients p ON p.id = r.patient_id WHERE p.label = ?1 AND" : " WHERE") +
+          " r.id NOT IN (SELECT result_id FROM entered_in_error)");
+  if (label) bind_text(st, 1, *label);
+  RecordedByPatient out;
+  while (st.executeStep()) {
+    out[st.getColumn(0).getInt64()].emplace_back(st.getColumn(1).getText(),
+                                                 st.getColumn(2).getText());
+  }
   return out;
 }
 
@@ -142,28 +151,23 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     if (label) impl_->patient_id(*label);  // tracker.unknown_patient
     ItemSets sets;
     std::optional<SQLite::Statement> items_st;
-    const std::vector<DueRow> rows = due_rows(
+    std::vector<DueRow> rows = due_rows(
         *impl_->db, label, today, horizon,
         [&](std::int64_t id) -> const ItemSet& { return impl_->item_set(sets, items_st, id); });
     const std::map<std::int64_t, PlanPatient> plans = plan_patients(*impl_->db, label);
-    SQLite::Statement results_st(
-        *impl_->db,
-        "SELECT test, date FROM results INDEXED BY results_by_patient WHERE patient_id = ?1 AND "
-        "id NOT IN (SELECT result_id FROM entered_in_error) ORDER BY test, date");
-    std::map<std::int64_t, std::vector<std::pair<std::string, std::string>>> recorded;
+    const RecordedByPatient recorded = recorded_by_patient(*impl_->db, label);
+    const std::vector<std::pair<std::string, std::string>> none;
     std::vector<DueVisit> found;
-    for (const DueRow& row : rows) {
+    for (DueRow& row : rows) {
       const auto plan = plans.find(row.plan_id);
       if (plan == plans.end()) continue;  // a plan without its patient: not listed
       const PlanPatient& p = plan->second;
-      auto results = recorded.find(p.patient_id);
-      if (results == recorded.end()) {
-        results = recorded.emplace(p.patient_id, recorded_of(results_st, p.patient_id)).first;
-      }
-      DueVisit& d = found.emplace_back(row.visit);
+      const auto results = recorded.find(p.patient_id);
+      DueVisit& d = found.emplace_back(std::move(row.visit));
       d.label = p.label;
       d.regimen_id = p.regimen_id;
-      d.tests_recorded = tests_recorded(d.visit, results->second);
+      d.tests_recorded =
+          tests_recorded(d.visit, results == recorded.end() ? none : results->second);
     }
     tx.commit();
     std::stable_sort(found.begin(), found.end(), due_order);

@@ -36,6 +36,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/text.hpp"
 #include "doseplan/error.hpp"
 #include "doseplan/i18n.hpp"
 #include "doseplan/tracker.hpp"
@@ -49,11 +50,8 @@ inline constexpr int kBusyTimeoutMs = 15000;
 inline constexpr std::size_t kMaxNote = 500;
 inline constexpr std::size_t kMaxLabel = 40;
 
-// --- text_checks.cpp
+// --- text_checks.cpp (and is_space, trim, in_quotes of core/text.hpp)
 
-bool is_space(char c);  // ASCII white space
-std::string_view trim(std::string_view s);
-std::string in_quotes(std::string_view s);
 // `text` quoted for an error message: at most 60 bytes of it.
 std::string quoted_stored(std::string_view text);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);

@@ -15,20 +15,6 @@ namespace detail {
 
 // ------------------------------------------------------------------ small helpers
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string in_quotes(std::string_view s) {
-  return '"' + std::string(s) + '"';
-}
-
 // `text` quoted for an error message: at most 60 bytes of it.
 std::string quoted_stored(std::string_view text) {
   constexpr std::size_t kShown = 60;
