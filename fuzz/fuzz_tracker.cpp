@@ -315,7 +315,7 @@ void record_done_due(std::string_view text) {
     for (std::size_t i = 0; i < due.size(); ++i) {
       const DueVisit& d = due[i];
       if (d.visit.window_first() > horizon || (who && d.label != *who)) {
-        broken("due lists a visit it should not", d.label.str() + " " + format_date(d.visit.date));
+        broken("due lists a visit it should not", d.label + " " + format_date(d.visit.date));
       }
       if (i > 0 && due[i - 1].status > d.status) broken("due is not sorted", d.label);
     }

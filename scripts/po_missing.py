@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Lists the msgids the code asks the catalogue for (tr_both("…"), zh_detail("…"), tr(lang, "…"), L("…"),
+"""Lists the msgids the code asks the catalogue for (tr_both("…"), zh_detail("…"), tr(lang, "…"), label("…"),
 t("…"), doc.tr("…")) that po/zh_CN/*.po does not translate, and error ids raised in src/ that
 src/core/error.cpp's error_meaning() does not explain. Exit 1 if any is missing.
 Keys built at run time (a variable, not a literal) are not seen; the zh-CN output test catches
@@ -8,7 +8,7 @@ import glob, os, re, sys
 
 root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
 LIT = r'"(?:[^"\\]|\\.)*"'
-CALL = re.compile(r'(?:\btr_both\(|\bzh_detail\(|\bL\(|\bt\(|\.tr\(|\btr\(\s*[\w_.]+\s*,)\s*((?:' + LIT + r'\s*)+)')
+CALL = re.compile(r'(?:\btr_both\(|\bzh_detail\(|\blabel\(|\bt\(|\.tr\(|\btr\(\s*[\w_.]+\s*,)\s*((?:' + LIT + r'\s*)+)')
 
 
 def unescape(lit):

@@ -6,8 +6,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${ASAN_BUILD_DIR:-$root/build-asan}"
 jobs="$(nproc 2>/dev/null || echo 2)"
+# 50 cases per property instead of 1,000: the batch property alone took 1,091 s of a 2,765 s run
+# with 1,000 (tests/CMakeLists.txt).
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDOSEPLAN_SANITIZE=ON \
-  -DDOSEPLAN_BUILD_BENCHMARKS=OFF >/dev/null
+  -DDOSEPLAN_BUILD_BENCHMARKS=OFF -DDOSEPLAN_PROPERTY_CASES=50 >/dev/null
 cmake --build "$build" -j "$jobs"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

@@ -24,7 +24,7 @@ packages=(
   catch2 librapidcheck-dev
   libcairo2-dev libpango1.0-dev fontconfig fonts-noto-cjk gettext
   libsqlitecpp-dev libsqlite3-dev libssl-dev sqlite3 python3-icalendar libjemalloc-dev
-  python3 python3-jsonschema poppler-utils gettext-base
+  python3 python3-jsonschema poppler-utils gettext-base clang-tidy
 )
 
 # Node.js and npm run the FHIR validator of the test suite (the `fhir` package from npm).

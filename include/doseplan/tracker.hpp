@@ -15,10 +15,8 @@
 #ifndef DOSEPLAN_TRACKER_HPP_
 #define DOSEPLAN_TRACKER_HPP_
 
-#include <atomic>
 #include <compare>
 #include <cstdint>
-#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -86,9 +84,6 @@ Measurement parse_measurement(const LabTest& test, std::string_view text,
 std::string describe_measurement(const Measurement& m, Lang lang = Lang::en);
 // The same in both languages.
 LocalizedText describe_measurement_text(const Measurement& m);
-// `value` (format_number() to `max_decimals`) and `unit` as describe_measurement() writes them:
-// "100.5 µmol/L", "1.3×10⁹/L".
-std::string describe_quantity(double value, std::string_view unit, int max_decimals = 2);
 
 // Converts `value` in `unit` (as a rule writes it: "mm[Hg]", "10*3/uL") to the canonical unit of
 // `test`; nullopt when the unit is not of the test's dimensions.
@@ -156,115 +151,6 @@ struct TrackedResult {
   std::optional<EnteredInError> entered_in_error;
 };
 
-namespace detail {
-
-// A read-only value whose copies share one allocation (an atomic count of its owners, freed with
-// the last): the pointer is the whole object, half of a std::shared_ptr. SharedList and SharedText
-// are made of it.
-template <class V>
-class Shared {
- public:
-  Shared() = default;
-  explicit Shared(V value) : block_(new Block{std::move(value), {1}}) {}
-  Shared(const Shared& o) noexcept : block_(o.block_) {
-    if (block_ != nullptr) block_->owners.fetch_add(1, std::memory_order_relaxed);
-  }
-  Shared(Shared&& o) noexcept : block_(std::exchange(o.block_, nullptr)) {}
-  Shared& operator=(Shared o) noexcept {
-    std::swap(block_, o.block_);
-    return *this;
-  }
-  ~Shared() {
-    if (block_ != nullptr && block_->owners.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      delete block_;
-    }
-  }
-  const V* get() const { return block_ != nullptr ? &block_->value : nullptr; }
-
- private:
-  struct Block {
-    V value;
-    std::atomic<long> owners;
-  };
-  Block* block_ = nullptr;
-};
-
-}  // namespace detail
-
-// A read-only list whose copies share one vector: the visits with the same items share their
-// items and tests (the store keeps each distinct set once), so that listing thousands of visits
-// copies none. Reads like a const std::vector<T>, and converts to one. One pointer in size.
-template <class T>
-class SharedList {
- public:
-  using value_type = T;
-  using const_iterator = typename std::vector<T>::const_iterator;
-  using size_type = typename std::vector<T>::size_type;
-
-  SharedList() = default;
-  SharedList(std::vector<T> items)  // NOLINT(google-explicit-constructor): a list
-      : items_(std::move(items)) {}
-  SharedList(std::initializer_list<T> items) : SharedList(std::vector<T>(items)) {}
-
-  const std::vector<T>& list() const {
-    const std::vector<T>* l = items_.get();
-    return l != nullptr ? *l : empty_list();
-  }
-  operator const std::vector<T>&() const { return list(); }  // NOLINT: reads as the vector
-  const_iterator begin() const { return list().begin(); }
-  const_iterator end() const { return list().end(); }
-  size_type size() const { return list().size(); }
-  bool empty() const { return list().empty(); }
-  const T& operator[](size_type i) const { return list()[i]; }
-  const T& at(size_type i) const { return list().at(i); }
-  const T& front() const { return list().front(); }
-  const T& back() const { return list().back(); }
-  friend bool operator==(const SharedList& a, const SharedList& b) { return a.list() == b.list(); }
-  friend bool operator==(const SharedList& a, const std::vector<T>& b) { return a.list() == b; }
-
- private:
-  static const std::vector<T>& empty_list() {
-    static const std::vector<T> none;
-    return none;
-  }
-  detail::Shared<std::vector<T>> items_;
-};
-
-using VisitItems = SharedList<VisitItem>;
-
-// A read-only string whose copies share one allocation: the label and regimen of a patient's
-// visits in due(). Reads like a const std::string (str(), or the conversion), and compares with
-// strings. One pointer in size.
-class SharedText {
- public:
-  SharedText() = default;
-  explicit SharedText(std::string text) : text_(std::move(text)) {}
-
-  const std::string& str() const {
-    const std::string* s = text_.get();
-    return s != nullptr ? *s : empty_text();
-  }
-  operator const std::string&() const { return str(); }  // NOLINT: reads as the string
-  const char* c_str() const { return str().c_str(); }
-  std::size_t size() const { return str().size(); }
-  bool empty() const { return str().empty(); }
-  friend bool operator==(const SharedText& a, const SharedText& b) { return a.str() == b.str(); }
-  friend bool operator==(const SharedText& a, std::string_view b) { return a.str() == b; }
-  friend bool operator==(const SharedText& a, const std::string& b) { return a.str() == b; }
-  friend bool operator==(const SharedText& a, const char* b) { return a.str() == b; }
-  friend std::strong_ordering operator<=>(const SharedText& a, const SharedText& b) {
-    return a.str().compare(b.str()) <=> 0;
-  }
-  friend std::ostream& operator<<(std::ostream& o, const SharedText& t) { return o << t.str(); }
-
- private:
-  static const std::string& empty_text() {
-    static const std::string none;
-    return none;
-  }
-  detail::Shared<std::string> text_;
-};
-
 // A visit as planned: what due() lists of it.
 struct PlannedVisit {
   std::int64_t id = 0;
@@ -272,8 +158,8 @@ struct PlannedVisit {
   int window_before = 0;  // the largest of the visit's items
   int window_after = 0;
   bool baseline = false;
-  SharedList<std::string> tests;  // lab ids, in the plan's order, once each
-  VisitItems items;               // as planned (names, tests, reason, timing, windows)
+  std::vector<std::string> tests;  // lab ids, in the plan's order, once each
+  std::vector<VisitItem> items;    // as planned (names, tests, reason, timing, windows)
 
   Date window_first() const;  // date - window_before
   Date window_last() const;   // date + window_after
@@ -286,18 +172,16 @@ struct TrackedVisit : PlannedVisit {
   std::string done_note;
 };
 
-// A visit not done that due() lists: 72 bytes, so that a list of 10,000 patients stays small (the
-// label and regimen are shared by the patient's visits, the tests and items by the visits of the
-// same item set).
+// A visit not done that due() lists.
 struct DueVisit {
   enum class Status : std::uint8_t { overdue, due, upcoming };
-  SharedText label;
-  SharedText regimen_id;
+  std::string label;
+  std::string regimen_id;
   PlannedVisit visit;  // not done
   Status status = Status::upcoming;
   int days =
       0;  // overdue: days past the window; due: days left in it; upcoming: days until it opens
-  SharedList<std::string> tests_recorded;  // tests of the visit with a result inside its window
+  std::vector<std::string> tests_recorded;  // tests of the visit with a result inside its window
 };
 
 // One lab rule judged on the recorded results (educational; always ask the doctor).

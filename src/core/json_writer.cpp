@@ -332,7 +332,7 @@ void JsonWriter::number(double d) {
 void JsonWriter::null() {
   before_value();
   char* p = room(4);
-  std::memcpy(p, "null", 4);
+  std::memcpy(p, "null", 4);  // NOLINT(bugprone-not-null-terminated-result): JSON text, no NUL
   commit(p + 4);
 }
 

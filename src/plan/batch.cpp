@@ -81,7 +81,7 @@ BatchSummary run_batch(const RuleSet& rules, std::istream& in, std::ostream& out
 
   const auto fail = [&](std::exception_ptr e) {
     const std::lock_guard<std::mutex> lock(m);
-    if (!failure) failure = e;
+    if (!failure) failure = std::move(e);
     changed.notify_all();
   };
   const auto reader = [&] {

@@ -318,7 +318,7 @@ DailyDose calculate_dose(const DoseValue& target, const BodySize& body, int dose
     }
     exact = DrugMass(*per_area * *body.bsa) * static_cast<double>(doses_per_day);
   }
-  d = round_and_split(exact, doses_per_day, product, explain, at_most);
+  d = round_and_split(exact, doses_per_day, product, explain, std::move(at_most));
   if (explain) {
     d.audit.insert(
         d.audit.begin(),

@@ -34,7 +34,7 @@ DailyDose phase_dose(bool explain, Phase&& phase, const DoseValue& dose, const B
                      int doses_per_day, const Product& product, Basis&& basis,
                      std::optional<DrugMass> at_most = std::nullopt) {
   try {
-    DailyDose d = calculate_dose(dose, body, doses_per_day, product, explain, at_most);
+    DailyDose d = calculate_dose(dose, body, doses_per_day, product, explain, std::move(at_most));
     if (explain) {
       d.audit.insert(d.audit.begin(),
                      AuditStep{tr_both("dose rule"), phase(), dose_text(dose), basis()});

@@ -73,9 +73,7 @@ std::string escape_text(std::string_view s) {
 std::size_t unit_length(std::string_view s, std::size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
   std::size_t n = 1;
-  if (c == '\\') {
-    n = 2;
-  } else if ((c & 0xE0) == 0xC0) {
+  if (c == '\\' || (c & 0xE0) == 0xC0) {  // an escape and its letter, or a two-byte character
     n = 2;
   } else if ((c & 0xF0) == 0xE0) {
     n = 3;

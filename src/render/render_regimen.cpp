@@ -257,198 +257,202 @@ namespace {
 class RegimenTextWriter {
  public:
   RegimenTextWriter(const Regimen& regimen, const RuleSet& rule_set, Lang language)
-      : r(regimen), rules(rule_set), lang(language), pu(language) {}
+      : r_(regimen), rules_(rule_set), lang_(language), pu_(language) {}
 
   std::string write() {
     header();
     dose_rule();
     products();
-    o << "\n" << tr(lang, "Phases") << "\n";
-    for (const PhaseRule& p : r.phases) phase(p);
-    o << "\n" << tr(lang, "Monitoring") << "\n";
-    for (const MonitoringRule& m : r.monitoring) monitoring(m);
+    o_ << "\n" << tr(lang_, "Phases") << "\n";
+    for (const PhaseRule& p : r_.phases) phase(p);
+    o_ << "\n" << tr(lang_, "Monitoring") << "\n";
+    for (const MonitoringRule& m : r_.monitoring) monitoring(m);
     rules_and_warnings();
     closing();
-    return o.str();
+    return o_.str();
   }
 
  private:
   // The drug, indication, id and evidence; the population's limits.
   void header() {
-    o << pick(r.drug.name, lang) << " — " << pick(r.indication, lang) << "\n";
-    o << tr(lang, "Regimen") << pu.colon << r.id << "    " << tr(lang, "Evidence") << pu.colon
-      << tr(lang, r.evidence) << "\n\n";
-    if (r.population.age_years || r.population.weight_kg) {
-      o << tr(lang, "Population") << "\n";
+    o_ << pick(r_.drug.name, lang_) << " — " << pick(r_.indication, lang_) << "\n";
+    o_ << tr(lang_, "Regimen") << pu_.colon << r_.id << "    " << tr(lang_, "Evidence") << pu_.colon
+       << tr(lang_, r_.evidence) << "\n\n";
+    if (r_.population.age_years || r_.population.weight_kg) {
+      o_ << tr(lang_, "Population") << "\n";
       for (auto [name, unit, limit] :
-           {std::tuple{"age", "{range} years", &r.population.age_years},
-            std::tuple{"weight", "{range} kg", &r.population.weight_kg}}) {
+           {std::tuple{"age", "{range} years", &r_.population.age_years},
+            std::tuple{"weight", "{range} kg", &r_.population.weight_kg}}) {
         if (!*limit) continue;
         const std::string range =
             range_words((*limit)->min ? format_number(*(*limit)->min) : "",
-                        (*limit)->max ? format_number(*(*limit)->max) : "", lang);
-        o << "  " << tr(lang, name) << pu.colon << fill(tr(lang, unit), {{"range", range}})
-          << tr(lang, ". ") << pick((*limit)->message, lang) << tag(r.sources, (*limit)->from, lang)
-          << "\n";
+                        (*limit)->max ? format_number(*(*limit)->max) : "", lang_);
+        o_ << "  " << tr(lang_, name) << pu_.colon << fill(tr(lang_, unit), {{"range", range}})
+           << tr(lang_, ". ") << pick((*limit)->message, lang_)
+           << tag(r_.sources, (*limit)->from, lang_) << "\n";
       }
-      o << "\n";
+      o_ << "\n";
     }
   }
 
   // The allowed range, the default and the doses a day.
   void dose_rule() {
-    o << tr(lang, "Dose") << "\n";
-    if (r.dose.min) {
-      o << "  " << tr(lang, "Allowed range") << pu.colon << format_number(dose_number(*r.dose.min))
-        << "\u2013" << format_dose(*r.dose.max, lang) << tag(r.sources, r.dose.range_from, lang)
-        << "\n";
+    o_ << tr(lang_, "Dose") << "\n";
+    if (r_.dose.min) {
+      o_ << "  " << tr(lang_, "Allowed range") << pu_.colon
+         << format_number(dose_number(*r_.dose.min)) << "\u2013" << format_dose(*r_.dose.max, lang_)
+         << tag(r_.sources, r_.dose.range_from, lang_) << "\n";
     }
-    if (r.dose.default_dose) {
-      o << "  " << tr(lang, "Default") << pu.colon << format_dose(r.dose.default_dose->value, lang)
-        << tag(r.sources, r.dose.default_dose->from, lang) << "\n";
+    if (r_.dose.default_dose) {
+      o_ << "  " << tr(lang_, "Default") << pu_.colon
+         << format_dose(r_.dose.default_dose->value, lang_)
+         << tag(r_.sources, r_.dose.default_dose->from, lang_) << "\n";
     }
-    if (r.dose.doses_per_day_max > 1) {
-      o << "  " << tr(lang, "Doses a day") << pu.colon
-        << range_words(std::to_string(r.dose.doses_per_day_min),
-                       std::to_string(r.dose.doses_per_day_max), lang)
-        << tag(r.sources, r.dose.doses_per_day_from, lang) << pu.semicolon << tr(lang, "Default")
-        << " " << r.dose.default_doses_per_day.value
-        << tag(r.sources, r.dose.default_doses_per_day.from, lang) << "\n";
+    if (r_.dose.doses_per_day_max > 1) {
+      o_ << "  " << tr(lang_, "Doses a day") << pu_.colon
+         << range_words(std::to_string(r_.dose.doses_per_day_min),
+                        std::to_string(r_.dose.doses_per_day_max), lang_)
+         << tag(r_.sources, r_.dose.doses_per_day_from, lang_) << pu_.semicolon
+         << tr(lang_, "Default") << " " << r_.dose.default_doses_per_day.value
+         << tag(r_.sources, r_.dose.default_doses_per_day.from, lang_) << "\n";
     }
   }
 
   void products() {
-    o << "\n" << tr(lang, "Products") << "\n";
-    for (const std::string& id : r.products) {
-      const Product* p = rules.find_product(id);
-      o << "  " << id;
+    o_ << "\n" << tr(lang_, "Products") << "\n";
+    for (const std::string& id : r_.products) {
+      const Product* p = rules_.find_product(id);
+      o_ << "  " << id;
       if (p) {
-        o << pu.colon << pick(p->name, lang);
-        if (!p->strengths.empty()) o << pu.paren(pick(strengths_text(p->strengths), lang));
+        o_ << pu_.colon << pick(p->name, lang_);
+        if (!p->strengths.empty()) o_ << pu_.paren(pick(strengths_text(p->strengths), lang_));
       }
-      o << "\n";
+      o_ << "\n";
     }
   }
 
   // A phase: its level or maximum, its step, cycles, duration, condition and note.
   void phase(const PhaseRule& p) {
-    o << "  " << p.id << " — " << pick(p.name, lang) << pu.paren(in_words(kind_name(p.kind), lang))
-      << "\n";
+    o_ << "  " << p.id << " — " << pick(p.name, lang_)
+       << pu_.paren(in_words(kind_name(p.kind), lang_)) << "\n";
     if (p.level) {
-      o << "    " << tr(lang, p.kind == PhaseRule::Kind::titration ? "maximum" : "level")
-        << pu.colon << format_dose(p.level->value, lang) << tag(r.sources, p.level->from, lang)
-        << "\n";
+      o_ << "    " << tr(lang_, p.kind == PhaseRule::Kind::titration ? "maximum" : "level")
+         << pu_.colon << format_dose(p.level->value, lang_) << tag(r_.sources, p.level->from, lang_)
+         << "\n";
     }
     if (p.step) {
-      o << "    " << tr(lang, "step") << pu.colon << format_dose(p.step->value, lang)
-        << tag(r.sources, p.step->from, lang) << pu.semicolon
-        << pick(every_text(p.every.value), lang) << tag(r.sources, p.every.from, lang) << "\n";
+      o_ << "    " << tr(lang_, "step") << pu_.colon << format_dose(p.step->value, lang_)
+         << tag(r_.sources, p.step->from, lang_) << pu_.semicolon
+         << pick(every_text(p.every.value), lang_) << tag(r_.sources, p.every.from, lang_) << "\n";
     }
     if (p.max_count > 0) {
-      o << "    " << tr(lang, "cycles") << pu.colon
-        << range_words(std::to_string(p.min_count), std::to_string(p.max_count), lang)
-        << tag(r.sources, p.count_from, lang) << pu.semicolon << tr(lang, "Default") << " "
-        << p.default_count.value << tag(r.sources, p.default_count.from, lang) << pu.semicolon
-        << pick(every_text(p.every.value), lang) << tag(r.sources, p.every.from, lang) << "\n";
+      o_ << "    " << tr(lang_, "cycles") << pu_.colon
+         << range_words(std::to_string(p.min_count), std::to_string(p.max_count), lang_)
+         << tag(r_.sources, p.count_from, lang_) << pu_.semicolon << tr(lang_, "Default") << " "
+         << p.default_count.value << tag(r_.sources, p.default_count.from, lang_) << pu_.semicolon
+         << pick(every_text(p.every.value), lang_) << tag(r_.sources, p.every.from, lang_) << "\n";
       for (const CycleDose& cd : p.cycle_doses) {
-        o << "    " << cd.from_cycle
-          << (cd.to_cycle > cd.from_cycle ? "\u2013" + std::to_string(cd.to_cycle) : "") << pu.colon
-          << format_dose(cd.dose.value, lang) << tag(r.sources, cd.dose.from, lang) << "\n";
+        o_ << "    " << cd.from_cycle
+           << (cd.to_cycle > cd.from_cycle ? "\u2013" + std::to_string(cd.to_cycle) : "")
+           << pu_.colon << format_dose(cd.dose.value, lang_) << tag(r_.sources, cd.dose.from, lang_)
+           << "\n";
       }
     }
     if (p.max_duration.count > 0) {
-      const std::string shortest = pick(span_text(p.min_duration), lang);
-      const std::string longest = pick(span_text(p.max_duration), lang);
-      o << "    " << tr(lang, "duration") << pu.colon
-        << (shortest == longest ? range_words(shortest, longest, lang)
-                                : shortest + " \u2013 " + longest)
-        << tag(r.sources, p.duration_from, lang) << pu.semicolon << tr(lang, "Default") << " "
-        << pick(span_text(p.default_duration.value), lang)
-        << tag(r.sources, p.default_duration.from, lang) << "\n";
+      const std::string shortest = pick(span_text(p.min_duration), lang_);
+      const std::string longest = pick(span_text(p.max_duration), lang_);
+      o_ << "    " << tr(lang_, "duration") << pu_.colon
+         << (shortest == longest ? range_words(shortest, longest, lang_)
+                                 : shortest + " \u2013 " + longest)
+         << tag(r_.sources, p.duration_from, lang_) << pu_.semicolon << tr(lang_, "Default") << " "
+         << pick(span_text(p.default_duration.value), lang_)
+         << tag(r_.sources, p.default_duration.from, lang_) << "\n";
     }
-    if (p.conditional) o << "    " << tr(lang, "the doctor decides whether to increase") << "\n";
-    if (!pick(p.note, lang).empty()) o << "    " << pick(p.note, lang) << "\n";
+    if (p.conditional) o_ << "    " << tr(lang_, "the doctor decides whether to increase") << "\n";
+    if (!pick(p.note, lang_).empty()) o_ << "    " << pick(p.note, lang_) << "\n";
   }
 
   // A monitored item: its tests, baseline, intervals, tests around doses, at, end and timing.
   void monitoring(const MonitoringRule& m) {
-    o << "  " << pick(m.name, lang) << pu.colon << test_names(m, rules, lang)
-      << tag(r.sources, m.from, lang) << "\n";
+    o_ << "  " << pick(m.name, lang_) << pu_.colon << test_names(m, rules_, lang_)
+       << tag(r_.sources, m.from, lang_) << "\n";
     if (m.baseline_occasions.value > 0) {
       const int n = m.baseline_occasions.value;
-      o << "    "
-        << pick(tr_both(n == 1 ? "before day 1, {n} occasion" : "before day 1, {n} occasions",
-                        {{"n", same_text(std::to_string(n))}}),
-                lang)
-        << tag(r.sources, m.baseline_occasions.from, lang) << "\n";
+      o_ << "    "
+         << pick(tr_both(n == 1 ? "before day 1, {n} occasion" : "before day 1, {n} occasions",
+                         {{"n", same_text(std::to_string(n))}}),
+                 lang_)
+         << tag(r_.sources, m.baseline_occasions.from, lang_) << "\n";
     }
     for (const MonitoringInterval& iv : m.intervals) {
       const LocalizedText every = every_text(iv.every);
-      o << "    "
-        << pick(iv.length ? tr_both("{every} for {span}",
-                                    {{"every", every}, {"span", span_text(*iv.length)}})
-                          : every,
-                lang);
-      o << tag(r.sources, iv.from, lang) << "\n";
+      o_ << "    "
+         << pick(iv.length ? tr_both("{every} for {span}",
+                                     {{"every", every}, {"span", span_text(*iv.length)}})
+                           : every,
+                 lang_);
+      o_ << tag(r_.sources, iv.from, lang_) << "\n";
     }
     for (const AroundDose& a : m.around_doses) {
       // "冲击前：每次给药前1天（最晚在给药当天）", never "day -1–0" (issue 16, N27).
       const int last = a.day + a.window_days;
       std::string latest;
       if (a.day < 0 && a.window_days > 0) {
-        latest = last >= 0 ? tr(lang, "at the latest on the day of the administration")
-                           : fill(tr(lang, "at the latest {n} days before"),
+        latest = last >= 0 ? tr(lang_, "at the latest on the day of the administration")
+                           : fill(tr(lang_, "at the latest {n} days before"),
                                   {{"n", std::to_string(-last)}});
       }
-      o << "    " << pick(describe_around_each(a), lang) << (latest.empty() ? "" : pu.paren(latest))
-        << tag(r.sources, a.from, lang) << "\n";
+      o_ << "    " << pick(describe_around_each(a), lang_)
+         << (latest.empty() ? "" : pu_.paren(latest)) << tag(r_.sources, a.from, lang_) << "\n";
     }
     for (const Sourced<Span>& at : m.at) {
-      o << "    " << pick(tr_both("{span} after the start", {{"span", span_text(at.value)}}), lang)
-        << tag(r.sources, at.from, lang) << "\n";
+      o_ << "    "
+         << pick(tr_both("{span} after the start", {{"span", span_text(at.value)}}), lang_)
+         << tag(r_.sources, at.from, lang_) << "\n";
     }
     if (m.at_end)
-      o << "    " << tr(lang, "at the end of treatment") << tag(r.sources, *m.at_end, lang) << "\n";
-    if (!pick(m.timing, lang).empty()) o << "    " << pick(m.timing, lang) << "\n";
+      o_ << "    " << tr(lang_, "at the end of treatment") << tag(r_.sources, *m.at_end, lang_)
+         << "\n";
+    if (!pick(m.timing, lang_).empty()) o_ << "    " << pick(m.timing, lang_) << "\n";
   }
 
   // The lab rules, the warnings and where the sources disagree.
   void rules_and_warnings() {
-    if (!r.lab_rules.empty()) {
-      o << "\n" << tr(lang, "Lab rules") << "\n";
-      for (const LabRule& l : r.lab_rules) {
-        o << "  " << condition_text(l, rules, lang) << " → " << action_words(l.action, lang)
-          << pu.colon << pick(l.advice, lang) << tag(r.sources, l.from, lang) << "\n";
+    if (!r_.lab_rules.empty()) {
+      o_ << "\n" << tr(lang_, "Lab rules") << "\n";
+      for (const LabRule& l : r_.lab_rules) {
+        o_ << "  " << condition_text(l, rules_, lang_) << " → " << action_words(l.action, lang_)
+           << pu_.colon << pick(l.advice, lang_) << tag(r_.sources, l.from, lang_) << "\n";
       }
     }
-    if (!r.warnings.empty()) {
-      o << "\n" << tr(lang, "Warnings") << "\n";
-      for (const auto& w : r.warnings)
-        o << "  - " << pick(w.value, lang) << tag(r.sources, w.from, lang) << "\n";
+    if (!r_.warnings.empty()) {
+      o_ << "\n" << tr(lang_, "Warnings") << "\n";
+      for (const auto& w : r_.warnings)
+        o_ << "  - " << pick(w.value, lang_) << tag(r_.sources, w.from, lang_) << "\n";
     }
-    if (!r.disagreements.empty()) {
-      o << "\n" << tr(lang, "Where sources disagree") << "\n";
-      for (const Disagreement& d : r.disagreements) {
-        o << "  " << pick(d.topic, lang) << "\n";
+    if (!r_.disagreements.empty()) {
+      o_ << "\n" << tr(lang_, "Where sources disagree") << "\n";
+      for (const Disagreement& d : r_.disagreements) {
+        o_ << "  " << pick(d.topic, lang_) << "\n";
         for (const auto& p : d.positions)
-          o << "    - " << pick(p.value, lang) << tag(r.sources, p.from, lang) << "\n";
+          o_ << "    - " << pick(p.value, lang_) << tag(r_.sources, p.from, lang_) << "\n";
       }
     }
   }
 
   // The sources, the golden cases, the disclaimer and the rules stamp.
   void closing() {
-    o << "\n" << tr(lang, "Sources") << "\n" << sources_text(r.sources, lang, "  ", true);
-    o << "\n" << tr(lang, "Golden cases") << pu.colon << r.test_cases.size() << "\n";
-    o << "\n" << tr(lang, "Disclaimer") << "\n  " << pick(disclaimer(), lang) << "\n";
-    o << "\n" << tr(lang, "Made by") << "\n  " << stamp_text(r.stamp, lang) << "\n";
+    o_ << "\n" << tr(lang_, "Sources") << "\n" << sources_text(r_.sources, lang_, "  ", true);
+    o_ << "\n" << tr(lang_, "Golden cases") << pu_.colon << r_.test_cases.size() << "\n";
+    o_ << "\n" << tr(lang_, "Disclaimer") << "\n  " << pick(disclaimer(), lang_) << "\n";
+    o_ << "\n" << tr(lang_, "Made by") << "\n  " << stamp_text(r_.stamp, lang_) << "\n";
   }
 
-  const Regimen& r;
-  const RuleSet& rules;
-  const Lang lang;
-  const Punct pu;
-  std::ostringstream o;
+  const Regimen& r_;
+  const RuleSet& rules_;
+  const Lang lang_;
+  const Punct pu_;
+  std::ostringstream o_;
 };
 
 }  // namespace

@@ -158,19 +158,21 @@ class TextWriter {
   }
 
  private:
-  std::string L(std::string_view english) const { return tr(lang_, english); }
+  std::string label(std::string_view english) const { return tr(lang_, english); }
   // " (text)" in English, "（text）" in Chinese.
-  std::string P(const std::string& text) const { return fill(L(" ({text})"), {{"text", text}}); }
+  std::string paren(const std::string& text) const {
+    return fill(label(" ({text})"), {{"text", text}});
+  }
   std::string source_tag(const Provenance& p) const { return tag(plan_.sources, p, lang_); }
 
   // The title, then the patient judged against the regimen's limits and what the user
   // acknowledged: first.
   void header() {
-    o_ << L("DOSEPLAN — EDUCATIONAL AID, NOT A PRESCRIPTION") << "\n";
+    o_ << label("DOSEPLAN — EDUCATIONAL AID, NOT A PRESCRIPTION") << "\n";
     o_ << drug_heading(plan_.regimen.drug, lang_) << " — " << pick(plan_.regimen.indication, lang_)
        << "\n";
-    o_ << fill(L("Regimen {id}, evidence: {evidence}"),
-               {{"id", plan_.regimen.id}, {"evidence", L(plan_.regimen.evidence)}})
+    o_ << fill(label("Regimen {id}, evidence: {evidence}"),
+               {{"id", plan_.regimen.id}, {"evidence", label(plan_.regimen.evidence)}})
        << "\n\n";
 
     // The patient judged against the regimen's limits, and what the user acknowledged: first.
@@ -178,63 +180,64 @@ class TextWriter {
   }
 
   void patient() {
-    o_ << L("PATIENT") << "\n";
-    o_ << "  " << pad(L("Weight"), 22) << format_kg(plan_.weight) << "\n";
+    o_ << label("PATIENT") << "\n";
+    o_ << "  " << pad(label("Weight"), 22) << format_kg(plan_.weight) << "\n";
     if (plan_.height)
-      o_ << "  " << pad(L("Height"), 22) << format_number(in_cm(*plan_.height)) << " cm\n";
+      o_ << "  " << pad(label("Height"), 22) << format_number(in_cm(*plan_.height)) << " cm\n";
     if (plan_.bsa) {
-      o_ << "  " << pad(L("Body-surface area"), 22) << format_number(in_m2(*plan_.bsa))
-         << " m\u00b2" << P(plan_.bsa_formula == "dubois" ? "DuBois" : "Mosteller") << "\n";
+      o_ << "  " << pad(label("Body-surface area"), 22) << format_number(in_m2(*plan_.bsa))
+         << " m\u00b2" << paren(plan_.bsa_formula == "dubois" ? "DuBois" : "Mosteller") << "\n";
     }
     if (plan_.age_years)
-      o_ << "  " << pad(L("Age"), 22) << format_number(*plan_.age_years) << " " << L("years")
-         << "\n";
-    if (plan_.sex) o_ << "  " << pad(L("Sex"), 22) << L(to_string(*plan_.sex)) << "\n";
+      o_ << "  " << pad(label("Age"), 22) << format_number(*plan_.age_years) << " "
+         << label("years") << "\n";
+    if (plan_.sex) o_ << "  " << pad(label("Sex"), 22) << label(to_string(*plan_.sex)) << "\n";
     if (plan_.ideal_weight) {
-      o_ << "  " << pad(L("Ideal body weight"), 22) << format_kg(*plan_.ideal_weight)
-         << P(L("Devine, adults")) << "\n";
+      o_ << "  " << pad(label("Ideal body weight"), 22) << format_kg(*plan_.ideal_weight)
+         << paren(label("Devine, adults")) << "\n";
     }
     if (plan_.adjusted_weight) {
-      o_ << "  " << pad(L("Adjusted body weight"), 22) << format_kg(*plan_.adjusted_weight) << "\n";
+      o_ << "  " << pad(label("Adjusted body weight"), 22) << format_kg(*plan_.adjusted_weight)
+         << "\n";
     }
     if (plan_.creatinine) {
-      o_ << "  " << pad(L("Creatinine"), 22) << format_number(in_umol_per_L(*plan_.creatinine), 1)
-         << " " << L("umol/L")
-         << P(format_number(creatinine_in_mg_per_dL(*plan_.creatinine), 2) + " mg/dL") << "\n";
+      o_ << "  " << pad(label("Creatinine"), 22)
+         << format_number(in_umol_per_L(*plan_.creatinine), 1) << " " << label("umol/L")
+         << paren(format_number(creatinine_in_mg_per_dL(*plan_.creatinine), 2) + " mg/dL") << "\n";
     }
     if (plan_.egfr) {
       o_ << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan_.egfr), 0)
-         << " mL/min/1.73 m²" << P(L("CKD-EPI 2021, adults")) << "\n";
+         << " mL/min/1.73 m²" << paren(label("CKD-EPI 2021, adults")) << "\n";
     }
     if (plan_.crcl) {
-      o_ << "  " << pad(L("Creatinine clearance"), 22)
+      o_ << "  " << pad(label("Creatinine clearance"), 22)
          << format_number(in_mL_per_min(*plan_.crcl), 0) << " mL/min"
-         << P(L("Cockcroft\u2013Gault, adults")) << "\n";
+         << paren(label("Cockcroft\u2013Gault, adults")) << "\n";
     }
     if (plan_.egfr_schwartz) {
       o_ << "  " << pad("eGFR", 22) << format_number(in_mL_per_min(*plan_.egfr_schwartz), 0)
-         << " mL/min/1.73 m²" << P(L("bedside Schwartz, children")) << "\n";
+         << " mL/min/1.73 m²" << paren(label("bedside Schwartz, children")) << "\n";
     }
-    o_ << "  " << pad(L("First day"), 22) << format_date(plan_.start) << "\n";
-    o_ << "  " << pad(L("Last day"), 22) << format_date(plan_.end) << "\n\n";
+    o_ << "  " << pad(label("First day"), 22) << format_date(plan_.start) << "\n";
+    o_ << "  " << pad(label("Last day"), 22) << format_date(plan_.end) << "\n\n";
   }
 
   void dose() {
     const PlannedPhase* first = plan_.phases.empty() ? nullptr : &plan_.phases.front();
-    o_ << L("DOSE") << "\n";
+    o_ << label("DOSE") << "\n";
     if (plan_.chosen) {
-      o_ << "  " << pad(L("Chosen dose"), 22) << format_dose(plan_.chosen->value, lang_)
-         << source_tag(plan_.chosen->from) << L("; ") << L("allowed") << " "
+      o_ << "  " << pad(label("Chosen dose"), 22) << format_dose(plan_.chosen->value, lang_)
+         << source_tag(plan_.chosen->from) << label("; ") << label("allowed") << " "
          << format_number(dose_number(*plan_.dose_rule.min)) << "–"
          << format_dose(*plan_.dose_rule.max, lang_) << source_tag(plan_.dose_rule.range_from)
          << "\n";
     }
-    o_ << "  " << pad(L("Product"), 22) << pick(plan_.product.name, lang_);
+    o_ << "  " << pad(label("Product"), 22) << pick(plan_.product.name, lang_);
     if (!plan_.product.market_names.empty()) {
       std::string names;
       for (std::size_t i = 0; i < plan_.product.market_names.size(); ++i)
-        names += (i ? L(", ") : "") + plan_.product.market_names[i];
-      o_ << P(names);
+        names += (i ? label(", ") : "") + plan_.product.market_names[i];
+      o_ << paren(names);
     }
     o_ << "\n";
     for (const LocalizedText& n : plan_.product_notes)
@@ -244,50 +247,52 @@ class TextWriter {
     if (first && !first->dose.administrations.front().cells) {
       const DailyDose& d = first->dose;
       const char* per = first->cycle ? "dose" : "daily dose";
-      o_ << "  " << pad(L(std::string("Exact ") + per), 22) << format_mg(d.exact_daily, lang_)
-         << P(exact_basis(plan_, *first, lang_)) << "\n";
-      o_ << "  " << pad(L(std::string("Rounded ") + per), 22) << format_mg(d.rounded_daily, lang_);
+      o_ << "  " << pad(label(std::string("Exact ") + per), 22) << format_mg(d.exact_daily, lang_)
+         << paren(exact_basis(plan_, *first, lang_)) << "\n";
+      o_ << "  " << pad(label(std::string("Rounded ") + per), 22)
+         << format_mg(d.rounded_daily, lang_);
       if (!first->cycle) {
-        o_ << L("; ") << L(frequency_words(plan_.doses_per_day.value))
+        o_ << label("; ") << label(frequency_words(plan_.doses_per_day.value))
            << source_tag(plan_.doses_per_day.from);
       }
       o_ << "\n";
       for (const Administration& a : d.administrations) {
-        o_ << "    " << pad(L(first->cycle ? "infusion" : slot_name(a.slot)), 20)
+        o_ << "    " << pad(label(first->cycle ? "infusion" : slot_name(a.slot)), 20)
            << format_mg(a.amount, lang_) << " = " << patient_units(a, plan_.product.form, lang_)
            << "\n";
       }
       // A fixed dose in mg has no dose per kg or m² to show: the amount itself (issue 16, N31).
       const std::string actual = actual_text(d, lang_);
-      o_ << "  " << pad(L("Actual dose"), 22)
+      o_ << "  " << pad(label("Actual dose"), 22)
          << (actual.empty() ? format_mg(d.rounded_daily, lang_) : actual)
-         << P(fill(L("{a}, {b}"),
-                   {{"a", L("deviation") + " " + format_mg(d.rounded_daily - d.exact_daily, lang_)},
-                    {"b", format_percent(d.deviation_percent)}}))
+         << paren(fill(label("{a}, {b}"),
+                       {{"a", label("deviation") + " " +
+                                  format_mg(d.rounded_daily - d.exact_daily, lang_)},
+                        {"b", format_percent(d.deviation_percent)}}))
          << "\n";
       const std::string twice = twice_daily_text(plan_, lang_);
       if (!twice.empty())
-        o_ << "  " << pad("", 22) << twice << " [" << L("project default") << "]\n";
+        o_ << "  " << pad("", 22) << twice << " [" << label("project default") << "]\n";
     }
     for (const LocalizedText& a : plan_.advisories) o_ << "  ! " << pick(a, lang_) << "\n";
     o_ << "\n";
   }
 
   void phases() {
-    o_ << L("PHASES") << "\n";
+    o_ << label("PHASES") << "\n";
     for (const PlannedPhase& p : plan_.phases) {
       std::string name = pick(p.name, lang_);
       name = phase_step_name(name, p.cycle, p.step, p.step, p.steps, lang_);
       o_ << "  " << pad(name, 16) << format_date(p.first);
-      if (p.last != p.first) o_ << " " << L("to") << " " << format_date(p.last);
+      if (p.last != p.first) o_ << " " << label("to") << " " << format_date(p.last);
       o_ << "  " << format_dose(p.dose.target, lang_) << source_tag(p.dose_from);
       if (!p.dose.administrations.front().cells) {
-        o_ << " -> " << format_mg(p.dose.rounded_daily, lang_) << (p.cycle ? "" : L("/day"));
+        o_ << " -> " << format_mg(p.dose.rounded_daily, lang_) << (p.cycle ? "" : label("/day"));
         const std::string actual = actual_text(p.dose, lang_);
-        if (!actual.empty()) o_ << P(actual);
+        if (!actual.empty()) o_ << paren(actual);
       }
-      o_ << L(": ") << administrations(p.dose, plan_.product.form, lang_);
-      if (p.conditional) o_ << " [" << L("the doctor decides whether to increase") << "]";
+      o_ << label(": ") << administrations(p.dose, plan_.product.form, lang_);
+      if (p.conditional) o_ << " [" << label("the doctor decides whether to increase") << "]";
       if (!p.dose_note.en.empty()) o_ << " [" << pick(p.dose_note, lang_) << "]";
       o_ << "\n";
       if (!p.note.en.empty() && p.step <= 1)
@@ -297,7 +302,7 @@ class TextWriter {
   }
 
   void monitoring() {
-    o_ << L("MONITORING (tests due on each date)") << "\n";
+    o_ << label("MONITORING (tests due on each date)") << "\n";
     for (const Visit& v : plan_.visits) {
       // The window every item of the visit allows.
       int before = 1000, after = 1000;
@@ -305,9 +310,9 @@ class TextWriter {
         before = std::min(before, item.window_before);
         after = std::min(after, item.window_after);
       }
-      o_ << "  " << format_date(v.date) << (v.baseline ? P(L("before day 1")) : "");
+      o_ << "  " << format_date(v.date) << (v.baseline ? paren(label("before day 1")) : "");
       if (before > 0 && before == after) {
-        o_ << " \u00b1" << before << " " << L("d");
+        o_ << " \u00b1" << before << " " << label("d");
       } else if (before > 0 || after > 0) {
         o_ << (lang_ == Lang::en ? " " : "")
            << window_words(v.date - date::days{before}, v.date + date::days{after}, lang_);
@@ -316,17 +321,17 @@ class TextWriter {
       // On a drug-level day, first: draw blood, then take the morning dose (issue 16, finding 3).
       if (has_trough(v)) o_ << trough_day_text(plan_, lang_) << " ";
       for (std::size_t i = 0; i < v.items.size(); ++i) {
-        o_ << (i ? L("; ") : "") << test_names(plan_, v.items[i], lang_);
+        o_ << (i ? label("; ") : "") << test_names(plan_, v.items[i], lang_);
       }
       o_ << "\n";
     }
-    o_ << "\n  " << L("Why and when") << L(": ") << "\n";
+    o_ << "\n  " << label("Why and when") << label(": ") << "\n";
     for (const MonitoringSummary& m : summarize_monitoring(plan_, lang_)) {
-      o_ << "  - " << m.name << L(": ") << m.schedule << "\n";
+      o_ << "  - " << m.name << label(": ") << m.schedule << "\n";
       if (m.trough) {
         // "About 12 hours after the evening dose" is the project's (no cited source gives it).
         o_ << "    " << trough_footnote(plan_, lang_)
-           << (plan_.doses_per_day.value == 2 ? " [" + L("project default") + "]" : "") << "\n";
+           << (plan_.doses_per_day.value == 2 ? " [" + label("project default") + "]" : "") << "\n";
       } else if (!m.timing.empty()) {
         o_ << "    " << m.timing << "\n";
       }
@@ -337,36 +342,36 @@ class TextWriter {
   // What a result may mean, warnings, disagreements and project defaults.
   void notes() {
     if (!plan_.lab_rules.empty()) {
-      o_ << L("WHAT A RESULT MAY MEAN (educational; always ask your doctor)") << "\n";
+      o_ << label("WHAT A RESULT MAY MEAN (educational; always ask your doctor)") << "\n";
       for (const LabRule& rule : plan_.lab_rules) {
         std::string name = rule.test;
         for (const LabTest& lab : plan_.labs)
           if (lab.id == rule.test) name = pick(lab.name, lang_);
-        o_ << "  - " << describe_condition(rule, name, lang_) << L(": ") << pick(rule.advice, lang_)
-           << source_tag(rule.from) << "\n";
+        o_ << "  - " << describe_condition(rule, name, lang_) << label(": ")
+           << pick(rule.advice, lang_) << source_tag(rule.from) << "\n";
       }
       o_ << "\n";
     }
     if (!plan_.warnings.empty()) {
-      o_ << L("WARNINGS") << "\n";
+      o_ << label("WARNINGS") << "\n";
       for (const auto& w : plan_.warnings)
         o_ << "  - " << pick(w.value, lang_) << source_tag(w.from) << "\n";
       o_ << "\n";
     }
     if (!plan_.disagreements.empty()) {
-      o_ << L("WHERE SOURCES DISAGREE (both shown; doseplan does not choose)") << "\n";
+      o_ << label("WHERE SOURCES DISAGREE (both shown; doseplan does not choose)") << "\n";
       for (const Disagreement& d : plan_.disagreements) {
-        o_ << "  " << pick(d.topic, lang_) << L(": ") << "\n";
+        o_ << "  " << pick(d.topic, lang_) << label(": ") << "\n";
         for (const auto& p : d.positions)
           o_ << "    - " << pick(p.value, lang_) << source_tag(p.from) << "\n";
       }
       o_ << "\n";
     }
     if (!plan_.project_defaults.empty()) {
-      o_ << L("PROJECT DEFAULTS (values no source gives; each can be overridden)") << "\n";
+      o_ << label("PROJECT DEFAULTS (values no source gives; each can be overridden)") << "\n";
       for (const ProjectDefaultUse& d : plan_.project_defaults) {
-        o_ << "  - " << pick(d.what, lang_) << L(": ") << pick(d.value, lang_)
-           << (d.overridden ? P(L("overridden by the user")) : "") << L(". ")
+        o_ << "  - " << pick(d.what, lang_) << label(": ") << pick(d.value, lang_)
+           << (d.overridden ? paren(label("overridden by the user")) : "") << label(". ")
            << pick(d.reason, lang_) << "\n";
       }
       o_ << "\n";
@@ -374,34 +379,35 @@ class TextWriter {
   }
 
   void audit() {
-    o_ << L("HOW EACH NUMBER WAS MADE") << "\n";
+    o_ << label("HOW EACH NUMBER WAS MADE") << "\n";
     auto steps = [this](const std::vector<AuditStep>& audit) {
       for (const AuditStep& a : audit) {
-        o_ << "    - " << pick(a.what, lang_) << L(": ") << pick(a.how, lang_);
+        o_ << "    - " << pick(a.what, lang_) << label(": ") << pick(a.how, lang_);
         if (!a.result.en.empty()) o_ << " = " << pick(a.result, lang_);
         if (!a.basis.en.empty()) o_ << "  [" << pick(a.basis, lang_) << "]";
         o_ << "\n";
       }
     };
     if (!plan_.body_audit.empty()) {
-      o_ << "  " << L("Body size and kidney function") << "\n";
+      o_ << "  " << label("Body size and kidney function") << "\n";
       steps(plan_.body_audit);
     }
     for (const PlannedPhase& p : plan_.phases) {
       o_ << "  " << pick(p.name, lang_);
       if (p.steps > 0) o_ << " " << p.step << "/" << p.steps;
-      o_ << P(format_date(p.first)) << "\n";
+      o_ << paren(format_date(p.first)) << "\n";
       steps(p.dose.audit);
     }
     o_ << "\n";
   }
 
   void footer() {
-    o_ << L("SOURCES") << "\n";
+    o_ << label("SOURCES") << "\n";
     o_ << sources_text(plan_.sources, lang_, "  ");
     o_ << "\n";
-    o_ << L("DISCLAIMER") << "\n  " << plan_.disclaimer.en << "\n  " << plan_.disclaimer.zh << "\n";
-    o_ << "\n" << L("MADE BY") << "\n  " << stamp_text(plan_.stamp, lang_) << "\n";
+    o_ << label("DISCLAIMER") << "\n  " << plan_.disclaimer.en << "\n  " << plan_.disclaimer.zh
+       << "\n";
+    o_ << "\n" << label("MADE BY") << "\n  " << stamp_text(plan_.stamp, lang_) << "\n";
   }
 
   const Plan& plan_;

@@ -32,7 +32,7 @@ const T* find_by_id(const std::vector<T>& items, std::string_view id) {
 
 // The largest rules file read (the shipped ones are below 100 KiB): a bigger one is refused
 // rather than read into memory (docs/rules.md).
-constexpr std::uintmax_t kMaxRulesFileBytes = 4 * 1024 * 1024;
+constexpr std::uintmax_t kMaxRulesFileBytes = std::uintmax_t{4} * 1024 * 1024;
 
 std::string read_file(const fs::path& path) {
   std::error_code ec;

@@ -58,6 +58,213 @@ void settle(Advice& a, const LabRule& rule, const std::vector<const TrackedResul
   if (met >= 2) a.also_reached_on = seq[seq.size() - 2]->date;
 }
 
+// A rise over the baseline: the mean of the results before `start` against the latest result on
+// treatment.
+void judge_rise(Advice& a, const LabRule& rule, Date start,
+                const std::vector<const TrackedResult*>& rs) {
+  const std::string& u = a.unit;
+  std::vector<const TrackedResult*> pre, post;
+  for (const TrackedResult* r : rs) (r->date < start ? pre : post).push_back(r);
+  if (post.empty()) {
+    a.status = Advice::Status::no_result;
+    a.detail = tr_both(
+        "no {test} result on treatment (from {date}) yet; the rule compares those with the "
+        "baseline",
+        {{"test", a.test_name}, {"date", same_text(format_date(start))}});
+    return;
+  }
+  a.result = *post.back();
+  if (pre.empty()) {
+    a.status = Advice::Status::cannot_evaluate;
+    a.detail = tr_both(
+        "no pretreatment {test} result (dated before {date}) to make a baseline from; "
+        "record the values from before treatment",
+        {{"test", a.test_name}, {"date", same_text(format_date(start))}});
+    return;
+  }
+  double sum = 0;
+  for (const TrackedResult* r : pre) {
+    sum += r->value.value;
+    a.baseline_dates.push_back(r->date);
+  }
+  const double baseline = sum / static_cast<double>(pre.size());
+  a.baseline = baseline;
+  if (!(baseline > 0)) {
+    a.status = Advice::Status::cannot_evaluate;
+    a.detail = tr_both("the baseline is 0 {unit}; a rise in percent can not be computed",
+                       {{"unit", same_text(unit_shown(u))}});
+    return;
+  }
+  const auto change = [&](const TrackedResult* r) {
+    return (r->value.value - baseline) / baseline * 100.0;
+  };
+  const auto reached = [&](const TrackedResult* r) { return change(r) >= rule.threshold - 1e-9; };
+  a.change_percent = change(post.back());
+  settle(a, rule, post, reached);
+  // The change to 2 decimals, as format_percent() wrote it before (issue 16 changed the
+  // words, not the precision), said as a rise or a fall.
+  const bool rise = *a.change_percent >= 0;
+  const char* const sentences[2][2] = {
+      {"{value} on {date} is {percent} below the baseline {baseline} (mean of {n} "
+       "pretreatment result); the rule is a rise of {threshold}% or more",
+       "{value} on {date} is {percent} below the baseline {baseline} (mean of {n} "
+       "pretreatment results); the rule is a rise of {threshold}% or more"},
+      {"{value} on {date} is {percent} above the baseline {baseline} (mean of {n} "
+       "pretreatment result); the rule is a rise of {threshold}% or more",
+       "{value} on {date} is {percent} above the baseline {baseline} (mean of {n} "
+       "pretreatment results); the rule is a rise of {threshold}% or more"}};
+  a.detail = tr_both(sentences[rise ? 1 : 0][pre.size() == 1 ? 0 : 1],
+                     {{"test", a.test_name},
+                      {"value", shown(post.back()->value)},
+                      {"date", same_text(format_date(post.back()->date))},
+                      {"percent", same_text(format_number(std::fabs(*a.change_percent), 2) + "%")},
+                      {"baseline", quantity_text(baseline, u)},
+                      {"n", same_text(std::to_string(pre.size()))},
+                      {"threshold", same_text(format_number(rule.threshold))}});
+}
+
+// Above a multiple of the upper limit of normal recorded with the result.
+void judge_uln_multiple(Advice& a, const LabRule& rule,
+                        const std::vector<const TrackedResult*>& rs) {
+  const std::string& u = a.unit;
+  const TrackedResult* latest = rs.back();
+  a.result = *latest;
+  if (!latest->uln || !(latest->uln->value > 0)) {
+    a.status = Advice::Status::cannot_evaluate;
+    a.detail = tr_both(
+        "the result of {date} was recorded without the upper limit of normal of the "
+        "laboratory; record it again with --uln (as printed on the report) to judge this "
+        "rule",
+        {{"date", same_text(format_date(latest->date))}});
+    return;
+  }
+  const double limit = rule.threshold * latest->uln->value;
+  const auto reached = [&](const TrackedResult* r) {
+    return r->uln && r->uln->value > 0 && r->value.value > rule.threshold * r->uln->value;
+  };
+  settle(a, rule, rs, reached);
+  a.detail = tr_both(
+      "{value} on {date} is {times} × the upper limit of normal {uln}; the rule is more "
+      "than {threshold} × ({limit})",
+      {{"test", a.test_name},
+       {"value", shown(latest->value)},
+       {"date", same_text(format_date(latest->date))},
+       {"times", same_text(format_number(latest->value.value / latest->uln->value, 2))},
+       {"uln", shown(*latest->uln)},
+       {"threshold", same_text(format_number(rule.threshold))},
+       {"limit", quantity_text(limit, u)}});
+}
+
+// Above, below or outside a range, in the rule's unit converted to the test's.
+void judge_limits(Advice& a, const LabRule& rule, const LabTest* lab,
+                  const std::vector<const TrackedResult*>& rs) {
+  const std::string& u = a.unit;
+  const TrackedResult* latest = rs.back();
+  a.result = *latest;
+  const bool range = rule.condition == LabRule::Condition::outside_range;
+  const auto& lo = rule.low_value;
+  const auto& hi = rule.high_value;
+  if (!lo || !hi || !lab->canonical) {
+    a.status = Advice::Status::cannot_evaluate;
+    a.detail = tr_both("the rule's unit \"{unit}\" can not be compared with {units}",
+                       {{"unit", same_text(unit_shown(rule.unit))}, {"units", units_text(*lab)}});
+    return;
+  }
+  const auto reached = [&](const TrackedResult* r) {
+    return judge(rule, LabValue(r->value.value, *lab->canonical), *lo, *hi);
+  };
+  settle(a, rule, rs, reached);
+  const LocalizedText value = shown(latest->value);
+  const LocalizedText date = same_text(format_date(latest->date));
+  if (range) {
+    a.detail = tr_both("latest: {value} on {date}; the rule is a value outside {low}–{high}",
+                       {{"test", a.test_name},
+                        {"value", value},
+                        {"date", date},
+                        {"low", same_text(format_number(lo->amount(), 3))},
+                        {"high", quantity_text(hi->amount(), u)}});
+  } else {
+    a.detail = tr_both(rule.condition == LabRule::Condition::above
+                           ? "latest: {value} on {date}; the rule is a value above {limit}"
+                           : "latest: {value} on {date}; the rule is a value below {limit}",
+                       {{"test", a.test_name},
+                        {"value", value},
+                        {"date", date},
+                        {"limit", quantity_text(lo->amount(), u)}});
+  }
+}
+
+// The notes that follow the detail: the result before also met the rule; the readings in a row
+// still missing.
+void add_readings_notes(Advice& a, const LabRule& rule) {
+  if (a.also_reached_on) {
+    a.detail =
+        join_texts(a.detail, tr_both("the result before it ({date}) also met the rule",
+                                     {{"date", same_text(format_date(*a.also_reached_on))}}));
+  }
+  if (rule.readings > 1 && a.readings_met > 0 && a.readings_met < rule.readings) {
+    a.detail = join_texts(a.detail,
+                          tr_both("{met} of the {n} readings in a row that the rule needs meet it; "
+                                  "record the next reading",
+                                  {{"met", same_text(std::to_string(a.readings_met))},
+                                   {"n", same_text(std::to_string(rule.readings))}}));
+  }
+}
+
+// `rule` judged on the results of its test dated on or before `today`.
+Advice advise_rule(const Regimen& regimen, const std::vector<LabTest>& labs, const LabRule& rule,
+                   Date start, const std::vector<TrackedResult>& all_results, Date today) {
+  Advice a;
+  a.rule = rule;
+  a.advice = rule.advice;
+  a.disclaimer = disclaimer();
+  a.source = cite_text(regimen, rule.from);
+  const LabTest* lab = find_lab(labs, rule.test);
+  a.test_name = lab ? lab->name : LocalizedText{rule.test, rule.test};
+  a.condition = {describe_condition(rule, a.test_name.en, Lang::en),
+                 describe_condition(rule, a.test_name.zh, Lang::zh_CN)};
+  if (lab == nullptr || lab->units.empty()) {
+    a.status = Advice::Status::cannot_evaluate;
+    a.detail = tr_both("the labs catalogue has no values for the test \"{test}\"",
+                       {{"test", same_text(rule.test)}});
+    return a;
+  }
+  a.unit = lab->units.front();
+  std::vector<const TrackedResult*> rs;
+  for (const TrackedResult& r : all_results) {
+    if (r.test != rule.test || r.date > today) continue;
+    if (r.entered_in_error) {
+      a.not_used.push_back(r.id);
+    } else {
+      rs.push_back(&r);
+    }
+  }
+  std::stable_sort(rs.begin(), rs.end(), [](const TrackedResult* x, const TrackedResult* y) {
+    return x->date != y->date ? x->date < y->date : x->id < y->id;
+  });
+  if (rs.empty()) {
+    a.status = Advice::Status::no_result;
+    a.detail = tr_both("no {test} result recorded up to {date}",
+                       {{"test", a.test_name}, {"date", same_text(format_date(today))}});
+    return a;
+  }
+  switch (rule.condition) {
+    case LabRule::Condition::rise_over_baseline_percent:
+      judge_rise(a, rule, start, rs);
+      break;
+    case LabRule::Condition::above_uln_multiple:
+      judge_uln_multiple(a, rule, rs);
+      break;
+    case LabRule::Condition::above:
+    case LabRule::Condition::below:
+    case LabRule::Condition::outside_range:
+      judge_limits(a, rule, lab, rs);
+      break;
+  }
+  add_readings_notes(a, rule);
+  return a;
+}
+
 }  // namespace
 
 std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& labs, Date start,
@@ -66,190 +273,7 @@ std::vector<Advice> advise(const Regimen& regimen, const std::vector<LabTest>& l
   std::vector<Advice> out;
   for (const LabRule& rule : regimen.lab_rules) {
     if (only_test && rule.test != *only_test) continue;
-    Advice a;
-    a.rule = rule;
-    a.advice = rule.advice;
-    a.disclaimer = disclaimer();
-    a.source = cite_text(regimen, rule.from);
-    const LabTest* lab = find_lab(labs, rule.test);
-    a.test_name = lab ? lab->name : LocalizedText{rule.test, rule.test};
-    a.condition = {describe_condition(rule, a.test_name.en, Lang::en),
-                   describe_condition(rule, a.test_name.zh, Lang::zh_CN)};
-    if (lab == nullptr || lab->units.empty()) {
-      a.status = Advice::Status::cannot_evaluate;
-      a.detail = tr_both("the labs catalogue has no values for the test \"{test}\"",
-                         {{"test", same_text(rule.test)}});
-      out.push_back(std::move(a));
-      continue;
-    }
-    a.unit = lab->units.front();
-    std::vector<const TrackedResult*> rs;
-    for (const TrackedResult& r : all_results) {
-      if (r.test != rule.test || r.date > today) continue;
-      if (r.entered_in_error) {
-        a.not_used.push_back(r.id);
-      } else {
-        rs.push_back(&r);
-      }
-    }
-    std::stable_sort(rs.begin(), rs.end(), [](const TrackedResult* x, const TrackedResult* y) {
-      return x->date != y->date ? x->date < y->date : x->id < y->id;
-    });
-    if (rs.empty()) {
-      a.status = Advice::Status::no_result;
-      a.detail = tr_both("no {test} result recorded up to {date}",
-                         {{"test", a.test_name}, {"date", same_text(format_date(today))}});
-      out.push_back(std::move(a));
-      continue;
-    }
-    const std::string& u = a.unit;
-    switch (rule.condition) {
-      case LabRule::Condition::rise_over_baseline_percent: {
-        std::vector<const TrackedResult*> pre, post;
-        for (const TrackedResult* r : rs) (r->date < start ? pre : post).push_back(r);
-        if (post.empty()) {
-          a.status = Advice::Status::no_result;
-          a.detail = tr_both(
-              "no {test} result on treatment (from {date}) yet; the rule compares those with the "
-              "baseline",
-              {{"test", a.test_name}, {"date", same_text(format_date(start))}});
-          break;
-        }
-        a.result = *post.back();
-        if (pre.empty()) {
-          a.status = Advice::Status::cannot_evaluate;
-          a.detail = tr_both(
-              "no pretreatment {test} result (dated before {date}) to make a baseline from; "
-              "record the values from before treatment",
-              {{"test", a.test_name}, {"date", same_text(format_date(start))}});
-          break;
-        }
-        double sum = 0;
-        for (const TrackedResult* r : pre) {
-          sum += r->value.value;
-          a.baseline_dates.push_back(r->date);
-        }
-        const double baseline = sum / static_cast<double>(pre.size());
-        a.baseline = baseline;
-        if (!(baseline > 0)) {
-          a.status = Advice::Status::cannot_evaluate;
-          a.detail = tr_both("the baseline is 0 {unit}; a rise in percent can not be computed",
-                             {{"unit", same_text(unit_shown(u))}});
-          break;
-        }
-        const auto change = [&](const TrackedResult* r) {
-          return (r->value.value - baseline) / baseline * 100.0;
-        };
-        const auto reached = [&](const TrackedResult* r) {
-          return change(r) >= rule.threshold - 1e-9;
-        };
-        a.change_percent = change(post.back());
-        settle(a, rule, post, reached);
-        // The change to 2 decimals, as format_percent() wrote it before (issue 16 changed the
-        // words, not the precision), said as a rise or a fall.
-        const bool rise = *a.change_percent >= 0;
-        const char* const sentences[2][2] = {
-            {"{value} on {date} is {percent} below the baseline {baseline} (mean of {n} "
-             "pretreatment result); the rule is a rise of {threshold}% or more",
-             "{value} on {date} is {percent} below the baseline {baseline} (mean of {n} "
-             "pretreatment results); the rule is a rise of {threshold}% or more"},
-            {"{value} on {date} is {percent} above the baseline {baseline} (mean of {n} "
-             "pretreatment result); the rule is a rise of {threshold}% or more",
-             "{value} on {date} is {percent} above the baseline {baseline} (mean of {n} "
-             "pretreatment results); the rule is a rise of {threshold}% or more"}};
-        a.detail =
-            tr_both(sentences[rise ? 1 : 0][pre.size() == 1 ? 0 : 1],
-                    {{"test", a.test_name},
-                     {"value", shown(post.back()->value)},
-                     {"date", same_text(format_date(post.back()->date))},
-                     {"percent", same_text(format_number(std::fabs(*a.change_percent), 2) + "%")},
-                     {"baseline", quantity_text(baseline, u)},
-                     {"n", same_text(std::to_string(pre.size()))},
-                     {"threshold", same_text(format_number(rule.threshold))}});
-        break;
-      }
-      case LabRule::Condition::above_uln_multiple: {
-        const TrackedResult* latest = rs.back();
-        a.result = *latest;
-        if (!latest->uln || !(latest->uln->value > 0)) {
-          a.status = Advice::Status::cannot_evaluate;
-          a.detail = tr_both(
-              "the result of {date} was recorded without the upper limit of normal of the "
-              "laboratory; record it again with --uln (as printed on the report) to judge this "
-              "rule",
-              {{"date", same_text(format_date(latest->date))}});
-          break;
-        }
-        const double limit = rule.threshold * latest->uln->value;
-        const auto reached = [&](const TrackedResult* r) {
-          return r->uln && r->uln->value > 0 && r->value.value > rule.threshold * r->uln->value;
-        };
-        settle(a, rule, rs, reached);
-        a.detail = tr_both(
-            "{value} on {date} is {times} × the upper limit of normal {uln}; the rule is more "
-            "than {threshold} × ({limit})",
-            {{"test", a.test_name},
-             {"value", shown(latest->value)},
-             {"date", same_text(format_date(latest->date))},
-             {"times", same_text(format_number(latest->value.value / latest->uln->value, 2))},
-             {"uln", shown(*latest->uln)},
-             {"threshold", same_text(format_number(rule.threshold))},
-             {"limit", quantity_text(limit, u)}});
-        break;
-      }
-      case LabRule::Condition::above:
-      case LabRule::Condition::below:
-      case LabRule::Condition::outside_range: {
-        const TrackedResult* latest = rs.back();
-        a.result = *latest;
-        const bool range = rule.condition == LabRule::Condition::outside_range;
-        const auto& lo = rule.low_value;
-        const auto& hi = rule.high_value;
-        if (!lo || !hi || !lab->canonical) {
-          a.status = Advice::Status::cannot_evaluate;
-          a.detail =
-              tr_both("the rule's unit \"{unit}\" can not be compared with {units}",
-                      {{"unit", same_text(unit_shown(rule.unit))}, {"units", units_text(*lab)}});
-          break;
-        }
-        const auto reached = [&](const TrackedResult* r) {
-          return judge(rule, LabValue(r->value.value, *lab->canonical), *lo, *hi);
-        };
-        settle(a, rule, rs, reached);
-        const LocalizedText value = shown(latest->value);
-        const LocalizedText date = same_text(format_date(latest->date));
-        if (range) {
-          a.detail = tr_both("latest: {value} on {date}; the rule is a value outside {low}–{high}",
-                             {{"test", a.test_name},
-                              {"value", value},
-                              {"date", date},
-                              {"low", same_text(format_number(lo->amount(), 3))},
-                              {"high", quantity_text(hi->amount(), u)}});
-        } else {
-          a.detail = tr_both(rule.condition == LabRule::Condition::above
-                                 ? "latest: {value} on {date}; the rule is a value above {limit}"
-                                 : "latest: {value} on {date}; the rule is a value below {limit}",
-                             {{"test", a.test_name},
-                              {"value", value},
-                              {"date", date},
-                              {"limit", quantity_text(lo->amount(), u)}});
-        }
-        break;
-      }
-    }
-    if (a.also_reached_on) {
-      a.detail =
-          join_texts(a.detail, tr_both("the result before it ({date}) also met the rule",
-                                       {{"date", same_text(format_date(*a.also_reached_on))}}));
-    }
-    if (rule.readings > 1 && a.readings_met > 0 && a.readings_met < rule.readings) {
-      a.detail = join_texts(
-          a.detail, tr_both("{met} of the {n} readings in a row that the rule needs meet it; "
-                            "record the next reading",
-                            {{"met", same_text(std::to_string(a.readings_met))},
-                             {"n", same_text(std::to_string(rule.readings))}}));
-    }
-    out.push_back(std::move(a));
+    out.push_back(advise_rule(regimen, labs, rule, start, all_results, today));
   }
   return out;
 }

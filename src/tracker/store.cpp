@@ -150,23 +150,126 @@ std::vector<TrackedVisit> Tracker::Impl::read_visits(std::int64_t patient) const
   return out;
 }
 
+namespace {
+
+// A plan as start() stores it: the plan, its JSON and the request that makes it again.
+struct PlanToStore {
+  Plan plan;
+  std::string plan_text;
+  std::string request_text;
+};
+
+// The plan of `asked`, stored whole, with how every number was made, as the record of what was
+// planned. The stored request must give the same plan again (exports rebuild the plan from it).
+PlanToStore plan_to_store(const RuleSet& rules, const PlanRequest& asked) {
+  PlanRequest request = asked;
+  request.explain = true;
+  PlanToStore out{make_plan(rules, request), {}, {}};
+  check_plan_dates(out.plan);
+  out.plan_text = render_json(out.plan);
+  out.request_text = write_plan_request(request);
+  PlanRequest only_explain;
+  only_explain.explain = true;
+  if (render_json(make_plan(
+          rules, parse_plan_request(out.request_text, "request", only_explain))) != out.plan_text) {
+    throw std::logic_error("the request does not rebuild the same plan: " + out.request_text);
+  }
+  return out;
+}
+
+// tracker.duplicate_patient when `label` is tracked in the store at `path`.
+void check_not_tracked(SQLite::Database& db, const std::string& label, const std::string& path) {
+  SQLite::Statement st(db, "SELECT 1 FROM patients WHERE label = ?");
+  bind_text(st, 1, label);
+  if (st.executeStep()) {
+    throw Error("tracker.duplicate_patient", "label",
+                in_quotes(label) + " is already tracked in " + path +
+                    "; choose another label (history is never overwritten)",
+                zh(tr_both("\"{label}\" is already tracked in {path}; choose another label "
+                           "(what is recorded is never overwritten)",
+                           {{"label", same_text(label)}, {"path", same_text(path)}})));
+  }
+}
+
+// Adds the patient and their plan; returns the ids of both.
+std::pair<std::int64_t, std::int64_t> insert_patient_and_plan(SQLite::Database& db,
+                                                              const std::string& label,
+                                                              const PlanToStore& p, Date today) {
+  SQLite::Statement ins(db, "INSERT INTO patients (label, created_on) VALUES (?, ?)");
+  bind_text(ins, 1, label);
+  bind_text(ins, 2, format_date(today));
+  ins.exec();
+  const std::int64_t pid = db.getLastInsertRowid();
+  SQLite::Statement pl(db,
+                       "INSERT INTO plans (patient_id, regimen_id, start_date, end_date, "
+                       "plan_json, request_json, created_on, doseplan_version, "
+                       "rules_version, rules_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  pl.bind(1, static_cast<int64_t>(pid));
+  bind_text(pl, 2, p.plan.regimen.id);
+  bind_text(pl, 3, format_date(p.plan.start));
+  bind_text(pl, 4, format_date(p.plan.end));
+  bind_text(pl, 5, p.plan_text);
+  bind_text(pl, 6, p.request_text);
+  bind_text(pl, 7, format_date(today));
+  bind_text(pl, 8, p.plan.stamp.doseplan_version);
+  bind_text(pl, 9, p.plan.stamp.rules_version);
+  bind_text(pl, 10, p.plan.stamp.rules_hash);
+  pl.exec();
+  return {pid, db.getLastInsertRowid()};
+}
+
+// Adds the visits of `plan` to plan `plan_id`. Each distinct set of items is stored once
+// (visit_items); visits with the same items share it.
+void insert_visits(SQLite::Database& db, std::int64_t plan_id, const Plan& plan) {
+  SQLite::Statement vi(db,
+                       "INSERT INTO visits (plan_id, date, baseline, window_before, "
+                       "window_after, items_id, window_first, window_last) VALUES (?, ?, ?, ?, "
+                       "?, ?, ?, ?)");
+  SQLite::Statement set_ins(
+      db, "INSERT OR IGNORE INTO visit_items (items_json, tests_json) VALUES (?, ?)");
+  SQLite::Statement set_id(db, "SELECT id FROM visit_items WHERE items_json = ?");
+  for (const Visit& v : plan.visits) {
+    int before = 0, after = 0;
+    std::vector<std::string> tests;
+    json items = json::array();
+    for (const VisitItem& it : v.items) {
+      before = std::max(before, it.window_before);
+      after = std::max(after, it.window_after);
+      for (const std::string& t : it.tests)
+        if (std::find(tests.begin(), tests.end(), t) == tests.end()) tests.push_back(t);
+      items.push_back(item_json(it));
+    }
+    const std::string items_text = items.dump();
+    set_ins.reset();
+    bind_text(set_ins, 1, items_text);
+    bind_text(set_ins, 2, json(tests).dump());
+    set_ins.exec();
+    set_id.reset();
+    bind_text(set_id, 1, items_text);
+    if (!set_id.executeStep()) throw std::logic_error("visit items not stored");
+    const std::int64_t items_id = set_id.getColumn(0).getInt64();
+    set_id.reset();
+    vi.reset();
+    vi.clearBindings();
+    vi.bind(1, static_cast<int64_t>(plan_id));
+    bind_text(vi, 2, format_date(v.date));
+    vi.bind(3, v.baseline ? 1 : 0);
+    vi.bind(4, before);
+    vi.bind(5, after);
+    vi.bind(6, static_cast<int64_t>(items_id));
+    vi.bind(7, static_cast<int64_t>(day_number(v.date - date::days(before))));
+    vi.bind(8, static_cast<int64_t>(day_number(v.date + date::days(after))));
+    vi.exec();
+  }
+}
+
+}  // namespace
+
 TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
                               const PlanRequest& asked, Date today) {
   check_label(label);
-  // The plan is stored whole, with how every number was made, as the record of what was planned.
-  PlanRequest request = asked;
-  request.explain = true;
-  const Plan plan = make_plan(rules, request);
-  check_plan_dates(plan);
-  const std::string plan_text = render_json(plan);
-  const std::string request_text = write_plan_request(request);
-  // The stored request must give the same plan again (exports rebuild the plan from it).
-  PlanRequest only_explain;
-  only_explain.explain = true;
-  if (render_json(make_plan(rules, parse_plan_request(request_text, "request", only_explain))) !=
-      plan_text) {
-    throw std::logic_error("the request does not rebuild the same plan: " + request_text);
-  }
+  const PlanToStore to_store = plan_to_store(rules, asked);
+  const Plan& plan = to_store.plan;
   // The first start into a new store that fails while writing (a full disk) leaves no store.
   struct RemoveIfUnused {
     Impl& impl;
@@ -183,80 +286,9 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
                   "the new database was removed while this start waited for it (the start that "
                   "made it failed); nothing was changed, try again");
     }
-    {
-      SQLite::Statement st(db, "SELECT 1 FROM patients WHERE label = ?");
-      bind_text(st, 1, label);
-      if (st.executeStep()) {
-        throw Error("tracker.duplicate_patient", "label",
-                    in_quotes(label) + " is already tracked in " + impl_->path +
-                        "; choose another label (history is never overwritten)",
-                    zh(tr_both("\"{label}\" is already tracked in {path}; choose another label "
-                               "(what is recorded is never overwritten)",
-                               {{"label", same_text(label)}, {"path", same_text(impl_->path)}})));
-      }
-    }
-    SQLite::Statement ins(db, "INSERT INTO patients (label, created_on) VALUES (?, ?)");
-    bind_text(ins, 1, label);
-    bind_text(ins, 2, format_date(today));
-    ins.exec();
-    const std::int64_t pid = db.getLastInsertRowid();
-    SQLite::Statement pl(db,
-                         "INSERT INTO plans (patient_id, regimen_id, start_date, end_date, "
-                         "plan_json, request_json, created_on, doseplan_version, "
-                         "rules_version, rules_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    pl.bind(1, static_cast<int64_t>(pid));
-    bind_text(pl, 2, plan.regimen.id);
-    bind_text(pl, 3, format_date(plan.start));
-    bind_text(pl, 4, format_date(plan.end));
-    bind_text(pl, 5, plan_text);
-    bind_text(pl, 6, request_text);
-    bind_text(pl, 7, format_date(today));
-    bind_text(pl, 8, plan.stamp.doseplan_version);
-    bind_text(pl, 9, plan.stamp.rules_version);
-    bind_text(pl, 10, plan.stamp.rules_hash);
-    pl.exec();
-    const std::int64_t plan_id = db.getLastInsertRowid();
-    SQLite::Statement vi(db,
-                         "INSERT INTO visits (plan_id, date, baseline, window_before, "
-                         "window_after, items_id, window_first, window_last) VALUES (?, ?, ?, ?, "
-                         "?, ?, ?, ?)");
-    SQLite::Statement set_ins(
-        db, "INSERT OR IGNORE INTO visit_items (items_json, tests_json) VALUES (?, ?)");
-    SQLite::Statement set_id(db, "SELECT id FROM visit_items WHERE items_json = ?");
-    for (const Visit& v : plan.visits) {
-      int before = 0, after = 0;
-      std::vector<std::string> tests;
-      json items = json::array();
-      for (const VisitItem& it : v.items) {
-        before = std::max(before, it.window_before);
-        after = std::max(after, it.window_after);
-        for (const std::string& t : it.tests)
-          if (std::find(tests.begin(), tests.end(), t) == tests.end()) tests.push_back(t);
-        items.push_back(item_json(it));
-      }
-      // The set of items is stored once; visits with the same items share it.
-      const std::string items_text = items.dump();
-      set_ins.reset();
-      bind_text(set_ins, 1, items_text);
-      bind_text(set_ins, 2, json(tests).dump());
-      set_ins.exec();
-      set_id.reset();
-      bind_text(set_id, 1, items_text);
-      if (!set_id.executeStep()) throw std::logic_error("visit items not stored");
-      const std::int64_t items_id = set_id.getColumn(0).getInt64();
-      set_id.reset();
-      vi.reset();
-      vi.clearBindings();
-      vi.bind(1, static_cast<int64_t>(plan_id));
-      bind_text(vi, 2, format_date(v.date));
-      vi.bind(3, v.baseline ? 1 : 0);
-      vi.bind(4, before);
-      vi.bind(5, after);
-      vi.bind(6, static_cast<int64_t>(items_id));
-      vi.bind(7, static_cast<int64_t>(day_number(v.date - date::days(before))));
-      vi.bind(8, static_cast<int64_t>(day_number(v.date + date::days(after))));
-      vi.exec();
-    }
+    check_not_tracked(db, label, impl_->path);
+    const auto [pid, plan_id] = insert_patient_and_plan(db, label, to_store, today);
+    insert_visits(db, plan_id, plan);
     tx.commit();
     impl_->started = true;
     TrackedPatient p;

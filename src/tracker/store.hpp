@@ -77,7 +77,8 @@ void check_plausible_date(Date d, Date today, const std::optional<Date>& birth,
 std::string unit_shown(std::string_view unit);
 // The units of `test` as people read them: "µmol/L or mg/dL" / "µmol/L或mg/dL".
 LocalizedText units_text(const LabTest& test);
-// describe_quantity() in `lang`.
+// `value` (format_number() to `max_decimals`) and `unit` as describe_measurement() writes them, in
+// `lang`: "100.5 µmol/L", "1.3×10⁹/L".
 std::string describe_quantity(double value, std::string_view unit, int max_decimals, Lang lang);
 // tracker.unknown_test, with the tests that take a value.
 [[noreturn]] void unknown_test(const std::vector<LabTest>& labs, const std::string& test);
@@ -134,8 +135,8 @@ VisitItem item_of(const json& j);
 
 // The tests and items of a visit, as stored once per distinct set (visit_items).
 struct ItemSet {
-  SharedList<std::string> tests;  // shared by the visits of the set
-  VisitItems items;
+  std::vector<std::string> tests;
+  std::vector<VisitItem> items;
 };
 
 // The item set of row `id` of visit_items, from its columns tests_json and items_json.

@@ -1,5 +1,6 @@
-// Unit tests of the tracker (src/tracker/tracker.cpp): values and units, the SQLite store, due visits and
-// advice from the lab rules. End-to-end tests of `doseplan track` are in tests/tracker/track_test.sh.
+// Unit tests of the tracker (src/tracker/tracker.cpp): values and units, the SQLite store, due
+// visits and advice from the lab rules. End-to-end tests of `doseplan track` are in
+// tests/tracker/track_test.sh.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -652,8 +653,8 @@ std::vector<DueVisit> due_the_plain_way(const Tracker& t, Date today, Span withi
     for (const TrackedVisit& v : t.visits(p.label)) {
       if (v.done || v.window_first() > horizon) continue;
       DueVisit d;
-      d.label = SharedText(p.label);
-      d.regimen_id = SharedText(p.regimen_id);
+      d.label = p.label;
+      d.regimen_id = p.regimen_id;
       d.visit = v;  // the visit as planned
       if (today > v.window_last()) {
         d.status = DueVisit::Status::overdue;
@@ -978,8 +979,7 @@ TEST_CASE(
 
 TEST_CASE("tracker: due() orders visits two centuries apart as it orders those of one year",
           "[tracker][store]") {
-  // The list is put in order by a counting sort over the days it names when they are no more
-  // than its visits, else by comparison: both give the order of due_the_plain_way.
+  // Visits far apart and visits close together are put in the order of due_the_plain_way.
   TempDir dir;
   Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
@@ -1003,7 +1003,7 @@ TEST_CASE("tracker: due() orders visits two centuries apart as it orders those o
   CHECK(all.back().label == "b-new");
 
   // A clinic: 40 patients starting a day apart, labels not in the order of their ids, whose
-  // list of 2027-01-20 names more visits than days (the counting sort).
+  // list of 2027-01-20 names more visits than days.
   Tracker c(dir.file("clinic.db"), Tracker::Mode::create_if_missing);
   for (int i = 0; i < 40; ++i) {
     PlanRequest q = itp_request();
@@ -1022,57 +1022,6 @@ TEST_CASE("tracker: due() orders visits two centuries apart as it orders those o
     last = std::max(last, v.visit.date);
   }
   CHECK((last - first).count() + 1 <= static_cast<int>(clinic.size()));
-}
-
-TEST_CASE("tracker: the visits due share their patient's texts and their item set's lists",
-          "[tracker][store]") {
-  TempDir dir;
-  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
-  t.start(real_rules(), "pt-01", itp_request(), d("2026-11-10"));
-  t.start(real_rules(), "pt-02", itp_request(), d("2026-11-10"));
-  const std::vector<DueVisit> due = t.due(std::nullopt, d("2027-03-01"), parse_span("0d"));
-  REQUIRE(due.size() > 4);
-  std::vector<const DueVisit*> first;  // pt-01's visits
-  for (const DueVisit& v : due) {
-    CHECK(v.regimen_id == "cyclosporine-itp");
-    if (v.label == "pt-01") first.push_back(&v);
-  }
-  REQUIRE(first.size() > 2);
-  // One string for a patient's visits; one regimen text for every patient of that regimen.
-  CHECK(&first[0]->label.str() == &first[1]->label.str());
-  CHECK(&due.front().regimen_id.str() == &due.back().regimen_id.str());
-  // The visits of an item set share its lists: here two patients on the same plan.
-  for (const DueVisit* v : first) {
-    const auto same_day = std::find_if(due.begin(), due.end(), [&](const DueVisit& o) {
-      return o.label == "pt-02" && o.visit.date == v->visit.date;
-    });
-    REQUIRE(same_day != due.end());
-    CHECK(&same_day->visit.items.list() == &v->visit.items.list());
-    CHECK(&same_day->visit.tests.list() == &v->visit.tests.list());
-  }
-
-  // Copies share, and outlive the list they were copied from.
-  SharedText label;
-  SharedList<std::string> tests;
-  {
-    const std::vector<DueVisit> copy = due;
-    label = copy.front().label;
-    tests = copy.front().visit.tests;
-  }
-  CHECK(&label.str() == &due.front().label.str());
-  CHECK(label == due.front().label);
-  CHECK(tests == due.front().visit.tests);
-  CHECK_FALSE(tests.empty());
-  // Default values are empty; texts compare with strings, and order as strings do.
-  CHECK(SharedText().empty());
-  CHECK(SharedText() == "");
-  CHECK(SharedList<std::string>().empty());
-  CHECK(SharedText("pt-01") == std::string("pt-01"));
-  CHECK(SharedText("pt-01") != "pt-02");
-  CHECK(SharedText("pt-01") < SharedText("pt-02"));
-  CHECK(SharedText("b") > SharedText("a-long-label"));
-  SharedText moved = std::move(label);
-  CHECK(moved == due.front().label);
 }
 
 TEST_CASE("tracker: due() lists what visits() and results() say, on any day", "[tracker][store]") {
