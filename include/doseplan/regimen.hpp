@@ -159,7 +159,8 @@ struct LabTest {
   std::optional<LabUnit> canonical;  // units.front() as a unit of the table; none without units
   Provenance canonical_from;         // `canonical_unit` (required with a molar mass)
   std::optional<Sourced<MolarMass>> molar_mass;  // a test in mass and molar units
-  // `accepts`: the only units a value may be recorded in (any spelling of them); empty: every
+  // `accepts`: the only units a value may be recorded in (as spelt there, after
+  // normalize_lab_unit: "µg/L" is "ug/L", "g/L" is not "mg/mL"); empty: every
   // unit of the dimensions of `units` (both concentrations with a molar mass).
   std::vector<LabUnit> accepts;
   // `implausible_from`: a result at or above it is refused as a typing mistake (canonical unit).

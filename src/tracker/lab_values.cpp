@@ -73,11 +73,13 @@ struct TestUnits {
   std::optional<MolarMass> molar_mass;  // mass and molar concentrations convert
   const LabTest* test = nullptr;
   // `u` may be recorded: of an accepted dimension, and one of `accepts` when the test has them.
+  // `accepts` names spellings: "250 g/L" is refused for a drug level that accepts mg/mL, though
+  // the two are one unit (as the units parsers refused it before).
   bool takes(const TUnit& u) const {
     if (!dims.count(u.dimension)) return false;
     if (test->accepts.empty()) return true;
     return std::any_of(test->accepts.begin(), test->accepts.end(),
-                       [&](const TUnit& a) { return a.same_as(u); });
+                       [&](const TUnit& a) { return a.spelling == u.spelling; });
   }
 };
 
