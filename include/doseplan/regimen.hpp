@@ -15,6 +15,7 @@
 
 #include "doseplan/dates.hpp"
 #include "doseplan/i18n.hpp"
+#include "doseplan/lab_value.hpp"
 #include "doseplan/units.hpp"
 
 namespace doseplan {
@@ -154,6 +155,16 @@ struct LabTest {
   std::string loinc_molar;          // "14682-9": the code of a result in mol/L units, if other
   bool loinc_from_project = false;  // chosen by the project, not from a cited list: to be checked
   std::vector<std::string> units;   // UCUM units accepted, e.g. "umol/L", "mg/dL"
+  // Read and checked by the loader (docs/rules.md, labs.json):
+  std::optional<LabUnit> canonical;  // units.front() as a unit of the table; none without units
+  Provenance canonical_from;         // `canonical_unit` (required with a molar mass)
+  std::optional<Sourced<MolarMass>> molar_mass;  // a test in mass and molar units
+  // `accepts`: the only units a value may be recorded in (as spelt there, after
+  // normalize_lab_unit: "µg/L" is "ug/L", "g/L" is not "mg/mL"); empty: every
+  // unit of the dimensions of `units` (both concentrations with a molar mass).
+  std::vector<LabUnit> accepts;
+  // `implausible_from`: a result at or above it is refused as a typing mistake (canonical unit).
+  std::optional<Sourced<LabValue>> implausible_from;
   // The LOINC code of a result written in `unit`: `loinc_molar` for umol/L, mmol/L (any
   // "mol/L" unit) when there is one, else `loinc` ("14682-9" for creatinine in umol/L).
   const std::string& loinc_for_unit(std::string_view unit) const;
@@ -384,6 +395,9 @@ struct LabRule {
   double threshold = 0;  // percent, multiple or value in `unit` (a boundary: units vary by test)
   double low = 0, high = 0;
   std::string unit;  // for above/below/outside_range
+  // threshold (above, below) or low and high (outside_range) in the canonical unit of the test,
+  // converted once when the rules load (check_rule_set, src/rules/lab_units.cpp).
+  std::optional<LabValue> low_value, high_value;
   // How many results in a row must meet the condition (1: the latest alone). The label's
   // hypertension rule is "two systolic readings >140 mmHg": readings = 2. 1 to 10.
   int readings = 1;

@@ -74,6 +74,12 @@ std::vector<Problem> attach_documents(RuleSet& rules);
 // non-modified cyclosporine in one regimen. Returns them (empty when all is well).
 std::vector<Problem> check_rule_set(const RuleSet& rules);
 
+// Converts the threshold (or low and high) of every lab rule with a unit to the canonical unit
+// of its test (LabRule::low_value, high_value), once, and returns the problems: a unit doseplan
+// does not know, a test without units, a unit of another dimension (a mass or molar unit when
+// labs.json gives no molar mass). load_rules runs it after check_rule_set.
+std::vector<Problem> convert_lab_rules(RuleSet& rules);
+
 // Read and check a whole directory. Throws Error listing every problem in every file.
 RuleSet load_rules(const std::string& directory);
 

@@ -187,6 +187,7 @@ RuleSet load_files(const std::string& directory, std::vector<fs::path> files) {
     problems = attach_documents(rules);
     const std::vector<Problem> cross = check_rule_set(rules);
     problems.insert(problems.end(), cross.begin(), cross.end());
+    if (problems.empty()) problems = convert_lab_rules(rules);
   }
   if (!problems.empty()) throw Error(std::move(problems));
   stamp_rules(rules, shared_files, regimen_files);

@@ -277,13 +277,7 @@ LabCatalog parse_lab_catalog(std::string_view json_text, const std::string& file
     lab.loinc = t.string("loinc", lab.kind != "assessment").value_or("");
     lab.loinc_from_project = t.boolean("loinc_from_project", false).value_or(false);
     lab.loinc_molar = t.string("loinc_molar", false).value_or("");
-    for (const auto& [u, uptr] : elements(t.array("units"), t.at("units"))) {
-      if (u->is_string()) {
-        lab.units.push_back(u->get<std::string>());
-      } else {
-        diag.add("rules.wrong_type", uptr, "expected a UCUM unit");
-      }
-    }
+    detail::read_lab_units(t, lab);
     t.finish();
     out.push_back(std::move(lab));
   }

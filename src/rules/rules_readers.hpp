@@ -4,6 +4,7 @@
 //   src/rules/rules_phases.cpp      the dose and the phases (durations, cycles, tapers, titrations)
 //   src/rules/rules_monitoring.cpp  monitoring items and lab rules
 //   src/rules/rules_products.cpp    products.json (markets, products) and labs.json
+//   src/rules/lab_units.cpp         labs.json's units, molar masses; lab rules' thresholds
 //   src/rules/rules_loader.cpp      parse_regimen, and the checks between files (check_rule_set)
 //   src/rules/rules_sources.cpp     sources.json, catalogue.json, citations (src/rules/rules_sources.hpp)
 // Every problem id reported is listed in docs/errors.md.
@@ -21,6 +22,10 @@
 #include "rules/json_reader.hpp"
 
 namespace doseplan::detail {
+
+// The units of a test of labs.json (`units`, `canonical_unit`, `molar_mass`, `accepts`,
+// `implausible_from`; src/rules/lab_units.cpp).
+void read_lab_units(Obj& t, LabTest& lab);
 
 // Throws the problems collected so far (an Error).
 [[noreturn]] inline void fail(Diagnostics& diag) {

@@ -30,7 +30,9 @@ LocalizedText quantity_text(double value, std::string_view unit) {
           describe_quantity(value, unit, 3, Lang::zh_CN)};
 }
 
-bool judge(const LabRule& rule, double v, double low, double high) {
+// The rule's limits are in the test's canonical unit (converted when the rules loaded), as the
+// stored value is: LabValues of one unit compare their numbers.
+bool judge(const LabRule& rule, const LabValue& v, const LabValue& low, const LabValue& high) {
   switch (rule.condition) {
     case LabRule::Condition::above:
       return v > high;
@@ -160,16 +162,16 @@ void judge_limits(Advice& a, const LabRule& rule, const LabTest* lab,
   const TrackedResult* latest = rs.back();
   a.result = *latest;
   const bool range = rule.condition == LabRule::Condition::outside_range;
-  const auto lo = to_canonical(*lab, range ? rule.low : rule.threshold, rule.unit);
-  const auto hi = to_canonical(*lab, range ? rule.high : rule.threshold, rule.unit);
-  if (!lo || !hi) {
+  const auto& lo = rule.low_value;
+  const auto& hi = rule.high_value;
+  if (!lo || !hi || !lab->canonical) {
     a.status = Advice::Status::cannot_evaluate;
     a.detail = tr_both("the rule's unit \"{unit}\" can not be compared with {units}",
                        {{"unit", same_text(unit_shown(rule.unit))}, {"units", units_text(*lab)}});
     return;
   }
   const auto reached = [&](const TrackedResult* r) {
-    return judge(rule, r->value.value, *lo, *hi);
+    return judge(rule, LabValue(r->value.value, *lab->canonical), *lo, *hi);
   };
   settle(a, rule, rs, reached);
   const LocalizedText value = shown(latest->value);
@@ -179,8 +181,8 @@ void judge_limits(Advice& a, const LabRule& rule, const LabTest* lab,
                        {{"test", a.test_name},
                         {"value", value},
                         {"date", date},
-                        {"low", same_text(format_number(*lo, 3))},
-                        {"high", quantity_text(*hi, u)}});
+                        {"low", same_text(format_number(lo->amount(), 3))},
+                        {"high", quantity_text(hi->amount(), u)}});
   } else {
     a.detail = tr_both(rule.condition == LabRule::Condition::above
                            ? "latest: {value} on {date}; the rule is a value above {limit}"
@@ -188,7 +190,7 @@ void judge_limits(Advice& a, const LabRule& rule, const LabTest* lab,
                        {{"test", a.test_name},
                         {"value", value},
                         {"date", date},
-                        {"limit", quantity_text(*lo, u)}});
+                        {"limit", quantity_text(lo->amount(), u)}});
   }
 }
 

@@ -20,142 +20,17 @@ using namespace detail;  // NOLINT: the tracker's own helpers (store.hpp)
 
 namespace {
 
-// `v` to 12 significant digits: unit conversions leave no noise (200 ng/mL read through mg/mL is
-// 200, not 199.99999999999997), so a value on a rule's boundary is judged as typed.
-double tidy(double v) {
-  if (v == 0 || !std::isfinite(v)) return v;
-  const double scale = std::pow(10.0, 11 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
-  return std::round(v * scale) / scale;
-}
-
-// ------------------------------------------------------------------ units of recorded results
-//
-// Dimensions of the values of labs.json, with a base unit each; a spelling's factor converts to
-// the base. Mass and molar concentrations convert into each other through the molar mass of the
-// analyte (kMolarMass). Spellings are compared after normalisation: ASCII lower case, micro
-// ("µ", "μ") as "u", "^" as "*", spaces removed.
-enum class Dim {
-  molar,      // umol/L
-  mass,       // ng/mL (= ug/L)
-  count,      // 10*9/L (= 10*3/uL)
-  catalytic,  // U/L
-  pressure,   // mm[Hg]
-  mass_rate,  // g/(24.h)
-  // Known only to say what a wrong unit is:
-  drug_mass,
-  volume,
-  body_mass,
-  fraction,
-};
-
-std::string_view dim_name(Dim d) {
-  switch (d) {
-    case Dim::molar:
-      return "a molar concentration";
-    case Dim::mass:
-      return "a mass concentration";
-    case Dim::count:
-      return "a count per volume";
-    case Dim::catalytic:
-      return "an enzyme activity";
-    case Dim::pressure:
-      return "a pressure";
-    case Dim::mass_rate:
-      return "an amount per 24 hours";
-    case Dim::drug_mass:
-      return "a mass, not a concentration";
-    case Dim::volume:
-      return "a volume";
-    case Dim::body_mass:
-      return "a body mass";
-    case Dim::fraction:
-      return "a fraction";
-  }
-  return "a quantity";
-}
-
-struct TUnit {
-  std::string_view spelling;
-  Dim dim;
-  double factor;
-};
-
-// clang-format off
-constexpr TUnit kTUnits[] = {
-    {"umol/l", Dim::molar, 1},          {"mmol/l", Dim::molar, 1000},
-    {"nmol/l", Dim::molar, 1e-3},
-    {"ng/ml", Dim::mass, 1},            {"ug/l", Dim::mass, 1},
-    {"mcg/l", Dim::mass, 1},            {"ug/ml", Dim::mass, 1e3},
-    {"mcg/ml", Dim::mass, 1e3},         {"mg/l", Dim::mass, 1e3},
-    {"mg/dl", Dim::mass, 1e4},          {"g/l", Dim::mass, 1e6},
-    {"g/dl", Dim::mass, 1e7},           {"mg/ml", Dim::mass, 1e6},
-    {"10*9/l", Dim::count, 1},          {"10*3/ul", Dim::count, 1},
-    // As the tracker shows them ("1.1×10⁹/L"), so that what it shows can be typed back:
-    {"\u00d710\u2079/l", Dim::count, 1},    {"10\u2079/l", Dim::count, 1},
-    {"\u00d710\u00b3/ul", Dim::count, 1},   {"10\u00b3/ul", Dim::count, 1},
-    {"u/l", Dim::catalytic, 1},         {"iu/l", Dim::catalytic, 1},
-    {"mm[hg]", Dim::pressure, 1},       {"mmhg", Dim::pressure, 1},
-    {"g/(24.h)", Dim::mass_rate, 1},    {"g/(24h)", Dim::mass_rate, 1},
-    {"g/24h", Dim::mass_rate, 1},       {"g/d", Dim::mass_rate, 1},
-    {"g/day", Dim::mass_rate, 1},       {"mg/(24.h)", Dim::mass_rate, 1e-3},
-    {"mg/(24h)", Dim::mass_rate, 1e-3}, {"mg/24h", Dim::mass_rate, 1e-3},
-    {"mg/d", Dim::mass_rate, 1e-3},     {"mg/day", Dim::mass_rate, 1e-3},
-    {"mg", Dim::drug_mass, 1},          {"g", Dim::drug_mass, 1},
-    {"mcg", Dim::drug_mass, 1},         {"ug", Dim::drug_mass, 1},
-    {"ng", Dim::drug_mass, 1},          {"ml", Dim::volume, 1},
-    {"l", Dim::volume, 1},              {"kg", Dim::body_mass, 1},
-    {"lb", Dim::body_mass, 1},          {"%", Dim::fraction, 1},
-};
-// clang-format on
-
-// Molar masses (g/mol) of the analytes that labs.json lists in both mass and molar units:
-// c[umol/L] = c[ug/L] / M. Creatinine uses the library's 1 mg/dL = 88.4 umol/L (M = 10,000/88.4,
-// about 113.12). Urea nitrogen (BUN) counts the two nitrogen atoms of urea (2 x 14.007);
-// triglycerides are counted as triolein.
-const std::map<std::string, double, std::less<>>& molar_masses() {
-  static const std::map<std::string, double, std::less<>> m = {
-      {"creatinine", 10000.0 / 88.4},
-      {"bilirubin", 584.66},
-      {"bun", 28.014},
-      {"urea", 60.06},
-      {"magnesium", 24.305},
-      {"uric-acid", 168.11},
-      {"cholesterol", 386.65},
-      {"triglycerides", 885.7},
-      {"potassium", 39.098},
-  };
-  return m;
-}
+// The units of recorded results are the table of doseplan/lab_value.hpp; which a test takes, its
+// canonical unit and its molar mass come from labs.json (LabTest, read by the rules loader).
+using Dim = LabDimension;
+using TUnit = LabUnit;
 
 std::string normalize_unit(std::string_view typed) {
-  std::string out;
-  for (std::size_t i = 0; i < typed.size();) {
-    const std::string_view rest = typed.substr(i);
-    if (rest.starts_with("\xC2\xB5") || rest.starts_with("\xCE\xBC")) {
-      out += 'u';
-      i += 2;
-      continue;
-    }
-    if (rest.starts_with("\xC2\xA0")) {
-      i += 2;
-      continue;
-    }
-    const char c = typed[i++];
-    if (is_space(c)) continue;
-    if (c == '^') {
-      out += '*';
-    } else {
-      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    }
-  }
-  return out;
+  return normalize_lab_unit(typed);
 }
 
 const TUnit* find_unit(std::string_view typed) {
-  const std::string n = normalize_unit(typed);
-  for (const TUnit& u : kTUnits)
-    if (u.spelling == n) return &u;
-  return nullptr;
+  return find_lab_unit(typed);
 }
 
 // A unit as people read it: the UCUM spellings of labs.json that people do not write ("umol/L",
@@ -188,15 +63,24 @@ std::string quantity_shown(const std::string& number, std::string_view unit) {
 }
 
 bool is_result_dim(Dim d) {
-  return d == Dim::molar || d == Dim::mass || d == Dim::count || d == Dim::catalytic ||
-         d == Dim::pressure || d == Dim::mass_rate;
+  return is_result_dimension(d);
 }
 
-// What the tracker knows of a test's values.
+// What the tracker knows of a test's values (from labs.json, checked when the rules load).
 struct TestUnits {
-  const TUnit* canonical = nullptr;  // the first unit of labs.json
-  std::set<Dim> dims;                // accepted dimensions
-  std::optional<double> molar_mass;  // when both mass and molar are accepted
+  const TUnit* canonical = nullptr;     // the first unit of labs.json
+  std::set<Dim> dims;                   // accepted dimensions
+  std::optional<MolarMass> molar_mass;  // mass and molar concentrations convert
+  const LabTest* test = nullptr;
+  // `u` may be recorded: of an accepted dimension, and one of `accepts` when the test has them.
+  // `accepts` names spellings: "250 g/L" is refused for a drug level that accepts mg/mL, though
+  // the two are one unit (as the units parsers refused it before).
+  bool takes(const TUnit& u) const {
+    if (!dims.count(u.dimension)) return false;
+    if (test->accepts.empty()) return true;
+    return std::any_of(test->accepts.begin(), test->accepts.end(),
+                       [&](const TUnit& a) { return a.spelling == u.spelling; });
+  }
 };
 
 TestUnits test_units(const LabTest& test, std::string_view field) {
@@ -213,49 +97,37 @@ TestUnits test_units(const LabTest& test, std::string_view field) {
                    {{"name", test.name}, {"test", same_text(test.id)}})));
   }
   TestUnits t;
+  t.test = &test;
   for (const std::string& unit : test.units) {
     const TUnit* u = find_unit(unit);
-    if (u == nullptr || !is_result_dim(u->dim)) {
+    if (u == nullptr || !is_result_dim(u->dimension) || !test.canonical) {
       throw Error("tracker.no_conversion", std::string(field),
                   "labs.json lists the unit " + in_quotes(unit) + " for " + test.id +
                       ", which the tracker can not read; the tracker needs an update");
     }
-    if (t.canonical == nullptr) t.canonical = u;
-    t.dims.insert(u->dim);
+    t.dims.insert(u->dimension);
   }
-  if (t.dims.count(Dim::mass) && t.dims.count(Dim::molar)) {
-    const auto& m = molar_masses();
-    const auto it = m.find(test.id);
-    if (it == m.end()) {
-      throw Error("tracker.no_conversion", std::string(field),
-                  test.id +
-                      " is listed in mass and molar units, and the tracker does not know "
-                      "its molar mass; the tracker needs an update");
+  t.canonical = find_unit(test.units.front());
+  if (test.molar_mass) {
+    t.molar_mass = test.molar_mass->value;
+    if (t.dims.count(Dim::molar) || t.dims.count(Dim::mass)) {
+      t.dims.insert(Dim::molar);
+      t.dims.insert(Dim::mass);
     }
-    t.molar_mass = it->second;
-  } else if (const auto it = molar_masses().find(test.id); it != molar_masses().end()) {
-    t.molar_mass = it->second;  // e.g. potassium: a mass unit is converted too
-    if (t.dims.count(Dim::molar)) t.dims.insert(Dim::mass);
-    if (t.dims.count(Dim::mass)) t.dims.insert(Dim::molar);
+  } else if (t.dims.count(Dim::mass) && t.dims.count(Dim::molar)) {
+    throw Error("tracker.no_conversion", std::string(field),
+                test.id +
+                    " is listed in mass and molar units, and labs.json gives no molar mass; "
+                    "the rules need an update");
   }
   return t;
 }
 
-// `value` in the base unit of `from` to the canonical unit of `t`; nullopt for another dimension.
-std::optional<double> convert(const TestUnits& t, double base_value, Dim from) {
-  const Dim to = t.canonical->dim;
-  double base = base_value;
-  if (from != to) {
-    if (!t.molar_mass) return std::nullopt;
-    if (from == Dim::mass && to == Dim::molar) {
-      base = base_value / *t.molar_mass;
-    } else if (from == Dim::molar && to == Dim::mass) {
-      base = base_value * *t.molar_mass;
-    } else {
-      return std::nullopt;
-    }
-  }
-  return tidy(base / t.canonical->factor);
+// `value` in the canonical unit of `t`; nullopt for another dimension.
+std::optional<double> convert(const TestUnits& t, const LabValue& value) {
+  const auto v = value.in(*t.canonical, t.molar_mass);
+  if (!v) return std::nullopt;
+  return v->amount();
 }
 
 // The number of an example value of `test` ("97" for umol/L).
@@ -263,7 +135,7 @@ std::string example_number(const LabTest& test) {
   std::string n = "1";
   const TUnit* t = find_unit(test.units.front());
   if (t) {
-    switch (t->dim) {
+    switch (t->dimension) {
       case Dim::molar:
         n = "97";
         break;
@@ -314,7 +186,7 @@ std::string expected_for(const LabTest& test) {
   std::string s =
       "; expected " + test.id + " in " + join(test.units, " or ") + ", such as " + example_of(test);
   const TUnit* t = find_unit(test.units.front());
-  if (t && t->dim == Dim::pressure) {
+  if (t && t->dimension == Dim::pressure) {
     s += " (one number: systolic-bp and diastolic-bp are recorded separately)";
   }
   return s;
@@ -392,7 +264,7 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
         std::isdigit(static_cast<unsigned char>(s.unit[1]))) {
       msg = in_quotes(text) + " is two numbers; record one value at a time";
       const TUnit* first = find_unit(test.units.front());
-      if (first != nullptr && first->dim == Dim::pressure) {
+      if (first != nullptr && first->dimension == Dim::pressure) {
         // "150/95 mmHg": the systolic and the diastolic pressure, each a test of its own.
         const std::string_view rest = std::string_view(s.unit).substr(1);
         const std::size_t digits = std::min(rest.find_first_not_of("0123456789."), rest.size());
@@ -422,7 +294,7 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
   }
   // A unit of the right kind that the test does not list ("250 g/L" for a drug level that
   // labs.json gives in ng/mL ... mg/dL): not a wrong kind, an unknown unit for this test.
-  if (is_result_dim(u->dim) && test_units(test, field).dims.count(u->dim)) {
+  if (is_result_dim(u->dimension) && test_units(test, field).dims.count(u->dimension)) {
     throw Error("quantity.unknown_unit", f,
                 "the unit " + in_quotes(s.unit) + " in " + in_quotes(text) +
                     " is not one of the units of " + test.id + expected_for(test),
@@ -434,17 +306,43 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
   }
   throw Error(
       "tracker.wrong_unit", f,
-      in_quotes(text) + " is " + std::string(dim_name(u->dim)) + ", not a unit of " + test.id +
-          expected_for(test),
+      in_quotes(text) + " is " + std::string(dimension_name(u->dimension)) + ", not a unit of " +
+          test.id + expected_for(test),
       zh(tr_both("\"{text}\" is not a value of {name}: its unit is of another kind; {expected}",
                  {{"text", typed}, {"name", test.name}, {"expected", expected}})));
 }
 
-// A serum creatinine at or above doseplan's plausibility limit (make_plan's, docs/errors.md) is a
-// typing mistake (a value in umol/L typed with mg/dL, a missing decimal point): refused, since a
-// recorded result can never be changed. 0 is kept (advise() says a baseline of 0 can not be
-// judged).
-constexpr double kMaxPlausibleCreatinineUmolPerL = 5000;
+// A result at or above the test's `implausible_from` (labs.json: a serum creatinine of 5,000
+// umol/L, make_plan's limit, docs/errors.md) is a typing mistake (a value in umol/L typed with
+// mg/dL, a missing decimal point): refused, since a recorded result can never be changed. 0 is
+// kept (advise() says a baseline of 0 can not be judged).
+[[noreturn]] void implausible(const LabTest& test, std::string_view text, const SplitValue& s,
+                              double v, std::string_view field) {
+  const LabValue& limit = test.implausible_from->value;
+  const std::string& unit = test.units.front();
+  const TUnit* typed = find_unit(s.unit);
+  const bool in_canonical = typed != nullptr && typed->same_as(limit.unit());
+  const bool plain = in_canonical || v >= 1e9;
+  const LocalizedText text_shown = same_text(quantity_shown(s.number, s.unit));
+  const LocalizedText value_shown = same_text(quantity_shown(number_in(v, 3, Lang::zh_CN), unit));
+  const LocalizedText limit_shown =
+      same_text(quantity_shown(std::to_string(static_cast<int>(limit.amount())), unit));
+  throw Error(
+      "input.out_of_range", std::string(field),
+      in_quotes(text) + (plain ? std::string() : " (" + format_number(v, 3) + " " + unit + ")") +
+          " is not below " + format_number(limit.amount()) + " " + unit +
+          ", doseplan's plausibility limit for a serum creatinine (docs/errors.md); was the unit "
+          "mistyped (mg/dL for umol/L)?",
+      (plain
+           ? zh(tr_both("a serum creatinine of \"{text}\" is not plausible: doseplan "
+                        "accepts values below {limit}; is a digit too many, or a decimal "
+                        "point missing?",
+                        {{"text", text_shown}, {"value", value_shown}, {"limit", limit_shown}}))
+           : zh(tr_both("a serum creatinine of \"{text}\" ({value}) is not plausible: "
+                        "doseplan accepts values below {limit}; was a value in µmol/L "
+                        "written with mg/dL?",
+                        {{"text", text_shown}, {"value", value_shown}, {"limit", limit_shown}}))));
+}
 
 }  // namespace
 
@@ -455,71 +353,16 @@ Measurement parse_measurement(const LabTest& test, std::string_view text, std::s
   m.value_entered = s.number;
   m.unit_entered = s.unit;
   m.unit = test.units.front();
-  // Creatinine and drug levels through the library's parsers (their unit tables and errors).
-  const bool creatinine = test.id == "creatinine";
-  const bool drug_level = t.dims.size() == 1 && *t.dims.begin() == Dim::mass;
-  if (creatinine || drug_level) {
-    double base = 0;
-    Dim from = Dim::molar;
-    try {
-      if (creatinine) {
-        base = in_umol_per_L(parse_creatinine(text, field));
-      } else {
-        base = in_ng_per_mL(parse_mass_concentration(text, field));
-        from = Dim::mass;
-      }
-    } catch (const Error& e) {
-      if (e.id() == "quantity.wrong_kind" || e.id() == "quantity.unknown_unit") {
-        wrong_unit(test, text, s, field);
-      }
-      throw;
-    }
-    const auto v = convert(t, base, from);
-    if (!v) wrong_unit(test, text, s, field);
-    if (!std::isfinite(*v)) {
-      throw Error("quantity.not_finite", std::string(field),
-                  in_quotes(text) + " is too large" + expected_for(test));
-    }
-    if (creatinine && !(*v < kMaxPlausibleCreatinineUmolPerL)) {
-      const TUnit* typed = find_unit(s.unit);
-      const bool in_umol = typed != nullptr && typed->dim == Dim::molar && typed->factor == 1;
-      throw Error(
-          "input.out_of_range", std::string(field),
-          in_quotes(text) +
-              (in_umol || *v >= 1e9 ? std::string()
-                                    : " (" + format_number(*v, 3) + " " + m.unit + ")") +
-              " is not below 5,000 umol/L, doseplan's plausibility limit for a serum "
-              "creatinine (docs/errors.md); was the unit mistyped (mg/dL for umol/L)?",
-          (in_umol || *v >= 1e9
-               ? zh(tr_both(
-                     "a serum creatinine of \"{text}\" is not plausible: doseplan "
-                     "accepts values below {limit}; is a digit too many, or a decimal "
-                     "point missing?",
-                     {{"text", same_text(quantity_shown(s.number, s.unit))},
-                      {"value", same_text(quantity_shown(number_in(*v, 3, Lang::zh_CN), m.unit))},
-                      {"limit", same_text(quantity_shown(std::to_string(static_cast<int>(
-                                                             kMaxPlausibleCreatinineUmolPerL)),
-                                                         "umol/L"))}}))
-               : zh(tr_both(
-                     "a serum creatinine of \"{text}\" ({value}) is not plausible: "
-                     "doseplan accepts values below {limit}; was a value in µmol/L "
-                     "written with mg/dL?",
-                     {{"text", same_text(quantity_shown(s.number, s.unit))},
-                      {"value", same_text(quantity_shown(number_in(*v, 3, Lang::zh_CN), m.unit))},
-                      {"limit", same_text(quantity_shown(std::to_string(static_cast<int>(
-                                                             kMaxPlausibleCreatinineUmolPerL)),
-                                                         "umol/L"))}}))));
-    }
-    m.value = *v;
-    return m;
-  }
   const TUnit* u = find_unit(s.unit);
-  if (u == nullptr || !t.dims.count(u->dim)) wrong_unit(test, text, s, field);
-  const auto v = convert(t, s.value * u->factor, u->dim);
+  if (u == nullptr || !t.takes(*u)) wrong_unit(test, text, s, field);
+  const auto v = convert(t, LabValue(s.value, *u));
   if (!v) wrong_unit(test, text, s, field);
   if (!std::isfinite(*v)) {
     throw Error("quantity.not_finite", std::string(field),
                 in_quotes(text) + " is too large" + expected_for(test));
+  }
+  if (test.implausible_from && !(*v < test.implausible_from->value.amount())) {
+    implausible(test, text, s, *v, field);
   }
   m.value = *v;
   return m;
@@ -529,7 +372,7 @@ std::string describe_measurement(const Measurement& m, Lang lang) {
   std::string s = quantity_shown(m.value_entered, m.unit_entered);
   const TUnit* a = find_unit(m.unit_entered);
   const TUnit* b = find_unit(m.unit);
-  const bool same = a != nullptr && b != nullptr && a->dim == b->dim && a->factor == b->factor;
+  const bool same = a != nullptr && b != nullptr && a->same_as(*b);
   if (same) return s;
   const std::string canonical = quantity_shown(number_in(m.value, 3, lang), m.unit);
   return lang == Lang::zh_CN ? s + "\uff08" + canonical + "\uff09" : s + " (" + canonical + ")";
@@ -548,12 +391,8 @@ std::optional<double> to_canonical(const LabTest& test, double value, std::strin
   try {
     const TestUnits t = test_units(test, "unit");
     const TUnit* u = find_unit(unit);
-    if (u == nullptr || !t.dims.count(u->dim)) return std::nullopt;
-    if (test.id == "creatinine" && u->dim == Dim::mass) {
-      // As parse_creatinine: 1 mg/dL = 88.4 umol/L.
-      return convert(t, value * u->factor / 1e4 * 88.4, Dim::molar);
-    }
-    return convert(t, value * u->factor, u->dim);
+    if (u == nullptr || !t.dims.count(u->dimension)) return std::nullopt;
+    return convert(t, LabValue(value, *u));
   } catch (const Error&) {
     return std::nullopt;
   }

@@ -620,6 +620,13 @@ TEST_CASE("tracker: record keeps every result and bad input stores nothing", "[t
   // A unit of the right kind that the test does not list is an unknown unit, not a wrong kind.
   CHECK(problem_of([&] { parse_measurement(lab("cyclosporine-trough"), "250 g/L"); }).id ==
         "quantity.unknown_unit");
+  // A unit of another kind, in any spelling of the table ("mm Hg" as "mmHg"), is said to be of
+  // another kind (before the unit table moved to labs.json, "97 mm Hg" for a creatinine was
+  // "unexpected text" from the creatinine parser).
+  CHECK(problem_of([&] { parse_measurement(lab("creatinine"), "97 mm Hg"); }).id ==
+        "tracker.wrong_unit");
+  CHECK(problem_of([&] { parse_measurement(lab("cyclosporine-trough"), "97 mm Hg"); }).id ==
+        "tracker.wrong_unit");
   CHECK(count_rows(db, "results") == 3);
 
   // Append-only: the store itself refuses to change or delete a result.
