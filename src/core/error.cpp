@@ -4,8 +4,8 @@
 #include <string_view>
 #include <utility>
 
-#include "doseplan/i18n.hpp"
 #include "core/utf8.hpp"
+#include "doseplan/i18n.hpp"
 
 namespace doseplan {
 namespace {

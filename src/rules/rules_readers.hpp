@@ -1,12 +1,14 @@
 // Internal: the readers of the rules files (docs/rules.md), one file per section:
-//   src/rules/rules_regimen.cpp     RegimenReader::read (a regimen file, section by section): sources,
+//   src/rules/rules_regimen.cpp     RegimenReader::read (a regimen file, section by section):
+//   sources,
 //                             population, patient rules, body size, course, warnings, golden cases
 //   src/rules/rules_phases.cpp      the dose and the phases (durations, cycles, tapers, titrations)
 //   src/rules/rules_monitoring.cpp  monitoring items and lab rules
 //   src/rules/rules_products.cpp    products.json (markets, products) and labs.json
 //   src/rules/lab_units.cpp         labs.json's units, molar masses; lab rules' thresholds
 //   src/rules/rules_loader.cpp      parse_regimen, and the checks between files (check_rule_set)
-//   src/rules/rules_sources.cpp     sources.json, catalogue.json, citations (src/rules/rules_sources.hpp)
+//   src/rules/rules_sources.cpp     sources.json, catalogue.json, citations
+//   (src/rules/rules_sources.hpp)
 // Every problem id reported is listed in docs/errors.md.
 #ifndef DOSEPLAN_SRC_RULES_READERS_HPP_
 #define DOSEPLAN_SRC_RULES_READERS_HPP_
