@@ -1,3 +1,7 @@
+// Long (about 1,000 lines) because it is one page writer, HtmlWriter, with one method per section
+// of the page in reading order, plus its style sheet (css(), one literal); splitting it would cut
+// the page's sections apart from the order they print in.
+//
 // HTML renderer: one self-contained page (inline CSS; no fonts, scripts or images loaded) that
 // prints on A4. See render.hpp.
 //

@@ -1,3 +1,7 @@
+// Long (about 920 lines) because the PDF module is kept to its two files (issue 19): this one holds
+// the layout (Doc, Table) and the page's sections in reading order; pdf_module_entry.cpp is the
+// module's entry point.
+//
 // PDF renderer (see render.hpp): the printable schedule drawn with cairo on a PDF surface that
 // writes into a std::string (no temporary file) and laid out with pango (plain-text layouts,
 // wrapped to a width; no markup).
