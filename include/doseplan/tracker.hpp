@@ -151,18 +151,32 @@ struct TrackedResult {
   std::optional<EnteredInError> entered_in_error;
 };
 
+// What a visit is for: its tests and items as planned. The store keeps each distinct set once,
+// and the visits read from it share their set (read-only).
+struct VisitContents {
+  std::vector<std::string> tests;  // lab ids, in the plan's order, once each
+  std::vector<VisitItem> items;    // as planned (names, tests, reason, timing, windows)
+};
+
 // A visit as planned: what due() lists of it.
-struct PlannedVisit {
+class PlannedVisit {
+ public:
   std::int64_t id = 0;
   Date date{};
   int window_before = 0;  // the largest of the visit's items
   int window_after = 0;
   bool baseline = false;
-  std::vector<std::string> tests;  // lab ids, in the plan's order, once each
-  std::vector<VisitItem> items;    // as planned (names, tests, reason, timing, windows)
+
+  const std::vector<std::string>& tests() const { return contents_->tests; }
+  const std::vector<VisitItem>& items() const { return contents_->items; }
+  // Gives the visit its tests and items (a set the store read once for every visit that has it).
+  void set_contents(std::shared_ptr<const VisitContents> contents);
 
   Date window_first() const;  // date - window_before
   Date window_last() const;   // date + window_after
+
+ private:
+  std::shared_ptr<const VisitContents> contents_ = std::make_shared<const VisitContents>();
 };
 
 // A visit as planned, and whether it was done.

@@ -97,7 +97,7 @@ std::vector<std::string> tests_recorded(
   const std::string from = format_date(v.window_first());
   const std::string to = format_date(v.window_last());
   std::vector<std::string> tests;
-  for (const std::string& t : v.tests) {
+  for (const std::string& t : v.tests()) {
     const bool in_window = std::any_of(recorded.begin(), recorded.end(), [&](const auto& r) {
       return r.first == t && from <= r.second && r.second <= to;
     });
@@ -132,9 +132,7 @@ std::vector<DueRow> due_rows(SQLite::Database& db, const std::optional<std::stri
     v.window_after = st.getColumn(4).getInt();
     v.baseline = st.getColumn(5).getInt() != 0;
     v.date = Date(date::days(first + v.window_before));
-    const ItemSet& set = item_set(st.getColumn(6).getInt64());
-    v.tests = set.tests;
-    v.items = set.items;
+    v.set_contents(item_set(st.getColumn(6).getInt64()));
     set_status(row.visit, day_number(today));
   }
   return rows;
@@ -151,9 +149,11 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
     if (label) impl_->patient_id(*label);  // tracker.unknown_patient
     ItemSets sets;
     std::optional<SQLite::Statement> items_st;
-    std::vector<DueRow> rows = due_rows(
-        *impl_->db, label, today, horizon,
-        [&](std::int64_t id) -> const ItemSet& { return impl_->item_set(sets, items_st, id); });
+    std::vector<DueRow> rows =
+        due_rows(*impl_->db, label, today, horizon,
+                 [&](std::int64_t id) -> const std::shared_ptr<const VisitContents>& {
+                   return impl_->item_set(sets, items_st, id);
+                 });
     const std::map<std::int64_t, PlanPatient> plans = plan_patients(*impl_->db, label);
     const RecordedByPatient recorded = recorded_by_patient(*impl_->db, label);
     const std::vector<std::pair<std::string, std::string>> none;

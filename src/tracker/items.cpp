@@ -69,7 +69,7 @@ namespace {
 
 // The texts of an item set (row `id` of visit_items) that are shown: ids as a column's text,
 // the texts of the rules as a rules file may write them.
-void check_item_set(const ItemSet& s, std::int64_t id) {
+void check_item_set(const VisitContents& s, std::int64_t id) {
   for (const std::string& t : s.tests) stored_text(t, "visit_items.tests_json", id);
   const auto text = [id](const LocalizedText& t) {
     stored_text(t.en, "visit_items.items_json", id, "row", true);
@@ -88,8 +88,9 @@ void check_item_set(const ItemSet& s, std::int64_t id) {
 
 }  // namespace
 
-ItemSet item_set_of(const std::string& tests_json, const std::string& items_json, std::int64_t id) {
-  ItemSet s;
+VisitContents item_set_of(const std::string& tests_json, const std::string& items_json,
+                          std::int64_t id) {
+  VisitContents s;
   try {
     s.tests = json::parse(tests_json).get<std::vector<std::string>>();
   } catch (const json::exception& e) {

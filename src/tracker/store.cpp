@@ -14,6 +14,10 @@ namespace doseplan {
 
 using namespace detail;  // NOLINT: the tracker's own helpers (store.hpp)
 
+void PlannedVisit::set_contents(std::shared_ptr<const VisitContents> contents) {
+  contents_ = contents ? std::move(contents) : std::make_shared<const VisitContents>();
+}
+
 Date PlannedVisit::window_first() const {
   return date - date::days(window_before);
 }
@@ -105,8 +109,8 @@ std::vector<TrackedResult> Tracker::Impl::read_results(const std::string& where,
 }
 
 // The tests and items of the set `id` (visit_items), parsed once per set in `sets`.
-const ItemSet& Tracker::Impl::item_set(ItemSets& sets, std::optional<SQLite::Statement>& st,
-                                       std::int64_t id) const {
+const std::shared_ptr<const VisitContents>& Tracker::Impl::item_set(
+    ItemSets& sets, std::optional<SQLite::Statement>& st, std::int64_t id) const {
   return sets.get(id, [&] {
     if (!st) st.emplace(*db, "SELECT tests_json, items_json FROM visit_items WHERE id = ?");
     st->reset();
@@ -138,9 +142,7 @@ std::vector<TrackedVisit> Tracker::Impl::read_visits(std::int64_t patient) const
     v.baseline = st.getColumn(2).getInt() != 0;
     v.window_before = integer_of(st.getColumn(3), "visits.window_before", v.id);
     v.window_after = integer_of(st.getColumn(4), "visits.window_after", v.id);
-    const ItemSet& set = item_set(sets, items_st, st.getColumn(5).getInt64());
-    v.tests = set.tests;
-    v.items = set.items;
+    v.set_contents(item_set(sets, items_st, st.getColumn(5).getInt64()));
     v.done = st.getColumn(6).getInt() != 0;
     if (!st.getColumn(7).isNull())
       v.done_on = date_of(st.getColumn(7).getString(), "visits.done_on", v.id);

@@ -131,32 +131,30 @@ inline std::int64_t day_number(Date d) {
 json item_json(const VisitItem& it);
 VisitItem item_of(const json& j);
 
-// The tests and items of a visit, as stored once per distinct set (visit_items).
-struct ItemSet {
-  std::vector<std::string> tests;
-  std::vector<VisitItem> items;
-};
-
 // The item set of row `id` of visit_items, from its columns tests_json and items_json.
-ItemSet item_set_of(const std::string& tests_json, const std::string& items_json, std::int64_t id);
+VisitContents item_set_of(const std::string& tests_json, const std::string& items_json,
+                          std::int64_t id);
 
-// The item sets read by one query, each parsed once.
+// The item sets read by one query, each parsed once and shared by the visits that have it.
 class ItemSets {
  public:
   // The set `id`; `tests_json` and `items_json` are read only the first time (`fetch` gives
   // them as a pair of strings).
   template <class Fetch>
-  const ItemSet& get(std::int64_t id, Fetch&& fetch) {
+  const std::shared_ptr<const VisitContents>& get(std::int64_t id, Fetch&& fetch) {
     auto it = sets_.find(id);
     if (it == sets_.end()) {
       const auto [tests_json, items_json] = fetch();
-      it = sets_.emplace(id, item_set_of(tests_json, items_json, id)).first;
+      it = sets_
+               .emplace(id, std::make_shared<const VisitContents>(
+                                item_set_of(tests_json, items_json, id)))
+               .first;
     }
     return it->second;
   }
 
  private:
-  std::unordered_map<std::int64_t, ItemSet> sets_;
+  std::unordered_map<std::int64_t, std::shared_ptr<const VisitContents>> sets_;
 };
 
 inline void bind_text(SQLite::Statement& st, int i, const std::string& s) {
@@ -215,8 +213,9 @@ struct Tracker::Impl {
       "pl.doseplan_version, pl.rules_version, pl.rules_sha256 FROM patients p JOIN plans pl ON "
       "pl.patient_id = p.id";
   std::vector<TrackedResult> read_results(const std::string& where, const std::string& label) const;
-  const detail::ItemSet& item_set(detail::ItemSets& sets, std::optional<SQLite::Statement>& st,
-                                  std::int64_t id) const;
+  const std::shared_ptr<const VisitContents>& item_set(detail::ItemSets& sets,
+                                                       std::optional<SQLite::Statement>& st,
+                                                       std::int64_t id) const;
   std::vector<TrackedVisit> read_visits(std::int64_t patient) const;
 
   // Runs `f`, turning SQLite's and the readers' exceptions into doseplan::Error.

@@ -490,7 +490,7 @@ TEST_CASE("tracker: start stores the plan with its request and its visits", "[tr
   REQUIRE(visits.size() == plan.visits.size());
   CHECK(visits.front().date == plan.visits.front().date);
   CHECK(visits.front().baseline);
-  CHECK(visits.front().items.size() == plan.visits.front().items.size());
+  CHECK(visits.front().items().size() == plan.visits.front().items.size());
   bool changed = true;
   t.rebuild_plan(rules, "pt-01", &changed);
   CHECK_FALSE(changed);
@@ -674,7 +674,7 @@ std::vector<DueVisit> due_the_plain_way(const Tracker& t, Date today, Span withi
         d.days = static_cast<int>((v.window_first() - today).count());
       }
       std::vector<std::string> recorded;
-      for (const std::string& test : v.tests) {
+      for (const std::string& test : v.tests()) {
         for (const TrackedResult& r : results) {
           if (r.test == test && r.date >= v.window_first() && r.date <= v.window_last()) {
             recorded.push_back(test);
@@ -705,13 +705,13 @@ void check_same_due(const std::vector<DueVisit>& got, const std::vector<DueVisit
     CHECK(got[i].visit.baseline == want[i].visit.baseline);
     CHECK(got[i].visit.window_before == want[i].visit.window_before);
     CHECK(got[i].visit.window_after == want[i].visit.window_after);
-    CHECK(got[i].visit.tests == want[i].visit.tests);
-    REQUIRE(got[i].visit.items.size() == want[i].visit.items.size());
-    for (std::size_t k = 0; k < got[i].visit.items.size(); ++k) {
-      CHECK(got[i].visit.items[k].monitoring_id == want[i].visit.items[k].monitoring_id);
-      CHECK(got[i].visit.items[k].name.en == want[i].visit.items[k].name.en);
-      CHECK(got[i].visit.items[k].name.zh == want[i].visit.items[k].name.zh);
-      CHECK(got[i].visit.items[k].tests == want[i].visit.items[k].tests);
+    CHECK(got[i].visit.tests() == want[i].visit.tests());
+    REQUIRE(got[i].visit.items().size() == want[i].visit.items().size());
+    for (std::size_t k = 0; k < got[i].visit.items().size(); ++k) {
+      CHECK(got[i].visit.items()[k].monitoring_id == want[i].visit.items()[k].monitoring_id);
+      CHECK(got[i].visit.items()[k].name.en == want[i].visit.items()[k].name.en);
+      CHECK(got[i].visit.items()[k].name.zh == want[i].visit.items()[k].name.zh);
+      CHECK(got[i].visit.items()[k].tests == want[i].visit.items()[k].tests);
     }
     CHECK(got[i].status == want[i].status);
     CHECK(got[i].days == want[i].days);
@@ -810,8 +810,8 @@ TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the sa
   CHECK(due[9].label == "pt-01");
   CHECK(due[9].visit.date == d("2026-12-29"));
   CHECK(due[9].days == 4);
-  CHECK(due[9].visit.items.size() == 4);
-  CHECK(due[9].visit.items[0].name.en == "Cyclosporine blood level (trough, C0)");
+  CHECK(due[9].visit.items().size() == 4);
+  CHECK(due[9].visit.items()[0].name.en == "Cyclosporine blood level (trough, C0)");
   CHECK(due[9].tests_recorded == std::vector<std::string>{"creatinine"});
 
   // The visits marked done stay done, with their dates and notes.
@@ -1137,10 +1137,10 @@ TEST_CASE("tracker: the items of the visits are read back as the plan has them",
     const std::vector<TrackedVisit> visits = t.visits(regimen);
     REQUIRE(visits.size() == plan.visits.size());
     for (std::size_t i = 0; i < visits.size(); ++i) {
-      REQUIRE(visits[i].items.size() == plan.visits[i].items.size());
-      for (std::size_t k = 0; k < visits[i].items.size(); ++k) {
+      REQUIRE(visits[i].items().size() == plan.visits[i].items.size());
+      for (std::size_t k = 0; k < visits[i].items().size(); ++k) {
         INFO(regimen << " visit " << i << " item " << k);
-        const VisitItem& got = visits[i].items[k];
+        const VisitItem& got = visits[i].items()[k];
         const VisitItem& want = plan.visits[i].items[k];
         CHECK(got.monitoring_id == want.monitoring_id);
         CHECK(got.name == want.name);
@@ -1165,26 +1165,26 @@ TEST_CASE("tracker: the items of the visits are read back as the plan has them",
   }
   const std::vector<TrackedVisit> edited = t.visits("cyclosporine-itp");
   const auto cbc = std::find_if(edited.begin(), edited.end(), [](const TrackedVisit& v) {
-    return !v.items.empty() && v.items[0].monitoring_id == "blood-count";
+    return !v.items().empty() && v.items()[0].monitoring_id == "blood-count";
   });
   REQUIRE(cbc != edited.end());
-  CHECK(cbc->items[0].name.en == "Complete \"blood\" count\u00e9\n");
-  CHECK(cbc->items[0].name.zh == "血常规（含血小板）");
-  CHECK(cbc->items[0].window_after == 0);
-  CHECK(cbc->items[0].from.source_id == "gengraf-label");
+  CHECK(cbc->items()[0].name.en == "Complete \"blood\" count\u00e9\n");
+  CHECK(cbc->items()[0].name.zh == "血常规（含血小板）");
+  CHECK(cbc->items()[0].window_after == 0);
+  CHECK(cbc->items()[0].from.source_id == "gengraf-label");
 
   // A database of schema 1 has reasons in English only, as plain strings: read as both languages.
   const std::string db = copy_of_v1_database(dir);
   Tracker v1(db, Tracker::Mode::open_existing);
   const std::vector<TrackedVisit> visits = v1.visits("ward3.b");
   const auto weekly = std::find_if(visits.begin(), visits.end(), [](const TrackedVisit& v) {
-    return !v.items.empty() && v.items[0].reason.en == "every week for the first 1 month";
+    return !v.items().empty() && v.items()[0].reason.en == "every week for the first 1 month";
   });
   REQUIRE(weekly != visits.end());
-  CHECK(weekly->items[0].reason.zh == "every week for the first 1 month");
-  CHECK(weekly->items[0].name.zh == "血常规（含中性粒细胞绝对值）");
-  CHECK(weekly->items[0].from.source_id == "cellcept-label");
-  CHECK(weekly->items[0].window_before == 1);
+  CHECK(weekly->items()[0].reason.zh == "every week for the first 1 month");
+  CHECK(weekly->items()[0].name.zh == "血常规（含中性粒细胞绝对值）");
+  CHECK(weekly->items()[0].from.source_id == "cellcept-label");
+  CHECK(weekly->items()[0].window_before == 1);
 }
 
 TEST_CASE("tracker: due and overdue and upcoming visits and visits marked done",

@@ -121,16 +121,17 @@ std::string when_text(const DueVisit& d, Lang lang) {
 void write_items_and_tests(std::ostream& o, const PlannedVisit& v, const RuleSet& rules,
                            Lang lang) {
   o << "\n      ";
-  for (std::size_t i = 0; i < v.items.size(); ++i) {
+  for (std::size_t i = 0; i < v.items().size(); ++i) {
     if (i != 0) o << (lang == Lang::zh_CN ? "\uff1b" : "; ");
-    o << pick(v.items[i].name, lang);
+    o << pick(v.items()[i].name, lang);
   }
   std::vector<std::string> codes;
-  for (const std::string& id : v.tests) {
+  for (const std::string& id : v.tests()) {
     const LabTest* lab = rules.find_lab(id);
     if (lab != nullptr && !lab->units.empty()) codes.push_back(id);
   }
-  o << "\n      " << say(tr(lang, "tests: {tests}"), {{"tests", test_names(rules, v.tests, lang)}});
+  o << "\n      "
+    << say(tr(lang, "tests: {tests}"), {{"tests", test_names(rules, v.tests(), lang)}});
   if (!codes.empty()) {
     o << "\n      "
       << say(tr(lang, "codes to record them with: {codes}"), {{"codes", join_list(codes, lang)}});

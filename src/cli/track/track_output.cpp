@@ -110,13 +110,13 @@ json result_json(const TrackedResult& r, const LabTest* lab) {
 
 json planned_visit_json(const PlannedVisit& v) {
   json items = json::array();
-  for (const VisitItem& it : v.items) {
+  for (const VisitItem& it : v.items()) {
     items.push_back({{"id", it.monitoring_id},
                      {"name", localized_json(it.name)},
                      {"tests", it.tests},
                      {"reason", localized_json(it.reason)}});
   }
-  const std::vector<std::string>& tests = v.tests;
+  const std::vector<std::string>& tests = v.tests();
   return {{"date", format_date(v.date)},
           {"baseline", v.baseline},
           {"window_before_days", v.window_before},

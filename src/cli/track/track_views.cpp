@@ -56,7 +56,7 @@ void write_visit_line(std::ostream& o, const TrackedVisit& v, const RuleSet& rul
   } else {
     o << tr(lang, "not done");
   }
-  o << "  " << say(tr(lang, "({tests})"), {{"tests", test_names(rules, v.tests, lang)}}) << "\n";
+  o << "  " << say(tr(lang, "({tests})"), {{"tests", test_names(rules, v.tests(), lang)}}) << "\n";
 }
 
 // `only_test`: the test of --test, or "".
