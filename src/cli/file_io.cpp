@@ -192,4 +192,13 @@ void finish_stdout() {
   }
 }
 
+void emit(const std::string& data, const std::string& output) {
+  if (output.empty() || output == "-") {
+    std::cout << data;
+    finish_stdout();
+  } else {
+    write_atomically(output, data);
+  }
+}
+
 }  // namespace doseplan::cli

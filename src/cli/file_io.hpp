@@ -52,6 +52,10 @@ void write_atomically(const std::string& path, const std::string& data);
 // was lost (a full disk, /dev/full). Call it before reporting success.
 void finish_stdout();
 
+// Writes `data` to standard output (`output` empty or "-", then finish_stdout()), else to the
+// file `output` (write_atomically).
+void emit(const std::string& data, const std::string& output);
+
 }  // namespace doseplan::cli
 
 #endif  // DOSEPLAN_CLI_FILE_IO_HPP_

@@ -29,15 +29,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitInternal = 1;
 constexpr int kExitBadInput = 2;
 
-void emit(const std::string& data, const std::string& output) {
-  if (output.empty() || output == "-") {
-    std::cout << data;
-    cli::finish_stdout();
-  } else {
-    cli::write_atomically(output, data);
-  }
-}
-
 struct PlanOptions {
   cli::RequestFlags request;
   bool explain = false;
@@ -91,7 +82,7 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
   } else {
     out = render_text(plan, o.explain, lang);
   }
-  emit(out, o.output);
+  cli::emit(out, o.output);
   return kExitOk;
 }
 
@@ -99,8 +90,9 @@ int run_regimens(const ListOptions& o, const std::optional<std::string>& rules_d
   cli::check_output_target(o.output, {});
   const Lang lang = parse_lang(o.lang);
   const RuleSet rules = load(rules_dir);
-  emit(o.format == "json" ? render_regimen_list_json(rules) : render_regimen_list_text(rules, lang),
-       o.output);
+  cli::emit(
+      o.format == "json" ? render_regimen_list_json(rules) : render_regimen_list_text(rules, lang),
+      o.output);
   return kExitOk;
 }
 
@@ -117,8 +109,9 @@ int run_show(const ListOptions& o, const std::optional<std::string>& rules_dir) 
                           "them).",
                           {{"id", o.id}, {"known", known}}));
   }
-  emit(o.format == "json" ? render_regimen_json(*r, rules) : render_regimen_text(*r, rules, lang),
-       o.output);
+  cli::emit(
+      o.format == "json" ? render_regimen_json(*r, rules) : render_regimen_text(*r, rules, lang),
+      o.output);
   return kExitOk;
 }
 

@@ -12,15 +12,6 @@
 
 namespace doseplan::cli::track {
 
-void emit(const std::string& data, const std::string& output) {
-  if (output.empty() || output == "-") {
-    std::cout << data;
-    finish_stdout();
-  } else {
-    write_atomically(output, data);
-  }
-}
-
 std::string say(std::string pattern,
                 std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
   return doseplan::fill(std::move(pattern), values);

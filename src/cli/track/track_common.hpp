@@ -45,9 +45,6 @@ struct State {
   int reminder = 24 * 60;
 };
 
-// Writes `data` to stdout (output empty or "-"), else to the file `output` (atomically).
-void emit(const std::string& data, const std::string& output);
-
 // A translated sentence (tr() of the English sentence, a literal at the call so that
 // scripts/po_missing.py sees the msgid) with its named {placeholders} filled in.
 std::string say(std::string pattern,

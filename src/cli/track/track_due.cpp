@@ -1,10 +1,10 @@
 // `doseplan track due`: the visits overdue, due now, or opening within --within (default 14
 // days), of one patient or of every patient, as text (grouped by patient) or as JSON.
 #include <iostream>
-#include <sstream>
 #include <string_view>
 #include <unordered_map>
 
+#include "cli/file_io.hpp"
 #include "cli/track/track_commands.hpp"
 #include "cli/track/track_output.hpp"
 
@@ -166,16 +166,15 @@ std::vector<std::vector<const DueVisit*>> by_patient(const std::vector<DueVisit>
   return groups;
 }
 
-std::string due_text(const std::vector<DueVisit>& due, Date today, const Span& within,
-                     const RuleSet& rules, Lang lang) {
-  std::ostringstream o;
+void write_due_text(std::ostream& o, const std::vector<DueVisit>& due, Date today,
+                    const Span& within, const RuleSet& rules, Lang lang) {
   o << say(tr(lang, "Today: {date}"), {{"date", format_date(today)}}) << " · "
     << say(tr(lang, "overdue, due now, and opening within {n}"),
            {{"n", pick(span_text(within), lang)}})
     << "\n";
   if (due.empty()) {
     o << tr(lang, "Nothing is due.") << "\n";
-    return o.str();
+    return;
   }
   for (const std::vector<const DueVisit*>& visits : by_patient(due)) {
     const std::string& label = visits.front()->label;
@@ -189,7 +188,6 @@ std::string due_text(const std::vector<DueVisit>& due, Date today, const Span& w
            {{"command", "doseplan track done --label " + first_label + " --visit " +
                             format_date(due.front().visit.date)}})
     << "\n";
-  return o.str();
 }
 
 }  // namespace
@@ -209,7 +207,9 @@ int run_due(State& s) {
   }
   // The tests by name (labs.json), with the codes to record them with.
   const RuleSet rules = load(*s.rules_dir);
-  emit(due_text(due, today, within, rules, lang), "");
+  // Written as it is made: the list of a clinic is megabytes (docs/performance.md).
+  write_due_text(std::cout, due, today, within, rules, lang);
+  finish_stdout();
   return 0;
 }
 
