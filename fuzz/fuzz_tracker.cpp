@@ -191,10 +191,11 @@ bool expect(F&& f) {
 }
 
 void check_stored(const Measurement& m, const char* what) {
-  if (!valid_utf8(m.value_entered) || !valid_utf8(m.unit_entered) || !valid_utf8(m.unit)) {
+  if (!valid_utf8(m.value_entered) || !valid_utf8(m.unit_entered) ||
+      !valid_utf8(m.canonical.unit().written)) {
     broken("stored text is not UTF-8", what);
   }
-  if (!std::isfinite(m.value) || m.value < 0) {
+  if (!std::isfinite(m.canonical.amount()) || m.canonical.amount() < 0) {
     broken("stored value not finite or negative", what + std::string(": ") + m.value_entered);
   }
 }
@@ -269,9 +270,10 @@ void record_done_due(std::string_view text) {
       found = true;
       if (back.value.value_entered != rec.result.value.value_entered ||
           back.value.unit_entered != rec.result.value.unit_entered ||
-          back.value.value != rec.result.value.value || back.note != rec.result.note ||
-          back.date != rec.result.date || back.test != rec.result.test ||
-          back.uln.has_value() != rec.result.uln.has_value()) {
+          back.value.canonical.amount() != rec.result.value.canonical.amount() ||
+          back.value.canonical.unit() != rec.result.value.canonical.unit() ||
+          back.note != rec.result.note || back.date != rec.result.date ||
+          back.test != rec.result.test || back.uln.has_value() != rec.result.uln.has_value()) {
         broken("the result reads back otherwise", value);
       }
     }
@@ -282,7 +284,7 @@ void record_done_due(std::string_view text) {
     const std::string shown = rec.result.value.value_entered + " " + rec.result.value.unit_entered;
     try {
       const Measurement again = parse_measurement(*lab, shown);
-      if (again.value != rec.result.value.value) {
+      if (again.canonical.amount() != rec.result.value.canonical.amount()) {
         broken("the value as shown reads as another value", value + " -> " + shown);
       }
     } catch (const Error& e) {

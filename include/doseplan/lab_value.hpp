@@ -41,6 +41,7 @@ bool is_result_dimension(LabDimension d);
 // `dimension` (mg/dL: 1e4 ng/mL).
 struct LabUnit {
   std::string_view spelling;  // normalised (normalize_lab_unit): "umol/l", "10*9/l"
+  std::string_view written;   // as labs.json and the rules write it: "umol/L", "10*9/L", "mm[Hg]"
   LabDimension dimension = LabDimension::molar;
   double factor = 1;
   // The same unit (dimension and factor), whatever its spelling: 10*3/uL is 10*9/L.

@@ -27,6 +27,7 @@
 
 #include "doseplan/dates.hpp"
 #include "doseplan/i18n.hpp"
+#include "doseplan/lab_value.hpp"
 #include "doseplan/plan.hpp"
 #include "doseplan/regimen.hpp"
 #include "doseplan/rules.hpp"
@@ -58,12 +59,12 @@ void check_plan_dates(const Plan& plan);
 
 // ------------------------------------------------------------------ measured values
 
-// A value as entered and in the test's canonical unit (the first unit of the test in labs.json).
+// A value as entered (shown so) and in the test's canonical unit (the first unit of the test in
+// labs.json), which advice compares.
 struct Measurement {
   std::string value_entered;  // the number exactly as typed: "1.10"
   std::string unit_entered;   // the unit exactly as typed: "mg/dL"
-  double value = 0;           // in `unit`
-  std::string unit;           // canonical: "umol/L"
+  LabValue canonical;         // 97.24 umol/L
 };
 
 // Reads `text` ("1.1 mg/dL", "135 mmHg", "2.1 10*9/L") as a result of `test`. Creatinine goes
@@ -73,7 +74,8 @@ struct Measurement {
 // quantity.* as the units parsers do (empty, no number, negative, missing or unknown unit),
 // tracker.wrong_unit for a unit of another dimension (with the test's valid units),
 // tracker.no_value for a test that has no numeric value (cbc, urinalysis, assessments),
-// tracker.no_conversion when labs.json lists a unit the tracker can not convert.
+// tracker.no_conversion for a test whose units the rules loader did not check (a unit not of the
+// table, mass and molar units without a molar mass).
 Measurement parse_measurement(const LabTest& test, std::string_view text,
                               std::string_view field = "value");
 
@@ -84,10 +86,6 @@ Measurement parse_measurement(const LabTest& test, std::string_view text,
 std::string describe_measurement(const Measurement& m, Lang lang = Lang::en);
 // The same in both languages.
 LocalizedText describe_measurement_text(const Measurement& m);
-
-// Converts `value` in `unit` (as a rule writes it: "mm[Hg]", "10*3/uL") to the canonical unit of
-// `test`; nullopt when the unit is not of the test's dimensions.
-std::optional<double> to_canonical(const LabTest& test, double value, std::string_view unit);
 
 // "creatinine (umol/L, mg/dL), cyclosporine-trough (ng/mL), ..." — the tests that take a value.
 std::string describe_valid_tests(const std::vector<LabTest>& labs);
@@ -210,14 +208,13 @@ struct Advice {
   LocalizedText test_name;
   Status status = Status::no_result;
   std::optional<TrackedResult> result;  // the result judged (the latest one that counts)
-  std::optional<double> baseline;       // rise_over_baseline_percent: mean, canonical unit
+  std::optional<LabValue> baseline;     // rise_over_baseline_percent: mean, canonical unit
   std::vector<Date> baseline_dates;     // the pretreatment results averaged
   std::optional<double> change_percent;
   std::optional<Date> also_reached_on;  // the previous result of the same kind also reached it
   int readings_met = 0;  // results in a row, up to the latest judged, that meet the condition;
                          // the rule is reached when this is at least rule.readings
   std::vector<std::int64_t> not_used;  // results of the test marked entered in error (ids)
-  std::string unit;                    // the canonical unit of the test
   LocalizedText condition;   // describe_condition(): "Serum creatinine ≥ 25% above baseline"
   LocalizedText detail;      // one sentence: what was compared with what
   LocalizedText source;      // cite_text(regimen, rule.from)

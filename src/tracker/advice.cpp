@@ -25,9 +25,9 @@ LocalizedText shown(const Measurement& m) {
 }
 
 // describe_quantity() to 3 decimals, in both languages.
-LocalizedText quantity_text(double value, std::string_view unit) {
-  return {describe_quantity(value, unit, 3, Lang::en),
-          describe_quantity(value, unit, 3, Lang::zh_CN)};
+LocalizedText quantity_text(const LabValue& v) {
+  return {describe_quantity(v.amount(), v.unit().written, 3, Lang::en),
+          describe_quantity(v.amount(), v.unit().written, 3, Lang::zh_CN)};
 }
 
 // The rule's limits are in the test's canonical unit (converted when the rules loaded), as the
@@ -62,7 +62,6 @@ void settle(Advice& a, const LabRule& rule, const std::vector<const TrackedResul
 // treatment.
 void judge_rise(Advice& a, const LabRule& rule, Date start,
                 const std::vector<const TrackedResult*>& rs) {
-  const std::string& u = a.unit;
   std::vector<const TrackedResult*> pre, post;
   for (const TrackedResult* r : rs) (r->date < start ? pre : post).push_back(r);
   if (post.empty()) {
@@ -82,21 +81,22 @@ void judge_rise(Advice& a, const LabRule& rule, Date start,
         {{"test", a.test_name}, {"date", same_text(format_date(start))}});
     return;
   }
+  // The mean of numbers in one unit, the test's canonical unit, as every result is stored.
   double sum = 0;
   for (const TrackedResult* r : pre) {
-    sum += r->value.value;
+    sum += r->value.canonical.amount();
     a.baseline_dates.push_back(r->date);
   }
   const double baseline = sum / static_cast<double>(pre.size());
-  a.baseline = baseline;
+  a.baseline = LabValue(baseline, post.back()->value.canonical.unit());
   if (!(baseline > 0)) {
     a.status = Advice::Status::cannot_evaluate;
     a.detail = tr_both("the baseline is 0 {unit}; a rise in percent can not be computed",
-                       {{"unit", same_text(unit_shown(u))}});
+                       {{"unit", same_text(unit_shown(a.baseline->unit().written))}});
     return;
   }
   const auto change = [&](const TrackedResult* r) {
-    return (r->value.value - baseline) / baseline * 100.0;
+    return (r->value.canonical.amount() - baseline) / baseline * 100.0;
   };
   const auto reached = [&](const TrackedResult* r) { return change(r) >= rule.threshold - 1e-9; };
   a.change_percent = change(post.back());
@@ -118,7 +118,7 @@ void judge_rise(Advice& a, const LabRule& rule, Date start,
                       {"value", shown(post.back()->value)},
                       {"date", same_text(format_date(post.back()->date))},
                       {"percent", same_text(format_number(std::fabs(*a.change_percent), 2) + "%")},
-                      {"baseline", quantity_text(baseline, u)},
+                      {"baseline", quantity_text(*a.baseline)},
                       {"n", same_text(std::to_string(pre.size()))},
                       {"threshold", same_text(format_number(rule.threshold))}});
 }
@@ -126,10 +126,9 @@ void judge_rise(Advice& a, const LabRule& rule, Date start,
 // Above a multiple of the upper limit of normal recorded with the result.
 void judge_uln_multiple(Advice& a, const LabRule& rule,
                         const std::vector<const TrackedResult*>& rs) {
-  const std::string& u = a.unit;
   const TrackedResult* latest = rs.back();
   a.result = *latest;
-  if (!latest->uln || !(latest->uln->value > 0)) {
+  if (!latest->uln || !(latest->uln->canonical.amount() > 0)) {
     a.status = Advice::Status::cannot_evaluate;
     a.detail = tr_both(
         "the result of {date} was recorded without the upper limit of normal of the "
@@ -138,9 +137,13 @@ void judge_uln_multiple(Advice& a, const LabRule& rule,
         {{"date", same_text(format_date(latest->date))}});
     return;
   }
-  const double limit = rule.threshold * latest->uln->value;
+  // `rule.threshold` times the upper limit of normal of `r`, in its unit.
+  const auto limit_of = [&](const TrackedResult* r) {
+    const LabValue& uln = r->uln->canonical;
+    return LabValue(rule.threshold * uln.amount(), uln.unit());
+  };
   const auto reached = [&](const TrackedResult* r) {
-    return r->uln && r->uln->value > 0 && r->value.value > rule.threshold * r->uln->value;
+    return r->uln && r->uln->canonical.amount() > 0 && r->value.canonical > limit_of(r);
   };
   settle(a, rule, rs, reached);
   a.detail = tr_both(
@@ -149,16 +152,16 @@ void judge_uln_multiple(Advice& a, const LabRule& rule,
       {{"test", a.test_name},
        {"value", shown(latest->value)},
        {"date", same_text(format_date(latest->date))},
-       {"times", same_text(format_number(latest->value.value / latest->uln->value, 2))},
+       {"times", same_text(format_number(
+                     latest->value.canonical.amount() / latest->uln->canonical.amount(), 2))},
        {"uln", shown(*latest->uln)},
        {"threshold", same_text(format_number(rule.threshold))},
-       {"limit", quantity_text(limit, u)}});
+       {"limit", quantity_text(limit_of(latest))}});
 }
 
 // Above, below or outside a range, in the rule's unit converted to the test's.
 void judge_limits(Advice& a, const LabRule& rule, const LabTest* lab,
                   const std::vector<const TrackedResult*>& rs) {
-  const std::string& u = a.unit;
   const TrackedResult* latest = rs.back();
   a.result = *latest;
   const bool range = rule.condition == LabRule::Condition::outside_range;
@@ -171,7 +174,7 @@ void judge_limits(Advice& a, const LabRule& rule, const LabTest* lab,
     return;
   }
   const auto reached = [&](const TrackedResult* r) {
-    return judge(rule, LabValue(r->value.value, *lab->canonical), *lo, *hi);
+    return judge(rule, r->value.canonical, *lo, *hi);
   };
   settle(a, rule, rs, reached);
   const LocalizedText value = shown(latest->value);
@@ -182,15 +185,13 @@ void judge_limits(Advice& a, const LabRule& rule, const LabTest* lab,
                         {"value", value},
                         {"date", date},
                         {"low", same_text(format_number(lo->amount(), 3))},
-                        {"high", quantity_text(hi->amount(), u)}});
+                        {"high", quantity_text(*hi)}});
   } else {
-    a.detail = tr_both(rule.condition == LabRule::Condition::above
-                           ? "latest: {value} on {date}; the rule is a value above {limit}"
-                           : "latest: {value} on {date}; the rule is a value below {limit}",
-                       {{"test", a.test_name},
-                        {"value", value},
-                        {"date", date},
-                        {"limit", quantity_text(lo->amount(), u)}});
+    a.detail = tr_both(
+        rule.condition == LabRule::Condition::above
+            ? "latest: {value} on {date}; the rule is a value above {limit}"
+            : "latest: {value} on {date}; the rule is a value below {limit}",
+        {{"test", a.test_name}, {"value", value}, {"date", date}, {"limit", quantity_text(*lo)}});
   }
 }
 
@@ -229,7 +230,6 @@ Advice advise_rule(const Regimen& regimen, const std::vector<LabTest>& labs, con
                        {{"test", same_text(rule.test)}});
     return a;
   }
-  a.unit = lab->units.front();
   std::vector<const TrackedResult*> rs;
   for (const TrackedResult& r : all_results) {
     if (r.test != rule.test || r.date > today) continue;

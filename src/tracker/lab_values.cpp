@@ -1,4 +1,4 @@
-// Units of recorded results: parse_measurement, describe_measurement, to_canonical (contract in
+// Units of recorded results: parse_measurement, describe_measurement (contract in
 // doseplan/tracker.hpp).
 #include <algorithm>
 #include <cctype>
@@ -18,30 +18,17 @@ namespace doseplan {
 
 using namespace detail;  // NOLINT: the tracker's own helpers (store.hpp)
 
-namespace {
-
 // The units of recorded results are the table of doseplan/lab_value.hpp; which a test takes, its
 // canonical unit and its molar mass come from labs.json (LabTest, read by the rules loader).
 using Dim = LabDimension;
-using TUnit = LabUnit;
-
-std::string normalize_unit(std::string_view typed) {
-  return normalize_lab_unit(typed);
-}
-
-const TUnit* find_unit(std::string_view typed) {
-  return find_lab_unit(typed);
-}
 
 // A unit as people read it: the UCUM spellings of labs.json that people do not write ("umol/L",
 // "10*9/L", "10*3/uL", "mm[Hg]"), in any spelling the tracker reads, through display_unit()
-}  // namespace
-
 // (render.hpp: "µmol/L", "10⁹/L", "10³/µL", "mmHg"); any other unit as it is written.
 std::string detail::unit_shown(std::string_view unit) {
-  const std::string typed = normalize_unit(unit);
+  const std::string typed = normalize_lab_unit(unit);
   for (const std::string_view ucum : {"umol/L", "10*9/L", "10*3/uL", "mm[Hg]"}) {
-    if (typed == normalize_unit(ucum)) return display_unit(ucum);
+    if (typed == normalize_lab_unit(ucum)) return display_unit(ucum);
   }
   return std::string(unit);
 }
@@ -62,24 +49,20 @@ std::string quantity_shown(const std::string& number, std::string_view unit) {
   return number + (u.starts_with("\u00d7") ? "" : " ") + u;
 }
 
-bool is_result_dim(Dim d) {
-  return is_result_dimension(d);
-}
-
 // What the tracker knows of a test's values (from labs.json, checked when the rules load).
 struct TestUnits {
-  const TUnit* canonical = nullptr;     // the first unit of labs.json
+  const LabUnit* canonical = nullptr;   // the first unit of labs.json
   std::set<Dim> dims;                   // accepted dimensions
   std::optional<MolarMass> molar_mass;  // mass and molar concentrations convert
   const LabTest* test = nullptr;
   // `u` may be recorded: of an accepted dimension, and one of `accepts` when the test has them.
   // `accepts` names spellings: "250 g/L" is refused for a drug level that accepts mg/mL, though
   // the two are one unit (as the units parsers refused it before).
-  bool takes(const TUnit& u) const {
+  bool takes(const LabUnit& u) const {
     if (!dims.count(u.dimension)) return false;
     if (test->accepts.empty()) return true;
     return std::any_of(test->accepts.begin(), test->accepts.end(),
-                       [&](const TUnit& a) { return a.spelling == u.spelling; });
+                       [&](const LabUnit& a) { return a.spelling == u.spelling; });
   }
 };
 
@@ -99,15 +82,15 @@ TestUnits test_units(const LabTest& test, std::string_view field) {
   TestUnits t;
   t.test = &test;
   for (const std::string& unit : test.units) {
-    const TUnit* u = find_unit(unit);
-    if (u == nullptr || !is_result_dim(u->dimension) || !test.canonical) {
+    const LabUnit* u = find_lab_unit(unit);
+    if (u == nullptr || !is_result_dimension(u->dimension) || !test.canonical) {
       throw Error("tracker.no_conversion", std::string(field),
                   "labs.json lists the unit " + in_quotes(unit) + " for " + test.id +
                       ", which the tracker can not read; the tracker needs an update");
     }
     t.dims.insert(u->dimension);
   }
-  t.canonical = find_unit(test.units.front());
+  t.canonical = find_lab_unit(test.units.front());
   if (test.molar_mass) {
     t.molar_mass = test.molar_mass->value;
     if (t.dims.count(Dim::molar) || t.dims.count(Dim::mass)) {
@@ -123,39 +106,24 @@ TestUnits test_units(const LabTest& test, std::string_view field) {
   return t;
 }
 
-// `value` in the canonical unit of `t`; nullopt for another dimension.
-std::optional<double> convert(const TestUnits& t, const LabValue& value) {
-  const auto v = value.in(*t.canonical, t.molar_mass);
-  if (!v) return std::nullopt;
-  return v->amount();
-}
-
 // The number of an example value of `test` ("97" for umol/L).
 std::string example_number(const LabTest& test) {
-  std::string n = "1";
-  const TUnit* t = find_unit(test.units.front());
-  if (t) {
-    switch (t->dimension) {
-      case Dim::molar:
-        n = "97";
-        break;
-      case Dim::mass:
-        n = "250";
-        break;
-      case Dim::count:
-        n = "2.5";
-        break;
-      case Dim::catalytic:
-        n = "30";
-        break;
-      case Dim::pressure:
-        n = "135";
-        break;
-      default:
-        n = "0.2";
-    }
+  const LabUnit* t = find_lab_unit(test.units.front());
+  if (t == nullptr) return "1";
+  switch (t->dimension) {
+    case Dim::molar:
+      return "97";
+    case Dim::mass:
+      return "250";
+    case Dim::count:
+      return "2.5";
+    case Dim::catalytic:
+      return "30";
+    case Dim::pressure:
+      return "135";
+    default:
+      return "0.2";
   }
-  return n;
 }
 
 std::string example_of(const LabTest& test) {
@@ -185,7 +153,7 @@ std::string expected_zh(const LabTest& test) {
 std::string expected_for(const LabTest& test) {
   std::string s =
       "; expected " + test.id + " in " + join(test.units, " or ") + ", such as " + example_of(test);
-  const TUnit* t = find_unit(test.units.front());
+  const LabUnit* t = find_lab_unit(test.units.front());
   if (t && t->dimension == Dim::pressure) {
     s += " (one number: systolic-bp and diastolic-bp are recorded separately)";
   }
@@ -248,7 +216,7 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
 
 [[noreturn]] void wrong_unit(const LabTest& test, std::string_view text, const SplitValue& s,
                              std::string_view field) {
-  const TUnit* u = find_unit(s.unit);
+  const LabUnit* u = find_lab_unit(s.unit);
   const std::string f(field);
   // What was typed, its unit as people read it when the tracker knows the unit ("97 mm[Hg]" ->
   // "97 mmHg"); as typed when it does not (the unit is what is wrong).
@@ -263,7 +231,7 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
     if (!s.unit.empty() && s.unit.front() == '/' && s.unit.size() > 1 &&
         std::isdigit(static_cast<unsigned char>(s.unit[1]))) {
       msg = in_quotes(text) + " is two numbers; record one value at a time";
-      const TUnit* first = find_unit(test.units.front());
+      const LabUnit* first = find_lab_unit(test.units.front());
       if (first != nullptr && first->dimension == Dim::pressure) {
         // "150/95 mmHg": the systolic and the diastolic pressure, each a test of its own.
         const std::string_view rest = std::string_view(s.unit).substr(1);
@@ -294,7 +262,7 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
   }
   // A unit of the right kind that the test does not list ("250 g/L" for a drug level that
   // labs.json gives in ng/mL ... mg/dL): not a wrong kind, an unknown unit for this test.
-  if (is_result_dim(u->dimension) && test_units(test, field).dims.count(u->dimension)) {
+  if (is_result_dimension(u->dimension) && test_units(test, field).dims.count(u->dimension)) {
     throw Error("quantity.unknown_unit", f,
                 "the unit " + in_quotes(s.unit) + " in " + in_quotes(text) +
                     " is not one of the units of " + test.id + expected_for(test),
@@ -320,7 +288,7 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
                               double v, std::string_view field) {
   const LabValue& limit = test.implausible_from->value;
   const std::string& unit = test.units.front();
-  const TUnit* typed = find_unit(s.unit);
+  const LabUnit* typed = find_lab_unit(s.unit);
   const bool in_canonical = typed != nullptr && typed->same_as(limit.unit());
   const bool plain = in_canonical || v >= 1e9;
   const LocalizedText text_shown = same_text(quantity_shown(s.number, s.unit));
@@ -349,32 +317,26 @@ SplitValue split_value(const LabTest& test, std::string_view text, std::string_v
 Measurement parse_measurement(const LabTest& test, std::string_view text, std::string_view field) {
   const TestUnits t = test_units(test, field);
   const SplitValue s = split_value(test, text, field);
-  Measurement m;
-  m.value_entered = s.number;
-  m.unit_entered = s.unit;
-  m.unit = test.units.front();
-  const TUnit* u = find_unit(s.unit);
+  const LabUnit* u = find_lab_unit(s.unit);
   if (u == nullptr || !t.takes(*u)) wrong_unit(test, text, s, field);
-  const auto v = convert(t, LabValue(s.value, *u));
+  const auto v = LabValue(s.value, *u).in(*t.canonical, t.molar_mass);
   if (!v) wrong_unit(test, text, s, field);
-  if (!std::isfinite(*v)) {
+  if (!std::isfinite(v->amount())) {
     throw Error("quantity.not_finite", std::string(field),
                 in_quotes(text) + " is too large" + expected_for(test));
   }
-  if (test.implausible_from && !(*v < test.implausible_from->value.amount())) {
-    implausible(test, text, s, *v, field);
+  if (test.implausible_from && !(*v < test.implausible_from->value)) {
+    implausible(test, text, s, v->amount(), field);
   }
-  m.value = *v;
-  return m;
+  return Measurement{s.number, s.unit, *v};
 }
 
 std::string describe_measurement(const Measurement& m, Lang lang) {
   std::string s = quantity_shown(m.value_entered, m.unit_entered);
-  const TUnit* a = find_unit(m.unit_entered);
-  const TUnit* b = find_unit(m.unit);
-  const bool same = a != nullptr && b != nullptr && a->same_as(*b);
-  if (same) return s;
-  const std::string canonical = quantity_shown(number_in(m.value, 3, lang), m.unit);
+  const LabUnit* entered = find_lab_unit(m.unit_entered);
+  if (entered != nullptr && entered->same_as(m.canonical.unit())) return s;
+  const std::string canonical =
+      quantity_shown(number_in(m.canonical.amount(), 3, lang), m.canonical.unit().written);
   return lang == Lang::zh_CN ? s + "\uff08" + canonical + "\uff09" : s + " (" + canonical + ")";
 }
 
@@ -385,17 +347,6 @@ LocalizedText describe_measurement_text(const Measurement& m) {
 std::string detail::describe_quantity(double value, std::string_view unit, int max_decimals,
                                       Lang lang) {
   return quantity_shown(number_in(value, max_decimals, lang), unit);
-}
-
-std::optional<double> to_canonical(const LabTest& test, double value, std::string_view unit) {
-  try {
-    const TestUnits t = test_units(test, "unit");
-    const TUnit* u = find_unit(unit);
-    if (u == nullptr || !t.dims.count(u->dimension)) return std::nullopt;
-    return convert(t, LabValue(value, *u));
-  } catch (const Error&) {
-    return std::nullopt;
-  }
 }
 
 std::string describe_valid_tests(const std::vector<LabTest>& labs) {

@@ -89,12 +89,13 @@ std::vector<TrackedResult> Tracker::Impl::read_results(const std::string& where,
     r.label = st.getColumn(1).getString();
     r.test = st.getColumn(2).getString();
     r.date = date_of(st.getColumn(3).getString(), "results.date", r.id);
+    const LabUnit& unit = lab_unit_of(st.getColumn(7).getString(), "results.unit_canonical", r.id);
     r.value = {st.getColumn(4).getString(), st.getColumn(5).getString(),
-               number_of(st.getColumn(6), "results.value_canonical", r.id),
-               st.getColumn(7).getString()};
+               LabValue(number_of(st.getColumn(6), "results.value_canonical", r.id), unit)};
     if (!st.getColumn(10).isNull()) {
-      r.uln = Measurement{st.getColumn(8).getString(), st.getColumn(9).getString(),
-                          number_of(st.getColumn(10), "results.uln_canonical", r.id), r.value.unit};
+      r.uln =
+          Measurement{st.getColumn(8).getString(), st.getColumn(9).getString(),
+                      LabValue(number_of(st.getColumn(10), "results.uln_canonical", r.id), unit)};
     }
     r.note = st.getColumn(11).getString();
     r.recorded_on = date_of(st.getColumn(12).getString(), "results.recorded_on", r.id);
@@ -381,7 +382,7 @@ Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
   std::optional<Measurement> uln;
   if (r.uln) {
     uln = parse_measurement(*lab, *r.uln, "uln");
-    if (!(uln->value > 0)) {
+    if (!(uln->canonical.amount() > 0)) {
       throw Error(
           "tracker.bad_uln", "uln",
           "the upper limit of normal must be above 0, as printed on the report",
@@ -415,12 +416,12 @@ Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
     bind_text(ins, 3, format_date(r.date));
     bind_text(ins, 4, value.value_entered);
     bind_text(ins, 5, value.unit_entered);
-    ins.bind(6, value.value);
-    bind_text(ins, 7, value.unit);
+    ins.bind(6, value.canonical.amount());
+    bind_text(ins, 7, std::string(value.canonical.unit().written));
     if (uln) {
       bind_text(ins, 8, uln->value_entered);
       bind_text(ins, 9, uln->unit_entered);
-      ins.bind(10, uln->value);
+      ins.bind(10, uln->canonical.amount());
     } else {
       ins.bind(8);
       ins.bind(9);
@@ -557,7 +558,6 @@ std::vector<TrackedResult> Tracker::results(const std::string& label) const {
       stored_text(r.test, "results.test", r.id);
       stored_text(r.value.value_entered, "results.value_as_entered", r.id);
       stored_text(r.value.unit_entered, "results.unit_as_entered", r.id);
-      stored_text(r.value.unit, "results.unit_canonical", r.id);
       if (r.uln) {
         stored_text(r.uln->value_entered, "results.uln_as_entered", r.id);
         stored_text(r.uln->unit_entered, "results.uln_unit_as_entered", r.id);

@@ -112,6 +112,8 @@ std::string stored_text(std::string text, std::string_view column, std::int64_t 
 // A date as the store holds it (YYYY-MM-DD).
 Date date_of(const std::string& s, std::string_view column, std::int64_t row,
              std::string_view row_name = "row");
+// A unit of a result (doseplan/lab_value.hpp) as the store writes it ("umol/L").
+const LabUnit& lab_unit_of(const std::string& s, std::string_view column, std::int64_t row);
 // A number column (REAL or INTEGER), never text read as 0; a whole number that fits an int.
 double number_of(const SQLite::Column& c, std::string_view column, std::int64_t row);
 int integer_of(const SQLite::Column& c, std::string_view column, std::int64_t row);

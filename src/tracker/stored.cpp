@@ -58,6 +58,15 @@ Date date_of(const std::string& s, std::string_view column, std::int64_t row,
   }
 }
 
+// A unit of a result, of the table, as the store writes it, read from `column` of `row`.
+const LabUnit& lab_unit_of(const std::string& s, std::string_view column, std::int64_t row) {
+  const LabUnit* u = find_lab_unit(s);
+  if (u == nullptr || !is_result_dimension(u->dimension)) {
+    damaged(stored_at(column, row), quoted_stored(s) + ", not a unit of a result doseplan knows");
+  }
+  return *u;
+}
+
 // A number column (REAL or INTEGER) of `row`: a number, never text read as 0.
 double number_of(const SQLite::Column& c, std::string_view column, std::int64_t row) {
   if ((!c.isInteger() && !c.isFloat()) || !std::isfinite(c.getDouble())) {

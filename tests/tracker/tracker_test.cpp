@@ -98,10 +98,11 @@ TEST_CASE("tracker: values are read with their unit and kept as entered", "[trac
     const Measurement m = parse_measurement(lab("creatinine"), " 1.10 mg/dL ");
     CHECK(m.value_entered == "1.10");
     CHECK(m.unit_entered == "mg/dL");
-    CHECK(m.unit == "umol/L");
-    CHECK(m.value == 97.24);  // exactly: conversions are tidied to 12 significant digits
+    CHECK(m.canonical.unit().written == "umol/L");
+    CHECK(m.canonical.amount() ==
+          97.24);  // exactly: conversions are tidied to 12 significant digits
     const Measurement u = parse_measurement(lab("creatinine"), "97 µmol/L");
-    CHECK(u.value == Approx(97));
+    CHECK(u.canonical.amount() == Approx(97));
     CHECK(u.unit_entered == "µmol/L");
     CHECK(describe_measurement(m) == "1.10 mg/dL (97.24 \u00b5mol/L)");
     CHECK(describe_measurement(m, Lang::zh_CN) == "1.10 mg/dL\uff0897.24 \u00b5mol/L\uff09");
@@ -109,17 +110,18 @@ TEST_CASE("tracker: values are read with their unit and kept as entered", "[trac
   }
   SECTION("drug levels through parse_mass_concentration") {
     const Measurement m = parse_measurement(lab("cyclosporine-trough"), "0.25 mcg/mL");
-    CHECK(m.value == Approx(250));
-    CHECK(m.unit == "ng/mL");
-    CHECK(parse_measurement(lab("cyclosporine-trough"), "180 ng/mL").value == Approx(180));
+    CHECK(m.canonical.amount() == Approx(250));
+    CHECK(m.canonical.unit().written == "ng/mL");
+    CHECK(parse_measurement(lab("cyclosporine-trough"), "180 ng/mL").canonical.amount() ==
+          Approx(180));
   }
   SECTION("blood pressure: one positive number in mmHg") {
     const Measurement m = parse_measurement(lab("systolic-bp"), "150 mmHg");
-    CHECK(m.value == 150);
-    CHECK(m.unit == "mm[Hg]");
+    CHECK(m.canonical.amount() == 150);
+    CHECK(m.canonical.unit().written == "mm[Hg]");
     CHECK(describe_measurement(m) == "150 mmHg");
-    CHECK(parse_measurement(lab("systolic-bp"), "150 mm[Hg]").value == 150);
-    CHECK(parse_measurement(lab("diastolic-bp"), "95 mm Hg").value == 95);
+    CHECK(parse_measurement(lab("systolic-bp"), "150 mm[Hg]").canonical.amount() == 150);
+    CHECK(parse_measurement(lab("diastolic-bp"), "95 mm Hg").canonical.amount() == 95);
     const Problem p = problem_of([] { parse_measurement(lab("systolic-bp"), "150/95 mmHg"); });
     CHECK(p.id == "quantity.unknown_unit");
     CHECK_THAT(p.message, Catch::Contains("two numbers"));
@@ -133,16 +135,19 @@ TEST_CASE("tracker: values are read with their unit and kept as entered", "[trac
           "quantity.unknown_unit");
   }
   SECTION("counts: 10*9/L and 10*3/uL are the same") {
-    CHECK(parse_measurement(lab("neutrophils"), "1.2 10*3/uL").value == Approx(1.2));
-    CHECK(parse_measurement(lab("neutrophils"), "1.2 10^9/L").value == Approx(1.2));
-    CHECK(parse_measurement(lab("neutrophils"), "1.2 10*3/µL").unit == "10*9/L");
+    CHECK(parse_measurement(lab("neutrophils"), "1.2 10*3/uL").canonical.amount() == Approx(1.2));
+    CHECK(parse_measurement(lab("neutrophils"), "1.2 10^9/L").canonical.amount() == Approx(1.2));
+    CHECK(parse_measurement(lab("neutrophils"), "1.2 10*3/µL").canonical.unit().written ==
+          "10*9/L");
   }
   SECTION("mass and molar units through the molar mass") {
     // Bilirubin 1 mg/dL = 10,000 ug/L / 584.66 g/mol = 17.1 umol/L.
-    CHECK(parse_measurement(lab("bilirubin"), "1 mg/dL").value == Approx(17.104).epsilon(1e-4));
+    CHECK(parse_measurement(lab("bilirubin"), "1 mg/dL").canonical.amount() ==
+          Approx(17.104).epsilon(1e-4));
     // BUN: canonical mg/dL; 10 mmol/L of urea nitrogen = 28.0 mg/dL.
-    CHECK(parse_measurement(lab("bun"), "10 mmol/L").value == Approx(28.014));
-    CHECK(parse_measurement(lab("urine-protein-24h"), "300 mg/24h").value == Approx(0.3));
+    CHECK(parse_measurement(lab("bun"), "10 mmol/L").canonical.amount() == Approx(28.014));
+    CHECK(parse_measurement(lab("urine-protein-24h"), "300 mg/24h").canonical.amount() ==
+          Approx(0.3));
   }
   SECTION("the wrong dimension is refused with the test's units") {
     const Problem p = problem_of([] { parse_measurement(lab("creatinine"), "97 mmHg"); });
@@ -171,8 +176,9 @@ TEST_CASE("tracker: values are shown with units as people read them", "[tracker]
   // 10³/µL is 10⁹/L: shown as Chinese lab reports print it, the same number.
   CHECK(describe_measurement(parse_measurement(lab("neutrophils"), "1.2 10*3/uL")) ==
         "1.2\u00d710\u2079/L");
-  CHECK(parse_measurement(lab("neutrophils"), "1.1\u00d710\u2079/L").value == Approx(1.1));
-  CHECK(parse_measurement(lab("wbc"), "3 10\u2079/L").value == Approx(3));
+  CHECK(parse_measurement(lab("neutrophils"), "1.1\u00d710\u2079/L").canonical.amount() ==
+        Approx(1.1));
+  CHECK(parse_measurement(lab("wbc"), "3 10\u2079/L").canonical.amount() == Approx(3));
   CHECK(describe_measurement(parse_measurement(lab("systolic-bp"), "150 mm[Hg]")) == "150 mmHg");
   CHECK(describe_measurement(parse_measurement(lab("creatinine"), "95 umol/L")) ==
         "95 \u00b5mol/L");
@@ -221,14 +227,15 @@ TEST_CASE("tracker: every unit of labs.json can be read", "[tracker][units]") {
     for (const std::string& unit : t.units) {
       INFO(t.id << " in " << unit);
       const Measurement m = parse_measurement(t, "2 " + unit);
-      CHECK(m.unit == t.units.front());
-      CHECK(m.value > 0);
-      CHECK(to_canonical(t, 2, unit).has_value());
+      // The canonical unit is written as labs.json writes it (the store and JSON keep it so).
+      CHECK(m.canonical.unit().written == t.units.front());
+      CHECK(m.canonical.amount() > 0);
     }
   }
-  CHECK(to_canonical(lab("neutrophils"), 1.3, "10*3/uL") == Approx(1.3));
-  CHECK(to_canonical(lab("creatinine"), 1, "mg/dL") == Approx(88.4));
-  CHECK_FALSE(to_canonical(lab("creatinine"), 1, "mm[Hg]").has_value());
+  CHECK(parse_measurement(lab("neutrophils"), "1.3 10*3/uL").canonical.amount() == Approx(1.3));
+  CHECK(parse_measurement(lab("creatinine"), "1 mg/dL").canonical.amount() == Approx(88.4));
+  CHECK(problem_of([] { parse_measurement(lab("creatinine"), "1 mm[Hg]"); }).id ==
+        "tracker.wrong_unit");
   const std::string list = describe_valid_tests(real_rules().labs);
   CHECK_THAT(list, Catch::Contains("creatinine (umol/L, mg/dL)"));
   CHECK_THAT(list, !Catch::Contains("cbc"));
@@ -609,8 +616,8 @@ TEST_CASE("tracker: record keeps every result and bad input stores nothing", "[t
   b = r;
   b.value = "5000 umol/L";
   CHECK(refused(b) == "input.out_of_range");
-  CHECK(parse_measurement(lab("creatinine"), "4999 umol/L").value == 4999);
-  CHECK(parse_measurement(lab("creatinine"), "0 umol/L").value == 0);
+  CHECK(parse_measurement(lab("creatinine"), "4999 umol/L").canonical.amount() == 4999);
+  CHECK(parse_measurement(lab("creatinine"), "0 umol/L").canonical.amount() == 0);
   // A decimal comma is said as such.
   const Problem comma = problem_of([&] { parse_measurement(lab("creatinine"), "1,2 mg/dL"); });
   CHECK(comma.id == "quantity.unknown_unit");
@@ -1251,7 +1258,7 @@ TEST_CASE("tracker: creatinine rise over the mean of the pretreatment values",
     const Advice a =
         advice_of(advise(itp, rules.labs, start, rs, d("2026-12-20")), "creatinine-rise-25");
     CHECK(a.status == Advice::Status::reached);
-    CHECK(*a.baseline == Approx(100));
+    CHECK(a.baseline->amount() == Approx(100));
     CHECK(a.baseline_dates.size() == 2);
     CHECK(*a.change_percent == Approx(25));
     CHECK_THAT(a.advice.en, Catch::Contains("repeating the test within 2 weeks"));
@@ -1392,7 +1399,7 @@ TEST_CASE("tracker: advice through the store", "[tracker][advice][store]") {
   const Advice a = advice_of(all, "creatinine-rise-25");
   CHECK(a.status == Advice::Status::reached);
   // Baseline (95 + 106.08) / 2 = 100.54 umol/L; 1.5 mg/dL = 132.6 umol/L: +31.89%.
-  CHECK(*a.baseline == Approx(100.54));
+  CHECK(a.baseline->amount() == Approx(100.54));
   CHECK(*a.change_percent == Approx(31.89).epsilon(1e-3));
   CHECK(t.advise(rules, "pt-01", d("2026-12-20"), std::string("creatinine")).size() == 1);
   CHECK(problem_of([&] { t.advise(rules, "pt-01", d("2026-12-20"), std::string("nope")); }).id ==
@@ -1490,7 +1497,7 @@ TEST_CASE("tracker: a result entered in error is kept but used by no baseline, a
   // Baseline (80 + 10) / 2 = 45; 90 is 100% above it.
   Advice a = creatinine();
   CHECK(a.status == Advice::Status::reached);
-  CHECK(*a.baseline == Approx(45));
+  CHECK(a.baseline->amount() == Approx(45));
   CHECK(a.not_used.empty());
 
   const MarkedInError m = t.mark_entered_in_error("pt-01", 2, "typed 10 for 100", d("2026-12-16"));
@@ -1501,7 +1508,7 @@ TEST_CASE("tracker: a result entered in error is kept but used by no baseline, a
   // Baseline 80 (#1 alone); 90 is 12.5% above it: not reached.
   a = creatinine();
   CHECK(a.status == Advice::Status::not_reached);
-  CHECK(*a.baseline == Approx(80));
+  CHECK(a.baseline->amount() == Approx(80));
   CHECK(*a.change_percent == Approx(12.5));
   CHECK(a.not_used == std::vector<std::int64_t>{2});
   CHECK(a.baseline_dates == std::vector<Date>{d("2026-11-17")});
@@ -1518,7 +1525,7 @@ TEST_CASE("tracker: a result entered in error is kept but used by no baseline, a
   const Recorded again = record("2026-11-24", "100 umol/L");  // #4; baseline (80 + 100) / 2 = 90
   CHECK(again.same_day.empty());
   a = creatinine();
-  CHECK(*a.baseline == Approx(90));
+  CHECK(a.baseline->amount() == Approx(90));
   CHECK(*a.change_percent == Approx(0));
 
   // Marking twice changes nothing; the first mark stays.
@@ -1625,6 +1632,18 @@ TEST_CASE("tracker: a store edited outside doseplan is tracker.damaged, naming t
     const Problem p = problem_of([&] { t.results("pt-01"); });
     CHECK(p.id == "tracker.damaged");
     CHECK_THAT(p.message, Catch::Contains("\"\\x1B[31m\\xE9\""));  // quoted escaped
+  }
+  for (const char* unit : {"mmol/X", "mg",
+                           "umol/L"
+                           "\x1b"}) {
+    // A canonical unit is read as a unit of a result: one the table does not have is damage.
+    INFO(unit);
+    Tracker t(edited(std::string("DROP TRIGGER results_append_only_update; UPDATE results SET "
+                                 "unit_canonical = '") +
+                     unit + "'"),
+              Tracker::Mode::read_only);
+    CHECK_THAT(damaged_at([&] { t.results("pt-01"); }),
+               Catch::EndsWith(": results.unit_canonical, row 1"));
   }
   {
     Tracker t(edited("DROP TRIGGER visit_items_kept_update; UPDATE visit_items SET items_json = "

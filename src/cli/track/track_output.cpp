@@ -51,12 +51,16 @@ namespace {
 
 // With the test (`lab`), each value carries the LOINC code of its unit: the molar code for
 // umol/L or mmol/L where labs.json gives one ("14682-9" for creatinine), else the test's code.
+json lab_value_json(const LabValue& v) {
+  return {{"value", v.amount()}, {"unit", v.unit().written}};
+}
+
 json measurement_json(const Measurement& m, const LabTest* lab) {
   json j = {{"as_entered", {{"value", m.value_entered}, {"unit", m.unit_entered}}},
-            {"canonical", {{"value", m.value}, {"unit", m.unit}}}};
+            {"canonical", lab_value_json(m.canonical)}};
   if (lab && !lab->loinc.empty()) {
     j["as_entered"]["loinc"] = lab->loinc_for_unit(m.unit_entered);
-    j["canonical"]["loinc"] = lab->loinc_for_unit(m.unit);
+    j["canonical"]["loinc"] = lab->loinc_for_unit(m.canonical.unit().written);
   }
   return j;
 }
@@ -141,7 +145,7 @@ json advice_json(const Advice& a, const RuleSet& rules) {
             {"detail", localized_json(a.detail)}};
   if (a.result) j["result"] = result_json(*a.result, rules.find_lab(a.rule.test));
   if (a.baseline) {
-    j["baseline"] = {{"value", *a.baseline}, {"unit", a.unit}};
+    j["baseline"] = lab_value_json(*a.baseline);
     json dates = json::array();
     for (Date d : a.baseline_dates) dates.push_back(format_date(d));
     j["baseline_dates"] = dates;
