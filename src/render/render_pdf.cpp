@@ -245,7 +245,17 @@ class Doc {
     cairo_pdf_surface_set_metadata(surface_.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
     cr_.reset(cairo_create(surface_.get()));
     layout_.reset(pango_cairo_create_layout(cr_.get()));
-    pango_context_set_language(pango_layout_get_context(layout_.get()),
+    PangoContext* context = pango_layout_get_context(layout_.get());
+    // A PDF page is measured in points: glyph positions rounded to whole points (pango's default
+    // since 1.44) and hinted metrics made word spaces of small text 0.5 to 1.5 pt wide at random,
+    // so words ran together in print ("nota prescription"). Exact positions, unhinted metrics.
+    pango_context_set_round_glyph_positions(context, FALSE);
+    std::unique_ptr<cairo_font_options_t, decltype(&cairo_font_options_destroy)> options(
+        cairo_font_options_create(), &cairo_font_options_destroy);
+    cairo_font_options_set_hint_metrics(options.get(), CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(options.get(), CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(context, options.get());
+    pango_context_set_language(context,
                                pango_language_from_string(lang == Lang::zh_CN ? "zh-cn" : "en"));
     pango_layout_context_changed(layout_.get());
     pango_layout_set_wrap(layout_.get(), PANGO_WRAP_WORD_CHAR);
