@@ -244,6 +244,7 @@ class Doc {
     const std::string title = "doseplan: " + plan.regimen.id;
     cairo_pdf_surface_set_metadata(surface_.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
     cr_.reset(cairo_create(surface_.get()));
+    cairo_tag_begin(cr_.get(), "Document", "");
     layout_.reset(pango_cairo_create_layout(cr_.get()));
     PangoContext* context = pango_layout_get_context(layout_.get());
     // A PDF page is measured in points: glyph positions rounded to whole points (pango's default
@@ -302,6 +303,7 @@ class Doc {
 
   // Ends the document; returns the number of pages. Throws when text could not be drawn.
   int finish() {
+    cairo_tag_end(cr_.get(), "Document");
     cairo_show_page(cr_.get());
     cairo_surface_finish(surface_.get());
     if (const cairo_status_t s = cairo_surface_status(surface_.get()); s != CAIRO_STATUS_SUCCESS) {
@@ -341,6 +343,16 @@ class Doc {
       const double baseline = pango_units_to_double(pango_layout_get_baseline(lay));
       rect(x, top + baseline - side + 0.5, side, side, Rgb{1, 1, 1}, kInk, 0.6);
     }
+    // Tagged PDF (cairo 1.16 structure tags): each line a paragraph or a heading, in the order
+    // drawn, which is the reading order; headings are also bookmarks (the outline).
+    const char* tag = structure_tag(l);
+    cairo_tag_begin(cr_.get(), tag, "");
+    if (tag != std::string_view("P") && total_pages_ > 0) {
+      const std::string at = "page=" + std::to_string(page_) + " pos=[" + std::to_string(x) + " " +
+                             std::to_string(top) + "]";
+      cairo_pdf_surface_add_outline(surface_.get(), CAIRO_PDF_OUTLINE_ROOT, l.text.c_str(),
+                                    at.c_str(), static_cast<cairo_pdf_outline_flags_t>(0));
+    }
     cairo_set_source_rgb(cr_.get(), l.style.colour.r, l.style.colour.g, l.style.colour.b);
     cairo_move_to(cr_.get(), x + indent(l), top);
     // A link annotation over the line (cairo 1.16 tags); an address cairo's attribute syntax
@@ -349,6 +361,7 @@ class Doc {
     if (link) cairo_tag_begin(cr_.get(), CAIRO_TAG_LINK, ("uri='" + l.link + "'").c_str());
     pango_cairo_show_layout(cr_.get(), lay);
     if (link) cairo_tag_end(cr_.get(), CAIRO_TAG_LINK);
+    cairo_tag_end(cr_.get(), tag);
   }
   void draw(const Stack& s, double x, double top, double width) {
     for (const Line& l : s) {
@@ -380,6 +393,12 @@ class Doc {
   static constexpr double kFooterWidth = kWidth - 90;   // the page number takes the rest
 
   static double tick_side(const Line& l) { return l.style.size * 0.9; }
+  // H1 for the title, H2 for the headings of the sections and the drug, P for the rest.
+  static const char* structure_tag(const Line& l) {
+    if (l.style.size >= kTitle.size) return "H1";
+    if (l.style.bold && l.style.size >= kHeading.size) return "H2";
+    return "P";
+  }
   static double indent(const Line& l) { return l.tick ? tick_side(l) + 3 : 0; }
 
   PangoLayout* layout(const Line& l, double width) {

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Word spaces of the PDF plan as printed (issue 20, item 5).
+"""The PDF plan as printed and as read aloud (issue 20, items 5 and 13).
+
+Word spaces:
 
 Renders each page to an image (pdftoppm, 300 dpi, grey) and, for every two words that
 pdftotext reads side by side on a line, measures the run of blank pixel columns between them
@@ -8,7 +10,11 @@ across the line's height. A word space narrower than 0.6 pt prints as no space a
 word gaps of the English ITP plan were under 0.6 pt; with exact positions the narrowest is
 0.72 pt (an "f" overhanging its space).
 
-usage: pdf_gaps_test.py DOSEPLAN
+Structure: the PDF is tagged (cairo's structure tags; pdfinfo says "Tagged: yes"), has a title,
+and its structure tree gives the reading order: the title (H1) first, then the sections (H2) in
+the order printed. cairo 1.16 has no way to set the document's language (/Lang): not tested.
+
+usage: pdf_print_test.py DOSEPLAN
 """
 import os
 import re
@@ -66,6 +72,21 @@ def narrow_gaps(pdf, work):
     return narrow, seen
 
 
+def check_structure(pdf, regimen, title):
+    """Tagged, titled, and the first heading of the tree is the plan's title."""
+    info = subprocess.run(["pdfinfo", pdf], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    assert re.search(r"^Title:\s+doseplan: " + re.escape(regimen) + "$", info, re.M), info
+    tree = subprocess.run(["pdfinfo", "-struct-text", pdf], check=True, capture_output=True,
+                          text=True).stdout.splitlines()
+    headings = [tree[i + 1].strip().strip('"') for i, line in enumerate(tree[:-1])
+                if line.strip().startswith(("H1 ", "H2 "))]
+    assert tree[0].strip() == "Document", tree[:3]
+    assert headings and headings[0] == title, headings[:3]
+    assert len(headings) >= 5, headings
+    return headings
+
+
 def main():
     doseplan = sys.argv[1]
     failed = False
@@ -74,11 +95,14 @@ def main():
         ("cyclosporine-itp", "zh-CN", ["--weight", "62kg"]),
         ("rituximab-1000-ra", "en", ["--weight", "70kg", "--acknowledge-off-label"]),
     ]
+    titles = {"en": "Dosing and monitoring schedule", "zh-CN": "用药与监测日程"}
     for regimen, lang, extra in cases:
         with tempfile.TemporaryDirectory() as work:
             pdf = work + "/plan.pdf"
             subprocess.run([doseplan, "plan", "--regimen", regimen, "--start", "2026-12-01",
                             "--lang", lang, "--format", "pdf", "-o", pdf] + extra, check=True)
+            headings = check_structure(pdf, regimen, titles[lang])
+            print(f"{regimen} {lang}: tagged, {len(headings)} headings: {headings[:3]} ...")
             narrow, seen = narrow_gaps(pdf, work)
             print(f"{regimen} {lang}: {seen} word gaps, {len(narrow)} under {MIN_GAP_PT} pt")
             assert seen > 500, f"{regimen} {lang}: only {seen} word gaps read"
