@@ -8,7 +8,11 @@ build="${ASAN_BUILD_DIR:-$root/build-asan}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 # 50 cases per property instead of 1,000: the batch property alone took 1,091 s of a 2,765 s run
 # with 1,000 (tests/CMakeLists.txt).
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDOSEPLAN_SANITIZE=ON \
+# -O1 -g1: AddressSanitizer's documentation suggests -O1 for a reasonable speed, and line tables
+# are enough for its reports to name files and lines; compiling src/plan/plan.cpp takes 8.2 s of
+# CPU this way against 6.8 s at -O0 -g (14.8 s at -O1 -g).
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+  -DDOSEPLAN_SANITIZE=ON \
   -DDOSEPLAN_BUILD_BENCHMARKS=OFF -DDOSEPLAN_PROPERTY_CASES=50 >/dev/null
 cmake --build "$build" -j "$jobs"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
