@@ -142,6 +142,18 @@ rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
 assert [r["slot"] for r in rows if r["kind"] == "dose"] == ["infusion", "infusion"]
 PY
 
+# Issue 20, item 12: a fixed dose that rounding does not move (riTUXimab 1,000 mg) has no "Actual
+# dose" line (it said only "1,000 mg (deviation 0 mg, 0%)"); a rounded dose still shows it.
+run plan --regimen rituximab-1000-ra --weight 70kg --start 2026-12-01
+check "riTUXimab 1000 text exits 0" test "$code" -eq 0
+check "riTUXimab 1000 text: no Actual dose line" bash -c "! grep -q 'Actual dose' '$tmp/out'"
+check "riTUXimab 1000 text: no zero deviation" bash -c "! grep -q 'deviation 0 mg' '$tmp/out'"
+check "riTUXimab 1000 text: the rounded dose is still said" contains "$tmp/out" "Rounded dose          1,000 mg"
+run plan --regimen rituximab-1000-ra --weight 70kg --start 2026-12-01 --lang zh-CN
+check "riTUXimab 1000 zh-CN text: no Actual dose line" bash -c "! grep -q '实际剂量' '$tmp/out'"
+run "${itp[@]}"
+check "ITP text: the rounded dose's deviation is still shown" contains "$tmp/out" "Actual dose           4.84 mg/kg/day (deviation -10 mg, -3.23%)"
+
 # --- the example patient file (the README's first command)
 run plan --input "$(dirname "$0")/../../examples/patient-itp.json"
 check "example patient exits 0" test "$code" -eq 0
