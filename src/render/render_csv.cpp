@@ -3,6 +3,11 @@
 // the sources (rows of kind "disclaimer" and "source", one per citation with its numbered document)
 // and what made the plan (kind "made_by": doseplan and rules versions, the rules hash), so that no
 // copy of the schedule travels without them.
+// The file begins with a UTF-8 byte order mark in every language (docs/csv.md): every CSV holds
+// non-ASCII text (the bilingual disclaimer, µ, m², dashes and quotes), and a spreadsheet opening a
+// CSV without the mark may read it in the computer's legacy code page (mojibake). Column names and
+// the values of `kind` stay keys; the `slot` column is in the output language (早上, infusion
+// 输注).
 #include <sstream>
 
 #include "doseplan/format.hpp"
@@ -35,6 +40,14 @@ std::string neutral(const std::string& s, std::size_t column) {
   return std::string("=+-@\t\r").find(s[0]) == std::string::npos ? s : "'" + s;
 }
 
+// A number for the numeric columns: no thousands separator (1000, not "1,000"), so that a
+// spreadsheet in any locale and a program read it as a number.
+std::string plain_number(double value) {
+  std::string s = format_number(value, 3);
+  std::erase(s, ',');
+  return s;
+}
+
 void row(std::ostringstream& o, std::initializer_list<std::string> fields) {
   std::size_t column = 0;
   for (const std::string& f : fields) {
@@ -55,6 +68,7 @@ std::string citation(const Plan& plan, const Provenance& p, Lang lang) {
 
 std::string render_csv(const Plan& plan, Lang lang) {
   std::ostringstream o;
+  o << "\xEF\xBB\xBF";  // U+FEFF, the UTF-8 byte order mark
   row(o, {"kind", "date", "slot", "phase", "step", "amount_mg", "made_of", "volume_mL", "tests",
           "test_names", "window", "reason", "source"});
   for (const PatientCheck& c : plan.checks) {
@@ -72,10 +86,10 @@ std::string render_csv(const Plan& plan, Lang lang) {
         p.steps > 0 ? std::to_string(p.step) + "/" + std::to_string(p.steps) : "";
     for (Date d = p.first; d <= p.last; d += date::days{1}) {
       for (const Administration& a : p.dose.administrations) {
-        row(o, {"dose", format_date(d), p.cycle ? "infusion" : slot_name(a.slot),
-                pick(p.name, lang), step, a.cells ? "" : format_number(in_mg(a.amount), 3),
+        row(o, {"dose", format_date(d), tr(lang, p.cycle ? "infusion" : slot_name(a.slot)),
+                pick(p.name, lang), step, a.cells ? "" : plain_number(in_mg(a.amount)),
                 patient_units(a, plan.product.form, lang),
-                a.volume ? format_number(in_mL(*a.volume), 3) : "", "", "", "",
+                a.volume ? plain_number(in_mL(*a.volume)) : "", "", "", "",
                 format_dose(p.dose.target, lang) +
                     (p.dose_note.en.empty() ? "" : tr(lang, "; ") + pick(p.dose_note, lang)),
                 citation(plan, p.dose_from, lang)});

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "doseplan/format.hpp"
 #include "doseplan/provenance.hpp"
@@ -55,6 +56,75 @@ double clean(double v) {
 json quantity(double value, const char* unit, const char* code) {
   return {{"value", clean(value)}, {"unit", unit}, {"system", kUcum}, {"code", code}};
 }
+
+// The official LOINC long common name of each code doseplan uses (rules/labs.json and the body
+// measures), written as Coding.display. Source: LOINC (Regenstrief Institute, loinc.org), each
+// code's term page or a page quoting it (issue 20, item 11; the list with where each was checked
+// is in docs/fhir.md, "LOINC displays"). LOINC writes cycloSPORINE in Tall Man letters itself.
+// A code missing here gets no display (a display is optional; a wrong one is worse than none):
+// tests/render/fhir_test.sh checks that every code of rules/labs.json is here.
+const char* loinc_long_name(const std::string& code) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"29463-7", "Body weight"},
+      {"8302-2", "Body height"},
+      {"3520-4", "cycloSPORINE [Mass/volume] in Blood"},
+      {"58410-2", "CBC panel - Blood by Automated count"},
+      {"777-3", "Platelets [#/volume] in Blood by Automated count"},
+      {"1742-6", "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma"},
+      {"1920-8", "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma"},
+      {"1975-2", "Bilirubin.total [Mass/volume] in Serum or Plasma"},
+      {"14631-6", "Bilirubin.total [Moles/volume] in Serum or Plasma"},
+      {"2160-0", "Creatinine [Mass/volume] in Serum or Plasma"},
+      {"14682-9", "Creatinine [Moles/volume] in Serum or Plasma"},
+      {"3094-0", "Urea nitrogen [Mass/volume] in Serum or Plasma"},
+      {"85354-9", "Blood pressure panel with all children optional"},
+      {"8480-6", "Systolic blood pressure"},
+      {"8462-4", "Diastolic blood pressure"},
+      {"6690-2", "Leukocytes [#/volume] in Blood by Automated count"},
+      {"751-8", "Neutrophils [#/volume] in Blood by Automated count"},
+      {"24356-8", "Urinalysis complete panel - Urine"},
+      {"2823-3", "Potassium [Moles/volume] in Serum or Plasma"},
+      {"19123-9", "Magnesium [Mass/volume] in Serum or Plasma"},
+      {"2601-3", "Magnesium [Moles/volume] in Serum or Plasma"},
+      {"3084-1", "Urate [Mass/volume] in Serum or Plasma"},
+      {"14933-6", "Urate [Moles/volume] in Serum or Plasma"},
+      {"2093-3", "Cholesterol [Mass/volume] in Serum or Plasma"},
+      {"14647-2", "Cholesterol [Moles/volume] in Serum or Plasma"},
+      {"2571-8", "Triglyceride [Mass/volume] in Serum or Plasma"},
+      {"14927-8", "Triglyceride [Moles/volume] in Serum or Plasma"},
+      {"22664-7", "Urea [Moles/volume] in Serum or Plasma"},
+      {"2889-4", "Protein [Mass/time] in 24 hour Urine"},
+      {"5196-1", "Hepatitis B virus surface Ag [Presence] in Serum or Plasma by Immunoassay"},
+      {"13952-7", "Hepatitis B virus core Ab [Presence] in Serum or Plasma by Immunoassay"},
+  };
+  for (const auto& [c, name] : kNames)
+    if (code == c) return name;
+  return nullptr;
+}
+
+// A LOINC Coding: system, code and, when known, the official long common name.
+json loinc_coding(const std::string& code) {
+  json c = {{"system", kLoinc}, {"code", code}};
+  if (const char* name = loinc_long_name(code)) c["display"] = name;
+  return c;
+}
+
+// The medication as text only, flagged as not coded: neither clinical-facts.md nor a drug label
+// among doseplan's sources gives an RxNorm or ATC code for any of its drugs or products, and a
+// code is written only where a cited document gives it (issue 20, item 11; docs/fhir.md). The
+// flag is the standard data-absent-reason extension ("unknown": a code exists, doseplan has none
+// from a source) and a note of the MedicationRequest.
+json medication_concept(const Plan& plan) {
+  return {{"extension",
+           json::array({{{"url", "http://hl7.org/fhir/StructureDefinition/data-absent-reason"},
+                         {"valueCode", "unknown"}}})},
+          {"text", plan.regimen.drug.name.en + " (" + plan.regimen.drug.name.zh + "), " +
+                       plan.product.name.en}};
+}
+
+constexpr const char* kUncodedNote =
+    "Medication not coded: no RxNorm or ATC code is given by a document doseplan cites "
+    "(clinical-facts.md, drug labels), so the drug and product are given as text only.";
 
 const char* when_code(Slot s) {
   switch (s) {
@@ -124,8 +194,7 @@ json creatinine_observation(const Plan& plan, const json& subject) {
   json code = {{"text", "Serum creatinine (baseline)"}};
   for (const LabTest& l : plan.labs) {
     if (l.id == "creatinine" && !l.loinc_for_unit(unit).empty()) {
-      code["coding"] = json::array(
-          {{{"system", kLoinc}, {"code", l.loinc_for_unit(unit)}, {"display", l.name.en}}});
+      code["coding"] = json::array({loinc_coding(l.loinc_for_unit(unit))});
     }
   }
   return {
@@ -146,7 +215,8 @@ json creatinine_observation(const Plan& plan, const json& subject) {
 void add_dosages(json& out, const PlannedPhase& p, int sequence, const Plan& plan) {
   if (p.cycle) {
     const Administration& a = p.dose.administrations.front();
-    json dose = a.cells ? quantity(a.cells->millions, "million cells", "10*6")
+    // Cells are counted, in millions: UCUM 10*6 with the annotation {cells} says what is counted.
+    json dose = a.cells ? quantity(a.cells->millions, "million cells", "10*6{cells}")
                         : quantity(in_mg(a.amount), "mg", "mg");
     out.push_back({{"sequence", sequence},
                    {"text", p.name.en + " " + std::to_string(p.step) + "/" +
@@ -286,6 +356,8 @@ struct FhirWriter {
   std::string bundle();
 };
 
+// A vital-sign Observation: `display` is the code's text (doseplan's words), the coding's display
+// the LOINC long common name.
 json FhirWriter::observation(const char* loinc, const char* display, json value) const {
   return json{
       {"resourceType", "Observation"},
@@ -295,9 +367,7 @@ json FhirWriter::observation(const char* loinc, const char* display, json value)
                       json::array({{{"system",
                                      "http://terminology.hl7.org/CodeSystem/observation-category"},
                                     {"code", "vital-signs"}}})}}})},
-      {"code",
-       {{"coding", json::array({{{"system", kLoinc}, {"code", loinc}, {"display", display}}})},
-        {"text", display}}},
+      {"code", {{"coding", json::array({loinc_coding(loinc)})}, {"text", display}}},
       {"subject", subject},
       {"effectiveDateTime", format_date(plan.start)},
       {"valueQuantity", value}};
@@ -344,13 +414,12 @@ void FhirWriter::add_medication_requests() {
     json request = {{"resourceType", "MedicationRequest"},
                     {"status", "draft"},
                     {"intent", "proposal"},
-                    {"medicationCodeableConcept",
-                     {{"text", plan.regimen.drug.name.en + " (" + plan.regimen.drug.name.zh +
-                                   "), " + plan.product.name.en}}},
+                    {"medicationCodeableConcept", medication_concept(plan)},
                     {"subject", subject},
                     {"reasonCode", json::array({{{"text", plan.regimen.indication.en}}})}};
     if (!issue_refs.empty()) request["detectedIssue"] = issue_refs;
     request["note"] = notes(plan);
+    request["note"].push_back({{"text", kUncodedNote}});
     request["dosageInstruction"] = dosages;
     add(url, std::move(request));
     activities.push_back({{"reference", {{"reference", url}, {"display", name}}}});
@@ -389,8 +458,7 @@ void FhirWriter::add_service_requests() {
           if (l.id == test) lab = &l;
         json code = {{"text", lab ? lab->name.en : test}};
         if (lab && !lab->loinc.empty()) {
-          code["coding"] =
-              json::array({{{"system", kLoinc}, {"code", lab->loinc}, {"display", lab->name.en}}});
+          code["coding"] = json::array({loinc_coding(lab->loinc)});
         }
         json sr = {{"resourceType", "ServiceRequest"},
                    {"status", "draft"},

@@ -1,6 +1,7 @@
 // The plain-text plan (doseplan plan --format text): one TextWriter per render, which carries the
 // plan and the output language; a method per section, in the order they are printed.
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "doseplan/format.hpp"
@@ -261,20 +262,30 @@ class TextWriter {
            << format_mg(a.amount, lang_) << " = " << patient_units(a, plan_.product.form, lang_)
            << "\n";
       }
-      // A fixed dose in mg has no dose per kg or m² to show: the amount itself (issue 16, N31).
-      const std::string actual = actual_text(d, lang_);
-      o_ << "  " << pad(label("Actual dose"), 22)
-         << (actual.empty() ? format_mg(d.rounded_daily, lang_) : actual)
-         << paren(fill(label("{a}, {b}"),
-                       {{"a", label("deviation") + " " +
-                                  format_mg(d.rounded_daily - d.exact_daily, lang_)},
-                        {"b", format_percent(d.deviation_percent)}}))
-         << "\n";
+      actual_dose(d);
       const std::string twice = twice_daily_text(plan_, lang_);
       if (!twice.empty())
         o_ << "  " << pad("", 22) << twice << " [" << label("project default") << "]\n";
     }
     for (const LocalizedText& a : plan_.advisories) o_ << "  ! " << pick(a, lang_) << "\n";
+    o_ << "\n";
+  }
+
+  // "Actual dose": the rounded dose per kg or m² and how far rounding moved it. A fixed dose in mg
+  // has no dose per kg or m² to show (issue 16, N31); when rounding did not move it either
+  // (riTUXimab 1,000 mg) the line would only repeat the rounded dose: left out (issue 20, 12).
+  void actual_dose(const DailyDose& d) {
+    const std::string actual = actual_text(d, lang_);
+    const bool moved = std::abs(in_mg(d.rounded_daily - d.exact_daily)) > 1e-6;
+    if (actual.empty() && !moved) return;
+    o_ << "  " << pad(label("Actual dose"), 22)
+       << (actual.empty() ? format_mg(d.rounded_daily, lang_) : actual);
+    if (moved) {
+      o_ << paren(
+          fill(label("{a}, {b}"),
+               {{"a", label("deviation") + " " + format_mg(d.rounded_daily - d.exact_daily, lang_)},
+                {"b", format_percent(d.deviation_percent)}}));
+    }
     o_ << "\n";
   }
 

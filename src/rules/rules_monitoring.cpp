@@ -1,4 +1,5 @@
-// Reading a regimen file's monitoring items and lab rules (RegimenReader, src/rules/rules_readers.hpp).
+// Reading a regimen file's monitoring items and lab rules (RegimenReader,
+// src/rules/rules_readers.hpp).
 #include <algorithm>
 #include <set>
 
@@ -33,6 +34,7 @@ void RegimenReader::read_monitoring(Obj& root, Regimen& r) {
                 "monitoring id \"" + rule.id + "\" is used twice");
     }
     rule.name = m.text("name");
+    check_tall_man(diag_, m.at("name") + "/en", rule.name.en);
     if (const json* tests = m.array("tests")) {
       for (const auto& [t, tptr] : elements(tests, m.at("tests"))) {
         if (t->is_string()) {

@@ -14,6 +14,7 @@
 namespace doseplan {
 
 using detail::check_format_version;
+using detail::check_tall_man;
 using detail::Diagnostics;
 using detail::elements;
 using detail::fail;
@@ -192,11 +193,7 @@ Product read_product(Obj& p, std::set<std::string>& ids, const std::vector<Marke
   }
   read_form(p, prod);
   prod.name = p.text("name");
-  if (!prod.name.en.empty() && tall_man(prod.name.en) != prod.name.en) {
-    diag.add("rules.tall_man", p.at("name") + "/en",
-             "write \"" + tall_man(prod.name.en) + "\" (Tall Man letters, FDA/ISMP), not \"" +
-                 prod.name.en + "\"");
-  }
+  check_tall_man(diag, p.at("name") + "/en", prod.name.en);
   for (const auto& [m, mptr] : elements(p.array("market_names", false), p.at("market_names"))) {
     if (m->is_string()) {
       prod.market_names.push_back(m->get<std::string>());
@@ -270,6 +267,7 @@ LabCatalog parse_lab_catalog(std::string_view json_text, const std::string& file
       diag.add("rules.duplicate_id", t.at("id"), "test id \"" + lab.id + "\" is used twice");
     }
     lab.name = t.text("name");
+    check_tall_man(diag, t.at("name") + "/en", lab.name.en);
     lab.kind = t.string("kind", false).value_or("lab");
     if (lab.kind != "lab" && lab.kind != "vital" && lab.kind != "assessment") {
       diag.add("rules.bad_value", t.at("kind"), "expected lab, vital or assessment");

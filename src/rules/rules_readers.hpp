@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "doseplan/format.hpp"
 #include "doseplan/rules.hpp"
 #include "rules/json_reader.hpp"
 
@@ -28,6 +29,14 @@ namespace doseplan::detail {
 // The units of a test of labs.json (`units`, `canonical_unit`, `molar_mass`, `accepts`,
 // `implausible_from`; src/rules/lab_units.cpp).
 void read_lab_units(Obj& t, LabTest& lab);
+
+// rules.tall_man: an English name (drug, product, test, monitoring item) with a look-alike drug
+// name must write it in Tall Man letters (cycloSPORINE, riTUXimab; tall_man() in format.hpp).
+inline void check_tall_man(Diagnostics& diag, const std::string& pointer, const std::string& en) {
+  if (en.empty() || tall_man(en) == en) return;
+  diag.add("rules.tall_man", pointer,
+           "write \"" + tall_man(en) + "\" (Tall Man letters, FDA/ISMP), not \"" + en + "\"");
+}
 
 // Throws the problems collected so far (an Error).
 [[noreturn]] inline void fail(Diagnostics& diag) {

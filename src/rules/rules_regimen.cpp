@@ -1,6 +1,7 @@
 // Reading a regimen file: RegimenReader::read and the sections that are not the dose, the phases
 // or the monitoring (sources, population, patient rules, body size, course, warnings, golden
-// cases). See src/rules/rules_readers.hpp for where the other readers are, docs/rules.md for the format.
+// cases). See src/rules/rules_readers.hpp for where the other readers are, docs/rules.md for the
+// format.
 #include <algorithm>
 #include <set>
 
@@ -41,11 +42,7 @@ Regimen RegimenReader::read(const json& root_json) {
   if (auto drug = root.object("drug")) {
     r.drug.id = drug->string("id").value_or("");
     r.drug.name = drug->text("name");
-    if (!r.drug.name.en.empty() && tall_man(r.drug.name.en) != r.drug.name.en) {
-      diag_.add("rules.tall_man", drug->at("name") + "/en",
-                "write \"" + tall_man(r.drug.name.en) + "\" (Tall Man letters, FDA/ISMP), not \"" +
-                    r.drug.name.en + "\"");
-    }
+    check_tall_man(diag_, drug->at("name") + "/en", r.drug.name.en);
     r.drug.also_known_as = drug->text("also_known_as", false);
     drug->finish();
   }

@@ -83,7 +83,7 @@ run "${itp[@]}" --format csv
 check "csv exits 0" test "$code" -eq 0
 check "csv rows" python3 - "$tmp/out" <<'PY'
 import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
 kinds = [r["kind"] for r in rows]
 # 2026-12-01..2027-06-11 is 193 days, twice daily.
 assert kinds.count("dose") == 386, kinds.count("dose")
@@ -102,15 +102,57 @@ PY
 run "${itp[@]}" --format csv --lang zh-CN
 check "csv in Chinese: names, doses and reasons" python3 - "$tmp/out" <<'PY'
 import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
 assert rows[0]["kind"] == "check" and "血肌酐" in rows[0]["reason"], rows[0]
 first = [r for r in rows if r["kind"] == "dose"][0]
-# Keys stay keys (kind, slot); what people read is in Chinese, doses with Chinese units.
+# Keys stay keys (kind); what people read is in Chinese, doses with Chinese units.
+# The slot follows --lang (issue 20, item 10): 早上, as on the pill card.
 assert (first["kind"], first["slot"], first["phase"], first["volume_mL"] or "", first["reason"]) == (
-    "dose", "morning", "诱导期", "", "5 mg/(kg·天)"), first
+    "dose", "早上", "诱导期", "", "5 mg/(kg·天)"), first
+assert sorted({r["slot"] for r in rows if r["kind"] == "dose"}) == ["早上", "晚上"]
 tests = [r for r in rows if r["kind"] == "test"]
 assert tests[0]["date"] == "2026-11-17" and tests[0]["reason"] == "基线检查第1次（共2次），治疗开始前", tests[0]
 PY
+
+# A spreadsheet opens the file as UTF-8 because it begins with the byte order mark, in both
+# languages (issue 20, item 10; docs/csv.md); read back as Excel would, the Chinese is intact.
+run "${itp[@]}" --format csv --lang zh-CN
+check "csv zh-CN begins with the UTF-8 BOM" test "$(head -c 3 "$tmp/out" | od -An -tx1 | tr -d ' ')" = "efbbbf"
+check "csv zh-CN read as UTF-8 with BOM: Chinese intact, first column 'kind'" python3 - "$tmp/out" <<'PY'
+import csv, sys
+raw = open(sys.argv[1], "rb").read()
+assert raw.count(b"\xef\xbb\xbf") == 1
+rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+assert rows[0][0] == "kind" and rows[0][2] == "slot", rows[0]
+assert any("诱导期" in r for r in rows)
+PY
+run "${itp[@]}" --format csv
+check "csv en begins with the UTF-8 BOM" test "$(head -c 3 "$tmp/out" | od -An -tx1 | tr -d ' ')" = "efbbbf"
+run plan --regimen rituximab-1000-ra --weight 70kg --start 2026-12-01 --format csv --lang zh-CN
+check "csv zh-CN: an infusion's slot is 输注" python3 - "$tmp/out" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
+doses = [r for r in rows if r["kind"] == "dose"]
+assert [(r["date"], r["slot"], r["amount_mg"]) for r in doses] == [("2026-12-01", "输注", "1000"), ("2026-12-15", "输注", "1000")], doses
+PY
+run plan --regimen rituximab-1000-ra --weight 70kg --start 2026-12-01 --format csv
+check "csv en: an infusion's slot is infusion" python3 - "$tmp/out" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
+assert [r["slot"] for r in rows if r["kind"] == "dose"] == ["infusion", "infusion"]
+PY
+
+# Issue 20, item 12: a fixed dose that rounding does not move (riTUXimab 1,000 mg) has no "Actual
+# dose" line (it said only "1,000 mg (deviation 0 mg, 0%)"); a rounded dose still shows it.
+run plan --regimen rituximab-1000-ra --weight 70kg --start 2026-12-01
+check "riTUXimab 1000 text exits 0" test "$code" -eq 0
+check "riTUXimab 1000 text: no Actual dose line" bash -c "! grep -q 'Actual dose' '$tmp/out'"
+check "riTUXimab 1000 text: no zero deviation" bash -c "! grep -q 'deviation 0 mg' '$tmp/out'"
+check "riTUXimab 1000 text: the rounded dose is still said" contains "$tmp/out" "Rounded dose          1,000 mg"
+run plan --regimen rituximab-1000-ra --weight 70kg --start 2026-12-01 --lang zh-CN
+check "riTUXimab 1000 zh-CN text: no Actual dose line" bash -c "! grep -q '实际剂量' '$tmp/out'"
+run "${itp[@]}"
+check "ITP text: the rounded dose's deviation is still shown" contains "$tmp/out" "Actual dose           4.84 mg/kg/day (deviation -10 mg, -3.23%)"
 
 # --- the example patient file (the README's first command)
 run plan --input "$(dirname "$0")/../../examples/patient-itp.json"
@@ -321,7 +363,7 @@ done
 run "${itp[@]}" --format csv
 check "csv cells neutralised" python3 - "$tmp/out" <<'PY'
 import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
 for r in rows:
     for k, v in r.items():
         if k not in ("amount_mg", "volume_mL"):

@@ -77,6 +77,70 @@ assert any("itp6-003" in n["text"] for n in cp["note"])
 assert all(r.get("status") == "draft" and r.get("intent") == "proposal" for r in mrs + srs + [cp])
 PY
 
+# Codings (issue 20, item 11). LOINC displays are LOINC's long common names (checked by hand
+# against the pages named in docs/fhir.md), never doseplan's own test names, which stay the text;
+# the drug is text only, flagged as not coded (no cited document gives an RxNorm or ATC code);
+# cells are counted in UCUM 10*6{cells}.
+"$bin" plan --regimen cyclosporine-itp --weight 62kg --start 2026-12-01 --creatinine 80umol/L --format fhir -o "$tmp/itp-creatinine.json"
+check "ITP with creatinine: valid FHIR R4" node "$here/fhir/validate.js" "$tmp/itp-creatinine.json"
+check "codings: LOINC long common names, drug uncoded, cells counted" python3 - "$tmp" "$here/../../rules/labs.json" "$here/../../src/render/render_fhir.cpp" <<'PY'
+import glob, json, re, sys
+tmp, labs_path, renderer = sys.argv[1:4]
+def resources(path):
+    return [e["resource"] for e in json.load(open(path, encoding="utf-8"))["entry"]]
+itp = resources(tmp + "/itp-creatinine.json")
+def coding(r):
+    return r["code"]["coding"][0]
+srs = {coding(r)["code"]: r for r in itp if r["resourceType"] == "ServiceRequest" and "coding" in r["code"]}
+expected = {  # code: (LOINC long common name, doseplan's text)
+    "3520-4": ("cycloSPORINE [Mass/volume] in Blood", "cycloSPORINE whole-blood trough level (C0)"),
+    "2160-0": ("Creatinine [Mass/volume] in Serum or Plasma", "Serum creatinine"),
+    "3094-0": ("Urea nitrogen [Mass/volume] in Serum or Plasma", "Blood urea nitrogen (BUN)"),
+    "58410-2": ("CBC panel - Blood by Automated count", "Complete blood count with platelets"),
+    "1742-6": ("Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma", "ALT"),
+    "85354-9": ("Blood pressure panel with all children optional", "Blood pressure"),
+}
+for code, (display, text) in expected.items():
+    assert code in srs, (code, sorted(srs))
+    assert coding(srs[code]) == {"system": "http://loinc.org", "code": code, "display": display}, coding(srs[code])
+    assert srs[code]["code"]["text"] == text, srs[code]["code"]
+obs = {coding(r)["code"]: r for r in itp if r["resourceType"] == "Observation"}
+assert coding(obs["29463-7"])["display"] == "Body weight" and obs["29463-7"]["code"]["text"] == "Body weight"
+# The baseline creatinine in umol/L: the molar code with its own long name.
+assert coding(obs["14682-9"]) == {"system": "http://loinc.org", "code": "14682-9", "display": "Creatinine [Moles/volume] in Serum or Plasma"}, obs["14682-9"]
+assert obs["14682-9"]["valueQuantity"]["value"] == 80
+# The drug: text only, flagged (data-absent-reason) and said in a note of every MedicationRequest.
+for r in (x for x in itp if x["resourceType"] == "MedicationRequest"):
+    m = r["medicationCodeableConcept"]
+    assert "coding" not in m, m
+    assert m["text"] == "cycloSPORINE (环孢素), cycloSPORINE (modified) capsules", m["text"]
+    assert m["extension"] == [{"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason", "valueCode": "unknown"}]
+    assert any(n["text"].startswith("Medication not coded: no RxNorm or ATC code") for n in r["note"])
+# Every bundle: every LOINC coding has a display; no coding of any system other than LOINC on a
+# drug; riTUXimab in Tall Man letters.
+for path in glob.glob(tmp + "/*.json"):
+    text = open(path, encoding="utf-8").read()
+    if '"resourceType": "Bundle"' not in text:
+        continue
+    for c in re.findall(r'\{[^{}]*"system": "http://loinc.org"[^{}]*\}', text):
+        assert '"display"' in c, (path, c)
+    for r in resources(path):
+        if r["resourceType"] == "MedicationRequest":
+            assert "coding" not in r["medicationCodeableConcept"], path
+rtx = [r for r in resources(tmp + "/rituximab-375-weekly.json") if r["resourceType"] == "MedicationRequest"]
+assert rtx[0]["medicationCodeableConcept"]["text"].startswith("riTUXimab (利妥昔单抗)"), rtx[0]["medicationCodeableConcept"]
+# MSC: 50 million cells a dose (source 004: 5000万), counted cells in UCUM.
+msc = [r for r in resources(tmp + "/msc-lupus.json") if r["resourceType"] == "MedicationRequest"]
+doses = [d["doseAndRate"][0]["doseQuantity"] for r in msc for d in r["dosageInstruction"]]
+assert doses and all(d == {"value": 50, "unit": "million cells", "system": "http://unitsofmeasure.org", "code": "10*6{cells}"} for d in doses), doses
+# Every LOINC code of rules/labs.json has its long name in the renderer's table.
+source = open(renderer, encoding="utf-8").read()
+for t in json.load(open(labs_path, encoding="utf-8"))["tests"]:
+    for key in ("loinc", "loinc_molar"):
+        if t.get(key):
+            assert re.search(r'\{"%s", "[^"]+"\}' % re.escape(t[key]), source), (t["id"], t[key])
+PY
+
 # The same plan gives the same Bundle (identifiers come from the content, not a clock).
 "$bin" plan --regimen cyclosporine-itp --weight 62kg --start 2026-12-01 --format fhir -o "$tmp/again.json"
 check "a Bundle is reproducible" cmp -s "$tmp/cyclosporine-itp.json" "$tmp/again.json"

@@ -502,6 +502,7 @@ TEST_CASE("checks (CSV): rows of kind check and acknowledgement, first", "[check
   const Plan plan = judged_plan();
   const std::string en = render_csv(plan);
   INFO(en.substr(0, 600));
+  CHECK(en.rfind("\xEF\xBB\xBFkind,date,slot,", 0) == 0);  // the UTF-8 BOM (docs/csv.md)
   const auto header_end = en.find("\r\n") + 2;
   CHECK(en.compare(header_end, 26, "check,,,,,,,,,,,[warning] ") == 0);
   CHECK(has(en, "[warning] " + kWarnText.en + ",source test-src\r\n"));

@@ -157,10 +157,12 @@ def pdf_readable(path, english_disclaimer):
 
 def csv_readable(out):
     """The cells of a CSV plan meant for people, one a line: not the keys a program reads (kind,
-    slot, test ids), nor the sources and the bilingual disclaimer."""
-    rows = list(csv.reader(io.StringIO(out)))
+    test ids), nor the sources and the bilingual disclaimer. The slot (早上, 输注) is for people
+    (issue 20, item 10). The file begins with a UTF-8 byte order mark (docs/csv.md)."""
+    assert out.startswith("\ufeff"), "CSV without its UTF-8 byte order mark"
+    rows = list(csv.reader(io.StringIO(out[1:])))
     header = rows[0]
-    keys = {"kind", "date", "slot", "amount_mg", "volume_mL", "tests", "source"}
+    keys = {"kind", "date", "amount_mg", "volume_mL", "tests", "source"}
     keep = [i for i, name in enumerate(header) if name not in keys]
     lines = []
     for row in rows[1:]:

@@ -268,6 +268,18 @@ TEST_CASE("a product without strengths or with a zero measuring step is refused"
                             });
 }
 
+TEST_CASE("a test's English name writes look-alike drug names in Tall Man letters") {
+  // Issue 20, item 12: the names of tests are shown in every output, as are those of monitoring
+  // items (tests/data/bad/tall_man_item.json), products and drugs.
+  json j = json::parse(slurp(test_rules_dir() + "/labs.json"));
+  j["tests"][0]["name"]["en"] = "Rituximab level";
+  const auto problems = problems_of([&] { parse_labs(j.dump(), "l.json"); });
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].to_string() ==
+        "l.json:/tests/0/name/en: write \"riTUXimab level\" (Tall Man letters, FDA/ISMP), not "
+        "\"Rituximab level\" [rules.tall_man]");
+}
+
 TEST_CASE("products and labs files must be of the format version this doseplan reads") {
   json j = json::parse(slurp(test_rules_dir() + "/labs.json"));
   j["format_version"] = 2;

@@ -69,3 +69,7 @@ case("several_at_once", lambda j: (setp(["evidence"], "anecdote")(j), delp(["id"
       '/evidence: "anecdote" is not an evidence level; expected label, guideline, trial, case series or experimental [rules.bad_value]'])
 case("tall_man", setp(["drug", "name", "en"], "Cyclosporine"),
      ['/drug/name/en: write "cycloSPORINE" (Tall Man letters, FDA/ISMP), not "Cyclosporine" [rules.tall_man]'])
+# Issue 20, item 12: the names of monitoring items are checked too (the tracker's stored
+# "Cyclosporine blood level (trough, C0)" of an early ITP file would now be refused).
+case("tall_man_item", setp(["monitoring", "items", 0, "name", "en"], "Cyclosporine blood level (trough, C0)"),
+     ['/monitoring/items/0/name/en: write "cycloSPORINE blood level (trough, C0)" (Tall Man letters, FDA/ISMP), not "Cyclosporine blood level (trough, C0)" [rules.tall_man]'])
