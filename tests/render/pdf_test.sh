@@ -139,9 +139,11 @@ ITP_COMMON=("150 mg" "75 mg" "2026-12-01" "2027-06-11" "2026-11-17" "2026-11-24"
   "2027-05-01" "cycloSPORINE" "环孢素" "仅供学习参考" "itp6-003")
 ITP_EN=("1 capsule of 100 mg + 1 capsule of 50 mg" "1 capsule of 100 mg + 1 capsule of 25 mg"
   "1 capsule of 50 mg + 1 capsule of 25 mg" "!1 × 100 mg"
-  "Blood draw first, then the morning dose"  # a trough day's calendar cell (issue 16, S3)
+  # a trough day's calendar cell, before its doses (issue 16, S3; issue 20, item 1)
+  "Today: draw blood for the cycloSPORINE level first, then take the morning dose."
   "Morning and evening, about 12 hours apart, at the same times every day.")
 ITP_ZH=("100 mg胶囊1粒 + 50 mg胶囊1粒" "100 mg胶囊1粒 + 25 mg胶囊1粒" "50 mg胶囊1粒 + 25 mg胶囊1粒"
+  "今天先抽血"  # a trough day's calendar cell says it first (issue 20, item 1)
   "!1 × 100 mg")
 SCOT_COMMON=("840 mg" "2026-12-01" "2027-11-01" "2026-11-30" "2026-12-11" "2027-11-11"
   "1.69 m²" "环磷酰胺" "scot-nct00114530")
@@ -149,9 +151,13 @@ SCOT_COMMON=("840 mg" "2026-12-01" "2027-11-01" "2026-11-30" "2026-12-11" "2027-
 SCOT_EN=("1,260 mg"
   "1,260 mg IV (prepare 1 vial of 1,000 mg + 1 vial of 500 mg; only 1,260 mg of it is used)"
   "840 mg IV (prepare 1 vial of 1,000 mg; only 840 mg of it is used)"
-  "!Blood draw first")  # no drug-level test, no such line
+  "!draw blood for the"  # no drug-level test, no such line
+  # Infusions are appointments, not a time of day (issue 20, item 3): no slot columns.
+  "Medication card: infusion appointments" "Infusion appointment: what is given"
+  "!Pill card" "!Morning" "!Noon" "!Bedtime")
 SCOT_ZH=("1260 mg" "静脉输注 1260 mg（配制时准备 1000 mg 规格 1 瓶 + 500 mg 规格 1 瓶，只用其中 1260 mg）"
-  "静脉输注 840 mg（配制时准备 1000 mg 规格 1 瓶，只用其中 840 mg）" "!1,260 mg" "!1,000 mg")
+  "静脉输注 840 mg（配制时准备 1000 mg 规格 1 瓶，只用其中 840 mg）" "!1,260 mg" "!1,000 mg"
+  "用药卡：输注预约" "输注预约：用药内容" "!服药卡")
 
 pdf_case itp-en en "${ITP[@]}" -- "${ITP_COMMON[@]}" "${ITP_EN[@]}" \
   "twice daily" "Page 1 of" "Educational aid only" "Induction" "Where sources disagree" \
