@@ -236,6 +236,8 @@ class IcsWriter {
   std::string out_;
 
   std::string t(std::string_view key) const { return tr(opt_.lang, key); }
+  // " (text)" / "（text）"
+  std::string paren(const std::string& text) const { return t(" (") + text + t(")"); }
   std::string p(const LocalizedText& text) const { return pick(text, opt_.lang); }
   const char* lang_tag() const { return opt_.lang == Lang::zh_CN ? "zh-CN" : "en"; }
 
@@ -338,12 +340,12 @@ class IcsWriter {
   }
 
   // A trough day's first lines: draw blood, then take the morning dose; then how, in the rules'
-  // sourced words (the trough item's timing).
+  // words (the trough item's timing).
   std::string trough_first(const Visit& v) const {
     std::string d = trough_day_text(plan_, opt_.lang) + "\n";
     for (const VisitItem& item : v.items) {
       if (!is_trough(item) || p(item.timing).empty()) continue;
-      d += p(item.timing) + " (" + source_tag(item.from) + ")\n";
+      d += p(item.timing) + "\n";  // the rules' words (the item's provenance is its interval's)
       break;
     }
     return d + "\n";
@@ -462,7 +464,7 @@ class IcsWriter {
     std::string d;
     for (const Visit& v : plan_.visits) {
       if (v.date > day || v.date < day - date::days{kTestsBeforeInfusionDays}) continue;
-      d += "- " + format_date(v.date) + ": " + list(test_names(v)) + "\n";
+      d += "- " + format_date(v.date) + t(": ") + list(test_names(v)) + "\n";
     }
     return d.empty() ? "" : "\n" + t("Tests planned before this infusion:") + "\n" + d;
   }
@@ -472,7 +474,7 @@ class IcsWriter {
     if (plan_.warnings.empty()) return "";
     std::string d = "\n" + t("Notes from the regimen:") + "\n";
     for (const Sourced<LocalizedText>& w : plan_.warnings)
-      d += "- " + p(w.value) + " (" + source_tag(w.from) + ")\n";
+      d += "- " + p(w.value) + paren(source_tag(w.from)) + "\n";
     return d;
   }
 
@@ -521,11 +523,11 @@ class IcsWriter {
       const bool after_draw = trough && a.slot == Slot::morning;
       d += "\u2610 " + t(slot_name(a.slot)) + " " + format_mg(a.amount, opt_.lang);
       d += t(": ") + patient_units(a, plan_.product.form, opt_.lang);
-      d += (after_draw ? " (" + trough_dose_mark(opt_.lang) + ")" : "") + "\n";
+      d += (after_draw ? paren(trough_dose_mark(opt_.lang)) : "") + "\n";
     }
     d += "\n" + regimen_line() + "\n" +
-         phase_step_name(p(ph.name), ph.cycle, ph.step, ph.step, ph.steps, opt_.lang) + " (" +
-         source_tag(ph.dose_from) + ")\n";
+         phase_step_name(p(ph.name), ph.cycle, ph.step, ph.step, ph.steps, opt_.lang) +
+         paren(source_tag(ph.dose_from)) + "\n";
     if (ph.conditional) d += t("the doctor decides whether to increase") + "\n";
     if (!p(ph.dose_note).empty()) d += p(ph.dose_note) + "\n";
     const std::string twice = twice_daily_text(plan_, opt_.lang);

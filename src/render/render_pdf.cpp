@@ -1,4 +1,4 @@
-// Long (about 920 lines) because the PDF module is kept to its two files (issue 19): this one holds
+// Long (about 960 lines) because the PDF module is kept to its two files (issue 19): this one holds
 // the layout (Doc, Table) and the page's sections in reading order; pdf_module_entry.cpp is the
 // module's entry point.
 //
@@ -17,7 +17,7 @@
 //
 // Nothing here reads the clock: the PDF's creation date is the plan's start date.
 //
-// Why this file is long (about 925 lines): the layout engine (Doc, Table, page breaks, footers)
+// Why this file is long (about 960 lines): the layout engine (Doc, Table, page breaks, footers)
 // and the sections of the printout are one module (doseplan_pdf.so); the seam for a split is
 // between the two, left for issue 19's render/ folder.
 #include <cairo-pdf.h>
@@ -684,9 +684,11 @@ Row card_row_start(Doc& doc, const PlannedPhase& p) {
   return {dates, what};
 }
 
-// An infusion: an appointment on its date, not a dose at a time of day (issue 20, item 3).
-Cell infusion_cell(Doc& doc, const PlannedPhase& p) {
-  Cell all{{{doc.tr("Infusion appointment"), kBold}}};
+// An infusion: an appointment on its date, not a dose at a time of day (issue 20, item 3); said
+// in the cell when the column's header does not say it.
+Cell infusion_cell(Doc& doc, const PlannedPhase& p, bool labelled) {
+  Cell all;
+  if (labelled) all.lines.push_back({doc.tr("Infusion appointment"), kBold});
   for (const Administration& a : p.dose.administrations) {
     const Stack s = take(a, doc.plan().product.form, doc.lang());
     all.lines.insert(all.lines.end(), s.begin(), s.end());
@@ -703,7 +705,7 @@ void medication_card(Doc& doc) {
               head(doc.tr("Infusion appointment: what is given"))};
   for (const PlannedPhase& p : doc.plan().phases) {
     Row row = card_row_start(doc, p);
-    row.push_back(infusion_cell(doc, p));
+    row.push_back(infusion_cell(doc, p, false));
     t.rows.push_back(row);
   }
   draw_table(doc, t);
@@ -726,7 +728,7 @@ void pill_card(Doc& doc) {
   for (const PlannedPhase& p : plan.phases) {
     Row row = card_row_start(doc, p);
     if (p.cycle) {
-      Cell all = infusion_cell(doc, p);
+      Cell all = infusion_cell(doc, p, true);
       all.span = static_cast<int>(slots.size());
       row.push_back(all);
     } else {
