@@ -169,6 +169,31 @@ pdf_case scot-en en "${SCOT[@]}" -- "${SCOT_COMMON[@]}" "${SCOT_EN[@]}" \
 pdf_case scot-zh zh-CN "${SCOT[@]}" -- "${SCOT_COMMON[@]}" "${SCOT_ZH[@]}" \
   "第1页，共" "用药与监测日程" "何时做哪些检查"
 
+# On a trough day the calendar cell says first to draw blood, then the morning dose (issue 20,
+# item 1): in the page's layout, the line starts right under the day number and the cell's
+# "morning 150 mg (after the blood draw)" (125 mg in the taper) comes below it, in the same column.
+trough_first() {
+  pdftotext -q -layout -enc UTF-8 "$WORK/itp-en.pdf" - | python3 -c '
+import re, sys
+lines = sys.stdin.read().split("\n")
+cells = 0
+for i, line in enumerate(lines):
+    c = line.find("Today: draw blood")
+    if c < 0:
+        continue
+    # Up to the day number: nothing with a dose (a phase name may come first).
+    above = [l[max(0, c - 4):c + 20].strip() for l in reversed(lines[max(0, i - 4):i])]
+    first = next((k for k, a in enumerate(above) if a.split(" ")[0].isdigit()), None)
+    no_dose = first is not None and not any("mg" in a for a in above[:first])
+    below = [l[max(0, c - 2):c + 24] for l in lines[i + 1:i + 8]]
+    at = [k for k, b in enumerate(below) if re.search(r"morning \d+ mg", b)]
+    if not no_dose or not at or "(after the" not in below[at[0]] + below[at[0] + 1]:
+        sys.exit("cell at line %d: above %r, below %r" % (i, above, below))
+    cells += 1
+sys.exit(0 if cells >= 5 else "only %d trough cells" % cells)'
+}
+check "itp-en: trough cells say the blood draw first, the morning dose under it" trough_first
+
 # Two renderings of one plan are the same bytes (no clock, no random ids).
 if "$BIN" plan "${ITP[@]}" --format pdf -o "$WORK/again.pdf" 2>/dev/null; then
   check "same plan, same PDF bytes" cmp -s "$WORK/itp-en.pdf" "$WORK/again.pdf"
