@@ -365,7 +365,9 @@ class IcsWriter {
   }
 
   std::string description(const Visit& v, std::size_t k, bool timed) const {
-    std::string d = done_line(v) + (has_trough(v) ? trough_first(v) : "") + regimen_line() + "\n";
+    const bool done = opt_.done_visits.contains(v.date);  // no instruction for a visit done
+    std::string d =
+        done_line(v) + (has_trough(v) && !done ? trough_first(v) : "") + regimen_line() + "\n";
     if (!opt_.patient_label.empty()) {
       d += fill(t("Patient: {label}"), {{"label", opt_.patient_label}}) + "\n";
     }
