@@ -35,6 +35,7 @@ struct PlanOptions {
   std::string format = "text";
   std::string lang = "en";
   int reminder_minutes = 24 * 60;
+  bool doses = false;  // ics: the oral doses too, a day an event
   std::string label;
   std::string output;
 };
@@ -72,6 +73,7 @@ int run_plan(const PlanOptions& o, const std::optional<std::string>& rules_dir) 
     ics.lang = lang;
     ics.reminder_minutes_before = o.reminder_minutes;
     ics.patient_label = o.label;
+    ics.doses = o.doses;
     out = render_ics(plan, ics);
   } else if (o.format == "fhir") {
     out = render_fhir(plan);
@@ -327,6 +329,8 @@ int main(int argc, char** argv) {
                    "Pseudonymous patient label, part of every calendar event's UID (ics)");
   plan->add_option("--reminder", po.reminder_minutes,
                    "Calendar reminder, minutes before each visit (ics; 0: none; default 1440)");
+  plan->add_flag("--doses", po.doses,
+                 "Calendar: also the oral doses, one all-day event a day without a reminder (ics)");
   plan->add_option("--lang", po.lang,
                    "Language: en or zh-CN (text, HTML, PDF, CSV, ICS; JSON and FHIR carry both)");
   plan->add_option("-o,--output", po.output, "Write to FILE (atomically) instead of stdout");

@@ -506,7 +506,7 @@ class HtmlWriter {
     if (!admins.empty() && is_infusion(admins.front())) {
       const Administration& a = admins.front();
       const std::string units = product_units(a);
-      return {{el("strong", "", t("Infusion (IV):") + " " + amount(a)) +
+      return {{el("strong", "", t("Infusion appointment") + t(": ") + amount(a)) +
                    (units.empty() ? "" : el("div", attr("class", "units"), units)),
                attr("colspan", "4") + attr("class", "slot infusion")}};
     }
@@ -590,7 +590,8 @@ class HtmlWriter {
     std::vector<std::string> headers = {tr(lang_, "Medicine"), tr(lang_, "What it is for"),
                                         tr(lang_, "Phase"), tr(lang_, "Dates"), tr(lang_, "Dose")};
     if (infusions_only()) {
-      headers.push_back(tr(lang_, "What is given"));
+      // An appointment on its date, not a time of day (issue 20, item 3).
+      headers.push_back(tr(lang_, "Infusion appointment: what is given"));
     } else {
       for (const char* h : kSlotHeaders) headers.push_back(tr(lang_, h));
     }

@@ -2,9 +2,18 @@
 //
 // - One VEVENT per visit. A visit with a trough level (an item whose timing text mentions the
 //   trough or C0) is a timed event at 07:30 floating local time lasting 30 minutes, before the
-//   morning dose (project default); every other visit is an all-day event.
+//   morning dose (project default), and says first that the blood is drawn before the dose;
+//   every other visit is an all-day event. A visit done (IcsOptions::done_visits, the tracker)
+//   keeps its UID, is STATUS:CANCELLED with SEQUENCE:1 and no reminder.
+// - One all-day VEVENT per infusion appointment (an IV or cell administration): what is given,
+//   the tests planned in the week before it, the phase's notes and the regimen's warnings.
+//   Oral doses are not in the calendar.
+// - With IcsOptions::doses, one all-day VEVENT per day of oral doses, without a reminder: the
+//   day's doses to tick, on a trough day after the blood-draw instruction.
 // - UID: from the regimen id, the start date, the visit date and the patient label, so that
-//   exporting the same plan again gives the same UIDs (a re-import updates the events).
+//   exporting the same plan again gives the same UIDs (a re-import updates the events); an
+//   infusion's date piece is "infusion-YYYYMMDD", a dose day's "doses-YYYYMMDD", never a visit's
+//   (digits only).
 // - DTSTAMP: the plan's start date at 00:00:00 UTC; the library never reads the clock, so two
 //   exports of the same plan are byte for byte the same.
 // - TEXT values escaped (\\ \; \, \n); content lines folded at 75 octets (CRLF + one space),
@@ -35,6 +44,11 @@ constexpr const char* kTroughDuration = "PT30M";
 constexpr int kMaxReminderMinutes = 4 * 7 * 24 * 60;  // 4 weeks
 
 constexpr std::size_t kMaxLineOctets = 75;  // RFC 5545 §3.1, without the CRLF
+
+// The tests an infusion event lists as "before this infusion": the visits of the 7 days before
+// it, up to its day (the pre-infusion visits of the rules are 1 to 7 days before). A choice of
+// what to show, not a clinical value.
+constexpr int kTestsBeforeInfusionDays = 7;
 
 // RFC 5545 §3.3.11 TEXT: backslash, semicolon and comma escaped, a line break written \n. Other
 // control characters are not allowed in TEXT and are dropped (a tab stays).
@@ -127,9 +141,56 @@ std::string ics_date(Date d) {
   return s;
 }
 
+// An infusion appointment: an IV or cell administration on one day.
+struct Appointment {
+  Date date{};
+  const PlannedPhase* phase = nullptr;
+  const Administration* given = nullptr;
+};
+
+bool is_infusion(const Administration& a) {
+  return a.intravenous || a.cells.has_value();
+}
+
+// A day of oral doses (IcsOptions::doses): the phase and its date.
+struct DoseDay {
+  Date date{};
+  const PlannedPhase* phase = nullptr;
+};
+
+std::vector<DoseDay> dose_days(const Plan& plan) {
+  std::vector<DoseDay> out;
+  for (const PlannedPhase& ph : plan.phases) {
+    const auto& admins = ph.dose.administrations;
+    if (admins.empty() || std::any_of(admins.begin(), admins.end(), is_infusion)) continue;
+    for (Date d = ph.first; d <= ph.last; d += date::days{1}) out.push_back({d, &ph});
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const DoseDay& a, const DoseDay& b) { return a.date < b.date; });
+  return out;
+}
+
+// Every infusion appointment of the plan, by date.
+std::vector<Appointment> appointments(const Plan& plan) {
+  std::vector<Appointment> out;
+  for (const PlannedPhase& ph : plan.phases) {
+    for (const Administration& a : ph.dose.administrations) {
+      if (!is_infusion(a)) continue;
+      for (Date d = ph.first; d <= ph.last; d += date::days{1}) out.push_back({d, &ph, &a});
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Appointment& a, const Appointment& b) { return a.date < b.date; });
+  return out;
+}
+
 class IcsWriter {
  public:
-  IcsWriter(const Plan& plan, const IcsOptions& options) : plan_(plan), opt_(options) {}
+  IcsWriter(const Plan& plan, const IcsOptions& options)
+      : plan_(plan),
+        opt_(options),
+        infusions_(appointments(plan)),
+        doses_(options.doses ? dose_days(plan) : std::vector<DoseDay>{}) {}
 
   std::string render() {
     line("BEGIN:VCALENDAR");
@@ -143,7 +204,26 @@ class IcsWriter {
     line("METHOD:PUBLISH");
     text("X-WR-CALNAME", calendar_name());
     text("X-WR-CALDESC", calendar_description());
-    for (std::size_t k = 0; k < plan_.visits.size(); ++k) event(plan_.visits[k], k);
+    // By date; on one day the visit (the tests before an infusion or the doses) first.
+    struct Entry {
+      Date date;
+      int kind;  // 0 visit, 1 infusion, 2 dose day
+      std::size_t index;
+    };
+    std::vector<Entry> entries;
+    for (std::size_t k = 0; k < plan_.visits.size(); ++k)
+      entries.push_back({plan_.visits[k].date, 0, k});
+    for (std::size_t i = 0; i < infusions_.size(); ++i)
+      entries.push_back({infusions_[i].date, 1, i});
+    for (std::size_t i = 0; i < doses_.size(); ++i) entries.push_back({doses_[i].date, 2, i});
+    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+      return a.date != b.date ? a.date < b.date : a.kind < b.kind;
+    });
+    for (const Entry& e : entries) {
+      if (e.kind == 0) event(plan_.visits[e.index], e.index);
+      if (e.kind == 1) infusion_event(infusions_[e.index], e.index);
+      if (e.kind == 2) dose_event(doses_[e.index]);
+    }
     line("END:VCALENDAR");
     return out_;
   }
@@ -151,9 +231,13 @@ class IcsWriter {
  private:
   const Plan& plan_;
   const IcsOptions& opt_;
+  const std::vector<Appointment> infusions_;
+  const std::vector<DoseDay> doses_;
   std::string out_;
 
   std::string t(std::string_view key) const { return tr(opt_.lang, key); }
+  // " (text)" / "（text）"
+  std::string paren(const std::string& text) const { return t(" (") + text + t(")"); }
   std::string p(const LocalizedText& text) const { return pick(text, opt_.lang); }
   const char* lang_tag() const { return opt_.lang == Lang::zh_CN ? "zh-CN" : "en"; }
 
@@ -167,8 +251,11 @@ class IcsWriter {
   }
 
   std::string calendar_name() const {
-    std::string name = fill(t("{drug} monitoring visits ({regimen})"),
-                            {{"drug", p(plan_.regimen.drug.name)}, {"regimen", plan_.regimen.id}});
+    const std::string key = infusions_.empty()
+                                ? t("{drug} monitoring visits ({regimen})")
+                                : t("{drug} infusions and monitoring visits ({regimen})");
+    std::string name =
+        fill(key, {{"drug", p(plan_.regimen.drug.name)}, {"regimen", plan_.regimen.id}});
     if (!opt_.patient_label.empty()) name += " \u2014 " + opt_.patient_label;
     return name;
   }
@@ -211,9 +298,10 @@ class IcsWriter {
     return d + "\n" + stamp_text(plan_.stamp, opt_.lang);
   }
 
-  std::string uid(const Visit& v) const {
-    std::string u = "doseplan." + uid_piece(plan_.regimen.id) + "." + ics_date(plan_.start) + "." +
-                    ics_date(v.date);
+  // `day` is the visit's date ("20261215") or an infusion's ("infusion-20261215").
+  std::string uid(const std::string& day) const {
+    std::string u =
+        "doseplan." + uid_piece(plan_.regimen.id) + "." + ics_date(plan_.start) + "." + day;
     if (!opt_.patient_label.empty()) u += "." + uid_piece(opt_.patient_label);
     return u + "@doseplan";
   }
@@ -243,7 +331,33 @@ class IcsWriter {
   }
 
   std::string summary(const Visit& v) const {
-    return fill(t("Tests: {tests}"), {{"tests", list(test_names(v))}});
+    const std::string tests = list(test_names(v));
+    if (has_trough(v)) {  // what to do first, in the words a reminder shows (issue 20, item 1)
+      return fill(t("Blood test before the morning dose \u2014 Tests: {tests}"),
+                  {{"tests", tests}});
+    }
+    return fill(t("Tests: {tests}"), {{"tests", tests}});
+  }
+
+  // A trough day's first lines: draw blood, then take the morning dose; then how, in the rules'
+  // words (the trough item's timing).
+  std::string trough_first(const Visit& v) const {
+    std::string d = trough_day_text(plan_, opt_.lang) + "\n";
+    for (const VisitItem& item : v.items) {
+      if (!is_trough(item) || p(item.timing).empty()) continue;
+      d += p(item.timing) + "\n";  // the rules' words (the item's provenance is its interval's)
+      break;
+    }
+    return d + "\n";
+  }
+
+  // A visit the tracker has marked done: said first (nothing when not done).
+  std::string done_line(const Visit& v) const {
+    const auto done = opt_.done_visits.find(v.date);
+    if (done == opt_.done_visits.end()) return "";
+    return fill(t("Done on {date} (marked in the tracker): no reminder."),
+                {{"date", format_date(done->second)}}) +
+           "\n\n";
   }
 
   std::string source_tag(const Provenance& from) const {
@@ -251,7 +365,9 @@ class IcsWriter {
   }
 
   std::string description(const Visit& v, std::size_t k, bool timed) const {
-    std::string d = regimen_line() + "\n";
+    const bool done = opt_.done_visits.contains(v.date);  // no instruction for a visit done
+    std::string d =
+        done_line(v) + (has_trough(v) && !done ? trough_first(v) : "") + regimen_line() + "\n";
     if (!opt_.patient_label.empty()) {
       d += fill(t("Patient: {label}"), {{"label", opt_.patient_label}}) + "\n";
     }
@@ -301,11 +417,12 @@ class IcsWriter {
   }
 
   void event(const Visit& v, std::size_t k) {
-    bool timed = false;
-    for (const VisitItem& item : v.items) timed = timed || is_trough(item);
-    const std::string sum = summary(v);
+    const bool timed = has_trough(v);
+    const bool done = opt_.done_visits.contains(v.date);
+    const std::string sum =
+        done ? fill(t("Done: {summary}"), {{"summary", summary(v)}}) : summary(v);
     line("BEGIN:VEVENT");
-    text("UID", uid(v));
+    text("UID", uid(ics_date(v.date)));
     line("DTSTAMP:" + ics_date(plan_.start) + "T000000Z");
     if (timed) {
       line("DTSTART:" + ics_date(v.date) + "T" + kTroughTime);
@@ -315,15 +432,142 @@ class IcsWriter {
       line("DTEND;VALUE=DATE:" + ics_date(v.date + date::days{1}));
       line("TRANSP:TRANSPARENT");
     }
+    if (done) {  // an update of the event imported before: cancelled, so it stops reminding
+      line("SEQUENCE:1");
+      line("STATUS:CANCELLED");
+    }
     localized("SUMMARY", sum);
     localized("DESCRIPTION", description(v, k, timed));
-    if (opt_.reminder_minutes_before > 0) {
-      line("BEGIN:VALARM");
-      line("ACTION:DISPLAY");
-      text("DESCRIPTION", fill(t("Reminder: {summary}"), {{"summary", sum}}));
-      line("TRIGGER:-PT" + std::to_string(opt_.reminder_minutes_before) + "M");
-      line("END:VALARM");
+    if (!done) alarm(sum);
+    line("END:VEVENT");
+  }
+
+  void alarm(const std::string& sum) {
+    if (opt_.reminder_minutes_before <= 0) return;
+    line("BEGIN:VALARM");
+    line("ACTION:DISPLAY");
+    text("DESCRIPTION", fill(t("Reminder: {summary}"), {{"summary", sum}}));
+    line("TRIGGER:-PT" + std::to_string(opt_.reminder_minutes_before) + "M");
+    line("END:VALARM");
+  }
+
+  // "Infusion appointment: riTUXimab 1,000 mg IV"
+  std::string infusion_summary(const Appointment& a) const {
+    const Administration& given = *a.given;
+    const std::string amount =
+        given.cells ? fill(t("{cells} IV"), {{"cells", format_cells(*given.cells, opt_.lang)}})
+                    : fill(t("{amount} IV"), {{"amount", format_mg(given.amount, opt_.lang)}});
+    return fill(t("Infusion appointment: {drug} {amount}"),
+                {{"drug", p(plan_.regimen.drug.name)}, {"amount", amount}});
+  }
+
+  // The visits of the week before an infusion, up to its day: "- 2026-11-30: Serum creatinine, …"
+  std::string tests_before(Date day) const {
+    std::string d;
+    for (const Visit& v : plan_.visits) {
+      if (v.date > day || v.date < day - date::days{kTestsBeforeInfusionDays}) continue;
+      d += "- " + format_date(v.date) + t(": ") + list(test_names(v)) + "\n";
     }
+    return d.empty() ? "" : "\n" + t("Tests planned before this infusion:") + "\n" + d;
+  }
+
+  // The regimen's warnings (fluids, screening, names), each with its source.
+  std::string regimen_notes() const {
+    if (plan_.warnings.empty()) return "";
+    std::string d = "\n" + t("Notes from the regimen:") + "\n";
+    for (const Sourced<LocalizedText>& w : plan_.warnings)
+      d += "- " + p(w.value) + paren(source_tag(w.from)) + "\n";
+    return d;
+  }
+
+  std::string infusion_description(const Appointment& a, std::size_t i) const {
+    const PlannedPhase& ph = *a.phase;
+    std::string d = regimen_line() + "\n";
+    if (!opt_.patient_label.empty()) {
+      d += fill(t("Patient: {label}"), {{"label", opt_.patient_label}}) + "\n";
+    }
+    d += fill(t("Infusion appointment {k} of {n}: {date}"),
+              {{"k", std::to_string(i + 1)},
+               {"n", std::to_string(infusions_.size())},
+               {"date", format_date(a.date)}}) +
+         "\n" + phase_step_name(p(ph.name), ph.cycle, ph.step, ph.step, ph.steps, opt_.lang) +
+         "\n" +
+         fill(t("What is given: {given} ({source})"),
+              {{"given", patient_units(*a.given, plan_.product.form, opt_.lang)},
+               {"source", source_tag(ph.dose_from)}}) +
+         "\n";
+    if (!p(ph.dose_note).empty()) d += p(ph.dose_note) + "\n";
+    if (!p(ph.note).empty()) d += p(ph.note) + "\n";
+    d += t("The clinic sets the time of the infusion: the event lasts the whole day.") + "\n";
+    d += tests_before(a.date) + regimen_notes();
+    return d + "\n" + p(plan_.disclaimer) + acknowledgements();
+  }
+
+  const Visit* visit_on(Date d) const {
+    for (const Visit& v : plan_.visits)
+      if (v.date == d) return &v;
+    return nullptr;
+  }
+
+  // "morning 150 mg, evening 150 mg"
+  std::string doses_list(const PlannedPhase& ph) const {
+    std::vector<std::string> parts;
+    for (const Administration& a : ph.dose.administrations)
+      parts.push_back(t(slot_name(a.slot)) + " " + format_mg(a.amount, opt_.lang));
+    return list(parts);
+  }
+
+  // The day's doses to tick, after the blood-draw instruction on a trough day.
+  std::string dose_description(const DoseDay& day, bool trough) const {
+    const PlannedPhase& ph = *day.phase;
+    std::string d = trough ? trough_first(*visit_on(day.date)) : "";
+    for (const Administration& a : ph.dose.administrations) {
+      const bool after_draw = trough && a.slot == Slot::morning;
+      d += "\u2610 " + t(slot_name(a.slot)) + " " + format_mg(a.amount, opt_.lang);
+      d += t(": ") + patient_units(a, plan_.product.form, opt_.lang);
+      d += (after_draw ? paren(trough_dose_mark(opt_.lang)) : "") + "\n";
+    }
+    d += "\n" + regimen_line() + "\n" +
+         phase_step_name(p(ph.name), ph.cycle, ph.step, ph.step, ph.steps, opt_.lang) +
+         paren(source_tag(ph.dose_from)) + "\n";
+    if (ph.conditional) d += t("the doctor decides whether to increase") + "\n";
+    if (!p(ph.dose_note).empty()) d += p(ph.dose_note) + "\n";
+    const std::string twice = twice_daily_text(plan_, opt_.lang);
+    if (!twice.empty()) d += twice + "\n";
+    return d + "\n" + p(plan_.disclaimer) + acknowledgements();
+  }
+
+  // A day of oral doses (--doses): all day, free, no reminder (a daily alarm is the phone's).
+  void dose_event(const DoseDay& day) {
+    const Visit* v = visit_on(day.date);
+    const bool trough = v && has_trough(*v);
+    const std::string doses = doses_list(*day.phase);
+    const std::string sum =
+        trough ? fill(t("Blood test before the morning dose \u2014 Doses: {doses}"),
+                      {{"doses", doses}})
+               : fill(t("Doses: {doses}"), {{"doses", doses}});
+    line("BEGIN:VEVENT");
+    text("UID", uid("doses-" + ics_date(day.date)));
+    line("DTSTAMP:" + ics_date(plan_.start) + "T000000Z");
+    line("DTSTART;VALUE=DATE:" + ics_date(day.date));
+    line("DTEND;VALUE=DATE:" + ics_date(day.date + date::days{1}));
+    line("TRANSP:TRANSPARENT");
+    localized("SUMMARY", sum);
+    localized("DESCRIPTION", dose_description(day, trough));
+    line("END:VEVENT");
+  }
+
+  // An infusion appointment: all day (the clinic gives the time), shown busy.
+  void infusion_event(const Appointment& a, std::size_t i) {
+    const std::string sum = infusion_summary(a);
+    line("BEGIN:VEVENT");
+    text("UID", uid("infusion-" + ics_date(a.date)));
+    line("DTSTAMP:" + ics_date(plan_.start) + "T000000Z");
+    line("DTSTART;VALUE=DATE:" + ics_date(a.date));
+    line("DTEND;VALUE=DATE:" + ics_date(a.date + date::days{1}));
+    localized("SUMMARY", sum);
+    localized("DESCRIPTION", infusion_description(a, i));
+    alarm(sum);
     line("END:VEVENT");
   }
 };

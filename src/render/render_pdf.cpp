@@ -1,4 +1,4 @@
-// Long (about 920 lines) because the PDF module is kept to its two files (issue 19): this one holds
+// Long (about 960 lines) because the PDF module is kept to its two files (issue 19): this one holds
 // the layout (Doc, Table) and the page's sections in reading order; pdf_module_entry.cpp is the
 // module's entry point.
 //
@@ -17,7 +17,7 @@
 //
 // Nothing here reads the clock: the PDF's creation date is the plan's start date.
 //
-// Why this file is long (about 925 lines): the layout engine (Doc, Table, page breaks, footers)
+// Why this file is long (about 960 lines): the layout engine (Doc, Table, page breaks, footers)
 // and the sections of the printout are one module (doseplan_pdf.so); the seam for a split is
 // between the two, left for issue 19's render/ folder.
 #include <cairo-pdf.h>
@@ -693,46 +693,79 @@ std::vector<double> pill_card_widths(const Plan& plan, const std::vector<Slot>& 
   return widths;
 }
 
+// A pill-card row's first two cells: the dates, then the phase and what to know about it.
+Row card_row_start(Doc& doc, const PlannedPhase& p) {
+  const Lang lang = doc.lang();
+  Cell dates{{{format_date(p.first), kBold}}};
+  if (p.last != p.first) dates.lines.push_back({"\u2013 " + format_date(p.last), kBold});
+  Cell what{{{phase_label(p, lang), kBold}}};
+  if (!p.cycle) {
+    const int n = static_cast<int>(p.dose.administrations.size());
+    what.lines.push_back(
+        {replace(doc.tr("{amount} a day"), "{amount}", format_mg(p.dose.rounded_daily, lang)) +
+             doc.tr("; ") + doc.tr(frequency_words(n)),
+         kSmall});
+  }
+  if (p.conditional)
+    what.lines.push_back({doc.tr("the doctor decides whether to increase"), kSmall});
+  if (!p.dose_note.en.empty()) what.lines.push_back({pick(p.dose_note, lang), kSmall});
+  if (p.step <= 1 && !pick(p.note, lang).empty()) what.lines.push_back({pick(p.note, lang), kTiny});
+  return {dates, what};
+}
+
+// An infusion: an appointment on its date, not a dose at a time of day (issue 20, item 3); said
+// in the cell when the column's header does not say it.
+Cell infusion_cell(Doc& doc, const PlannedPhase& p, bool labelled) {
+  Cell all;
+  if (labelled) all.lines.push_back({doc.tr("Infusion appointment"), kBold});
+  for (const Administration& a : p.dose.administrations) {
+    const Stack s = take(a, doc.plan().product.form, doc.lang());
+    all.lines.insert(all.lines.end(), s.begin(), s.end());
+  }
+  return all;
+}
+
+// A regimen of infusions only (SCOT, riTUXimab, MSC): a medication card of appointments, no
+// time-of-day columns.
+void medication_card(Doc& doc) {
+  Table t{.title = doc.tr("Medication card: infusion appointments"),
+          .widths = {72, 119, kWidth - 72 - 119}};
+  t.header = {head(doc.tr("Dates")), head(doc.tr("What it is for")),
+              head(doc.tr("Infusion appointment: what is given"))};
+  for (const PlannedPhase& p : doc.plan().phases) {
+    Row row = card_row_start(doc, p);
+    row.push_back(infusion_cell(doc, p, false));
+    t.rows.push_back(row);
+  }
+  draw_table(doc, t);
+}
+
 void pill_card(Doc& doc) {
+  const Plan& plan = doc.plan();
+  if (std::all_of(plan.phases.begin(), plan.phases.end(),
+                  [](const PlannedPhase& p) { return p.cycle; })) {
+    medication_card(doc);
+    return;
+  }
   const Lang lang = doc.lang();
   const std::vector<Slot> slots{Slot::morning, Slot::noon, Slot::evening, Slot::bedtime};
   Table t{.title = doc.tr("Pill card: how much to take and when"),
-          .widths = pill_card_widths(doc.plan(), slots)};
+          .widths = pill_card_widths(plan, slots)};
   t.header = {head(doc.tr("Dates")), head(doc.tr("What it is for"))};
   for (Slot s : slots) t.header.push_back(head(slot_label(s, lang)));
 
-  for (const PlannedPhase& p : doc.plan().phases) {
-    Cell dates{{{format_date(p.first), kBold}}};
-    if (p.last != p.first) dates.lines.push_back({"\u2013 " + format_date(p.last), kBold});
-    Cell what{{{phase_label(p, lang), kBold}}};
-    if (!p.cycle) {
-      const int n = static_cast<int>(p.dose.administrations.size());
-      what.lines.push_back(
-          {replace(doc.tr("{amount} a day"), "{amount}", format_mg(p.dose.rounded_daily, lang)) +
-               doc.tr("; ") + doc.tr(frequency_words(n)),
-           kSmall});
-    }
-    if (p.conditional)
-      what.lines.push_back({doc.tr("the doctor decides whether to increase"), kSmall});
-    if (!p.dose_note.en.empty()) what.lines.push_back({pick(p.dose_note, lang), kSmall});
-    if (p.step <= 1 && !pick(p.note, lang).empty())
-      what.lines.push_back({pick(p.note, lang), kTiny});
-    Row row{dates, what};
+  for (const PlannedPhase& p : plan.phases) {
+    Row row = card_row_start(doc, p);
     if (p.cycle) {
-      Cell all;
+      Cell all = infusion_cell(doc, p, true);
       all.span = static_cast<int>(slots.size());
-      for (const Administration& a : p.dose.administrations) {
-        const Stack s = take(a, doc.plan().product.form, lang);
-        all.lines.insert(all.lines.end(), s.begin(), s.end());
-      }
       row.push_back(all);
     } else {
       for (Slot s : slots) {
         const auto a = std::find_if(p.dose.administrations.begin(), p.dose.administrations.end(),
                                     [s](const Administration& x) { return x.slot == s; });
-        row.push_back(a == p.dose.administrations.end()
-                          ? Cell{{{"\u2014", kSmallMuted}}}
-                          : Cell{take(*a, doc.plan().product.form, lang)});
+        row.push_back(a == p.dose.administrations.end() ? Cell{{{"\u2014", kSmallMuted}}}
+                                                        : Cell{take(*a, plan.product.form, lang)});
       }
     }
     t.rows.push_back(row);
@@ -817,7 +850,7 @@ Cell day_cell(Doc& doc, Date d, bool in_month) {
   if (d == plan.end) c.lines.push_back({doc.tr("Last day of treatment"), kTinyBold});
   // A drug-level day says first: draw blood, then take the morning dose (issue 16, finding 3).
   const bool trough = visit && has_trough(*visit);
-  if (trough) c.lines.push_back({doc.tr("Blood draw first, then the morning dose"), kTinyBold});
+  if (trough) c.lines.push_back({trough_day_text(plan, lang), kTinyBold});
   if (phase) {
     for (const Administration& a : phase->dose.administrations) {
       const std::string slot = phase->cycle ? "" : slot_label(a.slot, lang) + " ";

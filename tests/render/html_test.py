@@ -330,6 +330,18 @@ def check_page_one(rep, name, tree, plan, lang):
                 words = administration_words(a, form, k)
                 if words is not None:
                     rep.check(words in card, "%s: pill card says %s" % (name, words))
+        # An infusion is an appointment, not a time of day (issue 20, item 3): a regimen of
+        # infusions has an appointment column and no slot columns.
+        heads = [h.text() for h in cards[0].find_all(lambda e: e.tag == "th")]
+        slot_heads = ["早上", "中午", "晚上", "睡前"] if lang == "zh-CN" else \
+            ["Morning", "Noon", "Evening", "Bedtime"]
+        if all("cycle" in ph for ph in plan["phases"]):
+            appointment = "输注预约：用药内容" if lang == "zh-CN" else \
+                "Infusion appointment: what is given"
+            rep.check(appointment in heads and not set(slot_heads) & set(heads),
+                      "%s: an appointment column, no time-of-day columns: %s" % (name, heads))
+        else:
+            rep.check(set(slot_heads) <= set(heads), "%s: the four slot columns" % name)
     # What to test when: every visit date.
     visits = tree.root.find_all(lambda e: e.tag == "table" and "visits" in e.classes)
     if plan["visits"] and rep.check(len(visits) == 1, name + ": the table of tests"):

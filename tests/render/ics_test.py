@@ -5,9 +5,10 @@ Usage: ics_test.py DOSEPLAN_BINARY
 $DOSEPLAN_RULES must name the rules directory (ctest sets it; without it the repository's rules/
 next to this file are used).
 
-Calendars are generated for cyclosporine-itp (en, zh-CN) and cyclophosphamide-iv-scot, parsed
-with the Debian python3-icalendar (4.0.3) and compared event by event with `--format json` of the
-same plan. The raw bytes are checked too (CRLF, 75-octet folding, whole UTF-8 sequences), and a
+Calendars are generated for cyclosporine-itp (en, zh-CN), cyclophosphamide-iv-scot, riTUXimab
+1,000 mg and MSC, parsed with the Debian python3-icalendar (4.0.3) and compared event by event with
+`--format json` of the same plan: one event per visit (a trough visit says first to draw blood
+before the morning dose) and one per infusion appointment (issue 20), with values checked by hand. The raw bytes are checked too (CRLF, 75-octet folding, whole UTF-8 sequences), and a
 corrupted copy must be caught by that check. Prints "N passed, M failed" last; exit 1 on failure.
 """
 import datetime as dt
@@ -108,7 +109,7 @@ def check_calendar(name, raw, plan, lang, reminder=dt.timedelta(days=-1)):
     check(all(s["id"] in caldesc for s in plan["sources"]), name + ": every source in X-WR-CALDESC")
 
     test_names = {t["id"]: t["name"][key] for t in plan["tests"]}
-    events = cal.walk("VEVENT")
+    events = [e for e in cal.walk("VEVENT") if ".infusion-" not in str(e.get("UID"))]
     visits = plan["visits"]
     check(len(events) == len(visits),
           "%s: %d events for %d visits" % (name, len(events), len(visits)))
@@ -140,8 +141,21 @@ def check_calendar(name, raw, plan, lang, reminder=dt.timedelta(days=-1)):
               where + ": DTSTAMP is the start date 00:00:00Z, got %r" % (stamp,))
         summary = str(ev.get("SUMMARY"))
         description = str(ev.get("DESCRIPTION"))
-        check(summary.startswith("检查：" if lang == "zh-CN" else "Tests: "),
-              where + ": SUMMARY " + summary)
+        if trough:  # what to do first (issue 20, item 1), in the summary a reminder shows
+            first = ("早上服药前先抽血——检查：" if lang == "zh-CN"
+                     else "Blood test before the morning dose \u2014 Tests: ")
+            check(summary.startswith(first), where + ": trough SUMMARY " + summary)
+            drug = plan["regimen"]["drug"]["name"][key]
+            today = ("今天先抽血（查%s谷浓度），抽完血再服早上的药。" % drug if lang == "zh-CN"
+                     else "Today: draw blood for the %s level first, then take the morning dose."
+                     % drug)
+            lines = description.split("\n")
+            timing = next(i["timing"][key] for i in visit["items"] if is_trough(i))
+            check(lines[0] == today, where + ": DESCRIPTION starts with " + today)
+            check(lines[1].startswith(timing), where + ": then the rules' trough timing")
+        else:
+            check(summary.startswith("检查：" if lang == "zh-CN" else "Tests: "),
+                  where + ": SUMMARY " + summary)
         for item in visit["items"]:
             check(item["name"][key] in description, where + ": item %s in DESCRIPTION" % item["id"])
             for t in item["tests"]:
@@ -226,6 +240,148 @@ check(b"VALARM" not in r0, "itp --reminder 0: no VALARM at all")
 bad = run(ITP + ["--format", "ics", "--reminder=-5"])
 check(bad.returncode == 2 and b"input.out_of_range" in bad.stderr,
       "--reminder -5 refused with input.out_of_range (exit %d)" % bad.returncode)
+
+# ---------------------------------------------------------------- infusion appointments
+def check_infusions(name, raw, plan, lang, expected, notes):
+    """Infusion events (issue 20, item 2): one per appointment, all day on its date, busy, a
+    reminder, stable UIDs apart from the visits'. expected: (date, summary, given, tests before as
+    visit dates); notes: texts every infusion event carries (the regimen's warnings)."""
+    key = "zh-CN" if lang == "zh-CN" else "en"
+    cal = icalendar.Calendar.from_ical(raw)
+    all_events = cal.walk("VEVENT")
+    events = [e for e in all_events if ".infusion-" in str(e.get("UID"))]
+    check(len(events) == len(expected),
+          "%s: %d infusion events, expected %d" % (name, len(events), len(expected)))
+    check(len(all_events) == len(events) + len(plan["visits"]),
+          name + ": an event per visit and per infusion, nothing else")
+    starts = [e.get("DTSTART").dt for e in all_events]
+    check(starts == sorted(starts, key=lambda d: d if not isinstance(d, dt.datetime) else d.date()),
+          name + ": events in date order")
+    rid, start = plan["regimen"]["id"], plan["start"].replace("-", "")
+    for ev, (day, summary, given, before) in zip(events, expected):
+        where = "%s infusion %s" % (name, day)
+        d = dt.date.fromisoformat(day)
+        check(str(ev.get("UID")) == "doseplan.%s.%s.infusion-%s@doseplan"
+              % (rid, start, day.replace("-", "")), where + ": UID " + str(ev.get("UID")))
+        check(ev.get("DTSTART").dt == d and not isinstance(ev.get("DTSTART").dt, dt.datetime),
+              where + ": all day on its date, got %r" % (ev.get("DTSTART").dt,))
+        check(ev.get("DTEND").dt == d + dt.timedelta(days=1), where + ": DTEND the next day")
+        check(ev.get("TRANSP") is None, where + ": busy (an appointment)")
+        check(str(ev.get("SUMMARY")) == summary, where + ": SUMMARY " + str(ev.get("SUMMARY")))
+        desc = str(ev.get("DESCRIPTION"))
+        check(given in desc, where + ": what is given: " + given)
+        heading = "本次输注前安排的检查：" if lang == "zh-CN" else "Tests planned before this infusion:"
+        listed = [l[2:12] for l in desc.split(heading)[1].split("\n\n")[0].split("\n")[1:]
+                  if l.startswith("- ")] if heading in desc else []
+        check(listed == before, where + ": tests before it on %s, got %s" % (before, listed))
+        for n in notes:
+            check(n in desc, where + ": note " + n[:40])
+        check(plan["disclaimer"][key] in desc, where + ": disclaimer")
+        alarms = [c for c in ev.subcomponents if c.name == "VALARM"]
+        check(len(alarms) == 1 and alarms[0].get("TRIGGER").dt == dt.timedelta(days=-1),
+              where + ": one reminder a day before")
+    return [str(e.get("UID")) for e in all_events]
+
+
+RTX = ["--regimen", "rituximab-1000-ra", "--weight", "62kg", "--start", "2026-12-01"]
+MSC = ["--regimen", "msc-lupus", "--weight", "55kg", "--start", "2026-12-01"]
+rtx, msc = plan_json(RTX), plan_json(MSC)
+
+# riTUXimab RA: 1,000 mg on day 1 and 2 weeks later (2026-12-15); 1,000 mg = 2 vials of 500 mg
+# (no waste); the baseline tests 7 days before day 1 (2026-11-24) come before the first infusion,
+# none fall in the week before the second.
+rtx_en = generate(RTX + ["--format", "ics"])
+check_calendar("rtx en", rtx_en, rtx, "en")
+uids_rtx = check_infusions("rtx en", rtx_en, rtx, "en", [
+    ("2026-12-01", "Infusion appointment: riTUXimab 1,000 mg IV",
+     "What is given: 1,000 mg IV (prepare 2 vials of 500 mg)", ["2026-11-24"]),
+    ("2026-12-15", "Infusion appointment: riTUXimab 1,000 mg IV",
+     "What is given: 1,000 mg IV (prepare 2 vials of 500 mg)", [])],
+    ["Hepatitis B (HBsAg and anti-HBc) must be tested before the first riTUXimab infusion."])
+check(len(set(uids_rtx)) == len(uids_rtx), "rtx en: UIDs unique, visits and infusions apart")
+check(generate(RTX + ["--format", "ics"]) == rtx_en, "rtx en: a second export is the same bytes")
+check("infusions and monitoring visits" in str(icalendar.Calendar.from_ical(rtx_en)
+                                                .get("X-WR-CALNAME")), "rtx en: calendar name")
+rtx_zh = generate(RTX + ["--format", "ics", "--lang", "zh-CN"])
+check_calendar("rtx zh-CN", rtx_zh, rtx, "zh-CN")
+check_infusions("rtx zh-CN", rtx_zh, rtx, "zh-CN", [
+    ("2026-12-01", "输注预约：利妥昔单抗 1000 mg 静脉输注",
+     "给药：静脉输注 1000 mg（配制时准备 500 mg 规格 2 瓶）", ["2026-11-24"]),
+    ("2026-12-15", "输注预约：利妥昔单抗 1000 mg 静脉输注",
+     "给药：静脉输注 1000 mg（配制时准备 500 mg 规格 2 瓶）", [])],
+    ["首次输注利妥昔单抗前必须检查乙肝"])
+
+# SCOT: pulse 1 of 840 mg on 2026-12-01 (500 mg/m² × 1.69 m², 1 vial of 1,000 mg), pulses 2–12
+# of 1,260 mg monthly from 2027-01-01; the pre-pulse tests are the day before each pulse; the
+# nadir tests (day 10 after) are three weeks before the next pulse, so not listed. Every infusion
+# says to drink at least 8 cups of fluid a day around it (the rules' SCOT practice).
+scot_pulses = ["2026-12-01"] + ["2027-%02d-01" % m for m in range(1, 12)]
+expected = []
+for k, day in enumerate(scot_pulses):
+    amount = "840 mg" if k == 0 else "1,260 mg"
+    before = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+    expected.append((day, "Infusion appointment: cyclophosphamide %s IV" % amount,
+                     "What is given: %s IV (prepare" % amount, [before]))
+check_infusions("scot en", scot_ics, scot, "en", expected,
+                ["Drink at least 8 cups of fluid a day on the 2 days before and the 2 days after "
+                 "each infusion (SCOT practice)."])
+
+# MSC: 50 million cells on 2026-12-01, 2027-01-01, 2027-02-01; the baseline tests on 2026-11-24.
+msc_en = generate(MSC + ["--format", "ics"])
+check_calendar("msc en", msc_en, msc, "en")
+check_infusions("msc en", msc_en, msc, "en", [
+    ("2026-12-01", "Infusion appointment: umbilical-cord mesenchymal stem cells (MSC) "
+     "50 million cells IV", "What is given: 50 million cells IV", ["2026-11-24"]),
+    ("2027-01-01", "Infusion appointment: umbilical-cord mesenchymal stem cells (MSC) "
+     "50 million cells IV", "What is given: 50 million cells IV", []),
+    ("2027-02-01", "Infusion appointment: umbilical-cord mesenchymal stem cells (MSC) "
+     "50 million cells IV", "What is given: 50 million cells IV", [])], [])
+check(b".infusion-" not in itp_en, "itp en: an oral regimen has no infusion event")
+
+# ---------------------------------------------------------------- --doses
+# ITP at 62 kg: 150 mg morning and evening in induction (1 capsule of 100 mg + 1 of 50 mg, as the
+# pill card); the first trough visit is 2026-12-15 (every 2 weeks). Without --doses no dose event.
+check(b".doses-" not in itp_en, "itp en: no dose events without --doses")
+with_doses = generate(ITP + ["--format", "ics", "--doses"])
+check(line_problems(with_doses) == [], "itp --doses: raw lines")
+cal = icalendar.Calendar.from_ical(with_doses)
+dose_events = {str(e.get("DTSTART").dt): e for e in cal.walk("VEVENT")
+               if ".doses-" in str(e.get("UID"))}
+first, last = dt.date(2026, 12, 1), dt.date.fromisoformat(itp["end"])
+check(len(dose_events) == (last - first).days + 1,
+      "itp --doses: one event a day from 2026-12-01 to %s, got %d" % (last, len(dose_events)))
+check(len(cal.walk("VEVENT")) == len(dose_events) + len(itp["visits"]),
+      "itp --doses: the visit events unchanged beside them")
+day1 = dose_events.get("2026-12-01")
+if check(day1 is not None, "itp --doses: 2026-12-01"):
+    check(str(day1.get("SUMMARY")) == "Doses: morning 150 mg, evening 150 mg",
+          "itp --doses: day 1 SUMMARY " + str(day1.get("SUMMARY")))
+    check(str(day1.get("DESCRIPTION")).startswith(
+        "\u2610 morning 150 mg: 1 capsule of 100 mg + 1 capsule of 50 mg\n"
+        "\u2610 evening 150 mg: 1 capsule of 100 mg + 1 capsule of 50 mg\n"),
+        "itp --doses: day 1 doses to tick")
+    check(not [c for c in day1.subcomponents if c.name == "VALARM"], "itp --doses: no reminder")
+    check(str(day1.get("UID")) == "doseplan.cyclosporine-itp.20261201.doses-20261201@doseplan",
+          "itp --doses: UID " + str(day1.get("UID")))
+trough_day = dose_events.get("2026-12-15")
+if check(trough_day is not None, "itp --doses: 2026-12-15"):
+    d = str(trough_day.get("DESCRIPTION"))
+    today = "Today: draw blood for the cycloSPORINE level first, then take the morning dose."
+    check(str(trough_day.get("SUMMARY")).startswith("Blood test before the morning dose"),
+          "itp --doses: the trough day's SUMMARY says the blood test first")
+    check(d.startswith(today + "\n") and d.index(today) < d.index("\u2610 morning 150 mg"),
+          "itp --doses: the trough instruction before the morning dose line")
+    check("\u2610 morning 150 mg: 1 capsule of 100 mg + 1 capsule of 50 mg (after the blood draw)"
+          in d, "itp --doses: the morning dose marked after the blood draw")
+    check("evening 150 mg: 1 capsule of 100 mg + 1 capsule of 50 mg\n" in d,
+          "itp --doses: the evening dose not marked")
+check(generate(SCOT + ["--format", "ics", "--doses"]) == scot_ics,
+      "scot --doses: infusions only, nothing added")
+zh_doses = icalendar.Calendar.from_ical(generate(ITP + ["--format", "ics", "--doses", "--lang",
+                                                        "zh-CN"]))
+zh_trough = [e for e in zh_doses.walk("VEVENT") if str(e.get("UID")).endswith("doses-20261215@doseplan")]
+check(len(zh_trough) == 1 and str(zh_trough[0].get("DESCRIPTION")).startswith(
+    "今天先抽血（查环孢素谷浓度），抽完血再服早上的药。\n"), "itp --doses zh-CN: the trough day first")
 
 # ---------------------------------------------------------------- the line check itself
 # A corrupted copy: one folded property joined back into a single long line.

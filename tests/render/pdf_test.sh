@@ -139,9 +139,11 @@ ITP_COMMON=("150 mg" "75 mg" "2026-12-01" "2027-06-11" "2026-11-17" "2026-11-24"
   "2027-05-01" "cycloSPORINE" "环孢素" "仅供学习参考" "itp6-003")
 ITP_EN=("1 capsule of 100 mg + 1 capsule of 50 mg" "1 capsule of 100 mg + 1 capsule of 25 mg"
   "1 capsule of 50 mg + 1 capsule of 25 mg" "!1 × 100 mg"
-  "Blood draw first, then the morning dose"  # a trough day's calendar cell (issue 16, S3)
+  # a trough day's calendar cell, before its doses (issue 16, S3; issue 20, item 1)
+  "Today: draw blood for the cycloSPORINE level first, then take the morning dose."
   "Morning and evening, about 12 hours apart, at the same times every day.")
 ITP_ZH=("100 mg胶囊1粒 + 50 mg胶囊1粒" "100 mg胶囊1粒 + 25 mg胶囊1粒" "50 mg胶囊1粒 + 25 mg胶囊1粒"
+  "今天先抽血"  # a trough day's calendar cell says it first (issue 20, item 1)
   "!1 × 100 mg")
 SCOT_COMMON=("840 mg" "2026-12-01" "2027-11-01" "2026-11-30" "2026-12-11" "2027-11-11"
   "1.69 m²" "环磷酰胺" "scot-nct00114530")
@@ -149,9 +151,13 @@ SCOT_COMMON=("840 mg" "2026-12-01" "2027-11-01" "2026-11-30" "2026-12-11" "2027-
 SCOT_EN=("1,260 mg"
   "1,260 mg IV (prepare 1 vial of 1,000 mg + 1 vial of 500 mg; only 1,260 mg of it is used)"
   "840 mg IV (prepare 1 vial of 1,000 mg; only 840 mg of it is used)"
-  "!Blood draw first")  # no drug-level test, no such line
+  "!draw blood for the"  # no drug-level test, no such line
+  # Infusions are appointments, not a time of day (issue 20, item 3): no slot columns.
+  "Medication card: infusion appointments" "Infusion appointment: what is given"
+  "!Pill card" "!Morning" "!Noon" "!Bedtime")
 SCOT_ZH=("1260 mg" "静脉输注 1260 mg（配制时准备 1000 mg 规格 1 瓶 + 500 mg 规格 1 瓶，只用其中 1260 mg）"
-  "静脉输注 840 mg（配制时准备 1000 mg 规格 1 瓶，只用其中 840 mg）" "!1,260 mg" "!1,000 mg")
+  "静脉输注 840 mg（配制时准备 1000 mg 规格 1 瓶，只用其中 840 mg）" "!1,260 mg" "!1,000 mg"
+  "用药卡：输注预约" "输注预约：用药内容" "!服药卡")
 
 pdf_case itp-en en "${ITP[@]}" -- "${ITP_COMMON[@]}" "${ITP_EN[@]}" \
   "twice daily" "Page 1 of" "Educational aid only" "Induction" "Where sources disagree" \
@@ -162,6 +168,31 @@ pdf_case scot-en en "${SCOT[@]}" -- "${SCOT_COMMON[@]}" "${SCOT_EN[@]}" \
   "Page 1 of" "IV pulse: administration 1 of 12" "Sources"
 pdf_case scot-zh zh-CN "${SCOT[@]}" -- "${SCOT_COMMON[@]}" "${SCOT_ZH[@]}" \
   "第1页，共" "用药与监测日程" "何时做哪些检查"
+
+# On a trough day the calendar cell says first to draw blood, then the morning dose (issue 20,
+# item 1): in the page's layout, the line starts right under the day number and the cell's
+# "morning 150 mg (after the blood draw)" (125 mg in the taper) comes below it, in the same column.
+trough_first() {
+  pdftotext -q -layout -enc UTF-8 "$WORK/itp-en.pdf" - | python3 -c '
+import re, sys
+lines = sys.stdin.read().split("\n")
+cells = 0
+for i, line in enumerate(lines):
+    c = line.find("Today: draw blood")
+    if c < 0:
+        continue
+    # Up to the day number: nothing with a dose (a phase name may come first).
+    above = [l[max(0, c - 4):c + 20].strip() for l in reversed(lines[max(0, i - 4):i])]
+    first = next((k for k, a in enumerate(above) if a.split(" ")[0].isdigit()), None)
+    no_dose = first is not None and not any("mg" in a for a in above[:first])
+    below = [l[max(0, c - 2):c + 24] for l in lines[i + 1:i + 8]]
+    at = [k for k, b in enumerate(below) if re.search(r"morning \d+ mg", b)]
+    if not no_dose or not at or "(after the" not in below[at[0]] + below[at[0] + 1]:
+        sys.exit("cell at line %d: above %r, below %r" % (i, above, below))
+    cells += 1
+sys.exit(0 if cells >= 5 else "only %d trough cells" % cells)'
+}
+check "itp-en: trough cells say the blood draw first, the morning dose under it" trough_first
 
 # Two renderings of one plan are the same bytes (no clock, no random ids).
 if "$BIN" plan "${ITP[@]}" --format pdf -o "$WORK/again.pdf" 2>/dev/null; then

@@ -313,7 +313,9 @@ def check_plans(c, binary, rules_dir, regimens, tmp):  # noqa: C901 (one loop pe
                                                                   "bedtime") and row[made_of]:
                         lines.append("早上 %s mg %s" % (row[amount], row[made_of]))
             c.check("%s csv" % regimen, cells, lines)
-            c.check("%s ics" % regimen, ics_readable(run(base + ["--format", "ics"]).stdout))
+            # --doses: the oral doses too (issue 20), one event a day
+            ics = run(base + ["--format", "ics", "--doses"]).stdout
+            c.check("%s ics" % regimen, ics_readable(ics))
             show = run([binary, "show", "--rules", rules_dir, regimen, "--lang", "zh-CN"]).stdout
             # "  induction — 诱导期": the id a user types, then the name
             show = re.sub(r"(?m)^(\s*)[a-z0-9_-]+ \u2014 ", r"\1", before_sources(show))

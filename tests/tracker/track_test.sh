@@ -29,6 +29,10 @@ sql() { sqlite3 -batch "$1" "$2"; }
 checkpoint() { sqlite3 -batch "$1" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null; }
 mode_of() { stat -c '%a' "$1"; }
 
+# python3-icalendar is a Debian package: the system python3 has it.
+ical_py=/usr/bin/python3
+[ -x "$ical_py" ] || ical_py=python3
+
 db="$tmp/t.db"
 D=(--db "$db")
 itp=(--regimen cyclosporine-itp --weight 62kg --start 2026-12-01)
@@ -273,6 +277,27 @@ run track export "${D[@]}" --label pt-01 --format ics -o "$tmp/pt-01.ics"
 if [ "$code" -eq 0 ]; then
   check "export ics: a calendar" contains "$tmp/pt-01.ics" "BEGIN:VCALENDAR"
   check "export ics: the patient label" contains "$tmp/pt-01.ics" "pt-01"
+  # Issue 20, item 7: the visit marked done (2026-11-17) keeps its UID, so a re-import updates the
+  # phone's copy, and is cancelled without a reminder; every other visit still reminds.
+  check "export ics: the done visit is cancelled, the others remind" "$ical_py" - "$tmp/pt-01.ics" <<'PY'
+import datetime as dt, sys, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+events = cal.walk("VEVENT")
+done = [e for e in events if e.get("DTSTART").dt == dt.date(2026, 11, 17)]
+assert len(done) == 1, done
+e = done[0]
+assert str(e.get("UID")) == "doseplan.cyclosporine-itp.20261201.20261117.pt-01@doseplan", e.get("UID")
+assert str(e.get("STATUS")) == "CANCELLED" and int(e.get("SEQUENCE")) == 1
+assert not [c for c in e.subcomponents if c.name == "VALARM"], "a done visit has no reminder"
+assert str(e.get("SUMMARY")).startswith("Done: Tests: "), e.get("SUMMARY")
+assert str(e.get("DESCRIPTION")).startswith(
+    "Done on 2026-11-17 (marked in the tracker): no reminder.\n"), e.get("DESCRIPTION")
+others = [e for e in events if e is not done[0]]
+assert len(others) == 15, len(others)
+for o in others:
+    assert o.get("STATUS") is None and o.get("SEQUENCE") is None, o.get("UID")
+    assert len([c for c in o.subcomponents if c.name == "VALARM"]) == 1, o.get("UID")
+PY
   echo "note: track export --format ics: render_ics is available" >&2
 else
   # The calendar renderer (src/render/render_ics.cpp) is written separately; until it is finished it
@@ -352,6 +377,13 @@ check "patients in Chinese" contains "$tmp/out" "共2位患者"
 check "patients in Chinese: clean" zh_clean "$tmp/out"
 run track export "${Z[@]}" --label pt-z --format ics -o "$tmp/zh.ics"
 check "export in Chinese" test "$code" -eq 0
+check "export in Chinese: the done visit says 已完成 (issue 20)" "$ical_py" -c "
+import icalendar, sys
+e = [e for e in icalendar.Calendar.from_ical(open('$tmp/zh.ics', 'rb').read()).walk('VEVENT')
+     if str(e.get('STATUS')) == 'CANCELLED']
+assert len(e) == 1 and str(e[0].get('SUMMARY')).startswith('已完成：检查：'), e
+assert str(e[0].get('DESCRIPTION')).startswith('已于2026-11-17完成（已在随访记录中标记）：不再提醒。')
+"
 # Errors: the Chinese line gives the cause, what is accepted and the fix.
 zr1=(track record "${Z[@]}" --label pt-z --today 2026-12-20 --date 2026-12-15)
 run "${zr1[@]}" --test cbc --value 5

@@ -193,6 +193,10 @@ int run_export(State& s) {
   ics.lang = lang;
   ics.reminder_minutes_before = s.reminder;
   ics.patient_label = s.label;
+  // Done visits stay in the file as cancelled events without a reminder: a re-import updates the
+  // phone's copy (same UID) and the reminder stops (docs/tracker.md).
+  for (const TrackedVisit& v : t.visits(s.label))
+    if (v.done) ics.done_visits.emplace(v.date, v.done_on.value_or(v.date));
   emit(render_ics(plan, ics), s.output);
   return 0;
 }
