@@ -55,9 +55,12 @@ if [ "$mode" = example ]; then
   cmake --build "$build" -j "$jobs" --target doseplan_cli >&2
   "$build/doseplan" plan --input "$root/examples/patient-itp.json"
 else
-  # The FHIR validator, at the version tests/render/fhir/package-lock.json pins.
+  # The FHIR validator and ical.js, at the versions their package-lock.json files pin.
   if [ ! -d "$root/tests/render/fhir/node_modules/fhir" ]; then
     (cd "$root/tests/render/fhir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if [ ! -d "$root/tests/render/ical/node_modules/ical.js" ]; then
+    (cd "$root/tests/render/ical" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   cmake --build "$build" -j "$jobs"
   ctest --test-dir "$build" --output-on-failure -j "$jobs"
