@@ -1006,7 +1006,8 @@ blockquote { margin: 0.3mm 0 1.5mm 3mm; padding-left: 2mm; border-left: 0.6mm so
   table.layout, table.layout > tbody, table.layout > tbody > tr, table.layout > tbody > tr > td {
     display: block; width: 100%; }
   table.layout > tfoot { display: none; }
-  .alerts, .checks, .print-footer, section, li, p, td, th { overflow-wrap: anywhere; }
+  .alerts, .checks, .print-footer, li, p { overflow-wrap: anywhere; }
+  td, th { overflow-wrap: break-word; }
   .alerts, .checks { padding: 1.5mm 2mm; }
   .facts { flex-direction: column; gap: 2mm; }
   .facts > .table-scroll { width: 100%; }
@@ -1015,10 +1016,13 @@ blockquote { margin: 0.3mm 0 1.5mm 3mm; padding-left: 2mm; border-left: 0.6mm so
   .table-scroll > table.kv { width: 100%; }
   .card td, .card th, .visits td, .visits th, .defaults td, .defaults th { max-width: 60vw; }
   .card td.dose-target, .card td.given { max-width: 45vw; }
-  .card td.medicine { position: sticky; left: 0; z-index: 1; background: #fff; max-width: 32vw; }
-  .visits td:first-child, .visits th:first-child { position: sticky; left: 0; z-index: 1;
-                                                    background: #fff; }
-  .visits th:first-child { background: #e8e8e8; }
+  /* The first column stays in view while the table scrolls: the medicine on the card, the date
+     of a test visit. Collapsed borders do not move with it, so it draws its own right edge. */
+  .card td.medicine, .card thead th:first-child, .visits td:first-child,
+  .visits thead th:first-child {
+    position: sticky; left: 0; z-index: 1; background: #fff; box-shadow: inset -0.3mm 0 #999; }
+  .card td.medicine, .card thead th:first-child { max-width: 32vw; }
+  .card thead th:first-child, .visits thead th:first-child { background: #e8e8e8; }
   .visits { table-layout: auto; }
   .visits thead th:nth-child(n) { width: auto; }
   .cal { min-width: 42rem; }
