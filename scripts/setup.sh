@@ -25,6 +25,7 @@ packages=(
   libcairo2-dev libpango1.0-dev fontconfig fonts-noto-cjk gettext
   libsqlitecpp-dev libsqlite3-dev libssl-dev sqlite3 python3-icalendar libjemalloc-dev
   python3 python3-jsonschema poppler-utils gettext-base clang-tidy
+  chromium chromium-driver python3-selenium
 )
 
 # Node.js and npm run the FHIR validator of the test suite (the `fhir` package from npm).

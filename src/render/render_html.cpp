@@ -3,7 +3,8 @@
 // the page's sections apart from the order they print in.
 //
 // HTML renderer: one self-contained page (inline CSS; no fonts, scripts or images loaded) that
-// prints on A4. See render.hpp.
+// prints on A4 and, below 600 px wide (a phone), scrolls wide tables in their own box. See
+// render.hpp.
 //
 // Page one: the title, advisories and warnings, the patient and the regimen, the pill card (AHRQ
 // style: one row per phase row, the amount for each Universal Medication Schedule slot in product
@@ -115,7 +116,11 @@ std::string table(std::string_view cls, const std::vector<std::string>& headers,
     for (const std::string& h : headers) cells.push_back(head_cell(h));
     head = el("thead", "", table_row(cells));
   }
-  return el("table", attr("class", cls), head + el("tbody", "", body_rows)) + "\n";
+  // The wrapper scrolls the table sideways inside its own box on a narrow screen (see css());
+  // in print and on a wide screen it is a plain block.
+  return el("div", attr("class", "table-scroll"),
+            el("table", attr("class", cls), head + el("tbody", "", body_rows))) +
+         "\n";
 }
 
 // A section with a heading; nothing when there is nothing to show.
@@ -928,7 +933,7 @@ table.layout, table.layout > tbody > tr > td, table.layout > tfoot > tr > td { b
 .acknowledgement { font-weight: bold; }
 .print-footer .acknowledgement { color: #9b0000; font-size: 7.5pt; }
 .facts { display: flex; gap: 4mm; margin-top: 3mm; align-items: flex-start; }
-.facts > table { flex: 1; }
+.facts > .table-scroll { flex: 1; }
 .kv th { width: 36%; background: #f3f3f3; font-weight: 600; }
 .kv th.title { background: #333; color: #fff; }
 .card { font-size: 8.5pt; }
@@ -996,6 +1001,33 @@ blockquote { margin: 0.3mm 0 1.5mm 3mm; padding-left: 2mm; border-left: 0.6mm so
                 line-height: 1.25; color: #222; }
 .print-footer p { margin: 0 0 0.3mm; }
 @media screen { .footer-space { display: none; } }
+@media screen and (max-width: 600px) {
+  body { margin: 3mm 2.5mm; font-size: 11pt; }
+  table.layout, table.layout > tbody, table.layout > tbody > tr, table.layout > tbody > tr > td {
+    display: block; width: 100%; }
+  table.layout > tfoot { display: none; }
+  .alerts, .checks, .print-footer, li, p { overflow-wrap: anywhere; }
+  td, th { overflow-wrap: break-word; }
+  .alerts, .checks { padding: 1.5mm 2mm; }
+  .facts { flex-direction: column; gap: 2mm; }
+  .facts > .table-scroll { width: 100%; }
+  .table-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%; }
+  .table-scroll > table { width: max-content; min-width: 100%; }
+  .table-scroll > table.kv { width: 100%; }
+  .card td, .card th, .visits td, .visits th, .defaults td, .defaults th { max-width: 60vw; }
+  .card td.dose-target, .card td.given { max-width: 45vw; }
+  /* The first column stays in view while the table scrolls: the medicine on the card, the date
+     of a test visit. Collapsed borders do not move with it, so it draws its own right edge. */
+  .card td.medicine, .card thead th:first-child, .visits td:first-child,
+  .visits thead th:first-child {
+    position: sticky; left: 0; z-index: 1; background: #fff; box-shadow: inset -0.3mm 0 #999; }
+  .card td.medicine, .card thead th:first-child { max-width: 32vw; }
+  .card thead th:first-child, .visits thead th:first-child { background: #e8e8e8; }
+  .visits { table-layout: auto; }
+  .visits thead th:nth-child(n) { width: auto; }
+  .cal { min-width: 42rem; }
+  .src, .drug, .bibliography a { white-space: normal; overflow-wrap: anywhere; }
+}
 @media print {
   body { margin: 0; max-width: none; }
   .print-footer { position: fixed; left: 0; right: 0; bottom: 0; margin: 0; background: #fff; }
