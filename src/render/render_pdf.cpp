@@ -90,6 +90,10 @@ constexpr Style kTiny{.size = 6.5};
 constexpr Style kTinyBold{.size = 6.5, .bold = true};
 constexpr Style kFooter{.size = 6.5, .colour = kMuted};
 constexpr Style kFooterAlert{.size = 6.5, .bold = true, .colour = kAlert};
+// The patient's pages (pill card, what a result may mean, calendar; issue 20, item 4): no glyph
+// under 12 pt there, the size the AHRQ pill-card guidance asks for; their headings 14 pt.
+constexpr double kPatientMin = 12;
+constexpr Style kPatientHeading{.size = 14, .bold = true};
 
 // One paragraph, wrapped to the width it is drawn in; `tick` puts an empty tick box before it.
 struct Line {
@@ -271,17 +275,26 @@ class Doc {
                pick(a, lang),
            kFooterAlert});
     }
+    patient_disclaimer_ = disclaimer_;
     for (const std::string* text :
          lang == Lang::zh_CN ? std::array{&d.zh, &d.en} : std::array{&d.en, &d.zh}) {
       disclaimer_.push_back({*text, kFooter});
     }
     disclaimer_.push_back({stamp_text(plan.stamp, lang), kFooter});
-    top_ = kMargin +
-           std::max(height(header_, kHeaderWidth), height(plan_date_, kWidth - kHeaderWidth)) +
-           kPad + kBlockGap;
-    bottom_ = kPageHeight - kMargin - height(disclaimer_, kFooterWidth) - kPad - kBlockGap;
+    patient_disclaimer_.push_back(disclaimer_[plan.acknowledgements.size()]);
+    patient_disclaimer_.push_back(disclaimer_.back());
+    measure_furniture();
     new_page();
   }
+
+  // From the next page on, the patient's pages (every glyph at least kPatientMin, the header and
+  // footer too) or the clinician's; starts that page.
+  void patient_pages(bool on) {
+    patient_ = on;
+    measure_furniture();
+    new_page();
+  }
+  bool patient() const { return patient_; }
 
   const Plan& plan() const { return plan_; }
   Lang lang() const { return lang_; }
@@ -389,24 +402,52 @@ class Doc {
   }
 
  private:
-  static constexpr double kHeaderWidth = kWidth - 130;  // the plan date takes the rest
-  static constexpr double kFooterWidth = kWidth - 90;   // the page number takes the rest
+  // The header's and the footer's left column; the plan date and the page number take the rest.
+  // On the patient's pages, at 12 pt, the page number goes under the plan date, the footer takes
+  // the whole width and carries the disclaimer in the reader's language only (the clinician's
+  // pages carry it in both), so that the footer leaves room for the plan.
+  double header_width() const { return kWidth - (patient_ ? 150 : 130); }
+  double footer_width() const { return patient_ ? kWidth : kWidth - 90; }
+  const Stack& footer() const { return patient_ ? patient_disclaimer_ : disclaimer_; }
+  Stack right_of_header() const {
+    if (!patient_) return {plan_date_};
+    return {plan_date_, page_number()};
+  }
+  Line page_number() const {
+    Line number{replace(replace(doseplan::tr(lang_, "Page {page} of {pages}"), "{page}",
+                                std::to_string(page_)),
+                        "{pages}", total_pages_ > 0 ? std::to_string(total_pages_) : "?"),
+                kHead};
+    number.style.align = Align::right;
+    return number;
+  }
+  void measure_furniture() {
+    top_ = kMargin +
+           std::max(height(header_, header_width()),
+                    height(right_of_header(), kWidth - header_width())) +
+           kPad + kBlockGap;
+    bottom_ = kPageHeight - kMargin - height(footer(), footer_width()) - kPad - kBlockGap;
+  }
 
-  static double tick_side(const Line& l) { return l.style.size * 0.9; }
+  // The size a line is drawn at: its style's, and at least kPatientMin on the patient's pages.
+  double size(const Line& l) const {
+    return patient_ ? std::max(l.style.size, kPatientMin) : l.style.size;
+  }
+  double tick_side(const Line& l) const { return size(l) * 0.9; }
   // H1 for the title, H2 for the headings of the sections and the drug, P for the rest.
   static const char* structure_tag(const Line& l) {
     if (l.style.size >= kTitle.size) return "H1";
     if (l.style.bold && l.style.size >= kHeading.size) return "H2";
     return "P";
   }
-  static double indent(const Line& l) { return l.tick ? tick_side(l) + 3 : 0; }
+  double indent(const Line& l) const { return l.tick ? tick_side(l) + 3 : 0; }
 
   PangoLayout* layout(const Line& l, double width) {
     PangoLayout* lay = layout_.get();
     std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)> font(
         pango_font_description_new(), &pango_font_description_free);
     pango_font_description_set_family(font.get(), kFontFamily);
-    pango_font_description_set_absolute_size(font.get(), l.style.size * PANGO_SCALE);
+    pango_font_description_set_absolute_size(font.get(), size(l) * PANGO_SCALE);
     pango_font_description_set_weight(font.get(),
                                       l.style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
     pango_font_description_set_style(font.get(),
@@ -421,18 +462,15 @@ class Doc {
 
   void draw_header_and_footer() {
     const double header_h = top_ - kBlockGap - kPad - kMargin;
-    draw(header_, kMargin, kMargin, kHeaderWidth);
-    draw(plan_date_, kMargin + kHeaderWidth, kMargin, kWidth - kHeaderWidth);
+    draw(header_, kMargin, kMargin, header_width());
+    draw(right_of_header(), kMargin + header_width(), kMargin, kWidth - header_width());
     rect(kMargin, kMargin + header_h + kPad, kWidth, 0.6, kGrid, std::nullopt);
 
     const double footer_top = bottom_ + kBlockGap;
     rect(kMargin, footer_top, kWidth, 0.6, kGrid, std::nullopt);
-    draw(disclaimer_, kMargin, footer_top + kPad, kFooterWidth);
-    Line number{replace(replace(tr("Page {page} of {pages}"), "{page}", std::to_string(page_)),
-                        "{pages}", total_pages_ > 0 ? std::to_string(total_pages_) : "?"),
-                kHead};
-    number.style.align = Align::right;
-    draw(number, kMargin + kFooterWidth, footer_top + kPad, kWidth - kFooterWidth);
+    draw(footer(), kMargin, footer_top + kPad, footer_width());
+    if (!patient_)
+      draw(page_number(), kMargin + footer_width(), footer_top + kPad, kWidth - footer_width());
   }
 
   const Plan& plan_;
@@ -440,10 +478,12 @@ class Doc {
   int total_pages_;
   int page_ = 0;
   int missing_glyphs_ = 0;
+  bool patient_ = false;         // drawing the patient's pages
   double top_ = 0, bottom_ = 0;  // of the content area
   Stack header_;
   Line plan_date_;
-  Stack disclaimer_;  // the acknowledgements, then the disclaimer
+  Stack disclaimer_;  // the acknowledgements, then the disclaimer in both languages, the stamp
+  Stack patient_disclaimer_;  // the same with the disclaimer in the reader's language only
   std::unique_ptr<cairo_surface_t, SurfaceDeleter> surface_;
   std::unique_ptr<cairo_t, ContextDeleter> cr_;
   std::unique_ptr<PangoLayout, LayoutDeleter> layout_;
@@ -672,7 +712,7 @@ Stack take(const Administration& a, Product::Form form, Lang lang) {
 // Dates, what it is for, then one column per slot: the slots the plan uses share the room, the
 // others keep a narrow column (all four are shown, as on a Universal Medication Schedule card).
 std::vector<double> pill_card_widths(const Plan& plan, const std::vector<Slot>& slots) {
-  constexpr double kDates = 72, kWhat = 119, kUnused = 44;
+  constexpr double kDates = 84, kWhat = 119, kUnused = 56;  // 12 pt: "2026-12-01", "bedtime"
   std::vector<bool> used(slots.size(), false);
   for (const PlannedPhase& p : plan.phases) {
     if (p.cycle) continue;
@@ -729,7 +769,8 @@ Cell infusion_cell(Doc& doc, const PlannedPhase& p, bool labelled) {
 // time-of-day columns.
 void medication_card(Doc& doc) {
   Table t{.title = doc.tr("Medication card: infusion appointments"),
-          .widths = {72, 119, kWidth - 72 - 119}};
+          .title_style = kPatientHeading,
+          .widths = {84, 119, kWidth - 84 - 119}};
   t.header = {head(doc.tr("Dates")), head(doc.tr("What it is for")),
               head(doc.tr("Infusion appointment: what is given"))};
   for (const PlannedPhase& p : doc.plan().phases) {
@@ -750,6 +791,7 @@ void pill_card(Doc& doc) {
   const Lang lang = doc.lang();
   const std::vector<Slot> slots{Slot::morning, Slot::noon, Slot::evening, Slot::bedtime};
   Table t{.title = doc.tr("Pill card: how much to take and when"),
+          .title_style = kPatientHeading,
           .widths = pill_card_widths(plan, slots)};
   t.header = {head(doc.tr("Dates")), head(doc.tr("What it is for"))};
   for (Slot s : slots) t.header.push_back(head(slot_label(s, lang)));
@@ -814,8 +856,10 @@ void results_block(Doc& doc) {
          {pick(rule.advice, doc.lang()) + tag(doc.plan(), rule.from, doc.lang()), kBody}});
   }
   if (!items.empty()) {
-    draw_table(doc, list(doc.tr("What a result may mean (educational; always ask your doctor)"),
-                         std::move(items)));
+    Table t = list(doc.tr("What a result may mean (educational; always ask your doctor)"),
+                   std::move(items));
+    t.title_style = kPatientHeading;
+    draw_table(doc, t);
   }
 }
 
@@ -829,83 +873,136 @@ std::string month_title(date::year_month ym, Lang lang) {
                  std::to_string(int(ym.year())));
 }
 
-Cell day_cell(Doc& doc, Date d, bool in_month) {
-  if (!in_month) return Cell{{}, kOutsideFill};
-  const Plan& plan = doc.plan();
-  const Lang lang = doc.lang();
-  const PlannedPhase* phase = phase_on(plan, d);
-  const Visit* visit = visit_on(plan, d);
-  Cell c;
-  const unsigned day = unsigned(date::year_month_day(d).day());
-  c.lines.push_back(
-      {std::to_string(day), {.size = 8, .bold = true, .colour = phase || visit ? kInk : kMuted}});
-  if (phase && phase->first == d) {
-    c.band = kPhase;
-    std::string label = phase_label(*phase, lang);
-    if (phase->conditional) {
-      label += doc.tr(" (") + doc.tr("the doctor decides whether to increase") + doc.tr(")");
-    }
-    c.lines.push_back({label, {.size = 6.5, .bold = true, .colour = kPhase}});
-  }
-  if (d == plan.end) c.lines.push_back({doc.tr("Last day of treatment"), kTinyBold});
-  // A drug-level day says first: draw blood, then take the morning dose (issue 16, finding 3).
-  const bool trough = visit && has_trough(*visit);
-  if (trough) c.lines.push_back({trough_day_text(plan, lang), kTinyBold});
-  if (phase) {
-    for (const Administration& a : phase->dose.administrations) {
-      const std::string slot = phase->cycle ? "" : slot_label(a.slot, lang) + " ";
-      const bool after_draw = trough && !phase->cycle && a.slot == Slot::morning;
-      c.lines.push_back(
-          {slot + amount_text(a, lang) +
-               (after_draw ? doc.tr(" (") + trough_dose_mark(lang) + doc.tr(")") : ""),
-           kTiny, true});
-    }
-  }
-  if (visit) {
-    c.fill = kTestFill;
-    c.lines.push_back({doc.tr("Tests:"), kTinyBold});
-    c.lines.push_back({visit_tests(plan, *visit, lang), kTiny});
+// One band a week, Monday to Sunday, kept on one page (issue 20, item 4: at 12 pt a month of
+// 7 x 5 day boxes does not fit on A4): a header row with the days, a row for each time of day
+// with a tick box and the amount on each day it is taken, then a row for each day that holds more
+// than doses (a phase starts, tests, the drug-level blood draw, the last day), said in full
+// across the band. A month's name heads the week of its first day. Weeks with nothing are left out.
+constexpr double kCalLabel = 62;  // the times of day
+constexpr double kCalDay = (kWidth - kCalLabel) / 7;
+constexpr std::array kCalSlots{Slot::morning, Slot::noon, Slot::evening, Slot::bedtime};
+constexpr std::size_t kInfusionRow = kCalSlots.size();  // a cycle's infusions: a row of their own
+
+std::size_t cal_row(const PlannedPhase& p, const Administration& a) {
+  if (p.cycle) return kInfusionRow;
+  return static_cast<std::size_t>(std::find(kCalSlots.begin(), kCalSlots.end(), a.slot) -
+                                  kCalSlots.begin());
+}
+
+// "Tue 1" over a day's column: a blue bar on a phase's first day, yellow on a test day.
+Cell day_head(Doc& doc, Date d, bool in_range) {
+  static const char* const kWeekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  const unsigned weekday = date::weekday(d).iso_encoding() - 1;
+  Cell c{
+      {{doc.tr(kWeekdays[weekday]) + " " + std::to_string(unsigned(date::year_month_day(d).day())),
+        in_range ? kBold : kSmallMuted}},
+      in_range ? kHeadFill : kOutsideFill};
+  if (!in_range) return c;
+  const PlannedPhase* phase = phase_on(doc.plan(), d);
+  if (phase && phase->first == d) c.band = kPhase;
+  if (visit_on(doc.plan(), d)) c.fill = kTestFill;
+  return c;
+}
+
+// The doses of one time of day (`row`) on day `d`, each with its tick box. (On a drug-level day
+// the row of the day under the week says to draw blood before the morning dose: "after the blood
+// draw" in the cell would take three 12 pt lines of a 60 pt column.)
+Cell dose_cell(Doc& doc, Date d, std::size_t row, bool in_range) {
+  if (!in_range) return Cell{{}, kOutsideFill};
+  const Visit* visit = visit_on(doc.plan(), d);
+  Cell c{{}, visit ? std::optional<Rgb>(kTestFill) : std::nullopt};
+  const PlannedPhase* phase = phase_on(doc.plan(), d);
+  if (!phase) return c;
+  for (const Administration& a : phase->dose.administrations) {
+    if (cal_row(*phase, a) != row) continue;
+    c.lines.push_back({amount_text(a, doc.lang()), kBody, true});
   }
   return c;
 }
 
-void month_block(Doc& doc, date::year_month ym) {
-  static const char* const kWeekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-  Table t{.title = month_title(ym, doc.lang()),
-          .widths = std::vector<double>(7, kWidth / 7),
-          .min_row_height = 38,
+// What day `d` holds besides its doses, in full; empty when nothing.
+Stack day_events(Doc& doc, Date d) {
+  const Plan& plan = doc.plan();
+  const Lang lang = doc.lang();
+  const PlannedPhase* phase = phase_on(plan, d);
+  const Visit* visit = visit_on(plan, d);
+  Stack s;
+  if (phase && phase->first == d) {
+    std::string label = phase_label(*phase, lang);
+    if (phase->conditional) {
+      label += doc.tr(" (") + doc.tr("the doctor decides whether to increase") + doc.tr(")");
+    }
+    s.push_back({label, {.size = 6.5, .bold = true, .colour = kPhase}});
+  }
+  if (d == plan.end) s.push_back({doc.tr("Last day of treatment"), kTinyBold});
+  // A drug-level day says first: draw blood, then take the morning dose (issue 16, finding 3).
+  if (visit && has_trough(*visit)) s.push_back({trough_day_text(plan, lang), kTinyBold});
+  if (visit) {
+    s.push_back(
+        {doc.tr("Tests:") + (lang == Lang::zh_CN ? "" : " ") + visit_tests(plan, *visit, lang),
+         kBody});
+  }
+  return s;
+}
+
+void week_band(Doc& doc, Date monday, Date from, Date to) {
+  Table t{.title_style = kPatientHeading,
+          .widths = {kCalLabel, kCalDay, kCalDay, kCalDay, kCalDay, kCalDay, kCalDay, kCalDay},
           .keep_together = true};
-  for (const char* w : kWeekdays) t.header.push_back(head(doc.tr(w)));
-  const Date first = date::sys_days(ym / 1);
-  const Date last = date::sys_days(ym / date::last);
-  // Back to the Monday on or before the first, then whole weeks until the last day is past.
-  Date d = first - date::days{date::weekday(first).iso_encoding() - 1};
-  while (d <= last) {
-    Row week;
-    for (int i = 0; i < 7; ++i, d += date::days{1})
-      week.push_back(day_cell(doc, d, first <= d && d <= last));
-    t.rows.push_back(week);
+  t.header.push_back(Cell{{}, kHeadFill});
+  std::array<bool, kInfusionRow + 1> used{};
+  for (Date d = monday; d < monday + date::days{7}; d += date::days{1}) {
+    const bool in_range = from <= d && d <= to;
+    const date::year_month_day ymd(d);
+    if (in_range && (ymd.day() == date::day{1} || d == from))
+      t.title = month_title(ymd.year() / ymd.month(), doc.lang());
+    t.header.push_back(day_head(doc, d, in_range));
+    const PlannedPhase* phase = in_range ? phase_on(doc.plan(), d) : nullptr;
+    if (!phase) continue;
+    for (const Administration& a : phase->dose.administrations) used[cal_row(*phase, a)] = true;
+  }
+  for (std::size_t row = 0; row < used.size(); ++row) {
+    if (!used[row]) continue;
+    Row r{Cell{{{row == kInfusionRow ? doc.tr("infusion") : slot_label(kCalSlots[row], doc.lang()),
+                 kBold}}}};
+    for (Date d = monday; d < monday + date::days{7}; d += date::days{1})
+      r.push_back(dose_cell(doc, d, row, from <= d && d <= to));
+    t.rows.push_back(r);
+  }
+  for (Date d = std::max(monday, from); d < monday + date::days{7} && d <= to; d += date::days{1}) {
+    Stack events = day_events(doc, d);
+    if (events.empty()) continue;
+    const std::optional<Rgb> fill =
+        visit_on(doc.plan(), d) ? std::optional<Rgb>(kTestFill) : std::nullopt;
+    t.rows.push_back({day_head(doc, d, true), Cell{std::move(events), fill, std::nullopt, 7}});
   }
   draw_table(doc, t);
 }
 
 void calendar(Doc& doc) {
   const Plan& plan = doc.plan();
-  doc.new_page();
   draw_table(
-      doc, list(doc.tr("Calendar"),
-                {{{doc.tr("Tick the box when the dose is taken."), kBody, true},
-                  {doc.tr("Yellow days: tests are due (the tests are listed in the day)."), kBody},
-                  {doc.tr("Blue bar: a new phase or dose starts that day."), kBody}}}));
+      doc,
+      Table{.title = doc.tr("Calendar"),
+            .title_style = kPatientHeading,
+            .rows = {{Cell{{{doc.tr("Tick the box when the dose is taken."), kBody, true},
+                            {doc.tr("Yellow days: tests are due; the tests are listed under "
+                                    "the week, day by day."),
+                             kBody},
+                            {doc.tr("Blue bar: a new phase or dose starts that day."), kBody}}}}},
+            .grid = false});
   Date from = plan.start, to = plan.end;
   if (!plan.visits.empty()) {
     from = std::min(from, plan.visits.front().date);
     to = std::max(to, plan.visits.back().date);
   }
-  const date::year_month_day a(from), b(to);
-  for (date::year_month ym = a.year() / a.month(); ym <= b.year() / b.month();
-       ym += date::months{1})
-    month_block(doc, ym);
+  for (Date monday = from - date::days{date::weekday(from).iso_encoding() - 1}; monday <= to;
+       monday += date::days{7}) {
+    bool something = false;
+    for (Date d = std::max(monday, from); d < monday + date::days{7} && d <= to; d += date::days{1})
+      something = something || phase_on(plan, d) || visit_on(plan, d);
+    if (something) week_band(doc, monday, from, to);
+  }
 }
 
 // ------------------------------------------------------------------ the last pages
@@ -967,11 +1064,14 @@ int layout(const Plan& plan, Lang lang, int total_pages, std::string* out) {
   regimen_block(doc);
   dates_block(doc);
   alerts_block(doc);
+  // The patient's pages, at 12 pt, together (issue 20, item 4); then the clinician's.
+  doc.patient_pages(true);
   pill_card(doc);
-  tests_block(doc);
-  timing_block(doc);
   results_block(doc);
   calendar(doc);
+  doc.patient_pages(false);
+  tests_block(doc);
+  timing_block(doc);
   sources_block(doc);
   disagreements_block(doc);
   defaults_block(doc);
