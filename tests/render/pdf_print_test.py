@@ -10,6 +10,16 @@ across the line's height. A word space narrower than 0.6 pt prints as no space a
 word gaps of the English ITP plan were under 0.6 pt; with exact positions the narrowest is
 0.72 pt (an "f" overhanging its space).
 
+Font size (issue 20, item 4): the patient's pages (the pill or medication card, what a result
+may mean and the calendar, printed together from the card's page up to the page before "What to
+test when") have no glyph under 12 pt, their header and footer included. pdftotext -bbox-layout
+gives each word's box; poppler makes its height the font's ascent plus descent times the size.
+For Noto Sans CJK SC (ascent 1.160 em, descent 0.288 em in its hhea table) that is 1.448 x size,
+measured on this printout: 7.5 pt words are 10.860 pt high, 8.5 pt 12.308, 13 pt 18.824, 17 pt
+24.616 (each 1.448 x). 12 pt gives 17.376 pt; the threshold is 17.3 pt (11.95 pt of type), which
+11.5 pt type (16.652 pt) does not reach. As a check that the measure tells sizes apart, the
+clinician's pages must still hold smaller words (their body is 8.5 pt).
+
 Structure: the PDF is tagged (cairo's structure tags; pdfinfo says "Tagged: yes"), has a title,
 and its structure tree gives the reading order: the title (H1) first, then the sections (H2) in
 the order printed. cairo 1.16 has no way to set the document's language (/Lang): not tested.
@@ -72,6 +82,29 @@ def narrow_gaps(pdf, work):
     return narrow, seen
 
 
+MIN_PATIENT_BOX_PT = 17.3  # 12 pt of Noto Sans CJK: 1.448 x 12 = 17.376 pt (see above)
+PAGE = re.compile(r'<page width="[\d.]+" height="[\d.]+">(.*?)</page>', re.S)
+CARD = {"en": ("Pill card: how much to take and when", "Medication card: infusion appointments"),
+        "zh-CN": ("服药卡：何时服用多少", "用药卡：输注预约")}
+AFTER = {"en": "What to test when", "zh-CN": "何时做哪些检查"}  # the first clinician's page after
+
+
+def small_words(pdf, lang, work):
+    """The patient's page numbers, the words on them under MIN_PATIENT_BOX_PT (height, page,
+    word), and how many words under it the other pages hold."""
+    subprocess.run(["pdftotext", "-bbox-layout", pdf, work + "/layout.html"], check=True)
+    pages = PAGE.findall(open(work + "/layout.html", encoding="utf-8").read())
+    words = [[(float(m[3]) - float(m[1]), m[4]) for m in WORD.findall(body)] for body in pages]
+    flat = ["".join(w for _, w in page) for page in words]  # no spaces: CJK words are phrases
+    start = next(i for i, t in enumerate(flat) if any(c.replace(" ", "") in t for c in CARD[lang]))
+    end = next(i for i in range(start + 1, len(flat)) if AFTER[lang].replace(" ", "") in flat[i])
+    patient = range(start, end)
+    small = [(h, n + 1, w) for n in patient for h, w in words[n] if h < MIN_PATIENT_BOX_PT]
+    elsewhere = sum(h < MIN_PATIENT_BOX_PT for n, page in enumerate(words) if n not in patient
+                    for h, _ in page)
+    return [n + 1 for n in patient], small, elsewhere
+
+
 def check_structure(pdf, regimen, title):
     """Tagged, titled, and the first heading of the tree is the plan's title."""
     info = subprocess.run(["pdfinfo", pdf], check=True, capture_output=True, text=True).stdout
@@ -109,6 +142,12 @@ def main():
             for gap, left, right in narrow[:10]:
                 print(f"  {gap:.2f} pt between {left!r} and {right!r}")
             failed = failed or bool(narrow)
+            patient, small, elsewhere = small_words(pdf, lang, work)
+            print(f"{regimen} {lang}: patient's pages {patient[0]}-{patient[-1]}, "
+                  f"{len(small)} words under 12 pt there, {elsewhere} on the other pages")
+            for h, page, word in small[:10]:
+                print(f"  page {page}: {word!r} is {h:.3f} pt high (12 pt: 17.376)")
+            failed = failed or bool(small) or elsewhere == 0
     sys.exit(1 if failed else 0)
 
 
