@@ -911,7 +911,7 @@ body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "P
        "Microsoft YaHei", "Liberation Sans", Arial, Helvetica, sans-serif;
        font-size: 9.5pt; line-height: 1.35; color: #111; max-width: 186mm; margin: 8mm auto; }
 h1 { font-size: 15pt; margin: 0 0 1mm; }
-h2 { font-size: 11.5pt; margin: 5mm 0 1.5mm; padding-bottom: 0.5mm; border-bottom: 0.4mm solid #333;
+h2 { font-size: 13pt; margin: 5mm 0 1.5mm; padding-bottom: 0.5mm; border-bottom: 0.4mm solid #333;
      break-after: avoid; }
 h3 { font-size: 13pt; margin: 0 0 2mm; }
 p { margin: 0.5mm 0; }
@@ -936,18 +936,21 @@ table.layout, table.layout > tbody > tr > td, table.layout > tfoot > tr > td { b
 .facts > .table-scroll { flex: 1; }
 .kv th { width: 36%; background: #f3f3f3; font-weight: 600; }
 .kv th.title { background: #333; color: #fff; }
-.card { font-size: 8.5pt; }
-.card thead th:nth-child(2) { width: 22mm; }
-.card thead th:nth-child(3) { width: 17mm; }
-.card thead th:nth-child(5) { width: 27mm; }
-.card thead th:nth-child(n+6) { width: 17mm; }
+/* 12 pt in 186 mm: fixed columns (an auto layout squeezes the medicine to a letter a line). */
+.card { font-size: 12pt; table-layout: fixed; }
+.card thead th:nth-child(1) { width: 24mm; }
+.card thead th:nth-child(2), .card thead th:nth-child(3) { width: 22mm; }
+.card thead th:nth-child(4) { width: 23mm; }
+.card thead th:nth-child(5) { width: 25mm; }
+.card thead th:nth-child(n+6) { width: 17.5mm; }
+.card thead th:nth-child(6):last-child { width: auto; }
+.card td, .card th { padding: 0.8mm 1mm; }
 .unit, .drug { white-space: nowrap; }
 .card thead th:nth-child(n+6) { text-align: center; }
 .card td.slot { text-align: center; }
 .card td.slot.empty { background: #f3f3f3; }
-.card td.infusion { text-align: left; font-size: 9pt; }
-.card td.medicine { font-size: 8.5pt; }
-.card tr.note-row td { font-size: 7.5pt; color: #333; background: #fafafa; }
+.card td.infusion { text-align: left; }
+.card tr.note-row td { color: #333; background: #fafafa; }
 .units { font-size: 8pt; color: #333; font-weight: normal; }
 .note { font-size: 7.5pt; color: #444; margin-top: 0.5mm; }
 .src { font-size: 7.5pt; color: #555; white-space: nowrap; }
@@ -959,7 +962,15 @@ table.layout, table.layout > tbody > tr > td, table.layout > tfoot > tr > td { b
 .visits thead th:nth-child(3) { width: 88mm; }
 .reason { color: #333; }
 .timings { font-size: 8pt; margin-top: 1mm; }
-.lab-rules, .disagreements { font-size: 8.5pt; }
+.disagreements { font-size: 8.5pt; }
+/* The patient's sections (issue 20, item 4): no text under 12 pt, the size the AHRQ pill-card
+   guidance asks for, on screen and in print; the clinician's sections may be smaller. */
+.pill-card, .supply, .lab-rules, .calendar { font-size: 12pt; }
+.pill-card :is(.units, .note, .src, .if-needed), .supply :is(.units, .note, .src, .if-needed),
+.lab-rules :is(.note, .src, .if-needed), .calendar :is(.src, .if-needed, .legend) {
+  font-size: 12pt; }
+.pill-card td, .pill-card th, .supply td, .supply th, .cal td, .cal th { overflow-wrap: anywhere; }
+.pill-card .date, .pill-card .drug, .pill-card .src, .calendar .date { white-space: normal; }
 .sources { font-size: 8pt; }
 .bibliography { padding-left: 6mm; }
 .bibliography > li { margin-bottom: 1.5mm; }
@@ -975,20 +986,20 @@ blockquote { margin: 0.3mm 0 1.5mm 3mm; padding-left: 2mm; border-left: 0.6mm so
 .swatch.visit { background: #fff0b3; }
 .legend { font-size: 8pt; margin-bottom: 2mm; }
 .cal { table-layout: fixed; }
-.cal th { text-align: center; font-size: 8.5pt; }
-.cal td { height: 26mm; padding: 0.7mm 0.9mm; font-size: 7.5pt; line-height: 1.25; }
+.cal th { text-align: center; font-size: 12pt; }
+.cal td { height: 18mm; padding: 0.7mm 0.9mm; font-size: 12pt; line-height: 1.25; }
 .cal td.pad { background: #f6f6f6; border-color: #ddd; }
-.cal .num { font-weight: bold; font-size: 9pt; }
-.cal .dose { display: block; white-space: nowrap; margin-top: 0.5mm; }
+.cal .num { font-weight: bold; font-size: 12pt; }
+.cal .dose { display: block; margin-top: 0.5mm; }
 .cal .infusion { font-weight: bold; color: #7a1f00; }
 .cal td.infusion-day { background: #fdebe4; }
 .cal td.visit { background: #fff0b3; }
-.cal .tests { margin-top: 0.6mm; padding-top: 0.4mm; border-top: 0.2mm dashed #a08000; font-size: 7pt; }
+.cal .tests { margin-top: 0.6mm; padding-top: 0.4mm; border-top: 0.2mm dashed #a08000; font-size: 12pt; }
 .cal .tests-label { font-weight: bold; color: #6b5200; }
 .cal .trough-first { font-weight: bold; color: #8a1c1c; }
 .cal .after-draw { font-weight: bold; }
 .cal .phase-start { font-weight: bold; }
-.cal .phase-cont { color: #555; font-size: 7pt; }
+.cal .phase-cont { color: #555; font-size: 12pt; }
 .cal td.phase-change { border-top: 0.6mm solid #333; }
 .ph0 { border-left: 1.5mm solid #1f6fb4 !important; }
 .ph1 { border-left: 1.5mm solid #2a9d3a !important; }
@@ -1023,7 +1034,8 @@ blockquote { margin: 0.3mm 0 1.5mm 3mm; padding-left: 2mm; border-left: 0.6mm so
     position: sticky; left: 0; z-index: 1; background: #fff; box-shadow: inset -0.3mm 0 #999; }
   .card td.medicine, .card thead th:first-child { max-width: 32vw; }
   .card thead th:first-child, .visits thead th:first-child { background: #e8e8e8; }
-  .visits { table-layout: auto; }
+  .visits, .card { table-layout: auto; }
+  .card thead th:nth-child(n) { width: auto; }
   .visits thead th:nth-child(n) { width: auto; }
   .cal { min-width: 42rem; }
   .src, .drug, .bibliography a { white-space: normal; overflow-wrap: anywhere; }
@@ -1032,7 +1044,8 @@ blockquote { margin: 0.3mm 0 1.5mm 3mm; padding-left: 2mm; border-left: 0.6mm so
   body { margin: 0; max-width: none; }
   .print-footer { position: fixed; left: 0; right: 0; bottom: 0; margin: 0; background: #fff; }
   .calendar { break-before: page; }
-  .month { margin-top: 0; break-inside: avoid; }
+  /* At 12 pt a month is taller than a page: it runs on, a week never split (.cal tr). */
+  .month { margin-top: 0; }
   .month + .month { break-before: page; }
   .kv tr, .card tr, .visits tr, .defaults tr, .cal tr, li { break-inside: avoid; }
 }

@@ -874,10 +874,10 @@ std::string month_title(date::year_month ym, Lang lang) {
 }
 
 // One band a week, Monday to Sunday, kept on one page (issue 20, item 4: at 12 pt a month of
-// 7 x 5 day boxes does not fit on A4): a header row with the days, a row for each time of day
-// with a tick box and the amount on each day it is taken, then a row for each day that holds more
-// than doses (a phase starts, tests, the drug-level blood draw, the last day), said in full
-// across the band. A month's name heads the week of its first day. Weeks with nothing are left out.
+// 7 x 5 day boxes does not fit on A4): a header row with the days; a row for each day that holds
+// more than doses (a phase starts, tests, the drug-level blood draw, the last day), said in full
+// across the band; then a row for each time of day with a tick box and the amount on each day it
+// is taken. A month's name heads the week of its first day. Weeks with nothing are left out.
 constexpr double kCalLabel = 62;  // the times of day
 constexpr double kCalDay = (kWidth - kCalLabel) / 7;
 constexpr std::array kCalSlots{Slot::morning, Slot::noon, Slot::evening, Slot::bedtime};
@@ -961,6 +961,15 @@ void week_band(Doc& doc, Date monday, Date from, Date to) {
     if (!phase) continue;
     for (const Administration& a : phase->dose.administrations) used[cal_row(*phase, a)] = true;
   }
+  // First what the days hold (a drug-level day: draw blood first, then the morning dose; issue 20,
+  // item 1), then the doses to tick.
+  for (Date d = std::max(monday, from); d < monday + date::days{7} && d <= to; d += date::days{1}) {
+    Stack events = day_events(doc, d);
+    if (events.empty()) continue;
+    const std::optional<Rgb> fill =
+        visit_on(doc.plan(), d) ? std::optional<Rgb>(kTestFill) : std::nullopt;
+    t.rows.push_back({day_head(doc, d, true), Cell{std::move(events), fill, std::nullopt, 7}});
+  }
   for (std::size_t row = 0; row < used.size(); ++row) {
     if (!used[row]) continue;
     Row r{Cell{{{row == kInfusionRow ? doc.tr("infusion") : slot_label(kCalSlots[row], doc.lang()),
@@ -968,13 +977,6 @@ void week_band(Doc& doc, Date monday, Date from, Date to) {
     for (Date d = monday; d < monday + date::days{7}; d += date::days{1})
       r.push_back(dose_cell(doc, d, row, from <= d && d <= to));
     t.rows.push_back(r);
-  }
-  for (Date d = std::max(monday, from); d < monday + date::days{7} && d <= to; d += date::days{1}) {
-    Stack events = day_events(doc, d);
-    if (events.empty()) continue;
-    const std::optional<Rgb> fill =
-        visit_on(doc.plan(), d) ? std::optional<Rgb>(kTestFill) : std::nullopt;
-    t.rows.push_back({day_head(doc, d, true), Cell{std::move(events), fill, std::nullopt, 7}});
   }
   draw_table(doc, t);
 }
@@ -986,8 +988,8 @@ void calendar(Doc& doc) {
       Table{.title = doc.tr("Calendar"),
             .title_style = kPatientHeading,
             .rows = {{Cell{{{doc.tr("Tick the box when the dose is taken."), kBody, true},
-                            {doc.tr("Yellow days: tests are due; the tests are listed under "
-                                    "the week, day by day."),
+                            {doc.tr("Yellow days: tests are due; the tests are listed day by "
+                                    "day above the week's doses."),
                              kBody},
                             {doc.tr("Blue bar: a new phase or dose starts that day."), kBody}}}}},
             .grid = false});

@@ -12,6 +12,12 @@ phone) and of 1240 px and checked with JavaScript in the page:
   whose computed overflow-x is auto or scroll (a table that scrolls in its own box);
 - every dose of the medication card (the <strong> in each filled time-of-day cell, e.g.
   "150 mg", the dose column and an infusion's "what is given") is inside the viewport, or can be scrolled into it within its own scroll box.
+The patient's sections (the pill or medication card, the supply, what a result may mean, the
+calendar; issue 20, item 4) are then checked at both widths and in print emulation at the width of
+A4's printable column (186 mm = 703 px at 96 px to the inch; @page margins 12 mm):
+- every element holding text there has a computed font-size of at least 16 px (12 pt);
+- no text (each text node's box, measured with a Range) reaches past the right edge of its table
+  cell or of its section, unless inside a scroll box (cut-off text).
 Screenshots (NAME-LANG-WIDTH.png) go to ARTEFACT_DIR (default: html_phone_artefacts in the
 current directory, which ctest sets to the build's tests directory) - never into the source tree.
 
@@ -96,6 +102,49 @@ for (const s of document.querySelectorAll(
 return out;
 """
 
+PATIENT = "section.pill-card, section.supply, section.lab-rules, section.calendar"
+PRINT_WIDTH = 703  # A4 210 mm less 2 x 12 mm @page margins = 186 mm = 703 px
+MIN_PX = 16  # 12 pt = 16 px (CSS: 1 pt = 4/3 px)
+
+# In the patient's sections: elements with text under MIN_PX, and text past its cell or section.
+PATIENT_JS = r"""
+const sections = document.querySelectorAll(arguments[0]);
+const minPx = arguments[1];
+function inScrollBox(el, stop) {
+  for (let a = el; a && a !== stop; a = a.parentElement) {
+    const o = getComputedStyle(a).overflowX;
+    if (o === 'auto' || o === 'scroll') return true;
+  }
+  return false;
+}
+const small = [], cut = [];
+let texts = 0;
+for (const sec of sections) {
+  const walker = document.createTreeWalker(sec, NodeFilter.SHOW_TEXT);
+  const secBox = sec.getBoundingClientRect();
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.textContent.trim()) continue;
+    const el = n.parentElement;
+    if (getComputedStyle(el).display === 'none') continue;
+    texts++;
+    const px = parseFloat(getComputedStyle(el).fontSize);
+    if (px < minPx - 0.01)
+      small.push(el.tagName.toLowerCase() + '.' + el.className + ' ' + px + 'px "' +
+                 n.textContent.trim().slice(0, 30) + '"');
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    const r = range.getBoundingClientRect();
+    const cell = el.closest('td, th');
+    const edge = Math.min(secBox.right, cell && sec.contains(cell) ?
+                          cell.getBoundingClientRect().right : Infinity);
+    if (r.right > edge + 0.5 && !inScrollBox(el, sec.parentElement))
+      cut.push(el.tagName.toLowerCase() + '.' + el.className + ' right=' + Math.round(r.right) +
+               ' edge=' + Math.round(edge) + ' "' + n.textContent.trim().slice(0, 30) + '"');
+  }
+}
+return {sections: sections.length, texts: texts, small: small, cut: cut};
+"""
+
 passed = 0
 failed = 0
 
@@ -124,6 +173,16 @@ def set_viewport(driver, width):
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": width, "height": HEIGHT, "deviceScaleFactor": 1,
                             "mobile": width < 600})
+
+
+def check_patient_sections(driver, what, calendar_expected=True):
+    res = driver.execute_script(PATIENT_JS, PATIENT, MIN_PX)
+    check(res["sections"] >= 2 and res["texts"] > 50,
+          f"{what}: patient's sections found ({res['sections']} sections, {res['texts']} texts)")
+    check(not res["small"], f"{what}: {len(res['small'])} text(s) under 12 pt in the patient's "
+          f"sections, e.g. {res['small'][:5]}")
+    check(not res["cut"], f"{what}: {len(res['cut'])} text(s) cut off in the patient's sections, "
+          f"e.g. {res['cut'][:5]}")
 
 
 def main():
@@ -157,6 +216,7 @@ def main():
                               f"innerWidth {res['innerWidth']}, window {width})")
                         check(not res["bad"], f"{what}: {len(res['bad'])} element(s) cut off at "
                               f"the right edge, e.g. {res['bad'][:5]}")
+                        check_patient_sections(driver, what)
                         doses = driver.execute_script(DOSES_JS, width)
                         check(len(doses) > 0, f"{what}: no dose found on the medication card")
                         hidden = [d for d in doses if not d["ok"]]
@@ -172,6 +232,20 @@ def main():
                                                {"width": width, "height": min(int(h), 16000),
                                                 "deviceScaleFactor": 1, "mobile": width < 600})
                         driver.save_screenshot(str(artefacts / f"{name}-{lang}-{width}.png"))
+                    # Print: A4's printable width, print media (the @media print rules).
+                    what = f"{name} {lang} print @{PRINT_WIDTH}px"
+                    set_viewport(driver, PRINT_WIDTH)
+                    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+                    driver.get(page.as_uri())
+                    check(driver.execute_script("return matchMedia('print').matches"),
+                          f"{what}: print media emulated")
+                    check_patient_sections(driver, what)
+                    h = driver.execute_script("return document.documentElement.scrollHeight")
+                    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                           {"width": PRINT_WIDTH, "height": min(int(h), 16000),
+                                            "deviceScaleFactor": 1, "mobile": False})
+                    driver.save_screenshot(str(artefacts / f"{name}-{lang}-print.png"))
+                    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     finally:
         driver.quit()
     print(f"{passed} passed, {failed} failed")

@@ -83,9 +83,15 @@ pdf_case() {
   # The whole text: doses, dates, Chinese, page numbers. A table cell may wrap a long dose
   # ("1 capsule of 100 mg + 1 capsule" / "of 50 mg"), so the needles are looked for in the text
   # with every run of white space made one space. A needle "!TEXT" must not be there.
-  local text flat
+  # pdftotext's reading order may run a line of the next cell into a wrapped one (at 12 pt the
+  # medication card's cells wrap differently); -raw keeps the order drawn, cell by cell, so a needle
+  # is looked for in both; and, for Chinese wrapped between two characters, in -raw's text with
+  # the line ends taken out (not made spaces).
+  local text flat raw
   text=$(pdftotext -q -enc UTF-8 "$pdf" -)
+  raw=$(pdftotext -q -raw -enc UTF-8 "$pdf" -)
   flat=$(tr -s '[:space:]' ' ' <<<"$text")
+  flat+=" | "$(tr -s '[:space:]' ' ' <<<"$raw")" | "$(tr -d '\n' <<<"$raw")
   local needle
   for needle in "${needles[@]}"; do
     if [[ $needle == '!'* ]]; then
@@ -169,28 +175,27 @@ pdf_case scot-en en "${SCOT[@]}" -- "${SCOT_COMMON[@]}" "${SCOT_EN[@]}" \
 pdf_case scot-zh zh-CN "${SCOT[@]}" -- "${SCOT_COMMON[@]}" "${SCOT_ZH[@]}" \
   "第1页，共" "用药与监测日程" "何时做哪些检查"
 
-# On a trough day the calendar cell says first to draw blood, then the morning dose (issue 20,
-# item 1): in the page's layout, the line starts right under the day number and the cell's
-# "morning 150 mg (after the blood draw)" (125 mg in the taper) comes below it, in the same column.
+# On a trough day the calendar says first to draw blood, then the morning dose (issue 20, item 1):
+# in a week's band (issue 20, item 4) the day's row "Tue 15 | Today: draw blood ..." comes right
+# under the row of the days ("Mon 14 Tue 15 ..."), and the row of the morning doses ("morning
+# 150 mg ...") below it, in the same band (no other row of the days between them).
 trough_first() {
   pdftotext -q -layout -enc UTF-8 "$WORK/itp-en.pdf" - | python3 -c '
 import re, sys
 lines = sys.stdin.read().split("\n")
+days = re.compile(r"^\s*Mon \d+\s+Tue \d+")
 cells = 0
 for i, line in enumerate(lines):
-    c = line.find("Today: draw blood")
-    if c < 0:
+    if "Today: draw blood" not in line:
         continue
-    # Up to the day number: nothing with a dose (a phase name may come first).
-    above = [l[max(0, c - 4):c + 20].strip() for l in reversed(lines[max(0, i - 4):i])]
-    first = next((k for k, a in enumerate(above) if a.split(" ")[0].isdigit()), None)
-    no_dose = first is not None and not any("mg" in a for a in above[:first])
-    below = [l[max(0, c - 2):c + 24] for l in lines[i + 1:i + 8]]
-    at = [k for k, b in enumerate(below) if re.search(r"morning \d+ mg", b)]
-    if not no_dose or not at or "(after the" not in below[at[0]] + below[at[0] + 1]:
-        sys.exit("cell at line %d: above %r, below %r" % (i, above, below))
+    above = [k for k in range(max(0, i - 8), i) if days.match(lines[k])]
+    below = [k for k in range(i + 1, min(len(lines), i + 12))
+             if re.match(r"^\s*morning\s+\S*\s*\d+ mg", lines[k]) or days.match(lines[k])]
+    if not above or not below or days.match(lines[below[0]]):
+        sys.exit("trough day at line %d: days row above %r, next rows %r" %
+                 (i, above, [lines[k] for k in below[:2]]))
     cells += 1
-sys.exit(0 if cells >= 5 else "only %d trough cells" % cells)'
+sys.exit(0 if cells >= 5 else "only %d trough days" % cells)'
 }
 check "itp-en: trough cells say the blood draw first, the morning dose under it" trough_first
 
