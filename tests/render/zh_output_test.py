@@ -149,6 +149,10 @@ def pdf_readable(path, english_disclaimer):
     if r.returncode != 0:
         raise RuntimeError("pdftotext failed: " + r.stderr)
     text = STAMP.sub(" ", before_sources(r.stdout))  # the footer's rules stamp
+    # A unit wrapped after its middle dot ("mg/(kg·" / "天)" in a 12 pt pill card's cell) has no
+    # space there in print: that line end is taken out, not read as a half-width space. (Only
+    # there: other line ends may be between two cells.)
+    text = re.sub(r"(?<=\u00b7)\n(?=[\u4e00-\u9fff])", "", text)
     # The English half of the disclaimer, wrapped anywhere, on every page.
     words = english_disclaimer.split()
     wrapped = r"\s+".join(re.escape(w) for w in words)
