@@ -1,4 +1,4 @@
-// Long (about 1,050 lines) because it is one page writer, HtmlWriter, with one method per section
+// Long (about 1,060 lines) because it is one page writer, HtmlWriter, with one method per section
 // of the page in reading order, plus its style sheet (css(), one literal); splitting it would cut
 // the page's sections apart from the order they print in.
 //
@@ -9,9 +9,11 @@
 // Page one: the title, advisories and warnings, the patient and the regimen, the pill card (AHRQ
 // style: one row per phase row, the amount for each Universal Medication Schedule slot in product
 // units), what to test when, what a result may mean, where sources disagree, the project defaults
-// and the sources with their quotes. Then the calendar: one month a printed page, weeks Monday to
-// Sunday, each administration a tick box, phase changes marked by a coloured left border and the
-// phase name, test days highlighted with their tests.
+// and the sources with their quotes. Then the calendar: each month from a new printed page (at
+// 12 pt a month may run on to the next, a week never split), weeks Monday to Sunday, each
+// administration a tick box, phase changes marked by a coloured left border and the phase name,
+// test days highlighted with their tests. The patient's sections (pill card, supply, what a result
+// may mean, calendar) use no text under 12 pt (issue 20, item 4).
 // The checks about the patient (Plan::checks) and the acknowledgements come first, right under
 // the title. The disclaimer, and the acknowledgements again, are in the footer, which print CSS
 // makes position: fixed (Chromium repeats it on every printed page).
@@ -22,7 +24,7 @@
 // <section class="checks">, each check an <li data-check="ID" data-action="warn|reduce|
 // acknowledged">; an acknowledgement is a <p class="acknowledgement"> (page one and footer).
 //
-// Why this file is long (about 1,010 lines): the page's CSS and every section of the printout
+// Why this file is long (about 1,060 lines): the page's CSS and every section of the printout
 // (checks, patient, pill card, calendar, monitoring, sources) live together so that one file is the
 // whole HTML format; issue 19's render/ folder is where it would split (styles, sections).
 #include <algorithm>
@@ -901,7 +903,7 @@ class HtmlWriter {
   static std::string css();
 };
 
-// Long (about 105 lines) because it is one CSS literal, the page's whole style sheet.
+// Long (about 150 lines) because it is one CSS literal, the page's whole style sheet.
 std::string HtmlWriter::css() {
   return R"CSS(
 @page { size: A4; margin: 10mm 12mm 8mm 12mm; }

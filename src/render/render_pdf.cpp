@@ -1,6 +1,6 @@
-// Long (about 990 lines) because the PDF module is kept to its two files (issue 19): this one holds
-// the layout (Doc, Table) and the page's sections in reading order; pdf_module_entry.cpp is the
-// module's entry point.
+// Long (about 1,090 lines) because the PDF module is kept to its two files (issue 19): this one
+// holds the layout (Doc, Table) and the page's sections in reading order; pdf_module_entry.cpp is
+// the module's entry point.
 //
 // PDF renderer (see render.hpp): the printable schedule drawn with cairo on a PDF surface that
 // writes into a std::string (no temporary file) and laid out with pango (plain-text layouts,
@@ -11,13 +11,15 @@
 // table measures each row, asks the cursor for room (a new page when the row does not fit, with
 // the title and header repeated) and draws it. Every page gets the same header (drug, patient
 // label, plan date) and footer (the acknowledgements the user gave, the disclaimer in both
-// languages, "Page N of M"). Page one starts with the checks about the patient.
+// languages, "Page N of M"). Page one starts with the checks about the patient. The patient's pages
+// (pill card, what a result may mean, the calendar in week bands) come together, from a new page,
+// with no glyph under 12 pt (issue 20, item 4; docs/pdf.md); the clinician's pages follow.
 // M is known only at the end, so the document is laid out twice: the first pass counts the pages
 // (its output is discarded), the second writes them. Both passes make exactly the same layout.
 //
 // Nothing here reads the clock: the PDF's creation date is the plan's start date.
 //
-// Why this file is long (about 960 lines): the layout engine (Doc, Table, page breaks, footers)
+// Why this file is long (about 1,090 lines): the layout engine (Doc, Table, page breaks, footers)
 // and the sections of the printout are one module (doseplan_pdf.so); the seam for a split is
 // between the two, left for issue 19's render/ folder.
 #include <cairo-pdf.h>
