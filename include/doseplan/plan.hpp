@@ -99,6 +99,35 @@ struct Visit {
   std::vector<VisitItem> items;
 };
 
+// What a phase needs of the product, and the course's running total (issue 20). Plain arithmetic
+// of the plan's own doses: no source doseplan cites gives a supply or discusses a cumulative
+// limit, and the outputs say so. A conditional step (taken only if needed) is counted as if it
+// were taken: the totals are the most the plan can give.
+struct PhaseSupply {
+  int days = 0;             // days the phase's dose is taken (1 for a cycle's administration)
+  int administrations = 0;  // doses given in the phase (days x the day's doses)
+  DrugMass total{};         // the phase's whole amount (0 for cells)
+  std::optional<CellCount> total_cells;
+  std::vector<UnitCount> units;      // solids: capsules or tablets of each strength, largest first
+  std::optional<DrugVolume> volume;  // solutions: the volume measured in all
+  std::vector<UnitCount> vials;      // IV: the vials prepared in all, largest first
+  // Whole packs, when the product has a pack size (Product::pack_count, pack_volume): for solids
+  // one count per element of `units`; for solutions one count (bottles). Empty otherwise.
+  std::vector<int> packs;
+  Date lasts_until{};  // the phase's last day: a supply for the whole phase lasts until then
+  // The last visit on or before `lasts_until` (the place to get the next phase's supply), if any
+  // visit falls within the phase.
+  std::optional<Date> visit_before;
+  DrugMass cumulative{};  // the course's total up to and including this phase
+  std::optional<CellCount> cumulative_cells;
+  std::optional<DosePerArea> cumulative_per_area;  // cumulative / body-surface area, when known
+};
+
+// Each phase's supply and the running total, one element per element of `phases` (same order).
+std::vector<PhaseSupply> plan_supply(const std::vector<PlannedPhase>& phases,
+                                     const std::vector<Visit>& visits, const Product& product,
+                                     std::optional<Area> bsa);
+
 // A value no source gives, as used in this plan.
 // Texts in both languages (en, zh-CN): the plan is made once and rendered in either.
 struct ProjectDefaultUse {
@@ -171,6 +200,7 @@ struct Plan {
   // was, and which strengths are sold only in some markets).
   std::vector<LocalizedText> product_notes;
   std::vector<PlannedPhase> phases;
+  std::vector<PhaseSupply> supply;  // one per phase (same order): supply and cumulative dose
   std::vector<Visit> visits;
   std::vector<LabTest> labs;    // the tests named in visits
   std::vector<Source> sources;  // the regimen's citations, then the product's not already there

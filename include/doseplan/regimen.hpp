@@ -129,6 +129,12 @@ struct Product {
   Provenance volume_step_from;
   std::optional<DrugMass> rounding_step;  // IV vials: doses rounded to this step
   Provenance rounding_step_from;
+  // A pack as sold, when the rules give one (products.json "pack_count" for solids: capsules or
+  // tablets of each strength in a pack; "pack_mL" for solutions: mL in a bottle). The plan's
+  // supply is then also counted in whole packs; without one it is counted in units only.
+  std::optional<int> pack_count;
+  std::optional<DrugVolume> pack_volume;
+  Provenance pack_from;
   Provenance from;  // where strengths and concentration come from
   // Strengths of `strengths` sold only in the markets they name (the others are sold in every
   // market listed); a plan for a market uses only the strengths sold there.

@@ -26,6 +26,19 @@ namespace doseplan {
 // cells say the amount themselves.
 std::string patient_units(const Administration& a, Product::Form form, Lang lang);
 
+// A phase's supply (plan.hpp PhaseSupply) as a pharmacist counts it, in whole packs where the
+// product has a pack size: "270 capsules of 100 mg + 90 capsules of 50 mg", "27 mL (1 bottle of
+// 50 mL)", "2 vials of 500 mg", "150 million cells".
+std::string supply_units(const PhaseSupply& s, const Product& product, Lang lang);
+// The course's running total through a phase: "2,100 mg", "8,750 mg (8.75 g) = 5,000 mg/m²
+// (5 g/m²)" — grams beside a total of 1,000 mg or more; cells for cell infusions.
+std::string cumulative_text(const PhaseSupply& s, Lang lang);
+// About the packs, said once beside the supply: the pack size (its source is the product's
+// `pack_from`), that the sources give none, or that an infusion is prepared at the clinic.
+LocalizedText supply_note(const Product& product);
+// That the totals are the plan's arithmetic, which no cited source discusses as a limit.
+LocalizedText cumulative_note();
+
 // Trough (C0) drug levels. A visit item is a trough level when its name, timing or a test id
 // says "trough" or "C0" (labs.json: cyclosporine-trough). On such a day the blood is drawn first
 // and the morning dose taken after it.

@@ -133,6 +133,7 @@ Plan build_plan(const RuleSet& rules, const PlanRequest& q) {
   plan.product = sold;
   lay_out_course(plan, rules, r, q, body);
   name_labs(plan, rules, r);
+  plan.supply = plan_supply(plan.phases, plan.visits, plan.product, plan.bsa);
 
   plan.stamp = r.stamp;
   plan.sources = cited_sources(r, plan.product);

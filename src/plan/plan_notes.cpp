@@ -92,6 +92,14 @@ void note_dose_defaults(Plan& plan, const Regimen& r, const Product& product) {
         plan, product.rounding_step_from, [&] { return tr_both("IV rounding step"); },
         [&] { return mg_text(*product.rounding_step); });
   }
+  if (product.pack_count || product.pack_volume) {
+    note_default(
+        plan, product.pack_from, [&] { return tr_both("pack size"); },
+        [&] {
+          return product.pack_volume ? same(format_mL(*product.pack_volume))
+                                     : same(std::to_string(*product.pack_count));
+        });
+  }
 }
 
 // Each phase's steps, intervals, maximum, duration, dose and cycle count.

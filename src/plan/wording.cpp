@@ -53,6 +53,69 @@ std::string patient_units(const Administration& a, Product::Form form, Lang lang
   return fill(tr(lang, "{amount} IV (prepare {vials})"), {{"amount", amount}, {"vials", vials}});
 }
 
+std::string supply_units(const PhaseSupply& s, const Product& product, Lang lang) {
+  if (s.total_cells) return format_cells(*s.total_cells, lang);
+  if (s.volume) {
+    const std::string volume = format_number(in_mL(*s.volume), 2, lang) + " mL";
+    if (s.packs.empty()) return volume;
+    const int n = s.packs.front();
+    return fill(
+        tr(lang, n == 1 ? "{volume} ({n} bottle of {size})" : "{volume} ({n} bottles of {size})"),
+        {{"volume", volume},
+         {"n", std::to_string(n)},
+         {"size", format_number(in_mL(*product.pack_volume), 2, lang) + " mL"}});
+  }
+  if (!s.vials.empty()) return unit_counts(s.vials, Product::Form::iv_vial, lang);
+  std::string out = unit_counts(s.units, product.form, lang);
+  if (!s.packs.empty()) {
+    std::string packs;
+    for (std::size_t i = 0; i < s.packs.size() && i < s.units.size(); ++i) {
+      if (!packs.empty()) packs += " + ";
+      packs += fill(tr(lang, s.packs[i] == 1 ? "{n} pack of {size} × {strength}"
+                                             : "{n} packs of {size} × {strength}"),
+                    {{"n", std::to_string(s.packs[i])},
+                     {"size", std::to_string(*product.pack_count)},
+                     {"strength", format_mg(s.units[i].strength, lang)}});
+    }
+    out += " (" + packs + ")";
+  }
+  return out;
+}
+
+std::string cumulative_text(const PhaseSupply& s, Lang lang) {
+  if (s.cumulative_cells) return format_cells(*s.cumulative_cells, lang);
+  const auto with_grams = [lang](double mg, const char* unit) {
+    std::string text = format_number(mg, 2, lang) + " mg" + unit;
+    if (mg >= 1000) text += " (" + format_number(mg / 1000, 3, lang) + " g" + unit + ")";
+    return text;
+  };
+  std::string out = with_grams(in_mg(s.cumulative), "");
+  if (s.cumulative_per_area) out += " = " + with_grams(in_mg_per_m2(*s.cumulative_per_area), "/m²");
+  return out;
+}
+
+LocalizedText supply_note(const Product& product) {
+  LocalizedText pack = tr_both(
+      "Packs: the sources doseplan cites give no pack size for this product; ask the "
+      "pharmacy how many come in a pack.");
+  if (product.pack_volume) {
+    pack = tr_both("Pack size: a bottle of {size}.",
+                   {{"size", same_text(format_mL(*product.pack_volume))}});
+  } else if (product.pack_count) {
+    pack = tr_both("Pack size: {size} in a pack.",
+                   {{"size", same_text(std::to_string(*product.pack_count))}});
+  }
+  if (product.form == Product::Form::cells || product.form == Product::Form::iv_vial)
+    pack = tr_both("Given at the clinic: the vials or cells are prepared there.");
+  return pack;
+}
+
+LocalizedText cumulative_note() {
+  return tr_both(
+      "Totals are the plan's arithmetic (each phase's daily dose × its days, steps taken only if "
+      "needed included); no source doseplan cites discusses a cumulative limit.");
+}
+
 bool is_trough(const VisitItem& item) {
   const auto says_trough = [](std::string text) {
     for (char& c : text) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);

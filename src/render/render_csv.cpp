@@ -48,6 +48,10 @@ std::string plain_number(double value) {
   return s;
 }
 
+// The header's columns; a row given fewer fields is filled with empty ones (the supply columns
+// `lasts_until`, `cumulative_mg` are filled only on rows of kind "supply").
+constexpr std::size_t kColumns = 15;
+
 void row(std::ostringstream& o, std::initializer_list<std::string> fields) {
   std::size_t column = 0;
   for (const std::string& f : fields) {
@@ -55,6 +59,7 @@ void row(std::ostringstream& o, std::initializer_list<std::string> fields) {
     o << field(neutral(f, column));
     ++column;
   }
+  for (; column < kColumns; ++column) o << ',';
   o << "\r\n";
 }
 
@@ -64,13 +69,39 @@ std::string citation(const Plan& plan, const Provenance& p, Lang lang) {
   return provenance_words(plan.sources, p, lang);
 }
 
+// One row per phase: what the phase needs, until when it lasts, the course's total so far.
+void supply_rows(std::ostringstream& o, const Plan& plan, Lang lang) {
+  for (std::size_t i = 0; i < plan.phases.size() && i < plan.supply.size(); ++i) {
+    const PlannedPhase& p = plan.phases[i];
+    const PhaseSupply& s = plan.supply[i];
+    const std::string step =
+        p.steps > 0 ? std::to_string(p.step) + "/" + std::to_string(p.steps) : "";
+    std::string reason =
+        fill(tr(lang, "lasts until {date}"), {{"date", format_date(s.lasts_until)}});
+    if (s.visit_before) {
+      reason += tr(lang, "; ") + fill(tr(lang, "last visit before then: {date}"),
+                                      {{"date", format_date(*s.visit_before)}});
+    }
+    reason += tr(lang, "; ") +
+              fill(tr(lang, "total so far: {total}"), {{"total", cumulative_text(s, lang)}});
+    const bool packs = plan.product.pack_count || plan.product.pack_volume;
+    row(o,
+        {"supply", format_date(p.first), "", pick(p.name, lang), step,
+         s.total_cells ? "" : plain_number(in_mg(s.total)), supply_units(s, plan.product, lang),
+         s.volume ? plain_number(in_mL(*s.volume)) : "", "", "", "", reason,
+         packs ? citation(plan, plan.product.pack_from, lang)
+               : pick(supply_note(plan.product), lang),
+         format_date(s.lasts_until), s.cumulative_cells ? "" : plain_number(in_mg(s.cumulative))});
+  }
+}
+
 }  // namespace
 
 std::string render_csv(const Plan& plan, Lang lang) {
   std::ostringstream o;
   o << "\xEF\xBB\xBF";  // U+FEFF, the UTF-8 byte order mark
   row(o, {"kind", "date", "slot", "phase", "step", "amount_mg", "made_of", "volume_mL", "tests",
-          "test_names", "window", "reason", "source"});
+          "test_names", "window", "reason", "source", "lasts_until", "cumulative_mg"});
   for (const PatientCheck& c : plan.checks) {
     row(o, {"check", "", "", "", "", "", "", "", "", "", "",
             "[" + check_mark(c.action, lang) + "] " + pick(c.text, lang),
@@ -96,6 +127,7 @@ std::string render_csv(const Plan& plan, Lang lang) {
       }
     }
   }
+  supply_rows(o, plan, lang);
   for (const Visit& v : plan.visits) {
     for (const VisitItem& item : v.items) {
       std::string ids, names;

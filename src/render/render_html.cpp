@@ -1,4 +1,4 @@
-// Long (about 1,060 lines) because it is one page writer, HtmlWriter, with one method per section
+// Long (about 1,100 lines) because it is one page writer, HtmlWriter, with one method per section
 // of the page in reading order, plus its style sheet (css(), one literal); splitting it would cut
 // the page's sections apart from the order they print in.
 //
@@ -249,7 +249,7 @@ class HtmlWriter {
   }
 
   std::string document() const {
-    const std::string content = header() + checks() + alerts() + facts() + pill_card() +
+    const std::string content = header() + checks() + alerts() + facts() + pill_card() + supply() +
                                 test_schedule() + lab_rules() + disagreements() +
                                 project_defaults() + sources() + calendar();
     // In print, the footer is fixed to the bottom of every page; the layout table's <tfoot>,
@@ -605,6 +605,43 @@ class HtmlWriter {
     // Infusions are given, not taken: a medication card (用药卡), not a pill card (服药卡).
     return section("pill-card", tr(lang_, infusions_only() ? "Medication card" : "Pill card"),
                    table("card", headers, body));
+  }
+
+  // What each phase needs of the product, until when it lasts, and the course's running total
+  // (issue 20, items 8 and 9; docs/supply.md).
+  std::string supply() const {
+    const bool oral =
+        plan_.product.is_solid() || plan_.product.form == Product::Form::oral_solution;
+    std::vector<std::string> headers = {tr(lang_, "Phase"), tr(lang_, "Dates"),
+                                        tr(lang_, "What is needed")};
+    if (oral) {
+      headers.push_back(tr(lang_, "Lasts until"));
+      headers.push_back(tr(lang_, "Last visit before then"));
+    }
+    headers.push_back(tr(lang_, "Total so far"));
+    std::string body;
+    for (std::size_t i = 0; i < plan_.phases.size() && i < plan_.supply.size(); ++i) {
+      const PlannedPhase& ph = plan_.phases[i];
+      const PhaseSupply& s = plan_.supply[i];
+      std::string needed = esc(supply_units(s, plan_.product, lang_));
+      if (ph.conditional) needed += " " + text_el("span", "if-needed", tr(lang_, "if needed"));
+      std::vector<Cell> cells = {{phase_label(ph, ph), "", false},
+                                 {date_range(ph.first, ph.last), "", false},
+                                 {needed, "", false}};
+      if (oral) {
+        cells.push_back({esc(format_date(s.lasts_until)), "", false});
+        cells.push_back({s.visit_before ? esc(format_date(*s.visit_before)) : "", "", false});
+      }
+      cells.push_back({esc(cumulative_text(s, lang_)), "", false});
+      body += table_row(cells);
+    }
+    const bool packs = plan_.product.pack_count || plan_.product.pack_volume;
+    const std::string notes =
+        el("p", attr("class", "note"),
+           p(supply_note(plan_.product)) + (packs ? source_tag(plan_.product.pack_from) : "") +
+               " " + p(cumulative_note()));
+    return section("supply", tr(lang_, "Supply and total dose"),
+                   table("supply-table", headers, body) + notes);
   }
 
   // A regimen of infusions only (SCOT, rituximab, MSC): appointments, not times of day.

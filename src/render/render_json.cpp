@@ -15,6 +15,7 @@
 #include "doseplan/provenance.hpp"
 #include "doseplan/render.hpp"
 #include "doseplan/request.hpp"
+#include "doseplan/wording.hpp"
 
 namespace doseplan {
 namespace {
@@ -274,6 +275,18 @@ void product(JsonWriter& w, const Plan& plan, const std::vector<Source>& cited) 
   q(w, in_mg(p.smallest_step()), "mg");
   w.key("from");
   provenance(w, p.from);
+  if (p.pack_count || p.pack_volume) {
+    w.key("pack");
+    w.begin_object();
+    if (p.pack_count) w.member_int("count", *p.pack_count);
+    if (p.pack_volume) {
+      w.key("volume");
+      q(w, in_mL(*p.pack_volume), "mL");
+    }
+    w.key("from");
+    provenance(w, p.pack_from);
+    w.end_object();
+  }
   w.key("market_limited");
   w.begin_array();
   for (const MarketLimit& m : p.market_limited) {
@@ -306,9 +319,57 @@ void product(JsonWriter& w, const Plan& plan, const std::vector<Source>& cited) 
   w.end_object();
 }
 
-void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases, bool explained) {
+// A phase's supply and the running total (plan.hpp PhaseSupply, docs/supply.md).
+void supply(JsonWriter& w, const PhaseSupply& s) {
+  w.begin_object();
+  w.member_int("days", s.days);
+  w.member_int("administrations", s.administrations);
+  if (s.total_cells) {
+    w.key("total_cells");
+    q(w, s.total_cells->millions, "10*6 cells");
+  } else {
+    w.key("total");
+    q(w, in_mg(s.total), "mg");
+  }
+  if (!s.units.empty()) {
+    w.key("units");
+    unit_counts(w, s.units, "strength");
+  }
+  if (s.volume) {
+    w.key("volume");
+    q(w, in_mL(*s.volume), "mL");
+  }
+  if (!s.vials.empty()) {
+    w.key("vials");
+    unit_counts(w, s.vials, "size");
+  }
+  if (!s.packs.empty()) {
+    w.key("packs");
+    w.begin_array();
+    for (int n : s.packs) w.integer(n);
+    w.end_array();
+  }
+  w.member("lasts_until", format_date(s.lasts_until));
+  if (s.visit_before) w.member("visit_before", format_date(*s.visit_before));
+  if (s.cumulative_cells) {
+    w.key("cumulative_cells");
+    q(w, s.cumulative_cells->millions, "10*6 cells");
+  } else {
+    w.key("cumulative");
+    q(w, in_mg(s.cumulative), "mg");
+  }
+  if (s.cumulative_per_area) {
+    w.key("cumulative_per_area");
+    q(w, in_mg_per_m2(*s.cumulative_per_area), "mg/m2");
+  }
+  w.end_object();
+}
+
+void phases(JsonWriter& w, const Plan& plan) {
+  const bool explained = plan.explained;
   w.begin_array();
-  for (const PlannedPhase& p : phases) {
+  for (std::size_t i = 0; i < plan.phases.size(); ++i) {
+    const PlannedPhase& p = plan.phases[i];
     w.begin_object();
     w.member("id", p.phase_id);
     w.key("name");
@@ -340,6 +401,10 @@ void phases(JsonWriter& w, const std::vector<PlannedPhase>& phases, bool explain
     if (!p.note.en.empty()) {
       w.key("note");
       text(w, p.note);
+    }
+    if (i < plan.supply.size()) {
+      w.key("supply");
+      supply(w, plan.supply[i]);
     }
     w.end_object();
   }
@@ -602,7 +667,14 @@ std::string render_json(const Plan& plan, int indent) {
   w.key("product");
   product(w, plan, plan.sources);
   w.key("phases");
-  phases(w, plan.phases, plan.explained);
+  phases(w, plan);
+  w.key("supply_notes");
+  w.begin_object();
+  w.key("packs");
+  text(w, supply_note(plan.product));
+  w.key("totals");
+  text(w, cumulative_note());
+  w.end_object();
   w.key("visits");
   visits(w, plan.visits);
   w.key("tests");

@@ -1,4 +1,4 @@
-// Long (about 1,090 lines) because the PDF module is kept to its two files (issue 19): this one
+// Long (about 1,140 lines) because the PDF module is kept to its two files (issue 19): this one
 // holds the layout (Doc, Table) and the page's sections in reading order; pdf_module_entry.cpp is
 // the module's entry point.
 //
@@ -817,6 +817,48 @@ void pill_card(Doc& doc) {
   draw_table(doc, t);
 }
 
+// What each phase needs of the product, until when it lasts, and the course's running total
+// (issue 20, items 8 and 9; docs/supply.md).
+void supply_block(Doc& doc) {
+  const Plan& plan = doc.plan();
+  const Lang lang = doc.lang();
+  const bool oral = plan.product.is_solid() || plan.product.form == Product::Form::oral_solution;
+  Table t{.title = doc.tr("Supply and total dose"),
+          .title_style = kPatientHeading,
+          .widths = oral ? std::vector<double>{110, kWidth - 110 - 100 - 120, 100, 120}
+                         : std::vector<double>{110, kWidth - 110 - 160, 160}};
+  t.header = {head(doc.tr("Dates")), head(doc.tr("What is needed"))};
+  if (oral) t.header.push_back(head(doc.tr("Lasts until")));
+  t.header.push_back(head(doc.tr("Total so far")));
+  for (std::size_t i = 0; i < plan.phases.size() && i < plan.supply.size(); ++i) {
+    const PlannedPhase& p = plan.phases[i];
+    const PhaseSupply& s = plan.supply[i];
+    Cell dates{{{format_date(p.first), kBold}}};
+    if (p.last != p.first) dates.lines.push_back({"\u2013 " + format_date(p.last), kBold});
+    dates.lines.push_back({phase_label(p, lang), kSmall});
+    Cell needed{{{supply_units(s, plan.product, lang), kBody}}};
+    if (p.conditional) needed.lines.push_back({doc.tr("if needed"), kSmall});
+    Row row{dates, needed};
+    if (oral) {
+      Cell until{{{format_date(s.lasts_until), kBody}}};
+      if (s.visit_before) {
+        until.lines.push_back({replace(doc.tr("last visit before then: {date}"), "{date}",
+                                       format_date(*s.visit_before)),
+                               kSmall});
+      }
+      row.push_back(until);
+    }
+    row.push_back(Cell{{{cumulative_text(s, lang), kBody}}});
+    t.rows.push_back(row);
+  }
+  const bool packs = plan.product.pack_count || plan.product.pack_volume;
+  const std::string notes = pick(supply_note(plan.product), lang) +
+                            (packs ? tag(plan, plan.product.pack_from, lang) : "") + " " +
+                            pick(cumulative_note(), lang);
+  t.rows.push_back({Cell{.lines = {{notes, kSmall}}, .span = static_cast<int>(t.widths.size())}});
+  draw_table(doc, t);
+}
+
 void tests_block(Doc& doc) {
   const Lang lang = doc.lang();
   Table t{.title = doc.tr("What to test when"), .widths = {110, kWidth - 110}};
@@ -1071,6 +1113,7 @@ int layout(const Plan& plan, Lang lang, int total_pages, std::string* out) {
   // The patient's pages, at 12 pt, together (issue 20, item 4); then the clinician's.
   doc.patient_pages(true);
   pill_card(doc);
+  supply_block(doc);
   results_block(doc);
   calendar(doc);
   doc.patient_pages(false);

@@ -151,6 +151,7 @@ class TextWriter {
     patient();
     dose();
     phases();
+    supply();
     monitoring();
     notes();
     if (explain) audit();
@@ -310,6 +311,43 @@ class TextWriter {
         o_ << "  " << pad("", 16) << pick(p.note, lang_) << "\n";
     }
     o_ << "\n";
+  }
+
+  // What each phase needs of the product, until when it lasts, and the running total (issue 20).
+  void supply() {
+    o_ << label("SUPPLY AND TOTAL DOSE") << "\n";
+    const bool oral =
+        plan_.product.is_solid() || plan_.product.form == Product::Form::oral_solution;
+    for (std::size_t i = 0; i < plan_.phases.size() && i < plan_.supply.size(); ++i) {
+      const PlannedPhase& p = plan_.phases[i];
+      const PhaseSupply& s = plan_.supply[i];
+      o_ << "  "
+         << pad(phase_step_name(pick(p.name, lang_), p.cycle, p.step, p.step, p.steps, lang_), 16)
+         << format_date(p.first);
+      if (p.last != p.first) {
+        o_ << " " << label("to") << " " << format_date(p.last)
+           << paren(fill(label("{n} days"), {{"n", std::to_string(s.days)}}));
+      }
+      o_ << label(": ") << supply_units(s, plan_.product, lang_);
+      if (p.conditional) o_ << " [" << label("if needed") << "]";
+      o_ << "\n";
+      if (oral) {
+        o_ << "  " << pad("", 16)
+           << fill(label("lasts until {date}"), {{"date", format_date(s.lasts_until)}});
+        if (s.visit_before) {
+          o_ << label("; ")
+             << fill(label("last visit before then: {date}"),
+                     {{"date", format_date(*s.visit_before)}});
+        }
+        o_ << "\n";
+      }
+      o_ << "  " << pad("", 16)
+         << fill(label("total so far: {total}"), {{"total", cumulative_text(s, lang_)}}) << "\n";
+    }
+    o_ << "  " << pick(supply_note(plan_.product), lang_);
+    if (plan_.product.pack_count || plan_.product.pack_volume)
+      o_ << source_tag(plan_.product.pack_from);
+    o_ << "\n  " << pick(cumulative_note(), lang_) << "\n\n";
   }
 
   void monitoring() {

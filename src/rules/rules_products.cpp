@@ -124,6 +124,30 @@ void read_form(Obj& p, Product& prod) {
   }
 }
 
+// The pack as sold, when the rules give one: "pack_count" (solids: units of each strength in a
+// pack) or "pack_mL" (solutions: mL in a bottle), each {value, source | project_default}.
+void read_pack(Obj& p, Product& prod, const SourceCheck& check_source) {
+  Diagnostics& diag = p.diag();
+  const char* key = prod.is_solid() ? "pack_count" : "pack_mL";
+  if (prod.form != Product::Form::oral_solution && !prod.is_solid()) return;
+  auto pack = p.object(key, false);
+  if (!pack) return;
+  const auto v = pack->number("value");
+  if (v && *v > 0 && (!prod.is_solid() || *v == static_cast<int>(*v))) {
+    if (prod.is_solid()) {
+      prod.pack_count = static_cast<int>(*v);
+    } else {
+      prod.pack_volume = millilitres(*v);
+    }
+  } else if (v) {
+    diag.add("rules.bad_value", pack->at("value"),
+             prod.is_solid() ? "must be a whole number greater than 0" : "must be greater than 0");
+  }
+  prod.pack_from = pack->provenance();
+  check_source(prod.pack_from, pack->at("source"));
+  pack->finish();
+}
+
 // A product's amounts: the strengths of a solid or a vial (and a vial's rounding step), or the
 // concentration and measurable volume of a solution; none for cells.
 void read_amounts(Obj& p, Product& prod, const SourceCheck& check_source) {
@@ -173,6 +197,7 @@ void read_amounts(Obj& p, Product& prod, const SourceCheck& check_source) {
       step->finish();
     }
   }
+  read_pack(p, prod, check_source);
 }
 
 // One product: its id (unique among `ids`), drug and variant, form, name and market names, its
