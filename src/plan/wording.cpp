@@ -84,13 +84,15 @@ std::string supply_units(const PhaseSupply& s, const Product& product, Lang lang
 
 std::string cumulative_text(const PhaseSupply& s, Lang lang) {
   if (s.cumulative_cells) return format_cells(*s.cumulative_cells, lang);
-  const auto with_grams = [lang](double mg, const char* unit) {
-    std::string text = format_number(mg, 2, lang) + " mg" + unit;
+  const auto with_grams = [lang](double mg, const char* unit, int decimals) {
+    std::string text = format_number(mg, decimals, lang) + " mg" + unit;
     if (mg >= 1000) text += " (" + format_number(mg / 1000, 3, lang) + " g" + unit + ")";
     return text;
   };
-  std::string out = with_grams(in_mg(s.cumulative), "");
-  if (s.cumulative_per_area) out += " = " + with_grams(in_mg_per_m2(*s.cumulative_per_area), "/m²");
+  std::string out = with_grams(in_mg(s.cumulative), "", 2);
+  // Per m2 to the whole mg/m2: a ratio whose decimals mean nothing.
+  if (s.cumulative_per_area)
+    out += " = " + with_grams(in_mg_per_m2(*s.cumulative_per_area), "/m²", 0);
   return out;
 }
 

@@ -360,7 +360,8 @@ void supply(JsonWriter& w, const PhaseSupply& s) {
   }
   if (s.cumulative_per_area) {
     w.key("cumulative_per_area");
-    q(w, in_mg_per_m2(*s.cumulative_per_area), "mg/m2");
+    // To the whole mg/m2, as the text says it (a ratio: its exact digits mean nothing).
+    q(w, std::round(in_mg_per_m2(*s.cumulative_per_area)), "mg/m2");
   }
   w.end_object();
 }

@@ -76,7 +76,7 @@ void read_market_limits(Obj& p, Product& prod, const std::vector<Market>& market
 void attach_sources(Product& prod, const std::vector<Source>& sources) {
   for (const Source& src : sources) {
     bool named = src.id == prod.from.source_id || src.id == prod.volume_step_from.source_id ||
-                 src.id == prod.rounding_step_from.source_id;
+                 src.id == prod.rounding_step_from.source_id || src.id == prod.pack_from.source_id;
     for (const MarketLimit& m : prod.market_limited) named = named || src.id == m.from.source_id;
     if (named && !src.id.empty()) prod.sources.push_back(src);
   }

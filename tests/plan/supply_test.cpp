@@ -1,9 +1,11 @@
 // plan_supply(): each phase's supply and the running total, against numbers worked out by hand
 // from the rules (docs/supply.md).
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "doseplan/format.hpp"
 #include "doseplan/plan.hpp"
+#include "doseplan/render.hpp"
 #include "doseplan/wording.hpp"
 #include "test_support.hpp"
 
@@ -92,4 +94,22 @@ TEST_CASE("supply: infusions count vials, and the cumulative dose per m2") {
   const double bsa = std::sqrt(165.0 * 62 / 3600);
   CHECK(in_mg_per_m2(*p.supply.back().cumulative_per_area) == Approx(sum / bsa).epsilon(1e-3));
   CHECK(in_mg_per_m2(*p.supply.back().cumulative_per_area) == Approx(8750).epsilon(0.01));
+}
+
+TEST_CASE("supply: the same numbers in the JSON plan and the CSV row of kind supply") {
+  const Plan p = make_plan(real_rules(), itp());
+  const auto j = nlohmann::json::parse(render_json(p, -1));
+  const auto& supply = j["phases"][0]["supply"];
+  CHECK(supply["days"] == 90);
+  CHECK(supply["total"]["value"] == 27000);
+  CHECK(supply["units"][0]["count"] == 180);
+  CHECK(supply["lasts_until"] == "2027-02-28");
+  CHECK(j["phases"].back()["supply"]["cumulative"]["value"] == 48175);
+  CHECK(j["supply_notes"]["packs"]["en"].get<std::string>().find("no pack size") !=
+        std::string::npos);
+  const std::string csv = render_csv(p, Lang::en);
+  CHECK(csv.find("supply,2026-12-01,,Induction,,27000,180 capsules of 100 mg + 180 capsules of "
+                 "50 mg,,,,,") != std::string::npos);
+  CHECK(csv.find(",2027-02-28,27000\r\n") != std::string::npos);
+  CHECK(csv.find(",2027-06-11,48175\r\n") != std::string::npos);
 }

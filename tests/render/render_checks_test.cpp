@@ -506,10 +506,10 @@ TEST_CASE("checks (CSV): rows of kind check and acknowledgement, first", "[check
   CHECK(en.rfind("\xEF\xBB\xBFkind,date,slot,", 0) == 0);  // the UTF-8 BOM (docs/csv.md)
   const auto header_end = en.find("\r\n") + 2;
   CHECK(en.compare(header_end, 26, "check,,,,,,,,,,,[warning] ") == 0);
-  CHECK(has(en, "[warning] " + kWarnText.en + ",source test-src\r\n"));
+  CHECK(has(en, "[warning] " + kWarnText.en + ",source test-src,,\r\n"));
   CHECK(has(en, "[acknowledged by the user] " + kAckCheckText.en));
   CHECK(has(en, "acknowledgement,,,,,,,,,,,Acknowledged by the user (--acknowledge-off-label): " +
-                    kAcknowledgement.en + ",\r\n"));
+                    kAcknowledgement.en + ",,,\r\n"));
   CHECK(en.find("acknowledgement,") < en.find("\r\ndose,"));
   const std::string zh = render_csv(plan, Lang::zh_CN);
   CHECK(has(zh, "[警告] " + kWarnText.zh));
