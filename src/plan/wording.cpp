@@ -86,7 +86,10 @@ std::string cumulative_text(const PhaseSupply& s, Lang lang) {
   if (s.cumulative_cells) return format_cells(*s.cumulative_cells, lang);
   const auto with_grams = [lang](double mg, const char* unit, int decimals) {
     std::string text = format_number(mg, decimals, lang) + " mg" + unit;
-    if (mg >= 1000) text += " (" + format_number(mg / 1000, 3, lang) + " g" + unit + ")";
+    if (mg >= 1000) {
+      text +=
+          fill(tr(lang, " ({text})"), {{"text", format_number(mg / 1000, 3, lang) + " g" + unit}});
+    }
     return text;
   };
   std::string out = with_grams(in_mg(s.cumulative), "", 2);
