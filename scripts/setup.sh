@@ -26,6 +26,7 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev libssl-dev sqlite3 python3-icalendar libjemalloc-dev
   python3 python3-jsonschema poppler-utils gettext-base clang-tidy
   chromium chromium-driver python3-selenium
+  libcpp-httplib-dev wrk
 )
 
 # Node.js and npm run the FHIR validator of the test suite (the `fhir` package from npm).
@@ -62,6 +63,10 @@ else
   fi
   if [ ! -d "$root/tests/render/ical/node_modules/ical.js" ]; then
     (cd "$root/tests/render/ical" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  # doseplan serve's tests: swagger-parser (the OpenAPI document) and axe-core (accessibility).
+  if [ ! -d "$root/tests/server/node/node_modules/axe-core" ]; then
+    (cd "$root/tests/server/node" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   cmake --build "$build" -j "$jobs"
   ctest --test-dir "$build" --output-on-failure -j "$jobs"

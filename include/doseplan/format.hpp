@@ -10,6 +10,7 @@
 #define DOSEPLAN_FORMAT_HPP_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doseplan/i18n.hpp"
@@ -62,6 +63,10 @@ std::string tall_man(std::string text);
 // Frequency in words: 1 -> "once daily", 2 -> "twice daily", 3 -> "three times daily",
 // n -> "n times daily".
 std::string frequency_words(int doses_per_day);
+
+// Text made safe for HTML element content and attribute values (& < > " ' escaped): the HTML
+// renderer and the web server (src/server/) write every text through it.
+std::string html_escape(std::string_view s);
 
 }  // namespace doseplan
 

@@ -19,6 +19,8 @@
 #include "cli/track/track_cli.hpp"
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
+#include "doseplan/tracker.hpp"
+#include "server/serve.hpp"
 
 namespace {
 
@@ -305,7 +307,7 @@ void report(const Error& e, bool chinese) {
 
 }  // namespace
 
-// Long (about 85 lines) because it is the list of subcommands and their wiring, in the order
+// Long (about 100 lines) because it is the list of subcommands and their wiring, in the order
 // `doseplan --help` shows them; each subcommand's work is in its own function.
 int main(int argc, char** argv) {
   CLI::App app{
@@ -365,6 +367,15 @@ int main(int argc, char** argv) {
 
   const auto run_track = cli::add_track_commands(app, rules_dir);
 
+  server::ServeOptions so;
+  std::string serve_db;
+  CLI::App* serve = app.add_subcommand(
+      "serve", "Web pages and a JSON API on this machine (docs/serve.md); stop with Ctrl-C");
+  serve->add_option("--listen", so.listen, "Address (default 127.0.0.1; loopback only)");
+  serve->add_option("--port", so.port, "Port (default: a free one, printed)");
+  serve->add_option("--db", serve_db, "Tracker database (default: as for doseplan track)");
+  serve->add_option("--threads", so.threads, "Requests served at once (1 to 64; default 8)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -381,6 +392,15 @@ int main(int argc, char** argv) {
     if (check->parsed()) return run_check_rules(check_dir, rules_dir);
     if (batch->parsed())
       return run_batch_command(batch_input, batch_output, batch_explain, batch_jobs, rules_dir);
+    if (serve->parsed()) {
+      so.rules_dir = find_rules_dir(rules_dir, std::getenv("DOSEPLAN_RULES"));
+      so.db_path = serve_db.empty() ? default_tracker_path(std::getenv("XDG_DATA_HOME"),
+                                                           std::getenv("HOME"))
+                                    : serve_db;
+      so.log = &std::cerr;
+      so.out = &std::cout;
+      return server::serve(so);
+    }
     if (const auto code = run_track()) return *code;
   } catch (const Error& e) {
     report(e, wants_chinese(argc, argv));

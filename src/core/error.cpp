@@ -225,6 +225,19 @@ std::string error_meaning(std::string_view id) {
       {"tracker.unsafe_owner", "The tracker database belongs to another user."},
       {"tracker.wrong_unit", "A unit this test is not measured in."},
       {"internal.empty_error", "An error without a description."},
+      {"internal.error", "doseplan failed on this request; nothing was changed."},
+      {"serve.bad_host", "The request names another server (Host header)."},
+      {"serve.bad_request", "The HTTP request can not be read."},
+      {"serve.cannot_listen", "The server can not listen on this port."},
+      {"serve.content_type", "The body is not of the type this address takes."},
+      {"serve.cross_site", "A form sent from another web site."},
+      {"serve.csrf", "A form without this server's token."},
+      {"serve.forbidden", "A request without this server's key."},
+      {"serve.no_random", "No random numbers for the server's key."},
+      {"serve.not_found", "No such page or API address."},
+      {"serve.not_loopback", "The server listens only on this machine until accounts exist."},
+      {"serve.too_large", "The body is larger than this address takes."},
+      {"input.bad_format", "A format doseplan does not write."},
   };
   for (const auto& [known, meaning] : kMeanings) {
     if (known == id) return std::string(meaning);

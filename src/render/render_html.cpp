@@ -45,32 +45,7 @@ namespace {
 // ---------------------------------------------------------------- HTML building blocks
 
 // Text made safe for element content and attribute values.
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view s) { return html_escape(s); }
 
 // ` name="value"` (value escaped); nothing for an empty value.
 std::string attr(std::string_view name, std::string_view value) {
