@@ -26,6 +26,8 @@ def hoist(schema, prefix, components):
             for k, v in node.items():
                 if k == "$ref" and isinstance(v, str) and v.startswith("#/$defs/"):
                     out[k] = "#/components/schemas/" + prefix + "_" + v[len("#/$defs/"):]
+                elif k == "$ref" and v == "request.schema.json":  # the plan's "request"
+                    out[k] = "#/components/schemas/PlanRequest"
                 else:
                     out[k] = fix(v)
             return out

@@ -97,6 +97,7 @@ th, td { border: 1px solid #666; padding: 0.3rem 0.5rem; text-align: left; verti
 .in-error { text-decoration: line-through; color: #444; }
 .overdue { color: #a30000; font-weight: bold; }
 .inline { display: inline; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.95rem; }
 :focus { outline: 3px solid #d98200; outline-offset: 2px; }
 @media (max-width: 600px) { body { padding: 0 0.5rem; } table { display: block; overflow-x: auto; } }
 )CSS";

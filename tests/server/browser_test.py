@@ -183,6 +183,7 @@ try:
     check("/patients/pt-web" in driver.current_url, f"tracked: {driver.current_url}")
     axe("patient page, nothing recorded (en)")
     for value, unit, day in (("80", "umol/L", baseline_day), ("1.2", "mg/dL", today)):
+        driver.find_element(By.CSS_SELECTOR, "#r-test option[value=creatinine]").click()
         driver.find_element(By.ID, "r-value").send_keys(value)
         driver.find_element(By.CSS_SELECTOR, f"#r-unit option[value='{unit}']").click()
         set_value("r-date", day.isoformat())
