@@ -39,7 +39,8 @@ namespace doseplan {
 // window as columns and its items once per distinct set, so that due() filters in SQL; version 3
 // adds an index of the visits not done in the order of their windows (the list of all patients);
 // version 4 records with each plan the stamp of what made it (doseplan, rules version, rules hash).
-inline constexpr int kTrackerSchemaVersion = 5;
+// version 6 adds the calendar subscriptions' tokens (calendar_feeds).
+inline constexpr int kTrackerSchemaVersion = 6;
 // PRAGMA application_id of a doseplan tracker database ("DOSP").
 inline constexpr std::int32_t kTrackerApplicationId = 0x444F5350;
 
@@ -319,6 +320,18 @@ class Tracker {
   // patient), tracker.unknown_patient.
   MarkedInError mark_entered_in_error(const std::string& label, std::int64_t result_id,
                                       const std::string& reason, Date today);
+
+  // A calendar subscription (doseplan serve): `token`, made by the caller (16 to 128 characters
+  // of [0-9A-Za-z_-], from a random source), lets a calendar program read the patient's calendar
+  // without the server's key. A new token replaces the patient's old one, whose address then
+  // stops working. tracker.bad_label, tracker.bad_token, tracker.unknown_patient.
+  void set_calendar_token(const std::string& label, const std::string& token, Date today);
+  // Deletes the patient's token (nothing when there is none). tracker.unknown_patient.
+  void revoke_calendar_token(const std::string& label);
+  // The patient's token, if one is set.
+  std::optional<std::string> calendar_token(const std::string& label) const;
+  // The label of the patient whose token this is, if any (an unknown or revoked token: none).
+  std::optional<std::string> patient_of_calendar_token(const std::string& token) const;
 
   // By date, then id; results entered in error included (entered_in_error set).
   std::vector<TrackedResult> results(const std::string& label) const;

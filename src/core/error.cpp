@@ -189,6 +189,7 @@ std::string error_meaning(std::string_view id) {
       {"tracker.bad_label", "A patient label can not be used."},
       {"tracker.bad_note", "A note can not be stored."},
       {"tracker.bad_uln", "The upper limit of normal can not be used."},
+      {"tracker.bad_token", "A calendar subscription token can not be used."},
       {"tracker.bad_db_path",
        "The directory for the tracker database is too long a name or not a directory."},
       {"tracker.damaged",

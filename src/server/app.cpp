@@ -2,7 +2,11 @@
 // and the frame of a page (app.hpp).
 #include "server/app.hpp"
 
+#include <openssl/rand.h>
+
 #include <ctime>
+#include <iomanip>
+#include <sstream>
 
 #include "doseplan/format.hpp"
 
@@ -25,12 +29,23 @@ Date today() {
          date::day(static_cast<unsigned>(local.tm_mday));
 }
 
+std::string random_hex(std::size_t bytes) {
+  std::vector<unsigned char> buf(bytes);
+  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1) {
+    throw Error("serve.no_random", "serve", "no random bytes for the server's secret (OpenSSL)");
+  }
+  std::ostringstream out;
+  for (unsigned char c : buf) out << std::hex << std::setw(2) << std::setfill('0') << int(c);
+  return out.str();
+}
+
 Tracker open_store(const App& app, Tracker::Mode mode) { return Tracker(app.db_path, mode, true); }
 
 int status_of(const Error& e) {
   const std::string& id = e.id();
   if (id == "tracker.unknown_patient" || id == "tracker.unknown_visit" ||
-      id == "tracker.unknown_result" || id == "input.unknown_regimen" || id == "tracker.no_db") {
+      id == "tracker.unknown_result" || id == "input.unknown_regimen" || id == "tracker.no_db" ||
+      id == "serve.not_found") {
     return 404;
   }
   if (id == "tracker.duplicate_patient") return 409;

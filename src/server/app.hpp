@@ -35,6 +35,9 @@ Lang request_lang(const httplib::Request& req);
 // The `name` parameter (query or form field), "" when absent.
 std::string param(const httplib::Request& req, const std::string& name);
 
+// `bytes` random bytes (OpenSSL) as hex: the per-launch key, the CSRF token, calendar tokens.
+std::string random_hex(std::size_t bytes);
+
 // The local system date: the server's "today" for the tracker.
 Date today();
 
@@ -92,6 +95,9 @@ void patients_page(const App& app, const httplib::Request& req, httplib::Respons
 void due_page(const App& app, const httplib::Request& req, httplib::Response& res);
 void patient_page(const App& app, const httplib::Request& req, httplib::Response& res);
 void patient_calendar(const App& app, const httplib::Request& req, httplib::Response& res);
+void new_calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res);
+void revoke_calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res);
+void calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res);
 void track_start(const App& app, const httplib::Request& req, httplib::Response& res);
 void record_result(const App& app, const httplib::Request& req, httplib::Response& res);
 void visit_done(const App& app, const httplib::Request& req, httplib::Response& res);

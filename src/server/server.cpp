@@ -14,7 +14,6 @@
 // no-store. SIGTERM or SIGINT stops accepting, lets the requests under way finish, and returns.
 #include <arpa/inet.h>
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -47,16 +46,6 @@ constexpr std::string_view kAppJs =
     "  var b = document.getElementById('print');\n"
     "  if (b) { b.hidden = false; b.addEventListener('click', function () { window.print(); }); }\n"
     "});\n";
-
-std::string random_hex(std::size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1) {
-    throw Error("serve.no_random", "serve", "no random bytes for the server's secret (OpenSSL)");
-  }
-  std::ostringstream out;
-  for (unsigned char c : buf) out << std::hex << std::setw(2) << std::setfill('0') << int(c);
-  return out.str();
-}
 
 bool same_secret(std::string_view given, const std::string& secret) {
   return given.size() == secret.size() &&
@@ -102,7 +91,8 @@ std::string pattern_of(const std::string& path) {
       {"{id}", "([a-z0-9][a-z0-9-]{0,63})"},
       {"{label}", "([A-Za-z0-9][A-Za-z0-9._-]{0,39})"},
       {"{date}", "([0-9]{4}-[0-9]{2}-[0-9]{2})"},
-      {"{result}", "([0-9]{1,18})"}};
+      {"{result}", "([0-9]{1,18})"},
+      {"{token}", "([0-9a-f]{48})"}};
   std::string out;
   for (std::size_t i = 0; i < path.size();) {
     bool matched = false;
@@ -185,6 +175,9 @@ class Server {
     add("GET", "/patients/{label}", Kind::page, patient_page);
     add("GET", "/patients/{label}/calendar.ics", Kind::page, patient_calendar);
     add("POST", "/patients/{label}/results", Kind::form, record_result);
+    add("POST", "/patients/{label}/calendar-feed", Kind::form, new_calendar_feed);
+    add("POST", "/patients/{label}/calendar-feed/revoke", Kind::form, revoke_calendar_feed);
+    add("GET", "/calendar/{token}.ics", Kind::page, calendar_feed);
     add("POST", "/patients/{label}/visits/{date}/done", Kind::form, visit_done);
     add("POST", "/patients/{label}/results/{result}/entered-in-error", Kind::form,
         result_in_error);
@@ -245,6 +238,8 @@ class Server {
       res.set_redirect("/", 303);
       return R::Handled;
     }
+    // A calendar subscription carries its own secret, the patient's token (tracker_pages.cpp).
+    if (req.method == "GET" && req.path.starts_with("/calendar/")) return R::Unhandled;
     const std::string auth = req.get_header_value("Authorization");
     const bool bearer = auth.starts_with("Bearer ") && same_secret(auth.substr(7), app_.secret);
     if (!bearer && !same_secret(cookie_value(req, "doseplan_key"), app_.secret)) {

@@ -211,6 +211,49 @@ std::string advice_html(const App& app, const Tracker& t, const std::string& lab
   return out + "</ul>";
 }
 
+// The patient's calendar subscription: its webcal:// address, or a button to make one; a new
+// address or revoking makes the old one answer 404.
+std::string feed_html(const App& app, const Tracker& t, const std::string& label, Lang lang) {
+  std::string out = "<h2>" + h(tr(lang, "Calendar subscription")) + "</h2>";
+  const std::optional<std::string> token = t.calendar_token(label);
+  const std::string action = "/patients/" + label + "/calendar-feed";
+  if (token) {
+    const std::string path = "/calendar/" + *token + ".ics" + lang_query(lang);
+    const std::string host = app.origin.substr(app.origin.find("://") + 3);
+    out += "<p>" +
+           h(tr(lang,
+                "A calendar program (on this machine) can subscribe to this address; it updates "
+                "the events when visits are done or the plan changes. Anyone with the address can "
+                "read this patient's dates: revoke it when it is no longer needed.")) +
+           "</p><p><a class=\"feed\" href=\"webcal://" + h(host + path) + "\">webcal://" +
+           h(host + path) + "</a></p>";
+    out += "<form method=\"post\" action=\"" + h(action) + "\" class=\"inline\">" +
+           form_hidden(app, lang) + "<button type=\"submit\">" +
+           h(tr(lang, "Make a new address (the old one stops working)")) + "</button></form> ";
+    out += "<form method=\"post\" action=\"" + h(action) + "/revoke\" class=\"inline\">" +
+           form_hidden(app, lang) + "<button type=\"submit\">" + h(tr(lang, "Revoke the address")) +
+           "</button></form>";
+    return out;
+  }
+  return out + "<p>" + h(tr(lang, "No subscription address yet.")) +
+         "</p><form method=\"post\" action=\"" + h(action) + "\">" + form_hidden(app, lang) +
+         "<button type=\"submit\">" + h(tr(lang, "Make a subscription address")) +
+         "</button></form>";
+}
+
+// The patient's calendar as the tracker knows it: the plan rebuilt, visits done cancelled (same
+// UID, SEQUENCE raised), so a calendar that reads it again updates its events.
+std::string patient_ics(const App& app, const Tracker& t, const std::string& label, Lang lang) {
+  const Plan plan = t.rebuild_plan(app.rules, label);
+  IcsOptions ics;
+  ics.lang = lang;
+  ics.patient_label = label;
+  for (const TrackedVisit& v : t.visits(label)) {
+    if (v.done) ics.done_visits.emplace(v.date, v.done_on.value_or(v.date));
+  }
+  return render_ics(plan, ics);
+}
+
 std::string patient_html(const App& app, const std::string& label, Lang lang,
                          const Refused* refused) {
   const Tracker t = open_store(app, Tracker::Mode::read_only);
@@ -227,6 +270,7 @@ std::string patient_html(const App& app, const std::string& label, Lang lang,
   }
   body += "<p><a href=\"/patients/" + h(label) + "/calendar.ics" + lang_query(lang) + "\">" +
           h(tr(lang, "Calendar file (ICS): visits and infusion days")) + "</a></p>";
+  body += feed_html(app, t, label, lang);
   body += visits_html(app, t, label, lang, refused);
   if (regimen != nullptr) body += record_form(app, *regimen, label, lang, refused);
   body += results_html(app, t, label, lang, refused);
@@ -323,15 +367,31 @@ void patient_calendar(const App& app, const httplib::Request& req, httplib::Resp
   const std::string label = req.matches[1];
   check_patient_label(label);
   const Tracker t = open_store(app, Tracker::Mode::read_only);
-  const Plan plan = t.rebuild_plan(app.rules, label);
-  IcsOptions ics;
-  ics.lang = request_lang(req);
-  ics.patient_label = label;
-  for (const TrackedVisit& v : t.visits(label)) {
-    if (v.done) ics.done_visits.emplace(v.date, v.done_on.value_or(v.date));
-  }
   res.set_header("Content-Disposition", "attachment; filename=\"doseplan-" + label + ".ics\"");
-  res.set_content(render_ics(plan, ics), "text/calendar; charset=utf-8");
+  res.set_content(patient_ics(app, t, label, request_lang(req)), "text/calendar; charset=utf-8");
+}
+
+void new_calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res) {
+  const std::string label = req.matches[1];
+  check_patient_label(label);
+  open_store(app, Tracker::Mode::open_existing).set_calendar_token(label, random_hex(24), today());
+  res.set_redirect(patient_url(label, request_lang(req)), 303);
+}
+
+void revoke_calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res) {
+  const std::string label = req.matches[1];
+  check_patient_label(label);
+  open_store(app, Tracker::Mode::open_existing).revoke_calendar_token(label);
+  res.set_redirect(patient_url(label, request_lang(req)), 303);
+}
+
+// GET /calendar/TOKEN.ics: no server key (a calendar program has none); the token is the key.
+// An unknown or revoked token is 404, the same as a page that does not exist.
+void calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res) {
+  const Tracker t = open_store(app, Tracker::Mode::read_only);
+  const std::optional<std::string> label = t.patient_of_calendar_token(req.matches[1]);
+  if (!label) throw Error("serve.not_found", "token", "no calendar at this address");
+  res.set_content(patient_ics(app, t, *label, request_lang(req)), "text/calendar; charset=utf-8");
 }
 
 void track_start(const App& app, const httplib::Request& req, httplib::Response& res) {

@@ -137,6 +137,16 @@ CREATE TRIGGER entered_in_error_kept_update BEFORE UPDATE ON entered_in_error
 CREATE TRIGGER entered_in_error_kept_delete BEFORE DELETE ON entered_in_error
   BEGIN SELECT RAISE(ABORT, 'a result marked entered in error stays marked'); END;
 )sql",
+    // 6: calendar subscriptions (doseplan serve, issue 21): one secret token a patient, which a
+    // calendar program uses to read that patient's calendar without the server's key. A new token
+    // replaces the old one; revoking deletes it, and the old address then answers 404.
+    R"sql(
+CREATE TABLE calendar_feeds (
+  patient_id INTEGER PRIMARY KEY REFERENCES patients(id),
+  token TEXT NOT NULL UNIQUE,
+  created_on TEXT NOT NULL
+);
+)sql",
 };
 static_assert(static_cast<int>(std::size(kMigrations)) == kTrackerSchemaVersion);
 

@@ -338,6 +338,74 @@ std::string Tracker::plan_json(const std::string& label) const {
   });
 }
 
+namespace {
+
+void check_token(const std::string& token) {
+  const bool ok = token.size() >= 16 && token.size() <= 128 &&
+                  std::all_of(token.begin(), token.end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+                  });
+  if (!ok) {
+    throw Error("tracker.bad_token", "token",
+                "a calendar token is 16 to 128 letters, digits, '_' or '-'");
+  }
+}
+
+}  // namespace
+
+void Tracker::set_calendar_token(const std::string& label, const std::string& token, Date today) {
+  check_label(label);
+  check_token(token);
+  impl_->guarded([&] {
+    SQLite::Database& db = *impl_->db;
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const std::int64_t pid = impl_->patient_id(label);
+    SQLite::Statement st(db,
+                         "INSERT INTO calendar_feeds (patient_id, token, created_on) VALUES (?, ?, ?) "
+                         "ON CONFLICT (patient_id) DO UPDATE SET token = excluded.token, "
+                         "created_on = excluded.created_on");
+    st.bind(1, static_cast<int64_t>(pid));
+    st.bind(2, token);
+    st.bind(3, format_date(today));
+    st.exec();
+    tx.commit();
+    return 0;
+  });
+}
+
+void Tracker::revoke_calendar_token(const std::string& label) {
+  check_label(label);
+  impl_->guarded([&] {
+    SQLite::Database& db = *impl_->db;
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement st(db, "DELETE FROM calendar_feeds WHERE patient_id = ?");
+    st.bind(1, static_cast<int64_t>(impl_->patient_id(label)));
+    st.exec();
+    tx.commit();
+    return 0;
+  });
+}
+
+std::optional<std::string> Tracker::calendar_token(const std::string& label) const {
+  return impl_->guarded([&]() -> std::optional<std::string> {
+    SQLite::Statement st(*impl_->db, "SELECT token FROM calendar_feeds WHERE patient_id = ?");
+    st.bind(1, static_cast<int64_t>(impl_->patient_id(label)));
+    if (!st.executeStep()) return std::nullopt;
+    return st.getColumn(0).getString();
+  });
+}
+
+std::optional<std::string> Tracker::patient_of_calendar_token(const std::string& token) const {
+  return impl_->guarded([&]() -> std::optional<std::string> {
+    SQLite::Statement st(*impl_->db,
+                         "SELECT p.label FROM calendar_feeds f JOIN patients p ON p.id = "
+                         "f.patient_id WHERE f.token = ?");
+    st.bind(1, token);
+    if (!st.executeStep()) return std::nullopt;
+    return st.getColumn(0).getString();
+  });
+}
+
 PlanRequest Tracker::request(const std::string& label) const {
   return impl_->guarded([&] {
     const std::int64_t pid = impl_->patient_id(label);

@@ -243,6 +243,42 @@ try:
           f"CSP forbids inline scripts: {csp}")
     check(re.search(r"<script>(?!</script>)", page) is None, "no inline script on the page")
 
+    # --- the calendar subscription: a token address, read without the key; stable UIDs, SEQUENCE
+    #     raised when a visit is done; a new address or revoking makes the old one 404
+    status, _, body = s.request("GET", "/patients/pt-01")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', body.decode()).group(1)
+    form_post = lambda path: s.request("POST", path, urllib.parse.urlencode({"csrf": csrf}), form)
+    status, h, _ = form_post("/patients/pt-01/calendar-feed")
+    check(status == 303, f"subscription made: {status}")
+    page = s.request("GET", "/patients/pt-01")[2].decode()
+    m = re.search(r'href="webcal://127\.0\.0\.1:\d+(/calendar/([0-9a-f]{48})\.ics)"', page)
+    check(m is not None, "the patient page shows a webcal:// address")
+    if m:
+        feed, token = m.group(1), m.group(2)
+        status, h, ics1 = s.request("GET", feed, key=False)
+        check(status == 200 and h.get("Content-Type", "").startswith("text/calendar"), f"feed: {status}")
+        import icalendar
+        def events(raw):
+            cal = icalendar.Calendar.from_ical(raw)
+            return {str(e["UID"]): e for e in cal.walk() if e.name == "VEVENT"}
+        before = events(ics1)
+        visits = json.loads(s.request("GET", "/api/v1/patients/pt-01")[2])["visits"]
+        second = [v["date"] for v in visits if not v["done"]][0]
+        st, _, _ = s.request("POST", f"/api/v1/patients/pt-01/visits/{second}/done", "{}", JSON)
+        after = events(s.request("GET", feed, key=False)[2])
+        check(set(after) == set(before), "the same events (UIDs) after a visit is done")
+        changed = [u for u in after if int(after[u].get("SEQUENCE", 0)) > int(before[u].get("SEQUENCE", 0))]
+        check(len(changed) == 1 and str(after[changed[0]].get("STATUS")) == "CANCELLED",
+              f"exactly the visit done has a raised SEQUENCE and is cancelled: {changed}")
+        form_post("/patients/pt-01/calendar-feed")
+        check(s.request("GET", feed, key=False)[0] == 404, "a new address: the old one is 404")
+        page = s.request("GET", "/patients/pt-01")[2].decode()
+        feed2 = re.search(r'webcal://127\.0\.0\.1:\d+(/calendar/[0-9a-f]{48}\.ics)', page).group(1)
+        check(s.request("GET", feed2, key=False)[0] == 200, "the new address works")
+        form_post("/patients/pt-01/calendar-feed/revoke")
+        check(s.request("GET", feed2, key=False)[0] == 404, "revoked: 404")
+        check(s.request("GET", "/calendar/" + "0" * 48 + ".ics", key=False)[0] == 404, "an unknown token: 404")
+
     # --- SIGTERM while writes are under way: every acknowledged write is stored
     acknowledged = []
 

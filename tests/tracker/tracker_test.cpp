@@ -1680,3 +1680,35 @@ TEST_CASE("tracker: a default path too long or under a file is tracker.bad_db_pa
   CHECK(p.id == "tracker.bad_db_path");
   CHECK(p.where == "$XDG_DATA_HOME");
 }
+
+TEST_CASE("tracker: a calendar token reads one patient, is replaced by a new one and revoked",
+          "[tracker][store]") {
+  TempDir dir;
+  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  const RuleSet& rules = real_rules();
+  t.start(rules, "pt-01", itp_request(), d("2026-11-10"));
+  t.start(rules, "pt-02", itp_request(), d("2026-11-10"));
+  CHECK_FALSE(t.calendar_token("pt-01"));
+  const std::string first(48, 'a'), second(48, 'b');
+  t.set_calendar_token("pt-01", first, d("2026-11-11"));
+  CHECK(t.calendar_token("pt-01") == first);
+  CHECK(t.patient_of_calendar_token(first) == "pt-01");
+  CHECK_FALSE(t.calendar_token("pt-02"));
+  // A new token replaces the old one: the old address reads nothing.
+  t.set_calendar_token("pt-01", second, d("2026-11-12"));
+  CHECK_FALSE(t.patient_of_calendar_token(first));
+  CHECK(t.patient_of_calendar_token(second) == "pt-01");
+  // Another patient can not take a token in use.
+  CHECK_THROWS(t.set_calendar_token("pt-02", second, d("2026-11-12")));
+  CHECK(t.patient_of_calendar_token(second) == "pt-01");
+  t.revoke_calendar_token("pt-01");
+  CHECK_FALSE(t.patient_of_calendar_token(second));
+  CHECK_FALSE(t.calendar_token("pt-01"));
+  t.revoke_calendar_token("pt-01");  // nothing to revoke: no error
+  CHECK(problem_of([&] { t.set_calendar_token("pt-01", "short", d("2026-11-12")); }).id ==
+        "tracker.bad_token");
+  CHECK(problem_of([&] { t.set_calendar_token("pt-01", std::string(48, '/'), d("2026-11-12")); })
+            .id == "tracker.bad_token");
+  CHECK(problem_of([&] { t.set_calendar_token("pt-99", first, d("2026-11-12")); }).id ==
+        "tracker.unknown_patient");
+}
