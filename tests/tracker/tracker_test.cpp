@@ -778,11 +778,11 @@ TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the sa
     REQUIRE(c.execAndGet("PRAGMA user_version").getInt() == 1);
   }
   Tracker t(db, Tracker::Mode::open_existing);
-  CHECK(t.schema_version() == 5);
+  CHECK(t.schema_version() == kTrackerSchemaVersion);
   check_visits_due_index(db);
   {
     SQLite::Database c(db, SQLite::OPEN_READONLY);
-    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 5);
+    CHECK(c.execAndGet("PRAGMA user_version").getInt() == kTrackerSchemaVersion);
     // 60 visits, 3 of them done (tests/data/tracker-v1/README.md).
     CHECK(c.execAndGet("SELECT count(*) FROM visits INDEXED BY visits_due WHERE done = 0 AND "
                        "window_first <= 99999999")
@@ -830,7 +830,7 @@ TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the sa
 
   // Opening it again changes nothing.
   Tracker again(db, Tracker::Mode::open_existing);
-  CHECK(again.schema_version() == 5);
+  CHECK(again.schema_version() == kTrackerSchemaVersion);
   check_same_due(again.due(std::nullopt, d("2026-12-28"), parse_span("14d")), due);
 
   // A plan stored after the migration records its stamp; the old ones stay empty.
@@ -852,7 +852,7 @@ void record_result(Tracker& t, const char* label, const char* test, const char* 
   t.record(real_rules(), r);
 }
 
-TEST_CASE("tracker: a database of schema 2 is migrated in place to 5 and lists the same visits",
+TEST_CASE("tracker: a database of schema 2 is migrated in place to the current and lists the same visits",
           "[tracker][store][migration]") {
   TempDir dir;
   const std::string db = dir.file("t.db");
@@ -881,11 +881,12 @@ TEST_CASE("tracker: a database of schema 2 is migrated in place to 5 and lists t
       check_same_due(before.back(), due_the_plain_way(t, today, parse_span(within)));
     }
   }
-  // Schema 2 is schema 5 without the index visits_due (migration 3 only makes it), without the
+  // Schema 2 is schema 6 without the index visits_due (migration 3 only makes it), without the
   // plans' stamp columns (migration 4 only adds them) and without the table entered_in_error
-  // (migration 5; its triggers go with it).
+  // (migration 5; its triggers go with it) and calendar_feeds (migration 6).
   {
     SQLite::Database c(db, SQLite::OPEN_READWRITE);
+    c.exec("DROP TABLE calendar_feeds");
     c.exec("DROP TABLE entered_in_error");
     c.exec("DROP INDEX visits_due");
     c.exec("ALTER TABLE plans DROP COLUMN doseplan_version");
@@ -897,7 +898,7 @@ TEST_CASE("tracker: a database of schema 2 is migrated in place to 5 and lists t
   REQUIRE(::stat(db.c_str(), &st) == 0);
   const ino_t inode = st.st_ino;
   Tracker t(db, Tracker::Mode::open_existing);
-  CHECK(t.schema_version() == 5);
+  CHECK(t.schema_version() == kTrackerSchemaVersion);
   REQUIRE(::stat(db.c_str(), &st) == 0);
   CHECK(st.st_ino == inode);
   check_visits_due_index(db);
@@ -905,7 +906,7 @@ TEST_CASE("tracker: a database of schema 2 is migrated in place to 5 and lists t
   for (const TrackedPatient& p : t.patients()) CHECK(p.stamp == RulesStamp{});
   {
     SQLite::Database c(db, SQLite::OPEN_READONLY);
-    CHECK(c.execAndGet("PRAGMA user_version").getInt() == 5);
+    CHECK(c.execAndGet("PRAGMA user_version").getInt() == kTrackerSchemaVersion);
     CHECK(c.execAndGet("PRAGMA integrity_check").getString() == "ok");
   }
   for (std::size_t i = 0; i < days.size(); ++i) {
