@@ -394,9 +394,9 @@ int main(int argc, char** argv) {
       return run_batch_command(batch_input, batch_output, batch_explain, batch_jobs, rules_dir);
     if (serve->parsed()) {
       so.rules_dir = find_rules_dir(rules_dir, std::getenv("DOSEPLAN_RULES"));
-      so.db_path = serve_db.empty() ? default_tracker_path(std::getenv("XDG_DATA_HOME"),
-                                                           std::getenv("HOME"))
-                                    : serve_db;
+      so.db_path = serve_db.empty()
+                       ? default_tracker_path(std::getenv("XDG_DATA_HOME"), std::getenv("HOME"))
+                       : serve_db;
       so.log = &std::cerr;
       so.out = &std::cout;
       return server::serve(so);

@@ -45,7 +45,9 @@ namespace {
 // ---------------------------------------------------------------- HTML building blocks
 
 // Text made safe for element content and attribute values.
-std::string esc(std::string_view s) { return html_escape(s); }
+std::string esc(std::string_view s) {
+  return html_escape(s);
+}
 
 // ` name="value"` (value escaped); nothing for an empty value.
 std::string attr(std::string_view name, std::string_view value) {

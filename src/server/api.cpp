@@ -55,7 +55,9 @@ json patient_json(const TrackedPatient& p) {
           {"made_by", cli::track::stamp_json(p.stamp)}};
 }
 
-json disclaimer_json() { return cli::track::localized_json(disclaimer()); }
+json disclaimer_json() {
+  return cli::track::localized_json(disclaimer());
+}
 
 std::string label_of(const httplib::Request& req) {
   const std::string label = req.matches[1];
@@ -88,13 +90,13 @@ void api_plan(const App& app, const httplib::Request& req, httplib::Response& re
 void api_batch(const App& app, const httplib::Request& req, httplib::Response& res) {
   auto input = std::make_shared<std::string>(req.body);
   const RuleSet* rules = &app.rules;
-  res.set_chunked_content_provider(
-      "application/x-ndjson", [input, rules](std::size_t, httplib::DataSink& sink) {
-        std::istringstream in(*input);
-        run_batch(*rules, in, sink.os, false, 1);
-        sink.done();
-        return true;
-      });
+  res.set_chunked_content_provider("application/x-ndjson",
+                                   [input, rules](std::size_t, httplib::DataSink& sink) {
+                                     std::istringstream in(*input);
+                                     run_batch(*rules, in, sink.os, false, 1);
+                                     sink.done();
+                                     return true;
+                                   });
 }
 
 void api_patients(const App& app, const httplib::Request&, httplib::Response& res) {
@@ -191,7 +193,8 @@ void api_due(const App& app, const httplib::Request& req, httplib::Response& res
   } catch (const Error& e) {
     if (e.id() != "tracker.no_db") throw;
   }
-  send_json(res, {{"disclaimer", disclaimer_json()}, {"today", format_date(today())}, {"due", list}});
+  send_json(res,
+            {{"disclaimer", disclaimer_json()}, {"today", format_date(today())}, {"due", list}});
 }
 
 void api_openapi(const App&, const httplib::Request&, httplib::Response& res) {

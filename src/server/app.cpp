@@ -39,7 +39,9 @@ std::string random_hex(std::size_t bytes) {
   return out.str();
 }
 
-Tracker open_store(const App& app, Tracker::Mode mode) { return Tracker(app.db_path, mode, true); }
+Tracker open_store(const App& app, Tracker::Mode mode) {
+  return Tracker(app.db_path, mode, true);
+}
 
 int status_of(const Error& e) {
   const std::string& id = e.id();
@@ -73,9 +75,13 @@ json errors_json(const Error& e) {
   return {{"errors", std::move(errors)}};
 }
 
-std::string h(std::string_view text) { return html_escape(text); }
+std::string h(std::string_view text) {
+  return html_escape(text);
+}
 
-std::string lang_query(Lang lang) { return lang == Lang::zh_CN ? "?lang=zh-CN" : ""; }
+std::string lang_query(Lang lang) {
+  return lang == Lang::zh_CN ? "?lang=zh-CN" : "";
+}
 
 std::string form_hidden(const App& app, Lang lang) {
   return "<input type=\"hidden\" name=\"csrf\" value=\"" + h(app.csrf) +
@@ -126,8 +132,9 @@ std::string page(Lang lang, const std::string& title, const std::string& body,
   const std::string other = zh ? path_for_switch : path_for_switch + "?lang=zh-CN";
   std::string out = "<!DOCTYPE html>\n<html lang=\"";
   out += zh ? "zh-CN" : "en";
-  out += "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-         "content=\"width=device-width, initial-scale=1\"><title>";
+  out +=
+      "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      "content=\"width=device-width, initial-scale=1\"><title>";
   out += h(title) + " — doseplan</title><style>";
   out += kStyle;
   out += "</style><script src=\"/static/app.js\" defer></script></head><body>";
@@ -139,8 +146,8 @@ std::string page(Lang lang, const std::string& title, const std::string& body,
          (zh ? "English" : "中文") + "</a></nav></header><main>";
   out += "<h1>" + h(title) + "</h1>";
   out += body;
-  out += "</main><footer class=\"site\"><p class=\"disclaimer\">" +
-         h(pick(disclaimer(), lang)) + "</p></footer></body></html>\n";
+  out += "</main><footer class=\"site\"><p class=\"disclaimer\">" + h(pick(disclaimer(), lang)) +
+         "</p></footer></body></html>\n";
   return out;
 }
 

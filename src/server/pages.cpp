@@ -28,7 +28,8 @@ std::string from_text(const json& from, const json& regimen, Lang lang) {
     if (s.value("id", "") != id) continue;
     for (const json& d : regimen.value("documents", json::array())) {
       if (d.value("id", "") == s.value("document", "")) {
-        return fill(tr(lang, "source {id}: {title}"), {{"id", id}, {"title", d.value("title", "")}});
+        return fill(tr(lang, "source {id}: {title}"),
+                    {{"id", id}, {"title", d.value("title", "")}});
       }
     }
   }
@@ -58,10 +59,10 @@ std::string problems_html(const Problems& problems, const std::string& field, La
 }
 
 struct FieldSpec {
-  std::string name;      // the form field, as the request member ("dose", "phase_durations.x")
-  std::string label;     // shown
-  std::string hint;      // the allowed range and its source
-  std::string type;      // input type: text, number, date; "select" for options
+  std::string name;   // the form field, as the request member ("dose", "phase_durations.x")
+  std::string label;  // shown
+  std::string hint;   // the allowed range and its source
+  std::string type;   // input type: text, number, date; "select" for options
   std::vector<std::pair<std::string, std::string>> options;  // select: value, label
   std::string unit_name;  // a second select for the unit ("weight_unit"), or ""
   std::vector<std::string> units;
@@ -122,32 +123,46 @@ std::string field_html(const FieldSpec& f, const Values& values, const Problems&
 // course, each with its range and source.
 std::vector<FieldSpec> form_fields(const json& r, const RuleSet& rules, Lang lang) {
   std::vector<FieldSpec> fields;
-  fields.push_back({"weight", tr(lang, "Weight"), tr(lang, "0.5–350 kg (plausibility limits)"),
-                    "number", {}, "weight_unit", {"kg", "lb"}, "62", true});
-  fields.push_back({"height", tr(lang, "Height"),
-                    tr(lang, "Needed for doses per m² (body-surface area)"), "number", {},
-                    "height_unit", {"cm", "in"}, "165"});
-  fields.push_back({"sex",
-                    tr(lang, "Sex"),
-                    tr(lang, "For ideal body weight and kidney function"),
-                    "select",
-                    {{"", tr(lang, "not given")},
-                     {"female", tr(lang, "female")},
-                     {"male", tr(lang, "male")}}});
+  fields.push_back({"weight",
+                    tr(lang, "Weight"),
+                    tr(lang, "0.5–350 kg (plausibility limits)"),
+                    "number",
+                    {},
+                    "weight_unit",
+                    {"kg", "lb"},
+                    "62",
+                    true});
+  fields.push_back({"height",
+                    tr(lang, "Height"),
+                    tr(lang, "Needed for doses per m² (body-surface area)"),
+                    "number",
+                    {},
+                    "height_unit",
+                    {"cm", "in"},
+                    "165"});
+  fields.push_back(
+      {"sex",
+       tr(lang, "Sex"),
+       tr(lang, "For ideal body weight and kidney function"),
+       "select",
+       {{"", tr(lang, "not given")}, {"female", tr(lang, "female")}, {"male", tr(lang, "male")}}});
   std::string age_hint;
   if (const json& age = r.value("population", json::object()).value("age_years", json());
       age.is_object()) {
-    const std::string range =
-        age.contains("max")
-            ? format_number(age.value("min", 0.0)) + "–" + format_number(age.value("max", 0.0))
-            : "≥ " + format_number(age.value("min", 0.0));
+    const std::string range = age.contains("max") ? format_number(age.value("min", 0.0)) + "–" +
+                                                        format_number(age.value("max", 0.0))
+                                                  : "≥ " + format_number(age.value("min", 0.0));
     age_hint = fill(tr(lang, "The regimen is for ages {range} years ({source})"),
                     {{"range", range}, {"source", from_text(age.value("from", json()), r, lang)}});
   }
   fields.push_back({"age_years", tr(lang, "Age (years)"), age_hint, "number"});
   fields.push_back({"birth_date", tr(lang, "or birth date"), "", "date"});
-  fields.push_back({"creatinine", tr(lang, "Serum creatinine (baseline)"),
-                    tr(lang, "For kidney function (eGFR)"), "number", {}, "creatinine_unit",
+  fields.push_back({"creatinine",
+                    tr(lang, "Serum creatinine (baseline)"),
+                    tr(lang, "For kidney function (eGFR)"),
+                    "number",
+                    {},
+                    "creatinine_unit",
                     {"umol/L", "mg/dL"}});
   fields.push_back({"start", tr(lang, "First day"), "", "date", {}, "", {}, "", true});
   const json& dose = r.value("dose", json::object());
@@ -185,13 +200,15 @@ std::vector<FieldSpec> form_fields(const json& r, const RuleSet& rules, Lang lan
   const json& products = r.value("products", json::array());
   if (products.size() > 1) {
     FieldSpec f{"product", tr(lang, "Product"),
-                tr(lang, "Only the regimen's products (modified and non-modified cycloSPORINE are "
-                         "never swapped)"),
+                tr(lang,
+                   "Only the regimen's products (modified and non-modified cycloSPORINE are "
+                   "never swapped)"),
                 "select"};
     f.options.emplace_back("", tr(lang, "default"));
     for (const json& id : products) {
       const Product* p = rules.find_product(id.get<std::string>());
-      f.options.emplace_back(id.get<std::string>(), p ? pick(p->name, lang) : id.get<std::string>());
+      f.options.emplace_back(id.get<std::string>(),
+                             p ? pick(p->name, lang) : id.get<std::string>());
     }
     fields.push_back(std::move(f));
   }
@@ -221,8 +238,7 @@ std::vector<FieldSpec> form_fields(const json& r, const RuleSet& rules, Lang lan
     }
     if (const json& c = ph.value("count", json());
         c.is_object() && c.value("max", 0) > c.value("min", 0)) {
-      fields.push_back({"cycle_counts." + id,
-                        fill(tr(lang, "{phase}: number"), {{"phase", name}}),
+      fields.push_back({"cycle_counts." + id, fill(tr(lang, "{phase}: number"), {{"phase", name}}),
                         fill(tr(lang, "{min} to {max}; default {default}"),
                              {{"min", std::to_string(c.value("min", 0))},
                               {"max", std::to_string(c.value("max", 0))},
@@ -231,24 +247,31 @@ std::vector<FieldSpec> form_fields(const json& r, const RuleSet& rules, Lang lan
     }
     if (ph.value("kind", "") == "taper") {
       const json& step = ph.value("step", json::object());
-      fields.push_back(
-          {"taper_step", fill(tr(lang, "{phase}: step"), {{"phase", name}}),
-           fill(tr(lang, "default {default} ({source})"),
-                {{"default", quantity_text(step.value("dose", json()))},
-                 {"source", from_text(step.value("from", json()), r, lang)}}),
-           "number", {}, "taper_step_unit",
-           {step.value("dose", json::object()).value("unit", "")}});
+      fields.push_back({"taper_step",
+                        fill(tr(lang, "{phase}: step"), {{"phase", name}}),
+                        fill(tr(lang, "default {default} ({source})"),
+                             {{"default", quantity_text(step.value("dose", json()))},
+                              {"source", from_text(step.value("from", json()), r, lang)}}),
+                        "number",
+                        {},
+                        "taper_step_unit",
+                        {step.value("dose", json::object()).value("unit", "")}});
       const json& every = ph.value("every", json::object());
-      fields.push_back({"taper_every", fill(tr(lang, "{phase}: every"), {{"phase", name}}),
+      fields.push_back({"taper_every",
+                        fill(tr(lang, "{phase}: every"), {{"phase", name}}),
                         fill(tr(lang, "default {default} ({source})"),
                              {{"default", every.value("value", "")},
                               {"source", from_text(every.value("from", json()), r, lang)}}),
-                        "text", {}, "", {}, every.value("value", "")});
+                        "text",
+                        {},
+                        "",
+                        {},
+                        every.value("value", "")});
     }
   }
-  fields.push_back({"acknowledge_off_label", tr(lang, "I acknowledge use outside the label's population"),
-                    tr(lang, "Only where the regimen allows it; every page of the plan says so"),
-                    "checkbox"});
+  fields.push_back(
+      {"acknowledge_off_label", tr(lang, "I acknowledge use outside the label's population"),
+       tr(lang, "Only where the regimen allows it; every page of the plan says so"), "checkbox"});
   return fields;
 }
 
@@ -370,8 +393,8 @@ Values values_of_form(const httplib::Request& req) {
 // data go into a URL.
 std::string toolbar(const App& app, Lang lang, const std::string& request_json) {
   const std::string hidden = form_hidden(app, lang) +
-                             "<input type=\"hidden\" name=\"request\" value=\"" +
-                             h(request_json) + "\">";
+                             "<input type=\"hidden\" name=\"request\" value=\"" + h(request_json) +
+                             "\">";
   std::string out = "<nav class=\"toolbar\" aria-label=\"" + h(tr(lang, "Plan")) +
                     "\"><a href=\"/" + lang_query(lang) + "\">" + h(tr(lang, "Regimens")) +
                     "</a> <button type=\"button\" id=\"print\" hidden>" + h(tr(lang, "Print")) +
@@ -388,15 +411,17 @@ std::string toolbar(const App& app, Lang lang, const std::string& request_json) 
   }
   out += "</form>";
   const std::string other = lang == Lang::zh_CN ? "en" : "zh-CN";
-  out += "<form method=\"post\" action=\"/plan\" class=\"inline\"><input type=\"hidden\" "
-         "name=\"csrf\" value=\"" +
-         h(app.csrf) + "\"><input type=\"hidden\" name=\"lang\" value=\"" + other +
-         "\"><input type=\"hidden\" name=\"request\" value=\"" + h(request_json) +
-         "\"><button type=\"submit\" lang=\"" + other + "\">" +
-         (lang == Lang::zh_CN ? "English" : "中文") + "</button></form>";
+  out +=
+      "<form method=\"post\" action=\"/plan\" class=\"inline\"><input type=\"hidden\" "
+      "name=\"csrf\" value=\"" +
+      h(app.csrf) + "\"><input type=\"hidden\" name=\"lang\" value=\"" + other +
+      "\"><input type=\"hidden\" name=\"request\" value=\"" + h(request_json) +
+      "\"><button type=\"submit\" lang=\"" + other + "\">" +
+      (lang == Lang::zh_CN ? "English" : "中文") + "</button></form>";
   out += "<form method=\"post\" action=\"/patients\" class=\"inline\">" + hidden +
          "<label class=\"inline\" for=\"track-label\">" + h(tr(lang, "Track this patient as")) +
-         "</label> <input id=\"track-label\" name=\"label\" required pattern=\"[A-Za-z0-9][A-Za-z0-9._-]{0,39}\" "
+         "</label> <input id=\"track-label\" name=\"label\" required "
+         "pattern=\"[A-Za-z0-9][A-Za-z0-9._-]{0,39}\" "
          "placeholder=\"pt-01\"> <button type=\"submit\">" +
          h(tr(lang, "Track")) + "</button></form></nav>";
   return out;
@@ -447,8 +472,8 @@ void regimen_list_page(const App& app, const httplib::Request& req, httplib::Res
     const std::string id = r.value("id", "");
     body += "<tr><td><a href=\"/regimens/" + h(id) + lang_query(lang) + "\">" + h(id) +
             "</a></td><td>" + h(loc(r["drug"].value("name", json()), lang)) + "</td><td>" +
-            h(loc(r.value("indication", json()), lang)) + "</td><td>" +
-            h(r.value("evidence", "")) + "</td></tr>";
+            h(loc(r.value("indication", json()), lang)) + "</td><td>" + h(r.value("evidence", "")) +
+            "</td></tr>";
   }
   body += "</tbody></table>";
   send_html(res, page(lang, tr(lang, "Regimens"), body, "/"));
@@ -488,8 +513,8 @@ void plan_download(const App& app, const httplib::Request& req, httplib::Respons
   const Lang lang = request_lang(req);
   const std::string format = param(req, "format");
   const Plan plan = make_plan(app.rules, request_of(req));
-  const std::string name = "doseplan-" + plan.request.regimen_id + "-" +
-                           format_date(plan.request.start);
+  const std::string name =
+      "doseplan-" + plan.request.regimen_id + "-" + format_date(plan.request.start);
   std::string body, type, ext;
   if (format == "pdf") {
     const std::lock_guard lock(pdf_mutex);

@@ -32,7 +32,7 @@
 namespace doseplan::server {
 namespace {
 
-constexpr std::size_t kFormLimit = 64 * 1024;         // a form or a JSON request
+constexpr std::size_t kFormLimit = 64 * 1024;          // a form or a JSON request
 constexpr std::size_t kBatchLimit = 16 * 1024 * 1024;  // POST /api/v1/batch
 constexpr time_t kTimeoutSeconds = 10;                 // reading or writing one request
 
@@ -179,8 +179,7 @@ class Server {
     add("POST", "/patients/{label}/calendar-feed/revoke", Kind::form, revoke_calendar_feed);
     add("GET", "/calendar/{token}.ics", Kind::page, calendar_feed);
     add("POST", "/patients/{label}/visits/{date}/done", Kind::form, visit_done);
-    add("POST", "/patients/{label}/results/{result}/entered-in-error", Kind::form,
-        result_in_error);
+    add("POST", "/patients/{label}/results/{result}/entered-in-error", Kind::form, result_in_error);
     add("GET", "/api/v1/regimens", Kind::api, api_regimens);
     add("GET", "/api/v1/regimens/{id}", Kind::api, api_regimen);
     add("POST", "/api/v1/plan", Kind::api, api_plan);
@@ -264,9 +263,9 @@ class Server {
     if (req.method == "POST" && is_api(req)) {
       const std::string type = req.get_header_value("Content-Type");
       const bool batch = req.path == "/api/v1/batch";
-      const bool ok = batch ? type.starts_with("application/x-ndjson") ||
-                                  type.starts_with("application/jsonl")
-                            : type.starts_with("application/json");
+      const bool ok =
+          batch ? type.starts_with("application/x-ndjson") || type.starts_with("application/jsonl")
+                : type.starts_with("application/json");
       if (!ok) {
         refuse(req, res, 415, "serve.content_type",
                batch ? "send JSON Lines as application/x-ndjson" : "send JSON as application/json");
@@ -326,8 +325,8 @@ class Server {
         break;
       }
     }
-    const double ms = std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - thread_local_start())
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                                thread_local_start())
                           .count();
     const std::time_t now = std::time(nullptr);
     std::tm utc{};
@@ -384,8 +383,8 @@ int serve(const ServeOptions& o) {
                 "cannot listen on " + bind_host + ":" + std::to_string(o.port) +
                     " (in use, or not allowed)");
   }
-  const std::string shown_host = bind_host.find(':') != std::string::npos ? "[" + bind_host + "]"
-                                                                          : bind_host;
+  const std::string shown_host =
+      bind_host.find(':') != std::string::npos ? "[" + bind_host + "]" : bind_host;
   app.origin = "http://" + shown_host + ":" + std::to_string(port);
   app.hosts = {shown_host + ":" + std::to_string(port), "localhost:" + std::to_string(port)};
 

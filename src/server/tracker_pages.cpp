@@ -51,11 +51,10 @@ std::vector<const LabTest*> value_tests(const RuleSet& rules, const Regimen& reg
   std::vector<const LabTest*> out;
   for (const LabTest& lab : rules.labs) {
     if (!lab.canonical) continue;
-    const bool used = std::any_of(regimen.monitoring.begin(), regimen.monitoring.end(),
-                                  [&lab](const MonitoringRule& m) {
-                                    return std::find(m.tests.begin(), m.tests.end(), lab.id) !=
-                                           m.tests.end();
-                                  });
+    const bool used = std::any_of(
+        regimen.monitoring.begin(), regimen.monitoring.end(), [&lab](const MonitoringRule& m) {
+          return std::find(m.tests.begin(), m.tests.end(), lab.id) != m.tests.end();
+        });
     if (used) out.push_back(&lab);
   }
   return out;
@@ -89,8 +88,9 @@ std::string refusal(const Refused* r, const std::string& form, Lang lang) {
 
 std::string input(const std::string& id, const std::string& name, const std::string& label,
                   const std::string& type, const std::string& value, bool required = false) {
-  return "<label for=\"" + h(id) + "\">" + h(label) + (required ? " *" : "") + "</label><input id=\"" +
-         h(id) + "\" name=\"" + h(name) + "\" type=\"" + h(type) + "\" value=\"" + h(value) + "\"" +
+  return "<label for=\"" + h(id) + "\">" + h(label) + (required ? " *" : "") +
+         "</label><input id=\"" + h(id) + "\" name=\"" + h(name) + "\" type=\"" + h(type) +
+         "\" value=\"" + h(value) + "\"" +
          (type == "number" ? " step=\"any\" inputmode=\"decimal\"" : "") +
          (required ? " required" : "") + ">";
 }
@@ -107,7 +107,8 @@ std::string visits_html(const App& app, const Tracker& t, const std::string& lab
     out += "<tr><td>" + h(date) + h(cli::track::window_text(v, lang)) + "</td><td>" +
            h(test_names(app.rules, v.tests(), lang)) + "</td><td>";
     if (v.done) {
-      out += h(fill(tr(lang, "done on {date}"), {{"date", format_date(v.done_on.value_or(v.date))}}));
+      out +=
+          h(fill(tr(lang, "done on {date}"), {{"date", format_date(v.done_on.value_or(v.date))}}));
       if (!v.done_note.empty()) out += " — " + h(v.done_note);
     } else {
       out += "<form method=\"post\" action=\"/patients/" + h(label) + "/visits/" + h(date) +
@@ -137,8 +138,8 @@ std::string results_html(const App& app, const Tracker& t, const std::string& la
     out += "<tr><td" + cls + ">" + h(format_date(r.date)) + "</td><td" + cls + ">" +
            h(cli::track::test_name(app.rules, r.test, lang)) + "</td><td" + cls + ">" +
            h(describe_measurement(r.value, lang)) +
-           (r.uln ? " (" + h(tr(lang, "upper limit")) + " " + h(describe_measurement(*r.uln, lang)) +
-                        ")"
+           (r.uln ? " (" + h(tr(lang, "upper limit")) + " " +
+                        h(describe_measurement(*r.uln, lang)) + ")"
                   : "") +
            "</td><td" + cls + ">" + h(r.note) + "</td><td>";
     if (struck) {
@@ -160,21 +161,23 @@ std::string results_html(const App& app, const Tracker& t, const std::string& la
   return out + "</tbody></table>";
 }
 
-std::string record_form(const App& app, const Regimen& regimen, const std::string& label,
-                        Lang lang, const Refused* refused) {
+std::string record_form(const App& app, const Regimen& regimen, const std::string& label, Lang lang,
+                        const Refused* refused) {
   const std::string form = "record";
-  std::string out = "<h2>" + h(tr(lang, "Record a result")) + "</h2><form method=\"post\" action=\"/patients/" +
-                    h(label) + "/results\">" + form_hidden(app, lang) +
-                    refusal(refused, form, lang) + "<label for=\"r-test\">" +
-                    h(tr(lang, "Test")) + " *</label><select id=\"r-test\" name=\"test\">";
+  std::string out = "<h2>" + h(tr(lang, "Record a result")) +
+                    "</h2><form method=\"post\" action=\"/patients/" + h(label) + "/results\">" +
+                    form_hidden(app, lang) + refusal(refused, form, lang) +
+                    "<label for=\"r-test\">" + h(tr(lang, "Test")) +
+                    " *</label><select id=\"r-test\" name=\"test\">";
   for (const LabTest* lab : value_tests(app.rules, regimen)) {
     out += "<option value=\"" + h(lab->id) + "\"" +
            (typed(refused, form, "test") == lab->id ? " selected" : "") + ">" +
            h(pick(lab->name, lang)) + "</option>";
   }
-  out += "</select>" +
-         input("r-value", "value", tr(lang, "Value"), "number", typed(refused, form, "value"), true);
-  out += "<label for=\"r-unit\">" + h(tr(lang, "Unit")) + "</label><select id=\"r-unit\" name=\"unit\">";
+  out += "</select>" + input("r-value", "value", tr(lang, "Value"), "number",
+                             typed(refused, form, "value"), true);
+  out += "<label for=\"r-unit\">" + h(tr(lang, "Unit")) +
+         "</label><select id=\"r-unit\" name=\"unit\">";
   std::vector<std::string> units;
   for (const LabTest* lab : value_tests(app.rules, regimen)) {
     for (const std::string& u : lab->units) {
@@ -182,8 +185,9 @@ std::string record_form(const App& app, const Regimen& regimen, const std::strin
     }
   }
   for (const std::string& u : units) {
-    out += "<option value=\"" + h(u) + "\"" + (typed(refused, form, "unit") == u ? " selected" : "") +
-           ">" + h(display_unit(u)) + "</option>";
+    out += "<option value=\"" + h(u) + "\"" +
+           (typed(refused, form, "unit") == u ? " selected" : "") + ">" + h(display_unit(u)) +
+           "</option>";
   }
   out += "</select>" +
          input("r-date", "date", tr(lang, "Date of the sample"), "date",
@@ -198,8 +202,10 @@ std::string record_form(const App& app, const Regimen& regimen, const std::strin
 std::string advice_html(const App& app, const Tracker& t, const std::string& label, Lang lang) {
   std::string out = "<h2>" + h(tr(lang, "What the results may mean")) + "</h2>";
   const std::vector<Advice> advice = t.advise(app.rules, label, today());
-  if (advice.empty()) return out + "<p>" + h(tr(lang, "The regimen has no rules on results.")) + "</p>";
-  out += "<p class=\"disclaimer\">" + h(pick(advice.front().disclaimer, lang)) + "</p><ul class=\"advice\">";
+  if (advice.empty())
+    return out + "<p>" + h(tr(lang, "The regimen has no rules on results.")) + "</p>";
+  out += "<p class=\"disclaimer\">" + h(pick(advice.front().disclaimer, lang)) +
+         "</p><ul class=\"advice\">";
   for (const Advice& a : advice) {
     out += "<li data-rule=\"" + h(a.rule.id) + "\" data-status=\"" +
            (a.status == Advice::Status::reached ? "reached" : "other") + "\"><strong>" +
@@ -266,7 +272,8 @@ std::string patient_html(const App& app, const std::string& label, Lang lang,
   const PlanChecks checks = t.plan_checks(label);
   if (!checks.checks.empty() || !checks.acknowledgements.empty()) {
     body += "<section class=\"checks\"><pre>" +
-            h(render_checks_text(checks.checks, checks.acknowledgements, lang)) + "</pre></section>";
+            h(render_checks_text(checks.checks, checks.acknowledgements, lang)) +
+            "</pre></section>";
   }
   body += "<p><a href=\"/patients/" + h(label) + "/calendar.ics" + lang_query(lang) + "\">" +
           h(tr(lang, "Calendar file (ICS): visits and infusion days")) + "</a></p>";
@@ -330,13 +337,15 @@ void due_page(const App& app, const httplib::Request& req, httplib::Response& re
   const Lang lang = request_lang(req);
   std::vector<DueVisit> due;
   try {
-    due = open_store(app, Tracker::Mode::read_only).due(std::nullopt, today(), parse_span("14 days"));
+    due =
+        open_store(app, Tracker::Mode::read_only).due(std::nullopt, today(), parse_span("14 days"));
   } catch (const Error& e) {
     if (e.id() != "tracker.no_db") throw;
   }
-  std::string body = "<p>" + h(fill(tr(lang, "Visits overdue, due today or within {span} ({today})."),
-                                   {{"span", pick(span_text(parse_span("14 days")), lang)},
-                                    {"today", format_date(today())}})) +
+  std::string body = "<p>" +
+                     h(fill(tr(lang, "Visits overdue, due today or within {span} ({today})."),
+                            {{"span", pick(span_text(parse_span("14 days")), lang)},
+                             {"today", format_date(today())}})) +
                      "</p>";
   if (due.empty()) {
     body += "<p>" + h(tr(lang, "Nothing is due.")) + "</p>";

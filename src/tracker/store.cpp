@@ -360,10 +360,11 @@ void Tracker::set_calendar_token(const std::string& label, const std::string& to
     SQLite::Database& db = *impl_->db;
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     const std::int64_t pid = impl_->patient_id(label);
-    SQLite::Statement st(db,
-                         "INSERT INTO calendar_feeds (patient_id, token, created_on) VALUES (?, ?, ?) "
-                         "ON CONFLICT (patient_id) DO UPDATE SET token = excluded.token, "
-                         "created_on = excluded.created_on");
+    SQLite::Statement st(
+        db,
+        "INSERT INTO calendar_feeds (patient_id, token, created_on) VALUES (?, ?, ?) "
+        "ON CONFLICT (patient_id) DO UPDATE SET token = excluded.token, "
+        "created_on = excluded.created_on");
     st.bind(1, static_cast<int64_t>(pid));
     st.bind(2, token);
     st.bind(3, format_date(today));

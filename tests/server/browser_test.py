@@ -27,6 +27,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_support import Server  # noqa: E402
@@ -88,6 +90,18 @@ def shots(name):
     driver.set_window_size(1240, 1000)
 
 
+def submit(element, *keys):
+    """Types `keys` into `element` (Enter sends its form, or a click when no keys) and waits for
+    the next page: the old page's <html> goes stale."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    if keys:
+        element.send_keys(*keys)
+    else:
+        element.click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def set_value(element_id, value):
     driver.execute_script("document.getElementById(arguments[0]).value = arguments[1];", element_id, value)
 
@@ -123,7 +137,7 @@ try:
     weight.click()
     weight.send_keys("60")
     set_value("f-start", start.isoformat())
-    weight.send_keys(Keys.ENTER)
+    submit(weight, Keys.ENTER)
     page = driver.page_source
     check("300 mg" in page, "the plan page says 300 mg a day")
     check(driver.find_element(By.ID, "print").is_displayed(), "app.js shows the Print button")
@@ -149,12 +163,12 @@ try:
         check(len(events) >= 10 and all(str(e.get("UID")) for e in events), f"ICS: {len(events)} events with UIDs")
 
     # --- Chinese
-    driver.find_element(By.CSS_SELECTOR, "nav.toolbar button[lang=zh-CN]").click()
+    submit(driver.find_element(By.CSS_SELECTOR, "nav.toolbar button[lang=zh-CN]"))
     lang_is("zh-CN", "plan page (zh)")
     check("环孢素" in driver.page_source and "300 mg" in driver.page_source, "the plan in Chinese")
     axe("plan page (zh)")
     shots("plan-zh")
-    driver.find_element(By.CSS_SELECTOR, "nav.toolbar button[lang=en]").click()
+    submit(driver.find_element(By.CSS_SELECTOR, "nav.toolbar button[lang=en]"))
     lang_is("en", "back to English")
 
     # --- an out-of-range dose: its error beside the field, nothing planned
@@ -163,7 +177,7 @@ try:
     set_value("f-start", start.isoformat())
     dose = driver.find_element(By.ID, "f-dose")
     dose.clear()
-    dose.send_keys("9", Keys.ENTER)
+    submit(dose, "9", Keys.ENTER)
     error = driver.find_element(By.ID, "f-dose-error").text
     check("4–6 mg/kg/day" in error and "itp6-003" in error and "input.out_of_range" in error,
           f"the dose's error beside it: {error}")
@@ -177,9 +191,9 @@ try:
     # --- track this patient, record creatinine, see the advice
     driver.find_element(By.ID, "f-dose").clear()
     driver.find_element(By.ID, "f-creatinine").send_keys("80")
-    driver.find_element(By.ID, "f-dose").send_keys("5", Keys.ENTER)
+    submit(driver.find_element(By.ID, "f-dose"), "5", Keys.ENTER)
     label = driver.find_element(By.ID, "track-label")
-    label.send_keys("pt-web", Keys.ENTER)
+    submit(label, "pt-web", Keys.ENTER)
     check("/patients/pt-web" in driver.current_url, f"tracked: {driver.current_url}")
     axe("patient page, nothing recorded (en)")
     for value, unit, day in (("80", "umol/L", baseline_day), ("1.2", "mg/dL", today)):
@@ -187,7 +201,7 @@ try:
         driver.find_element(By.ID, "r-value").send_keys(value)
         driver.find_element(By.CSS_SELECTOR, f"#r-unit option[value='{unit}']").click()
         set_value("r-date", day.isoformat())
-        driver.find_element(By.ID, "r-value").send_keys(Keys.ENTER)
+        submit(driver.find_element(By.ID, "r-value"), Keys.ENTER)
     items = driver.find_elements(By.CSS_SELECTOR, "li[data-rule=creatinine-rise-25]")
     check(items and items[0].get_attribute("data-status") == "reached",
           "80 → 1.2 mg/dL (106.1 µmol/L, +32.6 %): the 25 % rule is reached")

@@ -852,8 +852,9 @@ void record_result(Tracker& t, const char* label, const char* test, const char* 
   t.record(real_rules(), r);
 }
 
-TEST_CASE("tracker: a database of schema 2 is migrated in place to the current and lists the same visits",
-          "[tracker][store][migration]") {
+TEST_CASE(
+    "tracker: a database of schema 2 is migrated in place to the current and lists the same visits",
+    "[tracker][store][migration]") {
   TempDir dir;
   const std::string db = dir.file("t.db");
   const RuleSet& rules = real_rules();
@@ -1708,8 +1709,9 @@ TEST_CASE("tracker: a calendar token reads one patient, is replaced by a new one
   t.revoke_calendar_token("pt-01");  // nothing to revoke: no error
   CHECK(problem_of([&] { t.set_calendar_token("pt-01", "short", d("2026-11-12")); }).id ==
         "tracker.bad_token");
-  CHECK(problem_of([&] { t.set_calendar_token("pt-01", std::string(48, '/'), d("2026-11-12")); })
-            .id == "tracker.bad_token");
+  CHECK(problem_of([&] {
+          t.set_calendar_token("pt-01", std::string(48, '/'), d("2026-11-12"));
+        }).id == "tracker.bad_token");
   CHECK(problem_of([&] { t.set_calendar_token("pt-99", first, d("2026-11-12")); }).id ==
         "tracker.unknown_patient");
 }
