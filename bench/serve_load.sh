@@ -4,12 +4,13 @@
 # the budgets (>= 3,000 plans/s at 32 connections, p99 <= 25 ms, RSS <= 64 MB) are compared by
 # the reader. With --check (the CTest smoke run) it fails only on errors or non-2xx answers.
 #
-# usage: bench/serve_load.sh DOSEPLAN RULES_DIR [SECONDS=10] [CONNECTIONS=32] [--check]
+# usage: [SERVE_THREADS=16] bench/serve_load.sh DOSEPLAN RULES_DIR [SECONDS=10] [CONNECTIONS=32] [--check]
 set -euo pipefail
 bin="$1"; rules="$2"; seconds="${3:-10}"; connections="${4:-32}"; check="${5:-}"
 here="$(cd "$(dirname "$0")" && pwd)"
 tmp="$(mktemp -d)"; chmod 700 "$tmp"
-HOME="$tmp" DOSEPLAN_RULES="$rules" "$bin" serve --db "$tmp/t.db" > "$tmp/out" 2> "$tmp/log" &
+HOME="$tmp" DOSEPLAN_RULES="$rules" "$bin" serve --db "$tmp/t.db" --threads "${SERVE_THREADS:-16}" \
+  > "$tmp/out" 2> "$tmp/log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do [ -s "$tmp/out" ] && break; sleep 0.1; done

@@ -21,5 +21,8 @@ export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
 # The install test builds a second program against the package, and the compile-fail tests only
 # compile: neither needs running twice. The fault test (tracker_faults) kills processes at random
 # moments to check that the store survives: a matter of SQLite's journal, not of memory, and 130 s
-# under the sanitizers; the first stage of CI runs it.
-ctest --test-dir "$build" --output-on-failure -j "$jobs" -E "install_and_consume|compile_fail|tracker_faults"
+# under the sanitizers; the first stage of CI runs it. The tests that drive Chromium (html_phone,
+# serve_browser) or rasterise PDFs (pdf_print), and the wrk load smoke test, spend their time in
+# those programs, not in doseplan: the first stage runs them; the server's own code runs here
+# under the sanitizers through serve_api (every route, the bad-request catalogue, SIGTERM).
+ctest --test-dir "$build" --output-on-failure -j "$jobs" -E "install_and_consume|compile_fail|tracker_faults|html_phone|pdf_print|serve_browser|serve_load_smoke"

@@ -374,7 +374,7 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", so.listen, "Address (default 127.0.0.1; loopback only)");
   serve->add_option("--port", so.port, "Port (default: a free one, printed)");
   serve->add_option("--db", serve_db, "Tracker database (default: as for doseplan track)");
-  serve->add_option("--threads", so.threads, "Requests served at once (1 to 64; default 8)");
+  serve->add_option("--threads", so.threads, "Requests served at once (1 to 64; default 16)");
 
   try {
     app.parse(argc, argv);

@@ -13,7 +13,7 @@ struct ServeOptions {
   int port = 0;                      // 0: a free port, printed
   std::string rules_dir;             // found by the caller (find_rules_dir)
   std::string db_path;               // the tracker's store
-  int threads = 8;                   // requests served at once
+  int threads = 16;                  // requests served at once (docs/performance.md: why 16)
   // Where the access log goes (method, route template, status, milliseconds: no patient data).
   std::ostream* log = nullptr;
   // Where the address to open is printed (the caller's stdout).

@@ -215,6 +215,8 @@ try:
                  "/regimens/cyclophosphamide-iv-scot", "/regimens/cyclosporine-itp/rules"):
         driver.get(s.base + path)
         axe(path)
+    driver.get(s.base + "/due")
+    check("pt-web" in driver.page_source, "the clinic's due list shows the patient")
     shots("due")
 finally:
     driver.quit()
