@@ -14,15 +14,17 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
   -DDOSEPLAN_SANITIZE=ON \
   -DDOSEPLAN_BUILD_BENCHMARKS=OFF -DDOSEPLAN_PROPERTY_CASES=50 >/dev/null
-cmake --build "$build" -j "$jobs"
+# Only what the tests below need: the two Catch binaries and the command line (with the server).
+cmake --build "$build" -j "$jobs" --target doseplan_tests tracker_tests doseplan_cli
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
-# The install test builds a second program against the package, and the compile-fail tests only
-# compile: neither needs running twice. The fault test (tracker_faults) kills processes at random
-# moments to check that the store survives: a matter of SQLite's journal, not of memory, and 130 s
-# under the sanitizers; the first stage of CI runs it. The tests that drive Chromium (html_phone,
-# serve_browser) or rasterise PDFs (pdf_print), and the wrk load smoke test, spend their time in
-# those programs, not in doseplan: the first stage runs them; the server's own code runs here
-# under the sanitizers through serve_api (every route, the bad-request catalogue, SIGTERM).
-ctest --test-dir "$build" --output-on-failure -j "$jobs" -E "install_and_consume|compile_fail|tracker_faults|html_phone|pdf_print|serve_browser|serve_load_smoke"
+# Under the sanitizers: every Catch test (label unit: the library, the renderers, the store and
+# its concurrency, the property tests with 50 cases), the bad-input catalogue of the command line
+# and the server's API test (label sanitize: every route, the bad-request catalogue, SIGTERM).
+# The other end-to-end scripts run in the first stage of CI only. They mostly start the command
+# line many times or drive other programs (Chromium, pdftoppm, node, wrk), and under the
+# sanitizers they took most of this stage: on 2026-12-06 the stage took 1,150 s (build about
+# 740 s, tests 427 s, of which tracker_end_to_end alone 356 s), which with the first stage
+# (604 s) left CI over its 25-minute budget. docs/reliability.md lists what runs where.
+ctest --test-dir "$build" --output-on-failure -j "$jobs" -L "^(unit|sanitize)$"

@@ -16,6 +16,7 @@
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -32,9 +33,9 @@
 namespace doseplan::server {
 namespace {
 
-constexpr std::size_t kFormLimit = 64 * 1024;          // a form or a JSON request
-constexpr std::size_t kBatchLimit = 16 * 1024 * 1024;  // POST /api/v1/batch
-constexpr time_t kTimeoutSeconds = 10;                 // reading or writing one request
+constexpr std::size_t kFormLimit = std::size_t{64} * 1024;          // a form or a JSON request
+constexpr std::size_t kBatchLimit = std::size_t{16} * 1024 * 1024;  // POST /api/v1/batch
+constexpr time_t kTimeoutSeconds = 10;  // reading or writing one request
 
 constexpr std::string_view kSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -400,7 +401,9 @@ int serve(const ServeOptions& o) {
       << "doseplan serve: tracker " << app.db_path << "; stop with Ctrl-C (SIGINT) or SIGTERM"
       << std::endl;
   server.http().listen_after_bind();
-  if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);  // the server stopped by itself
+  // The server stopped by itself: the stopper still waits; a SIGTERM to the process (blocked in
+  // every thread) is taken by its sigwait.
+  if (!signalled) kill(getpid(), SIGTERM);
   stopper.join();
   out << "doseplan serve: stopped" << std::endl;
   return 0;

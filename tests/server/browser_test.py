@@ -102,6 +102,14 @@ def submit(element, *keys):
     WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def type_date(element_id, day):
+    """Types a date into a date field with the keyboard (en-US: month, day, year)."""
+    field = driver.find_element(By.ID, element_id)
+    field.send_keys(day.strftime("%m%d%Y"))
+    got = field.get_attribute("value")
+    check(got == day.isoformat(), f"{element_id}: typed {day}, the field holds {got!r}")
+
+
 def set_value(element_id, value):
     driver.execute_script("document.getElementById(arguments[0]).value = arguments[1];", element_id, value)
 
@@ -136,7 +144,7 @@ try:
     weight = driver.find_element(By.ID, "f-weight")
     weight.click()
     weight.send_keys("60")
-    set_value("f-start", start.isoformat())
+    type_date("f-start", start)
     submit(weight, Keys.ENTER)
     page = driver.page_source
     check("300 mg" in page, "the plan page says 300 mg a day")
@@ -200,7 +208,7 @@ try:
         driver.find_element(By.CSS_SELECTOR, "#r-test option[value=creatinine]").click()
         driver.find_element(By.ID, "r-value").send_keys(value)
         driver.find_element(By.CSS_SELECTOR, f"#r-unit option[value='{unit}']").click()
-        set_value("r-date", day.isoformat())
+        type_date("r-date", day)
         submit(driver.find_element(By.ID, "r-value"), Keys.ENTER)
     items = driver.find_elements(By.CSS_SELECTOR, "li[data-rule=creatinine-rise-25]")
     check(items and items[0].get_attribute("data-status") == "reached",
