@@ -144,6 +144,10 @@ struct Product {
   std::vector<Source> sources;
 
   bool is_solid() const { return form == Form::capsule || form == Form::tablet; }
+  // Taken by mouth at home (capsules, tablets, oral solution), not given at the clinic.
+  bool is_oral() const { return is_solid() || form == Form::oral_solution; }
+  // Whether the rules give a pack size (pack_count or pack_volume).
+  bool has_pack() const { return pack_count.has_value() || pack_volume.has_value(); }
   // The rounding step: the gcd of the strengths for solids (25 mg for 25/50/100 mg capsules),
   // concentration x volume step for solutions, `rounding_step` for IV vials (strengths there are
   // vial sizes, not what is given). Not every multiple of the step can be made when

@@ -31,6 +31,8 @@ struct RuleSet {
   RulesStamp stamp;  // the version and the hash of every file read (each Regimen has its own)
 
   const Regimen* find_regimen(std::string_view id) const;
+  // The regimen `id`, or Error input.unknown_regimen (field "regimen") listing the known ids.
+  const Regimen& regimen(std::string_view id) const;
   const Product* find_product(std::string_view id) const;
   const Market* find_market(std::string_view id) const;
   const LabTest* find_lab(std::string_view id) const;

@@ -104,17 +104,9 @@ int run_show(const ListOptions& o, const std::optional<std::string>& rules_dir) 
   cli::check_output_target(o.output, {});
   const Lang lang = parse_lang(o.lang);
   const RuleSet rules = load_for(rules_dir, o.id);
-  const Regimen* r = rules.find_regimen(o.id);
-  if (!r) {
-    std::string known;
-    for (const Regimen& reg : rules.regimens) known += (known.empty() ? "" : ", ") + reg.id;
-    throw Error("input.unknown_regimen", "regimen", "no regimen \"" + o.id + "\"; known: " + known,
-                zh_detail("There is no regimen {id}: use one of {known} (doseplan regimens lists "
-                          "them).",
-                          {{"id", o.id}, {"known", known}}));
-  }
+  const Regimen& r = rules.regimen(o.id);
   cli::emit(
-      o.format == "json" ? render_regimen_json(*r, rules) : render_regimen_text(*r, rules, lang),
+      o.format == "json" ? render_regimen_json(r, rules) : render_regimen_text(r, rules, lang),
       o.output);
   return kExitOk;
 }

@@ -118,7 +118,7 @@ void name_labs(Plan& plan, const RuleSet& rules, const Regimen& r) {
 }
 
 Plan build_plan(const RuleSet& rules, const PlanRequest& q) {
-  const Regimen& r = detail::regimen_for(rules, q);
+  const Regimen& r = rules.regimen(q.regimen_id);
   detail::check_request(r, q);
   const Product sold = detail::product_in_market(rules, detail::product_for(rules, r, q), q.market);
   detail::check_course_options(r, q, sold);

@@ -1,6 +1,7 @@
 // Internal: the stages of make_plan() (src/plan/plan.cpp) that live in their own files.
 //
-//   src/plan/plan_checks.cpp  the request against the regimen, before anything is built (each refusal
+//   src/plan/plan_checks.cpp  the request against the regimen, before anything is built (each
+//   refusal
 //                        writes its English message and its Chinese detail: value, range,
 //                        source, fix; issue 16), and the built plan's maxima and dates
 //   src/plan/plan_notes.cpp   what a plan says about itself: the project defaults it uses, its
@@ -17,9 +18,6 @@
 namespace doseplan::detail {
 
 // --- src/plan/plan_checks.cpp: each throws Error for what it refuses.
-
-// The request's regimen. Throws input.unknown_regimen (the message names the known ones).
-const Regimen& regimen_for(const RuleSet& rules, const PlanRequest& q);
 
 // The request against its regimen: plausible body measures, the dose's kind and range, doses a
 // day, phase lengths and cycle counts, taper options, a height when the dose is per m2.

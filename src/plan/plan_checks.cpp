@@ -315,20 +315,6 @@ double age_on(Date birth, Date on) {
 
 namespace detail {
 
-const Regimen& regimen_for(const RuleSet& rules, const PlanRequest& q) {
-  const Regimen* r = rules.find_regimen(q.regimen_id);
-  if (!r) {
-    std::vector<std::string> ids;
-    for (const Regimen& reg : rules.regimens) ids.push_back(reg.id);
-    throw Error("input.unknown_regimen", "regimen",
-                "no regimen \"" + q.regimen_id + "\"; known: " + join_ids(ids),
-                zh_detail("There is no regimen {id}: use one of {known} (doseplan regimens lists "
-                          "them).",
-                          {{"id", q.regimen_id}, {"known", join_ids(ids)}}));
-  }
-  return *r;
-}
-
 void check_request(const Regimen& r, const PlanRequest& q) {
   check_body(q);
   check_dose(r, q);

@@ -1,5 +1,6 @@
-// What a plan says about itself (make_plan, src/plan/plan.cpp; declarations in src/plan/plan_build.hpp):
-// the project defaults it uses, its advisories, and the audit of the body measures.
+// What a plan says about itself (make_plan, src/plan/plan.cpp; declarations in
+// src/plan/plan_build.hpp): the project defaults it uses, its advisories, and the audit of the body
+// measures.
 #include <algorithm>
 #include <cmath>
 
@@ -92,7 +93,7 @@ void note_dose_defaults(Plan& plan, const Regimen& r, const Product& product) {
         plan, product.rounding_step_from, [&] { return tr_both("IV rounding step"); },
         [&] { return mg_text(*product.rounding_step); });
   }
-  if (product.pack_count || product.pack_volume) {
+  if (product.has_pack()) {
     note_default(
         plan, product.pack_from, [&] { return tr_both("pack size"); },
         [&] {

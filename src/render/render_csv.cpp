@@ -84,7 +84,7 @@ void supply_rows(std::ostringstream& o, const Plan& plan, Lang lang) {
     }
     reason += tr(lang, "; ") +
               fill(tr(lang, "total so far: {total}"), {{"total", cumulative_text(s, lang)}});
-    const bool packs = plan.product.pack_count || plan.product.pack_volume;
+    const bool packs = plan.product.has_pack();
     row(o,
         {"supply", format_date(p.first), "", pick(p.name, lang), step,
          s.total_cells ? "" : plain_number(in_mg(s.total)), supply_units(s, plan.product, lang),

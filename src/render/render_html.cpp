@@ -1,4 +1,4 @@
-// Long (about 1,100 lines) because it is one page writer, HtmlWriter, with one method per section
+// Long (about 1,080 lines) because it is one page writer, HtmlWriter, with one method per section
 // of the page in reading order, plus its style sheet (css(), one literal); splitting it would cut
 // the page's sections apart from the order they print in.
 //
@@ -23,10 +23,7 @@
 // and lists its test ids in data-tests; the footer is <footer class="print-footer">; the checks are
 // <section class="checks">, each check an <li data-check="ID" data-action="warn|reduce|
 // acknowledged">; an acknowledgement is a <p class="acknowledgement"> (page one and footer).
-//
-// Why this file is long (about 1,060 lines): the page's CSS and every section of the printout
-// (checks, patient, pill card, calendar, monitoring, sources) live together so that one file is the
-// whole HTML format; issue 19's render/ folder is where it would split (styles, sections).
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -587,8 +584,7 @@ class HtmlWriter {
   // What each phase needs of the product, until when it lasts, and the course's running total
   // (issue 20, items 8 and 9; docs/supply.md).
   std::string supply() const {
-    const bool oral =
-        plan_.product.is_solid() || plan_.product.form == Product::Form::oral_solution;
+    const bool oral = plan_.product.is_oral();
     std::vector<std::string> headers = {tr(lang_, "Phase"), tr(lang_, "Dates"),
                                         tr(lang_, "What is needed")};
     if (oral) {
@@ -612,7 +608,7 @@ class HtmlWriter {
       cells.push_back({esc(cumulative_text(s, lang_)), "", false});
       body += table_row(cells);
     }
-    const bool packs = plan_.product.pack_count || plan_.product.pack_volume;
+    const bool packs = plan_.product.has_pack();
     const std::string notes =
         el("p", attr("class", "note"),
            p(supply_note(plan_.product)) + (packs ? source_tag(plan_.product.pack_from) : "") +

@@ -275,7 +275,7 @@ void product(JsonWriter& w, const Plan& plan, const std::vector<Source>& cited) 
   q(w, in_mg(p.smallest_step()), "mg");
   w.key("from");
   provenance(w, p.from);
-  if (p.pack_count || p.pack_volume) {
+  if (p.has_pack()) {
     w.key("pack");
     w.begin_object();
     if (p.pack_count) w.member_int("count", *p.pack_count);

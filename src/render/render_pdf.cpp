@@ -822,7 +822,7 @@ void pill_card(Doc& doc) {
 void supply_block(Doc& doc) {
   const Plan& plan = doc.plan();
   const Lang lang = doc.lang();
-  const bool oral = plan.product.is_solid() || plan.product.form == Product::Form::oral_solution;
+  const bool oral = plan.product.is_oral();
   Table t{.title = doc.tr("Supply and total dose"),
           .title_style = kPatientHeading,
           .widths = oral ? std::vector<double>{110, kWidth - 110 - 100 - 120, 100, 120}
@@ -851,7 +851,7 @@ void supply_block(Doc& doc) {
     row.push_back(Cell{{{cumulative_text(s, lang), kBody}}});
     t.rows.push_back(row);
   }
-  const bool packs = plan.product.pack_count || plan.product.pack_volume;
+  const bool packs = plan.product.has_pack();
   const std::string notes = pick(supply_note(plan.product), lang) +
                             (packs ? tag(plan, plan.product.pack_from, lang) : "") + " " +
                             pick(cumulative_note(), lang);

@@ -316,8 +316,7 @@ class TextWriter {
   // What each phase needs of the product, until when it lasts, and the running total (issue 20).
   void supply() {
     o_ << label("SUPPLY AND TOTAL DOSE") << "\n";
-    const bool oral =
-        plan_.product.is_solid() || plan_.product.form == Product::Form::oral_solution;
+    const bool oral = plan_.product.is_oral();
     for (std::size_t i = 0; i < plan_.phases.size() && i < plan_.supply.size(); ++i) {
       const PlannedPhase& p = plan_.phases[i];
       const PhaseSupply& s = plan_.supply[i];
@@ -345,8 +344,7 @@ class TextWriter {
          << fill(label("total so far: {total}"), {{"total", cumulative_text(s, lang_)}}) << "\n";
     }
     o_ << "  " << pick(supply_note(plan_.product), lang_);
-    if (plan_.product.pack_count || plan_.product.pack_volume)
-      o_ << source_tag(plan_.product.pack_from);
+    if (plan_.product.has_pack()) o_ << source_tag(plan_.product.pack_from);
     o_ << "\n  " << pick(cumulative_note(), lang_) << "\n\n";
   }
 

@@ -70,6 +70,16 @@ Error unreadable(const fs::filesystem_error& e, const std::string& directory) {
 const Regimen* RuleSet::find_regimen(std::string_view id) const {
   return find_by_id(regimens, id);
 }
+const Regimen& RuleSet::regimen(std::string_view id) const {
+  if (const Regimen* r = find_regimen(id)) return *r;
+  std::string known;
+  for (const Regimen& reg : regimens) known += (known.empty() ? "" : ", ") + reg.id;
+  throw Error("input.unknown_regimen", "regimen",
+              "no regimen \"" + std::string(id) + "\"; known: " + known,
+              zh_detail("There is no regimen {id}: use one of {known} (doseplan regimens lists "
+                        "them).",
+                        {{"id", id}, {"known", known}}));
+}
 const Product* RuleSet::find_product(std::string_view id) const {
   return find_by_id(products, id);
 }

@@ -129,7 +129,7 @@ void read_form(Obj& p, Product& prod) {
 void read_pack(Obj& p, Product& prod, const SourceCheck& check_source) {
   Diagnostics& diag = p.diag();
   const char* key = prod.is_solid() ? "pack_count" : "pack_mL";
-  if (prod.form != Product::Form::oral_solution && !prod.is_solid()) return;
+  if (!prod.is_oral()) return;
   auto pack = p.object(key, false);
   if (!pack) return;
   const auto v = pack->number("value");

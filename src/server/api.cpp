@@ -72,11 +72,8 @@ void api_regimens(const App& app, const httplib::Request&, httplib::Response& re
 }
 
 void api_regimen(const App& app, const httplib::Request& req, httplib::Response& res) {
-  const Regimen* r = app.rules.find_regimen(req.matches[1].str());
-  if (r == nullptr) {
-    throw Error("input.unknown_regimen", "regimen", "no regimen \"" + req.matches[1].str() + "\"");
-  }
-  res.set_content(render_regimen_json(*r, app.rules), "application/json");
+  const Regimen& r = app.rules.regimen(req.matches[1].str());
+  res.set_content(render_regimen_json(r, app.rules), "application/json");
 }
 
 void api_plan(const App& app, const httplib::Request& req, httplib::Response& res) {

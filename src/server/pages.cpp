@@ -125,7 +125,9 @@ std::vector<FieldSpec> form_fields(const json& r, const RuleSet& rules, Lang lan
   std::vector<FieldSpec> fields;
   fields.push_back({"weight",
                     tr(lang, "Weight"),
-                    tr(lang, "0.5–350 kg (plausibility limits)"),
+                    fill(tr(lang, "{min}–{max} kg (plausibility limits)"),
+                         {{"min", format_number(kMinPlausibleWeightKg)},
+                          {"max", format_number(kMaxPlausibleWeightKg)}}),
                     "number",
                     {},
                     "weight_unit",
@@ -275,17 +277,6 @@ std::vector<FieldSpec> form_fields(const json& r, const RuleSet& rules, Lang lan
   return fields;
 }
 
-const Regimen& regimen_or_throw(const App& app, const std::string& id) {
-  const Regimen* r = app.rules.find_regimen(id);
-  if (r == nullptr) {
-    throw Error("input.unknown_regimen", "regimen", "no regimen \"" + id + "\"",
-                zh_detail("There is no regimen {id}: use one of {known} (doseplan regimens lists "
-                          "them).",
-                          {{"id", id}, {"known", "/"}}));
-  }
-  return *r;
-}
-
 // Where a problem goes on the form: the request member of "request:/…", or the field a plan
 // check names ("dose", "weight", a phase's id → "phase_durations.ID" or "cycle_counts.ID").
 std::string form_field_of(const Problem& p, const json& regimen) {
@@ -392,32 +383,27 @@ Values values_of_form(const httplib::Request& req) {
 // this patient". Each is a form that posts the request again (write_plan_request), so no patient
 // data go into a URL.
 std::string toolbar(const App& app, Lang lang, const std::string& request_json) {
-  const std::string hidden = form_hidden(app, lang) +
-                             "<input type=\"hidden\" name=\"request\" value=\"" + h(request_json) +
-                             "\">";
+  const std::string request =
+      "<input type=\"hidden\" name=\"request\" value=\"" + h(request_json) + "\">";
+  const std::string hidden = form_hidden(app, lang) + request;
   std::string out = "<nav class=\"toolbar\" aria-label=\"" + h(tr(lang, "Plan")) +
                     "\"><a href=\"/" + lang_query(lang) + "\">" + h(tr(lang, "Regimens")) +
                     "</a> <button type=\"button\" id=\"print\" hidden>" + h(tr(lang, "Print")) +
                     "</button>";
   out += "<form method=\"post\" action=\"/plan/download\" class=\"inline\">" + hidden + "<span>" +
          h(tr(lang, "Download")) + ":</span>";
-  for (const char* format : {"pdf", "ics", "fhir", "json", "csv", "html"}) {
+  static constexpr std::pair<const char*, const char*> kFormats[] = {
+      {"pdf", "PDF"},   {"ics", "ICS"}, {"fhir", "FHIR"},
+      {"json", "JSON"}, {"csv", "CSV"}, {"html", "HTML"}};
+  for (const auto& [format, name] : kFormats) {
     out += " <button type=\"submit\" name=\"format\" value=\"" + std::string(format) + "\">" +
-           h(std::string(format) == "fhir" ? "FHIR" : [](std::string s) {
-               for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-               return s;
-             }(format)) +
-           "</button>";
+           name + "</button>";
   }
   out += "</form>";
-  const std::string other = lang == Lang::zh_CN ? "en" : "zh-CN";
-  out +=
-      "<form method=\"post\" action=\"/plan\" class=\"inline\"><input type=\"hidden\" "
-      "name=\"csrf\" value=\"" +
-      h(app.csrf) + "\"><input type=\"hidden\" name=\"lang\" value=\"" + other +
-      "\"><input type=\"hidden\" name=\"request\" value=\"" + h(request_json) +
-      "\"><button type=\"submit\" lang=\"" + other + "\">" +
-      (lang == Lang::zh_CN ? "English" : "中文") + "</button></form>";
+  const Lang other = lang == Lang::zh_CN ? Lang::en : Lang::zh_CN;
+  out += "<form method=\"post\" action=\"/plan\" class=\"inline\">" + form_hidden(app, other) +
+         request + "<button type=\"submit\" lang=\"" + (other == Lang::zh_CN ? "zh-CN" : "en") +
+         "\">" + (other == Lang::zh_CN ? "中文" : "English") + "</button></form>";
   out += "<form method=\"post\" action=\"/patients\" class=\"inline\">" + hidden +
          "<label class=\"inline\" for=\"track-label\">" + h(tr(lang, "Track this patient as")) +
          "</label> <input id=\"track-label\" name=\"label\" required "
@@ -481,14 +467,14 @@ void regimen_list_page(const App& app, const httplib::Request& req, httplib::Res
 
 void regimen_form_page(const App& app, const httplib::Request& req, httplib::Response& res) {
   const Lang lang = request_lang(req);
-  const Regimen& regimen = regimen_or_throw(app, req.matches[1]);
+  const Regimen& regimen = app.rules.regimen(req.matches[1].str());
   Values values{{"weight_unit", "kg"}, {"height_unit", "cm"}, {"creatinine_unit", "umol/L"}};
   send_html(res, form_page(app, lang, regimen, values, nullptr));
 }
 
 void regimen_rules_page(const App& app, const httplib::Request& req, httplib::Response& res) {
   const Lang lang = request_lang(req);
-  const Regimen& regimen = regimen_or_throw(app, req.matches[1]);
+  const Regimen& regimen = app.rules.regimen(req.matches[1].str());
   send_html(res, page(lang, pick(regimen.drug.name, lang),
                       "<pre>" + h(render_regimen_text(regimen, app.rules, lang)) + "</pre>",
                       "/regimens/" + regimen.id + "/rules"));

@@ -163,13 +163,14 @@ std::string results_html(const App& app, const Tracker& t, const std::string& la
 
 std::string record_form(const App& app, const Regimen& regimen, const std::string& label, Lang lang,
                         const Refused* refused) {
+  const std::vector<const LabTest*> tests = value_tests(app.rules, regimen);
   const std::string form = "record";
   std::string out = "<h2>" + h(tr(lang, "Record a result")) +
                     "</h2><form method=\"post\" action=\"/patients/" + h(label) + "/results\">" +
                     form_hidden(app, lang) + refusal(refused, form, lang) +
                     "<label for=\"r-test\">" + h(tr(lang, "Test")) +
                     " *</label><select id=\"r-test\" name=\"test\">";
-  for (const LabTest* lab : value_tests(app.rules, regimen)) {
+  for (const LabTest* lab : tests) {
     out += "<option value=\"" + h(lab->id) + "\"" +
            (typed(refused, form, "test") == lab->id ? " selected" : "") + ">" +
            h(pick(lab->name, lang)) + "</option>";
@@ -179,7 +180,7 @@ std::string record_form(const App& app, const Regimen& regimen, const std::strin
   out += "<label for=\"r-unit\">" + h(tr(lang, "Unit")) +
          "</label><select id=\"r-unit\" name=\"unit\">";
   std::vector<std::string> units;
-  for (const LabTest* lab : value_tests(app.rules, regimen)) {
+  for (const LabTest* lab : tests) {
     for (const std::string& u : lab->units) {
       if (std::find(units.begin(), units.end(), u) == units.end()) units.push_back(u);
     }

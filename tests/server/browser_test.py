@@ -115,7 +115,7 @@ def set_value(element_id, value):
 
 
 def wait_download(suffix, before):
-    for _ in range(100):
+    for _ in range(300):  # up to 60 s: a PDF on a loaded machine
         files = [f for f in glob.glob(os.path.join(downloads, "*" + suffix)) if f not in before]
         if files and not glob.glob(os.path.join(downloads, "*.crdownload")):
             return files[0]
