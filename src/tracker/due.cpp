@@ -26,17 +26,23 @@ struct DueRow {
 
 // The visits not done whose window opens on or before `horizon`: of all patients (the index
 // visits_due, in the order of their windows) or of the patient `label` (visits_open).
-std::string due_rows_sql(bool one_patient) {
+// SQLite is told the indexes and the order of the joins (INDEXED BY, CROSS JOIN); PostgreSQL's
+// planner chooses them from its statistics.
+std::string due_rows_sql(bool one_patient, sql::Dialect dialect) {
+  const bool sqlite = dialect == sql::Dialect::sqlite;
   const std::string columns =
       "SELECT v.plan_id, v.id, v.window_first, v.window_before, v.window_after, v.baseline, "
       "v.items_id";
   if (one_patient) {
     return columns +
-           " FROM patients p CROSS JOIN plans pl INDEXED BY plans_by_patient CROSS JOIN visits v "
-           "INDEXED BY visits_open WHERE p.label = ?2 AND pl.patient_id = p.id AND "
-           "v.plan_id = pl.id AND v.done = 0 AND v.window_first <= ?1";
+           (sqlite ? " FROM patients p CROSS JOIN plans pl INDEXED BY plans_by_patient CROSS JOIN "
+                     "visits v INDEXED BY visits_open"
+                   : " FROM patients p, plans pl, visits v") +
+           " WHERE p.label = ?2 AND pl.patient_id = p.id AND v.plan_id = pl.id AND v.done = 0 AND "
+           "v.window_first <= ?1";
   }
-  return columns + " FROM visits v INDEXED BY visits_due WHERE v.done = 0 AND v.window_first <= ?1";
+  return columns + (sqlite ? " FROM visits v INDEXED BY visits_due" : " FROM visits v") +
+         " WHERE v.done = 0 AND v.window_first <= ?1";
 }
 
 // Overdue when `today` is past the window, due inside it, else upcoming; `days` as DueVisit says.
@@ -57,36 +63,30 @@ void set_status(DueVisit& d, std::int64_t today_day) {
 
 // The plans with their patient's label and the plan's regimen, by plan id: every plan, or that of
 // the patient `label`.
-std::map<std::int64_t, PlanPatient> plan_patients(SQLite::Database& db,
+std::map<std::int64_t, PlanPatient> plan_patients(sql::Connection& db,
                                                   const std::optional<std::string>& label) {
-  SQLite::Statement st(db, std::string("SELECT pl.id, pl.patient_id, p.label, pl.regimen_id FROM "
-                                       "plans pl JOIN patients p ON p.id = pl.patient_id") +
-                               (label ? " WHERE p.label = ?1" : ""));
-  if (label) bind_text(st, 1, *label);
+  const std::unique_ptr<sql::Rows> st =
+      db.query(std::string("SELECT pl.id, pl.patient_id, p.label, pl.regimen_id FROM plans pl "
+                           "JOIN patients p ON p.id = pl.patient_id") +
+                   (label ? " WHERE p.label = ?1" : ""),
+               label ? sql::Params{*label} : sql::Params{});
   std::map<std::int64_t, PlanPatient> out;
-  while (st.executeStep()) {
-    out[st.getColumn(0).getInt64()] = {st.getColumn(1).getInt64(), st.getColumn(2).getText(),
-                                       st.getColumn(3).getText()};
-  }
+  while (st->next()) out[st->int64(0)] = {st->int64(1), st->text(2), st->text(3)};
   return out;
 }
 
 // The results not marked entered in error, by patient: test and date (YYYY-MM-DD, as stored).
 // Of every patient in one query, or of the patient `label`.
 using RecordedByPatient = std::map<std::int64_t, std::vector<std::pair<std::string, std::string>>>;
-RecordedByPatient recorded_by_patient(SQLite::Database& db,
+RecordedByPatient recorded_by_patient(sql::Connection& db,
                                       const std::optional<std::string>& label) {
-  SQLite::Statement st(
-      db,
+  const std::unique_ptr<sql::Rows> st = db.query(
       std::string("SELECT r.patient_id, r.test, r.date FROM results r") +
           (label ? " JOIN patients p ON p.id = r.patient_id WHERE p.label = ?1 AND" : " WHERE") +
-          " r.id NOT IN (SELECT result_id FROM entered_in_error)");
-  if (label) bind_text(st, 1, *label);
+          " r.id NOT IN (SELECT result_id FROM entered_in_error)",
+      label ? sql::Params{*label} : sql::Params{});
   RecordedByPatient out;
-  while (st.executeStep()) {
-    out[st.getColumn(0).getInt64()].emplace_back(st.getColumn(1).getText(),
-                                                 st.getColumn(2).getText());
-  }
+  while (st->next()) out[st->int64(0)].emplace_back(st->text(1), st->text(2));
   return out;
 }
 
@@ -116,23 +116,24 @@ bool due_order(const DueVisit& a, const DueVisit& b) {
 
 // The visits not done of the rows read, with their item sets: `item_set(id)` gives set `id`.
 template <class ItemSetOf>
-std::vector<DueRow> due_rows(SQLite::Database& db, const std::optional<std::string>& label,
+std::vector<DueRow> due_rows(sql::Connection& db, const std::optional<std::string>& label,
                              Date today, Date horizon, ItemSetOf&& item_set) {
-  SQLite::Statement st(db, due_rows_sql(label.has_value()));
-  st.bind(1, day_number(horizon));
-  if (label) bind_text(st, 2, *label);
+  sql::Params params{std::int64_t{day_number(horizon)}};
+  if (label) params.emplace_back(*label);
+  const std::unique_ptr<sql::Rows> st =
+      db.query(due_rows_sql(label.has_value(), db.dialect()), params);
   std::vector<DueRow> rows;
-  while (st.executeStep()) {
+  while (st->next()) {
     DueRow& row = rows.emplace_back();
-    row.plan_id = st.getColumn(0).getInt64();
+    row.plan_id = st->int64(0);
     PlannedVisit& v = row.visit.visit;
-    v.id = st.getColumn(1).getInt64();
-    const std::int64_t first = st.getColumn(2).getInt64();  // days since 1970-01-01
-    v.window_before = st.getColumn(3).getInt();
-    v.window_after = st.getColumn(4).getInt();
-    v.baseline = st.getColumn(5).getInt() != 0;
+    v.id = st->int64(1);
+    const std::int64_t first = st->int64(2);  // days since 1970-01-01
+    v.window_before = static_cast<int>(st->int64(3));
+    v.window_after = static_cast<int>(st->int64(4));
+    v.baseline = st->int64(5) != 0;
     v.date = Date(date::days(first + v.window_before));
-    v.set_contents(item_set(st.getColumn(6).getInt64()));
+    v.set_contents(item_set(st->int64(6)));
     set_status(row.visit, day_number(today));
   }
   return rows;
@@ -145,17 +146,17 @@ std::vector<DueVisit> Tracker::due(const std::optional<std::string>& label, Date
   const Date horizon = add_span(today, within);
   return impl_->guarded([&] {
     // One read transaction: a consistent snapshot across patients.
-    SQLite::Transaction tx(*impl_->db, SQLite::TransactionBehavior::DEFERRED);
+    sql::Connection& db = *impl_->sql;
+    sql::Transaction tx(db, sql::kRead);
     if (label) impl_->patient_id(*label);  // tracker.unknown_patient
     ItemSets sets;
-    std::optional<SQLite::Statement> items_st;
     std::vector<DueRow> rows =
-        due_rows(*impl_->db, label, today, horizon,
+        due_rows(db, label, today, horizon,
                  [&](std::int64_t id) -> const std::shared_ptr<const VisitContents>& {
-                   return impl_->item_set(sets, items_st, id);
+                   return impl_->item_set(sets, id);
                  });
-    const std::map<std::int64_t, PlanPatient> plans = plan_patients(*impl_->db, label);
-    const RecordedByPatient recorded = recorded_by_patient(*impl_->db, label);
+    const std::map<std::int64_t, PlanPatient> plans = plan_patients(db, label);
+    const RecordedByPatient recorded = recorded_by_patient(db, label);
     const std::vector<std::pair<std::string, std::string>> none;
     std::vector<DueVisit> found;
     for (DueRow& row : rows) {

@@ -367,6 +367,13 @@ void Tracker::Impl::check_file_safe() const {
 }
 
 void Tracker::Impl::open(Mode mode, bool create_directory) {
+  if (sql::is_postgres_url(path)) {
+    write([&] {
+      open_postgres(mode);
+      return 0;
+    });
+    return;
+  }
   bool created = false;
   if (mode == Mode::create_if_missing) {
     created = create_file(create_directory);
@@ -405,8 +412,66 @@ void Tracker::Impl::open(Mode mode, bool create_directory) {
     if (version < kTrackerSchemaVersion) migrate();
     // A new store is named once it is whole.
     if (unpublished) made_here = publish();
+    sql = sql::sqlite_connection(*db);
     return 0;
   });
+}
+
+// A PostgreSQL database: the connection's URL names it, and its administrator made it (createdb).
+// An empty database is given the schema by `track start` (Mode::create_if_missing) and by no other
+// use; one with tables but no doseplan_schema is another program's. A migration holds an advisory
+// lock, so that of several servers starting at once one migrates and the others wait for it.
+void Tracker::Impl::open_postgres(Mode mode) {
+  sql = sql::postgres_connection(path, false);
+  const auto read_version = [&]() -> std::optional<int> {
+    if (!sql->one("SELECT to_regclass('doseplan_schema')")->is_null()) {
+      const std::unique_ptr<sql::Rows> st =
+          sql->query("SELECT application_id, version FROM doseplan_schema");
+      if (!st->next() || st->int64(0) != kTrackerApplicationId) {
+        throw Error("tracker.not_tracker_db", "db",
+                    path + " has a table doseplan_schema of another program; give another --db");
+      }
+      return static_cast<int>(st->int64(1));
+    }
+    if (sql->one("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
+                 "current_schema()")
+            ->as_int64() != 0) {
+      throw Error("tracker.not_tracker_db", "db",
+                  path + " holds the tables of another program; give another --db");
+    }
+    return std::nullopt;  // empty
+  };
+  const std::optional<int> found = read_version();
+  if (!found && mode != Mode::create_if_missing) {
+    throw Error("tracker.no_db", "db",
+                "no tracker database in " + path +
+                    " yet (it holds no table); start tracking a patient first (doseplan track "
+                    "start --label ... --regimen ...), or give another --db",
+                zh(tr_both("there is no tracker database at {path} yet; start tracking a patient "
+                           "first with doseplan track start, or give the database file with --db",
+                           {{"path", same_text(path)}})));
+  }
+  version = found.value_or(0);
+  if (version > kTrackerSchemaVersion) {
+    throw Error("tracker.db_newer", "db",
+                path + " has schema version " + std::to_string(version) +
+                    ", newer than this doseplan knows (" + std::to_string(kTrackerSchemaVersion) +
+                    "); use a newer doseplan");
+  }
+  if (version < kTrackerSchemaVersion) {
+    // The lock is the session's, taken before the transaction, whose snapshot then sees what
+    // another server migrated while this one waited; it goes with the connection if that dies.
+    sql->run("SELECT pg_advisory_lock(?)", {std::int64_t{kTrackerApplicationId}});
+    {
+      sql::Transaction tx(*sql, sql::kWrite);
+      version = read_version().value_or(0);
+      if (version < kTrackerSchemaVersion) run_postgres_migrations(*sql, version);
+      tx.commit();
+    }
+    sql->run("SELECT pg_advisory_unlock(?)", {std::int64_t{kTrackerApplicationId}});
+    version = kTrackerSchemaVersion;
+  }
+  if (mode == Mode::read_only) sql = sql::postgres_connection(path, true);
 }
 
 // A store to be changed on a read-only file system, or that this user may not write, is said so

@@ -1,4 +1,7 @@
-// The schema of the tracker's store and its migrations (PRAGMA user_version).
+// The schema of the tracker's store and its migrations, in SQLite's dialect (versioned by PRAGMA
+// user_version) and PostgreSQL's (versioned by the table doseplan_schema). Both stores have the
+// same tables, columns, indexes and append-only rules at every version; a migration is written
+// once for both where the two dialects agree.
 #include <iterator>
 #include <string>
 
@@ -9,6 +12,7 @@ namespace doseplan {
 namespace {
 
 // Migration k (1-based) takes the schema from version k-1 to k. Never edit a released one: add.
+// The migrations in SQLite's dialect; kPostgresMigrations below has the same ones for PostgreSQL.
 const char* const kMigrations[] = {
     // 1: patients, their plan (JSON + the request that made it), visits, results.
     R"sql(
@@ -150,12 +154,165 @@ CREATE TABLE calendar_feeds (
 };
 static_assert(static_cast<int>(std::size(kMigrations)) == kTrackerSchemaVersion);
 
+// The same migrations for PostgreSQL (nullptr: the SQLite text above is PostgreSQL's too).
+// INTEGER PRIMARY KEY is a BIGINT identity; REAL is DOUBLE PRECISION; a trigger that refuses a
+// change runs doseplan_refuse() with its message; TRUNCATE, which fires no row trigger, is
+// refused as DELETE is. visit_items is unique by md5(items_json), since a B-tree can not index
+// texts over about 2,700 bytes; a hash index finds a set by its text.
+const char* const kPostgresMigrations[] = {
+    // 1
+    R"sql(
+CREATE FUNCTION doseplan_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'restrict_violation';
+END
+$$;
+CREATE TABLE patients (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  label TEXT NOT NULL UNIQUE,
+  created_on TEXT NOT NULL
+);
+CREATE TABLE plans (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  patient_id BIGINT NOT NULL UNIQUE REFERENCES patients(id),
+  regimen_id TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  end_date TEXT NOT NULL,
+  plan_json TEXT NOT NULL,
+  request_json TEXT NOT NULL,
+  created_on TEXT NOT NULL
+);
+CREATE TABLE visits (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  plan_id BIGINT NOT NULL REFERENCES plans(id),
+  date TEXT NOT NULL,
+  baseline INTEGER NOT NULL CHECK (baseline IN (0, 1)),
+  window_before INTEGER NOT NULL,
+  window_after INTEGER NOT NULL,
+  tests_json TEXT NOT NULL,
+  items_json TEXT NOT NULL,
+  done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+  done_on TEXT,
+  done_note TEXT NOT NULL DEFAULT '',
+  UNIQUE (plan_id, date)
+);
+CREATE TABLE results (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  patient_id BIGINT NOT NULL REFERENCES patients(id),
+  test TEXT NOT NULL,
+  date TEXT NOT NULL,
+  value_as_entered TEXT NOT NULL,
+  unit_as_entered TEXT NOT NULL,
+  value_canonical DOUBLE PRECISION NOT NULL,
+  unit_canonical TEXT NOT NULL,
+  uln_as_entered TEXT,
+  uln_unit_as_entered TEXT,
+  uln_canonical DOUBLE PRECISION,
+  note TEXT NOT NULL DEFAULT '',
+  recorded_on TEXT NOT NULL
+);
+CREATE INDEX results_by_patient ON results (patient_id, test, date);
+CREATE TRIGGER results_append_only_update BEFORE UPDATE ON results
+  FOR EACH ROW EXECUTE FUNCTION doseplan_refuse('recorded results are never changed');
+CREATE TRIGGER results_append_only_delete BEFORE DELETE ON results
+  FOR EACH ROW EXECUTE FUNCTION doseplan_refuse('recorded results are never deleted');
+CREATE TRIGGER results_append_only_truncate BEFORE TRUNCATE ON results
+  FOR EACH STATEMENT EXECUTE FUNCTION doseplan_refuse('recorded results are never deleted');
+CREATE TRIGGER patients_kept BEFORE DELETE ON patients
+  FOR EACH ROW EXECUTE FUNCTION doseplan_refuse('tracked patients are never deleted');
+CREATE TRIGGER patients_kept_truncate BEFORE TRUNCATE ON patients
+  FOR EACH STATEMENT EXECUTE FUNCTION doseplan_refuse('tracked patients are never deleted');
+CREATE TRIGGER plans_kept BEFORE DELETE ON plans
+  FOR EACH ROW EXECUTE FUNCTION doseplan_refuse('tracked plans are never deleted');
+CREATE TRIGGER plans_kept_truncate BEFORE TRUNCATE ON plans
+  FOR EACH STATEMENT EXECUTE FUNCTION doseplan_refuse('tracked plans are never deleted');
+CREATE TRIGGER visits_kept BEFORE DELETE ON visits
+  FOR EACH ROW EXECUTE FUNCTION doseplan_refuse('planned visits are never deleted');
+CREATE TRIGGER visits_kept_truncate BEFORE TRUNCATE ON visits
+  FOR EACH STATEMENT EXECUTE FUNCTION doseplan_refuse('planned visits are never deleted');
+CREATE TRIGGER visits_done_kept BEFORE UPDATE ON visits FOR EACH ROW WHEN (OLD.done = 1)
+  EXECUTE FUNCTION doseplan_refuse('a visit marked done stays done');
+)sql",
+    // 2
+    R"sql(
+CREATE TABLE visit_items (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  items_json TEXT NOT NULL,
+  tests_json TEXT NOT NULL
+);
+CREATE UNIQUE INDEX visit_items_unique ON visit_items (md5(items_json));
+CREATE INDEX visit_items_by_json ON visit_items USING hash (items_json);
+INSERT INTO visit_items (items_json, tests_json)
+  SELECT items_json, tests_json FROM (SELECT DISTINCT ON (items_json) items_json, tests_json, id
+    FROM visits ORDER BY items_json, id) first_use ORDER BY id;
+DROP TRIGGER visits_done_kept ON visits;
+ALTER TABLE visits ADD COLUMN items_id BIGINT REFERENCES visit_items(id);
+ALTER TABLE visits ADD COLUMN window_first BIGINT;
+ALTER TABLE visits ADD COLUMN window_last BIGINT;
+UPDATE visits SET
+  items_id = (SELECT i.id FROM visit_items i WHERE i.items_json = visits.items_json),
+  window_first = (CAST(date AS DATE) - DATE '1970-01-01') - window_before,
+  window_last = (CAST(date AS DATE) - DATE '1970-01-01') + window_after;
+ALTER TABLE visits DROP COLUMN items_json;
+ALTER TABLE visits DROP COLUMN tests_json;
+CREATE TRIGGER visits_done_kept BEFORE UPDATE ON visits FOR EACH ROW WHEN (OLD.done = 1)
+  EXECUTE FUNCTION doseplan_refuse('a visit marked done stays done');
+CREATE TRIGGER visit_items_kept_update BEFORE UPDATE ON visit_items
+  FOR EACH ROW EXECUTE FUNCTION doseplan_refuse('planned visits are never changed');
+CREATE TRIGGER visit_items_kept_delete BEFORE DELETE ON visit_items
+  FOR EACH ROW EXECUTE FUNCTION doseplan_refuse('planned visits are never deleted');
+CREATE TRIGGER visit_items_kept_truncate BEFORE TRUNCATE ON visit_items
+  FOR EACH STATEMENT EXECUTE FUNCTION doseplan_refuse('planned visits are never deleted');
+CREATE INDEX visits_open ON visits (plan_id, window_first, window_last, date, baseline,
+  window_before, window_after, items_id, done) WHERE done = 0;
+CREATE INDEX plans_by_patient ON plans (patient_id, regimen_id);
+)sql",
+    nullptr,  // 3
+    nullptr,  // 4
+    // 5
+    R"sql(
+CREATE TABLE entered_in_error (
+  result_id BIGINT PRIMARY KEY REFERENCES results(id),
+  marked_on TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE TRIGGER entered_in_error_kept_update BEFORE UPDATE ON entered_in_error
+  FOR EACH ROW EXECUTE FUNCTION doseplan_refuse('a result marked entered in error stays marked');
+CREATE TRIGGER entered_in_error_kept_delete BEFORE DELETE ON entered_in_error
+  FOR EACH ROW EXECUTE FUNCTION doseplan_refuse('a result marked entered in error stays marked');
+CREATE TRIGGER entered_in_error_kept_truncate BEFORE TRUNCATE ON entered_in_error
+  FOR EACH STATEMENT EXECUTE FUNCTION doseplan_refuse('a result marked entered in error stays marked');
+)sql",
+    // 6
+    R"sql(
+CREATE TABLE calendar_feeds (
+  patient_id BIGINT PRIMARY KEY REFERENCES patients(id),
+  token TEXT NOT NULL UNIQUE,
+  created_on TEXT NOT NULL
+);
+)sql",
+};
+static_assert(std::size(kPostgresMigrations) == std::size(kMigrations));
+
 }  // namespace
 
 void detail::run_migrations(SQLite::Database& db, int from) {
   if (from == 0) db.exec("PRAGMA application_id = " + std::to_string(kTrackerApplicationId));
   for (int v = from; v < kTrackerSchemaVersion; ++v) db.exec(kMigrations[v]);
   db.exec("PRAGMA user_version = " + std::to_string(kTrackerSchemaVersion));
+}
+
+void detail::run_postgres_migrations(sql::Connection& c, int from) {
+  if (from == 0) {
+    c.exec_script(
+        "CREATE TABLE doseplan_schema (application_id INTEGER NOT NULL, version INTEGER NOT NULL)");
+    c.run("INSERT INTO doseplan_schema (application_id, version) VALUES (?, 0)",
+          {std::int64_t{kTrackerApplicationId}});
+  }
+  for (int v = from; v < kTrackerSchemaVersion; ++v) {
+    c.exec_script(kPostgresMigrations[v] != nullptr ? kPostgresMigrations[v] : kMigrations[v]);
+  }
+  c.run("UPDATE doseplan_schema SET version = ?", {std::int64_t{kTrackerSchemaVersion}});
 }
 
 }  // namespace doseplan

@@ -1,6 +1,9 @@
 // The store's changes (start, record, mark done, mark entered in error) and what it lists
 // (patients, plans, results, visits); contract in doseplan/tracker.hpp.
 #include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
 #include <exception>
 #include <stdexcept>
 
@@ -25,12 +28,26 @@ Date PlannedVisit::window_last() const {
   return date + date::days(window_after);
 }
 
+void Tracker::Impl::throw_conflicts() const {
+  throw Error("tracker.db_busy", path,
+              "the change met others made at the same time " + std::to_string(kWriteAttempts) +
+                  " times; nothing was changed, try again");
+}
+
+// A pause of 5 ms, doubled at each attempt, up to 320 ms, with up to as much again at random, so
+// that writers that met do not meet again.
+void Tracker::Impl::wait_before_retry(int attempt) {
+  const int base = 5 << std::min(attempt - 1, 6);
+  const int jitter = static_cast<int>(std::random_device{}() % static_cast<unsigned>(base + 1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(base + jitter));
+}
+
 std::int64_t Tracker::Impl::patient_id(const std::string& label) const {
-  SQLite::Statement st(*db, "SELECT id FROM patients WHERE label = ?");
-  bind_text(st, 1, label);
-  if (st.executeStep()) return st.getColumn(0).getInt64();
+  if (const auto id = sql->one("SELECT id FROM patients WHERE label = ?", {label})) {
+    return id->as_int64();
+  }
   // Other labels are not listed: whoever mistypes one need not see every patient tracked.
-  const bool none = db->execAndGet("SELECT count(*) FROM patients").getInt64() == 0;
+  const bool none = sql->one("SELECT count(*) FROM patients")->as_int64() == 0;
   throw Error(
       "tracker.unknown_patient", "label",
       "no tracked patient " + in_quotes(label) + " in " + path +
@@ -46,26 +63,25 @@ std::int64_t Tracker::Impl::patient_id(const std::string& label) const {
 
 // The birth date given with the stored plan, if any.
 std::optional<Date> Tracker::Impl::birth_date(std::int64_t patient) const {
-  SQLite::Statement st(*db, "SELECT request_json FROM plans WHERE patient_id = ?");
-  st.bind(1, static_cast<int64_t>(patient));
-  if (!st.executeStep()) return std::nullopt;
-  return stored_request(st.getColumn(0).getString(), patient).birth_date;
+  const auto request = sql->one("SELECT request_json FROM plans WHERE patient_id = ?", {patient});
+  if (!request) return std::nullopt;
+  return stored_request(request->text, patient).birth_date;
 }
 
-TrackedPatient Tracker::Impl::read_patient(SQLite::Statement& st) const {
+TrackedPatient Tracker::Impl::read_patient(const sql::Rows& row) const {
   TrackedPatient p;
-  p.id = st.getColumn(0).getInt64();
-  p.label = stored_text(st.getColumn(1).getString(), "patients.label", p.id);
+  p.id = row.int64(0);
+  p.label = stored_text(row.text(1), "patients.label", p.id);
   const auto plan_text = [&](int col, std::string_view column) {
-    return stored_text(st.getColumn(col).getString(), column, p.id, "patient_id");
+    return stored_text(row.text(col), column, p.id, "patient_id");
   };
   const auto plan_date = [&](int col, std::string_view column) {
-    return date_of(st.getColumn(col).getString(), column, p.id, "patient_id");
+    return date_of(row.text(col), column, p.id, "patient_id");
   };
   p.regimen_id = plan_text(2, "plans.regimen_id");
   p.start = plan_date(3, "plans.start_date");
   p.end = plan_date(4, "plans.end_date");
-  p.tracked_since = date_of(st.getColumn(5).getString(), "patients.created_on", p.id);
+  p.tracked_since = date_of(row.text(5), "patients.created_on", p.id);
   p.stamp.doseplan_version = plan_text(6, "plans.doseplan_version");
   p.stamp.rules_version = plan_text(7, "plans.rules_version");
   p.stamp.rules_hash = plan_text(8, "plans.rules_sha256");
@@ -74,35 +90,32 @@ TrackedPatient Tracker::Impl::read_patient(SQLite::Statement& st) const {
 
 std::vector<TrackedResult> Tracker::Impl::read_results(const std::string& where,
                                                        const std::string& label) const {
-  SQLite::Statement st(
-      *db,
+  const std::unique_ptr<sql::Rows> st = sql->query(
       "SELECT r.id, p.label, r.test, r.date, r.value_as_entered, r.unit_as_entered, "
       "r.value_canonical, r.unit_canonical, r.uln_as_entered, r.uln_unit_as_entered, "
       "r.uln_canonical, r.note, r.recorded_on, e.marked_on, e.reason FROM results r JOIN "
       "patients p ON p.id = r.patient_id LEFT JOIN entered_in_error e ON e.result_id = r.id " +
-          where + " ORDER BY r.date, r.id");
-  if (!label.empty()) bind_text(st, 1, label);
+          where + " ORDER BY r.date, r.id",
+      label.empty() ? sql::Params{} : sql::Params{label});
   std::vector<TrackedResult> out;
-  while (st.executeStep()) {
+  while (st->next()) {
     TrackedResult r;
-    r.id = st.getColumn(0).getInt64();
-    r.label = st.getColumn(1).getString();
-    r.test = st.getColumn(2).getString();
-    r.date = date_of(st.getColumn(3).getString(), "results.date", r.id);
-    const LabUnit& unit = lab_unit_of(st.getColumn(7).getString(), "results.unit_canonical", r.id);
-    r.value = {st.getColumn(4).getString(), st.getColumn(5).getString(),
-               LabValue(number_of(st.getColumn(6), "results.value_canonical", r.id), unit)};
-    if (!st.getColumn(10).isNull()) {
-      r.uln =
-          Measurement{st.getColumn(8).getString(), st.getColumn(9).getString(),
-                      LabValue(number_of(st.getColumn(10), "results.uln_canonical", r.id), unit)};
+    r.id = st->int64(0);
+    r.label = st->text(1);
+    r.test = st->text(2);
+    r.date = date_of(st->text(3), "results.date", r.id);
+    const LabUnit& unit = lab_unit_of(st->text(7), "results.unit_canonical", r.id);
+    r.value = {st->text(4), st->text(5),
+               LabValue(number_of(st->get(6), "results.value_canonical", r.id), unit)};
+    if (!st->get(10).is_null()) {
+      r.uln = Measurement{st->text(8), st->text(9),
+                          LabValue(number_of(st->get(10), "results.uln_canonical", r.id), unit)};
     }
-    r.note = st.getColumn(11).getString();
-    r.recorded_on = date_of(st.getColumn(12).getString(), "results.recorded_on", r.id);
-    if (!st.getColumn(13).isNull()) {
+    r.note = st->text(11);
+    r.recorded_on = date_of(st->text(12), "results.recorded_on", r.id);
+    if (!st->get(13).is_null()) {
       r.entered_in_error =
-          EnteredInError{date_of(st.getColumn(13).getString(), "entered_in_error.marked_on", r.id),
-                         st.getColumn(14).getString()};
+          EnteredInError{date_of(st->text(13), "entered_in_error.marked_on", r.id), st->text(14)};
     }
     out.push_back(std::move(r));
   }
@@ -110,44 +123,39 @@ std::vector<TrackedResult> Tracker::Impl::read_results(const std::string& where,
 }
 
 // The tests and items of the set `id` (visit_items), parsed once per set in `sets`.
-const std::shared_ptr<const VisitContents>& Tracker::Impl::item_set(
-    ItemSets& sets, std::optional<SQLite::Statement>& st, std::int64_t id) const {
+const std::shared_ptr<const VisitContents>& Tracker::Impl::item_set(ItemSets& sets,
+                                                                     std::int64_t id) const {
   return sets.get(id, [&] {
-    if (!st) st.emplace(*db, "SELECT tests_json, items_json FROM visit_items WHERE id = ?");
-    st->reset();
-    st->bind(1, static_cast<int64_t>(id));
-    if (!st->executeStep()) {
+    const std::unique_ptr<sql::Rows> st =
+        sql->query("SELECT tests_json, items_json FROM visit_items WHERE id = ?", {id});
+    if (!st->next()) {
       throw Error("tracker.db_error", path,
                   "database error: visit items " + std::to_string(id) +
                       " are missing; nothing was changed");
     }
-    return std::pair<std::string, std::string>(st->getColumn(0).getString(),
-                                               st->getColumn(1).getString());
+    return std::pair<std::string, std::string>(st->text(0), st->text(1));
   });
 }
 
 std::vector<TrackedVisit> Tracker::Impl::read_visits(std::int64_t patient) const {
-  SQLite::Statement st(*db,
-                       "SELECT v.id, v.date, v.baseline, v.window_before, v.window_after, "
-                       "v.items_id, v.done, v.done_on, v.done_note FROM visits v "
-                       "JOIN plans pl ON pl.id = v.plan_id WHERE pl.patient_id = ? ORDER BY "
-                       "v.date");
-  st.bind(1, static_cast<int64_t>(patient));
+  const std::unique_ptr<sql::Rows> st =
+      sql->query("SELECT v.id, v.date, v.baseline, v.window_before, v.window_after, v.items_id, "
+                 "v.done, v.done_on, v.done_note FROM visits v JOIN plans pl ON pl.id = "
+                 "v.plan_id WHERE pl.patient_id = ? ORDER BY v.date",
+                 {patient});
   ItemSets sets;
-  std::optional<SQLite::Statement> items_st;
   std::vector<TrackedVisit> out;
-  while (st.executeStep()) {
+  while (st->next()) {
     TrackedVisit v;
-    v.id = st.getColumn(0).getInt64();
-    v.date = date_of(st.getColumn(1).getString(), "visits.date", v.id);
-    v.baseline = st.getColumn(2).getInt() != 0;
-    v.window_before = integer_of(st.getColumn(3), "visits.window_before", v.id);
-    v.window_after = integer_of(st.getColumn(4), "visits.window_after", v.id);
-    v.set_contents(item_set(sets, items_st, st.getColumn(5).getInt64()));
-    v.done = st.getColumn(6).getInt() != 0;
-    if (!st.getColumn(7).isNull())
-      v.done_on = date_of(st.getColumn(7).getString(), "visits.done_on", v.id);
-    v.done_note = stored_text(st.getColumn(8).getString(), "visits.done_note", v.id);
+    v.id = st->int64(0);
+    v.date = date_of(st->text(1), "visits.date", v.id);
+    v.baseline = st->int64(2) != 0;
+    v.window_before = integer_of(st->get(3), "visits.window_before", v.id);
+    v.window_after = integer_of(st->get(4), "visits.window_after", v.id);
+    v.set_contents(item_set(sets, st->int64(5)));
+    v.done = st->int64(6) != 0;
+    if (!st->get(7).is_null()) v.done_on = date_of(st->text(7), "visits.done_on", v.id);
+    v.done_note = stored_text(st->text(8), "visits.done_note", v.id);
     out.push_back(std::move(v));
   }
   return out;
@@ -181,10 +189,8 @@ PlanToStore plan_to_store(const RuleSet& rules, const PlanRequest& asked) {
 }
 
 // tracker.duplicate_patient when `label` is tracked in the store at `path`.
-void check_not_tracked(SQLite::Database& db, const std::string& label, const std::string& path) {
-  SQLite::Statement st(db, "SELECT 1 FROM patients WHERE label = ?");
-  bind_text(st, 1, label);
-  if (st.executeStep()) {
+void check_not_tracked(sql::Connection& db, const std::string& label, const std::string& path) {
+  if (db.one("SELECT 1 FROM patients WHERE label = ?", {label})) {
     throw Error("tracker.duplicate_patient", "label",
                 in_quotes(label) + " is already tracked in " + path +
                     "; choose another label (history is never overwritten)",
@@ -195,42 +201,27 @@ void check_not_tracked(SQLite::Database& db, const std::string& label, const std
 }
 
 // Adds the patient and their plan; returns the ids of both.
-std::pair<std::int64_t, std::int64_t> insert_patient_and_plan(SQLite::Database& db,
+std::pair<std::int64_t, std::int64_t> insert_patient_and_plan(sql::Connection& db,
                                                               const std::string& label,
                                                               const PlanToStore& p, Date today) {
-  SQLite::Statement ins(db, "INSERT INTO patients (label, created_on) VALUES (?, ?)");
-  bind_text(ins, 1, label);
-  bind_text(ins, 2, format_date(today));
-  ins.exec();
-  const std::int64_t pid = db.getLastInsertRowid();
-  SQLite::Statement pl(db,
-                       "INSERT INTO plans (patient_id, regimen_id, start_date, end_date, "
-                       "plan_json, request_json, created_on, doseplan_version, "
-                       "rules_version, rules_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  pl.bind(1, static_cast<int64_t>(pid));
-  bind_text(pl, 2, p.plan.regimen.id);
-  bind_text(pl, 3, format_date(p.plan.start));
-  bind_text(pl, 4, format_date(p.plan.end));
-  bind_text(pl, 5, p.plan_text);
-  bind_text(pl, 6, p.request_text);
-  bind_text(pl, 7, format_date(today));
-  bind_text(pl, 8, p.plan.stamp.doseplan_version);
-  bind_text(pl, 9, p.plan.stamp.rules_version);
-  bind_text(pl, 10, p.plan.stamp.rules_hash);
-  pl.exec();
-  return {pid, db.getLastInsertRowid()};
+  const std::int64_t pid =
+      db.one("INSERT INTO patients (label, created_on) VALUES (?, ?) RETURNING id",
+             {label, format_date(today)})
+          ->as_int64();
+  const std::int64_t plan_id =
+      db.one("INSERT INTO plans (patient_id, regimen_id, start_date, end_date, plan_json, "
+             "request_json, created_on, doseplan_version, rules_version, rules_sha256) VALUES "
+             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             {pid, p.plan.regimen.id, format_date(p.plan.start), format_date(p.plan.end),
+              p.plan_text, p.request_text, format_date(today), p.plan.stamp.doseplan_version,
+              p.plan.stamp.rules_version, p.plan.stamp.rules_hash})
+          ->as_int64();
+  return {pid, plan_id};
 }
 
 // Adds the visits of `plan` to plan `plan_id`. Each distinct set of items is stored once
 // (visit_items); visits with the same items share it.
-void insert_visits(SQLite::Database& db, std::int64_t plan_id, const Plan& plan) {
-  SQLite::Statement vi(db,
-                       "INSERT INTO visits (plan_id, date, baseline, window_before, "
-                       "window_after, items_id, window_first, window_last) VALUES (?, ?, ?, ?, "
-                       "?, ?, ?, ?)");
-  SQLite::Statement set_ins(
-      db, "INSERT OR IGNORE INTO visit_items (items_json, tests_json) VALUES (?, ?)");
-  SQLite::Statement set_id(db, "SELECT id FROM visit_items WHERE items_json = ?");
+void insert_visits(sql::Connection& db, std::int64_t plan_id, const Plan& plan) {
   for (const Visit& v : plan.visits) {
     int before = 0, after = 0;
     std::vector<std::string> tests;
@@ -243,26 +234,16 @@ void insert_visits(SQLite::Database& db, std::int64_t plan_id, const Plan& plan)
       items.push_back(item_json(it));
     }
     const std::string items_text = items.dump();
-    set_ins.reset();
-    bind_text(set_ins, 1, items_text);
-    bind_text(set_ins, 2, json(tests).dump());
-    set_ins.exec();
-    set_id.reset();
-    bind_text(set_id, 1, items_text);
-    if (!set_id.executeStep()) throw std::logic_error("visit items not stored");
-    const std::int64_t items_id = set_id.getColumn(0).getInt64();
-    set_id.reset();
-    vi.reset();
-    vi.clearBindings();
-    vi.bind(1, static_cast<int64_t>(plan_id));
-    bind_text(vi, 2, format_date(v.date));
-    vi.bind(3, v.baseline ? 1 : 0);
-    vi.bind(4, before);
-    vi.bind(5, after);
-    vi.bind(6, static_cast<int64_t>(items_id));
-    vi.bind(7, static_cast<int64_t>(day_number(v.date - date::days(before))));
-    vi.bind(8, static_cast<int64_t>(day_number(v.date + date::days(after))));
-    vi.exec();
+    db.run("INSERT INTO visit_items (items_json, tests_json) VALUES (?, ?) ON CONFLICT DO NOTHING",
+           {items_text, json(tests).dump()});
+    const auto items_id = db.one("SELECT id FROM visit_items WHERE items_json = ?", {items_text});
+    if (!items_id) throw std::logic_error("visit items not stored");
+    db.run("INSERT INTO visits (plan_id, date, baseline, window_before, window_after, items_id, "
+           "window_first, window_last) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+           {plan_id, format_date(v.date), std::int64_t{v.baseline ? 1 : 0}, std::int64_t{before},
+            std::int64_t{after}, items_id->as_int64(),
+            std::int64_t{day_number(v.date - date::days(before))},
+            std::int64_t{day_number(v.date + date::days(after))}});
   }
 }
 
@@ -281,10 +262,10 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
       if (std::uncaught_exceptions() > before) impl.remove_if_unused();
     }
   } remove_if_unused{*impl_};
-  return impl_->guarded([&] {
-    SQLite::Database& db = *impl_->db;
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    if (impl_->moved()) {
+  return impl_->write([&] {
+    sql::Connection& db = *impl_->sql;
+    sql::Transaction tx(db, sql::kWrite);
+    if (impl_->db && impl_->moved()) {
       throw Error("tracker.db_busy", impl_->path,
                   "the new database was removed while this start waited for it (the start that "
                   "made it failed); nothing was changed, try again");
@@ -308,9 +289,10 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
 
 std::vector<TrackedPatient> Tracker::patients() const {
   return impl_->guarded([&] {
-    SQLite::Statement st(*impl_->db, std::string(Impl::kPatientSelect) + " ORDER BY p.label");
+    const std::unique_ptr<sql::Rows> st =
+        impl_->sql->query(std::string(Impl::kPatientSelect) + " ORDER BY p.label");
     std::vector<TrackedPatient> out;
-    while (st.executeStep()) out.push_back(impl_->read_patient(st));
+    while (st->next()) out.push_back(impl_->read_patient(*st));
     return out;
   });
 }
@@ -318,10 +300,11 @@ std::vector<TrackedPatient> Tracker::patients() const {
 TrackedPatient Tracker::patient(const std::string& label) const {
   return impl_->guarded([&] {
     impl_->patient_id(label);
-    SQLite::Statement st(*impl_->db, std::string(Impl::kPatientSelect) + " WHERE p.label = ?");
-    bind_text(st, 1, label);
-    st.executeStep();
-    return impl_->read_patient(st);
+    const std::int64_t pid = impl_->patient_id(label);
+    const std::unique_ptr<sql::Rows> st =
+        impl_->sql->query(std::string(Impl::kPatientSelect) + " WHERE p.id = ?", {pid});
+    if (!st->next()) damaged(stored_at("plans.patient_id", pid, "patient_id"), "no plan");
+    return impl_->read_patient(*st);
   });
 }
 
@@ -329,10 +312,8 @@ TrackedPatient Tracker::patient(const std::string& label) const {
 std::string Tracker::plan_json(const std::string& label) const {
   return impl_->guarded([&] {
     const std::int64_t pid = impl_->patient_id(label);
-    SQLite::Statement st(*impl_->db, "SELECT plan_json FROM plans WHERE patient_id = ?");
-    st.bind(1, static_cast<int64_t>(pid));
-    st.executeStep();
-    std::string text = st.getColumn(0).getString();
+    std::string text =
+        impl_->sql->one("SELECT plan_json FROM plans WHERE patient_id = ?", {pid}).value().text;
     stored_plan(text, pid);
     return text;
   });
@@ -356,19 +337,14 @@ void check_token(const std::string& token) {
 void Tracker::set_calendar_token(const std::string& label, const std::string& token, Date today) {
   check_label(label);
   check_token(token);
-  impl_->guarded([&] {
-    SQLite::Database& db = *impl_->db;
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  impl_->write([&] {
+    sql::Transaction tx(*impl_->sql, sql::kWrite);
     const std::int64_t pid = impl_->patient_id(label);
-    SQLite::Statement st(
-        db,
+    impl_->sql->run(
         "INSERT INTO calendar_feeds (patient_id, token, created_on) VALUES (?, ?, ?) "
         "ON CONFLICT (patient_id) DO UPDATE SET token = excluded.token, "
-        "created_on = excluded.created_on");
-    st.bind(1, static_cast<int64_t>(pid));
-    st.bind(2, token);
-    st.bind(3, format_date(today));
-    st.exec();
+        "created_on = excluded.created_on",
+        {pid, token, format_date(today)});
     tx.commit();
     return 0;
   });
@@ -376,12 +352,10 @@ void Tracker::set_calendar_token(const std::string& label, const std::string& to
 
 void Tracker::revoke_calendar_token(const std::string& label) {
   check_label(label);
-  impl_->guarded([&] {
-    SQLite::Database& db = *impl_->db;
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement st(db, "DELETE FROM calendar_feeds WHERE patient_id = ?");
-    st.bind(1, static_cast<int64_t>(impl_->patient_id(label)));
-    st.exec();
+  impl_->write([&] {
+    sql::Transaction tx(*impl_->sql, sql::kWrite);
+    impl_->sql->run("DELETE FROM calendar_feeds WHERE patient_id = ?",
+                    {impl_->patient_id(label)});
     tx.commit();
     return 0;
   });
@@ -389,31 +363,30 @@ void Tracker::revoke_calendar_token(const std::string& label) {
 
 std::optional<std::string> Tracker::calendar_token(const std::string& label) const {
   return impl_->guarded([&]() -> std::optional<std::string> {
-    SQLite::Statement st(*impl_->db, "SELECT token FROM calendar_feeds WHERE patient_id = ?");
-    st.bind(1, static_cast<int64_t>(impl_->patient_id(label)));
-    if (!st.executeStep()) return std::nullopt;
-    return st.getColumn(0).getString();
+    const auto token = impl_->sql->one("SELECT token FROM calendar_feeds WHERE patient_id = ?",
+                                       {impl_->patient_id(label)});
+    if (!token) return std::nullopt;
+    return token->text;
   });
 }
 
 std::optional<std::string> Tracker::patient_of_calendar_token(const std::string& token) const {
   return impl_->guarded([&]() -> std::optional<std::string> {
-    SQLite::Statement st(*impl_->db,
-                         "SELECT p.label FROM calendar_feeds f JOIN patients p ON p.id = "
-                         "f.patient_id WHERE f.token = ?");
-    st.bind(1, token);
-    if (!st.executeStep()) return std::nullopt;
-    return st.getColumn(0).getString();
+    const auto label = impl_->sql->one(
+        "SELECT p.label FROM calendar_feeds f JOIN patients p ON p.id = f.patient_id WHERE "
+        "f.token = ?",
+        {token});
+    if (!label) return std::nullopt;
+    return label->text;
   });
 }
 
 PlanRequest Tracker::request(const std::string& label) const {
   return impl_->guarded([&] {
     const std::int64_t pid = impl_->patient_id(label);
-    SQLite::Statement st(*impl_->db, "SELECT request_json FROM plans WHERE patient_id = ?");
-    st.bind(1, static_cast<int64_t>(pid));
-    st.executeStep();
-    return stored_request(st.getColumn(0).getString(), pid);
+    return stored_request(
+        impl_->sql->one("SELECT request_json FROM plans WHERE patient_id = ?", {pid}).value().text,
+        pid);
   });
 }
 
@@ -460,46 +433,31 @@ Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
                      {{"uln", same_text(*r.uln)}})));
     }
   }
-  return impl_->guarded([&] {
-    SQLite::Database& db = *impl_->db;
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  return impl_->write([&] {
+    sql::Connection& db = *impl_->sql;
+    sql::Transaction tx(db, sql::kWrite);
     const std::int64_t pid = impl_->patient_id(r.label);
     check_plausible_date(r.date, r.today, impl_->birth_date(pid), "date");
     Recorded out;
     {
-      SQLite::Statement st(db,
-                           "SELECT id FROM results WHERE patient_id = ? AND test = ? AND date = ? "
-                           "AND id NOT IN (SELECT result_id FROM entered_in_error) ORDER BY id");
-      st.bind(1, static_cast<int64_t>(pid));
-      bind_text(st, 2, r.test);
-      bind_text(st, 3, format_date(r.date));
-      while (st.executeStep()) out.same_day.push_back(st.getColumn(0).getInt64());
+      const std::unique_ptr<sql::Rows> st =
+          db.query("SELECT id FROM results WHERE patient_id = ? AND test = ? AND date = ? AND id "
+                   "NOT IN (SELECT result_id FROM entered_in_error) ORDER BY id",
+                   {pid, r.test, format_date(r.date)});
+      while (st->next()) out.same_day.push_back(st->int64(0));
     }
-    SQLite::Statement ins(
-        db,
-        "INSERT INTO results (patient_id, test, date, value_as_entered, unit_as_entered, "
-        "value_canonical, unit_canonical, uln_as_entered, uln_unit_as_entered, uln_canonical, "
-        "note, recorded_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    ins.bind(1, static_cast<int64_t>(pid));
-    bind_text(ins, 2, r.test);
-    bind_text(ins, 3, format_date(r.date));
-    bind_text(ins, 4, value.value_entered);
-    bind_text(ins, 5, value.unit_entered);
-    ins.bind(6, value.canonical.amount());
-    bind_text(ins, 7, std::string(value.canonical.unit().written));
-    if (uln) {
-      bind_text(ins, 8, uln->value_entered);
-      bind_text(ins, 9, uln->unit_entered);
-      ins.bind(10, uln->canonical.amount());
-    } else {
-      ins.bind(8);
-      ins.bind(9);
-      ins.bind(10);
-    }
-    bind_text(ins, 11, r.note);
-    bind_text(ins, 12, format_date(r.today));
-    ins.exec();
-    out.result.id = db.getLastInsertRowid();
+    const sql::Param none = nullptr;
+    out.result.id =
+        db.one("INSERT INTO results (patient_id, test, date, value_as_entered, unit_as_entered, "
+               "value_canonical, unit_canonical, uln_as_entered, uln_unit_as_entered, "
+               "uln_canonical, note, recorded_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+               "RETURNING id",
+               {pid, r.test, format_date(r.date), value.value_entered, value.unit_entered,
+                value.canonical.amount(), std::string(value.canonical.unit().written),
+                uln ? sql::Param(uln->value_entered) : none,
+                uln ? sql::Param(uln->unit_entered) : none,
+                uln ? sql::Param(uln->canonical.amount()) : none, r.note, format_date(r.today)})
+            ->as_int64();
     tx.commit();
     out.result.label = r.label;
     out.result.test = r.test;
@@ -517,9 +475,8 @@ MarkedDone Tracker::mark_done(const std::string& label, Date visit_date, Date do
   check_label(label);
   check_plausible_date(done_on, today, std::nullopt, "on");
   check_note(note);
-  return impl_->guarded([&] {
-    SQLite::Database& db = *impl_->db;
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  return impl_->write([&] {
+    sql::Transaction tx(*impl_->sql, sql::kWrite);
     const std::int64_t pid = impl_->patient_id(label);
     check_plausible_date(done_on, today, impl_->birth_date(pid), "on");
     std::vector<TrackedVisit> visits = impl_->read_visits(pid);
@@ -556,11 +513,8 @@ MarkedDone Tracker::mark_done(const std::string& label, Date visit_date, Date do
       out.already_done = true;
       return out;  // nothing to change; the transaction is rolled back unwritten
     }
-    SQLite::Statement up(db, "UPDATE visits SET done = 1, done_on = ?, done_note = ? WHERE id = ?");
-    bind_text(up, 1, format_date(done_on));
-    bind_text(up, 2, note);
-    up.bind(3, static_cast<int64_t>(it->id));
-    up.exec();
+    impl_->sql->run("UPDATE visits SET done = 1, done_on = ?, done_note = ? WHERE id = ?",
+                    {format_date(done_on), note, it->id});
     tx.commit();
     it->done = true;
     it->done_on = done_on;
@@ -581,9 +535,8 @@ MarkedInError Tracker::mark_entered_in_error(const std::string& label, std::int6
                            "example --reason \"typed 0206 for 2026\"")));
   }
   check_note(reason, "reason");
-  return impl_->guarded([&] {
-    SQLite::Database& db = *impl_->db;
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  return impl_->write([&] {
+    sql::Transaction tx(*impl_->sql, sql::kWrite);
     impl_->patient_id(label);
     // Only a result of this patient: the id of another patient's result is not told apart from
     // an id that does not exist.
@@ -605,12 +558,8 @@ MarkedInError Tracker::mark_entered_in_error(const std::string& label, std::int6
       out.already_marked = true;
       return out;  // nothing to change; the transaction is rolled back unwritten
     }
-    SQLite::Statement ins(
-        db, "INSERT INTO entered_in_error (result_id, marked_on, reason) VALUES (?, ?, ?)");
-    ins.bind(1, static_cast<int64_t>(result_id));
-    bind_text(ins, 2, format_date(today));
-    bind_text(ins, 3, reason);
-    ins.exec();
+    impl_->sql->run("INSERT INTO entered_in_error (result_id, marked_on, reason) VALUES (?, ?, ?)",
+                    {result_id, format_date(today), reason});
     tx.commit();
     it->entered_in_error = EnteredInError{today, reason};
     out.result = *it;

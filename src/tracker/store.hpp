@@ -3,7 +3,9 @@
 //   text_checks.cpp  labels, notes and dates as typed; the small text helpers below
 //   lab_values.cpp   units of recorded results: parse_measurement, describe_measurement, ...
 //   advice.cpp       advise(): the regimen's lab rules judged on the results
-//   schema.cpp       the schema and its migrations
+//   sql.hpp          the SQL interface store.cpp, due.cpp and stored.cpp are written against;
+//                    sql_sqlite.cpp and sql_postgres.cpp implement it (sql.cpp: what they share)
+//   schema.cpp       the schema and its migrations, in SQLite's and PostgreSQL's dialects
 //   open.cpp         finding, creating, opening and migrating the store; SQLite errors
 //   stored.cpp       reading back what the store holds, refusing what doseplan never writes
 //   items.cpp        the items of a visit as JSON (visit_items)
@@ -13,8 +15,11 @@
 // Storage: one SQLite file (SQLiteCpp), schema versioned by PRAGMA user_version and marked by
 // PRAGMA application_id; WAL journal, synchronous=FULL, a busy timeout, foreign keys on. Every
 // change is one BEGIN IMMEDIATE transaction, so a second writer waits (busy timeout) instead of
-// failing half-way, and a crash leaves either the whole change or nothing. Results and patients
-// are append-only: triggers refuse UPDATE and DELETE, and a visit marked done can not be undone.
+// failing half-way, and a crash leaves either the whole change or nothing. Or a PostgreSQL
+// database (--db postgresql://...; libpqxx), schema versioned by the table doseplan_schema:
+// every change is one SERIALIZABLE transaction, run again (write()) when it met another writer.
+// Results and patients are append-only: triggers refuse UPDATE and DELETE, and a visit marked
+// done can not be undone.
 //
 // Every input is checked before the database is touched; a failed check throws doseplan::Error
 // and the transaction (if one was opened) is rolled back without having written anything.
@@ -40,6 +45,7 @@
 #include "doseplan/error.hpp"
 #include "doseplan/i18n.hpp"
 #include "doseplan/tracker.hpp"
+#include "tracker/sql.hpp"
 
 namespace doseplan {
 namespace detail {
@@ -86,6 +92,8 @@ std::string describe_quantity(double value, std::string_view unit, int max_decim
 // The migrations from schema `from` (0: a new database) to kTrackerSchemaVersion, inside the
 // caller's transaction.
 void run_migrations(SQLite::Database& db, int from);
+// The same on PostgreSQL (the version is in the table doseplan_schema, made by migration 0).
+void run_postgres_migrations(sql::Connection& c, int from);
 
 // --- open.cpp: SQLite's errors as doseplan's
 
@@ -115,8 +123,8 @@ Date date_of(const std::string& s, std::string_view column, std::int64_t row,
 // A unit of a result (doseplan/lab_value.hpp) as the store writes it ("umol/L").
 const LabUnit& lab_unit_of(const std::string& s, std::string_view column, std::int64_t row);
 // A number column (REAL or INTEGER), never text read as 0; a whole number that fits an int.
-double number_of(const SQLite::Column& c, std::string_view column, std::int64_t row);
-int integer_of(const SQLite::Column& c, std::string_view column, std::int64_t row);
+double number_of(const sql::Value& v, std::string_view column, std::int64_t row);
+int integer_of(const sql::Value& v, std::string_view column, std::int64_t row);
 // A stored plan (plans.plan_json of patient `patient`), parsed and checked.
 json stored_plan(const std::string& text, std::int64_t patient);
 // The request stored with a plan (plans.request_json of patient `patient`).
@@ -159,17 +167,16 @@ class ItemSets {
   std::unordered_map<std::int64_t, std::shared_ptr<const VisitContents>> sets_;
 };
 
-inline void bind_text(SQLite::Statement& st, int i, const std::string& s) {
-  st.bind(i, s);
-}
-
 }  // namespace detail
+
+inline constexpr int kWriteAttempts = 8;  // a change that met another writer is run again
 
 // The connection and what it knows of its file. The functions that open the store are in
 // open.cpp, those that read it in store.cpp.
 struct Tracker::Impl {
-  std::string path;
-  std::unique_ptr<SQLite::Database> db;
+  std::string path;                      // the file, or the postgresql:// URL
+  std::unique_ptr<SQLite::Database> db;  // SQLite's connection (none for PostgreSQL)
+  std::unique_ptr<detail::sql::Connection> sql;  // what the store is read and changed through
   int version = 0;
   std::string file;          // the connection's file: `path`, or a new store not yet published
   bool unpublished = false;  // `file` is a new store that publish() has not linked to `path`
@@ -205,18 +212,18 @@ struct Tracker::Impl {
   Contents read_contents() const;
   void connect(Mode mode, bool created, bool immutable = false);
   void migrate();
+  void open_postgres(Mode mode);
 
   // --- store.cpp
   std::int64_t patient_id(const std::string& label) const;  // tracker.unknown_patient
   std::optional<Date> birth_date(std::int64_t patient) const;
-  TrackedPatient read_patient(SQLite::Statement& st) const;  // a row of kPatientSelect
+  TrackedPatient read_patient(const detail::sql::Rows& row) const;  // a row of kPatientSelect
   static constexpr const char* kPatientSelect =
       "SELECT p.id, p.label, pl.regimen_id, pl.start_date, pl.end_date, p.created_on, "
       "pl.doseplan_version, pl.rules_version, pl.rules_sha256 FROM patients p JOIN plans pl ON "
       "pl.patient_id = p.id";
   std::vector<TrackedResult> read_results(const std::string& where, const std::string& label) const;
   const std::shared_ptr<const VisitContents>& item_set(detail::ItemSets& sets,
-                                                       std::optional<SQLite::Statement>& st,
                                                        std::int64_t id) const;
   std::vector<TrackedVisit> read_visits(std::int64_t patient) const;
 
@@ -248,6 +255,23 @@ struct Tracker::Impl {
                   "cannot use " + path + ": " + e.code().message() + " (" + e.what() + ")");
     }
   }
+
+  // Runs the change `f` (which opens its own write transaction) through guarded(); when it met
+  // another writer (sql::Conflict: PostgreSQL's serialization failure), nothing was written and
+  // it is run again, up to kWriteAttempts times, then tracker.db_busy.
+  template <class F>
+  auto write(F&& f) {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return guarded(f);
+      } catch (const detail::sql::Conflict&) {
+        if (attempt == kWriteAttempts) throw_conflicts();
+        wait_before_retry(attempt);
+      }
+    }
+  }
+  [[noreturn]] void throw_conflicts() const;
+  static void wait_before_retry(int attempt);
 };
 
 }  // namespace doseplan

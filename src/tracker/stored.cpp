@@ -68,18 +68,18 @@ const LabUnit& lab_unit_of(const std::string& s, std::string_view column, std::i
 }
 
 // A number column (REAL or INTEGER) of `row`: a number, never text read as 0.
-double number_of(const SQLite::Column& c, std::string_view column, std::int64_t row) {
-  if ((!c.isInteger() && !c.isFloat()) || !std::isfinite(c.getDouble())) {
-    damaged(stored_at(column, row), quoted_stored(c.getString()) + ", not a number");
+double number_of(const sql::Value& v, std::string_view column, std::int64_t row) {
+  if (!v.is_number() || !std::isfinite(v.as_double())) {
+    damaged(stored_at(column, row), quoted_stored(v.text) + ", not a number");
   }
-  return c.getDouble();
+  return v.as_double();
 }
-int integer_of(const SQLite::Column& c, std::string_view column, std::int64_t row) {
-  if (!c.isInteger() || c.getInt64() < std::numeric_limits<int>::min() ||
-      c.getInt64() > std::numeric_limits<int>::max()) {
-    damaged(stored_at(column, row), quoted_stored(c.getString()) + ", not a whole number");
+int integer_of(const sql::Value& v, std::string_view column, std::int64_t row) {
+  if (v.type != sql::Value::Type::integer || v.integer < std::numeric_limits<int>::min() ||
+      v.integer > std::numeric_limits<int>::max()) {
+    damaged(stored_at(column, row), quoted_stored(v.text) + ", not a whole number");
   }
-  return c.getInt();
+  return static_cast<int>(v.integer);
 }
 
 // Every string of `j` (keys and values) checked as stored_text() checks a rules file's texts.
