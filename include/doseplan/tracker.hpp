@@ -260,16 +260,25 @@ struct MarkedDone {
   bool already_done = false;  // nothing was changed
 };
 
-// One thread at a time: the connection is opened with SQLITE_OPEN_NOMUTEX, and the const functions
+// One thread at a time: the connection is opened with SQLITE_OPEN_NOMUTEX (or is one libpq
+// connection), and the const functions
 // use it too (each in a read transaction). A Tracker may be moved to another thread; threads that
 // read at once each open their own Tracker on the file.
+// Whether `db` names a PostgreSQL database (a postgresql:// or postgres:// URL), not a file.
+bool is_database_url(const std::string& db);
+
 class Tracker {
  public:
   // read_only: the connection can not write (the subcommands that only read); an older tracker
   // database is still migrated, by a second connection that may write.
   enum class Mode { open_existing, create_if_missing, read_only };
 
-  // Opens the database at `path` and migrates it to kTrackerSchemaVersion. create_if_missing
+  // Opens the database at `path` and migrates it to kTrackerSchemaVersion. `path` is an SQLite
+  // file, or a PostgreSQL database named by a postgresql:// (or postgres://) URL without a password
+  // (tracker.bad_db_url): libpq takes it from ~/.pgpass, $PGPASSFILE or $PGPASSWORD. On
+  // PostgreSQL, create_if_missing gives an empty database (made by its administrator) the schema;
+  // the other modes refuse one (tracker.no_db); a server that can not be reached is
+  // tracker.db_unavailable, in every call. What follows is said of files. create_if_missing
   // makes a missing store whole in a private file beside it (mode 0600; for the default path,
   // its directories with 0700) and only then gives it its name, so `path` never exists empty or
   // half made; a store it made and then failed to fill (a full disk) is removed. It alone accepts

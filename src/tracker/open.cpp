@@ -424,7 +424,13 @@ void Tracker::Impl::open(Mode mode, bool create_directory) {
 void Tracker::Impl::open_postgres(Mode mode) {
   sql = sql::postgres_connection(path, false);
   const auto read_version = [&]() -> std::optional<int> {
-    if (!sql->one("SELECT to_regclass('doseplan_schema')")->is_null()) {
+    // One statement, one snapshot: a server migrating meanwhile can not make the new schema look
+    // like another program's (its tables seen, its doseplan_schema not yet).
+    const std::unique_ptr<sql::Rows> tables = sql->query(
+        "SELECT count(*) FILTER (WHERE tablename = 'doseplan_schema'), count(*) FROM "
+        "pg_catalog.pg_tables WHERE schemaname = current_schema()");
+    tables->next();
+    if (tables->int64(0) == 1) {
       const std::unique_ptr<sql::Rows> st =
           sql->query("SELECT application_id, version FROM doseplan_schema");
       if (!st->next() || st->int64(0) != kTrackerApplicationId) {
@@ -433,9 +439,7 @@ void Tracker::Impl::open_postgres(Mode mode) {
       }
       return static_cast<int>(st->int64(1));
     }
-    if (sql->one("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
-                 "current_schema()")
-            ->as_int64() != 0) {
+    if (tables->int64(1) != 0) {
       throw Error("tracker.not_tracker_db", "db",
                   path + " holds the tables of another program; give another --db");
     }
@@ -610,6 +614,10 @@ void Tracker::Impl::migrate() {
   run_migrations(*db, version);
   tx.commit();
   version = kTrackerSchemaVersion;
+}
+
+bool is_database_url(const std::string& db) {
+  return sql::is_postgres_url(db);
 }
 
 Tracker::Tracker(const std::string& path, Mode mode, bool create_directory)

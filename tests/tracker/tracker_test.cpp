@@ -16,29 +16,18 @@
 #include "doseplan/doseplan.hpp"
 #include "doseplan/tracker.hpp"
 #include "test_support.hpp"
+#include "tracker/test_store.hpp"
 
 using namespace doseplan;
 using doseplan::testing::problem_of;
 using doseplan::testing::real_rules;
+using doseplan::testing::TempDir;
+using doseplan::testing::TestStore;
 
 namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "doseplan-tracker-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 const LabTest& lab(const std::string& id) {
   const LabTest* t = real_rules().find_lab(id);
@@ -77,10 +66,6 @@ Advice advice_of(const std::vector<Advice>& all, const std::string& rule_id) {
   throw;
 }
 
-int count_rows(const std::string& db, const std::string& table) {
-  SQLite::Database c(db, SQLite::OPEN_READONLY);
-  return c.execAndGet("SELECT count(*) FROM " + table).getInt();
-}
 
 }  // namespace
 
@@ -285,7 +270,7 @@ TEST_CASE("tracker: a JSON plan gives back its request", "[tracker]") {
 }
 
 TEST_CASE("tracker: the database is created 0600 in WAL mode with a schema version",
-          "[tracker][store]") {
+          "[tracker][store][sqlite]") {
   TempDir dir;
   const std::string db = dir.file("sub/dir/t.db");
   {
@@ -304,7 +289,7 @@ TEST_CASE("tracker: the database is created 0600 in WAL mode with a schema versi
 }
 
 TEST_CASE("tracker: databases of other programs or newer versions are refused",
-          "[tracker][store]") {
+          "[tracker][store][sqlite]") {
   TempDir dir;
   CHECK(problem_of([&] { Tracker(dir.file("none.db"), Tracker::Mode::open_existing); }).id ==
         "tracker.no_db");
@@ -333,7 +318,7 @@ TEST_CASE("tracker: databases of other programs or newer versions are refused",
 }
 
 TEST_CASE("tracker: a store others could read, or another user's, is refused in every mode",
-          "[tracker][store]") {
+          "[tracker][store][sqlite]") {
   TempDir dir;
   const std::string db = dir.file("t.db");
   { Tracker t(db, Tracker::Mode::create_if_missing); }
@@ -364,7 +349,8 @@ TEST_CASE("tracker: a store others could read, or another user's, is refused in 
   }
 }
 
-TEST_CASE("tracker: read-only opens never create a file or write a schema", "[tracker][store]") {
+TEST_CASE("tracker: read-only opens never create a file or write a schema",
+          "[tracker][store][sqlite]") {
   TempDir dir;
   CHECK(problem_of([&] { Tracker(dir.file("none.db"), Tracker::Mode::read_only); }).id ==
         "tracker.no_db");
@@ -396,8 +382,8 @@ TEST_CASE("tracker: read-only opens never create a file or write a schema", "[tr
 
 TEST_CASE("tracker: an unknown label or test is said without listing the patients",
           "[tracker][store]") {
-  TempDir dir;
-  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  TestStore store;
+  Tracker t(store.db, Tracker::Mode::create_if_missing);
   t.start(real_rules(), "pt-01", itp_request(), d("2026-11-10"));
   const Problem p = problem_of([&] { t.patient("pt-1"); });
   CHECK(p.id == "tracker.unknown_patient");
@@ -411,9 +397,11 @@ TEST_CASE("tracker: an unknown label or test is said without listing the patient
 
 TEST_CASE("tracker: four connections creating one new database at once all open it",
           "[tracker][store]") {
-  TempDir dir;
-  for (int run = 0; run < 25; ++run) {
-    const std::string db = dir.file("race-" + std::to_string(run) + ".db");
+  // PostgreSQL: four connections give an empty database its schema at once (one migrates, under
+  // an advisory lock; the others wait and find it done).
+  for (int run = 0; run < (doseplan::testing::test_postgres() ? 5 : 25); ++run) {
+    const TestStore store("race-" + std::to_string(run) + ".db");
+    const std::string& db = store.db;
     std::vector<std::string> errors(4);
     std::vector<std::thread> threads;
     for (int i = 0; i < 4; ++i) {
@@ -427,15 +415,15 @@ TEST_CASE("tracker: four connections creating one new database at once all open 
       });
     }
     for (std::thread& th : threads) th.join();
-    for (const std::string& e : errors) CHECK(e.empty());
+    for (const std::string& e : errors) CHECK(e == "");
     CHECK(Tracker(db, Tracker::Mode::read_only).patients().size() == 4);
   }
 }
 
 TEST_CASE("tracker: dates of results and visits done before 1900 or the birth are refused",
           "[tracker][store]") {
-  TempDir dir;
-  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  TestStore store;
+  Tracker t(store.db, Tracker::Mode::create_if_missing);
   t.start(real_rules(), "pt-01", itp_request(), d("2026-11-10"));
   PlanRequest born = itp_request();
   born.birth_date = d("1981-05-02");
@@ -472,8 +460,8 @@ TEST_CASE("tracker: dates of results and visits done before 1900 or the birth ar
 }
 
 TEST_CASE("tracker: start stores the plan with its request and its visits", "[tracker][store]") {
-  TempDir dir;
-  const std::string db = dir.file("t.db");
+  TestStore store;
+  const std::string& db = store.db;
   Tracker t(db, Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
   PlanRequest explained = itp_request();
@@ -514,8 +502,8 @@ TEST_CASE("tracker: start stores the plan with its request and its visits", "[tr
   bad.weight = kilograms(1000);
   CHECK(problem_of([&] { t.start(rules, "pt-02", bad, d("2026-11-10")); }).id.rfind("input.", 0) ==
         0);
-  CHECK(count_rows(db, "patients") == 1);
-  CHECK(count_rows(db, "plans") == 1);
+  CHECK(store.count("patients") == 1);
+  CHECK(store.count("plans") == 1);
 
   t.start(rules, "pt-02", itp_request(), d("2026-11-11"));
   const std::vector<TrackedPatient> ps = t.patients();
@@ -526,8 +514,8 @@ TEST_CASE("tracker: start stores the plan with its request and its visits", "[tr
 }
 
 TEST_CASE("tracker: record keeps every result and bad input stores nothing", "[tracker][store]") {
-  TempDir dir;
-  const std::string db = dir.file("t.db");
+  TestStore store;
+  const std::string& db = store.db;
   Tracker t(db, Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
   t.start(rules, "pt-01", itp_request(), d("2026-11-10"));
@@ -544,17 +532,17 @@ TEST_CASE("tracker: record keeps every result and bad input stores nothing", "[t
   const Recorded again = t.record(rules, r);  // the same result twice: both are kept
   CHECK(again.same_day == std::vector<std::int64_t>{1});
   {
-    SQLite::Database c(db, SQLite::OPEN_READONLY);
-    SQLite::Statement st(c,
-                         "SELECT value_as_entered, unit_as_entered, value_canonical, "
-                         "unit_canonical, note, recorded_on FROM results WHERE id = 1");
-    REQUIRE(st.executeStep());
-    CHECK(st.getColumn(0).getString() == "1.10");
-    CHECK(st.getColumn(1).getString() == "mg/dL");
-    CHECK(st.getColumn(2).getDouble() == Approx(97.24));
-    CHECK(st.getColumn(3).getString() == "umol/L");
-    CHECK(st.getColumn(4).getString() == "fasting");
-    CHECK(st.getColumn(5).getString() == "2026-11-20");
+    const auto rows = store.rows(
+        "SELECT value_as_entered, unit_as_entered, value_canonical, unit_canonical, note, "
+        "recorded_on FROM results WHERE id = 1");
+    REQUIRE(rows.size() == 1);
+    const auto& row = rows[0];
+    CHECK(row[0] == "1.10");
+    CHECK(row[1] == "mg/dL");
+    CHECK(std::stod(row[2].value()) == Approx(97.24));
+    CHECK(row[3] == "umol/L");
+    CHECK(row[4] == "fasting");
+    CHECK(row[5] == "2026-11-20");
   }
   const auto refused = [&](RecordRequest bad) {
     return problem_of([&] { t.record(rules, bad); }).id;
@@ -634,14 +622,18 @@ TEST_CASE("tracker: record keeps every result and bad input stores nothing", "[t
         "tracker.wrong_unit");
   CHECK(problem_of([&] { parse_measurement(lab("cyclosporine-trough"), "97 mm Hg"); }).id ==
         "tracker.wrong_unit");
-  CHECK(count_rows(db, "results") == 3);
+  CHECK(store.count("results") == 3);
 
-  // Append-only: the store itself refuses to change or delete a result.
-  SQLite::Database c(db, SQLite::OPEN_READWRITE);
-  CHECK_THROWS(c.exec("DELETE FROM results"));
-  CHECK_THROWS(c.exec("UPDATE results SET value_canonical = 0"));
-  CHECK_THROWS(c.exec("DELETE FROM patients"));
-  CHECK(count_rows(db, "results") == 3);
+  // Append-only: the store itself refuses to change or delete a result (and on PostgreSQL to
+  // empty a table with TRUNCATE, which fires no row trigger).
+  CHECK_THROWS(store.exec("DELETE FROM results"));
+  CHECK_THROWS(store.exec("UPDATE results SET value_canonical = 0"));
+  CHECK_THROWS(store.exec("DELETE FROM patients"));
+  if (store.postgres()) {
+    CHECK_THROWS(store.exec("TRUNCATE results CASCADE"));
+    CHECK_THROWS(store.exec("TRUNCATE patients CASCADE"));
+  }
+  CHECK(store.count("results") == 3);
 }
 
 TEST_CASE("tracker: error messages stay UTF-8 when what they quote is not", "[tracker]") {
@@ -735,8 +727,8 @@ std::string copy_of_v1_database(const TempDir& dir) {
 }
 
 TEST_CASE("tracker: plans with dates the store can not read back are refused", "[tracker][store]") {
-  TempDir dir;
-  const std::string db = dir.file("t.db");
+  TestStore store;
+  const std::string& db = store.db;
   Tracker t(db, Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
   // A plan running into the year 10000: its dates would be written "10000-01-24", which no
@@ -747,8 +739,8 @@ TEST_CASE("tracker: plans with dates the store can not read back are refused", "
   const Problem p = problem_of([&] { t.start(rules, "pt-late", late, d("2026-11-10")); });
   CHECK(p.id == "input.out_of_range");
   CHECK(p.where == "start");
-  CHECK(count_rows(db, "patients") == 0);
-  CHECK(count_rows(db, "visits") == 0);
+  CHECK(store.count("patients") == 0);
+  CHECK(store.count("visits") == 0);
   // A plan that ends in 9999 is kept, and read back.
   late.regimen_id = "cyclosporine-itp";
   late.start = d("9999-01-04");
@@ -758,8 +750,13 @@ TEST_CASE("tracker: plans with dates the store can not read back are refused", "
   CHECK(t.due(std::string("pt-9999"), d("9999-12-30"), parse_span("14d")).size() == 16);
 }
 
+int count_rows(const std::string& db, const std::string& table) {
+  SQLite::Database c(db, SQLite::OPEN_READONLY);
+  return c.execAndGet("SELECT count(*) FROM " + table).getInt();
+}
+
 // The index of migration 3 (visits not done, in window order) is there, with the visits not done.
-void check_visits_due_index(const std::string& db) {
+void check_sqlite_visits_due_index(const std::string& db) {
   SQLite::Database c(db, SQLite::OPEN_READONLY);
   CHECK(c.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = "
                      "'visits_due' AND tbl_name = 'visits' AND sql LIKE '%WHERE done = 0'")
@@ -768,9 +765,19 @@ void check_visits_due_index(const std::string& db) {
                      "window_first <= 99999999")
             .getInt() == c.execAndGet("SELECT count(*) FROM visits WHERE done = 0").getInt());
 }
+void check_visits_due_index(const TestStore& store) {
+  if (!store.postgres()) {
+    check_sqlite_visits_due_index(store.db);
+    return;
+  }
+  CHECK(store.rows("SELECT indexdef FROM pg_indexes WHERE indexname = 'visits_due'") ==
+        std::vector<std::vector<std::optional<std::string>>>{
+            {"CREATE INDEX visits_due ON public.visits USING btree (window_first, plan_id, "
+             "window_before, window_after, baseline, items_id, done) WHERE (done = 0)"}});
+}
 
 TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the same visits",
-          "[tracker][store][migration]") {
+          "[tracker][store][migration][sqlite]") {
   TempDir dir;
   const std::string db = copy_of_v1_database(dir);
   {
@@ -779,7 +786,7 @@ TEST_CASE("tracker: a database of schema 1 is migrated in place and lists the sa
   }
   Tracker t(db, Tracker::Mode::open_existing);
   CHECK(t.schema_version() == kTrackerSchemaVersion);
-  check_visits_due_index(db);
+  check_sqlite_visits_due_index(db);
   {
     SQLite::Database c(db, SQLite::OPEN_READONLY);
     CHECK(c.execAndGet("PRAGMA user_version").getInt() == kTrackerSchemaVersion);
@@ -855,8 +862,8 @@ void record_result(Tracker& t, const char* label, const char* test, const char* 
 TEST_CASE(
     "tracker: a database of schema 2 is migrated in place to the current and lists the same visits",
     "[tracker][store][migration]") {
-  TempDir dir;
-  const std::string db = dir.file("t.db");
+  TestStore store;
+  const std::string& db = store.db;
   const RuleSet& rules = real_rules();
   const std::vector<std::pair<Date, const char*>> days = {{d("2026-11-20"), "14d"},
                                                           {d("2027-01-10"), "0d"},
@@ -885,27 +892,35 @@ TEST_CASE(
   // Schema 2 is schema 6 without the index visits_due (migration 3 only makes it), without the
   // plans' stamp columns (migration 4 only adds them) and without the table entered_in_error
   // (migration 5; its triggers go with it) and calendar_feeds (migration 6).
-  {
-    SQLite::Database c(db, SQLite::OPEN_READWRITE);
-    c.exec("DROP TABLE calendar_feeds");
-    c.exec("DROP TABLE entered_in_error");
-    c.exec("DROP INDEX visits_due");
-    c.exec("ALTER TABLE plans DROP COLUMN doseplan_version");
-    c.exec("ALTER TABLE plans DROP COLUMN rules_version");
-    c.exec("ALTER TABLE plans DROP COLUMN rules_sha256");
-    c.exec("PRAGMA user_version = 2");
-  }
+  // PostgreSQL's migrations 3 to 6 are run on the same data.
+  store.exec("DROP TABLE calendar_feeds");
+  store.exec("DROP TABLE entered_in_error");
+  store.exec("DROP INDEX visits_due");
+  store.exec("ALTER TABLE plans DROP COLUMN doseplan_version");
+  store.exec("ALTER TABLE plans DROP COLUMN rules_version");
+  store.exec("ALTER TABLE plans DROP COLUMN rules_sha256");
+  store.exec(store.postgres() ? "UPDATE doseplan_schema SET version = 2"
+                              : "PRAGMA user_version = 2");
   struct stat st {};
-  REQUIRE(::stat(db.c_str(), &st) == 0);
-  const ino_t inode = st.st_ino;
+  ino_t inode = 0;
+  if (!store.postgres()) {
+    REQUIRE(::stat(db.c_str(), &st) == 0);
+    inode = st.st_ino;
+  }
   Tracker t(db, Tracker::Mode::open_existing);
   CHECK(t.schema_version() == kTrackerSchemaVersion);
-  REQUIRE(::stat(db.c_str(), &st) == 0);
-  CHECK(st.st_ino == inode);
-  check_visits_due_index(db);
+  if (!store.postgres()) {
+    REQUIRE(::stat(db.c_str(), &st) == 0);
+    CHECK(st.st_ino == inode);
+  }
+  check_visits_due_index(store);
   // The plans stored at schema 2 did not record what made them: not recorded, not guessed.
   for (const TrackedPatient& p : t.patients()) CHECK(p.stamp == RulesStamp{});
-  {
+  if (store.postgres()) {
+    CHECK(store.rows("SELECT version FROM doseplan_schema") ==
+          std::vector<std::vector<std::optional<std::string>>>{
+              {std::to_string(kTrackerSchemaVersion)}});
+  } else {
     SQLite::Database c(db, SQLite::OPEN_READONLY);
     CHECK(c.execAndGet("PRAGMA user_version").getInt() == kTrackerSchemaVersion);
     CHECK(c.execAndGet("PRAGMA integrity_check").getString() == "ok");
@@ -918,7 +933,7 @@ TEST_CASE(
   CHECK(month.size() == before[2].size());
   // A visit marked done after the migration leaves visits_due too.
   t.mark_done("p1", d("2026-12-29"), d("2027-01-10"), "", d("2027-01-10"));
-  check_visits_due_index(db);
+  check_visits_due_index(store);
   check_same_due(t.due(std::nullopt, d("2027-01-10"), parse_span("1 month")),
                  due_the_plain_way(t, d("2027-01-10"), parse_span("1 month")));
   CHECK(t.due(std::nullopt, d("2027-01-10"), parse_span("1 month")).size() == month.size() - 1);
@@ -932,8 +947,8 @@ TEST_CASE(
   // zz (id 1) and mm (id 3) start on 2026-12-08, aa (id 2) on 2026-12-01: their visits alternate
   // in window order. The itp visits from a start S: S-14 and S-7 (baselines, no window), S+14
   // and S+28 (3 days either side), ...
-  TempDir dir;
-  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  TestStore store;
+  Tracker t(store.db, Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
   PlanRequest week_later = itp_request();
   week_later.start = d("2026-12-08");
@@ -996,8 +1011,8 @@ TEST_CASE(
 TEST_CASE("tracker: due() orders visits two centuries apart as it orders those of one year",
           "[tracker][store]") {
   // Visits far apart and visits close together are put in the order of due_the_plain_way.
-  TempDir dir;
-  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  TestStore store;
+  Tracker t(store.db, Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
   PlanRequest old_plan = itp_request();
   old_plan.start = d("1900-03-05");
@@ -1020,7 +1035,8 @@ TEST_CASE("tracker: due() orders visits two centuries apart as it orders those o
 
   // A clinic: 40 patients starting a day apart, labels not in the order of their ids, whose
   // list of 2027-01-20 names more visits than days.
-  Tracker c(dir.file("clinic.db"), Tracker::Mode::create_if_missing);
+  const TestStore clinic_store("clinic.db");
+  Tracker c(clinic_store.db, Tracker::Mode::create_if_missing);
   for (int i = 0; i < 40; ++i) {
     PlanRequest q = itp_request();
     q.start = d("2026-12-01") + date::days(i);
@@ -1040,7 +1056,8 @@ TEST_CASE("tracker: due() orders visits two centuries apart as it orders those o
   CHECK((last - first).count() + 1 <= static_cast<int>(clinic.size()));
 }
 
-TEST_CASE("tracker: due() lists what visits() and results() say, on any day", "[tracker][store]") {
+TEST_CASE("tracker: due() lists what visits() and results() say, on any day",
+          "[tracker][store][sqlite]") {
   TempDir dir;
   const std::string db = copy_of_v1_database(dir);
   Tracker t(db, Tracker::Mode::open_existing);
@@ -1081,8 +1098,8 @@ TEST_CASE(
     "[tracker][store]") {
   // due() reads the results beside the visits, patient by patient in the order of their ids,
   // skipping the patients with no result and those with results but nothing listed.
-  TempDir dir;
-  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  TestStore store;
+  Tracker t(store.db, Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
   PlanRequest later = itp_request();
   later.start = d("2027-06-01");  // nothing of it opens by the horizon below
@@ -1135,8 +1152,8 @@ TEST_CASE(
 
 TEST_CASE("tracker: the items of the visits are read back as the plan has them",
           "[tracker][store]") {
-  TempDir dir;
-  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  TestStore store;
+  Tracker t(store.db, Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
   for (const char* regimen : {"cyclosporine-itp", "mycophenolate-ssc"}) {
     PlanRequest q = itp_request();
@@ -1166,9 +1183,9 @@ TEST_CASE("tracker: the items of the visits are read back as the plan has them",
   // Texts with escapes (not written by this version, but JSON) and other layouts read the same.
   // (The sets are never changed: the test lifts the trigger that refuses it.)
   {
-    SQLite::Database c(dir.file("t.db"), SQLite::OPEN_READWRITE);
-    c.exec("DROP TRIGGER visit_items_kept_update");
-    c.exec(R"(UPDATE visit_items SET items_json = replace(replace(items_json,
+    store.exec(store.postgres() ? "DROP TRIGGER visit_items_kept_update ON visit_items"
+                                : "DROP TRIGGER visit_items_kept_update");
+    store.exec(R"(UPDATE visit_items SET items_json = replace(replace(items_json,
       '"en":"Complete blood count with platelets"',
       '"en" : "Complete \"blood\" count\u00e9\n"'), ',"window_after":', ', "window_after" :  '))");
   }
@@ -1183,7 +1200,7 @@ TEST_CASE("tracker: the items of the visits are read back as the plan has them",
   CHECK(cbc->items()[0].from.source_id == "gengraf-label");
 
   // A database of schema 1 has reasons in English only, as plain strings: read as both languages.
-  const std::string db = copy_of_v1_database(dir);
+  const std::string db = copy_of_v1_database(store.dir);
   Tracker v1(db, Tracker::Mode::open_existing);
   const std::vector<TrackedVisit> visits = v1.visits("ward3.b");
   const auto weekly = std::find_if(visits.begin(), visits.end(), [](const TrackedVisit& v) {
@@ -1198,8 +1215,8 @@ TEST_CASE("tracker: the items of the visits are read back as the plan has them",
 
 TEST_CASE("tracker: due and overdue and upcoming visits and visits marked done",
           "[tracker][store]") {
-  TempDir dir;
-  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  TestStore store;
+  Tracker t(store.db, Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
   t.start(rules, "pt-01", itp_request(), d("2026-11-10"));
   // ITP visits: 2026-11-17 and 2026-11-24 (baseline, no window), 2026-12-15 ±3 d, 2026-12-29 ±3 d.
@@ -1382,8 +1399,8 @@ TEST_CASE("tracker: thresholds in the rule's unit", "[tracker][advice]") {
 }
 
 TEST_CASE("tracker: advice through the store", "[tracker][advice][store]") {
-  TempDir dir;
-  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  TestStore store;
+  Tracker t(store.db, Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
   t.start(rules, "pt-01", itp_request(), d("2026-11-10"));
   RecordRequest r;
@@ -1408,9 +1425,9 @@ TEST_CASE("tracker: advice through the store", "[tracker][advice][store]") {
         "tracker.unknown_test");
 }
 
-TEST_CASE("tracker: two connections writing at once both succeed", "[tracker][store]") {
-  TempDir dir;
-  const std::string db = dir.file("t.db");
+TEST_CASE("tracker: two connections writing at once both succeed", "[tracker][store][sqlite]") {
+  TestStore store;
+  const std::string& db = store.db;
   const RuleSet& rules = real_rules();
   Tracker a(db, Tracker::Mode::create_if_missing);
   a.start(rules, "pt-01", itp_request(), d("2026-11-10"));
@@ -1474,8 +1491,8 @@ TEST_CASE("tracker: a two-readings rule is reached only by two readings in a row
 
 TEST_CASE("tracker: a result entered in error is kept but used by no baseline, advice or due list",
           "[tracker][store][advice]") {
-  TempDir dir;
-  const std::string db = dir.file("t.db");
+  TestStore store;
+  const std::string& db = store.db;
   Tracker t(db, Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
   t.start(rules, "pt-01", itp_request(), d("2026-11-10"));
@@ -1577,17 +1594,17 @@ TEST_CASE("tracker: a result entered in error is kept but used by no baseline, a
   CHECK(not_mine.message.find("pt-02") == std::string::npos);
   CHECK(problem_of([&] { t.mark_entered_in_error("pt-09", 1, "x", today); }).id ==
         "tracker.unknown_patient");
-  CHECK(count_rows(db, "entered_in_error") == 2);
+  CHECK(store.count("entered_in_error") == 2);
   CHECK_FALSE(t.results("pt-02").front().entered_in_error);
 
   // The store itself refuses to change or remove a mark.
-  SQLite::Database c(db, SQLite::OPEN_READWRITE);
-  CHECK_THROWS(c.exec("UPDATE entered_in_error SET reason = 'x'"));
-  CHECK_THROWS(c.exec("DELETE FROM entered_in_error"));
+  CHECK_THROWS(store.exec("UPDATE entered_in_error SET reason = 'x'"));
+  CHECK_THROWS(store.exec("DELETE FROM entered_in_error"));
+  if (store.postgres()) CHECK_THROWS(store.exec("TRUNCATE entered_in_error"));
 }
 
 TEST_CASE("tracker: a store edited outside doseplan is tracker.damaged, naming the place",
-          "[tracker][store]") {
+          "[tracker][store][sqlite]") {
   // Issue 18, item 6: what doseplan never writes is refused where it is read, with one id.
   TempDir dir;
   const std::string db = dir.file("t.db");
@@ -1685,8 +1702,8 @@ TEST_CASE("tracker: a default path too long or under a file is tracker.bad_db_pa
 
 TEST_CASE("tracker: a calendar token reads one patient, is replaced by a new one and revoked",
           "[tracker][store]") {
-  TempDir dir;
-  Tracker t(dir.file("t.db"), Tracker::Mode::create_if_missing);
+  TestStore store;
+  Tracker t(store.db, Tracker::Mode::create_if_missing);
   const RuleSet& rules = real_rules();
   t.start(rules, "pt-01", itp_request(), d("2026-11-10"));
   t.start(rules, "pt-02", itp_request(), d("2026-11-10"));
@@ -1714,4 +1731,116 @@ TEST_CASE("tracker: a calendar token reads one patient, is replaced by a new one
         }).id == "tracker.bad_token");
   CHECK(problem_of([&] { t.set_calendar_token("pt-99", first, d("2026-11-12")); }).id ==
         "tracker.unknown_patient");
+}
+
+TEST_CASE("tracker: eight connections writing at once store every change, and one start of a label",
+          "[tracker][store]") {
+  // Several servers on one database (PostgreSQL: serializable transactions, a change that met
+  // another is run again), or several processes on one file (SQLite: one writer at a time).
+  TestStore store;
+  const RuleSet& rules = real_rules();
+  { Tracker(store.db, Tracker::Mode::create_if_missing).start(rules, "pt-01", itp_request(), d("2026-11-10")); }
+  constexpr int kThreads = 8, kEach = 6;
+  std::vector<std::string> errors(kThreads);
+  std::vector<int> started(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        Tracker t(store.db, Tracker::Mode::open_existing);
+        RecordRequest r;
+        r.label = "pt-01";
+        r.test = "creatinine";
+        r.date = d("2026-11-17");
+        r.today = d("2026-11-17");
+        for (int k = 0; k < kEach; ++k) {
+          r.value = std::to_string(80 + i) + "." + std::to_string(k) + " umol/L";
+          t.record(rules, r);
+        }
+        t.mark_done("pt-01", d("2026-12-15"), d("2026-12-15"), "", d("2026-12-15"));
+        // All eight start the same new label: one stores it, seven are told it is tracked.
+        try {
+          t.start(rules, "pt-02", itp_request(), d("2026-11-10"));
+          started[i] = 1;
+        } catch (const Error& e) {
+          if (e.id() != "tracker.duplicate_patient") throw;
+        }
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (const std::string& e : errors) CHECK(e.empty());
+  CHECK(std::count(started.begin(), started.end(), 1) == 1);
+  Tracker t(store.db, Tracker::Mode::read_only);
+  const std::vector<TrackedResult> results = t.results("pt-01");
+  REQUIRE(results.size() == kThreads * kEach);
+  std::vector<std::string> values;
+  for (const TrackedResult& r : results) values.push_back(r.value.value_entered);
+  std::sort(values.begin(), values.end());
+  for (int i = 0; i < kThreads; ++i) {
+    for (int k = 0; k < kEach; ++k) {
+      const std::string v = std::to_string(80 + i) + "." + std::to_string(k);
+      CHECK(std::binary_search(values.begin(), values.end(), v));
+    }
+  }
+  CHECK(t.patients().size() == 2);
+  CHECK(store.count("visits WHERE done = 1") == 1);
+  CHECK(store.count("visits") == 32);  // 16 a patient, stored once each
+}
+
+TEST_CASE("tracker: a PostgreSQL store: its schema, other programs' databases, read-only use",
+          "[tracker][store][postgres]") {
+  REQUIRE(doseplan::testing::test_postgres());  // run by tracker_tests_postgres only
+  // A password in the URL is refused before anything is sent.
+  for (const char* url : {"postgresql://doseplan:secret@127.0.0.1:1/x",
+                          "postgres://127.0.0.1:1/x?sslmode=disable&password=secret"}) {
+    const Problem p = problem_of([&] { Tracker(url, Tracker::Mode::read_only); });
+    CHECK(p.id == "tracker.bad_db_url");
+    CHECK(p.message.find("secret") == std::string::npos);
+  }
+  // A server that can not be reached.
+  CHECK(problem_of([&] {
+          Tracker("postgresql://doseplan@127.0.0.1:1/x", Tracker::Mode::read_only);
+        }).id == "tracker.db_unavailable");
+
+  TestStore store;
+  // An empty database is given the schema by a start only.
+  for (const Tracker::Mode m : {Tracker::Mode::read_only, Tracker::Mode::open_existing}) {
+    CHECK(problem_of([&] { Tracker(store.db, m); }).id == "tracker.no_db");
+  }
+  CHECK(store.count("pg_catalog.pg_tables WHERE schemaname = 'public'") == 0);
+  {
+    Tracker t(store.db, Tracker::Mode::create_if_missing);
+    CHECK(t.schema_version() == kTrackerSchemaVersion);
+    t.start(real_rules(), "pt-01", itp_request(), d("2026-11-10"));
+  }
+  CHECK(store.rows("SELECT application_id, version FROM doseplan_schema") ==
+        std::vector<std::vector<std::optional<std::string>>>{
+            {std::to_string(kTrackerApplicationId), std::to_string(kTrackerSchemaVersion)}});
+  // Read-only: a change is refused and nothing is stored.
+  {
+    Tracker r(store.db, Tracker::Mode::read_only);
+    RecordRequest q;
+    q.label = "pt-01";
+    q.test = "creatinine";
+    q.value = "97 umol/L";
+    q.date = d("2026-12-15");
+    q.today = d("2026-12-20");
+    CHECK(problem_of([&] { r.record(real_rules(), q); }).id == "tracker.db_error");
+    CHECK(r.results("pt-01").empty());
+  }
+  CHECK(store.count("results") == 0);
+  // A newer schema is refused.
+  store.exec("UPDATE doseplan_schema SET version = 99");
+  CHECK(problem_of([&] { Tracker(store.db, Tracker::Mode::open_existing); }).id ==
+        "tracker.db_newer");
+  // Another program's database: tables, but not doseplan's.
+  TestStore other("other");
+  other.exec("CREATE TABLE t (x integer)");
+  for (const Tracker::Mode m : {Tracker::Mode::read_only, Tracker::Mode::create_if_missing}) {
+    CHECK(problem_of([&] { Tracker(other.db, m); }).id == "tracker.not_tracker_db");
+  }
+  CHECK(other.count("pg_catalog.pg_tables WHERE schemaname = 'public'") == 1);
 }

@@ -34,8 +34,10 @@ using track::State;
 
 void add_db(CLI::App* sub, Common& c) {
   sub->add_option("--db", c.db,
-                  "Tracker database (default: $XDG_DATA_HOME/doseplan/tracker.db, else "
-                  "~/.local/share/doseplan/tracker.db)");
+                  "Tracker database: a file (default: $XDG_DATA_HOME/doseplan/tracker.db, else "
+                  "~/.local/share/doseplan/tracker.db), or a PostgreSQL database "
+                  "postgresql://USER@HOST:PORT/DBNAME (the password from ~/.pgpass or "
+                  "$PGPASSFILE, never in the URL)");
 }
 void add_today(CLI::App* sub, Common& c) {
   sub->add_option("--today", c.today,

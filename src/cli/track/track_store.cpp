@@ -131,7 +131,7 @@ int run_start(State& s) {
                     {"end", format_date(p.end)},
                     {"n", std::to_string(visits.size())}})
             << "\n"
-            << say(tr(lang, "Database: {path}"), {{"path", fs::absolute(t.path()).string()}})
+            << say(tr(lang, "Database: {path}"), {{"path", is_database_url(t.path()) ? t.path() : fs::absolute(t.path()).string()}})
             << "\n"
             << say(tr(lang, "Next: {command}"),
                    {{"command", "doseplan track due --label " + p.label}})
