@@ -190,6 +190,8 @@ std::string error_meaning(std::string_view id) {
       {"tracker.bad_note", "A note can not be stored."},
       {"tracker.bad_uln", "The upper limit of normal can not be used."},
       {"tracker.bad_token", "A calendar subscription token can not be used."},
+      {"tracker.bad_db_url",
+       "The PostgreSQL address holds a password; the password belongs in ~/.pgpass."},
       {"tracker.bad_db_path",
        "The directory for the tracker database is too long a name or not a directory."},
       {"tracker.damaged",
@@ -198,6 +200,9 @@ std::string error_meaning(std::string_view id) {
       {"tracker.db_busy",
        "The tracker database is locked by another program; nothing was changed."},
       {"tracker.db_error", "A database error; nothing was changed."},
+      {"tracker.db_unavailable",
+       "The PostgreSQL server can not be reached; nothing was changed (or, when the connection "
+       "was lost while committing, the change may be stored: look before doing it again)."},
       {"tracker.db_newer", "The database was written by a newer doseplan."},
       {"tracker.db_open", "The tracker database can not be opened."},
       {"tracker.disk_full",

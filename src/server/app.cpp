@@ -51,7 +51,7 @@ int status_of(const Error& e) {
     return 404;
   }
   if (id == "tracker.duplicate_patient") return 409;
-  if (id == "tracker.db_busy") return 503;
+  if (id == "tracker.db_busy" || id == "tracker.db_unavailable") return 503;
   return 400;
 }
 
