@@ -40,7 +40,7 @@ namespace doseplan {
 // adds an index of the visits not done in the order of their windows (the list of all patients);
 // version 4 records with each plan the stamp of what made it (doseplan, rules version, rules hash).
 // version 6 adds the calendar subscriptions' tokens (calendar_feeds).
-inline constexpr int kTrackerSchemaVersion = 6;
+inline constexpr int kTrackerSchemaVersion = 7;
 // PRAGMA application_id of a doseplan tracker database ("DOSP").
 inline constexpr std::int32_t kTrackerApplicationId = 0x444F5350;
 
@@ -128,6 +128,64 @@ struct TrackedPatient {
   // The program and the rules that made the stored plan (Plan::stamp, from the regimen's own
   // file and the shared files). Empty for a plan stored before schema 4: not recorded.
   RulesStamp stamp;
+  std::string clinic;  // the clinic of the actor that started tracking ("" for none)
+};
+
+// ---- accounts and the audit log (doseplan serve with accounts; docs/deploy.md)
+
+// What an account may do (docs/serve.md, "Roles"): an administrator everything; a clinician the
+// patients of their clinic; a patient their own record (read, and their calendar feed); a carer
+// one patient's record, read only.
+enum class Role { admin, clinician, patient, carer };
+std::string_view role_name(Role role);  // "admin", "clinician", "patient", "carer"
+Role parse_role(const std::string& text);  // accounts.bad_role
+
+inline constexpr std::int64_t kSessionSeconds = 8 * 3600;     // a session lasts a working day
+inline constexpr int kMaxLoginFailures = 5;                    // failed logins of a name ...
+inline constexpr std::int64_t kLoginWindowSeconds = 15 * 60;  // ... within this many seconds
+inline constexpr std::size_t kMinPasswordLength = 12;
+
+struct Account {
+  std::int64_t id = 0;
+  std::string name;
+  Role role = Role::clinician;
+  std::string clinic;   // a clinician's clinic; "" for the others
+  std::string patient;  // the label of a patient's or carer's patient; "" for the others
+  bool disabled = false;
+  Date created_on{};
+};
+
+struct Session {
+  std::string token;  // given once, by login(); the store keeps its SHA-256 only
+  std::string csrf;   // the session's form token
+  Account account;
+  std::int64_t expires_at = 0;  // seconds since 1970, UTC
+};
+
+// Who makes a change, as the audit log names them.
+struct Actor {
+  std::string name;    // an account's name, or "cli:" and the system user
+  std::string clinic;  // the clinic of the patients this actor starts ("" for none)
+};
+
+struct AuditEntry {
+  std::int64_t id = 0;
+  std::string at;  // UTC, 2026-12-07T01:02:03Z
+  std::string actor;
+  // start, record, done, entered_in_error, calendar_token, calendar_revoke, view, login,
+  // login_failed, logout, account_add, account_disable, account_reset
+  std::string action;
+  std::string patient;  // the label, "" when about no patient
+  std::string detail;   // a JSON object: ids, tests, dates (what was done; no result's value)
+  std::string prev_sha256;
+  std::string sha256;
+};
+
+struct AuditCheck {
+  std::int64_t entries = 0;
+  std::string head;                   // the last entry's SHA-256 ("" when the log is empty)
+  std::vector<std::string> problems;  // "entry 12: ...", in order
+  bool ok() const { return problems.empty(); }
 };
 
 // Why and when a recorded result was marked entered in error (a typo, the wrong patient).
@@ -341,6 +399,45 @@ class Tracker {
   std::optional<std::string> calendar_token(const std::string& label) const;
   // The label of the patient whose token this is, if any (an unknown or revoked token: none).
   std::optional<std::string> patient_of_calendar_token(const std::string& token) const;
+
+  // ---- who acts, accounts, sessions and the audit log (docs/deploy.md; issue 22)
+
+  // Who the changes made through this Tracker are audited as (default: "cli:" and the system
+  // user). A patient started by an actor with a clinic belongs to that clinic.
+  void set_actor(Actor actor);
+  const Actor& actor() const;
+
+  // A new account: `name` as a label (tracker.bad_label rules, field "name"); a patient or carer
+  // account names its one patient (tracked in the store), a clinician their clinic; the password
+  // is at least kMinPasswordLength characters and is stored as an Argon2id hash (libsodium
+  // crypto_pwhash_str), never in clear. accounts.bad_role, accounts.needs_patient,
+  // accounts.needs_clinic, accounts.weak_password, accounts.duplicate, tracker.unknown_patient.
+  Account add_account(const std::string& name, Role role, const std::string& clinic,
+                      const std::string& patient, const std::string& password, Date today);
+  // A disabled account can not log in, and its sessions end. accounts.unknown.
+  void disable_account(const std::string& name);
+  // A new password; the account's sessions end. accounts.unknown, accounts.weak_password.
+  void reset_password(const std::string& name, const std::string& password);
+  std::vector<Account> accounts() const;  // by name
+  bool has_accounts() const;              // an enabled account exists
+
+  // A new session for `name` (a random token; the store keeps only its SHA-256), expiring
+  // kSessionSeconds after `now` (seconds since 1970, UTC). The same accounts.bad_login for an
+  // unknown name, a wrong password and a disabled account; accounts.rate_limited after
+  // kMaxLoginFailures failures of the name within kLoginWindowSeconds. Both audited.
+  Session login(const std::string& name, const std::string& password, std::int64_t now);
+  // The session of `token`, if it exists, has not expired and its account is enabled.
+  std::optional<Session> session(const std::string& token, std::int64_t now) const;
+  void logout(const std::string& token);  // audited; nothing when the token is unknown
+
+  // Appends "who looked at what" of patient `label` to the audit log (the server's pages and API).
+  void record_view(const std::string& label, const std::string& what);
+  // The audit log, oldest first: every entry, or those about patient `label`.
+  std::vector<AuditEntry> audit(const std::optional<std::string>& label = std::nullopt) const;
+  // Checks the hash chain: each entry's SHA-256 over the previous entry's and its own content.
+  // An edited entry, or one removed from the middle, breaks it; `head` is the last hash, to be
+  // noted elsewhere so that removing the last entries is seen too.
+  AuditCheck verify_audit() const;
 
   // By date, then id; results entered in error included (entered_in_error set).
   std::vector<TrackedResult> results(const std::string& label) const;

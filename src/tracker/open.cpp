@@ -624,6 +624,7 @@ Tracker::Tracker(const std::string& path, Mode mode, bool create_directory)
     : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
   impl_->file = path;
+  impl_->actor = default_actor();
   impl_->open(mode, create_directory);
 }
 Tracker::~Tracker() = default;

@@ -151,6 +151,54 @@ CREATE TABLE calendar_feeds (
   created_on TEXT NOT NULL
 );
 )sql",
+    // 7: a clinic's deployment (issue 22): the clinic a patient belongs to, accounts with roles
+    // (passwords as Argon2id hashes), sessions (the SHA-256 of their token only), failed logins
+    // (rate limiting across servers) and the audit log, a hash chain: each entry's sha256 is over
+    // the previous entry's and its own content, and prev_sha256 is UNIQUE, so that two servers
+    // appending at once can not fork it (one is refused and runs its change again). Entries are
+    // never changed or deleted.
+    R"sql(
+ALTER TABLE patients ADD COLUMN clinic TEXT NOT NULL DEFAULT '';
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'clinician', 'patient', 'carer')),
+  clinic TEXT NOT NULL DEFAULT '',
+  patient_id INTEGER REFERENCES patients(id),
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_on TEXT NOT NULL,
+  CHECK ((role IN ('patient', 'carer')) = (patient_id IS NOT NULL))
+);
+CREATE TABLE sessions (
+  token_sha256 TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE login_failures (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX login_failures_by_name ON login_failures (name, at);
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  patient TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL,
+  prev_sha256 TEXT NOT NULL UNIQUE,
+  sha256 TEXT NOT NULL UNIQUE
+);
+CREATE INDEX audit_by_patient ON audit (patient, id);
+CREATE TRIGGER audit_kept_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is never changed'); END;
+CREATE TRIGGER audit_kept_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is never changed'); END;
+)sql",
 };
 static_assert(static_cast<int>(std::size(kMigrations)) == kTrackerSchemaVersion);
 
@@ -290,6 +338,51 @@ CREATE TABLE calendar_feeds (
   token TEXT NOT NULL UNIQUE,
   created_on TEXT NOT NULL
 );
+)sql",
+    // 7
+    R"sql(
+ALTER TABLE patients ADD COLUMN clinic TEXT NOT NULL DEFAULT '';
+CREATE TABLE accounts (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'clinician', 'patient', 'carer')),
+  clinic TEXT NOT NULL DEFAULT '',
+  patient_id BIGINT REFERENCES patients(id),
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_on TEXT NOT NULL,
+  CHECK ((role IN ('patient', 'carer')) = (patient_id IS NOT NULL))
+);
+CREATE TABLE sessions (
+  token_sha256 TEXT PRIMARY KEY,
+  account_id BIGINT NOT NULL REFERENCES accounts(id),
+  csrf TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE TABLE login_failures (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX login_failures_by_name ON login_failures (name, at);
+CREATE TABLE audit (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  patient TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL,
+  prev_sha256 TEXT NOT NULL UNIQUE,
+  sha256 TEXT NOT NULL UNIQUE
+);
+CREATE INDEX audit_by_patient ON audit (patient, id);
+CREATE TRIGGER audit_kept_update BEFORE UPDATE ON audit
+  FOR EACH ROW EXECUTE FUNCTION doseplan_refuse('the audit log is never changed');
+CREATE TRIGGER audit_kept_delete BEFORE DELETE ON audit
+  FOR EACH ROW EXECUTE FUNCTION doseplan_refuse('the audit log is never changed');
+CREATE TRIGGER audit_kept_truncate BEFORE TRUNCATE ON audit
+  FOR EACH STATEMENT EXECUTE FUNCTION doseplan_refuse('the audit log is never changed');
 )sql",
 };
 static_assert(std::size(kPostgresMigrations) == std::size(kMigrations));

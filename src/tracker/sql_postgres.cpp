@@ -52,7 +52,9 @@ constexpr pqxx::oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 =
     if (state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") {
       throw_unavailable(where, e.what());
     }
-    if (state == "40001" || state == "40P01") throw Conflict{};
+    // 23505: a unique key met another writer's (the audit chain's prev_sha256, a visit_items
+    // set); every change checks its keys first, so it is run again and then told apart.
+    if (state == "40001" || state == "40P01" || state == "23505") throw Conflict{};
     if (state == "42501") {
       throw Error("tracker.read_only", where,
                   std::string("the database role may not do this (") + e.what() +

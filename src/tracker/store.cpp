@@ -85,6 +85,7 @@ TrackedPatient Tracker::Impl::read_patient(const sql::Rows& row) const {
   p.stamp.doseplan_version = plan_text(6, "plans.doseplan_version");
   p.stamp.rules_version = plan_text(7, "plans.rules_version");
   p.stamp.rules_hash = plan_text(8, "plans.rules_sha256");
+  p.clinic = stored_text(row.text(9), "patients.clinic", p.id);
   return p;
 }
 
@@ -203,10 +204,11 @@ void check_not_tracked(sql::Connection& db, const std::string& label, const std:
 // Adds the patient and their plan; returns the ids of both.
 std::pair<std::int64_t, std::int64_t> insert_patient_and_plan(sql::Connection& db,
                                                               const std::string& label,
+                                                              const std::string& clinic,
                                                               const PlanToStore& p, Date today) {
   const std::int64_t pid =
-      db.one("INSERT INTO patients (label, created_on) VALUES (?, ?) RETURNING id",
-             {label, format_date(today)})
+      db.one("INSERT INTO patients (label, created_on, clinic) VALUES (?, ?, ?) RETURNING id",
+             {label, format_date(today), clinic})
           ->as_int64();
   const std::int64_t plan_id =
       db.one("INSERT INTO plans (patient_id, regimen_id, start_date, end_date, plan_json, "
@@ -271,8 +273,14 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
                   "made it failed); nothing was changed, try again");
     }
     check_not_tracked(db, label, impl_->path);
-    const auto [pid, plan_id] = insert_patient_and_plan(db, label, to_store, today);
+    const auto [pid, plan_id] =
+        insert_patient_and_plan(db, label, impl_->actor.clinic, to_store, today);
     insert_visits(db, plan_id, plan);
+    impl_->append_audit("start", label,
+                        {{"regimen", plan.regimen.id},
+                         {"start", format_date(plan.start)},
+                         {"end", format_date(plan.end)},
+                         {"visits", plan.visits.size()}});
     tx.commit();
     impl_->started = true;
     TrackedPatient p;
@@ -283,6 +291,7 @@ TrackedPatient Tracker::start(const RuleSet& rules, const std::string& label,
     p.end = plan.end;
     p.tracked_since = today;
     p.stamp = plan.stamp;
+    p.clinic = impl_->actor.clinic;
     return p;
   });
 }
@@ -345,6 +354,7 @@ void Tracker::set_calendar_token(const std::string& label, const std::string& to
         "ON CONFLICT (patient_id) DO UPDATE SET token = excluded.token, "
         "created_on = excluded.created_on",
         {pid, token, format_date(today)});
+    impl_->append_audit("calendar_token", label, json::object());
     tx.commit();
     return 0;
   });
@@ -356,6 +366,7 @@ void Tracker::revoke_calendar_token(const std::string& label) {
     sql::Transaction tx(*impl_->sql, sql::kWrite);
     impl_->sql->run("DELETE FROM calendar_feeds WHERE patient_id = ?",
                     {impl_->patient_id(label)});
+    impl_->append_audit("calendar_revoke", label, json::object());
     tx.commit();
     return 0;
   });
@@ -458,6 +469,8 @@ Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
                 uln ? sql::Param(uln->unit_entered) : none,
                 uln ? sql::Param(uln->canonical.amount()) : none, r.note, format_date(r.today)})
             ->as_int64();
+    impl_->append_audit("record", r.label,
+                        {{"result", out.result.id}, {"test", r.test}, {"date", format_date(r.date)}});
     tx.commit();
     out.result.label = r.label;
     out.result.test = r.test;
@@ -515,6 +528,8 @@ MarkedDone Tracker::mark_done(const std::string& label, Date visit_date, Date do
     }
     impl_->sql->run("UPDATE visits SET done = 1, done_on = ?, done_note = ? WHERE id = ?",
                     {format_date(done_on), note, it->id});
+    impl_->append_audit("done", label,
+                        {{"visit", format_date(visit_date)}, {"done_on", format_date(done_on)}});
     tx.commit();
     it->done = true;
     it->done_on = done_on;
@@ -560,6 +575,7 @@ MarkedInError Tracker::mark_entered_in_error(const std::string& label, std::int6
     }
     impl_->sql->run("INSERT INTO entered_in_error (result_id, marked_on, reason) VALUES (?, ?, ?)",
                     {result_id, format_date(today), reason});
+    impl_->append_audit("entered_in_error", label, {{"result", result_id}});
     tx.commit();
     it->entered_in_error = EnteredInError{today, reason};
     out.result = *it;

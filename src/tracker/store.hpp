@@ -11,6 +11,8 @@
 //   items.cpp        the items of a visit as JSON (visit_items)
 //   store.cpp        start, record, mark done or in error; patients, results, visits
 //   due.cpp          Tracker::due
+//   audit.cpp        the audit log (a hash chain) and who acts (Actor)
+//   accounts.cpp     accounts, passwords (libsodium Argon2id), sessions, login rate limiting
 //
 // Storage: one SQLite file (SQLiteCpp), schema versioned by PRAGMA user_version and marked by
 // PRAGMA application_id; WAL journal, synchronous=FULL, a busy timeout, foreign keys on. Every
@@ -169,6 +171,9 @@ class ItemSets {
 
 }  // namespace detail
 
+// The system user running the command line, as the audit log names them: "cli:alice".
+Actor default_actor();
+
 inline constexpr int kWriteAttempts = 8;  // a change that met another writer is run again
 
 // The connection and what it knows of its file. The functions that open the store are in
@@ -182,6 +187,7 @@ struct Tracker::Impl {
   bool unpublished = false;  // `file` is a new store that publish() has not linked to `path`
   bool made_here = false;    // this connection's open made the store at `path`
   bool started = false;      // a start of this connection stored its patient
+  Actor actor;               // who the changes are audited as (set_actor; default cli:USER)
 
   Impl() = default;
   Impl(const Impl&) = delete;
@@ -220,12 +226,18 @@ struct Tracker::Impl {
   TrackedPatient read_patient(const detail::sql::Rows& row) const;  // a row of kPatientSelect
   static constexpr const char* kPatientSelect =
       "SELECT p.id, p.label, pl.regimen_id, pl.start_date, pl.end_date, p.created_on, "
-      "pl.doseplan_version, pl.rules_version, pl.rules_sha256 FROM patients p JOIN plans pl ON "
+      "pl.doseplan_version, pl.rules_version, pl.rules_sha256, p.clinic FROM patients p JOIN "
+      "plans pl ON "
       "pl.patient_id = p.id";
   std::vector<TrackedResult> read_results(const std::string& where, const std::string& label) const;
   const std::shared_ptr<const VisitContents>& item_set(detail::ItemSets& sets,
                                                        std::int64_t id) const;
   std::vector<TrackedVisit> read_visits(std::int64_t patient) const;
+
+  // --- audit.cpp
+  // Appends an entry to the audit log, inside the caller's write transaction.
+  void append_audit(const std::string& action, const std::string& patient,
+                    const detail::json& detail);
 
   // Runs `f`, turning SQLite's and the readers' exceptions into doseplan::Error.
   template <class F>

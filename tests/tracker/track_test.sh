@@ -43,7 +43,7 @@ check "start exits 0" test "$code" -eq 0
 check "start says what it stored" contains "$tmp/out" "Tracking pt-01: cyclosporine-itp, 2026-12-01 to 2027-06-11; 16 visits stored."
 check "database created 0600" test "$(mode_of "$db")" = 600
 check "WAL mode" test "$(sql "$db" 'PRAGMA journal_mode;')" = wal
-check "schema version 6" test "$(sql "$db" 'PRAGMA user_version;')" = 6
+check "schema version 7" test "$(sql "$db" 'PRAGMA user_version;')" = 7
 check "16 visits stored" test "$(sql "$db" 'SELECT count(*) FROM visits;')" = 16
 check "plan stored as JSON with its request" test "$(sql "$db" "SELECT json_extract(plan_json, '$.format') || ' ' || json_extract(request_json, '$.regimen') FROM plans;")" = "doseplan-plan cyclosporine-itp"
 check "--today given: no date note" lacks "$tmp/err" "today is"
@@ -565,7 +565,7 @@ run track due "${M[@]}" --today 2026-12-28
 check "v1: due after the migration exits 0" test "$code" -eq 0
 check "v1: due as before" cmp -s "$tmp/out" "$v1/due.txt"
 check "v1: migrated in place" test "$(stat -c %i "$mdb")" = "$inode"
-check "v1: schema 6 after" test "$(sql "$mdb" 'PRAGMA user_version;')" = 6
+check "v1: schema 7 after" test "$(sql "$mdb" 'PRAGMA user_version;')" = 7
 check "v1: integrity after the migration" test "$(sql "$mdb" 'PRAGMA integrity_check;')" = ok
 check "v1: the visits not done in window order (schema 3)" test "$(sql "$mdb" "SELECT count(*) FROM visits INDEXED BY visits_due WHERE done = 0 AND window_first <= 99999999;")" = 57
 check "v1: every visit kept" test "$(sql "$mdb" 'SELECT count(*) FROM visits;')" = 60

@@ -11,9 +11,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "doseplan/doseplan.hpp"
+#include "doseplan/provenance.hpp"
 #include "doseplan/tracker.hpp"
 #include "test_support.hpp"
 #include "tracker/test_store.hpp"
@@ -23,6 +25,7 @@ using doseplan::testing::problem_of;
 using doseplan::testing::real_rules;
 using doseplan::testing::TempDir;
 using doseplan::testing::TestStore;
+using json = nlohmann::json;
 
 namespace {
 
@@ -889,10 +892,17 @@ TEST_CASE(
       check_same_due(before.back(), due_the_plain_way(t, today, parse_span(within)));
     }
   }
-  // Schema 2 is schema 6 without the index visits_due (migration 3 only makes it), without the
-  // plans' stamp columns (migration 4 only adds them) and without the table entered_in_error
-  // (migration 5; its triggers go with it) and calendar_feeds (migration 6).
+  // Schema 2 is schema 7 without the index visits_due (migration 3 only makes it), without the
+  // plans' stamp columns (migration 4 only adds them), without the table entered_in_error
+  // (migration 5; its triggers go with it) and calendar_feeds (migration 6), and without the
+  // patients' clinic and the tables of accounts, sessions, failed logins and the audit log
+  // (migration 7).
   // PostgreSQL's migrations 3 to 6 are run on the same data.
+  store.exec("DROP TABLE audit");
+  store.exec("DROP TABLE login_failures");
+  store.exec("DROP TABLE sessions");
+  store.exec("DROP TABLE accounts");
+  store.exec("ALTER TABLE patients DROP COLUMN clinic");
   store.exec("DROP TABLE calendar_feeds");
   store.exec("DROP TABLE entered_in_error");
   store.exec("DROP INDEX visits_due");
@@ -1788,6 +1798,148 @@ TEST_CASE("tracker: eight connections writing at once store every change, and on
   CHECK(t.patients().size() == 2);
   CHECK(store.count("visits WHERE done = 1") == 1);
   CHECK(store.count("visits") == 32);  // 16 a patient, stored once each
+  // The audit chain did not fork: two starts, 48 results, one visit done, in one line.
+  const AuditCheck check = t.verify_audit();
+  CHECK(check.problems == std::vector<std::string>{});
+  CHECK(check.entries == 2 + kThreads * kEach + 1);
+}
+
+TEST_CASE("tracker: accounts, passwords, sessions and the login limit", "[tracker][accounts]") {
+  TestStore store;
+  Tracker t(store.db, Tracker::Mode::create_if_missing);
+  const RuleSet& rules = real_rules();
+  const Date today = d("2026-12-07");
+  t.start(rules, "pt-01", itp_request(), today);
+  CHECK_FALSE(t.has_accounts());
+  const std::string pw = "correct horse battery";
+  t.add_account("root", Role::admin, "", "", pw, today);
+  const Account nurse = t.add_account("nurse.a", Role::clinician, "north", "", pw, today);
+  CHECK(nurse.clinic == "north");
+  const Account patient = t.add_account("pat.01", Role::patient, "", "pt-01", pw, today);
+  CHECK(patient.patient == "pt-01");
+  t.add_account("carer.01", Role::carer, "", "pt-01", pw, today);
+  CHECK(t.has_accounts());
+  const auto refused = [&](const std::string& name, Role role, const std::string& clinic,
+                           const std::string& label, const std::string& password) {
+    return problem_of([&] { t.add_account(name, role, clinic, label, password, today); });
+  };
+  CHECK(refused("x1", Role::admin, "", "", "short").id == "accounts.weak_password");
+  CHECK(refused("nurse.a", Role::admin, "", "", pw).id == "accounts.duplicate");
+  CHECK(refused("x2", Role::clinician, "", "", pw).id == "accounts.needs_clinic");
+  CHECK(refused("x3", Role::carer, "", "", pw).id == "accounts.needs_patient");
+  CHECK(refused("x4", Role::patient, "", "pt-99", pw).id == "tracker.unknown_patient");
+  CHECK(refused("bad name", Role::admin, "", "", pw).id == "tracker.bad_label");
+  CHECK(problem_of([] { parse_role("nurse"); }).id == "accounts.bad_role");
+  CHECK(t.accounts().size() == 4);
+
+  // Passwords and tokens are never stored in clear.
+  for (const auto& row : store.rows("SELECT password_hash FROM accounts")) {
+    CHECK(row[0]->rfind("$argon2id$", 0) == 0);
+    CHECK(row[0]->find(pw) == std::string::npos);
+  }
+  const std::int64_t now = 1'796'600'000;  // 2026-12-07
+  const Session s = t.login("nurse.a", pw, now);
+  CHECK(s.token.size() == 64);
+  CHECK(s.account.name == "nurse.a");
+  CHECK(s.account.role == Role::clinician);
+  CHECK(s.expires_at == now + kSessionSeconds);
+  CHECK(store.count("sessions") == 1);
+  CHECK(store.rows("SELECT token_sha256 FROM sessions")[0][0] == sha256_hex(s.token));
+  CHECK(t.session(s.token, now + 60).value().account.clinic == "north");
+  CHECK_FALSE(t.session(s.token, now + kSessionSeconds));  // expired
+  CHECK_FALSE(t.session(std::string(64, 'a'), now));
+
+  // A wrong password, an unknown name: the same refusal; five failures of a name stop it for
+  // a quarter of an hour, the right password included.
+  const Problem wrong = problem_of([&] { t.login("pat.01", "wrong password!", now); });
+  const Problem unknown = problem_of([&] { t.login("nobody", pw, now); });
+  CHECK(wrong.id == "accounts.bad_login");
+  CHECK(unknown.id == wrong.id);
+  CHECK(unknown.message == wrong.message);
+  for (int i = 0; i < 4; ++i) {
+    CHECK(problem_of([&] { t.login("pat.01", "wrong password!", now + i); }).id ==
+          "accounts.bad_login");
+  }
+  CHECK(problem_of([&] { t.login("pat.01", pw, now + 10); }).id == "accounts.rate_limited");
+  CHECK(t.login("pat.01", pw, now + kLoginWindowSeconds + 10).account.patient == "pt-01");
+
+  // Disabling ends the sessions; a reset does too, and the new password works.
+  const Session carer = t.login("carer.01", pw, now);
+  t.disable_account("carer.01");
+  CHECK_FALSE(t.session(carer.token, now + 1));
+  CHECK(problem_of([&] { t.login("carer.01", pw, now + 2); }).id == "accounts.bad_login");
+  CHECK(problem_of([&] { t.disable_account("nobody"); }).id == "accounts.unknown");
+  t.reset_password("nurse.a", "a new long passphrase");
+  CHECK_FALSE(t.session(s.token, now + 1));
+  CHECK(problem_of([&] { t.login("nurse.a", pw, now + 3); }).id == "accounts.bad_login");
+  const Session again = t.login("nurse.a", "a new long passphrase", now + 4);
+  t.logout(again.token);
+  CHECK_FALSE(t.session(again.token, now + 5));
+  CHECK(store.count("accounts WHERE disabled = 1") == 1);
+}
+
+TEST_CASE("tracker: the audit log names who did what, and an edited or removed entry is found",
+          "[tracker][audit]") {
+  TestStore store;
+  Tracker t(store.db, Tracker::Mode::create_if_missing);
+  const RuleSet& rules = real_rules();
+  const Date today = d("2026-12-07");
+  CHECK(t.actor().name.rfind("cli:", 0) == 0);
+  t.set_actor({"nurse.a", "north"});
+  CHECK(t.start(rules, "pt-01", itp_request(), today).clinic == "north");
+  RecordRequest r;
+  r.label = "pt-01";
+  r.test = "creatinine";
+  r.value = "80 umol/L";
+  r.date = d("2026-11-30");
+  r.today = today;
+  const Recorded rec = t.record(rules, r);
+  t.set_actor({"dr.b", "north"});
+  t.mark_done("pt-01", d("2026-11-17"), d("2026-11-20"), "", today);
+  t.mark_entered_in_error("pt-01", rec.result.id, "wrong patient", today);
+  t.record_view("pt-01", "patient page");
+  t.set_calendar_token("pt-01", std::string(32, 'k'), today);
+  t.start(rules, "pt-02", itp_request(), today);
+  CHECK(t.patient("pt-01").clinic == "north");
+
+  const std::vector<AuditEntry> mine = t.audit(std::string("pt-01"));
+  std::vector<std::string> actions, actors;
+  for (const AuditEntry& e : mine) {
+    actions.push_back(e.action);
+    actors.push_back(e.actor);
+  }
+  CHECK(actions == std::vector<std::string>{"start", "record", "done", "entered_in_error", "view",
+                                            "calendar_token"});
+  CHECK(actors == std::vector<std::string>{"nurse.a", "nurse.a", "dr.b", "dr.b", "dr.b", "dr.b"});
+  CHECK(json::parse(mine[1].detail) ==
+        json{{"result", rec.result.id}, {"test", "creatinine"}, {"date", "2026-11-30"}});
+  CHECK(mine[1].detail.find("80") == std::string::npos);  // no value of a result
+  CHECK(mine[0].at.size() == 20);                          // 2026-12-07T01:02:03Z
+  CHECK(t.audit().size() == 7);
+  AuditCheck check = t.verify_audit();
+  CHECK(check.ok());
+  CHECK(check.entries == 7);
+  CHECK(check.head == t.audit().back().sha256);
+  CHECK(mine[0].prev_sha256 == std::string(64, '0'));
+
+  // The store refuses to change or delete an entry.
+  CHECK_THROWS(store.exec("UPDATE audit SET actor = 'someone'"));
+  CHECK_THROWS(store.exec("DELETE FROM audit"));
+  // Past the triggers (someone with the database's own rights): the chain shows it.
+  const bool pg = store.postgres();
+  store.exec(pg ? "DROP TRIGGER audit_kept_update ON audit" : "DROP TRIGGER audit_kept_update");
+  store.exec("UPDATE audit SET actor = 'someone' WHERE id = 3");
+  check = t.verify_audit();
+  CHECK(check.problems ==
+        std::vector<std::string>{"entry 3: its content does not match its hash (it was edited)"});
+  store.exec("UPDATE audit SET actor = 'dr.b' WHERE id = 3");
+  CHECK(t.verify_audit().ok());
+  store.exec(pg ? "DROP TRIGGER audit_kept_delete ON audit" : "DROP TRIGGER audit_kept_delete");
+  store.exec("DELETE FROM audit WHERE id = 4");
+  check = t.verify_audit();
+  CHECK(check.problems == std::vector<std::string>{"entry 5: does not follow the entry before it "
+                                                   "(an entry was removed or put in)"});
+  CHECK(check.entries == 6);
 }
 
 TEST_CASE("tracker: a PostgreSQL store: its schema, other programs' databases, read-only use",
