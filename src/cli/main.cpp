@@ -17,6 +17,7 @@
 #include "cli/pdf_module.hpp"
 #include "cli/request_flags.hpp"
 #include "cli/track/track_cli.hpp"
+#include "cli/users_cli.hpp"
 #include "doseplan/doseplan.hpp"
 #include "doseplan/ics.hpp"
 #include "doseplan/tracker.hpp"
@@ -358,6 +359,7 @@ int main(int argc, char** argv) {
   check->add_option("DIR", check_dir, "Rules directory (default: as for other commands)");
 
   const auto run_track = cli::add_track_commands(app, rules_dir);
+  const auto run_users = cli::add_users_commands(app);
 
   server::ServeOptions so;
   std::string serve_db;
@@ -394,6 +396,7 @@ int main(int argc, char** argv) {
       return server::serve(so);
     }
     if (const auto code = run_track()) return *code;
+    if (const auto code = run_users()) return *code;
   } catch (const Error& e) {
     report(e, wants_chinese(argc, argv));
     return kExitBadInput;
