@@ -137,11 +137,11 @@ struct TrackedPatient {
 // patients of their clinic; a patient their own record (read, and their calendar feed); a carer
 // one patient's record, read only.
 enum class Role { admin, clinician, patient, carer };
-std::string_view role_name(Role role);  // "admin", "clinician", "patient", "carer"
+std::string_view role_name(Role role);     // "admin", "clinician", "patient", "carer"
 Role parse_role(const std::string& text);  // accounts.bad_role
 
 inline constexpr std::int64_t kSessionSeconds = 8 * 3600;     // a session lasts a working day
-inline constexpr int kMaxLoginFailures = 5;                    // failed logins of a name ...
+inline constexpr int kMaxLoginFailures = 5;                   // failed logins of a name ...
 inline constexpr std::int64_t kLoginWindowSeconds = 15 * 60;  // ... within this many seconds
 inline constexpr std::size_t kMinPasswordLength = 12;
 

@@ -365,10 +365,19 @@ int main(int argc, char** argv) {
   std::string serve_db;
   CLI::App* serve = app.add_subcommand(
       "serve", "Web pages and a JSON API on this machine (docs/serve.md); stop with Ctrl-C");
-  serve->add_option("--listen", so.listen, "Address (default 127.0.0.1; loopback only)");
+  serve->add_option("--listen", so.listen,
+                    "Address (default 127.0.0.1; another only when the store has accounts)");
   serve->add_option("--port", so.port, "Port (default: a free one, printed)");
-  serve->add_option("--db", serve_db, "Tracker database (default: as for doseplan track)");
+  serve->add_option("--db", serve_db,
+                    "Tracker database: a file or postgresql://USER@HOST:PORT/DB (default: as for "
+                    "doseplan track)");
   serve->add_option("--threads", so.threads, "Requests served at once (1 to 64; default 16)");
+  serve->add_option("--tls-cert", so.tls_cert, "HTTPS: the certificate (PEM)");
+  serve->add_option("--tls-key", so.tls_key, "HTTPS: its private key (PEM, unencrypted)");
+  serve->add_flag("--secure-cookies", so.secure_cookies,
+                  "Behind a TLS reverse proxy: session cookies only over HTTPS");
+  serve->add_option("--host-name", so.host_names,
+                    "A host name clients (or the proxy) use, as in the Host header (repeatable)");
 
   try {
     app.parse(argc, argv);

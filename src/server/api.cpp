@@ -67,16 +67,19 @@ std::string label_of(const httplib::Request& req) {
 
 }  // namespace
 
-void api_regimens(const App& app, const httplib::Request&, httplib::Response& res) {
+void api_regimens(const App& app, const httplib::Request&, httplib::Response& res, const Caller&) {
   res.set_content(render_regimen_list_json(app.rules), "application/json");
 }
 
-void api_regimen(const App& app, const httplib::Request& req, httplib::Response& res) {
+void api_regimen(const App& app, const httplib::Request& req, httplib::Response& res,
+                 const Caller&) {
   const Regimen& r = app.rules.regimen(req.matches[1].str());
   res.set_content(render_regimen_json(r, app.rules), "application/json");
 }
 
-void api_plan(const App& app, const httplib::Request& req, httplib::Response& res) {
+void api_plan(const App& app, const httplib::Request& req, httplib::Response& res,
+              const Caller& who) {
+  require_role(who, {Role::admin, Role::clinician});
   PlanRequest q = parse_plan_request(req.body, "request");
   q.explain = param(req, "explain") == "true";
   res.set_content(render_json(make_plan(app.rules, q)), "application/json");
@@ -84,7 +87,9 @@ void api_plan(const App& app, const httplib::Request& req, httplib::Response& re
 
 // The lines are planned one at a time as the response is written (chunked): memory holds the
 // body (at most the batch limit) and one plan.
-void api_batch(const App& app, const httplib::Request& req, httplib::Response& res) {
+void api_batch(const App& app, const httplib::Request& req, httplib::Response& res,
+               const Caller& who) {
+  require_role(who, {Role::admin, Role::clinician});
   auto input = std::make_shared<std::string>(req.body);
   const RuleSet* rules = &app.rules;
   res.set_chunked_content_provider("application/x-ndjson",
@@ -96,10 +101,12 @@ void api_batch(const App& app, const httplib::Request& req, httplib::Response& r
                                    });
 }
 
-void api_patients(const App& app, const httplib::Request&, httplib::Response& res) {
+void api_patients(const App& app, const httplib::Request&, httplib::Response& res,
+                  const Caller& who) {
   json list = json::array();
   try {
-    for (const TrackedPatient& p : open_store(app, Tracker::Mode::read_only).patients()) {
+    for (const TrackedPatient& p :
+         visible_patients(who, open_store(app, who, Tracker::Mode::read_only))) {
       list.push_back(patient_json(p));
     }
   } catch (const Error& e) {
@@ -108,7 +115,9 @@ void api_patients(const App& app, const httplib::Request&, httplib::Response& re
   send_json(res, {{"disclaimer", disclaimer_json()}, {"patients", list}});
 }
 
-void api_track_start(const App& app, const httplib::Request& req, httplib::Response& res) {
+void api_track_start(const App& app, const httplib::Request& req, httplib::Response& res,
+                     const Caller& who) {
+  require_role(who, {Role::admin, Role::clinician});
   const json body = body_object(req);
   const std::string label = text_member(body, "label", true);
   check_patient_label(label);
@@ -118,13 +127,15 @@ void api_track_start(const App& app, const httplib::Request& req, httplib::Respo
   }
   const PlanRequest q = parse_plan_request(body["request"].dump(), "request:/request");
   const TrackedPatient p =
-      open_store(app, Tracker::Mode::create_if_missing).start(app.rules, label, q, today());
+      open_store(app, who, Tracker::Mode::create_if_missing).start(app.rules, label, q, today());
   send_json(res, {{"disclaimer", disclaimer_json()}, {"patient", patient_json(p)}}, 201);
 }
 
-void api_patient(const App& app, const httplib::Request& req, httplib::Response& res) {
+void api_patient(const App& app, const httplib::Request& req, httplib::Response& res,
+                 const Caller& who) {
   const std::string label = label_of(req);
-  const Tracker t = open_store(app, Tracker::Mode::read_only);
+  const Tracker t = open_store(app, who, Tracker::Mode::read_only);
+  const TrackedPatient patient = visible_patient(who, t, label);
   json visits = json::array(), results = json::array(), advice = json::array();
   for (const TrackedVisit& v : t.visits(label)) visits.push_back(visit_json(v));
   for (const TrackedResult& r : t.results(label)) {
@@ -133,14 +144,16 @@ void api_patient(const App& app, const httplib::Request& req, httplib::Response&
   for (const Advice& a : t.advise(app.rules, label, today())) {
     advice.push_back(advice_json(a, app.rules));
   }
+  if (app.accounts) open_store(app, who, Tracker::Mode::open_existing).record_view(label, "api");
   send_json(res, {{"disclaimer", disclaimer_json()},
-                  {"patient", patient_json(t.patient(label))},
+                  {"patient", patient_json(patient)},
                   {"visits", visits},
                   {"results", results},
                   {"advice", advice}});
 }
 
-void api_record(const App& app, const httplib::Request& req, httplib::Response& res) {
+void api_record(const App& app, const httplib::Request& req, httplib::Response& res,
+                const Caller& who) {
   const std::string label = label_of(req);
   const json body = body_object(req);
   RecordRequest r;
@@ -151,7 +164,9 @@ void api_record(const App& app, const httplib::Request& req, httplib::Response& 
   if (const std::string uln = text_member(body, "uln", false); !uln.empty()) r.uln = uln;
   r.note = text_member(body, "note", false);
   r.today = today();
-  const Recorded done = open_store(app, Tracker::Mode::open_existing).record(app.rules, r);
+  Tracker t = open_store(app, who, Tracker::Mode::open_existing);
+  require_change(who, t, label);
+  const Recorded done = t.record(app.rules, r);
   send_json(res,
             {{"disclaimer", disclaimer_json()},
              {"result", result_json(done.result, app.rules.find_lab(done.result.test))},
@@ -159,26 +174,29 @@ void api_record(const App& app, const httplib::Request& req, httplib::Response& 
             201);
 }
 
-void api_visit_done(const App& app, const httplib::Request& req, httplib::Response& res) {
+void api_visit_done(const App& app, const httplib::Request& req, httplib::Response& res,
+                    const Caller& who) {
   const std::string label = label_of(req);
   const Date visit = parse_date(req.matches[2].str(), "visit");
   const json body = body_object(req);
   const std::string on = text_member(body, "on", false);
-  const MarkedDone done = open_store(app, Tracker::Mode::open_existing)
-                              .mark_done(label, visit, on.empty() ? today() : parse_date(on, "on"),
-                                         text_member(body, "note", false), today());
+  Tracker t = open_store(app, who, Tracker::Mode::open_existing);
+  require_change(who, t, label);
+  const MarkedDone done = t.mark_done(label, visit, on.empty() ? today() : parse_date(on, "on"),
+                                      text_member(body, "note", false), today());
   send_json(res, {{"disclaimer", disclaimer_json()},
                   {"visit", visit_json(done.visit)},
                   {"already_done", done.already_done}});
 }
 
-void api_due(const App& app, const httplib::Request& req, httplib::Response& res) {
+void api_due(const App& app, const httplib::Request& req, httplib::Response& res,
+             const Caller& who) {
   const std::string within_text = param(req, "within");
   const Span within = parse_span(within_text.empty() ? "14 days" : within_text, "within");
   json list = json::array();
   try {
     for (const DueVisit& d :
-         open_store(app, Tracker::Mode::read_only).due(std::nullopt, today(), within)) {
+         visible_due(who, open_store(app, who, Tracker::Mode::read_only), within)) {
       static constexpr const char* kStatus[] = {"overdue", "due", "upcoming"};
       list.push_back({{"label", d.label},
                       {"regimen", d.regimen_id},
@@ -194,7 +212,7 @@ void api_due(const App& app, const httplib::Request& req, httplib::Response& res
             {{"disclaimer", disclaimer_json()}, {"today", format_date(today())}, {"due", list}});
 }
 
-void api_openapi(const App&, const httplib::Request&, httplib::Response& res) {
+void api_openapi(const App&, const httplib::Request&, httplib::Response& res, const Caller&) {
   res.set_content(kOpenApiJson, "application/json");
 }
 

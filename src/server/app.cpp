@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "core/text.hpp"
 #include "doseplan/format.hpp"
 
 namespace doseplan::server {
@@ -39,8 +40,79 @@ std::string random_hex(std::size_t bytes) {
   return out.str();
 }
 
-Tracker open_store(const App& app, Tracker::Mode mode) {
-  return Tracker(app.db_path, mode, true);
+Tracker open_store(const App& app, const Caller& who, Tracker::Mode mode) {
+  Tracker t(app.db_path, mode, true);
+  if (who.account) t.set_actor({who.account->name, who.account->clinic});
+  return t;
+}
+
+bool sees(const Caller& who, const TrackedPatient& p) {
+  if (!who.account) return true;
+  const Account& a = *who.account;
+  switch (a.role) {
+    case Role::admin:
+      return true;
+    case Role::clinician:
+      return p.clinic == a.clinic;
+    case Role::patient:
+    case Role::carer:
+      return p.label == a.patient;
+  }
+  return false;
+}
+
+TrackedPatient visible_patient(const Caller& who, const Tracker& t, const std::string& label) {
+  if (who.account) {
+    bool seen = false;
+    TrackedPatient p;
+    try {
+      p = t.patient(label);
+      seen = sees(who, p);
+    } catch (const Error& e) {
+      if (e.id() != "tracker.unknown_patient") throw;
+    }
+    if (!seen) {
+      throw Error("tracker.unknown_patient", "label",
+                  "no tracked patient " + detail::in_quotes(label) + " that this account may see");
+    }
+    return p;
+  }
+  return t.patient(label);
+}
+
+void require_role(const Caller& who, std::initializer_list<Role> roles) {
+  if (!who.account) return;
+  for (const Role r : roles) {
+    if (who.account->role == r) return;
+  }
+  throw Error("serve.not_allowed", "request",
+              "a " + std::string(role_name(who.account->role)) + " account may not do this");
+}
+
+void require_change(const Caller& who, const Tracker& t, const std::string& label) {
+  require_role(who, {Role::admin, Role::clinician});
+  visible_patient(who, t, label);
+}
+
+bool can_change(const Caller& who) {
+  return !who.account || who.account->role == Role::admin || who.account->role == Role::clinician;
+}
+
+std::vector<DueVisit> visible_due(const Caller& who, const Tracker& t, Span within) {
+  std::vector<DueVisit> due = t.due(std::nullopt, today(), within);
+  if (!who.account) return due;
+  std::vector<std::string> labels;
+  for (const TrackedPatient& p : visible_patients(who, t)) labels.push_back(p.label);
+  std::erase_if(due, [&](const DueVisit& d) {
+    return std::find(labels.begin(), labels.end(), d.label) == labels.end();
+  });
+  return due;
+}
+
+std::vector<TrackedPatient> visible_patients(const Caller& who, const Tracker& t) {
+  std::vector<TrackedPatient> all = t.patients();
+  std::erase_if(all, [&](const TrackedPatient& p) { return !sees(who, p); });
+  return all;
 }
 
 int status_of(const Error& e) {
@@ -51,6 +123,9 @@ int status_of(const Error& e) {
     return 404;
   }
   if (id == "tracker.duplicate_patient") return 409;
+  if (id == "serve.not_allowed" || id == "serve.forbidden" || id == "serve.csrf") return 403;
+  if (id == "serve.login_required" || id == "accounts.bad_login") return 401;
+  if (id == "accounts.rate_limited") return 429;
   if (id == "tracker.db_busy" || id == "tracker.db_unavailable") return 503;
   return 400;
 }
@@ -83,8 +158,8 @@ std::string lang_query(Lang lang) {
   return lang == Lang::zh_CN ? "?lang=zh-CN" : "";
 }
 
-std::string form_hidden(const App& app, Lang lang) {
-  return "<input type=\"hidden\" name=\"csrf\" value=\"" + h(app.csrf) +
+std::string form_hidden(const Caller& who, Lang lang) {
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + h(who.csrf) +
          "\"><input type=\"hidden\" name=\"lang\" value=\"" +
          (lang == Lang::zh_CN ? "zh-CN" : "en") + "\">";
 }
@@ -142,8 +217,9 @@ std::string page(Lang lang, const std::string& title, const std::string& body,
          h(tr(lang, "Site")) + "\"><a href=\"/" + q + "\">" + h(tr(lang, "Regimens")) +
          "</a> · <a href=\"/patients" + q + "\">" + h(tr(lang, "Patients")) +
          "</a> · <a href=\"/due" + q + "\">" + h(tr(lang, "Due and overdue")) +
-         "</a> · <a href=\"" + h(other) + "\" lang=\"" + (zh ? "en" : "zh-CN") + "\">" +
-         (zh ? "English" : "中文") + "</a></nav></header><main>";
+         "</a> · <a href=\"/login" + q + "\">" + h(tr(lang, "Account")) + "</a> · <a href=\"" +
+         h(other) + "\" lang=\"" + (zh ? "en" : "zh-CN") + "\">" + (zh ? "English" : "中文") +
+         "</a></nav></header><main>";
   out += "<h1>" + h(title) + "</h1>";
   out += body;
   out += "</main><footer class=\"site\"><p class=\"disclaimer\">" + h(pick(disclaimer(), lang)) +

@@ -5,8 +5,10 @@
 
 #include <httplib.h>
 
+#include <initializer_list>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,10 +23,41 @@ struct App {
   RuleSet rules;                   // every regimen, loaded once at start (read-only afterwards)
   std::string db_path;             // the tracker's store, opened per request
   std::string secret;              // per launch: the key of the printed URL, then a cookie
-  std::string csrf;                // per launch: a hidden field of every form
+  std::string csrf;                // per launch: a hidden field of every form (the login form's
+                                   // with accounts)
   std::string origin;              // "http://127.0.0.1:PORT"
   std::vector<std::string> hosts;  // Host headers accepted: 127.0.0.1:PORT, localhost:PORT
+  bool accounts = false;           // the store had accounts at start: sessions, not the key
+  bool tls = false;                // served over HTTPS (--tls-cert): cookies are Secure
 };
+
+// Who sends a request. Without accounts: the holder of the per-launch key, who may do everything
+// (a loopback server, one person). With accounts: the account of a session, whose role decides
+// (docs/serve.md, "Accounts and roles").
+struct Caller {
+  std::optional<Account> account;  // none: the key's holder
+  std::string csrf;   // the token of this caller's forms: the session's, or the launch's
+  std::string token;  // the session's token (logout)
+};
+
+// ------------------------------------------------------------------ access
+
+// Whether `who` may see patient `p`: the key's holder and an administrator every patient; a
+// clinician those of their clinic; a patient or a carer their one patient.
+bool sees(const Caller& who, const TrackedPatient& p);
+// The patient `label`, when `who` may see it; else tracker.unknown_patient as for a label not
+// tracked (404: whether another clinic's patient exists is not told).
+TrackedPatient visible_patient(const Caller& who, const Tracker& t, const std::string& label);
+// serve.not_allowed (403) unless `who` is the key's holder or has one of `roles`.
+void require_role(const Caller& who, std::initializer_list<Role> roles);
+// What may change a patient's record (start, results, visits, entered in error): an
+// administrator or a clinician who sees the patient.
+void require_change(const Caller& who, const Tracker& t, const std::string& label);
+// The patients `who` sees (patients()), and the visits of those due within `within` of today.
+std::vector<TrackedPatient> visible_patients(const Caller& who, const Tracker& t);
+std::vector<DueVisit> visible_due(const Caller& who, const Tracker& t, Span within);
+// Whether `who` may change patients' records: the key's holder, an administrator, a clinician.
+bool can_change(const Caller& who);
 
 // ------------------------------------------------------------------ requests
 
@@ -43,7 +76,7 @@ Date today();
 
 // The tracker's store, opened for this request (one connection a request; SQLite serialises the
 // writers).
-Tracker open_store(const App& app, Tracker::Mode mode);
+Tracker open_store(const App& app, const Caller& who, Tracker::Mode mode);
 
 // ------------------------------------------------------------------ errors
 
@@ -70,7 +103,7 @@ std::string page(Lang lang, const std::string& title, const std::string& body,
                  const std::string& path_for_switch);
 
 // The hidden fields every form carries: the CSRF token and the language.
-std::string form_hidden(const App& app, Lang lang);
+std::string form_hidden(const Caller& who, Lang lang);
 
 // "?lang=zh-CN" for Chinese, "" for English: appended to links.
 std::string lang_query(Lang lang);
@@ -84,37 +117,76 @@ void send_json(httplib::Response& res, const json& body, int status = 200);
 // ------------------------------------------------------------------ handlers
 
 // Clinician pages (pages.cpp).
-void regimen_list_page(const App& app, const httplib::Request& req, httplib::Response& res);
-void regimen_form_page(const App& app, const httplib::Request& req, httplib::Response& res);
-void regimen_rules_page(const App& app, const httplib::Request& req, httplib::Response& res);
-void plan_page(const App& app, const httplib::Request& req, httplib::Response& res);
-void plan_download(const App& app, const httplib::Request& req, httplib::Response& res);
+void regimen_list_page(const App& app, const httplib::Request& req, httplib::Response& res,
+                       const Caller& who);
+void regimen_form_page(const App& app, const httplib::Request& req, httplib::Response& res,
+                       const Caller& who);
+void regimen_rules_page(const App& app, const httplib::Request& req, httplib::Response& res,
+                        const Caller& who);
+void plan_page(const App& app, const httplib::Request& req, httplib::Response& res,
+               const Caller& who);
+void plan_download(const App& app, const httplib::Request& req, httplib::Response& res,
+                   const Caller& who);
 
 // Tracker pages (tracker_pages.cpp).
-void patients_page(const App& app, const httplib::Request& req, httplib::Response& res);
-void due_page(const App& app, const httplib::Request& req, httplib::Response& res);
-void patient_page(const App& app, const httplib::Request& req, httplib::Response& res);
-void patient_calendar(const App& app, const httplib::Request& req, httplib::Response& res);
-void new_calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res);
-void revoke_calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res);
-void calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res);
-void track_start(const App& app, const httplib::Request& req, httplib::Response& res);
-void record_result(const App& app, const httplib::Request& req, httplib::Response& res);
-void visit_done(const App& app, const httplib::Request& req, httplib::Response& res);
-void result_in_error(const App& app, const httplib::Request& req, httplib::Response& res);
+void patients_page(const App& app, const httplib::Request& req, httplib::Response& res,
+                   const Caller& who);
+void due_page(const App& app, const httplib::Request& req, httplib::Response& res,
+              const Caller& who);
+void patient_page(const App& app, const httplib::Request& req, httplib::Response& res,
+                  const Caller& who);
+void patient_calendar(const App& app, const httplib::Request& req, httplib::Response& res,
+                      const Caller& who);
+void new_calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res,
+                       const Caller& who);
+void revoke_calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res,
+                          const Caller& who);
+void calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res,
+                   const Caller& who);
+void track_start(const App& app, const httplib::Request& req, httplib::Response& res,
+                 const Caller& who);
+void record_result(const App& app, const httplib::Request& req, httplib::Response& res,
+                   const Caller& who);
+void visit_done(const App& app, const httplib::Request& req, httplib::Response& res,
+                const Caller& who);
+void result_in_error(const App& app, const httplib::Request& req, httplib::Response& res,
+                     const Caller& who);
+
+// Logging in and out (login.cpp).
+void login_page(const App& app, const httplib::Request& req, httplib::Response& res,
+                const Caller& who);
+void login_form(const App& app, const httplib::Request& req, httplib::Response& res,
+                const Caller& who);
+void logout_form(const App& app, const httplib::Request& req, httplib::Response& res,
+                 const Caller& who);
+void api_login(const App& app, const httplib::Request& req, httplib::Response& res,
+               const Caller& who);
+void api_logout(const App& app, const httplib::Request& req, httplib::Response& res,
+                const Caller& who);
 
 // JSON API (api.cpp).
-void api_regimens(const App& app, const httplib::Request& req, httplib::Response& res);
-void api_regimen(const App& app, const httplib::Request& req, httplib::Response& res);
-void api_plan(const App& app, const httplib::Request& req, httplib::Response& res);
-void api_batch(const App& app, const httplib::Request& req, httplib::Response& res);
-void api_patients(const App& app, const httplib::Request& req, httplib::Response& res);
-void api_track_start(const App& app, const httplib::Request& req, httplib::Response& res);
-void api_patient(const App& app, const httplib::Request& req, httplib::Response& res);
-void api_record(const App& app, const httplib::Request& req, httplib::Response& res);
-void api_visit_done(const App& app, const httplib::Request& req, httplib::Response& res);
-void api_due(const App& app, const httplib::Request& req, httplib::Response& res);
-void api_openapi(const App& app, const httplib::Request& req, httplib::Response& res);
+void api_regimens(const App& app, const httplib::Request& req, httplib::Response& res,
+                  const Caller& who);
+void api_regimen(const App& app, const httplib::Request& req, httplib::Response& res,
+                 const Caller& who);
+void api_plan(const App& app, const httplib::Request& req, httplib::Response& res,
+              const Caller& who);
+void api_batch(const App& app, const httplib::Request& req, httplib::Response& res,
+               const Caller& who);
+void api_patients(const App& app, const httplib::Request& req, httplib::Response& res,
+                  const Caller& who);
+void api_track_start(const App& app, const httplib::Request& req, httplib::Response& res,
+                     const Caller& who);
+void api_patient(const App& app, const httplib::Request& req, httplib::Response& res,
+                 const Caller& who);
+void api_record(const App& app, const httplib::Request& req, httplib::Response& res,
+                const Caller& who);
+void api_visit_done(const App& app, const httplib::Request& req, httplib::Response& res,
+                    const Caller& who);
+void api_due(const App& app, const httplib::Request& req, httplib::Response& res,
+             const Caller& who);
+void api_openapi(const App& app, const httplib::Request& req, httplib::Response& res,
+                 const Caller& who);
 
 }  // namespace doseplan::server
 

@@ -301,8 +301,8 @@ std::string form_field_of(const Problem& p, const json& regimen) {
   return f;
 }
 
-std::string form_page(const App& app, Lang lang, const Regimen& regimen, const Values& values,
-                      const Error* error) {
+std::string form_page(const App& app, const Caller& who, Lang lang, const Regimen& regimen,
+                      const Values& values, const Error* error) {
   const json r = json::parse(render_regimen_json(regimen, app.rules));
   const std::vector<FieldSpec> fields = form_fields(r, app.rules, lang);
   Problems problems;
@@ -321,7 +321,7 @@ std::string form_page(const App& app, Lang lang, const Regimen& regimen, const V
             h(tr(lang, "Nothing was planned: correct the fields marked below.")) + "</p>";
     body += problems_html(problems, "", lang, "form-errors") + "</div>";
   }
-  body += "<form method=\"post\" action=\"/plan\">" + form_hidden(app, lang) +
+  body += "<form method=\"post\" action=\"/plan\">" + form_hidden(who, lang) +
           "<input type=\"hidden\" name=\"regimen\" value=\"" + h(regimen.id) + "\">";
   for (const FieldSpec& f : fields) body += field_html(f, values, problems, lang);
   body += "<button type=\"submit\">" + h(tr(lang, "Make the plan")) + "</button></form>";
@@ -382,10 +382,10 @@ Values values_of_form(const httplib::Request& req) {
 // The plan page's tool bar: Print (app.js shows it), the downloads, the other language, "track
 // this patient". Each is a form that posts the request again (write_plan_request), so no patient
 // data go into a URL.
-std::string toolbar(const App& app, Lang lang, const std::string& request_json) {
+std::string toolbar(const Caller& who, Lang lang, const std::string& request_json) {
   const std::string request =
       "<input type=\"hidden\" name=\"request\" value=\"" + h(request_json) + "\">";
-  const std::string hidden = form_hidden(app, lang) + request;
+  const std::string hidden = form_hidden(who, lang) + request;
   std::string out = "<nav class=\"toolbar\" aria-label=\"" + h(tr(lang, "Plan")) +
                     "\"><a href=\"/" + lang_query(lang) + "\">" + h(tr(lang, "Regimens")) +
                     "</a> <button type=\"button\" id=\"print\" hidden>" + h(tr(lang, "Print")) +
@@ -401,7 +401,7 @@ std::string toolbar(const App& app, Lang lang, const std::string& request_json) 
   }
   out += "</form>";
   const Lang other = lang == Lang::zh_CN ? Lang::en : Lang::zh_CN;
-  out += "<form method=\"post\" action=\"/plan\" class=\"inline\">" + form_hidden(app, other) +
+  out += "<form method=\"post\" action=\"/plan\" class=\"inline\">" + form_hidden(who, other) +
          request + "<button type=\"submit\" lang=\"" + (other == Lang::zh_CN ? "zh-CN" : "en") +
          "\">" + (other == Lang::zh_CN ? "中文" : "English") + "</button></form>";
   out += "<form method=\"post\" action=\"/patients\" class=\"inline\">" + hidden +
@@ -424,14 +424,14 @@ constexpr std::string_view kToolbarStyle =
     "<script src=\"/static/app.js\" defer></script>";
 
 // The printable page (render_html, the same as `plan --format html`) with the tool bar at its top.
-std::string plan_page_html(const App& app, const Plan& plan, Lang lang) {
+std::string plan_page_html(const Caller& who, const Plan& plan, Lang lang) {
   std::string html = render_html(plan, lang);
   const std::string request_json = write_plan_request(plan.request);
   const std::size_t head_end = html.find("</head>");
   if (head_end != std::string::npos) html.insert(head_end, kToolbarStyle);
   const std::size_t body = html.find("<body>");
   const std::size_t at = body == std::string::npos ? 0 : body + 6;
-  html.insert(at, toolbar(app, lang, request_json));
+  html.insert(at, toolbar(who, lang, request_json));
   return html;
 }
 
@@ -446,7 +446,8 @@ std::mutex pdf_mutex;  // cairo and pango: one PDF at a time
 
 }  // namespace
 
-void regimen_list_page(const App& app, const httplib::Request& req, httplib::Response& res) {
+void regimen_list_page(const App& app, const httplib::Request& req, httplib::Response& res,
+                       const Caller&) {
   const Lang lang = request_lang(req);
   const json list = json::parse(render_regimen_list_json(app.rules));
   std::string body = "<p>" + h(tr(lang, "Choose a regimen to plan a patient's doses and tests.")) +
@@ -465,14 +466,16 @@ void regimen_list_page(const App& app, const httplib::Request& req, httplib::Res
   send_html(res, page(lang, tr(lang, "Regimens"), body, "/"));
 }
 
-void regimen_form_page(const App& app, const httplib::Request& req, httplib::Response& res) {
+void regimen_form_page(const App& app, const httplib::Request& req, httplib::Response& res,
+                       const Caller& who) {
   const Lang lang = request_lang(req);
   const Regimen& regimen = app.rules.regimen(req.matches[1].str());
   Values values{{"weight_unit", "kg"}, {"height_unit", "cm"}, {"creatinine_unit", "umol/L"}};
-  send_html(res, form_page(app, lang, regimen, values, nullptr));
+  send_html(res, form_page(app, who, lang, regimen, values, nullptr));
 }
 
-void regimen_rules_page(const App& app, const httplib::Request& req, httplib::Response& res) {
+void regimen_rules_page(const App& app, const httplib::Request& req, httplib::Response& res,
+                        const Caller&) {
   const Lang lang = request_lang(req);
   const Regimen& regimen = app.rules.regimen(req.matches[1].str());
   send_html(res, page(lang, pick(regimen.drug.name, lang),
@@ -480,22 +483,26 @@ void regimen_rules_page(const App& app, const httplib::Request& req, httplib::Re
                       "/regimens/" + regimen.id + "/rules"));
 }
 
-void plan_page(const App& app, const httplib::Request& req, httplib::Response& res) {
+void plan_page(const App& app, const httplib::Request& req, httplib::Response& res,
+               const Caller& who) {
+  require_role(who, {Role::admin, Role::clinician});
   const Lang lang = request_lang(req);
   const bool from_form = param(req, "request").empty();
   PlanRequest q;
   try {
     q = request_of(req);
-    send_html(res, plan_page_html(app, make_plan(app.rules, q), lang));
+    send_html(res, plan_page_html(who, make_plan(app.rules, q), lang));
   } catch (const Error& e) {
     const std::string id = from_form ? param(req, "regimen") : q.regimen_id;
     const Regimen* regimen = app.rules.find_regimen(id);
     if (regimen == nullptr) throw;
-    send_html(res, form_page(app, lang, *regimen, values_of_form(req), &e), 400);
+    send_html(res, form_page(app, who, lang, *regimen, values_of_form(req), &e), 400);
   }
 }
 
-void plan_download(const App& app, const httplib::Request& req, httplib::Response& res) {
+void plan_download(const App& app, const httplib::Request& req, httplib::Response& res,
+                   const Caller& who) {
+  require_role(who, {Role::admin, Role::clinician});
   const Lang lang = request_lang(req);
   const std::string format = param(req, "format");
   const Plan plan = make_plan(app.rules, request_of(req));

@@ -2,10 +2,13 @@
 // tracker_pages.cpp and api.cpp. This file holds what every request goes through, in order:
 //   1. the Host header must name this server (127.0.0.1:PORT, localhost:PORT): DNS rebinding;
 //   2. a body larger than the route's limit is refused before it is read (413);
-//   3. the per-launch secret: the printed URL's ?key= sets an HttpOnly, SameSite=Strict cookie;
-//      every other request needs that cookie or "Authorization: Bearer SECRET" (403 without);
-//   4. a form post needs the per-launch CSRF token and, when the browser says, the same origin;
-//      an API post needs a JSON content type (415 otherwise);
+//   3. without accounts, the per-launch secret: the printed URL's ?key= sets an HttpOnly,
+//      SameSite=Strict cookie; every other request needs that cookie or "Authorization: Bearer
+//      SECRET" (403 without). With accounts (the store had some at start), a session instead: its
+//      cookie or bearer token (dispatch(): pages without one go to /login, the API answers 401),
+//      and each handler checks the account's role and patients (app.hpp, "access");
+//   4. a form post needs the CSRF token (the session's, or the launch's) and, when the browser
+//      says, the same origin; an API post needs a JSON content type (415 otherwise);
 //   5. the route's handler; an Error becomes its HTTP status with the error's id, field and
 //      message (a page or JSON), anything else a bare 500;
 //   6. the access log: time, method, the route's template (never the path: labels are patient
@@ -79,6 +82,9 @@ std::string cookie_value(const httplib::Request& req, std::string_view name) {
 
 enum class Kind { page, form, api };
 
+// Whether a route needs a session when the server has accounts (the login routes do not).
+enum class Access { session, open };
+
 struct Route {
   std::string method;
   std::string path;  // the template, as logged: "/patients/{label}"
@@ -118,7 +124,18 @@ std::string pattern_of(const std::string& path) {
 
 class Server {
  public:
-  Server(App& app, const ServeOptions& o) : app_(app), log_(o.log) {
+  Server(App& app, const ServeOptions& o)
+      : app_(app),
+        log_(o.log),
+        owned_(o.tls_cert.empty()
+                   ? std::make_unique<httplib::Server>()
+                   : std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str())),
+        http_(*owned_) {
+    if (!http_.is_valid()) {
+      throw Error("serve.bad_tls", "tls-cert",
+                  "the certificate or key can not be used (--tls-cert " + o.tls_cert +
+                      ", --tls-key " + o.tls_key + "): PEM files, the key unencrypted");
+    }
     const int threads = o.threads;
     http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http_.set_payload_max_length(kBatchLimit);
@@ -145,17 +162,20 @@ class Server {
  private:
   App& app_;
   std::ostream* log_;
-  httplib::Server http_;
+  std::unique_ptr<httplib::Server> owned_;  // an httplib::SSLServer with --tls-cert
+  httplib::Server& http_;
   std::vector<Route> routes_;
   std::mutex log_mutex_;
 
-  using Handler = void (*)(const App&, const httplib::Request&, httplib::Response&);
+  using Handler = void (*)(const App&, const httplib::Request&, httplib::Response&, const Caller&);
 
-  void add(const std::string& method, const std::string& path, Kind kind, Handler handler) {
+  void add(const std::string& method, const std::string& path, Kind kind, Handler handler,
+           Access access = Access::session) {
     const std::string pattern = pattern_of(path);
     routes_.push_back({method, path, std::regex(pattern), kind});
-    auto wrapped = [this, kind, handler](const httplib::Request& req, httplib::Response& res) {
-      run(kind, handler, req, res);
+    auto wrapped = [this, kind, handler, access](const httplib::Request& req,
+                                                 httplib::Response& res) {
+      run(kind, access, handler, req, res);
     };
     if (method == "GET") {
       http_.Get(pattern, wrapped);
@@ -192,6 +212,11 @@ class Server {
     add("POST", "/api/v1/patients/{label}/visits/{date}/done", Kind::api, api_visit_done);
     add("GET", "/api/v1/due", Kind::api, api_due);
     add("GET", "/api/v1/openapi.json", Kind::api, api_openapi);
+    add("GET", "/login", Kind::page, login_page, Access::open);
+    add("POST", "/login", Kind::form, login_form, Access::open);
+    add("POST", "/logout", Kind::form, logout_form);
+    add("POST", "/api/v1/login", Kind::api, api_login, Access::open);
+    add("POST", "/api/v1/logout", Kind::api, api_logout);
     http_.Get("/static/app.js", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAppJs), "text/javascript");
     });
@@ -241,7 +266,7 @@ class Server {
     if (req.method == "GET" && req.path.starts_with("/calendar/")) return R::Unhandled;
     const std::string auth = req.get_header_value("Authorization");
     const bool bearer = auth.starts_with("Bearer ") && same_secret(auth.substr(7), app_.secret);
-    if (!bearer && !same_secret(cookie_value(req, "doseplan_key"), app_.secret)) {
+    if (!app_.accounts && !bearer && !same_secret(cookie_value(req, "doseplan_key"), app_.secret)) {
       refuse(req, res, 403, "serve.forbidden",
              "this server needs its key: open the address doseplan serve printed (API: "
              "\"Authorization: Bearer KEY\")");
@@ -249,7 +274,7 @@ class Server {
     }
     if (req.method == "POST" && !is_api(req)) {
       const std::string origin = req.get_header_value("Origin");
-      if ((!origin.empty() && origin != app_.origin && origin != "null") ||
+      if ((!origin.empty() && !same_origin(origin) && origin != "null") ||
           req.get_header_value("Sec-Fetch-Site") == "cross-site") {
         refuse(req, res, 403, "serve.cross_site", "a form posted from another site");
         return R::Handled;
@@ -277,9 +302,10 @@ class Server {
 
   // The route's handler, timed: the milliseconds go to the client as Server-Timing and from
   // there to the access log.
-  void run(Kind kind, Handler handler, const httplib::Request& req, httplib::Response& res) {
+  void run(Kind kind, Access access, Handler handler, const httplib::Request& req,
+           httplib::Response& res) {
     const auto start = std::chrono::steady_clock::now();
-    dispatch(kind, handler, req, res);
+    dispatch(kind, access, handler, req, res);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     std::ostringstream timing;
@@ -287,15 +313,48 @@ class Server {
     res.set_header("Server-Timing", timing.str());
   }
 
-  void dispatch(Kind kind, Handler handler, const httplib::Request& req, httplib::Response& res) {
+  // An Origin header of this server: http(s)://HOST for a Host header it accepts.
+  bool same_origin(const std::string& origin) const {
+    for (const std::string& host : app_.hosts) {
+      if (origin == "http://" + host || origin == "https://" + host) return true;
+    }
+    return false;
+  }
+
+  // Who sends the request: the key's holder (no accounts), or the account of the session whose
+  // token is in the cookie doseplan_session or "Authorization: Bearer". None: a route that needs
+  // a session sends a page to /login and answers the API 401.
+  std::optional<Caller> caller(const httplib::Request& req, httplib::Response& res,
+                               Access access) const {
+    if (!app_.accounts) return Caller{std::nullopt, app_.csrf, ""};
+    const std::string auth = req.get_header_value("Authorization");
+    const std::string token =
+        auth.starts_with("Bearer ") ? auth.substr(7) : cookie_value(req, "doseplan_session");
+    if (!token.empty()) {
+      const std::optional<Session> s =
+          Tracker(app_.db_path, Tracker::Mode::read_only).session(token, std::time(nullptr));
+      if (s) return Caller{s->account, s->csrf, token};
+    }
+    if (access == Access::open) return Caller{std::nullopt, app_.csrf, ""};
+    if (req.method == "GET" && !is_api(req)) {
+      res.set_redirect("/login" + lang_query(request_lang(req)), 303);
+      return std::nullopt;
+    }
+    throw Error("serve.login_required", "request",
+                "log in first (POST /api/v1/login gives a bearer token; pages: /login)");
+  }
+
+  void dispatch(Kind kind, Access access, Handler handler, const httplib::Request& req,
+                httplib::Response& res) {
     try {
-      if (kind == Kind::form && !same_secret(param(req, "csrf"), app_.csrf)) {
-        throw Error("serve.csrf", "csrf", "the form's token is missing or not this server's");
+      const std::optional<Caller> who = caller(req, res, access);
+      if (!who) return;
+      if (kind == Kind::form && !same_secret(param(req, "csrf"), who->csrf)) {
+        throw Error("serve.csrf", "csrf", "the form's token is missing or not this session's");
       }
-      handler(app_, req, res);
+      handler(app_, req, res, *who);
     } catch (const Error& e) {
-      int status = status_of(e);
-      if (e.id() == "serve.csrf") status = 403;
+      const int status = status_of(e);
       if (kind == Kind::api) {
         send_json(res, errors_json(e), status);
       } else {
@@ -350,23 +409,40 @@ class Server {
 
 }  // namespace
 
-int serve(const ServeOptions& o) {
-  if (!is_loopback(o.listen)) {
-    throw Error("serve.not_loopback", "listen",
-                "\"" + o.listen +
-                    "\" is not a loopback address: doseplan serve listens only on this machine "
-                    "(127.0.0.1, ::1, localhost) until accounts exist",
-                zh_detail("{address} is not this machine's own address: doseplan serve listens "
-                          "only on 127.0.0.1, ::1 or localhost.",
-                          {{"address", o.listen}}));
+// Whether the store has accounts (then the server uses sessions, and may listen on the network).
+bool store_has_accounts(const std::string& db) {
+  try {
+    return Tracker(db, Tracker::Mode::read_only, false).has_accounts();
+  } catch (const Error& e) {
+    if (e.id() == "tracker.no_db") return false;
+    throw;
   }
+}
+
+int serve(const ServeOptions& o) {
   if (o.threads < 1 || o.threads > 64) {
     throw Error("input.out_of_range", "threads",
                 "--threads " + std::to_string(o.threads) + " is outside 1 to 64");
   }
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    throw Error("input.missing", o.tls_cert.empty() ? "tls-cert" : "tls-key",
+                "give both --tls-cert FILE and --tls-key FILE");
+  }
+  const bool accounts = store_has_accounts(o.db_path);
+  if (!is_loopback(o.listen) && !accounts) {
+    throw Error("serve.not_loopback", "listen",
+                "\"" + o.listen +
+                    "\" is not a loopback address: doseplan serve listens only on this machine "
+                    "(127.0.0.1, ::1, localhost) until accounts exist (doseplan users add)",
+                zh_detail("{address} is not this machine's own address: doseplan serve listens "
+                          "only on 127.0.0.1, ::1 or localhost.",
+                          {{"address", o.listen}}));
+  }
   App app;
   app.rules = load_rules(o.rules_dir);
   app.db_path = o.db_path;
+  app.accounts = accounts;
+  app.tls = !o.tls_cert.empty() || o.secure_cookies;
   app.secret = random_hex(32);
   app.csrf = random_hex(32);
 
@@ -393,8 +469,13 @@ int serve(const ServeOptions& o) {
   }
   const std::string shown_host =
       bind_host.find(':') != std::string::npos ? "[" + bind_host + "]" : bind_host;
-  app.origin = "http://" + shown_host + ":" + std::to_string(port);
+  const std::string scheme = o.tls_cert.empty() ? "http" : "https";
+  app.origin = scheme + "://" + shown_host + ":" + std::to_string(port);
   app.hosts = {shown_host + ":" + std::to_string(port), "localhost:" + std::to_string(port)};
+  for (const std::string& name : o.host_names) {  // the names clients (or a proxy) use
+    app.hosts.push_back(name);
+    app.hosts.push_back(name + ":" + std::to_string(port));
+  }
 
   std::atomic<bool> signalled = false;
   std::thread stopper([&server, &signalled, stop_signals] {
@@ -404,8 +485,16 @@ int serve(const ServeOptions& o) {
     server.http().stop();
   });
   std::ostream& out = o.out ? *o.out : std::cout;
-  out << "doseplan serve: open " << app.origin << "/?key=" << app.secret << "\n"
-      << "doseplan serve: tracker " << app.db_path << "; stop with Ctrl-C (SIGINT) or SIGTERM"
+  if (accounts) {
+    out << "doseplan serve: open " << app.origin << "/login (accounts: log in)\n";
+  } else {
+    out << "doseplan serve: open " << app.origin << "/?key=" << app.secret << "\n";
+  }
+  if (!is_loopback(o.listen) && o.tls_cert.empty()) {
+    out << "doseplan serve: plain HTTP on a network address: put a TLS reverse proxy in front "
+           "(docs/deploy.md), or give --tls-cert and --tls-key\n";
+  }
+  out << "doseplan serve: tracker " << app.db_path << "; stop with Ctrl-C (SIGINT) or SIGTERM"
       << std::endl;
   server.http().listen_after_bind();
   // The server stopped by itself: the stopper still waits; a SIGTERM to the process (blocked in

@@ -95,8 +95,8 @@ std::string input(const std::string& id, const std::string& name, const std::str
          (required ? " required" : "") + ">";
 }
 
-std::string visits_html(const App& app, const Tracker& t, const std::string& label, Lang lang,
-                        const Refused* refused) {
+std::string visits_html(const App& app, const Caller& who, const Tracker& t,
+                        const std::string& label, Lang lang, const Refused* refused) {
   std::string out = "<h2>" + h(tr(lang, "Visits")) + "</h2><table><thead><tr><th scope=\"col\">" +
                     h(tr(lang, "Date")) + "</th><th scope=\"col\">" + h(tr(lang, "Tests")) +
                     "</th><th scope=\"col\">" + h(tr(lang, "Done")) + "</th></tr></thead><tbody>";
@@ -110,9 +110,11 @@ std::string visits_html(const App& app, const Tracker& t, const std::string& lab
       out +=
           h(fill(tr(lang, "done on {date}"), {{"date", format_date(v.done_on.value_or(v.date))}}));
       if (!v.done_note.empty()) out += " — " + h(v.done_note);
+    } else if (!can_change(who)) {
+      out += h(tr(lang, "not done"));
     } else {
       out += "<form method=\"post\" action=\"/patients/" + h(label) + "/visits/" + h(date) +
-             "/done\">" + form_hidden(app, lang) +
+             "/done\">" + form_hidden(who, lang) +
              input("on-" + date, "on", tr(lang, "Done on"), "date",
                    typed(refused, form, "on", today_text)) +
              "<button type=\"submit\">" + h(tr(lang, "Mark done")) + "</button>" +
@@ -123,8 +125,8 @@ std::string visits_html(const App& app, const Tracker& t, const std::string& lab
   return out + "</tbody></table>";
 }
 
-std::string results_html(const App& app, const Tracker& t, const std::string& label, Lang lang,
-                         const Refused* refused) {
+std::string results_html(const App& app, const Caller& who, const Tracker& t,
+                         const std::string& label, Lang lang, const Refused* refused) {
   std::string out = "<h2>" + h(tr(lang, "Results")) + "</h2>";
   const std::vector<TrackedResult> results = t.results(label);
   if (results.empty()) return out + "<p>" + h(tr(lang, "No result recorded yet.")) + "</p>";
@@ -146,11 +148,11 @@ std::string results_html(const App& app, const Tracker& t, const std::string& la
       out += h(fill(tr(lang, "marked on {date}: {reason}"),
                     {{"date", format_date(r.entered_in_error->marked_on)},
                      {"reason", r.entered_in_error->reason}}));
-    } else {
+    } else if (can_change(who)) {
       const std::string id = std::to_string(r.id);
       const std::string form = "error-" + id;
       out += "<form method=\"post\" action=\"/patients/" + h(label) + "/results/" + h(id) +
-             "/entered-in-error\">" + form_hidden(app, lang) +
+             "/entered-in-error\">" + form_hidden(who, lang) +
              input("reason-" + id, "reason", tr(lang, "Reason"), "text",
                    typed(refused, form, "reason"), true) +
              "<button type=\"submit\">" + h(tr(lang, "Mark entered in error")) + "</button>" +
@@ -161,13 +163,13 @@ std::string results_html(const App& app, const Tracker& t, const std::string& la
   return out + "</tbody></table>";
 }
 
-std::string record_form(const App& app, const Regimen& regimen, const std::string& label, Lang lang,
-                        const Refused* refused) {
+std::string record_form(const App& app, const Caller& who, const Regimen& regimen,
+                        const std::string& label, Lang lang, const Refused* refused) {
   const std::vector<const LabTest*> tests = value_tests(app.rules, regimen);
   const std::string form = "record";
   std::string out = "<h2>" + h(tr(lang, "Record a result")) +
                     "</h2><form method=\"post\" action=\"/patients/" + h(label) + "/results\">" +
-                    form_hidden(app, lang) + refusal(refused, form, lang) +
+                    form_hidden(who, lang) + refusal(refused, form, lang) +
                     "<label for=\"r-test\">" + h(tr(lang, "Test")) +
                     " *</label><select id=\"r-test\" name=\"test\">";
   for (const LabTest* lab : tests) {
@@ -220,7 +222,8 @@ std::string advice_html(const App& app, const Tracker& t, const std::string& lab
 
 // The patient's calendar subscription: its webcal:// address, or a button to make one; a new
 // address or revoking makes the old one answer 404.
-std::string feed_html(const App& app, const Tracker& t, const std::string& label, Lang lang) {
+std::string feed_html(const App& app, const Caller& who, const Tracker& t, const std::string& label,
+                      Lang lang) {
   std::string out = "<h2>" + h(tr(lang, "Calendar subscription")) + "</h2>";
   const std::optional<std::string> token = t.calendar_token(label);
   const std::string action = "/patients/" + label + "/calendar-feed";
@@ -235,17 +238,34 @@ std::string feed_html(const App& app, const Tracker& t, const std::string& label
            "</p><p><a class=\"feed\" href=\"webcal://" + h(host + path) + "\">webcal://" +
            h(host + path) + "</a></p>";
     out += "<form method=\"post\" action=\"" + h(action) + "\" class=\"inline\">" +
-           form_hidden(app, lang) + "<button type=\"submit\">" +
+           form_hidden(who, lang) + "<button type=\"submit\">" +
            h(tr(lang, "Make a new address (the old one stops working)")) + "</button></form> ";
     out += "<form method=\"post\" action=\"" + h(action) + "/revoke\" class=\"inline\">" +
-           form_hidden(app, lang) + "<button type=\"submit\">" + h(tr(lang, "Revoke the address")) +
+           form_hidden(who, lang) + "<button type=\"submit\">" + h(tr(lang, "Revoke the address")) +
            "</button></form>";
     return out;
   }
   return out + "<p>" + h(tr(lang, "No subscription address yet.")) +
-         "</p><form method=\"post\" action=\"" + h(action) + "\">" + form_hidden(app, lang) +
+         "</p><form method=\"post\" action=\"" + h(action) + "\">" + form_hidden(who, lang) +
          "<button type=\"submit\">" + h(tr(lang, "Make a subscription address")) +
          "</button></form>";
+}
+
+// Who looked at or changed the record, newest first (the last 50): the audit log's entries
+// about this patient (with accounts).
+std::string audit_html(const Tracker& t, const std::string& label, Lang lang) {
+  const std::vector<AuditEntry> entries = t.audit(label);
+  std::string out = "<h2>" + h(tr(lang, "Who looked at or changed this record")) +
+                    "</h2><table><thead><tr><th scope=\"col\">" + h(tr(lang, "When (UTC)")) +
+                    "</th><th scope=\"col\">" + h(tr(lang, "Who")) + "</th><th scope=\"col\">" +
+                    h(tr(lang, "What")) + "</th></tr></thead><tbody>";
+  const std::size_t shown = std::min<std::size_t>(entries.size(), 50);
+  for (std::size_t i = 0; i < shown; ++i) {
+    const AuditEntry& e = entries[entries.size() - 1 - i];
+    out +=
+        "<tr><td>" + h(e.at) + "</td><td>" + h(e.actor) + "</td><td>" + h(e.action) + "</td></tr>";
+  }
+  return out + "</tbody></table>";
 }
 
 // The patient's calendar as the tracker knows it: the plan rebuilt, visits done cancelled (same
@@ -261,10 +281,10 @@ std::string patient_ics(const App& app, const Tracker& t, const std::string& lab
   return render_ics(plan, ics);
 }
 
-std::string patient_html(const App& app, const std::string& label, Lang lang,
+std::string patient_html(const App& app, const Caller& who, const std::string& label, Lang lang,
                          const Refused* refused) {
-  const Tracker t = open_store(app, Tracker::Mode::read_only);
-  const TrackedPatient p = t.patient(label);
+  const Tracker t = open_store(app, who, Tracker::Mode::read_only);
+  const TrackedPatient p = visible_patient(who, t, label);
   const Regimen* regimen = app.rules.find_regimen(p.regimen_id);
   std::string body = "<p>" + h(tr(lang, "Regimen")) + ": " + h(p.regimen_id) + " · " +
                      h(fill(tr(lang, "{start} to {end}"),
@@ -278,29 +298,35 @@ std::string patient_html(const App& app, const std::string& label, Lang lang,
   }
   body += "<p><a href=\"/patients/" + h(label) + "/calendar.ics" + lang_query(lang) + "\">" +
           h(tr(lang, "Calendar file (ICS): visits and infusion days")) + "</a></p>";
-  body += feed_html(app, t, label, lang);
-  body += visits_html(app, t, label, lang, refused);
-  if (regimen != nullptr) body += record_form(app, *regimen, label, lang, refused);
-  body += results_html(app, t, label, lang, refused);
+  const bool carer = who.account && who.account->role == Role::carer;
+  if (!carer) body += feed_html(app, who, t, label, lang);
+  body += visits_html(app, who, t, label, lang, refused);
+  if (regimen != nullptr && can_change(who)) {
+    body += record_form(app, who, *regimen, label, lang, refused);
+  }
+  body += results_html(app, who, t, label, lang, refused);
   if (regimen != nullptr) body += advice_html(app, t, label, lang);
+  if (app.accounts) body += audit_html(t, label, lang);
   return page(lang, fill(tr(lang, "Patient {label}"), {{"label", label}}), body,
               "/patients/" + label);
 }
 
 // Runs a change of the store; on success, redirects to the patient's page; on an Error, shows
-// the page again with the problem in the form that was sent (400), nothing stored.
+// the page again with the problem in the form that was sent (400), nothing stored. Who may not
+// change the patient is refused first (403, or 404 for a patient they do not see).
 template <class Change>
-void change(const App& app, const httplib::Request& req, httplib::Response& res,
+void change(const App& app, const Caller& who, const httplib::Request& req, httplib::Response& res,
             const std::string& label, const std::string& form, Change&& run) {
   const Lang lang = request_lang(req);
+  require_change(who, open_store(app, who, Tracker::Mode::read_only), label);
   try {
-    Tracker t = open_store(app, Tracker::Mode::open_existing);
+    Tracker t = open_store(app, who, Tracker::Mode::open_existing);
     run(t);
   } catch (const Error& e) {
     if (status_of(e) == 404) throw;
     Refused r{form, &e, {}};
     for (const auto& [name, value] : req.params) r.typed[name] = value;
-    send_html(res, patient_html(app, label, lang, &r), status_of(e));
+    send_html(res, patient_html(app, who, label, lang, &r), status_of(e));
     return;
   }
   res.set_redirect(patient_url(label, lang), 303);
@@ -308,12 +334,13 @@ void change(const App& app, const httplib::Request& req, httplib::Response& res,
 
 }  // namespace
 
-void patients_page(const App& app, const httplib::Request& req, httplib::Response& res) {
+void patients_page(const App& app, const httplib::Request& req, httplib::Response& res,
+                   const Caller& who) {
   const Lang lang = request_lang(req);
   std::string body;
   std::vector<TrackedPatient> patients;
   try {
-    patients = open_store(app, Tracker::Mode::read_only).patients();
+    patients = visible_patients(who, open_store(app, who, Tracker::Mode::read_only));
   } catch (const Error& e) {
     if (e.id() != "tracker.no_db") throw;
   }
@@ -334,12 +361,12 @@ void patients_page(const App& app, const httplib::Request& req, httplib::Respons
   send_html(res, page(lang, tr(lang, "Patients"), body, "/patients"));
 }
 
-void due_page(const App& app, const httplib::Request& req, httplib::Response& res) {
+void due_page(const App& app, const httplib::Request& req, httplib::Response& res,
+              const Caller& who) {
   const Lang lang = request_lang(req);
   std::vector<DueVisit> due;
   try {
-    due =
-        open_store(app, Tracker::Mode::read_only).due(std::nullopt, today(), parse_span("14 days"));
+    due = visible_due(who, open_store(app, who, Tracker::Mode::read_only), parse_span("14 days"));
   } catch (const Error& e) {
     if (e.id() != "tracker.no_db") throw;
   }
@@ -367,55 +394,72 @@ void due_page(const App& app, const httplib::Request& req, httplib::Response& re
   send_html(res, page(lang, tr(lang, "Due and overdue"), body, "/due"));
 }
 
-void patient_page(const App& app, const httplib::Request& req, httplib::Response& res) {
+void patient_page(const App& app, const httplib::Request& req, httplib::Response& res,
+                  const Caller& who) {
   const std::string label = req.matches[1];
   check_patient_label(label);
-  send_html(res, patient_html(app, label, request_lang(req), nullptr));
+  const std::string html = patient_html(app, who, label, request_lang(req), nullptr);
+  if (app.accounts) open_store(app, who, Tracker::Mode::open_existing).record_view(label, "page");
+  send_html(res, html);
 }
 
-void patient_calendar(const App& app, const httplib::Request& req, httplib::Response& res) {
+void patient_calendar(const App& app, const httplib::Request& req, httplib::Response& res,
+                      const Caller& who) {
   const std::string label = req.matches[1];
   check_patient_label(label);
-  const Tracker t = open_store(app, Tracker::Mode::read_only);
+  const Tracker t = open_store(app, who, Tracker::Mode::read_only);
+  visible_patient(who, t, label);
   res.set_header("Content-Disposition", "attachment; filename=\"doseplan-" + label + ".ics\"");
   res.set_content(patient_ics(app, t, label, request_lang(req)), "text/calendar; charset=utf-8");
 }
 
-void new_calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res) {
+void new_calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res,
+                       const Caller& who) {
   const std::string label = req.matches[1];
   check_patient_label(label);
-  open_store(app, Tracker::Mode::open_existing).set_calendar_token(label, random_hex(24), today());
+  require_role(who, {Role::admin, Role::clinician, Role::patient});
+  Tracker t = open_store(app, who, Tracker::Mode::open_existing);
+  visible_patient(who, t, label);
+  t.set_calendar_token(label, random_hex(24), today());
   res.set_redirect(patient_url(label, request_lang(req)), 303);
 }
 
-void revoke_calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res) {
+void revoke_calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res,
+                          const Caller& who) {
   const std::string label = req.matches[1];
   check_patient_label(label);
-  open_store(app, Tracker::Mode::open_existing).revoke_calendar_token(label);
+  require_role(who, {Role::admin, Role::clinician, Role::patient});
+  Tracker t = open_store(app, who, Tracker::Mode::open_existing);
+  visible_patient(who, t, label);
+  t.revoke_calendar_token(label);
   res.set_redirect(patient_url(label, request_lang(req)), 303);
 }
 
 // GET /calendar/TOKEN.ics: no server key (a calendar program has none); the token is the key.
 // An unknown or revoked token is 404, the same as a page that does not exist.
-void calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res) {
-  const Tracker t = open_store(app, Tracker::Mode::read_only);
+void calendar_feed(const App& app, const httplib::Request& req, httplib::Response& res,
+                   const Caller& who) {
+  const Tracker t = open_store(app, who, Tracker::Mode::read_only);
   const std::optional<std::string> label = t.patient_of_calendar_token(req.matches[1]);
   if (!label) throw Error("serve.not_found", "token", "no calendar at this address");
   res.set_content(patient_ics(app, t, *label, request_lang(req)), "text/calendar; charset=utf-8");
 }
 
-void track_start(const App& app, const httplib::Request& req, httplib::Response& res) {
+void track_start(const App& app, const httplib::Request& req, httplib::Response& res,
+                 const Caller& who) {
   const std::string label = param(req, "label");
   const PlanRequest q = parse_plan_request(param(req, "request"), "request");
   check_patient_label(label);
-  open_store(app, Tracker::Mode::create_if_missing).start(app.rules, label, q, today());
+  require_role(who, {Role::admin, Role::clinician});
+  open_store(app, who, Tracker::Mode::create_if_missing).start(app.rules, label, q, today());
   res.set_redirect(patient_url(label, request_lang(req)), 303);
 }
 
-void record_result(const App& app, const httplib::Request& req, httplib::Response& res) {
+void record_result(const App& app, const httplib::Request& req, httplib::Response& res,
+                   const Caller& who) {
   const std::string label = req.matches[1];
   check_patient_label(label);
-  change(app, req, res, label, "record", [&](Tracker& t) {
+  change(app, who, req, res, label, "record", [&](Tracker& t) {
     RecordRequest r;
     r.label = label;
     r.test = param(req, "test");
@@ -428,22 +472,24 @@ void record_result(const App& app, const httplib::Request& req, httplib::Respons
   });
 }
 
-void visit_done(const App& app, const httplib::Request& req, httplib::Response& res) {
+void visit_done(const App& app, const httplib::Request& req, httplib::Response& res,
+                const Caller& who) {
   const std::string label = req.matches[1];
   check_patient_label(label);
   const Date visit = parse_date(req.matches[2].str(), "visit");
-  change(app, req, res, label, "done-" + format_date(visit), [&](Tracker& t) {
+  change(app, who, req, res, label, "done-" + format_date(visit), [&](Tracker& t) {
     const std::string on = param(req, "on");
     t.mark_done(label, visit, on.empty() ? today() : parse_date(on, "on"), param(req, "note"),
                 today());
   });
 }
 
-void result_in_error(const App& app, const httplib::Request& req, httplib::Response& res) {
+void result_in_error(const App& app, const httplib::Request& req, httplib::Response& res,
+                     const Caller& who) {
   const std::string label = req.matches[1];
   check_patient_label(label);
   const std::string id_text = req.matches[2];
-  change(app, req, res, label, "error-" + id_text, [&](Tracker& t) {
+  change(app, who, req, res, label, "error-" + id_text, [&](Tracker& t) {
     t.mark_entered_in_error(label, std::stoll(id_text), param(req, "reason"), today());
   });
 }

@@ -84,9 +84,9 @@ Account Tracker::add_account(const std::string& name, Role role, const std::stri
   const bool one_patient = role == Role::patient || role == Role::carer;
   if (one_patient) {
     if (patient.empty()) {
-      throw Error("accounts.needs_patient", "patient",
-                  "a " + std::string(role_name(role)) +
-                      " account names its one patient: --patient LABEL");
+      throw Error(
+          "accounts.needs_patient", "patient",
+          "a " + std::string(role_name(role)) + " account names its one patient: --patient LABEL");
     }
     check_label(patient, "patient");
   }
@@ -114,15 +114,15 @@ Account Tracker::add_account(const std::string& name, Role role, const std::stri
     const sql::Param patient_id =
         one_patient ? sql::Param(impl_->patient_id(patient)) : sql::Param(nullptr);
     a.id = impl_->sql
-               ->one("INSERT INTO accounts (name, role, clinic, patient_id, password_hash, "
-                     "created_on) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                     {name, std::string(role_name(role)), a.clinic, patient_id, hash,
-                      format_date(today)})
+               ->one(
+                   "INSERT INTO accounts (name, role, clinic, patient_id, password_hash, "
+                   "created_on) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                   {name, std::string(role_name(role)), a.clinic, patient_id, hash,
+                    format_date(today)})
                ->as_int64();
-    impl_->append_audit("account_add", a.patient,
-                        {{"account", name},
-                         {"role", std::string(role_name(role))},
-                         {"clinic", a.clinic}});
+    impl_->append_audit(
+        "account_add", a.patient,
+        {{"account", name}, {"role", std::string(role_name(role))}, {"clinic", a.clinic}});
     tx.commit();
     return a;
   });

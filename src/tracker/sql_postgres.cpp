@@ -207,9 +207,9 @@ void check_postgres_url(const std::string& url) {
   const bool user_password =
       at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos;
   const std::size_t q = url.find('?');
-  const bool query_password = q != std::string::npos &&
-                              (url.find("?password=", q) != std::string::npos ||
-                               url.find("&password=", q) != std::string::npos);
+  const bool query_password =
+      q != std::string::npos && (url.find("?password=", q) != std::string::npos ||
+                                 url.find("&password=", q) != std::string::npos);
   if (user_password || query_password) {
     throw Error("tracker.bad_db_url", "db",
                 "the --db URL holds a password, which others could read (process list, shell "

@@ -2,10 +2,10 @@
 // (patients, plans, results, visits); contract in doseplan/tracker.hpp.
 #include <algorithm>
 #include <chrono>
-#include <random>
-#include <thread>
 #include <exception>
+#include <random>
 #include <stdexcept>
+#include <thread>
 
 #include "doseplan/format.hpp"
 #include "doseplan/render.hpp"
@@ -125,7 +125,7 @@ std::vector<TrackedResult> Tracker::Impl::read_results(const std::string& where,
 
 // The tests and items of the set `id` (visit_items), parsed once per set in `sets`.
 const std::shared_ptr<const VisitContents>& Tracker::Impl::item_set(ItemSets& sets,
-                                                                     std::int64_t id) const {
+                                                                    std::int64_t id) const {
   return sets.get(id, [&] {
     const std::unique_ptr<sql::Rows> st =
         sql->query("SELECT tests_json, items_json FROM visit_items WHERE id = ?", {id});
@@ -139,11 +139,11 @@ const std::shared_ptr<const VisitContents>& Tracker::Impl::item_set(ItemSets& se
 }
 
 std::vector<TrackedVisit> Tracker::Impl::read_visits(std::int64_t patient) const {
-  const std::unique_ptr<sql::Rows> st =
-      sql->query("SELECT v.id, v.date, v.baseline, v.window_before, v.window_after, v.items_id, "
-                 "v.done, v.done_on, v.done_note FROM visits v JOIN plans pl ON pl.id = "
-                 "v.plan_id WHERE pl.patient_id = ? ORDER BY v.date",
-                 {patient});
+  const std::unique_ptr<sql::Rows> st = sql->query(
+      "SELECT v.id, v.date, v.baseline, v.window_before, v.window_after, v.items_id, "
+      "v.done, v.done_on, v.done_note FROM visits v JOIN plans pl ON pl.id = "
+      "v.plan_id WHERE pl.patient_id = ? ORDER BY v.date",
+      {patient});
   ItemSets sets;
   std::vector<TrackedVisit> out;
   while (st->next()) {
@@ -211,12 +211,13 @@ std::pair<std::int64_t, std::int64_t> insert_patient_and_plan(sql::Connection& d
              {label, format_date(today), clinic})
           ->as_int64();
   const std::int64_t plan_id =
-      db.one("INSERT INTO plans (patient_id, regimen_id, start_date, end_date, plan_json, "
-             "request_json, created_on, doseplan_version, rules_version, rules_sha256) VALUES "
-             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-             {pid, p.plan.regimen.id, format_date(p.plan.start), format_date(p.plan.end),
-              p.plan_text, p.request_text, format_date(today), p.plan.stamp.doseplan_version,
-              p.plan.stamp.rules_version, p.plan.stamp.rules_hash})
+      db.one(
+            "INSERT INTO plans (patient_id, regimen_id, start_date, end_date, plan_json, "
+            "request_json, created_on, doseplan_version, rules_version, rules_sha256) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            {pid, p.plan.regimen.id, format_date(p.plan.start), format_date(p.plan.end),
+             p.plan_text, p.request_text, format_date(today), p.plan.stamp.doseplan_version,
+             p.plan.stamp.rules_version, p.plan.stamp.rules_hash})
           ->as_int64();
   return {pid, plan_id};
 }
@@ -240,12 +241,13 @@ void insert_visits(sql::Connection& db, std::int64_t plan_id, const Plan& plan) 
            {items_text, json(tests).dump()});
     const auto items_id = db.one("SELECT id FROM visit_items WHERE items_json = ?", {items_text});
     if (!items_id) throw std::logic_error("visit items not stored");
-    db.run("INSERT INTO visits (plan_id, date, baseline, window_before, window_after, items_id, "
-           "window_first, window_last) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-           {plan_id, format_date(v.date), std::int64_t{v.baseline ? 1 : 0}, std::int64_t{before},
-            std::int64_t{after}, items_id->as_int64(),
-            std::int64_t{day_number(v.date - date::days(before))},
-            std::int64_t{day_number(v.date + date::days(after))}});
+    db.run(
+        "INSERT INTO visits (plan_id, date, baseline, window_before, window_after, items_id, "
+        "window_first, window_last) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {plan_id, format_date(v.date), std::int64_t{v.baseline ? 1 : 0}, std::int64_t{before},
+         std::int64_t{after}, items_id->as_int64(),
+         std::int64_t{day_number(v.date - date::days(before))},
+         std::int64_t{day_number(v.date + date::days(after))}});
   }
 }
 
@@ -364,8 +366,7 @@ void Tracker::revoke_calendar_token(const std::string& label) {
   check_label(label);
   impl_->write([&] {
     sql::Transaction tx(*impl_->sql, sql::kWrite);
-    impl_->sql->run("DELETE FROM calendar_feeds WHERE patient_id = ?",
-                    {impl_->patient_id(label)});
+    impl_->sql->run("DELETE FROM calendar_feeds WHERE patient_id = ?", {impl_->patient_id(label)});
     impl_->append_audit("calendar_revoke", label, json::object());
     tx.commit();
     return 0;
@@ -451,26 +452,28 @@ Recorded Tracker::record(const RuleSet& rules, const RecordRequest& r) {
     check_plausible_date(r.date, r.today, impl_->birth_date(pid), "date");
     Recorded out;
     {
-      const std::unique_ptr<sql::Rows> st =
-          db.query("SELECT id FROM results WHERE patient_id = ? AND test = ? AND date = ? AND id "
-                   "NOT IN (SELECT result_id FROM entered_in_error) ORDER BY id",
-                   {pid, r.test, format_date(r.date)});
+      const std::unique_ptr<sql::Rows> st = db.query(
+          "SELECT id FROM results WHERE patient_id = ? AND test = ? AND date = ? AND id "
+          "NOT IN (SELECT result_id FROM entered_in_error) ORDER BY id",
+          {pid, r.test, format_date(r.date)});
       while (st->next()) out.same_day.push_back(st->int64(0));
     }
     const sql::Param none = nullptr;
     out.result.id =
-        db.one("INSERT INTO results (patient_id, test, date, value_as_entered, unit_as_entered, "
-               "value_canonical, unit_canonical, uln_as_entered, uln_unit_as_entered, "
-               "uln_canonical, note, recorded_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-               "RETURNING id",
-               {pid, r.test, format_date(r.date), value.value_entered, value.unit_entered,
-                value.canonical.amount(), std::string(value.canonical.unit().written),
-                uln ? sql::Param(uln->value_entered) : none,
-                uln ? sql::Param(uln->unit_entered) : none,
-                uln ? sql::Param(uln->canonical.amount()) : none, r.note, format_date(r.today)})
+        db.one(
+              "INSERT INTO results (patient_id, test, date, value_as_entered, unit_as_entered, "
+              "value_canonical, unit_canonical, uln_as_entered, uln_unit_as_entered, "
+              "uln_canonical, note, recorded_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+              "RETURNING id",
+              {pid, r.test, format_date(r.date), value.value_entered, value.unit_entered,
+               value.canonical.amount(), std::string(value.canonical.unit().written),
+               uln ? sql::Param(uln->value_entered) : none,
+               uln ? sql::Param(uln->unit_entered) : none,
+               uln ? sql::Param(uln->canonical.amount()) : none, r.note, format_date(r.today)})
             ->as_int64();
-    impl_->append_audit("record", r.label,
-                        {{"result", out.result.id}, {"test", r.test}, {"date", format_date(r.date)}});
+    impl_->append_audit(
+        "record", r.label,
+        {{"result", out.result.id}, {"test", r.test}, {"date", format_date(r.date)}});
     tx.commit();
     out.result.label = r.label;
     out.result.test = r.test;

@@ -179,8 +179,8 @@ inline constexpr int kWriteAttempts = 8;  // a change that met another writer is
 // The connection and what it knows of its file. The functions that open the store are in
 // open.cpp, those that read it in store.cpp.
 struct Tracker::Impl {
-  std::string path;                      // the file, or the postgresql:// URL
-  std::unique_ptr<SQLite::Database> db;  // SQLite's connection (none for PostgreSQL)
+  std::string path;                              // the file, or the postgresql:// URL
+  std::unique_ptr<SQLite::Database> db;          // SQLite's connection (none for PostgreSQL)
   std::unique_ptr<detail::sql::Connection> sql;  // what the store is read and changed through
   int version = 0;
   std::string file;          // the connection's file: `path`, or a new store not yet published

@@ -1,7 +1,7 @@
-// Test helper for tests/tracker/track_test.sh: records COUNT creatinine results for LABEL, one transaction
-// each, and prints "ack N" (N = FIRST, FIRST+1, ...) on stdout only after the result's commit
-// returned. The crash test kills it with SIGKILL at random moments and then checks that every
-// acknowledged result is in the database.
+// Test helper for tests/tracker/track_test.sh: records COUNT creatinine results for LABEL, one
+// transaction each, and prints "ack N" (N = FIRST, FIRST+1, ...) on stdout only after the result's
+// commit returned. The crash test kills it with SIGKILL at random moments and then checks that
+// every acknowledged result is in the database.
 //
 // Usage: crash_writer DB RULES_DIR LABEL FIRST COUNT
 // The note of each result is "seq N", so that the test can find it.

@@ -1,7 +1,7 @@
-// Test helper for tests/tracker/fault_test.sh: changes a tracker store in a loop through the library,
-// one transaction per change, and prints "ack X" on stdout only after the change's commit returned
-// (one write(2) per line). The fault test kills it with SIGKILL at random moments and then checks
-// that every acknowledged change is in the store.
+// Test helper for tests/tracker/fault_test.sh: changes a tracker store in a loop through the
+// library, one transaction per change, and prints "ack X" on stdout only after the change's commit
+// returned (one write(2) per line). The fault test kills it with SIGKILL at random moments and then
+// checks that every acknowledged change is in the store.
 //
 // Usage:
 //   fault_helper start DB RULES_DIR PREFIX FIRST COUNT

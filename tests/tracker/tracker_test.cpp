@@ -31,7 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 const LabTest& lab(const std::string& id) {
   const LabTest* t = real_rules().find_lab(id);
   REQUIRE(t != nullptr);
@@ -68,7 +67,6 @@ Advice advice_of(const std::vector<Advice>& all, const std::string& rule_id) {
   FAIL("no advice for rule " << rule_id);
   throw;
 }
-
 
 }  // namespace
 
@@ -1749,7 +1747,10 @@ TEST_CASE("tracker: eight connections writing at once store every change, and on
   // another is run again), or several processes on one file (SQLite: one writer at a time).
   TestStore store;
   const RuleSet& rules = real_rules();
-  { Tracker(store.db, Tracker::Mode::create_if_missing).start(rules, "pt-01", itp_request(), d("2026-11-10")); }
+  {
+    Tracker(store.db, Tracker::Mode::create_if_missing)
+        .start(rules, "pt-01", itp_request(), d("2026-11-10"));
+  }
   constexpr int kThreads = 8, kEach = 6;
   std::vector<std::string> errors(kThreads);
   std::vector<int> started(kThreads, 0);
@@ -1914,7 +1915,7 @@ TEST_CASE("tracker: the audit log names who did what, and an edited or removed e
   CHECK(json::parse(mine[1].detail) ==
         json{{"result", rec.result.id}, {"test", "creatinine"}, {"date", "2026-11-30"}});
   CHECK(mine[1].detail.find("80") == std::string::npos);  // no value of a result
-  CHECK(mine[0].at.size() == 20);                          // 2026-12-07T01:02:03Z
+  CHECK(mine[0].at.size() == 20);                         // 2026-12-07T01:02:03Z
   CHECK(t.audit().size() == 7);
   AuditCheck check = t.verify_audit();
   CHECK(check.ok());
