@@ -76,7 +76,8 @@ int run_users(const UsersState& s) {
     track::need(s.role, "role", "--role clinician");
     const Role role = parse_role(s.role);
     const Date today = track::today_of(s.c);
-    Tracker t = track::open_db(s.c, Tracker::Mode::open_existing);
+    // The first account of a new clinic may come before any patient: the store is made.
+    Tracker t = track::open_db(s.c, Tracker::Mode::create_if_missing);
     const std::string password = new_password(s.name);
     const Account a = t.add_account(s.name, role, s.clinic, s.patient, password, today);
     std::cout << "Account " << a.name << " (" << role_name(a.role) << ") added.\n";

@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -20,7 +21,9 @@ class Server:
         self.proc = subprocess.Popen([binary, "serve", "--db", self.db, *extra],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
         line = self.proc.stdout.readline()
-        m = re.match(r"doseplan serve: open (http://[^/]+)/\?key=([0-9a-f]{64})$", line.strip())
+        # Without accounts: the address with the per-launch key; with accounts: the login page.
+        m = re.match(r"doseplan serve: open (https?://[^/]+)/(?:\?key=([0-9a-f]{64})|login .*)$",
+                     line.strip())
         if not m:
             self.proc.kill()
             raise RuntimeError(f"no address printed: {line!r} {self.proc.stderr.read()!r}")
@@ -51,11 +54,14 @@ class Server:
     def request(self, method, path, body=None, headers=None, key=True):
         """(status, headers, body bytes); never raises on an HTTP status."""
         h = dict(headers or {})
-        if key and "Authorization" not in h and "Cookie" not in h:
+        if key and self.key and "Authorization" not in h and "Cookie" not in h:
             h["Authorization"] = "Bearer " + self.key
         data = body.encode() if isinstance(body, str) else body
         req = urllib.request.Request(self.base + path, data=data, method=method, headers=h)
-        opener = urllib.request.build_opener(NoRedirect)
+        handlers = [NoRedirect]
+        if self.base.startswith("https://"):  # the tests' self-signed certificate
+            handlers.append(urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
+        opener = urllib.request.build_opener(*handlers)
         try:
             with opener.open(req, timeout=30) as r:
                 return r.status, r.headers, r.read()
