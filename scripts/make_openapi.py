@@ -89,7 +89,9 @@ def document():
         "additionalProperties": False,
         "properties": {"label": {"type": "string"}, "regimen": {"type": "string"},
                        "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
-                       "tracked_since": {"type": "string", "format": "date"}, "made_by": {"type": "object"}}}
+                       "tracked_since": {"type": "string", "format": "date"}, "made_by": {"type": "object"},
+                       "clinic": {"type": "string",
+                                  "description": "With accounts: the clinic of the clinician who started tracking"}}}
     components["Visit"] = {"type": "object", "required": ["date", "done"],
                            "properties": {"date": {"type": "string", "format": "date"}, "done": {"type": "boolean"},
                                           "done_on": {"type": "string", "format": "date"}}}
@@ -110,6 +112,7 @@ def document():
                                        "type": "object", "required": ["id", "drug", "indication", "evidence"]}}}}
     regimen = {"type": "object", "required": ["format", "disclaimer", "id", "dose", "phases", "sources"],
                "properties": {"format": {"const": "doseplan-regimen"}, "disclaimer": ref("LocalizedText")}}
+    errors = {"$ref": "#/components/schemas/Errors"}
     paths = {
         "/api/v1/regimens": {"get": {
             "operationId": "listRegimens", "summary": "The regimens: id, drug, indication, evidence level",
@@ -198,11 +201,40 @@ def document():
                 ["today", "due"])),
                 "400": {"$ref": "#/components/responses/Refused"},
                 "403": {"$ref": "#/components/responses/Forbidden"}}}},
+        "/api/v1/login": {"post": {
+            "operationId": "logIn",
+            "summary": "With accounts: a session for a name and password; its token is the bearer token of "
+                       "the other requests (expires after 8 hours)",
+            "security": [],
+            "requestBody": json_body({"type": "object", "required": ["name", "password"],
+                                      "properties": {"name": {"type": "string"}, "password": {"type": "string"}}}),
+            "responses": {"200": answer("The session", {
+                "type": "object", "required": ["token", "expires_at", "name", "role"], "additionalProperties": False,
+                "properties": {"token": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                               "expires_at": {"type": "integer", "description": "Seconds since 1970, UTC"},
+                               "name": {"type": "string"},
+                               "role": {"enum": ["admin", "clinician", "patient", "carer"]}}}),
+                "400": {"$ref": "#/components/responses/Refused"},
+                "401": {"$ref": "#/components/responses/LoginRequired"},
+                "429": answer("Five failed logins of the name within 15 minutes", errors)}}},
+        "/api/v1/logout": {"post": {
+            "operationId": "logOut", "summary": "Ends the session of the bearer token",
+            "responses": {"204": {"description": "The session ended"},
+                          "401": {"$ref": "#/components/responses/LoginRequired"}}}},
         "/api/v1/openapi.json": {"get": {
             "operationId": "getOpenApi", "summary": "This document",
             "responses": {"200": answer("OpenAPI 3.1", {"type": "object"})}}},
     }
-    errors = {"$ref": "#/components/schemas/Errors"}
+    # With accounts every operation but logging in (and this document) may answer 401 (no session)
+    # and 403 (a role that may not); a patient the account may not see is 404.
+    for template, operations in paths.items():
+        for op in operations.values():
+            if op["operationId"] in ("logIn", "getOpenApi"):
+                continue
+            op["responses"].setdefault("401", {"$ref": "#/components/responses/LoginRequired"})
+            op["responses"].setdefault("403", {"$ref": "#/components/responses/Forbidden"})
+            if "{label}" in template:
+                op["responses"].setdefault("404", {"$ref": "#/components/responses/NotFound"})
     return {
         "openapi": "3.1.0",
         "info": {
@@ -210,19 +242,27 @@ def document():
             "version": "0.1.0",
             "summary": "Documented drug regimens as weight-based dosing and monitoring plans. An educational aid, "
                        "never a prescriber.",
-            "description": "Served by `doseplan serve` on 127.0.0.1 (docs/serve.md). Every request needs the server's "
-                           "per-launch key: the cookie the printed address sets, or `Authorization: Bearer KEY`. "
-                           "Every plan and tracker answer carries the educational-aid disclaimer and its sources."},
+            "description": "Served by `doseplan serve` (docs/serve.md). Without accounts (127.0.0.1 only) every "
+                           "request needs the server's per-launch key: the cookie the printed address sets, or "
+                           "`Authorization: Bearer KEY`. With accounts (docs/deploy.md) it needs a session: "
+                           "`POST /api/v1/login` gives its token, sent as `Authorization: Bearer TOKEN`; the "
+                           "account's role decides what it may read and change (403), and a patient it may not "
+                           "see is answered 404. Every plan and tracker answer carries the educational-aid "
+                           "disclaimer and its sources."},
         "servers": [{"url": "http://127.0.0.1:{port}", "variables": {"port": {"default": "8080"}}}],
         "security": [{"key": []}, {"cookie": []}],
         "paths": paths,
         "components": {
             "securitySchemes": {
-                "key": {"type": "http", "scheme": "bearer", "description": "The key of the address doseplan serve printed"},
+                "key": {"type": "http", "scheme": "bearer",
+                        "description": "The key of the address doseplan serve printed, or (with accounts) a "
+                                       "session's token from POST /api/v1/login"},
                 "cookie": {"type": "apiKey", "in": "cookie", "name": "doseplan_key"}},
             "responses": {
                 "Refused": answer("Refused: nothing planned, nothing stored", errors),
-                "Forbidden": answer("Without this server's key, or a form from another site", errors),
+                "Forbidden": answer("Without this server's key, a form from another site, or (with accounts) "
+                                    "a role that may not do this", errors),
+                "LoginRequired": answer("With accounts: no session, or a wrong name or password", errors),
                 "NotFound": answer("No such patient, regimen, visit or route", errors),
                 "Conflict": answer("The patient is tracked already", errors),
                 "TooLarge": answer("The body is larger than the route's limit", errors),

@@ -44,8 +44,8 @@ for src in glob.glob(os.path.join(root, "src", "**", "*.cpp"), recursive=True):
     code = open(src, encoding="utf-8").read()
     raised |= set(re.findall(r'"((?:usage|quantity|input|dose|output|request|tracker|internal)'
                              r'\.[a-z_]+)"', code))
-    # accounts.* ids as raised (accounts.name is also a column's name in the store's messages)
-    raised |= set(re.findall(r'Error\(\s*"(accounts\.[a-z_]+)"', code))
+    # accounts.* and serve.* ids as raised (accounts.name is also a column's name in the store's messages)
+    raised |= set(re.findall(r'Error\(\s*"((?:accounts|serve)\.[a-z_]+)"', code))
 for error_id in sorted(raised - explained):
     missing.setdefault("error id without a meaning: " + error_id, "src/core/error.cpp")
 for key, src in sorted(missing.items(), key=lambda kv: kv[1]):

@@ -47,12 +47,14 @@ std::string text_member(const json& body, const std::string& name, bool required
 }
 
 json patient_json(const TrackedPatient& p) {
-  return {{"label", p.label},
-          {"regimen", p.regimen_id},
-          {"start", format_date(p.start)},
-          {"end", format_date(p.end)},
-          {"tracked_since", format_date(p.tracked_since)},
-          {"made_by", cli::track::stamp_json(p.stamp)}};
+  json j = {{"label", p.label},
+            {"regimen", p.regimen_id},
+            {"start", format_date(p.start)},
+            {"end", format_date(p.end)},
+            {"tracked_since", format_date(p.tracked_since)},
+            {"made_by", cli::track::stamp_json(p.stamp)}};
+  if (!p.clinic.empty()) j["clinic"] = p.clinic;
+  return j;
 }
 
 json disclaimer_json() {

@@ -193,12 +193,18 @@ bool Tracker::has_accounts() const {
       [&] { return impl_->sql->one("SELECT 1 FROM accounts WHERE disabled = 0").has_value(); });
 }
 
+namespace {
+
+// The account of a login, as the store holds it.
+struct Stored {
+  std::int64_t id = 0;
+  std::string hash;
+  bool disabled = true;
+};
+
+}  // namespace
+
 Session Tracker::login(const std::string& name, const std::string& password, std::int64_t now) {
-  struct Found {
-    std::int64_t id = 0;
-    std::string hash;
-    bool disabled = true;
-  };
   // Read, then verify outside any transaction (Argon2id is slow on purpose), then write.
   const auto [failures, found] = impl_->guarded([&] {
     const std::int64_t n =
@@ -206,27 +212,25 @@ Session Tracker::login(const std::string& name, const std::string& password, std
             ->one("SELECT count(*) FROM login_failures WHERE name = ? AND at > ?",
                   {name, now - kLoginWindowSeconds})
             ->as_int64();
-    std::optional<Found> f;
+    std::optional<Stored> f;
     const std::unique_ptr<sql::Rows> st = impl_->sql->query(
         "SELECT id, password_hash, disabled FROM accounts WHERE name = ?", {name});
-    if (st->next()) f = Found{st->int64(0), st->text(1), st->int64(2) != 0};
+    if (st->next()) f = Stored{st->int64(0), st->text(1), st->int64(2) != 0};
     return std::pair(n, f);
   });
-  const Actor who{name, ""};
-  const Actor before = impl_->actor;
-  impl_->actor = who;
-  struct Restore {
-    Impl& impl;
-    Actor actor;
-    ~Restore() { impl.actor = actor; }
-  } restore{*impl_, before};
-  if (failures >= kMaxLoginFailures) {
-    impl_->write([&] {
-      sql::Transaction tx(*impl_->sql, sql::kWrite);
-      impl_->append_audit("login_failed", "", {{"rate_limited", true}});
-      tx.commit();
-      return 0;
+  const auto audited = [&](const char* action, const json& detail, const auto& also) {
+    impl_->as_actor(name, [&] {
+      impl_->write([&] {
+        sql::Transaction tx(*impl_->sql, sql::kWrite);
+        also();
+        impl_->append_audit(action, "", detail);
+        tx.commit();
+        return 0;
+      });
     });
+  };
+  if (failures >= kMaxLoginFailures) {
+    audited("login_failed", {{"rate_limited", true}}, [] {});
     throw Error("accounts.rate_limited", "name",
                 std::to_string(kMaxLoginFailures) + " failed logins of this name within " +
                     std::to_string(kLoginWindowSeconds / 60) +
@@ -244,12 +248,8 @@ Session Tracker::login(const std::string& name, const std::string& password, std
     password_hash(password);  // as long as a verification: an unknown name is not told apart
   }
   if (!ok) {
-    impl_->write([&] {
-      sql::Transaction tx(*impl_->sql, sql::kWrite);
+    audited("login_failed", json::object(), [&] {
       impl_->sql->run("INSERT INTO login_failures (name, at) VALUES (?, ?)", {name, now});
-      impl_->append_audit("login_failed", "", json::object());
-      tx.commit();
-      return 0;
     });
     bad_login();
   }
@@ -257,8 +257,7 @@ Session Tracker::login(const std::string& name, const std::string& password, std
   s.token = random_token(32);
   s.csrf = random_token(16);
   s.expires_at = now + kSessionSeconds;
-  impl_->write([&] {
-    sql::Transaction tx(*impl_->sql, sql::kWrite);
+  audited("login", json::object(), [&] {
     impl_->sql->run("DELETE FROM sessions WHERE expires_at <= ?", {now});
     impl_->sql->run("DELETE FROM login_failures WHERE name = ? OR at <= ?",
                     {name, now - kLoginWindowSeconds});
@@ -266,9 +265,6 @@ Session Tracker::login(const std::string& name, const std::string& password, std
         "INSERT INTO sessions (token_sha256, account_id, csrf, created_at, expires_at) VALUES (?, "
         "?, ?, ?, ?)",
         {sha256_hex(s.token), found->id, s.csrf, now, s.expires_at});
-    impl_->append_audit("login", "", json::object());
-    tx.commit();
-    return 0;
   });
   s.account = session(s.token, now).value().account;
   return s;
@@ -300,10 +296,7 @@ void Tracker::logout(const std::string& token) {
         {sha256_hex(token)});
     if (!name) return 0;
     impl_->sql->run("DELETE FROM sessions WHERE token_sha256 = ?", {sha256_hex(token)});
-    const Actor before = impl_->actor;
-    impl_->actor = {name->text, ""};
-    impl_->append_audit("logout", "", json::object());
-    impl_->actor = before;
+    impl_->as_actor(name->text, [&] { impl_->append_audit("logout", "", json::object()); });
     tx.commit();
     return 0;
   });

@@ -238,6 +238,20 @@ struct Tracker::Impl {
   // Appends an entry to the audit log, inside the caller's write transaction.
   void append_audit(const std::string& action, const std::string& patient,
                     const detail::json& detail);
+  // Runs `f` with the actor `name` (a login is audited as the name that tried it), then puts
+  // back this Tracker's own actor.
+  template <class F>
+  void as_actor(const std::string& name, F&& f) {
+    const Actor before = actor;
+    actor = {name, ""};
+    try {
+      f();
+    } catch (...) {
+      actor = before;
+      throw;
+    }
+    actor = before;
+  }
 
   // Runs `f`, turning SQLite's and the readers' exceptions into doseplan::Error.
   template <class F>

@@ -15,10 +15,14 @@ import subprocess
 import sys
 import tempfile
 import urllib.parse
+import warnings
+
+import jsonschema
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_support import Server  # noqa: E402
 
+warnings.filterwarnings("ignore", category=DeprecationWarning)
 BIN, RULES = sys.argv[1], sys.argv[2]
 PG = os.environ.get("DOSEPLAN_TEST_POSTGRES", "")
 PW = "correct horse battery staple"
@@ -59,6 +63,31 @@ def count(table):
     return int(sql(f"SELECT count(*) FROM {table}"))
 
 
+DOC = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                              "openapi.json"), encoding="utf-8"))
+
+
+def conforms(method, path, status, data):
+    """An API answer is a status docs/openapi.json documents for the operation, and fits its
+    schema."""
+    for template, operations in DOC["paths"].items():
+        pattern = "^" + re.sub(r"\\{[a-z]+\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path.split("?")[0]) and method.lower() in operations:
+            resp = operations[method.lower()]["responses"].get(str(status))
+            check(f"{method} {template} {status} is documented", resp is not None)
+            if resp is None or status == 204:
+                return
+            if "$ref" in resp:
+                resp = DOC["components"]["responses"][resp["$ref"].rsplit("/", 1)[1]]
+            schema = resp["content"]["application/json"]["schema"]
+            resolver = jsonschema.RefResolver.from_schema(DOC)
+            errors = [e.message[:160] for e in jsonschema.Draft202012Validator(
+                schema, resolver=resolver).iter_errors(json.loads(data))]
+            check(f"{method} {template} {status} fits docs/openapi.json", not errors, errors[:2])
+            return
+    check(f"{method} {path} is an operation of docs/openapi.json", False)
+
+
 def api(srv, method, path, token=None, body=None, headers=None):
     h = dict(headers or {})
     if token:
@@ -67,6 +96,8 @@ def api(srv, method, path, token=None, body=None, headers=None):
         h.setdefault("Content-Type", "application/json")
         body = json.dumps(body)
     status, hdrs, data = srv.request(method, path, body, h, key=False)
+    if path.startswith("/api/"):
+        conforms(method, path, status, data)
     return status, hdrs, data
 
 
