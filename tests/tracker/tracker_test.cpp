@@ -49,6 +49,18 @@ Date d(const char* s) {
   return parse_date(s);
 }
 
+// A creatinine result of `label` as `track record` would be asked for it.
+RecordRequest creatinine(const std::string& label, const std::string& value, const char* date,
+                         const char* today) {
+  RecordRequest r;
+  r.label = label;
+  r.test = "creatinine";
+  r.value = value;
+  r.date = d(date);
+  r.today = d(today);
+  return r;
+}
+
 TrackedResult result(const std::string& test, const char* date, const std::string& value,
                      std::int64_t id, std::optional<std::string> uln = std::nullopt) {
   TrackedResult r;
@@ -1759,14 +1771,9 @@ TEST_CASE("tracker: eight connections writing at once store every change, and on
     threads.emplace_back([&, i] {
       try {
         Tracker t(store.db, Tracker::Mode::open_existing);
-        RecordRequest r;
-        r.label = "pt-01";
-        r.test = "creatinine";
-        r.date = d("2026-11-17");
-        r.today = d("2026-11-17");
         for (int k = 0; k < kEach; ++k) {
-          r.value = std::to_string(80 + i) + "." + std::to_string(k) + " umol/L";
-          t.record(rules, r);
+          const std::string value = std::to_string(80 + i) + "." + std::to_string(k) + " umol/L";
+          t.record(rules, creatinine("pt-01", value, "2026-11-17", "2026-11-17"));
         }
         t.mark_done("pt-01", d("2026-12-15"), d("2026-12-15"), "", d("2026-12-15"));
         // All eight start the same new label: one stores it, seven are told it is tracked.
@@ -1888,13 +1895,8 @@ TEST_CASE("tracker: the audit log names who did what, and an edited or removed e
   CHECK(t.actor().name.rfind("cli:", 0) == 0);
   t.set_actor({"nurse.a", "north"});
   CHECK(t.start(rules, "pt-01", itp_request(), today).clinic == "north");
-  RecordRequest r;
-  r.label = "pt-01";
-  r.test = "creatinine";
-  r.value = "80 umol/L";
-  r.date = d("2026-11-30");
-  r.today = today;
-  const Recorded rec = t.record(rules, r);
+  const Recorded rec =
+      t.record(rules, creatinine("pt-01", "80 umol/L", "2026-11-30", "2026-12-07"));
   t.set_actor({"dr.b", "north"});
   t.mark_done("pt-01", d("2026-11-17"), d("2026-11-20"), "", today);
   t.mark_entered_in_error("pt-01", rec.result.id, "wrong patient", today);
@@ -1975,12 +1977,7 @@ TEST_CASE("tracker: a PostgreSQL store: its schema, other programs' databases, r
   // Read-only: a change is refused and nothing is stored.
   {
     Tracker r(store.db, Tracker::Mode::read_only);
-    RecordRequest q;
-    q.label = "pt-01";
-    q.test = "creatinine";
-    q.value = "97 umol/L";
-    q.date = d("2026-12-15");
-    q.today = d("2026-12-20");
+    const RecordRequest q = creatinine("pt-01", "97 umol/L", "2026-12-15", "2026-12-20");
     CHECK(problem_of([&] { r.record(real_rules(), q); }).id == "tracker.db_error");
     CHECK(r.results("pt-01").empty());
   }
