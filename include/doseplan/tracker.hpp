@@ -140,9 +140,11 @@ enum class Role { admin, clinician, patient, carer };
 std::string_view role_name(Role role);     // "admin", "clinician", "patient", "carer"
 Role parse_role(const std::string& text);  // accounts.bad_role
 
-inline constexpr std::int64_t kSessionSeconds = 8 * 3600;     // a session lasts a working day
-inline constexpr int kMaxLoginFailures = 5;                   // failed logins of a name ...
-inline constexpr std::int64_t kLoginWindowSeconds = 15 * 60;  // ... within this many seconds
+inline constexpr std::int64_t kSessionSeconds =
+    std::int64_t{8} * 3600;                  // a session lasts a working day
+inline constexpr int kMaxLoginFailures = 5;  // failed logins of a name ...
+inline constexpr std::int64_t kLoginWindowSeconds =
+    std::int64_t{15} * 60;  // ... within this many seconds
 inline constexpr std::size_t kMinPasswordLength = 12;
 
 struct Account {

@@ -206,7 +206,7 @@ struct Stored {
 
 Session Tracker::login(const std::string& name, const std::string& password, std::int64_t now) {
   // Read, then verify outside any transaction (Argon2id is slow on purpose), then write.
-  const auto [failures, found] = impl_->guarded([&] {
+  const auto read = impl_->guarded([&] {
     const std::int64_t n =
         impl_->sql
             ->one("SELECT count(*) FROM login_failures WHERE name = ? AND at > ?",
@@ -218,6 +218,8 @@ Session Tracker::login(const std::string& name, const std::string& password, std
     if (st->next()) f = Stored{st->int64(0), st->text(1), st->int64(2) != 0};
     return std::pair(n, f);
   });
+  const std::int64_t failures = read.first;
+  const std::optional<Stored>& found = read.second;
   const auto audited = [&](const char* action, const json& detail, const auto& also) {
     impl_->as_actor(name, [&] {
       impl_->write([&] {

@@ -19,7 +19,7 @@
 #include <variant>
 #include <vector>
 
-namespace SQLite {
+namespace SQLite {  // NOLINT(readability-identifier-naming): SQLiteCpp's own namespace
 class Database;
 }
 

@@ -47,7 +47,7 @@ constexpr pqxx::oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 =
                 std::string("the PostgreSQL server's disk is full (") + e.what() +
                     "); nothing was changed. Ask whoever runs it to free some space");
   } catch (const pqxx::sql_error& e) {
-    const std::string state = e.sqlstate();
+    const std::string& state = e.sqlstate();
     // Class 08: connection exception; 57P01-57P03: the server is shutting down or starting.
     if (state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") {
       throw_unavailable(where, e.what());
@@ -70,7 +70,7 @@ constexpr pqxx::oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 =
 
 class PgRows : public Rows {
  public:
-  explicit PgRows(pqxx::result r) : r_(std::move(r)) {}
+  explicit PgRows(const pqxx::result& r) : r_(r) {}  // a result shares its rows when copied
   bool next() override { return ++at_ < static_cast<long>(r_.size()); }
   Value get(int col) const override {
     const pqxx::field f = r_[static_cast<pqxx::result::size_type>(at_)][col];
