@@ -127,10 +127,21 @@ int status_of(const Error& e) {
   if (id == "serve.login_required" || id == "accounts.bad_login") return 401;
   if (id == "accounts.rate_limited") return 429;
   if (id == "tracker.db_busy" || id == "tracker.db_unavailable") return 503;
+  // The store failed, not the request: a server's error.
+  if (id == "tracker.db_error" || id == "tracker.disk_full" || id == "tracker.read_only" ||
+      id == "tracker.damaged" || id == "tracker.not_tracker_db" || id == "tracker.db_newer") {
+    return 500;
+  }
   return 400;
 }
 
 std::string field_of(const Problem& p) {
+  // The store's own errors name the database (a path or a URL): their field is "db".
+  if (p.id.starts_with("tracker.db") || p.id == "tracker.disk_full" ||
+      p.id == "tracker.read_only" || p.id == "tracker.damaged" ||
+      p.id == "tracker.not_tracker_db") {
+    return "db";
+  }
   std::string f = p.where;
   const std::size_t slash = f.rfind('/');
   if (slash != std::string::npos) f = f.substr(slash + 1);

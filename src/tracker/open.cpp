@@ -422,17 +422,17 @@ void Tracker::Impl::open(Mode mode, bool create_directory) {
 // use; one with tables but no doseplan_schema is another program's. A migration holds an advisory
 // lock, so that of several servers starting at once one migrates and the others wait for it.
 void Tracker::Impl::open_postgres(Mode mode) {
-  sql = sql::postgres_connection(path, false);
-  const auto read_version = [&]() -> std::optional<int> {
+  sql = sql::postgres_connection(path, mode == Mode::read_only);
+  const auto read_version = [&](sql::Connection& c) -> std::optional<int> {
     // One statement, one snapshot: a server migrating meanwhile can not make the new schema look
     // like another program's (its tables seen, its doseplan_schema not yet).
-    const std::unique_ptr<sql::Rows> tables = sql->query(
+    const std::unique_ptr<sql::Rows> tables = c.query(
         "SELECT count(*) FILTER (WHERE tablename = 'doseplan_schema'), count(*) FROM "
         "pg_catalog.pg_tables WHERE schemaname = current_schema()");
     tables->next();
     if (tables->int64(0) == 1) {
       const std::unique_ptr<sql::Rows> st =
-          sql->query("SELECT application_id, version FROM doseplan_schema");
+          c.query("SELECT application_id, version FROM doseplan_schema");
       if (!st->next() || st->int64(0) != kTrackerApplicationId) {
         throw Error("tracker.not_tracker_db", "db",
                     path + " has a table doseplan_schema of another program; give another --db");
@@ -445,7 +445,7 @@ void Tracker::Impl::open_postgres(Mode mode) {
     }
     return std::nullopt;  // empty
   };
-  const std::optional<int> found = read_version();
+  const std::optional<int> found = read_version(*sql);
   if (!found && mode != Mode::create_if_missing) {
     throw Error("tracker.no_db", "db",
                 "no tracker database in " + path +
@@ -463,19 +463,17 @@ void Tracker::Impl::open_postgres(Mode mode) {
                     "); use a newer doseplan");
   }
   if (version < kTrackerSchemaVersion) {
-    // The lock is the session's, taken before the transaction, whose snapshot then sees what
-    // another server migrated while this one waited; it goes with the connection if that dies.
-    sql->run("SELECT pg_advisory_lock(?)", {std::int64_t{kTrackerApplicationId}});
-    {
-      sql::Transaction tx(*sql, sql::kWrite);
-      version = read_version().value_or(0);
-      if (version < kTrackerSchemaVersion) run_postgres_migrations(*sql, version);
-      tx.commit();
-    }
-    sql->run("SELECT pg_advisory_unlock(?)", {std::int64_t{kTrackerApplicationId}});
+    // Once, by a connection that may write (a read-only use migrates too, as on SQLite). The
+    // write transaction holds the writers' lock (sql_postgres.cpp), so of several servers
+    // starting at once one migrates; the others read the version again after it, and find it
+    // done.
+    const std::unique_ptr<sql::Connection> writer = sql::postgres_connection(path, false);
+    sql::Transaction tx(*writer, sql::kWrite);
+    version = read_version(*writer).value_or(0);
+    if (version < kTrackerSchemaVersion) run_postgres_migrations(*writer, version);
+    tx.commit();
     version = kTrackerSchemaVersion;
   }
-  if (mode == Mode::read_only) sql = sql::postgres_connection(path, true);
 }
 
 // A store to be changed on a read-only file system, or that this user may not write, is said so

@@ -17,6 +17,18 @@ namespace {
 constexpr pqxx::oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 = 701,
                     kNumeric = 1700;
 
+// libpq's message on one line: its line breaks and tabs as spaces.
+std::string one_line(const char* what) {
+  std::string out;
+  for (const char* c = what; *c != '\0'; ++c) {
+    const bool space = *c == '\n' || *c == '\t' || *c == '\r';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : *c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 [[noreturn]] void throw_unavailable(const std::string& where, const std::string& what) {
   throw Error("tracker.db_unavailable", where,
               "the PostgreSQL server can not be reached (" + what +
@@ -33,7 +45,7 @@ constexpr pqxx::oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 =
     throw Error("tracker.db_unavailable", where,
                 std::string("the connection to the PostgreSQL server was lost while a change was "
                             "committed (") +
-                    e.what() +
+                    one_line(e.what()) +
                     "): it may or may not be stored. Look (doseplan track history, or the "
                     "patient's page) before doing it again");
   } catch (const pqxx::serialization_failure&) {
@@ -41,30 +53,36 @@ constexpr pqxx::oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 =
   } catch (const pqxx::deadlock_detected&) {
     throw Conflict{};
   } catch (const pqxx::broken_connection& e) {
-    throw_unavailable(where, e.what());
+    throw_unavailable(where, one_line(e.what()));
   } catch (const pqxx::disk_full& e) {
     throw Error("tracker.disk_full", where,
-                std::string("the PostgreSQL server's disk is full (") + e.what() +
+                "the PostgreSQL server's disk is full (" + one_line(e.what()) +
                     "); nothing was changed. Ask whoever runs it to free some space");
   } catch (const pqxx::sql_error& e) {
     const std::string& state = e.sqlstate();
     // Class 08: connection exception; 57P01-57P03: the server is shutting down or starting.
     if (state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") {
-      throw_unavailable(where, e.what());
+      throw_unavailable(where, one_line(e.what()));
+    }
+    // 55P03: a lock not obtained within lock_timeout; 57014: statement_timeout (or a cancel).
+    if (state == "55P03" || state == "57014") {
+      throw Error("tracker.db_busy", where,
+                  "the database stayed locked or busy longer than its timeout (" +
+                      one_line(e.what()) + "); nothing was changed, try again");
     }
     // 23505: a unique key met another writer's (the audit chain's prev_sha256, a visit_items
     // set); every change checks its keys first, so it is run again and then told apart.
     if (state == "40001" || state == "40P01" || state == "23505") throw Conflict{};
     if (state == "42501") {
       throw Error("tracker.read_only", where,
-                  std::string("the database role may not do this (") + e.what() +
+                  "the database role may not do this (" + one_line(e.what()) +
                       "); nothing was changed. Ask the database's administrator to grant it");
     }
     throw Error("tracker.db_error", where,
-                std::string("database error: ") + e.what() + "; nothing was changed");
+                "database error: " + one_line(e.what()) + "; nothing was changed");
   } catch (const pqxx::failure& e) {
     throw Error("tracker.db_error", where,
-                std::string("database error: ") + e.what() + "; nothing was changed");
+                "database error: " + one_line(e.what()) + "; nothing was changed");
   }
 }
 
@@ -107,12 +125,25 @@ std::optional<std::string> param_text(const Param& p) {
   return std::nullopt;
 }
 
+// The URL with libpq's connect_timeout (kConnectTimeoutSeconds) unless it sets one: a server
+// that does not answer (stopped, a network gone) is then tracker.db_unavailable within seconds,
+// instead of a request that hangs and may be stored after its client gave up.
+constexpr int kConnectTimeoutSeconds = 5;
+std::string with_connect_timeout(const std::string& url) {
+  if (url.find("connect_timeout=") != std::string::npos) return url;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") +
+         "connect_timeout=" + std::to_string(kConnectTimeoutSeconds);
+}
+
+// The key of the advisory lock every write holds (the tracker's application id).
+constexpr std::int64_t kWriteLock = 0x444F5350;
+
 class PgConnection : public Connection {
  public:
   PgConnection(const std::string& url, const std::string& where, bool read_only)
       : where_(where), read_only_(read_only) {
     try {
-      conn_ = std::make_unique<pqxx::connection>(url);
+      conn_ = std::make_unique<pqxx::connection>(with_connect_timeout(url));
       // A plain read-only connection refuses every change, as SQLite's query_only does.
       if (read_only) pqxx::nontransaction(*conn_).exec("SET default_transaction_read_only = on");
     } catch (...) {
@@ -158,6 +189,12 @@ class PgConnection : public Connection {
     }
     try {
       if (write) {
+        // Writers take turns, as on SQLite (BEGIN IMMEDIATE): every change appends to the one
+        // audit chain, so two at once would conflict and run again. The lock is the session's,
+        // taken before the transaction, so that its snapshot sees the change before it.
+        pqxx::nontransaction(*conn_).exec("SELECT pg_advisory_lock(" + std::to_string(kWriteLock) +
+                                          ")");
+        locked_ = true;
         tx_ = std::make_unique<pqxx::transaction<pqxx::serializable>>(*conn_);
       } else {
         tx_ = std::make_unique<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(*conn_);
@@ -172,8 +209,10 @@ class PgConnection : public Connection {
     try {
       tx_->commit();
       tx_.reset();
+      unlock();
     } catch (...) {
       tx_.reset();
+      unlock();
       rethrow_postgres(where_);
     }
   }
@@ -183,13 +222,26 @@ class PgConnection : public Connection {
       tx_.reset();  // pqxx aborts a transaction not committed
     } catch (...) {
     }
+    unlock();
   }
 
  private:
   std::string where_;
   bool read_only_;
+  // Gives back the write lock (a lost connection gives it back by itself).
+  void unlock() noexcept {
+    if (!locked_) return;
+    locked_ = false;
+    try {
+      pqxx::nontransaction(*conn_).exec("SELECT pg_advisory_unlock(" + std::to_string(kWriteLock) +
+                                        ")");
+    } catch (...) {
+    }
+  }
+
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::transaction_base> tx_;
+  bool locked_ = false;
 };
 
 }  // namespace

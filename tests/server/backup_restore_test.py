@@ -16,9 +16,11 @@ and still refuses to change a result (the append-only triggers restored). The SQ
 PostgreSQL stores also print the same history.
 
 usage: backup_restore_test.py DOSEPLAN [RULES_DIR]   (RULES_DIR defaults to the repository's rules/)"""
+import json
 import os
 import secrets
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -69,7 +71,6 @@ def fill(env, db):
 
 
 def first_visit(env, db):
-    import json
     r = doseplan(env, "history", "--db", db, "--label", "pt-01", "--format", "json")
     return json.loads(r.stdout)["visits"][0]["date"]
 
@@ -100,7 +101,7 @@ def sqlite_case(tmp, env):
     fill(env, db)
     before = views(env, db)
     check("#3" in before["history"] and "ENTERED IN ERROR" in before["history"], "the history lists the results")
-    # the backup, made while nothing runs as a safe habit would not need: .backup is safe anyway
+    # the backup (sqlite3's online backup: safe while doseplan runs), private from the start
     r = subprocess.run(["sqlite3", db, f".backup '{backup}'"], capture_output=True, text=True,
                        preexec_fn=lambda: os.umask(0o077))
     check(r.returncode == 0, f"sqlite3 .backup: {r.stderr}")
@@ -195,4 +196,6 @@ def main():
 
 
 if __name__ == "__main__":
+    # SIGTERM (timeout(1), kill) ends the test through its cleanup: the cluster stopped and removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.exit(main())

@@ -27,6 +27,7 @@ import datetime
 import http.client
 import json
 import os
+import signal
 import socket
 import sys
 import threading
@@ -202,7 +203,7 @@ def main():
                         time.sleep(0.02)  # as a client would, before trying again
                     i += 1
 
-            threads = [threading.Thread(target=client, args=(t,)) for t in range(CLIENTS)]
+            threads = [threading.Thread(target=client, args=(t,), daemon=True) for t in range(CLIENTS)]
             t_load = time.monotonic()
             for t in threads:
                 t.start()
@@ -324,4 +325,6 @@ def main():
 
 
 if __name__ == "__main__":
+    # SIGTERM (timeout(1), kill) ends the test through its cleanup: servers and cluster stopped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.exit(main())

@@ -6,6 +6,7 @@ command's exit code is this script's; the cluster is stopped and removed in ever
 
 usage: with_postgres.py COMMAND [ARG...]"""
 import os
+import signal
 import subprocess
 import sys
 
@@ -16,6 +17,8 @@ from pg_cluster import PgCluster  # noqa: E402
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
+    # SIGTERM (ctest's timeout, `timeout`) leaves through the with-block: the cluster is removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with PgCluster() as pg:
         env = dict(pg.env, DOSEPLAN_TEST_POSTGRES=pg.url)
         return subprocess.run(sys.argv[1:], env=env).returncode
