@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -19,7 +20,7 @@ namespace {
 
 struct UsersState {
   track::Common c;
-  std::string name, role, clinic, patient;
+  std::string name, role, clinic, patient, head;
   CLI::App* users = nullptr;
   CLI::App* add = nullptr;
   CLI::App* disable = nullptr;
@@ -105,7 +106,18 @@ int run_audit(const UsersState& s) {
     }
     return 0;
   }
-  const AuditCheck check = t.verify_audit();
+  AuditCheck check = t.verify_audit();
+  if (!s.head.empty()) {
+    // A head noted before must still be an entry of the chain: else entries were removed from
+    // its end (the chain that is left is whole, and only this tells).
+    const std::vector<AuditEntry> all = t.audit();
+    const bool found = std::any_of(all.begin(), all.end(),
+                                   [&](const AuditEntry& e) { return e.sha256 == s.head; });
+    if (!found) {
+      check.problems.push_back("the head noted before (--head " + s.head.substr(0, 16) +
+                               "...) is no longer in the log: entries were removed from its end");
+    }
+  }
   for (const std::string& p : check.problems) std::cout << "BROKEN  " << p << "\n";
   std::cout << "audit log: " << check.entries << " entries; "
             << (check.ok() ? "the chain is whole" : "the chain is BROKEN (above)") << "\n";
@@ -144,6 +156,8 @@ std::function<std::optional<int>()> add_users_commands(CLI::App& app) {
   s->add->add_option("--patient", s->patient, "A patient's or carer's patient (label)");
   s->add->add_option("--today", s->c.today, "The date taken as today, YYYY-MM-DD");
   s->show->add_option("--patient", s->patient, "Only the entries about this patient (label)");
+  s->verify->add_option("--head", s->head,
+                        "A head printed by an earlier verify: it must still be in the log");
   return [s]() -> std::optional<int> {
     if (s->users->parsed()) return run_users(*s);
     if (s->audit->parsed()) return run_audit(*s);

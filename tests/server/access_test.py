@@ -346,6 +346,16 @@ def audit_checks():
     check("the chain verifies after the load", "the chain is whole" in r.stdout, r.stdout)
     entries = int(re.search(r"(\d+) entries", r.stdout).group(1))
     check("the audit has entries", entries > 40, entries)
+    head = re.search(r"head: ([0-9a-f]{64})", r.stdout).group(1)
+    check("the noted head is found", "the chain is whole" in cli("audit", "verify", "--head",
+                                                                  head).stdout)
+    # The last entries removed, past the triggers: the chain left is whole, the noted head tells.
+    last = sql("SELECT max(id) FROM audit")
+    drop = "DROP TRIGGER audit_kept_delete" + (" ON audit" if PG else "")
+    sql(f"{drop}; DELETE FROM audit WHERE id >= {int(last) - 1}")
+    check("a shorter chain is whole", "the chain is whole" in cli("audit", "verify").stdout)
+    r = cli("audit", "verify", "--head", head, expect=3)
+    check("the noted head is missed", "entries were removed from its end" in r.stdout, r.stdout)
     # Edited by hand, past the triggers: verify fails (exit 3) and names the entry.
     if PG:
         sql("DROP TRIGGER audit_kept_update ON audit; UPDATE audit SET actor = 'x' WHERE id = 5")
