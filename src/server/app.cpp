@@ -42,7 +42,11 @@ std::string random_hex(std::size_t bytes) {
 
 Tracker open_store(const App& app, const Caller& who, Tracker::Mode mode) {
   Tracker t(app.db_path, mode, true);
-  if (who.account) t.set_actor({who.account->name, who.account->clinic});
+  if (who.account) {
+    t.set_actor({who.account->name, who.account->clinic});
+  } else {  // the key's holder: the system user running the server ("serve:alice")
+    t.set_actor({"serve:" + t.actor().name.substr(t.actor().name.find(':') + 1), ""});
+  }
   return t;
 }
 

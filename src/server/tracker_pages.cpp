@@ -251,6 +251,19 @@ std::string feed_html(const App& app, const Caller& who, const Tracker& t, const
          "</button></form>";
 }
 
+// An audit entry's action as a person reads it (the code itself when it is not listed).
+std::string action_text(const std::string& action, Lang lang) {
+  if (action == "start") return tr(lang, "started tracking");
+  if (action == "record") return tr(lang, "recorded a result");
+  if (action == "done") return tr(lang, "marked a visit done");
+  if (action == "entered_in_error") return tr(lang, "marked a result entered in error");
+  if (action == "view") return tr(lang, "looked at the record");
+  if (action == "calendar_token") return tr(lang, "made a calendar address");
+  if (action == "calendar_revoke") return tr(lang, "revoked the calendar address");
+  if (action == "account_add") return tr(lang, "added an account");
+  return action;
+}
+
 // Who looked at or changed the record, newest first (the last 50): the audit log's entries
 // about this patient (with accounts).
 std::string audit_html(const Tracker& t, const std::string& label, Lang lang) {
@@ -262,8 +275,8 @@ std::string audit_html(const Tracker& t, const std::string& label, Lang lang) {
   const std::size_t shown = std::min<std::size_t>(entries.size(), 50);
   for (std::size_t i = 0; i < shown; ++i) {
     const AuditEntry& e = entries[entries.size() - 1 - i];
-    out +=
-        "<tr><td>" + h(e.at) + "</td><td>" + h(e.actor) + "</td><td>" + h(e.action) + "</td></tr>";
+    out += "<tr><td>" + h(e.at) + "</td><td>" + h(e.actor) + "</td><td>" +
+           h(action_text(e.action, lang)) + "</td></tr>";
   }
   return out + "</tbody></table>";
 }

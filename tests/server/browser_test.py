@@ -123,6 +123,56 @@ def wait_download(suffix, before):
     return None
 
 
+def log_in(base, name, password):
+    """The login form filled with the keyboard and sent with Enter."""
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "l-name").send_keys(name)
+    submit(driver.find_element(By.ID, "l-password"), password, Keys.ENTER)
+
+
+def accounts_pages():
+    """The same store with accounts (issue 22): a second server, logins, roles, the audit."""
+    password = "correct horse battery staple"
+    env = dict(os.environ, HOME=s.tmp, DOSEPLAN_RULES=rules)
+    for name, role in (("root.web", ["--role", "admin"]),
+                       ("pat.web", ["--role", "patient", "--patient", "pt-web"])):
+        subprocess.run([binary, "users", "add", "--db", s.db, "--name", name, *role],
+                       input=password + "\n", text=True, env=env, check=True, capture_output=True)
+    a = Server(binary, rules, db=s.db)
+    try:
+        driver.get(a.base + "/patients")
+        check(driver.current_url.startswith(a.base + "/login"),
+              f"without a session, to /login: {driver.current_url}")
+        axe("login (en)")
+        shots("login")
+        log_in(a.base, "root.web", "not the password")
+        check("not right" in driver.page_source, "a wrong password is said, beside the form")
+        axe("login refused (en)")
+        log_in(a.base, "root.web", password)
+        check("pt-web" in driver.page_source, "the administrator lists the patient")
+        driver.get(a.base + "/patients/pt-web")
+        check("Who looked at or changed this record" in driver.page_source and
+              "serve:" in driver.page_source, "the patient page lists who changed it")
+        driver.get(a.base + "/patients/pt-web")  # a look is listed from the next one on
+        check("root.web" in driver.page_source, "the patient page lists who looked")
+        axe("patient page with accounts (en)")
+        driver.get(a.base + "/login")
+        submit(driver.find_element(By.XPATH, "//form[@action='/logout']//button"))
+        check(driver.current_url.startswith(a.base + "/login"), "logged out")
+        log_in(a.base, "pat.web", password)
+        check(driver.current_url.startswith(a.base + "/patients/pt-web"),
+              f"a patient lands on their own page: {driver.current_url}")
+        check(not driver.find_elements(By.ID, "r-value"), "a patient has no record form")
+        axe("own page of a patient (en)")
+        driver.get(a.base + "/patients/pt-web?lang=zh-CN")
+        axe("own page of a patient (zh)")
+        shots("patient-own")
+        driver.get(a.base + "/login?lang=zh-CN")
+        axe("account (zh)")
+    finally:
+        a.cleanup()
+
+
 try:
     driver.get(f"{s.base}/?key={s.key}")
     check(driver.current_url.rstrip("/") == s.base, f"the key is taken out of the address: {driver.current_url}")
@@ -226,6 +276,7 @@ try:
     driver.get(s.base + "/due")
     check("pt-web" in driver.page_source, "the clinic's due list shows the patient")
     shots("due")
+    accounts_pages()
 finally:
     driver.quit()
     s.cleanup()
