@@ -27,7 +27,7 @@ packages=(
   python3 python3-jsonschema poppler-utils gettext-base clang-tidy
   chromium chromium-driver python3-selenium
   libcpp-httplib-dev wrk
-  postgresql libpqxx-dev libsodium-dev
+  postgresql libpqxx-dev libsodium-dev openssl
 )
 
 # Node.js and npm run the FHIR validator of the test suite (the `fhir` package from npm).

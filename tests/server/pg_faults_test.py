@@ -27,8 +27,10 @@ import datetime
 import http.client
 import json
 import os
+import re
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -283,6 +285,16 @@ def main():
             check(all(two.get(n) == 1 for n in nurse_notes) and len(two) == len(nurse_notes),
                   f"two nurses at once: all {len(nurse_notes)} results stored, once each "
                   f"(stored {len(two)}, missing {[n for n in nurse_notes if n not in two][:5]})")
+
+            # --- the audit chain of two servers' writes through a restart and a kill -9: whole,
+            # with an entry for every result stored (and the two starts)
+            r = subprocess.run([binary, "audit", "verify", "--db", pg.url], capture_output=True,
+                               text=True, env=dict(pg.env, DOSEPLAN_RULES=rules))
+            m = re.search(r"(\d+) entries; the chain is whole", r.stdout)
+            check(r.returncode == 0 and m is not None, f"audit verify after the faults: {r.stdout}")
+            records = sum(stored.values()) + sum(two.values())
+            check(m is not None and int(m.group(1)) >= records + 2,
+                  f"the audit has an entry for each of the {records} results stored: {r.stdout}")
 
             # --- SIGTERM: both stop cleanly; no 500 in the logs
             for k, s in enumerate(servers):
