@@ -51,6 +51,7 @@ Tracker open_store(const App& app, const Caller& who, Tracker::Mode mode) {
 }
 
 bool sees(const Caller& who, const TrackedPatient& p) {
+  if (who.anonymous) return false;
   if (!who.account) return true;
   const Account& a = *who.account;
   switch (a.role) {
@@ -66,7 +67,7 @@ bool sees(const Caller& who, const TrackedPatient& p) {
 }
 
 TrackedPatient visible_patient(const Caller& who, const Tracker& t, const std::string& label) {
-  if (who.account) {
+  if (who.account || who.anonymous) {
     bool seen = false;
     TrackedPatient p;
     try {
@@ -85,6 +86,7 @@ TrackedPatient visible_patient(const Caller& who, const Tracker& t, const std::s
 }
 
 void require_role(const Caller& who, std::initializer_list<Role> roles) {
+  if (who.anonymous) throw Error("serve.login_required", "request", "log in first");
   if (!who.account) return;
   for (const Role r : roles) {
     if (who.account->role == r) return;
@@ -99,12 +101,13 @@ void require_change(const Caller& who, const Tracker& t, const std::string& labe
 }
 
 bool can_change(const Caller& who) {
+  if (who.anonymous) return false;
   return !who.account || who.account->role == Role::admin || who.account->role == Role::clinician;
 }
 
 std::vector<DueVisit> visible_due(const Caller& who, const Tracker& t, Span within) {
   std::vector<DueVisit> due = t.due(std::nullopt, today(), within);
-  if (!who.account) return due;
+  if (!who.account && !who.anonymous) return due;
   std::vector<std::string> labels;
   for (const TrackedPatient& p : visible_patients(who, t)) labels.push_back(p.label);
   std::erase_if(due, [&](const DueVisit& d) {

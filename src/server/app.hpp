@@ -35,9 +35,12 @@ struct App {
 // (a loopback server, one person). With accounts: the account of a session, whose role decides
 // (docs/serve.md, "Accounts and roles").
 struct Caller {
-  std::optional<Account> account;  // none: the key's holder
+  std::optional<Account> account;  // none: the key's holder (or, `anonymous`, nobody known)
   std::string csrf;   // the token of this caller's forms: the session's, or the launch's
   std::string token;  // the session's token (logout)
+  // With accounts, a request without a session on a route open to all (the login, a calendar
+  // subscription, which carries its own token): it may see and change nothing.
+  bool anonymous = false;
 };
 
 // ------------------------------------------------------------------ access

@@ -201,7 +201,7 @@ class Server {
     add("POST", "/patients/{label}/results", Kind::form, record_result);
     add("POST", "/patients/{label}/calendar-feed", Kind::form, new_calendar_feed);
     add("POST", "/patients/{label}/calendar-feed/revoke", Kind::form, revoke_calendar_feed);
-    add("GET", "/calendar/{token}.ics", Kind::page, calendar_feed);
+    add("GET", "/calendar/{token}.ics", Kind::page, calendar_feed, Access::open);  // its token
     add("POST", "/patients/{label}/visits/{date}/done", Kind::form, visit_done);
     add("POST", "/patients/{label}/results/{result}/entered-in-error", Kind::form, result_in_error);
     add("GET", "/api/v1/regimens", Kind::api, api_regimens);
@@ -338,7 +338,7 @@ class Server {
           Tracker(app_.db_path, Tracker::Mode::read_only).session(token, std::time(nullptr));
       if (s) return Caller{s->account, s->csrf, token};
     }
-    if (access == Access::open) return Caller{std::nullopt, app_.csrf, ""};
+    if (access == Access::open) return Caller{std::nullopt, app_.csrf, "", true};
     if (req.method == "GET" && !is_api(req)) {
       res.set_redirect("/login" + lang_query(request_lang(req)), 303);
       return std::nullopt;

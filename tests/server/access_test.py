@@ -258,6 +258,14 @@ def run_matrix(srv):
             status, _, _ = form_post(srv, f"/patients/{label}/calendar-feed", cookie, csrf, {})
             want = 403 if who == "carer.n" else (303 if sees else 404)
             check(f"{who} makes a calendar address for {label}", status == want, status)
+    # A calendar subscription needs no session: its address's token is the key.
+    token = sql("SELECT f.token FROM calendar_feeds f JOIN patients p ON p.id = f.patient_id "
+                "WHERE p.label = 'n-01'")
+    status, _, data = srv.request("GET", f"/calendar/{token}.ics", key=False)
+    check("the calendar subscription without a session", status == 200 and
+          b"BEGIN:VCALENDAR" in data, status)
+    check("an unknown calendar address", srv.request(
+        "GET", "/calendar/" + "0" * 48 + ".ics", key=False)[0] == 404)
     # Nothing refused was stored: the rows grew by exactly the writes allowed.
     check("results stored = results allowed",
           count("results") == rows["results"] + allowed["results"],
