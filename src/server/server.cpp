@@ -422,7 +422,9 @@ bool store_has_accounts(const std::string& db) {
   }
 }
 
-int serve(const ServeOptions& o) {
+// The options checked before anything starts: threads, TLS files given in pairs, and a listen
+// address beyond loopback only when the store has accounts (`accounts`).
+void check_options(const ServeOptions& o, bool accounts) {
   if (o.threads < 1 || o.threads > 64) {
     throw Error("input.out_of_range", "threads",
                 "--threads " + std::to_string(o.threads) + " is outside 1 to 64");
@@ -431,7 +433,6 @@ int serve(const ServeOptions& o) {
     throw Error("input.missing", o.tls_cert.empty() ? "tls-cert" : "tls-key",
                 "give both --tls-cert FILE and --tls-key FILE");
   }
-  const bool accounts = store_has_accounts(o.db_path);
   if (!is_loopback(o.listen) && !accounts) {
     throw Error("serve.not_loopback", "listen",
                 "\"" + o.listen +
@@ -441,6 +442,11 @@ int serve(const ServeOptions& o) {
                           "only on 127.0.0.1, ::1 or localhost.",
                           {{"address", o.listen}}));
   }
+}
+
+int serve(const ServeOptions& o) {
+  const bool accounts = store_has_accounts(o.db_path);
+  check_options(o, accounts);
   App app;
   app.rules = load_rules(o.rules_dir);
   app.db_path = o.db_path;

@@ -168,6 +168,8 @@ def start_again(pg, deadline=20.0):
 
 
 def main():
+    # Long (about 170 lines): one scenario in order (servers up, load, restart, kill -9, the
+    # checks, the summary), whose steps share the cluster, the two servers and every answer.
     started = time.monotonic()
     servers = []
     with PgCluster() as pg:
