@@ -164,6 +164,10 @@ struct Session {
   std::int64_t expires_at = 0;  // seconds since 1970, UTC
 };
 
+// `bytes` random bytes (libsodium's randombytes_buf, the system's generator) as hex: session
+// tokens, and the server's per-launch key, form tokens and calendar subscription tokens.
+std::string random_hex(std::size_t bytes);
+
 // Who makes a change, as the audit log names them.
 struct Actor {
   std::string name;    // an account's name, or "cli:" and the system user

@@ -248,7 +248,6 @@ std::string error_meaning(std::string_view id) {
       {"serve.cross_site", "A form sent from another web site."},
       {"serve.csrf", "A form without this server's token."},
       {"serve.forbidden", "A request without this server's key."},
-      {"serve.no_random", "No random numbers for the server's key."},
       {"serve.not_found", "No such page or API address."},
       {"serve.not_allowed", "This account's role may not do this."},
       {"serve.login_required", "Log in first."},

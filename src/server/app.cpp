@@ -2,8 +2,6 @@
 // and the frame of a page (app.hpp).
 #include "server/app.hpp"
 
-#include <openssl/rand.h>
-
 #include <ctime>
 #include <iomanip>
 #include <sstream>
@@ -28,16 +26,6 @@ Date today() {
   localtime_r(&now, &local);
   return date::year(local.tm_year + 1900) / date::month(static_cast<unsigned>(local.tm_mon + 1)) /
          date::day(static_cast<unsigned>(local.tm_mday));
-}
-
-std::string random_hex(std::size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1) {
-    throw Error("serve.no_random", "serve", "no random bytes for the server's secret (OpenSSL)");
-  }
-  std::ostringstream out;
-  for (unsigned char c : buf) out << std::hex << std::setw(2) << std::setfill('0') << int(c);
-  return out.str();
 }
 
 Tracker open_store(const App& app, const Caller& who, Tracker::Mode mode) {

@@ -26,6 +26,7 @@ struct App {
   std::string csrf;                // per launch: a hidden field of every form (the login form's
                                    // with accounts)
   std::string origin;              // "http://127.0.0.1:PORT"
+  std::string public_host;         // the first --host-name, else 127.0.0.1:PORT (webcal:// links)
   std::vector<std::string> hosts;  // Host headers accepted: 127.0.0.1:PORT, localhost:PORT
   bool accounts = false;           // the store had accounts at start: sessions, not the key
   bool tls = false;                // served over HTTPS (--tls-cert): cookies are Secure
@@ -70,9 +71,6 @@ Lang request_lang(const httplib::Request& req);
 
 // The `name` parameter (query or form field), "" when absent.
 std::string param(const httplib::Request& req, const std::string& name);
-
-// `bytes` random bytes (OpenSSL) as hex: the per-launch key, the CSRF token, calendar tokens.
-std::string random_hex(std::size_t bytes);
 
 // The local system date: the server's "today" for the tracker.
 Date today();

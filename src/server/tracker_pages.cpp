@@ -229,7 +229,7 @@ std::string feed_html(const App& app, const Caller& who, const Tracker& t, const
   const std::string action = "/patients/" + label + "/calendar-feed";
   if (token) {
     const std::string path = "/calendar/" + *token + ".ics" + lang_query(lang);
-    const std::string host = app.origin.substr(app.origin.find("://") + 3);
+    const std::string& host = app.public_host;
     out += "<p>" +
            h(tr(lang,
                 "A calendar program (on this machine) can subscribe to this address; it updates "

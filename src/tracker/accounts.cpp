@@ -23,7 +23,9 @@ void need_sodium() {
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
 }
 
-std::string random_token(std::size_t bytes) {
+}  // namespace
+
+std::string random_hex(std::size_t bytes) {
   need_sodium();
   std::vector<unsigned char> raw(bytes);
   randombytes_buf(raw.data(), raw.size());
@@ -32,6 +34,8 @@ std::string random_token(std::size_t bytes) {
   hex.pop_back();
   return hex;
 }
+
+namespace {
 
 std::string password_hash(const std::string& password) {
   need_sodium();
@@ -256,8 +260,8 @@ Session Tracker::login(const std::string& name, const std::string& password, std
     bad_login();
   }
   Session s;
-  s.token = random_token(32);
-  s.csrf = random_token(16);
+  s.token = random_hex(32);
+  s.csrf = random_hex(16);
   s.expires_at = now + kSessionSeconds;
   audited("login", json::object(), [&] {
     impl_->sql->run("DELETE FROM sessions WHERE expires_at <= ?", {now});
