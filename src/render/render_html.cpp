@@ -1,4 +1,4 @@
-// Long (about 1,080 lines) because it is one page writer, HtmlWriter, with one method per section
+// Long (about 1,070 lines) because it is one page writer, HtmlWriter, with one method per section
 // of the page in reading order, plus its style sheet (css(), one literal); splitting it would cut
 // the page's sections apart from the order they print in.
 //
