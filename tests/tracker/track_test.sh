@@ -1,13 +1,31 @@
 #!/usr/bin/env bash
-# End-to-end tests of `doseplan track` (docs/tracker.md): every subcommand, the database file
-# (mode 0600, WAL, integrity), bad inputs that must leave the database byte for byte unchanged,
-# two processes recording at once, and SIGKILL during a burst of writes.
-# Usage: track_test.sh PATH/TO/doseplan PATH/TO/tracker_crash_writer RULES_DIR
-# Needs the sqlite3 command-line shell. Prints "N passed, M failed" last; exit 0 when all passed.
+# End-to-end tests of `doseplan track` (docs/tracker.md): every subcommand, bad inputs that must
+# leave the store unchanged, damaged stores, two processes recording at once, and SIGKILL during a
+# burst of writes; on the embedded SQLite store, also its file (mode 0600, WAL, integrity, the
+# default place, a schema-1 file migrated).
+# Usage: track_test.sh PATH/TO/doseplan PATH/TO/tracker_crash_writer RULES_DIR [sqlite|postgres]
+# postgres (issue 22): every store is a new database on the throwaway cluster whose URL
+# tests/support/with_postgres.py puts in DOSEPLAN_TEST_POSTGRES; the checks about SQLite's file
+# are left out, each where it stands. Needs sqlite3, or psql and pg_dump.
+# Prints "N passed, M failed" last; exit 0 when all passed.
 set -u
 bin="$1"
 writer="$2"
 rules="$3"
+backend="${4:-sqlite}"
+case "$backend" in
+  sqlite) ;;
+  postgres)
+    if [ -z "${DOSEPLAN_TEST_POSTGRES:-}" ]; then
+      echo "track_test.sh postgres: run it under tests/support/with_postgres.py" >&2
+      exit 2
+    fi
+    ;;
+  *)
+    echo "track_test.sh: the store is sqlite or postgres, not $backend" >&2
+    exit 2
+    ;;
+esac
 export DOSEPLAN_RULES="$rules"
 unset XDG_DATA_HOME
 tmp="$(mktemp -d)"
@@ -25,15 +43,50 @@ run() {  # run ARGS... ; sets $code, $tmp/out, $tmp/err
   "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
   code=$?
 }
-sql() { sqlite3 -batch "$1" "$2"; }
+on_sqlite() { [ "$backend" = sqlite ]; }
+psql_() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+# store NAME: the --db of a new, empty store: a file in $tmp, or a new database on the cluster.
+store() {
+  if on_sqlite; then
+    echo "$tmp/$1.db"
+  else
+    psql_ "$DOSEPLAN_TEST_POSTGRES" -c "CREATE DATABASE \"$1\"" >&2 && echo "${DOSEPLAN_TEST_POSTGRES%/*}/$1"
+  fi
+}
+# copy_store STORE NAME: the --db of a copy of STORE (no writer may be at work on it).
+copy_store() {
+  if on_sqlite; then
+    checkpoint "$1"
+    cp "$1" "$tmp/$2.db" && echo "$tmp/$2.db"
+  else
+    psql_ "$DOSEPLAN_TEST_POSTGRES" -c "CREATE DATABASE \"$2\" TEMPLATE \"${1##*/}\"" >&2 &&
+      echo "${DOSEPLAN_TEST_POSTGRES%/*}/$2"
+  fi
+}
+sql() { if on_sqlite; then sqlite3 -batch "$1" "$2"; else psql_ "$1" -c "$2"; fi; }
+# sql2 STORE SQLITE POSTGRES: the same question where the two dialects differ.
+sql2() { if on_sqlite; then sqlite3 -batch "$1" "$2"; else psql_ "$1" -c "$3"; fi; }
+# dialect SQLITE POSTGRES: the text of this store's dialect.
+dialect() { if on_sqlite; then echo "$1"; else echo "$2"; fi; }
 checkpoint() { sqlite3 -batch "$1" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null; }
+# snapshot STORE FILE: what the store holds, to compare byte for byte: SQLite's file itself, or
+# PostgreSQL's rows (pg_dump --data-only; without the sequences, which a refused insert may use,
+# and pg_dump's random \restrict key).
+snapshot() {
+  if on_sqlite; then
+    checkpoint "$1"
+    cp "$1" "$2"
+  else
+    pg_dump --data-only "$1" | grep -Ev '^(SELECT pg_catalog\.setval|\\(un)?restrict )' >"$2"
+  fi
+}
 mode_of() { stat -c '%a' "$1"; }
 
 # python3-icalendar is a Debian package: the system python3 has it.
 ical_py=/usr/bin/python3
 [ -x "$ical_py" ] || ical_py=python3
 
-db="$tmp/t.db"
+db="$(store t)"
 D=(--db "$db")
 itp=(--regimen cyclosporine-itp --weight 62kg --start 2026-12-01)
 
@@ -41,11 +94,14 @@ itp=(--regimen cyclosporine-itp --weight 62kg --start 2026-12-01)
 run track start "${D[@]}" --label pt-01 "${itp[@]}" --today 2026-11-10
 check "start exits 0" test "$code" -eq 0
 check "start says what it stored" contains "$tmp/out" "Tracking pt-01: cyclosporine-itp, 2026-12-01 to 2027-06-11; 16 visits stored."
-check "database created 0600" test "$(mode_of "$db")" = 600
-check "WAL mode" test "$(sql "$db" 'PRAGMA journal_mode;')" = wal
-check "schema version 7" test "$(sql "$db" 'PRAGMA user_version;')" = 7
+if on_sqlite; then
+  check "database created 0600" test "$(mode_of "$db")" = 600
+  check "WAL mode" test "$(sql "$db" 'PRAGMA journal_mode;')" = wal
+fi
+check "schema version 7" test "$(sql2 "$db" 'PRAGMA user_version;' 'SELECT version FROM doseplan_schema;')" = 7
 check "16 visits stored" test "$(sql "$db" 'SELECT count(*) FROM visits;')" = 16
-check "plan stored as JSON with its request" test "$(sql "$db" "SELECT json_extract(plan_json, '$.format') || ' ' || json_extract(request_json, '$.regimen') FROM plans;")" = "doseplan-plan cyclosporine-itp"
+check "plan stored as JSON with its request" test "$(sql2 "$db" "SELECT json_extract(plan_json, '$.format') || ' ' || json_extract(request_json, '$.regimen') FROM plans;" \
+  "SELECT (plan_json::json ->> 'format') || ' ' || (request_json::json ->> 'regimen') FROM plans;")" = "doseplan-plan cyclosporine-itp"
 check "--today given: no date note" lacks "$tmp/err" "today is"
 
 # The system date is used and said when --today is missing.
@@ -54,6 +110,7 @@ check "due without --today exits 0" test "$code" -eq 0
 check "the date used is printed" contains "$tmp/err" "doseplan track: today is $(date +%Y-%m-%d) (the system date"
 
 # Default place: $XDG_DATA_HOME/doseplan, else ~/.local/share/doseplan; directory 0700.
+if on_sqlite; then
 XDG_DATA_HOME="$tmp/xdg" "$bin" track start --label pt-x "${itp[@]}" --today 2026-11-10 >/dev/null 2>&1
 check "default under XDG_DATA_HOME" test -f "$tmp/xdg/doseplan/tracker.db"
 check "XDG directory 0700" test "$(mode_of "$tmp/xdg/doseplan")" = 700
@@ -62,6 +119,7 @@ HOME="$tmp/home" "$bin" track start --label pt-x "${itp[@]}" --today 2026-11-10 
 check "default under HOME/.local/share" test -f "$tmp/home/.local/share/doseplan/tracker.db"
 HOME="$tmp/home" "$bin" track patients >"$tmp/out" 2>&1
 check "patients of the default database" contains "$tmp/out" "pt-x  cyclosporine-itp"
+fi
 
 # From a JSON plan written by `doseplan plan --format json`, and from a request file.
 # The tracker keeps the plan with its audit trail (--explain), whether the file has it or not.
@@ -69,18 +127,22 @@ check "patients of the default database" contains "$tmp/out" "pt-x  cyclosporine
 "$bin" plan "${itp[@]}" --doses-per-day 3 --format json -o "$tmp/plan-quiet.json"
 run track start "${D[@]}" --label pt-02 --plan "$tmp/plan.json" --today 2026-11-10
 check "start from a JSON plan" test "$code" -eq 0
-run track start --db "$tmp/quiet.db" --label pt-02 --plan "$tmp/plan-quiet.json" --today 2026-11-10
+quiet="$(store quiet)"
+run track start --db "$quiet" --label pt-02 --plan "$tmp/plan-quiet.json" --today 2026-11-10
 check "start from a JSON plan made without --explain" test "$code" -eq 0
-check "the JSON plan is stored as it was, with its audit" python3 - "$db" "$tmp/plan.json" "$tmp/plan-quiet.json" "$tmp/quiet.db" <<'PY'
-import json, sqlite3, sys
-def stored(label, column="plan_json", file=sys.argv[1]):
-    db = sqlite3.connect(file)
-    return json.loads(db.execute("SELECT %s FROM plans p JOIN patients x ON x.id = p.patient_id WHERE x.label = ?" % column, (label,)).fetchone()[0])
-explained, quiet = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+stored_json() {  # stored_json STORE LABEL COLUMN: the plans' column of the patient LABEL
+  sql "$1" "SELECT p.$3 FROM plans p JOIN patients x ON x.id = p.patient_id WHERE x.label = '$2';"
+}
+stored_json "$db" pt-02 plan_json >"$tmp/stored-plan.json"
+stored_json "$quiet" pt-02 plan_json >"$tmp/stored-quiet.json"
+stored_json "$db" pt-02 request_json >"$tmp/stored-request.json"
+check "the JSON plan is stored as it was, with its audit" python3 - "$tmp/plan.json" "$tmp/plan-quiet.json" "$tmp/stored-plan.json" "$tmp/stored-quiet.json" "$tmp/stored-request.json" <<'PY'
+import json, sys
+explained, quiet, stored, stored_quiet, request = (json.load(open(f)) for f in sys.argv[1:6])
 assert "audit" in explained["patient"] and "audit" not in quiet["patient"]
-assert stored("pt-02") == explained
-assert stored("pt-02", file=sys.argv[4]) == explained
-assert stored("pt-02", "request_json")["doses_per_day"] == 3
+assert stored == explained
+assert stored_quiet == explained
+assert request["doses_per_day"] == 3
 PY
 printf '{"regimen": "cyclosporine-psoriasis", "weight": "70 kg", "start": "2026-12-01"}\n' >"$tmp/req.json"
 run track start "${D[@]}" --label pt-03 --input "$tmp/req.json" --today 2026-11-10
@@ -88,13 +150,15 @@ check "start from a request file" test "$code" -eq 0
 # The plan carries its request (docs/plan-json.md#the-request): a choice no other member shows
 # exactly (the taper step) comes back from it, and the stored request is the plan's.
 "$bin" plan "${itp[@]}" --taper-step 1mg/kg/d --format json -o "$tmp/plan-taper.json"
-run track start --db "$tmp/taper.db" --label pt-04 --plan "$tmp/plan-taper.json" --today 2026-11-10
+taper="$(store taper)"
+run track start --db "$taper" --label pt-04 --plan "$tmp/plan-taper.json" --today 2026-11-10
 check "a JSON plan with a taper step is started from its request" test "$code" -eq 0
-check "... the stored request is the plan's" python3 - "$tmp/taper.db" "$tmp/plan-taper.json" <<'PY'
-import json, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-request_json, plan_json = db.execute("SELECT request_json, plan_json FROM plans").fetchone()
-plan = json.load(open(sys.argv[2]))
+stored_json "$taper" pt-04 request_json >"$tmp/stored-request.json"
+stored_json "$taper" pt-04 plan_json >"$tmp/stored-plan.json"
+check "... the stored request is the plan's" python3 - "$tmp/stored-request.json" "$tmp/stored-plan.json" "$tmp/plan-taper.json" <<'PY'
+import json, sys
+request_json, plan_json = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+plan = json.load(open(sys.argv[3]))
 assert plan["request"] == {"regimen": "cyclosporine-itp", "start": "2026-12-01",
                            "taper_step": "1 mg/kg/d", "weight": "62 kg"}, plan["request"]
 assert json.loads(request_json) == plan["request"]
@@ -179,11 +243,12 @@ check "advise as of an earlier day" contains "$tmp/out" "[-] no result yet — c
 
 # The stored plan's checks about the patient and acknowledgements (issue 15) come first, in the
 # language asked for. The plan is given them in the database (make_plan fills them from the rules).
-cdb="$tmp/checks.db"
+cdb="$(store checks)"
 "$bin" track start --db "$cdb" --label pt-c "${itp[@]}" --today 2026-11-10 >/dev/null 2>&1
-sql "$cdb" "UPDATE plans SET plan_json = json_set(plan_json,
-  '\$.checks', json('[{\"id\":\"kidney_function\",\"rule\":\"renal-excluded\",\"action\":\"warn\",\"en\":\"Creatinine above the label limit\",\"zh-CN\":\"肌酐高于说明书限值\",\"from\":{\"source\":\"itp6-003\"}}]'),
-  '\$.acknowledgements', json('[{\"en\":\"Used outside its label: acknowledged\",\"zh-CN\":\"超出说明书使用：已知情确认\"}]'));"
+checks_json='[{"id":"kidney_function","rule":"renal-excluded","action":"warn","en":"Creatinine above the label limit","zh-CN":"肌酐高于说明书限值","from":{"source":"itp6-003"}}]'
+acks_json='[{"en":"Used outside its label: acknowledged","zh-CN":"超出说明书使用：已知情确认"}]'
+sql2 "$cdb" "UPDATE plans SET plan_json = json_set(plan_json, '\$.checks', json('$checks_json'), '\$.acknowledgements', json('$acks_json'));" \
+  "UPDATE plans SET plan_json = jsonb_set(jsonb_set(plan_json::jsonb, '{checks}', '$checks_json'), '{acknowledgements}', '$acks_json')::text;"
 run track advise --db "$cdb" --label pt-c --today 2026-12-20
 check "advise: the plan's checks first" test "$(grep -n 'CHECKS ABOUT THE PATIENT' "$tmp/out" | cut -d: -f1)" -lt "$(grep -n '^ADVICE' "$tmp/out" | cut -d: -f1)"
 check "advise: a check with its mark and source" contains "$tmp/out" "  ! [warning] Creatinine above the label limit [source itp6-003]"
@@ -309,7 +374,7 @@ fi
 # ------------------------------------------------------------------ every subcommand in Chinese
 # Issue 16 (review N6–N18, E6–E14): with --lang zh-CN no subcommand prints an English sentence, a
 # UCUM code or half-width punctuation next to a Chinese character; tests are named, not coded.
-zdb="$tmp/zh.db"
+zdb="$(store zh)"
 Z=(--db "$zdb" --lang zh-CN)
 zh_clean() {  # zh_clean FILE: no UCUM code, no ASCII micro, no half-width , ; : ( ) next to Chinese
   python3 - "$1" <<'PY'
@@ -401,20 +466,20 @@ check "E14: the upper limit of normal must be above 0" contains "$tmp/err" "正�
 run track start "${Z[@]}" --label "张 三" "${itp[@]}" --today 2026-11-10
 check "E10: a label is a code, never a name" contains "$tmp/err" "标签是一个代号，只能由1~40个英文字母、数字和 . _ - 组成"
 check "E10: ... for privacy" contains "$tmp/err" "为保护隐私，请不要使用姓名或病历号。"
-run track due --db "$tmp/none.db" --lang zh-CN --today 2026-12-13
-check "E12: how to start a database" contains "$tmp/err" "请先用 doseplan track start 开始追踪一位患者，或用 --db 指定数据库文件。"
+none="$(store none)"
+run track due --db "$none" --lang zh-CN --today 2026-12-13
+check "E12: how to start a database" contains "$tmp/err" "请先用 doseplan track start 开始追踪一位患者，或用 --db 指定"
 for f in "$tmp/err"; do check "errors in Chinese: clean" zh_clean "$f"; done
 
 # ------------------------------------------------------------------ bad input changes nothing
 bad() {  # bad NAME ARGS... : exit 2, an error id on stderr, the database byte for byte the same
   local name="$1"; shift
-  checkpoint "$db"
-  cp "$db" "$tmp/before.db"
+  snapshot "$db" "$tmp/before"
   run "$@"
-  checkpoint "$db"
+  snapshot "$db" "$tmp/after"
   check "$name: exit 2" test "$code" -eq 2
   check "$name: says why" grep -qE '\[[a-z_]+\.[a-z_]+\]' "$tmp/err"
-  check "$name: database unchanged" cmp -s "$db" "$tmp/before.db"
+  check "$name: database unchanged" cmp -s "$tmp/after" "$tmp/before"
 }
 r1=(track record "${D[@]}" --label pt-01 --today 2026-12-20 --date 2026-12-15)
 bad "unknown test" "${r1[@]}" --test creatine --value "97 umol/L"
@@ -447,17 +512,29 @@ check "done before 1900: the range" contains "$tmp/err" "[tracker.implausible_da
 bad "bad --within" track due "${D[@]}" --within "two weeks" --today 2026-12-20
 bad "history of nobody" track history "${D[@]}" --label nobody
 bad "advise on an unknown test" track advise "${D[@]}" --label pt-01 --test nope --today 2026-12-20
-run track due --db "$tmp/none.db" --today 2026-12-20
+run track due --db "$none" --today 2026-12-20
 check "no database: exit 2" test "$code" -eq 2
 check "no database: said" contains "$tmp/err" "[tracker.no_db]"
-check "no database: none created" test ! -e "$tmp/none.db"
-printf 'not a database, just text that is long enough to be a header of some kind......\n' >"$tmp/text.db"
-chmod 600 "$tmp/text.db"  # private: what is refused is the content
-run track due --db "$tmp/text.db" --today 2026-12-20
-check "not a tracker database" contains "$tmp/err" "[tracker.not_tracker_db]"
-check "integrity after all that" test "$(sql "$db" 'PRAGMA integrity_check;')" = ok
+if on_sqlite; then
+  check "no database: none created" test ! -e "$none"
+  printf 'not a database, just text that is long enough to be a header of some kind......\n' >"$tmp/text.db"
+  chmod 600 "$tmp/text.db"  # private: what is refused is the content
+  run track due --db "$tmp/text.db" --today 2026-12-20
+  check "not a tracker database" contains "$tmp/err" "[tracker.not_tracker_db]"
+  check "integrity after all that" test "$(sql "$db" 'PRAGMA integrity_check;')" = ok
+else
+  check "no database: no table created" test "$(sql "$none" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public';")" = 0
+  other="$(store other)"
+  sql "$other" "CREATE TABLE notes (id INTEGER, text TEXT);" >/dev/null
+  run track due --db "$other" --today 2026-12-20
+  check "not a tracker database" contains "$tmp/err" "[tracker.not_tracker_db]"
+  run track start --db "$other" --label pt-01 "${itp[@]}" --today 2026-11-10
+  check "not a tracker database: start refused" contains "$tmp/err" "[tracker.not_tracker_db]"
+  check "not a tracker database: no table added" test "$(sql "$other" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public';")" = 1
+fi
 
 # ------------------------------------------------------------------ file ownership and mode (issue 18)
+if on_sqlite; then
 # track start creates the file itself (O_EXCL, 0600); every subcommand refuses a store that other
 # users could read or that belongs to another user; read-only subcommands never write a schema.
 : >"$tmp/adopt.db"
@@ -520,6 +597,7 @@ done
 check "read-only directory: nothing left beside the store" test "$(ls "$ro")" = t.db
 chmod 755 "$ro"
 chmod 700 "$tmp"
+fi
 
 # history: a mistyped test is an error; an unknown label does not list the others.
 run track history "${D[@]}" --label pt-01 --test creatine
@@ -535,7 +613,7 @@ check "unknown label: how to list them" contains "$tmp/err" "doseplan track pati
 # so that exactly one of those two is told the label is tracked already.
 race_failed=0
 for i in $(seq 1 25); do
-  rdb="$tmp/race-$i.db"
+  rdb="$(store "race-$i")"
   for l in pt-a pt-b pt-c pt-a; do
     "$bin" track start --db "$rdb" --label "$l" "${itp[@]}" --today 2026-11-10 >/dev/null 2>"$tmp/race-$i-$l-$RANDOM.err" &
   done
@@ -543,7 +621,7 @@ for i in $(seq 1 25); do
   n="$(sql "$rdb" 'SELECT count(*) FROM patients;' 2>/dev/null)"
   errs="$(cat "$tmp"/race-"$i"-*.err)"
   if [ "$n" != 3 ] || [ "$(grep -c '\[tracker\.' <<<"$errs")" != 1 ] ||
-    ! grep -qF '[tracker.duplicate_patient]' <<<"$errs" || [ "$(mode_of "$rdb")" != 600 ]; then
+    ! grep -qF '[tracker.duplicate_patient]' <<<"$errs" || { on_sqlite && [ "$(mode_of "$rdb")" != 600 ]; }; then
     race_failed=$((race_failed + 1))
     echo "race run $i: $n patients; $errs" >&2
   fi
@@ -551,6 +629,9 @@ done
 check "concurrent starts: 25 of 25 runs clean" test "$race_failed" -eq 0
 
 # ------------------------------------------------------------------ a database of schema version 1
+# (SQLite's file only: no PostgreSQL store older than schema 7 exists; tracker_tests_postgres
+# migrates a schema-2 store to 7 on data.)
+if on_sqlite; then
 # tests/data/tracker-v1/: a database written by doseplan with schema 1, and what that doseplan
 # printed from it. Opened by this doseplan it is migrated in place (schema 5) and must print the
 # same (JSON without the items' "reason", whose form is changed elsewhere).
@@ -621,11 +702,12 @@ check "v1: record after the migration" test "$code" -eq 0
 check "v1: a visit done stays done" test "$(sqlite3 -batch "$mdb" "UPDATE visits SET done = 0 WHERE done = 1;" 2>&1 | grep -c 'stays done')" = 1
 check "v1: items are never deleted" test "$(sqlite3 -batch "$mdb" "DELETE FROM visit_items;" 2>&1 | grep -c 'never deleted')" = 1
 check "v1: integrity at the end" test "$(sql "$mdb" 'PRAGMA integrity_check;')" = ok
+fi
 
 # ------------------------------------------------------------------ two processes at once
 # Two writer processes (the library, as the command line uses it) recording 200 results each at
 # the same time: no errors (the busy timeout makes one wait for the other), all 400 present.
-cdb="$tmp/concurrent.db"
+cdb="$(store concurrent)"
 "$bin" track start --db "$cdb" --label cc "${itp[@]}" --today 2026-11-10 >/dev/null
 "$writer" "$cdb" "$rules" cc 100000 200 >"$tmp/cw1.out" 2>"$tmp/cw1.err" &
 w1=$!
@@ -656,10 +738,10 @@ wait "$w1" "$w2"
 check "concurrent command lines: no failures" test ! -e "$tmp/cc1.fail" -a ! -e "$tmp/cc2.fail"
 check "concurrent command lines: no errors" test ! -s "$tmp/cc1.err" -a ! -s "$tmp/cc2.err"
 check "concurrent command lines: all 80 present" test "$(sql "$cdb" "SELECT count(DISTINCT note) FROM results WHERE note LIKE 'p1-%' OR note LIKE 'p2-%';")" = 80
-check "concurrent: integrity" test "$(sql "$cdb" 'PRAGMA integrity_check;')" = ok
+on_sqlite && check "concurrent: integrity" test "$(sql "$cdb" 'PRAGMA integrity_check;')" = ok
 
 # ------------------------------------------------------------------ SIGKILL during writes
-kdb="$tmp/crash.db"
+kdb="$(store crash)"
 "$bin" track start --db "$kdb" --label crash "${itp[@]}" --today 2026-11-10 >/dev/null
 : >"$tmp/acked"
 rounds=30
@@ -684,7 +766,7 @@ done
 acked=$(wc -l <"$tmp/acked")
 echo "crash test: $rounds kills, $acked acknowledged records" >&2
 check "crash: the writer acknowledged records" test "$acked" -gt 0
-check "crash: integrity_check ok" test "$(sql "$kdb" 'PRAGMA integrity_check;')" = ok
+on_sqlite && check "crash: integrity_check ok" test "$(sql "$kdb" 'PRAGMA integrity_check;')" = ok
 sql "$kdb" "SELECT note FROM results;" | sort >"$tmp/stored"
 sort "$tmp/acked" >"$tmp/acked.sorted"
 check "crash: every acknowledged record is present" test -z "$(comm -23 "$tmp/acked.sorted" "$tmp/stored")"
@@ -697,7 +779,7 @@ check "crash: and takes new records" test "$code" -eq 0
 # ------------------------------------------------------------------ entered in error
 # A creatinine typed 10 for 100 makes a false baseline; marked entered in error, it is kept and
 # struck out, and neither advice nor the due list uses it.
-edb="$tmp/error.db"
+edb="$(store error)"
 E=(--db "$edb")
 "$bin" track start "${E[@]}" --label pt-e "${itp[@]}" --today 2026-11-10 >/dev/null
 for rec in "2026-11-17 80" "2026-11-24 10" "2026-12-15 90"; do
@@ -725,18 +807,19 @@ check "in error: the visit of 12-15 has creatinine recorded" python3 -c 'import 
 "$bin" track entered-in-error "${E[@]}" --label pt-e --result 3 --reason "sample of another patient" --today 2026-12-16 >/dev/null
 run track due "${E[@]}" --label pt-e --today 2026-12-16 --format json
 check "in error: then it has none" python3 -c 'import json,sys; v=[x for x in json.load(open(sys.argv[1]))["visits"] if x["visit"]["date"]=="2026-12-15"][0]; assert v["tests_recorded"]==[], v' "$tmp/out"
-checkpoint "$edb"; cp "$edb" "$tmp/error-before.db"
+snapshot "$edb" "$tmp/error-before"
 run track entered-in-error "${E[@]}" --label pt-e --result 2 --reason "again" --today 2026-12-18
 check "in error: twice is exit 0" test "$code" -eq 0
 check "in error: twice changes nothing" contains "$tmp/out" "Result #2 of pt-e was already marked entered in error on 2026-12-16; nothing changed."
-checkpoint "$edb"
-check "in error: twice, the file unchanged" cmp -s "$edb" "$tmp/error-before.db"
-check "in error: two marks stored" test "$(sql "$edb" 'SELECT group_concat(result_id) FROM entered_in_error;')" = "2,3"
+snapshot "$edb" "$tmp/error-after"
+check "in error: twice, the store unchanged" cmp -s "$tmp/error-after" "$tmp/error-before"
+check "in error: two marks stored" test "$(sql2 "$edb" 'SELECT group_concat(result_id) FROM entered_in_error;' \
+  "SELECT string_agg(result_id::text, ',' ORDER BY result_id) FROM entered_in_error;")" = "2,3"
 
 # ------------------------------------------------------------------ due: a long list
 # The text and JSON of many patients are written in pieces of 64 kB: every patient once, every
 # visit, in order, nothing cut.
-bdb="$tmp/many.db"
+bdb="$(store many)"
 for i in $(seq -w 1 40); do
   "$bin" track start --db "$bdb" --label "pt-$i" "${itp[@]}" --today 2026-11-10 >/dev/null 2>&1
 done
@@ -757,15 +840,14 @@ assert all(x["status"] == "overdue" for x in v)
 PY
 
 # ------------------------------------------------------------------ damaged stores (issue 18, item 6)
-# A store edited outside doseplan (the sqlite3 shell, as a careless or hostile editor would: the
-# triggers dropped where they refuse). Every subcommand that reads what was damaged exits 2 with
+# A store edited outside doseplan (the sqlite3 shell or psql, as a careless or hostile editor would:
+# the triggers dropped where they refuse). Every subcommand that reads what was damaged exits 2 with
 # [tracker.damaged] naming the table.column and row; no subcommand exits 1; stderr and stdout are
 # valid UTF-8 without a raw ESC, C1 control or bidirectional override (the text is quoted \xNN).
-ddb="$tmp/damage-base.db"
+ddb="$(store damage-base)"
 "$bin" track start --db "$ddb" --label pt-01 "${itp[@]}" --today 2026-11-10 >/dev/null
 "$bin" track record --db "$ddb" --label pt-01 --test creatinine --value "95 umol/L" --date 2026-11-17 --today 2026-11-17 --note "lab A" >/dev/null
 "$bin" track done --db "$ddb" --label pt-01 --visit 2026-11-17 --today 2026-11-17 --note drawn >/dev/null
-checkpoint "$ddb"
 # The reading subcommands: a key (used below) and its arguments.
 declare -A dcmd=(
   [patients]="track patients"
@@ -779,22 +861,22 @@ declare -A dcmd=(
   [record]="track record --label pt-01 --test creatinine --value 90umol/L --date 2026-12-15 --today 2026-12-20"
   [done]="track done --label pt-01 --visit 2026-12-15 --today 2026-12-20"
 )
+dkeys=(patients due due1 history historyj advise ics json record done)  # the two writers last
 clean() {  # clean FILE: valid UTF-8, no raw ESC, C1 control (U+0080-U+009F) or U+202E
   iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1 &&
     ! grep -aq $'\x1b' "$1" && ! LC_ALL=C grep -aqP '\xc2[\x80-\x9f]|\xe2\x80\xae' "$1"
 }
 # damage NAME "SQL" "WHERE" KEYS...: the KEYS exit 2 with [tracker.damaged] naming WHERE (the
 # table.column and row); every other reading subcommand exits 0 or 2, never 1, with clean output.
+declare -A damaged  # NAME -> its store
 damage() {
   local name="$1" sqltext="$2" where="$3"; shift 3
   local k words
-  cp "$ddb" "$tmp/d-$name.db"
-  sql "$tmp/d-$name.db" "$sqltext"
-  checkpoint "$tmp/d-$name.db"
-  for k in "${!dcmd[@]}"; do
-    cp "$tmp/d-$name.db" "$tmp/d.db"
+  damaged[$name]="$(copy_store "$ddb" "d-$name")"
+  sql "${damaged[$name]}" "$sqltext"
+  for k in "${dkeys[@]}"; do
     read -ra words <<<"${dcmd[$k]}"
-    run "${words[@]}" --db "$tmp/d.db"
+    run "${words[@]}" --db "${damaged[$name]}"
     if [[ " $* " == *" $k "* ]]; then
       check "damaged $name: $k exits 2 (exit $code)" test "$code" -eq 2
       check "damaged $name: $k says [tracker.damaged]" contains "$tmp/err" "[tracker.damaged]"
@@ -806,12 +888,15 @@ damage() {
     check "damaged $name: $k stdout clean" clean "$tmp/out"
   done
 }
-notrig='DROP TRIGGER results_append_only_update;'
-itemtrig='DROP TRIGGER visit_items_kept_update;'
+notrig="$(dialect 'DROP TRIGGER results_append_only_update;' 'DROP TRIGGER results_append_only_update ON results;')"
+itemtrig="$(dialect 'DROP TRIGGER visit_items_kept_update;' 'DROP TRIGGER visit_items_kept_update ON visit_items;')"
+ch() { dialect "char($1)" "chr($1)"; }  # ch N: the character of code point N
+# PostgreSQL refuses some damage itself: text in a number column, bytes that are not UTF-8 in a
+# UTF8 database. Those cases are SQLite's only.
 damage plan-truncated "UPDATE plans SET plan_json = substr(plan_json, 1, 200);" "plans.plan_json, patient_id 1" advise json ics
 damage plan-not-json "UPDATE plans SET plan_json = 'garbage';" "plans.plan_json, patient_id 1" advise json ics
-damage plan-checks-shape "UPDATE plans SET plan_json = json_set(plan_json, '$.checks', json('[1]'));" "plans.plan_json, patient_id 1" advise
-damage plan-esc "UPDATE plans SET plan_json = json_set(plan_json, '$.regimen.name.en', char(27) || '[31mx');" "plans.plan_json, patient_id 1" advise json ics
+damage plan-checks-shape "UPDATE plans SET plan_json = $(dialect "json_set(plan_json, '\$.checks', json('[1]'))" "jsonb_set(plan_json::jsonb, '{checks}', '[1]')::text");" "plans.plan_json, patient_id 1" advise
+damage plan-esc "UPDATE plans SET plan_json = $(dialect "json_set(plan_json, '\$.regimen.drug.name.en', char(27) || '[31mx')" "jsonb_set(plan_json::jsonb, '{regimen,drug,name,en}', to_jsonb(chr(27) || '[31mx'))::text");" "plans.plan_json, patient_id 1" advise json ics
 damage request-truncated "UPDATE plans SET request_json = substr(request_json, 1, 20);" "plans.request_json, patient_id 1" ics record done
 damage request-array "UPDATE plans SET request_json = '[1,2]';" "plans.request_json, patient_id 1" ics record done
 damage items-not-json "$itemtrig UPDATE visit_items SET items_json = 'garbage' || id;" "visit_items.items_json, row " due due1 history historyj done
@@ -822,30 +907,30 @@ damage tests-not-json "$itemtrig UPDATE visit_items SET tests_json = 'garbage';"
 damage tests-shape "$itemtrig UPDATE visit_items SET tests_json = '[1]';" "visit_items.tests_json, row " due due1 history historyj done
 damage visit-date "UPDATE visits SET date = '2026-13-45' WHERE id = 5;" "visits.date, row 5" history historyj done
 damage visit-date-garbage "UPDATE visits SET date = 'garbage' WHERE id = 5;" "visits.date, row 5" history historyj done
-damage visit-window-text "UPDATE visits SET window_before = 'abc' WHERE id = 5;" "visits.window_before, row 5" history historyj done
-damage done-note-esc "UPDATE visits SET done_note = char(27) || '[2J' WHERE id = 5;" "visits.done_note, row 5" history historyj done
+on_sqlite && damage visit-window-text "UPDATE visits SET window_before = 'abc' WHERE id = 5;" "visits.window_before, row 5" history historyj done
+damage done-note-esc "UPDATE visits SET done_note = $(ch 27) || '[2J' WHERE id = 5;" "visits.done_note, row 5" history historyj done
 damage start-date "UPDATE plans SET start_date = 'garbage';" "plans.start_date, patient_id 1" patients history historyj advise
 damage created-on "UPDATE patients SET created_on = '2026-02-30';" "patients.created_on, row 1" patients history historyj advise
 damage result-date "$notrig UPDATE results SET date = '2026-13-45';" "results.date, row 1" history historyj advise
 damage result-recorded-on "$notrig UPDATE results SET recorded_on = 'garbage';" "results.recorded_on, row 1" history historyj advise
-damage value-text "$notrig UPDATE results SET value_canonical = 'abc';" "results.value_canonical, row 1" history historyj advise
-damage value-latin1 "$notrig UPDATE results SET value_as_entered = CAST(X'39e9' AS TEXT);" "results.value_as_entered, row 1" history historyj advise
-damage note-latin1 "$notrig UPDATE results SET note = CAST(X'caf0e9' AS TEXT);" "results.note, row 1" history historyj advise
-damage note-esc "$notrig UPDATE results SET note = char(27) || '[31mred';" "results.note, row 1" history historyj advise
-damage note-nel "$notrig UPDATE results SET note = 'a' || char(133) || 'b';" "results.note, row 1" history historyj advise
-damage note-bidi "$notrig UPDATE results SET note = 'a' || char(8238) || 'b';" "results.note, row 1" history historyj advise
-damage test-esc "$notrig UPDATE results SET test = char(27) || '[31m';" "results.test, row 1" history historyj advise
-damage regimen-bidi "UPDATE plans SET regimen_id = 'cyclosporine-itp' || char(8238);" "plans.regimen_id" patients due due1 history historyj advise
-damage stamp-esc "UPDATE plans SET doseplan_version = char(27) || '[31m';" "plans.doseplan_version, patient_id 1" patients history historyj advise
-damage label-esc "UPDATE patients SET label = 'pt-02' || char(27) || '[31m';" "patients.label" patients due
-damage label-latin1 "UPDATE patients SET label = CAST(X'70e9' AS TEXT);" "patients.label" patients due
+on_sqlite && damage value-text "$notrig UPDATE results SET value_canonical = 'abc';" "results.value_canonical, row 1" history historyj advise
+on_sqlite && damage value-latin1 "$notrig UPDATE results SET value_as_entered = CAST(X'39e9' AS TEXT);" "results.value_as_entered, row 1" history historyj advise
+on_sqlite && damage note-latin1 "$notrig UPDATE results SET note = CAST(X'caf0e9' AS TEXT);" "results.note, row 1" history historyj advise
+damage note-esc "$notrig UPDATE results SET note = $(ch 27) || '[31mred';" "results.note, row 1" history historyj advise
+damage note-nel "$notrig UPDATE results SET note = 'a' || $(ch 133) || 'b';" "results.note, row 1" history historyj advise
+damage note-bidi "$notrig UPDATE results SET note = 'a' || $(ch 8238) || 'b';" "results.note, row 1" history historyj advise
+damage test-esc "$notrig UPDATE results SET test = $(ch 27) || '[31m';" "results.test, row 1" history historyj advise
+damage regimen-bidi "UPDATE plans SET regimen_id = 'cyclosporine-itp' || $(ch 8238);" "plans.regimen_id" patients due due1 history historyj advise
+damage stamp-esc "UPDATE plans SET doseplan_version = $(ch 27) || '[31m';" "plans.doseplan_version, patient_id 1" patients history historyj advise
+damage label-esc "UPDATE patients SET label = 'pt-02' || $(ch 27) || '[31m';" "patients.label" patients due
+on_sqlite && damage label-latin1 "UPDATE patients SET label = CAST(X'70e9' AS TEXT);" "patients.label" patients due
 # The damaged text is quoted escaped.
-cp "$tmp/d-note-esc.db" "$tmp/d.db"
-run track history --db "$tmp/d.db" --label pt-01
+run track history --db "${damaged[note-esc]}" --label pt-01
 check "damaged: the note is quoted escaped" contains "$tmp/err" '"\x1B[31mred"'
-cp "$tmp/d-note-latin1.db" "$tmp/d.db"
-run track history --db "$tmp/d.db" --label pt-01
-check "damaged: bytes that are not UTF-8 as \\xNN" contains "$tmp/err" '"\xCA\xF0\xE9"'
+if on_sqlite; then
+  run track history --db "${damaged[note-latin1]}" --label pt-01
+  check "damaged: bytes that are not UTF-8 as \\xNN" contains "$tmp/err" '"\xCA\xF0\xE9"'
+fi
 # A label typed with control characters: refused, and quoted escaped.
 run track record --db "$ddb" --label $'pt\x1b[31m-01' --test creatinine --value 90umol/L --date 2026-12-15 --today 2026-12-20
 check "a label with ESC: exit 2" test "$code" -eq 2
@@ -856,6 +941,7 @@ check "a label with U+202E: exit 2 [tracker.bad_label], quoted escaped" test "$c
 check "... quoted as \\u202E" contains "$tmp/err" 'pt\u202E10-tp'
 
 # ------------------------------------------------------------------ the default place (issue 18, item 6)
+if on_sqlite; then
 # No --db: a very long $XDG_DATA_HOME, or one that is not a directory, is exit 2 with an id.
 echo "a file" >"$tmp/not-a-dir"
 long="/tmp/$(printf 'x%.0s' $(seq 5000))"
@@ -871,6 +957,7 @@ for sub in "patients" "due --today 2026-12-20" "start --label pt-01 ${itp[*]} --
   check "XDG_DATA_HOME a file: track ${words[0]} says [tracker.bad_db_path]" contains "$tmp/err" "[tracker.bad_db_path]"
 done
 check "XDG_DATA_HOME a file: left as it was" test "$(cat "$tmp/not-a-dir")" = "a file"
+fi
 
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0
