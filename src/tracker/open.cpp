@@ -451,8 +451,9 @@ void Tracker::Impl::open_postgres(Mode mode) {
                 "no tracker database in " + path +
                     " yet (it holds no table); start tracking a patient first (doseplan track "
                     "start --label ... --regimen ...), or give another --db",
-                zh(tr_both("there is no tracker database at {path} yet; start tracking a patient "
-                           "first with doseplan track start, or give the database file with --db",
+                zh(tr_both("there is no tracker database in {path} yet (it holds no table); start "
+                           "tracking a patient first with doseplan track start, or give another "
+                           "database with --db",
                            {{"path", same_text(path)}})));
   }
   version = found.value_or(0);
