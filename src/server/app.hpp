@@ -26,7 +26,6 @@ struct App {
   std::string csrf;                // per launch: a hidden field of every form (the login form's
                                    // with accounts)
   std::string origin;              // "http://127.0.0.1:PORT"
-  std::string public_host;         // the first --host-name, else 127.0.0.1:PORT (webcal:// links)
   std::vector<std::string> hosts;  // Host headers accepted: 127.0.0.1:PORT, localhost:PORT
   bool accounts = false;           // the store had accounts at start: sessions, not the key
   bool tls = false;                // served over HTTPS (--tls-cert): cookies are Secure

@@ -481,7 +481,6 @@ int serve(const ServeOptions& o) {
   const std::string scheme = o.tls_cert.empty() ? "http" : "https";
   app.origin = scheme + "://" + shown_host + ":" + std::to_string(port);
   app.hosts = {shown_host + ":" + std::to_string(port), "localhost:" + std::to_string(port)};
-  app.public_host = o.host_names.empty() ? app.hosts.front() : o.host_names.front();
   for (const std::string& name : o.host_names) {  // the names clients (or a proxy) use
     app.hosts.push_back(name);
     app.hosts.push_back(name + ":" + std::to_string(port));

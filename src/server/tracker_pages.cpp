@@ -221,15 +221,16 @@ std::string advice_html(const App& app, const Tracker& t, const std::string& lab
 }
 
 // The patient's calendar subscription: its webcal:// address, or a button to make one; a new
-// address or revoking makes the old one answer 404.
-std::string feed_html(const App& app, const Caller& who, const Tracker& t, const std::string& label,
-                      Lang lang) {
+// address or revoking makes the old one answer 404. The address names `host`, the request's Host
+// header (one of App::hosts, checked before any handler): the name and port this client reached
+// the server by, directly or through a proxy.
+std::string feed_html(const Caller& who, const Tracker& t, const std::string& label,
+                      const std::string& host, Lang lang) {
   std::string out = "<h2>" + h(tr(lang, "Calendar subscription")) + "</h2>";
   const std::optional<std::string> token = t.calendar_token(label);
   const std::string action = "/patients/" + label + "/calendar-feed";
   if (token) {
     const std::string path = "/calendar/" + *token + ".ics" + lang_query(lang);
-    const std::string& host = app.public_host;
     out += "<p>" +
            h(tr(lang,
                 "A calendar program (on this machine) can subscribe to this address; it updates "
@@ -294,8 +295,9 @@ std::string patient_ics(const App& app, const Tracker& t, const std::string& lab
   return render_ics(plan, ics);
 }
 
-std::string patient_html(const App& app, const Caller& who, const std::string& label, Lang lang,
-                         const Refused* refused) {
+std::string patient_html(const App& app, const Caller& who, const httplib::Request& req,
+                         const std::string& label, const Refused* refused) {
+  const Lang lang = request_lang(req);
   const Tracker t = open_store(app, who, Tracker::Mode::read_only);
   const TrackedPatient p = visible_patient(who, t, label);
   const Regimen* regimen = app.rules.find_regimen(p.regimen_id);
@@ -312,7 +314,7 @@ std::string patient_html(const App& app, const Caller& who, const std::string& l
   body += "<p><a href=\"/patients/" + h(label) + "/calendar.ics" + lang_query(lang) + "\">" +
           h(tr(lang, "Calendar file (ICS): visits and infusion days")) + "</a></p>";
   const bool carer = who.account && who.account->role == Role::carer;
-  if (!carer) body += feed_html(app, who, t, label, lang);
+  if (!carer) body += feed_html(who, t, label, req.get_header_value("Host"), lang);
   body += visits_html(app, who, t, label, lang, refused);
   if (regimen != nullptr && can_change(who)) {
     body += record_form(app, who, *regimen, label, lang, refused);
@@ -339,7 +341,7 @@ void change(const App& app, const Caller& who, const httplib::Request& req, http
     if (status_of(e) == 404) throw;
     Refused r{form, &e, {}};
     for (const auto& [name, value] : req.params) r.typed[name] = value;
-    send_html(res, patient_html(app, who, label, lang, &r), status_of(e));
+    send_html(res, patient_html(app, who, req, label, &r), status_of(e));
     return;
   }
   res.set_redirect(patient_url(label, lang), 303);
@@ -411,7 +413,7 @@ void patient_page(const App& app, const httplib::Request& req, httplib::Response
                   const Caller& who) {
   const std::string label = req.matches[1];
   check_patient_label(label);
-  const std::string html = patient_html(app, who, label, request_lang(req), nullptr);
+  const std::string html = patient_html(app, who, req, label, nullptr);
   if (app.accounts) open_store(app, who, Tracker::Mode::open_existing).record_view(label, "page");
   send_html(res, html);
 }

@@ -404,11 +404,14 @@ def listen_and_tls():
             "POST", "/api/v1/login", json.dumps({"name": "root", "password": PW}),
             {"Content-Type": "application/json", "Host": "clinic.example"}, key=False))
         check("login over HTTPS", status == 200, body)
-        page = srv.request("GET", "/patients/n-01", headers={
-            "Host": "clinic.example", "Authorization": "Bearer " + body.get("token", "")},
-            key=False)[2].decode()
-        check("the calendar address names the --host-name",
-              "webcal://clinic.example/calendar/" in page, re.findall(r"webcal://[^\"<]+", page))
+        # The calendar address names the host this client reached the server by: the name a
+        # proxy passes on, or the name and port of a direct connection (here port srv.port).
+        for host in ("clinic.example", f"clinic.example:{srv.port}"):
+            page = srv.request("GET", "/patients/n-01", headers={
+                "Host": host, "Authorization": "Bearer " + body.get("token", "")},
+                key=False)[2].decode()
+            check(f"the calendar address names {host}", f"webcal://{host}/calendar/" in page,
+                  re.findall(r"webcal://[^\"<]+", page))
         code, _ = srv.stop()
         check("the HTTPS server stops cleanly", code == 0, code)
     finally:
